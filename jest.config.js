@@ -1,0 +1,17 @@
+// One jest for the whole repo. Sources are ES modules in strict TypeScript with explicit `.ts`
+// import extensions (so the same files run under Node/tsx, Deno and esbuild unchanged);
+// ts-jest transpiles them per file and tsc does the type checking (`npm run typecheck`).
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false, tsconfig: 'tests/tsconfig.json' }],
+  },
+  // Integration and browser tests start real servers and Chromium: keep the 2-core box breathing.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  reporters: ['default'],
+};

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: everything the tests need, then every test.
+# The tests use real parts: redis-server, Chromium (for the TV app) and ffmpeg (to make the demo
+# HLS and to read it back as a client nobody here wrote). They come from Debian's apt when
+# missing; where that is impossible (not root, no apt) this says what is missing and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test: installing from Debian apt: ${need[*]}"
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "test: cannot install ${need[*]}: not root and no sudo. Install them, then run npm test again." >&2
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || { echo "test: apt-get update failed; cannot install ${need[*]}" >&2; exit 1; }
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || { echo "test: apt-get install ${need[*]} failed" >&2; exit 1; }
+fi
+
+echo "test: type checking"
+npm run --silent typecheck
+
+echo "test: building the TV app"
+npm run --silent build
+
+echo "test: jest"
+NODE_OPTIONS=--experimental-vm-modules npx jest --ci "$@"
