@@ -1,0 +1,84 @@
+// A small typed model of the HLS playlists cite-tv produces (RFC 8216), shared by the origin
+// (which writes them) and the edge (which reads and rewrites them).
+//
+// Why our own model rather than hls-parser's classes: the playlists we write use a dozen tags,
+// and a plain-data model with a ~100-line serializer (serialize.ts) has no dependency, so it
+// runs unchanged in the origin, the edge (Node and Deno) and the TV app's bundle. hls-parser
+// (well kept, spec-complete) stays the tool for READING arbitrary playlists: the tests parse
+// every playlist we serve with it, which checks our serializer against an independent parser.
+
+export interface Resolution {
+  width: number;
+  height: number;
+}
+
+/** An `EXT-X-MEDIA` alternative rendition (audio language, subtitle track). */
+export interface AlternativeRendition {
+  type: 'AUDIO' | 'SUBTITLES';
+  groupId: string;
+  name: string;
+  language?: string;
+  isDefault: boolean;
+  autoselect: boolean;
+  forced?: boolean;
+  /** Audio channel count, e.g. "1" or "2". */
+  channels?: string;
+  uri: string;
+}
+
+/** An `EXT-X-STREAM-INF` variant. */
+export interface VariantStream {
+  uri: string;
+  /** Peak bits per second. */
+  bandwidth: number;
+  averageBandwidth?: number;
+  codecs: string;
+  resolution?: Resolution;
+  frameRate?: number;
+  /** GROUP-ID of the audio renditions to use with this variant. */
+  audio?: string;
+  /** GROUP-ID of the subtitle renditions. */
+  subtitles?: string;
+}
+
+export interface MasterPlaylist {
+  kind: 'master';
+  version: number;
+  independentSegments: boolean;
+  renditions: AlternativeRendition[];
+  variants: VariantStream[];
+}
+
+export interface MediaSegment {
+  uri: string;
+  /** Seconds (EXTINF). */
+  duration: number;
+  /** EXT-X-DISCONTINUITY before this segment (timestamps or encoding change here). */
+  discontinuity?: boolean;
+  /** EXT-X-PROGRAM-DATE-TIME of the segment's first sample, ms since the Unix epoch. */
+  programDateTime?: number;
+}
+
+export interface MediaPlaylist {
+  kind: 'media';
+  version: number;
+  /** Seconds, an integer >= every segment's rounded duration. */
+  targetDuration: number;
+  mediaSequence: number;
+  discontinuitySequence: number;
+  /** VOD: complete and never changes; EVENT: only appended to; absent: live sliding window. */
+  playlistType?: 'VOD' | 'EVENT';
+  independentSegments: boolean;
+  /** EXT-X-ENDLIST: no more segments will be added. */
+  endList: boolean;
+  segments: MediaSegment[];
+}
+
+export type Playlist = MasterPlaylist | MediaPlaylist;
+
+/** The smallest EXT-X-TARGETDURATION valid for these segment durations (RFC 8216 §4.3.3.1). */
+export function targetDurationFor(durations: Iterable<number>, atLeast = 1): number {
+  let target = atLeast;
+  for (const d of durations) target = Math.max(target, Math.round(d));
+  return target;
+}

@@ -1,0 +1,80 @@
+// Model → playlist text. See model.ts for why this is ours and not hls-parser's stringify.
+import type { AlternativeRendition, MasterPlaylist, MediaPlaylist, Playlist, VariantStream } from './model.ts';
+
+export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';
+
+export function serializePlaylist(playlist: Playlist): string {
+  return playlist.kind === 'master' ? serializeMaster(playlist) : serializeMedia(playlist);
+}
+
+export function serializeMaster(playlist: MasterPlaylist): string {
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${playlist.version}`];
+  if (playlist.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+  for (const rendition of playlist.renditions) lines.push(mediaTag(rendition));
+  for (const variant of playlist.variants) lines.push(streamInfTag(variant), variant.uri);
+  return lines.join('\n') + '\n';
+}
+
+export function serializeMedia(playlist: MediaPlaylist): string {
+  const lines = [
+    '#EXTM3U',
+    `#EXT-X-VERSION:${playlist.version}`,
+    `#EXT-X-TARGETDURATION:${playlist.targetDuration}`,
+    `#EXT-X-MEDIA-SEQUENCE:${playlist.mediaSequence}`,
+  ];
+  if (playlist.discontinuitySequence > 0) {
+    lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${playlist.discontinuitySequence}`);
+  }
+  if (playlist.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${playlist.playlistType}`);
+  if (playlist.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+  for (const segment of playlist.segments) {
+    if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    if (segment.programDateTime !== undefined) {
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
+    }
+    lines.push(`#EXTINF:${formatDecimal(segment.duration)},`, segment.uri);
+  }
+  if (playlist.endList) lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+function mediaTag(r: AlternativeRendition): string {
+  const attrs: string[] = [
+    `TYPE=${r.type}`,
+    `GROUP-ID=${quoted(r.groupId)}`,
+    `NAME=${quoted(r.name)}`,
+  ];
+  if (r.language) attrs.push(`LANGUAGE=${quoted(r.language)}`);
+  attrs.push(`DEFAULT=${yesNo(r.isDefault)}`, `AUTOSELECT=${yesNo(r.autoselect)}`);
+  if (r.type === 'SUBTITLES') attrs.push(`FORCED=${yesNo(r.forced ?? false)}`);
+  if (r.channels) attrs.push(`CHANNELS=${quoted(r.channels)}`);
+  attrs.push(`URI=${quoted(r.uri)}`);
+  return `#EXT-X-MEDIA:${attrs.join(',')}`;
+}
+
+function streamInfTag(v: VariantStream): string {
+  const attrs: string[] = [`BANDWIDTH=${Math.round(v.bandwidth)}`];
+  if (v.averageBandwidth !== undefined) attrs.push(`AVERAGE-BANDWIDTH=${Math.round(v.averageBandwidth)}`);
+  attrs.push(`CODECS=${quoted(v.codecs)}`);
+  if (v.resolution) attrs.push(`RESOLUTION=${v.resolution.width}x${v.resolution.height}`);
+  if (v.frameRate !== undefined) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
+  if (v.audio) attrs.push(`AUDIO=${quoted(v.audio)}`);
+  if (v.subtitles) attrs.push(`SUBTITLES=${quoted(v.subtitles)}`);
+  return `#EXT-X-STREAM-INF:${attrs.join(',')}`;
+}
+
+function quoted(value: string): string {
+  // Quoted-string attribute values cannot contain a double quote or a line break (RFC 8216 §4.2).
+  if (/["\r\n]/.test(value)) throw new Error(`Invalid HLS quoted-string: ${JSON.stringify(value)}`);
+  return `"${value}"`;
+}
+
+function yesNo(flag: boolean): 'YES' | 'NO' {
+  return flag ? 'YES' : 'NO';
+}
+
+/** EXTINF value: 3 decimals when exact (2 → "2.000"), else 6 (2.005333). */
+function formatDecimal(value: number): string {
+  const micros = Math.round(value * 1e6);
+  return micros % 1000 === 0 ? value.toFixed(3) : value.toFixed(6);
+}
