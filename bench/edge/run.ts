@@ -1,0 +1,163 @@
+// `npm run bench` (edge part): our edge and nginx, side by side in ONE run, in front of the same
+// origin (with 50 ms of added latency), measured the same way. Writes bench/results/edge.json and
+// bench/results/edge.svg and prints a table. Ratios are what to read: absolute numbers on a
+// 2-core box where the load generator shares the CPU say little on their own.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, waitForHttp, ResourceMeter, sleep, type Started } from './processes.ts';
+import { startBenchUpstream, BIG_SEGMENT_PATH, type BenchUpstream } from './bench-upstream.ts';
+import { ensureNginx, startNginx } from './nginx.ts';
+import { runWrk, type HitThroughput } from './wrk.ts';
+import { simulateViewers } from './viewers.ts';
+import { renderChart } from './chart.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+const settings = {
+  originLatencyMs: Number(process.env.BENCH_ORIGIN_LATENCY_MS ?? 50),
+  wrkSeconds: Number(process.env.BENCH_WRK_SECONDS ?? 10),
+  wrkConnections: Number(process.env.BENCH_WRK_CONNECTIONS ?? 64),
+  viewerCounts: (process.env.BENCH_VIEWERS ?? '1000,5000,10000').split(',').map(Number),
+  viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 20),
+  channel: 'sport',
+  rendition: 'v240',
+  ports: { origin: 18081, edge: 18080, nginx: 18082 },
+};
+
+type Cache = 'edge' | 'nginx';
+
+function startCache(which: Cache, upstreamUrl: string): Started {
+  if (which === 'nginx') return startNginx(ensureNginx(), settings.ports.nginx, upstreamUrl, 1);
+  return startProcess('edge', tsx, [path.join(root, 'edge-origin/src/bin/edge.node.ts')], {
+    EDGE_PORT: String(settings.ports.edge),
+    UPSTREAM_URL: upstreamUrl,
+    EDGE_ACCESS_LOG: 'false',
+  });
+}
+
+const cacheUrl = (which: Cache) => `http://127.0.0.1:${which === 'edge' ? settings.ports.edge : settings.ports.nginx}`;
+
+async function withCache<T>(which: Cache, upstream: BenchUpstream, fn: (server: Started) => Promise<T>): Promise<T> {
+  const server = startCache(which, upstream.url);
+  try {
+    await waitForHttp(`${cacheUrl(which)}/api/v1/channels`);
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  console.log('bench: starting the origin (makes the demo media on first run)…');
+  const origin = startProcess('origin', tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')], {
+    ORIGIN_PORT: String(settings.ports.origin),
+  });
+  const upstream = await (async () => {
+    await waitForHttp(`http://127.0.0.1:${settings.ports.origin}/api/v1/channels`, 600_000);
+    return startBenchUpstream(`http://127.0.0.1:${settings.ports.origin}`, settings.originLatencyMs);
+  })();
+  const mediaPlaylist = `/hls/live/${settings.channel}/${settings.rendition}/index.m3u8`;
+
+  const hits: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }> = {} as never;
+  const viewers: Record<Cache, Record<string, unknown>[]> = { edge: [], nginx: [] };
+  try {
+    for (const which of ['edge', 'nginx'] as Cache[]) {
+      await withCache(which, upstream, async () => {
+        for (const p of [BIG_SEGMENT_PATH, mediaPlaylist]) await (await fetch(cacheUrl(which) + p)).arrayBuffer();
+        console.log(`bench: ${which}: cached-hit throughput (wrk, ${settings.wrkSeconds}s each)…`);
+        hits[which] = {
+          segment: runWrk(cacheUrl(which) + BIG_SEGMENT_PATH, settings.wrkSeconds, settings.wrkConnections),
+          playlist: runWrk(cacheUrl(which) + mediaPlaylist, settings.wrkSeconds, settings.wrkConnections),
+        };
+      });
+    }
+    for (const n of settings.viewerCounts) {
+      for (const which of ['edge', 'nginx'] as Cache[]) {
+        await withCache(which, upstream, async (server) => {
+          console.log(`bench: ${which}: ${n} viewers for ${settings.viewerSeconds}s…`);
+          upstream.reset();
+          const meter = new ResourceMeter(server);
+          meter.start();
+          const sim = await simulateViewers({
+            baseUrl: cacheUrl(which),
+            playlistPath: mediaPlaylist,
+            viewers: n,
+            durationMs: settings.viewerSeconds * 1000,
+            startSegmentsBehind: 3,
+            maxSockets: 1024,
+          });
+          const resources = meter.stop();
+          let upstreamSegmentRequests = 0;
+          for (const p of sim.uniqueSegments) upstreamSegmentRequests += upstream.counts.get(p) ?? 0;
+          const upstreamPlaylistRequests = upstream.counts.get(mediaPlaylist) ?? 0;
+          viewers[which].push({
+            viewers: n,
+            uniqueSegments: sim.uniqueSegments.size,
+            upstreamRequestsPerSegment: upstreamSegmentRequests / Math.max(1, sim.uniqueSegments.size),
+            upstreamPlaylistRequestsPerSecond: upstreamPlaylistRequests / settings.viewerSeconds,
+            segmentRequests: sim.segmentRequests,
+            playlistRequests: sim.playlistRequests,
+            errors: sim.errors,
+            segmentTtfbP50Ms: sim.segmentTtfbP50Ms,
+            segmentTtfbP99Ms: sim.segmentTtfbP99Ms,
+            stalls: sim.stalls,
+            cpuCores: resources.cpuCores,
+            peakRssMiB: resources.peakRssBytes / 1024 / 1024,
+          });
+        });
+        await sleep(500);
+      }
+    }
+  } finally {
+    await upstream.close();
+    await origin.stop();
+  }
+
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+    settings,
+    hitThroughput: hits,
+    viewerSimulation: viewers,
+    ratios: {
+      segmentHitRps: ratio(hits.edge.segment.requestsPerSecond, hits.nginx.segment.requestsPerSecond),
+      playlistHitRps: ratio(hits.edge.playlist.requestsPerSecond, hits.nginx.playlist.requestsPerSecond),
+      viewerP99Ttfb: viewers.edge.map((e, i) =>
+        ratio(e.segmentTtfbP99Ms as number, viewers.nginx[i]!.segmentTtfbP99Ms as number),
+      ),
+    },
+  };
+  writeFileSync(path.join(root, 'bench/results/edge.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(root, 'bench/results/edge.svg'), renderChart(results));
+  printTable(results);
+}
+
+function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }>; viewerSimulation: Record<Cache, Record<string, unknown>[]>; ratios: Record<string, unknown> }) {
+  const f = (n: unknown, d = 1) => (typeof n === 'number' ? n.toFixed(d) : String(n));
+  console.log('\nCached-hit throughput (wrk, loopback)');
+  console.log('object    server  req/s     Gbit/s  p50 ms  p99 ms');
+  for (const obj of ['segment', 'playlist'] as const) {
+    for (const s of ['edge', 'nginx'] as Cache[]) {
+      const h = r.hitThroughput[s][obj];
+      console.log(`${obj.padEnd(9)} ${s.padEnd(7)} ${f(h.requestsPerSecond, 0).padStart(8)}  ${f(h.gbitPerSecond, 2).padStart(6)}  ${f(h.p50Ms, 2).padStart(6)}  ${f(h.p99Ms, 2).padStart(6)}`);
+    }
+  }
+  console.log('\nViewer simulation (live channel, origin +50 ms)');
+  console.log('viewers server  upstream/segment  p99 TTFB ms  stalls  errors  CPU cores  peak RSS MiB');
+  for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
+    for (const s of ['edge', 'nginx'] as Cache[]) {
+      const v = r.viewerSimulation[s][i]!;
+      console.log(`${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(16)}  ${f(v.segmentTtfbP99Ms, 1).padStart(11)}  ${f(v.stalls, 0).padStart(6)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(9)}  ${f(v.peakRssMiB, 0).padStart(12)}`);
+    }
+  }
+  console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
