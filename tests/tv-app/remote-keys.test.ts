@@ -1,0 +1,50 @@
+import { detectPlatform, keyMapFor } from '../../tv-app/src/navigation/key-map.ts';
+import { createKeyRepeatGate } from '../../tv-app/src/navigation/key-repeat.ts';
+
+test('platform families are recognised from the user agent and globals', () => {
+  const hints = (userAgent: string, extra: Partial<{ hasTizen: boolean; hasWebOS: boolean }> = {}) =>
+    detectPlatform({ userAgent, hasTizen: false, hasWebOS: false, ...extra });
+  expect(hints('Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36')).toBe('tizen');
+  expect(hints('Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36')).toBe('webos');
+  expect(hints('Mozilla/5.0 (Linux; x86_64 GNU/Linux) AppleWebKit/605.1.15 WPE')).toBe('rdk');
+  expect(hints('Mozilla/5.0 (Linux; Android 11; AFTKA) AppleWebKit/537.36')).toBe('androidtv');
+  expect(hints('Mozilla/5.0 (X11; Linux x86_64) Chrome/120')).toBe('desktop');
+  expect(hints('anything', { hasWebOS: true })).toBe('webos');
+});
+
+test('each family maps its Back key, arrows, OK, media, colour and digit keys', () => {
+  expect(keyMapFor('webos')[461]).toBe('Back');
+  expect(keyMapFor('tizen')[10009]).toBe('Back');
+  expect(keyMapFor('desktop')[8]).toBe('Back');
+  expect(keyMapFor('desktop')[27]).toBe('Back');
+  expect(keyMapFor('androidtv')[4]).toBe('Back');
+  expect(keyMapFor('rdk')[228]).toBe('Rewind');
+  for (const family of ['tizen', 'webos', 'rdk', 'androidtv', 'desktop'] as const) {
+    const map = keyMapFor(family);
+    expect([map[37], map[38], map[39], map[40], map[13]]).toEqual(['Left', 'Up', 'Right', 'Down', 'Enter']);
+    expect([map[403], map[404], map[405], map[406]]).toEqual(['Red', 'Green', 'Yellow', 'Blue']);
+    expect([map[415], map[19], map[413], map[417], map[412]]).toEqual(['Play', 'Pause', 'Stop', 'FastForward', 'Rewind']);
+    expect([map[49], map[50], map[51], map[52]]).toEqual(['Digit1', 'Digit2', 'Digit3', 'Digit4']);
+  }
+});
+
+test('a long press lets the first press through, then one repeat per interval, dropping the rest', () => {
+  const gate = createKeyRepeatGate(100);
+  const handled: number[] = [];
+  // 30 Hz auto-repeat for one second.
+  for (let t = 0; t <= 1000; t += 33) if (gate.accept('39', t > 0, t)) handled.push(t);
+  expect(handled[0]).toBe(0);
+  expect(handled.length).toBeLessThanOrEqual(11);
+  expect(handled.length).toBeGreaterThanOrEqual(8);
+  for (let i = 1; i < handled.length; i++) expect(handled[i]! - handled[i - 1]!).toBeGreaterThanOrEqual(100);
+});
+
+test('separate presses (keyup between) are all handled, however fast', () => {
+  const gate = createKeyRepeatGate(100);
+  let handled = 0;
+  for (let t = 0; t < 200; t += 20) {
+    if (gate.accept('39', false, t)) handled++;
+    gate.release('39');
+  }
+  expect(handled).toBe(10);
+});

@@ -1,0 +1,17 @@
+// Where the user can be. The App keeps a stack of these; Back pops one.
+import type { ChannelId, Playable } from '../../../shared/catalog/types.ts';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'channel'; channelId: ChannelId }
+  | { name: 'event'; eventId: string }
+  | { name: 'player'; playable: Playable; startPosition?: number }
+  | { name: 'programme' }
+  | { name: 'search' }
+  | { name: 'settings' };
+
+/** What a page can ask of the app (implemented by App). */
+export interface Navigator {
+  open(route: Route): void;
+  back(): void;
+}

@@ -1,0 +1,38 @@
+// Start-up: detect the platform and its remote, attach the inspector in test builds,
+// launch the Lightning app on a transparent 1920×1080 stage over the <video>.
+import { Launch, Lightning } from '@lightningjs/sdk';
+import { App } from './app/App.ts';
+import { currentPlatform, exitApp, setUpRemote } from './platform/platform.ts';
+import { preferences } from './app/services.ts';
+import { setLanguage } from './i18n/index.ts';
+
+async function start(): Promise<void> {
+  const family = currentPlatform();
+  const keys = setUpRemote(family);
+
+  if (__TEST_BUILD__) {
+    // Mirrors the render tree into the DOM so browser tests can read focus, test ids and text.
+    await import('@lightningjs/core/inspector');
+    (window as unknown as { attachInspector(lng: unknown): void }).attachInspector(Lightning);
+  }
+
+  const appSettings = {
+    id: 'cite-tv',
+    stage: { clearColor: 0x00000000 },
+    keys,
+    debug: false,
+    enablePointer: false,
+  };
+  const platformSettings = {
+    id: 'cite-tv',
+    log: false,
+    showVersion: false,
+    onClose: () => exitApp(family),
+  };
+  const app = Launch(App, appSettings, platformSettings);
+  document.body.appendChild(app.stage.getCanvas());
+  // Language comes from the saved preferences (French by default); Storage is ready after Launch.
+  setLanguage(preferences.get().language);
+}
+
+void start();

@@ -1,0 +1,66 @@
+// Remote keys per platform family → the key names the app handles.
+// Lightning dispatches `_handle<Name>` / `_capture<Name>` from this map (keyCode → name).
+
+export type PlatformFamily = 'tizen' | 'webos' | 'rdk' | 'androidtv' | 'desktop';
+
+export type KeyName =
+  | 'Left' | 'Right' | 'Up' | 'Down' | 'Enter' | 'Back' | 'Exit'
+  | 'PlayPause' | 'Play' | 'Pause' | 'Stop' | 'FastForward' | 'Rewind'
+  | 'Red' | 'Green' | 'Yellow' | 'Blue'
+  | 'Digit1' | 'Digit2' | 'Digit3' | 'Digit4'
+  | 'Search' | 'Menu';
+
+export type KeyMap = Record<number, KeyName>;
+
+/** What every family shares: arrows, OK, and the W3C/CE-HTML media and colour codes. */
+const common: KeyMap = {
+  37: 'Left', 38: 'Up', 39: 'Right', 40: 'Down', 13: 'Enter',
+  49: 'Digit1', 50: 'Digit2', 51: 'Digit3', 52: 'Digit4',
+  97: 'Digit1', 98: 'Digit2', 99: 'Digit3', 100: 'Digit4',
+  179: 'PlayPause', 415: 'Play', 19: 'Pause', 413: 'Stop', 417: 'FastForward', 412: 'Rewind',
+  403: 'Red', 404: 'Green', 405: 'Yellow', 406: 'Blue',
+};
+
+const families: Record<PlatformFamily, KeyMap> = {
+  // Samsung Tizen: Back is 10009, Exit 10182; media and colour keys only arrive after
+  // tizen.tvinputdevice.registerKey (see TIZEN_KEYS_TO_REGISTER).
+  tizen: { ...common, 10009: 'Back', 10182: 'Exit', 10252: 'PlayPause' },
+  // LG webOS: Back is 461.
+  webos: { ...common, 461: 'Back' },
+  // RDK / WPE set-top boxes: Back arrives as Backspace or Escape depending on the remote map;
+  // FF/RW often as 227/228 (Android-style media codes).
+  rdk: { ...common, 8: 'Back', 27: 'Back', 227: 'FastForward', 228: 'Rewind', 178: 'Stop' },
+  // Android TV WebView: the host activity forwards Back as Escape (27) or 4; media as 85-90.
+  androidtv: { ...common, 27: 'Back', 4: 'Back', 85: 'PlayPause', 86: 'Stop', 89: 'Rewind', 90: 'FastForward', 126: 'Play', 127: 'Pause' },
+  // Desktop keyboard: Backspace/Escape = Back, Space = Play/Pause, F/R = FF/RW, "/" = Search.
+  desktop: { ...common, 8: 'Back', 27: 'Back', 32: 'PlayPause', 70: 'FastForward', 82: 'Rewind', 83: 'Stop', 191: 'Search' },
+};
+
+export function keyMapFor(family: PlatformFamily): KeyMap {
+  return { ...families[family] };
+}
+
+/** Tizen key names to register so the TV sends them to the app instead of handling them itself. */
+export const TIZEN_KEYS_TO_REGISTER = [
+  'MediaPlayPause', 'MediaPlay', 'MediaPause', 'MediaStop', 'MediaFastForward', 'MediaRewind',
+  'ColorF0Red', 'ColorF1Green', 'ColorF2Yellow', 'ColorF3Blue', '1', '2', '3', '4',
+] as const;
+
+export interface PlatformHints {
+  userAgent: string;
+  hasTizen: boolean;
+  hasWebOS: boolean;
+}
+
+export function detectPlatform({ userAgent, hasTizen, hasWebOS }: PlatformHints): PlatformFamily {
+  if (hasTizen || /Tizen/i.test(userAgent)) return 'tizen';
+  if (hasWebOS || /Web0S|webOS|NetCast/i.test(userAgent)) return 'webos';
+  if (/WPE|RDK|Metrological/i.test(userAgent)) return 'rdk';
+  if (/Android/i.test(userAgent) && /\bTV\b|AFT|BRAVIA|SHIELD|Chromecast/i.test(userAgent)) return 'androidtv';
+  return 'desktop';
+}
+
+/** Digits 1–4 jump to the channels in catalog order. */
+export const DIGIT_TO_CHANNEL_INDEX: Partial<Record<KeyName, number>> = {
+  Digit1: 0, Digit2: 1, Digit3: 2, Digit4: 3,
+};

@@ -1,0 +1,61 @@
+// The player's state machine, apart from hls.js and the <video> element so that
+// every transition is testable in jest. The HLS controller feeds it events; the
+// player page renders from `state`.
+
+export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'buffering' | 'ended' | 'error';
+
+export type PlayerEvent =
+  | { type: 'load' }
+  | { type: 'playing' }
+  | { type: 'pause' }
+  | { type: 'waiting' }
+  | { type: 'ended' }
+  | { type: 'error'; fatal: boolean; message: string }
+  | { type: 'stop' };
+
+export interface PlayerSnapshot {
+  state: PlayerState;
+  error: string | null;
+}
+
+const transitions: Record<PlayerState, Partial<Record<PlayerEvent['type'], PlayerState>>> = {
+  idle: { load: 'loading' },
+  loading: { playing: 'playing', pause: 'paused', waiting: 'loading', error: 'error', stop: 'idle' },
+  playing: { pause: 'paused', waiting: 'buffering', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
+  paused: { playing: 'playing', waiting: 'paused', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
+  buffering: { playing: 'playing', pause: 'paused', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
+  ended: { load: 'loading', playing: 'playing', stop: 'idle' },
+  error: { load: 'loading', stop: 'idle' },
+};
+
+export class PlayerStateMachine {
+  private snapshot: PlayerSnapshot = { state: 'idle', error: null };
+  private readonly listeners = new Set<(s: PlayerSnapshot) => void>();
+
+  get state(): PlayerState {
+    return this.snapshot.state;
+  }
+
+  get error(): string | null {
+    return this.snapshot.error;
+  }
+
+  /** Applies an event; events that make no sense in the current state are ignored. */
+  send(event: PlayerEvent): PlayerState {
+    // A non-fatal hls.js error (a segment retried, a level switched) is not a state.
+    if (event.type === 'error' && !event.fatal) return this.snapshot.state;
+    const next = transitions[this.snapshot.state][event.type];
+    if (next === undefined) return this.snapshot.state;
+    const error = event.type === 'error' ? event.message : next === 'error' ? this.snapshot.error : null;
+    if (next !== this.snapshot.state || error !== this.snapshot.error) {
+      this.snapshot = { state: next, error };
+      for (const listener of this.listeners) listener(this.snapshot);
+    }
+    return next;
+  }
+
+  subscribe(listener: (s: PlayerSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,4 @@
+// Constants esbuild defines at build time (see tv-app/build.mjs).
+declare const __TEST_BUILD__: boolean;
+/** [family, woff2 file name] of the bundled fonts, copied to `fonts/` next to the bundle. */
+declare const __FONTS__: [string, string][];

@@ -1,0 +1,98 @@
+// One of the four channels in its brand colour, with a "live" dot when it is on air.
+import { Lightning } from '@lightningjs/sdk';
+import { COLOR, FONT, TYPE, argb } from '../theme.ts';
+import type { Channel } from '../../../../shared/catalog/types.ts';
+import { setTestId } from '../test-id.ts';
+import { t } from '../../i18n/index.ts';
+
+type Loose = Lightning.Component.TemplateSpecLoose;
+
+export const CHANNEL_TILE = { w: 396, h: 150, gap: 48 } as const;
+
+export class ChannelTile extends Lightning.Component<Loose> {
+  private data: Channel | null = null;
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    const { w, h } = CHANNEL_TILE;
+    return {
+      w, h,
+      Outline: {
+        x: -6, y: -6, w: w + 12, h: h + 12, rect: true, color: COLOR.focus, alpha: 0,
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 22 },
+      },
+      Body: {
+        w, h, rect: true, color: COLOR.surface,
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
+        Logo: { x: 24, y: h / 2, mountY: 0.5, w: 96, h: 96 },
+        Name: { x: 136, y: h / 2 - 22, mountY: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+        Status: { x: 136, y: h / 2 + 30, mountY: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text } },
+      },
+    };
+  }
+
+  set channel(channel: Channel) {
+    this.data = channel;
+    setTestId(this, `channel-${channel.id}`);
+    this.tag('Body').color = argb(channel.color);
+    this.tag('Name').text.text = channel.name;
+    this.tag('Logo').src = channel.logo;
+  }
+
+  get channel(): Channel | null {
+    return this.data;
+  }
+
+  set onAir(live: boolean) {
+    this.tag('Status').text.text = live ? `● ${t('badge.live')}` : '';
+  }
+
+  get announce(): string {
+    return this.data?.name ?? '';
+  }
+
+  override _focus(): void {
+    this.setSmooth('scale', 1.06, { duration: 0.15 });
+    this.tag('Outline').setSmooth('alpha', 1, { duration: 0.15 });
+    this.zIndex = 2;
+  }
+
+  override _unfocus(): void {
+    this.setSmooth('scale', 1, { duration: 0.15 });
+    this.tag('Outline').setSmooth('alpha', 0, { duration: 0.15 });
+    this.zIndex = 0;
+  }
+}
+
+/** The four channels side by side, as a row of the page's focus grid. */
+export class ChannelRow extends Lightning.Component<Loose> {
+  private channels: { channel: Channel; live: boolean }[] = [];
+  private index = 0;
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    return { h: CHANNEL_TILE.h + 40, Items: {} };
+  }
+
+  set entries(entries: { channel: Channel; live: boolean }[]) {
+    this.channels = entries;
+    setTestId(this, 'rail-channels');
+    this.tag('Items').children = entries.map((e, i) => ({
+      type: ChannelTile, x: i * (CHANNEL_TILE.w + CHANNEL_TILE.gap), channel: e.channel, onAir: e.live,
+    }));
+  }
+
+  get length(): number {
+    return this.channels.length;
+  }
+
+  get focusedChannel(): Channel | null {
+    return this.channels[this.index]?.channel ?? null;
+  }
+
+  setFocusIndex(index: number): void {
+    this.index = index;
+  }
+
+  override _getFocused(): Lightning.Component | undefined {
+    return this.tag('Items').children[this.index] as Lightning.Component | undefined;
+  }
+}

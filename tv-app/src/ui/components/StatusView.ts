@@ -1,0 +1,102 @@
+// Loading placeholder and error screen of a page: a message and, on error, a
+// focusable "Réessayer" button that calls the page back.
+import { Lightning } from '@lightningjs/sdk';
+import { COLOR, FONT, STAGE, TYPE } from '../theme.ts';
+import { t } from '../../i18n/index.ts';
+import { setTestId } from '../test-id.ts';
+
+type Loose = Lightning.Component.TemplateSpecLoose;
+
+export class Button extends Lightning.Component<Loose> {
+  private labelText = '';
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    return {
+      h: 80, w: 360, rect: true, color: COLOR.surfaceRaised,
+      shader: { type: Lightning.shaders.RoundedRectangle, radius: 40 },
+      Label: { x: 180, y: 42, mount: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
+    };
+  }
+
+  set label(text: string) {
+    this.labelText = text;
+    this.tag('Label').text.text = text;
+    this.tag('Label').on('txLoaded', (el: Lightning.Element) => {
+      const w = Math.max(240, el.renderWidth + 96);
+      this.w = w;
+      this.tag('Label').x = w / 2;
+    });
+  }
+
+  get label(): string {
+    return this.labelText;
+  }
+
+  set buttonId(id: string) {
+    setTestId(this, `button-${id}`);
+  }
+
+  get announce(): string {
+    return this.labelText;
+  }
+
+  override _focus(): void {
+    this.patch({ color: COLOR.focus });
+    this.tag('Label').text.textColor = 0xff000000;
+    this.setSmooth('scale', 1.06, { duration: 0.15 });
+  }
+
+  override _unfocus(): void {
+    this.patch({ color: COLOR.surfaceRaised });
+    this.tag('Label').text.textColor = COLOR.text;
+    this.setSmooth('scale', 1, { duration: 0.15 });
+  }
+}
+
+export class StatusView extends Lightning.Component<Loose> {
+  private onRetry: (() => void) | null = null;
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    return {
+      w: STAGE.w, h: STAGE.h, visible: false,
+      Title: { x: STAGE.w / 2, y: 420, mountX: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, textAlign: 'center' } },
+      Body: { x: STAGE.w / 2, y: 500, mountX: 0.5, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, textAlign: 'center', wordWrapWidth: 1200 } },
+      Retry: { type: Button, x: STAGE.w / 2, y: 600, mountX: 0.5, visible: false, buttonId: 'retry' },
+    };
+  }
+
+  showLoading(): void {
+    setTestId(this, 'status-loading');
+    this.patch({ visible: true });
+    this.tag('Title').text.text = t('loading');
+    this.tag('Body').text.text = '';
+    this.tag('Retry').visible = false;
+    this.onRetry = null;
+  }
+
+  showError(onRetry: () => void, title = t('error.title'), body = t('error.body')): void {
+    setTestId(this, 'status-error');
+    this.patch({ visible: true });
+    this.tag('Title').text.text = title;
+    this.tag('Body').text.text = body;
+    this.tag('Retry').patch({ visible: true, label: t('action.retry') });
+    this.onRetry = onRetry;
+  }
+
+  hide(): void {
+    this.visible = false;
+    this.onRetry = null;
+  }
+
+  get hasError(): boolean {
+    return this.onRetry !== null;
+  }
+
+  override _handleEnter(): void {
+    this.onRetry?.();
+  }
+
+  override _getFocused(): Lightning.Component {
+    return this.onRetry ? (this.tag('Retry') as Lightning.Component) : this;
+  }
+}
