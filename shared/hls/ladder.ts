@@ -13,8 +13,6 @@ export interface VideoRenditionSpec {
   /** Encoder target, bits/s. The playlists advertise the measured bitrate, not this. */
   targetBitrate: number;
   maxBitrate: number;
-  /** RFC 6381 codec string of the H.264 profile/level the encoder is told to use. */
-  codecs: string;
 }
 
 export interface AudioRenditionSpec {
@@ -35,11 +33,12 @@ export interface SubtitleRenditionSpec {
   isDefault: boolean;
 }
 
-// Main profile, level 3.1 (`avc1.4d401f`): decodable by every TV of the last decade.
+// H.264; the CODECS string the playlists advertise is read from each encoded stream's SPS
+// (see edge-origin/src/media/probe.ts), so it is always the truth.
 export const VIDEO_RENDITIONS: readonly VideoRenditionSpec[] = [
-  { id: 'v240', width: 426, height: 240, targetBitrate: 250_000, maxBitrate: 300_000, codecs: 'avc1.4d401f' },
-  { id: 'v360', width: 640, height: 360, targetBitrate: 600_000, maxBitrate: 700_000, codecs: 'avc1.4d401f' },
-  { id: 'v540', width: 960, height: 540, targetBitrate: 1_100_000, maxBitrate: 1_300_000, codecs: 'avc1.4d401f' },
+  { id: 'v240', width: 426, height: 240, targetBitrate: 250_000, maxBitrate: 300_000 },
+  { id: 'v360', width: 640, height: 360, targetBitrate: 600_000, maxBitrate: 700_000 },
+  { id: 'v540', width: 960, height: 540, targetBitrate: 1_100_000, maxBitrate: 1_300_000 },
 ];
 
 // AAC-LC (`mp4a.40.2`), mono: the two languages are told apart by their tone.

@@ -1,0 +1,41 @@
+// What the catalog looks like at a given moment: which event is on air, what is coming up.
+// Pure functions of (records, clock), on top of any CatalogStore.
+import type { ChannelId, ChannelRails, EventStatus, LiveEvent } from '../../../../shared/catalog/types.ts';
+import type { CatalogStore } from './store.ts';
+
+/** The status of an event at `nowMs`, from its times and its stored status. */
+export function eventStatusAt(event: LiveEvent, nowMs: number): EventStatus {
+  if (event.status === 'cancelled') return 'cancelled';
+  if (nowMs < Date.parse(event.startsAt)) return 'scheduled';
+  if (nowMs < Date.parse(event.endsAt)) return 'live';
+  return event.replayId ? 'published' : 'ended';
+}
+
+/** The event as the API shows it at `nowMs`: current status, and the live URL while on air. */
+export function eventAt(event: LiveEvent, liveUrl: string, nowMs: number): LiveEvent {
+  const status = eventStatusAt(event, nowMs);
+  const { playbackUrl: _stored, ...rest } = event;
+  return status === 'live' ? { ...rest, status, playbackUrl: liveUrl } : { ...rest, status };
+}
+
+/** One channel's rails at `nowMs`, or null for an unknown channel. */
+export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, nowMs: number): Promise<ChannelRails | null> {
+  const [channel, events, replays, highlights] = await Promise.all([
+    store.getChannel(channelId),
+    store.listEvents({ channelId }),
+    store.listReplays({ channelId }),
+    store.listHighlights({ channelId }),
+  ]);
+  if (!channel) return null;
+  const current = events.map((e) => eventAt(e, channel.liveUrl, nowMs));
+  const byStart = (a: LiveEvent, b: LiveEvent) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
+  const newestFirst = (a: { publishedAt: string }, b: { publishedAt: string }) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt);
+  const published = (item: { publishedAt: string }) => Date.parse(item.publishedAt) <= nowMs;
+  return {
+    channel,
+    onAir: current.filter((e) => e.status === 'live').sort(byStart)[0] ?? null,
+    upcoming: current.filter((e) => e.status === 'scheduled').sort(byStart),
+    replays: replays.filter(published).sort(newestFirst),
+    highlights: highlights.filter(published).sort(newestFirst),
+  };
+}

@@ -1,0 +1,20 @@
+// Where the catalog is read from. Routes and the schedule logic only see this interface, so the
+// in-memory store (seeded demo data) can be swapped for a shared one (Redis) without touching
+// them. Methods are async because real stores are remote. Records come back as stored: event
+// statuses that depend on the clock are derived by schedule.ts, not by the store.
+import type { Channel, ChannelId, Highlight, LiveEvent, Replay } from '../../../../shared/catalog/types.ts';
+
+export interface ChannelFilter {
+  channelId?: ChannelId;
+}
+
+export interface CatalogStore {
+  listChannels(): Promise<Channel[]>;
+  getChannel(id: ChannelId): Promise<Channel | null>;
+  listEvents(filter?: ChannelFilter): Promise<LiveEvent[]>;
+  getEvent(id: string): Promise<LiveEvent | null>;
+  listReplays(filter?: ChannelFilter): Promise<Replay[]>;
+  getReplay(id: string): Promise<Replay | null>;
+  listHighlights(filter?: ChannelFilter): Promise<Highlight[]>;
+  getHighlight(id: string): Promise<Highlight | null>;
+}
