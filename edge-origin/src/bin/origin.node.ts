@@ -1,0 +1,22 @@
+// The origin under Node: `tsx edge-origin/src/bin/origin.node.ts`
+// Env: ORIGIN_PORT (8081), ORIGIN_HOST (127.0.0.1), MEDIA_DIR (media cache, default
+// edge-origin/media), APP_DIR (built TV app, default tv-app/dist).
+import { serve } from '@hono/node-server';
+import { ensureDemoMedia } from '../media/ensure.ts';
+import { createOriginApp } from '../origin/app.ts';
+
+const port = Number(process.env.ORIGIN_PORT ?? 8081);
+const hostname = process.env.ORIGIN_HOST ?? '127.0.0.1';
+
+const media = await ensureDemoMedia({
+  ...(process.env.MEDIA_DIR ? { dir: process.env.MEDIA_DIR } : {}),
+  log: (msg) => console.log(msg),
+});
+const app = createOriginApp({ mediaDir: media.root, ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
+
+const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+  console.log(`origin listening on http://${hostname}:${info.port} (media ${media.version})`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

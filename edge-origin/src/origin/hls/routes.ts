@@ -1,0 +1,116 @@
+// `/hls/live/...` and `/hls/vod/...`: playlists built per request from the media manifest and
+// the live clock; segments streamed from the generated files.
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { etag } from 'hono/etag';
+import { isChannelId } from '../../../../shared/catalog/types.ts';
+import { segmentExtension } from '../../../../shared/hls/ladder.ts';
+import { isSegmentAvailable, liveEdge, segmentStartMs, sourceSegmentIndex } from '../../../../shared/hls/live-clock.ts';
+import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
+import type { Playlist } from '../../../../shared/hls/model.ts';
+import { PLAYLIST_CONTENT_TYPE, serializePlaylist } from '../../../../shared/hls/serialize.ts';
+import type { StreamMedia } from '../../media/manifest.ts';
+import { fileResponse } from '../files/file-response.ts';
+import type { MediaLibrary } from '../files/media-library.ts';
+import { CACHE_CONTROL } from '../http/cache-control.ts';
+import type { LiveOptions } from '../options.ts';
+import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
+
+/** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
+const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
+
+export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => number): Hono {
+  const hls = new Hono();
+  const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: library.manifest.segmentDuration };
+
+  // Playlists get an ETag hashed from their text (cheap, they are small); segment responses
+  // bring their own, which the middleware keeps. Either way If-None-Match answers 304.
+  hls.use('*', etag());
+
+  // ---- live -------------------------------------------------------------------------------
+  hls.get('/live/:channel/master.m3u8', (c) => {
+    const stream = liveStream(library, c.req.param('channel'));
+    if (!stream) return notFound(c);
+    return playlistResponse(c, masterPlaylist(stream), CACHE_CONTROL.masterPlaylist);
+  });
+
+  hls.get('/live/:channel/:rendition/index.m3u8', (c) => {
+    const stream = liveStream(library, c.req.param('channel'));
+    const rendition = c.req.param('rendition');
+    const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
+    if (!stream || !media) return notFound(c);
+    const nowMs = now();
+    const playlist = liveMediaPlaylist(rendition, media, clock, nowMs);
+    const edge = liveEdge(nowMs, clock);
+    // Changes exactly when a segment is published: the end of the newest listed segment.
+    c.header('Last-Modified', new Date(segmentStartMs(edge + 1, clock)).toUTCString());
+    return playlistResponse(c, playlist, CACHE_CONTROL.liveMediaPlaylist);
+  });
+
+  hls.get('/live/:channel/:rendition/:segment', async (c) => {
+    const stream = liveStream(library, c.req.param('channel'));
+    const rendition = c.req.param('rendition');
+    const name = SEGMENT_NAME.exec(c.req.param('segment'));
+    if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition)) return notFound(c);
+    const mediaSequence = Number(name[1]);
+    const nowMs = now();
+    if (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments)) {
+      // Not published yet (or long gone): say so without letting anyone cache the miss.
+      c.header('Cache-Control', CACHE_CONTROL.notYet);
+      return c.text(mediaSequence > liveEdge(nowMs, clock) ? 'Segment not yet available\n' : 'Segment expired\n', 404);
+    }
+    const source = sourceSegmentIndex(mediaSequence, stream.segmentCount);
+    const response = await fileResponse(c.req.raw, library.segmentFile(stream, rendition, source, name[2]), {
+      cacheControl: CACHE_CONTROL.immutable,
+      etag: `"${library.manifest.version}-${stream.id}-${rendition}-${source}"`,
+      lastModified: segmentStartMs(mediaSequence + 1, clock),
+    });
+    return response ?? notFound(c);
+  });
+
+  // ---- VOD --------------------------------------------------------------------------------
+  hls.get('/vod/:asset/master.m3u8', (c) => {
+    const stream = library.vod(c.req.param('asset'));
+    if (!stream) return notFound(c);
+    return playlistResponse(c, masterPlaylist(stream), CACHE_CONTROL.immutable);
+  });
+
+  hls.get('/vod/:asset/:rendition/index.m3u8', (c) => {
+    const stream = library.vod(c.req.param('asset'));
+    const rendition = c.req.param('rendition');
+    const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
+    if (!media) return notFound(c);
+    return playlistResponse(c, vodMediaPlaylist(rendition, media), CACHE_CONTROL.immutable);
+  });
+
+  hls.get('/vod/:asset/:rendition/:segment', async (c) => {
+    const stream = library.vod(c.req.param('asset'));
+    const rendition = c.req.param('rendition');
+    const name = SEGMENT_NAME.exec(c.req.param('segment'));
+    if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition)) return notFound(c);
+    const index = Number(name[1]);
+    if (index >= stream.segmentCount) return notFound(c);
+    const response = await fileResponse(c.req.raw, library.segmentFile(stream, rendition, index, name[2]), {
+      cacheControl: CACHE_CONTROL.immutable,
+      etag: `"${library.manifest.version}-${stream.id}-${rendition}-${index}"`,
+    });
+    return response ?? notFound(c);
+  });
+
+  hls.all('*', notFound);
+  return hls;
+}
+
+function liveStream(library: MediaLibrary, channel: string): StreamMedia | undefined {
+  return isChannelId(channel) ? library.live(channel) : undefined;
+}
+
+function playlistResponse(c: Context, playlist: Playlist, cacheControl: string): Response {
+  c.header('Content-Type', PLAYLIST_CONTENT_TYPE);
+  c.header('Cache-Control', cacheControl);
+  return c.body(serializePlaylist(playlist));
+}
+
+function notFound(c: Context): Response {
+  return c.text('Not Found\n', 404);
+}

@@ -1,0 +1,60 @@
+// The origin's options and their defaults, in one place.
+import { fileURLToPath } from 'node:url';
+import type { CatalogStore } from './catalog/store.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface LiveOptions {
+  /** ms since the Unix epoch of media sequence 0; every channel shares it. */
+  epochMs: number;
+  /** Segments in a live media playlist. */
+  windowSize: number;
+  /**
+   * How many segments behind the live edge stay fetchable. Longer than the window, so a
+   * player that read the playlist just before it slid still gets its segments, and so a
+   * replay can later be cut from the recording (the live segments' URLs).
+   */
+  retentionSegments: number;
+}
+
+export interface OriginOptions {
+  /** Root of the generated demo media (the directory holding manifest.json): `ensureDemoMedia().root`. */
+  mediaDir: string;
+  /** The built TV app, served at `/`. */
+  appDir?: string;
+  /** ms clock; tests inject one to move live time. */
+  now?: () => number;
+  /** Demo catalog seed, read when no `catalog` is given. */
+  seedFile?: string;
+  /** Catalog store; default: an in-memory store loaded from `seedFile`. */
+  catalog?: CatalogStore;
+  live?: Partial<LiveOptions>;
+}
+
+export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live'>> & {
+  catalog?: CatalogStore;
+  live: LiveOptions;
+};
+
+export const ORIGIN_DEFAULTS = {
+  appDir: `${REPO_ROOT}tv-app/dist`,
+  seedFile: `${REPO_ROOT}edge-origin/data/seed.json`,
+  now: () => Date.now(),
+  live: {
+    epochMs: Date.UTC(2026, 0, 1),
+    windowSize: 6,
+    // 3 hours of 2 s segments: a whole event can be turned into a replay.
+    retentionSegments: 5400,
+  } satisfies LiveOptions,
+};
+
+export function resolveOriginOptions(options: OriginOptions): ResolvedOriginOptions {
+  return {
+    mediaDir: options.mediaDir,
+    appDir: options.appDir ?? ORIGIN_DEFAULTS.appDir,
+    seedFile: options.seedFile ?? ORIGIN_DEFAULTS.seedFile,
+    now: options.now ?? ORIGIN_DEFAULTS.now,
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+    live: { ...ORIGIN_DEFAULTS.live, ...options.live },
+  };
+}
