@@ -1,0 +1,57 @@
+// A real origin on 127.0.0.1 (free port) for tests, counting every request it receives by
+// path, so edge tests can prove how many requests reached the origin.
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createOriginApp } from '../../edge-origin/src/origin/app.ts';
+import type { OriginOptions } from '../../edge-origin/src/origin/app.ts';
+import { ensureTestMedia } from './media.ts';
+
+export interface TestOrigin {
+  url: string;
+  requests: {
+    /** Requests received whose pathname starts with `pathPrefix` (all of them without one). */
+    count(pathPrefix?: string): number;
+    /** Pathnames received, in order. */
+    paths(): string[];
+    reset(): void;
+  };
+  close(): Promise<void>;
+}
+
+export async function startOrigin(opts: Partial<OriginOptions> = {}): Promise<TestOrigin> {
+  const mediaDir = opts.mediaDir ?? (await ensureTestMedia());
+  const app = createOriginApp({ ...opts, mediaDir });
+  let seen: string[] = [];
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve(
+      {
+        fetch: (request: Request) => {
+          seen.push(new URL(request.url).pathname);
+          return app.fetch(request);
+        },
+        port: 0,
+        hostname: '127.0.0.1',
+      },
+      () => resolve(s as Server),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: {
+      count: (pathPrefix) => (pathPrefix ? seen.filter((p) => p.startsWith(pathPrefix)).length : seen.length),
+      paths: () => [...seen],
+      reset: () => {
+        seen = [];
+      },
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
