@@ -16,7 +16,9 @@ export async function renderImage(image: ImageSpec, index: number, ctx: EncodeCo
   const draw = (fontFile: string, file: string, opts: string) =>
     `drawtext=fontfile=${fontFile}:textfile=${text}/${file}:fontcolor=white:${opts}`;
 
-  const filters: string[] = [];
+  // lavfi sources round odd sizes down in yuv420p (225 → 224): draw a larger even canvas in RGB,
+  // then crop to the exact size.
+  const filters: string[] = [`format=rgb24`, `crop=${image.width}:${h}:0:0`];
   await writeFile(join(ctx.root, text, 'name.txt'), image.channelName);
   if (!image.title) {
     // Logo: the channel's name, centred.
@@ -34,8 +36,12 @@ export async function renderImage(image: ImageSpec, index: number, ctx: EncodeCo
   }
   await runFfmpeg(
     ctx.ffmpeg,
-    ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${image.color.slice(1)}:s=${image.width}x${h}:d=1`,
+    ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${image.color.slice(1)}:s=${even(image.width)}x${even(h)}:d=1`,
       '-vf', filters.join(','), '-frames:v', '1', ...(out.endsWith('.jpg') ? ['-q:v', '3'] : []), out],
     ctx.root,
   );
+}
+
+function even(n: number): number {
+  return n % 2 === 0 ? n : n + 1;
 }

@@ -11,7 +11,7 @@ import { parseSeed } from '../origin/catalog/seed.ts';
 import type { Seed } from '../origin/catalog/seed.ts';
 
 /** Bump when the look or the encoding changes in a way the spec below does not capture. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /** Seconds of the looping source behind each live channel. */
 export const LIVE_LOOP_SECONDS = 32;
