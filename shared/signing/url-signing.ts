@@ -40,7 +40,7 @@ function toBase64Url(bytes: ArrayBuffer): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array | null {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
   const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   try {
@@ -50,7 +50,7 @@ function fromBase64Url(text: string): Uint8Array | null {
   }
 }
 
-function payload(pathPrefix: string, expires: number): Uint8Array {
+function payload(pathPrefix: string, expires: number): Uint8Array<ArrayBuffer> {
   return encoder.encode(`${pathPrefix}|${expires}`);
 }
 

@@ -1,0 +1,46 @@
+// `npm start`: the origin and, in front of it, the edge, in one Node process on the embedded
+// defaults (memory catalog, memory cache, no Redis). The TV app is served by the origin at `/`
+// and reached through the edge, as a TV on the city's network would reach it.
+// Env: EDGE_PORT (8080), ORIGIN_PORT (8081), EDGE_HOST / ORIGIN_HOST (127.0.0.1; set EDGE_HOST=0.0.0.0
+// to let a TV on the LAN in), MEDIA_DIR, APP_DIR, and every EDGE_* key of edge/config.ts.
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { ensureDemoMedia } from '../media/ensure.ts';
+import { createOriginApp } from '../origin/app.ts';
+import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
+import { startEdgeNode } from '../edge/node/start-edge-node.ts';
+
+const originPort = Number(process.env.ORIGIN_PORT ?? 8081);
+const originHost = process.env.ORIGIN_HOST ?? '127.0.0.1';
+
+const media = await ensureDemoMedia({
+  ...(process.env.MEDIA_DIR ? { dir: process.env.MEDIA_DIR } : {}),
+  log: (msg) => console.log(msg),
+});
+const origin = createOriginApp({ mediaDir: media.root, ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
+const originServer = await new Promise<Server>((resolve, reject) => {
+  const s = serve({ fetch: origin.fetch, port: originPort, hostname: originHost }, () => resolve(s as Server));
+  (s as Server).once('error', reject);
+});
+const originUrl = `http://${originHost}:${originPort}`;
+console.log(`origin: listening on ${originUrl}`);
+
+let config;
+try {
+  config = loadEdgeConfig({ env: { UPSTREAM_URL: originUrl, ...process.env } });
+} catch (error) {
+  console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);
+  process.exit(2);
+}
+const edge = await startEdgeNode(config);
+console.log(`edge: listening on ${edge.url} → upstream ${config.upstreamUrl}`);
+console.log(`\n  Cité TV is up. Open ${edge.url}/ in Chromium (arrows, Enter, Backspace).\n`);
+
+const stop = async (signal: string) => {
+  console.log(`start: ${signal}, stopping`);
+  await edge.close();
+  originServer.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
