@@ -1,7 +1,7 @@
 // The catalog API as the app reads it, from the host the app was loaded from
 // (the edge): relative URLs, a timeout so a dead network fails fast into the
 // error screen, and a typed error instead of a rejected fetch.
-import type { HomeResponse, ChannelResponse, ChannelId } from '../../../shared/catalog/types.ts';
+import type { HomeResponse, ChannelResponse, ChannelId, LiveEvent, Replay, Highlight } from '../../../shared/catalog/types.ts';
 
 export class CatalogError extends Error {
   constructor(
@@ -37,6 +37,18 @@ export class CatalogClient {
 
   channel(id: ChannelId): Promise<ChannelResponse> {
     return this.getJson<ChannelResponse>(`/api/v1/channels/${encodeURIComponent(id)}`);
+  }
+
+  event(id: string): Promise<LiveEvent> {
+    return this.getJson<LiveEvent>(`/api/v1/events/${encodeURIComponent(id)}`);
+  }
+
+  replay(id: string): Promise<Replay> {
+    return this.getJson<Replay>(`/api/v1/replays/${encodeURIComponent(id)}`);
+  }
+
+  highlight(id: string): Promise<Highlight> {
+    return this.getJson<Highlight>(`/api/v1/highlights/${encodeURIComponent(id)}`);
   }
 
   private async getJson<T>(path: string): Promise<T> {

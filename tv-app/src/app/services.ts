@@ -1,7 +1,8 @@
 // The app's long-lived services, created once at start-up and shared by the pages:
 // the catalog client, the persisted preferences, the single video player.
 import { Storage } from '@lightningjs/sdk';
-import { CatalogClient } from '../api/catalog-client.ts';
+import { CatalogClient, CatalogError } from '../api/catalog-client.ts';
+import { ConnectivityMonitor } from './connectivity.ts';
 import { PreferenceStore, type KeyValueStore } from '../settings/preferences.ts';
 import { HlsPlayer } from '../player/hls-player.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
@@ -11,12 +12,28 @@ const sdkStorage: KeyValueStore = {
   set: (key, value) => Storage.set(key, value) as unknown,
 };
 
-export const catalog = new CatalogClient();
+export const connectivity = new ConnectivityMonitor();
+
+/** Every catalog request tells the connectivity monitor whether the network answered. */
+const observedFetch: typeof fetch = async (input, init) => {
+  try {
+    const response = await fetch(input, init);
+    connectivity.report(true);
+    return response;
+  } catch (error) {
+    connectivity.report(false);
+    throw error;
+  }
+};
+
+export const catalog = new CatalogClient({ fetch: observedFetch });
 export const preferences = new PreferenceStore(sdkStorage);
 export const player = new HlsPlayer();
 
 /** The last home answer: the search, programme and event pages read from it. */
 let lastHome: HomeResponse | null = null;
+
+export { CatalogError };
 
 export async function loadHome(): Promise<HomeResponse> {
   lastHome = await catalog.home();

@@ -139,3 +139,65 @@ export function homeRails(home: HomeResponse, now: Date, resume: ResumePoint[] =
   ];
   return rails.filter((r) => r.tiles.length > 0);
 }
+
+export interface HeroChoice {
+  kind: 'live' | 'next';
+  event: LiveEvent;
+  channel: Channel;
+}
+
+/** The hero: an event on air (catalog channel order), else the next one to start. */
+export function heroFor(home: HomeResponse, now: Date): HeroChoice | null {
+  for (const rails of home.channels) {
+    if (rails.onAir && isOnAir(rails.onAir, now)) return { kind: 'live', event: rails.onAir, channel: rails.channel };
+  }
+  let next: HeroChoice | null = null;
+  for (const rails of home.channels) {
+    for (const e of rails.upcoming) {
+      if (e.status !== 'scheduled' || Date.parse(e.startsAt) <= now.getTime()) continue;
+      if (!next || Date.parse(e.startsAt) < Date.parse(next.event.startsAt)) next = { kind: 'next', event: e, channel: rails.channel };
+    }
+  }
+  return next;
+}
+
+export type EventActionId = 'watchLive' | 'resume' | 'fromStart' | 'watch' | 'highlight';
+
+/** The actions of the event details page, in the order shown. */
+export function eventActions(
+  event: LiveEvent,
+  replay: Replay | null,
+  highlight: Highlight | null,
+  resumePosition: number | null,
+  now: Date,
+): EventActionId[] {
+  const actions: EventActionId[] = [];
+  if (isOnAir(event, now) && event.playbackUrl) actions.push('watchLive');
+  if (replay) {
+    if (resumePosition !== null) actions.push('resume', 'fromStart');
+    else actions.push('watch');
+  }
+  if (highlight) actions.push('highlight');
+  return actions;
+}
+
+/** The channel page's rails: upcoming, replays, highlights of one channel. */
+export function channelPageRails(rails: ChannelRails, now: Date, resume: ResumePoint[] = []): HomeRail[] {
+  return homeRails({ generatedAt: now.toISOString(), channels: [rails] }, now, resume).filter((r) => r.id !== 'live' && r.id !== 'continue');
+}
+
+/** Looks a replay / highlights up in the home snapshot (the event page's related items). */
+export function findReplay(home: HomeResponse | null, replayId: string | undefined): Replay | null {
+  if (!home || !replayId) return null;
+  for (const rails of home.channels) for (const r of rails.replays) if (r.id === replayId) return r;
+  return null;
+}
+
+export function highlightsOfReplay(home: HomeResponse | null, replayId: string | undefined): Highlight[] {
+  if (!home || !replayId) return [];
+  return home.channels.flatMap((rails) => rails.highlights.filter((h) => h.replayId === replayId));
+}
+
+export function channelOf(home: HomeResponse | null, id: string): Channel | null {
+  return home?.channels.find((r) => r.channel.id === id)?.channel ?? null;
+}

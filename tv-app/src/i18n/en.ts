@@ -28,6 +28,7 @@ export const en: Record<MessageKey, string> = {
   'action.retry': 'Retry',
   'action.quit': 'Quit',
   'action.cancel': 'Cancel',
+  'action.details': 'Details',
   'event.related': 'Related highlights',
   'event.startsAt': '{date} at {time}',
   'event.cancelled': 'Cancelled',

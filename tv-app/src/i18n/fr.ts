@@ -28,6 +28,7 @@ export const fr = {
   'action.retry': 'Réessayer',
   'action.quit': 'Quitter',
   'action.cancel': 'Annuler',
+  'action.details': 'Détails',
   'event.related': 'Résumés associés',
   'event.startsAt': 'Le {date} à {time}',
   'event.cancelled': 'Annulé',

@@ -1,36 +1,53 @@
-// Home: the four channels in their colours, and below them the rail of the
-// selected channel (on air now, replays, highlights).
+// Home: a hero (on air now, or next), the four channels in their colours, then the
+// rails En direct, Continuer à regarder, À venir, Replays, Résumés. The header's menu
+// leads to the programme, search and settings.
 import { Lightning } from '@lightningjs/sdk';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
-import { ChannelRow, CHANNEL_TILE } from '../ui/components/ChannelTile.ts';
-import { Rail } from '../ui/components/Rail.ts';
+import { ChannelRow } from '../ui/components/ChannelTile.ts';
+import { Rail, RAIL_HEIGHT } from '../ui/components/Rail.ts';
 import { Clock } from '../ui/components/Clock.ts';
 import { StatusView } from '../ui/components/StatusView.ts';
-import { channelIsLive, channelRail } from '../catalog/rails.ts';
+import { ButtonRow } from '../ui/components/ButtonRow.ts';
+import { Hero, HERO_HEIGHT, type HeroData } from '../ui/components/Hero.ts';
+import { channelIsLive, countdownLabel, heroFor, homeRails, type HeroChoice, type HomeRail } from '../catalog/rails.ts';
+import { countdown } from '../schedule/schedule.ts';
 import { loadHome, preferences } from '../app/services.ts';
-import { t } from '../i18n/index.ts';
+import { formatDate, formatTime, t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
-import type { TileData } from '../ui/tile-data.ts';
+import { openTile, railRef } from './open-tile.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
+const CHANNELS_Y = HERO_HEIGHT + 20;
+const RAILS_Y = CHANNELS_Y + 280;
+/** The home re-reads the catalog this often so "on air" and countdowns stay true. */
+const REFRESH_MS = 60_000;
+
 export class HomePage extends RowsPage {
   private home: HomeResponse | null = null;
+  private hero: HeroChoice | null = null;
+  private rails: HomeRail[] = [];
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       w: STAGE.w, h: STAGE.h,
-      Header: {
-        x: SAFE.x, y: SAFE.y,
-        Brand: { text: { text: t('app.name'), fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
-        Clock: { type: Clock, x: STAGE.w - 2 * SAFE.x },
-      },
       Rows: {
-        x: SAFE.x, y: 150,
-        Channels: { type: ChannelRow, y: 0 },
-        Rail: { type: Rail, y: CHANNEL_TILE.h + 60 },
+        x: SAFE.x, y: 130,
+        Hero: { type: Hero, y: 0 },
+        Channels: { type: ChannelRow, y: CHANNELS_Y },
+        Rails: { y: RAILS_Y },
+      },
+      Header: {
+        w: STAGE.w, h: 140,
+        // Rails scrolled up pass under the header: an opaque band, then a short fade.
+        Shade: { w: STAGE.w, h: 128, rect: true, color: COLOR.background },
+        Fade: { y: 128, w: STAGE.w, h: 40, rect: true, colorTop: COLOR.background, colorBottom: 0x000b0f1a },
+        Brand: { x: SAFE.x, y: SAFE.y, text: { text: t('app.name'), fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+        Menu: { type: ButtonRow, x: 520, y: SAFE.y - 12, rowId: 'menu' },
+        Clock: { type: Clock, x: STAGE.w - SAFE.x, y: SAFE.y },
       },
       Status: { type: StatusView },
     };
@@ -38,21 +55,47 @@ export class HomePage extends RowsPage {
 
   override _init(): void {
     setTestId(this, 'page-home');
+    this.rowsTop = 130;
+    this.unscrolledRows = 3; // menu, hero, channels
+    this.scrollMargin = 40;
+    (this.tag('Menu') as ButtonRow).patch({
+      buttons: [
+        { id: 'programme', label: t('nav.programme') },
+        { id: 'search', label: t('nav.search') },
+        { id: 'settings', label: t('nav.settings') },
+      ],
+    });
     void this.load();
+    this.refreshTimer = setInterval(() => void this.load(true), REFRESH_MS);
   }
 
-  private async load(): Promise<void> {
+  override _detach(): void {
+    // Detached only when the app closes: pages below the top stay attached (hidden).
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+  }
+
+  /** Called by the App when the page comes back on top (resume points may have changed). */
+  refresh(): void {
+    if (this.home) this.render();
+  }
+
+  private async load(background = false): Promise<void> {
     const status = this.tag('Status') as StatusView;
-    status.showLoading();
-    this.tag('Rows').visible = false;
+    if (!background) {
+      status.showLoading();
+      this.tag('Rows').visible = false;
+    }
     try {
       this.home = await loadHome();
-      status.hide();
-      this.tag('Rows').visible = true;
-      this.render();
     } catch {
-      status.showError(() => void this.load());
+      // A background refresh that fails keeps what is on screen (the network banner tells).
+      if (!background || !this.home) status.showError(() => void this.load());
+      this._refocus();
+      return;
     }
+    status.hide();
+    this.tag('Rows').visible = true;
+    this.render();
     this._refocus();
   }
 
@@ -60,53 +103,86 @@ export class HomePage extends RowsPage {
     const home = this.home;
     if (!home) return;
     const now = new Date();
+    this.hero = heroFor(home, now);
+    const hero = this.tag('Hero') as Hero;
+    hero.visible = this.hero !== null;
+    if (this.hero) hero.patch({ data: this.heroData(this.hero, now) });
     (this.tag('Channels') as ChannelRow).patch({
+      title: t('rail.channels'),
       entries: home.channels.map((rails) => ({ channel: rails.channel, live: channelIsLive(rails, now) })),
     });
+    this.rails = homeRails(home, now, preferences.resumePoints());
+    const container = this.tag('Rails');
+    // Rails are rebuilt only when their set changes; otherwise updated in place (keeps focus and scroll).
+    const sameSet = container.children.length === this.rails.length &&
+      this.rails.every((r, i) => (container.children[i] as unknown as { ref: string }).ref === railRef(r.id));
+    if (!sameSet) {
+      container.children = this.rails.map((rail, i) => ({ type: Rail, ref: railRef(rail.id), y: i * RAIL_HEIGHT, railId: rail.id }));
+    }
+    this.rails.forEach((rail) => (container.tag(railRef(rail.id)) as Rail).patch({ title: rail.title, items: rail.tiles }));
     this.syncGrid();
-    this.renderRail();
   }
 
-  /** The rail follows the channel focused in the strip. */
-  private renderRail(): void {
-    const home = this.home;
-    if (!home) return;
-    const channelIndex = this.grid.colOf('channels');
-    const rails = home.channels[channelIndex];
-    if (!rails) return;
-    const rail = this.tag('Rail') as Rail;
-    const tiles = channelRail(rails, new Date(), preferences.resumePoints());
-    rail.patch({ railId: `channel-${rails.channel.id}`, title: rails.channel.name, items: tiles });
-    this.syncGrid();
+  private heroData(choice: HeroChoice, now: Date): HeroData {
+    const { event, channel } = choice;
+    const starts = new Date(event.startsAt);
+    const ends = new Date(event.endsAt);
+    return {
+      kicker: choice.kind === 'live'
+        ? `${t('home.onAirNow').toUpperCase()} · ${channel.name}`
+        : `${t('home.next').toUpperCase()} · ${countdownLabel(countdown(starts, now))}`,
+      color: channel.color,
+      live: choice.kind === 'live',
+      title: event.title,
+      meta: `${channel.name} · ${event.venue} · ${formatDate(starts)}, ${formatTime(starts)} – ${formatTime(ends)}`,
+      description: event.description,
+      poster: event.poster,
+      buttons: choice.kind === 'live'
+        ? [{ id: 'watch-live', label: t('action.watchLive') }, { id: 'details', label: t('action.details') }]
+        : [{ id: 'details', label: t('action.details') }],
+    };
   }
 
   protected override rows(): { id: string; row: FocusRow }[] {
-    return [
+    const rows: { id: string; row: FocusRow }[] = [
+      { id: 'menu', row: this.tag('Menu') as ButtonRow },
+      { id: 'hero', row: this.tag('Hero') as Hero },
       { id: 'channels', row: this.tag('Channels') as ChannelRow },
-      { id: 'rail', row: this.tag('Rail') as Rail },
     ];
+    const container = this.tag('Rails');
+    for (const rail of this.rails) rows.push({ id: rail.id, row: container.tag(railRef(rail.id)) as Rail });
+    return rows;
   }
 
-  protected override focusMoved(rowId: string): void {
-    if (rowId === 'channels') {
-      // A new channel: its rail starts at its first tile (the live event when on air).
-      this.grid.focus('rail', 0);
-      this.grid.focus('channels');
-      this.renderRail();
-    }
+  protected override syncGrid(): void {
+    const first = this.grid.isEmpty;
+    super.syncGrid();
+    // First render: focus starts on the hero's main action (or the channels when no hero).
+    if (first) this.grid.focus(this.hero ? 'hero' : 'channels');
+    this.applyFocus(false);
   }
 
   protected override activate(rowId: string, col: number): void {
-    if (rowId === 'channels') {
-      this.grid.move('down');
-      this.applyFocus(true);
+    const home = this.home;
+    if (!home) return;
+    if (rowId === 'menu') {
+      const id = (this.tag('Menu') as ButtonRow).buttons[col]?.id;
+      if (id === 'programme' || id === 'search' || id === 'settings') this.navigator.open({ name: id });
       return;
     }
-    const tile: TileData | undefined = (this.tag('Rail') as Rail).items[col];
-    if (!tile) return;
-    if (tile.action.kind === 'play') {
-      this.navigator.open({ name: 'player', playable: tile.action.playable, startPosition: tile.action.startPosition });
+    if (rowId === 'hero' && this.hero) {
+      const id = (this.tag('Hero') as Hero).actions.buttons[col]?.id;
+      if (id === 'watch-live') this.navigator.open({ name: 'player', playable: { kind: 'live', event: this.hero.event } });
+      else this.navigator.open({ name: 'event', eventId: this.hero.event.id });
+      return;
     }
+    if (rowId === 'channels') {
+      const channel = home.channels[col]?.channel;
+      if (channel) this.navigator.open({ name: 'channel', channelId: channel.id });
+      return;
+    }
+    const tile = this.rails.find((r) => r.id === rowId)?.tiles[col];
+    if (tile) openTile(this.navigator, tile);
   }
 
   override _getFocused(): Lightning.Component | undefined {

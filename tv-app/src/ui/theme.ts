@@ -35,8 +35,24 @@ export function argb(hex: string, alpha = 1): number {
   return ((Math.round(alpha * 255) << 24) >>> 0) + rgb;
 }
 
-/** Poster URL asking the server for the size it is displayed at (the origin may ignore it). */
-export function imageUrl(path: string, w: number, h: number): string {
+/**
+ * The poster at the size it is displayed: the catalog's `poster` is the 400×225 `card`
+ * rendition (the tile size); the hero asks for the 1280×720 `hero` one
+ * (see POSTER_SIZES in shared/hls/paths.ts). Never a bigger picture than shown.
+ */
+export function posterUrl(path: string, size: 'card' | 'hero'): string {
+  return assetUrl(path.replace(/\/(card|hero)\.jpg$/, `/${size}.jpg`));
+}
+
+/**
+ * Absolute URL of a catalog image path. Lightning decodes images in a web worker whose base
+ * URL is a blob: URL, where "/images/…" does not resolve: it must be absolute.
+ */
+export function assetUrl(path: string): string {
   if (!path) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}w=${Math.round(w)}&h=${Math.round(h)}`;
+  try {
+    return new URL(path, location.href).href;
+  } catch {
+    return path;
+  }
 }

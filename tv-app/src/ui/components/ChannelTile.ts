@@ -1,6 +1,6 @@
 // One of the four channels in its brand colour, with a "live" dot when it is on air.
 import { Lightning } from '@lightningjs/sdk';
-import { COLOR, FONT, TYPE, argb } from '../theme.ts';
+import { COLOR, FONT, TYPE, argb, assetUrl } from '../theme.ts';
 import type { Channel } from '../../../../shared/catalog/types.ts';
 import { setTestId } from '../test-id.ts';
 import { t } from '../../i18n/index.ts';
@@ -23,9 +23,9 @@ export class ChannelTile extends Lightning.Component<Loose> {
       Body: {
         w, h, rect: true, color: COLOR.surface,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
-        Logo: { x: 24, y: h / 2, mountY: 0.5, w: 96, h: 96 },
-        Name: { x: 136, y: h / 2 - 22, mountY: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
-        Status: { x: 136, y: h / 2 + 30, mountY: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text } },
+        Logo: { x: 20, y: h / 2, mountY: 0.5, w: 160, h: 90 },
+        Name: { x: 196, y: h / 2 - 22, mountY: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text, wordWrapWidth: 190, maxLines: 1, textOverflow: 'ellipsis' } },
+        Status: { x: 196, y: h / 2 + 30, mountY: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text } },
       },
     };
   }
@@ -35,7 +35,7 @@ export class ChannelTile extends Lightning.Component<Loose> {
     setTestId(this, `channel-${channel.id}`);
     this.tag('Body').color = argb(channel.color);
     this.tag('Name').text.text = channel.name;
-    this.tag('Logo').src = channel.logo;
+    this.tag('Logo').src = assetUrl(channel.logo);
   }
 
   get channel(): Channel | null {
@@ -69,7 +69,15 @@ export class ChannelRow extends Lightning.Component<Loose> {
   private index = 0;
 
   static override _template(): Lightning.Component.Template<Loose> {
-    return { h: CHANNEL_TILE.h + 40, Items: {} };
+    return {
+      h: CHANNEL_TILE.h + 110,
+      Title: { text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+      Items: { y: 64 },
+    };
+  }
+
+  set title(text: string) {
+    this.tag('Title').text.text = text;
   }
 
   set entries(entries: { channel: Channel; live: boolean }[]) {

@@ -48,25 +48,38 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
     this._refocus();
   }
 
-  /** Keeps the focused row on screen: scrolls so it sits at the top of the rows area when below the fold. */
+  /**
+   * Keeps the focused row on screen: the first `unscrolledRows` rows show the page's top
+   * as laid out; below them the focused row moves up to the top of the rows area, so the
+   * rows under it peek in from the bottom. Rows outside the `Rows` container never scroll.
+   */
   private scrollRows(animate: boolean): void {
     const focus = this.grid.focused;
     const container = this.tag('Rows');
     if (!focus || !container) return;
-    const entry = this.rows().find((r) => r.id === focus.rowId);
+    const rows = this.rows();
+    const index = rows.findIndex((r) => r.id === focus.rowId);
+    const entry = rows[index];
     if (!entry) return;
-    const rowY = entry.row.y;
-    const rowBottom = rowY + entry.row.h;
-    let offset = 0;
-    if (this.rowsTop + rowBottom > STAGE.h - SAFE.y) offset = -(rowY - this.scrollAnchor(focus.row));
-    if (animate) container.setSmooth('y', this.rowsTop + offset, { duration: 0.3 });
-    else container.y = this.rowsTop + offset;
+    // The row's y within the Rows container (rails may sit in a nested group).
+    let rowY = 0;
+    let node: Lightning.Element | null = entry.row;
+    while (node && node !== container) {
+      rowY += node.y;
+      node = node.parent;
+    }
+    const inContainer = node === container;
+    const offset = !inContainer || index < this.unscrolledRows ? 0 : -rowY + this.scrollMargin;
+    const fitsUnscrolled = inContainer && this.rowsTop + rowY + entry.row.h <= STAGE.h - SAFE.y;
+    const y = this.rowsTop + (index < this.unscrolledRows || fitsUnscrolled ? 0 : offset);
+    if (animate) container.setSmooth('y', y, { duration: 0.3 });
+    else container.y = y;
   }
 
-  /** Where (in rows coordinates) the focused row is placed once the page scrolls. */
-  protected scrollAnchor(_rowIndex: number): number {
-    return 0;
-  }
+  /** How many leading rows keep the page unscrolled (a hero and what shows with it). */
+  protected unscrolledRows = 1;
+  /** Space kept above a scrolled-to row (its title). */
+  protected scrollMargin = 0;
 
   private moveFocus(direction: Direction): boolean {
     if (!this.grid.move(direction)) return false;

@@ -21,11 +21,14 @@ export class Button extends Lightning.Component<Loose> {
   set label(text: string) {
     this.labelText = text;
     this.tag('Label').text.text = text;
-    this.tag('Label').on('txLoaded', (el: Lightning.Element) => {
-      const w = Math.max(240, el.renderWidth + 96);
+    // The pill grows to its label once the text is measured (label widths differ per language).
+    const fit = () => {
+      const w = Math.max(240, this.tag('Label').renderWidth + 96);
       this.w = w;
       this.tag('Label').x = w / 2;
-    });
+    };
+    this.tag('Label').on('txLoaded', fit);
+    fit();
   }
 
   get label(): string {

@@ -2,7 +2,7 @@
 // outline (visible from across the room); the channel colour fills in until the
 // poster has loaded, or if it never does.
 import { Lightning } from '@lightningjs/sdk';
-import { COLOR, FONT, TILE, TYPE, argb, imageUrl } from '../theme.ts';
+import { COLOR, FONT, TILE, TYPE, argb, posterUrl } from '../theme.ts';
 import { t } from '../../i18n/index.ts';
 import type { TileData } from '../tile-data.ts';
 import { setTestId } from '../test-id.ts';
@@ -56,11 +56,11 @@ export class Tile extends Lightning.Component<Loose> {
   set item(data: TileData) {
     this.data = data;
     setTestId(this, `tile-${data.id}`);
-    const { w, h } = TILE;
+    const { w } = TILE;
     this.tag('Frame').color = argb(data.color, 1);
     this.tag('Initials').text.text = data.channelName;
     const poster = this.tag('Poster');
-    poster.patch({ src: imageUrl(data.poster, w, h), alpha: 0.001 });
+    poster.patch({ src: posterUrl(data.poster, 'card'), alpha: 0.001 });
     poster.on('txLoaded', () => poster.setSmooth('alpha', 1, { duration: 0.2 }));
     this.tag('Title').text.text = data.title;
     this.tag('Subtitle').text.text = data.subtitle;

@@ -1,0 +1,116 @@
+// A channel's page: its colour band and name, "Regarder le direct" when on air, then
+// its upcoming events, replays and highlights.
+import { Lightning } from '@lightningjs/sdk';
+import type { ChannelId, ChannelRails } from '../../../shared/catalog/types.ts';
+import { COLOR, FONT, SAFE, STAGE, TYPE, argb, assetUrl } from '../ui/theme.ts';
+import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
+import { Rail, RAIL_HEIGHT } from '../ui/components/Rail.ts';
+import { StatusView } from '../ui/components/StatusView.ts';
+import { ButtonRow } from '../ui/components/ButtonRow.ts';
+import { channelIsLive, channelPageRails, type HomeRail } from '../catalog/rails.ts';
+import { catalog, preferences } from '../app/services.ts';
+import { t } from '../i18n/index.ts';
+import { setTestId } from '../ui/test-id.ts';
+import { openTile, railRef } from './open-tile.ts';
+
+type Loose = Lightning.Component.TemplateSpecLoose;
+
+export class ChannelPage extends RowsPage {
+  private channelId: ChannelId | null = null;
+  private data: ChannelRails | null = null;
+  private rails: HomeRail[] = [];
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    return {
+      w: STAGE.w, h: STAGE.h,
+      Band: { w: STAGE.w, h: 420, rect: true, colorTop: COLOR.surface, colorBottom: COLOR.background },
+      Rows: {
+        x: SAFE.x, y: SAFE.y,
+        Logo: { w: 240, h: 135 },
+        Name: { x: 270, y: 10, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.hero, textColor: COLOR.text } },
+        OnAir: { x: 270, y: 96, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text, wordWrapWidth: 1400, maxLines: 1, textOverflow: 'ellipsis' } },
+        Description: { y: 170, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: 1500, maxLines: 2, lineHeight: 40 } },
+        Actions: { type: ButtonRow, y: 270, rowId: 'channel-actions' },
+        Rails: { y: 400 },
+      },
+      Status: { type: StatusView },
+    };
+  }
+
+  set route({ channelId }: { channelId: ChannelId }) {
+    this.channelId = channelId;
+    setTestId(this, `page-channel-${channelId}`);
+    void this.load();
+  }
+
+  override _init(): void {
+    this.rowsTop = SAFE.y;
+    this.unscrolledRows = 2;
+  }
+
+  refresh(): void {
+    if (this.data) this.render();
+  }
+
+  private async load(): Promise<void> {
+    if (!this.channelId) return;
+    const status = this.tag('Status') as StatusView;
+    status.showLoading();
+    this.tag('Rows').visible = false;
+    try {
+      this.data = await catalog.channel(this.channelId);
+    } catch {
+      status.showError(() => void this.load());
+      this._refocus();
+      return;
+    }
+    status.hide();
+    this.tag('Rows').visible = true;
+    this.render();
+    this._refocus();
+  }
+
+  private render(): void {
+    const data = this.data;
+    if (!data) return;
+    const now = new Date();
+    const live = channelIsLive(data, now);
+    this.tag('Band').colorTop = argb(data.channel.color, 0.9);
+    this.tag('Logo').src = assetUrl(data.channel.logo);
+    this.tag('Name').text.text = data.channel.name;
+    this.tag('OnAir').text.text = live && data.onAir ? `● ${t('badge.live')} · ${data.onAir.title}` : '';
+    this.tag('Description').text.text = data.channel.description;
+    (this.tag('Actions') as ButtonRow).patch({ buttons: live ? [{ id: 'watch-live', label: t('action.watchLive') }] : [] });
+    this.rails = channelPageRails(data, now, preferences.resumePoints());
+    const container = this.tag('Rails');
+    container.children = this.rails.map((rail, i) => ({
+      type: Rail, ref: railRef(rail.id), y: i * RAIL_HEIGHT, railId: `${data.channel.id}-${rail.id}`, title: rail.title, items: rail.tiles,
+    }));
+    this.syncGrid();
+  }
+
+  protected override rows(): { id: string; row: FocusRow }[] {
+    const container = this.tag('Rails');
+    return [
+      { id: 'actions', row: this.tag('Actions') as ButtonRow },
+      ...this.rails.map((rail) => ({ id: rail.id, row: container.tag(railRef(rail.id)) as Rail })),
+    ];
+  }
+
+  protected override activate(rowId: string, col: number): void {
+    const data = this.data;
+    if (!data) return;
+    if (rowId === 'actions') {
+      if (data.onAir) this.navigator.open({ name: 'player', playable: { kind: 'live', event: data.onAir } });
+      return;
+    }
+    const tile = this.rails.find((r) => r.id === rowId)?.tiles[col];
+    if (tile) openTile(this.navigator, tile);
+  }
+
+  override _getFocused(): Lightning.Component | undefined {
+    const status = this.tag('Status') as StatusView;
+    if (status.hasError) return status;
+    return super._getFocused();
+  }
+}

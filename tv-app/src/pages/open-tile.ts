@@ -1,0 +1,29 @@
+// What OK on a tile does, the same on every page: a live tile or a highlight plays at
+// once (zapping), "continue watching" resumes, a replay or an upcoming event opens its
+// details page (where Reprendre / Depuis le début / Voir le résumé are).
+import type { Navigator } from '../app/routes.ts';
+import type { TileData } from '../ui/tile-data.ts';
+
+export function openTile(navigator: Navigator, tile: TileData): void {
+  const action = tile.action;
+  switch (action.kind) {
+    case 'play':
+      if (action.playable.kind === 'replay' && !tile.id.startsWith('continue-')) {
+        navigator.open({ name: 'event', eventId: action.playable.replay.eventId });
+      } else {
+        navigator.open({ name: 'player', playable: action.playable, startPosition: action.startPosition });
+      }
+      return;
+    case 'event':
+      navigator.open({ name: 'event', eventId: action.event.id });
+      return;
+    case 'channel':
+      navigator.open({ name: 'channel', channelId: action.channelId });
+      return;
+  }
+}
+
+/** Lightning refs must start with an upper-case letter: "replays" → "Rail_replays". */
+export function railRef(id: string): string {
+  return `Rail_${id}`;
+}
