@@ -1,0 +1,81 @@
+// Prometheus metrics. prom-client is Node-flavoured, so the rest of the edge only sees the small
+// EdgeMetrics interface; each edge has its own registry (several edges can live in one process,
+// as in the tests).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreStats } from '../cache/memory-store.ts';
+
+export type CacheResult = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'COLLAPSED' | 'PASS' | 'EXPIRED' | 'NEGATIVE' | 'ERROR';
+
+export interface EdgeMetrics {
+  request(status: number, cache: CacheResult | 'ADMIN'): void;
+  bytesServed(bytes: number): void;
+  upstream(status: number | 'error', seconds: number): void;
+  collapsedFetch(waiters: number): void;
+  eviction(): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createMetrics(stats: () => StoreStats): EdgeMetrics {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'edge_requests_total',
+    help: 'Requests answered, by status and cache result',
+    labelNames: ['status', 'cache'] as const,
+    registers: [registry],
+  });
+  const bytes = new Counter({ name: 'edge_bytes_served_total', help: 'Body bytes sent to clients', registers: [registry] });
+  const upstreamRequests = new Counter({
+    name: 'edge_upstream_requests_total',
+    help: 'Requests sent upstream, by status (or error)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const upstreamLatency = new Histogram({
+    name: 'edge_upstream_response_seconds',
+    help: 'Time from sending a request upstream to its response headers',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const waiters = new Histogram({
+    name: 'edge_collapsed_waiters',
+    help: 'Clients served by one upstream fetch (1 = no collapsing)',
+    buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
+    registers: [registry],
+  });
+  const evictions = new Counter({ name: 'edge_cache_evictions_total', help: 'Objects evicted by the LRU to stay within the memory budget', registers: [registry] });
+  new Gauge({
+    name: 'edge_cache_bytes',
+    help: 'Bytes held by the memory tier',
+    registers: [registry],
+    collect() {
+      this.set(stats().bytes);
+    },
+  });
+  new Gauge({
+    name: 'edge_cache_objects',
+    help: 'Objects held by the memory tier',
+    registers: [registry],
+    collect() {
+      this.set(stats().objects);
+    },
+  });
+  new Gauge({
+    name: 'edge_cache_budget_bytes',
+    help: 'Configured memory tier budget',
+    registers: [registry],
+    collect() {
+      this.set(stats().budget);
+    },
+  });
+  return {
+    request: (status, cache) => requests.inc({ status: String(status), cache }),
+    bytesServed: (n) => bytes.inc(n),
+    upstream: (status, seconds) => {
+      upstreamRequests.inc({ status: String(status) });
+      upstreamLatency.observe(seconds);
+    },
+    collapsedFetch: (n) => waiters.observe(n),
+    eviction: () => evictions.inc(),
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}

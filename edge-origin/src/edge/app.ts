@@ -1,0 +1,86 @@
+// The edge: an HLS-aware shared HTTP cache in front of the origin, as a web-standard Hono app.
+// Everything under /_edge/ belongs to the edge itself; every other path is the origin's.
+import { Hono } from 'hono';
+import { resolveEdgeConfig, type EdgeConfig, type EdgeConfigInput } from './config.ts';
+import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
+import { currentAge, freshnessLifetime } from './cache/freshness.ts';
+import { UpstreamClient } from './upstream/upstream-client.ts';
+import { createMetrics } from './admin/metrics.ts';
+import { healthBody } from './admin/health.ts';
+import { handleProxy } from './proxy/handler.ts';
+import { createHlsPolicy } from './hls/policy.ts';
+import type { EdgeContext } from './proxy/context.ts';
+
+export const RESERVED_PREFIX = '/_edge/';
+
+export interface Edge {
+  app: Hono;
+  fetch(req: Request): Promise<Response>;
+  close(): Promise<void>;
+  /** Memory tier counters (what /_edge/health reports). */
+  stats(): StoreStats;
+  readonly config: EdgeConfig;
+}
+
+export interface EdgeDeps {
+  /** Clock in seconds; tests inject one to age entries without sleeping. */
+  now?: () => number;
+  /** Where structured log lines go (default: console.log as JSON). */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
+  const config = resolveEdgeConfig(input);
+  const now = deps.now ?? (() => Date.now() / 1000);
+  const store = new MemoryStore(config.memoryBytes);
+  const metrics = createMetrics(() => store.stats());
+  store.onEvict = () => metrics.eviction();
+  const background = new Set<Promise<unknown>>();
+  const ctx: EdgeContext = {
+    config,
+    now,
+    store,
+    metrics,
+    upstream: new UpstreamClient({
+      upstreamUrls: [config.upstreamUrl, ...config.fallbackUpstreamUrls],
+      viaName: config.viaName,
+      firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
+      now,
+    }),
+    policy: null as unknown as EdgeContext['policy'],
+    inflight: new Map(),
+    staleness: (entry) => currentAge(entry, now()) - freshnessLifetime(entry, config),
+    track(work) {
+      background.add(work);
+      void work.finally(() => background.delete(work)).catch(() => {});
+    },
+    log: deps.log ?? ((line) => console.log(JSON.stringify(line))),
+  };
+  ctx.policy = createHlsPolicy(ctx);
+
+  const app = new Hono();
+  app.get('/_edge/health', (c) => c.json(healthBody(store.stats(), ctx.inflight.size, [config.upstreamUrl, ...config.fallbackUpstreamUrls])));
+  app.get('/_edge/metrics', async () => {
+    const { contentType, body } = await metrics.render();
+    return new Response(body, { headers: { 'content-type': contentType } });
+  });
+  // The reserved prefix is never proxied, even for paths the edge does not serve.
+  app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
+  app.all('*', (c) => handleProxy(ctx, c.req.raw));
+
+  let closed = false;
+  return {
+    app,
+    config,
+    fetch: async (req) => app.fetch(req),
+    stats: () => store.stats(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
+      await Promise.allSettled([...background]);
+      store.clear();
+    },
+  };
+}

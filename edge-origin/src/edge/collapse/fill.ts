@@ -1,0 +1,194 @@
+// One upstream fetch on behalf of everybody who wants the same object now.
+//
+// The first request for a missing (or stale) object starts a Fill and registers it under the
+// object's primary key; requests arriving while it runs join it instead of going upstream. When the
+// response headers arrive, every participant gets the same outcome and its own stream over the one
+// body (SharedBody), so a new segment reaches all viewers as its bytes arrive, with no polling.
+// The Fill stays registered until the body is stored, so late arrivals also join rather than fetch.
+import { makeEntry, parseAge, refreshDerived, type CacheEntry } from '../cache/entry.ts';
+import { headerLifetime, staleAllowance } from '../cache/freshness.ts';
+import { headersToStore, storeDecision } from '../cache/storability.ts';
+import { parseCacheControl } from '../http/cache-control.ts';
+import { UpstreamError } from '../upstream/upstream-client.ts';
+import { SharedBody } from './shared-body.ts';
+import type { EdgeContext } from '../proxy/context.ts';
+
+export type FillOutcome =
+  | {
+      kind: 'response';
+      status: number;
+      headers: Headers;
+      requestTime: number;
+      responseTime: number;
+      ageValue: number;
+      body: SharedBody | null;
+      /** Whether participants other than the leader may use this response. */
+      shareable: boolean;
+    }
+  | { kind: 'revalidated'; entry: CacheEntry }
+  /** Upstream failed (network or 5xx) and the stale entry may be served instead (RFC 5861). */
+  | { kind: 'stale-on-error'; entry: CacheEntry; reason: string }
+  | { kind: 'error'; error: UpstreamError };
+
+export interface Fill {
+  readonly key: string;
+  readonly outcome: Promise<FillOutcome>;
+  /** Request headers of the leader: waiters must match them on the fields the response varies on. */
+  readonly leaderHeaders: Headers;
+  /** Clients attached (leader included). */
+  participants: number;
+}
+
+/** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
+const NOT_FOR_FILL = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range', 'cache-control', 'pragma'];
+
+export function startFill(
+  ctx: EdgeContext,
+  key: string,
+  pathAndQuery: string,
+  requestHeaders: Headers,
+  stale: CacheEntry | undefined,
+): Fill {
+  const fill: Fill = {
+    key,
+    leaderHeaders: requestHeaders,
+    participants: 0,
+    outcome: null as unknown as Promise<FillOutcome>,
+  };
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    if (ctx.inflight.get(key) === fill) ctx.inflight.delete(key);
+    ctx.metrics.collapsedFetch(fill.participants);
+  };
+  ctx.inflight.set(key, fill);
+  (fill as { outcome: Promise<FillOutcome> }).outcome = run().catch((error): FillOutcome => {
+    finish();
+    return { kind: 'error', error: error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable') };
+  });
+  ctx.track(fill.outcome);
+  return fill;
+
+  async function run(): Promise<FillOutcome> {
+    const headers = ctx.upstream.forwardHeaders(requestHeaders, null);
+    for (const name of NOT_FOR_FILL) headers.delete(name);
+    if (stale) {
+      // §4.3.1: validate the stored response with its validators.
+      const etag = stale.headers.get('etag');
+      const lastModified = stale.headers.get('last-modified');
+      if (etag) headers.set('if-none-match', etag);
+      if (lastModified) headers.set('if-modified-since', lastModified);
+    }
+    let result;
+    try {
+      result = await ctx.upstream.fetch('GET', pathAndQuery, headers);
+    } catch (error) {
+      ctx.metrics.upstream('error', 0);
+      const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable');
+      finish();
+      if (stale && staleUsableOnError(ctx, stale)) return { kind: 'stale-on-error', entry: stale, reason: upstreamError.message };
+      return { kind: 'error', error: upstreamError };
+    }
+    const { response, requestTime, responseTime } = result;
+    ctx.metrics.upstream(response.status, responseTime - requestTime);
+
+    if (response.status === 304 && stale) {
+      // §4.3.4: update the stored response's header fields with those of the 304.
+      for (const [name, value] of response.headers) {
+        if (name === 'content-length') continue;
+        stale.headers.set(name, value);
+      }
+      stale.ageValue = parseAge(stale.headers.get('age'));
+      stale.headers.delete('age');
+      if (!stale.headers.has('date')) stale.headers.set('date', new Date(responseTime * 1000).toUTCString());
+      stale.requestTime = requestTime;
+      stale.responseTime = responseTime;
+      refreshDerived(stale);
+      ctx.policy.onRevalidated(stale);
+      ctx.store.touch(stale);
+      finish();
+      return { kind: 'revalidated', entry: stale };
+    }
+
+    if (response.status >= 500 && stale && staleUsableOnError(ctx, stale)) {
+      void response.body?.cancel().catch(() => {});
+      finish();
+      return { kind: 'stale-on-error', entry: stale, reason: `upstream answered ${response.status}` };
+    }
+
+    const responseHeaders = new Headers(response.headers);
+    // RFC 9110 §6.6.1: a recipient caching a response without Date adds one.
+    if (!responseHeaders.has('date')) responseHeaders.set('date', new Date(responseTime * 1000).toUTCString());
+    const cc = parseCacheControl(responseHeaders.get('cache-control'));
+    const decision = storeDecision('GET', requestHeaders, response.status, responseHeaders, cc);
+    const lifetime = headerLifetime(response.status, responseHeaders, cc, ctx.config);
+    const ageValue = parseAge(responseHeaders.get('age'));
+    const lengthHeader = responseHeaders.get('content-length');
+    const expectedLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+    const storable = decision.store && (expectedLength === undefined || expectedLength <= ctx.config.maxObjectBytes);
+    // Other viewers may share this very response only if a cache could have served it to them.
+    const shareable = decision.store && !cc.has('no-cache') && (lifetime > 0 || ctx.policy.forcesLifetime(pathAndQuery, responseHeaders));
+
+    if (!response.body) {
+      if (storable) {
+        const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime);
+        ctx.store.put(entry);
+      }
+      finish();
+      return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body: null, shareable };
+    }
+
+    if (!shareable) finish(); // nobody joins; the entry (if storable) is stored for revalidation
+    const body = new SharedBody(
+      response.body,
+      {
+        retainUpTo: storable ? ctx.config.maxObjectBytes : 0,
+        maxLagBytes: ctx.config.teeMaxLagBytes,
+        onEnd: (bytes) => {
+          if (bytes && storable) {
+            const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);
+            ctx.store.put(entry);
+          }
+          finish();
+        },
+      },
+      expectedLength,
+    );
+    return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body, shareable };
+  }
+}
+
+function entryFrom(
+  ctx: EdgeContext,
+  key: string,
+  requestHeaders: Headers,
+  status: number,
+  responseHeaders: Headers,
+  cc: Map<string, string | true>,
+  body: Uint8Array,
+  requestTime: number,
+  responseTime: number,
+): CacheEntry {
+  const stored = headersToStore(responseHeaders, cc);
+  const entry = makeEntry({
+    primaryKey: key,
+    storageKey: '',
+    status,
+    headers: stored,
+    body,
+    requestTime,
+    responseTime,
+  });
+  entry.storageKey = ctx.store.storageKeyFor(key, entry.varyNames, requestHeaders);
+  ctx.policy.onStore(entry);
+  return entry;
+}
+
+function staleUsableOnError(ctx: EdgeContext, entry: CacheEntry): boolean {
+  if (entry.cacheControl.has('must-revalidate') || entry.cacheControl.has('proxy-revalidate') || entry.cacheControl.has('s-maxage') || entry.cacheControl.has('no-cache')) {
+    return false;
+  }
+  const allowance = staleAllowance(entry, 'stale-if-error', ctx.config.staleIfErrorSeconds);
+  return ctx.staleness(entry) <= allowance;
+}

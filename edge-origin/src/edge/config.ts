@@ -1,0 +1,144 @@
+// The edge's one configuration: every knob, its type and its default live here and nowhere else
+// (hls.js style). Sources, later ones winning: defaults < optional JSON file < environment <
+// values passed in code. A bad value stops the edge at start with a message naming the key.
+import { z } from 'zod';
+
+const bytes = z.coerce.number().int().nonnegative();
+const seconds = z.coerce.number().nonnegative();
+const bool = z.preprocess((v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v), z.boolean());
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+export const edgeConfigSchema = z.object({
+  /** Where the edge listens (used by the runtime entry points, not by the core). */
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** The origin the edge fronts. More than one: failover in this order. */
+  upstreamUrl: httpUrl,
+  /** Extra upstreams tried, in order, when the first is unreachable (idempotent requests). */
+  fallbackUpstreamUrls: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    z.array(httpUrl),
+  ).default([]),
+  /** Memory tier budget: the sum of stored bodies and headers never exceeds it. */
+  memoryBytes: bytes.default(256 * 1024 * 1024),
+  /** Objects bigger than this are streamed through (still collapsed), never stored. */
+  maxObjectBytes: bytes.default(16 * 1024 * 1024),
+  /**
+   * How far one viewer may fall behind the fastest viewer of the same pass-through (not stored)
+   * object before it is cut off: this is what keeps a slow client from making the edge buffer
+   * without bound. Stored objects are buffered whole anyway (within maxObjectBytes).
+   */
+  teeMaxLagBytes: bytes.default(4 * 1024 * 1024),
+  /** Name this edge puts in `Via`. */
+  viaName: z.string().min(1).default('cite-tv-edge'),
+  /** RFC 9111 §4.2.2 heuristic freshness: fraction of (Date - Last-Modified), capped. */
+  heuristicFraction: z.coerce.number().min(0).max(1).default(0.1),
+  heuristicMaxSeconds: seconds.default(24 * 3600),
+  /** Defaults applied when the upstream gives no stale-while-revalidate / stale-if-error. */
+  staleWhileRevalidateSeconds: seconds.default(0),
+  staleIfErrorSeconds: seconds.default(0),
+  /** Live HLS: a media playlist is never cached longer than this fraction of its target duration. */
+  playlistTtlTargetFraction: z.coerce.number().min(0).max(1).default(0.5),
+  /** TTL of a playlist that carries EXT-X-ENDLIST when upstream says nothing (VOD/replay). */
+  endedPlaylistTtlSeconds: seconds.default(3600),
+  /** How long a 404 for a segment not yet published is remembered (brief: it will exist soon). */
+  negativeTtlSeconds: seconds.default(1),
+  /** Fetch new segments of a refreshed live playlist before viewers ask (watched renditions only). */
+  prefetchSegments: bool.default(true),
+  /** Upstream timeouts (milliseconds). */
+  upstreamConnectTimeoutMs: z.coerce.number().int().positive().default(3000),
+  upstreamFirstByteTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  upstreamIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  /** Bearer token for the purge API; empty disables purging. */
+  adminToken: z.string().default(''),
+  /** One structured JSON line per request on stdout. */
+  accessLog: bool.default(false),
+  /** Request limits, answered with a clear 4xx instead of being proxied. */
+  maxUrlLength: z.coerce.number().int().positive().default(8192),
+  maxHeaderBytes: z.coerce.number().int().positive().default(32 * 1024),
+  allowedMethods: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : v),
+    z.array(z.string()),
+  ).default(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']),
+});
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+export type EdgeConfigInput = Partial<EdgeConfig> & { upstreamUrl: string };
+
+/** Environment variable for each key (the documented names; `EDGE_` prefix for the edge's own). */
+export const envNames: Record<keyof EdgeConfig, string> = {
+  port: 'EDGE_PORT',
+  host: 'EDGE_HOST',
+  upstreamUrl: 'UPSTREAM_URL',
+  fallbackUpstreamUrls: 'EDGE_FALLBACK_UPSTREAM_URLS',
+  memoryBytes: 'EDGE_MEMORY_BYTES',
+  maxObjectBytes: 'EDGE_MAX_OBJECT_BYTES',
+  teeMaxLagBytes: 'EDGE_TEE_MAX_LAG_BYTES',
+  viaName: 'EDGE_VIA_NAME',
+  heuristicFraction: 'EDGE_HEURISTIC_FRACTION',
+  heuristicMaxSeconds: 'EDGE_HEURISTIC_MAX_SECONDS',
+  staleWhileRevalidateSeconds: 'EDGE_STALE_WHILE_REVALIDATE_SECONDS',
+  staleIfErrorSeconds: 'EDGE_STALE_IF_ERROR_SECONDS',
+  playlistTtlTargetFraction: 'EDGE_PLAYLIST_TTL_TARGET_FRACTION',
+  endedPlaylistTtlSeconds: 'EDGE_ENDED_PLAYLIST_TTL_SECONDS',
+  negativeTtlSeconds: 'EDGE_NEGATIVE_TTL_SECONDS',
+  prefetchSegments: 'EDGE_PREFETCH_SEGMENTS',
+  upstreamConnectTimeoutMs: 'EDGE_UPSTREAM_CONNECT_TIMEOUT_MS',
+  upstreamFirstByteTimeoutMs: 'EDGE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+  upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',
+  adminToken: 'EDGE_ADMIN_TOKEN',
+  accessLog: 'EDGE_ACCESS_LOG',
+  maxUrlLength: 'EDGE_MAX_URL_LENGTH',
+  maxHeaderBytes: 'EDGE_MAX_HEADER_BYTES',
+  allowedMethods: 'EDGE_ALLOWED_METHODS',
+};
+
+export class EdgeConfigError extends Error {
+  override name = 'EdgeConfigError';
+}
+
+/** Validates and completes a config; throws EdgeConfigError naming every bad key. */
+export function resolveEdgeConfig(input: unknown): EdgeConfig {
+  const parsed = edgeConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '?') as keyof EdgeConfig;
+    const env = envNames[key] ? ` (env ${envNames[key]})` : '';
+    return `${issue.path.join('.') || '?'}${env}: ${issue.message}`;
+  });
+  throw new EdgeConfigError(`invalid edge config: ${problems.join('; ')}`);
+}
+
+/** Picks the edge's keys out of an environment (e.g. process.env or Deno.env.toObject()). */
+export function configFromEnv(env: Record<string, string | undefined>): Partial<Record<keyof EdgeConfig, string>> {
+  const out: Partial<Record<keyof EdgeConfig, string>> = {};
+  for (const [key, name] of Object.entries(envNames) as [keyof EdgeConfig, string][]) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Merges the sources the entry points use. `fileJson` is the parsed content of the optional JSON
+ * file (EDGE_CONFIG_FILE); reading it is the entry point's job (the core does no I/O).
+ */
+export function loadEdgeConfig(sources: {
+  env?: Record<string, string | undefined>;
+  fileJson?: unknown;
+  overrides?: Partial<EdgeConfig>;
+}): EdgeConfig {
+  const file = sources.fileJson ?? {};
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+    throw new EdgeConfigError('invalid edge config: the config file must hold a JSON object');
+  }
+  const unknownKeys = Object.keys(file).filter((k) => !(k in envNames));
+  if (unknownKeys.length) throw new EdgeConfigError(`invalid edge config: unknown key(s) in file: ${unknownKeys.join(', ')}`);
+  const fromEnv = configFromEnv(sources.env ?? {});
+  return resolveEdgeConfig({
+    upstreamUrl: 'http://127.0.0.1:8081',
+    ...file,
+    ...fromEnv,
+    ...sources.overrides,
+  });
+}

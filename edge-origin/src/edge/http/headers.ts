@@ -1,0 +1,43 @@
+// Header hygiene for a proxy (RFC 9110 §7.6): hop-by-hop fields never cross the edge, either way,
+// and the edge says it was there with `Via`.
+
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+/** A copy of `headers` without hop-by-hop fields, including those named by `Connection`. */
+export function withoutHopByHop(headers: Headers): Headers {
+  const out = new Headers(headers);
+  const listed = (headers.get('connection') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const name of [...HOP_BY_HOP, ...listed]) out.delete(name);
+  return out;
+}
+
+export function appendVia(headers: Headers, viaName: string, protocol = '1.1'): void {
+  const prior = headers.get('via');
+  const mine = `${protocol} ${viaName}`;
+  headers.set('via', prior ? `${prior}, ${mine}` : mine);
+}
+
+/** Approximate size of a header block, to enforce limits and to account stored entries. */
+export function headerBytes(headers: Headers): number {
+  let n = 0;
+  headers.forEach((value, name) => {
+    n += name.length + value.length + 4;
+  });
+  return n;
+}
+
+/** Header names listed in a field such as Vary or Connection, lower-cased. */
+export function listHeader(value: string | null | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}

@@ -1,0 +1,47 @@
+// Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
+// edge, with the entry point; the lead's combined starter and the tests call it.
+import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
+import type { EdgeConfigInput } from '../config.ts';
+
+export interface RunningEdge {
+  url: string;
+  edge: Edge;
+  /** Graceful: stops accepting, lets responses in progress finish (up to graceMs), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {}): Promise<RunningEdge> {
+  const edge = createEdge(input, deps);
+  const { port, host } = edge.config;
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: edge.fetch, port, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const http = server as Server;
+  // Many viewers on few connections: keep them alive longer than players' request gaps.
+  http.keepAliveTimeout = 65_000;
+  const address = http.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    edge,
+    close(graceMs = 5000) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+        await Promise.race([closed, grace]);
+        clearTimeout(timer);
+        http.closeAllConnections();
+        await closed;
+        await edge.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// The request path of the edge: answer from the cache when HTTP allows it, otherwise join or
+// start the one upstream fetch for the object (collapsing), otherwise pass the request through.
+import { primaryKey, stripUnkeyedParams } from '../cache/key.ts';
+import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
+import { headerBytes } from '../http/headers.ts';
+import { startFill, type Fill } from '../collapse/fill.ts';
+import { UpstreamError } from '../upstream/upstream-client.ts';
+import { notModified, notModifiedHeaders } from './conditional.ts';
+import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
+import type { CacheEntry } from '../cache/entry.ts';
+import type { CacheResult } from '../admin/metrics.ts';
+import type { EdgeContext } from './context.ts';
+
+const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+export async function handleProxy(ctx: EdgeContext, req: Request): Promise<Response> {
+  const started = ctx.now();
+  const url = new URL(req.url);
+  const { response, result } = await route(ctx, req, url);
+  ctx.metrics.request(response.status, result);
+  if (ctx.config.accessLog) {
+    ctx.log({
+      t: new Date(started * 1000).toISOString(),
+      method: req.method,
+      path: url.pathname + url.search,
+      status: response.status,
+      cache: result,
+      bytes: Number(response.headers.get('content-length') ?? -1),
+      ms: Math.round((ctx.now() - started) * 1000),
+      cmcd: url.searchParams.get('CMCD') ?? cmcdFromHeaders(req.headers),
+      ua: req.headers.get('user-agent') ?? undefined,
+    });
+  }
+  return response;
+}
+
+type Answer = { response: Response; result: CacheResult };
+
+async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> {
+  const method = req.method.toUpperCase();
+  const limit = checkLimits(ctx, req, method);
+  if (limit) return { response: limit, result: 'ERROR' };
+  if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS');
+  // Preconditions meant for the origin (§4.3.2: a cache must not evaluate them itself).
+  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since')) return passThrough(ctx, req, url, 'PASS');
+
+  const key = primaryKey(url);
+  const entry = ctx.store.lookup(key, req.headers);
+  if (req.headers.has('authorization')) {
+    // §3.5: a stored response may answer a request with Authorization only if it says so. Such
+    // requests never join others' fetches: their answers may depend on who asks.
+    if (entry && authorizedReuse(entry) && isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
+    return passThrough(ctx, req, url, 'PASS');
+  }
+
+  if (entry) {
+    if (isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
+    const stalenessSeconds = ctx.staleness(entry);
+    if (
+      !mustNotServeStale(entry) &&
+      stalenessSeconds <= staleAllowance(entry, 'stale-while-revalidate', ctx.config.staleWhileRevalidateSeconds)
+    ) {
+      // RFC 5861 §3: serve stale now, revalidate in the background (one fetch for everyone).
+      revalidateInBackground(ctx, key, url, req.headers, entry);
+      return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
+    }
+  }
+
+  // A Range request for an object not stored: start filling the cache with the whole object for
+  // the next viewers, but answer this one straight from upstream (a player asking for a byte range
+  // must get that range).
+  if (!entry && req.headers.has('range') && method === 'GET') {
+    if (!ctx.inflight.has(key)) void drainFill(ctx, startFill(ctx, key, fillPath(url), req.headers, undefined));
+    return passThrough(ctx, req, url, 'PASS');
+  }
+
+  let fill = ctx.inflight.get(key);
+  const joined = fill !== undefined;
+  if (!fill) fill = startFill(ctx, key, fillPath(url), req.headers, entry);
+  fill.participants++;
+  return answerFromFill(ctx, req, url, fill, joined);
+}
+
+async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean): Promise<Answer> {
+  const outcome = await fill.outcome;
+  const ownVariant = (entry: CacheEntry) => ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
+  switch (outcome.kind) {
+    case 'revalidated':
+      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS');
+      return { response: responseFromEntry(ctx, req, outcome.entry, 'REVALIDATED'), result: 'REVALIDATED' };
+    case 'stale-on-error':
+      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS');
+      return { response: responseFromEntry(ctx, req, outcome.entry, 'STALE'), result: 'STALE' };
+    case 'error':
+      return { response: gatewayError(ctx, outcome.error.kind, outcome.error.message), result: 'ERROR' };
+    case 'response': {
+      if (joined && (!outcome.shareable || !sameVariant(outcome.headers, fill.leaderHeaders, req.headers))) {
+        return passThrough(ctx, req, url, 'PASS');
+      }
+      const result: CacheResult = joined ? 'COLLAPSED' : 'MISS';
+      const headers = decorate(ctx, new Headers(outcome.headers), result, outcome);
+      const isHead = req.method === 'HEAD';
+      if (outcome.status === 200 && notModified(req.headers, headers)) {
+        return { response: new Response(null, { status: 304, headers: notModifiedHeaders(headers) }), result };
+      }
+      if (isHead || !outcome.body) return { response: new Response(null, { status: outcome.status, headers }), result };
+      const stream = outcome.body.subscribe((n) => ctx.metrics.bytesServed(n));
+      if (!stream) return passThrough(ctx, req, url, 'PASS'); // its start is gone: fetch our own
+      return { response: new Response(stream, { status: outcome.status, headers }), result };
+    }
+  }
+}
+
+/** Joins or starts a revalidation nobody waits for (stale-while-revalidate, prefetch). */
+export function revalidateInBackground(ctx: EdgeContext, key: string, url: URL, headers: Headers, stale: CacheEntry | undefined): void {
+  if (ctx.inflight.has(key)) return;
+  void drainFill(ctx, startFill(ctx, key, fillPath(url), headers, stale));
+}
+
+/** Makes sure a fill nobody reads still reaches the cache (or is released if it cannot). */
+async function drainFill(ctx: EdgeContext, fill: Fill): Promise<void> {
+  fill.participants++;
+  const outcome = await fill.outcome;
+  if (outcome.kind !== 'response' || !outcome.body) return;
+  // A stored (retained) body fills itself; a pass-through one has nobody to go to.
+  const stream = outcome.body.subscribe();
+  if (!stream) return;
+  ctx.track(
+    (async () => {
+      const reader = stream.getReader();
+      try {
+        for (;;) if ((await reader.read()).done) break;
+      } catch {
+        // The failure is the fill's to report; nobody is waiting here.
+      }
+    })(),
+  );
+}
+
+async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: CacheResult): Promise<Answer> {
+  const method = req.method.toUpperCase();
+  const headers = ctx.upstream.forwardHeaders(req.headers, url.host);
+  const hasBody = method !== 'GET' && method !== 'HEAD' && req.body !== null;
+  let upstreamResult;
+  try {
+    upstreamResult = await ctx.upstream.fetch(method, url.pathname + url.search, headers, hasBody ? req.body : null);
+  } catch (error) {
+    ctx.metrics.upstream('error', 0);
+    const e = error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable');
+    return { response: gatewayError(ctx, e.kind, e.message), result: 'ERROR' };
+  }
+  const { response, requestTime, responseTime } = upstreamResult;
+  ctx.metrics.upstream(response.status, responseTime - requestTime);
+  if (UNSAFE.has(method) && response.status < 400) invalidateAfterUnsafe(ctx, url, response.headers);
+  const out = decorate(ctx, new Headers(response.headers), result, null);
+  return { response: new Response(response.body, { status: response.status, headers: out }), result };
+}
+
+/** RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI, and the
+ * Location / Content-Location URIs when they have the same origin. */
+function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Headers): void {
+  ctx.store.deletePrimary(primaryKey(url));
+  for (const name of ['location', 'content-location']) {
+    const value = responseHeaders.get(name);
+    if (!value) continue;
+    try {
+      const target = new URL(value, url);
+      if (target.origin === url.origin) ctx.store.deletePrimary(primaryKey(target));
+    } catch {
+      // Not a URI: nothing to invalidate.
+    }
+  }
+}
+
+function isFresh(ctx: EdgeContext, entry: CacheEntry): boolean {
+  if (entry.cacheControl.has('no-cache') && entry.cacheControl.get('no-cache') === true) return false; // §5.2.2.4
+  return currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config);
+}
+
+function authorizedReuse(entry: CacheEntry): boolean {
+  const cc = entry.cacheControl;
+  return cc.has('public') || cc.has('must-revalidate') || cc.has('s-maxage');
+}
+
+/** §4.1: a response stored for one request matches another if their selecting fields match. */
+function sameVariant(responseHeaders: Headers, a: Headers, b: Headers): boolean {
+  const vary = (responseHeaders.get('vary') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (vary.includes('*')) return false;
+  return vary.every((name) => normalise(a.get(name)) === normalise(b.get(name)));
+}
+
+function normalise(v: string | null): string | null {
+  return v === null ? null : v.split(',').map((s) => s.trim()).join(',');
+}
+
+function fillPath(url: URL): string {
+  const u = stripUnkeyedParams(url);
+  return u.pathname + u.search;
+}
+
+function checkLimits(ctx: EdgeContext, req: Request, method: string): Response | null {
+  const { maxUrlLength, maxHeaderBytes, allowedMethods } = ctx.config;
+  if (req.url.length > maxUrlLength) return plainError(ctx, 414, `URI trop longue / URI too long (limite ${maxUrlLength} octets)`);
+  if (headerBytes(req.headers) > maxHeaderBytes) {
+    return plainError(ctx, 431, `En-têtes trop volumineux / Request header fields too large (limite ${maxHeaderBytes} octets)`);
+  }
+  if (!allowedMethods.includes(method)) {
+    const response = plainError(ctx, 405, `Méthode non autorisée / Method not allowed: ${method}`);
+    response.headers.set('allow', allowedMethods.join(', '));
+    return response;
+  }
+  return null;
+}
+
+function cmcdFromHeaders(headers: Headers): string | undefined {
+  const parts = ['cmcd-request', 'cmcd-object', 'cmcd-status', 'cmcd-session'].map((n) => headers.get(n)).filter(Boolean);
+  return parts.length ? parts.join(',') : undefined;
+}

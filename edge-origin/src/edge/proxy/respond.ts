@@ -1,0 +1,65 @@
+// Building the client's response: from a stored entry, from a fill in progress, or an error.
+import { currentAge, ageHeaderValue, type AgeInputs } from '../cache/freshness.ts';
+import { appendVia } from '../http/headers.ts';
+import { notModified, notModifiedHeaders, rangeDecision } from './conditional.ts';
+import type { CacheEntry } from '../cache/entry.ts';
+import type { CacheResult } from '../admin/metrics.ts';
+import type { EdgeContext } from './context.ts';
+
+export function decorate(ctx: EdgeContext, headers: Headers, result: CacheResult, age: AgeInputs | null): Headers {
+  if (age) headers.set('age', ageHeaderValue(currentAge(age, ctx.now())));
+  headers.set('x-cache', result);
+  appendVia(headers, ctx.config.viaName);
+  return headers;
+}
+
+/** A response from the cache, honouring the client's conditionals, Range and HEAD. */
+export function responseFromEntry(ctx: EdgeContext, req: Request, entry: CacheEntry, result: CacheResult): Response {
+  const headers = decorate(ctx, new Headers(entry.headers), result, entry);
+  const isHead = req.method === 'HEAD';
+  if (entry.status === 200 && notModified(req.headers, headers)) {
+    return new Response(null, { status: 304, headers: notModifiedHeaders(headers) });
+  }
+  const length = entry.body.byteLength;
+  if (entry.status === 200 && !isHead) {
+    headers.set('accept-ranges', 'bytes');
+    const range = rangeDecision(req.headers, headers, length);
+    if (range.kind === 'unsatisfiable') {
+      headers.set('content-range', `bytes */${length}`);
+      headers.delete('content-length');
+      return new Response(null, { status: 416, headers });
+    }
+    if (range.kind === 'partial') {
+      headers.set('content-range', `bytes ${range.start}-${range.end}/${length}`);
+      headers.set('content-length', String(range.end - range.start + 1));
+      ctx.metrics.bytesServed(range.end - range.start + 1);
+      return new Response(asBody(entry.body.subarray(range.start, range.end + 1)), { status: 206, headers });
+    }
+  }
+  if (!bodylessStatus(entry.status)) headers.set('content-length', String(length));
+  if (isHead || bodylessStatus(entry.status)) return new Response(null, { status: entry.status, headers });
+  ctx.metrics.bytesServed(length);
+  return new Response(asBody(entry.body), { status: entry.status, headers });
+}
+
+export function bodylessStatus(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+/** 502/504 with a message an operator can act on (French first, as the project's user-facing text). */
+export function gatewayError(ctx: EdgeContext, kind: 'unreachable' | 'timeout', message: string): Response {
+  const status = kind === 'timeout' ? 504 : 502;
+  const title = kind === 'timeout' ? "Délai dépassé en attendant l'origine / Gateway timeout" : 'Origine injoignable / Bad gateway';
+  const headers = decorate(ctx, new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }), 'ERROR', null);
+  return new Response(`${status} ${title}: ${message}\n`, { status, headers });
+}
+
+export function plainError(ctx: EdgeContext, status: number, message: string): Response {
+  const headers = decorate(ctx, new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }), 'ERROR', null);
+  return new Response(`${status} ${message}\n`, { status, headers });
+}
+
+/** Stored bodies never live in a SharedArrayBuffer; TypeScript's DOM types cannot know that. */
+function asBody(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
+}

@@ -1,0 +1,154 @@
+// Fetching the origin. Forwards the request minus hop-by-hop fields, says `Via`, asks for an
+// identity body (fetch() in Node and Deno silently decodes gzip/br; a proxy must not store a
+// decoded body under a Content-Encoding header), times out, and fails over to the next upstream
+// (once, for idempotent requests) when one is unreachable.
+import { appendVia, withoutHopByHop } from '../http/headers.ts';
+
+export interface UpstreamOptions {
+  upstreamUrls: string[];
+  viaName: string;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  now: () => number;
+}
+
+export interface UpstreamResult {
+  response: Response;
+  /** Seconds (clock of `now`) when the request was sent and when its headers arrived. */
+  requestTime: number;
+  responseTime: number;
+  upstream: string;
+  attempts: number;
+}
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'timeout',
+  ) {
+    super(message);
+  }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+export class UpstreamClient {
+  constructor(private readonly options: UpstreamOptions) {}
+
+  /** Builds the upstream URL for a request path (+query), under the upstream's own base path. */
+  target(base: string, pathAndQuery: string): URL {
+    const b = new URL(base);
+    const prefix = b.pathname.replace(/\/+$/, '');
+    return new URL(prefix + pathAndQuery, b.origin);
+  }
+
+  /** Request fields forwarded upstream. */
+  forwardHeaders(incoming: Headers, clientHost: string | null): Headers {
+    const headers = withoutHopByHop(incoming);
+    headers.delete('host');
+    headers.delete('content-length'); // fetch recomputes it from the body
+    headers.set('accept-encoding', 'identity');
+    if (clientHost) headers.set('x-forwarded-host', clientHost);
+    appendVia(headers, this.options.viaName);
+    return headers;
+  }
+
+  async fetch(
+    method: string,
+    pathAndQuery: string,
+    headers: Headers,
+    body: ReadableStream<Uint8Array> | null = null,
+    signal?: AbortSignal,
+  ): Promise<UpstreamResult> {
+    const { upstreamUrls } = this.options;
+    // One retry on another upstream, only when replaying is safe (idempotent, no streamed body).
+    const candidates = IDEMPOTENT.has(method) && body === null ? upstreamUrls.slice(0, 2) : upstreamUrls.slice(0, 1);
+    let lastError: UpstreamError | null = null;
+    let attempts = 0;
+    for (const base of candidates) {
+      attempts++;
+      const url = this.target(base, pathAndQuery);
+      const requestTime = this.options.now();
+      const timeout = AbortSignal.timeout(this.options.firstByteTimeoutMs);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect: 'manual', signal: combined };
+        if (body) {
+          init.body = body;
+          init.duplex = 'half';
+        }
+        const response = await fetch(url, init);
+        const responseTime = this.options.now();
+        return {
+          response: this.cleanResponse(response, method),
+          requestTime,
+          responseTime,
+          upstream: base,
+          attempts,
+        };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const timedOut = timeout.aborted;
+        lastError = new UpstreamError(
+          timedOut
+            ? `upstream ${url.origin} sent no response within ${this.options.firstByteTimeoutMs} ms`
+            : `upstream ${url.origin} unreachable: ${describe(error)}`,
+          timedOut ? 'timeout' : 'unreachable',
+        );
+      }
+    }
+    throw lastError ?? new UpstreamError('no upstream configured', 'unreachable');
+  }
+
+  private cleanResponse(response: Response, method: string): Response {
+    const headers = withoutHopByHop(response.headers);
+    const encoding = headers.get('content-encoding');
+    if (encoding && /gzip|deflate|br|zstd/i.test(encoding)) {
+      // The runtime has decoded the body already; describing it as encoded would corrupt it.
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+    }
+    const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
+    const body = bodyless || !response.body ? null : withIdleTimeout(response.body, this.options.idleTimeoutMs);
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/** Errors the stream if upstream sends nothing for `ms` between chunks. */
+export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const idle = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new UpstreamError(`upstream body idle for more than ${ms} ms`, 'timeout')), ms);
+        });
+        try {
+          const { done, value } = await Promise.race([reader.read(), idle]);
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          controller.error(error);
+          void reader.cancel(error).catch(() => {});
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
+    return code ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
