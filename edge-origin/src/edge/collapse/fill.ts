@@ -190,5 +190,5 @@ function staleUsableOnError(ctx: EdgeContext, entry: CacheEntry): boolean {
     return false;
   }
   const allowance = staleAllowance(entry, 'stale-if-error', ctx.config.staleIfErrorSeconds);
-  return ctx.staleness(entry) <= allowance;
+  return allowance > 0 && ctx.staleness(entry) <= allowance;
 }

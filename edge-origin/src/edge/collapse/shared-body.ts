@@ -86,9 +86,18 @@ export class SharedBody {
     );
   }
 
+  /**
+   * For a participant that will not read the body (HEAD, 304): a pass-through body nobody has
+   * started would otherwise hold its upstream connection forever. Stored bodies carry on.
+   */
+  releaseIfUnread(): void {
+    if (!this.started && this.readers.size === 0) this.abort(new Error('nobody reads this body'));
+  }
+
   /** Stops reading upstream (shutdown, or nobody left to serve). */
   abort(reason?: unknown): void {
     if (this.ended) return;
+    this.started = true;
     this.fail(reason ?? new Error('aborted'));
     void this.source?.cancel(reason).catch(() => {});
   }

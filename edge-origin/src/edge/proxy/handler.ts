@@ -55,11 +55,8 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
 
   if (entry) {
     if (isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
-    const stalenessSeconds = ctx.staleness(entry);
-    if (
-      !mustNotServeStale(entry) &&
-      stalenessSeconds <= staleAllowance(entry, 'stale-while-revalidate', ctx.config.staleWhileRevalidateSeconds)
-    ) {
+    const allowance = staleAllowance(entry, 'stale-while-revalidate', ctx.config.staleWhileRevalidateSeconds);
+    if (allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance) {
       // RFC 5861 §3: serve stale now, revalidate in the background (one fetch for everyone).
       revalidateInBackground(ctx, key, url, req.headers, entry);
       return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
@@ -101,9 +98,13 @@ async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fi
       const headers = decorate(ctx, new Headers(outcome.headers), result, outcome);
       const isHead = req.method === 'HEAD';
       if (outcome.status === 200 && notModified(req.headers, headers)) {
+        outcome.body?.releaseIfUnread();
         return { response: new Response(null, { status: 304, headers: notModifiedHeaders(headers) }), result };
       }
-      if (isHead || !outcome.body) return { response: new Response(null, { status: outcome.status, headers }), result };
+      if (isHead || !outcome.body) {
+        outcome.body?.releaseIfUnread();
+        return { response: new Response(null, { status: outcome.status, headers }), result };
+      }
       const stream = outcome.body.subscribe((n) => ctx.metrics.bytesServed(n));
       if (!stream) return passThrough(ctx, req, url, 'PASS'); // its start is gone: fetch our own
       return { response: new Response(stream, { status: outcome.status, headers }), result };
