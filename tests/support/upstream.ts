@@ -10,7 +10,7 @@ export type BodyPart = string | Uint8Array | { wait: Promise<unknown> };
 
 export interface Reply {
   status?: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | undefined>;
   body?: string | Uint8Array | BodyPart[];
   /** Wait before sending the response headers. */
   delay?: Promise<unknown>;
@@ -57,7 +57,8 @@ export async function startUpstream(): Promise<TestUpstream> {
       c.env.incoming.socket.destroy();
       return new Response(null);
     }
-    return new Response(toBody(reply.body), { status: reply.status ?? 200, headers: reply.headers ?? {} });
+    const headers = Object.entries(reply.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    return new Response(toBody(reply.body), { status: reply.status ?? 200, headers });
   });
 
   const server = await new Promise<Server>((resolve) => {
