@@ -1,7 +1,7 @@
 // Builds the TV app with esbuild (no Lightning CLI).
 //   node build.mjs          → dist/ (modern: ES modules, hls.js split out and loaded on first play)
 //                             dist-legacy/ (Chrome-38-class TVs: ES5 IIFE, core-js polyfills)
-//   node build.mjs --test   → dist-test/ (modern + Lightning inspector + readable class names)
+//   node build.mjs --test   → dist-test/ (modern, unminified, + Lightning inspector)
 // The legacy path (FIELD-NOTES): esbuild cannot emit ES5, so esbuild bundles an ES2017 IIFE with
 // core-js/stable, SWC lowers it for chrome 38, and acorn (ecmaVersion 5) proves the result parses.
 import { build } from 'esbuild';
@@ -9,6 +9,7 @@ import { transformFileSync } from '@swc/core';
 import * as acorn from 'acorn';
 import { mkdirSync, rmSync, writeFileSync, copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -59,23 +60,39 @@ const common = {
   define: { __TEST_BUILD__: String(isTest), __FONTS__: JSON.stringify(FONTS) },
 };
 
+/** The output file esbuild wrote for entry `entry` (names carry a content hash). */
+function entryOutput(metafile, outdir, entry) {
+  const [file] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint && o.entryPoint.endsWith(entry)) ?? [];
+  if (!file) throw new Error(`build: no output for ${entry}`);
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
 async function buildModern(outdir, { test }) {
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     ...common,
     entryPoints: { main: join(here, 'src/main.ts') },
     outdir,
     format: 'esm',
     splitting: true, // hls.js becomes its own chunk, fetched by the dynamic import on first play
     target: ['chrome69'],
+    // Test builds are not minified, so class names stay readable in the inspector
+    // (type="ChannelTile"). NOT esbuild's keepNames: it injects __name() calls into every
+    // function, and Lightning serialises its image worker with Function.toString() into a
+    // Blob worker where __name does not exist: the worker throws and no image ever loads.
     minify: !test,
-    keepNames: test,
     define: { ...common.define, __TEST_BUILD__: String(test) },
+    // Content-hashed names: edges and TVs may cache scripts for long; only index.html
+    // (tiny, revalidated) names the current bundle.
+    entryNames: '[name]-[hash]',
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
-  }).then((result) => writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile)));
-  writeFileSync(join(outdir, 'index.html'), html({ script: './main.js', module: true }));
+  });
+  writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  const main = entryOutput(result.metafile, outdir, 'src/main.ts');
+  writeFileSync(join(outdir, 'index.html'), html({ script: `./${main}`, module: true }));
   copyFonts(outdir);
+  return main;
 }
 
 async function buildLegacy(outdir) {
@@ -100,32 +117,51 @@ async function buildLegacy(outdir) {
     isModule: false,
   });
   rmSync(stage1);
-  writeFileSync(join(outdir, 'app.js'), out.code);
   acorn.parse(out.code, { ecmaVersion: 5, sourceType: 'script' }); // throws if not ES5
-  writeFileSync(join(outdir, 'index.html'), html({ script: './app.js', module: false }));
+  const name = `app-${createHash('sha256').update(out.code).digest('hex').slice(0, 8)}.js`;
+  writeFileSync(join(outdir, name), out.code);
+  writeFileSync(join(outdir, 'index.html'), html({ script: `./${name}`, module: false }));
   copyFonts(outdir);
+  return name;
 }
 
 function gz(file) {
   return gzipSync(readFileSync(file)).length;
 }
 
-function report(outdir, initial) {
-  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const lines = [`${outdir.replace(here + '/', '')}: initial ${initial} ${kb(gz(join(outdir, initial)))} gzipped`];
-  const chunks = join(outdir, 'chunks');
+/** Gzipped sizes: the initial JS (entry + the chunks it imports statically) and the lazy chunks. */
+function sizes(outdir, entry) {
+  const metaPath = join(outdir, 'meta.json');
+  let initialFiles = [entry];
   try {
-    for (const f of readdirSync(chunks)) lines.push(`  lazy chunks/${f} ${kb(gz(join(chunks, f)))} gzipped`);
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    const key = Object.keys(meta.outputs).find((k) => k.endsWith('/' + entry));
+    const statics = meta.outputs[key].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path.slice(i.path.indexOf('/chunks/') + 1));
+    initialFiles = [entry, ...statics];
+  } catch {
+    // Legacy build: one file, no metafile.
+  }
+  const initial = initialFiles.reduce((sum, f) => sum + gz(join(outdir, f)), 0);
+  const lazy = [];
+  try {
+    for (const f of readdirSync(join(outdir, 'chunks'))) {
+      if (!initialFiles.includes(`chunks/${f}`)) lazy.push({ file: `chunks/${f}`, gzip: gz(join(outdir, 'chunks', f)) });
+    }
   } catch {}
+  return { initialFiles, initialGzip: initial, lazy };
+}
+
+function report(outdir, entry) {
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const s = sizes(outdir, entry);
+  const lines = [`${outdir.replace(here + '/', '')}: initial JS ${kb(s.initialGzip)} gzipped (${s.initialFiles.join(' + ')})`];
+  for (const l of s.lazy) lines.push(`  lazy ${l.file} ${kb(l.gzip)} gzipped`);
   console.log(lines.join('\n'));
 }
 
 if (isTest) {
-  await buildModern(join(here, 'dist-test'), { test: true });
-  report(join(here, 'dist-test'), 'main.js');
+  report(join(here, 'dist-test'), await buildModern(join(here, 'dist-test'), { test: true }));
 } else {
-  await buildModern(join(here, 'dist'), { test: false });
-  report(join(here, 'dist'), 'main.js');
-  await buildLegacy(join(here, 'dist-legacy'));
-  report(join(here, 'dist-legacy'), 'app.js');
+  report(join(here, 'dist'), await buildModern(join(here, 'dist'), { test: false }));
+  report(join(here, 'dist-legacy'), await buildLegacy(join(here, 'dist-legacy')));
 }

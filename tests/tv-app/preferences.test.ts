@@ -31,3 +31,13 @@ test('resume points: newest first, one per item, finished or barely started item
   expect(prefs.resumePosition('r1')).toBe(900);
   expect(prefs.resumePosition('nope')).toBeNull();
 });
+
+test('short items (a 40 s replay) keep a resume point between a tenth in and a tenth from the end', () => {
+  const prefs = new PreferenceStore(memoryStore());
+  prefs.saveResume({ id: 'short', kind: 'replay', position: 13, duration: 40 }, 1);
+  expect(prefs.resumePosition('short')).toBe(13);
+  prefs.saveResume({ id: 'short', kind: 'replay', position: 37, duration: 40 }, 2);
+  expect(prefs.resumePosition('short')).toBeNull();
+  prefs.saveResume({ id: 'short', kind: 'replay', position: 3, duration: 40 }, 3);
+  expect(prefs.resumePosition('short')).toBeNull();
+});

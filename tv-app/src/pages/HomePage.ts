@@ -109,7 +109,7 @@ export class HomePage extends RowsPage {
     if (this.hero) hero.patch({ data: this.heroData(this.hero, now) });
     (this.tag('Channels') as ChannelRow).patch({
       title: t('rail.channels'),
-      entries: home.channels.map((rails) => ({ channel: rails.channel, live: channelIsLive(rails, now) })),
+      entries: home.channels.map((rails) => ({ channel: rails.channel, onAir: channelIsLive(rails, now) ? rails.onAir!.title : null })),
     });
     this.rails = homeRails(home, now, preferences.resumePoints());
     const container = this.tag('Rails');

@@ -34,9 +34,13 @@ export interface ResumePoint {
 
 const PREFS_KEY = 'preferences';
 const RESUME_KEY = 'resume';
-/** Under this many seconds in, or this close to the end, a position is not worth resuming. */
+/**
+ * Under this many seconds in, or this close to the end, a position is not worth resuming;
+ * for short items (a 40 s replay, a clip) a tenth of the duration instead.
+ */
 const MIN_RESUME_SECONDS = 10;
 const END_MARGIN_SECONDS = 30;
+const SHORT_ITEM_FRACTION = 0.1;
 const MAX_RESUME_POINTS = 20;
 
 export class PreferenceStore {
@@ -75,7 +79,10 @@ export class PreferenceStore {
   /** Records where playback stopped; a finished (or barely started) item leaves "continue watching". */
   saveResume(point: Omit<ResumePoint, 'updatedAt'>, now = Date.now()): void {
     const others = this.resumePoints().filter((p) => p.id !== point.id);
-    const worthKeeping = point.position >= MIN_RESUME_SECONDS && point.position < point.duration - END_MARGIN_SECONDS;
+    const tenth = point.duration * SHORT_ITEM_FRACTION;
+    const worthKeeping =
+      point.position >= Math.min(MIN_RESUME_SECONDS, tenth) &&
+      point.position < point.duration - Math.min(END_MARGIN_SECONDS, tenth);
     const next = worthKeeping ? [{ ...point, updatedAt: now }, ...others] : others;
     this.store.set(RESUME_KEY, next.slice(0, MAX_RESUME_POINTS));
   }

@@ -23,9 +23,11 @@ export class ChannelTile extends Lightning.Component<Loose> {
       Body: {
         w, h, rect: true, color: COLOR.surface,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
-        Logo: { x: 20, y: h / 2, mountY: 0.5, w: 160, h: 90 },
-        Name: { x: 196, y: h / 2 - 22, mountY: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text, wordWrapWidth: 190, maxLines: 1, textOverflow: 'ellipsis' } },
-        Status: { x: 196, y: h / 2 + 30, mountY: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text } },
+        // The logo carries the name; the text name is the fallback until (or unless) it loads.
+        Logo: { x: 20, y: 18, w: 160, h: 90 },
+        Name: { x: 20, y: 40, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text, wordWrapWidth: 170, maxLines: 1, textOverflow: 'ellipsis' } },
+        Status: { x: 200, y: 46, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
+        Now: { x: 20, y: 112, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text, wordWrapWidth: w - 40, maxLines: 1, textOverflow: 'ellipsis' } },
       },
     };
   }
@@ -35,15 +37,19 @@ export class ChannelTile extends Lightning.Component<Loose> {
     setTestId(this, `channel-${channel.id}`);
     this.tag('Body').color = argb(channel.color);
     this.tag('Name').text.text = channel.name;
-    this.tag('Logo').src = assetUrl(channel.logo);
+    const logo = this.tag('Logo');
+    logo.on('txLoaded', () => { this.tag('Name').visible = false; });
+    logo.src = assetUrl(channel.logo);
   }
 
   get channel(): Channel | null {
     return this.data;
   }
 
-  set onAir(live: boolean) {
-    this.tag('Status').text.text = live ? `● ${t('badge.live')}` : '';
+  /** The title on air now, or null: shown under the logo with a live dot. */
+  set onAir(title: string | null) {
+    this.tag('Status').text.text = title ? `● ${t('badge.live')}` : ' ';
+    this.tag('Now').text.text = title ?? ' ';
   }
 
   get announce(): string {
@@ -65,7 +71,7 @@ export class ChannelTile extends Lightning.Component<Loose> {
 
 /** The four channels side by side, as a row of the page's focus grid. */
 export class ChannelRow extends Lightning.Component<Loose> {
-  private channels: { channel: Channel; live: boolean }[] = [];
+  private channels: { channel: Channel; onAir: string | null }[] = [];
   private index = 0;
 
   static override _template(): Lightning.Component.Template<Loose> {
@@ -80,11 +86,11 @@ export class ChannelRow extends Lightning.Component<Loose> {
     this.tag('Title').text.text = text;
   }
 
-  set entries(entries: { channel: Channel; live: boolean }[]) {
+  set entries(entries: { channel: Channel; onAir: string | null }[]) {
     this.channels = entries;
     setTestId(this, 'rail-channels');
     this.tag('Items').children = entries.map((e, i) => ({
-      type: ChannelTile, x: i * (CHANNEL_TILE.w + CHANNEL_TILE.gap), channel: e.channel, onAir: e.live,
+      type: ChannelTile, x: i * (CHANNEL_TILE.w + CHANNEL_TILE.gap), channel: e.channel, onAir: e.onAir,
     }));
   }
 

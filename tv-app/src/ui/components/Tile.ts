@@ -32,7 +32,7 @@ export class Tile extends Lightning.Component<Loose> {
         Poster: { w, h, alpha: 0.001 },
         Badge: {
           // Flex sizes the badge to its label (DIRECT / REPLAY / RÉSUMÉ differ in width).
-          x: 16, y: 16, rect: true, color: COLOR.live,
+          x: TILE.w - 16, y: 16, mountX: 1, rect: true, color: COLOR.live,
           flex: { paddingLeft: 12, paddingRight: 12, paddingTop: 4, paddingBottom: 4 },
           shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
           Label: { text: { text: '', fontFace: FONT.bold, fontSize: 24, textColor: COLOR.text } },

@@ -1,0 +1,108 @@
+// Browsing with the remote only: home (hero, channels, rails), a channel page, event
+// details (upcoming with its countdown; a replay with Regarder / Voir le résumé and
+// related highlights), playing a replay, then "Reprendre" and "Continuer à regarder".
+// Back goes up one level at a time and puts focus back where it was.
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+
+beforeAll(async () => {
+  stack = await startTvStack();
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+test('home shows the hero on air, the four channels and the rails', async () => {
+  const { page } = stack.tv;
+  const first = await openApp(page, stack.appUrl, 'button-watch-live');
+  expect(first.path).toEqual(['page-home', 'row-hero', 'button-watch-live']);
+  const home = await textsIn(page, 'page-home');
+  expect(home.some((t) => t.startsWith('EN DIRECT MAINTENANT'))).toBe(true);
+  for (const name of ["C'Sport", "C'Culture", "C'Business", "C'Agglo"]) expect(home).toContain(name);
+  for (const title of ['Les chaînes', 'En direct']) expect(home).toContain(title);
+  await page.waitForTimeout(1000);
+  await screenshot(page, 'home');
+});
+
+test('channel page: OK on a channel opens it; Back returns to that channel tile', async () => {
+  const { page } = stack.tv;
+  await press(page, 'ArrowDown');
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'channel-culture');
+  await press(page, 'Enter');
+  const onChannel = await waitForFocus(page, /^button-watch-live$/);
+  expect(onChannel.path[0]).toBe('page-channel-culture');
+  const texts = await textsIn(page, 'page-channel-culture');
+  expect(texts).toContain('À venir');
+  expect(texts).toContain('Replays');
+  await page.waitForTimeout(800);
+  await screenshot(page, 'channel');
+
+  // Down to the upcoming rail: the first event shows its countdown; OK opens its details.
+  await press(page, 'ArrowDown');
+  const upcoming = await waitForFocus(page, /^tile-upcoming-/);
+  expect(upcoming.texts.some((t) => /^Dans \d/.test(t))).toBe(true);
+  await press(page, 'Enter');
+  const eventId = upcoming.testId!.replace('tile-upcoming-', '');
+  await eventually(() => focused(page), (f) => f.path[0] === `page-event-${eventId}`, 15_000, 'event page');
+  const details = await textsIn(page, `page-event-${eventId}`);
+  expect(details.some((t) => t.startsWith('Le ') && t.includes(' à ') && t.includes('Dans'))).toBe(true);
+  await page.waitForTimeout(800);
+  await screenshot(page, 'event-upcoming');
+
+  await press(page, 'Backspace');
+  await waitForFocus(page, upcoming.testId!);
+  await press(page, 'Backspace');
+  const back = await waitForFocus(page, 'channel-culture');
+  expect(back.path).toEqual(['page-home', 'rail-channels', 'channel-culture']);
+});
+
+test('a replay: details with Regarder and Voir le résumé, playback, then Reprendre and Continuer à regarder', async () => {
+  const { page } = stack.tv;
+  // From the channels row: En direct, then À venir, then Replays.
+  await press(page, 'ArrowDown', 3);
+  const replayTile = await waitForFocus(page, /^tile-replay-/);
+  expect(replayTile.path).toContain('rail-replays');
+  await press(page, 'Enter');
+  const watch = await waitForFocus(page, 'button-watch');
+  const eventPage = watch.path[0]!;
+  const texts = await textsIn(page, eventPage);
+  expect(texts).toContain('Voir le résumé');
+  expect(texts).toContain('Résumés associés');
+  await page.waitForTimeout(800);
+  await screenshot(page, 'event-replay');
+
+  // Regarder: the replay plays from the start.
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 12 && v.totalVideoFrames > 0, 60_000, 'replay past 12 s');
+  await screenshot(page, 'player-replay');
+
+  // Back: the details now offer to resume, and the home has a "continue watching" rail.
+  await press(page, 'Backspace');
+  const resume = await waitForFocus(page, 'button-resume');
+  expect(resume.path[0]).toBe(eventPage);
+  expect(await textsIn(page, eventPage)).toContain('Depuis le début');
+  await page.waitForTimeout(500);
+  await screenshot(page, 'event-resume');
+
+  await press(page, 'Backspace');
+  await waitForFocus(page, replayTile.testId!);
+  // The new rail sits right under "En direct": Up twice from Replays (past À venir).
+  await press(page, 'ArrowUp', 2);
+  const cont = await waitForFocus(page, /^tile-continue-replay-/);
+  expect(cont.path).toContain('rail-continue');
+  expect(cont.testId).toBe(`tile-continue-${replayTile.testId!.replace('tile-', '')}`);
+
+  // OK on it resumes where playback stopped (not from zero).
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  const resumed = await eventually(() => videoState(page), (v) => v.readyState >= 2 && v.currentTime > 0, 45_000, 'resumed playback');
+  expect(resumed.currentTime).toBeGreaterThan(8);
+  await press(page, 'Backspace');
+  await waitForFocus(page, cont.testId!);
+});
