@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'hls-parser';
 import type { MasterPlaylist, MediaPlaylist } from 'hls-parser/types';
 import type { MediaManifest } from '../../edge-origin/src/media/manifest.ts';
+import { firstPts, shiftTransportStream } from '../../edge-origin/src/origin/live/timestamps.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
@@ -43,6 +44,10 @@ async function mediaPlaylist(path: string): Promise<MediaPlaylist> {
   const playlist = parse(text);
   expect(playlist.isMasterPlaylist).toBe(false);
   return playlist as MediaPlaylist;
+}
+
+function loopTicks(): number {
+  return loop * 2 * 90_000;
 }
 
 /** Sets the clock so that the newest published segment is `edge`. */
@@ -151,7 +156,7 @@ describe('live media playlist', () => {
 });
 
 describe('live segments', () => {
-  test('segment N carries the bytes of source segment N mod loop, cached for a year', async () => {
+  test('segment N carries source segment N mod loop, timestamps moved on by whole loops, cached for a year', async () => {
     setEdge(1000 * loop + 5);
     const playlist = await mediaPlaylist('/hls/live/sport/v540/index.m3u8');
     const segment = playlist.segments.at(-1)!;
@@ -159,10 +164,27 @@ describe('live segments', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('video/mp2t');
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const source = await readFile(join(manifest.root, 'live/sport/v540', `${segment.mediaSequenceNumber % loop}.ts`));
-    expect(bytes.equals(source)).toBe(true);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const source = new Uint8Array(await readFile(join(manifest.root, 'live/sport/v540', `${segment.mediaSequenceNumber % loop}.ts`)));
+    expect(bytes.length).toBe(source.length);
     expect(bytes[0]).toBe(0x47); // MPEG-TS sync byte
+    const loopTicks = loop * 2 * 90_000;
+    expect(firstPts(bytes)).toBe((firstPts(source)! + 1000 * loopTicks) % 2 ** 33);
+    // Only timestamps differ: undoing the shift gives the source back.
+    expect(Buffer.from(shiftTransportStream(bytes, 2 ** 33 - ((1000 * loopTicks) % 2 ** 33))).equals(Buffer.from(source))).toBe(true);
+  });
+
+  test('timestamps run on across the loop restart, in video, audio and subtitles', async () => {
+    const wrap = 1000 * loop;
+    setEdge(wrap + 1);
+    const pts = async (rendition: string, seq: number) =>
+      firstPts(new Uint8Array(await (await fetch(`${origin.url}/hls/live/sport/${rendition}/${seq}.ts`)).arrayBuffer()))!;
+    // One segment (2 s = 180000 ticks) later, not back to the start of the loop.
+    expect((await pts('v240', wrap)) - (await pts('v240', wrap - 1))).toBe(180_000);
+    expect(Math.abs((await pts('audio-fr', wrap)) - (await pts('audio-fr', wrap - 1)) - 180_000)).toBeLessThan(3000);
+    const map = async (seq: number) => Number(/MPEGTS:(\d+)/.exec(await (await fetch(`${origin.url}/hls/live/sport/subs-fr/${seq}.vtt`)).text())![1]);
+    expect((await map(wrap)) - (await map(wrap - 1))).toBe(loopTicks());
+    expect(await map(wrap)).toBe(await pts('v240', wrap)); // cue time 0 of the new loop = its first frame
   });
 
   test('not yet published → 404; just slid out of the window → still there; older than the retention → 404', async () => {

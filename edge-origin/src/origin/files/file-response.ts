@@ -1,7 +1,7 @@
 // A file on disk as an HTTP response: streamed in chunks (never read whole into memory),
 // with HEAD, a single byte Range (206/416), ETag and Last-Modified. Web-standard Response and
 // ReadableStream on top of node:fs/promises, which Node and Deno both provide.
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { contentTypeFor } from './content-types.ts';
 
@@ -14,13 +14,16 @@ export interface FileResponseOptions {
   etag?: string;
   /** ms since the epoch; default: the file's mtime. */
   lastModified?: number;
+  /** Rewrites the file's bytes before serving. The file is then read whole: for small files (segments). */
+  transform?: (bytes: Uint8Array) => Uint8Array;
 }
 
 /** The response for `path`, or null if there is no such file. */
 export async function fileResponse(request: Request, path: string, options: FileResponseOptions): Promise<Response | null> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) return null;
-  const size = info.size;
+  const transformed = options.transform ? options.transform(new Uint8Array(await readFile(path))) : null;
+  const size = transformed ? transformed.length : info.size;
   const headers = new Headers({
     'Content-Type': options.contentType ?? contentTypeFor(path),
     'Cache-Control': options.cacheControl,
@@ -46,8 +49,9 @@ export async function fileResponse(request: Request, path: string, options: File
     }
   }
   headers.set('Content-Length', String(end - start + 1));
-  const body = request.method === 'HEAD' || size === 0 ? null : fileStream(path, start, end);
-  return new Response(body, { status, headers });
+  if (request.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
+  if (transformed) return new Response(transformed.slice(start, end + 1), { status, headers });
+  return new Response(fileStream(path, start, end), { status, headers });
 }
 
 /**

@@ -14,6 +14,7 @@ import { fileResponse } from '../files/file-response.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { LiveOptions } from '../options.ts';
+import { loopTimestampOffset, shiftTransportStream, shiftWebVtt } from '../live/timestamps.ts';
 import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
 
 /** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
@@ -60,10 +61,13 @@ export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => n
       return c.text(mediaSequence > liveEdge(nowMs, clock) ? 'Segment not yet available\n' : 'Segment expired\n', 404);
     }
     const source = sourceSegmentIndex(mediaSequence, stream.segmentCount);
+    // Loop k's timestamps move forward by k loop durations so they never jump back (see live/timestamps.ts).
+    const offset = loopTimestampOffset(Math.floor(mediaSequence / stream.segmentCount), Math.round(stream.duration * 90_000));
     const response = await fileResponse(c.req.raw, library.segmentFile(stream, rendition, source, name[2]), {
       cacheControl: CACHE_CONTROL.immutable,
-      etag: `"${library.manifest.version}-${stream.id}-${rendition}-${source}"`,
+      etag: `"${library.manifest.version}-${stream.id}-${rendition}-${mediaSequence}"`,
       lastModified: segmentStartMs(mediaSequence + 1, clock),
+      transform: name[2] === 'ts' ? (bytes) => shiftTransportStream(bytes, offset) : (bytes) => shiftVttBytes(bytes, offset),
     });
     return response ?? notFound(c);
   });
@@ -109,6 +113,10 @@ function playlistResponse(c: Context, playlist: Playlist, cacheControl: string):
   c.header('Content-Type', PLAYLIST_CONTENT_TYPE);
   c.header('Cache-Control', cacheControl);
   return c.body(serializePlaylist(playlist));
+}
+
+function shiftVttBytes(bytes: Uint8Array, offset: number): Uint8Array {
+  return new TextEncoder().encode(shiftWebVtt(new TextDecoder().decode(bytes), offset));
 }
 
 function notFound(c: Context): Response {
