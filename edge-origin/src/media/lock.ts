@@ -1,6 +1,8 @@
-// A cross-process lock as a directory (mkdir is atomic): several jest workers or servers may
-// ask for the demo media at once, and only one of them should run ffmpeg.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// A cross-process lock as a directory: several jest workers or servers may ask for the demo
+// media at once, and only one of them should run ffmpeg. The lock directory is prepared with
+// its owner's pid inside, then renamed into place (atomic, and fails if the lock exists), so
+// a waiter always knows who holds it and whether that process is still alive.
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const POLL_MS = 500;
@@ -9,12 +11,19 @@ const STALE_MS = 20 * 60_000;
 
 export async function withDirLock<T>(lockDir: string, onWait: (owner: string) => void, work: () => Promise<T>): Promise<T> {
   let announced = false;
+  const staging = `${lockDir}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await mkdir(staging);
+  await writeFile(join(staging, 'owner'), String(process.pid));
   for (;;) {
     try {
-      await mkdir(lockDir);
+      await rename(staging, lockDir);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') {
+        await rm(staging, { recursive: true, force: true });
+        throw error;
+      }
       const owner = await readFile(join(lockDir, 'owner'), 'utf8').catch(() => '');
       if (await isAbandoned(lockDir, owner)) {
         await rm(lockDir, { recursive: true, force: true });
@@ -26,7 +35,6 @@ export async function withDirLock<T>(lockDir: string, onWait: (owner: string) =>
     }
   }
   try {
-    await writeFile(join(lockDir, 'owner'), String(process.pid));
     return await work();
   } finally {
     await rm(lockDir, { recursive: true, force: true });
@@ -38,7 +46,7 @@ async function isAbandoned(lockDir: string, owner: string): Promise<boolean> {
   if (!info) return false; // released meanwhile: just retry
   if (Date.now() - info.mtimeMs > STALE_MS) return true;
   const pid = Number(owner);
-  if (!owner || !Number.isInteger(pid)) return Date.now() - info.mtimeMs > 5_000; // owner not written yet
+  if (!owner || !Number.isInteger(pid)) return true; // not one of ours (locks are created with their owner)
   try {
     process.kill(pid, 0);
     return false;
