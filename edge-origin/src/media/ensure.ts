@@ -90,12 +90,37 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
       await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
       await rename(tmp, root);
       log(`media: done in ${manifest.generationSeconds} s, ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${root}`);
+      await pruneOtherVersions(dir, spec.version, log);
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });
       throw error;
     }
   });
   return readManifest(root);
+}
+
+/**
+ * Removes what older specs and interrupted runs left in the cache directory (each version is
+ * ~170 MB): other `<hash>/` directories, and `.tmp-*` directories of processes that are gone.
+ */
+async function pruneOtherVersions(dir: string, keep: string, log: (msg: string) => void): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === keep) continue;
+    const tmp = /^\.tmp-[0-9a-f]+-(\d+)$/.exec(entry.name);
+    const stale = /^[0-9a-f]{12}$/.test(entry.name) || (tmp !== null && !isAlive(Number(tmp[1])));
+    if (!stale) continue;
+    await rm(join(dir, entry.name), { recursive: true, force: true });
+    log(`media: removed ${join(dir, entry.name)} (older media)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
