@@ -43,6 +43,7 @@ export const en: Record<MessageKey, string> = {
   'search.title': 'Search',
   'search.placeholder': 'Type a title, a venue…',
   'search.noResult': 'No results',
+  'search.results': 'Results ({n})',
   'search.space': 'Space',
   'search.delete': 'Delete',
   'settings.title': 'Settings',

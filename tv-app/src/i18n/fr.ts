@@ -43,6 +43,7 @@ export const fr = {
   'search.title': 'Recherche',
   'search.placeholder': 'Tapez un titre, un lieu…',
   'search.noResult': 'Aucun résultat',
+  'search.results': 'Résultats ({n})',
   'search.space': 'Espace',
   'search.delete': 'Effacer',
   'settings.title': 'Réglages',

@@ -58,13 +58,7 @@ export class HomePage extends RowsPage {
     this.rowsTop = 130;
     this.unscrolledRows = 3; // menu, hero, channels
     this.scrollMargin = 40;
-    (this.tag('Menu') as ButtonRow).patch({
-      buttons: [
-        { id: 'programme', label: t('nav.programme') },
-        { id: 'search', label: t('nav.search') },
-        { id: 'settings', label: t('nav.settings') },
-      ],
-    });
+    this.renderMenu();
     void this.load();
     this.refreshTimer = setInterval(() => void this.load(true), REFRESH_MS);
   }
@@ -99,9 +93,21 @@ export class HomePage extends RowsPage {
     this._refocus();
   }
 
+  /** The header's menu (its labels follow the language setting). */
+  private renderMenu(): void {
+    (this.tag('Menu') as ButtonRow).patch({
+      buttons: [
+        { id: 'programme', label: t('nav.programme') },
+        { id: 'search', label: t('nav.search') },
+        { id: 'settings', label: t('nav.settings') },
+      ],
+    });
+  }
+
   private render(): void {
     const home = this.home;
     if (!home) return;
+    this.renderMenu();
     const now = new Date();
     this.hero = heroFor(home, now);
     const hero = this.tag('Hero') as Hero;

@@ -78,9 +78,10 @@ export class SearchPage extends Lightning.Component<Loose> {
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 },
         Text: { x: 28, y: 20, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text, wordWrapWidth: 840, maxLines: 1 } },
       },
-      Count: { x: SAFE.x + 840, y: SAFE.y + 210, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
+      Count: { x: SAFE.x + 840, y: SAFE.y + 220, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
       Keyboard: { x: SAFE.x, y: SAFE.y + 96 },
-      Results: { type: Rail, x: SAFE.x, y: 640, railId: 'search-results' },
+      // Results to the right of the keyboard, under the query: Right (or Down) reaches them.
+      Results: { type: Rail, x: SAFE.x + 840, y: SAFE.y + 220, railId: 'search-results', visibleTiles: 2, clipping: false },
     };
   }
 
@@ -113,17 +114,17 @@ export class SearchPage extends Lightning.Component<Loose> {
     this.results = search(this.entries, this.query).map((e) => e.tile);
     this.tag('Count').text.text = this.query.trim() !== '' && this.results.length === 0 ? t('search.noResult') : ' ';
     this.resultIndex = 0;
-    (this.tag('Results') as Rail).patch({ title: t('search.title'), items: this.results, visible: this.results.length > 0 });
+    (this.tag('Results') as Rail).patch({ title: t('search.results', { n: this.results.length }), items: this.results, visible: this.results.length > 0 });
     if (this.results.length === 0) this.inResults = false;
   }
 
   private move(direction: Direction): void {
     if (this.inResults) {
       const rail = this.tag('Results') as Rail;
-      if (direction === 'up') this.inResults = false;
-      else if (direction === 'left' && this.resultIndex > 0) rail.setFocusIndex(--this.resultIndex);
+      if (direction === 'up' || (direction === 'left' && this.resultIndex === 0)) this.inResults = false;
+      else if (direction === 'left') rail.setFocusIndex(--this.resultIndex);
       else if (direction === 'right' && this.resultIndex < this.results.length - 1) rail.setFocusIndex(++this.resultIndex);
-    } else if (!this.keyboard.move(direction) && direction === 'down' && this.results.length > 0) {
+    } else if (!this.keyboard.move(direction) && (direction === 'down' || direction === 'right') && this.results.length > 0) {
       this.inResults = true;
       (this.tag('Results') as Rail).setFocusIndex(this.resultIndex);
     }

@@ -1,7 +1,7 @@
 // The network banner at the top of the screen: red while the service is unreachable,
 // green for a moment when it is back. It never takes focus.
 import { Lightning } from '@lightningjs/sdk';
-import { COLOR, FONT, STAGE, TYPE } from '../theme.ts';
+import { COLOR, FONT, SAFE, STAGE, TYPE } from '../theme.ts';
 import { setTestId } from '../test-id.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
@@ -11,7 +11,8 @@ export class Banner extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      x: STAGE.w / 2, y: 24, mountX: 0.5, alpha: 0, rect: true, color: COLOR.live,
+      // Bottom centre, inside the title-safe area: over the rails, never over the header's menu.
+      x: STAGE.w / 2, y: STAGE.h - SAFE.y, mountX: 0.5, mountY: 1, alpha: 0, rect: true, color: COLOR.live,
       flex: { paddingLeft: 32, paddingRight: 32, paddingTop: 12, paddingBottom: 12 },
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 30 },
       Label: { text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },

@@ -16,7 +16,12 @@ export class Rail extends Lightning.Component<Loose> {
   private tiles: TileData[] = [];
   private index = 0;
   private start = 0;
-  private readonly visibleCount = Math.floor((STAGE.w - 2 * SAFE.x + TILE.gap) / (TILE.w + TILE.gap));
+  /** Tiles that fit on screen (a full-width rail by default; the search results are narrower). */
+  private visibleCount = Math.floor((STAGE.w - 2 * SAFE.x + TILE.gap) / (TILE.w + TILE.gap));
+
+  set visibleTiles(count: number) {
+    this.visibleCount = count;
+  }
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {

@@ -1,0 +1,104 @@
+// Remote keys beyond the arrows (digits zap to channels, Back on Home asks to quit,
+// long-press does not queue moves), deep links, and what the family sees when the
+// network fails: an error screen with "Réessayer", a banner on drop and on recovery.
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+
+beforeAll(async () => {
+  stack = await startTvStack();
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+test('digit 2 zaps to C\'Culture live; Back returns to the home where we were', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'Digit2');
+  await waitForFocus(page, 'player');
+  expect(await textsIn(page, 'player')).toContain("Concert de l'Orchestre d'harmonie");
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && v.totalVideoFrames > 0, 45_000, 'culture live playing');
+  // Zapping again replaces the player instead of stacking one per channel.
+  await press(page, 'Digit4');
+  await eventually(() => textsIn(page, 'player'), (t) => t.includes('Conseil municipal de décembre'), 15_000, 'agglo on air');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
+});
+
+test('Back on Home asks to quit; Annuler (the default) keeps the app', async () => {
+  const { page } = stack.tv;
+  await press(page, 'Escape');
+  const dialog = await waitForFocus(page, 'button-cancel');
+  expect(dialog.path).toEqual(['dialog', 'row-dialog', 'button-cancel']);
+  expect(await textsIn(page, 'dialog')).toContain('Quitter Cité TV ?');
+  await screenshot(page, 'quit-dialog');
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'button-quit');
+  await press(page, 'ArrowLeft');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'button-watch-live');
+  // Back inside the dialog closes it too.
+  await press(page, 'Escape');
+  await waitForFocus(page, 'button-cancel');
+  await press(page, 'Escape');
+  await waitForFocus(page, 'button-watch-live');
+});
+
+test('a long press moves a few tiles, not one per key repeat, and stops when released', async () => {
+  const { page } = stack.tv;
+  await press(page, 'ArrowDown', 4); // channels, En direct, À venir, Replays
+  const start = await waitForFocus(page, /^tile-replay-/);
+  const order = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="rail-replays"] [data-testid^="tile-"]')).map((e) => e.getAttribute('data-testid')),
+  );
+  // 20 auto-repeat keydowns as fast as the browser takes them, then the key is released.
+  for (let i = 0; i < 20; i++) await page.keyboard.down('ArrowRight');
+  await page.keyboard.up('ArrowRight');
+  const afterRelease = await focused(page);
+  await page.waitForTimeout(1000);
+  const settled = await focused(page);
+  expect(settled.testId).toBe(afterRelease.testId); // nothing queued runs on after release
+  const moved = order.indexOf(settled.testId) - order.indexOf(start.testId);
+  expect(moved).toBeGreaterThanOrEqual(1);
+  expect(moved).toBeLessThan(20);
+});
+
+test('deep link ?event=<id> opens the event details over the home; Back goes home', async () => {
+  const { page } = stack.tv;
+  await page.goto(`${stack.appUrl}?event=culture-vernissage`);
+  await eventually(() => focused(page), (f) => f.path[0] === 'page-event-culture-vernissage', 30_000, 'event page from deep link');
+  expect(await textsIn(page, 'page-event-culture-vernissage')).toContain('Vernissage : « Lumières du fleuve »');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
+});
+
+test('API unreachable at start: error screen with Réessayer; it works once the network is back', async () => {
+  const { page } = stack.tv;
+  // The browser's requests to the catalog fail at the network level (as with the box's link down).
+  await page.route('**/api/v1/**', (route) => route.abort('internetdisconnected'));
+  await page.goto(stack.appUrl);
+  const retry = await waitForFocus(page, 'button-retry', 30_000);
+  expect(retry.path).toEqual(['page-home', 'status-error', 'button-retry']);
+  expect(await textsIn(page, 'status-error')).toContain('Service indisponible');
+  await screenshot(page, 'error-screen');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'button-retry');
+  await page.unroute('**/api/v1/**');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'button-watch-live', 30_000);
+});
+
+test('network drop shows a banner; recovery says so', async () => {
+  const { page } = stack.tv;
+  await page.context().setOffline(true);
+  await eventually(() => textsIn(page, 'banner-error'), (t) => t.includes('Connexion perdue, nouvelle tentative…'), 15_000, 'lost banner');
+  await screenshot(page, 'network-lost');
+  await page.context().setOffline(false);
+  await eventually(() => textsIn(page, 'banner-ok'), (t) => t.includes('Connexion rétablie'), 20_000, 'back banner');
+  // The banner never takes focus.
+  expect((await focused(page)).testId).toBe('button-watch-live');
+});
