@@ -1,0 +1,179 @@
+// `npm run bench` (TV part), in headless Chromium against the real origin and edge:
+//  - time to an interactive Home (test build: the inspector mirror tells when focus lands),
+//  - frames per second and main-thread time per frame while scrolling a rail, with and without
+//    4x CPU throttling (production build; CDP Performance metrics),
+//  - JS heap after minutes of browsing (production build; after a forced GC),
+//  - zap time, OK on a tile → first decoded frame, through a cold edge and a warm one.
+// Chromium renders WebGL with SwiftShader here (CPU): frame rates are regression floors, not
+// what a TV's GPU does. Writes bench/results/tv.json and prints a table.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CDPSession, Page } from 'playwright-core';
+import { startOrigin } from '../../tests/support/origin.ts';
+import { startEdge, type StartedEdge } from '../../tests/support/edge.ts';
+import { launchTv, waitForFocus } from '../../tests/support/browser.ts';
+import { buildTestApp, TEST_APP_DIR } from '../../tests/e2e/harness.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PROD_APP_DIR = path.join(root, 'tv-app/dist');
+const settings = {
+  browseMinutes: Number(process.env.BENCH_TV_BROWSE_MINUTES ?? 5),
+  scrollSeconds: Number(process.env.BENCH_TV_SCROLL_SECONDS ?? 6),
+  zapRuns: Number(process.env.BENCH_TV_ZAP_RUNS ?? 3),
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+/** Presses ArrowRight at a remote's auto-repeat pace and counts frames the page painted. */
+async function scrollRail(page: Page, cdp: CDPSession, seconds: number) {
+  // In-page code goes as strings: tsx's keepNames would wrap named functions in a helper
+  // (`__name`) that does not exist in the page.
+  await page.evaluate(`(() => {
+    window.__frames = 0;
+    window.__counting = true;
+    const tick = () => { if (!window.__counting) return; window.__frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  const before = await metrics(cdp);
+  const t0 = performance.now();
+  let direction = 'ArrowRight';
+  let presses = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    await page.keyboard.press(direction);
+    presses++;
+    if (presses % 12 === 0) direction = direction === 'ArrowRight' ? 'ArrowLeft' : 'ArrowRight';
+    await sleep(150);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const frames = (await page.evaluate('(() => { window.__counting = false; return window.__frames; })()')) as number;
+  const after = await metrics(cdp);
+  return {
+    fps: frames / elapsed,
+    mainThreadMsPerFrame: ((after.TaskDuration! - before.TaskDuration!) * 1000) / Math.max(1, frames),
+    scriptMsPerFrame: ((after.ScriptDuration! - before.ScriptDuration!) * 1000) / Math.max(1, frames),
+  };
+}
+
+async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await metrics(cdp)).JSHeapUsedSize!;
+}
+
+/** OK on the focused tile → first decoded frame, measured in the page (keydown to frame callback). */
+async function zap(page: Page): Promise<number> {
+  await page.evaluate(`(() => {
+    window.__zap = { t0: 0, t1: 0 };
+    document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !window.__zap.t0) window.__zap.t0 = performance.now(); }, { capture: true, once: true });
+    const poll = () => {
+      const v = document.querySelector('video');
+      if (v && v.getVideoPlaybackQuality().totalVideoFrames > 0 && v.currentTime > 0) window.__zap.t1 = performance.now();
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  })()`);
+  await page.keyboard.press('Enter');
+  for (let i = 0; i < 300; i++) {
+    const z = (await page.evaluate('window.__zap')) as { t0: number; t1: number };
+    if (z.t1) return z.t1 - z.t0;
+    await sleep(100);
+  }
+  throw new Error('bench: no frame within 30 s of OK');
+}
+
+async function main() {
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  buildTestApp();
+  const results: Record<string, unknown> = { date: new Date().toISOString(), settings };
+
+  // 1. Time to an interactive Home (test build, cold browser).
+  {
+    const origin = await startOrigin({ appDir: TEST_APP_DIR });
+    const edge = await startEdge({ upstreamUrl: origin.url });
+    const tv = await launchTv();
+    const t0 = performance.now();
+    await tv.page.goto(`${edge.url}/`);
+    await waitForFocus(tv.page, /./, 60_000);
+    results.timeToInteractiveHomeMs = performance.now() - t0;
+    await tv.close();
+    await edge.close();
+    await origin.close();
+  }
+
+  // 2-4. Production build: scrolling, heap, zap.
+  const origin = await startOrigin({ appDir: PROD_APP_DIR });
+  let edge: StartedEdge = await startEdge({ upstreamUrl: origin.url });
+  const tv = await launchTv();
+  const { page } = tv;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  // Zap through the edge, not the browser's cache: segments are immutable and would be reused.
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await page.goto(`${edge.url}/`);
+  await sleep(4000);
+  await page.keyboard.press('ArrowDown');
+  await sleep(300);
+  await page.keyboard.press('ArrowDown'); // the first rail
+  await sleep(500);
+
+  const scrolling: Record<string, unknown> = {};
+  scrolling.unthrottled = await scrollRail(page, cdp, settings.scrollSeconds);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  scrolling.cpu4xSlower = await scrollRail(page, cdp, settings.scrollSeconds);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  results.railScrolling = scrolling;
+
+  const heapStart = await heapAfterGc(cdp);
+  const keys = ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'Enter', 'ArrowDown', 'ArrowRight', 'Backspace', 'ArrowUp', 'ArrowLeft', 'ArrowUp'];
+  const browseUntil = performance.now() + settings.browseMinutes * 60_000;
+  let presses = 0;
+  while (performance.now() < browseUntil) {
+    const key = keys[presses++ % keys.length]!;
+    // Never quit the app or start playback while browsing: Enter opens details pages only when
+    // a rail tile is focused; Backspace on Home opens the quit dialog, which Backspace closes.
+    await page.keyboard.press(key);
+    await sleep(250);
+  }
+  const heapEnd = await heapAfterGc(cdp);
+  results.browsing = { minutes: settings.browseMinutes, keyPresses: presses, heapStartMiB: heapStart / 2 ** 20, heapEndMiB: heapEnd / 2 ** 20 };
+
+  // Zap: reload Home, go to the "En direct" rail, OK; cold edge first, then the same zap warm.
+  const zaps: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
+  for (let run = 0; run < settings.zapRuns; run++) {
+    await edge.close();
+    edge = await startEdge({ upstreamUrl: origin.url }); // a fresh, empty edge: cold
+    for (const temperature of ['cold', 'warm'] as const) {
+      await page.goto(`${edge.url}/`);
+      await sleep(3000);
+      await page.keyboard.press('ArrowDown');
+      await sleep(300);
+      await page.keyboard.press('ArrowDown');
+      await sleep(800);
+      zaps[temperature].push(await zap(page));
+      await sleep(1500);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  results.zapMs = { cold: zaps.cold, warm: zaps.warm, coldMedian: median(zaps.cold), warmMedian: median(zaps.warm) };
+
+  await tv.close();
+  await edge.close();
+  await origin.close();
+
+  writeFileSync(path.join(root, 'bench/results/tv.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(JSON.stringify(results, null, 2));
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
