@@ -17,6 +17,11 @@ import { createRequire } from 'node:module';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const isTest = process.argv.includes('--test') || process.env.TV_APP_TEST_BUILD === '1';
+// `--out <dir>`: build somewhere else (tests build into their own temp dirs, so parallel
+// test files never delete each other's files). Test build → <dir>; production → <dir>/dist
+// and <dir>/dist-legacy.
+const outIndex = process.argv.indexOf('--out');
+const outRoot = outIndex > 0 ? process.argv[outIndex + 1] : null;
 
 const FONTS = [
   ['Inter', 'inter-latin-400-normal.woff2'],
@@ -57,7 +62,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __TEST_BUILD__: String(isTest), __FONTS__: JSON.stringify(FONTS) },
+  define: { __TEST_BUILD__: String(isTest), __LEGACY_BUILD__: 'false', __FONTS__: JSON.stringify(FONTS) },
 };
 
 /** The output file esbuild wrote for entry `entry` (names carry a content hash). */
@@ -106,7 +111,7 @@ async function buildLegacy(outdir) {
     format: 'iife',
     target: ['es2017'],
     minify: true,
-    define: { ...common.define, __TEST_BUILD__: 'false' },
+    define: { ...common.define, __TEST_BUILD__: 'false', __LEGACY_BUILD__: 'true' },
   });
   const out = transformFileSync(stage1, {
     swcrc: false,
@@ -122,6 +127,10 @@ async function buildLegacy(outdir) {
   writeFileSync(join(outdir, name), out.code);
   writeFileSync(join(outdir, 'index.html'), html({ script: `./${name}`, module: false }));
   copyFonts(outdir);
+  // hls.js's own ES5 UMD build, added by the player on first play (see player/hls-player.ts).
+  const hls = readFileSync(join(dirname(require.resolve('hls.js/package.json')), 'dist', 'hls.min.js'), 'utf8');
+  acorn.parse(hls, { ecmaVersion: 5, sourceType: 'script' });
+  writeFileSync(join(outdir, 'hls.min.js'), hls);
   return name;
 }
 
@@ -144,6 +153,9 @@ function sizes(outdir, entry) {
   const initial = initialFiles.reduce((sum, f) => sum + gz(join(outdir, f)), 0);
   const lazy = [];
   try {
+    lazy.push({ file: 'hls.min.js', gzip: gz(join(outdir, 'hls.min.js')) });
+  } catch {}
+  try {
     for (const f of readdirSync(join(outdir, 'chunks'))) {
       if (!initialFiles.includes(`chunks/${f}`)) lazy.push({ file: `chunks/${f}`, gzip: gz(join(outdir, 'chunks', f)) });
     }
@@ -160,8 +172,11 @@ function report(outdir, entry) {
 }
 
 if (isTest) {
-  report(join(here, 'dist-test'), await buildModern(join(here, 'dist-test'), { test: true }));
+  const dir = outRoot ?? join(here, 'dist-test');
+  report(dir, await buildModern(dir, { test: true }));
 } else {
-  report(join(here, 'dist'), await buildModern(join(here, 'dist'), { test: false }));
-  report(join(here, 'dist-legacy'), await buildLegacy(join(here, 'dist-legacy')));
+  const modern = join(outRoot ?? here, 'dist');
+  const legacy = join(outRoot ?? here, 'dist-legacy');
+  report(modern, await buildModern(modern, { test: false }));
+  report(legacy, await buildLegacy(legacy));
 }

@@ -1,8 +1,9 @@
-// What every TV-app browser test needs: the test build of the app (with the Lightning
-// inspector), a real origin serving it and the demo media, a real edge in front, and
+// What every TV-app browser test needs: a build of the app (the test build, with the Lightning
+// inspector, unless told otherwise), a real origin serving it and the demo media, a real edge in front, and
 // Chromium opening the app FROM THE EDGE, like a TV behind an ISP's edge would.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
@@ -10,12 +11,19 @@ import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { launchTv, type TvBrowser } from '../support/browser.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const TEST_APP_DIR = join(REPO, 'tv-app', 'dist-test');
+const BUILD = join(REPO, 'tv-app', 'build.mjs');
 
-/** Builds tv-app/dist-test (a few seconds) so the test runs the current sources. */
-export function buildTestApp(): void {
-  execFileSync(process.execPath, [join(REPO, 'tv-app', 'build.mjs'), '--test'], { stdio: 'pipe' });
-  if (!existsSync(join(TEST_APP_DIR, 'index.html'))) throw new Error('tv-app test build produced no index.html');
+/**
+ * Builds the app into a fresh temp dir: the test build (Lightning inspector, unminified)
+ * by default, or the production builds (`<dir>/dist`, `<dir>/dist-legacy`). A dir per test
+ * file, so parallel jest workers never delete the files another one is serving.
+ */
+export function buildApp(kind: 'test' | 'production'): string {
+  const dir = mkdtempSync(join(tmpdir(), `cite-tv-app-${kind}-`));
+  execFileSync(process.execPath, [BUILD, ...(kind === 'test' ? ['--test'] : []), '--out', dir], { stdio: 'pipe' });
+  const index = kind === 'test' ? join(dir, 'index.html') : join(dir, 'dist', 'index.html');
+  if (!existsSync(index)) throw new Error(`tv-app ${kind} build produced no index.html`);
+  return dir;
 }
 
 export interface TvStack {
@@ -27,9 +35,15 @@ export interface TvStack {
   close(): Promise<void>;
 }
 
-export async function startTvStack(): Promise<TvStack> {
-  buildTestApp();
-  const origin = await startOrigin({ appDir: TEST_APP_DIR });
+export interface StackOptions {
+  /** Which build the origin serves: the test build (default), or the legacy ES5 one. */
+  app?: 'test' | 'legacy';
+}
+
+export async function startTvStack({ app = 'test' }: StackOptions = {}): Promise<TvStack> {
+  const buildDir = buildApp(app === 'test' ? 'test' : 'production');
+  const appDir = app === 'test' ? buildDir : join(buildDir, 'dist-legacy');
+  const origin = await startOrigin({ appDir });
   const edge = await startEdge({ upstreamUrl: origin.url });
   const tv = await launchTv();
   return {
@@ -41,6 +55,7 @@ export async function startTvStack(): Promise<TvStack> {
       await tv.close();
       await edge.close();
       await origin.close();
+      rmSync(buildDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,8 +14,20 @@ export interface PlaySource {
 
 let hlsModule: Promise<typeof HlsType> | null = null;
 function loadHls(): Promise<typeof HlsType> {
-  hlsModule ??= import('hls.js').then((m) => m.default);
+  // Legacy build: an IIFE cannot split chunks, so hls.js's own ES5 build is copied next to
+  // the app and added as a script on first play (the home screen never pays for it).
+  hlsModule ??= __LEGACY_BUILD__ ? loadScript('hls.min.js').then(() => (window as unknown as { Hls: typeof HlsType }).Hls) : import('hls.js').then((m) => m.default);
   return hlsModule;
+}
+
+function loadScript(src: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`cannot load ${src}`));
+    document.head.appendChild(script);
+  });
 }
 
 function videoElement(): HTMLVideoElement {

@@ -1,0 +1,35 @@
+// The legacy build (ES5 + core-js, for Chrome-38-class TVs) runs the same app: the home
+// renders, and hls.js (its own ES5 build) is fetched only when playback starts, then plays.
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+
+beforeAll(async () => {
+  stack = await startTvStack({ app: 'legacy' });
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+test('legacy build: home, then live playback with hls.js loaded on demand', async () => {
+  const { page } = stack.tv;
+  await page.goto(stack.appUrl);
+  // No inspector in production builds: the home is observed through what it requests and shows.
+  await eventually(async () => stack.origin.requests.count('/api/v1/home'), (n) => n > 0, 30_000, 'home requested');
+  await eventually(async () => stack.origin.requests.count('/images/logos/'), (n) => n >= 4, 30_000, 'channel logos requested');
+  expect(stack.origin.requests.count('/hls.min.js')).toBe(0);
+  await page.waitForTimeout(1500);
+  await screenshot(page, 'legacy-home');
+
+  // Focus starts on "Regarder le direct": OK plays the hero's live channel.
+  await press(page, 'Enter');
+  const playing = await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 60_000, 'legacy playback');
+  expect(playing.width).toBeGreaterThan(0);
+  expect(stack.origin.requests.count('/hls.min.js')).toBe(1);
+  expect(stack.tv.errors.filter((e) => /TypeError|ReferenceError|SyntaxError/.test(e))).toEqual([]);
+  await press(page, 'Backspace');
+  await eventually(() => videoState(page), (v) => v.paused, 10_000, 'stopped');
+});
