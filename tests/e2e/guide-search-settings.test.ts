@@ -150,3 +150,34 @@ test('settings: switching to English changes the UI at once and survives a resta
   const backHome = await waitForFocus(page, 'button-settings');
   expect(backHome.texts).toEqual(['Réglages']);
 });
+
+test('voice guidance: once on, moving focus reads the focused item aloud, in French', async () => {
+  const { page } = stack.tv;
+  // Record what the app asks the TV's speech engine to say (headless Chromium has no voices).
+  await page.addInitScript(() => {
+    const spoken: { text: string; lang: string }[] = [];
+    (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+    window.speechSynthesis.speak = (u: SpeechSynthesisUtterance) => void spoken.push({ text: u.text, lang: u.lang });
+  });
+  await page.reload();
+  await waitForFocus(page, 'button-watch-live');
+  await press(page, 'ArrowUp');
+  await press(page, 'ArrowRight', 2);
+  await press(page, 'Enter');
+  await waitForFocus(page, 'setting-language');
+  await press(page, 'ArrowDown', 3);
+  expect((await waitForFocus(page, 'setting-voiceGuidance')).texts).toEqual(['Guidage vocal', '‹ Désactivé ›']);
+  await press(page, 'Enter');
+  expect((await focused(page)).texts).toEqual(['Guidage vocal', '‹ Activé ›']);
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-settings');
+  await press(page, 'ArrowDown', 2);
+  await waitForFocus(page, 'channel-sport');
+  const spoken = await eventually(
+    () => page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken),
+    (s) => s.some((u) => u.text === "C'Sport"),
+    10_000,
+    'channel name spoken',
+  );
+  expect(spoken.find((u) => u.text === "C'Sport")!.lang).toBe('fr-FR');
+});

@@ -19,6 +19,7 @@ import { Banner } from '../ui/components/Banner.ts';
 import { cachedHome, catalog, connectivity, preferences } from './services.ts';
 import { parseDeepLink, platformLaunchParams, type DeepLink } from './deep-link.ts';
 import { t } from '../i18n/index.ts';
+import { setVoiceGuidance } from './voice-guidance.ts';
 import { CHANNEL_IDS } from '../../../shared/catalog/types.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
@@ -51,7 +52,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   }
 
   override _init(): void {
-    Accessibility.Announcer.enabled = preferences.get().voiceGuidance;
+    setVoiceGuidance(preferences.get().voiceGuidance);
     this.open({ name: 'home' });
     void this.followDeepLink(parseDeepLink(location.search, platformLaunchParams()));
     this.watchConnectivity();

@@ -1,7 +1,8 @@
 // Settings: language, subtitles by default, autoplay of the next highlight, voice
 // guidance. OK (or Left/Right) changes the focused setting; it is saved at once
 // (SDK Storage) and the page redraws in the new language.
-import { Accessibility, Lightning } from '@lightningjs/sdk';
+import { Lightning } from '@lightningjs/sdk';
+import { setVoiceGuidance } from '../app/voice-guidance.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
 import { preferences } from '../app/services.ts';
 import { setLanguage, t, type MessageKey } from '../i18n/index.ts';
@@ -92,7 +93,7 @@ export class SettingsPage extends Lightning.Component<Loose> {
       setting.key === 'language' ? { language: prefs.language === 'fr' ? 'en' : 'fr' } : { [setting.key]: !prefs[setting.key] };
     const next = preferences.update(patch);
     setLanguage(next.language);
-    Accessibility.Announcer.enabled = next.voiceGuidance;
+    setVoiceGuidance(next.voiceGuidance);
     this.render();
   }
 

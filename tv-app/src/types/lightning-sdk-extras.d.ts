@@ -6,7 +6,7 @@ declare module '@lightningjs/sdk' {
     Announcer: {
       enabled: boolean;
       debug: boolean;
-      speak(text: string | string[], options?: { append?: boolean; notification?: boolean }): unknown;
+      speak: (text: string | string[], options?: { append?: boolean; notification?: boolean }) => unknown;
       cancel(): void;
       onFocusChange(focusPath: unknown[]): void;
     };
