@@ -38,7 +38,8 @@ export interface TestUpstream {
   close(): Promise<void>;
 }
 
-export async function startUpstream(): Promise<TestUpstream> {
+/** `now` (seconds): the clock the upstream's Date header follows (default: Node's real Date). */
+export async function startUpstream(options: { now?: () => number } = {}): Promise<TestUpstream> {
   const routes = new Map<string, Reply | ReplyFn>();
   const counts = new Map<string, number>();
   const requests: SeenRequest[] = [];
@@ -58,6 +59,9 @@ export async function startUpstream(): Promise<TestUpstream> {
       return new Response(null);
     }
     const headers = Object.entries(reply.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    if (options.now && !headers.some(([name]) => name.toLowerCase() === 'date')) {
+      headers.push(['date', new Date(options.now() * 1000).toUTCString()]);
+    }
     return new Response(toBody(reply.body), { status: reply.status ?? 200, headers });
   });
 

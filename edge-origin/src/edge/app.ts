@@ -60,7 +60,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   ctx.policy = createHlsPolicy(ctx);
 
   const app = new Hono();
-  app.get('/_edge/health', (c) => c.json(healthBody(store.stats(), ctx.inflight.size, [config.upstreamUrl, ...config.fallbackUpstreamUrls])));
+  app.get('/_edge/health', (c) => c.json(healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls])));
   app.get('/_edge/metrics', async () => {
     const { contentType, body } = await metrics.render();
     return new Response(body, { headers: { 'content-type': contentType } });

@@ -12,6 +12,8 @@ export interface EdgeMetrics {
   upstream(status: number | 'error', seconds: number): void;
   collapsedFetch(waiters: number): void;
   eviction(): void;
+  prefetch(): void;
+  slowClientCut(): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -42,6 +44,8 @@ export function createMetrics(stats: () => StoreStats): EdgeMetrics {
     buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
     registers: [registry],
   });
+  const prefetches = new Counter({ name: 'edge_prefetches_total', help: 'Segments fetched ahead of viewers after a live playlist refresh', registers: [registry] });
+  const slowCuts = new Counter({ name: 'edge_slow_clients_cut_total', help: 'Viewers cut off for falling too far behind a pass-through stream', registers: [registry] });
   const evictions = new Counter({ name: 'edge_cache_evictions_total', help: 'Objects evicted by the LRU to stay within the memory budget', registers: [registry] });
   new Gauge({
     name: 'edge_cache_bytes',
@@ -76,6 +80,8 @@ export function createMetrics(stats: () => StoreStats): EdgeMetrics {
     },
     collapsedFetch: (n) => waiters.observe(n),
     eviction: () => evictions.inc(),
+    prefetch: () => prefetches.inc(),
+    slowClientCut: () => slowCuts.inc(),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -1,6 +1,7 @@
 // A stored response and the times the RFC needs to age it (RFC 9111 §4.2.3).
 import { listHeader, headerBytes } from '../http/headers.ts';
 import { parseCacheControl, type Directives } from '../http/cache-control.ts';
+import type { PlaylistFacts } from '../hls/playlist.ts';
 
 export interface CacheEntry {
   /** Primary key (see key.ts) and the variant key it is stored under. */
@@ -21,6 +22,10 @@ export interface CacheEntry {
   tags: string[];
   /** Freshness lifetime decided by a content policy (live HLS), overriding the headers'. */
   lifetimeOverride?: number;
+  /** What the HLS policy read in a playlist body. */
+  playlist?: PlaylistFacts;
+  /** A remembered 404 for a segment that may soon be published (negative caching). */
+  negative?: boolean;
   /** Bytes this entry costs the memory tier. */
   size: number;
   /** Parsed Cache-Control of the stored response (cached: read on every hit). */

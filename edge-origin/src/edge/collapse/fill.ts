@@ -128,7 +128,7 @@ export function startFill(
     const expectedLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
     const storable = decision.store && (expectedLength === undefined || expectedLength <= ctx.config.maxObjectBytes);
     // Other viewers may share this very response only if a cache could have served it to them.
-    const shareable = decision.store && !cc.has('no-cache') && (lifetime > 0 || ctx.policy.forcesLifetime(pathAndQuery, responseHeaders));
+    const shareable = decision.store && !cc.has('no-cache') && (lifetime > 0 || ctx.policy.forcesLifetime(pathAndQuery, response.status, responseHeaders));
 
     if (!response.body) {
       if (storable) {
@@ -145,6 +145,7 @@ export function startFill(
       {
         retainUpTo: storable ? ctx.config.maxObjectBytes : 0,
         maxLagBytes: ctx.config.teeMaxLagBytes,
+        onSlowReaderCut: () => ctx.metrics.slowClientCut(),
         onEnd: (bytes) => {
           if (bytes && storable) {
             const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);

@@ -17,6 +17,8 @@ export interface SharedBodyOptions {
   onEnd?: (body: Uint8Array | null, error?: unknown) => void;
   /** Called when a chunk arrives (idle timeouts hook here). */
   onChunk?: (bytes: number) => void;
+  /** Called when a reader is cut off for lagging (metrics). */
+  onSlowReaderCut?: () => void;
 }
 
 interface Reader {
@@ -25,6 +27,7 @@ interface Reader {
   wake: (() => void) | null;
   cut: Error | null;
   onRead: ((bytes: number) => void) | undefined;
+  controller: ReadableStreamDefaultController<Uint8Array> | null;
 }
 
 export class SlowReaderError extends Error {
@@ -74,11 +77,12 @@ export class SharedBody {
   /** A stream of the whole body for one more reader, or null if its start was already dropped. */
   subscribe(onRead?: (bytes: number) => void): ReadableStream<Uint8Array> | null {
     if (this.base > 0 || this.failure !== undefined) return null;
-    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead };
+    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead, controller: null };
     this.readers.add(reader);
     this.start();
     return new ReadableStream<Uint8Array>(
       {
+        start: (controller) => void (reader.controller = controller),
         pull: (controller) => this.pullInto(reader, controller),
         cancel: () => this.detach(reader),
       },
@@ -151,20 +155,23 @@ export class SharedBody {
   /** Pass-through bookkeeping: drop what all readers have read, cut laggards, let the pump go on. */
   private afterConsume(): void {
     if (this.retain || this.readers.size === 0) return;
-    let minPos = Infinity;
     let maxOffset = 0;
-    for (const r of this.readers) {
-      minPos = Math.min(minPos, r.pos);
-      maxOffset = Math.max(maxOffset, r.offset);
-    }
-    for (const r of this.readers) {
+    for (const r of this.readers) maxOffset = Math.max(maxOffset, r.offset);
+    for (const r of [...this.readers]) {
       if (!r.cut && maxOffset - r.offset > this.options.maxLagBytes) {
+        // Cut now, not at its next read: a stalled client may never read again, and while it is
+        // attached nothing it has not read can be released.
         r.cut = new SlowReaderError(`reader fell more than ${this.options.maxLagBytes} bytes behind`);
+        this.readers.delete(r);
+        r.controller?.error(r.cut);
         const wake = r.wake;
         r.wake = null;
         wake?.();
+        this.options.onSlowReaderCut?.();
       }
     }
+    let minPos = Infinity;
+    for (const r of this.readers) minPos = Math.min(minPos, r.pos);
     const drop = minPos - this.base;
     if (drop > 0) {
       this.chunks.splice(0, drop);

@@ -1,10 +1,146 @@
-// Live-HLS rules on top of HTTP caching (filled in by the HLS-aware step).
+// Live HLS on top of HTTP caching. What generic caches get wrong for live streams:
+//  - a media playlist changes every target duration: whatever the upstream says, it is never kept
+//    longer than a fraction (default 1/2) of its EXT-X-TARGETDURATION (and gets that TTL when the
+//    upstream says nothing), while an ended playlist (EXT-X-ENDLIST) is kept long;
+//  - a warm live playlist never makes a viewer wait: hits past half its TTL refresh it in the
+//    background, and a just-expired one is served while it refreshes (for one target duration);
+//  - new segments listed by a refreshed playlist are fetched before viewers ask (prefetch), only
+//    for renditions someone is watching;
+//  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
+//    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
+import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
+import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
+import { primaryKey } from '../cache/key.ts';
+import { fillInBackground } from '../collapse/background.ts';
+import { parseCacheControl } from '../http/cache-control.ts';
+import { scanPlaylist } from './playlist.ts';
+import type { CacheEntry } from '../cache/entry.ts';
 import type { ContentPolicy, EdgeContext } from '../proxy/context.ts';
 
-export function createHlsPolicy(_ctx: EdgeContext): ContentPolicy {
+const SEGMENT_PATH = /\.(ts|m4s|mp4|m4a|m4v|aac|ac3|ec3|mp3|vtt|webvtt|cmfv|cmfa|cmft)$/i;
+const MAX_PREFETCH_PER_REFRESH = 3;
+const WATCHED_FOR_TARGET_DURATIONS = 3;
+const decoder = new TextDecoder();
+
+function pathnameOf(pathAndQuery: string): string {
+  const q = pathAndQuery.indexOf('?');
+  return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+}
+
+function isPlaylist(entryPath: string, headers: Headers): boolean {
+  return isPlaylistPath(pathnameOf(entryPath)) || /mpegurl/i.test(headers.get('content-type') ?? '');
+}
+
+export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
+  const { config } = ctx;
+  /** Playlist key → last time a viewer asked for it (seconds). */
+  const lastAsked = new Map<string, number>();
+  /** Live playlist key → segment URIs of the version stored last (to find the new ones). */
+  const knownSegments = new Map<string, Set<string>>();
+
+  function watched(key: string, targetDuration: number): boolean {
+    const at = lastAsked.get(key);
+    return at !== undefined && ctx.now() - at <= WATCHED_FOR_TARGET_DURATIONS * targetDuration;
+  }
+
+  function applyPlaylistLifetime(entry: CacheEntry): void {
+    const facts = entry.playlist;
+    if (!facts || entry.status !== 200) return;
+    const fromHeaders = headerLifetime(entry.status, entry.headers, entry.cacheControl, config);
+    const explicit = hasExplicitExpiry(entry.cacheControl, entry.headers);
+    if (facts.ended) {
+      entry.lifetimeOverride = Math.max(fromHeaders, config.endedPlaylistTtlSeconds);
+    } else if (facts.media && facts.targetDuration) {
+      const cap = facts.targetDuration * config.playlistTtlTargetFraction;
+      entry.lifetimeOverride = explicit ? Math.min(fromHeaders, cap) : cap;
+    }
+  }
+
+  function resolveSegment(playlistKey: string, uri: string): URL | null {
+    try {
+      const base = new URL(playlistKey, 'http://edge.invalid');
+      const url = new URL(uri, base);
+      return url.origin === base.origin ? url : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function onLivePlaylistStored(entry: CacheEntry): void {
+    const facts = entry.playlist!;
+    const previous = knownSegments.get(entry.primaryKey);
+    const current = new Set(facts.segments);
+    knownSegments.set(entry.primaryKey, current);
+    const fresh = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
+    const noHeaders = new Headers();
+    // Listed means published: forget any remembered 404 for these segments.
+    for (const uri of fresh.length ? fresh : facts.segments) {
+      const url = resolveSegment(entry.primaryKey, uri);
+      if (!url) continue;
+      const key = primaryKey(url);
+      const stored = ctx.store.lookup(key, noHeaders);
+      if (stored?.negative) ctx.store.deletePrimary(key);
+    }
+    if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return;
+    for (const uri of fresh.slice(-MAX_PREFETCH_PER_REFRESH)) {
+      const url = resolveSegment(entry.primaryKey, uri);
+      if (!url) continue;
+      const key = primaryKey(url);
+      if (ctx.store.lookup(key, noHeaders)) continue;
+      if (fillInBackground(ctx, key, key, new Headers({ 'user-agent': `${config.viaName} prefetch` }), undefined)) {
+        ctx.metrics.prefetch();
+      }
+    }
+  }
+
   return {
-    onStore() {},
-    onRevalidated() {},
-    forcesLifetime: () => false,
+    onRequest(key) {
+      if (!isPlaylistPath(pathnameOf(key))) return;
+      lastAsked.set(key, ctx.now());
+      if (lastAsked.size > 50_000) {
+        const horizon = ctx.now() - 600;
+        for (const [k, at] of lastAsked) if (at < horizon) lastAsked.delete(k);
+      }
+    },
+
+    onStore(entry) {
+      if (entry.status === 404 && SEGMENT_PATH.test(pathnameOf(entry.primaryKey))) {
+        entry.negative = true;
+        const fromHeaders = hasExplicitExpiry(entry.cacheControl, entry.headers)
+          ? headerLifetime(entry.status, entry.headers, entry.cacheControl, config)
+          : config.negativeTtlSeconds;
+        entry.lifetimeOverride = Math.min(fromHeaders, config.negativeTtlSeconds);
+        return;
+      }
+      if (entry.status !== 200 || !isPlaylist(entry.primaryKey, entry.headers)) return;
+      const facts = scanPlaylist(decoder.decode(entry.body));
+      if (!facts) return;
+      entry.playlist = facts;
+      applyPlaylistLifetime(entry);
+      if (facts.media && !facts.ended) onLivePlaylistStored(entry);
+      if (knownSegments.size > 50_000) knownSegments.clear();
+    },
+
+    onRevalidated(entry) {
+      applyPlaylistLifetime(entry);
+    },
+
+    forcesLifetime(pathAndQuery, status, headers) {
+      const cc = parseCacheControl(headers.get('cache-control'));
+      if (hasExplicitExpiry(cc, headers)) return false; // the headers' own lifetime decides
+      if (status === 404) return SEGMENT_PATH.test(pathnameOf(pathAndQuery)) && config.negativeTtlSeconds > 0;
+      // A playlist without explicit freshness gets one from its target duration (or ENDLIST).
+      return status === 200 && isPlaylist(pathAndQuery, headers);
+    },
+
+    staleWhileRevalidate(entry) {
+      const facts = entry.playlist;
+      return facts && facts.media && !facts.ended && facts.targetDuration ? facts.targetDuration : undefined;
+    },
+
+    refreshAhead(entry, age, lifetime) {
+      const facts = entry.playlist;
+      return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2;
+    },
   };
 }

@@ -7,14 +7,21 @@ import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { Fill } from '../collapse/fill.ts';
 
 /**
- * Content-aware adjustments to generic HTTP caching (the live-HLS rules live in hls/). Called when
- * a response is about to be stored or has been revalidated.
+ * Content-aware adjustments to generic HTTP caching (the live-HLS rules live in hls/policy.ts).
  */
 export interface ContentPolicy {
+  /** A GET/HEAD for this primary key arrived (used to know which renditions are watched). */
+  onRequest(key: string): void;
+  /** A response is about to be stored: may set lifetimeOverride, playlist facts, prefetch. */
   onStore(entry: CacheEntry): void;
+  /** A stored response was refreshed by a 304. */
   onRevalidated(entry: CacheEntry): void;
-  /** True if the policy will give this response a lifetime even though its headers give none. */
-  forcesLifetime(pathAndQuery: string, headers: Headers): boolean;
+  /** True if the policy will give this response a lifetime although its headers give none. */
+  forcesLifetime(pathAndQuery: string, status: number, headers: Headers): boolean;
+  /** stale-while-revalidate to apply when the response gives none (undefined: the config's). */
+  staleWhileRevalidate(entry: CacheEntry): number | undefined;
+  /** On a hit: refresh this entry in the background now, before it expires? */
+  refreshAhead(entry: CacheEntry, age: number, lifetime: number): boolean;
 }
 
 export interface EdgeContext {

@@ -4,6 +4,7 @@ import { primaryKey, stripUnkeyedParams } from '../cache/key.ts';
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
+import { drainFill, fillInBackground } from '../collapse/background.ts';
 import { UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
 import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
@@ -53,12 +54,24 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     return passThrough(ctx, req, url, 'PASS');
   }
 
+  ctx.policy.onRequest(key);
   if (entry) {
-    if (isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
-    const allowance = staleAllowance(entry, 'stale-while-revalidate', ctx.config.staleWhileRevalidateSeconds);
+    const age = currentAge(entry, ctx.now());
+    const lifetime = freshnessLifetime(entry, ctx.config);
+    if (age < lifetime && !unqualifiedNoCache(entry)) {
+      // Live playlists are refreshed before they expire, so a warm one never makes a viewer wait.
+      if (ctx.policy.refreshAhead(entry, age, lifetime)) fillInBackground(ctx, key, fillPath(url), req.headers, entry);
+      const result: CacheResult = entry.negative ? 'NEGATIVE' : 'HIT';
+      return { response: responseFromEntry(ctx, req, entry, result), result };
+    }
+    const allowance = staleAllowance(
+      entry,
+      'stale-while-revalidate',
+      ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds,
+    );
     if (allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance) {
       // RFC 5861 §3: serve stale now, revalidate in the background (one fetch for everyone).
-      revalidateInBackground(ctx, key, url, req.headers, entry);
+      fillInBackground(ctx, key, fillPath(url), req.headers, entry);
       return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
     }
   }
@@ -112,32 +125,6 @@ async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fi
   }
 }
 
-/** Joins or starts a revalidation nobody waits for (stale-while-revalidate, prefetch). */
-export function revalidateInBackground(ctx: EdgeContext, key: string, url: URL, headers: Headers, stale: CacheEntry | undefined): void {
-  if (ctx.inflight.has(key)) return;
-  void drainFill(ctx, startFill(ctx, key, fillPath(url), headers, stale));
-}
-
-/** Makes sure a fill nobody reads still reaches the cache (or is released if it cannot). */
-async function drainFill(ctx: EdgeContext, fill: Fill): Promise<void> {
-  fill.participants++;
-  const outcome = await fill.outcome;
-  if (outcome.kind !== 'response' || !outcome.body) return;
-  // A stored (retained) body fills itself; a pass-through one has nobody to go to.
-  const stream = outcome.body.subscribe();
-  if (!stream) return;
-  ctx.track(
-    (async () => {
-      const reader = stream.getReader();
-      try {
-        for (;;) if ((await reader.read()).done) break;
-      } catch {
-        // The failure is the fill's to report; nobody is waiting here.
-      }
-    })(),
-  );
-}
-
 async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: CacheResult): Promise<Answer> {
   const method = req.method.toUpperCase();
   const headers = ctx.upstream.forwardHeaders(req.headers, url.host);
@@ -174,8 +161,12 @@ function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Head
 }
 
 function isFresh(ctx: EdgeContext, entry: CacheEntry): boolean {
-  if (entry.cacheControl.has('no-cache') && entry.cacheControl.get('no-cache') === true) return false; // §5.2.2.4
-  return currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config);
+  return !unqualifiedNoCache(entry) && currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config);
+}
+
+/** §5.2.2.4: unqualified no-cache: never reused without validation. */
+function unqualifiedNoCache(entry: CacheEntry): boolean {
+  return entry.cacheControl.get('no-cache') === true;
 }
 
 function authorizedReuse(entry: CacheEntry): boolean {

@@ -1,0 +1,207 @@
+// Live-HLS behaviour of the edge: playlist TTLs from the target duration, refresh-ahead so warm
+// playlists never make viewers wait, ended playlists kept long, segment prefetch, brief negative
+// caching of early segment requests without poisoning, and the slow-viewer bound of the tee.
+import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
+import { startEdge, manualClock, rawRequest, type StartedEdge } from '../support/edge.ts';
+
+let upstream: TestUpstream;
+let edge: StartedEdge;
+const clock = manualClock(Math.floor(Date.now() / 1000));
+const httpDate = (s: number) => new Date(s * 1000).toUTCString();
+let n = 0;
+
+beforeAll(async () => {
+  upstream = await startUpstream({ now: clock.now });
+  edge = await startEdge({ upstreamUrl: upstream.url }, { now: clock.now });
+});
+afterAll(async () => {
+  await edge.close();
+  await upstream.close();
+});
+
+async function get(p: string, base = edge.url) {
+  const res = await fetch(base + p);
+  return { status: res.status, cache: res.headers.get('x-cache'), body: await res.text() };
+}
+const until = async (cond: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+function livePlaylist(first: number, count = 3, targetDuration = 2): string {
+  let text = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${targetDuration}\n#EXT-X-MEDIA-SEQUENCE:${first}\n`;
+  for (let i = first; i < first + count; i++) text += `#EXTINF:${targetDuration}.0,\n${i}.ts\n`;
+  return text;
+}
+
+describe('live playlists', () => {
+  it('caps a media playlist TTL at half its target duration whatever the upstream says', async () => {
+    const p = `/hls/live/cap${++n}/v1/index.m3u8`;
+    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60' }, body: livePlaylist(k) }));
+    await get(p);
+    clock.advance(1.5); // past TD/2 = 1 s, far within max-age=60
+    const res = await get(p);
+    expect(res.cache).toBe('STALE'); // served at once, but no longer fresh
+    await until(() => upstream.count(p) === 2);
+    await until(async () => (await get(p)).body.includes('MEDIA-SEQUENCE:2'));
+    expect((await get(p)).body).toContain('MEDIA-SEQUENCE:2');
+  });
+
+  it('gives a live playlist without caching headers a TTL from its target duration', async () => {
+    const p = `/hls/live/bare${++n}/v1/index.m3u8`;
+    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()) }, body: livePlaylist(k, 3, 6) }));
+    await get(p);
+    clock.advance(1);
+    expect((await get(p)).cache).toBe('HIT');
+    expect(upstream.count(p)).toBe(1);
+  });
+
+  it('never makes a viewer of a warm playlist wait: hits past half the TTL refresh it in the background', async () => {
+    const p = `/hls/live/warm${++n}/v1/index.m3u8`;
+    const release = gate();
+    upstream.on(p, async (_req, k) => {
+      if (k > 1) await release.promise;
+      return { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: livePlaylist(k) };
+    });
+    await get(p);
+    clock.advance(0.6);
+    // The upstream is held: these can only be answered from the cache, and they are.
+    const a = await get(p);
+    const b = await get(p);
+    expect([a.cache, b.cache]).toEqual(['HIT', 'HIT']);
+    expect(a.body).toContain('MEDIA-SEQUENCE:1');
+    expect(upstream.count(p)).toBe(2); // one background refresh for both
+    release.open();
+    await until(async () => (await get(p)).body.includes('MEDIA-SEQUENCE:2'));
+    const after = await get(p);
+    expect([after.cache, after.body.includes('MEDIA-SEQUENCE:2')]).toEqual(['HIT', true]);
+  });
+
+  it('keeps a playlist with EXT-X-ENDLIST long, even if the upstream says max-age=1', async () => {
+    const p = `/hls/vod/ended${++n}/v1/index.m3u8`;
+    upstream.on(p, { headers: { 'cache-control': 'max-age=1' }, body: livePlaylist(0) + '#EXT-X-ENDLIST\n' });
+    await get(p);
+    clock.advance(600);
+    expect((await get(p)).cache).toBe('HIT');
+    expect(upstream.count(p)).toBe(1);
+  });
+
+  it('prefetches the segments a refreshed live playlist adds, before any viewer asks', async () => {
+    const dir = `/hls/live/pf${++n}/v1`;
+    upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: livePlaylist(k) }));
+    for (let s = 1; s <= 5; s++) upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=60' }, body: `segment-${s}` });
+    await get(`${dir}/index.m3u8`); // lists 1,2,3
+    clock.advance(2);
+    await get(`${dir}/index.m3u8`); // stale: refreshed; v2 lists 2,3,4 → 4 is new
+    await until(() => upstream.count(`${dir}/4.ts`) === 1);
+    expect(upstream.count(`${dir}/4.ts`)).toBe(1);
+    expect(upstream.count(`${dir}/2.ts`)).toBe(0); // only new segments
+    await until(async () => (await fetch(`${edge.url}/_edge/health`).then((r) => r.json())).inflightFetches === 0);
+    const seg = await get(`${dir}/4.ts`);
+    expect([seg.cache, seg.body]).toEqual(['HIT', 'segment-4']);
+    expect(await (await fetch(`${edge.url}/_edge/metrics`)).text()).toMatch(/edge_prefetches_total [1-9]/);
+  });
+
+  it('does not prefetch when prefetching is off', async () => {
+    const other = await startEdge({ upstreamUrl: upstream.url, prefetchSegments: false }, { now: clock.now });
+    try {
+      const dir = `/hls/live/nopf${++n}/v1`;
+      upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: livePlaylist(k) }));
+      upstream.on(`${dir}/4.ts`, { headers: { 'cache-control': 'max-age=60' }, body: 'segment-4' });
+      await get(`${dir}/index.m3u8`, other.url);
+      clock.advance(2);
+      await get(`${dir}/index.m3u8`, other.url);
+      await until(() => upstream.count(`${dir}/index.m3u8`) === 2);
+      await until(async () => (await fetch(`${other.url}/_edge/health`).then((r) => r.json())).inflightFetches === 0);
+      expect(upstream.count(`${dir}/4.ts`)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('segments not yet published', () => {
+  it('remembers a segment 404 briefly, and forgets it as soon as a playlist lists the segment', async () => {
+    const dir = `/hls/live/neg${++n}/v1`;
+    let published = false;
+    upstream.on(`${dir}/4.ts`, () => (published ? { headers: { 'cache-control': 'max-age=60' }, body: 'segment-4' } : { status: 404, body: 'not yet' }));
+    upstream.on(`${dir}/index.m3u8`, () => ({
+      headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' },
+      body: published ? livePlaylist(2) : livePlaylist(1),
+    }));
+    await get(`${dir}/index.m3u8`);
+    expect((await get(`${dir}/4.ts`)).status).toBe(404);
+    const again = await get(`${dir}/4.ts`);
+    expect([again.status, again.cache]).toEqual([404, 'NEGATIVE']);
+    expect(upstream.count(`${dir}/4.ts`)).toBe(1);
+    // The origin publishes segment 4 and its playlist says so: the 404 must not outlive that.
+    published = true;
+    clock.advance(1.2);
+    expect((await get(`${dir}/index.m3u8`)).body).toBeDefined();
+    await until(async () => (await get(`${dir}/4.ts`)).status === 200);
+    const now = await get(`${dir}/4.ts`);
+    expect([now.status, now.body]).toEqual([200, 'segment-4']);
+  });
+
+  it('caps a segment 404 at the negative TTL even when the upstream says max-age=3600', async () => {
+    const p = `/hls/live/neg${++n}/v1/9.ts`;
+    upstream.on(p, (_req, k) => (k === 1 ? { status: 404, headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=3600' }, body: 'no' } : { body: 'yes' }));
+    await get(p);
+    clock.advance(1.5);
+    expect((await get(p)).body).toBe('yes');
+  });
+});
+
+describe('slow viewers', () => {
+  it('cuts a viewer that falls too far behind on a pass-through object, without stalling the others', async () => {
+    // Bigger than what the kernel's loopback buffers can absorb for a paused reader (tcp_rmem up to
+    // 32 MiB here), so the edge itself must decide what to do with the slow viewer.
+    const size = 72 * 1024 * 1024;
+    const big = new Uint8Array(size);
+    for (let i = 0; i < size; i += 4096) big[i] = (i / 4096) & 0xff;
+    const p = `/big${++n}.mp4`;
+    const release = gate();
+    // Headers are held until both viewers have joined the one fetch.
+    upstream.on(p, { delay: release.promise, headers: { 'cache-control': 'max-age=60', 'content-length': String(size) }, body: [big.subarray(0, 1024), big.subarray(1024)] });
+    const small = await startEdge({ upstreamUrl: upstream.url, maxObjectBytes: 1024 * 1024, teeMaxLagBytes: 256 * 1024 });
+    try {
+      // The slow viewer: connects first, then stops reading until the fast one is done.
+      const { request } = await import('node:http');
+      const fastFinished = gate();
+      const slow = new Promise<{ received: number; complete: boolean }>((resolve) => {
+        const req = request(`${small.url}${p}`, { agent: false }, (res) => {
+          let received = 0;
+          res.once('data', (c: Buffer) => {
+            received += c.length;
+            res.pause();
+            void fastFinished.promise.then(() => {
+              res.on('data', (c2: Buffer) => (received += c2.length));
+              res.resume();
+            });
+          });
+          res.on('end', () => resolve({ received, complete: res.complete }));
+          res.on('error', () => resolve({ received, complete: false }));
+          res.on('aborted', () => resolve({ received, complete: false }));
+        });
+        req.on('error', () => resolve({ received: 0, complete: false }));
+        req.end();
+      });
+      await until(() => upstream.count(p) === 1);
+      const fastDone = (async () => {
+        const res = await fetch(`${small.url}${p}`);
+        return new Uint8Array(await res.arrayBuffer());
+      })();
+      await until(async () => (await fetch(`${small.url}/_edge/health`).then((r) => r.json())).inflightParticipants === 2);
+      release.open();
+      const fast = await fastDone;
+      fastFinished.open();
+      expect(fast.length).toBe(size);
+      expect(Buffer.from(fast).equals(Buffer.from(big))).toBe(true);
+      const slowResult = await slow;
+      expect(slowResult.complete && slowResult.received === size).toBe(false);
+      expect(upstream.count(p)).toBe(1);
+      expect(await (await fetch(`${small.url}/_edge/metrics`)).text()).toMatch(/edge_slow_clients_cut_total 1/);
+    } finally {
+      await small.close();
+    }
+  });
+});
