@@ -72,6 +72,7 @@ describe('VOD', () => {
     expect(full.headers.get('cache-control')).toBe(IMMUTABLE);
     expect(Number(full.headers.get('content-length'))).toBe(bytes.length);
     expect(bytes.length % 188).toBe(0);
+    expect(full.headers.get('access-control-allow-origin')).toBe('*');
 
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.status).toBe(200);

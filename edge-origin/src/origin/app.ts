@@ -4,6 +4,7 @@
 //   /api/v1/...   catalog (catalog/)          /hls/...   live and VOD streams (hls/)
 //   /images/...   posters and logos (static/)  /...      the built TV app (static/)
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { MemoryCatalogStore } from './catalog/memory-store.ts';
 import { catalogRoutes } from './catalog/routes.ts';
@@ -24,6 +25,11 @@ export function createOriginApp(options: OriginOptions): Hono {
   const catalog = config.catalog ?? MemoryCatalogStore.fromSeedFile(config.seedFile, config.now());
 
   const app = new Hono();
+  // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
+  const publicRead = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Age'] });
+  app.use('/api/*', publicRead);
+  app.use(`${HLS_ROOT}/*`, publicRead);
+  app.use(`${IMAGES_ROOT}/*`, publicRead);
   app.route('/api/v1', catalogRoutes(catalog, config.now));
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
