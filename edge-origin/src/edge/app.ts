@@ -7,6 +7,7 @@ import { currentAge, freshnessLifetime } from './cache/freshness.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics } from './admin/metrics.ts';
 import { healthBody } from './admin/health.ts';
+import { handlePurge } from './admin/purge.ts';
 import { handleProxy } from './proxy/handler.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import type { EdgeContext } from './proxy/context.ts';
@@ -56,6 +57,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       void work.finally(() => background.delete(work)).catch(() => {});
     },
     log: deps.log ?? ((line) => console.log(JSON.stringify(line))),
+    purgedTags: new Map(),
   };
   ctx.policy = createHlsPolicy(ctx);
 
@@ -65,6 +67,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     const { contentType, body } = await metrics.render();
     return new Response(body, { headers: { 'content-type': contentType } });
   });
+  app.post('/_edge/purge', (c) => handlePurge(ctx, c.req.raw));
   // The reserved prefix is never proxied, even for paths the edge does not serve.
   app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
   app.all('*', (c) => handleProxy(ctx, c.req.raw));

@@ -37,6 +37,8 @@ export interface Fill {
   readonly leaderHeaders: Headers;
   /** Clients attached (leader included). */
   participants: number;
+  /** Purged while in flight: serve the participants, store nothing. */
+  discarded: boolean;
 }
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
@@ -53,6 +55,7 @@ export function startFill(
     key,
     leaderHeaders: requestHeaders,
     participants: 0,
+    discarded: false,
     outcome: null as unknown as Promise<FillOutcome>,
   };
   let finished = false;
@@ -62,6 +65,7 @@ export function startFill(
     if (ctx.inflight.get(key) === fill) ctx.inflight.delete(key);
     ctx.metrics.collapsedFetch(fill.participants);
   };
+  const startedAt = ctx.now();
   ctx.inflight.set(key, fill);
   (fill as { outcome: Promise<FillOutcome> }).outcome = run().catch((error): FillOutcome => {
     finish();
@@ -69,6 +73,11 @@ export function startFill(
   });
   ctx.track(fill.outcome);
   return fill;
+
+  function purgedMeanwhile(entry: CacheEntry): boolean {
+    if (fill.discarded) return true;
+    return entry.tags.some((tag) => (ctx.purgedTags.get(tag) ?? -Infinity) >= startedAt);
+  }
 
   async function run(): Promise<FillOutcome> {
     const headers = ctx.upstream.forwardHeaders(requestHeaders, null);
@@ -133,7 +142,7 @@ export function startFill(
     if (!response.body) {
       if (storable) {
         const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime);
-        ctx.store.put(entry);
+        if (!purgedMeanwhile(entry)) ctx.store.put(entry);
       }
       finish();
       return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body: null, shareable };
@@ -149,7 +158,7 @@ export function startFill(
         onEnd: (bytes) => {
           if (bytes && storable) {
             const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);
-            ctx.store.put(entry);
+            if (!purgedMeanwhile(entry)) ctx.store.put(entry);
           }
           finish();
         },

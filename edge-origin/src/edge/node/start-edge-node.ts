@@ -32,11 +32,14 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     close(graceMs = 5000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        // Keep-alive connections become idle as their responses finish: close them as they do.
         http.closeIdleConnections();
+        const sweeper = setInterval(() => http.closeIdleConnections(), 50);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
         await Promise.race([closed, grace]);
         clearTimeout(timer);
+        clearInterval(sweeper);
         http.closeAllConnections();
         await closed;
         await edge.close();

@@ -38,4 +38,8 @@ export interface EdgeContext {
   /** Background work close() waits for. */
   track(work: Promise<unknown>): void;
   log(line: Record<string, unknown>): void;
+  /** Tag → when it was purged: fills that started before must not store objects with that tag. */
+  purgedTags: Map<string, number>;
+  /** Called after a local purge (the multi-worker layer propagates it). */
+  onPurge?: (request: import('../admin/purge.ts').PurgeRequest) => void;
 }

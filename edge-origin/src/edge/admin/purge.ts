@@ -1,0 +1,78 @@
+// The purge API: POST /_edge/purge with `Authorization: Bearer <adminToken>` and a JSON body
+// {"url": "/hls/vod/x/master.m3u8"} | {"prefix": "/hls/live/sport/"} | {"tag": "channel-sport"}
+// (tags come from the upstream's Surrogate-Key / Cache-Tag headers). Fetches in flight for the
+// purged objects are discarded too, so a purge is never undone by a fill that started before it.
+import { z } from 'zod';
+import { primaryKey } from '../cache/key.ts';
+import type { EdgeContext } from '../proxy/context.ts';
+
+const purgeRequest = z.union([
+  z.object({ url: z.string().min(1) }).strict(),
+  z.object({ prefix: z.string().min(1) }).strict(),
+  z.object({ tag: z.string().min(1) }).strict(),
+]);
+
+export type PurgeRequest = z.infer<typeof purgeRequest>;
+
+export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Response> {
+  const token = ctx.config.adminToken;
+  if (!token) return json(403, { error: 'purge désactivée / purge disabled: no adminToken configured' });
+  const auth = req.headers.get('authorization') ?? '';
+  if (!(await sameSecret(auth, `Bearer ${token}`))) {
+    return json(401, { error: 'jeton invalide / invalid bearer token' }, { 'www-authenticate': 'Bearer realm="edge-admin"' });
+  }
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return json(400, { error: 'corps JSON attendu / JSON body expected: {"url"} | {"prefix"} | {"tag"}' });
+  }
+  const parsed = purgeRequest.safeParse(body);
+  if (!parsed.success) return json(400, { error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}' });
+  const purged = purge(ctx, parsed.data);
+  ctx.onPurge?.(parsed.data);
+  return json(200, { purged });
+}
+
+/** Applies a purge locally; returns how many stored objects went. */
+export function purge(ctx: EdgeContext, request: PurgeRequest): number {
+  let purged = 0;
+  if ('url' in request) {
+    const key = primaryKey(new URL(request.url, 'http://edge.invalid'));
+    purged = ctx.store.deletePrimary(key);
+    discardFills(ctx, (k) => k === key);
+  } else if ('prefix' in request) {
+    purged = ctx.store.deleteByPrefix(request.prefix);
+    discardFills(ctx, (k) => k.startsWith(request.prefix));
+  } else {
+    purged = ctx.store.deleteByTag(request.tag);
+    // Tags are only known once a response arrives; fills in flight are checked when they store.
+    ctx.purgedTags.set(request.tag, ctx.now());
+    // Only fills that started before the purge care; an hour covers any fill.
+    for (const [tag, at] of ctx.purgedTags) if (at < ctx.now() - 3600) ctx.purgedTags.delete(tag);
+  }
+  return purged;
+}
+
+function discardFills(ctx: EdgeContext, match: (key: string) => boolean): void {
+  for (const [key, fill] of ctx.inflight) {
+    if (!match(key)) continue;
+    fill.discarded = true;
+    ctx.inflight.delete(key);
+  }
+}
+
+/** Constant-time comparison (via digests) so the token cannot be guessed byte by byte. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const enc = new TextEncoder();
+  const [da, db] = await Promise.all([crypto.subtle.digest('SHA-256', enc.encode(a)), crypto.subtle.digest('SHA-256', enc.encode(b))]);
+  const x = new Uint8Array(da);
+  const y = new Uint8Array(db);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+}
