@@ -31,5 +31,8 @@ npm run --silent typecheck
 echo "test: building the TV app"
 npm run --silent build
 
+echo "test: demo media (made once with ffmpeg, then reused)"
+npx tsx edge-origin/src/media/cli.ts
+
 echo "test: jest"
 NODE_OPTIONS=--experimental-vm-modules npx jest --ci "$@"
