@@ -2,7 +2,7 @@
 // long-press does not queue moves), deep links, and what the family sees when the
 // network fails: an error screen with "Réessayer", a banner on drop and on recovery.
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
 
 let stack: TvStack;
@@ -76,18 +76,43 @@ test('deep link ?event=<id> opens the event details over the home; Back goes hom
   await waitForFocus(page, 'button-watch-live');
 });
 
+test('a slow catalog shows the loading placeholder, then the home', async () => {
+  const { page } = stack.tv;
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/home', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.goto(stack.appUrl);
+    await eventually(() => isVisible(page, 'status-loading'), (v) => v, 30_000, 'loading placeholder');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'loading');
+    release();
+    await waitForFocus(page, 'button-watch-live', 30_000);
+    expect(await isVisible(page, 'status-loading')).toBe(false);
+  } finally {
+    release();
+    await page.unroute('**/api/v1/home');
+  }
+});
+
 test('API unreachable at start: error screen with Réessayer; it works once the network is back', async () => {
   const { page } = stack.tv;
   // The browser's requests to the catalog fail at the network level (as with the box's link down).
   await page.route('**/api/v1/**', (route) => route.abort('internetdisconnected'));
-  await page.goto(stack.appUrl);
-  const retry = await waitForFocus(page, 'button-retry', 30_000);
-  expect(retry.path).toEqual(['page-home', 'status-error', 'button-retry']);
-  expect(await textsIn(page, 'status-error')).toContain('Service indisponible');
-  await screenshot(page, 'error-screen');
-  await press(page, 'Enter');
-  await waitForFocus(page, 'button-retry');
-  await page.unroute('**/api/v1/**');
+  try {
+    await page.goto(stack.appUrl);
+    const retry = await waitForFocus(page, 'button-retry', 30_000);
+    expect(retry.path).toEqual(['page-home', 'status-error', 'button-retry']);
+    expect(await textsIn(page, 'status-error')).toContain('Service indisponible');
+    await screenshot(page, 'error-screen');
+    await press(page, 'Enter');
+    await waitForFocus(page, 'button-retry');
+  } finally {
+    await page.unroute('**/api/v1/**');
+  }
   await press(page, 'Enter');
   await waitForFocus(page, 'button-watch-live', 30_000);
 });
