@@ -2,6 +2,7 @@
 //   npx deno run --allow-net --allow-read --allow-env --node-modules-dir=manual edge-origin/src/bin/edge.deno.ts
 import { createEdge } from '../edge/app.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
+import { fsBlobDir } from '../edge/node/fs-blob-dir.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -23,7 +24,8 @@ try {
   console.error(error instanceof EdgeConfigError || error instanceof SyntaxError ? `edge: ${error.message}` : error);
   Deno.exit(2);
 }
-const edge = createEdge(config);
+const edge = createEdge(config, { diskDir: config.diskDir ? await fsBlobDir(config.diskDir) : undefined });
+await edge.ready;
 const server = Deno.serve(
   {
     port: config.port,

@@ -11,6 +11,7 @@ import { handlePurge } from './admin/purge.ts';
 import { handleProxy } from './proxy/handler.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import type { EdgeContext } from './proxy/context.ts';
+import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
 
 export const RESERVED_PREFIX = '/_edge/';
 
@@ -21,6 +22,10 @@ export interface Edge {
   /** Memory tier counters (what /_edge/health reports). */
   stats(): StoreStats;
   readonly config: EdgeConfig;
+  /** Resolves once the disk tier has re-read what a previous run stored. */
+  readonly ready: Promise<void>;
+  /** @internal shared state for the runtime layers (workers, disk). */
+  readonly context: EdgeContext;
 }
 
 export interface EdgeDeps {
@@ -28,6 +33,8 @@ export interface EdgeDeps {
   now?: () => number;
   /** Where structured log lines go (default: console.log as JSON). */
   log?: (line: Record<string, unknown>) => void;
+  /** Storage for the disk tier (the runtime entry points make one from config.diskDir). */
+  diskDir?: BlobDir;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
@@ -59,10 +66,22 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     log: deps.log ?? ((line) => console.log(JSON.stringify(line))),
     purgedTags: new Map(),
   };
+  if (deps.diskDir) {
+    ctx.disk = new DiskTier(deps.diskDir, {
+      budget: config.diskBytes,
+      minLifetimeSeconds: config.diskMinLifetimeSeconds,
+      maxObjectBytes: config.maxObjectBytes,
+    });
+  }
+  const ready = ctx.disk ? ctx.disk.load().catch((error) => ctx.log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) })) : Promise.resolve();
   ctx.policy = createHlsPolicy(ctx);
 
   const app = new Hono();
-  app.get('/_edge/health', (c) => c.json(healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls])));
+  app.get('/_edge/health', (c) =>
+    c.json(
+      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], ctx.disk?.stats()),
+    ),
+  );
   app.get('/_edge/metrics', async () => {
     const { contentType, body } = await metrics.render();
     return new Response(body, { headers: { 'content-type': contentType } });
@@ -76,6 +95,8 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   return {
     app,
     config,
+    ready,
+    context: ctx,
     fetch: async (req) => app.fetch(req),
     stats: () => store.stats(),
     async close() {
@@ -83,6 +104,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       closed = true;
       for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);
+      await ctx.disk?.flush();
       store.clear();
     },
   };

@@ -21,6 +21,11 @@ export const edgeConfigSchema = z.object({
   ).default([]),
   /** Memory tier budget: the sum of stored bodies and headers never exceeds it. */
   memoryBytes: bytes.default(256 * 1024 * 1024),
+  /** Disk tier for long-lived objects: directory ('' = no disk tier), byte budget, and the
+   * minimum freshness lifetime that earns an object a place on disk. */
+  diskDir: z.string().default(''),
+  diskBytes: bytes.default(1024 * 1024 * 1024),
+  diskMinLifetimeSeconds: seconds.default(60),
   /** Objects bigger than this are streamed through (still collapsed), never stored. */
   maxObjectBytes: bytes.default(16 * 1024 * 1024),
   /**
@@ -75,6 +80,9 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   fallbackUpstreamUrls: 'EDGE_FALLBACK_UPSTREAM_URLS',
   memoryBytes: 'EDGE_MEMORY_BYTES',
   maxObjectBytes: 'EDGE_MAX_OBJECT_BYTES',
+  diskDir: 'EDGE_DISK_DIR',
+  diskBytes: 'EDGE_DISK_BYTES',
+  diskMinLifetimeSeconds: 'EDGE_DISK_MIN_LIFETIME_SECONDS',
   teeMaxLagBytes: 'EDGE_TEE_MAX_LAG_BYTES',
   viaName: 'EDGE_VIA_NAME',
   heuristicFraction: 'EDGE_HEURISTIC_FRACTION',

@@ -1,10 +1,17 @@
 // /_edge/health: is this edge up, and what does it hold. Cheap: load balancers poll it.
 import type { StoreStats } from '../cache/memory-store.ts';
 
-export function healthBody(stats: StoreStats, inflight: number, participants: number, upstreams: string[]) {
+export function healthBody(
+  stats: StoreStats,
+  inflight: number,
+  participants: number,
+  upstreams: string[],
+  disk?: { bytes: number; objects: number },
+) {
   return {
     status: 'ok',
     cache: stats,
+    disk: disk ?? null,
     inflightFetches: inflight,
     /** Clients attached to those fetches (collapsed waiters included). */
     inflightParticipants: participants,

@@ -4,6 +4,7 @@
 // purged objects are discarded too, so a purge is never undone by a fill that started before it.
 import { z } from 'zod';
 import { primaryKey } from '../cache/key.ts';
+import { forgetPrefix, forgetPrimary, forgetTag } from '../cache/tiers.ts';
 import type { EdgeContext } from '../proxy/context.ts';
 
 const purgeRequest = z.union([
@@ -34,18 +35,18 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
   return json(200, { purged });
 }
 
-/** Applies a purge locally; returns how many stored objects went. */
+/** Applies a purge locally; returns how many stored copies went (memory and disk counted apart). */
 export function purge(ctx: EdgeContext, request: PurgeRequest): number {
   let purged = 0;
   if ('url' in request) {
     const key = primaryKey(new URL(request.url, 'http://edge.invalid'));
-    purged = ctx.store.deletePrimary(key);
+    purged = forgetPrimary(ctx, key);
     discardFills(ctx, (k) => k === key);
   } else if ('prefix' in request) {
-    purged = ctx.store.deleteByPrefix(request.prefix);
+    purged = forgetPrefix(ctx, request.prefix);
     discardFills(ctx, (k) => k.startsWith(request.prefix));
   } else {
-    purged = ctx.store.deleteByTag(request.tag);
+    purged = forgetTag(ctx, request.tag);
     // Tags are only known once a response arrives; fills in flight are checked when they store.
     ctx.purgedTags.set(request.tag, ctx.now());
     // Only fills that started before the purge care; an hour covers any fill.

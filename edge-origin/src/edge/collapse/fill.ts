@@ -6,7 +6,8 @@
 // body (SharedBody), so a new segment reaches all viewers as its bytes arrive, with no polling.
 // The Fill stays registered until the body is stored, so late arrivals also join rather than fetch.
 import { makeEntry, parseAge, refreshDerived, type CacheEntry } from '../cache/entry.ts';
-import { headerLifetime, staleAllowance } from '../cache/freshness.ts';
+import { freshnessLifetime, headerLifetime, staleAllowance } from '../cache/freshness.ts';
+import { keep } from '../cache/tiers.ts';
 import { headersToStore, storeDecision } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
 import { UpstreamError } from '../upstream/upstream-client.ts';
@@ -116,6 +117,7 @@ export function startFill(
       refreshDerived(stale);
       ctx.policy.onRevalidated(stale);
       ctx.store.touch(stale);
+      ctx.disk?.offer(stale, freshnessLifetime(stale, ctx.config));
       finish();
       return { kind: 'revalidated', entry: stale };
     }
@@ -142,7 +144,7 @@ export function startFill(
     if (!response.body) {
       if (storable) {
         const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime);
-        if (!purgedMeanwhile(entry)) ctx.store.put(entry);
+        if (!purgedMeanwhile(entry)) keep(ctx, entry);
       }
       finish();
       return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body: null, shareable };
@@ -158,7 +160,7 @@ export function startFill(
         onEnd: (bytes) => {
           if (bytes && storable) {
             const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);
-            if (!purgedMeanwhile(entry)) ctx.store.put(entry);
+            if (!purgedMeanwhile(entry)) keep(ctx, entry);
           }
           finish();
         },

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
 import type { EdgeConfigInput } from '../config.ts';
+import { fsBlobDir } from './fs-blob-dir.ts';
 
 export interface RunningEdge {
   url: string;
@@ -14,7 +15,11 @@ export interface RunningEdge {
 }
 
 export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {}): Promise<RunningEdge> {
-  const edge = createEdge(input, deps);
+  const edge = createEdge(input, {
+    ...deps,
+    diskDir: deps.diskDir ?? (input.diskDir ? await fsBlobDir(input.diskDir) : undefined),
+  });
+  await edge.ready;
   const { port, host } = edge.config;
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: edge.fetch, port, hostname: host }, () => resolve(s));

@@ -2,6 +2,7 @@
 import type { EdgeConfig } from '../config.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { MemoryStore } from '../cache/memory-store.ts';
+import type { DiskTier } from '../cache/disk-tier.ts';
 import type { EdgeMetrics } from '../admin/metrics.ts';
 import type { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { Fill } from '../collapse/fill.ts';
@@ -38,6 +39,10 @@ export interface EdgeContext {
   /** Background work close() waits for. */
   track(work: Promise<unknown>): void;
   log(line: Record<string, unknown>): void;
+  /** The disk tier, when configured. */
+  disk?: DiskTier;
+  /** Called after an entry is stored (the multi-worker layer shares hot objects from here). */
+  onStored?: (entry: CacheEntry) => void;
   /** Tag → when it was purged: fills that started before must not store objects with that tag. */
   purgedTags: Map<string, number>;
   /** Called after a local purge (the multi-worker layer propagates it). */

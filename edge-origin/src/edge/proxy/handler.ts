@@ -1,6 +1,7 @@
 // The request path of the edge: answer from the cache when HTTP allows it, otherwise join or
 // start the one upstream fetch for the object (collapsing), otherwise pass the request through.
 import { primaryKey, stripUnkeyedParams } from '../cache/key.ts';
+import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
@@ -46,7 +47,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
   if (req.headers.has('if-match') || req.headers.has('if-unmodified-since')) return passThrough(ctx, req, url, 'PASS');
 
   const key = primaryKey(url);
-  const entry = ctx.store.lookup(key, req.headers);
+  const entry = await lookupTiers(ctx, key, req.headers);
   if (req.headers.has('authorization')) {
     // §3.5: a stored response may answer a request with Authorization only if it says so. Such
     // requests never join others' fetches: their answers may depend on who asks.
@@ -147,13 +148,13 @@ async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: Cac
 /** RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI, and the
  * Location / Content-Location URIs when they have the same origin. */
 function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Headers): void {
-  ctx.store.deletePrimary(primaryKey(url));
+  forgetPrimary(ctx, primaryKey(url));
   for (const name of ['location', 'content-location']) {
     const value = responseHeaders.get(name);
     if (!value) continue;
     try {
       const target = new URL(value, url);
-      if (target.origin === url.origin) ctx.store.deletePrimary(primaryKey(target));
+      if (target.origin === url.origin) forgetPrimary(ctx, primaryKey(target));
     } catch {
       // Not a URI: nothing to invalidate.
     }
