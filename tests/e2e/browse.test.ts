@@ -49,8 +49,8 @@ test('channel page: OK on a channel opens it; Back returns to that channel tile'
   await press(page, 'Enter');
   const eventId = upcoming.testId!.replace('tile-upcoming-', '');
   await eventually(() => focused(page), (f) => f.path[0] === `page-event-${eventId}`, 15_000, 'event page');
-  const details = await textsIn(page, `page-event-${eventId}`);
-  expect(details.some((t) => t.startsWith('Le ') && t.includes(' à ') && t.includes('Dans'))).toBe(true);
+  const when = (t: string) => t.startsWith('Le ') && t.includes(' à ') && t.includes('Dans');
+  await eventually(() => textsIn(page, `page-event-${eventId}`), (texts) => texts.some(when), 15_000, 'date with countdown');
   await page.waitForTimeout(800);
   await screenshot(page, 'event-upcoming');
 

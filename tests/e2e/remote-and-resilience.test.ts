@@ -71,7 +71,8 @@ test('deep link ?event=<id> opens the event details over the home; Back goes hom
   const { page } = stack.tv;
   await page.goto(`${stack.appUrl}?event=culture-vernissage`);
   await eventually(() => focused(page), (f) => f.path[0] === 'page-event-culture-vernissage', 30_000, 'event page from deep link');
-  expect(await textsIn(page, 'page-event-culture-vernissage')).toContain('Vernissage : « Lumières du fleuve »');
+  // The page is focused as soon as it opens; its content follows the catalog answer.
+  await eventually(() => textsIn(page, 'page-event-culture-vernissage'), (t) => t.includes('Vernissage : « Lumières du fleuve »'), 15_000, 'event title');
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-watch-live');
 });

@@ -28,7 +28,9 @@ const observedFetch: typeof fetch = async (input, init) => {
 
 export const catalog = new CatalogClient({ fetch: observedFetch });
 export const preferences = new PreferenceStore(sdkStorage);
-export const player = new HlsPlayer();
+export const player = new HlsPlayer({
+  subtitles: () => ({ enabled: preferences.get().subtitles, language: preferences.get().language }),
+});
 
 /** The last home answer: the search, programme and event pages read from it. */
 let lastHome: HomeResponse | null = null;

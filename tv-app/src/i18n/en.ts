@@ -64,4 +64,11 @@ export const en: Record<MessageKey, string> = {
   'loading': 'Loading…',
   'player.loading': 'Loading video…',
   'player.paused': 'Paused',
+  'badge.delayed': 'DELAYED',
+  'player.reconnecting': 'Reconnecting…',
+  'player.audio': 'Audio',
+  'player.subtitles': 'Subtitles',
+  'player.subtitlesOff': 'Off',
+  'player.hintsVod': '◀ ▶ Back / forward   ▼ Audio and subtitles   OK Pause',
+  'player.hintsLive': '◀ ▶ Back / forward   ▲ Back to live   ▼ Audio and subtitles',
 };

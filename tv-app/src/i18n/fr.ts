@@ -64,6 +64,13 @@ export const fr = {
   'loading': 'Chargement…',
   'player.loading': 'Chargement de la vidéo…',
   'player.paused': 'Pause',
+  'badge.delayed': 'EN DIFFÉRÉ',
+  'player.reconnecting': 'Reconnexion…',
+  'player.audio': 'Audio',
+  'player.subtitles': 'Sous-titres',
+  'player.subtitlesOff': 'Désactivés',
+  'player.hintsVod': '◀ ▶ Reculer / avancer   ▼ Audio et sous-titres   OK Pause',
+  'player.hintsLive': '◀ ▶ Reculer / avancer   ▲ Retour au direct   ▼ Audio et sous-titres',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -104,8 +104,9 @@ export class ChannelPage extends RowsPage {
       if (data.onAir) this.navigator.open({ name: 'player', playable: { kind: 'live', event: data.onAir } });
       return;
     }
-    const tile = this.rails.find((r) => r.id === rowId)?.tiles[col];
-    if (tile) openTile(this.navigator, tile);
+    const rail = this.rails.find((r) => r.id === rowId);
+    const tile = rail?.tiles[col];
+    if (tile) openTile(this.navigator, tile, rail.tiles);
   }
 
   override _getFocused(): Lightning.Component | undefined {

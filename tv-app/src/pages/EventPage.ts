@@ -14,6 +14,7 @@ import { cachedHome, catalog, loadHome, preferences } from '../app/services.ts';
 import { formatDate, formatTime, t, type MessageKey } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import type { TileData } from '../ui/tile-data.ts';
+import { openTile } from './open-tile.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -142,7 +143,7 @@ export class EventPage extends RowsPage {
     if (!event) return;
     if (rowId === 'related') {
       const tile = this.related[col];
-      if (tile && tile.action.kind === 'play') this.navigator.open({ name: 'player', playable: tile.action.playable });
+      if (tile) openTile(this.navigator, tile, this.related);
       return;
     }
     const replay = this.replay;
@@ -159,7 +160,10 @@ export class EventPage extends RowsPage {
         break;
       case 'highlight': {
         const highlight = this.highlights[0];
-        if (highlight) this.navigator.open({ name: 'player', playable: { kind: 'highlight', highlight } });
+        if (highlight) {
+          const next = this.highlights.slice(1).map((h) => ({ kind: 'highlight' as const, highlight: h }));
+          this.navigator.open({ name: 'player', playable: { kind: 'highlight', highlight }, next });
+        }
         break;
       }
     }

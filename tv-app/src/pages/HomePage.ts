@@ -187,8 +187,9 @@ export class HomePage extends RowsPage {
       if (channel) this.navigator.open({ name: 'channel', channelId: channel.id });
       return;
     }
-    const tile = this.rails.find((r) => r.id === rowId)?.tiles[col];
-    if (tile) openTile(this.navigator, tile);
+    const rail = this.rails.find((r) => r.id === rowId);
+    const tile = rail?.tiles[col];
+    if (tile) openTile(this.navigator, tile, rail.tiles);
   }
 
   override _getFocused(): Lightning.Component | undefined {

@@ -4,14 +4,20 @@
 import type { Navigator } from '../app/routes.ts';
 import type { TileData } from '../ui/tile-data.ts';
 
-export function openTile(navigator: Navigator, tile: TileData): void {
+export function openTile(navigator: Navigator, tile: TileData, siblings: TileData[] = []): void {
   const action = tile.action;
+  // Highlights that follow in the same rail play next (when the viewer wants autoplay).
+  const after = siblings.slice(siblings.indexOf(tile) + 1);
+  const next = after.flatMap((t) => (t.action.kind === 'play' && t.action.playable.kind === 'highlight' ? [t.action.playable] : []));
   switch (action.kind) {
     case 'play':
       if (action.playable.kind === 'replay' && !tile.id.startsWith('continue-')) {
         navigator.open({ name: 'event', eventId: action.playable.replay.eventId });
       } else {
-        navigator.open({ name: 'player', playable: action.playable, startPosition: action.startPosition });
+        navigator.open({
+          name: 'player', playable: action.playable, startPosition: action.startPosition,
+          next: action.playable.kind === 'highlight' ? next : undefined,
+        });
       }
       return;
     case 'event':

@@ -1,22 +1,55 @@
-// One typed player around hls.js and the page's <video>: hls.js is imported only when
-// playback first starts (it is ~180 KB gzipped and the home screen does not need it);
-// where MSE is missing but the browser plays HLS natively, the <video> plays the URL itself.
+// The player: one typed module around hls.js and the page's <video>. hls.js is imported
+// only when playback first starts (~180 KB gzipped; the home screen does not need it).
+// It owns the state machine, live detection, audio/subtitle tracks, CMCD (session id) and
+// reconnection after network failures; the player page only renders `snapshot()`.
 import type HlsType from 'hls.js';
+import type { ErrorData } from 'hls.js';
 import { PlayerStateMachine, type PlayerState } from './player-state.ts';
+import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
+import { ReconnectPolicy } from './reconnect.ts';
+import { createSessionId } from './session.ts';
+import { defaultSubtitleTrack, type MediaTrackInfo } from './tracks.ts';
+import { seekTarget } from './timeline.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
   url: string;
+  /** What the catalog says; the playlist has the last word (`details.live`). */
   live: boolean;
-  /** Seconds; live streams start at the live edge when absent. */
+  /** CMCD content id (event, replay or highlight id). */
+  contentId: string;
+  /** Seconds; live streams start near the live edge when absent. */
   startPosition?: number;
+}
+
+export interface PlayerSnapshot {
+  state: PlayerState;
+  error: string | null;
+  live: boolean;
+  position: number;
+  /** Seekable range: the live window, or 0..duration. */
+  start: number;
+  end: number;
+  duration: number;
+  audioTracks: MediaTrackInfo[];
+  audioTrack: number;
+  subtitleTracks: MediaTrackInfo[];
+  /** -1 when subtitles are off. */
+  subtitleTrack: number;
+}
+
+export interface PlayerOptions {
+  /** Subtitles on by default (the viewer's setting), and in which language. */
+  subtitles: () => { enabled: boolean; language: string };
 }
 
 let hlsModule: Promise<typeof HlsType> | null = null;
 function loadHls(): Promise<typeof HlsType> {
   // Legacy build: an IIFE cannot split chunks, so hls.js's own ES5 build is copied next to
   // the app and added as a script on first play (the home screen never pays for it).
-  hlsModule ??= __LEGACY_BUILD__ ? loadScript('hls.min.js').then(() => (window as unknown as { Hls: typeof HlsType }).Hls) : import('hls.js').then((m) => m.default);
+  hlsModule ??= __LEGACY_BUILD__
+    ? loadScript('hls.min.js').then(() => (window as unknown as { Hls: typeof HlsType }).Hls)
+    : import('hls.js').then((m) => m.default);
   return hlsModule;
 }
 
@@ -41,12 +74,26 @@ function videoElement(): HTMLVideoElement {
   return video;
 }
 
+const tracksOf = (list: { name: string; lang?: string }[]): MediaTrackInfo[] => list.map((t) => ({ name: t.name, lang: t.lang }));
+
 export class HlsPlayer {
   readonly machine = new PlayerStateMachine();
+  /** One per app run: every media request of this viewer carries it (CMCD sid). */
+  readonly sessionId = createSessionId();
   private hls: HlsType | null = null;
+  private Hls: typeof HlsType | null = null;
   private video: HTMLVideoElement | null = null;
   private source: PlaySource | null = null;
+  private liveFromPlaylist: boolean | null = null;
+  private readonly reconnect = new ReconnectPolicy();
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private mediaRecoveries = 0;
   private readonly detach: (() => void)[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly options: PlayerOptions) {
+    this.machine.subscribe(() => this.emit());
+  }
 
   get state(): PlayerState {
     return this.machine.state;
@@ -62,33 +109,49 @@ export class HlsPlayer {
   }
 
   get isLive(): boolean {
-    return this.source?.live ?? false;
+    return this.liveFromPlaylist ?? this.source?.live ?? false;
+  }
+
+  snapshot(): PlayerSnapshot {
+    const video = this.video;
+    const seekable = video?.seekable;
+    const hasRange = !!seekable && seekable.length > 0;
+    return {
+      state: this.machine.state,
+      error: this.machine.error,
+      live: this.isLive,
+      position: this.currentTime,
+      start: hasRange ? seekable!.start(0) : 0,
+      end: hasRange ? seekable!.end(seekable!.length - 1) : this.duration,
+      duration: this.duration,
+      audioTracks: this.hls ? tracksOf(this.hls.audioTracks) : [],
+      audioTrack: this.hls?.audioTrack ?? -1,
+      subtitleTracks: this.hls ? tracksOf(this.hls.subtitleTracks) : [],
+      subtitleTrack: this.hls?.subtitleTrack ?? -1,
+    };
+  }
+
+  /** Called on every state or track change (the page also polls the clock while shown). */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async load(source: PlaySource): Promise<void> {
     this.teardown();
     this.source = source;
+    this.liveFromPlaylist = null;
+    this.reconnect.reset();
+    this.mediaRecoveries = 0;
     this.machine.send({ type: 'load' });
     const video = (this.video = videoElement());
     video.style.display = 'block';
     this.listen(video);
     try {
-      const Hls = await loadHls();
+      const Hls = (this.Hls = await loadHls());
       if (this.source !== source) return; // stopped or replaced while hls.js was loading
       if (Hls.isSupported()) {
-        const hls = new Hls({
-          startPosition: source.startPosition ?? -1,
-          // Live: stay a few segments behind the edge so a slow TV does not stall at the edge.
-          liveSyncDurationCount: 3,
-          backBufferLength: source.live ? 30 : 60,
-          enableWorker: true,
-        });
-        this.hls = hls;
-        hls.on(Hls.Events.ERROR, (_event, data) => {
-          this.machine.send({ type: 'error', fatal: data.fatal, message: data.details });
-        });
-        hls.attachMedia(video);
-        hls.loadSource(source.url);
+        this.attachHls(Hls, source, video);
       } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
         video.src = source.url;
         if (source.startPosition) video.currentTime = source.startPosition;
@@ -96,10 +159,74 @@ export class HlsPlayer {
         this.machine.send({ type: 'error', fatal: true, message: 'unsupported' });
         return;
       }
-      await video.play().catch(() => undefined); // autoplay refusal surfaces as 'paused'
+      await video.play().catch(() => undefined); // an autoplay refusal surfaces as 'paused'
     } catch (error) {
       this.machine.send({ type: 'error', fatal: true, message: (error as Error).message });
     }
+  }
+
+  private attachHls(Hls: typeof HlsType, source: PlaySource, video: HTMLVideoElement): void {
+    const hls = new Hls(hlsConfig({ live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId }));
+    this.hls = hls;
+    hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
+      if (this.liveFromPlaylist !== data.details.live) {
+        this.liveFromPlaylist = data.details.live;
+        this.emit();
+      }
+    });
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, data) => {
+      const { enabled, language } = this.options.subtitles();
+      hls.subtitleDisplay = true;
+      hls.subtitleTrack = defaultSubtitleTrack(tracksOf(data.subtitleTracks), enabled, language);
+      this.emit();
+    });
+    for (const event of [Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH]) {
+      hls.on(event, () => this.emit());
+    }
+    hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
+    hls.attachMedia(video);
+    hls.loadSource(source.url);
+  }
+
+  /**
+   * Network failures are retried (hls.js first retries each request itself; when it gives
+   * up, the player reloads on its own schedule, showing "Reconnexion…"); a media error gets
+   * one hls.js recovery; anything else, or too many attempts, is the error screen.
+   */
+  private onError(Hls: typeof HlsType, data: ErrorData): void {
+    const network = data.type === Hls.ErrorTypes.NETWORK_ERROR;
+    if (!data.fatal) {
+      // Requests failing while the buffer is empty: say so rather than "loading" forever.
+      if (network && (this.state === 'buffering' || this.state === 'loading')) this.machine.send({ type: 'reconnect' });
+      return;
+    }
+    if (network) {
+      const delay = this.reconnect.next();
+      if (delay === null) {
+        this.machine.send({ type: 'error', fatal: true, message: data.details });
+        return;
+      }
+      this.machine.send({ type: 'reconnect' });
+      this.reconnectTimer = setTimeout(() => this.resumeLoading(), delay);
+      return;
+    }
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR && this.mediaRecoveries < 2) {
+      this.mediaRecoveries++;
+      this.hls?.recoverMediaError();
+      return;
+    }
+    this.machine.send({ type: 'error', fatal: true, message: data.details });
+  }
+
+  private resumeLoading(): void {
+    this.reconnectTimer = null;
+    const hls = this.hls;
+    const source = this.source;
+    if (!hls || !source) return;
+    // Without a loaded playlist there is nothing to resume: load it again.
+    if (hls.levels.length === 0) hls.loadSource(source.url);
+    else hls.startLoad(this.isLive ? -1 : this.currentTime);
+    void this.video?.play().catch(() => undefined);
   }
 
   togglePause(): void {
@@ -109,19 +236,43 @@ export class HlsPlayer {
     else video.pause();
   }
 
-  /** Relative seek in seconds, clamped to what is seekable. */
+  /** Relative seek in seconds, inside what is seekable (the live window included). */
   seekBy(seconds: number): void {
     const video = this.video;
     if (!video || video.seekable.length === 0) return;
     const start = video.seekable.start(0);
     const end = video.seekable.end(video.seekable.length - 1);
-    video.currentTime = Math.max(start, Math.min(end - 1, video.currentTime + seconds));
+    video.currentTime = seekTarget(video.currentTime, seconds, start, end);
+    this.emit();
   }
 
-  /** Restarts the current source (the "Réessayer" of the error state). */
+  /** Back to the live edge (hls.js's sync point, a few segments behind the newest). */
+  seekToLive(): void {
+    const video = this.video;
+    const target = this.hls?.liveSyncPosition;
+    if (video && typeof target === 'number' && Number.isFinite(target)) video.currentTime = target;
+    if (video?.paused) void video.play().catch(() => undefined);
+    this.emit();
+  }
+
+  setAudioTrack(index: number): void {
+    if (this.hls && index >= 0 && index < this.hls.audioTracks.length) this.hls.audioTrack = index;
+    this.emit();
+  }
+
+  /** -1 turns subtitles off. */
+  setSubtitleTrack(index: number): void {
+    if (!this.hls) return;
+    this.hls.subtitleDisplay = index >= 0;
+    this.hls.subtitleTrack = index;
+    this.emit();
+  }
+
+  /** Restarts the current source from where it was (the "Réessayer" of the error screen). */
   retry(): Promise<void> {
     const source = this.source;
-    return source ? this.load({ ...source, startPosition: this.currentTime || source.startPosition }) : Promise.resolve();
+    if (!source) return Promise.resolve();
+    return this.load({ ...source, startPosition: source.live ? undefined : this.currentTime || source.startPosition });
   }
 
   /** Stops playback, hides the video and returns where it stopped (seconds). */
@@ -138,14 +289,26 @@ export class HlsPlayer {
       video.addEventListener(name, handler);
       this.detach.push(() => video.removeEventListener(name, handler));
     };
-    on('playing', () => this.machine.send({ type: 'playing' }));
+    on('playing', () => {
+      this.reconnect.reset();
+      this.machine.send({ type: 'playing' });
+    });
     on('pause', () => this.machine.send({ type: 'pause' }));
     on('waiting', () => this.machine.send({ type: 'waiting' }));
     on('ended', () => this.machine.send({ type: 'ended' }));
-    on('error', () => this.machine.send({ type: 'error', fatal: true, message: video.error?.message || 'media error' }));
+    on('error', () => {
+      // With hls.js attached, its ERROR event is the one to act on (it may recover).
+      if (!this.hls) this.machine.send({ type: 'error', fatal: true, message: video.error?.message || 'media error' });
+    });
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private teardown(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     for (const off of this.detach.splice(0)) off();
     this.hls?.destroy();
     this.hls = null;
@@ -158,3 +321,5 @@ export class HlsPlayer {
     }
   }
 }
+
+export { PLAYER_DEFAULTS };

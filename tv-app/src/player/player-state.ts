@@ -2,7 +2,7 @@
 // every transition is testable in jest. The HLS controller feeds it events; the
 // player page renders from `state`.
 
-export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'buffering' | 'ended' | 'error';
+export type PlayerState = 'idle' | 'loading' | 'playing' | 'paused' | 'buffering' | 'reconnecting' | 'ended' | 'error';
 
 export type PlayerEvent =
   | { type: 'load' }
@@ -11,6 +11,8 @@ export type PlayerEvent =
   | { type: 'waiting' }
   | { type: 'ended' }
   | { type: 'error'; fatal: boolean; message: string }
+  /** A fatal network error the player is retrying (not yet given up). */
+  | { type: 'reconnect' }
   | { type: 'stop' };
 
 export interface PlayerSnapshot {
@@ -20,10 +22,11 @@ export interface PlayerSnapshot {
 
 const transitions: Record<PlayerState, Partial<Record<PlayerEvent['type'], PlayerState>>> = {
   idle: { load: 'loading' },
-  loading: { playing: 'playing', pause: 'paused', waiting: 'loading', error: 'error', stop: 'idle' },
-  playing: { pause: 'paused', waiting: 'buffering', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
-  paused: { playing: 'playing', waiting: 'paused', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
-  buffering: { playing: 'playing', pause: 'paused', ended: 'ended', error: 'error', stop: 'idle', load: 'loading' },
+  loading: { playing: 'playing', pause: 'paused', waiting: 'loading', error: 'error', reconnect: 'reconnecting', stop: 'idle' },
+  playing: { pause: 'paused', waiting: 'buffering', ended: 'ended', error: 'error', reconnect: 'reconnecting', stop: 'idle', load: 'loading' },
+  paused: { playing: 'playing', waiting: 'paused', ended: 'ended', error: 'error', reconnect: 'reconnecting', stop: 'idle', load: 'loading' },
+  buffering: { playing: 'playing', pause: 'paused', ended: 'ended', error: 'error', reconnect: 'reconnecting', stop: 'idle', load: 'loading' },
+  reconnecting: { playing: 'playing', error: 'error', stop: 'idle', load: 'loading' },
   ended: { load: 'loading', playing: 'playing', stop: 'idle' },
   error: { load: 'loading', stop: 'idle' },
 };

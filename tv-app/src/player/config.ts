@@ -1,0 +1,42 @@
+// Every tunable of the player in one place (as hls.js does with its config defaults).
+import type { HlsConfig } from 'hls.js';
+
+export const PLAYER_DEFAULTS = {
+  /** Live: how many target durations behind the live edge playback sits. */
+  liveSyncDurationCount: 3,
+  /** Seconds of already-played media kept in the buffer (small: TVs have little memory). */
+  backBufferLive: 30,
+  backBufferVod: 60,
+  /** Left/Right on the remote, seconds. */
+  seekStep: 10,
+  /** Fast-forward / rewind keys, seconds. */
+  fastSeekStep: 30,
+  /** Within this many seconds of the live edge, the stream counts as live ("DIRECT"). */
+  liveEdgeTolerance: 8,
+  /** The overlay fades this long after the last key while playing. */
+  overlayHideMs: 4000,
+  /** Reconnection after a fatal network error: delays (ms) between attempts, then give up. */
+  reconnectDelaysMs: [1000, 2000, 4000, 8000, 8000],
+} as const;
+
+export interface HlsConfigInput {
+  live: boolean;
+  startPosition?: number;
+  sessionId: string;
+  contentId: string;
+}
+
+/** The hls.js configuration for one playback: CMCD carries the session and content ids. */
+export function hlsConfig({ live, startPosition, sessionId, contentId }: HlsConfigInput): Partial<HlsConfig> {
+  return {
+    startPosition: startPosition ?? -1,
+    liveSyncDurationCount: PLAYER_DEFAULTS.liveSyncDurationCount,
+    backBufferLength: live ? PLAYER_DEFAULTS.backBufferLive : PLAYER_DEFAULTS.backBufferVod,
+    enableWorker: true,
+    // CMCD as a query parameter, not headers: no CORS preflight, and the edge logs it and
+    // keeps it out of its cache key (FIELD-NOTES).
+    cmcd: { sessionId, contentId, useHeaders: false },
+    // Subtitles are rendered by the browser from the text tracks hls.js creates.
+    renderTextTracksNatively: true,
+  };
+}
