@@ -1,27 +1,64 @@
 // `npm run edge`: the edge on Node. Config: defaults < JSON file (EDGE_CONFIG_FILE) < environment
-// (EDGE_PORT, EDGE_HOST, UPSTREAM_URL, EDGE_MEMORY_BYTES, ... see edge/config.ts).
+// (EDGE_PORT, EDGE_HOST, UPSTREAM_URL, EDGE_MEMORY_BYTES, ... see edge/config.ts) < `--workers N`.
+// With several workers (node:cluster shares the port between them), set EDGE_REDIS_URL so they
+// act as one cache: one upstream fetch per object, shared hot objects, purges everywhere.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
+import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): EdgeConfig {
   try {
     const file = process.env.EDGE_CONFIG_FILE;
     const fileJson = file ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
-    config = loadEdgeConfig({ env: process.env, fileJson });
+    const flag = process.argv.indexOf('--workers');
+    const overrides = flag > 0 ? { workers: process.argv[flag + 1] as unknown as number } : undefined;
+    return loadEdgeConfig({ env: process.env, fileJson, overrides });
   } catch (error) {
     console.error(error instanceof EdgeConfigError || error instanceof SyntaxError ? `edge: ${error.message}` : error);
     process.exit(2);
   }
-  const running = await startEdgeNode(config);
-  console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
-  const stop = (signal: string) => {
-    console.log(`edge: ${signal}, finishing responses in progress`);
-    void running.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-void main();
+async function runWorker(config: EdgeConfig): Promise<void> {
+  const running = await startEdgeNode(config);
+  if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
+  else process.send?.({ listening: running.url });
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function runPrimary(config: EdgeConfig): void {
+  if (!config.redisUrl) console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
+  let stopping = false;
+  let announced = false;
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('message', (m: { listening?: string }) => {
+      if (m.listening && !announced) {
+        announced = true;
+        console.log(`edge: listening on ${m.listening} → upstream ${config.upstreamUrl} (${config.workers} workers)`);
+      }
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    console.error(`edge: worker ${worker.process.pid} exited (${code}); starting another`);
+    fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const config = readConfig();
+if (config.workers > 1 && cluster.isPrimary) runPrimary(config);
+else void runWorker(config);

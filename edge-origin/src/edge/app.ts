@@ -79,7 +79,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const app = new Hono();
   app.get('/_edge/health', (c) =>
     c.json(
-      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], ctx.disk?.stats()),
+      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], ctx.disk?.stats(), ctx.sharingReady ? (ctx.sharingReady() ? 'up' : 'down') : 'off'),
     ),
   );
   app.get('/_edge/metrics', async () => {

@@ -26,6 +26,11 @@ export const edgeConfigSchema = z.object({
   diskDir: z.string().default(''),
   diskBytes: bytes.default(1024 * 1024 * 1024),
   diskMinLifetimeSeconds: seconds.default(60),
+  /** Worker processes (`--workers N`; Node entry point) and the Redis that lets them act as one
+   * cache ('' = no sharing). Objects up to redisMaxObjectBytes are shared through Redis. */
+  workers: z.coerce.number().int().min(1).max(64).default(1),
+  redisUrl: z.string().refine((u) => u === '' || /^rediss?:\/\//.test(u), 'must be a redis:// URL').default(''),
+  redisMaxObjectBytes: bytes.default(8 * 1024 * 1024),
   /** Objects bigger than this are streamed through (still collapsed), never stored. */
   maxObjectBytes: bytes.default(16 * 1024 * 1024),
   /**
@@ -80,6 +85,9 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   fallbackUpstreamUrls: 'EDGE_FALLBACK_UPSTREAM_URLS',
   memoryBytes: 'EDGE_MEMORY_BYTES',
   maxObjectBytes: 'EDGE_MAX_OBJECT_BYTES',
+  workers: 'EDGE_WORKERS',
+  redisUrl: 'EDGE_REDIS_URL',
+  redisMaxObjectBytes: 'EDGE_REDIS_MAX_OBJECT_BYTES',
   diskDir: 'EDGE_DISK_DIR',
   diskBytes: 'EDGE_DISK_BYTES',
   diskMinLifetimeSeconds: 'EDGE_DISK_MIN_LIFETIME_SECONDS',

@@ -7,11 +7,14 @@ export function healthBody(
   participants: number,
   upstreams: string[],
   disk?: { bytes: number; objects: number },
+  sharing: 'off' | 'up' | 'down' = 'off',
 ) {
   return {
     status: 'ok',
     cache: stats,
     disk: disk ?? null,
+    /** Multi-worker sharing through Redis. */
+    sharing,
     inflightFetches: inflight,
     /** Clients attached to those fetches (collapsed waiters included). */
     inflightParticipants: participants,

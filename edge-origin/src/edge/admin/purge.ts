@@ -30,13 +30,13 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
   }
   const parsed = purgeRequest.safeParse(body);
   if (!parsed.success) return json(400, { error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}' });
-  const purged = purge(ctx, parsed.data);
-  ctx.onPurge?.(parsed.data);
+  const purged = purge(ctx, parsed.data, { propagate: true });
   return json(200, { purged });
 }
 
 /** Applies a purge locally; returns how many stored copies went (memory and disk counted apart). */
-export function purge(ctx: EdgeContext, request: PurgeRequest): number {
+export function purge(ctx: EdgeContext, request: PurgeRequest, { propagate }: { propagate: boolean }): number {
+  if (propagate) ctx.onPurge?.(request);
   let purged = 0;
   if ('url' in request) {
     const key = primaryKey(new URL(request.url, 'http://edge.invalid'));

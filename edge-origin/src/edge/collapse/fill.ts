@@ -65,6 +65,7 @@ export function startFill(
     finished = true;
     if (ctx.inflight.get(key) === fill) ctx.inflight.delete(key);
     ctx.metrics.collapsedFetch(fill.participants);
+    ctx.onFillFinished?.(key);
   };
   const startedAt = ctx.now();
   ctx.inflight.set(key, fill);

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
 import type { EdgeConfigInput } from '../config.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
+import { redisBus } from './redis-bus.ts';
+import { attachSharing } from '../workers/sharing.ts';
+import { hostname } from 'node:os';
 
 export interface RunningEdge {
   url: string;
@@ -20,6 +23,15 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     diskDir: deps.diskDir ?? (input.diskDir ? await fsBlobDir(input.diskDir) : undefined),
   });
   await edge.ready;
+  // Workers share one cache through Redis when configured (see workers/sharing.ts).
+  const bus = edge.config.redisUrl ? redisBus(edge.config.redisUrl, edge.context.log) : null;
+  if (bus) {
+    attachSharing(edge.context, bus, {
+      workerId: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
+      maxSharedBytes: edge.config.redisMaxObjectBytes,
+      lockMs: edge.config.upstreamFirstByteTimeoutMs + edge.config.upstreamIdleTimeoutMs,
+    });
+  }
   const { port, host } = edge.config;
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: edge.fetch, port, hostname: host }, () => resolve(s));
@@ -48,6 +60,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         http.closeAllConnections();
         await closed;
         await edge.close();
+        await bus?.close();
       })();
       return closing;
     },

@@ -25,6 +25,12 @@ export interface ContentPolicy {
   refreshAhead(entry: CacheEntry, age: number, lifetime: number): boolean;
 }
 
+/** Outcome of a multi-worker election for a missing object. */
+export type Election =
+  | { kind: 'leader' } // this worker fetches it
+  | { kind: 'shared'; entry: CacheEntry } // another worker has it: here it is
+  | { kind: 'fetch' }; // no coordination possible (bus down, holder gave up): fetch alone
+
 export interface EdgeContext {
   config: EdgeConfig;
   /** Clock in seconds (injectable so tests can age entries without sleeping). */
@@ -45,6 +51,12 @@ export interface EdgeContext {
   onStored?: (entry: CacheEntry) => void;
   /** Tag → when it was purged: fills that started before must not store objects with that tag. */
   purgedTags: Map<string, number>;
-  /** Called after a local purge (the multi-worker layer propagates it). */
+  /** Called after a purge received by this edge (the multi-worker layer propagates it). */
   onPurge?: (request: import('../admin/purge.ts').PurgeRequest) => void;
+  /** Multi-worker: decides who fetches an object missing here (see workers/sharing.ts). */
+  elect?: (key: string) => Promise<Election>;
+  /** Multi-worker: is the shared bus reachable (health reporting)? */
+  sharingReady?: () => boolean;
+  /** Called when a fill ends, stored or not. */
+  onFillFinished?: (key: string) => void;
 }

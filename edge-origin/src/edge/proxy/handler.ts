@@ -85,6 +85,14 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     return passThrough(ctx, req, url, 'PASS');
   }
 
+  if (ctx.elect && !ctx.inflight.has(key)) {
+    // Several workers: one fetches, the others take its object from the shared bus.
+    const election = await ctx.elect(key);
+    if (election.kind === 'shared' && ownVariantOf(ctx, key, election.entry, req.headers)) {
+      keepShared(ctx, election.entry);
+      return { response: responseFromEntry(ctx, req, election.entry, 'HIT'), result: 'HIT' };
+    }
+  }
   let fill = ctx.inflight.get(key);
   const joined = fill !== undefined;
   if (!fill) fill = startFill(ctx, key, fillPath(url), req.headers, entry);
@@ -159,6 +167,17 @@ function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Head
       // Not a URI: nothing to invalidate.
     }
   }
+}
+
+function ownVariantOf(ctx: EdgeContext, key: string, entry: CacheEntry, headers: Headers): boolean {
+  return ctx.store.storageKeyFor(key, entry.varyNames, headers) === entry.storageKey;
+}
+
+/** An object another worker fetched: keep it here too (memory, and disk if long-lived). */
+function keepShared(ctx: EdgeContext, entry: CacheEntry): void {
+  if (ctx.store.lookup(entry.primaryKey, new Headers()) !== undefined) return;
+  ctx.store.put(entry);
+  ctx.disk?.offer(entry, freshnessLifetime(entry, ctx.config));
 }
 
 function isFresh(ctx: EdgeContext, entry: CacheEntry): boolean {

@@ -1,0 +1,124 @@
+// Several edges (the workers of `--workers N`, or several machines) acting as one cache through a
+// real redis-server: one upstream fetch per object, shared objects, purges everywhere, and life
+// going on when Redis is down.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
+import { startEdge, type StartedEdge } from '../support/edge.ts';
+
+let upstream: TestUpstream;
+let redis: ChildProcess | undefined;
+let redisPort: number;
+const edges: StartedEdge[] = [];
+const logs: Record<string, unknown>[] = [];
+let n = 0;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startRedis(): Promise<void> {
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    redis!.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    redis!.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
+  });
+}
+async function stopRedis(): Promise<void> {
+  if (!redis || redis.exitCode !== null) return;
+  const exited = new Promise((r) => redis!.once('exit', r));
+  redis.kill('SIGTERM');
+  await exited;
+}
+async function waitFor(cond: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+}
+const sharing = async (e: StartedEdge) => (await (await fetch(`${e.url}/_edge/health`)).json()).sharing as string;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  redisPort = await freePort();
+  await startRedis();
+  for (let i = 0; i < 2; i++) {
+    edges.push(await startEdge({ upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${redisPort}`, adminToken: 'tok' }, { log: (l) => logs.push(l) }));
+  }
+  await waitFor(async () => (await Promise.all(edges.map(sharing))).every((s) => s === 'up'));
+});
+afterAll(async () => {
+  await Promise.all(edges.map((e) => e.close()));
+  await stopRedis();
+  await upstream.close();
+});
+
+it('makes one upstream request for concurrent misses on two workers, and both get the bytes', async () => {
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  const p = `/hls/live/sport/v1/${++n}.ts`;
+  const release = gate();
+  const body = 'segment-'.repeat(5000);
+  upstream.on(p, { headers: { 'cache-control': 'max-age=60' }, body: [body.slice(0, 1000), { wait: release.promise }, body.slice(1000)] });
+  const requests = [a, b, a, b, a, b].map((e) => fetch(e.url + p).then(async (r) => ({ cache: r.headers.get('x-cache'), body: await r.text() })));
+  await waitFor(() => upstream.count(p) >= 1);
+  await new Promise((r) => setTimeout(r, 100)); // let every request reach its worker
+  release.open();
+  const results = await Promise.all(requests);
+  expect(results.every((r) => r.body === body)).toBe(true);
+  expect(upstream.count(p)).toBe(1);
+});
+
+it('serves on one worker what another fetched, without going upstream', async () => {
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  const p = `/hls/vod/shared/v1/${++n}.ts`;
+  upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'fetched-by-a' });
+  expect(await (await fetch(a.url + p)).text()).toBe('fetched-by-a');
+  await new Promise((r) => setTimeout(r, 50)); // the object reaches Redis
+  const res = await fetch(b.url + p);
+  expect([res.headers.get('x-cache'), await res.text()]).toEqual(['HIT', 'fetched-by-a']);
+  expect(upstream.count(p)).toBe(1);
+});
+
+it('propagates a purge to the other workers and to the shared copy', async () => {
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  const p = `/hls/vod/purge/v1/${++n}.ts`;
+  upstream.on(p, (_req, k) => ({ headers: { 'cache-control': 'max-age=600' }, body: `version-${k}` }));
+  await fetch(a.url + p).then((r) => r.text());
+  await new Promise((r) => setTimeout(r, 50));
+  expect(await (await fetch(b.url + p)).text()).toBe('version-1');
+  const purged = await fetch(`${a.url}/_edge/purge`, { method: 'POST', headers: { authorization: 'Bearer tok' }, body: JSON.stringify({ prefix: '/hls/vod/purge/' }) });
+  expect(purged.status).toBe(200);
+  await waitFor(async () => b.edge.stats().objects === 0 || !(await fetch(b.url + p, { method: 'HEAD' })).headers.get('x-cache')?.startsWith('HIT'));
+  const after = await fetch(b.url + p);
+  expect(await after.text()).toBe('version-2');
+});
+
+it('keeps serving when Redis goes down, logs it once, and shares again when it is back', async () => {
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  await stopRedis();
+  await waitFor(async () => (await sharing(a)) === 'down');
+  const p = `/hls/vod/down/v1/${++n}.ts`;
+  upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'alone' });
+  for (const e of [a, b, a, b]) {
+    const res = await fetch(e.url + p);
+    expect([res.status, await res.text()]).toEqual([200, 'alone']);
+  }
+  expect(upstream.count(p)).toBe(2); // each worker fetched once, on its own
+  const outages = logs.filter((l) => String(l.msg).startsWith('redis unreachable'));
+  expect(outages.length).toBeLessThanOrEqual(4); // once per connection (client + subscriber) per worker
+  expect(outages.length).toBeGreaterThan(0);
+
+  await startRedis();
+  await waitFor(async () => (await Promise.all(edges.map(sharing))).every((s) => s === 'up'));
+  const q = `/hls/vod/back/v1/${++n}.ts`;
+  upstream.on(q, { headers: { 'cache-control': 'max-age=600' }, body: 'shared-again' });
+  await fetch(a.url + q).then((r) => r.text());
+  await new Promise((r) => setTimeout(r, 50));
+  expect((await fetch(b.url + q)).headers.get('x-cache')).toBe('HIT');
+  expect(upstream.count(q)).toBe(1);
+}, 60_000);
