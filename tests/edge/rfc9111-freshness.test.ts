@@ -273,3 +273,31 @@ describe('RFC 9111 storing and freshness', () => {
     expect(upstream.count(p)).toBe(1);
   });
 });
+
+describe('RFC 9111 request directives', () => {
+  it('§5.2.1.7 only-if-cached: a stored response if there is one, else 504 without going upstream', async () => {
+    const p = path({ 'cache-control': 'max-age=60' });
+    const missing = await get(p, { headers: { 'cache-control': 'only-if-cached' } });
+    expect(missing.status).toBe(504);
+    expect(upstream.count(p)).toBe(0);
+    await get(p);
+    const cached = await get(p, { headers: { 'cache-control': 'only-if-cached' } });
+    expect([cached.status, cached.cache]).toEqual([200, 'HIT']);
+  });
+
+  it('§5.2.2.7 a collapsed waiter does not get the fields marked private="..." for the first asker', async () => {
+    const p = `/rfc/${++n}`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    upstream.on(p, { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60, private="x-user"', 'x-user': 'alice' }, body: ['a', { wait: held }, 'b'] });
+    const first = fetch(edge.url + p);
+    while (upstream.count(p) < 1) await new Promise((r) => setTimeout(r, 5));
+    const second = fetch(edge.url + p);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1.headers.get('x-user')).toBe('alice');
+    expect(r2.headers.get('x-user')).toBeNull();
+    expect([await r1.text(), await r2.text()]).toEqual(['ab', 'ab']);
+  });
+});

@@ -2,6 +2,8 @@
 // start the one upstream fetch for the object (collapsing), otherwise pass the request through.
 import { primaryKey, stripUnkeyedParams } from '../cache/key.ts';
 import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
+import { headersToStore } from '../cache/storability.ts';
+import { parseCacheControl } from '../http/cache-control.ts';
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
@@ -56,6 +58,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
   }
 
   ctx.policy.onRequest(key);
+  const onlyIfCached = parseCacheControl(req.headers.get('cache-control')).has('only-if-cached');
   if (entry) {
     const age = currentAge(entry, ctx.now());
     const lifetime = freshnessLifetime(entry, ctx.config);
@@ -76,6 +79,9 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
       return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
     }
   }
+
+  // §5.2.1.7 only-if-cached: nothing usable stored → 504, never a trip upstream.
+  if (onlyIfCached) return { response: plainError(ctx, 504, 'Pas en cache / Not cached (only-if-cached)'), result: 'MISS' };
 
   // A Range request for an object not stored: start filling the cache with the whole object for
   // the next viewers, but answer this one straight from upstream (a player asking for a byte range
@@ -117,7 +123,10 @@ async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fi
         return passThrough(ctx, req, url, 'PASS');
       }
       const result: CacheResult = joined ? 'COLLAPSED' : 'MISS';
-      const headers = decorate(ctx, new Headers(outcome.headers), result, outcome);
+      // A waiter gets what the cache would have given it: without fields the origin marked
+      // private="..." or no-cache="..." (those are for the one who asked).
+      const base = joined ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control'))) : new Headers(outcome.headers);
+      const headers = decorate(ctx, base, result, outcome);
       const isHead = req.method === 'HEAD';
       if (outcome.status === 200 && notModified(req.headers, headers)) {
         outcome.body?.releaseIfUnread();
