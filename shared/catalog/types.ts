@@ -42,6 +42,10 @@ export interface LiveEvent {
   /** Present once published. */
   replayId?: string;
   sponsorId?: string;
+  /** When the staff actually started the live (ISO), once started. */
+  startedAt?: string;
+  /** When the staff stopped it (ISO), once ended. */
+  endedAt?: string;
 }
 
 export interface Chapter {
@@ -74,6 +78,9 @@ export interface Highlight {
   duration: number;
   publishedAt: string;
   playbackUrl: string;
+  /** Where the clip was cut in its replay (seconds from the replay's start), snapped to segments. */
+  inPoint?: number;
+  outPoint?: number;
 }
 
 export interface Sponsor {
@@ -81,6 +88,8 @@ export interface Sponsor {
   name: string;
   logo: string;
   url: string;
+  /** Channels the sponsor supports (events link to a sponsor with `sponsorId`). */
+  channelIds?: ChannelId[];
 }
 
 /** One channel's rails, as on the home screen and the channel page. */
@@ -109,6 +118,32 @@ export interface ChannelsResponse {
 
 /** `GET /api/v1/channels/:id` */
 export type ChannelResponse = ChannelRails;
+
+/** A page of a list that grows: `next` is the URL of the following page, null on the last one. */
+export interface Page<T> {
+  items: T[];
+  /** Total number of items over all pages. */
+  total: number;
+  next: string | null;
+}
+
+/** `GET /api/v1/schedule?from=<ISO>&days=7`: events starting in [from, to), soonest first. */
+export interface ScheduleResponse {
+  from: string;
+  to: string;
+  days: { date: string; events: LiveEvent[] }[];
+}
+
+/** One search hit: `kind` says which of the fields is set. */
+export type SearchHit =
+  | { kind: 'event'; event: LiveEvent }
+  | { kind: 'replay'; replay: Replay }
+  | { kind: 'highlight'; highlight: Highlight };
+
+/** `GET /api/v1/search?q=&limit=&cursor=` */
+export interface SearchResponse extends Page<SearchHit> {
+  query: string;
+}
 
 /** Anything the app can open with OK. */
 export type Playable =

@@ -4,9 +4,10 @@
 // Same env as origin.node.ts (--allow-run and --allow-write only matter if the media must be generated).
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
+import { backOfficeOptionsFromEnv } from '../origin/env.ts';
 
 declare const Deno: {
-  env: { get(name: string): string | undefined };
+  env: { get(name: string): string | undefined; toObject(): Record<string, string> };
   serve(
     options: { port: number; hostname: string; onListen?: (addr: { port: number; hostname: string }) => void },
     handler: (request: Request) => Response | Promise<Response>,
@@ -19,7 +20,7 @@ const mediaDir = Deno.env.get('MEDIA_DIR');
 const appDir = Deno.env.get('APP_DIR');
 
 const media = await ensureDemoMedia({ ...(mediaDir ? { dir: mediaDir } : {}), log: (msg) => console.log(msg) });
-const app = createOriginApp({ mediaDir: media.root, ...(appDir ? { appDir } : {}) });
+const app = createOriginApp({ mediaDir: media.root, ...backOfficeOptionsFromEnv(Deno.env.toObject()), ...(appDir ? { appDir } : {}) });
 
 Deno.serve({
   port,

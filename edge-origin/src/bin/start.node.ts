@@ -3,10 +3,14 @@
 // and reached through the edge, as a TV on the city's network would reach it.
 // Env: EDGE_PORT (8080), ORIGIN_PORT (8081), EDGE_HOST / ORIGIN_HOST (127.0.0.1; set EDGE_HOST=0.0.0.0
 // to let a TV on the LAN in), MEDIA_DIR, APP_DIR, and every EDGE_* key of edge/config.ts.
+// Back office (origin/env.ts): REDIS_URL, STAFF_ADMIN_TOKEN (printed if unset), EDGE_PURGE_URLS
+// (the in-process edge is always purged), EDGE_ADMIN_TOKEN (default: a random one shared with it).
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
+import { backOfficeOptionsFromEnv } from '../origin/env.ts';
+import { newToken } from '../origin/staff/auth.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 
@@ -17,7 +21,16 @@ const media = await ensureDemoMedia({
   ...(process.env.MEDIA_DIR ? { dir: process.env.MEDIA_DIR } : {}),
   log: (msg) => console.log(msg),
 });
-const origin = createOriginApp({ mediaDir: media.root, ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
+// The in-process edge is purged after each staff write: it shares an admin token with the origin.
+const edgeAdminToken = process.env.EDGE_ADMIN_TOKEN || newToken();
+const backOffice = backOfficeOptionsFromEnv({ ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken });
+const purgeUrls = [...backOffice.edgePurge.urls];
+const origin = createOriginApp({
+  mediaDir: media.root,
+  ...backOffice,
+  edgePurge: { ...backOffice.edgePurge, urls: purgeUrls },
+  ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}),
+});
 const originServer = await new Promise<Server>((resolve, reject) => {
   const s = serve({ fetch: origin.fetch, port: originPort, hostname: originHost }, () => resolve(s as Server));
   (s as Server).once('error', reject);
@@ -27,19 +40,22 @@ console.log(`origin: listening on ${originUrl}`);
 
 let config;
 try {
-  config = loadEdgeConfig({ env: { UPSTREAM_URL: originUrl, ...process.env } });
+  config = loadEdgeConfig({ env: { UPSTREAM_URL: originUrl, ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken } });
 } catch (error) {
   console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);
   process.exit(2);
 }
 const edge = await startEdgeNode(config);
 console.log(`edge: listening on ${edge.url} → upstream ${config.upstreamUrl}`);
+purgeUrls.push(edge.url);
+console.log(`staff console: ${originUrl}/staff/ (staff API ${originUrl}/api/v1/staff/, OpenAPI ${originUrl}/api/v1/openapi.json)`);
 console.log(`\n  Cité TV is up. Open ${edge.url}/ in Chromium (arrows, Enter, Backspace).\n`);
 
 const stop = async (signal: string) => {
   console.log(`start: ${signal}, stopping`);
   await edge.close();
   originServer.close();
+  await backOffice.store.close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop('SIGINT'));

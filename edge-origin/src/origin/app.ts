@@ -1,19 +1,27 @@
 // The origin: the central server that edges pull from. One Hono app, web-standard, so the
 // same code runs under Node (bin/origin.node.ts) and Deno (bin/origin.deno.ts).
 //
-//   /api/v1/...   catalog (catalog/)          /hls/...   live and VOD streams (hls/)
-//   /images/...   posters and logos (static/)  /...      the built TV app (static/)
+//   /api/v1/...   catalog (catalog/), staff API (staff/), OpenAPI (api/)
+//   /hls/...      live and VOD streams (hls/), replays and clips cut from them (recordings/)
+//   /images/...   posters and logos (static/, uploads: images/)
+//   /staff/       the staff console (console/)   /...   the built TV app (static/)
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
-import { MemoryCatalogStore } from './catalog/memory-store.ts';
-import { catalogRoutes } from './catalog/routes.ts';
+import { apiV1Routes } from './api/routes.ts';
+import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';
+import { RecordCatalog } from './catalog/record-catalog.ts';
+import { consoleRoutes } from './console/page.ts';
 import { MediaLibrary } from './files/media-library.ts';
 import { hlsRoutes } from './hls/routes.ts';
 import { apiError } from './http/api-errors.ts';
 import { CACHE_CONTROL } from './http/cache-control.ts';
 import { resolveOriginOptions } from './options.ts';
 import type { OriginOptions } from './options.ts';
+import { uploadedImageRoutes } from './images/routes.ts';
+import { EdgePurgeClient } from './purge/edge-purge-client.ts';
+import { recordingRoutes } from './recordings/routes.ts';
+import { seedOnce } from './store/seeding.ts';
 import { appRoutes } from './static/app-routes.ts';
 import { imageRoutes } from './static/image-routes.ts';
 
@@ -22,7 +30,19 @@ export type { OriginOptions } from './options.ts';
 export function createOriginApp(options: OriginOptions): Hono {
   const config = resolveOriginOptions(options);
   const library = new MediaLibrary(config.mediaDir);
-  const catalog = config.catalog ?? MemoryCatalogStore.fromSeedFile(config.seedFile, config.now());
+  const catalog = config.catalog ?? (config.store ? new RecordCatalog(config.store) : MemoryCatalogStore.fromSeedFile(config.seedFile, config.now()));
+  const store = catalog.records;
+  if (config.store && !config.catalog) {
+    // A shared store (Redis) is seeded once, in the background: the origin serves (and says 503
+    // on writes) while Redis is still unreachable.
+    const seedFile = config.seedFile;
+    void seedOnce(store, () => ({ records: loadSeedRecords(seedFile, config.now()), atIso: new Date(config.now()).toISOString() })).then(
+      (seeded) => seeded && console.log(`origin: ${store.kind} store seeded from ${seedFile}`),
+      (error: unknown) => console.error('origin: seeding failed:', error),
+    );
+  }
+  const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };
+  const purger = new EdgePurgeClient(config.edgePurge);
 
   const app = new Hono();
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
@@ -30,13 +50,16 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
-  app.route('/api/v1', catalogRoutes(catalog, config.now));
+  app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, now: config.now, adminToken: config.staffAdminToken, purger }));
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
     return apiError(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`);
   });
+  app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library));
   app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now));
+  app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, imageRoutes(library));
+  app.route('/', consoleRoutes());
   app.route('/', appRoutes(config.appDir));
   app.notFound((c) => c.text('Not Found\n', 404));
   app.onError((error, c) => {

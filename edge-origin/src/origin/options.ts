@@ -1,6 +1,8 @@
 // The origin's options and their defaults, in one place.
 import { fileURLToPath } from 'node:url';
-import type { CatalogStore } from './catalog/store.ts';
+import type { RecordCatalog } from './catalog/record-catalog.ts';
+import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
+import type { RecordStore } from './store/record-store.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -26,13 +28,26 @@ export interface OriginOptions {
   now?: () => number;
   /** Demo catalog seed, read when no `catalog` is given. */
   seedFile?: string;
-  /** Catalog store; default: an in-memory store loaded from `seedFile`. */
-  catalog?: CatalogStore;
+  /** Catalog over a given store (e.g. pre-filled); default: see `store`. */
+  catalog?: RecordCatalog;
+  /**
+   * Where the catalog and the back office live (store/open-store.ts: Redis when REDIS_URL is
+   * set). Seeded from `seedFile` if it never was. Default: memory, seeded at start. The caller
+   * owns it (closes it).
+   */
+  store?: RecordStore;
+  /** Bootstrap admin token of the staff API (STAFF_ADMIN_TOKEN); unset: only stored tokens. */
+  staffAdminToken?: string;
+  /** Edges to purge after each back-office write (EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN). */
+  edgePurge?: EdgePurgeConfig;
   live?: Partial<LiveOptions>;
 }
 
-export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live'>> & {
-  catalog?: CatalogStore;
+export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge'>> & {
+  catalog?: RecordCatalog;
+  store?: RecordStore;
+  staffAdminToken?: string;
+  edgePurge: EdgePurgeConfig;
   live: LiveOptions;
 };
 
@@ -55,6 +70,9 @@ export function resolveOriginOptions(options: OriginOptions): ResolvedOriginOpti
     seedFile: options.seedFile ?? ORIGIN_DEFAULTS.seedFile,
     now: options.now ?? ORIGIN_DEFAULTS.now,
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.staffAdminToken ? { staffAdminToken: options.staffAdminToken } : {}),
+    edgePurge: options.edgePurge ?? { urls: [] },
     live: { ...ORIGIN_DEFAULTS.live, ...options.live },
   };
 }

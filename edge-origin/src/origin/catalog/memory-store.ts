@@ -1,54 +1,26 @@
-// A CatalogStore held in memory, filled from the seed file. Returns copies so a caller
-// cannot change the store by mutating what it got.
+// The embedded catalog: a memory RecordStore seeded from the seed file at start. Kept as a
+// class so callers that want "the demo catalog in memory" have one line to write.
 import { readFileSync } from 'node:fs';
-import type { Channel, ChannelId, Highlight, LiveEvent, Replay } from '../../../../shared/catalog/types.ts';
+import { MemoryRecordStore } from '../store/memory-record-store.ts';
+import { seedChange } from '../store/seeding.ts';
+import { RecordCatalog } from './record-catalog.ts';
 import { parseSeed, resolveSeed } from './seed.ts';
 import type { CatalogRecords } from './seed.ts';
-import type { CatalogStore, ChannelFilter } from './store.ts';
 
-export class MemoryCatalogStore implements CatalogStore {
-  readonly #records: CatalogRecords;
-
-  constructor(records: CatalogRecords) {
-    this.#records = structuredClone(records);
+export class MemoryCatalogStore extends RecordCatalog {
+  /** A memory store holding `records` (as if seeded). Resolves synchronously: memory commits never wait. */
+  static fromRecords(records: CatalogRecords, nowMs = Date.now()): MemoryCatalogStore {
+    const store = new MemoryRecordStore();
+    void store.commit(seedChange(records, new Date(nowMs).toISOString()));
+    return new MemoryCatalogStore(store);
   }
 
   /** Loads and validates a seed file, resolving its relative times at `nowMs`. */
   static fromSeedFile(path: string, nowMs: number): MemoryCatalogStore {
-    return new MemoryCatalogStore(resolveSeed(parseSeed(JSON.parse(readFileSync(path, 'utf8'))), nowMs));
-  }
-
-  async listChannels(): Promise<Channel[]> {
-    return structuredClone(this.#records.channels);
-  }
-  async getChannel(id: ChannelId): Promise<Channel | null> {
-    return findCopy(this.#records.channels, id);
-  }
-  async listEvents(filter?: ChannelFilter): Promise<LiveEvent[]> {
-    return filterCopies(this.#records.events, filter);
-  }
-  async getEvent(id: string): Promise<LiveEvent | null> {
-    return findCopy(this.#records.events, id);
-  }
-  async listReplays(filter?: ChannelFilter): Promise<Replay[]> {
-    return filterCopies(this.#records.replays, filter);
-  }
-  async getReplay(id: string): Promise<Replay | null> {
-    return findCopy(this.#records.replays, id);
-  }
-  async listHighlights(filter?: ChannelFilter): Promise<Highlight[]> {
-    return filterCopies(this.#records.highlights, filter);
-  }
-  async getHighlight(id: string): Promise<Highlight | null> {
-    return findCopy(this.#records.highlights, id);
+    return MemoryCatalogStore.fromRecords(loadSeedRecords(path, nowMs), nowMs);
   }
 }
 
-function findCopy<T extends { id: string }>(items: T[], id: string): T | null {
-  const found = items.find((item) => item.id === id);
-  return found ? structuredClone(found) : null;
-}
-
-function filterCopies<T extends { channelId: ChannelId }>(items: T[], filter?: ChannelFilter): T[] {
-  return structuredClone(filter?.channelId ? items.filter((item) => item.channelId === filter.channelId) : items);
+export function loadSeedRecords(path: string, nowMs: number): CatalogRecords {
+  return resolveSeed(parseSeed(JSON.parse(readFileSync(path, 'utf8'))), nowMs);
 }

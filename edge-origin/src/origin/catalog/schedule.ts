@@ -3,9 +3,13 @@
 import type { ChannelId, ChannelRails, EventStatus, LiveEvent } from '../../../../shared/catalog/types.ts';
 import type { CatalogStore } from './store.ts';
 
-/** The status of an event at `nowMs`, from its times and its stored status. */
+/**
+ * The status of an event at `nowMs`. A status the staff set (live, ended, published, cancelled)
+ * wins; a `scheduled` event follows its timetable (on air between its times), which is how the
+ * seeded demo keeps something on air and how a live the staff forgot to start still shows.
+ */
 export function eventStatusAt(event: LiveEvent, nowMs: number): EventStatus {
-  if (event.status === 'cancelled') return 'cancelled';
+  if (event.status !== 'scheduled') return event.status;
   if (nowMs < Date.parse(event.startsAt)) return 'scheduled';
   if (nowMs < Date.parse(event.endsAt)) return 'live';
   return event.replayId ? 'published' : 'ended';
@@ -31,9 +35,11 @@ export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, 
   const byStart = (a: LiveEvent, b: LiveEvent) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
   const newestFirst = (a: { publishedAt: string }, b: { publishedAt: string }) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt);
   const published = (item: { publishedAt: string }) => Date.parse(item.publishedAt) <= nowMs;
+  const staffStarted = (e: LiveEvent) => (e.startedAt ? 1 : 0);
   return {
     channel,
-    onAir: current.filter((e) => e.status === 'live').sort(byStart)[0] ?? null,
+    // A live the staff started beats one that is on air only by the timetable.
+    onAir: current.filter((e) => e.status === 'live').sort((a, b) => staffStarted(b) - staffStarted(a) || byStart(a, b))[0] ?? null,
     upcoming: current.filter((e) => e.status === 'scheduled').sort(byStart),
     replays: replays.filter(published).sort(newestFirst),
     highlights: highlights.filter(published).sort(newestFirst),

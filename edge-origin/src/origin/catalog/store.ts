@@ -1,8 +1,9 @@
 // Where the catalog is read from. Routes and the schedule logic only see this interface, so the
-// in-memory store (seeded demo data) can be swapped for a shared one (Redis) without touching
-// them. Methods are async because real stores are remote. Records come back as stored: event
-// statuses that depend on the clock are derived by schedule.ts, not by the store.
-import type { Channel, ChannelId, Highlight, LiveEvent, Replay } from '../../../../shared/catalog/types.ts';
+// storage (memory for the demo, Redis in deployment; see ../store/) is invisible to them.
+// Methods are async because real stores are remote. Records come back as the TV sees them
+// (internal fields such as where a replay's media is are left out); event statuses that depend
+// on the clock are derived by schedule.ts, not by the store.
+import type { Channel, ChannelId, Highlight, LiveEvent, Replay, Sponsor } from '../../../../shared/catalog/types.ts';
 
 export interface ChannelFilter {
   channelId?: ChannelId;
@@ -17,4 +18,5 @@ export interface CatalogStore {
   getReplay(id: string): Promise<Replay | null>;
   listHighlights(filter?: ChannelFilter): Promise<Highlight[]>;
   getHighlight(id: string): Promise<Highlight | null>;
+  listSponsors(): Promise<Sponsor[]>;
 }

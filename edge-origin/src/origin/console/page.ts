@@ -1,0 +1,155 @@
+// The staff console, `/staff/`: one server-rendered page (French) that drives the staff API
+// from the browser. The token is typed once and kept in sessionStorage (gone when the tab
+// closes). Every action is a fetch to /api/v1/staff/...; errors show the API's message.
+import { Hono } from 'hono';
+import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+
+const CHANNEL_NAMES: Record<(typeof CHANNEL_IDS)[number], string> = { sport: "C'Sport", culture: "C'Culture", business: "C'Business", agglo: "C'Agglo" };
+
+export function consoleRoutes(): Hono {
+  const app = new Hono();
+  app.get('/staff', (c) => c.redirect('/staff/'));
+  app.get('/staff/', (c) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:");
+    return c.html(PAGE);
+  });
+  return app;
+}
+
+const channelOptions = CHANNEL_IDS.map((id) => `<option value="${id}">${CHANNEL_NAMES[id]}</option>`).join('');
+
+const PAGE = `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<title>Cité TV — régie</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { font: 15px/1.4 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem; color: #1c1c1c; }
+  h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
+  form, .box { border: 1px solid #ccc; border-radius: 6px; padding: .8rem; margin: .6rem 0; }
+  label { display: inline-block; margin: .2rem .8rem .2rem 0; }
+  input, select, button { font: inherit; padding: .25rem .4rem; }
+  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }
+  #message { min-height: 1.5em; font-weight: 600; } #message.error { color: #b00020; } #message.ok { color: #1b6c2a; }
+  .live { color: #d7263d; font-weight: 700; }
+</style>
+</head>
+<body>
+<h1>Cité TV — régie des directs</h1>
+<p id="message" role="status" data-testid="message"></p>
+
+<form id="login" data-testid="login">
+  <label>Jeton d’accès <input id="token" type="password" autocomplete="off" required data-testid="token"></label>
+  <button type="submit">Se connecter</button>
+  <span id="who"></span>
+</form>
+
+<section id="app" hidden>
+  <h2>Programmer un direct</h2>
+  <form id="schedule" data-testid="schedule-form">
+    <label>Chaîne <select name="channelId" data-testid="channel">${channelOptions}</select></label>
+    <label>Titre <input name="title" required maxlength="120" data-testid="title"></label>
+    <label>Lieu <input name="venue" maxlength="120" data-testid="venue"></label><br>
+    <label>Début <input name="startsAt" type="datetime-local" required data-testid="starts"></label>
+    <label>Fin <input name="endsAt" type="datetime-local" required data-testid="ends"></label>
+    <button type="submit" data-testid="schedule">Programmer</button>
+  </form>
+
+  <h2>Événements</h2>
+  <table><thead><tr><th>Chaîne</th><th>Titre</th><th>Début</th><th>État</th><th>Actions</th></tr></thead>
+  <tbody id="events" data-testid="events"></tbody></table>
+
+  <h2>Couper un résumé</h2>
+  <form id="highlight" data-testid="highlight-form">
+    <label>Replay <select name="replayId" required data-testid="replay"></select></label>
+    <label>Titre <input name="title" required maxlength="120" data-testid="clip-title"></label><br>
+    <label>Entrée (s) <input name="in" type="number" min="0" step="0.1" required data-testid="clip-in"></label>
+    <label>Sortie (s) <input name="out" type="number" min="0" step="0.1" required data-testid="clip-out"></label>
+    <button type="submit" data-testid="cut">Couper</button>
+    <small>Coupé aux limites des segments (2 s).</small>
+  </form>
+</section>
+
+<script>
+const STATUS = { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' };
+const CHANNELS = ${JSON.stringify(CHANNEL_NAMES)};
+const $ = (sel) => document.querySelector(sel);
+const say = (text, ok) => { const m = $('#message'); m.textContent = text; m.className = ok ? 'ok' : 'error'; };
+const token = () => sessionStorage.getItem('citetv-staff-token');
+
+async function api(method, path, body) {
+  const response = await fetch('/api/v1/staff' + path, {
+    method,
+    headers: { authorization: 'Bearer ' + token(), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((data.error && data.error.message) || ('Erreur ' + response.status));
+  return data;
+}
+
+function button(label, testid, action) {
+  const b = document.createElement('button');
+  b.textContent = label; b.dataset.testid = testid;
+  b.addEventListener('click', async () => { try { say(await action(), true); await refresh(); } catch (e) { say(e.message, false); } });
+  return b;
+}
+
+async function refresh() {
+  const { events } = await api('GET', '/events');
+  const tbody = $('#events'); tbody.textContent = '';
+  const replays = $('#replay'); const chosen = replays.value; replays.textContent = '';
+  for (const e of events.slice().reverse()) {
+    const tr = document.createElement('tr'); tr.dataset.eventId = e.id; tr.dataset.testid = 'event-row';
+    const cells = [CHANNELS[e.channelId], e.title, new Date(e.startsAt).toLocaleString('fr-FR'), STATUS[e.status] || e.status];
+    for (const text of cells) { const td = document.createElement('td'); td.textContent = text; tr.append(td); }
+    tr.children[3].dataset.testid = 'status'; if (e.status === 'live') tr.children[3].className = 'live';
+    const actions = document.createElement('td');
+    if (e.storedStatus === 'scheduled') actions.append(button('Démarrer le direct', 'start', async () => { await api('POST', '/events/' + e.id + '/start', {}); return 'Direct démarré : ' + e.title; }));
+    if (e.storedStatus === 'live') actions.append(button('Arrêter le direct', 'stop', async () => { await api('POST', '/events/' + e.id + '/stop', {}); return 'Direct arrêté : ' + e.title; }));
+    if (e.storedStatus === 'ended') actions.append(button('Publier le replay', 'publish', async () => { const r = await api('POST', '/events/' + e.id + '/publish', {}); return 'Replay publié : ' + r.id; }));
+    if (e.storedStatus === 'scheduled') actions.append(button('Annuler', 'cancel', async () => { await api('POST', '/events/' + e.id + '/cancel', {}); return 'Annulé : ' + e.title; }));
+    tr.append(actions); tbody.append(tr);
+    if (e.replayId) { const o = document.createElement('option'); o.value = e.replayId; o.textContent = e.title; replays.append(o); }
+  }
+  if (chosen) replays.value = chosen;
+}
+
+$('#login').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  sessionStorage.setItem('citetv-staff-token', $('#token').value.trim());
+  await start();
+});
+
+async function start() {
+  if (!token()) return;
+  try { await refresh(); $('#app').hidden = false; $('#login').hidden = true; say('Connecté', true); }
+  catch (e) { say(e.message, false); }
+}
+
+$('#schedule').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    const e = await api('POST', '/events', { channelId: f.get('channelId'), title: f.get('title'), venue: f.get('venue'),
+      startsAt: new Date(f.get('startsAt')).toISOString(), endsAt: new Date(f.get('endsAt')).toISOString() });
+    say('Direct programmé : ' + e.title, true); ev.target.reset(); await refresh();
+  } catch (e) { say(e.message, false); }
+});
+
+$('#highlight').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    const h = await api('POST', '/highlights', { replayId: f.get('replayId'), title: f.get('title'), in: Number(f.get('in')), out: Number(f.get('out')) });
+    say('Résumé publié : ' + h.id + ' (' + h.duration + ' s)', true);
+  } catch (e) { say(e.message, false); }
+});
+
+start();
+</script>
+</body>
+</html>
+`;

@@ -1,0 +1,23 @@
+// The back office's settings from the environment, for the entry points (bin/*.ts):
+//   REDIS_URL          redis://host:port/db — the shared store; unset: memory (lost on restart)
+//   STAFF_ADMIN_TOKEN  bootstrap admin bearer token; unset: a random one is made and printed
+//   EDGE_PURGE_URLS    comma-separated edge base URLs to purge after each write
+//   EDGE_ADMIN_TOKEN   bearer token of the edges' purge API
+import type { OriginOptions } from './options.ts';
+import { newToken } from './staff/auth.ts';
+import { openRecordStore } from './store/open-store.ts';
+
+export function backOfficeOptionsFromEnv(
+  env: Record<string, string | undefined>,
+  log: (message: string) => void = console.log,
+): Required<Pick<OriginOptions, 'store' | 'staffAdminToken' | 'edgePurge'>> {
+  const store = openRecordStore({ redisUrl: env.REDIS_URL || undefined });
+  log(`origin: catalog store ${env.REDIS_URL ? `redis (${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')})` : 'memory (set REDIS_URL to keep it)'}`);
+  let staffAdminToken = env.STAFF_ADMIN_TOKEN;
+  if (!staffAdminToken) {
+    staffAdminToken = newToken();
+    log(`origin: STAFF_ADMIN_TOKEN not set; admin token for this run only: ${staffAdminToken}`);
+  }
+  const urls = (env.EDGE_PURGE_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  return { store, staffAdminToken, edgePurge: { urls, token: env.EDGE_ADMIN_TOKEN || undefined } };
+}

@@ -1,0 +1,62 @@
+// Staff authentication: bearer tokens with a role. The bootstrap admin token comes from the
+// environment (STAFF_ADMIN_TOKEN) and is never stored; every other token is created by an admin,
+// stored as its SHA-256 only (a leaked database gives no usable token) and can be revoked.
+import type { MiddlewareHandler } from 'hono';
+import type { RecordStore } from '../store/record-store.ts';
+import type { StaffRole, StaffTokenRecord } from '../store/records.ts';
+import { StaffError, staffErrorResponse } from './errors.ts';
+
+export interface StaffActor {
+  tokenId: string;
+  label: string;
+  role: StaffRole;
+}
+
+export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
+
+/** A new random token: 32 bytes, base64url, with a recognisable prefix (secret scanners, logs). */
+export function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `ctv_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The public id of a token: a prefix of its hash, enough to tell tokens apart in the audit log. */
+export function tokenIdOf(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+/** Who is calling, or a 401 StaffError. */
+export async function authenticate(authorization: string | undefined, store: RecordStore, adminToken: string | undefined): Promise<StaffActor> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) throw new StaffError(401, 'unauthenticated', 'Jeton d’accès manquant : en-tête « Authorization: Bearer <jeton> » attendu');
+  const hash = await hashToken(match[1]!);
+  if (adminToken && hash === (await hashToken(adminToken))) return { tokenId: BOOTSTRAP_TOKEN_ID, label: 'STAFF_ADMIN_TOKEN', role: 'admin' };
+  const record = await store.get('tokens', hash);
+  if (!record) throw new StaffError(401, 'invalid_token', 'Jeton d’accès inconnu');
+  if (record.revokedAt) throw new StaffError(401, 'revoked_token', `Jeton révoqué le ${record.revokedAt}`);
+  return { tokenId: record.id, label: record.label, role: record.role };
+}
+
+/** Middleware: authenticates, checks the role (admin can do everything), sets `c.get('actor')`. */
+export function requireRole(role: StaffRole, store: RecordStore, adminToken: string | undefined): MiddlewareHandler<{ Variables: { actor: StaffActor } }> {
+  return async (c, next) => {
+    try {
+      const actor = await authenticate(c.req.header('authorization'), store, adminToken);
+      if (role === 'admin' && actor.role !== 'admin') throw new StaffError(403, 'forbidden', 'Réservé aux administrateurs');
+      c.set('actor', actor);
+    } catch (error) {
+      if (error instanceof StaffError) return staffErrorResponse(c, error);
+      throw error;
+    }
+    await next();
+  };
+}
+
+export function publicToken({ hash: _h, ...token }: StaffTokenRecord): Omit<StaffTokenRecord, 'hash'> {
+  return token;
+}

@@ -1,0 +1,182 @@
+// RecordStore on Redis (node-redis 6): the deployment store, shared by every origin replica and
+// kept across restarts.
+//
+// Layout (prefix `citetv:` by default): one hash per collection (`citetv:events`, field = id,
+// value = the record's JSON), `citetv:audit` a list (newest first, trimmed), and
+// `citetv:image:<key>` the bytes of resized posters.
+//
+// Writes are one Lua script: it checks every expectation, then writes every key, so a Change is
+// applied entirely or not at all, and two racing writers cannot both pass the same check.
+// Availability: the client reconnects on its own; while it is down writes fail at once
+// (StoreUnavailableError → 503) instead of queueing, and reads answer from the last data read.
+import { RESP_TYPES, createClient } from 'redis';
+import type { RecordStore } from './record-store.ts';
+import { encodeRecord } from './record-store.ts';
+import { StoreConflictError, StoreUnavailableError } from './records.ts';
+import type { AuditEntry, Change, Collection, CollectionRecords } from './records.ts';
+import { AUDIT_LIMIT } from './memory-record-store.ts';
+
+/** KEYS are every key touched; ARGV[1] is the plan (indexes into KEYS and ARGV), ARGV[2..] the values. */
+const COMMIT_SCRIPT = `
+local plan = cjson.decode(ARGV[1])
+for i, e in ipairs(plan.e) do
+  local current = redis.call('HGET', KEYS[e[1]], e[2])
+  local wanted = false
+  if e[3] > 0 then wanted = ARGV[e[3]] end
+  if current ~= wanted then return i end
+end
+for _, h in ipairs(plan.h) do redis.call('HSET', KEYS[h[1]], h[2], ARGV[h[3]]) end
+for _, s in ipairs(plan.s) do redis.call('SET', KEYS[s[1]], ARGV[s[2]]) end
+for _, a in ipairs(plan.a) do
+  redis.call('LPUSH', KEYS[a[1]], ARGV[a[2]])
+  redis.call('LTRIM', KEYS[a[1]], 0, a[3] - 1)
+end
+return 0
+`;
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Key prefix, so several deployments (or tests) can share a server. */
+  prefix?: string;
+  /** Called with connection problems (default: console.error, at most once per outage). */
+  log?: (message: string) => void;
+}
+
+export class RedisRecordStore implements RecordStore {
+  readonly kind = 'redis';
+  readonly #client;
+  readonly #prefix: string;
+  readonly #log: (message: string) => void;
+  /** The last text of each collection read successfully: what reads answer while Redis is down. */
+  readonly #lastKnown = new Map<Collection, Map<string, string>>();
+  #down = false;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    this.#prefix = options.prefix ?? 'citetv:';
+    this.#log = options.log ?? ((m) => console.error(m));
+    this.#client = createClient({
+      url: options.url,
+      // Fail commands at once while disconnected rather than queueing them until Redis is back.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
+    });
+    this.#client.on('error', (error: Error) => {
+      if (!this.#down) this.#log(`redis: ${options.url.replace(/\/\/[^@]*@/, '//***@')} unreachable (${error.message}); writes answer 503 until it is back`);
+      this.#down = true;
+    });
+    this.#client.on('ready', () => {
+      if (this.#down) this.#log('redis: connection back');
+      this.#down = false;
+    });
+    // Not awaited: the origin starts (and serves what it can) even when Redis is down.
+    this.#client.connect().catch(() => {});
+  }
+
+  #key(name: string): string {
+    return this.#prefix + name;
+  }
+
+  async get<C extends Collection>(collection: C, id: string): Promise<CollectionRecords[C] | null> {
+    let text: string | null | undefined;
+    try {
+      text = await this.#client.hGet(this.#key(collection), id);
+    } catch (error) {
+      const known = this.#lastKnown.get(collection);
+      if (!known) throw unavailable(error);
+      text = known.get(id);
+    }
+    return text == null ? null : (JSON.parse(text) as CollectionRecords[C]);
+  }
+
+  async list<C extends Collection>(collection: C): Promise<CollectionRecords[C][]> {
+    let records: Map<string, string>;
+    try {
+      records = new Map(Object.entries(await this.#client.hGetAll(this.#key(collection))));
+      this.#lastKnown.set(collection, records);
+    } catch (error) {
+      const known = this.#lastKnown.get(collection);
+      if (!known) throw unavailable(error);
+      records = known;
+    }
+    return [...records.values()].map((t) => JSON.parse(t) as CollectionRecords[C]);
+  }
+
+  async commit(change: Change): Promise<void> {
+    if (!this.#client.isReady) throw new StoreUnavailableError('Redis est injoignable : modification impossible pour le moment');
+    const keys: string[] = [];
+    const keyIndex = (key: string) => {
+      let i = keys.indexOf(key);
+      if (i < 0) i = keys.push(key) - 1;
+      return i + 1; // Lua is 1-based
+    };
+    const values: (string | Buffer)[] = [];
+    const argIndex = (value: string | Buffer) => values.push(value) + 1; // ARGV[1] is the plan
+    const plan = {
+      e: (change.expect ?? []).map((e) => [keyIndex(this.#key(e.collection)), e.id, e.value === null ? 0 : argIndex(encodeRecord(e.value))]),
+      h: (change.put ?? []).map((p) => [keyIndex(this.#key(p.collection)), p.id, argIndex(encodeRecord(p.value))]),
+      s: (change.images ?? []).map((im) => [keyIndex(this.#key(`image:${im.key}`)), argIndex(Buffer.from(im.bytes))]),
+      a: change.audit ? [[keyIndex(this.#key('audit')), argIndex(encodeRecord(change.audit)), AUDIT_LIMIT]] : [],
+    };
+    let failed: number;
+    try {
+      failed = Number(await this.#client.eval(COMMIT_SCRIPT, { keys, arguments: [JSON.stringify(plan), ...values] }));
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (failed > 0) {
+      const e = change.expect![failed - 1]!;
+      throw new StoreConflictError(e.collection, e.id);
+    }
+  }
+
+  async listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
+    try {
+      const key = this.#key('audit');
+      const [texts, total] = await Promise.all([this.#client.lRange(key, offset, offset + limit - 1), this.#client.lLen(key)]);
+      return { entries: texts.map((t) => JSON.parse(t) as AuditEntry), total };
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async getImage(key: string): Promise<Uint8Array | null> {
+    try {
+      const bytes = await this.#client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).get(this.#key(`image:${key}`));
+      return bytes ? new Uint8Array(bytes) : null;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  ready(timeoutMs = 5000): Promise<void> {
+    if (this.#client.isReady) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#client.off('ready', onReady);
+        reject(new StoreUnavailableError(`Redis not ready after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#client.once('ready', onReady);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (this.#client.isReady) await this.#client.close();
+      else this.#client.destroy();
+    } catch {
+      this.#client.destroy();
+    }
+  }
+}
+
+function unavailable(error: unknown): Error {
+  if (error instanceof StoreUnavailableError) return error;
+  return new StoreUnavailableError(`Redis est injoignable (${(error as Error).message ?? error})`);
+}
