@@ -62,6 +62,11 @@ describe('purge API', () => {
     expect(await (await purge({ tag: 'ct-c' })).json()).toEqual({ purged: 1 });
     expect(await cacheOf(urls[2]!)).toBe('MISS');
 
+    for (const x of urls) await fetch(x);
+    // The origin's purge client sends every surrogate key of a write at once.
+    expect(await (await purge({ surrogateKeys: ['item-a', 'ct-b'] })).json()).toEqual({ purged: 2 });
+    expect(await Promise.all(urls.map(cacheOf))).toEqual(['MISS', 'MISS', 'HIT']);
+
     expect((await (await purge({ prefix: `${d}/` })).json()).purged).toBe(3);
     expect(await Promise.all(urls.map(cacheOf))).toEqual(['MISS', 'MISS', 'MISS']);
     expect(await cacheOf(`${edge.url}/other${n}.ts`)).toBe('HIT');

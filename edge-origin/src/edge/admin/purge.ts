@@ -1,6 +1,7 @@
 // The purge API: POST /_edge/purge with `Authorization: Bearer <adminToken>` and a JSON body
 // {"url": "/hls/vod/x/master.m3u8"} | {"prefix": "/hls/live/sport/"} | {"tag": "channel-sport"}
-// (tags come from the upstream's Surrogate-Key / Cache-Tag headers). Fetches in flight for the
+// | {"surrogateKeys": ["catalog", "event-123"]} (what the origin's purge client sends; tags come
+// from the upstream's Surrogate-Key / Cache-Tag headers). Fetches in flight for the
 // purged objects are discarded too, so a purge is never undone by a fill that started before it.
 import { z } from 'zod';
 import { primaryKey } from '../cache/key.ts';
@@ -11,6 +12,7 @@ const purgeRequest = z.union([
   z.object({ url: z.string().min(1) }).strict(),
   z.object({ prefix: z.string().min(1) }).strict(),
   z.object({ tag: z.string().min(1) }).strict(),
+  z.object({ surrogateKeys: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
 ]);
 
 export type PurgeRequest = z.infer<typeof purgeRequest>;
@@ -29,7 +31,7 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
     return json(400, { error: 'corps JSON attendu / JSON body expected: {"url"} | {"prefix"} | {"tag"}' });
   }
   const parsed = purgeRequest.safeParse(body);
-  if (!parsed.success) return json(400, { error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}' });
+  if (!parsed.success) return json(400, { error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}, {"surrogateKeys": [...]}' });
   const purged = purge(ctx, parsed.data, { propagate: true });
   return json(200, { purged });
 }
@@ -46,9 +48,12 @@ export function purge(ctx: EdgeContext, request: PurgeRequest, { propagate }: { 
     purged = forgetPrefix(ctx, request.prefix);
     discardFills(ctx, (k) => k.startsWith(request.prefix));
   } else {
-    purged = forgetTag(ctx, request.tag);
-    // Tags are only known once a response arrives; fills in flight are checked when they store.
-    ctx.purgedTags.set(request.tag, ctx.now());
+    const tags = 'tag' in request ? [request.tag] : request.surrogateKeys;
+    for (const tag of tags) {
+      purged += forgetTag(ctx, tag);
+      // Tags are only known once a response arrives; fills in flight are checked when they store.
+      ctx.purgedTags.set(tag, ctx.now());
+    }
     // Only fills that started before the purge care; an hour covers any fill.
     for (const [tag, at] of ctx.purgedTags) if (at < ctx.now() - 3600) ctx.purgedTags.delete(tag);
   }

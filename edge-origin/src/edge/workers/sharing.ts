@@ -114,8 +114,10 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
       if ('url' in request) await bus.del([OBJ + request.url]);
       else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
       else {
-        const keys = await bus.members(TAG + request.tag);
-        await bus.del([...keys.map((k) => OBJ + k), TAG + request.tag]);
+        for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
+          const keys = await bus.members(TAG + tag);
+          await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
+        }
       }
       await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
     })();
