@@ -15,10 +15,18 @@ export interface Stack {
 }
 
 export async function startStack(
-  options: { origin?: Partial<OriginOptions>; edge?: Partial<EdgeConfigInput> } = {},
+  options: {
+    origin?: Partial<OriginOptions>;
+    edge?: Partial<EdgeConfigInput>;
+    /** Wire the origin's back-office purges to this edge (a shared admin token), as npm start does. */
+    purgeEdge?: boolean;
+  } = {},
 ): Promise<Stack> {
-  const origin = await startOrigin(options.origin);
-  const edge = await startEdge({ ...options.edge, upstreamUrl: origin.url });
+  const purgeToken = options.purgeEdge ? `purge-${Math.random().toString(36).slice(2)}` : undefined;
+  const purgeUrls: string[] = [];
+  const origin = await startOrigin({ ...options.origin, ...(purgeToken ? { edgePurge: { urls: purgeUrls, token: purgeToken } } : {}) });
+  const edge = await startEdge({ ...options.edge, ...(purgeToken ? { adminToken: purgeToken } : {}), upstreamUrl: origin.url });
+  purgeUrls.push(edge.url);
   return {
     edgeUrl: edge.url,
     originUrl: origin.url,

@@ -2,6 +2,7 @@
 // OpenAPI document, `/api/v1/openapi.json`, generated from the very schemas that validate the
 // requests. The staff routes are mounted first: the catalog answers 404 to anything else.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { catalogRoutes } from '../catalog/routes.ts';
 import type { CatalogStore } from '../catalog/store.ts';
 import { apiError } from '../http/api-errors.ts';
@@ -32,6 +33,11 @@ export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps): OpenAPIHon
     if (error instanceof StoreUnavailableError) {
       c.header('Cache-Control', 'no-store');
       return apiError(c, 503, 'store_unavailable', 'Catalogue momentanément indisponible');
+    }
+    if (error instanceof HTTPException && error.status === 400) {
+      // Hono's body parsing (e.g. malformed JSON) before our schemas could look at it.
+      c.header('Cache-Control', 'no-store');
+      return apiError(c, 400, 'invalid_body', `Corps de requête illisible : ${error.message}`, 'body');
     }
     throw error;
   });

@@ -56,7 +56,7 @@ export async function resizePoster(bytes: Uint8Array): Promise<Record<PosterSize
     const sizes = Object.entries(POSTER_SIZES) as [PosterSize, { width: number; height: number }][];
     const args = ['-v', 'error', '-i', 'upload'];
     for (const [name, { width, height }] of sizes) {
-      args.push('-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},format=yuvj420p`, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', '-y', `${name}.jpg`);
+      args.push('-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},format=yuvj444p`, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', '-y', `${name}.jpg`);
     }
     try {
       await runFfmpeg(findFfmpeg(), args, dir);
