@@ -257,6 +257,14 @@ describe('RFC 9111 storing and freshness', () => {
     expect(upstream.count(p)).toBe(2);
   });
 
+  it('§4.1 Vary: Accept-Encoding keeps one variant: the edge always fetched it as identity', async () => {
+    const p = path({ 'cache-control': 'max-age=60', vary: 'Accept-Encoding' });
+    await get(p, { headers: { 'accept-encoding': 'gzip' } });
+    const br = await get(p, { headers: { 'accept-encoding': 'br' } });
+    expect([br.cache, br.body]).toEqual(['HIT', 'body-1']);
+    expect(upstream.requests.filter((r) => r.path === p)[0]!.headers.get('accept-encoding')).toBe('identity');
+  });
+
   it('§4.1 Vary: * is never served from the cache', async () => {
     const p = path({ 'cache-control': 'max-age=60', vary: '*' });
     await get(p);

@@ -63,8 +63,8 @@ export const edgeConfigSchema = z.object({
   upstreamIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
   /** Bearer token for the purge API; empty disables purging. */
   adminToken: z.string().default(''),
-  /** One structured JSON line per request on stdout. */
-  accessLog: bool.default(false),
+  /** One structured JSON line per request on stdout (EDGE_ACCESS_LOG=false turns it off). */
+  accessLog: bool.default(true),
   /** Request limits, answered with a clear 4xx instead of being proxied. */
   maxUrlLength: z.coerce.number().int().positive().default(8192),
   maxHeaderBytes: z.coerce.number().int().positive().default(32 * 1024),

@@ -24,6 +24,9 @@ export function primaryKey(url: URL): string {
 
 /** Normalised request value of a header named by Vary (§4.1: whitespace and case of commas). */
 export function varyValue(headers: Headers, name: string): string {
+  // The edge always asks upstream for an identity body (see upstream-client.ts), whatever the
+  // client accepts, so every client gets the same stored variant: one copy, not one per browser.
+  if (name === 'accept-encoding') return 'identity';
   const v = headers.get(name);
   return v === null ? '\u0000absent' : v.split(',').map((s) => s.trim()).join(',');
 }

@@ -1,6 +1,6 @@
 // The request path of the edge: answer from the cache when HTTP allows it, otherwise join or
 // start the one upstream fetch for the object (collapsing), otherwise pass the request through.
-import { primaryKey, stripUnkeyedParams } from '../cache/key.ts';
+import { primaryKey, stripUnkeyedParams, varyValue } from '../cache/key.ts';
 import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
 import { headersToStore } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
@@ -207,11 +207,7 @@ function authorizedReuse(entry: CacheEntry): boolean {
 function sameVariant(responseHeaders: Headers, a: Headers, b: Headers): boolean {
   const vary = (responseHeaders.get('vary') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (vary.includes('*')) return false;
-  return vary.every((name) => normalise(a.get(name)) === normalise(b.get(name)));
-}
-
-function normalise(v: string | null): string | null {
-  return v === null ? null : v.split(',').map((s) => s.trim()).join(',');
+  return vary.every((name) => varyValue(a, name) === varyValue(b, name));
 }
 
 function fillPath(url: URL): string {
