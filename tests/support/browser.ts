@@ -107,12 +107,21 @@ export async function waitForFocus(page: Page, match: string | RegExp, timeout =
   throw new Error(`focus never matched ${String(match)}; last focus: ${JSON.stringify(last)}`);
 }
 
-/** All texts currently mirrored under the element with `testId` (or the whole app). */
+/** All texts shown under the element with `testId` (or in the whole app), in tree order. */
 export async function textsIn(page: Page, testId?: string): Promise<string[]> {
   return page.evaluate((id) => {
     const root = id ? document.querySelector(`[data-testid="${id}"]`) : document.body;
     if (!root) return [];
-    return Array.from(root.querySelectorAll('[texture-text]')).map((el) => el.getAttribute('texture-text') ?? '');
+    // Only what is on screen: the mirror keeps the text of hidden elements (display: none).
+    const shown = (el: Element) => {
+      for (let n: Element | null = el; n && n !== document.body; n = n.parentElement) {
+        if ((n as HTMLElement).style.display === 'none') return false;
+      }
+      return true;
+    };
+    return [root, ...Array.from(root.querySelectorAll('[texture-text]'))]
+      .filter((el) => el.hasAttribute('texture-text') && shown(el))
+      .map((el) => el.getAttribute('texture-text') ?? '');
   }, testId);
 }
 

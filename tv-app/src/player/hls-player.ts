@@ -184,8 +184,10 @@ export class HlsPlayer {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
+    // Playlist requests only after the media is attached: hls.js's CMCD starts then, and the
+    // master playlist must carry the session id too.
+    hls.once(Hls.Events.MEDIA_ATTACHED, () => hls.loadSource(source.url));
     hls.attachMedia(video);
-    hls.loadSource(source.url);
   }
 
   /**
@@ -292,6 +294,17 @@ export class HlsPlayer {
     on('playing', () => {
       this.reconnect.reset();
       this.machine.send({ type: 'playing' });
+    });
+    // 'playing' does not always follow a recovered stall (the element may never have paused
+    // its clock): time moving forward while not paused is playing.
+    let lastTime = 0;
+    on('timeupdate', () => {
+      const moved = video.currentTime > lastTime;
+      lastTime = video.currentTime;
+      if (moved && !video.paused && (this.state === 'buffering' || this.state === 'reconnecting' || this.state === 'loading')) {
+        this.reconnect.reset();
+        this.machine.send({ type: 'playing' });
+      }
     });
     on('pause', () => this.machine.send({ type: 'pause' }));
     on('waiting', () => this.machine.send({ type: 'waiting' }));

@@ -1,0 +1,131 @@
+// The player, remote keys only: live badge and seeking back into the live window (EN DIFFÉRÉ,
+// then ▲ back to DIRECT), audio and subtitle tracks (the origin sees the chosen renditions),
+// CMCD with one session id on every media request, reconnection after a network cut, and
+// the error screen's Réessayer.
+import type { Request } from 'playwright-core';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+const mediaRequests: string[] = [];
+
+beforeAll(async () => {
+  stack = await startTvStack();
+  stack.tv.page.on('request', (r: Request) => {
+    if (r.url().includes('/hls/')) mediaRequests.push(r.url());
+  });
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';
+
+test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'live playing');
+  await eventually(badge, (b) => b === 'DIRECT', 10_000, 'DIRECT badge');
+  // Let the live window fill so there is something to go back to.
+  await eventually(() => page.evaluate(() => { const v = document.querySelector('video')!; return v.seekable.length ? v.currentTime - v.seekable.start(0) : 0; }), (d) => d > 10, 30_000, 'window behind playhead');
+  // The demo's live window is short (6 × 2 s): one step back; the badge and the "behind" time
+  // are read together (the window slides, and hls.js jumps forward when playback falls out).
+  await press(page, 'ArrowLeft');
+  const delayed = await eventually(
+    async () => ({ badge: await badge(), elapsed: (await textsIn(page, 'player-elapsed'))[0] ?? '' }),
+    (s) => s.badge === 'EN DIFFÉRÉ' && /^−0:\d\d$/.test(s.elapsed),
+    10_000,
+    'delayed badge with time behind live',
+  );
+  expect(delayed.elapsed).toMatch(/^−0:\d\d$/);
+  await screenshot(page, 'player-live-delayed');
+  await press(page, 'ArrowUp');
+  await eventually(badge, (b) => b === 'DIRECT', 10_000, 'back to DIRECT');
+});
+
+test('every media request carries CMCD with the same session id and the content id', async () => {
+  const withCmcd = mediaRequests.filter((u) => new URL(u).searchParams.has('CMCD'));
+  expect(withCmcd.length).toBeGreaterThan(3);
+  // Every playlist and segment request after the first master playlist (hls.js 1.7 sends that
+  // one before its CMCD reporter exists).
+  const without = mediaRequests.filter((u) => !new URL(u).searchParams.has('CMCD'));
+  expect(without.every((u) => u.endsWith('/master.m3u8'))).toBe(true);
+  expect(without.length).toBeLessThanOrEqual(1);
+  const sids = new Set(withCmcd.map((u) => /sid="([^"]+)"/.exec(new URL(u).searchParams.get('CMCD')!)?.[1]));
+  expect(sids.size).toBe(1);
+  expect([...sids][0]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(new URL(withCmcd[0]!).searchParams.get('CMCD')).toContain('cid="sport-hbc-nantes"');
+});
+
+test('Down opens audio and subtitles; English audio and French subtitles are fetched and shown', async () => {
+  const { page } = stack.tv;
+  await press(page, 'ArrowDown');
+  const audio = await waitForFocus(page, /^button-audio-/);
+  expect(audio.path).toContain('row-audio');
+  expect(await textsIn(page, 'row-audio')).toEqual(['✓ Français', 'English']);
+  expect(await textsIn(page, 'row-subtitles')).toEqual(['✓ Désactivés', 'Français']);
+  const before = mediaRequests.length;
+  await press(page, 'ArrowRight');
+  await press(page, 'Enter');
+  await eventually(() => textsIn(page, 'row-audio'), (t) => t.join('|') === 'Français|✓ English', 10_000, 'English selected');
+  await eventually(async () => mediaRequests.slice(before).some((u) => u.includes('/audio-en/')), (x) => x, 20_000, 'English audio fetched');
+
+  await press(page, 'ArrowDown');
+  await waitForFocus(page, /^button-subtitles-/);
+  await press(page, 'ArrowRight');
+  await press(page, 'Enter');
+  await eventually(() => textsIn(page, 'row-subtitles'), (t) => t.join('|') === 'Désactivés|✓ Français', 10_000, 'subtitles on');
+  await eventually(async () => mediaRequests.slice(before).some((u) => u.includes('/subs-fr/')), (x) => x, 20_000, 'subtitles fetched');
+  const showing = await eventually(
+    () => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks).filter((t) => t.mode === 'showing').map((t) => t.language)),
+    (l) => l.length === 1,
+    10_000,
+    'a showing text track',
+  );
+  expect(showing).toEqual(['fr']);
+  await screenshot(page, 'player-tracks');
+  // Back closes the panel, not the player.
+  await press(page, 'Backspace');
+  expect((await focused(page)).testId).toBe('player');
+});
+
+test('a network cut shows "Reconnexion…", and playback resumes by itself when it comes back', async () => {
+  const { page } = stack.tv;
+  await page.route('**/hls/**', (route) => route.abort('internetdisconnected'));
+  try {
+    await eventually(() => textsIn(page, 'player'), (t) => t.includes('Reconnexion…'), 60_000, 'reconnecting shown');
+    await screenshot(page, 'player-reconnecting');
+  } finally {
+    await page.unroute('**/hls/**');
+  }
+  const resumed = await videoState(page);
+  await eventually(() => videoState(page), (v) => !v.paused && v.currentTime > resumed.currentTime + 1, 60_000, 'playback resumed');
+  await eventually(() => textsIn(page, 'player'), (t) => !t.includes('Reconnexion…'), 10_000, 'reconnecting cleared');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
+});
+
+test('a replay that cannot load shows the error with Réessayer, which plays it once it can', async () => {
+  const { page } = stack.tv;
+  await page.route('**/hls/vod/**', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  try {
+    await press(page, 'ArrowDown', 4); // channels, En direct, À venir, Replays
+    await waitForFocus(page, /^tile-replay-/);
+    await press(page, 'Enter');
+    await waitForFocus(page, 'button-watch');
+    await press(page, 'Enter');
+    const retry = await waitForFocus(page, 'button-player-retry', 60_000);
+    expect(retry.path).toEqual(['player', 'row-player-error', 'button-player-retry']);
+    expect(await textsIn(page, 'player')).toContain('La lecture a échoué');
+    await screenshot(page, 'player-error');
+  } finally {
+    await page.unroute('**/hls/vod/**');
+  }
+  await press(page, 'Enter');
+  await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'replay plays after retry');
+  expect((await focused(page)).testId).toBe('player');
+});
