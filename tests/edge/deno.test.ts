@@ -1,12 +1,17 @@
 // The same edge core under Deno (Deno.serve), in front of a test upstream.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
 
 let upstream: TestUpstream;
 let deno: ChildProcess | undefined;
+let diskDir: string;
 
 beforeAll(async () => {
   upstream = await startUpstream();
+  diskDir = await mkdtemp(join(tmpdir(), 'edge-deno-disk-'));
 });
 afterAll(async () => {
   if (deno && deno.exitCode === null) {
@@ -15,16 +20,17 @@ afterAll(async () => {
     await exited;
   }
   await upstream.close();
+  await rm(diskDir, { recursive: true, force: true });
 });
 
-it('starts under Deno and serves a cached object as HIT', async () => {
-  upstream.on('/hls/vod/d/v1/0.ts', { headers: { 'cache-control': 'max-age=60' }, body: 'deno-segment' });
+it('starts under Deno, serves a cached object as HIT, keeps it on disk and exposes metrics', async () => {
+  upstream.on('/hls/vod/d/v1/0.ts', { headers: { 'cache-control': 'max-age=86400' }, body: 'deno-segment' });
   const root = new URL('../..', import.meta.url).pathname;
   // The binary itself (not `npx deno`), so the pid we stop is deno's.
   deno = spawn(
     `${root}node_modules/deno/deno`,
     ['run', '--allow-net', '--allow-read', '--allow-env', '--allow-write', '--node-modules-dir=manual', 'edge-origin/src/bin/edge.deno.ts'],
-    { cwd: root, env: { ...process.env, EDGE_PORT: '0', UPSTREAM_URL: upstream.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, EDGE_PORT: '0', UPSTREAM_URL: upstream.url, EDGE_DISK_DIR: diskDir, EDGE_ACCESS_LOG: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   deno.stderr!.on('data', (d) => (stderr += d));
@@ -44,4 +50,9 @@ it('starts under Deno and serves a cached object as HIT', async () => {
   expect(second.headers.get('x-cache')).toBe('HIT');
   expect(await second.text()).toBe('deno-segment');
   expect(upstream.count('/hls/vod/d/v1/0.ts')).toBe(1);
+  // prom-client runs under Deno; the disk tier (node:fs) too.
+  const metrics = await (await fetch(`${url}/_edge/metrics`)).text();
+  expect(metrics).toContain('edge_requests_total{status="200",cache="HIT"} 1');
+  for (let i = 0; i < 200 && !(await readdir(diskDir)).some((f) => f.endsWith('.meta')); i++) await new Promise((r) => setTimeout(r, 20));
+  expect((await readdir(diskDir)).filter((f) => f.endsWith('.body'))).toHaveLength(1);
 }, 120_000);
