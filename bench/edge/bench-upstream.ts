@@ -13,7 +13,27 @@ export interface BenchUpstream {
 }
 
 export const BIG_SEGMENT_PATH = '/bench/segment-1500k.ts';
+/** `/bench/new/<id>.ts`: a segment the encoder is still producing (see below). */
+export const NEW_SEGMENT_PREFIX = '/bench/new/';
+export const NEW_SEGMENT_BYTES = 1024 * 1024;
 const BIG_SEGMENT = Buffer.alloc(1_500_000, 0x47); // 0x47: the MPEG-TS sync byte, for show
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function produceSlowly(res: http.ServerResponse, latencyMs: number): Promise<void> {
+  await sleep(latencyMs + 100);
+  res.writeHead(200, {
+    'content-type': 'video/mp2t',
+    'content-length': NEW_SEGMENT_BYTES,
+    'cache-control': 'public, max-age=31536000, immutable',
+  });
+  const part = NEW_SEGMENT_BYTES / 4;
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) await sleep(50);
+    res.write(BIG_SEGMENT.subarray(0, part));
+  }
+  res.end();
+}
 
 export async function startBenchUpstream(originUrl: string, latencyMs: number): Promise<BenchUpstream> {
   const origin = new URL(originUrl);
@@ -22,6 +42,13 @@ export async function startBenchUpstream(originUrl: string, latencyMs: number): 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (path.startsWith(NEW_SEGMENT_PREFIX)) {
+      // The newest segment of a live encoder: headers after 100 ms, then 4 parts 50 ms apart
+      // (~250 ms to produce), on top of the network latency. This is where collapsing and
+      // streaming to every waiter as bytes arrive show (nginx's lock waiters poll every 500 ms).
+      void produceSlowly(res, latencyMs);
+      return;
+    }
     setTimeout(() => {
       if (path === BIG_SEGMENT_PATH) {
         res.writeHead(200, {

@@ -1,156 +1,178 @@
-// Edge benchmark: this edge against nginx (proxy_cache + proxy_cache_lock), same origin, same run.
-//   npx tsx bench/edge/run.ts [--clients 200] [--rounds 3] [--seconds 5] [--no-nginx]
-// 1. "New segment storm": `clients` viewers ask at once for a segment the origin is still
-//    producing (first byte after 100 ms, then 4 parts 50 ms apart). Measured per viewer: time to
-//    first body byte and to the whole segment, and how many requests reached the origin.
-//    nginx's lock waiters poll every 500 ms; the edge streams one fetch to all as bytes arrive.
-// 2. "Hot segment": wrk on a cached 1 MiB segment. The load generator shares the 2 cores with the
-//    servers, so only the ratio between servers within one run means anything.
-// Writes bench/edge/results/latest.md and .json.
-import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { spawn } from 'node:child_process';
-import { startBenchOrigin, type BenchOrigin } from './origin.ts';
-import { startNginx } from './nginx.ts';
+// `npm run bench` (edge part): our edge and nginx, side by side in ONE run, in front of the same
+// origin (with 50 ms of added latency), measured the same way. Writes bench/results/edge.json and
+// bench/results/edge.svg and prints a table. Ratios are what to read: absolute numbers on a
+// 2-core box where the load generator shares the CPU say little on their own.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, waitForHttp, ResourceMeter, sleep, type Started } from './processes.ts';
+import { startBenchUpstream, BIG_SEGMENT_PATH, type BenchUpstream } from './bench-upstream.ts';
+import { ensureNginx, startNginx } from './nginx.ts';
+import { runWrk, type HitThroughput } from './wrk.ts';
+import { simulateViewers } from './viewers.ts';
+import { renderChart } from './chart.ts';
+import { runStorm, type StormResult } from './storm.ts';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+const settings = {
+  originLatencyMs: Number(process.env.BENCH_ORIGIN_LATENCY_MS ?? 50),
+  wrkSeconds: Number(process.env.BENCH_WRK_SECONDS ?? 10),
+  wrkConnections: Number(process.env.BENCH_WRK_CONNECTIONS ?? 64),
+  viewerCounts: (process.env.BENCH_VIEWERS ?? '1000,5000,10000').split(',').map(Number),
+  viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 20),
+  stormClients: Number(process.env.BENCH_STORM_CLIENTS ?? 200),
+  stormRounds: Number(process.env.BENCH_STORM_ROUNDS ?? 3),
+  channel: 'sport',
+  rendition: 'v240',
+  ports: { origin: 18081, edge: 18080, nginx: 18082 },
 };
-const CLIENTS = arg('clients', 200);
-const ROUNDS = arg('rounds', 3);
-const SECONDS = arg('seconds', 5);
-const WITH_NGINX = !args.includes('--no-nginx') && existsSync('/usr/sbin/nginx');
 
-interface StormResult {
-  ttfbMs: { p50: number; p95: number; max: number };
-  totalMs: { p50: number; p95: number; max: number };
-  originRequestsPerSegment: number;
-  failures: number;
+type Cache = 'edge' | 'nginx';
+
+function startCache(which: Cache, upstreamUrl: string): Started {
+  if (which === 'nginx') return startNginx(ensureNginx(), settings.ports.nginx, upstreamUrl, 1);
+  return startProcess('edge', tsx, [path.join(root, 'edge-origin/src/bin/edge.node.ts')], {
+    EDGE_PORT: String(settings.ports.edge),
+    UPSTREAM_URL: upstreamUrl,
+    EDGE_ACCESS_LOG: 'false',
+  });
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
-}
+const cacheUrl = (which: Cache) => `http://127.0.0.1:${which === 'edge' ? settings.ports.edge : settings.ports.nginx}`;
 
-async function storm(serverUrl: string, origin: BenchOrigin, label: string): Promise<StormResult> {
-  const ttfb: number[] = [];
-  const total: number[] = [];
-  let failures = 0;
-  let originRequests = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    const path = `/new/${label}-${round}-${Date.now()}.ts`;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        const t0 = performance.now();
-        try {
-          const res = await fetch(serverUrl + path);
-          const reader = res.body!.getReader();
-          let first = -1;
-          let bytes = 0;
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            if (first < 0) first = performance.now() - t0;
-            bytes += value.byteLength;
-          }
-          if (res.status !== 200 || bytes !== 1024 * 1024) failures++;
-          ttfb.push(first);
-          total.push(performance.now() - t0);
-        } catch {
-          failures++;
-        }
-      }),
-    );
-    originRequests += origin.count(path);
+async function withCache<T>(which: Cache, upstream: BenchUpstream, fn: (server: Started) => Promise<T>): Promise<T> {
+  const server = startCache(which, upstream.url);
+  try {
+    await waitForHttp(`${cacheUrl(which)}/api/v1/channels`);
+    return await fn(server);
+  } finally {
+    await server.stop();
   }
-  return {
-    ttfbMs: { p50: pct(ttfb, 50), p95: pct(ttfb, 95), max: pct(ttfb, 100) },
-    totalMs: { p50: pct(total, 50), p95: pct(total, 95), max: pct(total, 100) },
-    originRequestsPerSegment: originRequests / ROUNDS,
-    failures,
-  };
 }
 
-async function hot(serverUrl: string): Promise<{ requestsPerSec: number; transferPerSec: string } | null> {
-  if (!existsSync('/usr/bin/wrk')) return null;
-  await fetch(`${serverUrl}/hot.ts`).then((r) => r.arrayBuffer());
-  const { stdout } = await promisify(execFile)('/usr/bin/wrk', ['-t2', '-c64', `-d${SECONDS}s`, `${serverUrl}/hot.ts`]);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
-  const transfer = /Transfer\/sec:\s+(\S+)/.exec(stdout)?.[1] ?? '?';
-  return { requestsPerSec: rps, transferPerSec: transfer };
-}
+async function main() {
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  console.log('bench: starting the origin (makes the demo media on first run)…');
+  const origin = startProcess('origin', tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')], {
+    ORIGIN_PORT: String(settings.ports.origin),
+  });
+  const upstream = await (async () => {
+    await waitForHttp(`http://127.0.0.1:${settings.ports.origin}/api/v1/channels`, 600_000);
+    return startBenchUpstream(`http://127.0.0.1:${settings.ports.origin}`, settings.originLatencyMs);
+  })();
+  const mediaPlaylist = `/hls/live/${settings.channel}/${settings.rendition}/index.m3u8`;
 
-async function startEdgeProcess(upstreamUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const root = new URL('../../', import.meta.url).pathname;
-  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}edge-origin/src/bin/edge.node.ts`], {
-    env: { ...process.env, EDGE_PORT: '0', UPSTREAM_URL: upstreamUrl, EDGE_ACCESS_LOG: 'false' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`edge exited (${code})`)));
-  });
-  return {
-    url,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+  const hits: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }> = {} as never;
+  const storms: Record<Cache, StormResult> = {} as never;
+  const viewers: Record<Cache, Record<string, unknown>[]> = { edge: [], nginx: [] };
+  try {
+    for (const which of ['edge', 'nginx'] as Cache[]) {
+      await withCache(which, upstream, async () => {
+        for (const p of [BIG_SEGMENT_PATH, mediaPlaylist]) await (await fetch(cacheUrl(which) + p)).arrayBuffer();
+        console.log(`bench: ${which}: cached-hit throughput (wrk, ${settings.wrkSeconds}s each)…`);
+        hits[which] = {
+          segment: runWrk(cacheUrl(which) + BIG_SEGMENT_PATH, settings.wrkSeconds, settings.wrkConnections),
+          playlist: runWrk(cacheUrl(which) + mediaPlaylist, settings.wrkSeconds, settings.wrkConnections),
+        };
+        console.log(`bench: ${which}: new-segment storm (${settings.stormClients} viewers at once)…`);
+        storms[which] = await runStorm(cacheUrl(which), upstream, which, settings.stormClients, settings.stormRounds);
+      });
+    }
+    for (const n of settings.viewerCounts) {
+      for (const which of ['edge', 'nginx'] as Cache[]) {
+        await withCache(which, upstream, async (server) => {
+          console.log(`bench: ${which}: ${n} viewers for ${settings.viewerSeconds}s…`);
+          upstream.reset();
+          const meter = new ResourceMeter(server);
+          meter.start();
+          const sim = await simulateViewers({
+            baseUrl: cacheUrl(which),
+            playlistPath: mediaPlaylist,
+            viewers: n,
+            durationMs: settings.viewerSeconds * 1000,
+            startSegmentsBehind: 3,
+            maxSockets: 1024,
+          });
+          const resources = meter.stop();
+          let upstreamSegmentRequests = 0;
+          for (const p of sim.uniqueSegments) upstreamSegmentRequests += upstream.counts.get(p) ?? 0;
+          const upstreamPlaylistRequests = upstream.counts.get(mediaPlaylist) ?? 0;
+          viewers[which].push({
+            viewers: n,
+            uniqueSegments: sim.uniqueSegments.size,
+            upstreamRequestsPerSegment: upstreamSegmentRequests / Math.max(1, sim.uniqueSegments.size),
+            upstreamPlaylistRequestsPerSecond: upstreamPlaylistRequests / settings.viewerSeconds,
+            segmentRequests: sim.segmentRequests,
+            playlistRequests: sim.playlistRequests,
+            errors: sim.errors,
+            segmentTtfbP50Ms: sim.segmentTtfbP50Ms,
+            segmentTtfbP99Ms: sim.segmentTtfbP99Ms,
+            stalls: sim.stalls,
+            cpuCores: resources.cpuCores,
+            peakRssMiB: resources.peakRssBytes / 1024 / 1024,
+          });
+        });
+        await sleep(500);
+      }
+    }
+  } finally {
+    await upstream.close();
+    await origin.stop();
+  }
+
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+    settings,
+    hitThroughput: hits,
+    newSegmentStorm: storms,
+    viewerSimulation: viewers,
+    ratios: {
+      segmentHitRps: ratio(hits.edge.segment.requestsPerSecond, hits.nginx.segment.requestsPerSecond),
+      playlistHitRps: ratio(hits.edge.playlist.requestsPerSecond, hits.nginx.playlist.requestsPerSecond),
+      stormFirstByteP50: ratio(storms.edge.ttfbMs.p50, storms.nginx.ttfbMs.p50),
+      stormWholeSegmentP95: ratio(storms.edge.totalMs.p95, storms.nginx.totalMs.p95),
+      viewerP99Ttfb: viewers.edge.map((e, i) =>
+        ratio(e.segmentTtfbP99Ms as number, viewers.nginx[i]!.segmentTtfbP99Ms as number),
+      ),
     },
   };
+  writeFileSync(path.join(root, 'bench/results/edge.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(root, 'bench/results/edge.svg'), renderChart(results));
+  printTable(results);
 }
 
-async function main(): Promise<void> {
-  const origin = await startBenchOrigin();
-  const results: Record<string, { storm: StormResult; hot: Awaited<ReturnType<typeof hot>> }> = {};
-  // The edge in its own process, like nginx: the load generator must not share its event loop.
-  const edge = await startEdgeProcess(origin.url);
-  try {
-    results['cite-tv edge (Node, 1 process)'] = { storm: await storm(edge.url, origin, 'edge'), hot: await hot(edge.url) };
-  } finally {
-    await edge.close();
-  }
-  if (WITH_NGINX) {
-    const nginx = await startNginx(origin.url);
-    try {
-      results['nginx 1.22 proxy_cache_lock (1 worker)'] = { storm: await storm(nginx.url, origin, 'nginx'), hot: await hot(nginx.url) };
-    } finally {
-      await nginx.close();
+function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }>; newSegmentStorm: Record<Cache, StormResult>; viewerSimulation: Record<Cache, Record<string, unknown>[]>; ratios: Record<string, unknown> }) {
+  const f = (n: unknown, d = 1) => (typeof n === 'number' ? n.toFixed(d) : String(n));
+  console.log('\nCached-hit throughput (wrk, loopback)');
+  console.log('object    server  req/s     Gbit/s  p50 ms  p99 ms');
+  for (const obj of ['segment', 'playlist'] as const) {
+    for (const s of ['edge', 'nginx'] as Cache[]) {
+      const h = r.hitThroughput[s][obj];
+      console.log(`${obj.padEnd(9)} ${s.padEnd(7)} ${f(h.requestsPerSecond, 0).padStart(8)}  ${f(h.gbitPerSecond, 2).padStart(6)}  ${f(h.p50Ms, 2).padStart(6)}  ${f(h.p99Ms, 2).padStart(6)}`);
     }
   }
-  await origin.close();
-
-  const lines = [
-    `# Edge benchmark (${new Date().toISOString()})`,
-    '',
-    `New segment storm: ${CLIENTS} viewers at once, ${ROUNDS} rounds; origin: first byte after 100 ms, 1 MiB in 4 parts 50 ms apart (~250 ms to produce).`,
-    '',
-    '| server | first byte p50 / p95 (ms) | whole segment p50 / p95 (ms) | origin requests per segment | failures | hot segment req/s (wrk -c64) |',
-    '|---|---|---|---|---|---|',
-    ...Object.entries(results).map(
-      ([name, r]) =>
-        `| ${name} | ${r.storm.ttfbMs.p50} / ${r.storm.ttfbMs.p95} | ${r.storm.totalMs.p50} / ${r.storm.totalMs.p95} | ${r.storm.originRequestsPerSegment} | ${r.storm.failures} | ${r.hot ? `${r.hot.requestsPerSec} (${r.hot.transferPerSec}/s)` : 'n/a'} |`,
-    ),
-    '',
-    'Same 2-core machine for servers, origin and load generator: compare rows of one run, as ratios.',
-  ];
-  const text = lines.join('\n') + '\n';
-  console.log(text);
-  const dir = new URL('./results/', import.meta.url).pathname;
-  await mkdir(dir, { recursive: true });
-  await writeFile(`${dir}latest.md`, text);
-  await writeFile(`${dir}latest.json`, JSON.stringify({ clients: CLIENTS, rounds: ROUNDS, results }, null, 2));
+  console.log('\nNew-segment storm (viewers at once on a segment still being produced)');
+  console.log('server  first byte p50/p95 ms  whole p50/p95 ms  origin req/segment  failures');
+  for (const s of ['edge', 'nginx'] as Cache[]) {
+    const st = r.newSegmentStorm[s];
+    console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
+  }
+  console.log('\nViewer simulation (live channel, origin +50 ms)');
+  console.log('viewers server  upstream/segment  p99 TTFB ms  stalls  errors  CPU cores  peak RSS MiB');
+  for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
+    for (const s of ['edge', 'nginx'] as Cache[]) {
+      const v = r.viewerSimulation[s][i]!;
+      console.log(`${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(16)}  ${f(v.segmentTtfbP99Ms, 1).padStart(11)}  ${f(v.stalls, 0).padStart(6)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(9)}  ${f(v.peakRssMiB, 0).padStart(12)}`);
+    }
+  }
+  console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));
 }
 
-await main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -13,10 +13,9 @@ import type { CDPSession, Page } from 'playwright-core';
 import { startOrigin } from '../../tests/support/origin.ts';
 import { startEdge, type StartedEdge } from '../../tests/support/edge.ts';
 import { launchTv, waitForFocus } from '../../tests/support/browser.ts';
-import { buildTestApp, TEST_APP_DIR } from '../../tests/e2e/harness.ts';
+import { buildApp } from '../../tests/e2e/harness.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PROD_APP_DIR = path.join(root, 'tv-app/dist');
 const settings = {
   browseMinutes: Number(process.env.BENCH_TV_BROWSE_MINUTES ?? 5),
   scrollSeconds: Number(process.env.BENCH_TV_SCROLL_SECONDS ?? 6),
@@ -88,7 +87,8 @@ async function zap(page: Page): Promise<number> {
 
 async function main() {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  buildTestApp();
+  const TEST_APP_DIR = buildApp('test');
+  const PROD_APP_DIR = path.join(buildApp('production'), 'dist');
   const results: Record<string, unknown> = { date: new Date().toISOString(), settings };
 
   // 1. Time to an interactive Home (test build, cold browser).
