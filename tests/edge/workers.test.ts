@@ -122,3 +122,22 @@ it('keeps serving when Redis goes down, logs it once, and shares again when it i
   expect((await fetch(b.url + q)).headers.get('x-cache')).toBe('HIT');
   expect(upstream.count(q)).toBe(1);
 }, 60_000);
+
+it('starts and serves while Redis is not there yet, and joins it when it comes up', async () => {
+  const laterPort = await freePort();
+  const lonely = await startEdge({ upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${laterPort}` }, { log: () => {} });
+  const later = spawn('redis-server', ['--port', String(laterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  try {
+    const p = `/hls/vod/early/v1/${++n}.ts`;
+    upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'served-without-redis' });
+    expect(await sharing(lonely)).toBe('down');
+    expect(await (await fetch(lonely.url + p)).text()).toBe('served-without-redis');
+    await waitFor(async () => (await sharing(lonely)) === 'up');
+    expect(await sharing(lonely)).toBe('up');
+  } finally {
+    await lonely.close();
+    const exited = new Promise((r) => later.once('exit', r));
+    later.kill('SIGTERM');
+    await exited;
+  }
+}, 60_000);
