@@ -171,6 +171,15 @@ describe('RFC 9111 storing and freshness', () => {
     expect(res.cache).toBe('HIT');
   });
 
+  it('§3.5 a response to an authorized request is stored when it says public', async () => {
+    const p = path({ 'cache-control': 'public, max-age=60' });
+    const first = await get(p, { headers: { authorization: 'Bearer c' } });
+    expect(first.cache).toBe('MISS');
+    expect(upstream.requests.filter((r) => r.path === p)[0]!.headers.get('authorization')).toBe('Bearer c');
+    expect((await get(p)).cache).toBe('HIT');
+    expect(upstream.count(p)).toBe(1);
+  });
+
   it('RFC 8246 immutable does not extend freshness past max-age', async () => {
     const p = path({ 'cache-control': 'max-age=10, immutable' });
     await get(p);

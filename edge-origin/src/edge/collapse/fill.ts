@@ -51,6 +51,8 @@ export function startFill(
   pathAndQuery: string,
   requestHeaders: Headers,
   stale: CacheEntry | undefined,
+  /** false: a private fetch nobody may join (e.g. a request with Authorization), still stored if allowed. */
+  joinable = true,
 ): Fill {
   const fill: Fill = {
     key,
@@ -68,7 +70,7 @@ export function startFill(
     ctx.onFillFinished?.(key);
   };
   const startedAt = ctx.now();
-  ctx.inflight.set(key, fill);
+  if (joinable) ctx.inflight.set(key, fill);
   (fill as { outcome: Promise<FillOutcome> }).outcome = run().catch((error): FillOutcome => {
     finish();
     return { kind: 'error', error: error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable') };

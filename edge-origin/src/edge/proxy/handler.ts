@@ -54,7 +54,11 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     // §3.5: a stored response may answer a request with Authorization only if it says so. Such
     // requests never join others' fetches: their answers may depend on who asks.
     if (entry && authorizedReuse(entry) && isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
-    return passThrough(ctx, req, url, 'PASS');
+    if (method !== 'GET') return passThrough(ctx, req, url, 'PASS');
+    // Its own fetch (nobody joins it); stored only if the response says a shared cache may (§3.5).
+    const own = startFill(ctx, key, fillPath(url), req.headers, undefined, false);
+    own.participants++;
+    return answerFromFill(ctx, req, url, own, false);
   }
 
   ctx.policy.onRequest(key);
