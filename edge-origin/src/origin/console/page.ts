@@ -25,6 +25,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>Cité TV — régie</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem; color: #1c1c1c; }
   h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
@@ -63,7 +64,7 @@ const PAGE = `<!doctype html>
 
   <h2>Couper un résumé</h2>
   <form id="highlight" data-testid="highlight-form">
-    <label>Replay <select name="replayId" required data-testid="replay"></select></label>
+    <label>Replay <select id="replay" name="replayId" required data-testid="replay"></select></label>
     <label>Titre <input name="title" required maxlength="120" data-testid="clip-title"></label><br>
     <label>Entrée (s) <input name="in" type="number" min="0" step="0.1" required data-testid="clip-in"></label>
     <label>Sortie (s) <input name="out" type="number" min="0" step="0.1" required data-testid="clip-out"></label>

@@ -1,0 +1,231 @@
+// A whole live day, on real parts: Redis, the origin, an edge in front of it (purged by the
+// origin after each write), the staff console in headless Chromium, ffmpeg as the viewer.
+//   schedule (console) → start (console) → viewers see it on air through the edge →
+//   stop → publish the replay (console) → ffmpeg plays it through the edge →
+//   cut a highlight (console) → ffmpeg plays it → search finds them.
+// Live time is real time (2 s segments): the live runs for a handful of segments.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import type { ApiError, ChannelRails, Highlight, LiveEvent, Replay, SearchResponse } from '../../shared/catalog/types.ts';
+import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
+import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
+import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
+import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
+import { launchTv, type TvBrowser } from '../support/browser.ts';
+import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+
+const ADMIN = 'live-day-admin-token-42';
+const TITLE = 'Trophées de l’Événement Entreprises';
+let redis: TestRedis;
+let store: RedisRecordStore;
+let stack: Stack;
+let tv: TvBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureTestManifest();
+  redis = await startRedis();
+  store = new RedisRecordStore({ url: redis.url, log: () => {} });
+  await store.ready();
+  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.now()), atIso: new Date().toISOString() }));
+  stack = await startStack({ origin: { store, staffAdminToken: ADMIN }, purgeEdge: true });
+  tv = await launchTv();
+  page = tv.page;
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await tv?.close();
+  await stack?.close();
+  await store?.close();
+  await redis?.stop();
+});
+
+/** What a viewer's TV gets: through the edge. */
+async function viewer<T>(path: string): Promise<{ status: number; headers: Headers; body: T }> {
+  const response = await fetch(stack.edgeUrl + path);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+}
+
+async function staff<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${stack.originUrl}/api/v1/staff${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** ffmpeg reads the whole stream (every segment) through the edge: exit code and error lines. */
+function ffmpegPlays(url: string): Promise<{ code: number | null; errors: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-i', url, '-f', 'null', '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, errors }));
+  });
+}
+
+async function consoleMessage(expected: RegExp): Promise<string> {
+  await page.getByTestId('message').filter({ hasText: expected }).waitFor({ timeout: 15_000 });
+  return (await page.getByTestId('message').textContent()) ?? '';
+}
+
+function row(eventTitle: string) {
+  return page.getByTestId('event-row').filter({ hasText: eventTitle });
+}
+
+async function liveEdgeSequence(): Promise<number> {
+  const text = await (await fetch(`${stack.edgeUrl}/hls/live/business/v360/index.m3u8`)).text();
+  const first = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1]);
+  return first + text.split('\n').filter((l) => l.endsWith('.ts')).length - 1;
+}
+
+describe('a live day', () => {
+  let eventId: string;
+  let replay: Replay;
+  let highlight: Highlight;
+
+  test('the staff log in to the console and schedule a live', async () => {
+    await page.goto(`${stack.originUrl}/staff/`);
+    await page.getByTestId('token').fill(ADMIN);
+    await page.getByTestId('token').press('Enter');
+    await consoleMessage(/Connecté/);
+
+    // The channel page, as the edge caches it before the live is scheduled.
+    const before = await viewer<ChannelRails>('/api/v1/channels/business');
+    expect(before.body.upcoming.map((e) => e.title)).not.toContain(TITLE);
+
+    // datetime-local takes the browser's local time: compute it there.
+    const [starts, ends] = await page.evaluate(() => {
+      const local = (ms: number) => {
+        const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+        return d.toISOString().slice(0, 16);
+      };
+      return [local(Date.now() + 3600_000), local(Date.now() + 3 * 3600_000)];
+    });
+    await page.getByTestId('channel').selectOption('business');
+    await page.getByTestId('title').fill(TITLE);
+    await page.getByTestId('venue').fill('Hôtel de l’Agglomération');
+    await page.getByTestId('starts').fill(starts);
+    await page.getByTestId('ends').fill(ends);
+    await page.getByTestId('schedule').click();
+    await consoleMessage(/Direct programmé/);
+    await row(TITLE).waitFor();
+    eventId = (await row(TITLE).getAttribute('data-event-id'))!;
+    expect(eventId).toMatch(/^trophees-de-l-evenement-entreprises-[0-9a-f]{6}$/);
+
+    // Viewers see it as upcoming at once: the write purged the edge's copy.
+    const after = await viewer<ChannelRails>('/api/v1/channels/business');
+    expect(after.headers.get('x-cache')).not.toBe('HIT');
+    expect(after.body.upcoming.map((e) => e.id)).toContain(eventId);
+  });
+
+  test('start: viewers see it on air through the edge, with the live stream', async () => {
+    await viewer('/api/v1/home'); // cached at the edge now
+    await row(TITLE).getByTestId('start').click();
+    await consoleMessage(/Direct démarré/);
+    expect(await row(TITLE).getByTestId('status').textContent()).toBe('EN DIRECT');
+
+    const home = await viewer<{ channels: ChannelRails[] }>('/api/v1/home');
+    const business = home.body.channels.find((r) => r.channel.id === 'business')!;
+    expect(business.onAir?.id).toBe(eventId);
+    expect(business.onAir?.status).toBe('live');
+    const event = await viewer<LiveEvent>(`/api/v1/events/${eventId}`);
+    expect(event.body).toMatchObject({ status: 'live', playbackUrl: '/hls/live/business/master.m3u8' });
+    expect(event.body.startedAt).toBeDefined();
+    expect(event.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(event.headers.get('surrogate-key')).toContain(`event-${eventId}`);
+
+    const master = await fetch(stack.edgeUrl + event.body.playbackUrl!);
+    expect(master.status).toBe(200);
+    expect(await master.text()).toContain('#EXT-X-STREAM-INF');
+
+    // A live cannot start twice (the console hides the button; the API refuses).
+    const twice = await staff<ApiError>('POST', `/events/${eventId}/start`, {});
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toMatch(/déjà commencé/);
+  });
+
+  test('stop after a few segments, publish the replay: ffmpeg plays it through the edge', async () => {
+    const startSequence = (await store.get('events', eventId))!.recording!.firstSequence;
+    // Let the live run for at least 5 segments of real time.
+    while ((await liveEdgeSequence()) < startSequence + 5) await new Promise((r) => setTimeout(r, 500));
+
+    await row(TITLE).getByTestId('stop').click();
+    await consoleMessage(/Direct arrêté/);
+    expect(await row(TITLE).getByTestId('status').textContent()).toBe('terminé');
+    const ended = await staff<ApiError>('POST', `/events/${eventId}/reschedule`, { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() });
+    expect(ended.status).toBe(409);
+
+    await row(TITLE).getByTestId('publish').click();
+    const published = await consoleMessage(/Replay publié/);
+    const replayId = /Replay publié : (\S+)/.exec(published)![1]!;
+
+    const event = await viewer<LiveEvent>(`/api/v1/events/${eventId}`);
+    expect(event.body).toMatchObject({ status: 'published', replayId });
+    replay = (await viewer<Replay>(`/api/v1/replays/${replayId}`)).body;
+    expect(replay).toMatchObject({ eventId, channelId: 'business', title: TITLE, playbackUrl: `/hls/vod/${replayId}/master.m3u8` });
+    expect(replay.duration).toBeGreaterThanOrEqual(10);
+    const rails = await viewer<ChannelRails>('/api/v1/channels/business');
+    expect(rails.body.replays[0]!.id).toBe(replayId);
+    expect(rails.body.onAir?.id).not.toBe(eventId);
+
+    // The replay is the live's own segments, in every rendition, audio and subtitle track.
+    const master = await (await fetch(stack.edgeUrl + replay.playbackUrl)).text();
+    const renditions = [...master.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]!).concat(master.split('\n').filter((l) => l.endsWith('.m3u8')));
+    expect(renditions.length).toBeGreaterThanOrEqual(5);
+    for (const uri of renditions) {
+      const media = await (await fetch(new URL(uri, stack.edgeUrl + replay.playbackUrl))).text();
+      expect(media).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      expect(media).toContain('#EXT-X-ENDLIST');
+      const segments = media.split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(segments.length).toBeGreaterThanOrEqual(5);
+      const rendition = uri.split('/')[0]!;
+      expect(segments[0]).toMatch(new RegExp(`^/hls/live/business/${rendition}/${startSequence}\\.(ts|vtt)$`));
+    }
+
+    const played = await ffmpegPlays(stack.edgeUrl + replay.playbackUrl);
+    expect(played).toEqual({ code: 0, errors: '' });
+  }, 120_000);
+
+  test('cut a highlight in the console: ffmpeg plays it, bad cuts are refused with a message', async () => {
+    await page.reload();
+    await consoleMessage(/Connecté/); // the token was kept in sessionStorage
+    await page.getByTestId('replay').selectOption(replay.id);
+    await page.getByTestId('clip-title').fill('Le palmarès de l’Événement');
+    await page.getByTestId('clip-in').fill('0');
+    await page.getByTestId('clip-out').fill(String(replay.duration + 30));
+    await page.getByTestId('cut').click();
+    await consoleMessage(/dépasse la durée/);
+
+    await page.getByTestId('clip-in').fill('3');
+    await page.getByTestId('clip-out').fill('7');
+    await page.getByTestId('cut').click();
+    const message = await consoleMessage(/Résumé publié/);
+    const highlightId = /Résumé publié : (\S+)/.exec(message)![1]!;
+    highlight = (await viewer<Highlight>(`/api/v1/highlights/${highlightId}`)).body;
+    expect(highlight).toMatchObject({ replayId: replay.id, channelId: 'business', inPoint: 2, outPoint: 8 });
+
+    const played = await ffmpegPlays(stack.edgeUrl + highlight.playbackUrl);
+    expect(played).toEqual({ code: 0, errors: '' });
+    const rails = await viewer<ChannelRails>('/api/v1/channels/business');
+    expect(rails.body.highlights[0]!.id).toBe(highlightId);
+    expect(tv.errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
+  }, 60_000);
+
+  test('search finds the live, its replay and its highlight, without accents', async () => {
+    const search = await viewer<SearchResponse>('/api/v1/search?q=evenement');
+    const found = search.body.items.map((h) => (h.kind === 'event' ? h.event.id : h.kind === 'replay' ? h.replay.id : h.highlight.id));
+    expect(found).toEqual(expect.arrayContaining([eventId, replay.id, highlight.id]));
+  });
+
+  test('the audit log tells who did what', async () => {
+    const log = await staff<{ items: { action: string; target: { id: string }; actor: { label: string } }[] }>('GET', '/audit?limit=20');
+    const mine = log.body.items.filter((e) => [eventId, replay.id, highlight.id].includes(e.target.id)).map((e) => e.action);
+    expect(mine).toEqual(['highlight.create', 'replay.publish', 'event.stop', 'event.start', 'event.create']);
+  });
+});
