@@ -3,7 +3,7 @@
 // related highlights), playing a replay, then "Reprendre" and "Continuer à regarder".
 // Back goes up one level at a time and puts focus back where it was.
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
 
 let stack: TvStack;
@@ -22,7 +22,14 @@ test('home shows the hero on air, the four channels and the rails', async () => 
   expect(first.path).toEqual(['page-home', 'row-hero', 'button-watch-live']);
   const home = await textsIn(page, 'page-home');
   expect(home.some((t) => t.startsWith('EN DIRECT MAINTENANT'))).toBe(true);
-  for (const name of ["C'Sport", "C'Culture", "C'Business", "C'Agglo"]) expect(home).toContain(name);
+  // The four channels, each shown by its logo (the text name is only a fallback).
+  for (const id of ['sport', 'culture', 'business', 'agglo']) expect(await isVisible(page, `channel-${id}`)).toBe(true);
+  await eventually(
+    () => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid^="channel-"] [ref="Logo"]')).map((e) => e.getAttribute('texture-src') ?? '')),
+    (srcs) => srcs.length === 4 && srcs.every((s) => /\/images\/logos\/\w+\.png$/.test(s)),
+    10_000,
+    'four channel logos',
+  );
   for (const title of ['Les chaînes', 'En direct']) expect(home).toContain(title);
   await page.waitForTimeout(1000);
   await screenshot(page, 'home');

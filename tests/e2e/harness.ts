@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import type { OriginOptions } from '../../edge-origin/src/origin/options.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { launchTv, type TvBrowser } from '../support/browser.ts';
 
@@ -38,12 +39,14 @@ export interface TvStack {
 export interface StackOptions {
   /** Which build the origin serves: the test build (default), or the legacy ES5 one. */
   app?: 'test' | 'legacy';
+  /** Origin options beyond the app dir (e.g. a longer live window for seeking tests). */
+  origin?: Omit<Partial<OriginOptions>, 'appDir'>;
 }
 
-export async function startTvStack({ app = 'test' }: StackOptions = {}): Promise<TvStack> {
+export async function startTvStack({ app = 'test', origin: originOptions = {} }: StackOptions = {}): Promise<TvStack> {
   const buildDir = buildApp(app === 'test' ? 'test' : 'production');
   const appDir = app === 'test' ? buildDir : join(buildDir, 'dist-legacy');
-  const origin = await startOrigin({ appDir });
+  const origin = await startOrigin({ ...originOptions, appDir });
   const edge = await startEdge({ upstreamUrl: origin.url });
   const tv = await launchTv();
   return {

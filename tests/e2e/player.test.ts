@@ -11,7 +11,8 @@ let stack: TvStack;
 const mediaRequests: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTvStack();
+  // A 60 s live window (30 × 2 s segments): room to seek back and stay behind the live edge.
+  stack = await startTvStack({ origin: { live: { windowSize: 30 } } });
   stack.tv.page.on('request', (r: Request) => {
     if (r.url().includes('/hls/')) mediaRequests.push(r.url());
   });
@@ -32,8 +33,7 @@ test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx)
   await eventually(badge, (b) => b === 'DIRECT', 10_000, 'DIRECT badge');
   // Let the live window fill so there is something to go back to.
   await eventually(() => page.evaluate(() => { const v = document.querySelector('video')!; return v.seekable.length ? v.currentTime - v.seekable.start(0) : 0; }), (d) => d > 10, 30_000, 'window behind playhead');
-  // The demo's live window is short (6 × 2 s): one step back; the badge and the "behind" time
-  // are read together (the window slides, and hls.js jumps forward when playback falls out).
+  // One step back (10 s): the badge and the time behind live are read together.
   await press(page, 'ArrowLeft');
   const delayed = await eventually(
     async () => ({ badge: await badge(), elapsed: (await textsIn(page, 'player-elapsed'))[0] ?? '' }),

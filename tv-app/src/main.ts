@@ -3,8 +3,6 @@
 import { Launch, Lightning } from '@lightningjs/sdk';
 import { App } from './app/App.ts';
 import { currentPlatform, exitApp, setUpRemote } from './platform/platform.ts';
-import { preferences } from './app/services.ts';
-import { setLanguage } from './i18n/index.ts';
 
 async function start(): Promise<void> {
   const family = currentPlatform();
@@ -31,8 +29,6 @@ async function start(): Promise<void> {
   };
   const app = Launch(App, appSettings, platformSettings);
   document.body.appendChild(app.stage.getCanvas());
-  // Language comes from the saved preferences (French by default); Storage is ready after Launch.
-  setLanguage(preferences.get().language);
 }
 
 void start();

@@ -18,7 +18,7 @@ import { Dialog } from '../ui/components/Dialog.ts';
 import { Banner } from '../ui/components/Banner.ts';
 import { cachedHome, catalog, connectivity, preferences } from './services.ts';
 import { parseDeepLink, platformLaunchParams, type DeepLink } from './deep-link.ts';
-import { t } from '../i18n/index.ts';
+import { setLanguage, t } from '../i18n/index.ts';
 import { setVoiceGuidance } from './voice-guidance.ts';
 import { CHANNEL_IDS } from '../../../shared/catalog/types.ts';
 
@@ -52,7 +52,10 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   }
 
   override _init(): void {
-    setVoiceGuidance(preferences.get().voiceGuidance);
+    // Saved preferences (the SDK's Storage is ready once Launch has run): French by default.
+    const prefs = preferences.get();
+    setLanguage(prefs.language);
+    setVoiceGuidance(prefs.voiceGuidance);
     this.open({ name: 'home' });
     void this.followDeepLink(parseDeepLink(location.search, platformLaunchParams()));
     this.watchConnectivity();
