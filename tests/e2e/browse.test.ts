@@ -16,6 +16,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Whether an image whose URL ends with `path` is currently uploaded as a texture. */
+function uploaded(path: string): Promise<boolean> {
+  return stack.tv.page.evaluate((p) => {
+    const node = document.querySelector('[data-testid="page-home"]') as unknown as { element: { stage: { textureManager: { _uploadedTextureSources: { lookupId?: string }[] } } } };
+    return node.element.stage.textureManager._uploadedTextureSources.some((ts) => typeof ts.lookupId === 'string' && ts.lookupId.endsWith(p));
+  }, path);
+}
+
 test('home shows the hero on air, the four channels and the rails', async () => {
   const { page } = stack.tv;
   const first = await openApp(page, stack.appUrl, 'button-watch-live');
@@ -58,11 +66,16 @@ test('channel page: OK on a channel opens it; Back returns to that channel tile'
   await eventually(() => focused(page), (f) => f.path[0] === `page-event-${eventId}`, 15_000, 'event page');
   const when = (t: string) => t.startsWith('Le ') && t.includes(' à ') && t.includes('Dans');
   await eventually(() => textsIn(page, `page-event-${eventId}`), (texts) => texts.some(when), 15_000, 'date with countdown');
+  // Its 1280×720 poster is on the GPU while the page is shown…
+  const heroPoster = `/images/posters/${eventId}/hero.jpg`;
+  await eventually(() => uploaded(heroPoster), (x) => x, 15_000, 'event poster uploaded');
   await page.waitForTimeout(800);
   await screenshot(page, 'event-upcoming');
 
   await press(page, 'Backspace');
   await waitForFocus(page, upcoming.testId!);
+  // …and released when the page is left.
+  await eventually(() => uploaded(heroPoster), (x) => !x, 10_000, 'event poster released');
   await press(page, 'Backspace');
   const back = await waitForFocus(page, 'channel-culture');
   expect(back.path).toEqual(['page-home', 'rail-channels', 'channel-culture']);
