@@ -50,7 +50,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
-  app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, now: config.now, adminToken: config.staffAdminToken, purger }));
+  app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }));
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
     return apiError(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`);

@@ -7,6 +7,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { imagePaths, vodPaths } from '../../../../shared/hls/paths.ts';
+import { isSegmentAvailable } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { ApiErrorSchema, HighlightSchema, LiveEventSchema, ReplaySchema, SponsorSchema, json } from '../catalog/api-schemas.ts';
 import { publicEvent, publicHighlight, publicReplay } from '../catalog/record-catalog.ts';
@@ -45,6 +46,8 @@ export interface StaffDeps {
   store: RecordStore;
   library: MediaLibrary;
   clock: LiveClockConfig;
+  /** Live segments kept fetchable behind the live edge (LiveOptions.retentionSegments). */
+  retentionSegments: number;
   now: () => number;
   /** STAFF_ADMIN_TOKEN: the bootstrap admin (undefined: only stored tokens work). */
   adminToken: string | undefined;
@@ -258,6 +261,10 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
         const before = await eventOr404(param.id);
         const range = lifecycle.checkPublishable(before);
         await checkImage(input.poster, 'poster');
+        // The replay points at the live segments: they must still be fetchable (retention).
+        if (!isSegmentAvailable(range.firstSequence, now(), clock, deps.retentionSegments)) {
+          throw new StaffError(409, 'recording_expired', 'L’enregistrement de ce direct n’est plus conservé (au-delà de la durée de rétention des segments)');
+        }
         const cut: MediaCut = { kind: 'live', ...range };
         const stream = cutStream(cut, library);
         if (!stream) throw new StaffError(409, 'no_media', `Pas de flux pour la chaîne « ${range.channelId} »`);
