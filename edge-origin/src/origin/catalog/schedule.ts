@@ -22,6 +22,12 @@ export function eventAt(event: LiveEvent, liveUrl: string, nowMs: number): LiveE
   return status === 'live' ? { ...rest, status, playbackUrl: liveUrl } : { ...rest, status };
 }
 
+/**
+ * Items per rail: the home and channel pages stay small however long the archive grows; the
+ * rest is paged through `/api/v1/replays`, `/highlights` and `/events`.
+ */
+export const RAIL_LIMIT = 20;
+
 /** One channel's rails at `nowMs`, or null for an unknown channel. */
 export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, nowMs: number): Promise<ChannelRails | null> {
   const [channel, events, replays, highlights] = await Promise.all([
@@ -40,8 +46,8 @@ export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, 
     channel,
     // A live the staff started beats one that is on air only by the timetable.
     onAir: current.filter((e) => e.status === 'live').sort((a, b) => staffStarted(b) - staffStarted(a) || byStart(a, b))[0] ?? null,
-    upcoming: current.filter((e) => e.status === 'scheduled').sort(byStart),
-    replays: replays.filter(published).sort(newestFirst),
-    highlights: highlights.filter(published).sort(newestFirst),
+    upcoming: current.filter((e) => e.status === 'scheduled').sort(byStart).slice(0, RAIL_LIMIT),
+    replays: replays.filter(published).sort(newestFirst).slice(0, RAIL_LIMIT),
+    highlights: highlights.filter(published).sort(newestFirst).slice(0, RAIL_LIMIT),
   };
 }
