@@ -73,6 +73,41 @@ it('makes one upstream request for concurrent misses on two workers, and both ge
   expect(upstream.count(p)).toBe(1);
 });
 
+it('streams a segment another worker is still fetching: bytes arrive before the origin has finished', async () => {
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  const p = `/hls/live/sport/v1/${++n}.ts`;
+  const release = gate();
+  const half = 'a'.repeat(64 * 1024);
+  const rest = 'b'.repeat(64 * 1024);
+  upstream.on(p, { headers: { 'cache-control': 'max-age=60' }, body: [half, { wait: release.promise }, rest] });
+  const readFirstHalf = async (e: StartedEdge) => {
+    const res = await fetch(e.url + p);
+    const reader = res.body!.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    while (text.length < half.length) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    return { res, reader, text, decoder };
+  };
+  const onA = await readFirstHalf(a); // A fetches from the origin
+  const onB = await readFirstHalf(b); // B streams from A: it has the first half while the origin is paused
+  expect([onA.text, onB.text]).toEqual([half, half]);
+  expect(upstream.count(p)).toBe(1);
+  release.open();
+  for (const side of [onA, onB]) {
+    for (;;) {
+      const { done, value } = await side.reader.read();
+      if (done) break;
+      side.text += side.decoder.decode(value, { stream: true });
+    }
+    expect(side.text).toBe(half + rest);
+  }
+  expect(upstream.count(p)).toBe(1);
+});
+
 it('serves on one worker what another fetched, without going upstream', async () => {
   const [a, b] = edges as [StartedEdge, StartedEdge];
   const p = `/hls/vod/shared/v1/${++n}.ts`;

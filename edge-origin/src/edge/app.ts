@@ -65,6 +65,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     },
     log: deps.log ?? ((line) => console.log(JSON.stringify(line))),
     purgedTags: new Map(),
+    peerSecret: crypto.randomUUID(),
   };
   if (deps.diskDir) {
     ctx.disk = new DiskTier(deps.diskDir, {

@@ -53,6 +53,8 @@ export function startFill(
   stale: CacheEntry | undefined,
   /** false: a private fetch nobody may join (e.g. a request with Authorization), still stored if allowed. */
   joinable = true,
+  /** Another worker of this edge already fetching the object: stream it from there. */
+  peerUrl?: string,
 ): Fill {
   const fill: Fill = {
     key,
@@ -83,6 +85,18 @@ export function startFill(
     return entry.tags.some((tag) => (ctx.purgedTags.get(tag) ?? -Infinity) >= startedAt);
   }
 
+  /** The peer streams the object as its own fetch receives it; if the peer fails, go upstream. */
+  async function fromPeer(url: string, headers: Headers) {
+    try {
+      const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, undefined, url);
+      if (result.response.status < 500) return result;
+      void result.response.body?.cancel().catch(() => {});
+    } catch {
+      // The peer went away: fall through to the origin.
+    }
+    return ctx.upstream.fetch('GET', pathAndQuery, headers);
+  }
+
   async function run(): Promise<FillOutcome> {
     const headers = ctx.upstream.forwardHeaders(requestHeaders, null);
     for (const name of NOT_FOR_FILL) headers.delete(name);
@@ -95,7 +109,7 @@ export function startFill(
     }
     let result;
     try {
-      result = await ctx.upstream.fetch('GET', pathAndQuery, headers);
+      result = peerUrl ? await fromPeer(peerUrl, headers) : await ctx.upstream.fetch('GET', pathAndQuery, headers);
     } catch (error) {
       ctx.metrics.upstream('error', 0);
       const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable');

@@ -53,6 +53,7 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
       const value = await binary.get(key);
       return value ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
     }),
+    getText: (key) => safely(null, () => client.get(key)),
     set: (key, value, ttlMs) => safely(undefined, async () => void (await client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), { PX: Math.max(1, Math.round(ttlMs)) }))),
     claim: (key, owner, ttlMs) => safely(false, async () => (await client.set(key, owner, { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === 'OK'),
     del: (keys) => safely(undefined, async () => void (keys.length && (await client.del(keys)))),

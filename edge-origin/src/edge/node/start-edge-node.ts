@@ -1,6 +1,6 @@
 // Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
 // edge, with the entry point; the lead's combined starter and the tests call it.
-import { serve, type ServerType } from '@hono/node-server';
+import { createAdaptorServer, serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
@@ -8,7 +8,7 @@ import type { EdgeConfigInput } from '../config.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
 import { attachSharing } from '../workers/sharing.ts';
-import { hostname } from 'node:os';
+import { PEER_HEADER } from '../upstream/upstream-client.ts';
 
 export interface RunningEdge {
   url: string;
@@ -25,9 +25,10 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   await edge.ready;
   // Workers share one cache through Redis when configured (see workers/sharing.ts).
   const bus = edge.config.redisUrl ? redisBus(edge.config.redisUrl, edge.context.log) : null;
-  if (bus) {
+  const peerListener = bus ? await startPeerListener(edge) : null;
+  if (bus && peerListener) {
     attachSharing(edge.context, bus, {
-      workerId: `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
+      workerId: peerListener.url,
       maxSharedBytes: edge.config.redisMaxObjectBytes,
       lockMs: edge.config.upstreamFirstByteTimeoutMs + edge.config.upstreamIdleTimeoutMs,
     });
@@ -59,10 +60,40 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         clearInterval(sweeper);
         http.closeAllConnections();
         await closed;
+        await peerListener?.close();
         await edge.close();
         await bus?.close();
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * The private door other workers use to stream an object this worker is fetching. Its own port
+ * (`exclusive`: under node:cluster a shared port would hand the request to any worker), on
+ * loopback only; requests through it are marked so they join fetches instead of electing again.
+ */
+async function startPeerListener(edge: Edge): Promise<{ url: string; close(): Promise<void> }> {
+  const secret = edge.context.peerSecret;
+  const server = createAdaptorServer({
+    fetch: (req: Request) => {
+      const headers = new Headers(req.headers);
+      headers.set(PEER_HEADER, secret);
+      return edge.fetch(new Request(req, { headers }));
+    },
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

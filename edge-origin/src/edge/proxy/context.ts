@@ -29,6 +29,7 @@ export interface ContentPolicy {
 export type Election =
   | { kind: 'leader' } // this worker fetches it
   | { kind: 'shared'; entry: CacheEntry } // another worker has it: here it is
+  | { kind: 'peer'; url: string } // another worker is fetching it: stream it from that worker
   | { kind: 'fetch' }; // no coordination possible (bus down, holder gave up): fetch alone
 
 export interface EdgeContext {
@@ -55,6 +56,8 @@ export interface EdgeContext {
   onPurge?: (request: import('../admin/purge.ts').PurgeRequest) => void;
   /** Multi-worker: decides who fetches an object missing here (see workers/sharing.ts). */
   elect?: (key: string) => Promise<Election>;
+  /** Marks requests that come from another worker of this edge (they never elect again). */
+  peerSecret: string;
   /** Multi-worker: is the shared bus reachable (health reporting)? */
   sharingReady?: () => boolean;
   /** Called when a fill ends, stored or not. */

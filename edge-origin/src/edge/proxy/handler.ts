@@ -8,7 +8,7 @@ import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
 import { drainFill, fillInBackground } from '../collapse/background.ts';
-import { UpstreamError } from '../upstream/upstream-client.ts';
+import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
 import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -95,17 +95,20 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     return passThrough(ctx, req, url, 'PASS');
   }
 
-  if (ctx.elect && !ctx.inflight.has(key)) {
-    // Several workers: one fetches, the others take its object from the shared bus.
+  let peerUrl: string | undefined;
+  if (ctx.elect && !ctx.inflight.has(key) && req.headers.get(PEER_HEADER) !== ctx.peerSecret) {
+    // Several workers: one fetches from the origin; the others stream from it, or take the
+    // finished object from the shared bus.
     const election = await ctx.elect(key);
     if (election.kind === 'shared' && ownVariantOf(ctx, key, election.entry, req.headers)) {
       keepShared(ctx, election.entry);
       return { response: responseFromEntry(ctx, req, election.entry, 'HIT'), result: 'HIT' };
     }
+    if (election.kind === 'peer') peerUrl = election.url;
   }
   let fill = ctx.inflight.get(key);
   const joined = fill !== undefined;
-  if (!fill) fill = startFill(ctx, key, fillPath(url), req.headers, entry);
+  if (!fill) fill = startFill(ctx, key, fillPath(url), req.headers, entry, true, peerUrl);
   fill.participants++;
   return answerFromFill(ctx, req, url, fill, joined);
 }

@@ -31,6 +31,9 @@ export class UpstreamError extends Error {
   }
 }
 
+/** Header a worker's private listener adds to requests from its peers (see workers/sharing.ts). */
+export const PEER_HEADER = 'x-edge-peer';
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export class UpstreamClient {
@@ -48,6 +51,7 @@ export class UpstreamClient {
     const headers = withoutHopByHop(incoming);
     headers.delete('host');
     headers.delete('content-length'); // fetch recomputes it from the body
+    headers.delete(PEER_HEADER); // never leaves the edge
     headers.set('accept-encoding', 'identity');
     if (clientHost) headers.set('x-forwarded-host', clientHost);
     appendVia(headers, this.options.viaName);
@@ -60,8 +64,10 @@ export class UpstreamClient {
     headers: Headers,
     body: ReadableStream<Uint8Array> | null = null,
     signal?: AbortSignal,
+    /** Ask this base instead (another worker of this edge), once, without failover. */
+    only?: string,
   ): Promise<UpstreamResult> {
-    const { upstreamUrls } = this.options;
+    const upstreamUrls = only ? [only] : this.options.upstreamUrls;
     // One retry on another upstream, only when replaying is safe (idempotent, no streamed body).
     const candidates = IDEMPOTENT.has(method) && body === null ? upstreamUrls.slice(0, 2) : upstreamUrls.slice(0, 1);
     let lastError: UpstreamError | null = null;

@@ -5,6 +5,7 @@ export interface SharedBus {
   /** False while the bus is unreachable (operations then return empty results at once). */
   readonly ready: boolean;
   get(key: string): Promise<Uint8Array | null>;
+  getText(key: string): Promise<string | null>;
   set(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
   /** Takes `key` for `owner` if nobody holds it (SET NX PX). False when taken or when down. */
   claim(key: string, owner: string, ttlMs: number): Promise<boolean>;

@@ -1,7 +1,8 @@
 // Several edge workers (processes, or machines) acting as one cache through a SharedBus:
 //  - one fetcher per object: a worker missing an object first looks for it in the bus, then
-//    claims its lock; only the winner goes upstream, the others wait for its "filled" message
-//    (within one worker, concurrent viewers still join the local fetch and stream from it);
+//    claims its lock; only the winner goes upstream. The others fetch it from the winner's
+//    private listener, which joins them to its fetch: the bytes stream through as they arrive
+//    (and within each worker, concurrent viewers join that one local fetch);
 //  - hot objects are shared: what one worker stores is published for the others (up to a size);
 //  - purges propagate over pub/sub.
 // If the bus is down every worker simply acts alone: no request ever waits for the bus.
@@ -19,6 +20,7 @@ const FILLED = 'edge:filled';
 const PURGE = 'edge:purge';
 
 export interface SharingOptions {
+  /** Unique per worker: the URL of its private listener (other workers stream from it). */
   workerId: string;
   /** Objects up to this size are shared through the bus. */
   maxSharedBytes: number;
@@ -80,6 +82,12 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
       if (await bus.claim(LOCK + key, options.workerId, options.lockMs)) {
         filled.cancel();
         return { kind: 'leader' };
+      }
+      // The holder's id is the URL of its private listener: stream from it as it receives.
+      const holder = await bus.getText(LOCK + key);
+      if (holder && holder !== options.workerId && /^http:\/\//.test(holder)) {
+        filled.cancel();
+        return { kind: 'peer', url: holder };
       }
       await filled.done;
       const entry = await sharedEntry(key);
