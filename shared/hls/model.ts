@@ -59,6 +59,25 @@ export interface MediaSegment {
   programDateTime?: number;
 }
 
+/**
+ * An `EXT-X-DATERANGE` (RFC 8216bis §4.4.5.1), e.g. an HLS Interstitial (CLASS
+ * `com.apple.hls.interstitial`). A playlist that has one must also have EXT-X-PROGRAM-DATE-TIME.
+ */
+export interface DateRange {
+  id: string;
+  class?: string;
+  /** ms since the Unix epoch. */
+  startDate: number;
+  /** Seconds. */
+  duration?: number;
+  plannedDuration?: number;
+  /**
+   * Client attributes (`X-...`): strings are written quoted, numbers as decimals. An
+   * enumerated (unquoted) value is written with `{ enumerated: 'PRE' }`.
+   */
+  clientAttributes?: Record<string, string | number | { enumerated: string }>;
+}
+
 export interface MediaPlaylist {
   kind: 'media';
   version: number;
@@ -72,6 +91,8 @@ export interface MediaPlaylist {
   /** EXT-X-ENDLIST: no more segments will be added. */
   endList: boolean;
   segments: MediaSegment[];
+  /** EXT-X-DATERANGE tags, written after the header (their position does not matter, their date does). */
+  dateRanges?: DateRange[];
 }
 
 export type Playlist = MasterPlaylist | MediaPlaylist;

@@ -1,5 +1,5 @@
 // Model → playlist text. See model.ts for why this is ours and not hls-parser's stringify.
-import type { AlternativeRendition, MasterPlaylist, MediaPlaylist, Playlist, VariantStream } from './model.ts';
+import type { AlternativeRendition, DateRange, MasterPlaylist, MediaPlaylist, Playlist, VariantStream } from './model.ts';
 
 export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';
 
@@ -27,6 +27,7 @@ export function serializeMedia(playlist: MediaPlaylist): string {
   }
   if (playlist.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${playlist.playlistType}`);
   if (playlist.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+  for (const range of playlist.dateRanges ?? []) lines.push(dateRangeTag(range));
   for (const segment of playlist.segments) {
     if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     if (segment.programDateTime !== undefined) {
@@ -61,6 +62,20 @@ function streamInfTag(v: VariantStream): string {
   if (v.audio) attrs.push(`AUDIO=${quoted(v.audio)}`);
   if (v.subtitles) attrs.push(`SUBTITLES=${quoted(v.subtitles)}`);
   return `#EXT-X-STREAM-INF:${attrs.join(',')}`;
+}
+
+function dateRangeTag(d: DateRange): string {
+  const attrs: string[] = [`ID=${quoted(d.id)}`];
+  if (d.class) attrs.push(`CLASS=${quoted(d.class)}`);
+  attrs.push(`START-DATE=${quoted(new Date(d.startDate).toISOString())}`);
+  if (d.duration !== undefined) attrs.push(`DURATION=${formatDecimal(d.duration)}`);
+  if (d.plannedDuration !== undefined) attrs.push(`PLANNED-DURATION=${formatDecimal(d.plannedDuration)}`);
+  for (const [name, value] of Object.entries(d.clientAttributes ?? {})) {
+    if (!/^X-[A-Z0-9-]+$/.test(name)) throw new Error(`Invalid DATERANGE client attribute name: ${name}`);
+    const text = typeof value === 'string' ? quoted(value) : typeof value === 'number' ? formatDecimal(value) : value.enumerated;
+    attrs.push(`${name}=${text}`);
+  }
+  return `#EXT-X-DATERANGE:${attrs.join(',')}`;
 }
 
 function quoted(value: string): string {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEGMENT_DURATION } from '../../../shared/hls/ladder.ts';
+import { ensureAdMedia } from './ads.ts';
 import type { EncodeContext } from './encode.ts';
 import { encodeStream } from './encode.ts';
 import { findFfmpeg, fontFiles } from './ffmpeg.ts';
@@ -39,7 +40,12 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
   const log = options.log ?? (() => {});
   const spec = mediaSpecFromSeedFile(options.seedFile ?? DEFAULT_SEED_FILE);
   const root = join(dir, spec.version);
-  if (existsSync(join(root, MANIFEST_FILE))) return readManifest(root);
+  // The ad spots (ads.ts) sit beside the main media, with their own recipe hash.
+  const ads = () => ensureAdMedia({ dir, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}), log });
+  if (existsSync(join(root, MANIFEST_FILE))) {
+    await ads();
+    return readManifest(root);
+  }
 
   await mkdir(dir, { recursive: true });
   await withDirLock(join(dir, `${spec.version}.lock`), (owner) => log(`media: waiting for generator pid ${owner}`), async () => {
@@ -96,6 +102,7 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
       throw error;
     }
   });
+  await ads();
   return readManifest(root);
 }
 

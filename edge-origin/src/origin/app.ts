@@ -6,6 +6,7 @@
 //   /images/...   posters and logos (static/, uploads: images/)
 //   /staff/       the staff console (console/)   /...   the built TV app (static/)
 import { Hono } from 'hono';
+import { adsPublicRoutes, adsStaffRoutes, createAds, creativeRoutes, sponsorLogoRoutes, ADS_HLS_ROOT } from './ads/index.ts';
 import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
@@ -43,6 +44,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   }
   const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };
   const purger = new EdgePurgeClient(config.edgePurge);
+  const ads = createAds(options.ads ?? {}, { store, mediaDir: config.mediaDir, clock, now: config.now, purger });
 
   const app = new Hono();
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
@@ -50,14 +52,18 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
+  app.route('/api/v1/ads', adsPublicRoutes(ads));
+  app.route('/api/v1/staff/ads', adsStaffRoutes(ads, config.staffAdminToken));
   app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }));
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
     return apiError(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`);
   });
-  app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library));
-  app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now));
+  app.route(ADS_HLS_ROOT, creativeRoutes(ads.creatives));
+  app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library, ads.signals));
+  app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now, ads.signals));
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
+  app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));
   app.route('/', consoleRoutes());
   app.route('/', appRoutes(config.appDir));

@@ -1,5 +1,6 @@
 // The origin's options and their defaults, in one place.
 import { fileURLToPath } from 'node:url';
+import type { AdsOptions } from './ads/index.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
@@ -41,9 +42,11 @@ export interface OriginOptions {
   /** Edges to purge after each back-office write (EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN). */
   edgePurge?: EdgePurgeConfig;
   live?: Partial<LiveOptions>;
+  /** Ads and audience (origin/ads/, origin/audience/): their Redis, demo campaigns. */
+  ads?: AdsOptions;
 }
 
-export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge'>> & {
+export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads'>> & {
   catalog?: RecordCatalog;
   store?: RecordStore;
   staffAdminToken?: string;

@@ -16,11 +16,13 @@ import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { LiveOptions } from '../options.ts';
 import { loopTimestampOffset, shiftTransportStream, shiftWebVtt } from '../live/timestamps.ts';
 import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
+import type { InterstitialSignals } from '../ads/signaling.ts';
 
 /** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
 const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
 
-export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => number): Hono {
+/** `signals`: ad breaks as HLS Interstitials in media playlists (origin/ads/); none without it. */
+export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => number, signals?: InterstitialSignals): Hono {
   const hls = new Hono();
   const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: library.manifest.segmentDuration };
 
@@ -35,13 +37,14 @@ export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => n
     return playlistResponse(c, masterPlaylist(stream), CACHE_CONTROL.masterPlaylist);
   });
 
-  hls.get('/live/:channel/:rendition/index.m3u8', (c) => {
+  hls.get('/live/:channel/:rendition/index.m3u8', async (c) => {
     const stream = liveStream(library, c.req.param('channel'));
     const rendition = c.req.param('rendition');
     const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
     if (!stream || !media) return notFound(c);
     const nowMs = now();
-    const playlist = liveMediaPlaylist(rendition, media, clock, nowMs);
+    const window = liveMediaPlaylist(rendition, media, clock, nowMs);
+    const playlist = signals ? await signals.live(c.req.param('channel'), window) : window;
     const edge = liveEdge(nowMs, clock);
     // Changes exactly when a segment is published: the end of the newest listed segment.
     c.header('Last-Modified', new Date(segmentStartMs(edge + 1, clock)).toUTCString());
@@ -79,12 +82,13 @@ export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => n
     return playlistResponse(c, masterPlaylist(stream), CACHE_CONTROL.immutable);
   });
 
-  hls.get('/vod/:asset/:rendition/index.m3u8', (c) => {
+  hls.get('/vod/:asset/:rendition/index.m3u8', async (c) => {
     const stream = library.vod(c.req.param('asset'));
     const rendition = c.req.param('rendition');
     const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
     if (!media) return notFound(c);
-    return playlistResponse(c, vodMediaPlaylist(rendition, media), CACHE_CONTROL.immutable);
+    const playlist = vodMediaPlaylist(rendition, media);
+    return playlistResponse(c, signals ? await signals.replay(c.req.param('asset'), playlist) : playlist, CACHE_CONTROL.immutable);
   });
 
   hls.get('/vod/:asset/:rendition/:segment', async (c) => {

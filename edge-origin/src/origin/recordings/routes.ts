@@ -14,6 +14,7 @@ import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { MediaCut } from '../store/records.ts';
 import { cutSegments, cutStream } from './cuts.ts';
+import type { InterstitialSignals } from '../ads/signaling.ts';
 
 export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string): MediaPlaylist | null {
   const stream = cutStream(cut, library);
@@ -32,7 +33,7 @@ export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition
   };
 }
 
-export function recordingRoutes(store: RecordStore, library: MediaLibrary): Hono {
+export function recordingRoutes(store: RecordStore, library: MediaLibrary, signals?: InterstitialSignals): Hono {
   const vod = new Hono();
   vod.use('*', etag());
 
@@ -56,7 +57,7 @@ export function recordingRoutes(store: RecordStore, library: MediaLibrary): Hono
     const rendition = c.req.param('rendition');
     const media = isKnownRendition(rendition) ? cutMediaPlaylist(cut, library, rendition) : null;
     if (!media) return c.text('Not Found\n', 404);
-    return playlist(c, serializePlaylist(media));
+    return playlist(c, serializePlaylist(signals ? await signals.replay(c.req.param('asset'), media) : media));
   });
 
   // Segments are not served here: the playlists point at the live (or source VOD) segment URLs.

@@ -2,6 +2,7 @@
 // (shared/catalog/types.ts) plus the fields only the origin needs (where a replay's media is),
 // staff tokens and the audit log.
 import type { Channel, ChannelId, Highlight, LiveEvent, Replay, Sponsor } from '../../../../shared/catalog/types.ts';
+import type { AdBreak, Campaign } from '../ads/model.ts';
 
 /**
  * Where a replay's or a highlight's media is, as a range of existing segments (nothing is
@@ -52,9 +53,12 @@ export interface CollectionRecords {
   sponsors: Sponsor;
   tokens: StaffTokenRecord;
   meta: { value: string };
+  /** Sponsor campaigns and ad breaks (origin/ads/). */
+  campaigns: Campaign;
+  adBreaks: AdBreak;
 }
 export type Collection = keyof CollectionRecords;
-export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replays', 'highlights', 'sponsors', 'tokens', 'meta'];
+export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replays', 'highlights', 'sponsors', 'tokens', 'meta', 'campaigns', 'adBreaks'];
 
 /**
  * One atomic write. Every `expect` is checked first (the record is exactly `value`, or absent

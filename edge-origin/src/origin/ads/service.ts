@@ -1,0 +1,152 @@
+// The ads capability in one object: campaigns and breaks (back-office records), the creatives,
+// the ledger (decisions, caps, impressions), and the interstitial signals the HLS routes use.
+import { liveEdge, segmentStartMs } from '../../../../shared/hls/live-clock.ts';
+import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
+import { eventStatusAt } from '../catalog/schedule.ts';
+import type { EdgePurgeClient } from '../purge/edge-purge-client.ts';
+import type { StaffActor } from '../staff/auth.ts';
+import { StaffError } from '../staff/errors.ts';
+import { newId } from '../staff/ids.ts';
+import type { RecordStore } from '../store/record-store.ts';
+import { StoreConflictError } from '../store/records.ts';
+import type { Change } from '../store/records.ts';
+import type { CreativeLibrary } from './creatives.ts';
+import { decideBreak } from './decision.ts';
+import type { AdLedger } from './ledger.ts';
+import type { AdBreak, Campaign, Decision, ImpressionEvent } from './model.ts';
+import { IMPRESSION_EVENTS } from './model.ts';
+import { InterstitialSignals } from './signaling.ts';
+
+export interface AdsDeps {
+  store: RecordStore;
+  ledger: AdLedger;
+  creatives: CreativeLibrary;
+  clock: LiveClockConfig;
+  now: () => number;
+  purger: EdgePurgeClient;
+}
+
+export type ImpressionCounts = Record<ImpressionEvent, number>;
+
+export const tallyScopes = {
+  campaign: (campaignId: string) => `campaign:${campaignId}`,
+  eventCampaign: (eventId: string, campaignId: string) => `event:${eventId}:${campaignId}`,
+  event: (eventId: string) => `event:${eventId}`,
+};
+
+export class AdsService {
+  readonly store: RecordStore;
+  readonly ledger: AdLedger;
+  readonly creatives: CreativeLibrary;
+  readonly signals: InterstitialSignals;
+  readonly now: () => number;
+
+  constructor(readonly deps: AdsDeps) {
+    this.store = deps.store;
+    this.ledger = deps.ledger;
+    this.creatives = deps.creatives;
+    this.now = deps.now;
+    this.signals = new InterstitialSignals(deps.store, deps.now);
+  }
+
+  async decide(adBreak: AdBreak, viewerId: string): Promise<Decision> {
+    const campaigns = await this.store.list('campaigns');
+    return decideBreak(adBreak, viewerId, campaigns, { ledger: this.ledger, creatives: this.creatives, nowMs: this.now() });
+  }
+
+  /** Records one impression event, once: `recorded` the first time, `duplicate` after. */
+  async track(breakId: string, viewerId: string, creativeId: string, event: ImpressionEvent): Promise<'recorded' | 'duplicate' | 'unknown'> {
+    const decision = await this.ledger.decision(breakId, viewerId);
+    const ad = decision?.ads.find((a) => a.creativeId === creativeId);
+    if (!decision || !ad) return 'unknown';
+    const campaign = ad.campaignId ?? 'promo';
+    const tallies = [tallyScopes.campaign(campaign)];
+    if (decision.eventId) tallies.push(tallyScopes.eventCampaign(decision.eventId, campaign), tallyScopes.event(decision.eventId));
+    return (await this.ledger.recordImpression({ breakId, viewerId, creativeId, event }, tallies)) ? 'recorded' : 'duplicate';
+  }
+
+  async impressions(scope: string): Promise<ImpressionCounts> {
+    const t = await this.ledger.tally(scope);
+    return Object.fromEntries(IMPRESSION_EVENTS.map((e) => [e, t[e] ?? 0])) as ImpressionCounts;
+  }
+
+  // ---- staff writes ------------------------------------------------------------------------
+
+  async #commit(actor: StaffActor, action: string, change: Change, target: { kind: string; id: string }, detail: unknown): Promise<void> {
+    try {
+      await this.store.commit({ ...change, audit: { at: new Date(this.now()).toISOString(), actor, action, target, detail } });
+    } catch (error) {
+      if (error instanceof StoreConflictError) throw new StaffError(409, 'conflict', 'Modifié en même temps par quelqu’un d’autre : rechargez et recommencez');
+      throw error;
+    }
+    this.signals.invalidate();
+  }
+
+  async createCampaign(actor: StaffActor, input: Omit<Campaign, 'id' | 'createdAt'>): Promise<Campaign> {
+    if (!(await this.store.get('sponsors', input.sponsorId))) throw new StaffError(400, 'unknown_sponsor', `Partenaire inconnu : « ${input.sponsorId} »`, 'sponsorId');
+    const creative = this.creatives.get(input.creativeId);
+    if (!creative || creative.kind !== 'sponsor') throw new StaffError(400, 'unknown_creative', `Spot inconnu : « ${input.creativeId} »`, 'creativeId');
+    if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new StaffError(400, 'invalid_dates', 'La fin doit suivre le début', 'endsAt');
+    const campaign: Campaign = { id: newId(input.name, 'campaign'), ...input, createdAt: new Date(this.now()).toISOString() };
+    await this.#commit(actor, 'campaign.create', { expect: [{ collection: 'campaigns', id: campaign.id, value: null }], put: [{ collection: 'campaigns', id: campaign.id, value: campaign }] }, { kind: 'campaign', id: campaign.id }, input);
+    return campaign;
+  }
+
+  /** A break in a live event, starting now: at the next segment boundary on air. */
+  async triggerLiveBreak(actor: StaffActor, eventId: string, durationSeconds: number): Promise<AdBreak> {
+    const event = await this.store.get('events', eventId);
+    if (!event) throw new StaffError(404, 'event_not_found', `Événement inconnu : « ${eventId} »`, 'id');
+    // The stored status, or the timetable for a scheduled event on air (as the catalog shows it).
+    if (eventStatusAt(event, this.now()) !== 'live') throw new StaffError(409, 'not_live', 'Une coupure en direct n’est possible que pendant le direct');
+    const startsAt = segmentStartMs(liveEdge(this.now(), this.deps.clock) + 1, this.deps.clock);
+    const adBreak: AdBreak = {
+      id: newId(event.title, 'break'),
+      target: { kind: 'live', channelId: event.channelId, eventId: event.id },
+      startsAt: new Date(startsAt).toISOString(),
+      durationSeconds,
+      createdAt: new Date(this.now()).toISOString(),
+    };
+    await this.#commit(actor, 'adbreak.live', { expect: [{ collection: 'adBreaks', id: adBreak.id, value: null }], put: [{ collection: 'adBreaks', id: adBreak.id, value: adBreak }] }, { kind: 'event', id: eventId }, { durationSeconds });
+    return adBreak;
+  }
+
+  /** A pre-roll (`chapter` absent) or a mid-roll at the start of chapter `chapter` of a replay. */
+  async scheduleReplayBreak(actor: StaffActor, replayId: string, durationSeconds: number, chapter?: number): Promise<AdBreak> {
+    const replay = await this.store.get('replays', replayId);
+    if (!replay) throw new StaffError(404, 'replay_not_found', `Replay inconnu : « ${replayId} »`, 'id');
+    let offset = 0;
+    if (chapter !== undefined) {
+      const c = replay.chapters[chapter];
+      if (!c || c.start <= 0) throw new StaffError(400, 'unknown_chapter', `Chapitre ${chapter} inconnu ou au tout début (utilisez une pré-publicité)`, 'chapter');
+      // Breaks sit on segment boundaries (the programme is cut there, never mid-segment).
+      offset = Math.round(c.start / this.deps.clock.segmentDuration) * this.deps.clock.segmentDuration;
+    }
+    const existing = (await this.store.list('adBreaks')).find((b) => b.target.kind === 'replay' && b.target.replayId === replayId && b.offset === offset);
+    if (existing) throw new StaffError(409, 'break_exists', 'Une coupure existe déjà à cet endroit');
+    const adBreak: AdBreak = {
+      id: newId(replay.title, 'break'),
+      target: { kind: 'replay', replayId, channelId: replay.channelId, eventId: replay.eventId },
+      offset,
+      durationSeconds,
+      createdAt: new Date(this.now()).toISOString(),
+    };
+    await this.#commit(actor, 'adbreak.replay', { expect: [{ collection: 'adBreaks', id: adBreak.id, value: null }], put: [{ collection: 'adBreaks', id: adBreak.id, value: adBreak }] }, { kind: 'replay', id: replayId }, { durationSeconds, chapter });
+    await this.#purgeReplay(replayId);
+    return adBreak;
+  }
+
+  /** Replay playlists are cached for good on the edges: drop them so the new break shows. */
+  async #purgeReplay(replayId: string): Promise<void> {
+    const { urls, token } = this.deps.purger.config;
+    await Promise.all(
+      urls.map((base) =>
+        fetch(new URL('/_edge/purge', base), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify({ prefix: `/hls/vod/${replayId}/` }),
+          signal: AbortSignal.timeout(3000),
+        }).then((r) => r.arrayBuffer(), (e: unknown) => console.error(`ads: purge of replay ${replayId} on ${base} failed:`, e)),
+      ),
+    );
+  }
+}

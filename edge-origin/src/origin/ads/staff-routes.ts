@@ -1,0 +1,92 @@
+// The staff side of ads, `/api/v1/staff/ads/...` (bearer token, editor role, audited like every
+// back-office write):
+//   GET  /creatives                         the spots that can be sold or played
+//   GET  /campaigns   POST /campaigns        sponsor campaigns
+//   GET  /breaks                             every break, live and replay
+//   POST /events/<id>/breaks {durationSeconds}                 a break in the live, now
+//   POST /replays/<id>/breaks {durationSeconds, chapter?}      pre-roll (no chapter) or mid-roll
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ChannelIdSchema } from '../catalog/api-schemas.ts';
+import { ID_PATTERN } from '../catalog/seed.ts';
+import { addRoute } from '../http/openapi-route.ts';
+import { validationHook } from '../http/validation.ts';
+import type { StaffActor } from '../staff/auth.ts';
+import { requireRole } from '../staff/auth.ts';
+import { StaffError, staffErrorResponse } from '../staff/errors.ts';
+import type { AdsService } from './service.ts';
+
+type Env = { Variables: { actor: StaffActor } };
+
+const isoDate = z.iso.datetime({ offset: true, error: 'date ISO 8601 attendue (ex. 2026-11-28T20:00:00Z)' });
+const id = z.string().regex(ID_PATTERN, 'identifiant attendu');
+const IdParam = z.object({ id });
+const duration = z.number().int('secondes entières').min(5, '5 s au moins').max(300, '300 s au plus');
+
+export const CampaignCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'nom obligatoire').max(120),
+    sponsorId: id,
+    creativeId: id,
+    priority: z.number().int().min(0).max(100).default(10),
+    channelIds: z.array(ChannelIdSchema).optional(),
+    eventIds: z.array(id).optional(),
+    startsAt: isoDate,
+    endsAt: isoDate,
+    frequencyCap: z.object({ impressions: z.number().int().min(1).max(1000), perHours: z.number().min(0.01).max(24 * 366) }).strict().default({ impressions: 3, perHours: 24 }),
+  })
+  .strict();
+
+const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
+
+export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined): OpenAPIHono<Env> {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+  const editor = requireRole('editor', ads.store, adminToken);
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.onError((error, c) => {
+    if (error instanceof StaffError) return staffErrorResponse(c, error);
+    throw error;
+  });
+  const common = { tags: ['Staff ads'], security: ['bearer'], middleware: [editor] };
+
+  addRoute(app, { method: 'get', path: '/creatives', summary: 'Spots publicitaires disponibles', ...common, responses: { 200: ok('OK') } }, (c) => c.json({ creatives: ads.creatives.list() }));
+
+  addRoute(app, { method: 'get', path: '/campaigns', summary: 'Campagnes des partenaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
+    const campaigns = (await ads.store.list('campaigns')).sort((a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt));
+    return c.json({ campaigns });
+  });
+
+  addRoute(
+    app,
+    { method: 'post', path: '/campaigns', summary: 'Créer une campagne (priorité, ciblage, dates, plafond par spectateur)', ...common, request: { json: CampaignCreateSchema }, responses: { 201: ok('Créée') } },
+    async (c, { json }) => c.json(await ads.createCampaign((c as Context<Env>).get('actor'), json), 201),
+  );
+
+  addRoute(app, { method: 'get', path: '/breaks', summary: 'Coupures publicitaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
+    const breaks = (await ads.store.list('adBreaks')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return c.json({ breaks });
+  });
+
+  addRoute(
+    app,
+    { method: 'post', path: '/events/{id}/breaks', summary: 'Lancer une coupure pendant le direct, maintenant', ...common, request: { params: IdParam, json: z.object({ durationSeconds: duration }).strict() }, responses: { 201: ok('Programmée au prochain segment') } },
+    async (c, { param, json }) => c.json(await ads.triggerLiveBreak((c as Context<Env>).get('actor'), param.id, json.durationSeconds), 201),
+  );
+
+  addRoute(
+    app,
+    {
+      method: 'post',
+      path: '/replays/{id}/breaks',
+      summary: 'Pré-publicité (sans chapitre) ou coupure au début d’un chapitre d’un replay',
+      ...common,
+      request: { params: IdParam, json: z.object({ durationSeconds: duration, chapter: z.number().int().min(0).optional() }).strict() },
+      responses: { 201: ok('Programmée') },
+    },
+    async (c, { param, json }) => c.json(await ads.scheduleReplayBreak((c as Context<Env>).get('actor'), param.id, json.durationSeconds, json.chapter), 201),
+  );
+  return app;
+}
