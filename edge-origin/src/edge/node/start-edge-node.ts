@@ -7,6 +7,7 @@ import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
 import type { EdgeConfigInput } from '../config.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
+import { batchedStdoutLog } from './batched-log.ts';
 import { attachSharing } from '../workers/sharing.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 
@@ -18,8 +19,10 @@ export interface RunningEdge {
 }
 
 export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {}): Promise<RunningEdge> {
+  const stdoutLog = deps.log ? null : batchedStdoutLog();
   const edge = createEdge(input, {
     ...deps,
+    log: deps.log ?? stdoutLog!.log,
     diskDir: deps.diskDir ?? (input.diskDir ? await fsBlobDir(input.diskDir) : undefined),
   });
   await edge.ready;
@@ -63,6 +66,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         await peerListener?.close();
         await edge.close();
         await bus?.close();
+        stdoutLog?.flush();
       })();
       return closing;
     },
