@@ -40,6 +40,8 @@ export interface Fill {
   participants: number;
   /** Purged while in flight: serve the participants, store nothing. */
   discarded: boolean;
+  /** This fill won the workers' election for its object: tell the others when it ends. */
+  elected: boolean;
 }
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
@@ -61,6 +63,7 @@ export function startFill(
     leaderHeaders: requestHeaders,
     participants: 0,
     discarded: false,
+    elected: false,
     outcome: null as unknown as Promise<FillOutcome>,
   };
   let finished = false;
@@ -69,7 +72,7 @@ export function startFill(
     finished = true;
     if (ctx.inflight.get(key) === fill) ctx.inflight.delete(key);
     ctx.metrics.collapsedFetch(fill.participants);
-    ctx.onFillFinished?.(key);
+    if (fill.elected) ctx.onFillFinished?.(key);
   };
   const startedAt = ctx.now();
   if (joinable) ctx.inflight.set(key, fill);

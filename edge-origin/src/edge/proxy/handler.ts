@@ -96,6 +96,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
   }
 
   let peerUrl: string | undefined;
+  let elected = false;
   if (ctx.elect && !ctx.inflight.has(key) && req.headers.get(PEER_HEADER) !== ctx.peerSecret) {
     // Several workers: one fetches from the origin; the others stream from it, or take the
     // finished object from the shared bus.
@@ -105,10 +106,14 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
       return { response: responseFromEntry(ctx, req, election.entry, 'HIT'), result: 'HIT' };
     }
     if (election.kind === 'peer') peerUrl = election.url;
+    elected = election.kind === 'leader';
   }
   let fill = ctx.inflight.get(key);
   const joined = fill !== undefined;
-  if (!fill) fill = startFill(ctx, key, fillPath(url), req.headers, entry, true, peerUrl);
+  if (!fill) {
+    fill = startFill(ctx, key, fillPath(url), req.headers, entry, true, peerUrl);
+    fill.elected = elected;
+  }
   fill.participants++;
   return answerFromFill(ctx, req, url, fill, joined);
 }

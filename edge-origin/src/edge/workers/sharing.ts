@@ -110,7 +110,8 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
   };
 
   ctx.onFillFinished = (key) => {
-    // After the object (if any) is in the bus: waiters read it as soon as they wake.
+    // Only the elected fill gets here. After the object (if any) is in the bus: waiters read it
+    // as soon as they wake.
     void (async () => {
       await bus.del([LOCK + key]);
       await bus.publish(FILLED, key);
