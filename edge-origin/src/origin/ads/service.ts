@@ -70,6 +70,18 @@ export class AdsService {
     return Object.fromEntries(IMPRESSION_EVENTS.map((e) => [e, t[e] ?? 0])) as ImpressionCounts;
   }
 
+  /** A campaign's impressions, overall and per event it ran in, with its completion rate. */
+  async campaignImpressions(campaignId: string): Promise<{ impressions: ImpressionCounts; completionRate: number | null; byEvent: { eventId: string; impressions: ImpressionCounts; completionRate: number | null }[] }> {
+    const impressions = await this.impressions(tallyScopes.campaign(campaignId));
+    const eventIds = new Set((await this.store.list('adBreaks')).map((b) => b.target.eventId).filter((e): e is string => !!e));
+    const byEvent = [];
+    for (const eventId of [...eventIds].sort()) {
+      const counts = await this.impressions(tallyScopes.eventCampaign(eventId, campaignId));
+      if (counts.start || counts.complete) byEvent.push({ eventId, impressions: counts, completionRate: completionRate(counts) });
+    }
+    return { impressions, completionRate: completionRate(impressions), byEvent };
+  }
+
   // ---- staff writes ------------------------------------------------------------------------
 
   async #commit(actor: StaffActor, action: string, change: Change, target: { kind: string; id: string }, detail: unknown): Promise<void> {
@@ -149,4 +161,9 @@ export class AdsService {
       ),
     );
   }
+}
+
+/** complete / start, null before any start. */
+export function completionRate(counts: ImpressionCounts): number | null {
+  return counts.start > 0 ? Math.round((counts.complete / counts.start) * 1000) / 1000 : null;
 }

@@ -88,5 +88,14 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
     },
     async (c, { param, json }) => c.json(await ads.scheduleReplayBreak((c as Context<Env>).get('actor'), param.id, json.durationSeconds, json.chapter), 201),
   );
+  addRoute(
+    app,
+    { method: 'get', path: '/campaigns/{id}/impressions', summary: 'Impressions d’une campagne (début, quartiles, fin) et taux de complétion', ...common, request: { params: IdParam }, responses: { 200: ok('OK') } },
+    async (c, { param }) => {
+      const campaign = await ads.store.get('campaigns', param.id);
+      if (!campaign) throw new StaffError(404, 'campaign_not_found', `Campagne inconnue : « ${param.id} »`, 'id');
+      return c.json({ campaign, ...(await ads.campaignImpressions(param.id)) });
+    },
+  );
   return app;
 }
