@@ -5,7 +5,7 @@
 // The legacy path (FIELD-NOTES): esbuild cannot emit ES5, so esbuild bundles an ES2017 IIFE with
 // core-js/stable, SWC lowers it for chrome 38, and acorn (ecmaVersion 5) proves the result parses.
 import { build } from 'esbuild';
-import { transformFileSync } from '@swc/core';
+import { transformFileSync, transformSync } from '@swc/core';
 import * as acorn from 'acorn';
 import { mkdirSync, rmSync, writeFileSync, copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -100,13 +100,30 @@ async function buildModern(outdir, { test }) {
   return main;
 }
 
+const LEGACY_TARGETS = { chrome: '38' };
+
+/** `import "core-js/modules/…"` lines for what the legacy targets miss (SWC's env entry mode). */
+function legacyPolyfills() {
+  const coreJs = JSON.parse(readFileSync(require.resolve('core-js/package.json'), 'utf8')).version;
+  return transformSync("import 'core-js/stable';", {
+    swcrc: false,
+    filename: 'polyfills.js',
+    jsc: { parser: { syntax: 'ecmascript' } },
+    env: { targets: LEGACY_TARGETS, mode: 'entry', coreJs },
+    module: { type: 'es6' },
+    isModule: true,
+  }).code;
+}
+
 async function buildLegacy(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const stage1 = join(outdir, 'app.es2017.js');
   await build({
     ...common,
-    entryPoints: [join(here, 'src/main.legacy.ts')],
+    // Polyfills first, then the app. Only the core-js modules Chrome 38 lacks: SWC's `entry`
+    // mode expands `import 'core-js/stable'` into exactly those for the target.
+    stdin: { contents: `${legacyPolyfills()}\nimport './src/main.ts';\n`, resolveDir: here, sourcefile: 'legacy-entry.js', loader: 'js' },
     outfile: stage1,
     format: 'iife',
     target: ['es2017'],
@@ -116,7 +133,7 @@ async function buildLegacy(outdir) {
   const out = transformFileSync(stage1, {
     swcrc: false,
     jsc: { parser: { syntax: 'ecmascript' }, loose: true, externalHelpers: false },
-    env: { targets: { chrome: '38' } },
+    env: { targets: LEGACY_TARGETS },
     minify: true,
     module: { type: 'es6' }, // no imports left: keeps SWC from wrapping the IIFE in CommonJS
     isModule: false,

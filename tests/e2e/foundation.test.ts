@@ -3,6 +3,7 @@
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, openApp, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
+import type { HomeResponse } from '../../shared/catalog/types.ts';
 
 let stack: TvStack;
 
@@ -22,21 +23,26 @@ test('home from the edge → C\'Sport live → playback → Back restores focus'
   await page.waitForTimeout(1500); // let posters and fonts land before the screenshot
   await screenshot(page, 'foundation-home');
 
-  // Down to the channels: C'Sport is first and focused.
+  // Which event C'Sport has on air, as the catalog (through the edge) says.
+  const home = (await (await fetch(`${stack.appUrl}api/v1/home`)).json()) as HomeResponse;
+  const sportLive = home.channels.find((c) => c.channel.id === 'sport')!.onAir!;
+  const liveTileId = `tile-live-${sportLive.id}`;
+
+  // Down to the channels: C'Sport is first and focused, with what it has on air.
   await press(page, 'ArrowDown');
-  const channel = await waitForFocus(page, 'channel-sport');
-  expect(channel.texts).toContain("C'Sport");
+  await waitForFocus(page, 'channel-sport');
+  await eventually(() => focused(page), (f) => f.texts.includes(sportLive.title) && f.texts.includes('● DIRECT'), 10_000, 'channel tile texts');
 
   // Down to the "En direct" rail, then right until C'Sport's live event is focused.
   await press(page, 'ArrowDown');
   let tile = await waitForFocus(page, /^tile-live-/);
-  for (let i = 0; i < 4 && !tile.texts.some((t) => t.startsWith("C'Sport")); i++) {
+  for (let i = 0; i < 4 && tile.testId !== liveTileId; i++) {
     await press(page, 'ArrowRight');
     tile = await focused(page);
   }
-  expect(tile.path).toContain('rail-live');
-  expect(tile.texts.some((t) => t.startsWith("C'Sport"))).toBe(true);
-  const liveTileId = tile.testId!;
+  expect(tile.path).toEqual(['page-home', 'rail-live', liveTileId]);
+  // Its title and channel are on the tile (read once the rail has scrolled into view).
+  await eventually(() => focused(page), (f) => f.texts.includes(sportLive.title) && f.texts.some((t) => t.startsWith("C'Sport · ")), 10_000, 'tile texts');
 
   // OK plays it full screen through hls.js, via the edge.
   await press(page, 'Enter');

@@ -16,6 +16,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Waits until `testId` is focused and shows exactly `texts` (the mirror follows a frame later). */
+async function expectFocus(page: Page, testId: string, texts: string[]): Promise<void> {
+  await eventually(() => focused(page), (f) => f.testId === testId && JSON.stringify(f.texts) === JSON.stringify(texts), 10_000, `${testId} showing ${texts.join(' / ')}`);
+}
+
 /**
  * Types `text` on the on-screen keyboard with arrows and OK, like a person with a remote.
  * `model` mirrors where the app's keyboard focus is (same layout and navigation rules).
@@ -45,8 +50,7 @@ test('programme: 7 day tabs, today lists what is on air marked DIRECT; Right sho
   await press(page, 'ArrowUp');
   await waitForFocus(page, 'button-programme');
   await press(page, 'Enter');
-  const today = await waitForFocus(page, 'day-0');
-  expect(today.texts).toEqual(["Aujourd'hui"]);
+  await expectFocus(page, 'day-0', ["Aujourd'hui"]);
   const tabs = await page.evaluate(() => document.querySelectorAll('[data-testid^="day-"]').length);
   expect(tabs).toBe(7);
   const first = await textsIn(page, 'page-programme');
@@ -117,16 +121,13 @@ test('settings: switching to English changes the UI at once and survives a resta
   await press(page, 'ArrowRight');
   await waitForFocus(page, 'button-settings');
   await press(page, 'Enter');
-  const language = await waitForFocus(page, 'setting-language');
-  expect(language.texts).toEqual(['Langue', '‹ Français ›']);
+  await expectFocus(page, 'setting-language', ['Langue', '‹ Français ›']);
   await press(page, 'Enter');
-  const english = await waitForFocus(page, 'setting-language');
-  expect(english.texts).toEqual(['Language', '‹ English ›']);
+  await expectFocus(page, 'setting-language', ['Language', '‹ English ›']);
   await press(page, 'ArrowDown');
-  const subtitles = await waitForFocus(page, 'setting-subtitles');
-  expect(subtitles.texts).toEqual(['Subtitles by default', '‹ Off ›']);
+  await expectFocus(page, 'setting-subtitles', ['Subtitles by default', '‹ Off ›']);
   await press(page, 'ArrowRight');
-  expect((await focused(page)).texts).toEqual(['Subtitles by default', '‹ On ›']);
+  await expectFocus(page, 'setting-subtitles', ['Subtitles by default', '‹ On ›']);
   await screenshot(page, 'settings');
 
   // A restart (the TV reloads the app): English and the subtitle choice are still there.
@@ -141,14 +142,13 @@ test('settings: switching to English changes the UI at once and survives a resta
   await press(page, 'Enter');
   await waitForFocus(page, 'setting-language');
   await press(page, 'ArrowDown');
-  expect((await waitForFocus(page, 'setting-subtitles')).texts).toEqual(['Subtitles by default', '‹ On ›']);
+  await expectFocus(page, 'setting-subtitles', ['Subtitles by default', '‹ On ›']);
   await press(page, 'ArrowLeft');
   await press(page, 'ArrowUp');
   await press(page, 'Enter');
-  expect((await waitForFocus(page, 'setting-language')).texts).toEqual(['Langue', '‹ Français ›']);
+  await expectFocus(page, 'setting-language', ['Langue', '‹ Français ›']);
   await press(page, 'Backspace');
-  const backHome = await waitForFocus(page, 'button-settings');
-  expect(backHome.texts).toEqual(['Réglages']);
+  await expectFocus(page, 'button-settings', ['Réglages']);
 });
 
 test('voice guidance: once on, moving focus reads the focused item aloud, in French', async () => {
@@ -166,9 +166,9 @@ test('voice guidance: once on, moving focus reads the focused item aloud, in Fre
   await press(page, 'Enter');
   await waitForFocus(page, 'setting-language');
   await press(page, 'ArrowDown', 3);
-  expect((await waitForFocus(page, 'setting-voiceGuidance')).texts).toEqual(['Guidage vocal', '‹ Désactivé ›']);
+  await expectFocus(page, 'setting-voiceGuidance', ['Guidage vocal', '‹ Désactivé ›']);
   await press(page, 'Enter');
-  expect((await focused(page)).texts).toEqual(['Guidage vocal', '‹ Activé ›']);
+  await expectFocus(page, 'setting-voiceGuidance', ['Guidage vocal', '‹ Activé ›']);
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-settings');
   await press(page, 'ArrowDown', 2);

@@ -87,7 +87,15 @@ export async function focused(page: Page): Promise<FocusInfo> {
       if (id) path.unshift(id);
     }
     const owner = leaf.closest('[data-testid]');
+    // Only text on screen: the mirror keeps the text of hidden elements (display: none).
+    const shown = (el: Element) => {
+      for (let n: Element | null = el; n && n !== document.body; n = n.parentElement) {
+        if ((n as HTMLElement).style.display === 'none') return false;
+      }
+      return true;
+    };
     const texts = [owner ?? leaf, ...Array.from((owner ?? leaf).querySelectorAll('[texture-text]'))]
+      .filter(shown)
       .map((el) => el.getAttribute('texture-text'))
       .filter((t): t is string => !!t);
     return { testId: path[path.length - 1] ?? null, path, texts };
