@@ -185,6 +185,35 @@ describe('limits and configuration', () => {
     expect([ok.port, ok.memoryBytes, ok.accessLog, ok.upstreamUrl]).toEqual([9000, 1000, true, 'http://127.0.0.1:8081']);
   });
 
+  it('stops `npm run edge` at start on a bad value, naming the key (environment and JSON file)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const root = new URL('../..', import.meta.url).pathname;
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}edge-origin/src/bin/edge.node.ts`], {
+          env: { ...process.env, EDGE_PORT: '0', ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d) => (stderr += d));
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+    const bad = await run({ EDGE_MEMORY_BYTES: 'lots' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/memoryBytes \(env EDGE_MEMORY_BYTES\)/);
+    const dir = await mkdtemp(`${tmpdir()}/edge-config-`);
+    try {
+      await writeFile(`${dir}/edge.json`, JSON.stringify({ teeMaxLagBytes: -1 }));
+      const badFile = await run({ EDGE_CONFIG_FILE: `${dir}/edge.json` });
+      expect(badFile.code).toBe(2);
+      expect(badFile.stderr).toMatch(/teeMaxLagBytes/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('shuts down gracefully: a response in progress completes, new connections are refused', async () => {
     const edge = await startEdge({ upstreamUrl: upstream.url });
     const p = `/graceful${++n}.ts`;
