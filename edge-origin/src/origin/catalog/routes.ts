@@ -60,7 +60,8 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
 
   api.use('*', etag(), async (c, next) => {
     await next();
-    c.header('Cache-Control', CACHE_CONTROL.api);
+    // A server error (store unreachable) must not be kept by the edges: it says so itself.
+    if (c.res.status < 500) c.header('Cache-Control', CACHE_CONTROL.api);
   });
 
   addRoute(api, get('/home', 'Accueil : par chaîne, le direct, à venir, replays, résumés', HomeSchema), async (c, input) => {

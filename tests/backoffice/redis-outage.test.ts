@@ -1,0 +1,50 @@
+// The origin started while Redis is down: it runs, says 503 (with a message) rather than
+// crashing, and once Redis appears it seeds it and serves the catalog without a restart.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { ApiError, HomeResponse } from '../../shared/catalog/types.ts';
+import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+
+let redis: TestRedis;
+let store: RedisRecordStore;
+let origin: TestOrigin;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  await redis.crash(); // the port is known, nothing listens on it
+  store = new RedisRecordStore({ url: redis.url, log: () => {} });
+  origin = await startOrigin({ store, staffAdminToken: 'admin' });
+}, MEDIA_TIMEOUT_MS);
+afterAll(async () => {
+  await origin?.close();
+  await store?.close();
+  await redis?.stop();
+});
+
+test('Redis down at start: 503 with a message on reads and writes; Redis back: seeded and served', async () => {
+  const home = await fetch(`${origin.url}/api/v1/home`);
+  expect(home.status).toBe(503);
+  expect(((await home.json()) as ApiError).error.code).toBe('store_unavailable');
+  expect(home.headers.get('cache-control')).toBe('no-store');
+
+  const write = await fetch(`${origin.url}/api/v1/staff/events`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+    body: JSON.stringify({ channelId: 'sport', title: 'Pendant la panne', startsAt: '2026-12-01T20:00:00Z', endsAt: '2026-12-01T22:00:00Z' }),
+  });
+  expect(write.status).toBe(503);
+  expect(((await write.json()) as ApiError).error.message).toMatch(/Redis est injoignable.*Rien n’a été enregistré/);
+
+  await redis.restart();
+  await store.ready(15_000);
+  let body: HomeResponse | undefined;
+  for (let i = 0; i < 50 && !body; i++) {
+    const response = await fetch(`${origin.url}/api/v1/home`);
+    if (response.status === 200) body = (await response.json()) as HomeResponse;
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(body!.channels.map((c) => c.channel.id)).toEqual(['sport', 'culture', 'business', 'agglo']);
+  expect(await store.get('meta', 'seeded')).not.toBeNull();
+}, 60_000);
