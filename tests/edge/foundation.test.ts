@@ -188,6 +188,7 @@ describe('edge foundation', () => {
     expect(seen.headers.get('x-client')).toBe('tv');
     expect(seen.headers.get('x-hop')).toBeNull();
     expect(seen.headers.get('via')).toMatch(/cite-tv-edge/);
+    expect(seen.headers.get('x-forwarded-for')).toMatch(/127\.0\.0\.1$/);
     const b = await fetch(`${edge.url}/q.m3u8?token=abc&b=2&CMCD=sid%3D%22two%22`);
     expect(b.headers.get('x-cache')).toBe('HIT');
     const other = await fetch(`${edge.url}/q.m3u8?token=xyz`);

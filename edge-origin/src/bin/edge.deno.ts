@@ -10,7 +10,7 @@ declare const Deno: {
   exit(code: number): never;
   serve(
     options: { port: number; hostname: string; onListen?: (addr: { hostname: string; port: number }) => void },
-    handler: (req: Request) => Response | Promise<Response>,
+    handler: (req: Request, info: unknown) => Response | Promise<Response>,
   ): { finished: Promise<void>; shutdown(): Promise<void> };
   addSignalListener(signal: string, handler: () => void): void;
 };
@@ -24,7 +24,10 @@ try {
   console.error(error instanceof EdgeConfigError || error instanceof SyntaxError ? `edge: ${error.message}` : error);
   Deno.exit(2);
 }
-const edge = createEdge(config, { diskDir: config.diskDir ? await fsBlobDir(config.diskDir) : undefined });
+const edge = createEdge(config, {
+  diskDir: config.diskDir ? await fsBlobDir(config.diskDir) : undefined,
+  clientAddress: (info) => (info as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname,
+});
 await edge.ready;
 const server = Deno.serve(
   {

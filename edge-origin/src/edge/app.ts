@@ -17,7 +17,8 @@ export const RESERVED_PREFIX = '/_edge/';
 
 export interface Edge {
   app: Hono;
-  fetch(req: Request): Promise<Response>;
+  /** `env`: the runtime's connection info (node-server bindings, Deno's ServeHandlerInfo). */
+  fetch(req: Request, env?: unknown): Promise<Response>;
   close(): Promise<void>;
   /** Memory tier counters (what /_edge/health reports). */
   stats(): StoreStats;
@@ -35,6 +36,8 @@ export interface EdgeDeps {
   log?: (line: Record<string, unknown>) => void;
   /** Storage for the disk tier (the runtime entry points make one from config.diskDir). */
   diskDir?: BlobDir;
+  /** The client's IP from the runtime's connection info (the `env` given to fetch), for X-Forwarded-For. */
+  clientAddress?: (env: unknown) => string | undefined;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
@@ -90,7 +93,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   app.post('/_edge/purge', (c) => handlePurge(ctx, c.req.raw));
   // The reserved prefix is never proxied, even for paths the edge does not serve.
   app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
-  app.all('*', (c) => handleProxy(ctx, c.req.raw));
+  app.all('*', (c) => handleProxy(ctx, withForwardedFor(c.req.raw, deps.clientAddress?.(c.env))));
 
   let closed = false;
   return {
@@ -98,7 +101,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     config,
     ready,
     context: ctx,
-    fetch: async (req) => app.fetch(req),
+    fetch: async (req, env) => app.fetch(req, env),
     stats: () => store.stats(),
     async close() {
       if (closed) return;
@@ -109,4 +112,14 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       store.clear();
     },
   };
+}
+
+/** Appends the client's address to X-Forwarded-For (what a reverse proxy tells its origin). */
+function withForwardedFor(req: Request, address: string | undefined): Request {
+  if (!address) return req;
+  const headers = new Headers(req.headers);
+  const prior = headers.get('x-forwarded-for');
+  headers.set('x-forwarded-for', prior ? `${prior}, ${address}` : address);
+  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', new URL(req.url).protocol.replace(':', ''));
+  return new Request(req, { headers });
 }

@@ -21,6 +21,7 @@ export interface RunningEdge {
 export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {}): Promise<RunningEdge> {
   const stdoutLog = deps.log ? null : batchedStdoutLog();
   const edge = createEdge(input, {
+    clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     ...deps,
     log: deps.log ?? stdoutLog!.log,
     diskDir: deps.diskDir ?? (input.diskDir ? await fsBlobDir(input.diskDir) : undefined),

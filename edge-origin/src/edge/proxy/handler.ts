@@ -33,6 +33,7 @@ export async function handleProxy(ctx: EdgeContext, req: Request): Promise<Respo
       ms: Math.round((ctx.now() - started) * 1000),
       cmcd: url.searchParams.get('CMCD') ?? cmcdFromHeaders(req.headers),
       ua: req.headers.get('user-agent') ?? undefined,
+      ip: req.headers.get('x-forwarded-for')?.split(',').pop()?.trim(),
     });
   }
   return response;

@@ -1,0 +1,84 @@
+// Audience observation at the edge: every live playlist request says "this viewer is watching
+// this channel now". The edge keeps only the latest sighting per viewer and channel in memory
+// and flushes them in one batch every `flushMs` to a sink shared by every edge (Redis), where
+// viewers are counted once across renditions, processes and nodes (shared/audience/keys.ts).
+// Observation never delays or fails a viewer's request: it is recorded after the fact and a
+// sink outage only loses figures.
+import type { Sighting } from '../../../../shared/audience/keys.ts';
+import { liveChannelOf, viewerKey } from './viewer-key.ts';
+
+export interface AudienceSink {
+  record(sightings: Sighting[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AudienceObserverOptions {
+  sink: AudienceSink;
+  /** ms clock (tests drive a simulated one). */
+  now?: () => number;
+  /** Flush period; 0: only when `flush()` is called. Default 2000. */
+  flushMs?: number;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export class AudienceObserver {
+  readonly #sink: AudienceSink;
+  readonly #now: () => number;
+  readonly #log: (line: Record<string, unknown>) => void;
+  /** channel → viewer → last seen (ms), since the last flush. */
+  #pending = new Map<string, Map<string, number>>();
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(options: AudienceObserverOptions) {
+    this.#sink = options.sink;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+    const every = options.flushMs ?? 2000;
+    if (every > 0) {
+      this.#timer = setInterval(() => void this.flush(), every);
+      (this.#timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Notes a request (any request: only live playlists count). Never throws, never waits. */
+  observe(req: Request, clientAddress?: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return;
+    const url = new URL(req.url);
+    const channel = liveChannelOf(url.pathname);
+    if (!channel) return;
+    const seenMs = this.#now();
+    const work = viewerKey(req, url, clientAddress).then((viewer) => {
+      let viewers = this.#pending.get(channel);
+      if (!viewers) this.#pending.set(channel, (viewers = new Map()));
+      if ((viewers.get(viewer) ?? -Infinity) < seenMs) viewers.set(viewer, seenMs);
+    });
+    this.#inflight.add(work);
+    void work.finally(() => this.#inflight.delete(work));
+  }
+
+  /** Sends what was seen since the last flush (one batch), after observations in progress. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      await Promise.allSettled([...this.#inflight]);
+      const batch = this.#pending;
+      this.#pending = new Map();
+      const sightings: Sighting[] = [];
+      for (const [channel, viewers] of batch) for (const [viewer, seenMs] of viewers) sightings.push({ channel, viewer, seenMs });
+      if (sightings.length === 0) return;
+      try {
+        await this.#sink.record(sightings);
+      } catch (error) {
+        this.#log({ level: 'warn', msg: 'audience: sink unavailable, sightings dropped', count: sightings.length, error: String(error) });
+      }
+    });
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.flush();
+    await this.#sink.close();
+  }
+}
