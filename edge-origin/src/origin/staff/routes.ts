@@ -7,7 +7,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { imagePaths, vodPaths } from '../../../../shared/hls/paths.ts';
-import { isSegmentAvailable } from '../../../../shared/hls/live-clock.ts';
+import { liveEdge } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { ApiErrorSchema, HighlightSchema, LiveEventSchema, ReplaySchema, SponsorSchema, json } from '../catalog/api-schemas.ts';
 import { publicEvent, publicHighlight, publicReplay } from '../catalog/record-catalog.ts';
@@ -262,7 +262,8 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
         const range = lifecycle.checkPublishable(before);
         await checkImage(input.poster, 'poster');
         // The replay points at the live segments: they must still be fetchable (retention).
-        if (!isSegmentAvailable(range.firstSequence, now(), clock, deps.retentionSegments)) {
+        // (A segment not published yet is fine: it will be within one segment duration.)
+        if (range.firstSequence <= liveEdge(now(), clock) - Math.max(deps.retentionSegments, clock.windowSize)) {
           throw new StaffError(409, 'recording_expired', 'L’enregistrement de ce direct n’est plus conservé (au-delà de la durée de rétention des segments)');
         }
         const cut: MediaCut = { kind: 'live', ...range };
