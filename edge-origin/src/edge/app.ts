@@ -12,6 +12,7 @@ import { handleProxy } from './proxy/handler.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import type { EdgeContext } from './proxy/context.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
+import type { AudienceObserver } from './audience/observer.ts';
 
 export const RESERVED_PREFIX = '/_edge/';
 
@@ -38,6 +39,8 @@ export interface EdgeDeps {
   diskDir?: BlobDir;
   /** The client's IP from the runtime's connection info (the `env` given to fetch), for X-Forwarded-For. */
   clientAddress?: (env: unknown) => string | undefined;
+  /** Audience counting (audience/): notes live playlist requests; flushed on close. */
+  audience?: AudienceObserver;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
@@ -93,7 +96,11 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   app.post('/_edge/purge', (c) => handlePurge(ctx, c.req.raw));
   // The reserved prefix is never proxied, even for paths the edge does not serve.
   app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
-  app.all('*', (c) => handleProxy(ctx, withForwardedFor(c.req.raw, deps.clientAddress?.(c.env))));
+  app.all('*', (c) => {
+    const client = deps.clientAddress?.(c.env);
+    deps.audience?.observe(c.req.raw, client);
+    return handleProxy(ctx, withForwardedFor(c.req.raw, client));
+  });
 
   let closed = false;
   return {
@@ -109,6 +116,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);
       await ctx.disk?.flush();
+      await deps.audience?.flush();
       store.clear();
     },
   };

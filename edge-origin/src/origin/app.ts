@@ -6,6 +6,8 @@
 //   /images/...   posters and logos (static/, uploads: images/)
 //   /staff/       the staff console (console/)   /...   the built TV app (static/)
 import { Hono } from 'hono';
+import { audienceStaffRoutes, createAudience } from './audience/index.ts';
+import { staffPagesRoutes } from './ads/console-page.ts';
 import { adsPublicRoutes, adsStaffRoutes, createAds, creativeRoutes, sponsorLogoRoutes, ADS_HLS_ROOT } from './ads/index.ts';
 import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
@@ -45,6 +47,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };
   const purger = new EdgePurgeClient(config.edgePurge);
   const ads = createAds(options.ads ?? {}, { store, mediaDir: config.mediaDir, clock, now: config.now, purger });
+  const audience = createAudience({ ...(options.ads?.redisUrl ? { redisUrl: options.ads.redisUrl } : {}), ...options.ads?.audience }, config.now);
 
   const app = new Hono();
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
@@ -54,6 +57,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use(`${IMAGES_ROOT}/*`, publicRead);
   app.route('/api/v1/ads', adsPublicRoutes(ads));
   app.route('/api/v1/staff/ads', adsStaffRoutes(ads, config.staffAdminToken));
+  app.route('/api/v1/staff/audience', audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken));
   app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }));
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
@@ -65,6 +69,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));
+  app.route('/', staffPagesRoutes());
   app.route('/', consoleRoutes());
   app.route('/', appRoutes(config.appDir));
   app.notFound((c) => c.text('Not Found\n', 404));

@@ -7,6 +7,7 @@ import { CreativeLibrary } from './creatives.ts';
 import { seedDemoAds } from './demo-seed.ts';
 import { MemoryAdLedger, RedisAdLedger } from './ledger.ts';
 import type { AdLedger } from './ledger.ts';
+import type { AudienceOptions } from '../audience/index.ts';
 import { AdsService } from './service.ts';
 
 export interface AdsOptions {
@@ -16,6 +17,8 @@ export interface AdsOptions {
   redisPrefix?: string;
   /** A ledger made by the caller (tests: one they close), instead of one from `redisUrl`. */
   ledger?: AdLedger;
+  /** Audience figures (origin/audience/): by default on the same Redis as the ledger. */
+  audience?: AudienceOptions;
   /** Add the demo sponsors and campaigns to a store that never had them. Default true. */
   demo?: boolean;
 }
