@@ -132,6 +132,26 @@ describe('upstream failures', () => {
     never.open();
   });
 
+  it('answers 504 when the upstream does not accept the connection within the connect timeout', async () => {
+    // An upstream whose accept queue is full: the kernel drops new SYNs, so connecting hangs.
+    const { spawn } = await import('node:child_process');
+    const { connect } = await import('node:net');
+    const listener = spawn('python3', ['-c', "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(120)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const fillers: import('node:net').Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => listener.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+      for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => {}));
+      await new Promise((r) => setTimeout(r, 200));
+      const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}`, upstreamConnectTimeoutMs: 300, upstreamFirstByteTimeoutMs: 20_000 });
+      const res = await fetch(`${edge.url}/stuck`);
+      expect(res.status).toBe(504);
+      expect(await res.text()).toMatch(/could not connect .* within 300 ms/);
+    } finally {
+      for (const s of fillers) s.destroy();
+      listener.kill('SIGTERM');
+    }
+  });
+
   it('cuts a body that goes idle past the idle timeout, and does not store it', async () => {
     const edge = await edgeWith({ upstreamIdleTimeoutMs: 200 });
     const p = `/idle${++n}.ts`;

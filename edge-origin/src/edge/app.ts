@@ -37,6 +37,8 @@ export interface EdgeDeps {
   log?: (line: Record<string, unknown>) => void;
   /** Storage for the disk tier (the runtime entry points make one from config.diskDir). */
   diskDir?: BlobDir;
+  /** The runtime's fetch for upstream requests (Node: undici with a connect timeout). */
+  upstreamFetch?: typeof fetch;
   /** The client's IP from the runtime's connection info (the `env` given to fetch), for X-Forwarded-For. */
   clientAddress?: (env: unknown) => string | undefined;
   /** Audience counting (audience/): notes live playlist requests; flushed on close. */
@@ -60,7 +62,9 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       viaName: config.viaName,
       firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
+      connectTimeoutMs: config.upstreamConnectTimeoutMs,
       now,
+      fetch: deps.upstreamFetch,
     }),
     policy: null as unknown as EdgeContext['policy'],
     inflight: new Map(),

@@ -56,9 +56,11 @@ export const edgeConfigSchema = z.object({
   /** Fetch new segments of a refreshed live playlist before viewers ask (watched renditions only). */
   prefetchSegments: bool.default(true),
   /**
-   * Upstream timeouts (milliseconds). fetch() gives the core no separate connect phase, so the
-   * first-byte timeout covers connecting + the wait for response headers.
+   * Upstream timeouts (milliseconds): connecting (enforced by the Node runtime's HTTP client;
+   * under Deno, where fetch() shows no connect phase, the first-byte timeout covers it), first
+   * byte (connect + response headers), and silence between body chunks.
    */
+  upstreamConnectTimeoutMs: z.coerce.number().int().positive().default(3000),
   upstreamFirstByteTimeoutMs: z.coerce.number().int().positive().default(10_000),
   upstreamIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
   /** Bearer token for the purge API; empty disables purging. */
@@ -101,6 +103,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   endedPlaylistTtlSeconds: 'EDGE_ENDED_PLAYLIST_TTL_SECONDS',
   negativeTtlSeconds: 'EDGE_NEGATIVE_TTL_SECONDS',
   prefetchSegments: 'EDGE_PREFETCH_SEGMENTS',
+  upstreamConnectTimeoutMs: 'EDGE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',
   adminToken: 'EDGE_ADMIN_TOKEN',

@@ -4,7 +4,8 @@ import { createAdaptorServer, serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
-import type { EdgeConfigInput } from '../config.ts';
+import { resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
+import { nodeUpstreamFetch } from './upstream-fetch.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
 import { batchedStdoutLog } from './batched-log.ts';
@@ -20,11 +21,14 @@ export interface RunningEdge {
 
 export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {}): Promise<RunningEdge> {
   const stdoutLog = deps.log ? null : batchedStdoutLog();
-  const edge = createEdge(input, {
+  const config = resolveEdgeConfig(input);
+  const upstreamFetch = deps.upstreamFetch ? null : nodeUpstreamFetch(config.upstreamConnectTimeoutMs);
+  const edge = createEdge(config, {
+    upstreamFetch: upstreamFetch?.fetch,
     clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     ...deps,
     log: deps.log ?? stdoutLog!.log,
-    diskDir: deps.diskDir ?? (input.diskDir ? await fsBlobDir(input.diskDir) : undefined),
+    diskDir: deps.diskDir ?? (config.diskDir ? await fsBlobDir(config.diskDir) : undefined),
   });
   await edge.ready;
   // Workers share one cache through Redis when configured (see workers/sharing.ts).
@@ -66,6 +70,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         await closed;
         await peerListener?.close();
         await edge.close();
+        await upstreamFetch?.close();
         await bus?.close();
         stdoutLog?.flush();
       })();

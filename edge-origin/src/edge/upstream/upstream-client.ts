@@ -9,7 +9,11 @@ export interface UpstreamOptions {
   viaName: string;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Reported in the connect-timeout message (the runtime's fetch enforces it). */
+  connectTimeoutMs?: number;
   now: () => number;
+  /** The runtime's fetch (Node: undici with a connect timeout and pooling); default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 export interface UpstreamResult {
@@ -84,7 +88,7 @@ export class UpstreamClient {
           init.body = body;
           init.duplex = 'half';
         }
-        const response = await fetch(url, init);
+        const response = await (this.options.fetch ?? fetch)(url, init);
         const responseTime = this.options.now();
         return {
           response: this.cleanResponse(response, method),
@@ -95,11 +99,14 @@ export class UpstreamClient {
         };
       } catch (error) {
         if (signal?.aborted) throw error;
-        const timedOut = timeout.aborted;
+        const connectTimedOut = errorCode(error) === 'UND_ERR_CONNECT_TIMEOUT';
+        const timedOut = timeout.aborted || connectTimedOut;
         lastError = new UpstreamError(
-          timedOut
-            ? `upstream ${url.origin} sent no response within ${this.options.firstByteTimeoutMs} ms`
-            : `upstream ${url.origin} unreachable: ${describe(error)}`,
+          connectTimedOut
+            ? `could not connect to upstream ${url.origin} within ${this.options.connectTimeoutMs ?? '?'} ms`
+            : timeout.aborted
+              ? `upstream ${url.origin} sent no response within ${this.options.firstByteTimeoutMs} ms`
+              : `upstream ${url.origin} unreachable: ${describe(error)}`,
           timedOut ? 'timeout' : 'unreachable',
         );
       }
@@ -148,6 +155,11 @@ export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number): R
     },
     { highWaterMark: 0 },
   );
+}
+
+function errorCode(error: unknown): string | undefined {
+  const cause = error && typeof error === 'object' && 'cause' in error ? (error as { cause?: unknown }).cause : undefined;
+  return cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
 }
 
 function describe(error: unknown): string {
