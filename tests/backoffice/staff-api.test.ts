@@ -140,6 +140,12 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     expect(twice.error.message).toMatch(/déjà commencé/);
     await expectRefused('POST', `/staff/events/${id}/cancel`, {}, 409, 'not_cancellable');
 
+    // Racing starts of the same event: exactly one wins (atomic check-and-write).
+    const race = await call<StaffEvent>('POST', '/staff/events', newEvent({ title: 'Course', channelId: 'sport' }));
+    const answers = await Promise.all([1, 2, 3].map(() => call<ApiError>('POST', `/staff/events/${race.body.id}/start`, {})));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
+    expect((await call('POST', `/staff/events/${race.body.id}/stop`, {})).status).toBe(200);
+
     // One live per channel.
     const other = await call<StaffEvent>('POST', '/staff/events', newEvent({ title: 'Autre concert' }));
     await expectRefused('POST', `/staff/events/${other.body.id}/start`, {}, 409, 'channel_busy');
@@ -153,6 +159,11 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     expect(replay.status).toBe(201);
     expect(replay.body.playbackUrl).toBe(`/hls/vod/${replay.body.id}/master.m3u8`);
     await expectRefused('POST', `/staff/events/${id}/publish`, {}, 409, 'already_published');
+    await expectRefused('PATCH', `/staff/replays/${replay.body.id}`, { chapters: [{ title: 'x', start: 1e6 }] }, 400, 'invalid_request', 'chapters.0.start');
+    await expectRefused('PATCH', `/staff/replays/${replay.body.id}`, {}, 400, 'invalid_request', 'body');
+    const renamed = await call<Replay>('PATCH', `/staff/replays/${replay.body.id}`, { title: 'Soirée slam (intégrale)' });
+    expect(renamed.body.title).toBe('Soirée slam (intégrale)');
+    expect((await call<Replay>('GET', `/replays/${replay.body.id}`, undefined, null)).body.title).toBe('Soirée slam (intégrale)');
 
     await expectRefused('POST', '/staff/highlights', { replayId: 'no-such-replay', title: 'x', in: 0, out: 2 }, 400, 'unknown_replay', 'replayId');
     await expectRefused('POST', '/staff/highlights', { replayId: replay.body.id, title: 'x', in: 4, out: 2 }, 400, 'invalid_request', 'out');
@@ -227,7 +238,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     const log = await call<{ items: { at: string; actor: { label: string; role: string }; action: string; target: { id: string } }[]; total: number; next: string | null }>('GET', '/staff/audit?limit=100');
     expect(log.status).toBe(200);
     const actions = log.body.items.map((e) => e.action);
-    for (const action of ['token.create', 'token.revoke', 'event.create', 'event.start', 'event.stop', 'replay.publish', 'highlight.create', 'poster.upload', 'event.cancel', 'event.reschedule']) {
+    for (const action of ['token.create', 'token.revoke', 'event.create', 'event.start', 'event.stop', 'replay.publish', 'replay.edit', 'highlight.create', 'poster.upload', 'event.cancel', 'event.reschedule']) {
       expect(actions).toContain(action);
     }
     expect(log.body.items[0]!.actor).toEqual({ tokenId: 'bootstrap', label: 'STAFF_ADMIN_TOKEN', role: 'admin' });
@@ -274,7 +285,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     );
     expect(doc.status).toBe(200);
     const paths = doc.body.paths;
-    for (const path of ['/staff/events', '/staff/events/{id}', '/staff/events/{id}/start', '/staff/events/{id}/stop', '/staff/events/{id}/publish', '/staff/events/{id}/reschedule', '/staff/highlights', '/staff/posters', '/staff/tokens', '/staff/audit', '/home', '/schedule', '/search']) {
+    for (const path of ['/staff/events', '/staff/events/{id}', '/staff/replays/{id}', '/staff/events/{id}/start', '/staff/events/{id}/stop', '/staff/events/{id}/publish', '/staff/events/{id}/reschedule', '/staff/highlights', '/staff/posters', '/staff/tokens', '/staff/audit', '/home', '/schedule', '/search']) {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(paths['/staff/events']!.post!.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/EventCreate');

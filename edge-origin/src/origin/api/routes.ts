@@ -2,6 +2,7 @@
 // OpenAPI document, `/api/v1/openapi.json`, generated from the very schemas that validate the
 // requests. The staff routes are mounted first: the catalog answers 404 to anything else.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { catalogRoutes } from '../catalog/routes.ts';
 import type { CatalogStore } from '../catalog/store.ts';
@@ -13,7 +14,7 @@ import { StoreUnavailableError } from '../store/records.ts';
 
 export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps): OpenAPIHono {
   const api = new OpenAPIHono();
-  api.use('/openapi.json', async (c, next) => {
+  api.use('/openapi.json', etag(), async (c, next) => {
     await next();
     c.header('Cache-Control', CACHE_CONTROL.api);
   });

@@ -36,6 +36,7 @@ import {
   HighlightCreateSchema,
   IdParam,
   PublishSchema,
+  ReplayPatchSchema,
   RescheduleSchema,
   SponsorCreateSchema,
   TokenCreateSchema,
@@ -298,6 +299,37 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
           status: 201,
           body: publicReplay(replay),
           target: { kind: 'replay', id },
+        };
+      }),
+  );
+
+  addRoute(
+    staff,
+    {
+      method: 'patch',
+      path: '/replays/{id}',
+      summary: 'Modifier un replay publié (titre, description, affiche, chapitres)',
+      tags: ['Staff'],
+      security: ['bearer'],
+      middleware: [editor],
+      request: { params: IdParam, json: ReplayPatchSchema },
+      responses: { 200: json(ReplaySchema, 'OK'), ...errors },
+    },
+    (c, { param, json: patch }) =>
+      write(c as Context<Env>, 'replay.edit', patch, async () => {
+        const before = await store.get('replays', param.id);
+        if (!before) throw new StaffError(404, 'replay_not_found', `Replay inconnu : « ${param.id} »`, 'id');
+        await checkImage(patch.poster, 'poster');
+        patch.chapters?.forEach((ch, i) => {
+          if (ch.start >= before.duration) throw new StaffError(400, 'invalid_request', `Le chapitre « ${ch.title} » commence après la fin du replay (${before.duration} s)`, `chapters.${i}.start`);
+        });
+        const after: StoredReplay = { ...before, ...patch, ...(patch.chapters ? { chapters: [...patch.chapters].sort((a, b) => a.start - b.start) } : {}) };
+        return {
+          change: { expect: [{ collection: 'replays', id: param.id, value: before }], put: [{ collection: 'replays', id: param.id, value: after }] },
+          purge: [surrogateKeys.replay(param.id)],
+          status: 200,
+          body: publicReplay(after),
+          target: { kind: 'replay', id: param.id },
         };
       }),
   );

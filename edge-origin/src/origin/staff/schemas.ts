@@ -52,6 +52,12 @@ export const PublishSchema = z
   .strict()
   .openapi('ReplayPublish');
 
+export const ReplayPatchSchema = z
+  .object({ title: title.optional(), description: text(2000).optional(), poster: imagePath.optional(), chapters: z.array(ChapterInputSchema).max(100).optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'au moins un champ à modifier', path: ['body'] })
+  .openapi('ReplayPatch');
+
 export const HighlightCreateSchema = z
   .object({
     replayId: id('replay'),
