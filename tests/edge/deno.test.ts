@@ -53,6 +53,6 @@ it('starts under Deno, serves a cached object as HIT, keeps it on disk and expos
   // prom-client runs under Deno; the disk tier (node:fs) too.
   const metrics = await (await fetch(`${url}/_edge/metrics`)).text();
   expect(metrics).toContain('edge_requests_total{status="200",cache="HIT"} 1');
-  for (let i = 0; i < 200 && !(await readdir(diskDir)).some((f) => f.endsWith('.meta')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1000 && !(await readdir(diskDir)).some((f) => f.endsWith('.meta')); i++) await new Promise((r) => setTimeout(r, 20));
   expect((await readdir(diskDir)).filter((f) => f.endsWith('.body'))).toHaveLength(1);
 }, 120_000);

@@ -66,7 +66,7 @@ describe('edge foundation', () => {
     // Expired: the first viewer may get the old one at once (served while it refreshes, so no
     // viewer waits), and the new one follows.
     let text = await (await fetch(url)).text();
-    for (let i = 0; i < 200 && !text.includes('MEDIA-SEQUENCE:2'); i++) {
+    for (let i = 0; i < 2000 && !text.includes('MEDIA-SEQUENCE:2'); i++) {
       await new Promise((r) => setTimeout(r, 10));
       text = await (await fetch(url)).text();
     }

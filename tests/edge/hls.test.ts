@@ -24,7 +24,7 @@ async function get(p: string, base = edge.url) {
   return { status: res.status, cache: res.headers.get('x-cache'), body: await res.text() };
 }
 const until = async (cond: () => boolean | Promise<boolean>) => {
-  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 2000 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
 };
 
 function livePlaylist(first: number, count = 3, targetDuration = 2): string {

@@ -115,7 +115,7 @@ describe('RFC 5861 stale content', () => {
     expect(upstream.count(p)).toBe(2);
     release.open();
     let latest = '';
-    for (let i = 0; i < 200 && latest !== 'v2'; i++) {
+    for (let i = 0; i < 2000 && latest !== 'v2'; i++) {
       await new Promise((r) => setTimeout(r, 10));
       latest = (await get(p)).body;
     }

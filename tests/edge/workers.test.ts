@@ -39,7 +39,7 @@ async function stopRedis(): Promise<void> {
   await exited;
 }
 async function waitFor(cond: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 2000 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
 }
 const sharing = async (e: StartedEdge) => (await (await fetch(`${e.url}/_edge/health`)).json()).sharing as string;
 
