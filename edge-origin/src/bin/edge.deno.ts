@@ -3,6 +3,7 @@
 import { createEdge } from '../edge/app.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
 import { fsBlobDir } from '../edge/node/fs-blob-dir.ts';
+import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
 
 declare const Deno: {
   env: { toObject(): Record<string, string> };
@@ -27,6 +28,7 @@ try {
 const edge = createEdge(config, {
   diskDir: config.diskDir ? await fsBlobDir(config.diskDir) : undefined,
   clientAddress: (info) => (info as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname,
+  audience: audienceObserverFromEnv(Deno.env.toObject(), config.redisUrl),
 });
 await edge.ready;
 const server = Deno.serve(

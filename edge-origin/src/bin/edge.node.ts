@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
+import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
 
 function readConfig(): EdgeConfig {
   try {
@@ -21,7 +22,9 @@ function readConfig(): EdgeConfig {
 }
 
 async function runWorker(config: EdgeConfig): Promise<void> {
-  const running = await startEdgeNode(config);
+  // Audience figures (edge/audience/) go to AUDIENCE_REDIS_URL or EDGE_REDIS_URL when set.
+  const audience = audienceObserverFromEnv(process.env, config.redisUrl);
+  const running = await startEdgeNode(config, audience ? { audience } : {});
   if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
   else process.send?.({ listening: running.url });
   const stop = () => void running.close().then(() => process.exit(0));

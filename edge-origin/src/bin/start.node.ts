@@ -13,6 +13,9 @@ import { backOfficeOptionsFromEnv } from '../origin/env.ts';
 import { newToken } from '../origin/staff/auth.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
+import { AudienceObserver } from '../edge/audience/observer.ts';
+import { RedisAudienceSink } from '../edge/audience/redis-sink.ts';
+import { MemoryAudience } from '../origin/audience/index.ts';
 
 const originPort = Number(process.env.ORIGIN_PORT ?? 8081);
 const originHost = process.env.ORIGIN_HOST ?? '127.0.0.1';
@@ -25,10 +28,14 @@ const media = await ensureDemoMedia({
 const edgeAdminToken = process.env.EDGE_ADMIN_TOKEN || newToken();
 const backOffice = backOfficeOptionsFromEnv({ ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken });
 const purgeUrls = [...backOffice.edgePurge.urls];
+// Audience: the edge counts viewers into Redis (REDIS_URL) or, without it, into a memory store it
+// shares with the origin in this process.
+const memoryAudience = process.env.REDIS_URL ? undefined : new MemoryAudience();
 const origin = createOriginApp({
   mediaDir: media.root,
   ...backOffice,
   edgePurge: { ...backOffice.edgePurge, urls: purgeUrls },
+  ...(memoryAudience ? { ads: { audience: { store: memoryAudience } } } : {}),
   ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}),
 });
 const originServer = await new Promise<Server>((resolve, reject) => {
@@ -45,7 +52,9 @@ try {
   console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);
   process.exit(2);
 }
-const edge = await startEdgeNode(config);
+const edge = await startEdgeNode(config, {
+  audience: new AudienceObserver({ sink: memoryAudience ?? new RedisAudienceSink({ url: process.env.REDIS_URL! }) }),
+});
 console.log(`edge: listening on ${edge.url} → upstream ${config.upstreamUrl}`);
 purgeUrls.push(edge.url);
 console.log(`staff console: ${originUrl}/staff/ (staff API ${originUrl}/api/v1/staff/, OpenAPI ${originUrl}/api/v1/openapi.json)`);
