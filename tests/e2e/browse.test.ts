@@ -41,6 +41,19 @@ test('home shows the hero on air, the four channels and the rails', async () => 
   for (const title of ['Les chaînes', 'En direct']) expect(home).toContain(title);
   await page.waitForTimeout(1000);
   await screenshot(page, 'home');
+
+  // The hero's "Détails" opens the live event's page, whose first action is to watch it live.
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'button-details');
+  await press(page, 'Enter');
+  const live = await waitForFocus(page, 'button-watchLive');
+  expect(live.path[0]).toMatch(/^page-event-/);
+  await eventually(() => textsIn(page, live.path[0]!), (t) => t.some((x) => x.startsWith('● DIRECT · ')), 10_000, 'live label');
+  await screenshot(page, 'event-live');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-details');
+  await press(page, 'ArrowLeft');
+  await waitForFocus(page, 'button-watch-live');
 });
 
 test('channel page: OK on a channel opens it; Back returns to that channel tile', async () => {

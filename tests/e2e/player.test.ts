@@ -129,3 +129,30 @@ test('a replay that cannot load shows the error with Réessayer, which plays it 
   await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'replay plays after retry');
   expect((await focused(page)).testId).toBe('player');
 });
+
+test('a highlight that ends is followed by the next one of its rail ("lecture auto du résumé suivant" is on by default)', async () => {
+  const { page } = stack.tv;
+  // A fresh start, then down to Résumés, the last rail (Down stops there), and OK.
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'ArrowDown', 6); // channels, En direct, (Continuer), À venir, Replays, Résumés
+  const first = await waitForFocus(page, /^tile-highlight-/);
+  expect(first.path).toContain('rail-highlights');
+  const order = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="rail-highlights"] [data-testid^="tile-"]')).map((e) => e.getAttribute('data-testid')),
+  );
+  const titleOf = async (tileId: string) =>
+    ((await (await fetch(`${stack.appUrl}api/v1/highlights/${tileId.replace('tile-highlight-', '')}`)).json()) as { title: string }).title;
+  const firstTitle = await titleOf(first.testId!);
+  const nextTitle = await titleOf(order[order.indexOf(first.testId) + 1]!);
+  expect(nextTitle).not.toBe(firstTitle);
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => textsIn(page, 'player-title'), (t) => t[0] === firstTitle, 15_000, 'first highlight title');
+  // The clip is 10–14 s long: when it ends, the next one of the rail starts by itself
+  // (its title shows with the overlay as it starts).
+  await eventually(() => textsIn(page, 'player-title'), (t) => t[0] === nextTitle, 60_000, 'next highlight title');
+  await eventually(() => videoState(page), (v) => !v.paused && v.currentTime > 1, 30_000, 'next highlight playing');
+  await press(page, 'Backspace');
+  // Back lands on the rail, on the tile that was opened.
+  await waitForFocus(page, order[order.indexOf(first.testId)]!);
+});

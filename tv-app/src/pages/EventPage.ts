@@ -110,7 +110,15 @@ export class EventPage extends RowsPage {
     const label = this.tag('Channel');
     label.color = isOnAir(event, now) ? COLOR.live : argb(channel?.color ?? '#333333');
     label.tag('Label').text.text = isOnAir(event, now) ? `● ${t('badge.live')} · ${channel?.name ?? ''}` : channel?.name ?? '';
-    this.tag('Title').text.text = event.title;
+    const title = this.tag('Title');
+    title.text.text = event.title;
+    // A one-line title pulls the details up under it.
+    title.on('txLoaded', () => {
+      const shift = title.renderHeight > 90 ? 0 : -76;
+      this.tag('When').y = 230 + shift;
+      this.tag('Venue').y = 276 + shift;
+      this.tag('Synopsis').y = 330 + shift;
+    });
     const when = `${t('event.startsAt', { date: formatDate(starts), time: formatTime(starts) })} – ${formatTime(ends)}`;
     const upcoming = event.status === 'scheduled' && starts.getTime() > now.getTime();
     this.tag('When').text.text = event.status === 'cancelled'

@@ -104,6 +104,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.playable = playable;
     const source = playbackOf(playable);
     this.tag('Title').text.text = source.title;
+    setTestId(this.tag('Title'), 'player-title');
     void player.load({ url: source.url, live: source.live, contentId: source.id, startPosition });
     this.render();
   }
