@@ -50,13 +50,25 @@ export function startProcess(name: string, cmd: string, args: string[], env: Rec
   };
 }
 
+/** A port nobody listens on right now (the box is shared: fixed ports collide). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
+/** Waits until `url` answers; fails at once if `server` (when given) has exited meanwhile. */
+export async function waitForHttp(url: string, timeoutMs = 120_000, server?: Started): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    if (server && server.proc.exitCode !== null) throw new Error(`bench: ${server.name} exited before answering ${url}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();

@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProcess, waitForHttp, ResourceMeter, sleep, type Started } from './processes.ts';
+import { startProcess, waitForHttp, ResourceMeter, sleep, freePort, type Started } from './processes.ts';
 import { startBenchUpstream, BIG_SEGMENT_PATH, type BenchUpstream } from './bench-upstream.ts';
 import { ensureNginx, startNginx } from './nginx.ts';
 import { runWrk, type HitThroughput } from './wrk.ts';
@@ -26,7 +26,7 @@ const settings = {
   stormRounds: Number(process.env.BENCH_STORM_ROUNDS ?? 3),
   channel: 'sport',
   rendition: 'v240',
-  ports: { origin: 18081, edge: 18080, nginx: 18082 },
+  ports: { origin: 0, edge: 0, nginx: 0 },
 };
 
 type Cache = 'edge' | 'nginx';
@@ -45,7 +45,7 @@ const cacheUrl = (which: Cache) => `http://127.0.0.1:${which === 'edge' ? settin
 async function withCache<T>(which: Cache, upstream: BenchUpstream, fn: (server: Started) => Promise<T>): Promise<T> {
   const server = startCache(which, upstream.url);
   try {
-    await waitForHttp(`${cacheUrl(which)}/api/v1/channels`);
+    await waitForHttp(`${cacheUrl(which)}/api/v1/channels`, 120_000, server);
     return await fn(server);
   } finally {
     await server.stop();
@@ -54,12 +54,13 @@ async function withCache<T>(which: Cache, upstream: BenchUpstream, fn: (server: 
 
 async function main() {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  settings.ports = { origin: await freePort(), edge: await freePort(), nginx: await freePort() };
   console.log('bench: starting the origin (makes the demo media on first run)…');
   const origin = startProcess('origin', tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')], {
     ORIGIN_PORT: String(settings.ports.origin),
   });
   const upstream = await (async () => {
-    await waitForHttp(`http://127.0.0.1:${settings.ports.origin}/api/v1/channels`, 600_000);
+    await waitForHttp(`http://127.0.0.1:${settings.ports.origin}/api/v1/channels`, 600_000, origin);
     return startBenchUpstream(`http://127.0.0.1:${settings.ports.origin}`, settings.originLatencyMs);
   })();
   const mediaPlaylist = `/hls/live/${settings.channel}/${settings.rendition}/index.m3u8`;
