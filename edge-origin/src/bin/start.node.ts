@@ -47,7 +47,10 @@ console.log(`origin: listening on ${originUrl}`);
 
 let config;
 try {
-  config = loadEdgeConfig({ env: { UPSTREAM_URL: originUrl, ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken } });
+  // The demo keeps its terminal readable: no access log unless asked (EDGE_ACCESS_LOG=true).
+  config = loadEdgeConfig({
+    env: { UPSTREAM_URL: originUrl, EDGE_ACCESS_LOG: "false", ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken },
+  });
 } catch (error) {
   console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);
   process.exit(2);
