@@ -10,6 +10,7 @@ import { ReconnectPolicy } from './reconnect.ts';
 import { createSessionId } from './session.ts';
 import { defaultSubtitleTrack, type MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
+import { AdTracking, breakRemaining, spotsOf, type AdBreakView, type AdSpot } from './ad-break.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
@@ -36,6 +37,8 @@ export interface PlayerSnapshot {
   subtitleTracks: MediaTrackInfo[];
   /** -1 when subtitles are off. */
   subtitleTrack: number;
+  /** An ad break is playing (HLS Interstitials): the overlay says "Publicité" and counts down. */
+  ad: AdBreakView | null;
 }
 
 export interface PlayerOptions {
@@ -90,6 +93,10 @@ export class HlsPlayer {
   private mediaRecoveries = 0;
   private readonly detach: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
+  /** The spot playing, while an ad break plays. */
+  private ad: { spots: AdSpot[]; index: number; key: string; position: () => number } | null = null;
+  private adTimer: ReturnType<typeof setInterval> | null = null;
+  private adTracking = new AdTracking(sendBeacon);
 
   constructor(private readonly options: PlayerOptions) {
     this.machine.subscribe(() => this.emit());
@@ -128,6 +135,7 @@ export class HlsPlayer {
       audioTrack: this.hls?.audioTrack ?? -1,
       subtitleTracks: this.hls ? tracksOf(this.hls.subtitleTracks) : [],
       subtitleTrack: this.hls?.subtitleTrack ?? -1,
+      ad: this.adView(),
     };
   }
 
@@ -167,6 +175,10 @@ export class HlsPlayer {
 
   private attachHls(Hls: typeof HlsType, source: PlaySource, video: HTMLVideoElement): void {
     const hls = new Hls(hlsConfig({ live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId }));
+    // hls.js names its playback session with a fresh id per instance and sends it to the ad
+    // server as `_HLS_primary_id`; use the app's session id (the CMCD sid) instead, so frequency
+    // caps follow the viewer across channels, not one playback.
+    (hls as unknown as { _sessionId?: string })._sessionId = this.sessionId;
     this.hls = hls;
     hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
       if (this.liveFromPlaylist !== data.details.live) {
@@ -184,10 +196,64 @@ export class HlsPlayer {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
+    this.followAdBreaks(Hls, hls);
     // Playlist requests only after the media is attached: hls.js's CMCD starts then, and the
     // master playlist must carry the session id too.
     hls.once(Hls.Events.MEDIA_ATTACHED, () => hls.loadSource(source.url));
     hls.attachMedia(video);
+  }
+
+  /**
+   * Ad breaks: hls.js plays the spots (X-RESTRICT keeps the viewer from seeking in them or
+   * jumping over them); the player exposes which spot plays and how long the break has left,
+   * and reports start, quartiles and completion of each spot to its tracking URL.
+   */
+  private followAdBreaks(Hls: typeof HlsType, hls: HlsType): void {
+    hls.on(Hls.Events.INTERSTITIAL_ASSET_STARTED, (_e, data) => {
+      const player = data.player;
+      this.ad = { spots: spotsOf(data.event.assetListResponse), index: data.assetListIndex, key: `${data.event.identifier}#${data.assetListIndex}`, position: () => player.currentTime };
+      this.trackAd(false);
+      if (!this.adTimer) this.adTimer = setInterval(() => this.trackAd(false), 250);
+      this.emit();
+    });
+    hls.on(Hls.Events.INTERSTITIAL_ASSET_ENDED, () => this.trackAd(true));
+    hls.on(Hls.Events.INTERSTITIAL_ENDED, () => this.endAd());
+    hls.on(Hls.Events.INTERSTITIALS_PRIMARY_RESUMED, () => this.endAd());
+  }
+
+  private trackAd(ended: boolean): void {
+    const ad = this.ad;
+    const spot = ad?.spots[ad.index];
+    if (!ad || !spot) return;
+    const position = ad.position();
+    // An asset that stopped early (error, teardown) is not complete.
+    this.adTracking.progress(spot, ad.key, position, ended && position >= spot.duration - 1);
+    this.emit();
+  }
+
+  private endAd(): void {
+    if (this.adTimer) clearInterval(this.adTimer);
+    this.adTimer = null;
+    if (!this.ad) return;
+    this.ad = null;
+    this.emit();
+  }
+
+  private adView(): AdBreakView | null {
+    const ad = this.ad;
+    if (!ad) return null;
+    const spot = ad.spots[ad.index];
+    return {
+      index: ad.index + 1,
+      count: Math.max(ad.spots.length, ad.index + 1),
+      remaining: breakRemaining(ad.spots, ad.index, ad.position()),
+      ...(spot?.sponsorId ? { sponsorId: spot.sponsorId } : {}),
+    };
+  }
+
+  /** True while an ad plays: the remote's seek keys do nothing then. */
+  get inAd(): boolean {
+    return this.ad !== null;
   }
 
   /**
@@ -241,7 +307,7 @@ export class HlsPlayer {
   /** Relative seek in seconds, inside what is seekable (the live window included). */
   seekBy(seconds: number): void {
     const video = this.video;
-    if (!video || video.seekable.length === 0) return;
+    if (!video || video.seekable.length === 0 || this.inAd) return;
     const start = video.seekable.start(0);
     const end = video.seekable.end(video.seekable.length - 1);
     video.currentTime = seekTarget(video.currentTime, seconds, start, end);
@@ -251,6 +317,7 @@ export class HlsPlayer {
   /** Back to the live edge (hls.js's sync point, a few segments behind the newest). */
   seekToLive(): void {
     const video = this.video;
+    if (this.inAd) return;
     const target = this.hls?.liveSyncPosition;
     if (video && typeof target === 'number' && Number.isFinite(target)) video.currentTime = target;
     if (video?.paused) void video.play().catch(() => undefined);
@@ -323,6 +390,7 @@ export class HlsPlayer {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     for (const off of this.detach.splice(0)) off();
+    this.endAd();
     this.hls?.destroy();
     this.hls = null;
     const video = this.video;
@@ -336,3 +404,9 @@ export class HlsPlayer {
 }
 
 export { PLAYER_DEFAULTS };
+
+/** Fire-and-forget GET that works on every TV (an image request; the 204 answer is ignored). */
+function sendBeacon(url: string): void {
+  const image = new Image();
+  image.src = url;
+}
