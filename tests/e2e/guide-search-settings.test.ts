@@ -130,6 +130,18 @@ test('settings: switching to English changes the UI at once and survives a resta
   await expectFocus(page, 'setting-subtitles', ['Subtitles by default', '‹ On ›']);
   await screenshot(page, 'settings');
 
+  // Screens opened after the switch speak English too (the search page was already opened
+  // once in French in this session).
+  await press(page, 'Backspace');
+  await expectFocus(page, 'button-settings', ['Settings']);
+  await press(page, 'ArrowLeft');
+  await expectFocus(page, 'button-search', ['Search']);
+  await press(page, 'Enter');
+  await waitForFocus(page, 'key-a');
+  await eventually(() => textsIn(page, 'page-search'), (t) => t.includes('Search') && t.includes('Type a title, a venue…'), 10_000, 'English search page');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-search');
+
   // A restart (the TV reloads the app): English and the subtitle choice are still there.
   await page.reload();
   await waitForFocus(page, 'button-watch-live');

@@ -45,7 +45,7 @@ export class HomePage extends RowsPage {
         // Rails scrolled up pass under the header: an opaque band, then a short fade.
         Shade: { w: STAGE.w, h: 128, rect: true, color: COLOR.background },
         Fade: { y: 128, w: STAGE.w, h: 40, rect: true, colorTop: COLOR.background, colorBottom: 0x000b0f1a },
-        Brand: { x: SAFE.x, y: SAFE.y, text: { text: t('app.name'), fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+        Brand: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
         Menu: { type: ButtonRow, x: 520, y: SAFE.y - 12, rowId: 'menu' },
         Clock: { type: Clock, x: STAGE.w - SAFE.x, y: SAFE.y },
       },
@@ -55,6 +55,9 @@ export class HomePage extends RowsPage {
 
   override _init(): void {
     setTestId(this, 'page-home');
+    // Texts are set here, not in the template: Lightning compiles a template once per class,
+    // so a text read there would keep the language of the first page ever created.
+    this.tag('Brand').text.text = t('app.name');
     this.rowsTop = 130;
     this.unscrolledRows = 3; // menu, hero, channels
     this.scrollMargin = 40;

@@ -82,9 +82,9 @@ export class PlayerPage extends Lightning.Component<Loose> {
       Tracks: {
         x: SAFE.x, y: STAGE.h - SAFE.y - 330, visible: false,
         Panel: { x: -40, y: -30, w: BAR_W + 80, h: 330, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } },
-        AudioLabel: { y: 16, text: { text: t('player.audio'), fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+        AudioLabel: { y: 16, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
         Audio: { type: ButtonRow, x: 300, y: 0, rowId: 'audio' },
-        SubtitlesLabel: { y: 136, text: { text: t('player.subtitles'), fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+        SubtitlesLabel: { y: 136, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
         Subtitles: { type: ButtonRow, x: 300, y: 120, rowId: 'subtitles' },
       },
       Retry: { type: ButtonRow, x: STAGE.w / 2 - 130, y: STAGE.h / 2 + 70, rowId: 'player-error', visible: false },
@@ -111,6 +111,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
 
   override _init(): void {
     setTestId(this, 'player');
+    this.tag('AudioLabel').text.text = t('player.audio');
+    this.tag('SubtitlesLabel').text.text = t('player.subtitles');
     (this.tag('Retry') as ButtonRow).patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }] });
   }
 

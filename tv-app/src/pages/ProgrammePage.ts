@@ -70,7 +70,7 @@ class ProgrammeRow extends Lightning.Component<Loose> {
         x: w - 40, y: ROW.h / 2, mountX: 1, mountY: 0.5, rect: true, color: COLOR.live, visible: false,
         flex: { paddingLeft: 14, paddingRight: 14, paddingTop: 4, paddingBottom: 4 },
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
-        Label: { text: { text: t('badge.live'), fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
+        Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
       },
     };
   }
@@ -83,6 +83,7 @@ class ProgrammeRow extends Lightning.Component<Loose> {
     this.tag('Title').text.text = event.title;
     this.tag('Venue').text.text = event.status === 'cancelled' ? `${event.venue} · ${t('event.cancelled')}` : event.venue;
     this.tag('Live').visible = isOnAir(event, new Date());
+    this.tag('Live.Label').text.text = t('badge.live');
   }
   get announce(): string {
     return this.slotTitle;
@@ -108,7 +109,7 @@ export class ProgrammePage extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       w: STAGE.w, h: STAGE.h,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: t('programme.title'), fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+      Title: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
       Tabs: { x: SAFE.x, y: SAFE.y + 84 },
       List: { x: SAFE.x, y: SAFE.y + 196, w: STAGE.w - 2 * SAFE.x, h: VISIBLE_ROWS * (ROW.h + ROW.gap), clipping: true, Items: {} },
       Empty: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
@@ -122,6 +123,7 @@ export class ProgrammePage extends Lightning.Component<Loose> {
 
   override _init(): void {
     setTestId(this, 'page-programme');
+    this.tag('Title').text.text = t('programme.title');
     void this.load();
   }
 

@@ -72,7 +72,7 @@ export class SearchPage extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       w: STAGE.w, h: STAGE.h,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: t('search.title'), fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+      Title: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
       Query: {
         x: SAFE.x + 840, y: SAFE.y + 96, w: STAGE.w - 2 * SAFE.x - 840, h: 84, rect: true, color: COLOR.surface,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 },
@@ -91,6 +91,7 @@ export class SearchPage extends Lightning.Component<Loose> {
 
   override _init(): void {
     setTestId(this, 'page-search');
+    this.tag('Title').text.text = t('search.title');
     this.tag('Keyboard').children = this.keyboard.rows.flatMap((row, r) =>
       row.map((cap, c) => ({ type: Key, ref: `K${r}_${c}`, x: c * (KEY.w + KEY.gap) * (cap.kind === 'char' ? 1 : 3), y: r * (KEY.h + KEY.gap), keyCap: cap })),
     );
