@@ -53,7 +53,7 @@ export function spotsOf(assetList: unknown): AdSpot[] {
 export function breakRemaining(spots: readonly AdSpot[], index: number, positionInSpot: number): number {
   let left = Math.max(0, (spots[index]?.duration ?? 0) - Math.max(0, positionInSpot));
   for (let i = index + 1; i < spots.length; i++) left += spots[i]!.duration;
-  return Math.ceil(left - 0.05);
+  return Math.max(0, Math.ceil(left - 0.05));
 }
 
 /** One break's tracking: each event of each spot is sent once, in order, as playback reaches it. */
