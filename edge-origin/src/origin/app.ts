@@ -24,6 +24,7 @@ import type { OriginOptions } from './options.ts';
 import { uploadedImageRoutes } from './images/routes.ts';
 import { EdgePurgeClient } from './purge/edge-purge-client.ts';
 import { recordingRoutes } from './recordings/routes.ts';
+import { StoreClosedError } from './store/records.ts';
 import { seedOnce } from './store/seeding.ts';
 import { appRoutes } from './static/app-routes.ts';
 import { imageRoutes } from './static/image-routes.ts';
@@ -41,7 +42,7 @@ export function createOriginApp(options: OriginOptions): Hono {
     const seedFile = config.seedFile;
     void seedOnce(store, () => ({ records: loadSeedRecords(seedFile, config.now()), atIso: new Date(config.now()).toISOString() })).then(
       (seeded) => seeded && console.log(`origin: ${store.kind} store seeded from ${seedFile}`),
-      (error: unknown) => console.error('origin: seeding failed:', error),
+      (error: unknown) => error instanceof StoreClosedError || console.error('origin: seeding failed:', error),
     );
   }
   const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };

@@ -30,6 +30,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf, scheduleOf, searchHits } from './listing.ts';
 import { channelRailsAt, eventAt } from './schedule.ts';
 import { ID_PATTERN } from './seed.ts';
+import { StoreUnavailableError } from '../store/records.ts';
 import type { CatalogStore } from './store.ts';
 
 /**
@@ -66,7 +67,7 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
 
   addRoute(api, get('/home', 'Accueil : par chaîne, le direct, à venir, replays, résumés', HomeSchema), async (c, input) => {
     const nowMs = now();
-    const channels = await store.listChannels();
+    const channels = await seededChannels(store);
     const rails = await Promise.all(channels.map((ch) => channelRailsAt(store, ch.id, nowMs)));
     const body: HomeResponse = {
       generatedAt: new Date(Math.floor(nowMs / SNAPSHOT_MS) * SNAPSHOT_MS).toISOString(),
@@ -77,7 +78,7 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
   });
 
   addRoute(api, get('/channels', 'Les quatre chaînes', ChannelsSchema), async (c, input) => {
-    const body: ChannelsResponse = { channels: await store.listChannels() };
+    const body: ChannelsResponse = { channels: await seededChannels(store) };
     tag(c, surrogateKeys.catalog);
     return c.json(body, 200);
   });
@@ -205,6 +206,16 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
   api.all('*', (c) => fail(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`));
 
   return api;
+}
+
+/**
+ * The channels, or StoreUnavailableError (503, not cached) while the store is not seeded yet (a
+ * Redis that just came up): an empty home must not be cached by the edges as if it were true.
+ */
+async function seededChannels(store: CatalogStore) {
+  const channels = await store.listChannels();
+  if (channels.length === 0) throw new StoreUnavailableError('catalogue pas encore initialisé');
+  return channels;
 }
 
 /** Every event as the TV sees it now (statuses derived from the clock, live URL while on air). */

@@ -75,6 +75,9 @@ export interface Change {
 /** The store cannot be reached: writes answer 503, reads fall back to the last data seen. */
 export class StoreUnavailableError extends Error {}
 
+/** The store was closed (the origin is stopping): background work such as seeding gives up. */
+export class StoreClosedError extends Error {}
+
 /** An `expect` of a Change did not hold: someone else wrote first. */
 export class StoreConflictError extends Error {
   constructor(readonly collection: string, readonly id: string) {

@@ -12,7 +12,7 @@
 import { RESP_TYPES, createClient } from 'redis';
 import type { RecordStore } from './record-store.ts';
 import { encodeRecord } from './record-store.ts';
-import { StoreConflictError, StoreUnavailableError } from './records.ts';
+import { StoreClosedError, StoreConflictError, StoreUnavailableError } from './records.ts';
 import type { AuditEntry, Change, Collection, CollectionRecords } from './records.ts';
 import { AUDIT_LIMIT } from './memory-record-store.ts';
 
@@ -150,6 +150,7 @@ export class RedisRecordStore implements RecordStore {
   }
 
   ready(timeoutMs = 5000): Promise<void> {
+    if (this.#closed) return Promise.reject(new StoreClosedError('store closed'));
     if (this.#client.isReady) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

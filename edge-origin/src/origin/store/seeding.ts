@@ -3,7 +3,7 @@
 // starting together on an empty Redis seed it once, and a restart never overwrites staff edits.
 import type { CatalogRecords } from '../catalog/seed.ts';
 import type { RecordStore } from './record-store.ts';
-import { StoreConflictError, StoreUnavailableError } from './records.ts';
+import { StoreClosedError, StoreConflictError, StoreUnavailableError } from './records.ts';
 import type { Change } from './records.ts';
 
 export function seedChange(records: CatalogRecords, atIso: string): Change {
@@ -38,7 +38,9 @@ export async function seedOnce(
     } catch (error) {
       if (error instanceof StoreConflictError) return false;
       if (!(error instanceof StoreUnavailableError) || options.signal?.aborted) throw error;
-      await store.ready(options.retryMs ?? 2000).catch(() => {});
+      await store.ready(options.retryMs ?? 2000).catch((e: unknown) => {
+        if (e instanceof StoreClosedError) throw e;
+      });
     }
   }
 }
