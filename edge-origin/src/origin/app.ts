@@ -17,6 +17,7 @@ import { RecordCatalog } from './catalog/record-catalog.ts';
 import { consoleRoutes } from './console/page.ts';
 import { MediaLibrary } from './files/media-library.ts';
 import { hlsRoutes } from './hls/routes.ts';
+import { recordedArchive } from './recordings/archive.ts';
 import { apiError } from './http/api-errors.ts';
 import { CACHE_CONTROL } from './http/cache-control.ts';
 import { resolveOriginOptions } from './options.ts';
@@ -66,7 +67,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   });
   app.route(ADS_HLS_ROOT, creativeRoutes(ads.creatives));
   app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library, ads.signals));
-  app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now, ads.signals));
+  app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now, ads.signals, recordedArchive(store, config.now)));
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { etag } from 'hono/etag';
-import { isChannelId } from '../../../../shared/catalog/types.ts';
+import { isChannelId, type ChannelId } from '../../../../shared/catalog/types.ts';
 import { segmentExtension } from '../../../../shared/hls/ladder.ts';
 import { isSegmentAvailable, liveEdge, segmentStartMs, sourceSegmentIndex } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
@@ -17,12 +17,19 @@ import type { LiveOptions } from '../options.ts';
 import { loopTimestampOffset, shiftTransportStream, shiftWebVtt } from '../live/timestamps.ts';
 import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
+import type { LiveArchive } from '../recordings/archive.ts';
 
 /** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
 const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
 
 /** `signals`: ad breaks as HLS Interstitials in media playlists (origin/ads/); none without it. */
-export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => number, signals?: InterstitialSignals): Hono {
+export function hlsRoutes(
+  library: MediaLibrary,
+  live: LiveOptions,
+  now: () => number,
+  signals?: InterstitialSignals,
+  archive?: LiveArchive,
+): Hono {
   const hls = new Hono();
   const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: library.manifest.segmentDuration };
 
@@ -58,7 +65,9 @@ export function hlsRoutes(library: MediaLibrary, live: LiveOptions, now: () => n
     if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition)) return notFound(c);
     const mediaSequence = Number(name[1]);
     const nowMs = now();
-    if (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments)) {
+    const past = mediaSequence <= liveEdge(nowMs, clock);
+    const archived = async () => past && archive !== undefined && (await archive.holds(c.req.param('channel') as ChannelId, mediaSequence));
+    if (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived())) {
       // Not published yet (or long gone): say so without letting anyone cache the miss.
       c.header('Cache-Control', CACHE_CONTROL.notYet);
       return c.text(mediaSequence > liveEdge(nowMs, clock) ? 'Segment not yet available\n' : 'Segment expired\n', 404);

@@ -1,0 +1,71 @@
+// A replay made from a live points at the live's own segment URLs. Those must keep answering
+// long after the live route's retention has moved on, for as long as the replay is published;
+// segments of the same age that no replay holds still answer 404.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { Replay } from '../../shared/catalog/types.ts';
+import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
+import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
+import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
+import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import { parseMediaPlaylistUris } from '../support/hls.ts';
+
+const ADMIN = 'test-admin-token-archive-0123';
+let origin: TestOrigin;
+let store: MemoryRecordStore;
+let clockMs = Date.now();
+
+beforeAll(async () => {
+  store = new MemoryRecordStore();
+  await store.ready();
+  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, clockMs), atIso: new Date(clockMs).toISOString() }));
+  // Retention of 20 segments (40 s) so the test can move time past it.
+  origin = await startOrigin({ store, staffAdminToken: ADMIN, now: () => clockMs, live: { retentionSegments: 20 } });
+}, MEDIA_TIMEOUT_MS);
+afterAll(async () => {
+  await origin?.close();
+  await store?.close();
+});
+
+async function staff<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${origin.url}/api/v1/staff${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+test('a published replay plays after its live segments left the retention; unrecorded old segments do not', async () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const created = await staff<{ id: string }>('POST', '/events', {
+    channelId: 'business',
+    title: 'Archive test',
+    venue: 'Salle',
+    startsAt: iso(clockMs + 60_000),
+    endsAt: iso(clockMs + 3_600_000),
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  expect((await staff('POST', `/events/${id}/start`, {})).status).toBe(200);
+  clockMs += 20_000; // ten segments of live
+  expect((await staff('POST', `/events/${id}/stop`, {})).status).toBe(200);
+  const published = await staff<Replay>('POST', `/events/${id}/publish`, {});
+  expect(published.status).toBe(201);
+
+  const mediaPath = published.body.playbackUrl.replace('master.m3u8', 'v240/index.m3u8');
+  const uris = parseMediaPlaylistUris(await (await fetch(origin.url + mediaPath)).text());
+  const first = new URL(uris[0]!, origin.url + mediaPath).pathname;
+  expect(first).toMatch(/^\/hls\/live\/business\/v240\/\d+\.ts$/);
+  const firstSequence = Number(/(\d+)\.ts$/.exec(first)![1]);
+
+  clockMs += 3_600_000; // an hour later: far beyond 20 segments of retention
+  const archived = await fetch(origin.url + first);
+  expect(archived.status).toBe(200);
+  expect(new Uint8Array(await archived.arrayBuffer())[0]).toBe(0x47);
+  const notRecorded = await fetch(`${origin.url}/hls/live/business/v240/${firstSequence - 100}.ts`);
+  expect(notRecorded.status).toBe(404);
+  const otherChannel = await fetch(`${origin.url}/hls/live/sport/v240/${firstSequence}.ts`);
+  expect(otherChannel.status).toBe(404);
+}, 60_000);
