@@ -15,7 +15,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-test('digit 2 zaps to C\'Culture live; Back returns to the home where we were', async () => {
+test('digits and CH+/CH− zap between the channels\' live; Back returns to the home where we were', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Digit2');
@@ -25,6 +25,14 @@ test('digit 2 zaps to C\'Culture live; Back returns to the home where we were', 
   // Zapping again replaces the player instead of stacking one per channel.
   await press(page, 'Digit4');
   await eventually(() => textsIn(page, 'player'), (t) => t.includes('Conseil municipal de décembre'), 15_000, 'agglo on air');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused, 45_000, 'agglo live playing');
+  // Channel down (Page Down on a keyboard) from C'Agglo: C'Business; up twice: back past C'Agglo to C'Sport.
+  await press(page, 'PageDown');
+  await eventually(() => textsIn(page, 'player-title'), (t) => t[0] === "Salon des entreprises de l'agglomération", 15_000, 'business after CH−');
+  await press(page, 'PageUp');
+  await press(page, 'PageUp');
+  await eventually(() => textsIn(page, 'player-title'), (t) => t[0] === 'Handball : HBC Cité – Nantes', 15_000, 'sport after CH+ ×2');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused, 45_000, 'sport live playing');
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-watch-live');
 });

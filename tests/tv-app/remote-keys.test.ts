@@ -1,4 +1,4 @@
-import { detectPlatform, keyMapFor } from '../../tv-app/src/navigation/key-map.ts';
+import { detectPlatform, keyMapFor, nextLiveChannel } from '../../tv-app/src/navigation/key-map.ts';
 import { createKeyRepeatGate } from '../../tv-app/src/navigation/key-repeat.ts';
 
 test('platform families are recognised from the user agent and globals', () => {
@@ -47,4 +47,15 @@ test('separate presses (keyup between) are all handled, however fast', () => {
     gate.release('39');
   }
   expect(handled).toBe(10);
+});
+
+test('channel up/down keys per family, and zapping skips channels with nothing on air', () => {
+  expect([keyMapFor('tizen')[427], keyMapFor('tizen')[428]]).toEqual(['ChannelUp', 'ChannelDown']);
+  expect([keyMapFor('webos')[33], keyMapFor('webos')[34]]).toEqual(['ChannelUp', 'ChannelDown']);
+  expect([keyMapFor('androidtv')[166], keyMapFor('androidtv')[167]]).toEqual(['ChannelUp', 'ChannelDown']);
+  const live = [true, false, true, true];
+  expect(nextLiveChannel(live, 0, 1, (x) => x)).toBe(2);
+  expect(nextLiveChannel(live, 3, 1, (x) => x)).toBe(0);
+  expect(nextLiveChannel(live, 0, -1, (x) => x)).toBe(3);
+  expect(nextLiveChannel([true, false], 0, 1, (x) => x)).toBeNull();
 });

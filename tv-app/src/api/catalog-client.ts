@@ -1,7 +1,7 @@
 // The catalog API as the app reads it, from the host the app was loaded from
 // (the edge): relative URLs, a timeout so a dead network fails fast into the
 // error screen, and a typed error instead of a rejected fetch.
-import type { HomeResponse, ChannelResponse, ChannelId, LiveEvent, Replay, Highlight } from '../../../shared/catalog/types.ts';
+import type { HomeResponse, ChannelResponse, ChannelId, LiveEvent, Replay, Highlight, Sponsor } from '../../../shared/catalog/types.ts';
 
 export class CatalogError extends Error {
   constructor(
@@ -49,6 +49,11 @@ export class CatalogClient {
 
   highlight(id: string): Promise<Highlight> {
     return this.getJson<Highlight>(`/api/v1/highlights/${encodeURIComponent(id)}`);
+  }
+
+  /** The channel's sponsors (events name theirs with `sponsorId`). */
+  async sponsors(): Promise<Sponsor[]> {
+    return (await this.getJson<{ sponsors: Sponsor[] }>('/api/v1/sponsors')).sponsors;
   }
 
   private async getJson<T>(path: string): Promise<T> {

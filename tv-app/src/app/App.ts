@@ -5,7 +5,7 @@
 import { Accessibility, Lightning } from '@lightningjs/sdk';
 import { COLOR, STAGE } from '../ui/theme.ts';
 import { createKeyRepeatGate } from '../navigation/key-repeat.ts';
-import { DIGIT_TO_CHANNEL_INDEX, type KeyName } from '../navigation/key-map.ts';
+import { DIGIT_TO_CHANNEL_INDEX, nextLiveChannel, type KeyName } from '../navigation/key-map.ts';
 import type { Navigator, Route } from './routes.ts';
 import { HomePage } from '../pages/HomePage.ts';
 import { PlayerPage } from '../pages/PlayerPage.ts';
@@ -64,9 +64,9 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   // ---- navigation -------------------------------------------------------------------
 
   open(route: Route): void {
-    const page = this.createPage(route);
     const previous = this.stack[this.stack.length - 1];
-    // A new player replaces the one on top (zapping from digits) instead of stacking players.
+    // A new player replaces the one on top (zapping) instead of stacking players; the old one
+    // stops before the new one starts loading (they share the one <video>).
     if (previous && route.name === 'player' && previous.page instanceof PlayerPage) {
       this.stack.pop();
       previous.page.stop();
@@ -76,6 +76,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
       // textures are no longer drawn and the texture manager may free them.
       previous.page.visible = false;
     }
+    const page = this.createPage(route);
     this.stack.push({ route, page });
     this.updateBackground();
     this._refocus();
@@ -200,6 +201,20 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     else this.open({ name: 'channel', channelId });
   }
 
+  /** CH+ / CH− in the player: the next (or previous) channel with something on air. */
+  private zapBy(step: 1 | -1): void {
+    const route = this.stack[this.stack.length - 1]?.route;
+    const home = cachedHome();
+    if (!home || route?.name !== 'player' || route.playable.kind !== 'live') return;
+    const channelId = route.playable.event.channelId;
+    const current = home.channels.findIndex((r) => r.channel.id === channelId);
+    const index = nextLiveChannel(home.channels, current, step, (r) => !!r.onAir?.playbackUrl);
+    const onAir = index === null ? null : home.channels[index]!.onAir;
+    if (onAir) this.open({ name: 'player', playable: { kind: 'live', event: onAir } });
+  }
+
+  _handleChannelUp(): void { this.zapBy(1); }
+  _handleChannelDown(): void { this.zapBy(-1); }
   _handleDigit1(): void { this.zap('Digit1'); }
   _handleDigit2(): void { this.zap('Digit2'); }
   _handleDigit3(): void { this.zap('Digit3'); }

@@ -69,6 +69,9 @@ export const en: Record<MessageKey, string> = {
   'player.audio': 'Audio',
   'player.subtitles': 'Subtitles',
   'player.subtitlesOff': 'Off',
+  'player.ad': 'Ad · {seconds} s',
+  'player.adOf': 'Ad {index}/{count} · {seconds} s',
+  'player.sponsor': 'With {name}',
   'player.hintsVod': '◀ ▶ Back / forward   ▼ Audio and subtitles   OK Pause',
   'player.hintsLive': '◀ ▶ Back / forward   ▲ Back to live   ▼ Audio and subtitles',
 };

@@ -69,6 +69,9 @@ export const fr = {
   'player.audio': 'Audio',
   'player.subtitles': 'Sous-titres',
   'player.subtitlesOff': 'Désactivés',
+  'player.ad': 'Publicité · {seconds} s',
+  'player.adOf': 'Publicité {index}/{count} · {seconds} s',
+  'player.sponsor': 'Avec {name}',
   'player.hintsVod': '◀ ▶ Reculer / avancer   ▼ Audio et sous-titres   OK Pause',
   'player.hintsLive': '◀ ▶ Reculer / avancer   ▲ Retour au direct   ▼ Audio et sous-titres',
 } as const;

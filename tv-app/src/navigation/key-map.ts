@@ -8,6 +8,7 @@ export type KeyName =
   | 'PlayPause' | 'Play' | 'Pause' | 'Stop' | 'FastForward' | 'Rewind'
   | 'Red' | 'Green' | 'Yellow' | 'Blue'
   | 'Digit1' | 'Digit2' | 'Digit3' | 'Digit4'
+  | 'ChannelUp' | 'ChannelDown'
   | 'Search' | 'Menu';
 
 export type KeyMap = Record<number, KeyName>;
@@ -24,16 +25,17 @@ const common: KeyMap = {
 const families: Record<PlatformFamily, KeyMap> = {
   // Samsung Tizen: Back is 10009, Exit 10182; media and colour keys only arrive after
   // tizen.tvinputdevice.registerKey (see TIZEN_KEYS_TO_REGISTER).
-  tizen: { ...common, 10009: 'Back', 10182: 'Exit', 10252: 'PlayPause' },
+  tizen: { ...common, 10009: 'Back', 10182: 'Exit', 10252: 'PlayPause', 427: 'ChannelUp', 428: 'ChannelDown' },
   // LG webOS: Back is 461.
-  webos: { ...common, 461: 'Back' },
+  webos: { ...common, 461: 'Back', 33: 'ChannelUp', 34: 'ChannelDown' },
   // RDK / WPE set-top boxes: Back arrives as Backspace or Escape depending on the remote map;
   // FF/RW often as 227/228 (Android-style media codes).
-  rdk: { ...common, 8: 'Back', 27: 'Back', 227: 'FastForward', 228: 'Rewind', 178: 'Stop' },
+  rdk: { ...common, 8: 'Back', 27: 'Back', 227: 'FastForward', 228: 'Rewind', 178: 'Stop', 33: 'ChannelUp', 34: 'ChannelDown' },
   // Android TV WebView: the host activity forwards Back as Escape (27) or 4; media as 85-90.
-  androidtv: { ...common, 27: 'Back', 4: 'Back', 85: 'PlayPause', 86: 'Stop', 89: 'Rewind', 90: 'FastForward', 126: 'Play', 127: 'Pause' },
-  // Desktop keyboard: Backspace/Escape = Back, Space = Play/Pause, F/R = FF/RW, "/" = Search.
-  desktop: { ...common, 8: 'Back', 27: 'Back', 32: 'PlayPause', 70: 'FastForward', 82: 'Rewind', 83: 'Stop', 191: 'Search' },
+  androidtv: { ...common, 27: 'Back', 4: 'Back', 85: 'PlayPause', 86: 'Stop', 89: 'Rewind', 90: 'FastForward', 126: 'Play', 127: 'Pause', 166: 'ChannelUp', 167: 'ChannelDown' },
+  // Desktop keyboard: Backspace/Escape = Back, Space = Play/Pause, F/R = FF/RW, "/" = Search,
+  // Page Up/Down = channel up/down.
+  desktop: { ...common, 8: 'Back', 27: 'Back', 32: 'PlayPause', 70: 'FastForward', 82: 'Rewind', 83: 'Stop', 191: 'Search', 33: 'ChannelUp', 34: 'ChannelDown' },
 };
 
 export function keyMapFor(family: PlatformFamily): KeyMap {
@@ -43,7 +45,7 @@ export function keyMapFor(family: PlatformFamily): KeyMap {
 /** Tizen key names to register so the TV sends them to the app instead of handling them itself. */
 export const TIZEN_KEYS_TO_REGISTER = [
   'MediaPlayPause', 'MediaPlay', 'MediaPause', 'MediaStop', 'MediaFastForward', 'MediaRewind',
-  'ColorF0Red', 'ColorF1Green', 'ColorF2Yellow', 'ColorF3Blue', '1', '2', '3', '4',
+  'ColorF0Red', 'ColorF1Green', 'ColorF2Yellow', 'ColorF3Blue', '1', '2', '3', '4', 'ChannelUp', 'ChannelDown',
 ] as const;
 
 export interface PlatformHints {
@@ -64,3 +66,16 @@ export function detectPlatform({ userAgent, hasTizen, hasWebOS }: PlatformHints)
 export const DIGIT_TO_CHANNEL_INDEX: Partial<Record<KeyName, number>> = {
   Digit1: 0, Digit2: 1, Digit3: 2, Digit4: 3,
 };
+
+/**
+ * The channel to zap to with CH+/CH−: the next one (wrapping around) that has something on
+ * air, or null when no other channel is live.
+ */
+export function nextLiveChannel<T>(channels: T[], current: number, step: 1 | -1, isLive: (c: T) => boolean): number | null {
+  const n = channels.length;
+  for (let i = 1; i < n; i++) {
+    const index = (((current + step * i) % n) + n) % n;
+    if (isLive(channels[index]!)) return index;
+  }
+  return null;
+}

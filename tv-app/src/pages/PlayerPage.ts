@@ -4,8 +4,8 @@
 // to live, Down opens the audio and subtitle choices, OK pauses; errors offer Réessayer.
 import { Lightning } from '@lightningjs/sdk';
 import type { Playable } from '../../../shared/catalog/types.ts';
-import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
-import { player, preferences } from '../app/services.ts';
+import { COLOR, FONT, SAFE, STAGE, TYPE, assetUrl } from '../ui/theme.ts';
+import { catalog, player, preferences } from '../app/services.ts';
 import { t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { ButtonRow } from '../ui/components/ButtonRow.ts';
@@ -67,6 +67,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
           shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
           Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
         },
+        // The event's sponsor, discreet, top right (hidden during ad breaks).
+        Sponsor: { x: STAGE.w - SAFE.x, y: SAFE.y, mountX: 1, w: 160, h: 90, alpha: 0.85, visible: false },
         Title: { x: SAFE.x, y: SAFE.y + 56, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, wordWrapWidth: BAR_W, maxLines: 1, textOverflow: 'ellipsis' } },
         State: { x: STAGE.w / 2, y: STAGE.h / 2, mount: 0.5, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text } },
         Progress: {
@@ -87,6 +89,13 @@ export class PlayerPage extends Lightning.Component<Loose> {
         SubtitlesLabel: { y: 136, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
         Subtitles: { type: ButtonRow, x: 300, y: 120, rowId: 'subtitles' },
       },
+      // Ad breaks: "Publicité · 12 s", always shown while a spot plays, whatever the overlay does.
+      Ad: {
+        x: STAGE.w - SAFE.x, y: SAFE.y, mountX: 1, rect: true, color: 0xe6f2b705, visible: false,
+        flex: { paddingLeft: 18, paddingRight: 18, paddingTop: 6, paddingBottom: 6 },
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 },
+        Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.body, textColor: 0xff101522 } },
+      },
       Retry: { type: ButtonRow, x: STAGE.w / 2 - 130, y: STAGE.h / 2 + 70, rowId: 'player-error', visible: false },
     };
   }
@@ -106,7 +115,23 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.tag('Title').text.text = source.title;
     setTestId(this.tag('Title'), 'player-title');
     void player.load({ url: source.url, live: source.live, contentId: source.id, startPosition });
+    void this.showSponsor(playable);
     this.render();
+  }
+
+  /** The sponsor the staff chose for the event (a replay shows its event's). */
+  private async showSponsor(playable: Playable): Promise<void> {
+    const logo = this.tag('Overlay.Sponsor');
+    logo.visible = false;
+    try {
+      const sponsorId = playable.kind === 'live' ? playable.event.sponsorId : playable.kind === 'replay' ? (await catalog.event(playable.replay.eventId)).sponsorId : undefined;
+      const sponsor = sponsorId ? (await catalog.sponsors()).find((s) => s.id === sponsorId) : undefined;
+      if (!sponsor?.logo || this.playable !== playable) return;
+      logo.patch({ src: assetUrl(sponsor.logo), visible: true });
+      setTestId(logo, `player-sponsor-${sponsor.id}`);
+    } catch {
+      // No sponsor logo is better than an error over the picture.
+    }
   }
 
   override _init(): void {
@@ -135,6 +160,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.renderState(snap);
     this.renderTimeline(snap);
     this.renderTracks(snap);
+    this.renderAd(snap);
     if (snap.state === 'ended') this.onEnded();
   }
 
@@ -155,6 +181,17 @@ export class PlayerPage extends Lightning.Component<Loose> {
       if (snap.state === 'error' && this.mode !== 'error') this.setMode('error');
       if (snap.state !== 'error' && this.mode === 'error') this.setMode('watch');
     }
+  }
+
+  private renderAd(snap: PlayerSnapshot): void {
+    const ad = this.tag('Ad');
+    const view = snap.ad;
+    ad.visible = view !== null;
+    this.tag('Overlay.Sponsor').alpha = view ? 0 : 0.85;
+    if (!view) return;
+    const seconds = view.remaining;
+    ad.tag('Label').text.text = view.count > 1 ? t('player.adOf', { index: view.index, count: view.count, seconds }) : t('player.ad', { seconds });
+    setTestId(ad, 'player-ad');
   }
 
   private renderTimeline(snap: PlayerSnapshot): void {

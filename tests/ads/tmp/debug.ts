@@ -1,0 +1,13 @@
+import { startTvStack } from '../../e2e/harness.ts';
+const ADMIN = 'dbg-admin-token-0123456789';
+const stack = await startTvStack({ origin: { staffAdminToken: ADMIN } });
+const page = stack.tv.page;
+const t0 = Date.now();
+page.on('request', (r) => { const u = r.url(); if (!u.includes('/images/')) console.log(((Date.now()-t0)/1000).toFixed(1), 'REQ', u.replace(stack.appUrl, '/').slice(0, 160)); });
+page.on('response', (r) => { if (r.status() >= 400) console.log('RESP', r.status(), r.url()); });
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning' || /interstitial|asset/i.test(m.text())) console.log('CONSOLE', m.type(), m.text().slice(0, 300)); });
+await fetch(`${stack.origin.url}/api/v1/staff/ads/replays/replay-hbc-montpellier/breaks`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ durationSeconds: 10 }) }).then((r) => console.log('break', r.status));
+await page.goto(`${stack.appUrl}?replay=replay-hbc-montpellier`);
+await new Promise((r) => setTimeout(r, 20000));
+console.log(await page.evaluate(() => { const v = document.querySelector('video')!; return JSON.stringify({ t: v.currentTime, paused: v.paused, rs: v.readyState, err: v.error?.message, src: v.src, buf: v.buffered.length ? [v.buffered.start(0), v.buffered.end(0)] : null }); }));
+await stack.close();
