@@ -74,8 +74,8 @@ async function main() {
         for (const p of [BIG_SEGMENT_PATH, mediaPlaylist]) await (await fetch(cacheUrl(which) + p)).arrayBuffer();
         console.log(`bench: ${which}: cached-hit throughput (wrk, ${settings.wrkSeconds}s each)…`);
         hits[which] = {
-          segment: runWrk(cacheUrl(which) + BIG_SEGMENT_PATH, settings.wrkSeconds, settings.wrkConnections),
-          playlist: runWrk(cacheUrl(which) + mediaPlaylist, settings.wrkSeconds, settings.wrkConnections),
+          segment: await runWrk(cacheUrl(which) + BIG_SEGMENT_PATH, settings.wrkSeconds, settings.wrkConnections),
+          playlist: await runWrk(cacheUrl(which) + mediaPlaylist, settings.wrkSeconds, settings.wrkConnections),
         };
         console.log(`bench: ${which}: new-segment storm (${settings.stormClients} viewers at once)…`);
         storms[which] = await runStorm(cacheUrl(which), upstream, which, settings.stormClients, settings.stormRounds);

@@ -1,6 +1,7 @@
 // Cached-hit throughput with wrk (Debian's), the load generator of choice for a box this small:
 // one C process, so the server under test gets the other core.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface HitThroughput {
   requestsPerSecond: number;
@@ -23,10 +24,12 @@ function toBytes(value: string): number {
   return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!]!;
 }
 
-export function runWrk(url: string, seconds: number, connections: number): HitThroughput {
-  const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench: wrk failed: ${r.stderr || r.stdout}`);
-  const out = r.stdout;
+/** Runs wrk without blocking this process: the bench's upstream lives in it and must keep
+ * answering (a blocked upstream would freeze every refresh of a live playlist). */
+export async function runWrk(url: string, seconds: number, connections: number): Promise<HitThroughput> {
+  const { stdout: out } = await promisify(execFile)('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
+    encoding: 'utf8',
+  });
   const pick = (re: RegExp) => re.exec(out)?.[1] ?? '';
   return {
     requestsPerSecond: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
