@@ -103,7 +103,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   app.all('*', (c) => {
     const client = deps.clientAddress?.(c.env);
     deps.audience?.observe(c.req.raw, client);
-    return handleProxy(ctx, withForwardedFor(c.req.raw, client));
+    return handleProxy(ctx, c.req.raw, client);
   });
 
   let closed = false;
@@ -124,14 +124,4 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       store.clear();
     },
   };
-}
-
-/** Appends the client's address to X-Forwarded-For (what a reverse proxy tells its origin). */
-function withForwardedFor(req: Request, address: string | undefined): Request {
-  if (!address) return req;
-  const headers = new Headers(req.headers);
-  const prior = headers.get('x-forwarded-for');
-  headers.set('x-forwarded-for', prior ? `${prior}, ${address}` : address);
-  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', new URL(req.url).protocol.replace(':', ''));
-  return new Request(req, { headers });
 }

@@ -17,10 +17,15 @@ import type { EdgeContext } from './context.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
-export async function handleProxy(ctx: EdgeContext, req: Request): Promise<Response> {
+/**
+ * `client` is the viewer's address as the runtime saw it: it goes upstream in X-Forwarded-For,
+ * added only to requests that actually leave for the upstream (the hit path copies no headers).
+ */
+export async function handleProxy(ctx: EdgeContext, req: Request, client?: string): Promise<Response> {
   const started = ctx.now();
   const url = new URL(req.url);
-  const { response, result } = await route(ctx, req, url);
+  const forwarded = lazyForwardedHeaders(req, url, client);
+  const { response, result } = await route(ctx, req, url, forwarded);
   ctx.metrics.request(response.status, result);
   if (ctx.config.accessLog) {
     ctx.log({
@@ -33,7 +38,7 @@ export async function handleProxy(ctx: EdgeContext, req: Request): Promise<Respo
       ms: Math.round((ctx.now() - started) * 1000),
       cmcd: url.searchParams.get('CMCD') ?? cmcdFromHeaders(req.headers),
       ua: req.headers.get('user-agent') ?? undefined,
-      ip: req.headers.get('x-forwarded-for')?.split(',').pop()?.trim(),
+      ip: client ?? req.headers.get('x-forwarded-for')?.split(',').pop()?.trim(),
     });
   }
   return response;
@@ -41,13 +46,13 @@ export async function handleProxy(ctx: EdgeContext, req: Request): Promise<Respo
 
 type Answer = { response: Response; result: CacheResult };
 
-async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> {
+async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => Headers): Promise<Answer> {
   const method = req.method.toUpperCase();
   const limit = checkLimits(ctx, req, method);
   if (limit) return { response: limit, result: 'ERROR' };
-  if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS');
+  if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS', forwarded);
   // Preconditions meant for the origin (§4.3.2: a cache must not evaluate them itself).
-  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since')) return passThrough(ctx, req, url, 'PASS');
+  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since')) return passThrough(ctx, req, url, 'PASS', forwarded);
 
   const key = primaryKey(url);
   const entry = await lookupTiers(ctx, key, req.headers);
@@ -55,11 +60,11 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     // §3.5: a stored response may answer a request with Authorization only if it says so. Such
     // requests never join others' fetches: their answers may depend on who asks.
     if (entry && authorizedReuse(entry) && isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
-    if (method !== 'GET') return passThrough(ctx, req, url, 'PASS');
+    if (method !== 'GET') return passThrough(ctx, req, url, 'PASS', forwarded);
     // Its own fetch (nobody joins it); stored only if the response says a shared cache may (§3.5).
-    const own = startFill(ctx, key, fillPath(url), req.headers, undefined, false);
+    const own = startFill(ctx, key, fillPath(url), forwarded(), undefined, false);
     own.participants++;
-    return answerFromFill(ctx, req, url, own, false);
+    return answerFromFill(ctx, req, url, own, false, forwarded);
   }
 
   ctx.policy.onRequest(key);
@@ -69,7 +74,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     const lifetime = freshnessLifetime(entry, ctx.config);
     if (age < lifetime && !unqualifiedNoCache(entry)) {
       // Live playlists are refreshed before they expire, so a warm one never makes a viewer wait.
-      if (ctx.policy.refreshAhead(entry, age, lifetime)) fillInBackground(ctx, key, fillPath(url), req.headers, entry);
+      if (ctx.policy.refreshAhead(entry, age, lifetime)) fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
       const result: CacheResult = entry.negative ? 'NEGATIVE' : 'HIT';
       return { response: responseFromEntry(ctx, req, entry, result), result };
     }
@@ -80,7 +85,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
     );
     if (allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance) {
       // RFC 5861 §3: serve stale now, revalidate in the background (one fetch for everyone).
-      fillInBackground(ctx, key, fillPath(url), req.headers, entry);
+      fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
       return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
     }
   }
@@ -92,8 +97,8 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
   // the next viewers, but answer this one straight from upstream (a player asking for a byte range
   // must get that range).
   if (!entry && req.headers.has('range') && method === 'GET') {
-    if (!ctx.inflight.has(key)) void drainFill(ctx, startFill(ctx, key, fillPath(url), req.headers, undefined));
-    return passThrough(ctx, req, url, 'PASS');
+    if (!ctx.inflight.has(key)) void drainFill(ctx, startFill(ctx, key, fillPath(url), forwarded(), undefined));
+    return passThrough(ctx, req, url, 'PASS', forwarded);
   }
 
   let peerUrl: string | undefined;
@@ -112,28 +117,28 @@ async function route(ctx: EdgeContext, req: Request, url: URL): Promise<Answer> 
   let fill = ctx.inflight.get(key);
   const joined = fill !== undefined;
   if (!fill) {
-    fill = startFill(ctx, key, fillPath(url), req.headers, entry, true, peerUrl);
+    fill = startFill(ctx, key, fillPath(url), forwarded(), entry, true, peerUrl);
     fill.elected = elected;
   }
   fill.participants++;
-  return answerFromFill(ctx, req, url, fill, joined);
+  return answerFromFill(ctx, req, url, fill, joined, forwarded);
 }
 
-async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean): Promise<Answer> {
+async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean, forwarded: () => Headers): Promise<Answer> {
   const outcome = await fill.outcome;
   const ownVariant = (entry: CacheEntry) => ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
   switch (outcome.kind) {
     case 'revalidated':
-      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS');
+      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS', forwarded);
       return { response: responseFromEntry(ctx, req, outcome.entry, 'REVALIDATED'), result: 'REVALIDATED' };
     case 'stale-on-error':
-      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS');
+      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS', forwarded);
       return { response: responseFromEntry(ctx, req, outcome.entry, 'STALE'), result: 'STALE' };
     case 'error':
       return { response: gatewayError(ctx, outcome.error.kind, outcome.error.message), result: 'ERROR' };
     case 'response': {
       if (joined && (!outcome.shareable || !sameVariant(outcome.headers, fill.leaderHeaders, req.headers))) {
-        return passThrough(ctx, req, url, 'PASS');
+        return passThrough(ctx, req, url, 'PASS', forwarded);
       }
       const result: CacheResult = joined ? 'COLLAPSED' : 'MISS';
       // A waiter gets what the cache would have given it: without fields the origin marked
@@ -150,15 +155,15 @@ async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fi
         return { response: new Response(null, { status: outcome.status, headers }), result };
       }
       const stream = outcome.body.subscribe((n) => ctx.metrics.bytesServed(n));
-      if (!stream) return passThrough(ctx, req, url, 'PASS'); // its start is gone: fetch our own
+      if (!stream) return passThrough(ctx, req, url, 'PASS', forwarded); // its start is gone: fetch our own
       return { response: new Response(stream, { status: outcome.status, headers }), result };
     }
   }
 }
 
-async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: CacheResult): Promise<Answer> {
+async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: CacheResult, forwarded: () => Headers): Promise<Answer> {
   const method = req.method.toUpperCase();
-  const headers = ctx.upstream.forwardHeaders(req.headers, url.host);
+  const headers = ctx.upstream.forwardHeaders(forwarded(), url.host);
   const hasBody = method !== 'GET' && method !== 'HEAD' && req.body !== null;
   let upstreamResult;
   try {
@@ -245,4 +250,18 @@ function checkLimits(ctx: EdgeContext, req: Request, method: string): Response |
 function cmcdFromHeaders(headers: Headers): string | undefined {
   const parts = ['cmcd-request', 'cmcd-object', 'cmcd-status', 'cmcd-session'].map((n) => headers.get(n)).filter(Boolean);
   return parts.length ? parts.join(',') : undefined;
+}
+
+/** The request's headers plus X-Forwarded-For/-Proto for the upstream, built once, on first use. */
+function lazyForwardedHeaders(req: Request, url: URL, client: string | undefined): () => Headers {
+  let headers: Headers | undefined;
+  return () => {
+    if (headers) return headers;
+    if (!client) return (headers = req.headers);
+    headers = new Headers(req.headers);
+    const prior = headers.get('x-forwarded-for');
+    headers.set('x-forwarded-for', prior ? `${prior}, ${client}` : client);
+    if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+    return headers;
+  };
 }
