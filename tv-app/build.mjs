@@ -123,7 +123,8 @@ async function buildLegacy(outdir) {
     ...common,
     // Polyfills first, then the app. Only the core-js modules Chrome 38 lacks: SWC's `entry`
     // mode expands `import 'core-js/stable'` into exactly those for the target.
-    stdin: { contents: `${legacyPolyfills()}\nimport './src/main.ts';\n`, resolveDir: here, sourcefile: 'legacy-entry.js', loader: 'js' },
+    // fetch (Chrome 42+) is a web API core-js does not cover: whatwg-fetch adds it.
+    stdin: { contents: `${legacyPolyfills()}\nimport 'whatwg-fetch';\nimport './src/main.ts';\n`, resolveDir: here, sourcefile: 'legacy-entry.js', loader: 'js' },
     outfile: stage1,
     format: 'iife',
     target: ['es2017'],
