@@ -97,6 +97,8 @@ export class HlsPlayer {
   private ad: { spots: AdSpot[]; index: number; key: string; position: () => number } | null = null;
   private adTimer: ReturnType<typeof setInterval> | null = null;
   private adTracking = new AdTracking(sendBeacon);
+  /** The viewer paused (OK): switching between programme and spots must not resume. */
+  private userPaused = false;
 
   constructor(private readonly options: PlayerOptions) {
     this.machine.subscribe(() => this.emit());
@@ -151,6 +153,7 @@ export class HlsPlayer {
     this.liveFromPlaylist = null;
     this.reconnect.reset();
     this.mediaRecoveries = 0;
+    this.userPaused = false;
     this.machine.send({ type: 'load' });
     const video = (this.video = videoElement());
     video.style.display = 'block';
@@ -212,13 +215,26 @@ export class HlsPlayer {
     hls.on(Hls.Events.INTERSTITIAL_ASSET_STARTED, (_e, data) => {
       const player = data.player;
       this.ad = { spots: spotsOf(data.event.assetListResponse), index: data.assetListIndex, key: `${data.event.identifier}#${data.assetListIndex}`, position: () => player.currentTime };
+      this.keepPlaying();
       this.trackAd(false);
       if (!this.adTimer) this.adTimer = setInterval(() => this.trackAd(false), 250);
       this.emit();
     });
     hls.on(Hls.Events.INTERSTITIAL_ASSET_ENDED, () => this.trackAd(true));
     hls.on(Hls.Events.INTERSTITIAL_ENDED, () => this.endAd());
-    hls.on(Hls.Events.INTERSTITIALS_PRIMARY_RESUMED, () => this.endAd());
+    hls.on(Hls.Events.INTERSTITIALS_PRIMARY_RESUMED, () => {
+      this.endAd();
+      this.keepPlaying();
+    });
+  }
+
+  /**
+   * A spot played in its own MediaSource (a pre-roll, a replay's break) swaps the element's
+   * source, which leaves it paused: play on unless the viewer paused.
+   */
+  private keepPlaying(): void {
+    const video = this.video;
+    if (video && video.paused && !this.userPaused) void video.play().catch(() => undefined);
   }
 
   private trackAd(ended: boolean): void {
@@ -300,6 +316,7 @@ export class HlsPlayer {
   togglePause(): void {
     const video = this.video;
     if (!video) return;
+    this.userPaused = !video.paused;
     if (video.paused) void video.play().catch(() => undefined);
     else video.pause();
   }

@@ -7,7 +7,9 @@
 //   live    START-DATE = the break's start on air; no X-RESUME-OFFSET, so the player comes back
 //           at the live point the break's length later (the programme went on meanwhile).
 //   replay  START-DATE = the replay's first PROGRAM-DATE-TIME + offset; X-RESUME-OFFSET=0 (the
-//           programme waits); X-CUE="PRE" for a pre-roll, "ONCE" for a mid-roll (played once).
+//           programme waits); X-CUE="PRE" for a pre-roll. Mid-rolls carry no X-CUE: with "ONCE",
+//           hls.js 1.7 never resumes the programme after a mid-roll played because the viewer
+//           jumped over it (seen in Chromium), so a viewer who seeks back before it sees it again.
 //   both    X-RESTRICT="SKIP,JUMP": no seeking inside an ad, no jumping over a break.
 import type { DateRange, MediaPlaylist } from '../../../../shared/hls/model.ts';
 import type { RecordStore } from '../store/record-store.ts';
@@ -36,7 +38,7 @@ export function interstitialDateRange(adBreak: AdBreak, startDate: number, style
   };
   if (style === 'replay') {
     clientAttributes['X-RESUME-OFFSET'] = 0;
-    clientAttributes['X-CUE'] = adBreak.offset === 0 ? 'PRE' : 'ONCE';
+    if (adBreak.offset === 0) clientAttributes['X-CUE'] = 'PRE';
   }
   return { id: `ad-${adBreak.id}`, class: INTERSTITIAL_CLASS, startDate, duration: adBreak.durationSeconds, clientAttributes };
 }
