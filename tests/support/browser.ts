@@ -51,6 +51,9 @@ export async function launchTv(): Promise<TvBrowser> {
     ],
   });
   const context = await browser.newContext({ viewport: VIEWPORT });
+  // Run from tsx (esbuild keepNames), the functions these helpers pass to page.evaluate call
+  // a __name() helper that only exists in Node: give the page a no-op one.
+  await context.addInitScript('window.__name = function (target) { return target; };');
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
