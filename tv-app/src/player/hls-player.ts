@@ -390,6 +390,9 @@ export class HlsPlayer {
         this.machine.send({ type: 'playing' });
       }
     });
+    // hls.js swaps the element's source between programme and spots (pre-roll, replay breaks):
+    // each new source starts paused, so play on once it can, unless the viewer paused.
+    on('canplay', () => this.keepPlaying());
     on('pause', () => this.machine.send({ type: 'pause' }));
     on('waiting', () => this.machine.send({ type: 'waiting' }));
     on('ended', () => this.machine.send({ type: 'ended' }));
