@@ -156,3 +156,32 @@ test('a highlight that ends is followed by the next one of its rail ("lecture au
   // Back lands on the rail, on the tile that was opened.
   await waitForFocus(page, order[order.indexOf(first.testId)]!);
 });
+
+test('"Sous-titres par défaut" on in the settings: playback starts with French subtitles shown', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'ArrowUp');
+  await press(page, 'ArrowRight', 2);
+  await waitForFocus(page, 'button-settings');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'setting-language');
+  await press(page, 'ArrowDown');
+  await waitForFocus(page, 'setting-subtitles');
+  await press(page, 'Enter');
+  await eventually(() => focused(page), (f) => f.texts.includes('‹ Activé ›'), 10_000, 'subtitles on');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-settings');
+  await press(page, 'ArrowDown');
+  await waitForFocus(page, 'button-watch-live');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  const showing = await eventually(
+    () => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks).filter((t) => t.mode === 'showing').map((t) => t.language)),
+    (l) => l.length === 1,
+    30_000,
+    'subtitles shown without asking',
+  );
+  expect(showing).toEqual(['fr']);
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
+});

@@ -1,5 +1,5 @@
 import { formatClock, seekTarget, timeline } from '../../tv-app/src/player/timeline.ts';
-import { audioOptions, defaultSubtitleTrack, subtitleOptions } from '../../tv-app/src/player/tracks.ts';
+import { audioOptions, subtitleOptions } from '../../tv-app/src/player/tracks.ts';
 import { ReconnectPolicy } from '../../tv-app/src/player/reconnect.ts';
 import { createSessionId } from '../../tv-app/src/player/session.ts';
 import { hlsConfig } from '../../tv-app/src/player/config.ts';
@@ -39,12 +39,9 @@ test('track options: names, the current one selected, subtitles "off" first', ()
   expect(subs).toEqual([{ index: -1, label: 'Désactivés', selected: true }, { index: 0, label: 'Français', selected: false }]);
 });
 
-test('default subtitles: off unless the setting is on; then the viewer\'s language if present', () => {
-  const tracks = [{ name: 'English', lang: 'en' }, { name: 'Français', lang: 'fr' }];
-  expect(defaultSubtitleTrack(tracks, false, 'fr')).toBe(-1);
-  expect(defaultSubtitleTrack(tracks, true, 'fr')).toBe(1);
-  expect(defaultSubtitleTrack(tracks, true, 'de')).toBe(0);
-  expect(defaultSubtitleTrack([], true, 'fr')).toBe(-1);
+test('subtitles on by default become hls.js\'s subtitle preference (it picks the track itself)', () => {
+  expect(hlsConfig({ live: false, sessionId: 's', contentId: 'c', subtitleLanguage: 'fr' }).subtitlePreference).toEqual({ lang: 'fr' });
+  expect(hlsConfig({ live: false, sessionId: 's', contentId: 'c' }).subtitlePreference).toBeUndefined();
 });
 
 test('reconnection: growing delays, then give up; a success resets it', () => {

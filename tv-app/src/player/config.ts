@@ -24,11 +24,16 @@ export interface HlsConfigInput {
   startPosition?: number;
   sessionId: string;
   contentId: string;
+  /** Subtitles shown from the start, in this language (the viewer's setting); none when absent. */
+  subtitleLanguage?: string;
 }
 
 /** The hls.js configuration for one playback: CMCD carries the session and content ids. */
-export function hlsConfig({ live, startPosition, sessionId, contentId }: HlsConfigInput): Partial<HlsConfig> {
+export function hlsConfig({ live, startPosition, sessionId, contentId, subtitleLanguage }: HlsConfigInput): Partial<HlsConfig> {
   return {
+    // hls.js picks the initial subtitle track itself (after announcing the tracks, so setting
+    // one from the app at that moment is overridden): tell it the preference instead.
+    ...(subtitleLanguage ? { subtitlePreference: { lang: subtitleLanguage } } : {}),
     startPosition: startPosition ?? -1,
     liveSyncDurationCount: PLAYER_DEFAULTS.liveSyncDurationCount,
     backBufferLength: live ? PLAYER_DEFAULTS.backBufferLive : PLAYER_DEFAULTS.backBufferVod,

@@ -8,7 +8,7 @@ import { PlayerStateMachine, type PlayerState } from './player-state.ts';
 import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { createSessionId } from './session.ts';
-import { defaultSubtitleTrack, type MediaTrackInfo } from './tracks.ts';
+import type { MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
 import { AdTracking, breakRemaining, spotsOf, type AdBreakView, type AdSpot } from './ad-break.ts';
 
@@ -177,7 +177,11 @@ export class HlsPlayer {
   }
 
   private attachHls(Hls: typeof HlsType, source: PlaySource, video: HTMLVideoElement): void {
-    const hls = new Hls(hlsConfig({ live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId }));
+    const subtitles = this.options.subtitles();
+    const hls = new Hls(hlsConfig({
+      live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId,
+      subtitleLanguage: subtitles.enabled ? subtitles.language : undefined,
+    }));
     // hls.js names its playback session with a fresh id per instance and sends it to the ad
     // server as `_HLS_primary_id`; use the app's session id (the CMCD sid) instead, so frequency
     // caps follow the viewer across channels, not one playback.
@@ -189,13 +193,7 @@ export class HlsPlayer {
         this.emit();
       }
     });
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (_e, data) => {
-      const { enabled, language } = this.options.subtitles();
-      hls.subtitleDisplay = true;
-      hls.subtitleTrack = defaultSubtitleTrack(tracksOf(data.subtitleTracks), enabled, language);
-      this.emit();
-    });
-    for (const event of [Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH]) {
+    for (const event of [Hls.Events.SUBTITLE_TRACKS_UPDATED, Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH]) {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));

@@ -23,10 +23,3 @@ export function subtitleOptions(tracks: MediaTrackInfo[], current: number, offLa
     ...tracks.map((t, index) => ({ index, label: t.name || t.lang || `#${index + 1}`, selected: index === current })),
   ];
 }
-
-/** The subtitle track to start with: the viewer's language when subtitles are on by default. */
-export function defaultSubtitleTrack(tracks: MediaTrackInfo[], enabled: boolean, language: string): number {
-  if (!enabled || tracks.length === 0) return -1;
-  const match = tracks.findIndex((t) => t.lang === language);
-  return match >= 0 ? match : 0;
-}
