@@ -33,6 +33,26 @@ const adLabel = async () => ((await isVisible(stack.tv.page, 'player-ad')) ? ((a
 const AD_LABEL = /^Publicité (\d\/\d )?· (\d+) s$/;
 const secondsLeft = (label: string) => Number(AD_LABEL.exec(label)?.[2] ?? NaN);
 
+test('the event sponsor the staff chose: a discreet logo on the event page and over the player', async () => {
+  const { page } = stack.tv;
+  const res = await fetch(`${stack.origin.url}/api/v1/staff/events/sport-hbc-nantes`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sponsorId: 'velocite' }),
+  });
+  expect(res.status).toBe(200);
+  // The edge caches the catalog for 10 s: wait for the change to show there.
+  await eventually(() => fetch(`${stack.appUrl}api/v1/events/sport-hbc-nantes`).then((r) => r.json() as Promise<{ sponsorId?: string }>), (e) => e.sponsorId === 'velocite', 20_000, 'sponsor in the catalog');
+  await openApp(page, `${stack.appUrl}?event=sport-hbc-nantes`, 'button-watchLive');
+  await eventually(() => isVisible(page, 'event-sponsor-velocite'), (v) => v, 10_000, 'sponsor on the event page');
+  expect(await textsIn(page, 'event-sponsor-velocite')).toEqual(['Avec Vélocité']);
+  await screenshot(page, 'event-sponsor');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => isVisible(page, 'player-sponsor-velocite'), (v) => v, 10_000, 'sponsor over the player');
+  await press(page, 'Backspace');
+}, 120_000);
+
 test('live: staff trigger a break; the TV shows "Publicité" with a countdown, then returns to the live', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');

@@ -2,8 +2,8 @@
 // sense now (Regarder le direct / Reprendre / Depuis le début / Regarder / Voir le
 // résumé); a countdown for an event still to come; related highlights.
 import { Lightning } from '@lightningjs/sdk';
-import type { Channel, Highlight, LiveEvent, Replay } from '../../../shared/catalog/types.ts';
-import { COLOR, FONT, SAFE, STAGE, TYPE, argb, posterUrl } from '../ui/theme.ts';
+import type { Channel, Highlight, LiveEvent, Replay, Sponsor } from '../../../shared/catalog/types.ts';
+import { COLOR, FONT, SAFE, STAGE, TYPE, argb, assetUrl, posterUrl } from '../ui/theme.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
 import { Rail } from '../ui/components/Rail.ts';
 import { StatusView } from '../ui/components/StatusView.ts';
@@ -34,6 +34,7 @@ export class EventPage extends RowsPage {
   private highlights: Highlight[] = [];
   private actions: EventActionId[] = [];
   private related: TileData[] = [];
+  private sponsor: Sponsor | null = null;
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
@@ -58,6 +59,12 @@ export class EventPage extends RowsPage {
         Synopsis: { y: 330, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: 1000, maxLines: 4, lineHeight: 40 } },
         Actions: { type: ButtonRow, y: 510, rowId: 'event-actions' },
         Related: { type: Rail, y: 640, railId: 'related' },
+      },
+      // The event's sponsor, discreet, top right over the poster.
+      Sponsor: {
+        x: STAGE.w - SAFE.x - 160, y: SAFE.y, visible: false,
+        Logo: { w: 160, h: 90, alpha: 0.9 },
+        Caption: { y: 96, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim } },
       },
       Status: { type: StatusView },
     };
@@ -89,6 +96,8 @@ export class EventPage extends RowsPage {
       this.channel = channelOf(home, event.channelId);
       this.replay = findReplay(home, event.replayId) ?? (event.replayId ? await catalog.replay(event.replayId) : null);
       this.highlights = highlightsOfReplay(home, event.replayId);
+      // A sponsor that cannot be read is left out; the page still opens.
+      this.sponsor = event.sponsorId ? ((await catalog.sponsors().catch(() => [])).find((s) => s.id === event.sponsorId) ?? null) : null;
     } catch {
       status.showError(() => void this.load());
       this._refocus();
@@ -107,6 +116,14 @@ export class EventPage extends RowsPage {
     const starts = new Date(event.startsAt);
     const ends = new Date(event.endsAt);
     const channel = this.channel;
+    const sponsor = this.sponsor;
+    const sponsorTag = this.tag('Sponsor');
+    sponsorTag.visible = !!sponsor?.logo;
+    if (sponsor?.logo) {
+      sponsorTag.tag('Logo').src = assetUrl(sponsor.logo);
+      sponsorTag.tag('Caption').text.text = t('player.sponsor', { name: sponsor.name });
+      setTestId(sponsorTag, `event-sponsor-${sponsor.id}`);
+    }
     const label = this.tag('Channel');
     label.color = isOnAir(event, now) ? COLOR.live : argb(channel?.color ?? '#333333');
     label.tag('Label').text.text = isOnAir(event, now) ? `● ${t('badge.live')} · ${channel?.name ?? ''}` : channel?.name ?? '';
