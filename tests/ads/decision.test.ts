@@ -137,6 +137,16 @@ describe('impressions', () => {
     expect(delta('thirdQuartile')).toBe(2);
     expect(delta('complete')).toBe(2);
     expect(after.byEvent.map((e) => e.eventId)).toContain('sport-hbc-nantes');
+    // The sponsor report of the campaign: its events, with their audience and impressions.
+    const report = await staff<{ impressions: Record<string, number>; completionRate: number; events: { id: string; impressions: Record<string, number>; audience: { peak: number } }[] }>(`/audience/campaigns/${bikes.id}/report`);
+    expect(report.impressions).toEqual(after.impressions);
+    expect(report.completionRate).toBeCloseTo(after.impressions.complete! / after.impressions.start!, 3);
+    const handball = report.events.find((e) => e.id === 'sport-hbc-nantes')!;
+    expect(handball.impressions.start).toBe(after.impressions.start);
+    expect(handball.audience.peak).toBe(0);
+    // And the event's report lists the campaign.
+    const event = await staff<{ campaigns: { campaignId: string; impressions: Record<string, number> }[]; impressions: Record<string, number> }>('/audience/events/sport-hbc-nantes/report');
+    expect(event.campaigns.find((c) => c.campaignId === bikes.id)!.impressions.complete).toBe(after.impressions.complete);
   });
 
   test('tracking a spot the viewer was not served is refused (404), a bad event is 400', async () => {
