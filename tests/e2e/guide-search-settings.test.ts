@@ -2,7 +2,7 @@
 // results as you type) and settings (language, persisted across a restart), remote keys only.
 import type { Page } from 'playwright-core';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { eventually, focused, openApp, press, screenshot, textsIn, waitForFocus } from '../support/browser.ts';
+import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { KeyboardModel, KEYBOARD_ROWS } from '../../tv-app/src/search/keyboard-layout.ts';
 import { startTvStack, type TvStack } from './harness.ts';
 
@@ -192,4 +192,20 @@ test('voice guidance: once on, moving focus reads the focused item aloud, in Fre
     'channel name spoken',
   );
   expect(spoken.find((u) => u.text === "C'Sport")!.lang).toBe('fr-FR');
+
+  // What is not a focus move is read too: the quit question, and "Pause" in the player.
+  await press(page, 'Escape');
+  await waitForFocus(page, 'button-cancel');
+  const said = () => page.evaluate(() => (window as unknown as { __spoken: { text: string }[] }).__spoken.map((u) => u.text));
+  await eventually(said, (s) => s.includes('Quitter Cité TV ?'), 10_000, 'quit question spoken');
+  await press(page, 'Enter');
+  await press(page, 'ArrowUp');
+  await waitForFocus(page, 'button-watch-live');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused, 45_000, 'playing');
+  await press(page, 'Enter');
+  await eventually(said, (s) => s.includes('Pause'), 10_000, 'pause spoken');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
 });

@@ -23,3 +23,11 @@ export function setVoiceGuidance(enabled: boolean): void {
   announcer.enabled = enabled;
   if (!enabled) window.speechSynthesis?.cancel();
 }
+
+/**
+ * Reads out something that is not a focus change (a dialog's question, the network banner, the
+ * player's state), when voice guidance is on.
+ */
+export function announce(text: string): void {
+  if (Accessibility.Announcer.enabled && text.trim()) speak(text);
+}

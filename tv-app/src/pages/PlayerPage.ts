@@ -8,6 +8,7 @@ import { COLOR, FONT, SAFE, STAGE, TYPE, assetUrl } from '../ui/theme.ts';
 import { catalog, player, preferences } from '../app/services.ts';
 import { t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
+import { announce } from '../app/voice-guidance.ts';
 import { ButtonRow } from '../ui/components/ButtonRow.ts';
 import { FocusGrid } from '../navigation/focus-grid.ts';
 import { PLAYER_DEFAULTS } from '../player/config.ts';
@@ -177,6 +178,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
     setTestId(this.tag('State'), `player-state-${snap.state}`);
     if (snap.state !== this.lastState) {
       this.lastState = snap.state;
+      // Voice guidance says what the picture does not: paused, reconnecting, failed.
+      if (snap.state === 'paused' || snap.state === 'reconnecting' || snap.state === 'error') announce(text);
       this.showOverlay();
       if (snap.state === 'error' && this.mode !== 'error') this.setMode('error');
       if (snap.state !== 'error' && this.mode === 'error') this.setMode('watch');

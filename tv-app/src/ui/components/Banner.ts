@@ -3,6 +3,7 @@
 import { Lightning } from '@lightningjs/sdk';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../theme.ts';
 import { setTestId } from '../test-id.ts';
+import { announce } from '../../app/voice-guidance.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -23,6 +24,7 @@ export class Banner extends Lightning.Component<Loose> {
     setTestId(this, `banner-${kind}`);
     this.color = kind === 'error' ? COLOR.live : 0xff2e7d32;
     this.tag('Label').text.text = text;
+    announce(text);
     this.setSmooth('alpha', 1, { duration: 0.3 });
     if (this.hideTimer) clearTimeout(this.hideTimer);
     this.hideTimer = autoHideMs ? setTimeout(() => this.hide(), autoHideMs) : null;

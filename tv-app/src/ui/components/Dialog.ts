@@ -4,6 +4,7 @@ import { Lightning } from '@lightningjs/sdk';
 import { COLOR, FONT, STAGE, TYPE } from '../theme.ts';
 import { ButtonRow, type ButtonSpec } from './ButtonRow.ts';
 import { setTestId } from '../test-id.ts';
+import { announce } from '../../app/voice-guidance.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -36,6 +37,7 @@ export class Dialog extends Lightning.Component<Loose> {
     (this.tag('Buttons') as ButtonRow).setFocusIndex(0);
     this.onChoice = onChoice;
     this.visible = true;
+    announce(title);
   }
 
   private close(choice: string | null): void {
