@@ -149,6 +149,21 @@ describe('impressions', () => {
     expect(event.campaigns.find((c) => c.campaignId === bikes.id)!.impressions.complete).toBe(after.impressions.complete);
   });
 
+  test('a break watched to the end is empty for that viewer when the player reaches it again (played once)', async () => {
+    const b = await liveBreak('sport-hbc-nantes');
+    const list = async (viewer: string) => ((await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?_HLS_primary_id=${viewer}`)).json()) as AssetList).ASSETS;
+    const spots = await list('gina');
+    expect(spots.map((a) => a['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
+    // The first spot completed, the promo left early: the break is still owed.
+    await fetch(`${origin.url}${spots[0]!['X-CITETV-AD'].tracking}&event=complete`);
+    await fetch(`${origin.url}${spots[1]!['X-CITETV-AD'].tracking}&event=start`);
+    expect((await list('gina')).map((a) => a['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
+    await fetch(`${origin.url}${spots[1]!['X-CITETV-AD'].tracking}&event=complete`);
+    expect(await list('gina')).toEqual([]);
+    // Another viewer still gets the break.
+    expect((await list('hugo')).length).toBeGreaterThan(0);
+  });
+
   test('tracking a spot the viewer was not served is refused (404), a bad event is 400', async () => {
     const b = await liveBreak('sport-hbc-nantes');
     await assets(b, 'frank');

@@ -119,4 +119,13 @@ test('replay: the pre-roll plays first (no seeking inside it), then the programm
   await eventually(adLabel, (l) => l === '', 40_000, 'mid-roll over');
   const resumed = await eventually(() => videoState(page), (v) => v.currentTime > 0 && !v.paused, 20_000, 'replay playing after mid-roll');
   expect(resumed.currentTime).toBeGreaterThan(20);
+  // Back before the mid-roll (−20 s) and playing through it: already seen, it does not play again.
+  await press(page, 'ArrowLeft', 2);
+  await eventually(() => videoState(page), (v) => v.currentTime < 24, 10_000, 'back before the mid-roll');
+  const labels = new Set<string>();
+  await eventually(async () => {
+    labels.add(await adLabel());
+    return videoState(page);
+  }, (v) => v.currentTime > 30 && !v.paused, 40_000, 'played through the mid-roll');
+  expect([...labels]).toEqual(['']);
 }, 180_000);

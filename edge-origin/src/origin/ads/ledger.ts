@@ -22,6 +22,8 @@ export interface AdLedger {
   /** Records an impression event once: true the first time, false for every duplicate. */
   recordImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }, tallies: string[]): Promise<boolean>;
   tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>>;
+  /** Whether this impression event was recorded. */
+  hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,10 @@ export class RedisAdLedger implements AdLedger {
     return Number(r) === 1;
   }
 
+  async hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean> {
+    return (await this.#client.exists(this.#k(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`))) === 1;
+  }
+
   async tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>> {
     const hash = await this.#client.hGetAll(this.#k(`tally:${scope}`));
     return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)]));
@@ -149,6 +155,9 @@ export class MemoryAdLedger implements AdLedger {
   }
   async tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>> {
     return Object.fromEntries(this.#tallies.get(scope) ?? []);
+  }
+  async hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean> {
+    return this.#get(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`) !== undefined;
   }
   async close(): Promise<void> {}
 }

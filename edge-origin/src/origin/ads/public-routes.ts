@@ -30,6 +30,9 @@ export function adsPublicRoutes(ads: AdsService): Hono {
     if (!adBreak) return apiError(c, 404, 'break_not_found', `Coupure publicitaire inconnue : « ${c.req.param('id')} »`);
     const viewerId = viewerIdOf(c.req.raw) ?? `anon-${crypto.randomUUID()}`;
     const decision = await ads.decide(adBreak, viewerId);
+    // A break the viewer already watched to the end (seeking back over a replay's mid-roll) is
+    // empty for them: played once. hls.js asks the asset list again each time it reaches a break.
+    if (await ads.watchedWholeBreak(decision)) return c.json({ ASSETS: [] });
     return c.json({
       ASSETS: decision.ads.map((ad) => ({
         URI: ads.creatives.get(ad.creativeId)!.uri,

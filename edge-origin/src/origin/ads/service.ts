@@ -65,6 +65,15 @@ export class AdsService {
     return (await this.ledger.recordImpression({ breakId, viewerId, creativeId, event }, tallies)) ? 'recorded' : 'duplicate';
   }
 
+  /** The viewer saw every spot of this break to the end (a replay's break played once). */
+  async watchedWholeBreak(decision: Decision): Promise<boolean> {
+    if (decision.ads.length === 0) return false;
+    for (const ad of decision.ads) {
+      if (!(await this.ledger.hasImpression({ breakId: decision.breakId, viewerId: decision.viewerId, creativeId: ad.creativeId, event: 'complete' }))) return false;
+    }
+    return true;
+  }
+
   async impressions(scope: string): Promise<ImpressionCounts> {
     const t = await this.ledger.tally(scope);
     return Object.fromEntries(IMPRESSION_EVENTS.map((e) => [e, t[e] ?? 0])) as ImpressionCounts;
