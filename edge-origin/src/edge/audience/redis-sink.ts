@@ -3,15 +3,15 @@
 // viewer's previous sighting, if under the active window), atomically, so any number of edges
 // can flush the same viewers in any order without double counting.
 import { createClient } from 'redis';
-import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCH_BUCKET_MS, audienceKeys } from '../../../../shared/audience/keys.ts';
+import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCHED_RETENTION_SECONDS, WATCH_BUCKET_MS, audienceKeys, utcDay } from '../../../../shared/audience/keys.ts';
 import type { Sighting } from '../../../../shared/audience/keys.ts';
 import type { AudienceSink } from './observer.ts';
 
-/** KEYS: live zset, watched hash. ARGV: window ms, bucket ms, then viewer, seenMs pairs. */
+/** KEYS: live zset, watched hash (of the sightings' day). ARGV: window ms, bucket ms, retention s, then viewer, seenMs pairs. */
 const RECORD_SCRIPT = `
 local window = tonumber(ARGV[1])
 local bucketMs = tonumber(ARGV[2])
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local viewer = ARGV[i]
   local seen = tonumber(ARGV[i + 1])
   local prev = redis.call('ZSCORE', KEYS[1], viewer)
@@ -27,6 +27,7 @@ for i = 3, #ARGV, 2 do
     end
   end
 end
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 0
 `;
 
@@ -53,9 +54,14 @@ export class RedisAudienceSink implements AudienceSink {
     for (const [channel, list] of byChannel) {
       // Oldest first: a batch holding several sightings of one viewer adds its gaps in order.
       list.sort((a, b) => a.seenMs - b.seenMs);
-      for (let i = 0; i < list.length; i += BATCH) {
-        const args = [String(ACTIVE_WINDOW_MS), String(WATCH_BUCKET_MS), ...list.slice(i, i + BATCH).flatMap((s) => [s.viewer, String(s.seenMs)])];
-        await this.#client.eval(RECORD_SCRIPT, { keys: [audienceKeys.live(this.#prefix, channel), audienceKeys.watched(this.#prefix, channel)], arguments: args });
+      for (let i = 0; i < list.length; ) {
+        // One call per batch and UTC day (a batch straddling midnight is split there).
+        const day = utcDay(list[i]!.seenMs);
+        let end = i;
+        while (end < list.length && end - i < BATCH && utcDay(list[end]!.seenMs) === day) end++;
+        const args = [String(ACTIVE_WINDOW_MS), String(WATCH_BUCKET_MS), String(WATCHED_RETENTION_SECONDS), ...list.slice(i, end).flatMap((s) => [s.viewer, String(s.seenMs)])];
+        await this.#client.eval(RECORD_SCRIPT, { keys: [audienceKeys.live(this.#prefix, channel), audienceKeys.watched(this.#prefix, channel, day)], arguments: args });
+        i = end;
       }
     }
   }

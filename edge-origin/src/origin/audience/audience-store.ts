@@ -2,7 +2,7 @@
 // who is watching a channel now, sampling that into a time series (once per slot, whichever
 // origin replica gets there first), and the series and minutes watched over a window.
 import { createClient } from 'redis';
-import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCH_BUCKET_MS, audienceKeys } from '../../../../shared/audience/keys.ts';
+import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCH_BUCKET_MS, audienceKeys, utcDay } from '../../../../shared/audience/keys.ts';
 
 export interface AudienceSample {
   /** ms since the Unix epoch. */
@@ -68,12 +68,15 @@ export class RedisAudienceStore implements AudienceStore {
   }
 
   async watchedMs(channel: string, fromMs: number, toMs: number): Promise<number> {
-    const buckets = await this.#client.hGetAll(audienceKeys.watched(this.#prefix, channel));
     let total = 0;
     const first = fromMs - (fromMs % WATCH_BUCKET_MS);
-    for (const [bucket, ms] of Object.entries(buckets)) {
-      const b = Number(bucket);
-      if (b >= first && b <= toMs) total += Number(ms);
+    // One hash per UTC day of the window.
+    for (let day = Date.parse(utcDay(first)); day <= toMs; day += 24 * 3600_000) {
+      const buckets = await this.#client.hGetAll(audienceKeys.watched(this.#prefix, channel, utcDay(day)));
+      for (const [bucket, ms] of Object.entries(buckets)) {
+        const b = Number(bucket);
+        if (b >= first && b <= toMs) total += Number(ms);
+      }
     }
     return total;
   }
