@@ -39,6 +39,7 @@ const PAGE = `<!doctype html>
 </head>
 <body>
 <h1>Cité TV — régie des directs</h1>
+<p><a href="/staff/ads/" data-testid="ads-link">Publicité, partenaires et audience →</a></p>
 <p id="message" role="status" data-testid="message"></p>
 
 <form id="login" data-testid="login">
