@@ -103,9 +103,7 @@ test('a replay: details with Regarder and Voir le résumé, playback, then Repre
   await press(page, 'Enter');
   const watch = await waitForFocus(page, 'button-watch');
   const eventPage = watch.path[0]!;
-  const texts = await textsIn(page, eventPage);
-  expect(texts).toContain('Voir le résumé');
-  expect(texts).toContain('Résumés associés');
+  await eventually(() => textsIn(page, eventPage), (t) => t.includes('Voir le résumé') && t.includes('Résumés associés'), 10_000, 'replay actions and related');
   await page.waitForTimeout(800);
   await screenshot(page, 'event-replay');
 
@@ -119,7 +117,7 @@ test('a replay: details with Regarder and Voir le résumé, playback, then Repre
   await press(page, 'Backspace');
   const resume = await waitForFocus(page, 'button-resume');
   expect(resume.path[0]).toBe(eventPage);
-  expect(await textsIn(page, eventPage)).toContain('Depuis le début');
+  await eventually(() => textsIn(page, eventPage), (t) => t.includes('Depuis le début'), 10_000, 'Depuis le début');
   await page.waitForTimeout(500);
   await screenshot(page, 'event-resume');
 

@@ -120,7 +120,7 @@ test('a replay that cannot load shows the error with Réessayer, which plays it 
     await press(page, 'Enter');
     const retry = await waitForFocus(page, 'button-player-retry', 60_000);
     expect(retry.path).toEqual(['player', 'row-player-error', 'button-player-retry']);
-    expect(await textsIn(page, 'player')).toContain('La lecture a échoué');
+    await eventually(() => textsIn(page, 'player'), (t) => t.includes('La lecture a échoué'), 10_000, 'error message');
     await screenshot(page, 'player-error');
   } finally {
     await page.unroute('**/hls/vod/**');
@@ -184,4 +184,32 @@ test('"Sous-titres par défaut" on in the settings: playback starts with French 
   expect(showing).toEqual(['fr']);
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-watch-live');
+});
+
+test('"Lecture auto du résumé suivant" off: a highlight that ends stays ended', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'ArrowUp');
+  await press(page, 'ArrowRight', 2);
+  await waitForFocus(page, 'button-settings');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'setting-language');
+  await press(page, 'ArrowDown', 2);
+  await waitForFocus(page, 'setting-autoplayNextHighlight');
+  await press(page, 'Enter');
+  await eventually(() => focused(page), (f) => f.texts.includes('‹ Désactivé ›'), 10_000, 'autoplay off');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-settings');
+  await press(page, 'ArrowDown', 7); // hero, channels, En direct, (Continuer), À venir, Replays, Résumés
+  const first = await waitForFocus(page, /^tile-highlight-/);
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  const title = await eventually(() => textsIn(page, 'player-title'), (t) => t.length === 1, 15_000, 'title');
+  // The clip plays to its end, then nothing else starts: same title, ended state.
+  await eventually(() => page.evaluate(() => document.querySelector('video')!.ended), (x) => x, 60_000, 'clip ended');
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => document.querySelector('[data-testid="player-title"]')!.getAttribute('texture-text'))).toBe(title[0]);
+  expect(await page.evaluate(() => document.querySelector('video')!.ended)).toBe(true);
+  await press(page, 'Backspace');
+  await waitForFocus(page, first.testId!);
 });

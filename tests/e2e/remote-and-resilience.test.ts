@@ -20,7 +20,7 @@ test('digits and CH+/CH− zap between the channels\' live; Back returns to the 
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Digit2');
   await waitForFocus(page, 'player');
-  expect(await textsIn(page, 'player')).toContain("Concert de l'Orchestre d'harmonie");
+  await eventually(() => textsIn(page, 'player'), (t) => t.includes("Concert de l'Orchestre d'harmonie"), 10_000, "Concert de l'Orchestre d'harmonie");
   await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && v.totalVideoFrames > 0, 45_000, 'culture live playing');
   // Zapping again replaces the player instead of stacking one per channel.
   await press(page, 'Digit4');
@@ -42,7 +42,7 @@ test('Back on Home asks to quit; Annuler (the default) keeps the app', async () 
   await press(page, 'Escape');
   const dialog = await waitForFocus(page, 'button-cancel');
   expect(dialog.path).toEqual(['dialog', 'row-dialog', 'button-cancel']);
-  expect(await textsIn(page, 'dialog')).toContain('Quitter Cité TV ?');
+  await eventually(() => textsIn(page, 'dialog'), (t) => t.includes('Quitter Cité TV ?'), 10_000, 'Quitter Cité TV ?');
   await screenshot(page, 'quit-dialog');
   await press(page, 'ArrowRight');
   await waitForFocus(page, 'button-quit');
@@ -115,7 +115,7 @@ test('API unreachable at start: error screen with Réessayer; it works once the 
     await page.goto(stack.appUrl);
     const retry = await waitForFocus(page, 'button-retry', 30_000);
     expect(retry.path).toEqual(['page-home', 'status-error', 'button-retry']);
-    expect(await textsIn(page, 'status-error')).toContain('Service indisponible');
+    await eventually(() => textsIn(page, 'status-error'), (t) => t.includes('Service indisponible'), 10_000, 'Service indisponible');
     await screenshot(page, 'error-screen');
     await press(page, 'Enter');
     await waitForFocus(page, 'button-retry');
