@@ -1,7 +1,7 @@
 // nginx configured as a best-practice HLS cache, the peer our edge is measured against:
 // cache lock (collapse), stale while updating in the background, short playlist TTL, long
 // segment TTL, cache on tmpfs, keep-alive to the upstream, 2 workers (one per core).
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startProcess, type Started } from './processes.ts';
@@ -64,6 +64,7 @@ http {
 
 export function startNginx(binary: string, port: number, upstreamUrl: string, playlistTtlSeconds: number): Started {
   const prefix = `/dev/shm/cite-tv-bench-nginx-${process.pid}`;
+  rmSync(prefix, { recursive: true, force: true }); // every run starts with an empty cache
   for (const d of ['cache', 'tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi']) {
     mkdirSync(path.join(prefix, d), { recursive: true });
   }

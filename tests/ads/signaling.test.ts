@@ -3,12 +3,12 @@
 // with an EXT-X-DATERANGE whose asset list is the ad-decision endpoint; a replay gets a pre-roll
 // and a mid-roll at a chapter; ffmpeg (which knows nothing of interstitials) keeps reading the
 // programme through the edge without an error; the spots themselves are cached like segments.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import HlsParser from 'hls-parser';
 import type { MediaPlaylist as ParsedMedia } from 'hls-parser/types';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startStack, type Stack } from '../support/stack.ts';
+import { runFfmpeg as ffmpeg } from '../support/ffmpeg.ts';
 
 const ADMIN = 'ads-admin-token-0123456789';
 let stack: Stack;
@@ -30,20 +30,6 @@ function interstitials(text: string) {
   return text.split('\n').filter((l) => l.startsWith('#EXT-X-DATERANGE:') && l.includes('CLASS="com.apple.hls.interstitial"'));
 }
 
-function ffmpeg(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-hide_banner', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stderr });
-    });
-  });
-}
 const decodedSeconds = (stderr: string) => {
   const last = [...stderr.matchAll(/time=(\d+):(\d+):(\d+\.\d+)/g)].at(-1);
   return last ? Number(last[1]) * 3600 + Number(last[2]) * 60 + Number(last[3]) : 0;

@@ -5,7 +5,6 @@
 //   cut a highlight (console) → ffmpeg plays it → search finds them.
 // Live time is real time (2 s segments): the live runs for a handful of segments.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import type { ApiError, ChannelRails, Highlight, LiveEvent, Replay, SearchResponse } from '../../shared/catalog/types.ts';
 import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
@@ -16,6 +15,7 @@ import { launchTv, type TvBrowser } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
+import { ffmpegReads } from '../support/ffmpeg.ts';
 
 const ADMIN = 'live-day-admin-token-42';
 const TITLE = 'Trophées de l’Événement Entreprises';
@@ -58,16 +58,6 @@ async function staff<T>(method: string, path: string, body?: unknown): Promise<{
   return { status: response.status, body: (await response.json()) as T };
 }
 
-/** ffmpeg reads the whole stream (every segment) through the edge: exit code and error lines. */
-function ffmpegPlays(url: string): Promise<{ code: number | null; errors: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-i', url, '-f', 'null', '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, errors }));
-  });
-}
 
 async function consoleMessage(expected: RegExp): Promise<string> {
   await page.getByTestId('message').filter({ hasText: expected }).waitFor({ timeout: 15_000 });
@@ -188,8 +178,8 @@ describe('a live day', () => {
       expect(segments[0]).toMatch(new RegExp(`^/hls/live/business/${rendition}/${startSequence}\\.(ts|vtt)$`));
     }
 
-    const played = await ffmpegPlays(stack.edgeUrl + replay.playbackUrl);
-    expect(played).toEqual({ code: 0, errors: '' });
+    const played = await ffmpegReads(stack.edgeUrl + replay.playbackUrl);
+    expect(played).toEqual({ code: 0, stderr: '' });
   }, 120_000);
 
   test('cut a highlight in the console: ffmpeg plays it, bad cuts are refused with a message', async () => {
@@ -210,8 +200,8 @@ describe('a live day', () => {
     highlight = (await viewer<Highlight>(`/api/v1/highlights/${highlightId}`)).body;
     expect(highlight).toMatchObject({ replayId: replay.id, channelId: 'business', inPoint: 2, outPoint: 8 });
 
-    const played = await ffmpegPlays(stack.edgeUrl + highlight.playbackUrl);
-    expect(played).toEqual({ code: 0, errors: '' });
+    const played = await ffmpegReads(stack.edgeUrl + highlight.playbackUrl);
+    expect(played).toEqual({ code: 0, stderr: '' });
     const rails = await viewer<ChannelRails>('/api/v1/channels/business');
     expect(rails.body.highlights[0]!.id).toBe(highlightId);
     expect(tv.errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);

@@ -1,9 +1,9 @@
 // The edge in front of the real origin, as viewers use it: the foundation's promises about
 // caching, collapsing, bounded memory, and HLS that a real client (ffmpeg) can read through it.
-import { spawn } from 'node:child_process';
 import { startStack, type Stack } from '../support/stack.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
+import { ffmpegReads } from '../support/ffmpeg.ts';
 
 let stack: Stack;
 
@@ -89,7 +89,7 @@ describe('the edge in front of the origin', () => {
   it('lets ffmpeg read a live channel and a replay through the edge for 10 s without an error', async () => {
     const replay = await firstVodAssetPath();
     for (const path of ['/hls/live/sport/master.m3u8', replay]) {
-      const { code, stderr } = await runFfmpeg(['-v', 'error', '-i', stack.edgeUrl + path, '-t', '10', '-f', 'null', '-']);
+      const { code, stderr } = await ffmpegReads(stack.edgeUrl + path, 10);
       expect({ path, code, stderr: stderr.trim() }).toEqual({ path, code: 0, stderr: '' });
     }
   }, 120_000);
@@ -124,12 +124,3 @@ describe('the edge memory budget in front of the origin', () => {
     }
   }, 120_000);
 });
-
-function runFfmpeg(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('ffmpeg', ['-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}

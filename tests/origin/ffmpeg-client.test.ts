@@ -1,12 +1,11 @@
 // ffmpeg, a client nobody here wrote, plays the origin's streams: a live channel for 10 s
 // (it follows the sliding window in real time) and a whole replay.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
+import { runFfmpeg as ffmpeg } from '../support/ffmpeg.ts';
 
-const FFMPEG = '/usr/bin/ffmpeg';
 let origin: TestOrigin;
 
 beforeAll(async () => {
@@ -14,26 +13,6 @@ beforeAll(async () => {
 }, MEDIA_TIMEOUT_MS);
 afterAll(() => origin?.close());
 
-interface Run {
-  code: number | null;
-  stderr: string;
-}
-
-function ffmpeg(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(FFMPEG, ['-nostdin', '-hide_banner', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    // A client that stalls (e.g. on timestamps going back) must fail the test, not hang it.
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 /** Decoded duration from ffmpeg's last progress line (`time=00:00:10.00`). */
 function decodedSeconds(stderr: string): number {
