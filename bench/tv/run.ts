@@ -129,19 +129,22 @@ async function main() {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   results.railScrolling = scrolling;
 
-  const heapStart = await heapAfterGc(cdp);
+  // Heap after a forced GC, once a minute: flat means textures and pages are released.
+  const heapMiB: number[] = [(await heapAfterGc(cdp)) / 2 ** 20];
   const keys = ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'Enter', 'ArrowDown', 'ArrowRight', 'Backspace', 'ArrowUp', 'ArrowLeft', 'ArrowUp'];
-  const browseUntil = performance.now() + settings.browseMinutes * 60_000;
+  const browseStart = performance.now();
   let presses = 0;
-  while (performance.now() < browseUntil) {
-    const key = keys[presses++ % keys.length]!;
-    // Never quit the app or start playback while browsing: Enter opens details pages only when
-    // a rail tile is focused; Backspace on Home opens the quit dialog, which Backspace closes.
-    await page.keyboard.press(key);
-    await sleep(250);
+  for (let minute = 1; minute <= Math.ceil(settings.browseMinutes); minute++) {
+    const until = browseStart + Math.min(minute, settings.browseMinutes) * 60_000;
+    while (performance.now() < until) {
+      // Enter on a rail tile opens its details page, Backspace comes back (on Home it opens the
+      // quit dialog, which the next Backspace closes): pages are opened and left over and over.
+      await page.keyboard.press(keys[presses++ % keys.length]!);
+      await sleep(250);
+    }
+    heapMiB.push((await heapAfterGc(cdp)) / 2 ** 20);
   }
-  const heapEnd = await heapAfterGc(cdp);
-  results.browsing = { minutes: settings.browseMinutes, keyPresses: presses, heapStartMiB: heapStart / 2 ** 20, heapEndMiB: heapEnd / 2 ** 20 };
+  results.browsing = { minutes: settings.browseMinutes, keyPresses: presses, heapMiBEachMinute: heapMiB };
 
   // Zap: reload Home, go to the "En direct" rail, OK; cold edge first, then the same zap warm.
   const zaps: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
