@@ -59,6 +59,13 @@ async function staff<T>(method: string, path: string, body?: unknown): Promise<{
 }
 
 
+/** The console redraws its table after showing the message: wait for the row, then check it. */
+async function expectStatus(text: string): Promise<void> {
+  const status = row(TITLE).getByTestId('status');
+  await status.filter({ hasText: text }).waitFor({ timeout: 15_000 }).catch(() => undefined);
+  expect(await status.textContent()).toBe(text);
+}
+
 async function consoleMessage(expected: RegExp): Promise<string> {
   await page.getByTestId('message').filter({ hasText: expected }).waitFor({ timeout: 15_000 });
   return (await page.getByTestId('message').textContent()) ?? '';
@@ -118,7 +125,7 @@ describe('a live day', () => {
     await viewer('/api/v1/home'); // cached at the edge now
     await row(TITLE).getByTestId('start').click();
     await consoleMessage(/Direct démarré/);
-    expect(await row(TITLE).getByTestId('status').textContent()).toBe('EN DIRECT');
+    await expectStatus('EN DIRECT');
 
     const home = await viewer<{ channels: ChannelRails[] }>('/api/v1/home');
     const business = home.body.channels.find((r) => r.channel.id === 'business')!;
@@ -147,7 +154,7 @@ describe('a live day', () => {
 
     await row(TITLE).getByTestId('stop').click();
     await consoleMessage(/Direct arrêté/);
-    expect(await row(TITLE).getByTestId('status').textContent()).toBe('terminé');
+    await expectStatus('terminé');
     const ended = await staff<ApiError>('POST', `/events/${eventId}/reschedule`, { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() });
     expect(ended.status).toBe(409);
 
