@@ -193,10 +193,4 @@ export class EventPage extends RowsPage {
       }
     }
   }
-
-  override _getFocused(): Lightning.Component | undefined {
-    const status = this.tag('Status') as StatusView;
-    if (status.hasError) return status;
-    return super._getFocused();
-  }
 }

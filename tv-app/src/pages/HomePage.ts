@@ -194,10 +194,4 @@ export class HomePage extends RowsPage {
     const tile = rail?.tiles[col];
     if (tile) openTile(this.navigator, tile, rail.tiles);
   }
-
-  override _getFocused(): Lightning.Component | undefined {
-    const status = this.tag('Status') as StatusView;
-    if (status.hasError) return status;
-    return super._getFocused();
-  }
 }

@@ -4,6 +4,7 @@
 // mid-rolls of replays, the sponsor of each event, campaigns, and the sponsor reports of an
 // event or a campaign with a chart of viewers over time (inline SVG, drawn in the page).
 import { Hono } from 'hono';
+import { consoleHead } from '../console/shell.ts';
 
 export function staffPagesRoutes(): Hono {
   const app = new Hono();
@@ -16,28 +17,9 @@ export function staffPagesRoutes(): Hono {
   return app;
 }
 
-const PAGE = `<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<title>Cité TV — publicité, partenaires et audience</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<style>
-  body { font: 15px/1.4 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem; color: #1c1c1c; }
-  h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
-  form, .box { border: 1px solid #ccc; border-radius: 6px; padding: .8rem; margin: .6rem 0; }
-  label { display: inline-block; margin: .2rem .8rem .2rem 0; }
-  input, select, button { font: inherit; padding: .25rem .4rem; }
-  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }
-  #message { min-height: 1.5em; font-weight: 600; } #message.error { color: #b00020; } #message.ok { color: #1b6c2a; }
+const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', `
   .figures { display: flex; gap: 1.5rem; flex-wrap: wrap; } .figures div { font-size: 1.3rem; font-weight: 700; } .figures small { display: block; font-size: .8rem; font-weight: 400; color: #555; }
-  svg text { font: 11px system-ui, sans-serif; fill: #444; }
-  .live { color: #d7263d; font-weight: 700; }
-</style>
-</head>
-<body>
-<h1>Cité TV — publicité, partenaires et audience</h1>
+  svg text { font: 11px system-ui, sans-serif; fill: #444; }`)}<h1>Cité TV — publicité, partenaires et audience</h1>
 <p><a href="/staff/">← régie des directs</a></p>
 <p id="message" role="status" data-testid="message"></p>
 

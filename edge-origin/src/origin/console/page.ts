@@ -3,6 +3,7 @@
 // closes). Every action is a fetch to /api/v1/staff/...; errors show the API's message.
 import { Hono } from 'hono';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+import { consoleHead } from './shell.ts';
 
 const CHANNEL_NAMES: Record<(typeof CHANNEL_IDS)[number], string> = { sport: "C'Sport", culture: "C'Culture", business: "C'Business", agglo: "C'Agglo" };
 
@@ -19,26 +20,7 @@ export function consoleRoutes(): Hono {
 
 const channelOptions = CHANNEL_IDS.map((id) => `<option value="${id}">${CHANNEL_NAMES[id]}</option>`).join('');
 
-const PAGE = `<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<title>Cité TV — régie</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<style>
-  body { font: 15px/1.4 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem; color: #1c1c1c; }
-  h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
-  form, .box { border: 1px solid #ccc; border-radius: 6px; padding: .8rem; margin: .6rem 0; }
-  label { display: inline-block; margin: .2rem .8rem .2rem 0; }
-  input, select, button { font: inherit; padding: .25rem .4rem; }
-  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }
-  #message { min-height: 1.5em; font-weight: 600; } #message.error { color: #b00020; } #message.ok { color: #1b6c2a; }
-  .live { color: #d7263d; font-weight: 700; }
-</style>
-</head>
-<body>
-<h1>Cité TV — régie des directs</h1>
+const PAGE = `${consoleHead('Cité TV — régie')}<h1>Cité TV — régie des directs</h1>
 <p><a href="/staff/ads/" data-testid="ads-link">Publicité, partenaires et audience →</a></p>
 <p id="message" role="status" data-testid="message"></p>
 

@@ -5,6 +5,7 @@ import { Lightning } from '@lightningjs/sdk';
 import { FocusGrid, type Direction } from '../../navigation/focus-grid.ts';
 import { SAFE, STAGE } from '../theme.ts';
 import type { Navigator } from '../../app/routes.ts';
+import type { StatusView } from './StatusView.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -108,6 +109,10 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
   }
 
   override _getFocused(): Lightning.Component | undefined {
+    // A page whose data failed to load hands focus to its error view (« Réessayer »): the
+    // pages keep their StatusView under the tag `Status`.
+    const status = this.tag('Status') as StatusView | undefined;
+    if (status?.hasError) return status;
     const focus = this.grid.focused;
     if (!focus) return this;
     return this.rows().find((r) => r.id === focus.rowId)?.row;
