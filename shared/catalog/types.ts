@@ -67,6 +67,8 @@ export interface Replay {
   /** VOD master playlist, e.g. `/hls/vod/<id>/master.m3u8`. */
   playbackUrl: string;
   chapters: Chapter[];
+  /** WebVTT thumbnail track for the seek bar (`shared/hls/thumbnails.ts`), when the origin has one. */
+  thumbnails?: string;
 }
 
 export interface Highlight {
@@ -78,6 +80,8 @@ export interface Highlight {
   duration: number;
   publishedAt: string;
   playbackUrl: string;
+  /** WebVTT thumbnail track for the seek bar, when the origin has one. */
+  thumbnails?: string;
   /** Where the clip was cut in its replay (seconds from the replay's start), snapped to segments. */
   inPoint?: number;
   outPoint?: number;

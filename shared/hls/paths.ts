@@ -16,6 +16,9 @@ export const vodPaths = {
   media: (assetId: string, rendition: string) => `${HLS_ROOT}/vod/${assetId}/${rendition}/index.m3u8`,
   segment: (assetId: string, rendition: string, index: number, ext: string) =>
     `${HLS_ROOT}/vod/${assetId}/${rendition}/${index}.${ext}`,
+  /** Seek-bar thumbnails: a WebVTT thumbnail track whose cues point at sprite sheets beside it. */
+  thumbnails: (assetId: string) => `${HLS_ROOT}/vod/${assetId}/thumbnails.vtt`,
+  thumbnailSheet: (assetId: string, sheet: number) => `${HLS_ROOT}/vod/${assetId}/thumbs/${sheet}.jpg`,
 };
 
 /** True for playlist URLs (`.m3u8`), whatever the query. */
