@@ -285,7 +285,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     );
     expect(doc.status).toBe(200);
     const paths = doc.body.paths;
-    for (const path of ['/staff/events', '/staff/events/{id}', '/staff/replays/{id}', '/staff/events/{id}/start', '/staff/events/{id}/stop', '/staff/events/{id}/publish', '/staff/events/{id}/reschedule', '/staff/highlights', '/staff/posters', '/staff/tokens', '/staff/audit', '/home', '/schedule', '/search']) {
+    for (const path of ['/staff/events', '/staff/events/{id}', '/staff/replays/{id}', '/staff/events/{id}/start', '/staff/events/{id}/stop', '/staff/events/{id}/publish', '/staff/events/{id}/reschedule', '/staff/highlights', '/staff/posters', '/staff/tokens', '/staff/audit', '/staff/ads/campaigns', '/staff/ads/replays/{id}/breaks', '/staff/audience/now', '/staff/audience/events/{id}/report', '/home', '/schedule', '/search']) {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(paths['/staff/events']!.post!.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/EventCreate');

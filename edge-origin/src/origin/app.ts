@@ -58,9 +58,13 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
   app.route('/api/v1/ads', adsPublicRoutes(ads));
-  app.route('/api/v1/staff/ads', adsStaffRoutes(ads, config.staffAdminToken));
-  app.route('/api/v1/staff/audience', audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken));
-  app.route('/api/v1', apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }));
+  app.route(
+    '/api/v1',
+    apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }, {
+      ads: adsStaffRoutes(ads, config.staffAdminToken),
+      audience: audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken),
+    }),
+  );
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
     return apiError(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`);

@@ -1,6 +1,7 @@
-// `/api/v1`: the TV-facing read API (catalog/) and the staff write API (staff/) under one
-// OpenAPI document, `/api/v1/openapi.json`, generated from the very schemas that validate the
-// requests. The staff routes are mounted first: the catalog answers 404 to anything else.
+// `/api/v1`: the TV-facing read API (catalog/) and the staff write API (staff/, and the staff
+// sides of ads/ and audience/) under one OpenAPI document, `/api/v1/openapi.json`, generated from
+// the very schemas that validate the requests. The staff routes are mounted first: the catalog
+// answers 404 to anything else.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
@@ -12,7 +13,10 @@ import { staffRoutes } from '../staff/routes.ts';
 import type { StaffDeps } from '../staff/routes.ts';
 import { StoreUnavailableError } from '../store/records.ts';
 
-export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps): OpenAPIHono {
+/** Other capabilities' staff APIs, mounted under `/staff/<prefix>` and listed in the document. */
+export type StaffApis = Record<string, OpenAPIHono<any>>;
+
+export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps, staffApis: StaffApis = {}): OpenAPIHono {
   const api = new OpenAPIHono();
   api.use('/openapi.json', etag(), async (c, next) => {
     await next();
@@ -28,6 +32,7 @@ export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps): OpenAPIHon
     },
     servers: [{ url: '/api/v1' }],
   });
+  for (const [prefix, routes] of Object.entries(staffApis)) api.route(`/staff/${prefix}`, routes);
   api.route('/staff', staffRoutes(staff));
   api.route('/', catalogRoutes(catalog, staff.now));
   api.onError((error, c) => {

@@ -2,25 +2,34 @@
 //   GET /now                        concurrent viewers per channel now (and the event on air)
 //   GET /events/<id>/report         sponsor report of an event (JSON)
 //   GET /campaigns/<id>/report      sponsor report of a campaign (JSON)
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+import { ID_PATTERN } from '../catalog/seed.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';
 import { apiError } from '../http/api-errors.ts';
+import { addRoute } from '../http/openapi-route.ts';
+import { validationHook } from '../http/validation.ts';
 import { requireRole } from '../staff/auth.ts';
 import type { StaffActor } from '../staff/auth.ts';
 import { campaignReport, eventReport } from './report.ts';
 import type { ReportDeps } from './report.ts';
 
-export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undefined): Hono<{ Variables: { actor: StaffActor } }> {
-  const app = new Hono<{ Variables: { actor: StaffActor } }>();
+type Env = { Variables: { actor: StaffActor } };
+
+const IdParam = z.object({ id: z.string().regex(ID_PATTERN, 'identifiant attendu') });
+const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
+const notFound = { content: { 'application/json': { schema: z.any() } }, description: 'Inconnu' };
+
+export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undefined): OpenAPIHono<Env> {
+  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
   const store = deps.ads.store;
-  app.use('*', requireRole('editor', store, adminToken));
   app.use('*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  const common = { tags: ['Staff audience'], security: ['bearer'], middleware: [requireRole('editor', store, adminToken)] };
 
-  app.get('/now', async (c) => {
+  addRoute(app, { method: 'get', path: '/now', summary: 'Spectateurs simultanés par chaîne, maintenant (et l’événement à l’antenne)', ...common, responses: { 200: ok('OK') } }, async (c) => {
     const nowMs = deps.now();
     const events = await store.list('events');
     const channels = await Promise.all(
@@ -32,16 +41,24 @@ export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undef
     return c.json({ at: new Date(nowMs).toISOString(), channels });
   });
 
-  app.get('/events/:id/report', async (c) => {
-    const event = await store.get('events', c.req.param('id'));
-    if (!event) return apiError(c, 404, 'event_not_found', `Événement inconnu : « ${c.req.param('id')} »`, 'id');
-    return c.json(await eventReport(deps, event));
-  });
+  addRoute(
+    app,
+    { method: 'get', path: '/events/{id}/report', summary: 'Rapport partenaire d’un événement (audience, impressions)', ...common, request: { params: IdParam }, responses: { 200: ok('OK'), 404: notFound } },
+    async (c, { param }) => {
+      const event = await store.get('events', param.id);
+      if (!event) return apiError(c, 404, 'event_not_found', `Événement inconnu : « ${param.id} »`, 'id');
+      return c.json(await eventReport(deps, event));
+    },
+  );
 
-  app.get('/campaigns/:id/report', async (c) => {
-    const campaign = await store.get('campaigns', c.req.param('id'));
-    if (!campaign) return apiError(c, 404, 'campaign_not_found', `Campagne inconnue : « ${c.req.param('id')} »`, 'id');
-    return c.json(await campaignReport(deps, campaign));
-  });
+  addRoute(
+    app,
+    { method: 'get', path: '/campaigns/{id}/report', summary: 'Rapport partenaire d’une campagne', ...common, request: { params: IdParam }, responses: { 200: ok('OK'), 404: notFound } },
+    async (c, { param }) => {
+      const campaign = await store.get('campaigns', param.id);
+      if (!campaign) return apiError(c, 404, 'campaign_not_found', `Campagne inconnue : « ${param.id} »`, 'id');
+      return c.json(await campaignReport(deps, campaign));
+    },
+  );
   return app;
 }
