@@ -199,50 +199,37 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
     (c, { param, json: body }) => eventWrite('event.cancel', param.id, body, (e) => lifecycle.cancel(e), c as Context<Env>),
   );
 
+  // Start and stop move an event AND the channel's on-air marker in one atomic write (one live
+  // per channel); they differ only in the transition, the marker's new value and what is refused.
+  const onAirWrite = (c: Context<Env>, action: 'event.start' | 'event.stop', id: string, transition: (e: StoredEvent) => StoredEvent, markerAfter: string, refuseBusy: boolean) =>
+    write(c, action, {}, async () => {
+      const before = await eventOr404(id);
+      const after = transition(before);
+      const onAirId = `onair-${before.channelId}`;
+      const onAir = await store.get('meta', onAirId);
+      if (refuseBusy && onAir?.value) throw new StaffError(409, 'channel_busy', `La chaîne a déjà un direct en cours (« ${onAir.value} ») : arrêtez-le d’abord`);
+      return {
+        change: {
+          expect: [{ collection: 'events', id, value: before }, { collection: 'meta', id: onAirId, value: onAir }],
+          put: [{ collection: 'events', id, value: after }, { collection: 'meta', id: onAirId, value: { value: markerAfter } }],
+        },
+        purge: [surrogateKeys.event(id)],
+        status: 200,
+        body: await staffView(after),
+        target: { kind: 'event', id },
+      };
+    });
+
   addRoute(
     staff,
     { method: 'post', path: '/events/{id}/start', summary: 'Démarrer le direct (409 s’il a déjà démarré ou si la chaîne a déjà un direct)', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { params: IdParam, json: EmptySchema }, responses: { 200: json(EventView, 'OK'), ...errors } },
-    (c, { param }) =>
-      write(c as Context<Env>, 'event.start', {}, async () => {
-        const before = await eventOr404(param.id);
-        const after = lifecycle.start(before, now(), clock);
-        // One live per channel: the channel's on-air marker is part of the same atomic write.
-        const onAirId = `onair-${before.channelId}`;
-        const onAir = await store.get('meta', onAirId);
-        if (onAir?.value) throw new StaffError(409, 'channel_busy', `La chaîne a déjà un direct en cours (« ${onAir.value} ») : arrêtez-le d’abord`);
-        return {
-          change: {
-            expect: [{ collection: 'events', id: param.id, value: before }, { collection: 'meta', id: onAirId, value: onAir }],
-            put: [{ collection: 'events', id: param.id, value: after }, { collection: 'meta', id: onAirId, value: { value: param.id } }],
-          },
-          purge: [surrogateKeys.event(param.id)],
-          status: 200,
-          body: await staffView(after),
-          target: { kind: 'event', id: param.id },
-        };
-      }),
+    (c, { param }) => onAirWrite(c as Context<Env>, 'event.start', param.id, (e) => lifecycle.start(e, now(), clock), param.id, true),
   );
 
   addRoute(
     staff,
     { method: 'post', path: '/events/{id}/stop', summary: 'Arrêter le direct (les segments enregistrés deviendront le replay)', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { params: IdParam, json: EmptySchema }, responses: { 200: json(EventView, 'OK'), ...errors } },
-    (c, { param }) =>
-      write(c as Context<Env>, 'event.stop', {}, async () => {
-        const before = await eventOr404(param.id);
-        const after = lifecycle.stop(before, now(), clock);
-        const onAirId = `onair-${before.channelId}`;
-        const onAir = await store.get('meta', onAirId);
-        return {
-          change: {
-            expect: [{ collection: 'events', id: param.id, value: before }, { collection: 'meta', id: onAirId, value: onAir }],
-            put: [{ collection: 'events', id: param.id, value: after }, { collection: 'meta', id: onAirId, value: { value: '' } }],
-          },
-          purge: [surrogateKeys.event(param.id)],
-          status: 200,
-          body: await staffView(after),
-          target: { kind: 'event', id: param.id },
-        };
-      }),
+    (c, { param }) => onAirWrite(c as Context<Env>, 'event.stop', param.id, (e) => lifecycle.stop(e, now(), clock), '', false),
   );
 
   addRoute(
