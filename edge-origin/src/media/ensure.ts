@@ -18,6 +18,7 @@ import { withDirLock } from './lock.ts';
 import { MANIFEST_FILE, readManifest } from './manifest.ts';
 import type { MediaManifest, StreamMedia } from './manifest.ts';
 import { mediaSpecFromSeedFile } from './spec.ts';
+import { ensureThumbnails } from './thumbnails.ts';
 
 const EDGE_ORIGIN_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,10 +41,15 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
   const log = options.log ?? (() => {});
   const spec = mediaSpecFromSeedFile(options.seedFile ?? DEFAULT_SEED_FILE);
   const root = join(dir, spec.version);
-  // The ad spots (ads.ts) sit beside the main media, with their own recipe hash.
-  const ads = () => ensureAdMedia({ dir, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}), log });
+  // The ad spots (ads.ts) sit beside the main media, with their own recipe hash; so do the
+  // seek-bar sprite sheets (thumbnails.ts), made from this media's segments.
+  const ffmpegOption = options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {};
+  const extras = async () => {
+    await ensureAdMedia({ dir, ...ffmpegOption, log });
+    await ensureThumbnails(readManifest(root), { ...ffmpegOption, log });
+  };
   if (existsSync(join(root, MANIFEST_FILE))) {
-    await ads();
+    await extras();
     return readManifest(root);
   }
 
@@ -102,7 +108,7 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
       throw error;
     }
   });
-  await ads();
+  await extras();
   return readManifest(root);
 }
 

@@ -3,3 +3,5 @@ export { ensureDemoMedia, DEFAULT_MEDIA_DIR, DEFAULT_SEED_FILE } from './ensure.
 export type { EnsureDemoMediaOptions } from './ensure.ts';
 export { readManifest, MANIFEST_FILE } from './manifest.ts';
 export type { MediaManifest, StreamMedia, RenditionMedia } from './manifest.ts';
+export { ensureThumbnails, readThumbnails, tilePosition, THUMBNAIL_RECIPE } from './thumbnails.ts';
+export type { ThumbnailManifest, StreamThumbnails, TilePosition } from './thumbnails.ts';

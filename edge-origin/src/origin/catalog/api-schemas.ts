@@ -47,6 +47,7 @@ export const ReplaySchema = z
     publishedAt: isoDate,
     playbackUrl: z.string(),
     chapters: z.array(ChapterSchema),
+    thumbnails: z.string().optional().openapi({ description: 'Piste WebVTT de vignettes pour la barre de recherche (tuiles de planches JPEG)', example: '/hls/vod/replay-conte/thumbnails.vtt' }),
   })
   .openapi('Replay');
 
@@ -60,6 +61,7 @@ export const HighlightSchema = z
     duration: z.number(),
     publishedAt: isoDate,
     playbackUrl: z.string(),
+    thumbnails: z.string().optional().openapi({ description: 'Piste WebVTT de vignettes pour la barre de recherche' }),
     inPoint: z.number().optional(),
     outPoint: z.number().optional(),
   })

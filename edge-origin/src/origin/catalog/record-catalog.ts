@@ -2,6 +2,7 @@
 // the internal fields (a replay's media cut, an event's recording range) removed.
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import type { Channel, ChannelId, Highlight, LiveEvent, Replay, Sponsor } from '../../../../shared/catalog/types.ts';
+import { vodPaths } from '../../../../shared/hls/paths.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { StoredEvent, StoredHighlight, StoredReplay } from '../store/records.ts';
 import type { CatalogStore, ChannelFilter } from './store.ts';
@@ -50,9 +51,12 @@ function byChannel<T extends { channelId: ChannelId }>(items: T[], filter?: Chan
 export function publicEvent({ recording: _r, ...event }: StoredEvent): LiveEvent {
   return event;
 }
+// Every replay and highlight has seek-bar thumbnails: the origin builds the track of any VOD
+// asset from the sprite sheets of the stream its segments come from (hls/thumbnail-routes.ts),
+// so the field is derived here, on read, for seeded, published and cut records alike.
 export function publicReplay({ cut: _c, ...replay }: StoredReplay): Replay {
-  return replay;
+  return { ...replay, thumbnails: vodPaths.thumbnails(replay.id) };
 }
 export function publicHighlight({ cut: _c, ...highlight }: StoredHighlight): Highlight {
-  return highlight;
+  return { ...highlight, thumbnails: vodPaths.thumbnails(highlight.id) };
 }

@@ -16,6 +16,7 @@ import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { LiveOptions } from '../options.ts';
 import { loopTimestampOffset, shiftTransportStream, shiftWebVtt } from '../live/timestamps.ts';
 import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
+import { generatedAssetSource, thumbnailRoutes } from './thumbnail-routes.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 import type { LiveArchive } from '../recordings/archive.ts';
 
@@ -99,6 +100,9 @@ export function hlsRoutes(
     const playlist = vodMediaPlaylist(rendition, media);
     return playlistResponse(c, signals ? await signals.replay(c.req.param('asset'), playlist) : playlist, CACHE_CONTROL.immutable);
   });
+
+  // Seek-bar thumbnails (before the segment route, which `thumbs/<n>.jpg` would also match).
+  hls.route('/vod', thumbnailRoutes(library, generatedAssetSource(library)));
 
   hls.get('/vod/:asset/:rendition/:segment', async (c) => {
     const stream = library.vod(c.req.param('asset'));

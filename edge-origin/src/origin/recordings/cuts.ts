@@ -13,6 +13,8 @@ export interface CutSegment {
   /** Absolute path of the existing segment (same URI as on air, so edges share the bytes). */
   uri: string;
   duration: number;
+  /** Index of the source segment (of the cut's stream) whose bytes this is: its seek-bar tile. */
+  sourceIndex: number;
   /** Timestamps restart here (the live source loop started over). */
   discontinuity: boolean;
 }
@@ -30,15 +32,17 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
   const segments: CutSegment[] = [];
   if (cut.kind === 'live') {
     for (let s = cut.firstSequence; s <= cut.lastSequence; s++) {
+      const sourceIndex = sourceSegmentIndex(s, stream.segmentCount);
       segments.push({
         uri: livePaths.segment(cut.channelId, rendition, s, ext),
-        duration: media.segmentDurations[sourceSegmentIndex(s, stream.segmentCount)]!,
+        duration: media.segmentDurations[sourceIndex]!,
+        sourceIndex,
         discontinuity: s > cut.firstSequence && startsLoop(s, stream.segmentCount),
       });
     }
   } else {
     for (let i = cut.firstSegment; i <= cut.lastSegment; i++) {
-      segments.push({ uri: vodPaths.segment(cut.assetId, rendition, i, ext), duration: media.segmentDurations[i]!, discontinuity: false });
+      segments.push({ uri: vodPaths.segment(cut.assetId, rendition, i, ext), duration: media.segmentDurations[i]!, sourceIndex: i, discontinuity: false });
     }
   }
   return segments;

@@ -14,6 +14,9 @@ import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { MediaCut } from '../store/records.ts';
 import { cutSegments, cutStream } from './cuts.ts';
+import { thumbnailRoutes } from '../hls/thumbnail-routes.ts';
+import type { ThumbnailSourceResolver } from '../hls/thumbnail-routes.ts';
+import { VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 
 export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string): MediaPlaylist | null {
@@ -59,6 +62,14 @@ export function recordingRoutes(store: RecordStore, library: MediaLibrary, signa
     if (!media) return c.text('Not Found\n', 404);
     return playlist(c, serializePlaylist(signals ? await signals.replay(c.req.param('asset'), media) : media));
   });
+
+  // Seek-bar thumbnails: the tiles of the segments the cut lists (a live cut shows its loop's).
+  const cutSource: ThumbnailSourceResolver = async (id) => {
+    const cut = await cutOf(id);
+    const stream = cut && cutStream(cut, library);
+    return stream && { stream, segments: cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id) };
+  };
+  vod.route('/', thumbnailRoutes(library, cutSource));
 
   // Segments are not served here: the playlists point at the live (or source VOD) segment URLs.
   return vod;
