@@ -73,5 +73,13 @@ export const en: Record<MessageKey, string> = {
   'player.adOf': 'Ad {index}/{count} · {seconds} s',
   'player.sponsor': 'With {name}',
   'player.hintsVod': '◀ ▶ Back / forward   ▼ Audio and subtitles   OK Pause',
+  'player.hintsVodChapters': '◀ ▶ Back / forward   ▲ Chapters   ▼ Audio and subtitles   OK Pause',
+  'player.chapter': 'Chapter {index}/{count} · {title}',
+  'player.chapters': 'Chapters',
+  'player.liveEnded': 'The live has ended',
+  'player.replaySoon': 'The replay will be available soon.',
+  'player.replayReady': 'The replay is available.',
+  'action.watchReplay': 'Watch the replay',
+  'action.back': 'Back',
   'player.hintsLive': '◀ ▶ Back / forward   ▲ Back to live   ▼ Audio and subtitles',
 };

@@ -73,6 +73,14 @@ export const fr = {
   'player.adOf': 'Publicité {index}/{count} · {seconds} s',
   'player.sponsor': 'Avec {name}',
   'player.hintsVod': '◀ ▶ Reculer / avancer   ▼ Audio et sous-titres   OK Pause',
+  'player.hintsVodChapters': '◀ ▶ Reculer / avancer   ▲ Chapitres   ▼ Audio et sous-titres   OK Pause',
+  'player.chapter': 'Chapitre {index}/{count} · {title}',
+  'player.chapters': 'Chapitres',
+  'player.liveEnded': 'Le direct est terminé',
+  'player.replaySoon': 'Le replay sera bientôt disponible.',
+  'player.replayReady': 'Le replay est disponible.',
+  'action.watchReplay': 'Regarder le replay',
+  'action.back': 'Retour',
   'player.hintsLive': '◀ ▶ Reculer / avancer   ▲ Retour au direct   ▼ Audio et sous-titres',
 } as const;
 

@@ -11,6 +11,23 @@ export const PLAYER_DEFAULTS = {
   seekStep: 10,
   /** Fast-forward / rewind keys, seconds. */
   fastSeekStep: 30,
+  /**
+   * Held Left/Right (seek-scrubber.ts): step per key repeat by how long the key has been held,
+   * capped to a fraction of the media for short clips; the one seek comes `settleMs` after
+   * the keys go quiet.
+   */
+  scrub: {
+    levels: [
+      { heldMs: 0, step: 10 },
+      { heldMs: 1200, step: 30 },
+      { heldMs: 3000, step: 60 },
+      { heldMs: 6000, step: 120 },
+    ],
+    maxStepFraction: 1 / 20,
+    settleMs: 600,
+  },
+  /** A live being watched asks the catalog this often whether it has ended (live-end.ts). */
+  liveEndPollMs: 15_000,
   /** Within this many seconds of the live edge, the stream counts as live ("DIRECT"). */
   liveEdgeTolerance: 8,
   /** The overlay fades this long after the last key while playing. */

@@ -5,6 +5,7 @@
 // flushing its buffer at every key repeat, and a slow TV does not stutter through 20 seeks.
 // Plain TypeScript: key timestamps in, positions out (tests/tv-app/seek-scrubber.test.ts).
 import { seekTarget } from './timeline.ts';
+import { PLAYER_DEFAULTS } from './config.ts';
 
 export interface SeekRange {
   /** Where playback is now (the first press of a scrub starts from here). */
@@ -26,16 +27,7 @@ export interface ScrubberConfig {
   settleMs: number;
 }
 
-export const SCRUB_DEFAULTS: ScrubberConfig = {
-  levels: [
-    { heldMs: 0, step: 10 },
-    { heldMs: 1200, step: 30 },
-    { heldMs: 3000, step: 60 },
-    { heldMs: 6000, step: 120 },
-  ],
-  maxStepFraction: 1 / 20,
-  settleMs: 600,
-};
+export const SCRUB_DEFAULTS: ScrubberConfig = PLAYER_DEFAULTS.scrub;
 
 export class SeekScrubber {
   private preview: number | null = null;

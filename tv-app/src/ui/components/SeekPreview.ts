@@ -1,0 +1,104 @@
+// What the viewer sees above the seek bar's head while seeking with Left/Right: the picture at
+// the target time (one tile of a sprite sheet, cut out with a texture clip region), the target
+// time and the chapter it falls in. Without thumbnails (a live, no track, a failed one) the
+// time and chapter alone. Sheets are budgeted: at most two decoded, the older one freed.
+import { Lightning } from '@lightningjs/sdk';
+import { COLOR, FONT, TYPE } from '../theme.ts';
+import { setTestId } from '../test-id.ts';
+import { SheetBudget, thumbnailAt, type ThumbnailCue } from '../../player/thumbnail-track.ts';
+
+type Loose = Lightning.Component.TemplateSpecLoose;
+
+/** Tiles are drawn at this size whatever their size in the sheet (16:9, readable from the sofa). */
+export const PREVIEW_TILE = { w: 320, h: 180 } as const;
+const PAD = 6;
+const MAX_SHEETS = 2;
+
+export class SeekPreview extends Lightning.Component<Loose> {
+  private cues: ThumbnailCue[] = [];
+  // The budget's texture is on no element: reading `source` looks its source up by src (the one
+  // the shown tiles share), then `free()` releases that decoded sheet.
+  private readonly sheets = new SheetBudget<Lightning.Texture>(MAX_SHEETS, (texture) => {
+    if (texture.source) texture.free();
+  });
+  private shownCue: ThumbnailCue | null = null;
+
+  static override _template(): Lightning.Component.Template<Loose> {
+    // Anchored at its bottom centre: the page puts that point just above the bar's head.
+    return {
+      w: PREVIEW_TILE.w + 2 * PAD, h: 0, mountX: 0.5, mountY: 1, visible: false,
+      Frame: { rect: true, color: 0xee101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 } },
+      Placeholder: { x: PAD, y: PAD, w: PREVIEW_TILE.w, h: PREVIEW_TILE.h, rect: true, color: 0xff222a3d },
+      Thumb: { x: PAD, y: PAD, w: PREVIEW_TILE.w, h: PREVIEW_TILE.h },
+      Time: { x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+      Chapter: {
+        x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5,
+        text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim, wordWrapWidth: PREVIEW_TILE.w, maxLines: 1, textOverflow: 'ellipsis', textAlign: 'center' },
+      },
+    };
+  }
+
+  override _init(): void {
+    setTestId(this, 'player-seek-preview');
+    setTestId(this.tag('Thumb'), 'player-seek-thumb');
+    setTestId(this.tag('Time'), 'player-seek-time');
+    setTestId(this.tag('Chapter'), 'player-seek-chapter');
+  }
+
+  /** The thumbnail track of what plays (none: the time alone). Frees the previous one's sheets. */
+  setCues(cues: ThumbnailCue[]): void {
+    this.cues = cues;
+    this.release();
+  }
+
+  /** Shows the preview for `time`: `label` is the time as the bar writes it, `chapter` may be ''. */
+  show(time: number, label: string, chapter: string): void {
+    const cue = thumbnailAt(this.cues, time) ?? null;
+    this.showTile(cue);
+    const top = cue ? PAD + PREVIEW_TILE.h + 6 : PAD;
+    this.tag('Time').patch({ y: top, text: { text: label || ' ' } });
+    this.tag('Chapter').patch({ y: top + 46, visible: chapter !== '', text: { text: chapter || ' ' } });
+    const h = top + 46 + (chapter ? 40 : 0) + PAD;
+    this.tag('Frame').patch({ w: PREVIEW_TILE.w + 2 * PAD, h });
+    this.h = h;
+    this.visible = true;
+  }
+
+  hide(): void {
+    this.visible = false;
+  }
+
+  /** Frees the decoded sheets (leaving the player, another programme). */
+  release(): void {
+    this.showTile(null);
+    this.sheets.clear();
+  }
+
+  override _detach(): void {
+    this.release();
+  }
+
+  private showTile(cue: ThumbnailCue | null): void {
+    const thumb = this.tag('Thumb');
+    this.tag('Placeholder').visible = cue !== null;
+    if (!cue) {
+      thumb.texture = null;
+      this.shownCue = null;
+      return;
+    }
+    if (cue === this.shownCue) return;
+    this.shownCue = cue;
+    // One texture per sheet is kept in the budget (freeing it frees the sheet's image); each
+    // tile is its own texture on the same source (same src: decoded once), clipped to the tile.
+    this.sheets.use(cue.url, (src) => this.imageTexture(src));
+    const tile = this.imageTexture(cue.url);
+    tile.enableClipping(cue.x, cue.y, cue.w, cue.h);
+    thumb.texture = tile;
+  }
+
+  private imageTexture(src: string): Lightning.Texture {
+    const texture = new Lightning.textures.ImageTexture(this.stage);
+    texture.src = src;
+    return texture;
+  }
+}
