@@ -1,12 +1,13 @@
 // The generated demo media: complete ladders, aligned segments, languages you can tell apart,
 // and a generator that several processes can call at once.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { MediaManifest } from '../../edge-origin/src/media/manifest.ts';
 import { withDirLock } from '../../edge-origin/src/media/lock.ts';
+import { ensureThumbnails, readThumbnails, thumbnailVersion } from '../../edge-origin/src/media/thumbnails.ts';
 import { mediaSpecFromSeedFile } from '../../edge-origin/src/media/spec.ts';
 import { DEFAULT_SEED_FILE } from '../../edge-origin/src/media/ensure.ts';
 import { AUDIO_RENDITIONS, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
@@ -63,6 +64,56 @@ describe('the generated library', () => {
     expect(Math.abs((await dominantHz('audio-fr')) - 440)).toBeLessThan(20);
     expect(Math.abs((await dominantHz('audio-en')) - 880)).toBeLessThan(20);
   });
+});
+
+describe('the seek-bar sprite sheets', () => {
+  const STATIC_FFMPEG = join(process.cwd(), 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cite-tv-thumbs-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** A sheet decoded to grey pixels. */
+  const grey = (file: string) => spawnSync('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-pix_fmt', 'gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 24 }).stdout;
+
+  test('every stream has its sheets, under their own recipe hash beside the media (not in it)', () => {
+    const thumbs = readThumbnails(manifest)!;
+    expect(thumbs).not.toBeNull();
+    expect(thumbs.version).toBe(thumbnailVersion(manifest.version));
+    expect(thumbs.version).not.toBe(manifest.version);
+    expect(thumbs.root).toBe(join(manifest.root, '..', 'thumbs', thumbs.version));
+    for (const stream of [...Object.values(manifest.live), ...Object.values(manifest.vod)]) {
+      const sheets = (stream.kind === 'live' ? thumbs.live[stream.id as keyof typeof thumbs.live] : thumbs.vod[stream.id])!;
+      expect([stream.id, sheets.tiles, sheets.sheets]).toEqual([stream.id, stream.segmentCount, Math.ceil(stream.segmentCount / 25)]);
+      for (const bytes of sheets.sheetBytes) expect(bytes).toBeGreaterThan(5_000);
+      for (const bytes of sheets.sheetBytes) expect(bytes).toBeLessThan(80_000);
+    }
+  });
+
+  test('the 2018 static ffmpeg makes the same sheets; concurrent callers generate once', async () => {
+    // The real media seen from another cache directory (a symlink), so sheets land in `dir`.
+    await symlink(manifest.root, join(dir, manifest.version));
+    const media = { ...manifest, root: join(dir, manifest.version), live: { sport: manifest.live.sport }, vod: { 'replay-conte': manifest.vod['replay-conte']! } };
+    const logs: string[] = [];
+    const log = (msg: string) => logs.push(msg);
+    const [a, b] = await Promise.all([ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log }), ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log })]);
+    expect(a).toEqual(b);
+    expect(logs.filter((m) => /thumbnail sheets/.test(m))).toHaveLength(1);
+    expect(a.root.startsWith(dir)).toBe(true);
+
+    const debian = readThumbnails(manifest)!;
+    for (const sheet of [join('live/sport', '0.jpg'), join('vod/replay-conte', '0.jpg')]) {
+      const ours = grey(join(a.root, sheet));
+      const theirs = grey(join(debian.root, sheet));
+      expect(ours.length).toBe(800 * 450);
+      expect(ours.length).toBe(theirs.length);
+      let different = 0;
+      for (let i = 0; i < ours.length; i++) if (Math.abs(ours[i]! - theirs[i]!) > 48) different++;
+      expect(different).toBeLessThan(200);
+      expect((await readFile(join(a.root, sheet)))[0]).toBe(0xff);
+    }
+  }, 60_000);
 });
 
 describe('the generator lock', () => {

@@ -113,7 +113,7 @@ export function readThumbnails(media: Pick<MediaManifest, 'root' | 'version'>): 
 
 /** Makes the sprite sheets of every stream of `media` unless they already exist (under a lock). */
 export async function ensureThumbnails(
-  media: MediaManifest,
+  media: Pick<MediaManifest, 'root' | 'version' | 'vod'> & { live: Partial<MediaManifest['live']> },
   options: { ffmpegPath?: string; log?: (msg: string) => void } = {},
 ): Promise<ThumbnailManifest> {
   const existing = readThumbnails(media);
@@ -132,7 +132,7 @@ export async function ensureThumbnails(
     try {
       const sheetsOf = async (stream: StreamMedia) => makeSheets(ffmpeg, media.root, stream, tmp);
       const live: ThumbnailManifest['live'] = {};
-      for (const [id, stream] of Object.entries(media.live)) live[id as ChannelId] = await sheetsOf(stream);
+      for (const [id, stream] of Object.entries(media.live)) if (stream) live[id as ChannelId] = await sheetsOf(stream);
       const vod: ThumbnailManifest['vod'] = {};
       for (const [id, stream] of Object.entries(media.vod)) vod[id] = await sheetsOf(stream);
       const all = [...Object.values(live), ...Object.values(vod)];
