@@ -3,7 +3,8 @@
 // going on when Redis is down.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
+import { createClient } from 'redis';
+import { startUpstream, gate, deadPort, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 
 let upstream: TestUpstream;
@@ -106,6 +107,81 @@ it('streams a segment another worker is still fetching: bytes arrive before the 
     expect(side.text).toBe(half + rest);
   }
   expect(upstream.count(p)).toBe(1);
+});
+
+it('fetches every live segment exactly once across two workers, with prefetch and background playlist refresh on', async () => {
+  // The bench's 1.6 upstream requests per segment: each worker refreshed the live playlist in the
+  // background and prefetched its new segments on its own, and viewers' misses raced with those.
+  const [a, b] = edges as [StartedEdge, StartedEdge];
+  const base = `/hls/live/race${++n}/v1`;
+  let last = 2; // segments 0..last are published
+  const playlist = () => {
+    let text = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n';
+    for (let i = 0; i <= last; i++) text += `#EXTINF:1.0,\nseg-${i}.ts\n`;
+    return text;
+  };
+  const segmentBody = (i: number) => `segment-${i}-`.repeat(4000);
+  const publish = (i: number) =>
+    upstream.on(`${base}/seg-${i}.ts`, {
+      headers: { 'cache-control': 'max-age=60', 'content-type': 'video/mp2t' },
+      // A little origin latency, so fetches overlap as they do in production.
+      delay: new Promise((r) => setTimeout(r, 30)),
+      body: segmentBody(i),
+    });
+  for (let i = 0; i <= last; i++) publish(i);
+  upstream.on(`${base}/index.m3u8`, () => ({ headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' }, body: playlist() }));
+
+  // Viewers on both workers, as node:cluster spreads connections: poll the playlist, fetch what is new.
+  const viewer = async (edge: StartedEdge, upTo: () => number, stop: () => boolean) => {
+    let next = 0;
+    while (!stop()) {
+      const text = await (await fetch(`${edge.url}${base}/index.m3u8`)).text();
+      const listed = [...text.matchAll(/seg-(\d+)\.ts/g)].map((m) => Number(m[1]));
+      for (const i of listed.filter((i) => i >= next && i <= upTo())) {
+        const body = await (await fetch(`${edge.url}${base}/seg-${i}.ts`)).text();
+        expect(body).toBe(segmentBody(i));
+        next = i + 1;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const rounds = 5;
+  const seen = new Set<string>();
+  let done = false;
+  const viewers = Array.from({ length: 12 }, (_, k) => viewer(k % 2 ? b : a, () => last, () => done));
+  for (let round = 0; round < rounds; round++) {
+    publish(++last);
+    // The round ends when the new segment has reached a viewer on each worker.
+    await waitFor(() => upstream.count(`${base}/seg-${last}.ts`) >= 1);
+    for (const e of [a, b]) {
+      await waitFor(async () => (await fetch(`${e.url}${base}/seg-${last}.ts`, { method: 'HEAD' })).status === 200);
+    }
+    seen.add(`${base}/seg-${last}.ts`);
+    await new Promise((r) => setTimeout(r, 600)); // playlists refresh, prefetches run
+  }
+  done = true;
+  await Promise.all(viewers);
+  const counts = Object.fromEntries([...seen].map((p) => [p, upstream.count(p)]));
+  expect(counts).toEqual(Object.fromEntries([...seen].map((p) => [p, 1])));
+}, 60_000);
+
+it('is not blocked by the lease of a dead worker: the object comes from the origin at once', async () => {
+  const [a] = edges as [StartedEdge];
+  const p = `/hls/vod/lease/v1/${++n}.ts`;
+  upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'after-a-crash' });
+  // A worker took the object's lease and died: its listener is gone, the lease still runs.
+  const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
+  await redisClient.connect();
+  try {
+    await redisClient.set(`edge:lock:${p}`, `http://127.0.0.1:${await deadPort()}`, { PX: 60_000 });
+    const res = await fetch(a.url + p);
+    expect([res.status, await res.text()]).toEqual([200, 'after-a-crash']);
+    expect(upstream.count(p)).toBe(1);
+    // Leases expire by themselves (a dead worker's lease is gone after it at the latest).
+    expect(await redisClient.pTTL(`edge:lock:${p}`)).toBeGreaterThan(0);
+  } finally {
+    await redisClient.close();
+  }
 });
 
 it('serves on one worker what another fetched, without going upstream', async () => {

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { resolveEdgeConfig, type EdgeConfig, type EdgeConfigInput } from './config.ts';
 import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
 import { currentAge, freshnessLifetime } from './cache/freshness.ts';
-import { UpstreamClient } from './upstream/upstream-client.ts';
+import { PEER_HEADER, UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics } from './admin/metrics.ts';
 import { healthBody } from './admin/health.ts';
 import { handlePurge } from './admin/purge.ts';
@@ -102,7 +102,8 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
   app.all('*', (c) => {
     const client = deps.clientAddress?.(c.env);
-    deps.audience?.observe(c.req.raw, client);
+    // A worker streaming an object from another is not a viewer.
+    if (c.req.raw.headers.get(PEER_HEADER) !== ctx.peerSecret) deps.audience?.observe(c.req.raw, client);
     return handleProxy(ctx, c.req.raw, client);
   });
 

@@ -12,11 +12,15 @@ export async function lookupTiers(ctx: EdgeContext, primary: string, requestHead
   return onDisk;
 }
 
-/** Stores a new or refreshed entry in memory, and on disk when it is long-lived. */
-export function keep(ctx: EdgeContext, entry: CacheEntry): void {
+/**
+ * Stores a new or refreshed entry in memory, and on disk when it is long-lived. `share`: this
+ * worker fetched it from the origin, so the other workers may take it (see workers/sharing.ts);
+ * a copy that came from another worker is not shared again.
+ */
+export function keep(ctx: EdgeContext, entry: CacheEntry, share = true): void {
   ctx.store.put(entry);
   ctx.disk?.offer(entry, freshnessLifetime(entry, ctx.config));
-  ctx.onStored?.(entry);
+  if (share) ctx.onStored?.(entry);
 }
 
 export function forgetPrimary(ctx: EdgeContext, primary: string): number {

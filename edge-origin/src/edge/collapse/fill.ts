@@ -5,11 +5,14 @@
 // response headers arrive, every participant gets the same outcome and its own stream over the one
 // body (SharedBody), so a new segment reaches all viewers as its bytes arrive, with no polling.
 // The Fill stays registered until the body is stored, so late arrivals also join rather than fetch.
+// With several workers, the fill first asks the workers' election who fetches (workers/sharing.ts):
+// it may take the object from another worker instead of going to the origin.
 import { makeEntry, parseAge, refreshDerived, type CacheEntry } from '../cache/entry.ts';
 import { freshnessLifetime, headerLifetime, staleAllowance } from '../cache/freshness.ts';
 import { keep } from '../cache/tiers.ts';
 import { headersToStore, storeDecision } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
+import { withoutOwnVia } from '../http/headers.ts';
 import { UpstreamError } from '../upstream/upstream-client.ts';
 import { SharedBody } from './shared-body.ts';
 import type { EdgeContext } from '../proxy/context.ts';
@@ -27,6 +30,8 @@ export type FillOutcome =
       shareable: boolean;
     }
   | { kind: 'revalidated'; entry: CacheEntry }
+  /** Another worker had a fresh copy (multi-worker election): stored here, nothing fetched. */
+  | { kind: 'shared'; entry: CacheEntry }
   /** Upstream failed (network or 5xx) and the stale entry may be served instead (RFC 5861). */
   | { kind: 'stale-on-error'; entry: CacheEntry; reason: string }
   | { kind: 'error'; error: UpstreamError };
@@ -47,16 +52,21 @@ export interface Fill {
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
 const NOT_FOR_FILL = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range', 'cache-control', 'pragma'];
 
+export interface FillOptions {
+  /** false: a private fetch nobody may join (e.g. a request with Authorization), still stored if allowed. */
+  joinable?: boolean;
+  /** Ask the workers' election first (default: when joinable). False for requests from another
+   * worker: that worker won the object's election and this one must not elect again. */
+  elect?: boolean;
+}
+
 export function startFill(
   ctx: EdgeContext,
   key: string,
   pathAndQuery: string,
   requestHeaders: Headers,
   stale: CacheEntry | undefined,
-  /** false: a private fetch nobody may join (e.g. a request with Authorization), still stored if allowed. */
-  joinable = true,
-  /** Another worker of this edge already fetching the object: stream it from there. */
-  peerUrl?: string,
+  { joinable = true, elect = joinable }: FillOptions = {},
 ): Fill {
   const fill: Fill = {
     key,
@@ -92,15 +102,43 @@ export function startFill(
   async function fromPeer(url: string, headers: Headers) {
     try {
       const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, undefined, url);
-      if (result.response.status < 500) return result;
+      if (result.response.status < 500) return { ...result, response: asFromOrigin(result.response) };
       void result.response.body?.cancel().catch(() => {});
     } catch {
-      // The peer went away: fall through to the origin.
+      // The peer went away (a dead worker's lease): fall through to the origin.
     }
     return ctx.upstream.fetch('GET', pathAndQuery, headers);
   }
 
+  /** Two workers are one edge: what the peer added for its client is not part of the object. */
+  function asFromOrigin(response: Response): Response {
+    const headers = new Headers(response.headers);
+    headers.delete('x-cache');
+    withoutOwnVia(headers, ctx.config.viaName);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+
   async function run(): Promise<FillOutcome> {
+    let peerUrl: string | undefined;
+    /** Fetched from the origin by this worker: the other workers may take it from the bus. */
+    let share = true;
+    if (elect && ctx.elect) {
+      const election = await ctx.elect(key, stale?.responseTime ?? -1);
+      if (election.kind === 'shared') {
+        const entry = election.entry;
+        if (!purgedMeanwhile(entry)) {
+          ctx.policy.onStore(entry); // this worker's live-HLS bookkeeping (known segments, prefetch)
+          keep(ctx, entry, false);
+        }
+        finish();
+        return { kind: 'shared', entry };
+      }
+      if (election.kind === 'leader') fill.elected = true;
+      if (election.kind === 'peer') {
+        peerUrl = election.url;
+        share = false;
+      }
+    }
     const headers = ctx.upstream.forwardHeaders(requestHeaders, null);
     for (const name of NOT_FOR_FILL) headers.delete(name);
     if (stale) {
@@ -138,6 +176,7 @@ export function startFill(
       ctx.policy.onRevalidated(stale);
       ctx.store.touch(stale);
       ctx.disk?.offer(stale, freshnessLifetime(stale, ctx.config));
+      if (share) ctx.onStored?.(stale);
       finish();
       return { kind: 'revalidated', entry: stale };
     }
@@ -164,7 +203,7 @@ export function startFill(
     if (!response.body) {
       if (storable) {
         const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime);
-        if (!purgedMeanwhile(entry)) keep(ctx, entry);
+        if (!purgedMeanwhile(entry)) keep(ctx, entry, share);
       }
       finish();
       return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body: null, shareable };
@@ -180,7 +219,7 @@ export function startFill(
         onEnd: (bytes) => {
           if (bytes && storable) {
             const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);
-            if (!purgedMeanwhile(entry)) keep(ctx, entry);
+            if (!purgedMeanwhile(entry)) keep(ctx, entry, share);
           }
           finish();
         },

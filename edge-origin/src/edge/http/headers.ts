@@ -27,6 +27,19 @@ export function appendVia(headers: Headers, viaName: string, protocol = '1.1'): 
   headers.set('via', prior ? `${prior}, ${mine}` : mine);
 }
 
+/** Drops this edge's own hop from the end of Via (a response passed between two workers of one edge). */
+export function withoutOwnVia(headers: Headers, viaName: string, protocol = '1.1'): void {
+  const hops = listVia(headers.get('via'));
+  if (hops[hops.length - 1] !== `${protocol} ${viaName}`) return;
+  hops.pop();
+  if (hops.length) headers.set('via', hops.join(', '));
+  else headers.delete('via');
+}
+
+function listVia(value: string | null): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 /** Approximate size of a header block, to enforce limits and to account stored entries. */
 export function headerBytes(headers: Headers): number {
   let n = 0;

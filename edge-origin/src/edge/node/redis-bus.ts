@@ -4,6 +4,27 @@
 import { createClient, RESP_TYPES } from 'redis';
 import type { SharedBus } from '../workers/shared-bus.ts';
 
+// Objects are hashes {v: version, e: serialized entry}; locks are strings holding their owner.
+/** The election in one step (KEYS: object, lock; ARGV: owner, lease ms, newer-than version). */
+const ELECT = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and tonumber(v) > tonumber(ARGV[3]) then return {'object', redis.call('HGET', KEYS[1], 'e')} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'leader'} end
+return {'held', redis.call('GET', KEYS[2])}
+`;
+/** Lease operations only by its owner: an expired lease may have been taken by another since. */
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Never replaces a newer copy with an older one (a slow writer finishing late). */
+const PUT = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and tonumber(v) >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+const lease = (ms: number) => Math.max(1, Math.round(ms));
+
 export function redisBus(url: string, log: (line: Record<string, unknown>) => void): SharedBus {
   const options = {
     url,
@@ -49,13 +70,20 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
     get ready() {
       return client.isReady;
     },
-    get: (key) => safely(null, async () => {
-      const value = await binary.get(key);
-      return value ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
-    }),
-    getText: (key) => safely(null, () => client.get(key)),
-    set: (key, value, ttlMs) => safely(undefined, async () => void (await client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), { PX: Math.max(1, Math.round(ttlMs)) }))),
-    claim: (key, owner, ttlMs) => safely(false, async () => (await client.set(key, owner, { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === 'OK'),
+    elect: (object, lock, owner, leaseMs, newerThan) =>
+      safely(null, async () => {
+        const reply = (await binary.eval(ELECT, { keys: [object, lock], arguments: [owner, String(lease(leaseMs)), String(newerThan)] })) as Buffer[];
+        const kind = reply[0]!.toString();
+        if (kind === 'object') return { kind: 'object' as const, bytes: new Uint8Array(reply[1]!.buffer, reply[1]!.byteOffset, reply[1]!.byteLength) };
+        if (kind === 'leader') return { kind: 'leader' as const };
+        return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
+      }),
+    renew: (lock, owner, leaseMs) => safely(undefined, async () => void (await client.eval(RENEW, { keys: [lock], arguments: [owner, String(lease(leaseMs))] }))),
+    release: (lock, owner) => safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] }))),
+    putObject: (object, version, bytes, ttlMs) =>
+      safely(undefined, async () => {
+        await client.eval(PUT, { keys: [object], arguments: [String(version), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), String(lease(ttlMs))] });
+      }),
     del: (keys) => safely(undefined, async () => void (keys.length && (await client.del(keys)))),
     addToSet: (set, member, ttlMs) =>
       safely(undefined, async () => {

@@ -48,14 +48,19 @@ export interface EdgeContext {
   log(line: Record<string, unknown>): void;
   /** The disk tier, when configured. */
   disk?: DiskTier;
-  /** Called after an entry is stored (the multi-worker layer shares hot objects from here). */
+  /** Called after an entry fetched from the origin is stored or refreshed (the multi-worker layer
+   * shares it from here; copies taken from other workers are not shared again). */
   onStored?: (entry: CacheEntry) => void;
   /** Tag → when it was purged: fills that started before must not store objects with that tag. */
   purgedTags: Map<string, number>;
   /** Called after a purge received by this edge (the multi-worker layer propagates it). */
   onPurge?: (request: import('../admin/purge.ts').PurgeRequest) => void;
-  /** Multi-worker: decides who fetches an object missing here (see workers/sharing.ts). */
-  elect?: (key: string) => Promise<Election>;
+  /**
+   * Multi-worker: decides who fetches an object (see workers/sharing.ts). Every fill that would
+   * go upstream asks first; `newerThan` is the version (responseTime) of the copy this worker
+   * already has (-1: none), so a refresh never takes back the same copy.
+   */
+  elect?: (key: string, newerThan: number) => Promise<Election>;
   /** Marks requests that come from another worker of this edge (they never elect again). */
   peerSecret: string;
   /** Multi-worker: is the shared bus reachable (health reporting)? */

@@ -62,13 +62,21 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
     if (entry && authorizedReuse(entry) && isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
     if (method !== 'GET') return passThrough(ctx, req, url, 'PASS', forwarded);
     // Its own fetch (nobody joins it); stored only if the response says a shared cache may (§3.5).
-    const own = startFill(ctx, key, fillPath(url), forwarded(), undefined, false);
+    const own = startFill(ctx, key, fillPath(url), forwarded(), undefined, { joinable: false });
     own.participants++;
     return answerFromFill(ctx, req, url, own, false, forwarded);
   }
 
   ctx.policy.onRequest(key);
   const onlyIfCached = parseCacheControl(req.headers.get('cache-control')).has('only-if-cached');
+  // Another worker of this edge lost the election for this object to us: it wants what we are
+  // fetching now, not the copy we are replacing.
+  const fromPeer = req.headers.get(PEER_HEADER) === ctx.peerSecret;
+  const running = fromPeer ? ctx.inflight.get(key) : undefined;
+  if (running) {
+    running.participants++;
+    return answerFromFill(ctx, req, url, running, true, forwarded);
+  }
   if (entry) {
     const age = currentAge(entry, ctx.now());
     const lifetime = freshnessLifetime(entry, ctx.config);
@@ -101,25 +109,10 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
     return passThrough(ctx, req, url, 'PASS', forwarded);
   }
 
-  let peerUrl: string | undefined;
-  let elected = false;
-  if (ctx.elect && !ctx.inflight.has(key) && req.headers.get(PEER_HEADER) !== ctx.peerSecret) {
-    // Several workers: one fetches from the origin; the others stream from it, or take the
-    // finished object from the shared bus.
-    const election = await ctx.elect(key);
-    if (election.kind === 'shared' && ownVariantOf(ctx, key, election.entry, req.headers)) {
-      keepShared(ctx, election.entry);
-      return { response: responseFromEntry(ctx, req, election.entry, 'HIT'), result: 'HIT' };
-    }
-    if (election.kind === 'peer') peerUrl = election.url;
-    elected = election.kind === 'leader';
-  }
+  // Several workers: the fill itself asks the workers' election first (collapse/fill.ts).
   let fill = ctx.inflight.get(key);
   const joined = fill !== undefined;
-  if (!fill) {
-    fill = startFill(ctx, key, fillPath(url), forwarded(), entry, true, peerUrl);
-    fill.elected = elected;
-  }
+  fill ??= startFill(ctx, key, fillPath(url), forwarded(), entry, { elect: !fromPeer });
   fill.participants++;
   return answerFromFill(ctx, req, url, fill, joined, forwarded);
 }
@@ -128,6 +121,10 @@ async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fi
   const outcome = await fill.outcome;
   const ownVariant = (entry: CacheEntry) => ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
   switch (outcome.kind) {
+    case 'shared':
+      // Another worker's copy: as good as a hit here.
+      if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS', forwarded);
+      return { response: responseFromEntry(ctx, req, outcome.entry, 'HIT'), result: 'HIT' };
     case 'revalidated':
       if (joined && !ownVariant(outcome.entry)) return passThrough(ctx, req, url, 'PASS', forwarded);
       return { response: responseFromEntry(ctx, req, outcome.entry, 'REVALIDATED'), result: 'REVALIDATED' };
@@ -194,17 +191,6 @@ function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Head
       // Not a URI: nothing to invalidate.
     }
   }
-}
-
-function ownVariantOf(ctx: EdgeContext, key: string, entry: CacheEntry, headers: Headers): boolean {
-  return ctx.store.storageKeyFor(key, entry.varyNames, headers) === entry.storageKey;
-}
-
-/** An object another worker fetched: keep it here too (memory, and disk if long-lived). */
-function keepShared(ctx: EdgeContext, entry: CacheEntry): void {
-  if (ctx.store.lookup(entry.primaryKey, new Headers()) !== undefined) return;
-  ctx.store.put(entry);
-  ctx.disk?.offer(entry, freshnessLifetime(entry, ctx.config));
 }
 
 function isFresh(ctx: EdgeContext, entry: CacheEntry): boolean {

@@ -1,14 +1,29 @@
-// What several edge workers share to act as one cache: a key-value store with expiry, a lock, and
-// pub/sub. Redis in production (node/redis-bus.ts); the core depends only on this interface.
-// Every method degrades instead of failing: when the bus is down, workers act alone.
+// What several edge workers share to act as one cache: versioned objects with expiry, a leased
+// lock per object, and pub/sub. Redis in production (node/redis-bus.ts); the core depends only on
+// this interface. Every method degrades instead of failing: when the bus is down, workers act alone.
+
+/** What one atomic election step found (see SharedBus.elect). */
+export type ElectionReply =
+  | { kind: 'object'; bytes: Uint8Array } // a shared copy newer than the caller's
+  | { kind: 'leader' } // the caller now holds the object's lease: it fetches
+  | { kind: 'held'; owner: string }; // another worker holds the lease: its id (a URL)
+
 export interface SharedBus {
   /** False while the bus is unreachable (operations then return empty results at once). */
   readonly ready: boolean;
-  get(key: string): Promise<Uint8Array | null>;
-  getText(key: string): Promise<string | null>;
-  set(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
-  /** Takes `key` for `owner` if nobody holds it (SET NX PX). False when taken or when down. */
-  claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * In ONE atomic step: the shared copy of `object` if its version is greater than `newerThan`;
+   * otherwise the lease `lock` taken for `owner` for `leaseMs`; otherwise the lease's holder.
+   * Atomic, so no worker can slip between "nobody has it" and "I take the lease".
+   * Null when the bus is down.
+   */
+  elect(object: string, lock: string, owner: string, leaseMs: number, newerThan: number): Promise<ElectionReply | null>;
+  /** Extends the lease while `owner` still holds it (a long fetch keeps its lease). */
+  renew(lock: string, owner: string, leaseMs: number): Promise<void>;
+  /** Ends the lease if `owner` still holds it (an expired lease may belong to another by now). */
+  release(lock: string, owner: string): Promise<void>;
+  /** Stores a shared copy with its version (greater = fetched later). */
+  putObject(object: string, version: number, bytes: Uint8Array, ttlMs: number): Promise<void>;
   del(keys: string[]): Promise<void>;
   addToSet(set: string, member: string, ttlMs: number): Promise<void>;
   members(set: string): Promise<string[]>;

@@ -1,22 +1,28 @@
-// Several edge workers (processes, or machines) acting as one cache through a SharedBus:
-//  - one fetcher per object: a worker missing an object first looks for it in the bus, then
-//    claims its lock; only the winner goes upstream. The others fetch it from the winner's
-//    private listener, which joins them to its fetch: the bytes stream through as they arrive
-//    (and within each worker, concurrent viewers join that one local fetch);
-//  - hot objects are shared: what one worker stores is published for the others (up to a size);
-//  - purges propagate over pub/sub.
-// If the bus is down every worker simply acts alone: no request ever waits for the bus.
-import { currentAge, freshnessLifetime, staleAllowance } from '../cache/freshness.ts';
+// Several edge workers (processes of `--workers N`) acting as one cache through a SharedBus.
+//
+// One fetcher per object, whatever starts the fetch: a viewer's miss, a background revalidation,
+// the refresh-ahead of a live playlist or a segment prefetch. Every fill that would go upstream
+// first runs an election keyed by the object (collapse/fill.ts calls `ctx.elect`). The election
+// is one atomic step on the bus (SharedBus.elect):
+//  - a shared copy newer than what this worker has → take it, nobody goes upstream;
+//  - else the object's lease is free → take it: this worker fetches, publishes the object, then
+//    ends the lease;
+//  - else another worker holds the lease → stream the object from that worker's private listener,
+//    which joins its fetch: the bytes arrive as the origin sends them.
+// The lease expires (and is renewed while the fetch runs), so a dead worker never blocks the
+// others: its listener refuses connections at once and the loser goes upstream itself.
+//
+// Also: purges propagate over pub/sub. If the bus is down every worker simply acts alone: no
+// request ever waits for the bus.
+import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
 import { deserializeEntry, serializeEntry } from '../cache/serialize.ts';
 import { purge, type PurgeRequest } from '../admin/purge.ts';
-import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext, Election } from '../proxy/context.ts';
 import type { SharedBus } from './shared-bus.ts';
 
 const OBJ = 'edge:obj:';
 const LOCK = 'edge:lock:';
 const TAG = 'edge:tag:';
-const FILLED = 'edge:filled';
 const PURGE = 'edge:purge';
 
 export interface SharingOptions {
@@ -24,17 +30,14 @@ export interface SharingOptions {
   workerId: string;
   /** Objects up to this size are shared through the bus. */
   maxSharedBytes: number;
-  /** How long a claim holds, and how long others wait for the holder, at most. */
+  /** How long a lease lasts without renewal (a dead fetcher blocks nobody longer than this). */
   lockMs: number;
 }
 
 export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: SharingOptions): void {
-  const waiters = new Map<string, Set<() => void>>();
-  const elections = new Map<string, Promise<Election>>();
+  /** Leases this worker holds → their renewal timers. */
+  const leases = new Map<string, ReturnType<typeof setInterval>>();
 
-  bus.subscribe(FILLED, (key) => {
-    for (const wake of waiters.get(key) ?? []) wake();
-  });
   bus.subscribe(PURGE, (message) => {
     try {
       const { from, request } = JSON.parse(message) as { from: string; request: PurgeRequest };
@@ -44,78 +47,53 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
     }
   });
 
-  async function sharedEntry(key: string): Promise<CacheEntry | undefined> {
-    const bytes = await bus.get(OBJ + key);
-    const entry = bytes ? deserializeEntry(bytes) : undefined;
-    if (!entry || currentAge(entry, ctx.now()) >= freshnessLifetime(entry, ctx.config)) return undefined;
-    return entry;
+  function hold(key: string): void {
+    const timer = setInterval(() => void bus.renew(LOCK + key, options.workerId, options.lockMs), Math.max(10, options.lockMs / 2));
+    (timer as { unref?: () => void }).unref?.();
+    leases.set(key, timer);
   }
 
-  function waitFilled(key: string, ms: number): { done: Promise<void>; cancel(): void } {
-    let set = waiters.get(key);
-    if (!set) waiters.set(key, (set = new Set()));
-    let wake!: () => void;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const done = new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    set.add(wake);
-    const cancel = () => {
-      clearTimeout(timer);
-      set!.delete(wake);
-      if (set!.size === 0) waiters.delete(key);
-    };
-    void done.then(cancel);
-    return { done, cancel };
+  async function elect(key: string, newerThan: number, retry = true): Promise<Election> {
+    const reply = await bus.elect(OBJ + key, LOCK + key, options.workerId, options.lockMs, newerThan);
+    if (!reply) return { kind: 'fetch' };
+    switch (reply.kind) {
+      case 'object': {
+        const entry = deserializeEntry(reply.bytes);
+        if (entry && currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config)) return { kind: 'shared', entry };
+        // Expired a moment ago (or unreadable): elect again, as if it were not there.
+        return retry ? elect(key, entry?.responseTime ?? Number.MAX_VALUE, false) : { kind: 'fetch' };
+      }
+      case 'leader':
+        hold(key);
+        return { kind: 'leader' };
+      case 'held':
+        // Held by ourselves: an earlier fill of ours (purged meanwhile) has not ended its lease yet.
+        if (reply.owner === options.workerId || !/^https?:\/\//.test(reply.owner)) return { kind: 'fetch' };
+        return { kind: 'peer', url: reply.owner };
+    }
   }
 
   ctx.sharingReady = () => bus.ready;
-  ctx.elect = (key) => {
-    if (!bus.ready) return Promise.resolve({ kind: 'fetch' });
-    let election = elections.get(key);
-    if (election) return election;
-    election = (async (): Promise<Election> => {
-      const shared = await sharedEntry(key);
-      if (shared) return { kind: 'shared', entry: shared };
-      const filled = waitFilled(key, options.lockMs); // listen before claiming: no lost wake-up
-      if (await bus.claim(LOCK + key, options.workerId, options.lockMs)) {
-        filled.cancel();
-        return { kind: 'leader' };
-      }
-      // The holder's id is the URL of its private listener: stream from it as it receives.
-      const holder = await bus.getText(LOCK + key);
-      if (holder && holder !== options.workerId && /^http:\/\//.test(holder)) {
-        filled.cancel();
-        return { kind: 'peer', url: holder };
-      }
-      await filled.done;
-      const entry = await sharedEntry(key);
-      return entry ? { kind: 'shared', entry } : { kind: 'fetch' };
-    })().finally(() => elections.delete(key));
-    elections.set(key, election);
-    return election;
-  };
+  ctx.elect = (key, newerThan) => (bus.ready ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' }));
 
   ctx.onStored = (entry) => {
     if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
-    const lifetime = freshnessLifetime(entry, ctx.config);
-    const remaining = lifetime - currentAge(entry, ctx.now());
+    // Kept in the bus while fresh only: a stale copy would only be revalidated again.
+    const remaining = freshnessLifetime(entry, ctx.config) - currentAge(entry, ctx.now());
     if (remaining <= 0) return;
-    const keepFor = remaining + staleAllowance(entry, 'stale-while-revalidate', ctx.config.staleWhileRevalidateSeconds);
-    const bytes = serializeEntry(entry);
-    void bus.set(OBJ + entry.primaryKey, bytes, keepFor * 1000).then(() => {
-      for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3600) * 1000);
+    const keepFor = remaining * 1000;
+    void bus.putObject(OBJ + entry.primaryKey, entry.responseTime, serializeEntry(entry), keepFor).then(() => {
+      for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
     });
   };
 
   ctx.onFillFinished = (key) => {
-    // Only the elected fill gets here. After the object (if any) is in the bus: waiters read it
-    // as soon as they wake.
-    void (async () => {
-      await bus.del([LOCK + key]);
-      await bus.publish(FILLED, key);
-    })();
+    // Only a fill that won its election gets here, after its object (if any) went to the bus
+    // (same connection, so in that order): a worker electing next finds the object.
+    const timer = leases.get(key);
+    if (timer) clearInterval(timer);
+    leases.delete(key);
+    void bus.release(LOCK + key, options.workerId);
   };
 
   ctx.onPurge = (request) => {
