@@ -84,11 +84,12 @@ test('a short clip: the held steps stay at 10 s (no crossing it in two repeats),
   expect(hold(s, -1, 0, 4000, 125, SHORT).at(-1)).toBe(0);
 });
 
-test('a remote that never sends keyup: the scrub settles after the last repeat', () => {
+test('a key held but silent does not seek; a lost keyup settles after heldSettleMs', () => {
   const s = new SeekScrubber();
   hold(s, -1, 0, 500, 125);
-  expect(s.dueIn(500)).toBe(SCRUB_DEFAULTS.settleMs);
-  expect(s.settle(500 + SCRUB_DEFAULTS.settleMs)).toBe(950);
+  expect(s.settle(500 + SCRUB_DEFAULTS.settleMs)).toBeNull();
+  expect(s.dueIn(500)).toBe(SCRUB_DEFAULTS.heldSettleMs);
+  expect(s.settle(500 + SCRUB_DEFAULTS.heldSettleMs)).toBe(950);
 });
 
 test('fast-forward keys step at least 30 s; cancel forgets the preview', () => {

@@ -330,7 +330,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
       return;
     }
     preview.x = Math.max(PREVIEW_HALF, Math.min(BAR_W - PREVIEW_HALF, BAR_W * shown.progress));
-    preview.show(target, shown.elapsed || t('badge.live'), this.chapterLabel(target));
+    // The preview is narrow: the chapter's title alone.
+    preview.show(target, shown.elapsed || t('badge.live'), this.chapters[chapterIndexAt(this.chapters, target)]?.title ?? '');
   }
 
   /** "Chapitre 2/4 · Première mi-temps" at `time`, or '' (no chapters, or before the first). */

@@ -14,7 +14,7 @@ export const PLAYER_DEFAULTS = {
   /**
    * Held Left/Right (seek-scrubber.ts): step per key repeat by how long the key has been held,
    * capped to a fraction of the media for short clips; the one seek comes `settleMs` after
-   * the keys go quiet.
+   * the key goes up (or `heldSettleMs` after the last repeat if the keyup never comes).
    */
   scrub: {
     levels: [
@@ -25,6 +25,7 @@ export const PLAYER_DEFAULTS = {
     ],
     maxStepFraction: 1 / 20,
     settleMs: 600,
+    heldSettleMs: 5000,
   },
   /** A live being watched asks the catalog this often whether it has ended (live-end.ts). */
   liveEndPollMs: 15_000,

@@ -1,7 +1,7 @@
 // Seeking with the remote's Left/Right, as a viewer expects it: a tap moves 10 s, holding the
 // key moves on a PREVIEW position with steps that grow the longer the key is held
 // (10 s → 30 s → 60 s), and the video is asked to seek ONCE, when the keys have been quiet
-// for a moment (released, or no more repeats). hls.js then fetches one spot instead of
+// for a moment after the key went up. hls.js then fetches one spot instead of
 // flushing its buffer at every key repeat, and a slow TV does not stutter through 20 seeks.
 // Plain TypeScript: key timestamps in, positions out (tests/tv-app/seek-scrubber.test.ts).
 import { seekTarget } from './timeline.ts';
@@ -23,8 +23,13 @@ export interface ScrubberConfig {
    * in two repeats (a tap always moves at least the first level's step).
    */
   maxStepFraction: number;
-  /** The seek happens once the keys have been quiet this long (ms): release or last repeat. */
+  /** The seek happens this long (ms) after the key went up, unless pressed again meanwhile. */
   settleMs: number;
+  /**
+   * A key still down but silent this long (ms) settles too: a remote that lost its keyup must
+   * not leave the preview hanging. Longer than any repeat gap, so a held key never seeks.
+   */
+  heldSettleMs: number;
 }
 
 export const SCRUB_DEFAULTS: ScrubberConfig = PLAYER_DEFAULTS.scrub;
@@ -70,11 +75,12 @@ export class SeekScrubber {
   /** ms until the scrub settles (0: now), or null when there is nothing to settle. */
   dueIn(now: number): number | null {
     if (this.preview === null) return null;
-    return Math.max(0, this.lastActivity + this.config.settleMs - now);
+    const quiet = this.hold ? this.config.heldSettleMs : this.config.settleMs;
+    return Math.max(0, this.lastActivity + quiet - now);
   }
 
   /**
-   * The position to seek to, handed out once when the keys have been quiet for `settleMs`;
+   * The position to seek to, handed out once the keys have settled (see the config);
    * null before that (or when not scrubbing). The scrubber is idle afterwards.
    */
   settle(now: number): number | null {

@@ -88,12 +88,14 @@ export class SeekPreview extends Lightning.Component<Loose> {
     }
     if (cue === this.shownCue) return;
     this.shownCue = cue;
-    // One texture per sheet is kept in the budget (freeing it frees the sheet's image); each
-    // tile is its own texture on the same source (same src: decoded once), clipped to the tile.
     this.sheets.use(cue.url, (src) => this.imageTexture(src));
-    const tile = this.imageTexture(cue.url);
+    // Another tile of the sheet shown: move the clip region of the same texture. (A new texture
+    // on the same image would not do: Lightning recomputes an element's texture coordinates
+    // only when its image source changes, or when the shown texture's clipping changes.)
+    const current = thumb.texture as (Lightning.Texture & { src?: string }) | null;
+    const tile = current && current.src === cue.url ? current : this.imageTexture(cue.url);
     tile.enableClipping(cue.x, cue.y, cue.w, cue.h);
-    thumb.texture = tile;
+    if (tile !== current) thumb.texture = tile;
   }
 
   private imageTexture(src: string): Lightning.Texture {

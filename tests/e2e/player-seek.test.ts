@@ -1,0 +1,149 @@
+// Seeking a replay with the remote, through the real edge and origin: the chapters (marks on
+// the bar, the current chapter's title, P+ and the chapters list jumping to a chapter's start)
+// and a held ◀ moving a preview that shows the origin's thumbnail tile of the target time,
+// then ONE seek landing there when the key goes up.
+import type { Page } from 'playwright-core';
+import { parseThumbnailTrack, thumbnailAt } from '../../shared/hls/thumbnails.ts';
+import type { Replay } from '../../shared/catalog/types.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+const REPLAY = 'replay-hbc-montpellier'; // 48 s; chapters at 0, 8, 26 and 42 s
+
+let stack: TvStack;
+let replay: Replay;
+
+beforeAll(async () => {
+  stack = await startTvStack();
+  replay = (await (await fetch(`${stack.appUrl}api/v1/replays/${REPLAY}`)).json()) as Replay;
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const currentTime = (page: Page) => page.evaluate(() => document.querySelector('video')!.currentTime);
+
+/** Holds `key` like a remote does: a keydown, then repeats every `everyMs` (the key stays down). */
+async function holdDown(page: Page, key: string, keydowns: number, everyMs = 160): Promise<void> {
+  for (let i = 0; i < keydowns; i++) {
+    await page.keyboard.down(key);
+    await page.waitForTimeout(everyMs);
+  }
+}
+
+/**
+ * The seek preview's picture, read from the Lightning element behind the inspector's DOM mirror:
+ * its texture (sheet URL and clip region), the sheet's size, and the texture coordinates the
+ * renderer actually draws with (the region of the sheet on screen).
+ */
+function previewTile(page: Page) {
+  return page.evaluate(() => {
+    type Core = { _ulx: number; _uly: number; _brx: number; _bry: number };
+    type Texture = { src?: string; x: number; y: number; w: number; h: number; isLoaded(): boolean; source: { w: number; h: number } | null };
+    const div = document.querySelector('[data-testid="player-seek-thumb"]') as (HTMLElement & { element?: { texture: Texture | null; renderWidth: number; renderHeight: number; __core: Core } }) | null;
+    const element = div?.element;
+    const texture = element?.texture;
+    if (!element || !texture) return null;
+    const core = element.__core;
+    return {
+      src: texture.src ?? '', x: texture.x, y: texture.y, w: texture.w, h: texture.h, loaded: texture.isLoaded(),
+      sheet: { w: texture.source?.w ?? 0, h: texture.source?.h ?? 0 },
+      drawn: [core._ulx, core._uly, core._brx, core._bry],
+      renderW: element.renderWidth, renderH: element.renderHeight,
+    };
+  });
+}
+
+test('the catalog gives the replay a thumbnail track and chapters (what the player reads)', () => {
+  expect(replay.thumbnails).toBe(`/hls/vod/${REPLAY}/thumbnails.vtt`);
+  expect(replay.chapters.map((c) => c.start)).toEqual([0, 8, 26, 42]);
+});
+
+test('a replay shows its chapter marks on the bar and the current chapter\'s title', async () => {
+  const { page } = stack.tv;
+  await openApp(page, `${stack.appUrl}?replay=${REPLAY}`, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && v.totalVideoFrames > 0, 45_000, 'replay playing');
+  // One mark per chapter after the first, where the chapter starts along the bar.
+  const marks = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="player-chapter-marks"] > [data-testid^="player-chapter-mark-"]')).map((e) => (e as HTMLElement).style.left),
+  );
+  expect(marks).toHaveLength(3);
+  const xs = marks.map((l) => parseFloat(l));
+  expect(xs[0]! < xs[1]! && xs[1]! < xs[2]!).toBe(true);
+  // At 8/48, 26/48 and 42/48 of the 1728 px bar (±3 px: the tick is centred on its start).
+  [8, 26, 42].forEach((start, i) => expect(Math.abs(xs[i]! + 2 - (1728 * start) / 48)).toBeLessThanOrEqual(3));
+  await eventually(() => textsIn(page, 'player-chapter'), (t) => t[0] === 'Chapitre 1/4 · Avant-match', 10_000, 'first chapter title');
+});
+
+test('P+ jumps to the next chapter\'s start; ▲ opens the chapters list, OK on one plays from its start', async () => {
+  const { page } = stack.tv;
+  await press(page, 'PageUp');
+  const atSecond = await eventually(() => currentTime(page), (t) => t >= 8 && t < 12, 15_000, 'at chapter 2');
+  expect(atSecond).toBeGreaterThanOrEqual(8);
+  await eventually(() => textsIn(page, 'player-chapter'), (t) => t[0] === 'Chapitre 2/4 · Première mi-temps', 10_000, 'chapter 2 title');
+  await screenshot(page, 'player-chapters'); // the overlay is up after a jump
+
+  await press(page, 'ArrowUp');
+  // The list opens on the chapter playing.
+  const open = await waitForFocus(page, 'button-chapter-2');
+  expect(open.path).toEqual(['player', 'row-chapters', 'button-chapter-2']);
+  expect(await textsIn(page, 'row-chapters')).toEqual(['0:00  Avant-match', '0:08  Première mi-temps', '0:26  Seconde mi-temps', '0:42  Réactions']);
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'button-chapter-3');
+  await screenshot(page, 'player-chapters-list');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => currentTime(page), (t) => t >= 26 && t < 30, 15_000, 'at chapter 3');
+  await eventually(() => textsIn(page, 'player-chapter'), (t) => t[0] === 'Chapitre 3/4 · Seconde mi-temps', 10_000, 'chapter 3 title');
+});
+
+test('◀ held: the preview shows the origin\'s tile of the target time; on release ONE seek lands there', async () => {
+  const { page } = stack.tv;
+  await press(page, 'PageUp'); // chapter 4, 42 s
+  await eventually(() => currentTime(page), (t) => t >= 42, 15_000, 'at chapter 4');
+  // Paused, the position the seek starts from is exact.
+  await press(page, 'Enter');
+  await eventually(() => videoState(page), (v) => v.paused, 10_000, 'paused');
+  const from = await currentTime(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { __seeks: number };
+    w.__seeks = 0;
+    document.querySelector('video')!.addEventListener('seeking', () => w.__seeks++);
+  });
+
+  // Three keydowns (a press and two repeats) without a keyup: 3 × 10 s back on the preview.
+  await holdDown(page, 'ArrowLeft', 3);
+  const target = Math.max(0, from - 30);
+  // Nothing seeks while the key is down.
+  expect(await page.evaluate(() => (window as unknown as { __seeks: number }).__seeks)).toBe(0);
+  expect(await currentTime(page)).toBe(from);
+  expect(await isVisible(page, 'player-seek-preview')).toBe(true);
+
+  // The tile the origin's track names for the target time, cut out of its sheet.
+  const track = await (await fetch(new URL(replay.thumbnails!, stack.appUrl))).text();
+  const trackUrl = new URL(replay.thumbnails!, stack.appUrl).href;
+  const cue = thumbnailAt(parseThumbnailTrack(track, (u) => new URL(u, trackUrl).href), target)!;
+  expect(cue).toBeDefined();
+  const tile = await eventually(() => previewTile(page), (t) => !!t && t.loaded && t.src === cue.url, 10_000, 'tile loaded');
+  expect(tile).toMatchObject({ src: cue.url, x: cue.x, y: cue.y, w: cue.w, h: cue.h });
+  // One tile, not the sheet: the renderer draws exactly that region of the bigger sheet, at 320×180.
+  expect(tile!.sheet.w).toBeGreaterThan(cue.w);
+  expect(tile!.sheet.h).toBeGreaterThan(cue.h);
+  const expected = [cue.x / tile!.sheet.w, cue.y / tile!.sheet.h, (cue.x + cue.w) / tile!.sheet.w, (cue.y + cue.h) / tile!.sheet.h];
+  tile!.drawn.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  expect(tile).toMatchObject({ renderW: 320, renderH: 180 });
+  const m = Math.floor(target / 60);
+  const s = Math.floor(target % 60);
+  expect(await textsIn(page, 'player-seek-time')).toEqual([`${m}:${String(s).padStart(2, '0')}`]);
+  expect(await textsIn(page, 'player-seek-chapter')).toEqual(['Première mi-temps']);
+  await screenshot(page, 'player-seek-preview');
+
+  await page.keyboard.up('ArrowLeft');
+  const landed = await eventually(() => currentTime(page), (t) => Math.abs(t - target) < 0.05, 10_000, 'landed on the target');
+  expect(Math.abs(landed - target)).toBeLessThan(0.05);
+  await eventually(() => isVisible(page, 'player-seek-preview'), (v) => !v, 5000, 'preview hidden');
+  expect(await page.evaluate(() => (window as unknown as { __seeks: number }).__seeks)).toBe(1);
+  expect((await focused(page)).testId).toBe('player');
+});
