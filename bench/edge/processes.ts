@@ -126,13 +126,33 @@ export function rssBytes(pids: number[]): number {
   return kb * 1024;
 }
 
+/** Cores busy on the whole machine (all processes, ours and anyone else's) since `start`. */
+export class MachineMeter {
+  private start0 = machineJiffies();
+  stop(): number {
+    const now = machineJiffies();
+    const all = now.all - this.start0.all;
+    return all > 0 ? ((now.busy - this.start0.busy) / all) * (now.cores) : NaN;
+  }
+}
+
+function machineJiffies(): { busy: number; all: number; cores: number } {
+  const text = readFileSync('/proc/stat', 'utf8');
+  // cpu  user nice system idle iowait irq softirq steal …
+  const f = text.slice(0, text.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  const all = f.reduce((a, b) => a + b, 0);
+  const idle = f[3]! + f[4]!;
+  const cores = (text.match(/^cpu\d+ /gm) ?? []).length;
+  return { busy: all - idle, all, cores };
+}
+
 /** Samples CPU and RSS of a server while a measurement runs. */
 export class ResourceMeter {
   private peakRss = 0;
   private timer: NodeJS.Timeout | undefined;
   private cpu0 = 0;
   private t0 = 0;
-  constructor(private readonly target: Started) {}
+  constructor(private readonly target: Pick<Started, 'pids'>) {}
   start(): void {
     this.cpu0 = cpuSeconds(this.target.pids());
     this.t0 = performance.now();

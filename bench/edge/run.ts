@@ -6,11 +6,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startProcess, waitForHttp, ResourceMeter, sleep, freePort, type Started } from './processes.ts';
+import { startProcess, waitForHttp, ResourceMeter, MachineMeter, sleep, freePort, type Started } from './processes.ts';
 import { startBenchUpstream, BIG_SEGMENT_PATH, type BenchUpstream } from './bench-upstream.ts';
 import { ensureNginx, startNginx } from './nginx.ts';
 import { runWrk, type HitThroughput } from './wrk.ts';
-import { simulateViewers } from './viewers.ts';
+import { simulateViewers } from './viewer-sim/simulate.ts';
 import { renderChart } from './chart.ts';
 import { runStorm, type StormResult } from './storm.ts';
 
@@ -23,6 +23,10 @@ const settings = {
   wrkConnections: Number(process.env.BENCH_WRK_CONNECTIONS ?? 64),
   viewerCounts: (process.env.BENCH_VIEWERS ?? '1000,5000,10000').split(',').map(Number),
   viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 20),
+  /** Viewers join at random over the first seconds of the period (an audience arriving). */
+  viewerJoinSeconds: Number(process.env.BENCH_VIEWER_JOIN_SECONDS ?? 5),
+  /** Load-generator processes for the viewer simulation (0: one per core). */
+  simulatorProcesses: Number(process.env.BENCH_SIM_PROCESSES ?? 0),
   /**
    * Edge worker processes (>1: they share fetches through a Redis the bench starts). Default 1:
    * on a 2-core box the load generator needs the other core; measured here, 2 workers did worse
@@ -114,16 +118,26 @@ async function main() {
           console.log(`bench: ${which}: ${n} viewers for ${settings.viewerSeconds}s…`);
           upstream.reset();
           const meter = new ResourceMeter(server);
+          const originMeter = new ResourceMeter(origin);
+          const machine = new MachineMeter();
+          const parentCpu0 = process.cpuUsage();
+          const t0 = performance.now();
           meter.start();
+          originMeter.start();
           const sim = await simulateViewers({
             baseUrl: cacheUrl(which),
             playlistPath: mediaPlaylist,
             viewers: n,
             durationMs: settings.viewerSeconds * 1000,
-            startSegmentsBehind: 3,
-            maxSockets: 1024,
+            joinSpreadMs: settings.viewerJoinSeconds * 1000,
+            ...(settings.simulatorProcesses > 0 ? { processes: settings.simulatorProcesses } : {}),
           });
           const resources = meter.stop();
+          const originCores = originMeter.stop().cpuCores;
+          const machineBusyCores = machine.stop();
+          const parentCpu = process.cpuUsage(parentCpu0);
+          // This process hosts the latency-adding upstream proxy (and waits for the generators).
+          const parentCores = (parentCpu.user + parentCpu.system) / 1e6 / ((performance.now() - t0) / 1000);
           let upstreamSegmentRequests = 0;
           for (const p of sim.uniqueSegments) upstreamSegmentRequests += upstream.counts.get(p) ?? 0;
           const upstreamPlaylistRequests = upstream.counts.get(mediaPlaylist) ?? 0;
@@ -138,8 +152,20 @@ async function main() {
             segmentTtfbP50Ms: sim.segmentTtfbP50Ms,
             segmentTtfbP99Ms: sim.segmentTtfbP99Ms,
             stalls: sim.stalls,
+            stallSeconds: sim.stallSeconds,
+            playing: sim.playing,
+            startupP50Ms: sim.startupP50Ms,
+            startupP99Ms: sim.startupP99Ms,
+            reconnects: sim.reconnects,
             cpuCores: resources.cpuCores,
             peakRssMiB: resources.peakRssBytes / 1024 / 1024,
+            simulator: sim.simulator,
+            // Who used the 2 cores: the server above, the simulator, the origin, this process
+            // (upstream proxy), and whatever else runs on the box (othersCores: noise).
+            originCpuCores: originCores,
+            benchProcessCpuCores: parentCores,
+            machineBusyCores,
+            othersCores: machineBusyCores - resources.cpuCores - sim.simulator.cpuCores - originCores - parentCores,
           });
         });
         await sleep(500);
@@ -190,12 +216,15 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     const st = r.newSegmentStorm[s];
     console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
   }
-  console.log('\nViewer simulation (live channel, origin +50 ms)');
-  console.log('viewers server  upstream/segment  p99 TTFB ms  stalls  errors  CPU cores  peak RSS MiB');
+  console.log('\nViewer simulation (live channel, origin +50 ms; CPU in cores of the 2)');
+  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (s)      errors  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const v = r.viewerSimulation[s][i]!;
-      console.log(`${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(16)}  ${f(v.segmentTtfbP99Ms, 1).padStart(11)}  ${f(v.stalls, 0).padStart(6)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(9)}  ${f(v.peakRssMiB, 0).padStart(12)}`);
+      const sim = v.simulator as { cpuCores: number; cpuUsPerRequest: number; loopDelayP99Ms: number };
+      console.log(
+        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallSeconds, 0)})`.padStart(14)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
+      );
     }
   }
   console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));

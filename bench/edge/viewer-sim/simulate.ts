@@ -1,0 +1,175 @@
+// The viewer simulation, parent side: N simulated live players against one server, measured as
+// a viewer would feel it (segment time to first byte, stalls). The audience is cut into slices,
+// one per load-generator process (viewer-process.ts), so the generator can use every core and no
+// single event loop carries 10,000 viewers. Every process is started and loaded before the clock
+// starts; they all start at the same instant and answer raw samples, merged here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SliceOptions, SliceResult } from './slice.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+
+export interface ViewerSimOptions {
+  baseUrl: string;
+  playlistPath: string;
+  viewers: number;
+  durationMs: number;
+  /** Viewers join at random over this many ms from the start. Default 5 s. */
+  joinSpreadMs?: number;
+  /** Load-generator processes. Default: one per core, no more than one per 500 viewers. */
+  processes?: number;
+  /** hls.js liveSyncDurationCount. Default 3. */
+  liveSyncDurationCount?: number;
+  /** Delay before retrying a failed request. Default 1 s (hls.js). */
+  retryDelayMs?: number;
+}
+
+export interface ViewerSimResult {
+  viewers: number;
+  playlistRequests: number;
+  segmentRequests: number;
+  errors: number;
+  segmentTtfbP50Ms: number;
+  segmentTtfbP99Ms: number;
+  /** Times a player ran out of media (all viewers together), and how long they waited in total. */
+  stalls: number;
+  stallSeconds: number;
+  /** Viewers whose playback had started by the end, and their startup time (join to playing). */
+  playing: number;
+  startupP50Ms: number;
+  startupP99Ms: number;
+  reconnects: number;
+  bytes: number;
+  /** Distinct segment paths the viewers asked for. */
+  uniqueSegments: Set<string>;
+  /** The load generator itself: was it the limit? */
+  simulator: {
+    processes: number;
+    cpuSeconds: number;
+    /** Average cores used over the measured period. */
+    cpuCores: number;
+    /** CPU per HTTP request (playlists and segments), µs. */
+    cpuUsPerRequest: number;
+    /** Worst process's event-loop delay, ms: a late loop inflates TTFBs and starves players. */
+    loopDelayP99Ms: number;
+    loopDelayMaxMs: number;
+  };
+}
+
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+type FromChild = { type: 'ready' } | { type: 'result'; result: SliceResult } | { type: 'error'; message: string };
+
+/**
+ * Starts one load-generator process. Through `sh` so its open-file limit can be raised first
+ * (each viewer holds one connection; 10,000 viewers need 10,000 descriptors), which Node cannot
+ * do for itself. `--import tsx` (resolved from the repo root) runs the TypeScript as is.
+ */
+function startGenerator(): ChildProcess {
+  const raise = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
+  return spawn('sh', ['-c', raise, process.execPath, '--import', 'tsx', path.join(here, 'viewer-process.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced', // structured clone: the samples travel as typed arrays
+    env: { ...process.env, NODE_OPTIONS: '' }, // not jest's --experimental-vm-modules
+  });
+}
+
+function nextMessage(child: ChildProcess, timeoutMs: number): Promise<FromChild> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`viewer-sim: a load generator did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (m: FromChild) => done(undefined, m);
+    const onExit = (code: number | null) => done(new Error(`viewer-sim: a load generator exited (${code})`));
+    function done(e?: Error, m?: FromChild) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (e) reject(e);
+      else resolve(m!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+export async function simulateViewers(o: ViewerSimOptions): Promise<ViewerSimResult> {
+  const processes = Math.max(1, Math.min(o.processes ?? Math.min(os.availableParallelism(), Math.ceil(o.viewers / 500)), o.viewers));
+  const children = Array.from({ length: processes }, startGenerator);
+  try {
+    // Everyone loaded before the clock starts.
+    for (const m of await Promise.all(children.map((c) => nextMessage(c, 60_000)))) {
+      if (m.type !== 'ready') throw new Error(`viewer-sim: unexpected ${m.type} before start`);
+    }
+    const startAtEpochMs = Date.now() + 250;
+    const results = children.map((c) => nextMessage(c, o.durationMs + 60_000));
+    children.forEach((c, i) => {
+      const slice: SliceOptions = {
+        baseUrl: o.baseUrl,
+        playlistPath: o.playlistPath,
+        viewers: Math.floor(o.viewers / processes) + (i < o.viewers % processes ? 1 : 0),
+        startAtEpochMs,
+        durationMs: o.durationMs,
+        joinSpreadMs: o.joinSpreadMs ?? 5000,
+        liveSyncDurationCount: o.liveSyncDurationCount ?? 3,
+        retryDelayMs: o.retryDelayMs ?? 1000,
+      };
+      c.send({ type: 'start', slice });
+    });
+    const slices: SliceResult[] = [];
+    for (const m of await Promise.all(results)) {
+      if (m.type === 'error') throw new Error(`viewer-sim: a load generator failed: ${m.message}`);
+      if (m.type !== 'result') throw new Error(`viewer-sim: unexpected ${m.type}`);
+      slices.push(m.result);
+    }
+    return merge(o, slices);
+  } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }
+}
+
+function merge(o: ViewerSimOptions, slices: SliceResult[]): ViewerSimResult {
+  const sum = (f: (s: SliceResult) => number) => slices.reduce((n, s) => n + f(s), 0);
+  const sorted = (f: (s: SliceResult) => Float64Array) => {
+    const all = new Float64Array(sum((s) => f(s).length));
+    let at = 0;
+    for (const s of slices) {
+      all.set(f(s), at);
+      at += f(s).length;
+    }
+    return all.sort();
+  };
+  const ttfb = sorted((s) => s.segmentTtfbMs);
+  const startup = sorted((s) => s.startupMs);
+  const requests = sum((s) => s.playlistRequests + s.segmentRequests);
+  const cpuSeconds = sum((s) => s.cpuSeconds);
+  return {
+    viewers: o.viewers,
+    playlistRequests: sum((s) => s.playlistRequests),
+    segmentRequests: sum((s) => s.segmentRequests),
+    errors: sum((s) => s.errors),
+    segmentTtfbP50Ms: percentile(ttfb, 50),
+    segmentTtfbP99Ms: percentile(ttfb, 99),
+    stalls: sum((s) => s.stalls),
+    stallSeconds: sum((s) => s.stalledMs) / 1000,
+    playing: startup.length,
+    startupP50Ms: percentile(startup, 50),
+    startupP99Ms: percentile(startup, 99),
+    reconnects: sum((s) => s.reconnects),
+    bytes: sum((s) => s.bytes),
+    uniqueSegments: new Set(slices.flatMap((s) => s.segments)),
+    simulator: {
+      processes: slices.length,
+      cpuSeconds,
+      cpuCores: cpuSeconds / (o.durationMs / 1000),
+      cpuUsPerRequest: requests > 0 ? (cpuSeconds * 1e6) / requests : NaN,
+      loopDelayP99Ms: Math.max(...slices.map((s) => s.loopDelayP99Ms)),
+      loopDelayMaxMs: Math.max(...slices.map((s) => s.loopDelayMaxMs)),
+    },
+  };
+}
