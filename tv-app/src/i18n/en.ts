@@ -13,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   'rail.empty': 'Nothing yet',
   'badge.live': 'LIVE',
   'badge.replay': 'REPLAY',
+  'badge.ended': 'ENDED',
   'badge.highlight': 'HIGHLIGHT',
   'countdown.inDays': 'In {n} d',
   'countdown.inHours': 'In {h} h {m}',

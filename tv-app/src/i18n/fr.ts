@@ -13,6 +13,7 @@ export const fr = {
   'rail.empty': 'Rien pour le moment',
   'badge.live': 'DIRECT',
   'badge.replay': 'REPLAY',
+  'badge.ended': 'TERMINÉ',
   'badge.highlight': 'RÉSUMÉ',
   'countdown.inDays': 'Dans {n} j',
   'countdown.inHours': 'Dans {h} h {m}',

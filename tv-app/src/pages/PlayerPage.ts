@@ -209,6 +209,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     (this.tag('LiveEnd') as LiveEndOffer).show(phase);
     announce([t('player.liveEnded'), phase.phase === 'published' ? t('player.replayReady') : t('player.replaySoon')].join('. '));
     this.setMode('ended');
+    this.render();
   }
 
   /** « Regarder le replay »: the replay replaces the live in the player (Back still goes where the live came from). */
@@ -313,8 +314,9 @@ export class PlayerPage extends Lightning.Component<Loose> {
     const shown = target === null ? line : timeline({ ...snap, position: target }, t('badge.live'));
     const kind = this.playable?.kind;
     const badge = this.tag('Badge');
-    const badgeText = snap.live ? (line.atLiveEdge ? t('badge.live') : t('badge.delayed')) : kind === 'highlight' ? t('badge.highlight') : t('badge.replay');
-    badge.color = snap.live && line.atLiveEdge ? COLOR.live : 0xcc333a4d;
+    const ended = this.liveEndPhase.phase !== 'live';
+    const badgeText = ended ? t('badge.ended') : snap.live ? (line.atLiveEdge ? t('badge.live') : t('badge.delayed')) : kind === 'highlight' ? t('badge.highlight') : t('badge.replay');
+    badge.color = snap.live && line.atLiveEdge && !ended ? COLOR.live : 0xcc333a4d;
     badge.tag('Label').text.text = badgeText;
     setTestId(badge, 'player-badge');
     this.tag('Progress.Bar').w = BAR_W * line.progress;

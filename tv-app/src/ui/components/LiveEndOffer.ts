@@ -23,13 +23,15 @@ export class LiveEndOffer extends Lightning.Component<Loose> {
       Panel: { w: W, h: 330, rect: true, color: 0xf0101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 24 } },
       Title: { x: W / 2, y: 48, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
       Body: { x: W / 2, y: 118, mountX: 0.5, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
-      Buttons: { type: ButtonRow, x: 60, y: 196, rowId: 'live-ended' },
+      Buttons: { type: ButtonRow, y: 196, rowId: 'live-ended' },
     };
   }
 
   override _init(): void {
     setTestId(this, 'player-live-ended');
     this.tag('Title').text.text = t('player.liveEnded');
+    // Centred whatever the buttons' measured widths: the row's flex box is anchored at its middle.
+    this.tag('Buttons').tag('Items').patch({ x: W / 2, mountX: 0.5 });
   }
 
   /** The phase to show ('live' hides the offer). */
@@ -45,8 +47,6 @@ export class LiveEndOffer extends Lightning.Component<Loose> {
       ],
     });
     row.setFocusIndex(0);
-    // Centre the row once the buttons have measured their labels.
-    row.x = (W - (this.replayReady ? 700 : 300)) / 2;
   }
 
   get choice(): LiveEndChoice {
