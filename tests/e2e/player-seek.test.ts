@@ -147,3 +147,31 @@ test('◀ held: the preview shows the origin\'s tile of the target time; on rele
   expect(await page.evaluate(() => (window as unknown as { __seeks: number }).__seeks)).toBe(1);
   expect((await focused(page)).testId).toBe('player');
 });
+
+test('no thumbnail track (the request fails): the preview shows the time and chapter alone, and the seek still lands', async () => {
+  const { page } = stack.tv;
+  let refused = 0;
+  await page.route('**/thumbnails.vtt', (route) => {
+    refused++;
+    return route.fulfill({ status: 404, body: 'none' });
+  });
+  try {
+    await openApp(page, `${stack.appUrl}?replay=replay-festival-jazz`, 'player'); // 56 s; chapters at 0, 20, 44
+    await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && v.totalVideoFrames > 0, 45_000, 'replay playing');
+    await eventually(async () => refused, (n) => n === 1, 10_000, 'the track asked for (once) and refused');
+    await press(page, 'Enter');
+    await eventually(() => videoState(page), (v) => v.paused, 10_000, 'paused');
+    const from = await currentTime(page);
+    await holdDown(page, 'ArrowRight', 2);
+    expect(await isVisible(page, 'player-seek-preview')).toBe(true);
+    expect(await previewTile(page)).toBeNull();
+    const target = from + 20;
+    expect(await textsIn(page, 'player-seek-time')).toEqual([`0:${String(Math.floor(target)).padStart(2, '0')}`]);
+    expect(await textsIn(page, 'player-seek-chapter')).toEqual([target >= 20 ? 'Big band du conservatoire' : 'Trio Garance']);
+    await screenshot(page, 'player-seek-preview-no-thumbnails');
+    await page.keyboard.up('ArrowRight');
+    await eventually(() => currentTime(page), (t) => Math.abs(t - target) < 0.05, 10_000, 'landed on the target');
+  } finally {
+    await page.unroute('**/thumbnails.vtt');
+  }
+});

@@ -33,7 +33,7 @@ export class SeekPreview extends Lightning.Component<Loose> {
       Time: { x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       Chapter: {
         x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5,
-        text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim, wordWrapWidth: PREVIEW_TILE.w, maxLines: 1, textOverflow: 'ellipsis', textAlign: 'center' },
+        text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim, wordWrapWidth: PREVIEW_TILE.w, maxLines: 2, lineHeight: 34, textOverflow: 'ellipsis', textAlign: 'center' },
       },
     };
   }
@@ -43,6 +43,8 @@ export class SeekPreview extends Lightning.Component<Loose> {
     setTestId(this.tag('Thumb'), 'player-seek-thumb');
     setTestId(this.tag('Time'), 'player-seek-time');
     setTestId(this.tag('Chapter'), 'player-seek-chapter');
+    // A long chapter title takes two lines: the frame grows once the text is measured.
+    this.tag('Chapter').on('txLoaded', () => this.layout());
   }
 
   /** The thumbnail track of what plays (none: the time alone). Frees the previous one's sheets. */
@@ -58,10 +60,16 @@ export class SeekPreview extends Lightning.Component<Loose> {
     const top = cue ? PAD + PREVIEW_TILE.h + 6 : PAD;
     this.tag('Time').patch({ y: top, text: { text: label || ' ' } });
     this.tag('Chapter').patch({ y: top + 46, visible: chapter !== '', text: { text: chapter || ' ' } });
-    const h = top + 46 + (chapter ? 40 : 0) + PAD;
+    this.layout();
+    this.visible = true;
+  }
+
+  private layout(): void {
+    const chapter = this.tag('Chapter');
+    const textH = chapter.visible ? Math.max(34, chapter.renderHeight) + 6 : 0;
+    const h = chapter.y + textH + PAD;
     this.tag('Frame').patch({ w: PREVIEW_TILE.w + 2 * PAD, h });
     this.h = h;
-    this.visible = true;
   }
 
   hide(): void {
