@@ -67,6 +67,12 @@ export const edgeConfigSchema = z.object({
   adminToken: z.string().default(''),
   /** One structured JSON line per request on stdout (EDGE_ACCESS_LOG=false turns it off). */
   accessLog: bool.default(true),
+  /**
+   * Node runtime only: answer fresh memory hits straight from Node's HTTP objects, before the
+   * web-standard request path (node/fast-hit.ts); the responses are the same. Off: every request
+   * takes the general path (tests compare the two).
+   */
+  fastHitPath: bool.default(true),
   /** Request limits, answered with a clear 4xx instead of being proxied. */
   maxUrlLength: z.coerce.number().int().positive().default(8192),
   maxHeaderBytes: z.coerce.number().int().positive().default(32 * 1024),
@@ -108,6 +114,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',
   adminToken: 'EDGE_ADMIN_TOKEN',
   accessLog: 'EDGE_ACCESS_LOG',
+  fastHitPath: 'EDGE_FAST_HIT_PATH',
   maxUrlLength: 'EDGE_MAX_URL_LENGTH',
   maxHeaderBytes: 'EDGE_MAX_HEADER_BYTES',
   allowedMethods: 'EDGE_ALLOWED_METHODS',

@@ -5,7 +5,7 @@
 // Observation never delays or fails a viewer's request: it is recorded after the fact and a
 // sink outage only loses figures.
 import type { Sighting } from '../../../../shared/audience/keys.ts';
-import { liveChannelOf, viewerKey } from './viewer-key.ts';
+import { liveChannelOf, viewerKey, type ViewerRequest } from './viewer-key.ts';
 
 export interface AudienceSink {
   record(sightings: Sighting[]): Promise<void>;
@@ -43,7 +43,7 @@ export class AudienceObserver {
   }
 
   /** Notes a request (any request: only live playlists count). Never throws, never waits. */
-  observe(req: Request, clientAddress?: string): void {
+  observe(req: ViewerRequest & { method: string }, clientAddress?: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return;
     const url = new URL(req.url);
     const channel = liveChannelOf(url.pathname);

@@ -18,8 +18,14 @@ export function cmcdSessionId(payload: string | null | undefined): string | unde
   return match?.[1] || undefined;
 }
 
+/** What identifying a viewer reads from a request (a web Request, or the Node fast path's view). */
+export interface ViewerRequest {
+  url: string;
+  headers: { get(name: string): string | null };
+}
+
 /** `sid:<sid>` or `ua:<hash of address and user-agent>`. */
-export async function viewerKey(req: Request, url: URL, clientAddress: string | undefined): Promise<string> {
+export async function viewerKey(req: ViewerRequest, url: URL, clientAddress: string | undefined): Promise<string> {
   const sid = cmcdSessionId(url.searchParams.get('CMCD')) ?? cmcdSessionId(req.headers.get('cmcd-session'));
   if (sid && sid.length <= 128) return `sid:${sid}`;
   const raw = `${clientAddress ?? '?'}|${req.headers.get('user-agent') ?? ''}`;

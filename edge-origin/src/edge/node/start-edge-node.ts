@@ -1,7 +1,8 @@
 // Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
-// edge, with the entry point; the lead's combined starter and the tests call it.
-import { createAdaptorServer, serve, type ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
+// edge, with the entry point; the lead's combined starter and the tests call it. Fresh memory hits
+// are answered by the fast path (fast-hit.ts) before the web-standard app sees them.
+import { createAdaptorServer, getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
 import { resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
@@ -11,10 +12,13 @@ import { redisBus } from './redis-bus.ts';
 import { batchedStdoutLog } from './batched-log.ts';
 import { attachSharing } from '../workers/sharing.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
+import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 
 export interface RunningEdge {
   url: string;
   edge: Edge;
+  /** The Node fast path for fresh hits (null when config.fastHitPath is off). */
+  fastPath: FastHitPath | null;
   /** Graceful: stops accepting, lets responses in progress finish (up to graceMs), then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -42,11 +46,16 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     });
   }
   const { port, host } = edge.config;
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: edge.fetch, port, hostname: host }, () => resolve(s));
-    s.once('error', reject);
+  const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
+  const general = getRequestListener(edge.fetch, { hostname: host });
+  const http = createServer((req, res) => {
+    if (fastPath?.serve(req, res)) return;
+    void general(req, res);
   });
-  const http = server as Server;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
   // Many viewers on few connections: keep them alive longer than players' request gaps.
   http.keepAliveTimeout = 65_000;
   const address = http.address() as AddressInfo;
@@ -55,6 +64,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   return {
     url: `http://${hostForUrl}:${address.port}`,
     edge,
+    fastPath,
     close(graceMs = 5000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));

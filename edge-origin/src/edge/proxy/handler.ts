@@ -10,6 +10,8 @@ import { startFill, type Fill } from '../collapse/fill.ts';
 import { drainFill, fillInBackground } from '../collapse/background.ts';
 import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
+import { freshHit } from './fresh-hit.ts';
+import { accessLogLine } from './access-log.ts';
 import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
@@ -28,18 +30,7 @@ export async function handleProxy(ctx: EdgeContext, req: Request, client?: strin
   const { response, result } = await route(ctx, req, url, forwarded);
   ctx.metrics.request(response.status, result);
   if (ctx.config.accessLog) {
-    ctx.log({
-      t: new Date(started * 1000).toISOString(),
-      method: req.method,
-      path: url.pathname + url.search,
-      status: response.status,
-      cache: result,
-      bytes: Number(response.headers.get('content-length') ?? -1),
-      ms: Math.round((ctx.now() - started) * 1000),
-      cmcd: url.searchParams.get('CMCD') ?? cmcdFromHeaders(req.headers),
-      ua: req.headers.get('user-agent') ?? undefined,
-      ip: client ?? req.headers.get('x-forwarded-for')?.split(',').pop()?.trim(),
-    });
+    ctx.log(accessLogLine(req, url, response.status, result, Number(response.headers.get('content-length') ?? -1), started, ctx.now(), client));
   }
   return response;
 }
@@ -78,13 +69,11 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
     return answerFromFill(ctx, req, url, running, true, forwarded);
   }
   if (entry) {
-    const age = currentAge(entry, ctx.now());
-    const lifetime = freshnessLifetime(entry, ctx.config);
-    if (age < lifetime && !unqualifiedNoCache(entry)) {
+    const hit = freshHit(ctx, entry);
+    if (hit) {
       // Live playlists are refreshed before they expire, so a warm one never makes a viewer wait.
-      if (ctx.policy.refreshAhead(entry, age, lifetime)) fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
-      const result: CacheResult = entry.negative ? 'NEGATIVE' : 'HIT';
-      return { response: responseFromEntry(ctx, req, entry, result), result };
+      if (hit.refreshAhead) fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
+      return { response: responseFromEntry(ctx, req, entry, hit.result), result: hit.result };
     }
     const allowance = staleAllowance(
       entry,
@@ -231,11 +220,6 @@ function checkLimits(ctx: EdgeContext, req: Request, method: string): Response |
     return response;
   }
   return null;
-}
-
-function cmcdFromHeaders(headers: Headers): string | undefined {
-  const parts = ['cmcd-request', 'cmcd-object', 'cmcd-status', 'cmcd-session'].map((n) => headers.get(n)).filter(Boolean);
-  return parts.length ? parts.join(',') : undefined;
 }
 
 /** The request's headers plus X-Forwarded-For/-Proto for the upstream, built once, on first use. */

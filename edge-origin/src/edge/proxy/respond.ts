@@ -36,10 +36,26 @@ export function responseFromEntry(ctx: EdgeContext, req: Request, entry: CacheEn
       return new Response(asBody(entry.body.subarray(range.start, range.end + 1)), { status: 206, headers });
     }
   }
-  if (!bodylessStatus(entry.status)) headers.set('content-length', String(length));
+  completeWholeAnswer(headers, entry, isHead);
   if (isHead || bodylessStatus(entry.status)) return new Response(null, { status: entry.status, headers });
   ctx.metrics.bytesServed(length);
   return new Response(asBody(entry.body), { status: entry.status, headers });
+}
+
+/**
+ * The headers of a stored entry's whole answer (no conditional, no range): exactly what
+ * responseFromEntry sends then. The Node fast path (node/fast-hit.ts) prepares its header list
+ * from this, so both paths send the same fields.
+ */
+export function wholeAnswerHeaders(ctx: EdgeContext, entry: CacheEntry, result: CacheResult, isHead: boolean): Headers {
+  const headers = decorate(ctx, new Headers(entry.headers), result, entry);
+  completeWholeAnswer(headers, entry, isHead);
+  return headers;
+}
+
+function completeWholeAnswer(headers: Headers, entry: CacheEntry, isHead: boolean): void {
+  if (entry.status === 200 && !isHead) headers.set('accept-ranges', 'bytes');
+  if (!bodylessStatus(entry.status)) headers.set('content-length', String(entry.body.byteLength));
 }
 
 export function bodylessStatus(status: number): boolean {

@@ -1,0 +1,238 @@
+// The Node fast path for fresh hits (edge/node/fast-hit.ts) answers exactly as the general path
+// does. Two edges on the same clock in front of the same upstream, one with the fast path and one
+// without (config fastHitPath: false), get the same requests: their raw HTTP answers must be the
+// same bytes, and so must their metrics, access log lines and audience sightings. Requests the
+// fast path does not handle (conditionals, Range, purged objects, playlists due for refresh) fall
+// through and still come out right.
+import { connect } from 'node:net';
+import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
+import { AudienceObserver } from '../../edge-origin/src/edge/audience/observer.ts';
+import type { Sighting } from '../../shared/audience/keys.ts';
+import type { EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
+import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { manualClock } from '../support/edge.ts';
+
+interface Side {
+  edge: RunningEdge;
+  logs: Record<string, unknown>[];
+  sightings: Sighting[];
+  audience: AudienceObserver;
+}
+
+/**
+ * A bare node:http upstream: it sends exactly the fields a route gives (the shared test upstream
+ * always adds a Content-Type, and one case here needs a body without one). Date follows `clock`.
+ */
+type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string };
+async function startBareUpstream() {
+  const routes = new Map<string, Route>();
+  const counts = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    const route = routes.get(path);
+    const reply = route ? route() : { status: 404, body: 'not found' };
+    res.writeHead(reply.status ?? 200, { date: new Date(clock.now() * 1000).toUTCString(), ...reply.headers });
+    res.end(reply.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    on: (path: string, route: Route) => void routes.set(path, route),
+    count: (path: string) => counts.get(path) ?? 0,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+const clock = manualClock(Math.floor(Date.now() / 1000));
+let upstream: Awaited<ReturnType<typeof startBareUpstream>>;
+let fast: Side;
+let general: Side;
+/** What the upstream's live playlist says now (both edges must get the same copy). */
+let sequence = 1;
+
+const PLAYLIST = '/hls/live/sport/v1/index.m3u8';
+const SEGMENT = '/hls/live/sport/v1/7.ts';
+const NOT_YET = '/hls/live/sport/v1/99.ts';
+const EMPTY = '/api/v1/ping';
+
+async function side(config: Partial<EdgeConfigInput>): Promise<Side> {
+  const logs: Record<string, unknown>[] = [];
+  const sightings: Sighting[] = [];
+  const audience = new AudienceObserver({
+    sink: { record: async (s) => void sightings.push(...s), close: async () => {} },
+    now: () => clock.now() * 1000,
+    flushMs: 0,
+  });
+  const edge = await startEdgeNode(
+    { port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, adminToken: 'tok', accessLog: true, ...config },
+    { now: clock.now, log: (l) => logs.push(l), audience },
+  );
+  return { edge, logs, sightings, audience };
+}
+
+/** One request on its own connection, and the answer's raw bytes as they came off the wire. */
+function exchange(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<string> {
+  const { port } = new URL(base);
+  const lines = [`${method} ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'User-Agent: fast-hit-test', 'Connection: close'];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(lines.join('\r\n') + '\r\n\r\n'));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+  });
+}
+
+/** The same request to both edges: [fast path edge's answer, general path edge's answer]. */
+async function both(method: string, path: string, headers: Record<string, string> = {}): Promise<[string, string]> {
+  return [await exchange(fast.edge.url, method, path, headers), await exchange(general.edge.url, method, path, headers)];
+}
+
+const header = (raw: string, name: string) => new RegExp(`\r\n${name}: ([^\r]*)`, 'i').exec(raw)?.[1];
+const countersOf = async (s: Side) =>
+  (await (await fetch(`${s.edge.url}/_edge/metrics`)).text())
+    .split('\n')
+    .filter((l) => l.startsWith('edge_requests_total{') || l.startsWith('edge_bytes_served_total'))
+    .sort();
+
+beforeAll(async () => {
+  upstream = await startBareUpstream();
+  upstream.on(PLAYLIST, () => ({
+    headers: {
+      'content-type': 'application/vnd.apple.mpegurl',
+      'cache-control': 'max-age=4', // capped at TD/2 = 3 s
+      etag: `"pl-${sequence}"`,
+      'last-modified': new Date((clock.now() - 10) * 1000).toUTCString(),
+    },
+    body: `#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:${sequence}\n#EXTINF:6.0,\n${sequence + 6}.ts\n#EXTINF:6.0,\n${sequence + 7}.ts\n`,
+  }));
+  // No Content-Type (the Node adapter adds one), an upstream Via and Age, a surrogate key.
+  upstream.on(SEGMENT, () => ({ headers: { 'cache-control': 'max-age=60', via: '1.1 origin', age: '5', 'surrogate-key': 'seg' }, body: 'S'.repeat(5000) }));
+  upstream.on(NOT_YET, () => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: 'pas encore' }));
+  upstream.on(EMPTY, () => ({ status: 204, headers: { 'cache-control': 'max-age=60' } }));
+  fast = await side({});
+  general = await side({ fastHitPath: false });
+});
+afterAll(async () => {
+  for (const s of [fast, general]) {
+    await s.edge.close(1000);
+    await s.audience.close();
+  }
+  await upstream.close();
+});
+
+it('answers fresh hits with the same bytes as the general path (GET, HEAD, Age, 404, 204, CMCD), and counts, logs and observes them alike', async () => {
+  // Misses fill both caches at the same (manual) time; the upstream's Date follows that clock.
+  const miss = async (p: string) => {
+    const [a, b] = await both('GET', p);
+    expect(a).toBe(b);
+    expect(header(a, 'x-cache')).toBe('MISS');
+  };
+  for (const p of [PLAYLIST, SEGMENT, EMPTY]) await miss(p);
+  clock.advance(1);
+  await miss(NOT_YET); // remembered for 1 s only (negativeTtlSeconds)
+  expect(fast.edge.fastPath!.served).toBe(0);
+  expect(general.edge.fastPath).toBeNull();
+
+  const requests: [string, string, Record<string, string>?][] = [
+    ['GET', PLAYLIST],
+    ['HEAD', PLAYLIST],
+    ['GET', `${PLAYLIST}?CMCD=${encodeURIComponent('bl=2000,sid="viewer-1"')}`],
+    ['GET', PLAYLIST, { 'CMCD-Session': 'sid="viewer-2"' }],
+    ['GET', SEGMENT],
+    ['HEAD', SEGMENT],
+    ['GET', NOT_YET],
+    ['GET', EMPTY],
+  ];
+  const answers: string[] = [];
+  for (const [method, p, headers] of requests) {
+    const [a, b] = await both(method, p, headers);
+    expect(a).toBe(b);
+    answers.push(a);
+  }
+  // Every one of them went through the fast path on the fast edge.
+  expect(fast.edge.fastPath!.served).toBe(requests.length);
+
+  const [playlist, playlistHead, , , segment, segmentHead, notYet, empty] = answers as [string, string, string, string, string, string, string, string];
+  expect(playlist).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect([header(playlist, 'x-cache'), header(playlist, 'age'), header(playlist, 'via')]).toEqual(['HIT', '1', '1.1 cite-tv-edge']);
+  expect(playlist.endsWith('#EXTINF:6.0,\n8.ts\n')).toBe(true);
+  expect(header(playlistHead, 'content-length')).toBe(header(playlist, 'content-length'));
+  expect(playlistHead.endsWith('\r\n\r\n')).toBe(true); // no body
+  // Age = the upstream's 5 s + 1 s here; Via appended to the upstream's.
+  expect([header(segment, 'age'), header(segment, 'via'), header(segment, 'content-type')]).toEqual(['6', '1.1 origin, 1.1 cite-tv-edge', 'text/plain; charset=UTF-8']);
+  expect(header(segmentHead, 'content-type')).toBeUndefined(); // as @hono/node-server sends a HEAD
+  expect([notYet.slice(0, 22), header(notYet, 'x-cache')]).toEqual(['HTTP/1.1 404 Not Found', 'NEGATIVE']);
+  expect(empty).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
+
+  // Ages move with the clock on both paths.
+  clock.advance(0.8);
+  const [a, b] = await both('GET', SEGMENT);
+  expect(a).toBe(b);
+  expect(header(a, 'age')).toBe('6'); // 5 + 1.8, whole seconds
+  clock.advance(0.2);
+  const [c, d] = await both('GET', SEGMENT);
+  expect(c).toBe(d);
+  expect(header(c, 'age')).toBe('7');
+
+  expect(await countersOf(fast)).toEqual(await countersOf(general));
+  expect(await countersOf(fast)).toContain('edge_requests_total{status="200",cache="HIT"} 8');
+  expect(fast.logs).toEqual(general.logs);
+  expect(fast.logs.filter((l) => l.cache === 'HIT').map((l) => [l.method, l.path, l.bytes, l.cmcd])).toContainEqual([
+    'GET',
+    `${PLAYLIST}?CMCD=${encodeURIComponent('bl=2000,sid="viewer-1"')}`,
+    Number(header(playlist, 'content-length')),
+    'bl=2000,sid="viewer-1"',
+  ]);
+  await fast.audience.flush();
+  await general.audience.flush();
+  expect(fast.sightings).toEqual(general.sightings);
+  expect(fast.sightings.map((s) => s.viewer)).toEqual(expect.arrayContaining(['sid:viewer-1', 'sid:viewer-2']));
+  expect(new Set(fast.sightings.map((s) => s.channel))).toEqual(new Set(['sport']));
+});
+
+it('leaves conditional and Range requests to the general path, with the same answers', async () => {
+  const served = fast.edge.fastPath!.served;
+  const etag = header((await both('HEAD', SEGMENT))[0], 'etag');
+  const [rangeA, rangeB] = await both('GET', SEGMENT, { Range: 'bytes=10-19' });
+  expect(rangeA).toBe(rangeB);
+  expect(rangeA).toMatch(/^HTTP\/1\.1 206 /);
+  expect(header(rangeA, 'content-range')).toBe('bytes 10-19/5000');
+  const [imsA, imsB] = await both('GET', PLAYLIST, { 'If-None-Match': '"pl-1"' });
+  expect(imsA).toBe(imsB);
+  expect(imsA).toMatch(/^HTTP\/1\.1 304 /);
+  expect(etag).toBeUndefined(); // the segment has none: the HEAD above was a plain fast hit
+  expect(fast.edge.fastPath!.served).toBe(served + 1);
+});
+
+it('does not serve a purged object: the next request goes upstream', async () => {
+  const before = upstream.count(SEGMENT);
+  const purged = await fetch(`${fast.edge.url}/_edge/purge`, { method: 'POST', headers: { authorization: 'Bearer tok' }, body: JSON.stringify({ tag: 'seg' }) });
+  expect(purged.status).toBe(200);
+  clock.advance(0.01); // a fill started at the very instant of a tag purge is taken as purged too
+  const served = fast.edge.fastPath!.served;
+  const res = await fetch(fast.edge.url + SEGMENT);
+  expect([res.headers.get('x-cache'), (await res.text()).length]).toEqual(['MISS', 5000]);
+  expect(upstream.count(SEGMENT)).toBe(before + 1);
+  expect(fast.edge.fastPath!.served).toBe(served);
+  // Stored again: the fast path serves it again.
+  expect((await fetch(fast.edge.url + SEGMENT)).headers.get('x-cache')).toBe('HIT');
+  expect(fast.edge.fastPath!.served).toBe(served + 1);
+});
+
+it('still refreshes a live playlist ahead of expiry when its hits come through the fast path', async () => {
+  const before = upstream.count(PLAYLIST);
+  clock.advance(30); // long expired: a new copy
+  sequence++;
+  await (await fetch(fast.edge.url + PLAYLIST)).text();
+  const stored = upstream.count(PLAYLIST);
+  expect(stored).toBe(before + 1);
+  clock.advance(1.6); // past half of its 3 s TTL
+  const res = await fetch(fast.edge.url + PLAYLIST);
+  expect(res.headers.get('x-cache')).toBe('HIT');
+  for (let i = 0; i < 500 && upstream.count(PLAYLIST) === stored; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(upstream.count(PLAYLIST)).toBe(stored + 1);
+});
