@@ -22,9 +22,12 @@ const settings = {
   wrkSeconds: Number(process.env.BENCH_WRK_SECONDS ?? 10),
   wrkConnections: Number(process.env.BENCH_WRK_CONNECTIONS ?? 64),
   viewerCounts: (process.env.BENCH_VIEWERS ?? '1000,5000,10000').split(',').map(Number),
-  viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 20),
-  /** Viewers join at random over the first seconds of the period (an audience arriving). */
-  viewerJoinSeconds: Number(process.env.BENCH_VIEWER_JOIN_SECONDS ?? 5),
+  viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 30),
+  /**
+   * Viewers join at random over the first seconds of the period (an audience arriving: 10,000
+   * in 10 s is already a flash crowd); stalls are reported in total and after that join rush.
+   */
+  viewerJoinSeconds: Number(process.env.BENCH_VIEWER_JOIN_SECONDS ?? 10),
   /** Load-generator processes for the viewer simulation (0: one per core). */
   simulatorProcesses: Number(process.env.BENCH_SIM_PROCESSES ?? 0),
   /**
@@ -153,6 +156,8 @@ async function main() {
             segmentTtfbP99Ms: sim.segmentTtfbP99Ms,
             stalls: sim.stalls,
             stallSeconds: sim.stallSeconds,
+            stallsAfterJoin: sim.stallsPerSecond.slice(settings.viewerJoinSeconds).reduce((a, b) => a + b, 0),
+            stallsPerSecond: sim.stallsPerSecond,
             playing: sim.playing,
             startupP50Ms: sim.startupP50Ms,
             startupP99Ms: sim.startupP99Ms,
@@ -217,13 +222,13 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
   }
   console.log('\nViewer simulation (live channel, origin +50 ms; CPU in cores of the 2)');
-  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (s)      errors  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
+  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  errors  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const v = r.viewerSimulation[s][i]!;
       const sim = v.simulator as { cpuCores: number; cpuUsPerRequest: number; loopDelayP99Ms: number };
       console.log(
-        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallSeconds, 0)})`.padStart(14)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
+        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
       );
     }
   }

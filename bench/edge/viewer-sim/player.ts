@@ -28,6 +28,8 @@ export interface PlayerStats {
   stalls: number;
   /** Total time spent stalled, ms. */
   stalledMs: number;
+  /** performance.now() at which each stall began (to tell a join rush from steady state). */
+  stallStartedAt: number[];
   /** Segment paths asked for (the offload figure is upstream requests per distinct segment). */
   segments: Set<string>;
   /** Body bytes received. */
@@ -37,7 +39,7 @@ export interface PlayerStats {
 }
 
 export function emptyStats(): PlayerStats {
-  return { playlistRequests: 0, segmentRequests: 0, errors: 0, segmentTtfbMs: [], stalls: 0, stalledMs: 0, segments: new Set(), bytes: 0, startupMs: [] };
+  return { playlistRequests: 0, segmentRequests: 0, errors: 0, segmentTtfbMs: [], stalls: 0, stalledMs: 0, stallStartedAt: [], segments: new Set(), bytes: 0, startupMs: [] };
 }
 
 interface MediaPlaylist {
@@ -98,6 +100,9 @@ export async function playLive(
   stats: PlayerStats,
 ): Promise<void> {
   const base = new URL(o.playlistPath, 'http://viewer');
+  const dir = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
+  // Segment URIs are relative names in our playlists: skip URL parsing for those (hot path).
+  const resolve = (uri: string) => (/^[a-z][a-z0-9+.-]*:|^\/|\.\./i.test(uri) ? new URL(uri, base).pathname : dir + uri);
   const joinedAt = performance.now();
   let nextSeq = -1; // media sequence number of the next segment to fetch; -1: not joined yet
   // Playback clock (media seconds): `playedFrom` at wall time `playingSince`, until `bufferedEnd`.
@@ -112,6 +117,12 @@ export async function playLive(
   /** When playback runs out of downloaded media (wall ms), if nothing more arrives. */
   const dryAt = () => playingSince + (bufferedEnd - playedFrom) * 1000;
 
+  const stall = (from: number, to: number) => {
+    stats.stalls++;
+    stats.stalledMs += Math.max(0, to - from);
+    stats.stallStartedAt.push(from);
+  };
+
   /** A segment covering [bufferedEnd, bufferedEnd + durationS) is complete at wall time `now`. */
   const segmentComplete = (durationS: number, now: number) => {
     if (!playing) {
@@ -121,8 +132,7 @@ export async function playLive(
       playingSince = now;
       playedFrom = bufferedEnd;
     } else if (now > dryAt()) {
-      stats.stalls++; // rule 5: playback got here first
-      stats.stalledMs += now - dryAt();
+      stall(dryAt(), now); // rule 5: playback got here first
       playedFrom = bufferedEnd;
       playingSince = now;
     }
@@ -149,10 +159,7 @@ export async function playLive(
       nextSeq = Math.max(playlist.mediaSequence, newest + 1 - o.liveSyncDurationCount); // rule 1
     } else if (nextSeq < playlist.mediaSequence) {
       // Rule 5, second case: our next segment is gone from the window. Rejoin at the live sync point.
-      if (playing) {
-        stats.stalls++;
-        stats.stalledMs += Math.max(0, performance.now() - dryAt());
-      }
+      if (playing) stall(Math.min(dryAt(), performance.now()), performance.now());
       playing = false;
       nextSeq = Math.max(playlist.mediaSequence, newest + 1 - o.liveSyncDurationCount);
     }
@@ -165,7 +172,7 @@ export async function playLive(
     // Rule 2: every listed segment we do not have yet, in order.
     while (nextSeq <= newest && !o.ended()) {
       const seg = playlist.segments[nextSeq - playlist.mediaSequence]!;
-      const path = new URL(seg.uri, base).pathname;
+      const path = resolve(seg.uri);
       stats.segments.add(path);
       stats.segmentRequests++;
       const res = await fetch(path, false);
@@ -182,8 +189,5 @@ export async function playLive(
     }
   }
   // The run ends: a player already dry and still waiting is stalled now.
-  if (playing && o.endAt > dryAt()) {
-    stats.stalls++;
-    stats.stalledMs += o.endAt - dryAt();
-  }
+  if (playing && o.endAt > dryAt()) stall(dryAt(), o.endAt);
 }

@@ -37,6 +37,8 @@ export interface ViewerSimResult {
   /** Times a player ran out of media (all viewers together), and how long they waited in total. */
   stalls: number;
   stallSeconds: number;
+  /** Stalls that began in each second of the period (joins happen in the first `joinSpreadMs`). */
+  stallsPerSecond: number[];
   /** Viewers whose playback had started by the end, and their startup time (join to playing). */
   playing: number;
   startupP50Ms: number;
@@ -57,6 +59,13 @@ export interface ViewerSimResult {
     loopDelayP99Ms: number;
     loopDelayMaxMs: number;
   };
+}
+
+/** Counts per whole second of `values` (seconds), over `seconds` bins. */
+function histogram(values: Float64Array, seconds: number): number[] {
+  const bins = new Array<number>(seconds).fill(0);
+  for (const v of values) bins[Math.min(seconds - 1, Math.max(0, Math.floor(v)))]!++;
+  return bins;
 }
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -157,6 +166,7 @@ function merge(o: ViewerSimOptions, slices: SliceResult[]): ViewerSimResult {
     segmentTtfbP99Ms: percentile(ttfb, 99),
     stalls: sum((s) => s.stalls),
     stallSeconds: sum((s) => s.stalledMs) / 1000,
+    stallsPerSecond: histogram(sorted((s) => s.stallStartS), Math.ceil(o.durationMs / 1000)),
     playing: startup.length,
     startupP50Ms: percentile(startup, 50),
     startupP99Ms: percentile(startup, 99),

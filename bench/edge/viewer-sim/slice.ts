@@ -33,6 +33,8 @@ export interface SliceResult {
   bytes: number;
   segments: string[];
   segmentTtfbMs: Float64Array;
+  /** When each stall began, seconds since the start of the period. */
+  stallStartS: Float64Array;
   startupMs: Float64Array;
   /** Viewers whose connection had to be reopened (the server closed an idle keep-alive one). */
   reconnects: number;
@@ -77,7 +79,6 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
 
   loop.disable();
   const cpu = process.cpuUsage(cpu0);
-  if (process.env.VIEWER_SIM_DEBUG) console.error("cpu user/sys s", cpu.user / 1e6, cpu.system / 1e6);
   return {
     viewers: o.viewers,
     playlistRequests: stats.playlistRequests,
@@ -88,6 +89,7 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
     bytes: stats.bytes,
     segments: [...stats.segments],
     segmentTtfbMs: Float64Array.from(stats.segmentTtfbMs),
+    stallStartS: Float64Array.from(stats.stallStartedAt, (t) => (t - startAt) / 1000),
     startupMs: Float64Array.from(stats.startupMs),
     reconnects: connections.reduce((n, c) => n + c.reconnects, 0),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
