@@ -115,6 +115,14 @@ function legacyPolyfills() {
   }).code;
 }
 
+/** Legacy only: modules swapped for their `.legacy.ts` sibling (no dynamic import in an IIFE). */
+const legacySwaps = {
+  name: 'legacy-swaps',
+  setup(b) {
+    b.onResolve({ filter: /\/player-page-loader\.ts$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\.ts$/, '.legacy.ts')) }));
+  },
+};
+
 async function buildLegacy(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
@@ -126,6 +134,7 @@ async function buildLegacy(outdir) {
     // fetch (Chrome 42+) is a web API core-js does not cover: whatwg-fetch adds it.
     stdin: { contents: `${legacyPolyfills()}\nimport 'whatwg-fetch';\nimport './src/main.ts';\n`, resolveDir: here, sourcefile: 'legacy-entry.js', loader: 'js' },
     outfile: stage1,
+    plugins: [legacySwaps],
     format: 'iife',
     target: ['es2017'],
     minify: true,

@@ -8,7 +8,7 @@ import { createKeyRepeatGate } from '../navigation/key-repeat.ts';
 import { DIGIT_TO_CHANNEL_INDEX, nextLiveChannel, type KeyName } from '../navigation/key-map.ts';
 import type { Navigator, Route } from './routes.ts';
 import { HomePage } from '../pages/HomePage.ts';
-import { PlayerPage } from '../pages/PlayerPage.ts';
+import { PlayerHost, preloadPlayerPage } from '../pages/PlayerHost.ts';
 import { ChannelPage } from '../pages/ChannelPage.ts';
 import { EventPage } from '../pages/EventPage.ts';
 import { ProgrammePage } from '../pages/ProgrammePage.ts';
@@ -28,6 +28,9 @@ interface StackEntry {
   route: Route;
   page: Lightning.Component;
 }
+
+/** The player page is its own chunk: fetched this long after start-up, once the home is up. */
+const PLAYER_PRELOAD_MS = 3_000;
 
 /** While offline, the API is probed this often until it answers. */
 const RECONNECT_PROBE_MS = 5_000;
@@ -59,6 +62,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     this.open({ name: 'home' });
     void this.followDeepLink(parseDeepLink(location.search, platformLaunchParams()));
     this.watchConnectivity();
+    setTimeout(() => void preloadPlayerPage().catch(() => undefined), PLAYER_PRELOAD_MS);
   }
 
   // ---- navigation -------------------------------------------------------------------
@@ -67,7 +71,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const previous = this.stack[this.stack.length - 1];
     // A new player replaces the one on top (zapping) instead of stacking players; the old one
     // stops before the new one starts loading (they share the one <video>).
-    if (previous && route.name === 'player' && previous.page instanceof PlayerPage) {
+    if (previous && route.name === 'player' && previous.page instanceof PlayerHost) {
       this.stack.pop();
       previous.page.stop();
       this.tag('Pages').childList.remove(previous.page);
@@ -85,7 +89,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   back(): void {
     if (this.stack.length <= 1) return;
     const top = this.stack.pop()!;
-    if (top.page instanceof PlayerPage) top.page.stop();
+    if (top.page instanceof PlayerHost) top.page.stop();
     this.tag('Pages').childList.remove(top.page);
     const below = this.stack[this.stack.length - 1]!;
     below.page.visible = true;
@@ -101,7 +105,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const add = (spec: Record<string, unknown>) => pages.childList.a({ nav: this, ...spec }) as Lightning.Component;
     switch (route.name) {
       case 'home': return add({ type: HomePage });
-      case 'player': return add({ type: PlayerPage, route });
+      case 'player': return add({ type: PlayerHost, route });
       case 'channel': return add({ type: ChannelPage, route });
       case 'event': return add({ type: EventPage, route });
       case 'programme': return add({ type: ProgrammePage });

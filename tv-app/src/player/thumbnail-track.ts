@@ -58,7 +58,7 @@ export class SheetBudget<T> {
 
   /** Sheet URLs alive, least recent first. */
   get alive(): string[] {
-    return [...this.sheets.keys()];
+    return Array.from(this.sheets.keys()); // not a spread: the legacy build compiles spreads as arrays (SWC loose)
   }
 
   clear(): void {
