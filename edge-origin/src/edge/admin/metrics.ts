@@ -71,8 +71,16 @@ export function createMetrics(stats: () => StoreStats): EdgeMetrics {
       this.set(stats().budget);
     },
   });
+  // One labelled child per (status, cache) pair, looked up once: every request counts here, and
+  // prom-client hashes the label object on each labelled inc().
+  const requestCounters = new Map<string, { inc(): void }>();
   return {
-    request: (status, cache) => requests.inc({ status: String(status), cache }),
+    request: (status, cache) => {
+      const id = `${status} ${cache}`;
+      let counter = requestCounters.get(id);
+      if (!counter) requestCounters.set(id, (counter = requests.labels(String(status), cache)));
+      counter.inc();
+    },
     bytesServed: (n) => bytes.inc(n),
     upstream: (status, seconds) => {
       upstreamRequests.inc({ status: String(status) });
