@@ -49,7 +49,13 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const http = createServer((req, res) => {
-    if (fastPath?.serve(req, res)) return;
+    try {
+      if (fastPath?.serve(req, res)) return;
+    } catch (error) {
+      // Never expected; the general path (with its own error handling) answers instead.
+      edge.context.log({ level: 'error', msg: 'fast hit path failed', error: String(error) });
+      if (res.headersSent) return void res.destroy();
+    }
     void general(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -24,6 +24,8 @@ const OBJ = 'edge:obj:';
 const LOCK = 'edge:lock:';
 const TAG = 'edge:tag:';
 const PURGE = 'edge:purge';
+/** A lease is renewed for at most this many lease periods (a stuck fill lets go eventually). */
+const MAX_RENEWALS = 30;
 
 export interface SharingOptions {
   /** Unique per worker: the URL of its private listener (other workers stream from it). */
@@ -48,7 +50,12 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
   });
 
   function hold(key: string): void {
-    const timer = setInterval(() => void bus.renew(LOCK + key, options.workerId, options.lockMs), Math.max(10, options.lockMs / 2));
+    const until = Date.now() + MAX_RENEWALS * options.lockMs;
+    const timer = setInterval(() => {
+      // A fill that never ends would otherwise keep its object's lease for ever.
+      if (Date.now() > until) return void clearInterval(timer);
+      void bus.renew(LOCK + key, options.workerId, options.lockMs);
+    }, Math.max(10, options.lockMs / 2));
     (timer as { unref?: () => void }).unref?.();
     leases.set(key, timer);
   }
