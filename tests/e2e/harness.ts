@@ -1,6 +1,7 @@
 // What every TV-app browser test needs: a build of the app (the test build, with the Lightning
 // inspector, unless told otherwise), a real origin serving it and the demo media, a real edge in front, and
-// Chromium opening the app FROM THE EDGE, like a TV behind an ISP's edge would.
+// Chromium opening the app FROM THE EDGE, like a TV behind an ISP's edge would. Optionally a
+// fault-injecting proxy between the edge and the origin, so tests can make the origin fail.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import type { OriginOptions } from '../../edge-origin/src/origin/options.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
+import type { EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { launchTv, type TvBrowser } from '../support/browser.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,6 +33,8 @@ export function buildApp(kind: 'test' | 'production'): string {
 export interface TvStack {
   origin: TestOrigin;
   edge: StartedEdge;
+  /** The proxy between edge and origin, when started with `faults: true` (null otherwise). */
+  faults: FaultProxy | null;
   tv: TvBrowser;
   /** The app's URL on the edge. */
   appUrl: string;
@@ -41,22 +46,29 @@ export interface StackOptions {
   app?: 'test' | 'legacy';
   /** Origin options beyond the app dir (e.g. a longer live window for seeking tests). */
   origin?: Omit<Partial<OriginOptions>, 'appDir'>;
+  /** Edge options beyond its upstream (e.g. its upstream timeouts). */
+  edge?: Omit<Partial<EdgeConfigInput>, 'upstreamUrl'>;
+  /** Put a fault-injecting proxy between the edge and the origin (`stack.faults`). */
+  faults?: boolean;
 }
 
-export async function startTvStack({ app = 'test', origin: originOptions = {} }: StackOptions = {}): Promise<TvStack> {
+export async function startTvStack({ app = 'test', origin: originOptions = {}, edge: edgeOptions = {}, faults: withFaults = false }: StackOptions = {}): Promise<TvStack> {
   const buildDir = buildApp(app === 'test' ? 'test' : 'production');
   const appDir = app === 'test' ? buildDir : join(buildDir, 'dist-legacy');
   const origin = await startOrigin({ ...originOptions, appDir });
-  const edge = await startEdge({ upstreamUrl: origin.url });
+  const faults = withFaults ? await startFaultProxy(origin.url) : null;
+  const edge = await startEdge({ ...edgeOptions, upstreamUrl: faults?.url ?? origin.url });
   const tv = await launchTv();
   return {
     origin,
     edge,
+    faults,
     tv,
     appUrl: `${edge.url}/`,
     async close() {
       await tv.close();
       await edge.close();
+      await faults?.close();
       await origin.close();
       rmSync(buildDir, { recursive: true, force: true });
     },

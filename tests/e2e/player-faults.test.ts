@@ -1,0 +1,306 @@
+// The origin fails segments mid-playback (500s, 404s, a late first byte, a trickled body, a
+// failure that does not end) and the viewer, through the real edge, sees playback recover by
+// itself or the error screen — never a frozen frame with nothing said. Faults are injected by a
+// proxy between the edge and the origin (tests/support/fault-proxy.ts), so they go through the
+// edge's own timeouts, collapsing and negative caching before hls.js sees them.
+//
+// What is asserted is what a viewer sees: the state message over the picture (Lightning
+// inspector DOM), the video clock moving on, the picture changing (a canvas copy of the video
+// frame), the error screen's buttons; screenshots go to tests/artifacts/faults-*.png.
+import type { Page } from 'playwright-core';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import type { FaultRule, InjectedFault } from '../support/fault-proxy.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+
+beforeAll(async () => {
+  stack = await startTvStack({ faults: true });
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+afterEach(() => stack?.faults?.clear());
+
+const faults = () => stack.faults!;
+
+// ---- what the viewer sees, sampled ---------------------------------------------------------
+
+interface Sample {
+  /** Wall clock, ms. */
+  at: number;
+  currentTime: number;
+  paused: boolean;
+  /** The player page's state (its State element's test id: player-state-<state>). */
+  state: string;
+  /** The message shown over the picture ('' when none). */
+  message: string;
+  /** A small grey-level copy of the current video frame: two different frames differ. */
+  frame: string;
+}
+
+async function sample(page: Page): Promise<Sample> {
+  const seen = await page.evaluate(() => {
+    const video = document.querySelector('video');
+    const stateEl = document.querySelector('[data-testid^="player-state-"]') as HTMLElement | null;
+    let shown = !!stateEl;
+    for (let n: HTMLElement | null = stateEl; n && n.tagName === 'DIV'; n = n.parentElement) {
+      if (n.style.display === 'none' || n.getAttribute('visible') === 'false') shown = false;
+    }
+    let frame = '';
+    if (video && video.videoWidth > 0) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 32;
+      canvas.height = 18;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(video, 0, 0, 32, 18);
+      const { data } = ctx.getImageData(0, 0, 32, 18);
+      for (let i = 0; i < data.length; i += 4) frame += String.fromCharCode(65 + ((data[i]! + data[i + 1]! + data[i + 2]!) >> 5));
+    }
+    return {
+      currentTime: video?.currentTime ?? 0,
+      paused: video?.paused ?? true,
+      state: stateEl?.getAttribute('data-testid')?.replace('player-state-', '') ?? '',
+      message: shown ? (stateEl?.getAttribute('texture-text') ?? '').trim() : '',
+      frame,
+    };
+  });
+  return { at: Date.now(), ...seen };
+}
+
+/** Samples the player every 250 ms until stopped. */
+function watch(page: Page): { samples: Sample[]; stop(): Promise<Sample[]> } {
+  const samples: Sample[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        samples.push(await sample(page));
+      } catch {
+        // The page navigated between two samples: keep watching.
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/**
+ * Moments where the picture stood still (the clock did not move, the viewer had not paused) for
+ * longer than `graceMs` while nothing was said over it: a frozen frame. The grace covers the
+ * sampling period and a redraw.
+ */
+function frozenWithoutMessage(samples: Sample[], graceMs = 2500): Sample[] {
+  const bad: Sample[] = [];
+  let stillSince: number | null = null;
+  for (let i = 1; i < samples.length; i++) {
+    const s = samples[i]!;
+    const prev = samples[i - 1]!;
+    const still = s.currentTime === prev.currentTime && !s.paused && s.state !== 'error';
+    if (!still) {
+      stillSince = null;
+      continue;
+    }
+    stillSince ??= prev.at;
+    if (s.at - stillSince > graceMs && s.message === '') bad.push(s);
+  }
+  return bad;
+}
+
+/** The longest time the clock stood still once playback had started (ms), and the messages shown meanwhile. */
+function longestStall(all: Sample[]): { ms: number; messages: string[] } {
+  const samples = all.slice(Math.max(0, all.findIndex((s) => s.currentTime > 0.5)));
+  let best = { ms: 0, messages: [] as string[] };
+  let start = 0;
+  for (let i = 1; i <= samples.length; i++) {
+    const moving = i === samples.length || samples[i]!.currentTime !== samples[start]!.currentTime;
+    if (!moving) continue;
+    const run = samples.slice(start, i);
+    const ms = run[run.length - 1]!.at - run[0]!.at;
+    if (ms > best.ms) best = { ms, messages: [...new Set(run.map((s) => s.message).filter(Boolean))] };
+    start = i;
+  }
+  return best;
+}
+
+const message = async (page: Page) => (await sample(page)).message;
+
+/** Playing: the clock moves past `beyond` and the picture changes between two looks. */
+async function expectPlayingPast(page: Page, beyond: number, what: string): Promise<void> {
+  const first = await eventually(() => sample(page), (s) => s.currentTime > beyond && !s.paused && s.frame !== '', 120_000, `${what}: clock past ${beyond.toFixed(1)} s`);
+  const later = await eventually(() => sample(page), (s) => s.currentTime > first.currentTime + 1, 60_000, `${what}: clock moving on`);
+  expect(later.frame).not.toBe(first.frame);
+  await eventually(() => message(page), (m) => m === '', 15_000, `${what}: no message left over the picture`);
+}
+
+// ---- the streams under test ----------------------------------------------------------------
+
+const SEGMENT = /\/(\d+)\.ts$/;
+const segmentIndex = (pathname: string) => Number(SEGMENT.exec(pathname)?.[1] ?? -1);
+
+/** Video and audio segments of a replay from index `from` on. */
+const replaySegmentsFrom = (replayId: string, from: number) => (p: string) =>
+  p.startsWith(`/hls/vod/${replayId}/`) && SEGMENT.test(p) && segmentIndex(p) >= from;
+
+/** Video and audio segments of a channel's live, whatever their sequence number. */
+const liveSegments = (channel: string) => (p: string) => p.startsWith(`/hls/live/${channel}/`) && SEGMENT.test(p);
+
+async function openReplay(page: Page, replayId: string): Promise<void> {
+  await page.goto(`${stack.appUrl}?replay=${replayId}`);
+  await waitForFocus(page, 'player', 30_000);
+}
+
+async function openLive(page: Page): Promise<void> {
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await press(page, 'Digit1'); // C'Sport
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused && v.totalVideoFrames > 0, 60_000, 'live playing');
+}
+
+async function leavePlayer(page: Page): Promise<void> {
+  await press(page, 'Backspace');
+  await eventually(() => focused(page), (f) => !f.path.includes('player'), 15_000, 'player left');
+}
+
+/** Runs a fault while watching: returns what the viewer saw. */
+async function during(page: Page, rule: FaultRule, body: (fault: InjectedFault) => Promise<void>): Promise<Sample[]> {
+  const watcher = watch(page);
+  const fault = faults().inject(rule);
+  try {
+    await body(fault);
+  } finally {
+    fault.remove();
+  }
+  return watcher.stop();
+}
+
+function reportStall(name: string, samples: Sample[]): void {
+  const stall = longestStall(samples);
+  process.stderr.write(`[faults] ${name}: longest stall ${(stall.ms / 1000).toFixed(1)} s, messages: ${JSON.stringify(stall.messages)}; states: ${JSON.stringify([...new Set(samples.map((s) => s.state))])}\n`);
+}
+
+/**
+ * A burst that must heal: the fault is injected, then `open` (a replay opens after the
+ * injection, since hls.js buffers well ahead), and the viewer must see any lasting stall
+ * explained, then playback going on by itself past the hole, never the error screen.
+ */
+async function expectRecoveryFrom(
+  page: Page,
+  name: string,
+  rule: FaultRule,
+  open: () => Promise<void>,
+  /** Playback must go on past this position (s): past the hole the fault made. */
+  holeAt: (stalledAt: number) => number,
+): Promise<{ fault: InjectedFault; samples: Sample[] }> {
+  let injected!: InjectedFault;
+  const samples = await during(page, rule, async (fault) => {
+    injected = fault;
+    await open();
+    await eventually(async () => fault.applied, (n) => n > 0, 60_000, `${name}: the fault was applied`);
+    // Once playing, a stall that lasts says so: take its picture (the startup "loading" does not count).
+    const stalled = await eventually(() => sample(page), (s) => (s.message !== '' && s.currentTime > 0.5) || !fault.active, 120_000, `${name}: a message or the end of the fault`);
+    if (stalled.message !== '') await screenshot(page, `faults-${name}-stalled`);
+    await eventually(async () => fault.active, (a) => !a, 120_000, `${name}: the fault burst ended`);
+    await expectPlayingPast(page, holeAt(stalled.currentTime), name);
+  });
+  await screenshot(page, `faults-${name}-recovered`);
+  reportStall(name, samples);
+  expect(frozenWithoutMessage(samples)).toEqual([]);
+  // Never the error screen for a fault that heals.
+  expect(samples.filter((s) => s.state === 'error')).toEqual([]);
+  return { fault: injected, samples };
+}
+
+/** A failure that does not end: the error screen, then Réessayer plays once the fault is lifted. */
+async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultRule, open: () => Promise<void>): Promise<void> {
+  let samples: Sample[] = [];
+  samples = await during(page, rule, async (fault) => {
+    await open();
+    await eventually(async () => fault.applied, (n) => n > 0, 60_000, `${name}: the fault was applied`);
+    const retry = await waitForFocus(page, 'button-player-retry', 300_000);
+    expect(retry.path).toEqual(['player', 'row-player-error', 'button-player-retry']);
+    const texts = await textsIn(page, 'player');
+    expect(texts).toContain('La lecture a échoué');
+    expect(texts).toContain('Réessayer');
+    await screenshot(page, `faults-${name}-error`);
+    const times = faults().faults.filter((f) => f.kind === 'status').map((f) => f.at);
+    const gaps = times.slice(1).map((t, i) => ((t - times[i]!) / 1000).toFixed(1));
+    process.stderr.write(`[faults] ${name}: ${fault.applied} segment requests failed before the error screen; gaps (s): ${gaps.join(' ')}\n`);
+  });
+  reportStall(name, samples);
+  expect(frozenWithoutMessage(samples)).toEqual([]);
+  // The viewer was told it was reconnecting before being told it failed.
+  expect(samples.some((s) => s.state === 'reconnecting')).toBe(true);
+  // Fault lifted: Réessayer plays again.
+  const before = await sample(page);
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player', 30_000);
+  await expectPlayingPast(page, before.currentTime + 1, `${name} after Réessayer`);
+  await screenshot(page, `faults-${name}-after-retry`);
+}
+
+// ---- replays -------------------------------------------------------------------------------
+
+describe('replay', () => {
+  test('a burst of 500s on the coming segments: the stall says so, then playback goes on by itself', async () => {
+    const { page } = stack.tv;
+    // Segments from 4 s on fail for 8 s from the first failure (hls.js buffers ahead, so the
+    // burst starts at once and the playhead reaches the hole while it lasts).
+    const { fault } = await expectRecoveryFrom(page, 'replay-500', { match: replaySegmentsFrom('replay-hbc-montpellier', 2), fault: { kind: 'status', status: 500 }, forMs: 8000 }, () =>
+      openReplay(page, 'replay-hbc-montpellier'),
+    PAST_THE_HOLE);
+    expect(fault.applied).toBeGreaterThan(0);
+    await leavePlayer(page);
+  }, 300_000);
+
+  test('404s on the coming segments: playback goes on by itself once they are back', async () => {
+    const { page } = stack.tv;
+    const { fault } = await expectRecoveryFrom(page, 'replay-404', { match: replaySegmentsFrom('replay-semi-marathon', 2), fault: { kind: 'status', status: 404 }, forMs: 8000 }, () =>
+      openReplay(page, 'replay-semi-marathon'),
+    PAST_THE_HOLE);
+    expect(fault.applied).toBeGreaterThan(0);
+    await leavePlayer(page);
+  }, 300_000);
+
+  test('a first byte later than the player waits for: a stall that says so, then playback goes on', async () => {
+    const { page } = stack.tv;
+    // Later than hls.js's fragment first-byte timeout (config.ts), for the first two asks.
+    const { fault } = await expectRecoveryFrom(page, 'replay-late', { match: replaySegmentsFrom('replay-festival-jazz', 2), fault: { kind: 'delay', ms: FIRST_BYTE_LATE_MS }, times: 2 }, () =>
+      openReplay(page, 'replay-festival-jazz'),
+    PAST_THE_HOLE);
+    expect(fault.applied).toBe(2);
+    await leavePlayer(page);
+  }, 300_000);
+
+  test('a trickled body (slower than real time): a stall that says so, then playback goes on', async () => {
+    const { page } = stack.tv;
+    const { fault } = await expectRecoveryFrom(page, 'replay-trickle', { match: replaySegmentsFrom('replay-trophees', 2), fault: { kind: 'trickle', bytesPerSecond: 16_000 }, forMs: 12_000 }, () =>
+      openReplay(page, 'replay-trophees'),
+    PAST_THE_HOLE);
+    expect(fault.applied).toBeGreaterThan(0);
+    await leavePlayer(page);
+  }, 300_000);
+
+  test('every segment failing for good: the error screen with Réessayer; Réessayer plays once the origin is back', async () => {
+    const { page } = stack.tv;
+    await expectErrorScreenThenRetry(page, 'replay-down', { match: replaySegmentsFrom('replay-conte', 2), fault: { kind: 'status', status: 500 } }, () => openReplay(page, 'replay-conte'));
+    await leavePlayer(page);
+  }, 420_000);
+});
+
+/** The replays' faults start at segment 2 (4 s, segments of 2 s): playing past 8 s is past the hole. */
+const PAST_THE_HOLE = () => 8;
+
+/** Later than hls.js's fragment first-byte timeout. */
+const FIRST_BYTE_LATE_MS = 12_000;
+
