@@ -126,13 +126,21 @@ export function rssBytes(pids: number[]): number {
   return kb * 1024;
 }
 
-/** Cores busy on the whole machine (all processes, ours and anyone else's) since `start`. */
+/**
+ * The whole machine while a measurement runs (every process, ours and anyone else's): cores
+ * busy, and connections the kernel refused because a listen queue was full (a client then
+ * retries its SYN after 1 s, 3 s, 7 s…: seen by a viewer as a very slow start).
+ */
 export class MachineMeter {
-  private start0 = machineJiffies();
-  stop(): number {
+  private readonly cpu0 = machineJiffies();
+  private readonly overflows0 = listenOverflows();
+  stop(): { busyCores: number; listenOverflows: number } {
     const now = machineJiffies();
-    const all = now.all - this.start0.all;
-    return all > 0 ? ((now.busy - this.start0.busy) / all) * (now.cores) : NaN;
+    const all = now.all - this.cpu0.all;
+    return {
+      busyCores: all > 0 ? ((now.busy - this.cpu0.busy) / all) * now.cores : NaN,
+      listenOverflows: listenOverflows() - this.overflows0,
+    };
   }
 }
 
@@ -144,6 +152,18 @@ function machineJiffies(): { busy: number; all: number; cores: number } {
   const idle = f[3]! + f[4]!;
   const cores = (text.match(/^cpu\d+ /gm) ?? []).length;
   return { busy: all - idle, all, cores };
+}
+
+/** TcpExt ListenOverflows from /proc/net/netstat (machine-wide; 0 where unreadable). */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0]!.split(/\s+/);
+    const values = lines[1]!.split(/\s+/);
+    return Number(values[names.indexOf('ListenOverflows')] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** Samples CPU and RSS of a server while a measurement runs. */

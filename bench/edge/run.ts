@@ -137,7 +137,7 @@ async function main() {
           });
           const resources = meter.stop();
           const originCores = originMeter.stop().cpuCores;
-          const machineBusyCores = machine.stop();
+          const { busyCores: machineBusyCores, listenOverflows } = machine.stop();
           const parentCpu = process.cpuUsage(parentCpu0);
           // This process hosts the latency-adding upstream proxy (and waits for the generators).
           const parentCores = (parentCpu.user + parentCpu.system) / 1e6 / ((performance.now() - t0) / 1000);
@@ -162,6 +162,7 @@ async function main() {
             startupP50Ms: sim.startupP50Ms,
             startupP99Ms: sim.startupP99Ms,
             reconnects: sim.reconnects,
+            listenOverflows,
             cpuCores: resources.cpuCores,
             peakRssMiB: resources.peakRssBytes / 1024 / 1024,
             simulator: sim.simulator,
@@ -222,15 +223,18 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
   }
   console.log('\nViewer simulation (live channel, origin +50 ms; CPU in cores of the 2)');
-  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  errors  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
+  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const v = r.viewerSimulation[s][i]!;
       const sim = v.simulator as { cpuCores: number; cpuUsPerRequest: number; loopDelayP99Ms: number };
       console.log(
-        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.errors, 0).padStart(6)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
+        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.playing, 0).padStart(7)}  ${f(v.listenOverflows, 0).padStart(9)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
       );
     }
+  }
+  for (const s of ['edge', 'nginx'] as Cache[]) {
+    for (const v of r.viewerSimulation[s]) if ((v.errors as number) > 0) console.log(`  ${s}, ${f(v.viewers, 0)} viewers: ${f(v.errors, 0)} failed requests`);
   }
   console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));
 }

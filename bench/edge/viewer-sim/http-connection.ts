@@ -20,6 +20,13 @@ export interface HttpResult {
 }
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
+/**
+ * Every connection of this process reads into this one buffer (`onread`): no Buffer allocated
+ * per read and no stream machinery per chunk. Safe because a read is handled synchronously
+ * before the next one; whatever must outlive the callback (a split header, a playlist body) is
+ * copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 const MAX_HEADER_BYTES = 64 * 1024;
 
 type BodyMode = 'length' | 'chunked' | 'close' | 'none';
@@ -88,11 +95,19 @@ export class HttpConnection {
     if (this.served > 0) this.reconnects++;
     this.served = 0;
     this.keepAlive = true;
-    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
-    this.socket = socket;
-    socket.on('data', (d: Buffer) => {
-      if (socket === this.socket) this.onData(d);
+    const socket: net.Socket = net.connect({
+      host: this.host,
+      port: this.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          if (socket === this.socket) this.onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+          return true;
+        },
+      },
     });
+    this.socket = socket;
     socket.on('end', () => {
       if (socket === this.socket) this.onClose();
     });
@@ -145,6 +160,7 @@ export class HttpConnection {
       const end = this.head.indexOf(CRLF_CRLF);
       if (end < 0) {
         if (this.head.length > MAX_HEADER_BYTES) this.close();
+        else if (this.head === d) this.head = Buffer.from(d); // keep a copy: `d` is the shared read buffer
         return;
       }
       this.parseHead(this.head.toString('latin1', 0, end));
@@ -249,7 +265,7 @@ export class HttpConnection {
 
   private take(part: Buffer): void {
     this.bytes += part.length;
-    if (this.pending?.keepBody) this.bodyParts.push(part);
+    if (this.pending?.keepBody) this.bodyParts.push(Buffer.from(part)); // a copy: `part` is the shared read buffer
   }
 
   private finish(): void {
