@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { startUpstream, gate, deadPort, type TestUpstream } from '../support/upstream.ts';
-import { startEdge, type StartedEdge } from '../support/edge.ts';
+import { startEdge, manualClock, type StartedEdge } from '../support/edge.ts';
 
 let upstream: TestUpstream;
 let redis: ChildProcess | undefined;
@@ -164,6 +164,41 @@ it('fetches every live segment exactly once across two workers, with prefetch an
   const counts = Object.fromEntries([...seen].map((p) => [p, upstream.count(p)]));
   expect(counts).toEqual(Object.fromEntries([...seen].map((p) => [p, 1])));
 }, 60_000);
+
+it('refreshes a live playlist once for both workers: the refresher never takes back its own copy, the other takes the newer one', async () => {
+  const clock = manualClock();
+  const origin = await startUpstream({ now: clock.now });
+  const pair = [] as StartedEdge[];
+  try {
+    for (let i = 0; i < 2; i++) pair.push(await startEdge({ upstreamUrl: origin.url, redisUrl: `redis://127.0.0.1:${redisPort}` }, { now: clock.now, log: () => {} }));
+    await waitFor(async () => (await Promise.all(pair.map(sharing))).every((s) => s === 'up'));
+    const [a, b] = pair as [StartedEdge, StartedEdge];
+    const p = `/hls/live/refresh${++n}/v1/index.m3u8`;
+    let version = 1;
+    // TD 10: kept 5 s, refreshed ahead from 2.5 s.
+    origin.on(p, () => ({ headers: { 'cache-control': 'max-age=5' }, body: `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:${version}\n#EXTINF:10.0,\n${version}.ts\n` }));
+    const sequence = async (e: StartedEdge) => /SEQUENCE:(\d+)/.exec(await (await fetch(e.url + p)).text())?.[1];
+    expect(await sequence(a)).toBe('1');
+    await waitFor(async () => (await fetch(b.url + p)).headers.get('x-cache') === 'HIT'); // B took A's copy
+    expect(origin.count(p)).toBe(1);
+
+    clock.advance(3);
+    version = 2;
+    // A's refresh-ahead: the shared copy is A's own (not newer), so A fetches.
+    expect(await sequence(a)).toBe('1');
+    await waitFor(() => origin.count(p) === 2);
+    expect(origin.count(p)).toBe(2);
+    await waitFor(async () => (await sequence(a)) === '2');
+    // B's refresh-ahead finds A's newer copy: no second fetch.
+    expect(await sequence(b)).toBe('1');
+    await waitFor(async () => (await sequence(b)) === '2');
+    expect(await sequence(b)).toBe('2');
+    expect(origin.count(p)).toBe(2);
+  } finally {
+    await Promise.all(pair.map((e) => e.close()));
+    await origin.close();
+  }
+});
 
 it('is not blocked by the lease of a dead worker: the object comes from the origin at once', async () => {
   const [a] = edges as [StartedEdge];
