@@ -3,7 +3,7 @@
 // and a held ◀ moving a preview that shows the origin's thumbnail tile of the target time,
 // then ONE seek landing there when the key goes up.
 import type { Page } from 'playwright-core';
-import { parseThumbnailTrack, thumbnailAt } from '../../shared/hls/thumbnails.ts';
+import { parseThumbnailTrack, serializeThumbnailTrack, thumbnailAt } from '../../shared/hls/thumbnails.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
@@ -146,6 +146,48 @@ test('◀ held: the preview shows the origin\'s tile of the target time; on rele
   await eventually(() => isVisible(page, 'player-seek-preview'), (v) => !v, 5000, 'preview hidden');
   expect(await page.evaluate(() => (window as unknown as { __seeks: number }).__seeks)).toBe(1);
   expect((await focused(page)).testId).toBe('player');
+
+});
+
+/** Sprite sheets decoded in texture memory now (Lightning's texture manager, reached through the inspector mirror). */
+function sheetsInTextureMemory(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    // Any element mirrored by the inspector leads to the stage: the focused one will do.
+    const leaf = document.querySelector('div[focused="true"]') as HTMLElement & { element: { stage: { textureManager: { _uploadedTextureSources: { lookupId?: string }[] } } } };
+    return leaf.element.stage.textureManager._uploadedTextureSources.map((s) => s.lookupId ?? '').filter((id) => id.includes('/thumbs/'));
+  });
+}
+
+test('texture budget: seeking across sheets keeps at most two decoded, the older ones freed', async () => {
+  const { page } = stack.tv;
+  // The demo replays are short (one or two sheets): this one's real track, with every 10 s of
+  // tiles on its own copy of the origin's sheet (same image, another URL), makes four sheets.
+  const trackPath = '/hls/vod/replay-conte/thumbnails.vtt';
+  const real = parseThumbnailTrack(await (await fetch(new URL(trackPath, stack.appUrl))).text());
+  const spread = serializeThumbnailTrack(real.map((c) => ({ ...c, url: `${c.url}?copy=${Math.floor(c.start / 10)}` })));
+  await page.route(`**${trackPath}`, (route) => route.fulfill({ status: 200, contentType: 'text/vtt', body: spread }));
+  try {
+    await openApp(page, `${stack.appUrl}?replay=replay-conte`, 'player'); // 40 s
+    await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && v.totalVideoFrames > 0, 45_000, 'replay playing');
+    await press(page, 'Enter');
+    await eventually(() => videoState(page), (v) => v.paused, 10_000, 'paused');
+    const from = await currentTime(page);
+    const shown: string[] = [];
+    for (let step = 1; step <= 3; step++) {
+      await press(page, 'ArrowRight');
+      const copy = Math.floor((from + 10 * step) / 10);
+      const tile = await eventually(() => previewTile(page), (t) => !!t && t.loaded && t.src.endsWith(`?copy=${copy}`), 10_000, `tile of sheet copy ${copy}`);
+      shown.push(tile!.src);
+      const alive = await sheetsInTextureMemory(page);
+      expect(alive.length).toBeLessThanOrEqual(2);
+      expect(alive).toContain(tile!.src);
+    }
+    // The first sheet shown was freed when the third one came; the last two stay.
+    expect(new Set(shown).size).toBe(3);
+    expect((await sheetsInTextureMemory(page)).sort()).toEqual(shown.slice(1).sort());
+  } finally {
+    await page.unroute(`**${trackPath}`);
+  }
 });
 
 test('no thumbnail track (the request fails): the preview shows the time and chapter alone, and the seek still lands', async () => {

@@ -205,7 +205,6 @@ export class PlayerPage extends Lightning.Component<Loose> {
 
   private onLiveEnd(phase: LiveEndPhase): void {
     this.liveEndPhase = phase;
-    this.cancelScrub();
     (this.tag('LiveEnd') as LiveEndOffer).show(phase);
     announce([t('player.liveEnded'), phase.phase === 'published' ? t('player.replayReady') : t('player.replaySoon')].join('. '));
     this.setMode('ended');
@@ -390,6 +389,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
     // The end of a live is final: only the offer's own choices leave it.
     if (this.mode === 'ended' && mode !== 'ended' && this.liveEndPhase.phase !== 'live') return;
     this.mode = mode;
+    // A panel or screen over the bar drops a seek in progress (its preview is hidden).
+    if (mode !== 'watch') this.cancelScrub();
     this.tag('Tracks').visible = mode === 'tracks';
     this.tag('Chapters').visible = mode === 'chapters';
     this.tag('Retry').visible = mode === 'error';
@@ -596,9 +597,10 @@ export class PlayerPage extends Lightning.Component<Loose> {
       return;
     }
     if (this.mode === 'chapters') return this.setMode('watch');
-    if (this.mode === 'watch' && player.isLive) player.seekToLive();
-    else if (this.mode === 'watch' && this.chapters.length > 0) {
+    if (this.mode === 'watch' && player.isLive) {
       this.cancelScrub();
+      player.seekToLive();
+    } else if (this.mode === 'watch' && this.chapters.length > 0) {
       return this.setMode('chapters');
     }
     this.showOverlay();
