@@ -19,7 +19,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
 import { ageHeaderValue } from '../cache/freshness.ts';
-import { freshHit } from '../proxy/fresh-hit.ts';
+import { freshHit, type FreshHit } from '../proxy/fresh-hit.ts';
 import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
 import { accessLogLine } from '../proxy/access-log.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -48,7 +48,7 @@ const NO_HEADERS = new Headers();
 /** A stored entry's answer, ready for writeHead: flat [name, value, ...] with a slot for Age. */
 interface Prepared {
   responseTime: number;
-  result: string;
+  result: FreshHit['result'];
   fields: string[];
   ageAt: number;
 }
@@ -63,13 +63,13 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
   const prepared = new WeakMap<CacheEntry, PreparedPair>();
   let served = 0;
 
-  function prepare(entry: CacheEntry, result: string, isHead: boolean): Prepared | null {
+  function prepare(entry: CacheEntry, result: FreshHit['result'], isHead: boolean): Prepared | null {
     let pair = prepared.get(entry);
     if (!pair) prepared.set(entry, (pair = {}));
     const cached = isHead ? pair.head : pair.get;
     // A 304 from upstream refreshes an entry's fields in place, and always its responseTime.
     if (cached !== undefined && (cached === null || (cached.responseTime === entry.responseTime && cached.result === result))) return cached;
-    const headers = wholeAnswerHeaders(ctx, entry, result as 'HIT', isHead);
+    const headers = wholeAnswerHeaders(ctx, entry, result, isHead);
     const fields: string[] = [];
     let ageAt = -1;
     for (const [name, value] of headers) {
