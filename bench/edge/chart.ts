@@ -1,5 +1,5 @@
 // A small SVG chart of the edge benchmark (no charting dependency for a few bars): hit
-// throughput side by side, and p99 segment TTFB per audience size.
+// throughput side by side, and p99 segment TTFB and stalls per audience size.
 interface Bar {
   label: string;
   edge: number;
@@ -20,6 +20,12 @@ export function renderChart(r: {
       nginx: r.viewerSimulation.nginx[i]!.segmentTtfbP99Ms as number,
       unit: 'ms',
     })),
+    ...r.viewerSimulation.edge.map((e, i) => ({
+      label: `stalls, ${e.viewers} viewers`,
+      edge: e.stalls as number,
+      nginx: r.viewerSimulation.nginx[i]!.stalls as number,
+      unit: '',
+    })),
   ];
   const rowH = 56;
   const width = 760;
@@ -31,8 +37,8 @@ export function renderChart(r: {
       const y = 40 + i * rowH;
       const w = (v: number) => Math.max(1, (v / max) * barMax);
       return `<text x="10" y="${y + 20}" font-size="13">${b.label}</text>
-<rect x="${left}" y="${y}" width="${w(b.edge)}" height="20" fill="#0a7cff"/><text x="${left + w(b.edge) + 6}" y="${y + 15}" font-size="12">edge ${b.edge.toFixed(1)} ${b.unit}</text>
-<rect x="${left}" y="${y + 22}" width="${w(b.nginx)}" height="20" fill="#999"/><text x="${left + w(b.nginx) + 6}" y="${y + 37}" font-size="12">nginx ${b.nginx.toFixed(1)} ${b.unit}</text>`;
+<rect x="${left}" y="${y}" width="${w(b.edge)}" height="20" fill="#0a7cff"/><text x="${left + w(b.edge) + 6}" y="${y + 15}" font-size="12">edge ${b.edge.toFixed(b.unit ? 1 : 0)} ${b.unit}</text>
+<rect x="${left}" y="${y + 22}" width="${w(b.nginx)}" height="20" fill="#999"/><text x="${left + w(b.nginx) + 6}" y="${y + 37}" font-size="12">nginx ${b.nginx.toFixed(b.unit ? 1 : 0)} ${b.unit}</text>`;
     })
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${60 + bars.length * rowH}" font-family="sans-serif">

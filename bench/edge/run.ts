@@ -152,6 +152,7 @@ async function main() {
             segmentRequests: sim.segmentRequests,
             playlistRequests: sim.playlistRequests,
             errors: sim.errors,
+            errorsByStatus: sim.errorsByStatus,
             segmentTtfbP50Ms: sim.segmentTtfbP50Ms,
             segmentTtfbP99Ms: sim.segmentTtfbP99Ms,
             stalls: sim.stalls,
@@ -234,7 +235,7 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     }
   }
   for (const s of ['edge', 'nginx'] as Cache[]) {
-    for (const v of r.viewerSimulation[s]) if ((v.errors as number) > 0) console.log(`  ${s}, ${f(v.viewers, 0)} viewers: ${f(v.errors, 0)} failed requests`);
+    for (const v of r.viewerSimulation[s]) if ((v.errors as number) > 0) console.log(`  ${s}, ${f(v.viewers, 0)} viewers: ${f(v.errors, 0)} failed requests, by status: ${JSON.stringify(v.errorsByStatus)}`);
   }
   console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));
 }

@@ -22,6 +22,8 @@ export interface PlayerStats {
   segmentRequests: number;
   /** Responses other than 200, and failed connections. */
   errors: number;
+  /** The same, by status ("0": the connection failed or closed before an answer). */
+  errorsByStatus: Record<string, number>;
   /** Time to first byte of every segment response, ms. */
   segmentTtfbMs: number[];
   /** Times playback reached the end of what was downloaded (the viewer sees a spinner). */
@@ -39,7 +41,7 @@ export interface PlayerStats {
 }
 
 export function emptyStats(): PlayerStats {
-  return { playlistRequests: 0, segmentRequests: 0, errors: 0, segmentTtfbMs: [], stalls: 0, stalledMs: 0, stallStartedAt: [], segments: new Set(), bytes: 0, startupMs: [] };
+  return { playlistRequests: 0, segmentRequests: 0, errors: 0, errorsByStatus: {}, segmentTtfbMs: [], stalls: 0, stalledMs: 0, stallStartedAt: [], segments: new Set(), bytes: 0, startupMs: [] };
 }
 
 interface MediaPlaylist {
@@ -117,6 +119,11 @@ export async function playLive(
   /** When playback runs out of downloaded media (wall ms), if nothing more arrives. */
   const dryAt = () => playingSince + (bufferedEnd - playedFrom) * 1000;
 
+  const failed = (status: number) => {
+    stats.errors++;
+    stats.errorsByStatus[status] = (stats.errorsByStatus[status] ?? 0) + 1;
+  };
+
   const stall = (from: number, to: number) => {
     stats.stalls++;
     stats.stalledMs += Math.max(0, to - from);
@@ -148,7 +155,7 @@ export async function playLive(
     stats.bytes += pl.bytes;
     const playlist = pl.status === 200 ? parseMediaPlaylist(pl.body) : undefined;
     if (!playlist) {
-      stats.errors++;
+      failed(pl.status);
       reloadDue = performance.now() + o.retryDelayMs;
       continue;
     }
@@ -179,7 +186,7 @@ export async function playLive(
       if (o.ended()) break;
       stats.bytes += res.bytes;
       if (res.status !== 200) {
-        stats.errors++; // rule 6: retry this segment after the delay (re-reading the playlist)
+        failed(res.status); // rule 6: retry this segment after the delay (re-reading the playlist)
         reloadDue = Math.min(reloadDue, performance.now() + o.retryDelayMs);
         break;
       }

@@ -32,6 +32,8 @@ export interface ViewerSimResult {
   playlistRequests: number;
   segmentRequests: number;
   errors: number;
+  /** Failed requests by status ("0": no answer: connection refused, reset or closed). */
+  errorsByStatus: Record<string, number>;
   segmentTtfbP50Ms: number;
   segmentTtfbP99Ms: number;
   /** Times a player ran out of media (all viewers together), and how long they waited in total. */
@@ -165,6 +167,10 @@ function merge(o: ViewerSimOptions, slices: SliceResult[]): ViewerSimResult {
     playlistRequests: sum((s) => s.playlistRequests),
     segmentRequests: sum((s) => s.segmentRequests),
     errors: sum((s) => s.errors),
+    errorsByStatus: slices.reduce<Record<string, number>>((all, s) => {
+      for (const [k, n] of Object.entries(s.errorsByStatus)) all[k] = (all[k] ?? 0) + n;
+      return all;
+    }, {}),
     segmentTtfbP50Ms: percentile(ttfb, 50),
     segmentTtfbP99Ms: percentile(ttfb, 99),
     stalls: sum((s) => s.stalls),

@@ -28,6 +28,7 @@ export interface SliceResult {
   playlistRequests: number;
   segmentRequests: number;
   errors: number;
+  errorsByStatus: Record<string, number>;
   stalls: number;
   stalledMs: number;
   bytes: number;
@@ -84,6 +85,7 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
     playlistRequests: stats.playlistRequests,
     segmentRequests: stats.segmentRequests,
     errors: stats.errors,
+    errorsByStatus: stats.errorsByStatus,
     stalls: stats.stalls,
     stalledMs: stats.stalledMs,
     bytes: stats.bytes,
