@@ -1,6 +1,6 @@
 // `npm run bench` (edge part): our edge and nginx, side by side in ONE run, in front of the same
 // origin (with 50 ms of added latency), measured the same way. Writes bench/results/edge.json and
-// bench/results/edge.svg and prints a table. Ratios are what to read: absolute numbers on a
+// bench/results/edge.svg (BENCH_RESULTS_NAME=other: other.json…) and prints a table. Ratios are what to read: absolute numbers on a
 // 2-core box where the load generator shares the CPU say little on their own.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +38,8 @@ const settings = {
   edgeWorkers: Number(process.env.BENCH_EDGE_WORKERS ?? 1),
   stormClients: Number(process.env.BENCH_STORM_CLIENTS ?? 200),
   stormRounds: Number(process.env.BENCH_STORM_ROUNDS ?? 3),
+  /** Base name of the result files (a trial run can keep the reference results intact). */
+  resultsName: process.env.BENCH_RESULTS_NAME ?? 'edge',
   channel: 'sport',
   rendition: 'v240',
   ports: { origin: 0, edge: 0, nginx: 0 },
@@ -165,6 +167,8 @@ async function main() {
             reconnects: sim.reconnects,
             listenOverflows,
             cpuCores: resources.cpuCores,
+            // Server CPU per request served: what 10,000 viewers will cost it (one Node process tops out at one core).
+            cpuUsPerRequest: (resources.cpuCores * settings.viewerSeconds * 1e6) / Math.max(1, sim.playlistRequests + sim.segmentRequests),
             peakRssMiB: resources.peakRssBytes / 1024 / 1024,
             simulator: sim.simulator,
             // Who used the 2 cores: the server above, the simulator, the origin, this process
@@ -202,8 +206,8 @@ async function main() {
       ),
     },
   };
-  writeFileSync(path.join(root, 'bench/results/edge.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(path.join(root, 'bench/results/edge.svg'), renderChart(results));
+  writeFileSync(path.join(root, `bench/results/${settings.resultsName}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(root, `bench/results/${settings.resultsName}.svg`), renderChart(results));
   printTable(results);
 }
 
@@ -224,13 +228,13 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
   }
   console.log('\nViewer simulation (live channel, origin +50 ms; CPU in cores of the 2)');
-  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
+  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU, µs/req  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const v = r.viewerSimulation[s][i]!;
       const sim = v.simulator as { cpuCores: number; cpuUsPerRequest: number; loopDelayP99Ms: number };
       console.log(
-        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.playing, 0).padStart(7)}  ${f(v.listenOverflows, 0).padStart(9)}  ${f(v.cpuCores, 2).padStart(10)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
+        `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.playing, 0).padStart(7)}  ${f(v.listenOverflows, 0).padStart(9)}  ${`${f(v.cpuCores, 2)}, ${f(v.cpuUsPerRequest, 0)}`.padStart(18)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,
       );
     }
   }
