@@ -197,6 +197,17 @@ describe('limits and configuration', () => {
     expect(upstream.requests.some((r) => r.path === '/h' || r.path === '/m')).toBe(false);
   });
 
+  it('asks the kernel for a long accept queue (thousands of TVs reconnecting at once), not Node\'s 511', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    const edge = await edgeWith({ listenBacklog: 3000 });
+    const port = new URL(edge.url).port;
+    // For a listening socket, ss shows the accept queue's size in Send-Q.
+    const line = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim();
+    expect(Number(line.split(/\s+/)[2])).toBe(Math.min(3000, somaxconn));
+  });
+
   it('refuses a bad configuration at start, naming the key and its environment variable', () => {
     expect(() => loadEdgeConfig({ env: { EDGE_MEMORY_BYTES: 'lots' } })).toThrow(/memoryBytes \(env EDGE_MEMORY_BYTES\)/);
     expect(() => loadEdgeConfig({ env: { UPSTREAM_URL: 'ftp://x' } })).toThrow(/upstreamUrl/);

@@ -12,6 +12,12 @@ export const edgeConfigSchema = z.object({
   /** Where the edge listens (used by the runtime entry points, not by the core). */
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Connections the kernel may queue before the edge accepts them (Node runtime). Node's default,
+   * 511, overflows when thousands of TVs (re)connect at once, and each refused one retries only
+   * after a second or more; the kernel caps it at net.core.somaxconn. nginx's bench config: 16384.
+   */
+  listenBacklog: z.coerce.number().int().positive().default(16384),
   /** The origin the edge fronts. More than one: failover in this order. */
   upstreamUrl: httpUrl,
   /** Extra upstreams tried, in order, when the first is unreachable (idempotent requests). */
@@ -89,6 +95,7 @@ export type EdgeConfigInput = Partial<EdgeConfig> & { upstreamUrl: string };
 export const envNames: Record<keyof EdgeConfig, string> = {
   port: 'EDGE_PORT',
   host: 'EDGE_HOST',
+  listenBacklog: 'EDGE_LISTEN_BACKLOG',
   upstreamUrl: 'UPSTREAM_URL',
   fallbackUpstreamUrls: 'EDGE_FALLBACK_UPSTREAM_URLS',
   memoryBytes: 'EDGE_MEMORY_BYTES',

@@ -45,7 +45,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
       lockMs: edge.config.upstreamFirstByteTimeoutMs + edge.config.upstreamIdleTimeoutMs,
     });
   }
-  const { port, host } = edge.config;
+  const { port, host, listenBacklog } = edge.config;
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const http = createServer((req, res) => {
@@ -60,7 +60,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(port, host, () => resolve());
+    http.listen({ port, host, backlog: listenBacklog }, () => resolve());
   });
   // Many viewers on few connections: keep them alive longer than players' request gaps.
   http.keepAliveTimeout = 65_000;
