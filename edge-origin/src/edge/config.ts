@@ -62,6 +62,15 @@ export const edgeConfigSchema = z.object({
   /** Fetch new segments of a refreshed live playlist before viewers ask (watched renditions only). */
   prefetchSegments: bool.default(true),
   /**
+   * Announce only what the edge holds: a refreshed live playlist that adds segments is served
+   * once their prefetch is done, so viewers ask for a new segment when it is already a hit
+   * instead of all joining its fetch at once (hls/policy.ts). Bounded: at most this fraction of
+   * the target duration, and never past the freshness of the version served meanwhile; a viewer
+   * is never held. Needs prefetchSegments.
+   */
+  prefetchGate: bool.default(true),
+  prefetchGateTargetFraction: z.coerce.number().min(0).max(1).default(0.5),
+  /**
    * Upstream timeouts (milliseconds): connecting (enforced by the Node runtime's HTTP client;
    * under Deno, where fetch() shows no connect phase, the first-byte timeout covers it), first
    * byte (connect + response headers), and silence between body chunks.
@@ -116,6 +125,8 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   endedPlaylistTtlSeconds: 'EDGE_ENDED_PLAYLIST_TTL_SECONDS',
   negativeTtlSeconds: 'EDGE_NEGATIVE_TTL_SECONDS',
   prefetchSegments: 'EDGE_PREFETCH_SEGMENTS',
+  prefetchGate: 'EDGE_PREFETCH_GATE',
+  prefetchGateTargetFraction: 'EDGE_PREFETCH_GATE_TARGET_FRACTION',
   upstreamConnectTimeoutMs: 'EDGE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',

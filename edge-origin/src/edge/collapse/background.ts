@@ -5,17 +5,18 @@ import { startFill, type Fill } from './fill.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from '../proxy/context.ts';
 
-/** Starts a fill for `key` unless one is running. True if it started one. */
+/** Starts a fill for `key` unless one is running. The fill if it started one. */
 export function fillInBackground(
   ctx: EdgeContext,
   key: string,
   pathAndQuery: string,
   headers: Headers,
   stale: CacheEntry | undefined,
-): boolean {
-  if (ctx.inflight.has(key)) return false;
-  void drainFill(ctx, startFill(ctx, key, pathAndQuery, headers, stale));
-  return true;
+): Fill | undefined {
+  if (ctx.inflight.has(key)) return undefined;
+  const fill = startFill(ctx, key, pathAndQuery, headers, stale);
+  void drainFill(ctx, fill);
+  return fill;
 }
 
 /** Makes sure a fill nobody reads still reaches the cache (or is released if it cannot). */

@@ -47,6 +47,8 @@ export interface Fill {
   discarded: boolean;
   /** This fill won the workers' election for its object: tell the others when it ends. */
   elected: boolean;
+  /** Settles when the fill is over: its object stored (or given up), no longer joinable. */
+  readonly done: Promise<void>;
 }
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
@@ -68,6 +70,7 @@ export function startFill(
   stale: CacheEntry | undefined,
   { joinable = true, elect = joinable }: FillOptions = {},
 ): Fill {
+  let ended!: () => void;
   const fill: Fill = {
     key,
     leaderHeaders: requestHeaders,
@@ -75,11 +78,13 @@ export function startFill(
     discarded: false,
     elected: false,
     outcome: null as unknown as Promise<FillOutcome>,
+    done: new Promise<void>((resolve) => (ended = resolve)),
   };
   let finished = false;
   const finish = () => {
     if (finished) return;
     finished = true;
+    ended();
     if (ctx.inflight.get(key) === fill) ctx.inflight.delete(key);
     ctx.metrics.collapsedFetch(fill.participants);
     if (fill.elected) ctx.onFillFinished?.(key);
@@ -96,6 +101,24 @@ export function startFill(
   function purgedMeanwhile(entry: CacheEntry): boolean {
     if (fill.discarded) return true;
     return entry.tags.some((tag) => (ctx.purgedTags.get(tag) ?? -Infinity) >= startedAt);
+  }
+
+  /**
+   * Stores the new version and ends the fill, when the content policy is ready for viewers to
+   * see it: for a refreshed live playlist, the live-HLS policy first gets the segments it adds
+   * into the cache (a bounded wait, hls/policy.ts), so that viewers learn of a segment only once
+   * it is a hit. The fill stays registered meanwhile: viewers keep getting the version stored
+   * before (fresh, or stale within its allowance), and nobody starts a second fetch.
+   */
+  function store(entry: CacheEntry, share: boolean): void {
+    if (purgedMeanwhile(entry)) return finish();
+    const announce = ctx.policy.onStore(entry);
+    const keepIt = () => {
+      if (!purgedMeanwhile(entry)) keep(ctx, entry, share);
+      finish();
+    };
+    if (!announce) return keepIt();
+    void announce.then(keepIt, keepIt);
   }
 
   /** The peer streams the object as its own fetch receives it; if the peer fails, go upstream. */
@@ -126,11 +149,9 @@ export function startFill(
       const election = await ctx.elect(key, stale?.responseTime ?? -1);
       if (election.kind === 'shared') {
         const entry = election.entry;
-        if (!purgedMeanwhile(entry)) {
-          ctx.policy.onStore(entry); // this worker's live-HLS bookkeeping (known segments, prefetch)
-          keep(ctx, entry, false);
-        }
-        finish();
+        // Through the policy, as if fetched here: this worker's live-HLS bookkeeping (known
+        // segments, prefetch) and its wait for the prefetch before the new version is served.
+        store(entry, false);
         return { kind: 'shared', entry };
       }
       if (election.kind === 'leader') fill.elected = true;
@@ -202,10 +223,8 @@ export function startFill(
 
     if (!response.body) {
       if (storable) {
-        const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime);
-        if (!purgedMeanwhile(entry)) keep(ctx, entry, share);
-      }
-      finish();
+        store(entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, new Uint8Array(0), requestTime, responseTime), share);
+      } else finish();
       return { kind: 'response', status: response.status, headers: responseHeaders, requestTime, responseTime, ageValue, body: null, shareable };
     }
 
@@ -217,11 +236,8 @@ export function startFill(
         maxLagBytes: ctx.config.teeMaxLagBytes,
         onSlowReaderCut: () => ctx.metrics.slowClientCut(),
         onEnd: (bytes) => {
-          if (bytes && storable) {
-            const entry = entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime);
-            if (!purgedMeanwhile(entry)) keep(ctx, entry, share);
-          }
-          finish();
+          if (bytes && storable) store(entryFrom(ctx, key, requestHeaders, response.status, responseHeaders, cc, bytes, requestTime, responseTime), share);
+          else finish();
         },
       },
       expectedLength,
@@ -252,7 +268,6 @@ function entryFrom(
     responseTime,
   });
   entry.storageKey = ctx.store.storageKeyFor(key, entry.varyNames, requestHeaders);
-  ctx.policy.onStore(entry);
   return entry;
 }
 

@@ -5,11 +5,18 @@
 //  - a warm live playlist never makes a viewer wait: hits past half its TTL refresh it in the
 //    background, and a just-expired one is served while it refreshes (for one target duration);
 //  - new segments listed by a refreshed playlist are fetched before viewers ask (prefetch), only
-//    for renditions someone is watching;
+//    for renditions someone is watching; and the refreshed playlist is served only once they are
+//    in the cache (or after a bound), so viewers learn of a segment when it is already a hit.
+//    WHY: without that wait, every viewer of a popular live asked for a brand-new segment in the
+//    same ~100 ms and joined its fetch in progress; streaming one fetch to 10,000 waiters cost the
+//    edge far more CPU than 10,000 hits, and viewers stalled. The bound: half a target duration
+//    (prefetchGateTargetFraction), and never past the freshness of the version served meanwhile;
+//    viewers are never held (they get that version), and a slow or failing segment upstream only
+//    delays the new playlist by the bound;
 //  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
 //    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
-import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
+import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
 import { primaryKey } from '../cache/key.ts';
 import { fillInBackground } from '../collapse/background.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
@@ -21,6 +28,7 @@ const SEGMENT_PATH = /\.(ts|m4s|mp4|m4a|m4v|aac|ac3|ec3|mp3|vtt|webvtt|cmfv|cmfa
 const MAX_PREFETCH_PER_REFRESH = 3;
 const WATCHED_FOR_TARGET_DURATIONS = 3;
 const decoder = new TextDecoder();
+const noHeaders = new Headers();
 
 function pathnameOf(pathAndQuery: string): string {
   const q = pathAndQuery.indexOf('?');
@@ -66,13 +74,14 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
     }
   }
 
-  function onLivePlaylistStored(entry: CacheEntry): void {
+  /** Prefetches the segments a refreshed live playlist adds; resolves once they are all stored
+   * (or given up), which is when the playlist may be served (see the top of this file). */
+  function onLivePlaylistStored(entry: CacheEntry): Promise<void> | undefined {
     const facts = entry.playlist!;
     const previous = knownSegments.get(entry.primaryKey);
     const current = new Set(facts.segments);
     knownSegments.set(entry.primaryKey, current);
     const fresh = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
-    const noHeaders = new Headers();
     // Listed means published: forget any remembered 404 for these segments.
     for (const uri of fresh.length ? fresh : facts.segments) {
       const url = resolveSegment(entry.primaryKey, uri);
@@ -82,15 +91,31 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       if (stored?.negative) ctx.store.deletePrimary(key);
     }
     if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return;
+    const pending: Promise<void>[] = [];
     for (const uri of fresh.slice(-MAX_PREFETCH_PER_REFRESH)) {
       const url = resolveSegment(entry.primaryKey, uri);
       if (!url) continue;
       const key = primaryKey(url);
       if (ctx.store.lookup(key, noHeaders)) continue;
-      if (fillInBackground(ctx, key, key, new Headers({ 'user-agent': `${config.viaName} prefetch` }), undefined)) {
-        ctx.metrics.prefetch();
-      }
+      const started = fillInBackground(ctx, key, key, new Headers({ 'user-agent': `${config.viaName} prefetch` }), undefined);
+      if (started) ctx.metrics.prefetch();
+      // Already being fetched (a viewer asked early): wait for that fetch just the same.
+      const fill = started ?? ctx.inflight.get(key);
+      if (fill) pending.push(fill.done);
     }
+    if (!config.prefetchGate || pending.length === 0) return;
+    const waitSeconds = Math.min(facts.targetDuration * config.prefetchGateTargetFraction, freshnessLeft(entry));
+    if (!(waitSeconds > 0)) return;
+    const ready = settledWithin(Promise.all(pending), waitSeconds * 1000);
+    ctx.track(ready);
+    return ready;
+  }
+
+  /** How long the version stored now may still be served as fresh (0: none stored, or stale). */
+  function freshnessLeft(incoming: CacheEntry): number {
+    const previous = ctx.store.lookup(incoming.primaryKey, noHeaders);
+    if (!previous || previous === incoming) return 0;
+    return Math.max(0, freshnessLifetime(previous, config) - currentAge(previous, ctx.now()));
   }
 
   return {
@@ -117,8 +142,9 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       if (!facts) return;
       entry.playlist = facts;
       applyPlaylistLifetime(entry);
-      if (facts.media && !facts.ended) onLivePlaylistStored(entry);
+      const announce = facts.media && !facts.ended ? onLivePlaylistStored(entry) : undefined;
       if (knownSegments.size > 50_000) knownSegments.clear();
+      return announce;
     },
 
     onRevalidated(entry) {
@@ -143,4 +169,16 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2;
     },
   };
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first; never rejects. */
+function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    void work.then(done, done);
+  });
 }

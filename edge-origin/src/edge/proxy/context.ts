@@ -13,8 +13,12 @@ import type { Fill } from '../collapse/fill.ts';
 export interface ContentPolicy {
   /** A GET/HEAD for this primary key arrived (used to know which renditions are watched). */
   onRequest(key: string): void;
-  /** A response is about to be stored: may set lifetimeOverride, playlist facts, prefetch. */
-  onStore(entry: CacheEntry): void;
+  /**
+   * A response is about to be stored: may set lifetimeOverride, playlist facts, prefetch. A promise
+   * returned: store it (and so serve it) only once that settles, the previous version meanwhile
+   * (the live-HLS policy waits, within a bound, for the segments a refreshed playlist adds).
+   */
+  onStore(entry: CacheEntry): Promise<void> | void;
   /** A stored response was refreshed by a 304. */
   onRevalidated(entry: CacheEntry): void;
   /** True if the policy will give this response a lifetime although its headers give none. */
