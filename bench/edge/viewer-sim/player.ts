@@ -180,10 +180,12 @@ export async function playLive(
     while (nextSeq <= newest && !o.ended()) {
       const seg = playlist.segments[nextSeq - playlist.mediaSequence]!;
       const path = resolve(seg.uri);
-      stats.segments.add(path);
       stats.segmentRequests++;
       const res = await fetch(path, false);
       if (o.ended()) break;
+      // Counted once answered: a request cut by the end of the run may never have reached the
+      // server, and would make the offload figure (upstream requests per segment) read below 1.
+      stats.segments.add(path);
       stats.bytes += res.bytes;
       if (res.status !== 200) {
         failed(res.status); // rule 6: retry this segment after the delay (re-reading the playlist)
