@@ -119,6 +119,134 @@ describe('live playlists', () => {
   });
 });
 
+describe('announcing only what the edge holds (prefetch gate)', () => {
+  const getFrom = get;
+  const health = (base = edge.url) => fetch(`${base}/_edge/health`).then((r) => r.json() as Promise<{ inflightFetches: number }>);
+  /** A live playlist without caching headers: its TTL is half its target duration. */
+  const bare = (dir: string, targetDuration: number, bodyFor: (k: number) => string) =>
+    upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()) }, body: bodyFor(k) }));
+
+  it('serves a refreshed playlist only once the segments it adds are stored, and then they are hits', async () => {
+    const dir = `/hls/live/gate${++n}/v1`;
+    // Target duration 600 s: TTL 300 s, so the wait is bounded by what is left of it (~150 s),
+    // far longer than this test: whatever the playlist shows meanwhile is the gate's doing.
+    bare(dir, 600, (k) => livePlaylist(k, 3, 600));
+    const release = gate();
+    let segmentSent = false;
+    upstream.on(`${dir}/4.ts`, async () => {
+      await release.promise;
+      segmentSent = true;
+      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
+    });
+    try {
+      expect((await get(`${dir}/index.m3u8`)).body).toContain('MEDIA-SEQUENCE:1');
+      clock.advance(151); // past half the TTL: the next hit refreshes it ahead, in the background
+      expect((await get(`${dir}/index.m3u8`)).cache).toBe('HIT');
+      await until(() => upstream.count(`${dir}/4.ts`) === 1); // v2 arrived (lists 4.ts) and 4.ts is being prefetched
+      expect(upstream.count(`${dir}/index.m3u8`)).toBe(2);
+      for (let i = 0; i < 5; i++) {
+        const res = await get(`${dir}/index.m3u8`);
+        expect([res.status, res.cache, res.body.includes('4.ts')]).toEqual([200, 'HIT', false]);
+      }
+    } finally {
+      release.open();
+    }
+    await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('4.ts'));
+    expect(segmentSent).toBe(true);
+    const seg = await get(`${dir}/4.ts`);
+    expect([seg.cache, seg.body]).toEqual(['HIT', 'segment-4']);
+    expect(upstream.count(`${dir}/4.ts`)).toBe(1);
+  });
+
+  it('serves the refreshed playlist anyway when a segment it adds fails upstream', async () => {
+    const dir = `/hls/live/gatefail${++n}/v1`;
+    // v2 adds two segments: one answered 500, one whose connection is cut.
+    bare(dir, 600, (k) => livePlaylist(k === 1 ? 1 : 3, 3, 600));
+    upstream.on(`${dir}/4.ts`, { status: 500, body: 'encoder down' });
+    upstream.on(`${dir}/5.ts`, { reset: true });
+    await get(`${dir}/index.m3u8`);
+    clock.advance(151);
+    await get(`${dir}/index.m3u8`);
+    // The wait's bound (~150 s) is far beyond `until`'s patience: only the failures can end it.
+    await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('5.ts'));
+    const res = await get(`${dir}/index.m3u8`);
+    expect([res.body.includes('MEDIA-SEQUENCE:3'), res.body.includes('4.ts'), res.body.includes('5.ts')]).toEqual([true, true, true]);
+    expect(upstream.count(`${dir}/4.ts`)).toBeGreaterThanOrEqual(1);
+    expect(upstream.count(`${dir}/5.ts`)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('does not hold the refreshed playlist beyond its bound when a segment upstream is slow', async () => {
+    // Upstream timeouts far beyond `until`'s patience: only the bound can release the playlist.
+    const slowEdge = await startEdge({ upstreamUrl: upstream.url, upstreamFirstByteTimeoutMs: 120_000 }, { now: clock.now });
+    const get = (p: string) => getFrom(p, slowEdge.url);
+    const dir = `/hls/live/gateslow${++n}/v1`;
+    // Target duration 2 s: TTL 1 s, refreshed ahead at 0.6 s, so the wait is at most 0.4 s.
+    bare(dir, 2, (k) => livePlaylist(k, 3, 2));
+    const release = gate();
+    let segmentSent = false;
+    upstream.on(`${dir}/4.ts`, async () => {
+      await release.promise;
+      segmentSent = true;
+      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
+    });
+    try {
+      await get(`${dir}/index.m3u8`);
+      clock.advance(0.6);
+      expect((await get(`${dir}/index.m3u8`)).cache).toBe('HIT');
+      await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('4.ts'));
+      // Listed while its upstream still holds it back: the playlist did not wait for it.
+      expect([(await get(`${dir}/index.m3u8`)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`), segmentSent]).toEqual([true, 1, false]);
+    } finally {
+      release.open();
+      await until(async () => (await health(slowEdge.url)).inflightFetches === 0);
+      await slowEdge.close();
+    }
+  });
+
+  it('never prefetches a rendition nobody watches (a refresh by an authorized probe), only watched ones', async () => {
+    const dir = `/hls/live/unwatched${++n}/v1`;
+    const p = `${dir}/index.m3u8`;
+    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'public, max-age=1' }, body: livePlaylist(k) }));
+    for (let s = 1; s <= 6; s++) upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=600' }, body: `segment-${s}` });
+    const probe = async () => (await fetch(edge.url + p, { headers: { authorization: 'Bearer monitoring' } })).text();
+    // Only a probe with credentials asks (§3.5: stored, since the response is public): no viewer.
+    expect(await probe()).toContain('MEDIA-SEQUENCE:1');
+    clock.advance(2);
+    expect(await probe()).toContain('MEDIA-SEQUENCE:2'); // v2 adds 4.ts, stored
+    await until(async () => (await health()).inflightFetches === 0);
+    expect(upstream.count(`${dir}/4.ts`)).toBe(0);
+    // A viewer starts watching: from the next refresh on, new segments are prefetched.
+    expect((await get(p)).body).toContain('MEDIA-SEQUENCE:2');
+    clock.advance(2);
+    await get(p); // stale: served, refreshed in the background; v3 adds 5.ts
+    await until(() => upstream.count(`${dir}/5.ts`) === 1);
+    await until(async () => (await health()).inflightFetches === 0);
+    expect([upstream.count(`${dir}/4.ts`), upstream.count(`${dir}/5.ts`)]).toEqual([0, 1]);
+  });
+
+  it('serves a refreshed playlist at once when the gate is off', async () => {
+    const other = await startEdge({ upstreamUrl: upstream.url, prefetchGate: false }, { now: clock.now });
+    const dir = `/hls/live/nogate${++n}/v1`;
+    bare(dir, 600, (k) => livePlaylist(k, 3, 600));
+    const release = gate();
+    upstream.on(`${dir}/4.ts`, async () => {
+      await release.promise;
+      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
+    });
+    try {
+      await get(`${dir}/index.m3u8`, other.url);
+      clock.advance(151);
+      await get(`${dir}/index.m3u8`, other.url);
+      await until(async () => (await get(`${dir}/index.m3u8`, other.url)).body.includes('4.ts'));
+      expect([(await get(`${dir}/index.m3u8`, other.url)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`)]).toEqual([true, 1]);
+    } finally {
+      release.open();
+      await until(async () => (await health(other.url)).inflightFetches === 0);
+      await other.close();
+    }
+  });
+});
+
 describe('segments not yet published', () => {
   it('remembers a segment 404 briefly, and forgets it as soon as a playlist lists the segment', async () => {
     const dir = `/hls/live/neg${++n}/v1`;
