@@ -43,6 +43,8 @@ export interface FaultRecord {
   kind: FaultKind;
   /** ms since the epoch, when the request arrived. */
   at: number;
+  /** Who asked: the edge forwards a viewer's User-Agent; its own prefetches say "… prefetch". */
+  userAgent: string;
 }
 
 export interface InjectedFault {
@@ -52,6 +54,8 @@ export interface InjectedFault {
   readonly active: boolean;
   /** Pathnames this rule faulted, in order (repeats included: retries show as repeats). */
   paths(): string[];
+  /** What this rule did, in order. */
+  records(): FaultRecord[];
   /** Lifts the fault: matching requests pass through again. */
   remove(): void;
 }
@@ -73,7 +77,7 @@ interface ActiveRule extends FaultRule {
   applied: number;
   until: number;
   removed: boolean;
-  seen: string[];
+  seen: FaultRecord[];
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
@@ -84,19 +88,22 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const rules: ActiveRule[] = [];
   const faults: FaultRecord[] = [];
   const received: string[] = [];
+  /** Delayed requests not yet forwarded: cleared on close so nothing outlives the proxy. */
+  const pending = new Set<ReturnType<typeof setTimeout>>();
 
   const isActive = (rule: ActiveRule) => !rule.removed && (rule.times === undefined || rule.applied < rule.times) && Date.now() < rule.until;
   const matches = (rule: ActiveRule, pathname: string) => (typeof rule.match === 'function' ? rule.match(pathname) : rule.match.test(pathname));
 
   /** The fault for this request, counted as applied (the newest matching active rule). */
-  function take(pathname: string): Fault | null {
+  function take(pathname: string, userAgent: string): Fault | null {
     for (let i = rules.length - 1; i >= 0; i--) {
       const rule = rules[i]!;
       if (!isActive(rule) || !matches(rule, pathname)) continue;
       if (rule.applied === 0 && rule.forMs !== undefined) rule.until = Date.now() + rule.forMs;
       rule.applied++;
-      rule.seen.push(pathname);
-      faults.push({ pathname, kind: rule.fault.kind, at: Date.now() });
+      const record = { pathname, kind: rule.fault.kind, at: Date.now(), userAgent };
+      rule.seen.push(record);
+      faults.push(record);
       return rule.fault;
     }
     return null;
@@ -105,7 +112,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const pathname = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
     received.push(pathname);
-    const fault = take(pathname);
+    const fault = take(pathname, req.headers['user-agent'] ?? '');
     if (fault?.kind === 'status') {
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8', ...fault.headers });
@@ -131,8 +138,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       });
       req.pipe(upstream);
     };
-    if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
-    else forward();
+    if (fault?.kind === 'delay') {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        forward();
+      }, fault.ms);
+      pending.add(timer);
+    } else forward();
   }
 
   const server: Server = createServer(handle);
@@ -151,7 +163,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         get active() {
           return isActive(active);
         },
-        paths: () => [...active.seen],
+        paths: () => active.seen.map((r) => r.pathname),
+        records: () => [...active.seen],
         remove: () => void (active.removed = true),
       };
     },
@@ -163,6 +176,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     requests: (match) => (match ? received.filter((p) => match.test(p)).length : received.length),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.close(() => resolve());
         server.closeAllConnections();
         agent.destroy();

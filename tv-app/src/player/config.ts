@@ -35,6 +35,17 @@ export const PLAYER_DEFAULTS = {
   overlayHideMs: 4000,
   /** Reconnection after a fatal network error: delays (ms) between attempts, then give up. */
   reconnectDelaysMs: [1000, 2000, 4000, 8000, 8000],
+  /**
+   * …or sooner: once segments have failed for this long (ms) with nothing buffered since, the
+   * error screen (Réessayer / Retour) replaces "Reconnexion…". hls.js alone spends ~15 s
+   * retrying a fragment before its fatal error, so this gives a dead origin about 40-50 s.
+   */
+  reconnectGiveUpMs: 40_000,
+  /**
+   * Seconds: the most the clock moves between two 'timeupdate' events by playing (they come
+   * every ~250 ms); a bigger step is a seek or a jump to the live edge, not playback.
+   */
+  maxPlaybackStepS: 1.5,
 } as const;
 
 export interface HlsConfigInput {

@@ -4,7 +4,7 @@
 // reconnection after network failures; the player page only renders `snapshot()`.
 import type HlsType from 'hls.js';
 import type { ErrorData } from 'hls.js';
-import { PlayerStateMachine, type PlayerState } from './player-state.ts';
+import { PlayerStateMachine, advancedByPlayback, type PlayerState } from './player-state.ts';
 import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { createSessionId } from './session.ts';
@@ -197,6 +197,11 @@ export class HlsPlayer {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
+    // Media buffered again is what ends an outage (the clock moving does not: a live reload
+    // jumps the playhead with nothing to play there).
+    hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
+      if (data.frag.type !== 'subtitle') this.reconnect.reset();
+    });
     this.followAdBreaks(Hls, hls);
     // Playlist requests only after the media is attached: hls.js's CMCD starts then, and the
     // master playlist must carry the session id too.
@@ -272,18 +277,22 @@ export class HlsPlayer {
 
   /**
    * Network failures are retried (hls.js first retries each request itself; when it gives
-   * up, the player reloads on its own schedule, showing "Reconnexion…"); a media error gets
-   * one hls.js recovery; anything else, or too many attempts, is the error screen.
+   * up, the player reloads on its own schedule, showing "Reconnexion…", within a budget of
+   * time: ReconnectPolicy); a media error gets one hls.js recovery; anything else, or an
+   * outage past the budget, is the error screen.
    */
   private onError(Hls: typeof HlsType, data: ErrorData): void {
     const network = data.type === Hls.ErrorTypes.NETWORK_ERROR;
+    // An outage starts with the first media request that fails (subtitles do not count: the
+    // picture plays on without them).
+    if (network && data.frag && data.frag.type !== 'subtitle') this.reconnect.failed(Date.now());
     if (!data.fatal) {
       // Requests failing while the buffer is empty: say so rather than "loading" forever.
       if (network && (this.state === 'buffering' || this.state === 'loading')) this.machine.send({ type: 'reconnect' });
       return;
     }
     if (network) {
-      const delay = this.reconnect.next();
+      const delay = this.reconnect.next(Date.now());
       if (delay === null) {
         this.machine.send({ type: 'error', fatal: true, message: data.details });
         return;
@@ -373,20 +382,17 @@ export class HlsPlayer {
       video.addEventListener(name, handler);
       this.detach.push(() => video.removeEventListener(name, handler));
     };
-    on('playing', () => {
-      this.reconnect.reset();
-      this.machine.send({ type: 'playing' });
-    });
+    on('playing', () => this.machine.send({ type: 'playing' }));
     // 'playing' does not always follow a recovered stall (the element may never have paused
-    // its clock): time moving forward while not paused is playing.
+    // its clock): the clock advancing by playback is playing. Not a jump: hls.js reloading a
+    // live seeks to the live edge, which moves the clock over a frozen picture (the viewer
+    // must go on seeing "Reconnexion…" then).
     let lastTime = 0;
     on('timeupdate', () => {
-      const moved = video.currentTime > lastTime;
+      const step = video.currentTime - lastTime;
       lastTime = video.currentTime;
-      if (moved && !video.paused && (this.state === 'buffering' || this.state === 'reconnecting' || this.state === 'loading')) {
-        this.reconnect.reset();
-        this.machine.send({ type: 'playing' });
-      }
+      if (!advancedByPlayback(video, step, PLAYER_DEFAULTS.maxPlaybackStepS)) return;
+      if (this.state === 'buffering' || this.state === 'reconnecting' || this.state === 'loading') this.machine.send({ type: 'playing' });
     });
     // hls.js swaps the element's source between programme and spots (pre-roll, replay breaks):
     // each new source starts paused, so play on once it can, unless the viewer paused.

@@ -62,3 +62,21 @@ export class PlayerStateMachine {
     return () => this.listeners.delete(listener);
   }
 }
+
+/** What the <video> element says about itself, for `advancedByPlayback`. */
+export interface MediaClockView {
+  paused: boolean;
+  seeking: boolean;
+  /** HTMLMediaElement.readyState: 3 (HAVE_FUTURE_DATA) and up means frames to play. */
+  readyState: number;
+}
+
+/**
+ * The clock moved forward by `step` seconds because frames played: not paused, not seeking,
+ * data to play, and no more than `maxStep` (a few 'timeupdate' periods). A bigger step is a
+ * seek or hls.js jumping to the live edge after a reload, which moves the clock over a frozen
+ * picture: that is not the end of a stall.
+ */
+export function advancedByPlayback(media: MediaClockView, step: number, maxStep: number): boolean {
+  return step > 0 && step <= maxStep && !media.paused && !media.seeking && media.readyState >= 3;
+}
