@@ -1,5 +1,5 @@
-// The Node fast path for fresh hits (edge/node/fast-hit.ts) answers exactly as the general path
-// does. Two edges on the same clock in front of the same upstream, one with the fast path and one
+// The Node fast paths for fresh hits (edge/node/fast-hit.ts) and for viewers joining a fetch in
+// progress (edge/node/fast-join.ts) answer exactly as the general path does. Two edges on the same clock in front of the same upstream, one with the fast path and one
 // without (config fastHitPath: false), get the same requests: their raw HTTP answers must be the
 // same bytes, and so must their metrics, access log lines and audience sightings. Requests the
 // fast path does not handle (conditionals, Range, purged objects, playlists due for refresh) fall
@@ -24,7 +24,7 @@ interface Side {
  * A bare node:http upstream: it sends exactly the fields a route gives (the shared test upstream
  * always adds a Content-Type, and one case here needs a body without one). Date follows `clock`.
  */
-type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string };
+type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; then?: { after: Promise<unknown>; body: string } };
 async function startBareUpstream() {
   const routes = new Map<string, Route>();
   const counts = new Map<string, number>();
@@ -34,7 +34,11 @@ async function startBareUpstream() {
     const route = routes.get(path);
     const reply = route ? route() : { status: 404, body: 'not found' };
     res.writeHead(reply.status ?? 200, { date: new Date(clock.now() * 1000).toUTCString(), ...reply.headers });
-    res.end(reply.body);
+    if (!reply.then) return void res.end(reply.body);
+    // A body in two parts, the second when the test says: a fetch viewers can join while it runs.
+    res.write(reply.body ?? '');
+    const rest = reply.then.body;
+    void reply.then.after.then(() => res.end(rest));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -74,16 +78,24 @@ async function side(config: Partial<EdgeConfigInput>): Promise<Side> {
 
 /** One request on its own connection, and the answer's raw bytes as they came off the wire. */
 function exchange(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<string> {
+  return openExchange(base, method, path, headers).answer;
+}
+
+/** The same, also telling when the answer's first bytes arrived. */
+function openExchange(base: string, method: string, path: string, headers: Record<string, string> = {}): { firstBytes: Promise<void>; answer: Promise<string> } {
   const { port } = new URL(base);
   const lines = [`${method} ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'User-Agent: fast-hit-test', 'Connection: close'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  return new Promise((resolve, reject) => {
+  let arrived!: () => void;
+  const firstBytes = new Promise<void>((r) => (arrived = r));
+  const answer = new Promise<string>((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => socket.write(lines.join('\r\n') + '\r\n\r\n'));
     const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('data', (c: Buffer) => (chunks.push(c), arrived()));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
     socket.on('error', reject);
   });
+  return { firstBytes, answer };
 }
 
 /** The same request to both edges: [fast path edge's answer, general path edge's answer]. */
@@ -97,6 +109,15 @@ const countersOf = async (s: Side) =>
     .split('\n')
     .filter((l) => l.startsWith('edge_requests_total{') || l.startsWith('edge_bytes_served_total'))
     .sort();
+
+/** What each counter line gained between two readings of countersOf. */
+function counterDelta(before: string[], after: string[]): Record<string, number> {
+  const parse = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+  const [a, b] = [parse(before), parse(after)];
+  const out: Record<string, number> = {};
+  for (const [name, value] of b) if (value !== (a.get(name) ?? 0)) out[name] = value - (a.get(name) ?? 0);
+  return out;
+}
 
 beforeAll(async () => {
   upstream = await startBareUpstream();
@@ -235,4 +256,58 @@ it('still refreshes a live playlist ahead of expiry when its hits come through t
   expect(res.headers.get('x-cache')).toBe('HIT');
   for (let i = 0; i < 500 && upstream.count(PLAYLIST) === stored; i++) await new Promise((r) => setTimeout(r, 10));
   expect(upstream.count(PLAYLIST)).toBe(stored + 1);
+});
+
+it('answers viewers joining a fetch in progress with the same bytes as the general path (COLLAPSED), and counts and logs them alike', async () => {
+  const NEW = '/hls/live/sport/v1/31.ts';
+  let release!: () => void;
+  const rest = new Promise<void>((r) => (release = r));
+  // No Content-Type (the Node adapter adds one), an upstream Age and Via, a field marked
+  // private="..." (kept from waiters), the body's second part held back by the test.
+  upstream.on(NEW, () => ({
+    headers: { 'cache-control': 'max-age=60, private="x-viewer"', 'content-length': '10000', via: '1.1 origin', age: '2', 'x-viewer': 'first-one' },
+    body: 'A'.repeat(4000),
+    then: { after: rest, body: 'B'.repeat(6000) },
+  }));
+  const joinedBefore = fast.edge.fastJoin!.served;
+  // Earlier tests sent some requests to the fast edge only: compare what this test adds.
+  const countersBefore = [await countersOf(fast), await countersOf(general)] as const;
+  const logsBefore = [fast.logs.length, general.logs.length] as const;
+  // The first viewer on each edge starts the fetch; its answer's first bytes mean headers are in.
+  const leaders = [openExchange(fast.edge.url, 'GET', NEW), openExchange(general.edge.url, 'GET', NEW)];
+  await Promise.all(leaders.map((l) => l.firstBytes));
+  clock.advance(1); // Age moves while the fetch runs: both paths must say 3
+  // Two more viewers on each edge join the fetch while its body is still coming.
+  const joiners = [0, 1].map(() => [openExchange(fast.edge.url, 'GET', NEW), openExchange(general.edge.url, 'GET', NEW, {})]);
+  await Promise.all(joiners.flat().map((j) => j.firstBytes));
+  expect(fast.edge.fastJoin!.served).toBe(joinedBefore + 2);
+  expect(general.edge.fastJoin).toBeNull();
+  release();
+  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  expect(leadFast).toBe(leadGeneral);
+  expect(header(leadFast, 'x-cache')).toBe('MISS');
+  for (const [a, b] of joiners) {
+    const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
+    expect(fastAnswer).toBe(generalAnswer);
+    expect([header(fastAnswer, 'x-cache'), header(fastAnswer, 'age'), header(fastAnswer, 'via'), header(fastAnswer, 'x-viewer'), header(fastAnswer, 'content-type')]).toEqual([
+      'COLLAPSED',
+      '3',
+      '1.1 origin, 1.1 cite-tv-edge',
+      undefined,
+      'text/plain; charset=UTF-8',
+    ]);
+    expect(fastAnswer.endsWith('\r\n\r\n' + 'A'.repeat(4000) + 'B'.repeat(6000))).toBe(true);
+  }
+  expect(upstream.count(NEW)).toBe(2); // one fetch per edge
+  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))];
+  expect(added[0]).toEqual(added[1]);
+  expect(added[0]).toEqual({ 'edge_bytes_served_total': 30000, 'edge_requests_total{status="200",cache="COLLAPSED"}': 2, 'edge_requests_total{status="200",cache="MISS"}': 1 });
+  expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
+  expect(fast.logs.slice(logsBefore[0]).map((l) => [l.path, l.cache, l.bytes])).toEqual([
+    [NEW, 'MISS', 10000],
+    [NEW, 'COLLAPSED', 10000],
+    [NEW, 'COLLAPSED', 10000],
+  ]);
+  // Stored now: the next viewer is a plain hit.
+  expect(header(await exchange(fast.edge.url, 'GET', NEW), 'x-cache')).toBe('HIT');
 });

@@ -3,6 +3,7 @@
 // caching of early segment requests without poisoning, and the slow-viewer bound of the tee.
 import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, manualClock, rawRequest, type StartedEdge } from '../support/edge.ts';
+import { startEdgeNode } from '../../edge-origin/src/edge/node/start-edge-node.ts';
 
 let upstream: TestUpstream;
 let edge: StartedEdge;
@@ -330,6 +331,61 @@ describe('slow viewers', () => {
       expect(await (await fetch(`${small.url}/_edge/metrics`)).text()).toMatch(/edge_slow_clients_cut_total 1/);
     } finally {
       await small.close();
+    }
+  });
+  it('cuts a slow viewer who joined the fetch on the Node fast path, without stalling the others', async () => {
+    const size = 72 * 1024 * 1024;
+    const big = new Uint8Array(size);
+    for (let i = 0; i < size; i += 4096) big[i] = (i / 4096) & 0xff;
+    const p = `/big${++n}.mp4`;
+    const release = gate();
+    // Headers at once (the fetch is joinable, its headers in), the body held back.
+    upstream.on(p, { headers: { 'cache-control': 'max-age=60', 'content-length': String(size) }, body: [{ wait: release.promise }, big.subarray(0, 1024), big.subarray(1024)] });
+    const small = await startEdgeNode({ port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, maxObjectBytes: 1024 * 1024, teeMaxLagBytes: 256 * 1024 }, { log: () => {} });
+    try {
+      // The fast viewer starts the fetch: its headers are in, its body is not.
+      const fastResponse = await fetch(`${small.url}${p}`);
+      const fastReader = fastResponse.body!.getReader();
+      const received: Uint8Array[] = [];
+      // The slow viewer joins (through the Node fast path), takes one chunk, then stops reading.
+      const { request } = await import('node:http');
+      const fastFinished = gate();
+      const slow = new Promise<{ received: number; complete: boolean }>((resolve) => {
+        const req = request(`${small.url}${p}`, { agent: false }, (res) => {
+          let got = 0;
+          res.once('data', (c: Buffer) => {
+            got += c.length;
+            res.pause();
+            void fastFinished.promise.then(() => {
+              res.on('data', (c2: Buffer) => (got += c2.length));
+              res.resume();
+            });
+          });
+          res.on('end', () => resolve({ received: got, complete: res.complete }));
+          res.on('error', () => resolve({ received: got, complete: false }));
+          res.on('aborted', () => resolve({ received: got, complete: false }));
+        });
+        req.on('error', () => resolve({ received: 0, complete: false }));
+        req.end();
+      });
+      await until(() => small.fastJoin!.served === 1);
+      release.open();
+      for (;;) {
+        const { done, value } = await fastReader.read();
+        if (done) break;
+        received.push(value);
+      }
+      fastFinished.open();
+      const fast = Buffer.concat(received);
+      expect(fast.length).toBe(size);
+      expect(fast.equals(Buffer.from(big))).toBe(true);
+      const slowResult = await slow;
+      expect(slowResult.complete && slowResult.received === size).toBe(false);
+      expect(upstream.count(p)).toBe(1);
+      expect(await (await fetch(`${small.url}/_edge/metrics`)).text()).toMatch(/edge_slow_clients_cut_total 1/);
+    } finally {
+      release.open();
+      await small.close(1000);
     }
   });
 });

@@ -2,7 +2,8 @@
 // (EDGE_PORT, EDGE_HOST, UPSTREAM_URL, EDGE_MEMORY_BYTES, ... see edge/config.ts) < `--workers N`.
 // With several workers (node:cluster shares the port between them), set EDGE_REDIS_URL so they
 // act as one cache: one upstream fetch per object, shared hot objects, purges everywhere.
-// Fresh memory hits take the Node fast path (edge/node/fast-hit.ts; EDGE_FAST_HIT_PATH=false: off).
+// Fresh memory hits and viewers joining a fetch in progress take the Node fast paths
+// (edge/node/fast-hit.ts, fast-join.ts; EDGE_FAST_HIT_PATH=false: off).
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config.ts';

@@ -83,9 +83,10 @@ export const edgeConfigSchema = z.object({
   /** One structured JSON line per request on stdout (EDGE_ACCESS_LOG=false turns it off). */
   accessLog: bool.default(true),
   /**
-   * Node runtime only: answer fresh memory hits straight from Node's HTTP objects, before the
-   * web-standard request path (node/fast-hit.ts); the responses are the same. Off: every request
-   * takes the general path (tests compare the two).
+   * Node runtime only: answer fresh memory hits (node/fast-hit.ts), and viewers joining a fetch in
+   * progress (node/fast-join.ts), straight from Node's HTTP objects, before the web-standard
+   * request path; the responses are the same. Off: every request takes the general path (tests
+   * compare the two).
    */
   fastHitPath: bool.default(true),
   /** Request limits, answered with a clear 4xx instead of being proxied. */

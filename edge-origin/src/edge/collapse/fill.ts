@@ -49,6 +49,8 @@ export interface Fill {
   elected: boolean;
   /** Settles when the fill is over: its object stored (or given up), no longer joinable. */
   readonly done: Promise<void>;
+  /** The outcome once known, for runtime adapters that decide synchronously (node/fast-join.ts). */
+  settled?: FillOutcome;
 }
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
@@ -95,6 +97,7 @@ export function startFill(
     finish();
     return { kind: 'error', error: error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable') };
   });
+  void fill.outcome.then((outcome) => (fill.settled = outcome));
   ctx.track(fill.outcome);
   return fill;
 

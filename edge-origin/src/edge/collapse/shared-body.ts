@@ -21,6 +21,27 @@ export interface SharedBodyOptions {
   onSlowReaderCut?: () => void;
 }
 
+/**
+ * Where a pushed reader's chunks go: a runtime's own response object (node/fast-join.ts), so a
+ * viewer joining a fetch costs no web stream.
+ */
+export interface ChunkSink {
+  /** Takes a chunk; false: the client's buffer is full, nothing more until `resume()`. */
+  write(chunk: Uint8Array): boolean;
+  /** The whole body was handed out. */
+  end(): void;
+  /** Upstream failed, or this reader was cut off for lagging: the response cannot complete. */
+  error(reason: unknown): void;
+}
+
+/** A pushed reader's handle. */
+export interface PushedReader {
+  /** The client's buffer drained: hand out what arrived meanwhile. */
+  resume(): void;
+  /** The client went away. */
+  cancel(): void;
+}
+
 interface Reader {
   pos: number; // index (in the overall chunk sequence) of the next chunk to hand out
   offset: number; // bytes handed out so far
@@ -28,6 +49,9 @@ interface Reader {
   cut: Error | null;
   onRead: ((bytes: number) => void) | undefined;
   controller: ReadableStreamDefaultController<Uint8Array> | null;
+  /** Pushed readers (pipeTo) only; `paused`: its sink said its buffer is full. */
+  sink: ChunkSink | null;
+  paused: boolean;
 }
 
 export class SlowReaderError extends Error {
@@ -73,11 +97,15 @@ export class SharedBody {
   get isComplete(): boolean {
     return this.ended && this.failure === undefined;
   }
+  /** Whether one more reader can still get the whole body (subscribe/pipeTo would not return null). */
+  get replayable(): boolean {
+    return this.base === 0 && this.failure === undefined;
+  }
 
   /** A stream of the whole body for one more reader, or null if its start was already dropped. */
   subscribe(onRead?: (bytes: number) => void): ReadableStream<Uint8Array> | null {
     if (this.base > 0 || this.failure !== undefined) return null;
-    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead, controller: null };
+    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead, controller: null, sink: null, paused: false };
     this.readers.add(reader);
     this.start();
     return new ReadableStream<Uint8Array>(
@@ -88,6 +116,67 @@ export class SharedBody {
       },
       { highWaterMark: 0 },
     );
+  }
+
+  /**
+   * The whole body pushed into `sink` as it arrives, for one more reader: what subscribe() gives,
+   * without a web stream (the Node adapter writes chunks straight to its response). Same rules:
+   * a reader that stops taking chunks (sink.write returned false) gets nothing until it resumes;
+   * on a pass-through body it holds upstream back and is cut off past maxLagBytes. Null if the
+   * body's start was already dropped.
+   */
+  pipeTo(sink: ChunkSink, onRead?: (bytes: number) => void): PushedReader | null {
+    if (!this.replayable) return null;
+    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead, controller: null, sink, paused: false };
+    this.readers.add(reader);
+    this.start();
+    this.push(reader);
+    return {
+      resume: () => {
+        if (!reader.paused) return;
+        reader.paused = false;
+        this.push(reader);
+      },
+      cancel: () => {
+        reader.wake = null;
+        this.detach(reader);
+      },
+    };
+  }
+
+  /** Hands a pushed reader every chunk it has not had, until its sink is full or it caught up. */
+  private push(reader: Reader): void {
+    const sink = reader.sink!;
+    let consumed = false;
+    for (;;) {
+      if (reader.cut || !this.readers.has(reader)) break; // cut (and told) or cancelled
+      const index = reader.pos - this.base;
+      if (index < this.chunks.length) {
+        const chunk = this.chunks[index]!;
+        reader.pos++;
+        reader.offset += chunk.byteLength;
+        reader.onRead?.(chunk.byteLength);
+        consumed = true;
+        if (!sink.write(chunk)) {
+          reader.paused = true;
+          break;
+        }
+        continue;
+      }
+      if (this.failure !== undefined) {
+        this.detach(reader);
+        sink.error(this.failure);
+        return;
+      }
+      if (this.ended) {
+        this.detach(reader);
+        sink.end();
+        return;
+      }
+      reader.wake = () => this.push(reader);
+      break;
+    }
+    if (consumed) this.afterConsume();
   }
 
   /**
@@ -164,6 +253,7 @@ export class SharedBody {
         r.cut = new SlowReaderError(`reader fell more than ${this.options.maxLagBytes} bytes behind`);
         this.readers.delete(r);
         r.controller?.error(r.cut);
+        r.sink?.error(r.cut);
         const wake = r.wake;
         r.wake = null;
         wake?.();

@@ -25,6 +25,7 @@ import { accessLogLine } from '../proxy/access-log.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { Edge } from '../app.ts';
 import type { AudienceObserver } from '../audience/observer.ts';
+import type { EdgeConfig } from '../config.ts';
 
 export interface FastHitPath {
   /** Answers the request if it is a plain fresh hit in memory; false: the general path must. */
@@ -34,7 +35,7 @@ export interface FastHitPath {
 }
 
 /** What @hono/node-server gives a response body that has no Content-Type. */
-const NODE_SERVER_DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
+export const NODE_SERVER_DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
 /**
  * Request targets and hosts that @hono/node-server and the URL parser take as they are (its own
  * checks, plus percent-escapes, which the URL parser keeps, and minus '#'); dot segments, also
@@ -96,25 +97,9 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
     },
     serve(req, res) {
       const method = req.method;
-      if (method !== 'GET' && method !== 'HEAD') return false;
-      const target = req.url ?? '';
-      if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
-      const h = req.headers;
-      if (
-        h.range !== undefined ||
-        h['if-none-match'] !== undefined ||
-        h['if-modified-since'] !== undefined ||
-        h['if-match'] !== undefined ||
-        h['if-unmodified-since'] !== undefined ||
-        h.authorization !== undefined
-      ) {
-        return false;
-      }
-      const host = h.host;
-      if (!host || !PLAIN_HOST.test(host) || !config.allowedMethods.includes(method)) return false;
-      // Limits: near them, the general path decides (and words the 414/431).
-      if (7 + host.length + target.length > config.maxUrlLength || rawHeaderBytes(req.rawHeaders) > config.maxHeaderBytes) return false;
-
+      if ((method !== 'GET' && method !== 'HEAD') || !isPlainRequest(req, config)) return false;
+      const target = req.url!;
+      const host = req.headers.host!;
       const query = target.indexOf('?');
       const url = query >= 0 || config.accessLog || deps.audience ? new URL(`http://${host}${target}`) : undefined;
       const key = query >= 0 ? primaryKey(url!) : target;
@@ -152,8 +137,33 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
   };
 }
 
+/**
+ * A request whose answer from the cache is the stored one as is, and whose URL the general path
+ * would take as it comes: no conditionals, Range, preconditions or Authorization, a plain target
+ * and host, an allowed method, well under the size limits (near them the general path decides,
+ * and words the 414/431). The Node fast paths (here and fast-join.ts) take only these.
+ */
+export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolean {
+  const target = req.url ?? '';
+  if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
+  const h = req.headers;
+  if (
+    h.range !== undefined ||
+    h['if-none-match'] !== undefined ||
+    h['if-modified-since'] !== undefined ||
+    h['if-match'] !== undefined ||
+    h['if-unmodified-since'] !== undefined ||
+    h.authorization !== undefined
+  ) {
+    return false;
+  }
+  const host = h.host;
+  if (!host || !PLAIN_HOST.test(host) || !config.allowedMethods.includes(req.method ?? '')) return false;
+  return 7 + host.length + target.length <= config.maxUrlLength && rawHeaderBytes(req.rawHeaders) <= config.maxHeaderBytes;
+}
+
 /** What the access log and the audience observer read, from Node's request (fields as Headers would give them). */
-function nodeRequestView(req: IncomingMessage, url: URL) {
+export function nodeRequestView(req: IncomingMessage, url: URL) {
   return {
     method: req.method ?? 'GET',
     url: url.href,

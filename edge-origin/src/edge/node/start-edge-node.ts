@@ -1,6 +1,7 @@
 // Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
 // edge, with the entry point; the lead's combined starter and the tests call it. Fresh memory hits
-// are answered by the fast path (fast-hit.ts) before the web-standard app sees them.
+// are answered by the fast path (fast-hit.ts), and viewers joining a fetch in progress by its
+// sibling (fast-join.ts), before the web-standard app sees them.
 import { createAdaptorServer, getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,12 +14,15 @@ import { batchedStdoutLog } from './batched-log.ts';
 import { attachSharing } from '../workers/sharing.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
+import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
 
 export interface RunningEdge {
   url: string;
   edge: Edge;
   /** The Node fast path for fresh hits (null when config.fastHitPath is off). */
   fastPath: FastHitPath | null;
+  /** The Node fast path for viewers joining a fetch in progress (null when config.fastHitPath is off). */
+  fastJoin: FastJoinPath | null;
   /** Graceful: stops accepting, lets responses in progress finish (up to graceMs), then closes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -47,13 +51,14 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   }
   const { port, host, listenBacklog } = edge.config;
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
+  const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge, { audience: deps.audience }) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const http = createServer((req, res) => {
     try {
-      if (fastPath?.serve(req, res)) return;
+      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res)) return;
     } catch (error) {
       // Never expected; the general path (with its own error handling) answers instead.
-      edge.context.log({ level: 'error', msg: 'fast hit path failed', error: String(error) });
+      edge.context.log({ level: 'error', msg: 'fast path failed', error: String(error) });
       if (res.headersSent) return void res.destroy();
     }
     void general(req, res);
@@ -71,6 +76,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     url: `http://${hostForUrl}:${address.port}`,
     edge,
     fastPath,
+    fastJoin,
     close(graceMs = 5000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
