@@ -220,7 +220,12 @@ async function expectRecoveryFrom(
     await open();
     await eventually(async () => fault.applied, (n) => n > 0, 60_000, `${name}: the fault was applied`);
     // Once playing, a stall that lasts says so: take its picture (the startup "loading" does not count).
-    const stalled = await eventually(() => sample(page), (s) => (s.message !== '' && s.currentTime > 0.5) || !fault.active, 120_000, `${name}: a message or the end of the fault`);
+    const stalled = await eventually(
+      () => sample(page),
+      (s) => (s.message !== '' && s.currentTime > 0.5) || (!fault.active && s.currentTime > holeAt(0)),
+      120_000,
+      `${name}: a message, or playback past the hole`,
+    );
     if (stalled.message !== '') await screenshot(page, `faults-${name}-stalled`);
     await eventually(async () => fault.active, (a) => !a, 120_000, `${name}: the fault burst ended`);
     await expectPlayingPast(page, holeAt(stalled.currentTime), name);
@@ -307,6 +312,16 @@ describe('replay', () => {
     const { page } = stack.tv;
     const { fault } = await expectRecoveryFrom(page, 'replay-trickle', { match: replaySegmentsFrom('replay-trophees', 2), fault: { kind: 'trickle', bytesPerSecond: 16_000 }, forMs: 12_000 }, () =>
       openReplay(page, 'replay-trophees'),
+    PAST_THE_HOLE);
+    expect(fault.applied).toBeGreaterThan(0);
+    await leavePlayer(page);
+  }, 300_000);
+
+  test('connections cut mid-body: the stall says so, then playback goes on by itself', async () => {
+    const { page } = stack.tv;
+    // The origin sends the headers and 20 kB of each segment, then drops the connection.
+    const { fault } = await expectRecoveryFrom(page, 'replay-cut', { match: replaySegmentsFrom('replay-artisanat', 2), fault: { kind: 'cut', afterBytes: 20_000 }, forMs: 8000 }, () =>
+      openReplay(page, 'replay-artisanat'),
     PAST_THE_HOLE);
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
