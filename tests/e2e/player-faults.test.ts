@@ -42,6 +42,9 @@ interface Sample {
   message: string;
   /** A hash of a small copy of the video frame on screen: two different frames differ. */
   frame: string;
+  /** Frames the element presented so far (and dropped), for the debug dump. */
+  frames: number;
+  dropped: number;
 }
 
 async function sample(page: Page): Promise<Sample> {
@@ -66,7 +69,10 @@ async function sample(page: Page): Promise<Sample> {
       for (let i = 0; i < data.length; i++) hash = Math.imul(hash ^ data[i]!, 0x01000193);
       frame = (hash >>> 0).toString(16);
     }
+    const quality = video?.getVideoPlaybackQuality();
     return {
+      frames: quality?.totalVideoFrames ?? 0,
+      dropped: quality?.droppedVideoFrames ?? 0,
       currentTime: video?.currentTime ?? 0,
       paused: video?.paused ?? true,
       state: stateEl?.getAttribute('data-testid')?.replace('player-state-', '') ?? '',
@@ -144,9 +150,23 @@ const message = async (page: Page) => (await sample(page)).message;
 /** Playing: the clock moves past `beyond` and the picture changes between two looks. */
 async function expectPlayingPast(page: Page, beyond: number, what: string): Promise<void> {
   const first = await eventually(() => sample(page), (s) => s.currentTime > beyond && !s.paused && s.frame !== '', 120_000, `${what}: clock past ${beyond.toFixed(1)} s`);
-  const later = await eventually(() => sample(page), (s) => s.currentTime > first.currentTime + 1, 60_000, `${what}: clock moving on`);
-  expect(later.frame).not.toBe(first.frame);
+  await expectPictureMoving(page, first, what);
   await eventually(() => message(page), (m) => m === '', 15_000, `${what}: no message left over the picture`);
+}
+
+/**
+ * From `first` on, the clock moves on by a second and the picture changes. A frame frozen
+ * for good under a moving clock fails; a late frame on a box whose cores are busy (the
+ * decoder shares them with other tests) is waited for.
+ */
+async function expectPictureMoving(page: Page, first: Sample, what: string): Promise<void> {
+  const later = await eventually(
+    () => sample(page),
+    (s) => s.currentTime > first.currentTime + 1 && s.frame !== first.frame && s.frame !== '',
+    30_000,
+    `${what}: clock moving on and the picture changing`,
+  );
+  expect(later.frame).not.toBe(first.frame);
 }
 
 // ---- the streams under test ----------------------------------------------------------------
@@ -194,7 +214,7 @@ async function during(page: Page, name: string, rule: FaultRule, body: (fault: I
 function reportStall(name: string, samples: Sample[]): void {
   if (process.env.FAULTS_DEBUG) {
     const t0 = samples[0]?.at ?? 0;
-    const lines = samples.map((s) => `${((s.at - t0) / 1000).toFixed(2)} ${s.currentTime.toFixed(2)} ${s.state} ${s.frame}`);
+    const lines = samples.map((s) => `${((s.at - t0) / 1000).toFixed(2)} ${s.currentTime.toFixed(2)} ${s.state} ${s.frame} ${s.frames}/${s.dropped}`);
     writeFileSync(join(ARTIFACTS_DIR, `faults-${name}-samples.txt`), lines.join('\n'));
   }
   const stall = longestStall(samples);
@@ -269,8 +289,8 @@ async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultR
 /** Playing again: the clock moves on by 2 s and the picture changes; returns where it resumed. */
 async function expectPlayingOn(page: Page, what: string): Promise<number> {
   const first = await eventually(() => sample(page), (s) => s.state === 'playing' && s.currentTime > 0 && s.frame !== '', 120_000, `${what}: playing`);
-  const later = await eventually(() => sample(page), (s) => s.currentTime > first.currentTime + 2, 60_000, `${what}: clock moving on`);
-  expect(later.frame).not.toBe(first.frame);
+  await eventually(() => sample(page), (s) => s.currentTime > first.currentTime + 2, 60_000, `${what}: clock moving on`);
+  await expectPictureMoving(page, first, what);
   await eventually(() => message(page), (m) => m === '', 15_000, `${what}: no message left over the picture`);
   return first.currentTime;
 }

@@ -1,5 +1,5 @@
 import { ReconnectPolicy } from '../../tv-app/src/player/reconnect.ts';
-import { PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
+import { FRAGMENT_LOAD_POLICY, PLAYER_DEFAULTS, hlsConfig } from '../../tv-app/src/player/config.ts';
 
 test('reloads on a growing schedule, then gives up when the schedule is used up', () => {
   const policy = new ReconnectPolicy([1000, 2000, 4000], 60_000);
@@ -41,4 +41,18 @@ test('the defaults give a dead origin less than a minute of "Reconnexion…" aft
   }
   expect(now).toBeLessThan(60_000);
   expect(PLAYER_DEFAULTS.reconnectGiveUpMs).toBeLessThan(now);
+});
+
+test('the budget leaves room for the player\'s own reloads even after hls.js\'s longest retrying of one segment', () => {
+  // hls.js's worst case: every retry of one segment waits its full backoff (1 s, 2 s, 4 s, 8 s, …).
+  const { maxNumRetry, retryDelayMs, maxRetryDelayMs } = FRAGMENT_LOAD_POLICY.errorRetry;
+  let hlsRetrying = 0;
+  for (let i = 0; i < maxNumRetry; i++) hlsRetrying += Math.min(retryDelayMs * 2 ** i, maxRetryDelayMs);
+  const policy = new ReconnectPolicy();
+  policy.failed(0);
+  expect(policy.next(hlsRetrying)).toBe(PLAYER_DEFAULTS.reconnectDelaysMs[0]);
+});
+
+test('hls.js gets the pinned fragment policy', () => {
+  expect(hlsConfig({ live: true, sessionId: 's', contentId: 'c' }).fragLoadPolicy).toEqual({ default: FRAGMENT_LOAD_POLICY });
 });

@@ -37,7 +37,7 @@ export const PLAYER_DEFAULTS = {
   reconnectDelaysMs: [1000, 2000, 4000, 8000, 8000],
   /**
    * …or sooner: once segments have failed for this long (ms) with nothing buffered since, the
-   * error screen (Réessayer / Retour) replaces "Reconnexion…". hls.js alone spends ~15 s
+   * error screen (Réessayer) replaces "Reconnexion…". hls.js alone spends ~15 s
    * retrying a fragment before its fatal error, so this gives a dead origin about 40-50 s.
    */
   reconnectGiveUpMs: 40_000,
@@ -72,5 +72,24 @@ export function hlsConfig({ live, startPosition, sessionId, contentId, subtitleL
     cmcd: { sessionId, contentId, useHeaders: false },
     // Subtitles are rendered by the browser from the text tracks hls.js creates.
     renderTextTracksNatively: true,
+    fragLoadPolicy: { default: FRAGMENT_LOAD_POLICY },
   };
 }
+
+/**
+ * How hls.js fetches a segment and retries it before its fatal error (hls.js 1.7's defaults,
+ * pinned here because the reconnection budget above is reasoned from them):
+ *  - first byte within 10 s: the edge's own upstream first-byte timeout is 10 s too, and a
+ *    retry sent earlier would only join the edge's fetch of the same segment (collapsing);
+ *  - a failed request (5xx, cut connection) is retried 6 times, 1 s then doubling up to 8 s
+ *    (a 404 is not retried: hls.js tries another rendition, then reports it fatal and the
+ *    player's ReconnectPolicy takes over);
+ *  - the error count is shared by video and audio, so both failing together halve it: ~15 s of
+ *    hls.js retries before the player's own reloads start (seen in tests/e2e/player-faults).
+ */
+export const FRAGMENT_LOAD_POLICY = {
+  maxTimeToFirstByteMs: 10_000,
+  maxLoadTimeMs: 120_000,
+  timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
+  errorRetry: { maxNumRetry: 6, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+} as const;
