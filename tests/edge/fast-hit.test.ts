@@ -24,7 +24,7 @@ interface Side {
  * A bare node:http upstream: it sends exactly the fields a route gives (the shared test upstream
  * always adds a Content-Type, and one case here needs a body without one). Date follows `clock`.
  */
-type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; then?: { after: Promise<unknown>; body: string } };
+type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; then?: { after: Promise<unknown>; body: string }; wait?: Promise<unknown> };
 async function startBareUpstream() {
   const routes = new Map<string, Route>();
   const counts = new Map<string, number>();
@@ -33,13 +33,17 @@ async function startBareUpstream() {
     counts.set(path, (counts.get(path) ?? 0) + 1);
     const route = routes.get(path);
     const reply = route ? route() : { status: 404, body: 'not found' };
+    if (reply.wait) return void reply.wait.then(() => send(res, reply));
+    send(res, reply);
+  });
+  function send(res: import('node:http').ServerResponse, reply: ReturnType<Route>) {
     res.writeHead(reply.status ?? 200, { date: new Date(clock.now() * 1000).toUTCString(), ...reply.headers });
     if (!reply.then) return void res.end(reply.body);
     // A body in two parts, the second when the test says: a fetch viewers can join while it runs.
     res.write(reply.body ?? '');
     const rest = reply.then.body;
     void reply.then.after.then(() => res.end(rest));
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -310,4 +314,43 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   ]);
   // Stored now: the next viewer is a plain hit.
   expect(header(await exchange(fast.edge.url, 'GET', NEW), 'x-cache')).toBe('HIT');
+});
+
+it('answers a stale live playlist whose refresh is running (STALE) with the same bytes as the general path', async () => {
+  const LIVE = '/hls/live/culture/v1/index.m3u8';
+  let hold: Promise<unknown> | undefined;
+  let version = 1;
+  upstream.on(LIVE, () => ({
+    wait: hold,
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=4' }, // capped at TD/2 = 3 s
+    body: `#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:${version}\n#EXTINF:6.0,\n${version}.ts\n`,
+  }));
+  const [missA, missB] = await both('GET', LIVE);
+  expect([missA === missB, header(missA, 'x-cache')]).toEqual([true, 'MISS']);
+  const countersBefore = [await countersOf(fast), await countersOf(general)] as const;
+  const logsBefore = [fast.logs.length, general.logs.length] as const;
+  clock.advance(3.5); // stale; a live playlist may be served stale for one target duration while it refreshes
+  let release!: () => void;
+  hold = new Promise<void>((r) => (release = r));
+  version = 2;
+  // The first stale request on each edge starts the refresh (general path on both: nothing runs yet).
+  const served = fast.edge.fastPath!.served;
+  const [firstA, firstB] = await both('GET', LIVE);
+  expect([firstA === firstB, header(firstA, 'x-cache'), fast.edge.fastPath!.served]).toEqual([true, 'STALE', served]);
+  // While the refresh runs, the fast path answers the stale copy, as the general path does.
+  const [a, b] = await both('GET', LIVE);
+  const [headA, headB] = await both('HEAD', LIVE);
+  expect([a === b, headA === headB]).toEqual([true, true]);
+  expect([header(a, 'x-cache'), header(a, 'age'), a.endsWith('1.ts\n'), fast.edge.fastPath!.served]).toEqual(['STALE', '3', true, served + 2]);
+  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))];
+  expect(added[0]).toEqual(added[1]);
+  expect(added[0]['edge_requests_total{status="200",cache="STALE"}']).toBe(3);
+  expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
+  release();
+  hold = undefined;
+  // The refresh lands on both edges (and nothing is left running at the end of the file).
+  for (const s of [fast, general]) {
+    for (let i = 0; i < 500 && !(await exchange(s.edge.url, 'GET', LIVE)).endsWith('2.ts\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await exchange(s.edge.url, 'GET', LIVE)).toMatch(/2\.ts\n$/);
+  }
 });

@@ -10,13 +10,15 @@
 //    WHY: without that wait, every viewer of a popular live asked for a brand-new segment in the
 //    same ~100 ms and joined its fetch in progress; streaming one fetch to 10,000 waiters cost the
 //    edge far more CPU than 10,000 hits, and viewers stalled. The bound: half a target duration
-//    (prefetchGateTargetFraction), and never past the freshness of the version served meanwhile;
-//    viewers are never held (they get that version), and a slow or failing segment upstream only
-//    delays the new playlist by the bound;
+//    (prefetchGateTargetFraction), and never past what the version served meanwhile may be served
+//    for (fresh, then stale while revalidated: one target duration for a live playlist, so the
+//    wait does not shrink to nothing when the edge is slow to refresh under load); viewers are
+//    never held (they get that version, HIT or STALE, from the Node fast path too), and a slow or
+//    failing segment upstream only delays the new playlist by the bound;
 //  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
 //    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
-import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
+import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import { primaryKey } from '../cache/key.ts';
 import { fillInBackground } from '../collapse/background.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
@@ -33,6 +35,12 @@ const noHeaders = new Headers();
 function pathnameOf(pathAndQuery: string): string {
   const q = pathAndQuery.indexOf('?');
   return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+}
+
+/** A live media playlist may be served stale for one target duration while it refreshes. */
+function liveStaleWhileRevalidate(entry: CacheEntry): number | undefined {
+  const facts = entry.playlist;
+  return facts && facts.media && !facts.ended && facts.targetDuration ? facts.targetDuration : undefined;
 }
 
 function isPlaylist(entryPath: string, headers: Headers): boolean {
@@ -104,18 +112,25 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       if (fill) pending.push(fill.done);
     }
     if (!config.prefetchGate || pending.length === 0) return;
-    const waitSeconds = Math.min(facts.targetDuration * config.prefetchGateTargetFraction, freshnessLeft(entry));
+    const waitSeconds = Math.min(facts.targetDuration * config.prefetchGateTargetFraction, servableLeft(entry));
     if (!(waitSeconds > 0)) return;
     const ready = settledWithin(Promise.all(pending), waitSeconds * 1000);
     ctx.track(ready);
     return ready;
   }
 
-  /** How long the version stored now may still be served as fresh (0: none stored, or stale). */
-  function freshnessLeft(incoming: CacheEntry): number {
+  /**
+   * How long the version stored now may still be served: while fresh, then stale while it is
+   * revalidated (RFC 5861; for a live playlist, one target duration). 0: none stored. Past that,
+   * viewers would join the refresh and get the new version at once: the wait never goes beyond.
+   */
+  function servableLeft(incoming: CacheEntry): number {
     const previous = ctx.store.lookup(incoming.primaryKey, noHeaders);
     if (!previous || previous === incoming) return 0;
-    return Math.max(0, freshnessLifetime(previous, config) - currentAge(previous, ctx.now()));
+    const freshLeft = freshnessLifetime(previous, config) - currentAge(previous, ctx.now());
+    if (mustNotServeStale(previous)) return Math.max(0, freshLeft);
+    const allowance = staleAllowance(previous, 'stale-while-revalidate', liveStaleWhileRevalidate(previous) ?? config.staleWhileRevalidateSeconds);
+    return Math.max(0, freshLeft + allowance);
   }
 
   return {
@@ -159,10 +174,7 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       return status === 200 && isPlaylist(pathAndQuery, headers);
     },
 
-    staleWhileRevalidate(entry) {
-      const facts = entry.playlist;
-      return facts && facts.media && !facts.ended && facts.targetDuration ? facts.targetDuration : undefined;
-    },
+    staleWhileRevalidate: liveStaleWhileRevalidate,
 
     refreshAhead(entry, age, lifetime) {
       const facts = entry.playlist;

@@ -5,8 +5,9 @@
 // Hono context and router pass, a Headers copy of the stored fields, a Response, and
 // @hono/node-server turning that back into Node's headers: measured here, that was most of the CPU
 // of a playlist hit (14k req/s against nginx's 71k). For a plain GET/HEAD that is a fresh hit in
-// the memory tier, none of it is needed: this module writes the stored status, the header list
-// (prepared once per stored entry, from the core's own wholeAnswerHeaders) and the stored bytes
+// the memory tier (or a stale one the general path would serve as STALE while its revalidation
+// runs), none of it is needed: this module writes the stored status, the header list (prepared
+// once per stored entry and result, from the core's own wholeAnswerHeaders) and the stored bytes
 // straight to Node's ServerResponse, computing only Age per request.
 //
 // WHAT IT GUARANTEES: the same answer as the general path, byte for byte (tests/edge/fast-hit.test.ts
@@ -18,8 +19,8 @@
 // Set-Cookie, targets that the URL parser would rewrite, and requests near the size limits.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
-import { ageHeaderValue } from '../cache/freshness.ts';
-import { freshHit, type FreshHit } from '../proxy/fresh-hit.ts';
+import { ageHeaderValue, currentAge } from '../cache/freshness.ts';
+import { freshHit, servableWhileRevalidating } from '../proxy/fresh-hit.ts';
 import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
 import { accessLogLine } from '../proxy/access-log.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -47,9 +48,10 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 const NO_HEADERS = new Headers();
 
 /** A stored entry's answer, ready for writeHead: flat [name, value, ...] with a slot for Age. */
+type HitResult = 'HIT' | 'NEGATIVE' | 'STALE';
 interface Prepared {
   responseTime: number;
-  result: FreshHit['result'];
+  result: HitResult;
   fields: string[];
   ageAt: number;
 }
@@ -64,7 +66,7 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
   const prepared = new WeakMap<CacheEntry, PreparedPair>();
   let served = 0;
 
-  function prepare(entry: CacheEntry, result: FreshHit['result'], isHead: boolean): Prepared | null {
+  function prepare(entry: CacheEntry, result: HitResult, isHead: boolean): Prepared | null {
     let pair = prepared.get(entry);
     if (!pair) prepared.set(entry, (pair = {}));
     const cached = isHead ? pair.head : pair.get;
@@ -106,10 +108,23 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
       const entry = ctx.store.lookup(key, NO_HEADERS);
       if (!entry || entry.varyNames.length > 0) return false;
       const hit = freshHit(ctx, entry);
-      // Due for its background refresh and nobody started it: the general path starts it.
-      if (!hit || (hit.refreshAhead && !ctx.inflight.has(key))) return false;
+      let result: HitResult;
+      let age: number;
+      if (hit) {
+        // Due for its background refresh and nobody started it: the general path starts it.
+        if (hit.refreshAhead && !ctx.inflight.has(key)) return false;
+        result = hit.result;
+        age = hit.age;
+      } else {
+        // Stale, its revalidation running (e.g. a live playlist whose refresh waits for the
+        // segments it adds, hls/policy.ts): served STALE as the general path would; with no
+        // revalidation running, the general path starts one.
+        if (!ctx.inflight.has(key) || !servableWhileRevalidating(ctx, entry)) return false;
+        result = 'STALE';
+        age = currentAge(entry, ctx.now());
+      }
       const isHead = method === 'HEAD';
-      const answer = prepare(entry, hit.result, isHead);
+      const answer = prepare(entry, result, isHead);
       if (!answer) return false;
 
       // From here on, this request is ours.
@@ -117,7 +132,7 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
       const view = deps.audience || config.accessLog ? nodeRequestView(req, url!) : undefined;
       deps.audience?.observe(view!, req.socket.remoteAddress);
       ctx.policy.onRequest(key);
-      answer.fields[answer.ageAt] = ageHeaderValue(hit.age);
+      answer.fields[answer.ageAt] = ageHeaderValue(age);
       res.writeHead(entry.status, answer.fields);
       const withBody = !isHead && !bodylessStatus(entry.status);
       if (withBody) {
@@ -126,10 +141,10 @@ export function createFastHitPath(edge: Edge, deps: { audience?: AudienceObserve
       } else {
         res.end();
       }
-      ctx.metrics.request(entry.status, hit.result);
+      ctx.metrics.request(entry.status, result);
       if (config.accessLog) {
         const bytes = bodylessStatus(entry.status) ? -1 : entry.body.byteLength;
-        ctx.log(accessLogLine(view!, url!, entry.status, hit.result, bytes, started, ctx.now(), req.socket.remoteAddress));
+        ctx.log(accessLogLine(view!, url!, entry.status, result, bytes, started, ctx.now(), req.socket.remoteAddress));
       }
       served++;
       return true;

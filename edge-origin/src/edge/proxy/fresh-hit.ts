@@ -1,8 +1,8 @@
 // The one decision every cache hit goes through: may this stored entry answer a plain GET/HEAD
-// now, and should it be refreshed ahead in the background? The general request path
+// now (fresh, or stale while it is revalidated), and should it be refreshed ahead in the background? The general request path
 // (proxy/handler.ts) and the Node fast path (node/fast-hit.ts) both ask here, so they cannot
 // disagree on what is fresh.
-import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
+import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from './context.ts';
 
@@ -20,4 +20,13 @@ export function freshHit(ctx: EdgeContext, entry: CacheEntry): FreshHit | null {
   const lifetime = freshnessLifetime(entry, ctx.config);
   if (!(age < lifetime) || entry.cacheControl.get('no-cache') === true) return null;
   return { result: entry.negative ? 'NEGATIVE' : 'HIT', age, refreshAhead: ctx.policy.refreshAhead(entry, age, lifetime) };
+}
+
+/**
+ * RFC 5861 §3: may this stale entry be served now (as STALE) while it is revalidated in the
+ * background? For a live playlist the policy allows one target duration.
+ */
+export function servableWhileRevalidating(ctx: EdgeContext, entry: CacheEntry): boolean {
+  const allowance = staleAllowance(entry, 'stale-while-revalidate', ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds);
+  return allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance;
 }

@@ -4,13 +4,13 @@ import { primaryKey, stripUnkeyedParams, varyValue } from '../cache/key.ts';
 import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
 import { headersToStore } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
-import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
+import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
 import { drainFill, fillInBackground } from '../collapse/background.ts';
 import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
-import { freshHit } from './fresh-hit.ts';
+import { freshHit, servableWhileRevalidating } from './fresh-hit.ts';
 import { accessLogLine } from './access-log.ts';
 import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -75,12 +75,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
       if (hit.refreshAhead) fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
       return { response: responseFromEntry(ctx, req, entry, hit.result), result: hit.result };
     }
-    const allowance = staleAllowance(
-      entry,
-      'stale-while-revalidate',
-      ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds,
-    );
-    if (allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance) {
+    if (servableWhileRevalidating(ctx, entry)) {
       // RFC 5861 §3: serve stale now, revalidate in the background (one fetch for everyone).
       fillInBackground(ctx, key, fillPath(url), forwarded(), entry);
       return { response: responseFromEntry(ctx, req, entry, 'STALE'), result: 'STALE' };
