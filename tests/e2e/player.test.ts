@@ -2,7 +2,7 @@
 // then ▲ back to DIRECT), audio and subtitle tracks (the origin sees the chosen renditions),
 // CMCD with one session id on every media request, reconnection after a network cut, and
 // the error screen's Réessayer.
-import type { Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
@@ -93,12 +93,23 @@ test('Down opens audio and subtitles; English audio and French subtitles are fet
   expect((await focused(page)).testId).toBe('player');
 });
 
+/** The player's spinner as the Lightning inspector mirrors it: shown or not, and its rotation. */
+function spinner(page: Page) {
+  return page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="player-spinner"]');
+    return el ? { shown: el.style.display !== 'none', rotation: Number(el.getAttribute('rotation') ?? 0) } : null;
+  });
+}
+
 test('a network cut shows "Reconnexion…", and playback resumes by itself when it comes back', async () => {
   const { page } = stack.tv;
   await page.route('**/hls/**', (route) => route.abort('internetdisconnected'));
   try {
     await eventually(() => textsIn(page, 'player'), (t) => t.includes('Reconnexion…'), 60_000, 'reconnecting shown');
     await screenshot(page, 'player-reconnecting');
+    // A spinner turns over the stalled picture (shown in the inspector mirror, its ring rotating).
+    const first = await eventually(() => spinner(page), (s) => s?.shown === true, 10_000, 'spinner shown');
+    await eventually(() => spinner(page), (s) => s?.shown === true && s.rotation !== first!.rotation, 10_000, 'spinner turning');
   } finally {
     await page.unroute('**/hls/**');
   }
@@ -118,10 +129,19 @@ test('a replay that cannot load shows the error with Réessayer, which plays it 
     await press(page, 'Enter');
     await waitForFocus(page, 'button-watch');
     await press(page, 'Enter');
+    // Nothing to show yet: the spinner turns until the player gives up.
+    await eventually(() => spinner(page), (s) => s?.shown === true, 20_000, 'spinner while loading');
+    await screenshot(page, 'player-spinner');
     const retry = await waitForFocus(page, 'button-player-retry', 60_000);
     expect(retry.path).toEqual(['player', 'row-player-error', 'button-player-retry']);
-    await eventually(() => textsIn(page, 'player'), (t) => t.includes('La lecture a échoué'), 10_000, 'error message');
+    await eventually(() => textsIn(page, 'player'), (t) => t.includes('La lecture a échoué') && t.includes('Retour'), 10_000, 'error message and its choices');
     await screenshot(page, 'player-error');
+    // Right reaches « Retour », Left comes back to « Réessayer »; no spinner over a failure.
+    await press(page, 'ArrowRight');
+    await waitForFocus(page, 'button-player-back');
+    await press(page, 'ArrowLeft');
+    await waitForFocus(page, 'button-player-retry');
+    expect(await page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="player-spinner"]')?.style.display)).toBe('none');
   } finally {
     await page.unroute('**/hls/vod/**');
   }

@@ -1,7 +1,7 @@
 // Full-screen playback. The <video> shows through the transparent canvas; over it an
 // overlay with the badge (DIRECT / EN DIFFÉRÉ / REPLAY), the title, the current chapter, the
 // progress bar (chapter marks on it) and times, fading while the picture plays and back at
-// any key (never while seeking). OK pauses; errors offer Réessayer.
+// any key (never while seeking). OK pauses; errors offer Réessayer and Retour.
 // Remote keys:
 //   ◀ ▶        seek: a tap 10 s; held, growing steps on a preview (picture of the target time
 //              from the thumbnail track, its time and chapter), one seek when released
@@ -21,6 +21,7 @@ import { t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { announce } from '../app/voice-guidance.ts';
 import { ButtonRow } from '../ui/components/ButtonRow.ts';
+import { Spinner } from '../ui/components/Spinner.ts';
 import { FocusGrid } from '../navigation/focus-grid.ts';
 import { PLAYER_DEFAULTS } from '../player/config.ts';
 import { formatClock, timeline } from '../player/timeline.ts';
@@ -113,6 +114,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
         Sponsor: { x: STAGE.w - SAFE.x, y: SAFE.y, mountX: 1, w: 160, h: 90, alpha: 0.85, visible: false },
         Title: { x: SAFE.x, y: SAFE.y + 56, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, wordWrapWidth: BAR_W, maxLines: 1, textOverflow: 'ellipsis' } },
         Chapter: { x: SAFE.x, y: SAFE.y + 120, visible: false, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: BAR_W, maxLines: 1, textOverflow: 'ellipsis' } },
+        Spinner: { type: Spinner, x: STAGE.w / 2, y: STAGE.h / 2 - 100, mount: 0.5 },
         State: { x: STAGE.w / 2, y: STAGE.h / 2, mount: 0.5, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text } },
         Progress: {
           x: SAFE.x, y: STAGE.h - SAFE.y - 150,
@@ -150,7 +152,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 },
         Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.body, textColor: 0xff101522 } },
       },
-      Retry: { type: ButtonRow, x: STAGE.w / 2 - 130, y: STAGE.h / 2 + 70, rowId: 'player-error', visible: false },
+      // The error screen's choices, « Réessayer » (focused) and « Retour », centred under the message.
+      Retry: { type: ButtonRow, x: STAGE.w / 2, y: STAGE.h / 2 + 70, rowId: 'player-error', visible: false },
     };
   }
 
@@ -245,7 +248,10 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.tag('Chapters.Label').text.text = t('player.chapters');
     setTestId(this.tag('Overlay.Chapter'), 'player-chapter');
     setTestId(this.tag('Progress.Marks'), 'player-chapter-marks');
-    (this.tag('Retry') as ButtonRow).patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }] });
+    const errorActions = this.tag('Retry') as ButtonRow;
+    errorActions.patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }, { id: 'player-back', label: t('action.back') }] });
+    // Centred whatever the buttons' measured widths: the row's flex box is anchored at its middle.
+    errorActions.tag('Items').patch({ mountX: 0.5 });
   }
 
   override _attach(): void {
@@ -282,6 +288,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
     };
     const text = label[snap.state];
     this.tag('State').patch({ visible: text !== '', text: { text: text || ' ' } });
+    // Waiting for media (start, stall, reconnection): the spinner turns above the words.
+    (this.tag('Spinner') as Spinner).spinning = snap.state === 'loading' || snap.state === 'buffering' || snap.state === 'reconnecting';
     // Tests read the state from the inspector mirror: player-state-playing, …-reconnecting.
     setTestId(this.tag('State'), `player-state-${snap.state}`);
     if (snap.state !== this.lastState) {
@@ -391,6 +399,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.mode = mode;
     // A panel or screen over the bar drops a seek in progress (its preview is hidden).
     if (mode !== 'watch') this.cancelScrub();
+    if (mode === 'error') (this.tag('Retry') as ButtonRow).setFocusIndex(0);
     this.tag('Tracks').visible = mode === 'tracks';
     this.tag('Chapters').visible = mode === 'chapters';
     this.tag('Retry').visible = mode === 'error';
@@ -514,7 +523,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
 
   override _handleEnter(): void {
     if (this.mode === 'error') {
-      void player.retry();
+      if ((this.tag('Retry') as ButtonRow).focusedButton?.id === 'player-back') this.navigator.back();
+      else void player.retry();
       return;
     }
     if (this.mode === 'ended') {
@@ -575,12 +585,14 @@ export class PlayerPage extends Lightning.Component<Loose> {
   override _handleLeft(): void {
     if (this.mode === 'tracks') return this.moveTrackFocus('left');
     if (this.mode === 'chapters') return this.focusChapter(this.chapterFocus - 1);
+    if (this.mode === 'error') return this.focusErrorAction(0);
     if (this.mode === 'watch') return this.scrub(-1);
     this.showOverlay();
   }
   override _handleRight(): void {
     if (this.mode === 'tracks') return this.moveTrackFocus('right');
     if (this.mode === 'chapters') return this.focusChapter(this.chapterFocus + 1);
+    if (this.mode === 'error') return this.focusErrorAction(1);
     if (this.mode === 'watch') return this.scrub(1);
     this.showOverlay();
   }
@@ -623,6 +635,13 @@ export class PlayerPage extends Lightning.Component<Loose> {
       return;
     }
     return false;
+  }
+
+  /** Error screen: 0 = « Réessayer », 1 = « Retour ». */
+  private focusErrorAction(index: number): void {
+    (this.tag('Retry') as ButtonRow).setFocusIndex(index);
+    this._refocus();
+    this.showOverlay();
   }
 
   private moveTrackFocus(direction: 'left' | 'right'): void {
