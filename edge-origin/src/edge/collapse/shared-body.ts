@@ -144,37 +144,42 @@ export class SharedBody {
     };
   }
 
+  /**
+   * The reader's next chunk, handed out (its position and counters move), or why there is none:
+   * the body failed or ended (the reader is detached), or the chunk has not arrived yet.
+   */
+  private next(reader: Reader): Uint8Array | 'failed' | 'ended' | 'wait' {
+    const index = reader.pos - this.base;
+    if (index < this.chunks.length) {
+      const chunk = this.chunks[index]!;
+      reader.pos++;
+      reader.offset += chunk.byteLength;
+      reader.onRead?.(chunk.byteLength);
+      return chunk;
+    }
+    if (this.failure === undefined && !this.ended) return 'wait';
+    this.detach(reader);
+    return this.failure !== undefined ? 'failed' : 'ended';
+  }
+
   /** Hands a pushed reader every chunk it has not had, until its sink is full or it caught up. */
   private push(reader: Reader): void {
     const sink = reader.sink!;
     let consumed = false;
     for (;;) {
       if (reader.cut || !this.readers.has(reader)) break; // cut (and told) or cancelled
-      const index = reader.pos - this.base;
-      if (index < this.chunks.length) {
-        const chunk = this.chunks[index]!;
-        reader.pos++;
-        reader.offset += chunk.byteLength;
-        reader.onRead?.(chunk.byteLength);
-        consumed = true;
-        if (!sink.write(chunk)) {
-          reader.paused = true;
-          break;
-        }
-        continue;
+      const next = this.next(reader);
+      if (next === 'failed') return sink.error(this.failure);
+      if (next === 'ended') return sink.end();
+      if (next === 'wait') {
+        reader.wake = () => this.push(reader);
+        break;
       }
-      if (this.failure !== undefined) {
-        this.detach(reader);
-        sink.error(this.failure);
-        return;
+      consumed = true;
+      if (!sink.write(next)) {
+        reader.paused = true;
+        break;
       }
-      if (this.ended) {
-        this.detach(reader);
-        sink.end();
-        return;
-      }
-      reader.wake = () => this.push(reader);
-      break;
     }
     if (consumed) this.afterConsume();
   }
@@ -202,27 +207,16 @@ export class SharedBody {
         controller.error(reader.cut);
         return;
       }
-      const index = reader.pos - this.base;
-      if (index < this.chunks.length) {
-        const chunk = this.chunks[index]!;
-        reader.pos++;
-        reader.offset += chunk.byteLength;
-        reader.onRead?.(chunk.byteLength);
-        controller.enqueue(chunk);
-        this.afterConsume();
-        return;
+      const next = this.next(reader);
+      if (next === 'failed') return controller.error(this.failure);
+      if (next === 'ended') return controller.close();
+      if (next === 'wait') {
+        await new Promise<void>((resolve) => (reader.wake = resolve));
+        continue;
       }
-      if (this.failure !== undefined) {
-        this.detach(reader);
-        controller.error(this.failure);
-        return;
-      }
-      if (this.ended) {
-        this.detach(reader);
-        controller.close();
-        return;
-      }
-      await new Promise<void>((resolve) => (reader.wake = resolve));
+      controller.enqueue(next);
+      this.afterConsume();
+      return;
     }
   }
 
