@@ -4,6 +4,7 @@
 // waiters poll every 500 ms; our edge streams its one fetch to every waiter as bytes arrive.
 import http from 'node:http';
 import { NEW_SEGMENT_BYTES, NEW_SEGMENT_PREFIX, type BenchUpstream } from './bench-upstream.ts';
+import { percentile } from './viewer-sim/simulate.ts';
 
 export interface StormResult {
   clients: number;
@@ -14,9 +15,9 @@ export interface StormResult {
   failures: number;
 }
 
+/** The p-th percentile of `values`, to a tenth of a millisecond. */
 function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+  return Math.round(percentile([...values].sort((a, b) => a - b), p) * 10) / 10;
 }
 
 export async function runStorm(serverUrl: string, upstream: BenchUpstream, label: string, clients: number, rounds: number): Promise<StormResult> {
