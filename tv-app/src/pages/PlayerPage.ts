@@ -18,6 +18,7 @@ import type { Chapter, Playable } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE, assetUrl } from '../ui/theme.ts';
 import { catalog, player, preferences } from '../app/services.ts';
 import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/fr.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { announce } from '../app/voice-guidance.ts';
 import { ButtonRow } from '../ui/components/ButtonRow.ts';
@@ -58,6 +59,12 @@ export interface PlayerRoute {
 }
 
 type Mode = 'watch' | 'tracks' | 'chapters' | 'error' | 'ended';
+
+/** The words over the picture for each player state (none while it simply plays). */
+const STATE_LABEL: Record<PlayerSnapshot['state'], MessageKey | null> = {
+  idle: null, loading: 'player.loading', buffering: 'player.loading', playing: null,
+  paused: 'player.paused', reconnecting: 'player.reconnecting', ended: null, error: 'error.playback',
+};
 
 /** The preview's half width: it stays over the bar, never past its ends. */
 const PREVIEW_HALF = PREVIEW_TILE.w / 2 + 6;
@@ -282,11 +289,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
   private lastState: PlayerSnapshot['state'] | null = null;
 
   private renderState(snap: PlayerSnapshot): void {
-    const label: Record<PlayerSnapshot['state'], string> = {
-      idle: '', loading: t('player.loading'), buffering: t('player.loading'), playing: '',
-      paused: t('player.paused'), reconnecting: t('player.reconnecting'), ended: '', error: t('error.playback'),
-    };
-    const text = label[snap.state];
+    const key = STATE_LABEL[snap.state];
+    const text = key ? t(key) : '';
     this.tag('State').patch({ visible: text !== '', text: { text: text || ' ' } });
     // Waiting for media (start, stall, reconnection): the spinner turns above the words.
     (this.tag('Spinner') as Spinner).spinning = snap.state === 'loading' || snap.state === 'buffering' || snap.state === 'reconnecting';
@@ -353,9 +357,10 @@ export class PlayerPage extends Lightning.Component<Loose> {
   private renderChapters(snap: PlayerSnapshot): void {
     const label = this.chapterLabel(snap.position);
     this.tag('Overlay.Chapter').patch({ visible: label !== '', text: { text: label || ' ' } });
-    // The marks, rebuilt only when the duration becomes known or changes.
+    // The marks, rebuilt only when the duration becomes known or changes (play() resets the
+    // key with the chapters, so the duration alone tells).
     const duration = snap.duration > 0 ? snap.duration : this.catalogDuration;
-    const key = `${duration}|${this.chapters.map((c) => c.start).join(',')}`;
+    const key = String(duration);
     if (key === this.marksKey) return;
     this.marksKey = key;
     this.tag('Progress.Marks').children = chapterMarks(this.chapters, duration).map((f, i) => ({
@@ -371,11 +376,15 @@ export class PlayerPage extends Lightning.Component<Loose> {
     const subsRow = this.tag('Subtitles') as ButtonRow;
     const audioButtons = this.audio.map((o) => ({ id: `audio-${o.index}`, label: label(o) }));
     const subButtons = this.subtitles.map((o) => ({ id: `subtitles-${o.index}`, label: label(o) }));
-    // Rebuild only on change: the buttons are re-created otherwise every second.
-    if (JSON.stringify(audioRow.buttons) !== JSON.stringify(audioButtons)) audioRow.patch({ buttons: audioButtons });
-    if (JSON.stringify(subsRow.buttons) !== JSON.stringify(subButtons)) subsRow.patch({ buttons: subButtons });
+    // Rebuild only on change: render() runs every second and the buttons would be re-created.
+    const audioChanged = JSON.stringify(audioRow.buttons) !== JSON.stringify(audioButtons);
+    const subsChanged = JSON.stringify(subsRow.buttons) !== JSON.stringify(subButtons);
+    if (!audioChanged && !subsChanged) return;
+    if (audioChanged) audioRow.patch({ buttons: audioButtons });
+    if (subsChanged) subsRow.patch({ buttons: subButtons });
     this.trackGrid.setRows([{ id: 'audio', length: this.audio.length }, { id: 'subtitles', length: this.subtitles.length }]);
-    this.applyTrackFocus();
+    // The panel's buttons were re-created under the focus; elsewhere setMode('tracks') and the keys focus them.
+    if (this.mode === 'tracks') this.applyTrackFocus();
   }
 
   private applyTrackFocus(): void {
