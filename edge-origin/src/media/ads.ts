@@ -6,17 +6,15 @@
 // have their own recipe and hash, so adding or changing a spot encodes ~30 s of video instead of
 // regenerating every channel and replay (and never prunes a library another process is reading).
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
-import { encodeStream } from './encode.ts';
+import { encodeStream, prepareEncodeContext } from './encode.ts';
 import { renderImage } from './images.ts';
-import type { EncodeContext } from './encode.ts';
-import { findFfmpeg, fontFiles } from './ffmpeg.ts';
-import { withDirLock } from './lock.ts';
+import { findFfmpeg } from './ffmpeg.ts';
+import { buildDirOnce } from './lock.ts';
 import { MANIFEST_FILE } from './manifest.ts';
-import { readFileSync } from 'node:fs';
 import type { StreamMedia } from './manifest.ts';
 import type { StreamSpec } from './spec.ts';
 
@@ -89,31 +87,19 @@ export async function ensureAdMedia(options: { dir: string; ffmpegPath?: string;
   if (existing) return existing;
   const adsDir = join(resolve(options.dir), 'ads');
   await mkdir(adsDir, { recursive: true });
-  await withDirLock(`${root}.lock`, (owner) => log(`media: waiting for ads generator pid ${owner}`), async () => {
-    if (existsSync(join(root, MANIFEST_FILE))) return;
-    const tmp = join(adsDir, `.tmp-${adMediaVersion()}-${process.pid}`);
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(join(tmp, '.work', 'fonts'), { recursive: true });
-    try {
-      const fonts = fontFiles();
-      await cp(fonts.regular, join(tmp, '.work/fonts/regular.ttf'));
-      await cp(fonts.bold, join(tmp, '.work/fonts/bold.ttf'));
-      const ctx: EncodeContext = { ffmpeg: options.ffmpegPath ?? findFfmpeg(), root: tmp, fonts: { regular: '.work/fonts/regular.ttf', bold: '.work/fonts/bold.ttf' }, scratch: '.work/text' };
-      const creatives: AdMediaManifest['creatives'] = [];
-      for (const ad of AD_CREATIVES) {
-        creatives.push({ ...ad, media: await encodeStream(streamSpec(ad), ctx) });
-        log(`media: ad ${ad.id} (${ad.seconds} s) encoded`);
-      }
-      for (const [i, sponsor] of DEMO_SPONSORS.entries()) {
-        await renderImage({ path: sponsorLogoPath(sponsor.id), width: 320, height: 180, color: sponsor.color, channelName: sponsor.name, badge: '', title: '' }, i, ctx);
-      }
-      await rm(join(tmp, '.work'), { recursive: true, force: true });
-      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version: adMediaVersion(), creatives }, null, 1));
-      await rename(tmp, root);
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
+  const tmp = join(adsDir, `.tmp-${adMediaVersion()}-${process.pid}`);
+  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for ads generator pid ${owner}`), async () => {
+    const ctx = await prepareEncodeContext(tmp, options.ffmpegPath ?? findFfmpeg());
+    const creatives: AdMediaManifest['creatives'] = [];
+    for (const ad of AD_CREATIVES) {
+      creatives.push({ ...ad, media: await encodeStream(streamSpec(ad), ctx) });
+      log(`media: ad ${ad.id} (${ad.seconds} s) encoded`);
     }
+    for (const [i, sponsor] of DEMO_SPONSORS.entries()) {
+      await renderImage({ path: sponsorLogoPath(sponsor.id), width: 320, height: 180, color: sponsor.color, channelName: sponsor.name, badge: '', title: '' }, i, ctx);
+    }
+    await rm(join(tmp, '.work'), { recursive: true, force: true });
+    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version: adMediaVersion(), creatives }, null, 1));
   });
   return readAdMedia(options.dir)!;
 }

@@ -1,12 +1,12 @@
 // Encodes one stream (a live channel's loop or a VOD asset) with ONE ffmpeg run: the picture is
 // drawn once, split into the three video renditions, and both audio languages are encoded
 // alongside, each output cut into 2 s MPEG-TS segments by ffmpeg's hls muxer.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'hls-parser';
 import type { MediaPlaylist as ParsedMediaPlaylist } from 'hls-parser/types';
 import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
-import { runFfmpeg } from './ffmpeg.ts';
+import { fontFiles, runFfmpeg } from './ffmpeg.ts';
 import type { RenditionMedia, StreamMedia } from './manifest.ts';
 import { h264CodecString, startPts90k } from './probe.ts';
 import type { StreamSpec } from './spec.ts';
@@ -20,6 +20,18 @@ export interface EncodeContext {
   fonts: { regular: string; bold: string };
   /** Scratch directory relative to `root` (text files for drawtext). */
   scratch: string;
+}
+
+/**
+ * The context for encodes into `root`, with the fonts copied to `<root>/.work/fonts` so drawtext
+ * gets short relative paths (no escaping). The caller removes `<root>/.work` when done.
+ */
+export async function prepareEncodeContext(root: string, ffmpeg: string): Promise<EncodeContext> {
+  await mkdir(join(root, '.work', 'fonts'), { recursive: true });
+  const fonts = fontFiles();
+  await cp(fonts.regular, join(root, '.work/fonts/regular.ttf'));
+  await cp(fonts.bold, join(root, '.work/fonts/bold.ttf'));
+  return { ffmpeg, root, fonts: { regular: '.work/fonts/regular.ttf', bold: '.work/fonts/bold.ttf' }, scratch: '.work/text' };
 }
 
 /** Tones of the two audio languages, so a listener (or a test) can tell them apart. */

@@ -4,17 +4,16 @@
 // unchanged spec is reused. Generation writes into a temporary sibling directory renamed into
 // place when complete (a reader never sees half a library), under a lock so concurrent callers
 // wait for one generator instead of all running ffmpeg.
-import { cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEGMENT_DURATION } from '../../../shared/hls/ladder.ts';
 import { ensureAdMedia } from './ads.ts';
-import type { EncodeContext } from './encode.ts';
-import { encodeStream } from './encode.ts';
-import { findFfmpeg, fontFiles } from './ffmpeg.ts';
+import { encodeStream, prepareEncodeContext } from './encode.ts';
+import { findFfmpeg } from './ffmpeg.ts';
 import { renderImage } from './images.ts';
-import { withDirLock } from './lock.ts';
+import { buildDirOnce } from './lock.ts';
 import { MANIFEST_FILE, readManifest } from './manifest.ts';
 import type { MediaManifest, StreamMedia } from './manifest.ts';
 import { mediaSpecFromSeedFile } from './spec.ts';
@@ -54,59 +53,41 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
   }
 
   await mkdir(dir, { recursive: true });
-  await withDirLock(join(dir, `${spec.version}.lock`), (owner) => log(`media: waiting for generator pid ${owner}`), async () => {
-    if (existsSync(join(root, MANIFEST_FILE))) return; // generated while we waited
+  const tmp = join(dir, `.tmp-${spec.version}-${process.pid}`);
+  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for generator pid ${owner}`), async () => {
     const started = Date.now();
     const ffmpeg = options.ffmpegPath ?? findFfmpeg();
-    const tmp = join(dir, `.tmp-${spec.version}-${process.pid}`);
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(join(tmp, '.work', 'fonts'), { recursive: true });
-    try {
-      // Fonts are copied next to the work so drawtext gets short relative paths (no escaping).
-      const fonts = fontFiles();
-      await cp(fonts.regular, join(tmp, '.work/fonts/regular.ttf'));
-      await cp(fonts.bold, join(tmp, '.work/fonts/bold.ttf'));
-      const ctx: EncodeContext = {
-        ffmpeg,
-        root: tmp,
-        fonts: { regular: '.work/fonts/regular.ttf', bold: '.work/fonts/bold.ttf' },
-        scratch: '.work/text',
-      };
-      log(`media: generating ${spec.streams.length} streams and ${spec.images.length} images with ${ffmpeg} into ${root}`);
+    const ctx = await prepareEncodeContext(tmp, ffmpeg);
+    log(`media: generating ${spec.streams.length} streams and ${spec.images.length} images with ${ffmpeg} into ${root}`);
 
-      const streams: StreamMedia[] = [];
-      await runPool(spec.streams, options.concurrency ?? 2, async (stream, i) => {
-        const t0 = Date.now();
-        streams.push(await encodeStream(stream, ctx));
-        log(`media: [${i + 1}/${spec.streams.length}] ${stream.kind} ${stream.id} (${stream.seconds} s) in ${seconds(Date.now() - t0)} s`);
-      });
+    const streams: StreamMedia[] = [];
+    await runPool(spec.streams, options.concurrency ?? 2, async (stream, i) => {
       const t0 = Date.now();
-      await runPool(spec.images, 4, (image, i) => renderImage(image, i, ctx));
-      log(`media: ${spec.images.length} images in ${seconds(Date.now() - t0)} s`);
+      streams.push(await encodeStream(stream, ctx));
+      log(`media: [${i + 1}/${spec.streams.length}] ${stream.kind} ${stream.id} (${stream.seconds} s) in ${seconds(Date.now() - t0)} s`);
+    });
+    const t0 = Date.now();
+    await runPool(spec.images, 4, (image, i) => renderImage(image, i, ctx));
+    log(`media: ${spec.images.length} images in ${seconds(Date.now() - t0)} s`);
 
-      await rm(join(tmp, '.work'), { recursive: true, force: true });
-      const byId = (kind: 'live' | 'vod') =>
-        Object.fromEntries(spec.streams.filter((s) => s.kind === kind).map((s) => [s.id, streams.find((m) => m.kind === kind && m.id === s.id)!]));
-      const manifest: Omit<MediaManifest, 'root'> = {
-        version: spec.version,
-        generatedAt: new Date().toISOString(),
-        generationSeconds: seconds(Date.now() - started),
-        ffmpeg,
-        segmentDuration: SEGMENT_DURATION,
-        live: byId('live') as MediaManifest['live'],
-        vod: byId('vod'),
-        images: spec.images.map((i) => i.path),
-        totalBytes: await directorySize(tmp),
-      };
-      // The manifest is written last: its presence means "complete".
-      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-      await rename(tmp, root);
-      log(`media: done in ${manifest.generationSeconds} s, ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${root}`);
-      await pruneOtherVersions(dir, spec.version, log);
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
-    }
+    await rm(join(tmp, '.work'), { recursive: true, force: true });
+    const byId = (kind: 'live' | 'vod') =>
+      Object.fromEntries(spec.streams.filter((s) => s.kind === kind).map((s) => [s.id, streams.find((m) => m.kind === kind && m.id === s.id)!]));
+    const manifest: Omit<MediaManifest, 'root'> = {
+      version: spec.version,
+      generatedAt: new Date().toISOString(),
+      generationSeconds: seconds(Date.now() - started),
+      ffmpeg,
+      segmentDuration: SEGMENT_DURATION,
+      live: byId('live') as MediaManifest['live'],
+      vod: byId('vod'),
+      images: spec.images.map((i) => i.path),
+      totalBytes: await directorySize(tmp),
+    };
+    // The manifest is written last: its presence means "complete".
+    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+    log(`media: done in ${manifest.generationSeconds} s, ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${root}`);
+    await pruneOtherVersions(dir, spec.version, log);
   });
   await extras();
   return readManifest(root);

@@ -3,7 +3,9 @@
 // its owner's pid inside, then renamed into place (atomic, and fails if the lock exists), so
 // a waiter always knows who holds it and whether that process is still alive.
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MANIFEST_FILE } from './manifest.ts';
 
 const POLL_MS = 500;
 /** A lock older than this is considered abandoned even if its pid is alive (pid reuse). */
@@ -39,6 +41,26 @@ export async function withDirLock<T>(lockDir: string, onWait: (owner: string) =>
   } finally {
     await rm(lockDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Builds the directory `root` once across processes: under the lock `<root>.lock`, unless its
+ * manifest appeared meanwhile, `build` fills the temporary sibling `tmp` (manifest written last),
+ * which is then renamed into place, so a reader never sees half a directory. A failed build
+ * leaves nothing behind.
+ */
+export async function buildDirOnce(root: string, tmp: string, onWait: (owner: string) => void, build: (tmp: string) => Promise<void>): Promise<void> {
+  await withDirLock(`${root}.lock`, onWait, async () => {
+    if (existsSync(join(root, MANIFEST_FILE))) return; // made while we waited
+    await rm(tmp, { recursive: true, force: true });
+    try {
+      await build(tmp);
+      await rename(tmp, root);
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+  });
 }
 
 async function isAbandoned(lockDir: string, owner: string): Promise<boolean> {

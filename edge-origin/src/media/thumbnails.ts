@@ -9,11 +9,11 @@
 // instead of regenerating every channel and replay.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChannelId } from '../../../shared/catalog/types.ts';
 import { findFfmpeg, runFfmpeg } from './ffmpeg.ts';
-import { withDirLock } from './lock.ts';
+import { buildDirOnce } from './lock.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 import type { MediaManifest, StreamMedia } from './manifest.ts';
 
@@ -123,39 +123,31 @@ export async function ensureThumbnails(
   const root = thumbnailRoot(media.root, media.version);
   const parent = join(root, '..');
   await mkdir(parent, { recursive: true });
-  await withDirLock(`${root}.lock`, (owner) => log(`media: waiting for thumbnails generator pid ${owner}`), async () => {
-    if (existsSync(join(root, MANIFEST_FILE))) return; // made while we waited
+  const tmp = join(parent, `.tmp-${version}-${process.pid}`);
+  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for thumbnails generator pid ${owner}`), async () => {
     const started = Date.now();
     const ffmpeg = options.ffmpegPath ?? findFfmpeg();
-    const tmp = join(parent, `.tmp-${version}-${process.pid}`);
-    await rm(tmp, { recursive: true, force: true });
-    try {
-      const sheetsOf = async (stream: StreamMedia) => makeSheets(ffmpeg, media.root, stream, tmp);
-      const live: ThumbnailManifest['live'] = {};
-      for (const [id, stream] of Object.entries(media.live)) if (stream) live[id as ChannelId] = await sheetsOf(stream);
-      const vod: ThumbnailManifest['vod'] = {};
-      for (const [id, stream] of Object.entries(media.vod)) vod[id] = await sheetsOf(stream);
-      const all = [...Object.values(live), ...Object.values(vod)];
-      const manifest: Omit<ThumbnailManifest, 'root'> = {
-        version,
-        mediaVersion: media.version,
-        recipe: THUMBNAIL_RECIPE,
-        sheetWidth: THUMBNAIL_RECIPE.tileWidth * THUMBNAIL_RECIPE.columns,
-        sheetHeight: THUMBNAIL_RECIPE.tileHeight * THUMBNAIL_RECIPE.rows,
-        generationSeconds: Math.round((Date.now() - started) / 100) / 10,
-        live,
-        vod,
-        totalBytes: all.reduce((sum, s) => sum + s.sheetBytes.reduce((a, b) => a + b, 0), 0),
-      };
-      // The manifest is written last: its presence means "complete".
-      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-      await rename(tmp, root);
-      const sheets = all.reduce((n, s) => n + s.sheets, 0);
-      log(`media: ${sheets} thumbnail sheets (${(manifest.totalBytes / 1e3).toFixed(0)} KB) in ${manifest.generationSeconds} s in ${root}`);
-    } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
-    }
+    const sheetsOf = async (stream: StreamMedia) => makeSheets(ffmpeg, media.root, stream, tmp);
+    const live: ThumbnailManifest['live'] = {};
+    for (const [id, stream] of Object.entries(media.live)) if (stream) live[id as ChannelId] = await sheetsOf(stream);
+    const vod: ThumbnailManifest['vod'] = {};
+    for (const [id, stream] of Object.entries(media.vod)) vod[id] = await sheetsOf(stream);
+    const all = [...Object.values(live), ...Object.values(vod)];
+    const manifest: Omit<ThumbnailManifest, 'root'> = {
+      version,
+      mediaVersion: media.version,
+      recipe: THUMBNAIL_RECIPE,
+      sheetWidth: THUMBNAIL_RECIPE.tileWidth * THUMBNAIL_RECIPE.columns,
+      sheetHeight: THUMBNAIL_RECIPE.tileHeight * THUMBNAIL_RECIPE.rows,
+      generationSeconds: Math.round((Date.now() - started) / 100) / 10,
+      live,
+      vod,
+      totalBytes: all.reduce((sum, s) => sum + s.sheetBytes.reduce((a, b) => a + b, 0), 0),
+    };
+    // The manifest is written last: its presence means "complete".
+    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+    const sheets = all.reduce((n, s) => n + s.sheets, 0);
+    log(`media: ${sheets} thumbnail sheets (${(manifest.totalBytes / 1e3).toFixed(0)} KB) in ${manifest.generationSeconds} s in ${root}`);
   });
   return readThumbnails(media)!;
 }
