@@ -8,7 +8,7 @@
 // With several workers, the fill first asks the workers' election who fetches (workers/sharing.ts):
 // it may take the object from another worker instead of going to the origin.
 import { makeEntry, parseAge, refreshDerived, type CacheEntry } from '../cache/entry.ts';
-import { freshnessLifetime, headerLifetime, staleAllowance } from '../cache/freshness.ts';
+import { freshnessLifetime, headerLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import { keep } from '../cache/tiers.ts';
 import { headersToStore, storeDecision } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
@@ -275,9 +275,7 @@ function entryFrom(
 }
 
 function staleUsableOnError(ctx: EdgeContext, entry: CacheEntry): boolean {
-  if (entry.cacheControl.has('must-revalidate') || entry.cacheControl.has('proxy-revalidate') || entry.cacheControl.has('s-maxage') || entry.cacheControl.has('no-cache')) {
-    return false;
-  }
+  if (mustNotServeStale(entry)) return false;
   const allowance = staleAllowance(entry, 'stale-if-error', ctx.config.staleIfErrorSeconds);
   return allowance > 0 && ctx.staleness(entry) <= allowance;
 }
