@@ -4,7 +4,6 @@ import { primaryKey, stripUnkeyedParams, varyValue } from '../cache/key.ts';
 import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
 import { headersToStore } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
-import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
 import { headerBytes } from '../http/headers.ts';
 import { startFill, type Fill } from '../collapse/fill.ts';
 import { drainFill, fillInBackground } from '../collapse/background.ts';
@@ -50,7 +49,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
   if (req.headers.has('authorization')) {
     // §3.5: a stored response may answer a request with Authorization only if it says so. Such
     // requests never join others' fetches: their answers may depend on who asks.
-    if (entry && authorizedReuse(entry) && isFresh(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
+    if (entry && authorizedReuse(entry) && freshHit(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
     if (method !== 'GET') return passThrough(ctx, req, url, 'PASS', forwarded);
     // Its own fetch (nobody joins it); stored only if the response says a shared cache may (§3.5).
     const own = startFill(ctx, key, fillPath(url), forwarded(), undefined, { joinable: false });
@@ -175,15 +174,6 @@ function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Head
       // Not a URI: nothing to invalidate.
     }
   }
-}
-
-function isFresh(ctx: EdgeContext, entry: CacheEntry): boolean {
-  return !unqualifiedNoCache(entry) && currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config);
-}
-
-/** §5.2.2.4: unqualified no-cache: never reused without validation. */
-function unqualifiedNoCache(entry: CacheEntry): boolean {
-  return entry.cacheControl.get('no-cache') === true;
 }
 
 function authorizedReuse(entry: CacheEntry): boolean {
