@@ -18,7 +18,8 @@
 //  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
 //    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
-import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
+import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime, mustNotServeStale } from '../cache/freshness.ts';
+import { staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
 import { primaryKey } from '../cache/key.ts';
 import { fillInBackground } from '../collapse/background.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
@@ -129,8 +130,7 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
     if (!previous || previous === incoming) return 0;
     const freshLeft = freshnessLifetime(previous, config) - currentAge(previous, ctx.now());
     if (mustNotServeStale(previous)) return Math.max(0, freshLeft);
-    const allowance = staleAllowance(previous, 'stale-while-revalidate', liveStaleWhileRevalidate(previous) ?? config.staleWhileRevalidateSeconds);
-    return Math.max(0, freshLeft + allowance);
+    return Math.max(0, freshLeft + staleWhileRevalidateAllowance(ctx, previous));
   }
 
   return {

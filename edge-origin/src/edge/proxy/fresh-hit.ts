@@ -1,7 +1,7 @@
 // The one decision every cache hit goes through: may this stored entry answer a plain GET/HEAD
 // now (fresh, or stale while it is revalidated), and should it be refreshed ahead in the background? The general request path
 // (proxy/handler.ts) and the Node fast path (node/fast-hit.ts) both ask here, so they cannot
-// disagree on what is fresh.
+// disagree on what is fresh; the live-HLS prefetch gate (hls/policy.ts) bounds its wait with the same allowance.
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from './context.ts';
@@ -27,6 +27,12 @@ export function freshHit(ctx: EdgeContext, entry: CacheEntry): FreshHit | null {
  * background? For a live playlist the policy allows one target duration.
  */
 export function servableWhileRevalidating(ctx: EdgeContext, entry: CacheEntry): boolean {
-  const allowance = staleAllowance(entry, 'stale-while-revalidate', ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds);
+  const allowance = staleWhileRevalidateAllowance(ctx, entry);
   return allowance > 0 && !mustNotServeStale(entry) && ctx.staleness(entry) <= allowance;
+}
+
+/** Seconds past its freshness this entry may be served while revalidated: its own
+ * stale-while-revalidate, else the content policy's (live playlist), else the configured default. */
+export function staleWhileRevalidateAllowance(ctx: EdgeContext, entry: CacheEntry): number {
+  return staleAllowance(entry, 'stale-while-revalidate', ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds);
 }
