@@ -126,19 +126,24 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
   /** A live playlist without caching headers: its TTL is half its target duration. */
   const bare = (dir: string, targetDuration: number, bodyFor: (k: number) => string) =>
     upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()) }, body: bodyFor(k) }));
+  /** `dir`/4.ts, held upstream until released; `sent` once it went out. */
+  const heldSegment = (dir: string) => {
+    const release = gate();
+    const segment = { sent: false, release: () => release.open() };
+    upstream.on(`${dir}/4.ts`, async () => {
+      await release.promise;
+      segment.sent = true;
+      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
+    });
+    return segment;
+  };
 
   it('serves a refreshed playlist only once the segments it adds are stored, and then they are hits', async () => {
     const dir = `/hls/live/gate${++n}/v1`;
     // Target duration 600 s: TTL 300 s, so the wait is bounded by what is left of it (~150 s),
     // far longer than this test: whatever the playlist shows meanwhile is the gate's doing.
     bare(dir, 600, (k) => livePlaylist(k, 3, 600));
-    const release = gate();
-    let segmentSent = false;
-    upstream.on(`${dir}/4.ts`, async () => {
-      await release.promise;
-      segmentSent = true;
-      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
-    });
+    const segment = heldSegment(dir);
     try {
       expect((await get(`${dir}/index.m3u8`)).body).toContain('MEDIA-SEQUENCE:1');
       clock.advance(151); // past half the TTL: the next hit refreshes it ahead, in the background
@@ -150,10 +155,10 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
         expect([res.status, res.cache, res.body.includes('4.ts')]).toEqual([200, 'HIT', false]);
       }
     } finally {
-      release.open();
+      segment.release();
     }
     await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('4.ts'));
-    expect(segmentSent).toBe(true);
+    expect(segment.sent).toBe(true);
     const seg = await get(`${dir}/4.ts`);
     expect([seg.cache, seg.body]).toEqual(['HIT', 'segment-4']);
     expect(upstream.count(`${dir}/4.ts`)).toBe(1);
@@ -183,22 +188,16 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
     const dir = `/hls/live/gateslow${++n}/v1`;
     // Target duration 2 s: TTL 1 s, refreshed ahead at 0.6 s, so the wait is at most 0.4 s.
     bare(dir, 2, (k) => livePlaylist(k, 3, 2));
-    const release = gate();
-    let segmentSent = false;
-    upstream.on(`${dir}/4.ts`, async () => {
-      await release.promise;
-      segmentSent = true;
-      return { headers: { 'cache-control': 'max-age=600' }, body: 'segment-4' };
-    });
+    const segment = heldSegment(dir);
     try {
       await get(`${dir}/index.m3u8`);
       clock.advance(0.6);
       expect((await get(`${dir}/index.m3u8`)).cache).toBe('HIT');
       await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('4.ts'));
       // Listed while its upstream still holds it back: the playlist did not wait for it.
-      expect([(await get(`${dir}/index.m3u8`)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`), segmentSent]).toEqual([true, 1, false]);
+      expect([(await get(`${dir}/index.m3u8`)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`), segment.sent]).toEqual([true, 1, false]);
     } finally {
-      release.open();
+      segment.release();
       await until(async () => (await health(slowEdge.url)).inflightFetches === 0);
       await slowEdge.close();
     }
