@@ -3,18 +3,11 @@
 // from the staff API: viewers now per channel, a break in a live ("Coupure pub"), pre-rolls and
 // mid-rolls of replays, the sponsor of each event, campaigns, and the sponsor reports of an
 // event or a campaign with a chart of viewers over time (inline SVG, drawn in the page).
-import { Hono } from 'hono';
-import { consoleHead } from '../console/shell.ts';
+import type { Hono } from 'hono';
+import { CONSOLE_SCRIPT_PRELUDE, consoleHead, consolePageRoutes } from '../console/shell.ts';
 
 export function staffPagesRoutes(): Hono {
-  const app = new Hono();
-  app.get('/staff/ads', (c) => c.redirect('/staff/ads/'));
-  app.get('/staff/ads/', (c) => {
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:");
-    return c.html(PAGE);
-  });
-  return app;
+  return consolePageRoutes('/staff/ads/', PAGE);
 }
 
 const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', `
@@ -64,12 +57,7 @@ const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', 
 </section>
 
 <script>
-const $ = (sel) => document.querySelector(sel);
-const say = (text, ok) => { const m = $('#message'); m.textContent = text; m.className = ok ? 'ok' : 'error'; };
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
-const token = () => sessionStorage.getItem('citetv-staff-token');
-const CHANNELS = { sport: "C'Sport", culture: "C'Culture", business: "C'Business", agglo: "C'Agglo" };
-const STATUS = { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' };
+${CONSOLE_SCRIPT_PRELUDE}const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
 const EVENTS_FR = { start: 'démarrées', firstQuartile: '1er quart', midpoint: 'moitié', thirdQuartile: '3e quart', complete: 'terminées' };
 let sponsors = [];
 

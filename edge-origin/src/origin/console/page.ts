@@ -1,21 +1,12 @@
 // The staff console, `/staff/`: one server-rendered page (French) that drives the staff API
 // from the browser. The token is typed once and kept in sessionStorage (gone when the tab
 // closes). Every action is a fetch to /api/v1/staff/...; errors show the API's message.
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
-import { consoleHead } from './shell.ts';
-
-const CHANNEL_NAMES: Record<(typeof CHANNEL_IDS)[number], string> = { sport: "C'Sport", culture: "C'Culture", business: "C'Business", agglo: "C'Agglo" };
+import { CHANNEL_NAMES, CONSOLE_SCRIPT_PRELUDE, consoleHead, consolePageRoutes } from './shell.ts';
 
 export function consoleRoutes(): Hono {
-  const app = new Hono();
-  app.get('/staff', (c) => c.redirect('/staff/'));
-  app.get('/staff/', (c) => {
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:");
-    return c.html(PAGE);
-  });
-  return app;
+  return consolePageRoutes('/staff/', PAGE);
 }
 
 const channelOptions = CHANNEL_IDS.map((id) => `<option value="${id}">${CHANNEL_NAMES[id]}</option>`).join('');
@@ -57,12 +48,7 @@ const PAGE = `${consoleHead('Cité TV — régie')}<h1>Cité TV — régie des d
 </section>
 
 <script>
-const STATUS = { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' };
-const CHANNELS = ${JSON.stringify(CHANNEL_NAMES)};
-const $ = (sel) => document.querySelector(sel);
-const say = (text, ok) => { const m = $('#message'); m.textContent = text; m.className = ok ? 'ok' : 'error'; };
-const token = () => sessionStorage.getItem('citetv-staff-token');
-
+${CONSOLE_SCRIPT_PRELUDE}
 async function api(method, path, body) {
   const response = await fetch('/api/v1/staff' + path, {
     method,

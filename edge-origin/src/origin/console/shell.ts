@@ -1,5 +1,33 @@
-// The staff console's page shell (head and shared styles), one for every console page, so the
-// régie and the ads/audience page look and behave alike.
+// The staff console's page shell (route, head and shared styles, the first lines of the page
+// script), one for every console page, so the régie and the ads/audience page look and behave alike.
+import { Hono } from 'hono';
+import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+
+/** Serves a console page at `path` (ending in `/`; the path without it redirects): never cached, inline scripts only. */
+export function consolePageRoutes(path: string, page: string): Hono {
+  const app = new Hono();
+  app.get(path.slice(0, -1), (c) => c.redirect(path));
+  app.get(path, (c) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:");
+    return c.html(page);
+  });
+  return app;
+}
+
+export const CHANNEL_NAMES: Record<(typeof CHANNEL_IDS)[number], string> = { sport: "C'Sport", culture: "C'Culture", business: "C'Business", agglo: "C'Agglo" };
+
+/**
+ * What every console page's script starts with: channel and status names, `$`, `say` (the
+ * #message line) and `token()` (the staff token, shared by the pages through sessionStorage).
+ */
+export const CONSOLE_SCRIPT_PRELUDE = `const CHANNELS = ${JSON.stringify(CHANNEL_NAMES)};
+const STATUS = { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' };
+const $ = (sel) => document.querySelector(sel);
+const say = (text, ok) => { const m = $('#message'); m.textContent = text; m.className = ok ? 'ok' : 'error'; };
+const token = () => sessionStorage.getItem('citetv-staff-token');
+`;
+
 export function consoleHead(title: string, extraCss = ''): string {
   return `<!doctype html>
 <html lang="fr">
