@@ -59,6 +59,10 @@ it('stays within its byte budget, files included', async () => {
     const bodies = (await readdir(dir)).filter((f) => f.endsWith('.body'));
     // Bodies on disk are exactly those indexed (the first test's segment included).
     expect(bodies.length).toBe(stats.objects);
+    // The operator sees the same figures in Prometheus.
+    const metrics = await (await fetch(`${e.url}/_edge/metrics`)).text();
+    expect(metrics).toContain(`edge_disk_bytes ${stats.bytes}\n`);
+    expect(metrics).toContain(`edge_disk_objects ${stats.objects}\n`);
   });
 });
 

@@ -49,7 +49,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const config = resolveEdgeConfig(input);
   const now = deps.now ?? (() => Date.now() / 1000);
   const store = new MemoryStore(config.memoryBytes);
-  const metrics = createMetrics(() => store.stats());
+  const metrics = createMetrics(() => store.stats(), () => ctx.disk?.stats());
   store.onEvict = () => metrics.eviction();
   const background = new Set<Promise<unknown>>();
   const ctx: EdgeContext = {

@@ -17,7 +17,8 @@ export interface EdgeMetrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-export function createMetrics(stats: () => StoreStats): EdgeMetrics {
+/** `diskStats`: the disk tier's figures, undefined when the edge has none (no gauge values then). */
+export function createMetrics(stats: () => StoreStats, diskStats: () => { bytes: number; objects: number } | undefined = () => undefined): EdgeMetrics {
   const registry = new Registry();
   const requests = new Counter({
     name: 'edge_requests_total',
@@ -61,6 +62,24 @@ export function createMetrics(stats: () => StoreStats): EdgeMetrics {
     registers: [registry],
     collect() {
       this.set(stats().objects);
+    },
+  });
+  new Gauge({
+    name: 'edge_disk_bytes',
+    help: 'Bytes held by the disk tier (bodies and headers)',
+    registers: [registry],
+    collect() {
+      const disk = diskStats();
+      if (disk) this.set(disk.bytes);
+    },
+  });
+  new Gauge({
+    name: 'edge_disk_objects',
+    help: 'Objects held by the disk tier',
+    registers: [registry],
+    collect() {
+      const disk = diskStats();
+      if (disk) this.set(disk.objects);
     },
   });
   new Gauge({
