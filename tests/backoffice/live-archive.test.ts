@@ -2,7 +2,6 @@
 // long after the live route's retention has moved on, for as long as the replay is published;
 // segments of the same age that no replay holds still answer 404.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Replay } from '../../shared/catalog/types.ts';
 import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
 import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
@@ -10,6 +9,7 @@ import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
+import { publishLiveReplay, staffClient } from '../support/staff-api.ts';
 
 const ADMIN = 'test-admin-token-archive-0123';
 let origin: TestOrigin;
@@ -28,33 +28,14 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function staff<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${origin.url}/api/v1/staff${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const staff = staffClient(() => origin.url, ADMIN);
 
 test('a published replay plays after its live segments left the retention; unrecorded old segments do not', async () => {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const created = await staff<{ id: string }>('POST', '/events', {
-    channelId: 'business',
-    title: 'Archive test',
-    venue: 'Salle',
-    startsAt: iso(clockMs + 60_000),
-    endsAt: iso(clockMs + 3_600_000),
+  const replay = await publishLiveReplay(staff, { channelId: 'business', title: 'Archive test', nowMs: clockMs }, () => {
+    clockMs += 20_000; // ten segments of live
   });
-  expect(created.status).toBe(201);
-  const id = created.body.id;
-  expect((await staff('POST', `/events/${id}/start`, {})).status).toBe(200);
-  clockMs += 20_000; // ten segments of live
-  expect((await staff('POST', `/events/${id}/stop`, {})).status).toBe(200);
-  const published = await staff<Replay>('POST', `/events/${id}/publish`, {});
-  expect(published.status).toBe(201);
 
-  const mediaPath = published.body.playbackUrl.replace('master.m3u8', 'v240/index.m3u8');
+  const mediaPath = replay.playbackUrl.replace('master.m3u8', 'v240/index.m3u8');
   const uris = parseMediaPlaylistUris(await (await fetch(origin.url + mediaPath)).text());
   const first = new URL(uris[0]!, origin.url + mediaPath).pathname;
   expect(first).toMatch(/^\/hls\/live\/business\/v240\/\d+\.ts$/);

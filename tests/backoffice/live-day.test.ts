@@ -16,6 +16,7 @@ import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { ffmpegReads } from '../support/ffmpeg.ts';
+import { staffClient } from '../support/staff-api.ts';
 
 const ADMIN = 'live-day-admin-token-42';
 const TITLE = 'Trophées de l’Événement Entreprises';
@@ -49,15 +50,7 @@ async function viewer<T>(path: string): Promise<{ status: number; headers: Heade
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
 
-async function staff<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.originUrl}/api/v1/staff${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
+const staff = staffClient(() => stack.originUrl, ADMIN);
 
 /** The console redraws its table after showing the message: wait for the row, then check it. */
 async function expectStatus(text: string): Promise<void> {

@@ -22,6 +22,7 @@ import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import { publishLiveReplay, staffClient } from '../support/staff-api.ts';
 
 const ADMIN = 'test-admin-token-thumbnails-01';
 const TILE = { w: 160, h: 90 };
@@ -58,14 +59,7 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function staff<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${origin.url}/api/v1/staff${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const staff = staffClient(() => origin.url, ADMIN);
 
 /** The asset's track, fetched and parsed as the TV does (sheet URLs resolved against the track). */
 async function trackOf(asset: { thumbnails?: string }): Promise<ThumbnailCue[]> {
@@ -267,21 +261,9 @@ describe('seeded replays and highlights', () => {
 describe('a replay published from a live, and a clip cut from it', () => {
   let replay: Replay;
   beforeAll(async () => {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const created = await staff<{ id: string }>('POST', '/events', {
-      channelId: 'culture',
-      title: 'Vignettes en direct',
-      venue: 'Salle',
-      startsAt: iso(clockMs + 60_000),
-      endsAt: iso(clockMs + 3_600_000),
+    replay = await publishLiveReplay(staff, { channelId: 'culture', title: 'Vignettes en direct', nowMs: clockMs }, () => {
+      clockMs += 48_000; // 24 segments: more than the channel's 16-segment loop, so it starts over inside
     });
-    expect(created.status).toBe(201);
-    expect((await staff('POST', `/events/${created.body.id}/start`, {})).status).toBe(200);
-    clockMs += 48_000; // 24 segments: more than the channel's 16-segment loop, so it starts over inside
-    expect((await staff('POST', `/events/${created.body.id}/stop`, {})).status).toBe(200);
-    const published = await staff<Replay>('POST', `/events/${created.body.id}/publish`, {});
-    expect(published.status).toBe(201);
-    replay = published.body;
     clockMs += 10_000; // every recorded segment is out
   });
 
