@@ -113,6 +113,9 @@ describe('observability', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ method: 'GET', path: `${p}?CMCD=bl%3D2000`, status: 200, cache: 'MISS', cmcd: 'bl=2000' });
     expect(lines[1]).toMatchObject({ cache: 'HIT', cmcd: 'bl=3000' });
+    // Upstream time: on the line of the request that went upstream, not on the hit's.
+    expect(lines[0]!.upstream_ms).toEqual(expect.any(Number));
+    expect(lines[1]!.upstream_ms).toBeUndefined();
     const quiet: unknown[] = [];
     const off = await edgeWith({ accessLog: false }, { log: (l: unknown) => quiet.push(l) });
     await fetch(`${off.url}${p}`).then((r) => r.text());

@@ -51,6 +51,8 @@ export interface Fill {
   readonly done: Promise<void>;
   /** The outcome once known, for runtime adapters that decide synchronously (node/fast-join.ts). */
   settled?: FillOutcome;
+  /** Seconds the upstream took to answer (headers), once it has: the access log's upstream time. */
+  upstreamSeconds?: number;
 }
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
@@ -183,7 +185,8 @@ export function startFill(
       return { kind: 'error', error: upstreamError };
     }
     const { response, requestTime, responseTime } = result;
-    ctx.metrics.upstream(response.status, responseTime - requestTime);
+    fill.upstreamSeconds = responseTime - requestTime;
+    ctx.metrics.upstream(response.status, fill.upstreamSeconds);
 
     if (response.status === 304 && stale) {
       // §4.3.4: update the stored response's header fields with those of the 304.

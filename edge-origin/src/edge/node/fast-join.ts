@@ -120,7 +120,7 @@ export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserv
         if (!res.writableFinished) reader.cancel();
       });
       ctx.metrics.request(outcome.status, 'COLLAPSED');
-      if (config.accessLog) ctx.log(accessLogLine(view!, url!, outcome.status, 'COLLAPSED', answer.contentLength, started, ctx.now(), req.socket.remoteAddress));
+      if (config.accessLog) ctx.log(accessLogLine(view!, url!, outcome.status, 'COLLAPSED', answer.contentLength, started, ctx.now(), req.socket.remoteAddress, fill.upstreamSeconds));
       served++;
       return true;
     },

@@ -17,6 +17,8 @@ export function accessLogLine(
   startedSeconds: number,
   nowSeconds: number,
   client: string | undefined,
+  /** Upstream time of the fetch the answer came from; absent for answers from the cache. */
+  upstreamSeconds?: number,
 ): Record<string, unknown> {
   return {
     t: new Date(startedSeconds * 1000).toISOString(),
@@ -26,6 +28,7 @@ export function accessLogLine(
     cache: result,
     bytes,
     ms: Math.round((nowSeconds - startedSeconds) * 1000),
+    upstream_ms: upstreamSeconds === undefined ? undefined : Math.round(upstreamSeconds * 1000),
     cmcd: url.searchParams.get('CMCD') ?? cmcdFromHeaders(req.headers),
     ua: req.headers.get('user-agent') ?? undefined,
     ip: client ?? req.headers.get('x-forwarded-for')?.split(',').pop()?.trim(),

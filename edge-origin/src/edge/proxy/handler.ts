@@ -26,15 +26,16 @@ export async function handleProxy(ctx: EdgeContext, req: Request, client?: strin
   const started = ctx.now();
   const url = new URL(req.url);
   const forwarded = lazyForwardedHeaders(req, url, client);
-  const { response, result } = await route(ctx, req, url, forwarded);
+  const { response, result, upstreamSeconds } = await route(ctx, req, url, forwarded);
   ctx.metrics.request(response.status, result);
   if (ctx.config.accessLog) {
-    ctx.log(accessLogLine(req, url, response.status, result, Number(response.headers.get('content-length') ?? -1), started, ctx.now(), client));
+    ctx.log(accessLogLine(req, url, response.status, result, Number(response.headers.get('content-length') ?? -1), started, ctx.now(), client, upstreamSeconds));
   }
   return response;
 }
 
-type Answer = { response: Response; result: CacheResult };
+/** `upstreamSeconds`: how long the upstream took to answer the fetch this answer came from. */
+type Answer = { response: Response; result: CacheResult; upstreamSeconds?: number };
 
 async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => Headers): Promise<Answer> {
   const method = req.method.toUpperCase();
@@ -101,6 +102,12 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
 }
 
 async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean, forwarded: () => Headers): Promise<Answer> {
+  const answer = await answerFromOutcome(ctx, req, url, fill, joined, forwarded);
+  // A pass-through (another variant) reports its own upstream time; otherwise the fill's.
+  return answer.upstreamSeconds === undefined && fill.upstreamSeconds !== undefined ? { ...answer, upstreamSeconds: fill.upstreamSeconds } : answer;
+}
+
+async function answerFromOutcome(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean, forwarded: () => Headers): Promise<Answer> {
   const outcome = await fill.outcome;
   const ownVariant = (entry: CacheEntry) => ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
   switch (outcome.kind) {
@@ -157,7 +164,7 @@ async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: Cac
   ctx.metrics.upstream(response.status, responseTime - requestTime);
   if (UNSAFE.has(method) && response.status < 400) invalidateAfterUnsafe(ctx, url, response.headers);
   const out = decorate(ctx, new Headers(response.headers), result, null);
-  return { response: new Response(response.body, { status: response.status, headers: out }), result };
+  return { response: new Response(response.body, { status: response.status, headers: out }), result, upstreamSeconds: responseTime - requestTime };
 }
 
 /** RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI, and the
