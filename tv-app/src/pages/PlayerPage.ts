@@ -160,7 +160,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
         Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.body, textColor: 0xff101522 } },
       },
       // The error screen's choices, « Réessayer » (focused) and « Retour », centred under the message.
-      Retry: { type: ButtonRow, x: STAGE.w / 2, y: STAGE.h / 2 + 70, rowId: 'player-error', visible: false },
+      Retry: { type: ButtonRow, x: STAGE.w / 2, y: STAGE.h / 2 + 70, rowId: 'player-error', centred: true, visible: false },
     };
   }
 
@@ -255,10 +255,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.tag('Chapters.Label').text.text = t('player.chapters');
     setTestId(this.tag('Overlay.Chapter'), 'player-chapter');
     setTestId(this.tag('Progress.Marks'), 'player-chapter-marks');
-    const errorActions = this.tag('Retry') as ButtonRow;
-    errorActions.patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }, { id: 'player-back', label: t('action.back') }] });
-    // Centred whatever the buttons' measured widths: the row's flex box is anchored at its middle.
-    errorActions.tag('Items').patch({ mountX: 0.5 });
+    (this.tag('Retry') as ButtonRow).patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }, { id: 'player-back', label: t('action.back') }] });
   }
 
   override _attach(): void {

@@ -20,6 +20,11 @@ export class ButtonRow extends Lightning.Component<Loose> {
     return { h: 96, Items: { flex: { direction: 'row' } } };
   }
 
+  /** Centred on the row's x whatever the buttons' measured widths: the flex box is anchored at its middle. */
+  set centred(on: boolean) {
+    this.tag('Items').patch({ mountX: on ? 0.5 : 0 });
+  }
+
   set rowId(id: string) {
     setTestId(this, `row-${id}`);
   }

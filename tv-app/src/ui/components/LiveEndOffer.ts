@@ -23,15 +23,13 @@ export class LiveEndOffer extends Lightning.Component<Loose> {
       Panel: { w: W, h: 330, rect: true, color: 0xf0101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 24 } },
       Title: { x: W / 2, y: 48, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
       Body: { x: W / 2, y: 118, mountX: 0.5, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
-      Buttons: { type: ButtonRow, y: 196, rowId: 'live-ended' },
+      Buttons: { type: ButtonRow, x: W / 2, y: 196, rowId: 'live-ended', centred: true },
     };
   }
 
   override _init(): void {
     setTestId(this, 'player-live-ended');
     this.tag('Title').text.text = t('player.liveEnded');
-    // Centred whatever the buttons' measured widths: the row's flex box is anchored at its middle.
-    this.tag('Buttons').tag('Items').patch({ x: W / 2, mountX: 0.5 });
   }
 
   /** The phase to show ('live' hides the offer). */
