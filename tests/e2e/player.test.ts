@@ -24,6 +24,16 @@ afterAll(async () => {
 
 const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';
 
+/** The languages of the <video>'s showing text tracks, once exactly one shows. */
+function showingTextTrack(page: Page, timeoutMs: number, what: string): Promise<string[]> {
+  return eventually(
+    () => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks).filter((t) => t.mode === 'showing').map((t) => t.language)),
+    (l) => l.length === 1,
+    timeoutMs,
+    what,
+  );
+}
+
 test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');
@@ -80,12 +90,7 @@ test('Down opens audio and subtitles; English audio and French subtitles are fet
   await press(page, 'Enter');
   await eventually(() => textsIn(page, 'row-subtitles'), (t) => t.join('|') === 'Désactivés|✓ Français', 10_000, 'subtitles on');
   await eventually(async () => mediaRequests.slice(before).some((u) => u.includes('/subs-fr/')), (x) => x, 20_000, 'subtitles fetched');
-  const showing = await eventually(
-    () => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks).filter((t) => t.mode === 'showing').map((t) => t.language)),
-    (l) => l.length === 1,
-    10_000,
-    'a showing text track',
-  );
+  const showing = await showingTextTrack(page, 10_000, 'a showing text track');
   expect(showing).toEqual(['fr']);
   await screenshot(page, 'player-tracks');
   // Back closes the panel, not the player.
@@ -195,12 +200,7 @@ test('"Sous-titres par défaut" on in the settings: playback starts with French 
   await waitForFocus(page, 'button-watch-live');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  const showing = await eventually(
-    () => page.evaluate(() => Array.from(document.querySelector('video')!.textTracks).filter((t) => t.mode === 'showing').map((t) => t.language)),
-    (l) => l.length === 1,
-    30_000,
-    'subtitles shown without asking',
-  );
+  const showing = await showingTextTrack(page, 30_000, 'subtitles shown without asking');
   expect(showing).toEqual(['fr']);
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-watch-live');
