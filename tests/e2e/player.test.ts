@@ -1,9 +1,11 @@
 // The player, remote keys only: live badge and seeking back into the live window (EN DIFFÉRÉ,
 // then ▲ back to DIRECT), audio and subtitle tracks (the origin sees the chosen renditions),
+// the quality cap (240p: only that rendition is fetched; « Auto » lifts it),
 // CMCD with one session id on every media request, reconnection after a network cut, and
 // the error screen's Réessayer.
 import type { Page, Request } from 'playwright-core';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
 
@@ -94,6 +96,49 @@ test('Down opens audio and subtitles; English audio and French subtitles are fet
   expect(showing).toEqual(['fr']);
   await screenshot(page, 'player-tracks');
   // Back closes the panel, not the player.
+  await press(page, 'Backspace');
+  expect((await focused(page)).testId).toBe('player');
+});
+
+/** The video rendition (`v240`…) of a video segment request, or undefined for anything else. */
+function videoRenditionOf(url: string): string | undefined {
+  const rendition = /^\/hls\/(?:live|vod)\/[^/]+\/([^/]+)\/[^/]+\.ts$/.exec(new URL(url).pathname)?.[1];
+  return VIDEO_RENDITIONS.some((r) => r.id === rendition) ? rendition : undefined;
+}
+
+test('« Qualité »: the lowest height keeps playback to that rendition; « Auto » lifts the cap', async () => {
+  const { page } = stack.tv;
+  const byHeight = [...VIDEO_RENDITIONS].sort((a, b) => b.height - a.height);
+  const lowest = byHeight[byHeight.length - 1]!;
+  await press(page, 'ArrowDown');
+  await waitForFocus(page, /^button-audio-/);
+  await press(page, 'ArrowDown', 2);
+  const auto = await waitForFocus(page, 'button-quality--1');
+  expect(auto.path).toContain('row-quality');
+  expect(await textsIn(page, 'row-quality')).toEqual(['✓ Auto', ...byHeight.map((r) => `${r.height}p`)]);
+  const renditionsBefore = new Set(mediaRequests.map(videoRenditionOf).filter(Boolean));
+  await press(page, 'ArrowRight', byHeight.length);
+  const chosen = await eventually(() => focused(page), (f) => f.texts.join('|') === `${lowest.height}p`, 10_000, `${lowest.height}p focused`);
+  expect(chosen.path).toContain('row-quality');
+  const before = mediaRequests.length;
+  await press(page, 'Enter');
+  await eventually(() => textsIn(page, 'row-quality'), (t) => t.join('|') === ['Auto', ...byHeight.map((r) => (r === lowest ? `✓ ${r.height}p` : `${r.height}p`))].join('|'), 10_000, `${lowest.height}p selected`);
+  // Segments already on their way when OK was pressed may still land; from the first segment
+  // of the lowest rendition on, every video segment must be of it.
+  const first = await eventually(async () => mediaRequests.findIndex((u, i) => i >= before && videoRenditionOf(u) === lowest.id), (i) => i >= 0, 30_000, `first ${lowest.id} segment`);
+  const after = await eventually(async () => mediaRequests.slice(first).map(videoRenditionOf).filter(Boolean), (r) => r.length >= 5, 60_000, 'five video segments after the choice');
+  expect(new Set(after)).toEqual(new Set([lowest.id]));
+  // Meaningful only if ABR had been playing something else before the cap.
+  expect([...renditionsBefore].some((r) => r !== lowest.id)).toBe(true);
+  await screenshot(page, 'player-quality');
+
+  await press(page, 'ArrowLeft', byHeight.length);
+  await waitForFocus(page, 'button-quality--1');
+  const beforeAuto = mediaRequests.length;
+  await press(page, 'Enter');
+  await eventually(() => textsIn(page, 'row-quality'), (t) => t.join('|') === ['✓ Auto', ...byHeight.map((r) => `${r.height}p`)].join('|'), 10_000, 'Auto selected');
+  // Uncapped, ABR climbs again on loopback: a higher rendition is fetched.
+  await eventually(async () => mediaRequests.slice(beforeAuto).some((u) => { const r = videoRenditionOf(u); return !!r && r !== lowest.id; }), (x) => x, 60_000, 'a higher rendition fetched under Auto');
   await press(page, 'Backspace');
   expect((await focused(page)).testId).toBe('player');
 });

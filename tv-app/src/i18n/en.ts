@@ -70,6 +70,8 @@ export const en: Record<MessageKey, string> = {
   'player.audio': 'Audio',
   'player.subtitles': 'Subtitles',
   'player.subtitlesOff': 'Off',
+  'player.quality': 'Quality',
+  'player.qualityAuto': 'Auto',
   'player.ad': 'Ad · {seconds} s',
   'player.adOf': 'Ad {index}/{count} · {seconds} s',
   'player.sponsor': 'With {name}',

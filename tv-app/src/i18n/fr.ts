@@ -70,6 +70,8 @@ export const fr = {
   'player.audio': 'Audio',
   'player.subtitles': 'Sous-titres',
   'player.subtitlesOff': 'Désactivés',
+  'player.quality': 'Qualité',
+  'player.qualityAuto': 'Auto',
   'player.ad': 'Publicité · {seconds} s',
   'player.adOf': 'Publicité {index}/{count} · {seconds} s',
   'player.sponsor': 'Avec {name}',

@@ -10,7 +10,8 @@
 //              (◀ ▶ choose, OK jumps to its start, ▲ / ▼ / Back close it).
 //   P+ / P−    replay with chapters: next / previous chapter (previous restarts the current
 //              one when well into it). On a live, CH+/CH− zap (the App handles them).
-//   ▼          audio and subtitle choices.
+//   ▼          the tracks panel: audio, subtitles and quality (« Auto » = hls.js's ABR, or a
+//              height that caps it: « 480p » never plays above 480p). ▲ ▼ change row.
 // A live being watched is polled for its end: « Le direct est terminé », then « Regarder le
 // replay » / « Retour » once the replay is published.
 import { Lightning } from '@lightningjs/sdk';
@@ -32,7 +33,7 @@ import { loadThumbnailTrack } from '../player/thumbnail-track.ts';
 import { LiveEndWatcher, type LiveEndPhase } from '../player/live-end.ts';
 import { SeekPreview, PREVIEW_TILE } from '../ui/components/SeekPreview.ts';
 import { LiveEndOffer } from '../ui/components/LiveEndOffer.ts';
-import { audioOptions, subtitleOptions, type TrackOption } from '../player/tracks.ts';
+import { audioOptions, qualityOptions, subtitleOptions, type TrackOption } from '../player/tracks.ts';
 import type { PlayerSnapshot } from '../player/hls-player.ts';
 import type { Navigator } from '../app/routes.ts';
 
@@ -66,6 +67,9 @@ const STATE_LABEL: Record<PlayerSnapshot['state'], MessageKey | null> = {
   paused: 'player.paused', reconnecting: 'player.reconnecting', ended: null, error: 'error.playback',
 };
 
+/** The tracks panel's rows (FocusGrid row ids) and the ButtonRow tag of each. */
+const TRACK_ROW_TAG: Record<string, string> = { audio: 'Audio', subtitles: 'Subtitles', quality: 'Quality' };
+
 /** The preview's half width: it stays over the bar, never past its ends. */
 const PREVIEW_HALF = PREVIEW_TILE.w / 2 + 6;
 
@@ -95,6 +99,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
   private readonly trackGrid = new FocusGrid();
   private audio: TrackOption[] = [];
   private subtitles: TrackOption[] = [];
+  private quality: TrackOption[] = [];
   private readonly scrubber = new SeekScrubber();
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
   private chapters: Chapter[] = [];
@@ -145,12 +150,14 @@ export class PlayerPage extends Lightning.Component<Loose> {
       },
       LiveEnd: { type: LiveEndOffer },
       Tracks: {
-        x: SAFE.x, y: STAGE.h - SAFE.y - 330, visible: false,
-        Panel: { x: -40, y: -30, w: BAR_W + 80, h: 330, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } },
+        x: SAFE.x, y: STAGE.h - SAFE.y - 420, visible: false,
+        Panel: { x: -40, y: -30, w: BAR_W + 80, h: 420, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } },
         AudioLabel: { y: 16, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
         Audio: { type: ButtonRow, x: 300, y: 0, rowId: 'audio' },
         SubtitlesLabel: { y: 136, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
         Subtitles: { type: ButtonRow, x: 300, y: 120, rowId: 'subtitles' },
+        QualityLabel: { y: 256, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+        Quality: { type: ButtonRow, x: 300, y: 240, rowId: 'quality' },
       },
       // Ad breaks: "Publicité · 12 s", always shown while a spot plays, whatever the overlay does.
       Ad: {
@@ -252,6 +259,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     setTestId(this, 'player');
     this.tag('AudioLabel').text.text = t('player.audio');
     this.tag('SubtitlesLabel').text.text = t('player.subtitles');
+    this.tag('QualityLabel').text.text = t('player.quality');
     this.tag('Chapters.Label').text.text = t('player.chapters');
     setTestId(this.tag('Overlay.Chapter'), 'player-chapter');
     setTestId(this.tag('Progress.Marks'), 'player-chapter-marks');
@@ -368,18 +376,24 @@ export class PlayerPage extends Lightning.Component<Loose> {
   private renderTracks(snap: PlayerSnapshot): void {
     this.audio = audioOptions(snap.audioTracks, snap.audioTrack);
     this.subtitles = subtitleOptions(snap.subtitleTracks, snap.subtitleTrack, t('player.subtitlesOff'));
+    this.quality = qualityOptions(snap.levels, snap.levelCap, t('player.qualityAuto'));
     const label = (o: TrackOption) => (o.selected ? `✓ ${o.label}` : o.label);
-    const audioRow = this.tag('Audio') as ButtonRow;
-    const subsRow = this.tag('Subtitles') as ButtonRow;
-    const audioButtons = this.audio.map((o) => ({ id: `audio-${o.index}`, label: label(o) }));
-    const subButtons = this.subtitles.map((o) => ({ id: `subtitles-${o.index}`, label: label(o) }));
-    // Rebuild only on change: render() runs every second and the buttons would be re-created.
-    const audioChanged = JSON.stringify(audioRow.buttons) !== JSON.stringify(audioButtons);
-    const subsChanged = JSON.stringify(subsRow.buttons) !== JSON.stringify(subButtons);
-    if (!audioChanged && !subsChanged) return;
-    if (audioChanged) audioRow.patch({ buttons: audioButtons });
-    if (subsChanged) subsRow.patch({ buttons: subButtons });
-    this.trackGrid.setRows([{ id: 'audio', length: this.audio.length }, { id: 'subtitles', length: this.subtitles.length }]);
+    const rows = [
+      { id: 'audio', tag: 'Audio', options: this.audio },
+      { id: 'subtitles', tag: 'Subtitles', options: this.subtitles },
+      { id: 'quality', tag: 'Quality', options: this.quality },
+    ];
+    let changed = false;
+    for (const row of rows) {
+      const buttonRow = this.tag(row.tag) as ButtonRow;
+      const buttons = row.options.map((o) => ({ id: `${row.id}-${o.index}`, label: label(o) }));
+      // Rebuild only on change: render() runs every second and the buttons would be re-created.
+      if (JSON.stringify(buttonRow.buttons) === JSON.stringify(buttons)) continue;
+      buttonRow.patch({ buttons });
+      changed = true;
+    }
+    if (!changed) return;
+    this.trackGrid.setRows(rows.map((row) => ({ id: row.id, length: row.options.length })));
     // The panel's buttons were re-created under the focus; elsewhere setMode('tracks') and the keys focus them.
     if (this.mode === 'tracks') this.applyTrackFocus();
   }
@@ -387,7 +401,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
   private applyTrackFocus(): void {
     const focus = this.trackGrid.focused;
     if (!focus) return;
-    (this.tag(focus.rowId === 'audio' ? 'Audio' : 'Subtitles') as ButtonRow).setFocusIndex(focus.col);
+    (this.tag(TRACK_ROW_TAG[focus.rowId] ?? 'Audio') as ButtonRow).setFocusIndex(focus.col);
     this._refocus();
   }
 
@@ -416,6 +430,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
       // Open on the row's current choice.
       this.trackGrid.focus('audio', Math.max(0, this.audio.findIndex((o) => o.selected)));
       this.trackGrid.focus('subtitles', Math.max(0, this.subtitles.findIndex((o) => o.selected)));
+      this.trackGrid.focus('quality', Math.max(0, this.quality.findIndex((o) => o.selected)));
       this.trackGrid.focus('audio');
       this.applyTrackFocus();
     }
@@ -542,6 +557,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
       const focus = this.trackGrid.focused;
       if (focus?.rowId === 'audio') player.setAudioTrack(this.audio[focus.col]?.index ?? 0);
       if (focus?.rowId === 'subtitles') player.setSubtitleTrack(this.subtitles[focus.col]?.index ?? -1);
+      if (focus?.rowId === 'quality') player.setLevelCap(this.quality[focus.col]?.index ?? -1);
       return;
     }
     if (this.mode === 'chapters') {
@@ -630,7 +646,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
       return;
     }
     if (this.mode === 'chapters') return this.setMode('watch');
-    if (this.mode === 'watch' && (this.audio.length > 1 || this.subtitles.length > 1)) this.setMode('tracks');
+    if (this.mode === 'watch' && (this.audio.length > 1 || this.subtitles.length > 1 || this.quality.length > 1)) this.setMode('tracks');
     this.showOverlay();
   }
   /** Back cancels a seek in progress, closes a panel; otherwise the App leaves the player. */
@@ -661,7 +677,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     if (this.mode === 'chapters') return this.tag('Chapters.Viewport.List') as ButtonRow;
     if (this.mode === 'tracks') {
       const focus = this.trackGrid.focused;
-      return this.tag(focus?.rowId === 'subtitles' ? 'Subtitles' : 'Audio') as ButtonRow;
+      return this.tag(TRACK_ROW_TAG[focus?.rowId ?? ''] ?? 'Audio') as ButtonRow;
     }
     return this;
   }

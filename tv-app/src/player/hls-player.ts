@@ -1,6 +1,6 @@
 // The player: one typed module around hls.js and the page's <video>. hls.js is imported
 // only when playback first starts (~180 KB gzipped; the home screen does not need it).
-// It owns the state machine, live detection, audio/subtitle tracks, CMCD (session id) and
+// It owns the state machine, live detection, audio/subtitle tracks, the quality cap, CMCD (session id) and
 // reconnection after network failures; the player page only renders `snapshot()`.
 import type HlsType from 'hls.js';
 import type { ErrorData } from 'hls.js';
@@ -8,7 +8,7 @@ import { PlayerStateMachine, advancedByPlayback, type PlayerState } from './play
 import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { createSessionId } from './session.ts';
-import type { MediaTrackInfo } from './tracks.ts';
+import type { LevelInfo, MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
 import { AdTracking, breakRemaining, spotsOf, type AdBreakView, type AdSpot } from './ad-break.ts';
 
@@ -37,6 +37,10 @@ export interface PlayerSnapshot {
   subtitleTracks: MediaTrackInfo[];
   /** -1 when subtitles are off. */
   subtitleTrack: number;
+  /** Video renditions (hls.js levels, lowest first); none without hls.js (native HLS). */
+  levels: LevelInfo[];
+  /** Highest level ABR may choose (`autoLevelCapping`), -1 when uncapped (« Auto »). */
+  levelCap: number;
   /** An ad break is playing (HLS Interstitials): the overlay says "Publicité" and counts down. */
   ad: AdBreakView | null;
 }
@@ -137,6 +141,8 @@ export class HlsPlayer {
       audioTrack: this.hls?.audioTrack ?? -1,
       subtitleTracks: this.hls ? tracksOf(this.hls.subtitleTracks) : [],
       subtitleTrack: this.hls?.subtitleTrack ?? -1,
+      levels: this.hls ? this.hls.levels.map((l) => ({ height: l.height })) : [],
+      levelCap: this.hls?.autoLevelCapping ?? -1,
       ad: this.adView(),
     };
   }
@@ -193,7 +199,7 @@ export class HlsPlayer {
         this.emit();
       }
     });
-    for (const event of [Hls.Events.SUBTITLE_TRACKS_UPDATED, Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH]) {
+    for (const event of [Hls.Events.SUBTITLE_TRACKS_UPDATED, Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH, Hls.Events.MANIFEST_PARSED]) {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
@@ -358,6 +364,23 @@ export class HlsPlayer {
     if (!this.hls) return;
     this.hls.subtitleDisplay = index >= 0;
     this.hls.subtitleTrack = index;
+    this.emit();
+  }
+
+  /**
+   * Caps ABR at level `index` (-1: no cap, « Auto »). ABR stays on below the cap. When the
+   * level playing is above it, the next fragments switch down at once (hls.js's nextLevel
+   * flushes what is buffered ahead at the higher level) and ABR takes over again from there.
+   */
+  setLevelCap(index: number): void {
+    const hls = this.hls;
+    if (!hls) return;
+    const cap = index >= 0 && index < hls.levels.length ? index : -1;
+    hls.autoLevelCapping = cap;
+    if (cap >= 0 && Math.max(hls.currentLevel, hls.loadLevel) > cap) {
+      hls.nextLevel = cap; // a manual switch, so it happens now…
+      hls.loadLevel = -1; // …then back to ABR (manual level off), which the cap now bounds
+    }
     this.emit();
   }
 
