@@ -64,7 +64,7 @@ test('event actions follow what exists: live, replay (resume or not), highlight'
   const live = event('concert', 'culture', -30, 'live', { playbackUrl: '/x.m3u8' });
   const r = replay('r', 'culture', -10);
   const h = highlight('h', 'r', 'culture', -5);
-  expect(eventActions(live, null, null, null, NOW)).toEqual(['watchLive']);
+  expect(eventActions(live, null, null, null, NOW)).toEqual(['watchLive', 'startOver']);
   expect(eventActions(event('past', 'culture', -300, 'published'), r, h, null, NOW)).toEqual(['watch', 'highlight']);
   expect(eventActions(event('past', 'culture', -300, 'published'), r, null, 120, NOW)).toEqual(['resume', 'fromStart']);
   expect(eventActions(event('soon', 'culture', 60, 'scheduled'), null, null, null, NOW)).toEqual([]);

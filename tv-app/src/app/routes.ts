@@ -5,7 +5,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'channel'; channelId: ChannelId }
   | { name: 'event'; eventId: string }
-  | { name: 'player'; playable: Playable; startPosition?: number; next?: Playable[] }
+  | { name: 'player'; playable: Playable; startPosition?: number; startOver?: boolean; next?: Playable[] }
   | { name: 'programme' }
   | { name: 'search' }
   | { name: 'settings' };

@@ -161,7 +161,7 @@ export function heroFor(home: HomeResponse, now: Date): HeroChoice | null {
   return next;
 }
 
-export type EventActionId = 'watchLive' | 'resume' | 'fromStart' | 'watch' | 'highlight';
+export type EventActionId = 'watchLive' | 'startOver' | 'resume' | 'fromStart' | 'watch' | 'highlight';
 
 /** The actions of the event details page, in the order shown. */
 export function eventActions(
@@ -172,7 +172,8 @@ export function eventActions(
   now: Date,
 ): EventActionId[] {
   const actions: EventActionId[] = [];
-  if (isOnAir(event, now) && event.playbackUrl) actions.push('watchLive');
+  // « Depuis le début » of a live: the origin keeps a long window to rewind into.
+  if (isOnAir(event, now) && event.playbackUrl) actions.push('watchLive', 'startOver');
   if (replay) {
     if (resumePosition !== null) actions.push('resume', 'fromStart');
     else actions.push('watch');

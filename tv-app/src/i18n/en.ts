@@ -25,6 +25,7 @@ export const en: Record<MessageKey, string> = {
   'action.watchLive': 'Watch live',
   'action.resume': 'Resume',
   'action.fromStart': 'From the start',
+  'action.startOver': 'From the start',
   'action.highlight': 'Watch highlights',
   'action.retry': 'Retry',
   'action.quit': 'Quit',

@@ -25,6 +25,7 @@ export const fr = {
   'action.watchLive': 'Regarder le direct',
   'action.resume': 'Reprendre',
   'action.fromStart': 'Depuis le début',
+  'action.startOver': 'Depuis le début',
   'action.highlight': 'Voir le résumé',
   'action.retry': 'Réessayer',
   'action.quit': 'Quitter',

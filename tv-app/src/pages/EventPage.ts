@@ -20,6 +20,7 @@ type Loose = Lightning.Component.TemplateSpecLoose;
 
 const ACTION_LABEL: Record<EventActionId, MessageKey> = {
   watchLive: 'action.watchLive',
+  startOver: 'action.startOver',
   resume: 'action.resume',
   fromStart: 'action.fromStart',
   watch: 'action.watch',
@@ -175,6 +176,9 @@ export class EventPage extends RowsPage {
     switch (this.actions[col]) {
       case 'watchLive':
         this.navigator.open({ name: 'player', playable: { kind: 'live', event } });
+        break;
+      case 'startOver':
+        this.navigator.open({ name: 'player', playable: { kind: 'live', event }, startOver: true });
         break;
       case 'resume':
         if (replay) this.navigator.open({ name: 'player', playable: { kind: 'replay', replay }, startPosition: preferences.resumePosition(replay.id) ?? 0 });

@@ -55,6 +55,8 @@ export function playbackOf(playable: Playable): { url: string; live: boolean; ti
 export interface PlayerRoute {
   playable: Playable;
   startPosition?: number;
+  /** A live from its event's start (« Depuis le début »), as far as the live window goes. */
+  startOver?: boolean;
   /** Played next, in order, when this one ends and "lecture auto du résumé suivant" is on. */
   next?: Playable[];
 }
@@ -175,9 +177,14 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.navigator = navigator;
   }
 
-  set route({ playable, startPosition, next }: PlayerRoute) {
+  set route({ playable, startPosition, next, startOver }: PlayerRoute) {
     this.queue = next ?? [];
     this.play(playable, startPosition);
+    // The player keeps the date until the playlist and the first media are there.
+    if (startOver && playable.kind === 'live') {
+      const from = playable.event.startedAt ?? playable.event.startsAt;
+      player.seekToDate(new Date(from));
+    }
   }
 
   private play(playable: Playable, startPosition?: number): void {

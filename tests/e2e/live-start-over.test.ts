@@ -1,0 +1,62 @@
+// « Depuis le début » of a live: from the live event's page, the player starts at the oldest
+// point the live window still holds (the seed's event started before this stack's stream, so
+// max(event start, window start) is the window start), shows EN DIFFÉRÉ, and ▲ returns to DIRECT.
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { eventually, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import { startTvStack, type TvStack } from './harness.ts';
+
+let stack: TvStack;
+
+beforeAll(async () => {
+  // A 60 s live window (30 × 2 s segments): the start is far enough from the live edge to tell apart.
+  stack = await startTvStack({ origin: { live: { windowSize: 30 } } });
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';
+
+/** Where the playhead is in the live window: seconds after its start and before its end. */
+const position = () => stack.tv.page.evaluate(() => {
+  const v = document.querySelector('video')!;
+  if (v.seekable.length === 0) return { fromStart: NaN, toEnd: NaN };
+  return { fromStart: v.currentTime - v.seekable.start(0), toEnd: v.seekable.end(v.seekable.length - 1) - v.currentTime };
+});
+
+test('event page « Depuis le début »: plays from the window start (EN DIFFÉRÉ), Up returns to DIRECT', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  // Watch the live once until its window holds 25 s, so its start is far from the live edge.
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(position, (p) => p.fromStart + p.toEnd > 25, 60_000, 'live window of 25 s');
+  await press(page, 'Backspace');
+  await waitForFocus(page, 'button-watch-live');
+
+  // The hero's « Détails »: the live event's page offers « Depuis le début » after « Regarder le direct ».
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'button-details');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'button-watchLive');
+  await press(page, 'ArrowRight');
+  const startOver = await waitForFocus(page, 'button-startOver');
+  expect(startOver.texts).toContain('Depuis le début');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.totalVideoFrames > 0 && !v.paused, 45_000, 'playing');
+  await eventually(badge, (b) => b === 'EN DIFFÉRÉ', 15_000, 'EN DIFFÉRÉ badge');
+  // Playing there (media at the playhead), not merely seeked.
+  const start = await eventually(() => videoState(page), (v) => v.readyState >= 3 && !v.paused, 20_000, 'playing after the seek');
+  await eventually(() => videoState(page), (v) => v.currentTime > start.currentTime + 1, 20_000, 'clock moving from the start');
+  const at = await eventually(position, (p) => p.fromStart < 6, 15_000, 'playhead near the window start');
+  expect(at.fromStart).toBeGreaterThanOrEqual(0);
+  expect(at.toEnd).toBeGreaterThan(15);
+  await page.waitForTimeout(800);
+  await screenshot(page, 'player-start-over');
+
+  await press(page, 'ArrowUp');
+  await eventually(badge, (b) => b === 'DIRECT', 10_000, 'back to DIRECT');
+  expect((await position()).toEnd).toBeLessThan(15);
+});
