@@ -267,6 +267,8 @@ async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultR
     const texts = await textsIn(page, 'player');
     expect(texts).toContain('La lecture a échoué');
     expect(texts).toContain('Réessayer');
+    // A failed live still says it is a live: it fell behind because the stream stopped.
+    if (live) expect(texts).toContain('DIRECT');
     await screenshot(page, `faults-${name}-error`);
     // No retry storm: the player's own requests (not the edge's prefetches) come spaced out.
     const asked = fault.records().filter((f) => !f.userAgent.includes('prefetch'));

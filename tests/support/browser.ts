@@ -80,7 +80,25 @@ export interface FocusInfo {
   texts: string[];
 }
 
+/**
+ * Lets the app draw a few frames. Lightning renders a text texture after the frame that
+ * changed it (the source loads asynchronously), and the mirror's `texture-text` follows
+ * that load: read right after a state change, a label can still show its old words while
+ * a newly visible one already shows its new ones. Three frames cover the load.
+ */
+export async function settled(page: Page, frames = 3): Promise<void> {
+  await page.evaluate(
+    (n) =>
+      new Promise<void>((resolve) => {
+        const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+        step(n);
+      }),
+    frames,
+  );
+}
+
 export async function focused(page: Page): Promise<FocusInfo> {
+  await settled(page);
   return page.evaluate(() => {
     const leaf = document.querySelector('div[focused="true"]');
     if (!leaf) return { testId: null, path: [], texts: [] };
@@ -120,6 +138,7 @@ export async function waitForFocus(page: Page, match: string | RegExp, timeout =
 
 /** All texts shown under the element with `testId` (or in the whole app), in tree order. */
 export async function textsIn(page: Page, testId?: string): Promise<string[]> {
+  await settled(page);
   return page.evaluate((id) => {
     const root = id ? document.querySelector(`[data-testid="${id}"]`) : document.body;
     if (!root) return [];

@@ -338,8 +338,11 @@ export class PlayerPage extends Lightning.Component<Loose> {
     const kind = this.playable?.kind;
     const badge = this.tag('Badge');
     const ended = this.liveEndPhase.phase !== 'live';
-    const badgeText = ended ? t('badge.ended') : snap.live ? (line.atLiveEdge ? t('badge.live') : t('badge.delayed')) : kind === 'highlight' ? t('badge.highlight') : t('badge.replay');
-    badge.color = snap.live && line.atLiveEdge && !ended ? COLOR.live : 0xcc333a4d;
+    // A live that failed is still a live: the playhead fell behind because the stream
+    // stopped, not because the viewer chose to watch late, so not "EN DIFFÉRÉ".
+    const delayed = snap.live && !line.atLiveEdge && snap.state !== 'error';
+    const badgeText = ended ? t('badge.ended') : snap.live ? (delayed ? t('badge.delayed') : t('badge.live')) : kind === 'highlight' ? t('badge.highlight') : t('badge.replay');
+    badge.color = snap.live && !delayed && !ended ? COLOR.live : 0xcc333a4d;
     badge.tag('Label').text.text = badgeText;
     setTestId(badge, 'player-badge');
     this.tag('Progress.Bar').w = BAR_W * line.progress;
