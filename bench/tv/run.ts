@@ -3,7 +3,8 @@
 //  - frames per second and main-thread time per frame while scrolling a rail, with and without
 //    4x CPU throttling (production build; CDP Performance metrics),
 //  - JS heap after minutes of browsing (production build; after a forced GC),
-//  - zap time, OK on a tile → first decoded frame, through a cold edge and a warm one.
+//  - zap time, OK on a tile → first decoded frame, through a cold edge and a warm one, with OK
+//    pressed at once or after the focus rested (the tile's master playlist preloaded).
 // Chromium renders WebGL with SwiftShader here (CPU): frame rates are regression floors, not
 // what a TV's GPU does. Writes bench/results/tv.json and prints a table.
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -146,24 +147,51 @@ async function main() {
   }
   results.browsing = { minutes: settings.browseMinutes, keyPresses: presses, heapMiBEachMinute: heapMiB };
 
-  // Zap: reload Home, go to the "En direct" rail, OK; cold edge first, then the same zap warm.
-  const zaps: { cold: number[]; warm: number[] } = { cold: [], warm: [] };
+  // Zap: reload Home, go to the "En direct" rail's second tile (C'Culture: the hero's live,
+  // C'Sport, is preloaded while the hero has the focus at start), and press OK either at
+  // once (before the focus has rested: no preload) or after resting 800 ms on it (its master
+  // playlist preloaded, manifest-preload.ts). Each run starts from a fresh, empty edge: the
+  // first two zaps are cold (the edge has not seen C'Culture), the last two warm.
+  const variants = [
+    { name: 'coldAtOnce', restMs: 100, freshEdge: true },
+    { name: 'coldRested', restMs: 800, freshEdge: true },
+    { name: 'warmAtOnce', restMs: 100, freshEdge: false },
+    { name: 'warmRested', restMs: 800, freshEdge: false },
+  ] as const;
+  const zaps: Record<(typeof variants)[number]['name'], number[]> = { coldAtOnce: [], coldRested: [], warmAtOnce: [], warmRested: [] };
+  const preloads: Record<string, number[]> = {};
+  const masterPreloads: string[] = [];
+  page.on('request', (r) => {
+    if (r.headers()['purpose'] === 'prefetch') masterPreloads.push(new URL(r.url()).pathname);
+  });
   for (let run = 0; run < settings.zapRuns; run++) {
-    await edge.close();
-    edge = await startEdge({ upstreamUrl: origin.url }); // a fresh, empty edge: cold
-    for (const temperature of ['cold', 'warm'] as const) {
+    for (const variant of variants) {
+      if (variant.freshEdge) {
+        await edge.close();
+        edge = await startEdge({ upstreamUrl: origin.url }); // a fresh, empty edge: cold
+      }
       await page.goto(`${edge.url}/`);
       await sleep(3000);
       await page.keyboard.press('ArrowDown');
       await sleep(300);
       await page.keyboard.press('ArrowDown');
-      await sleep(800);
-      zaps[temperature].push(await zap(page));
+      await sleep(300);
+      masterPreloads.length = 0;
+      await page.keyboard.press('ArrowRight');
+      await sleep(variant.restMs);
+      zaps[variant.name].push(await zap(page));
+      (preloads[variant.name] ??= []).push(masterPreloads.filter((p) => p.includes('/culture/')).length);
       await sleep(1500);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  results.zapMs = { cold: zaps.cold, warm: zaps.warm, coldMedian: median(zaps.cold), warmMedian: median(zaps.warm) };
+  results.zapMs = {
+    ...zaps,
+    medians: Object.fromEntries(Object.entries(zaps).map(([name, xs]) => [name, median(xs)])),
+    // How many preloads of the zapped tile's playlist were sent before OK, per zap (the
+    // "at once" zaps must show 0, the rested ones 1).
+    preloadsBeforeOk: preloads,
+  };
 
   await tv.close();
   await edge.close();

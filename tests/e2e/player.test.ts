@@ -36,6 +36,34 @@ function showingTextTrack(page: Page, timeoutMs: number, what: string): Promise<
   );
 }
 
+test('zap: while the focus rests on « Regarder le direct », its master playlist is preloaded as a prefetch; OK plays without asking for it again', async () => {
+  const { page } = stack.tv;
+  const masters: Request[] = [];
+  const onRequest = (r: Request) => {
+    if (new URL(r.url()).pathname.endsWith('/master.m3u8')) masters.push(r);
+  };
+  page.on('request', onRequest);
+  try {
+    await openApp(page, stack.appUrl, 'button-watch-live');
+    await eventually(async () => masters.length, (n) => n === 1, 10_000, 'the master playlist preloaded');
+    const preload = masters[0]!;
+    expect(new URL(preload.url()).pathname).toBe('/hls/live/sport/master.m3u8');
+    // Marked, so the edge does not count a viewer; no CMCD: nothing plays yet.
+    expect(preload.headers()['purpose']).toBe('prefetch');
+    expect(new URL(preload.url()).searchParams.has('CMCD')).toBe(false);
+    await press(page, 'Enter');
+    await waitForFocus(page, 'player');
+    await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'live playing');
+    // hls.js took the preloaded playlist: it never asked the edge for it.
+    expect(masters).toHaveLength(1);
+    expect(mediaRequests.filter((u) => new URL(u).pathname.endsWith('/index.m3u8')).length).toBeGreaterThan(0);
+  } finally {
+    page.off('request', onRequest);
+    // The next test reloads the app (a new CMCD session): the CMCD test reads from there on.
+    mediaRequests.length = 0;
+  }
+});
+
 test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');

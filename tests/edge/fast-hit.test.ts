@@ -354,3 +354,26 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
     expect(await exchange(s.edge.url, 'GET', LIVE)).toMatch(/2\.ts\n$/);
   }
 });
+
+it('does not count a prefetch of a live playlist as a viewer (Purpose / Sec-Purpose: prefetch), on either path', async () => {
+  const sids = (s: Side) => s.sightings.map((x) => x.viewer);
+  // What earlier tests' requests left to count is counted first, then forgotten.
+  for (const s of [fast, general]) {
+    await s.audience.flush();
+    s.sightings.length = 0;
+  }
+  const asks: Record<string, string>[] = [
+    { Purpose: 'prefetch', 'CMCD-Session': 'sid="focus-only"' },
+    { 'Sec-Purpose': 'prefetch;prerender', 'CMCD-Session': 'sid="prerender-only"' },
+    { 'CMCD-Session': 'sid="watching"' },
+  ];
+  for (const headers of asks) {
+    const [a, b] = await both('GET', PLAYLIST, headers);
+    // Served all the same.
+    expect(a).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(b).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  }
+  await fast.audience.flush();
+  await general.audience.flush();
+  for (const s of [fast, general]) expect(sids(s)).toEqual(['sid:watching']);
+});

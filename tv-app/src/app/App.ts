@@ -16,7 +16,8 @@ import { SearchPage } from '../pages/SearchPage.ts';
 import { SettingsPage } from '../pages/SettingsPage.ts';
 import { Dialog } from '../ui/components/Dialog.ts';
 import { Banner } from '../ui/components/Banner.ts';
-import { cachedHome, catalog, connectivity, preferences } from './services.ts';
+import { cachedHome, catalog, connectivity, manifests, preferences } from './services.ts';
+import { playbackOf } from '../player/playable.ts';
 import { parseDeepLink, platformLaunchParams, type DeepLink } from './deep-link.ts';
 import { setLanguage, t } from '../i18n/index.ts';
 import { setVoiceGuidance } from './voice-guidance.ts';
@@ -68,6 +69,8 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   // ---- navigation -------------------------------------------------------------------
 
   open(route: Route): void {
+    // OK came before the focus had rested: no preload now (one already sent is still used).
+    manifests.cancel();
     const previous = this.stack[this.stack.length - 1];
     // A new player replaces the one on top (zapping) instead of stacking players; the old one
     // stops before the new one starts loading (they share the one <video>).
@@ -229,6 +232,11 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   _handleYellow(): void { this.open({ name: 'settings' }); }
   _handleBlue(): void { while (this.stack.length > 1) this.back(); }
   _handleSearch(): void { this.open({ name: 'search' }); }
+
+  /** A page's focus settled where OK would open `route`: a playback's playlist is preloaded. */
+  $focusLeadsTo(route: Route | null): void {
+    manifests.focus(route?.name === 'player' ? playbackOf(route.playable).url || null : null);
+  }
 
   /** Voice guidance: the SDK Announcer reads the newly focused item. */
   override _focusChange(): void {

@@ -15,3 +15,12 @@ export interface Navigator {
   open(route: Route): void;
   back(): void;
 }
+
+// The signal a page sends up to the App each time its focus settles: where OK would lead.
+declare module '@lightningjs/core' {
+  namespace Component {
+    interface FireAncestorsMap {
+      $focusLeadsTo(route: Route | null): void;
+    }
+  }
+}

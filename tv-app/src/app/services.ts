@@ -5,6 +5,7 @@ import { CatalogClient, CatalogError } from '../api/catalog-client.ts';
 import { ConnectivityMonitor } from './connectivity.ts';
 import { PreferenceStore, type KeyValueStore } from '../settings/preferences.ts';
 import { HlsPlayer } from '../player/hls-player.ts';
+import { ManifestPreloader } from '../player/manifest-preload.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 
 const sdkStorage: KeyValueStore = {
@@ -28,8 +29,11 @@ const observedFetch: typeof fetch = async (input, init) => {
 
 export const catalog = new CatalogClient({ fetch: observedFetch });
 export const preferences = new PreferenceStore(sdkStorage);
+/** Master playlists preloaded while the focus rests on something that plays on OK. */
+export const manifests = new ManifestPreloader();
 export const player = new HlsPlayer({
   subtitles: () => ({ enabled: preferences.get().subtitles, language: preferences.get().language }),
+  manifests,
 });
 
 /** The last home answer: the search, programme and event pages read from it. */

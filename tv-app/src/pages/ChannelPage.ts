@@ -1,6 +1,7 @@
 // A channel's page: its colour band and name, "Regarder le direct" when on air, then
 // its upcoming events, replays and highlights.
 import { Lightning } from '@lightningjs/sdk';
+import type { Route } from '../app/routes.ts';
 import type { ChannelId, ChannelRails } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE, argb, assetUrl } from '../ui/theme.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
@@ -11,7 +12,7 @@ import { channelIsLive, channelPageRails, type HomeRail } from '../catalog/rails
 import { catalog, preferences } from '../app/services.ts';
 import { t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
-import { openTile, railRef } from './open-tile.ts';
+import { railRef, tileRoute } from './open-tile.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -97,15 +98,12 @@ export class ChannelPage extends RowsPage {
     ];
   }
 
-  protected override activate(rowId: string, col: number): void {
+  protected override routeAt(rowId: string, col: number): Route | null {
     const data = this.data;
-    if (!data) return;
-    if (rowId === 'actions') {
-      if (data.onAir) this.navigator.open({ name: 'player', playable: { kind: 'live', event: data.onAir } });
-      return;
-    }
+    if (!data) return null;
+    if (rowId === 'actions') return data.onAir ? { name: 'player', playable: { kind: 'live', event: data.onAir } } : null;
     const rail = this.rails.find((r) => r.id === rowId);
     const tile = rail?.tiles[col];
-    if (tile) openTile(this.navigator, tile, rail.tiles);
+    return tile ? tileRoute(tile, rail.tiles) : null;
   }
 }

@@ -2,6 +2,7 @@
 // sense now (Regarder le direct / Reprendre / Depuis le début / Regarder / Voir le
 // résumé); a countdown for an event still to come; related highlights.
 import { Lightning } from '@lightningjs/sdk';
+import type { Route } from '../app/routes.ts';
 import type { Channel, Highlight, LiveEvent, Replay, Sponsor } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE, argb, assetUrl, posterUrl } from '../ui/theme.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
@@ -14,7 +15,7 @@ import { cachedHome, catalog, loadHome, preferences } from '../app/services.ts';
 import { formatDate, formatTime, t, type MessageKey } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import type { TileData } from '../ui/tile-data.ts';
-import { openTile } from './open-tile.ts';
+import { tileRoute } from './open-tile.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -164,37 +165,32 @@ export class EventPage extends RowsPage {
     ];
   }
 
-  protected override activate(rowId: string, col: number): void {
+  protected override routeAt(rowId: string, col: number): Route | null {
     const event = this.event;
-    if (!event) return;
+    if (!event) return null;
     if (rowId === 'related') {
       const tile = this.related[col];
-      if (tile) openTile(this.navigator, tile, this.related);
-      return;
+      return tile ? tileRoute(tile, this.related) : null;
     }
     const replay = this.replay;
     switch (this.actions[col]) {
       case 'watchLive':
-        this.navigator.open({ name: 'player', playable: { kind: 'live', event } });
-        break;
+        return { name: 'player', playable: { kind: 'live', event } };
       case 'startOver':
-        this.navigator.open({ name: 'player', playable: { kind: 'live', event }, startOver: true });
-        break;
+        return { name: 'player', playable: { kind: 'live', event }, startOver: true };
       case 'resume':
-        if (replay) this.navigator.open({ name: 'player', playable: { kind: 'replay', replay }, startPosition: preferences.resumePosition(replay.id) ?? 0 });
-        break;
+        return replay ? { name: 'player', playable: { kind: 'replay', replay }, startPosition: preferences.resumePosition(replay.id) ?? 0 } : null;
       case 'fromStart':
       case 'watch':
-        if (replay) this.navigator.open({ name: 'player', playable: { kind: 'replay', replay }, startPosition: 0 });
-        break;
+        return replay ? { name: 'player', playable: { kind: 'replay', replay }, startPosition: 0 } : null;
       case 'highlight': {
         const highlight = this.highlights[0];
-        if (highlight) {
-          const next = this.highlights.slice(1).map((h) => ({ kind: 'highlight' as const, highlight: h }));
-          this.navigator.open({ name: 'player', playable: { kind: 'highlight', highlight }, next });
-        }
-        break;
+        if (!highlight) return null;
+        const next = this.highlights.slice(1).map((h) => ({ kind: 'highlight' as const, highlight: h }));
+        return { name: 'player', playable: { kind: 'highlight', highlight }, next };
       }
+      default:
+        return null;
     }
   }
 }

@@ -2,6 +2,7 @@
 // rails En direct, Continuer à regarder, À venir, Replays, Résumés. The header's menu
 // leads to the programme, search and settings.
 import { Lightning } from '@lightningjs/sdk';
+import type { Route } from '../app/routes.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
@@ -16,7 +17,7 @@ import { countdown } from '../schedule/schedule.ts';
 import { loadHome, preferences } from '../app/services.ts';
 import { formatDate, formatTime, t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
-import { openTile, railRef } from './open-tile.ts';
+import { railRef, tileRoute } from './open-tile.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -171,27 +172,23 @@ export class HomePage extends RowsPage {
     this.applyFocus(false);
   }
 
-  protected override activate(rowId: string, col: number): void {
+  protected override routeAt(rowId: string, col: number): Route | null {
     const home = this.home;
-    if (!home) return;
+    if (!home) return null;
     if (rowId === 'menu') {
       const id = (this.tag('Menu') as ButtonRow).buttons[col]?.id;
-      if (id === 'programme' || id === 'search' || id === 'settings') this.navigator.open({ name: id });
-      return;
+      return id === 'programme' || id === 'search' || id === 'settings' ? { name: id } : null;
     }
     if (rowId === 'hero' && this.hero) {
       const id = (this.tag('Hero') as Hero).actions.buttons[col]?.id;
-      if (id === 'watch-live') this.navigator.open({ name: 'player', playable: { kind: 'live', event: this.hero.event } });
-      else this.navigator.open({ name: 'event', eventId: this.hero.event.id });
-      return;
+      return id === 'watch-live' ? { name: 'player', playable: { kind: 'live', event: this.hero.event } } : { name: 'event', eventId: this.hero.event.id };
     }
     if (rowId === 'channels') {
       const channel = home.channels[col]?.channel;
-      if (channel) this.navigator.open({ name: 'channel', channelId: channel.id });
-      return;
+      return channel ? { name: 'channel', channelId: channel.id } : null;
     }
     const rail = this.rails.find((r) => r.id === rowId);
     const tile = rail?.tiles[col];
-    if (tile) openTile(this.navigator, tile, rail.tiles);
+    return tile ? tileRoute(tile, rail.tiles) : null;
   }
 }

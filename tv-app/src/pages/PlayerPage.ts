@@ -26,6 +26,7 @@ import { ButtonRow } from '../ui/components/ButtonRow.ts';
 import { Spinner } from '../ui/components/Spinner.ts';
 import { FocusGrid } from '../navigation/focus-grid.ts';
 import { PLAYER_DEFAULTS } from '../player/config.ts';
+import { playbackOf } from '../player/playable.ts';
 import { formatClock, timeline } from '../player/timeline.ts';
 import { SeekScrubber } from '../player/seek-scrubber.ts';
 import { chapterIndexAt, chapterJump, chapterMarks, orderedChapters } from '../player/chapters.ts';
@@ -40,17 +41,6 @@ import type { Navigator } from '../app/routes.ts';
 type Loose = Lightning.Component.TemplateSpecLoose;
 
 const BAR_W = STAGE.w - 2 * SAFE.x;
-
-export function playbackOf(playable: Playable): { url: string; live: boolean; title: string; id: string; kind: Playable['kind'] } {
-  switch (playable.kind) {
-    case 'live':
-      return { url: playable.event.playbackUrl ?? '', live: true, title: playable.event.title, id: playable.event.id, kind: 'live' };
-    case 'replay':
-      return { url: playable.replay.playbackUrl, live: false, title: playable.replay.title, id: playable.replay.id, kind: 'replay' };
-    case 'highlight':
-      return { url: playable.highlight.playbackUrl, live: false, title: playable.highlight.title, id: playable.highlight.id, kind: 'highlight' };
-  }
-}
 
 export interface PlayerRoute {
   playable: Playable;

@@ -1,32 +1,34 @@
 // What OK on a tile does, the same on every page: a live tile or a highlight plays at
 // once (zapping), "continue watching" resumes, a replay or an upcoming event opens its
 // details page (where Reprendre / Depuis le début / Voir le résumé are).
-import type { Navigator } from '../app/routes.ts';
+import type { Navigator, Route } from '../app/routes.ts';
 import type { TileData } from '../ui/tile-data.ts';
 
-export function openTile(navigator: Navigator, tile: TileData, siblings: TileData[] = []): void {
+/** Where OK on `tile` leads; `siblings` is its rail (highlights after it play next). */
+export function tileRoute(tile: TileData, siblings: TileData[] = []): Route {
   const action = tile.action;
-  // Highlights that follow in the same rail play next (when the viewer wants autoplay).
-  const after = siblings.slice(siblings.indexOf(tile) + 1);
-  const next = after.flatMap((t) => (t.action.kind === 'play' && t.action.playable.kind === 'highlight' ? [t.action.playable] : []));
   switch (action.kind) {
-    case 'play':
+    case 'play': {
       if (action.playable.kind === 'replay' && !tile.id.startsWith('continue-')) {
-        navigator.open({ name: 'event', eventId: action.playable.replay.eventId });
-      } else {
-        navigator.open({
-          name: 'player', playable: action.playable, startPosition: action.startPosition,
-          next: action.playable.kind === 'highlight' ? next : undefined,
-        });
+        return { name: 'event', eventId: action.playable.replay.eventId };
       }
-      return;
+      // Highlights that follow in the same rail play next (when the viewer wants autoplay).
+      const after = siblings.slice(siblings.indexOf(tile) + 1);
+      const next = after.flatMap((t) => (t.action.kind === 'play' && t.action.playable.kind === 'highlight' ? [t.action.playable] : []));
+      return {
+        name: 'player', playable: action.playable, startPosition: action.startPosition,
+        next: action.playable.kind === 'highlight' ? next : undefined,
+      };
+    }
     case 'event':
-      navigator.open({ name: 'event', eventId: action.event.id });
-      return;
+      return { name: 'event', eventId: action.event.id };
     case 'channel':
-      navigator.open({ name: 'channel', channelId: action.channelId });
-      return;
+      return { name: 'channel', channelId: action.channelId };
   }
+}
+
+export function openTile(navigator: Navigator, tile: TileData, siblings: TileData[] = []): void {
+  navigator.open(tileRoute(tile, siblings));
 }
 
 /** Lightning refs must start with an upper-case letter: "replays" → "Rail_replays". */

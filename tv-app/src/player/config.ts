@@ -27,6 +27,11 @@ export const PLAYER_DEFAULTS = {
     settleMs: 600,
     heldSettleMs: 5000,
   },
+  /**
+   * The master playlist of what OK would play is fetched once the focus has rested on it this
+   * long (manifest-preload.ts), and kept this long for the playback that follows.
+   */
+  manifestPreload: { dwellMs: 300, ttlMs: 30_000, maxEntries: 2 },
   /** A live being watched asks the catalog this often whether it has ended (live-end.ts). */
   liveEndPollMs: 15_000,
   /** Within this many seconds of the live edge, the stream counts as live ("DIRECT"). */

@@ -10,6 +10,8 @@ import { ReconnectPolicy } from './reconnect.ts';
 import { createSessionId } from './session.ts';
 import type { LevelInfo, MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
+import type { ManifestPreloader } from './manifest-preload.ts';
+import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdTracking, breakRemaining, spotsOf, type AdBreakView, type AdSpot } from './ad-break.ts';
 
 export interface PlaySource {
@@ -48,6 +50,8 @@ export interface PlayerSnapshot {
 export interface PlayerOptions {
   /** Subtitles on by default (the viewer's setting), and in which language. */
   subtitles: () => { enabled: boolean; language: string };
+  /** Master playlists fetched while the focus rested on a tile: hls.js takes them from here. */
+  manifests?: ManifestPreloader;
 }
 
 let hlsModule: Promise<typeof HlsType> | null = null;
@@ -189,10 +193,14 @@ export class HlsPlayer {
 
   private attachHls(Hls: typeof HlsType, source: PlaySource, video: HTMLVideoElement): void {
     const subtitles = this.options.subtitles();
-    const hls = new Hls(hlsConfig({
-      live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId,
-      subtitleLanguage: subtitles.enabled ? subtitles.language : undefined,
-    }));
+    const manifests = this.options.manifests;
+    const hls = new Hls({
+      ...hlsConfig({
+        live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId,
+        subtitleLanguage: subtitles.enabled ? subtitles.language : undefined,
+      }),
+      ...(manifests ? { pLoader: preloadedPlaylistLoader(Hls, manifests) } : {}),
+    });
     // hls.js names its playback session with a fresh id per instance and sends it to the ad
     // server as `_HLS_primary_id`; use the app's session id (the CMCD sid) instead, so frequency
     // caps follow the viewer across channels, not one playback.

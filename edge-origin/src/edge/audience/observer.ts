@@ -45,6 +45,7 @@ export class AudienceObserver {
   /** Notes a request (any request: only live playlists count). Never throws, never waits. */
   observe(req: ViewerRequest & { method: string }, clientAddress?: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return;
+    if (isPrefetch(req)) return;
     const url = new URL(req.url);
     const channel = liveChannelOf(url.pathname);
     if (!channel) return;
@@ -81,4 +82,13 @@ export class AudienceObserver {
     await this.flush();
     await this.#sink.close();
   }
+}
+
+/**
+ * A prefetch is not a viewer: the TV app preloads a live's master playlist while the focus
+ * rests on its tile, saying `Purpose: prefetch` (browsers say `Sec-Purpose: prefetch`).
+ */
+export function isPrefetch(req: ViewerRequest): boolean {
+  const purpose = req.headers.get('sec-purpose') ?? req.headers.get('purpose');
+  return purpose !== null && /^\s*prefetch\b/i.test(purpose);
 }

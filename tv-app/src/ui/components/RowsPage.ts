@@ -1,10 +1,12 @@
 // Base of the pages made of focusable rows (home, channel, event, programme): arrows
 // move through a FocusGrid (focus memory per row), the page scrolls vertically so the
-// focused row stays in view, OK activates the focused item.
+// focused row stays in view, OK opens what the focused item leads to. Each time the focus
+// settles, the page tells the App (`$focusLeadsTo`) where OK would go: the App preloads the
+// playlist of a playback (manifest-preload.ts).
 import { Lightning } from '@lightningjs/sdk';
 import { FocusGrid, type Direction } from '../../navigation/focus-grid.ts';
 import { SAFE, STAGE } from '../theme.ts';
-import type { Navigator } from '../../app/routes.ts';
+import type { Navigator, Route } from '../../app/routes.ts';
 import type { StatusView } from './StatusView.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
@@ -28,8 +30,8 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
   /** The row components, in order, with their grid ids. */
   protected abstract rows(): { id: string; row: FocusRow }[];
 
-  /** OK on the focused item of row `rowId`, column `col`. */
-  protected abstract activate(rowId: string, col: number): void;
+  /** Where OK on the item of row `rowId`, column `col` leads (null: nowhere). */
+  protected abstract routeAt(rowId: string, col: number): Route | null;
 
   /** Called after focus moved (e.g. the home updates its channel rail). */
   protected focusMoved(_rowId: string, _col: number): void {}
@@ -47,6 +49,19 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
     entry?.row.setFocusIndex(focus.col);
     this.scrollRows(animate);
     this._refocus();
+    this.announceRoute();
+  }
+
+  /** Tells the App where OK leads from here, when this page has the focus. */
+  protected announceRoute(): void {
+    const focus = this.grid.focused;
+    if (!focus || !this.hasFocus()) return;
+    this.fireAncestors('$focusLeadsTo', this.routeAt(focus.rowId, focus.col));
+  }
+
+  override _focus(): void {
+    // Back from a page above: the focus is where it was; OK leads where it did.
+    this.announceRoute();
   }
 
   /**
@@ -105,7 +120,8 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
   override _handleEnter(): boolean | void {
     const focus = this.grid.focused;
     if (!focus) return false;
-    this.activate(focus.rowId, focus.col);
+    const route = this.routeAt(focus.rowId, focus.col);
+    if (route) this.navigator.open(route);
   }
 
   override _getFocused(): Lightning.Component | undefined {
