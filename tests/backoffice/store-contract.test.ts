@@ -109,6 +109,21 @@ describe.each(kinds)('%s record store', (_kind, open) => {
     expect(['x', 'y', 'z']).toContain((await store.get('events', 'a'))!.title);
   });
 
+  test('remove deletes a record, with the rest of the Change; not when an expectation fails', async () => {
+    const store = await open();
+    await store.commit({ put: [{ collection: 'events', id: 'a', value: event('a') }, { collection: 'events', id: 'b', value: event('b') }] });
+    const refused = store.commit({ expect: [{ collection: 'events', id: 'a', value: event('a', { title: 'autre' }) }], remove: [{ collection: 'events', id: 'a' }] });
+    await expect(refused).rejects.toBeInstanceOf(StoreConflictError);
+    expect(await store.get('events', 'a')).toEqual(event('a'));
+    await store.commit({ expect: [{ collection: 'events', id: 'a', value: event('a') }], remove: [{ collection: 'events', id: 'a' }, { collection: 'events', id: 'never-was' }], audit: audit(1) });
+    expect(await store.get('events', 'a')).toBeNull();
+    expect(await store.list('events')).toEqual([event('b')]);
+    expect((await store.listAudit(0, 10)).total).toBe(1);
+    // Gone means absent: the id can be created again under an expectation of null.
+    await store.commit({ expect: [{ collection: 'events', id: 'a', value: null }], put: [{ collection: 'events', id: 'a', value: event('a') }] });
+    expect(await store.get('events', 'a')).toEqual(event('a'));
+  });
+
   test('the audit log: newest first, paged, with its total', async () => {
     const store = await open();
     for (let n = 1; n <= 5; n++) await store.commit({ audit: audit(n) });

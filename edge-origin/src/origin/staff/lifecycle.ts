@@ -32,9 +32,14 @@ export function cancel(event: StoredEvent): StoredEvent {
   return { ...event, status: 'cancelled' };
 }
 
-export function edit(event: StoredEvent, patch: Partial<Pick<StoredEvent, 'title' | 'venue' | 'description' | 'poster' | 'sponsorId'>>): StoredEvent {
+/** `sponsorId: null` takes the event's sponsor away (so that sponsor can be deleted). */
+export function edit(event: StoredEvent, patch: Partial<Pick<StoredEvent, 'title' | 'venue' | 'description' | 'poster'>> & { sponsorId?: string | null | undefined }): StoredEvent {
   if (event.status === 'cancelled') refuse(event, 'not_editable', 'Un événement annulé ne peut plus être modifié');
-  return { ...event, ...patch };
+  const { sponsorId, ...rest } = patch;
+  const after: StoredEvent = { ...event, ...rest };
+  if (sponsorId) after.sponsorId = sponsorId;
+  else if (sponsorId === null) delete after.sponsorId;
+  return after;
 }
 
 /** Going on air: the recording starts with the segment being produced now. */

@@ -22,6 +22,8 @@ import { clipOf, cutDuration, cutStream, wholeAssetCut } from '../recordings/cut
 import type { RecordStore } from '../store/record-store.ts';
 import { StoreConflictError, StoreUnavailableError } from '../store/records.ts';
 import type { Change, MediaCut, StaffTokenRecord, StoredEvent, StoredHighlight, StoredReplay } from '../store/records.ts';
+import type { Sponsor } from '../../../../shared/catalog/types.ts';
+import type { Campaign } from '../ads/model.ts';
 import { hashToken, newToken, publicToken, requireRole, tokenIdOf } from './auth.ts';
 import type { StaffActor } from './auth.ts';
 import { StaffError, staffErrorResponse } from './errors.ts';
@@ -39,6 +41,7 @@ import {
   ReplayPatchSchema,
   RescheduleSchema,
   SponsorCreateSchema,
+  SponsorPatchSchema,
   TokenCreateSchema,
   TokenIdParam,
 } from './schemas.ts';
@@ -62,7 +65,8 @@ interface WritePlan {
   change: Change;
   /** Surrogate keys to purge on the edges once committed. */
   purge: string[];
-  status: 200 | 201;
+  /** 204: the body is ignored (a deletion answers nothing). */
+  status: 200 | 201 | 204;
   body: unknown;
   target: { kind: string; id: string };
 }
@@ -99,7 +103,7 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
       throw error;
     }
     await deps.purger.purge([surrogateKeys.catalog, ...p.purge]);
-    return c.json(p.body as object, p.status);
+    return p.status === 204 ? c.body(null, 204) : c.json(p.body as object, p.status);
   }
 
   async function eventOr404(id: string): Promise<StoredEvent> {
@@ -178,11 +182,11 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
 
   addRoute(
     staff,
-    { method: 'patch', path: '/events/{id}', summary: 'Modifier un événement (titre, lieu, description, affiche, partenaire)', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { params: IdParam, json: EventPatchSchema }, responses: { 200: json(EventView, 'OK'), ...errors } },
+    { method: 'patch', path: '/events/{id}', summary: 'Modifier un événement (titre, lieu, description, affiche, partenaire ; sponsorId null le retire)', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { params: IdParam, json: EventPatchSchema }, responses: { 200: json(EventView, 'OK'), ...errors } },
     (c, { param, json: patch }) =>
       eventWrite('event.edit', param.id, patch, async (e) => {
         await checkImage(patch.poster, 'poster');
-        await checkSponsor(patch.sponsorId);
+        await checkSponsor(patch.sponsorId ?? undefined);
         return lifecycle.edit(e, patch);
       }, c as Context<Env>),
   );
@@ -371,6 +375,38 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
   );
 
   // ---- sponsors ---------------------------------------------------------------------------
+  // `/api/v1/sponsors` (the TV's list, read by the event page for the sponsor's logo) is tagged
+  // `catalog`, which write() purges after every write: that is what makes an edge drop the old
+  // list. Event details carry only `sponsorId`, which none of these writes changes, so no
+  // `event-<id>` key needs purging.
+
+  async function sponsorOr404(id: string): Promise<Sponsor> {
+    const sponsor = await store.get('sponsors', id);
+    if (!sponsor) throw new StaffError(404, 'sponsor_not_found', `Partenaire inconnu : « ${id} »`, 'id');
+    return sponsor;
+  }
+
+  /** What names a sponsor: events (`sponsorId`) and ads campaigns. A sponsor in use is not deleted. */
+  function usesOf(id: string, events: StoredEvent[], campaigns: Campaign[]) {
+    return {
+      events: events.filter((e) => e.sponsorId === id).map((e) => ({ id: e.id, title: e.title })),
+      campaigns: campaigns.filter((k) => k.sponsorId === id).map((k) => ({ id: k.id, name: k.name })),
+    };
+  }
+
+  const SponsorUsesSchema = z.object({ events: z.array(z.object({ id: z.string(), title: z.string() })), campaigns: z.array(z.object({ id: z.string(), name: z.string() })) });
+  const StaffSponsorSchema = SponsorSchema.extend({ usedBy: SponsorUsesSchema }).openapi('StaffSponsor');
+
+  addRoute(
+    staff,
+    { method: 'get', path: '/sponsors', summary: 'Partenaires, avec ce qui les utilise (événements, campagnes)', tags: ['Staff'], security: ['bearer'], middleware: [editor], responses: { 200: json(z.object({ sponsors: z.array(StaffSponsorSchema) }), 'OK'), ...errors } },
+    async (c) => {
+      const [sponsors, events, campaigns] = await Promise.all([store.list('sponsors'), store.list('events'), store.list('campaigns')]);
+      sponsors.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+      return c.json({ sponsors: sponsors.map((s) => ({ ...s, usedBy: usesOf(s.id, events, campaigns) })) }, 200);
+    },
+  );
+
   addRoute(
     staff,
     { method: 'post', path: '/sponsors', summary: 'Ajouter un partenaire', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { json: SponsorCreateSchema }, responses: { 201: json(SponsorSchema, 'Créé'), ...errors } },
@@ -378,8 +414,74 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
       write(c as Context<Env>, 'sponsor.create', input, async () => {
         await checkImage(input.logo, 'logo');
         const id = newId(input.name, 'sponsor');
-        const sponsor = { id, name: input.name, url: input.url, logo: input.logo ?? '', ...(input.channelIds ? { channelIds: input.channelIds } : {}) };
+        const sponsor: Sponsor = { id, name: input.name, url: input.url, logo: input.logo ?? '', ...(input.channelIds?.length ? { channelIds: input.channelIds } : {}) };
         return { change: { expect: [{ collection: 'sponsors', id, value: null }], put: [{ collection: 'sponsors', id, value: sponsor }] }, purge: [], status: 201, body: sponsor, target: { kind: 'sponsor', id } };
+      }),
+  );
+
+  addRoute(
+    staff,
+    {
+      method: 'patch',
+      path: '/sponsors/{id}',
+      summary: 'Modifier un partenaire (nom, URL, logo, chaînes ; logo "" le retire, chaînes [] : aucune en particulier)',
+      tags: ['Staff'],
+      security: ['bearer'],
+      middleware: [editor],
+      request: { params: IdParam, json: SponsorPatchSchema },
+      responses: { 200: json(SponsorSchema, 'OK'), ...errors },
+    },
+    (c, { param, json: patch }) =>
+      write(c as Context<Env>, 'sponsor.edit', patch, async () => {
+        const before = await sponsorOr404(param.id);
+        // The logo it already has may be a demo logo (/images/sponsors/…) the image check does not know.
+        if (patch.logo !== before.logo) await checkImage(patch.logo, 'logo');
+        const { channelIds, ...rest } = patch;
+        const after: Sponsor = { ...before, ...rest };
+        if (channelIds) {
+          if (channelIds.length) after.channelIds = channelIds;
+          else delete after.channelIds;
+        }
+        return {
+          change: { expect: [{ collection: 'sponsors', id: param.id, value: before }], put: [{ collection: 'sponsors', id: param.id, value: after }] },
+          purge: [],
+          status: 200,
+          body: after,
+          target: { kind: 'sponsor', id: param.id },
+        };
+      }),
+  );
+
+  addRoute(
+    staff,
+    {
+      method: 'delete',
+      path: '/sponsors/{id}',
+      summary: 'Supprimer un partenaire (refusé, 409, tant qu’un événement ou une campagne l’utilise)',
+      tags: ['Staff'],
+      security: ['bearer'],
+      middleware: [editor],
+      request: { params: IdParam },
+      responses: { 204: { description: 'Supprimé' }, ...errors },
+    },
+    (c, { param }) =>
+      write(c as Context<Env>, 'sponsor.delete', { id: param.id }, async () => {
+        const before = await sponsorOr404(param.id);
+        const [events, campaigns] = await Promise.all([store.list('events'), store.list('campaigns')]);
+        const uses = usesOf(param.id, events, campaigns);
+        const named = [...uses.events.map((e) => `l’événement « ${e.title} »`), ...uses.campaigns.map((k) => `la campagne « ${k.name} »`)];
+        if (named.length) {
+          const shown = named.length > 5 ? [...named.slice(0, 5), `${named.length - 5} autre(s)`] : named;
+          throw new StaffError(409, 'sponsor_in_use', `Le partenaire « ${before.name} » est encore utilisé par ${shown.join(', ')} : retirez-le-leur ou choisissez-leur un autre partenaire d’abord`);
+        }
+        // Expecting the record as read: an edit made meanwhile makes this delete a 409, not a loss.
+        return {
+          change: { expect: [{ collection: 'sponsors', id: param.id, value: before }], remove: [{ collection: 'sponsors', id: param.id }] },
+          purge: [],
+          status: 204,
+          body: null,
+          target: { kind: 'sponsor', id: param.id },
+        };
       }),
   );
 

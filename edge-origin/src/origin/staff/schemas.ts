@@ -37,7 +37,8 @@ export const EventCreateSchema = z
   .openapi('EventCreate');
 
 export const EventPatchSchema = z
-  .object({ title: title.optional(), venue: text(120).optional(), description: text(2000).optional(), poster: imagePath.optional(), sponsorId: id('partenaire').optional() })
+  // sponsorId null: no sponsor any more.
+  .object({ title: title.optional(), venue: text(120).optional(), description: text(2000).optional(), poster: imagePath.optional(), sponsorId: id('partenaire').nullable().optional() })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'au moins un champ à modifier', path: ['body'] })
   .openapi('EventPatch');
@@ -71,15 +72,36 @@ export const HighlightCreateSchema = z
   .refine((v) => v.out - v.in <= 600, { message: 'un résumé dure 10 minutes au plus', path: ['out'] })
   .openapi('HighlightCreate');
 
+const sponsorUrl = z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' });
+const sponsorChannels = z
+  .array(ChannelIdSchema)
+  .max(4)
+  .refine((ids) => new Set(ids).size === ids.length, 'chaque chaîne une seule fois');
+
 export const SponsorCreateSchema = z
   .object({
     name: title,
-    url: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }),
+    url: sponsorUrl,
     logo: imagePath.optional(),
-    channelIds: z.array(ChannelIdSchema).max(4).optional(),
+    channelIds: sponsorChannels.optional(),
   })
   .strict()
   .openapi('SponsorCreate');
+
+/** `logo: ""` removes the logo; `channelIds: []` means no channel in particular (stored absent). */
+export const SponsorPatchSchema = z
+  .object({
+    name: title.optional(),
+    url: sponsorUrl.optional(),
+    logo: z
+      .string()
+      .refine((v) => v === '' || imagePath.safeParse(v).success, 'chemin d’image attendu (/images/…), ou "" pour retirer le logo')
+      .optional(),
+    channelIds: sponsorChannels.optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'au moins un champ à modifier', path: ['body'] })
+  .openapi('SponsorPatch');
 
 export const TokenCreateSchema = z.object({ label: title, role: z.enum(STAFF_ROLES) }).strict().openapi('TokenCreate');
 

@@ -35,6 +35,7 @@ export class MemoryRecordStore implements RecordStore {
       if (!records) this.#collections.set(p.collection, (records = new Map()));
       records.set(p.id, encodeRecord(p.value));
     }
+    for (const r of change.remove ?? []) this.#collections.get(r.collection)?.delete(r.id);
     for (const image of change.images ?? []) this.#images.set(image.key, new Uint8Array(image.bytes));
     if (change.audit) {
       this.#audit.unshift(encodeRecord(change.audit));

@@ -62,12 +62,14 @@ export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replay
 
 /**
  * One atomic write. Every `expect` is checked first (the record is exactly `value`, or absent
- * for null) and only then are `put`, `images` and `audit` applied, all or nothing. That is
- * optimistic concurrency: a second "start live" racing the first fails its expectation.
+ * for null) and only then are `put`, `remove`, `images` and `audit` applied, all or nothing.
+ * That is optimistic concurrency: a second "start live" racing the first fails its expectation.
  */
 export interface Change {
   expect?: { collection: Collection; id: string; value: unknown }[];
   put?: { collection: Collection; id: string; value: unknown }[];
+  /** Records deleted (an absent one is no error). Expect them first to delete only what was read. */
+  remove?: { collection: Collection; id: string }[];
   images?: { key: string; bytes: Uint8Array }[];
   audit?: AuditEntry;
 }

@@ -3,7 +3,7 @@
 //
 // Layout (prefix `citetv:` by default): one hash per collection (`citetv:events`, field = id,
 // value = the record's JSON), `citetv:audit` a list (newest first, trimmed), and
-// `citetv:image:<key>` the bytes of resized posters.
+// `citetv:image:<key>` the bytes of resized posters. A removed record is an HDEL of its field.
 //
 // Writes are one Lua script: it checks every expectation, then writes every key, so a Change is
 // applied entirely or not at all, and two racing writers cannot both pass the same check.
@@ -26,6 +26,7 @@ for i, e in ipairs(plan.e) do
   if current ~= wanted then return i end
 end
 for _, h in ipairs(plan.h) do redis.call('HSET', KEYS[h[1]], h[2], ARGV[h[3]]) end
+for _, d in ipairs(plan.d) do redis.call('HDEL', KEYS[d[1]], d[2]) end
 for _, s in ipairs(plan.s) do redis.call('SET', KEYS[s[1]], ARGV[s[2]]) end
 for _, a in ipairs(plan.a) do
   redis.call('LPUSH', KEYS[a[1]], ARGV[a[2]])
@@ -115,6 +116,7 @@ export class RedisRecordStore implements RecordStore {
     const plan = {
       e: (change.expect ?? []).map((e) => [keyIndex(this.#key(e.collection)), e.id, e.value === null ? 0 : argIndex(encodeRecord(e.value))]),
       h: (change.put ?? []).map((p) => [keyIndex(this.#key(p.collection)), p.id, argIndex(encodeRecord(p.value))]),
+      d: (change.remove ?? []).map((r) => [keyIndex(this.#key(r.collection)), r.id]),
       s: (change.images ?? []).map((im) => [keyIndex(this.#key(`image:${im.key}`)), argIndex(Buffer.from(im.bytes))]),
       a: change.audit ? [[keyIndex(this.#key('audit')), argIndex(encodeRecord(change.audit)), AUDIT_LIMIT]] : [],
     };
