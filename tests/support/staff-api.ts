@@ -39,3 +39,18 @@ export async function publishLiveReplay(staff: StaffCall, live: { channelId: str
   expect(published.status).toBe(201);
   return published.body;
 }
+
+/**
+ * Waits until the origin's demo ads (two sponsors, one campaign each, seeded in the background
+ * at start) are in the store, so a test can rely on them. Polls the staff sponsor list.
+ */
+export async function demoSponsorsSeeded(originUrl: string, token: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${originUrl}/api/v1/staff/sponsors`, { headers: { authorization: `Bearer ${token}` } });
+    const { sponsors } = (await response.json()) as { sponsors: { id: string }[] };
+    if (['velocite', 'boulangerie-du-port'].every((id) => sponsors.some((s) => s.id === id))) return;
+    if (Date.now() > deadline) throw new Error('demo sponsors never seeded');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,7 +1,9 @@
 // `/staff/ads/`: the staff page for ads, sponsors and audience (French), beside the main console
 // (`/staff/`, same token in sessionStorage). Server-rendered shell; everything else is fetched
-// from the staff API: viewers now per channel, a break in a live ("Coupure pub"), pre-rolls and
-// mid-rolls of replays, the sponsor of each event, campaigns, and the sponsor reports of an
+// from the staff API: viewers now per channel, the sponsors (« Partenaires »: list, add with an
+// optional logo, inline edit, delete — refused with the API's message while still used), a
+// break in a live ("Coupure pub"), pre-rolls and mid-rolls of replays, the sponsor of each
+// event, campaigns, and the sponsor reports of an
 // event or a campaign with a chart of viewers over time (inline SVG, drawn in the page).
 import type { Hono } from 'hono';
 import { CONSOLE_SCRIPT_PRELUDE, consoleHead, consolePageRoutes } from '../console/shell.ts';
@@ -12,7 +14,8 @@ export function staffPagesRoutes(): Hono {
 
 const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', `
   .figures { display: flex; gap: 1.5rem; flex-wrap: wrap; } .figures div { font-size: 1.3rem; font-weight: 700; } .figures small { display: block; font-size: .8rem; font-weight: 400; color: #555; }
-  svg text { font: 11px system-ui, sans-serif; fill: #444; }`)}<h1>Cité TV — publicité, partenaires et audience</h1>
+  svg text { font: 11px system-ui, sans-serif; fill: #444; }
+  .logo { max-height: 32px; max-width: 80px; vertical-align: middle; } td input[type=text], td input[type=url] { width: 95%; } .muted { color: #666; }`)}<h1>Cité TV — publicité, partenaires et audience</h1>
 <p><a href="/staff/">← régie des directs</a></p>
 <p id="message" role="status" data-testid="message"></p>
 
@@ -24,6 +27,17 @@ const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', 
 <section id="app" hidden>
   <h2>Spectateurs en ce moment</h2>
   <table><thead><tr><th>Chaîne</th><th>Spectateurs</th><th>Direct</th></tr></thead><tbody id="now" data-testid="now"></tbody></table>
+
+  <h2>Partenaires</h2>
+  <table><thead><tr><th>Nom</th><th>Site</th><th>Logo</th><th>Chaînes</th><th>Utilisé par</th><th></th></tr></thead>
+  <tbody id="sponsors" data-testid="sponsors"></tbody></table>
+  <form id="sponsor-form" data-testid="sponsor-form">
+    <label>Nom <input name="name" required maxlength="120" data-testid="sponsor-name"></label>
+    <label>Site <input name="url" type="url" required placeholder="https://…" data-testid="sponsor-url"></label>
+    <label>Logo (facultatif) <input name="logo" type="file" accept="image/jpeg,image/png,image/webp" data-testid="sponsor-logo"></label><br>
+    Chaînes (aucune cochée : toutes) <span data-testid="sponsor-channels"></span>
+    <button type="submit">Ajouter</button>
+  </form>
 
   <h2>Événements : partenaire et coupures en direct</h2>
   <table><thead><tr><th>Chaîne</th><th>Titre</th><th>État</th><th>Partenaire</th><th>Coupure pub</th><th>Rapport</th></tr></thead>
@@ -60,6 +74,10 @@ const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', 
 ${CONSOLE_SCRIPT_PRELUDE}const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
 const EVENTS_FR = { start: 'démarrées', firstQuartile: '1er quart', midpoint: 'moitié', thirdQuartile: '3e quart', complete: 'terminées' };
 let sponsors = [];
+/** The sponsor whose row is being edited (its cells are inputs), or null. */
+let editingSponsor = null;
+const channelBoxes = (name, checked) => Object.entries(CHANNELS).map(([id, label]) => '<label><input type="checkbox" name="' + name + '" value="' + id + '"' + ((checked ?? []).includes(id) ? ' checked' : '') + '> ' + esc(label) + '</label>').join('');
+const checkedChannels = (root, name) => [...root.querySelectorAll('input[name="' + name + '"]:checked')].map((i) => i.value);
 
 async function api(method, path, body) {
   const res = await fetch(path, { method, headers: { authorization: 'Bearer ' + token(), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -73,9 +91,31 @@ async function refreshNow() {
   $('#now').innerHTML = now.channels.map((c) => '<tr><td>' + CHANNELS[c.channelId] + '</td><td data-testid="viewers-' + c.channelId + '">' + c.viewers + '</td><td>' + esc(c.eventId ?? '—') + '</td></tr>').join('');
 }
 
+function sponsorRow(s) {
+  const channels = (s.channelIds ?? []).map((id) => CHANNELS[id]).join(', ') || 'toutes';
+  const used = [...s.usedBy.events.map((e) => 'événement « ' + e.title + ' »'), ...s.usedBy.campaigns.map((c) => 'campagne « ' + c.name + ' »')];
+  const tid = (what) => ' data-testid="sponsor-' + what + '-' + esc(s.id) + '"';
+  if (editingSponsor === s.id) {
+    return '<tr data-id="' + esc(s.id) + '"><td><input type="text" name="name" required maxlength="120" value="' + esc(s.name) + '"' + tid('edit-name') + '></td>' +
+      '<td><input type="url" name="url" required value="' + esc(s.url) + '"' + tid('edit-url') + '></td><td>' + (s.logo ? '<img class="logo" alt="" src="' + esc(s.logo) + '">' : '') + '</td>' +
+      '<td>' + channelBoxes('edit-channels', s.channelIds) + '</td><td class="muted">' + esc(used.join(', ') || '—') + '</td>' +
+      '<td><button data-action="save"' + tid('save') + '>Enregistrer</button> <button data-action="cancel">Annuler</button></td></tr>';
+  }
+  return '<tr data-id="' + esc(s.id) + '"><td' + tid('name') + '>' + esc(s.name) + '</td><td><a href="' + esc(s.url) + '" rel="noopener" target="_blank">' + esc(s.url) + '</a></td>' +
+    '<td>' + (s.logo ? '<img class="logo" alt="logo ' + esc(s.name) + '" src="' + esc(s.logo) + '"' + tid('logo') + '>' : '—') + '</td><td>' + esc(channels) + '</td>' +
+    '<td class="muted">' + esc(used.join(', ') || '—') + '</td>' +
+    '<td><button data-action="edit"' + tid('edit') + '>Modifier</button> <button data-action="delete"' + tid('delete') + '>Supprimer</button></td></tr>';
+}
+
+function renderSponsors() {
+  $('#sponsors').innerHTML = sponsors.map(sponsorRow).join('') || '<tr><td colspan="6">Aucun partenaire.</td></tr>';
+}
+
 async function refreshEvents() {
-  const [{ events }, sp] = await Promise.all([api('GET', '/api/v1/staff/events'), api('GET', '/api/v1/sponsors')]);
+  // The staff list (no-store, with what uses each sponsor), not the TV's cached /api/v1/sponsors.
+  const [{ events }, sp] = await Promise.all([api('GET', '/api/v1/staff/events'), api('GET', '/api/v1/staff/sponsors')]);
   sponsors = sp.sponsors;
+  renderSponsors();
   const options = (selected) => '<option value="">—</option>' + sponsors.map((s) => '<option value="' + esc(s.id) + '"' + (s.id === selected ? ' selected' : '') + '>' + esc(s.name) + '</option>').join('');
   events.sort((a, b) => (a.status === 'live' ? -1 : 0) - (b.status === 'live' ? -1 : 0) || a.startsAt.localeCompare(b.startsAt));
   $('#events').innerHTML = events.map((e) => '<tr data-id="' + esc(e.id) + '"><td>' + CHANNELS[e.channelId] + '</td><td>' + esc(e.title) + '</td><td class="' + (e.status === 'live' ? 'live' : '') + '">' + STATUS[e.status] + '</td>' +
@@ -178,9 +218,53 @@ $('#events').onchange = async (ev) => {
   if (ev.target.dataset.action !== 'sponsor') return;
   const id = ev.target.closest('tr').dataset.id;
   try {
-    if (!ev.target.value) throw new Error('Choisissez un partenaire');
-    await api('PATCH', '/api/v1/staff/events/' + encodeURIComponent(id), { sponsorId: ev.target.value });
-    say('Partenaire enregistré', true);
+    await api('PATCH', '/api/v1/staff/events/' + encodeURIComponent(id), { sponsorId: ev.target.value || null });
+    say(ev.target.value ? 'Partenaire enregistré' : 'Partenaire retiré', true);
+    await refreshEvents();
+  } catch (e) { say(e.message); }
+};
+$('#sponsor-channels').innerHTML = channelBoxes('channelIds', []);
+$('#sponsor-form').onsubmit = async (ev) => {
+  ev.preventDefault();
+  const form = ev.target;
+  const f = new FormData(form);
+  const channels = checkedChannels(form, 'channelIds');
+  try {
+    const file = f.get('logo');
+    // The logo goes through the poster upload (type checked on the bytes, resized): its card path is the logo.
+    const logo = file && file.size ? (await uploadImage(file)).poster : undefined;
+    const s = await api('POST', '/api/v1/staff/sponsors', { name: f.get('name'), url: f.get('url'), ...(logo ? { logo } : {}), ...(channels.length ? { channelIds: channels } : {}) });
+    form.reset();
+    say('Partenaire « ' + s.name + ' » ajouté', true);
+    await refreshEvents();
+  } catch (e) { say(e.message); }
+};
+async function uploadImage(file) {
+  const res = await fetch('/api/v1/staff/posters', { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': file.type || 'application/octet-stream' }, body: file });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(data?.error?.message ?? ('Erreur ' + res.status));
+  return data;
+}
+$('#sponsors').onclick = async (ev) => {
+  const button = ev.target.closest('button[data-action]'); if (!button) return;
+  const row = button.closest('tr');
+  const id = row.dataset.id;
+  const sponsor = sponsors.find((s) => s.id === id);
+  try {
+    if (button.dataset.action === 'edit') { editingSponsor = id; renderSponsors(); $('#sponsors tr[data-id] input')?.focus(); }
+    else if (button.dataset.action === 'cancel') { editingSponsor = null; renderSponsors(); }
+    else if (button.dataset.action === 'save') {
+      const s = await api('PATCH', '/api/v1/staff/sponsors/' + encodeURIComponent(id), { name: row.querySelector('[name="name"]').value, url: row.querySelector('[name="url"]').value, channelIds: checkedChannels(row, 'edit-channels') });
+      editingSponsor = null;
+      say('Partenaire « ' + s.name + ' » modifié', true);
+      await refreshEvents();
+      await refreshCampaigns();
+    } else if (button.dataset.action === 'delete') {
+      if (!confirm('Supprimer le partenaire « ' + (sponsor?.name ?? id) + ' » ?')) return;
+      await api('DELETE', '/api/v1/staff/sponsors/' + encodeURIComponent(id));
+      say('Partenaire « ' + (sponsor?.name ?? id) + ' » supprimé', true);
+      await refreshEvents();
+    }
   } catch (e) { say(e.message); }
 };
 $('#campaigns').onclick = (ev) => { const b = ev.target.closest('button[data-campaign]'); if (b) showCampaignReport(b.dataset.campaign).catch((e) => say(e.message)); };
