@@ -1,12 +1,16 @@
 // What the origin sends to the edges after a back-office write, seen by a fake edge over real
 // HTTP: the wire format (one place: purge/edge-purge-client.ts), the per-tag fallback, and that
-// a purge failing (edge down, edge refusing) never fails the write.
+// a purge failing (edge down, edge refusing) never fails the write. Then a real edge in front of
+// the origin: the sponsor list it caches is replaced right after each sponsor write.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EdgePurgeClient } from '../../edge-origin/src/origin/purge/edge-purge-client.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+import { demoSponsorsSeeded } from '../support/staff-api.ts';
+import type { Sponsor } from '../../shared/catalog/types.ts';
 
 interface Seen {
   method: string;
@@ -100,5 +104,51 @@ describe('the origin purges after each committed write, and only then', () => {
     const response = await post('/events', { channelId: 'agglo', title: '' });
     expect(response.status).toBe(400);
     expect(edge.seen).toEqual([]);
+  });
+});
+
+describe('a real edge in front: the TV sponsor list changes right after each sponsor write', () => {
+  let stack: Stack;
+  const ADMIN = 'edge-sponsors-admin';
+
+  beforeAll(async () => {
+    stack = await startStack({ origin: { staffAdminToken: ADMIN }, purgeEdge: true });
+    await demoSponsorsSeeded(stack.originUrl, ADMIN);
+  }, MEDIA_TIMEOUT_MS);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const staff = (method: string, path: string, body?: unknown) =>
+    fetch(`${stack.originUrl}/api/v1/staff${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  /** What a TV gets through the edge, and whether the edge answered from its cache. */
+  const viaEdge = async () => {
+    const response = await fetch(`${stack.edgeUrl}/api/v1/sponsors`);
+    const { sponsors } = (await response.json()) as { sponsors: Sponsor[] };
+    return { cache: response.headers.get('x-cache'), names: sponsors.map((s) => s.name).sort() };
+  };
+  /** The list is in the edge's cache (fresh for 10 s): without a purge the edge would keep serving it. */
+  const cached = async () => {
+    await viaEdge();
+    const again = await viaEdge();
+    expect(again.cache).toBe('HIT');
+    return again.names;
+  };
+
+  test('create, edit, delete: each is seen through the edge at once', async () => {
+    expect(await cached()).toEqual(['Boulangerie du Port', 'Vélocité']);
+
+    const created = await staff('POST', '/sponsors', { name: 'Fromagerie Lebrun', url: 'https://fromagerie.example' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as Sponsor;
+    expect((await viaEdge()).names).toEqual(['Boulangerie du Port', 'Fromagerie Lebrun', 'Vélocité']);
+
+    expect(await cached()).toContain('Fromagerie Lebrun');
+    expect((await staff('PATCH', `/sponsors/${id}`, { name: 'Fromagerie Lebrun & Fille' })).status).toBe(200);
+    expect((await viaEdge()).names).toEqual(['Boulangerie du Port', 'Fromagerie Lebrun & Fille', 'Vélocité']);
+
+    expect(await cached()).toContain('Fromagerie Lebrun & Fille');
+    expect((await staff('DELETE', `/sponsors/${id}`)).status).toBe(204);
+    expect((await viaEdge()).names).toEqual(['Boulangerie du Port', 'Vélocité']);
   });
 });
