@@ -217,3 +217,40 @@ test('no thumbnail track (the request fails): the preview shows the time and cha
     await page.unroute('**/thumbnails.vtt');
   }
 });
+
+/** The overlay's opacity as the renderer has it (the mirror drops the attribute at 1). */
+const overlayAlpha = (page: Page) =>
+  page.evaluate(() => Number(document.querySelector('[data-testid="player-overlay"]')?.getAttribute('alpha') ?? '1'));
+
+test('the overlay comes up on a key, fades 5 s after the last one, and stays up while ◀ is held', async () => {
+  const { page } = stack.tv;
+  await openApp(page, `${stack.appUrl}?replay=${REPLAY}`, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused, 45_000, 'replay playing');
+  await eventually(() => overlayAlpha(page), (a) => a === 0, 20_000, 'overlay faded after the start');
+
+  // Pause and play again (OK twice): the overlay comes up and stays 5 s after the last key.
+  await press(page, 'Enter');
+  await eventually(() => videoState(page), (v) => v.paused, 10_000, 'paused');
+  // Taken before the key goes out: the app starts its timer on receiving it, later than this.
+  const lastKey = Date.now();
+  await press(page, 'Enter');
+  await eventually(() => videoState(page), (v) => !v.paused, 10_000, 'playing again');
+  expect(await overlayAlpha(page)).toBe(1);
+  await eventually(() => overlayAlpha(page), (a) => a < 1, 15_000, 'overlay fading');
+  // A timer never fires early: the fade cannot start before 5 s without input.
+  expect(Date.now() - lastKey).toBeGreaterThanOrEqual(5000);
+  await eventually(() => overlayAlpha(page), (a) => a === 0, 5000, 'overlay gone');
+
+  // ◀ held for 7 s (a keydown every 160 ms, no keyup): up the whole time, past the 5 s.
+  const seen: number[] = [];
+  for (let i = 0; i < 44; i++) {
+    await page.keyboard.down('ArrowLeft');
+    await page.waitForTimeout(160);
+    seen.push(await overlayAlpha(page));
+  }
+  // The first reading may catch the fade-in; from then on, fully up.
+  expect(seen.slice(3).every((a) => a === 1)).toBe(true);
+  await page.keyboard.up('ArrowLeft');
+  await eventually(() => overlayAlpha(page), (a) => a === 0, 20_000, 'overlay gone once the seek is done');
+});
+

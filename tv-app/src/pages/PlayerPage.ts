@@ -258,6 +258,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.tag('SubtitlesLabel').text.text = t('player.subtitles');
     this.tag('QualityLabel').text.text = t('player.quality');
     this.tag('Chapters.Label').text.text = t('player.chapters');
+    setTestId(this.tag('Overlay'), 'player-overlay');
     setTestId(this.tag('Overlay.Chapter'), 'player-chapter');
     setTestId(this.tag('Progress.Marks'), 'player-chapter-marks');
     (this.tag('Retry') as ButtonRow).patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }, { id: 'player-back', label: t('action.back') }] });

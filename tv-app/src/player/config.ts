@@ -36,8 +36,8 @@ export const PLAYER_DEFAULTS = {
   liveEndPollMs: 15_000,
   /** Within this many seconds of the live edge, the stream counts as live ("DIRECT"). */
   liveEdgeTolerance: 8,
-  /** The overlay fades this long after the last key while playing. */
-  overlayHideMs: 4000,
+  /** The overlay starts fading this long after the last key while playing (never while seeking). */
+  overlayHideMs: 5000,
   /** Reconnection after a fatal network error: delays (ms) between attempts, then give up. */
   reconnectDelaysMs: [1000, 2000, 4000, 8000, 8000],
   /**
