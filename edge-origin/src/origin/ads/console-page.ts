@@ -35,7 +35,7 @@ const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', 
     <label>Nom <input name="name" required maxlength="120" data-testid="sponsor-name"></label>
     <label>Site <input name="url" type="url" required placeholder="https://…" data-testid="sponsor-url"></label>
     <label>Logo (facultatif) <input name="logo" type="file" accept="image/jpeg,image/png,image/webp" data-testid="sponsor-logo"></label><br>
-    Chaînes (aucune cochée : toutes) <span data-testid="sponsor-channels"></span>
+    Chaînes (aucune cochée : toutes) <span id="sponsor-channels" data-testid="sponsor-channels"></span>
     <button type="submit">Ajouter</button>
   </form>
 
@@ -219,10 +219,11 @@ $('#events').onchange = async (ev) => {
   const id = ev.target.closest('tr').dataset.id;
   try {
     await api('PATCH', '/api/v1/staff/events/' + encodeURIComponent(id), { sponsorId: ev.target.value || null });
-    say(ev.target.value ? 'Partenaire enregistré' : 'Partenaire retiré', true);
     await refreshEvents();
+    say(ev.target.value ? 'Partenaire enregistré' : 'Partenaire retiré', true);
   } catch (e) { say(e.message); }
 };
+// Sponsor writes refresh the page first and say it is done after: the message means the tables are up to date.
 $('#sponsor-channels').innerHTML = channelBoxes('channelIds', []);
 $('#sponsor-form').onsubmit = async (ev) => {
   ev.preventDefault();
@@ -235,8 +236,8 @@ $('#sponsor-form').onsubmit = async (ev) => {
     const logo = file && file.size ? (await uploadImage(file)).poster : undefined;
     const s = await api('POST', '/api/v1/staff/sponsors', { name: f.get('name'), url: f.get('url'), ...(logo ? { logo } : {}), ...(channels.length ? { channelIds: channels } : {}) });
     form.reset();
-    say('Partenaire « ' + s.name + ' » ajouté', true);
     await refreshEvents();
+    say('Partenaire « ' + s.name + ' » ajouté', true);
   } catch (e) { say(e.message); }
 };
 async function uploadImage(file) {
@@ -256,14 +257,14 @@ $('#sponsors').onclick = async (ev) => {
     else if (button.dataset.action === 'save') {
       const s = await api('PATCH', '/api/v1/staff/sponsors/' + encodeURIComponent(id), { name: row.querySelector('[name="name"]').value, url: row.querySelector('[name="url"]').value, channelIds: checkedChannels(row, 'edit-channels') });
       editingSponsor = null;
-      say('Partenaire « ' + s.name + ' » modifié', true);
       await refreshEvents();
       await refreshCampaigns();
+      say('Partenaire « ' + s.name + ' » modifié', true);
     } else if (button.dataset.action === 'delete') {
       if (!confirm('Supprimer le partenaire « ' + (sponsor?.name ?? id) + ' » ?')) return;
       await api('DELETE', '/api/v1/staff/sponsors/' + encodeURIComponent(id));
-      say('Partenaire « ' + (sponsor?.name ?? id) + ' » supprimé', true);
       await refreshEvents();
+      say('Partenaire « ' + (sponsor?.name ?? id) + ' » supprimé', true);
     }
   } catch (e) { say(e.message); }
 };
