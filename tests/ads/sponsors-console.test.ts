@@ -73,6 +73,8 @@ test('add, edit, refused delete (used by an event), delete once unused', async (
   // Inline edit of the name; the channels are kept.
   await page.getByTestId(`sponsor-edit-${id}`).click();
   await page.getByTestId(`sponsor-edit-name-${id}`).fill('Fromagerie Lebrun & Fille');
+  await page.getByTestId('sponsors').scrollIntoViewIfNeeded();
+  await screenshot(page, 'staff-sponsors-edit');
   await page.getByTestId(`sponsor-save-${id}`).click();
   await saidOk(/Partenaire « Fromagerie Lebrun & Fille » modifié/);
   await expect(page.getByTestId(`sponsor-name-${id}`).textContent()).resolves.toBe('Fromagerie Lebrun & Fille');
