@@ -64,6 +64,61 @@ test('zap: while the focus rests on « Regarder le direct », its master playlis
   }
 });
 
+/** How many objects of a built-in class (`SourceBuffer`, `MediaSource`) the page holds, after a full GC. */
+async function alive(page: Page, className: string): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const proto = await cdp.send('Runtime.evaluate', { expression: `${className}.prototype` });
+    const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId! });
+    const count = await cdp.send('Runtime.callFunctionOn', { objectId: found.objects.objectId!, functionDeclaration: 'function () { return this.length; }', returnByValue: true });
+    return count.result.value as number;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('leaving the player releases hls.js and the media element: no source, no buffers, no more requests', async () => {
+  const { page } = stack.tv;
+  const asked: { url: string; prefetch: boolean }[] = [];
+  const onRequest = (r: Request) => {
+    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers()['purpose'] === 'prefetch' });
+  };
+  page.on('request', onRequest);
+  try {
+    await openApp(page, stack.appUrl, 'button-watch-live');
+    for (let round = 1; round <= 2; round++) {
+      await press(page, 'Enter');
+      await waitForFocus(page, 'player');
+      await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, `round ${round}: live playing`);
+      // Playing: the media pipeline hls.js built is there (one MediaSource, its SourceBuffers).
+      expect(await alive(page, 'MediaSource')).toBeGreaterThanOrEqual(1);
+      expect(await alive(page, 'SourceBuffer')).toBeGreaterThanOrEqual(1);
+
+      await press(page, 'Backspace');
+      await waitForFocus(page, 'button-watch-live');
+      const left = await page.evaluate(() => {
+        const v = document.querySelector('video')!;
+        return { src: v.getAttribute('src'), networkState: v.networkState, readyState: v.readyState, buffered: v.buffered.length, display: v.style.display };
+      });
+      // NETWORK_EMPTY, HAVE_NOTHING: the element holds no resource (currentSrc keeps the old
+      // blob: URL's text in Chromium; hls.js has revoked it).
+      expect(left).toEqual({ src: null, networkState: 0, readyState: 0, buffered: 0, display: 'none' });
+      // Garbage-collected: nothing holds the MediaSource or its buffers any more.
+      await eventually(async () => [await alive(page, 'MediaSource'), await alive(page, 'SourceBuffer')], (n) => n[0] === 0 && n[1] === 0, 15_000, `round ${round}: media released`);
+      // A live polls its playlists every 2 s while it plays: none once left (the home's
+      // focus-rest preload of the master playlist aside).
+      const since = asked.length;
+      await page.waitForTimeout(6000);
+      expect(asked.slice(since).filter((a) => !a.prefetch)).toEqual([]);
+    }
+  } finally {
+    page.off('request', onRequest);
+    mediaRequests.length = 0;
+  }
+});
+
 test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');
