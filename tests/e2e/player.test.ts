@@ -6,6 +6,7 @@
 import type { Page, Request } from 'playwright-core';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
+import { PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
 
@@ -119,13 +120,27 @@ test('leaving the player releases hls.js and the media element: no source, no bu
   }
 });
 
-test('live: DIRECT badge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
+test('live: DIRECT badge, real-time clock within 8 s of the live edge; Left seeks back into the window (EN DIFFÉRÉ −0:xx); Up returns to DIRECT', async () => {
   const { page } = stack.tv;
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
   await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'live playing');
   await eventually(badge, (b) => b === 'DIRECT', 10_000, 'DIRECT badge');
+  // 12 s of watching: the clock runs at real speed, and the picture stays near the live edge.
+  const samples: { at: number; time: number; behind: number }[] = [];
+  for (let i = 0; i <= 24; i++) {
+    samples.push({ at: Date.now(), ...(await page.evaluate(() => { const v = document.querySelector('video')!; return { time: v.currentTime, behind: v.seekable.end(v.seekable.length - 1) - v.currentTime }; })) });
+    await page.waitForTimeout(500);
+  }
+  const watched = (samples[samples.length - 1]!.at - samples[0]!.at) / 1000;
+  const played = samples[samples.length - 1]!.time - samples[0]!.time;
+  expect(played).toBeGreaterThan(watched - 1.5);
+  // The latency target: hls.js keeps 3 target durations (6 s) behind the playlist's end; the
+  // app calls anything within `liveEdgeTolerance` (8 s) DIRECT. Seen here: 2.3 to 5.9 s.
+  const behind = samples.map((x) => x.behind);
+  expect(Math.min(...behind)).toBeGreaterThan(0);
+  expect(Math.max(...behind)).toBeLessThanOrEqual(PLAYER_DEFAULTS.liveEdgeTolerance);
   // Let the live window fill so there is something to go back to.
   await eventually(() => page.evaluate(() => { const v = document.querySelector('video')!; return v.seekable.length ? v.currentTime - v.seekable.start(0) : 0; }), (d) => d > 10, 30_000, 'window behind playhead');
   // One step back (10 s): the badge and the time behind live are read together.
