@@ -4,12 +4,14 @@
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { startTvStack, type TvStack } from './harness.ts';
+import type { LiveEvent } from '../../shared/catalog/types.ts';
 
 let stack: TvStack;
+const ADMIN = 'start-over-admin-token-3';
 
 beforeAll(async () => {
   // A 60 s live window (30 × 2 s segments): the start is far enough from the live edge to tell apart.
-  stack = await startTvStack({ origin: { live: { windowSize: 30 } } });
+  stack = await startTvStack({ origin: { live: { windowSize: 30 }, staffAdminToken: ADMIN } });
 }, MEDIA_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -60,3 +62,40 @@ test('event page « Depuis le début »: plays from the window start (EN DIFFÉR
   await eventually(badge, (b) => b === 'DIRECT', 10_000, 'back to DIRECT');
   expect((await position()).toEnd).toBeLessThan(15);
 });
+
+test('« Depuis le début » of a live that began inside the window: playback starts where the event began', async () => {
+  const { page } = stack.tv;
+  // The staff start an event on C'Business now; the channel's stream (and window) began earlier.
+  const response = await fetch(`${stack.origin.url}/api/v1/staff/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      channelId: 'business', title: 'Forum des entreprises', venue: 'Halle de la Cité',
+      startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+    }),
+  });
+  const event = (await response.json()) as LiveEvent;
+  const started = await fetch(`${stack.origin.url}/api/v1/staff/events/${event.id}/start`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  const startedAt = Date.parse(((await started.json()) as LiveEvent).startedAt!);
+  // 20 s of the event on air, so its start is well inside the window and far from the live edge.
+  await page.waitForTimeout(20_000);
+
+  await openApp(page, `${stack.appUrl}?event=${event.id}`, 'button-watchLive');
+  await press(page, 'ArrowRight');
+  await waitForFocus(page, 'button-startOver');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(badge, (b) => b === 'EN DIFFÉRÉ', 45_000, 'EN DIFFÉRÉ badge');
+  const playing = await eventually(() => videoState(page), (v) => v.readyState >= 3 && !v.paused, 20_000, 'playing');
+  await eventually(() => videoState(page), (v) => v.currentTime > playing.currentTime + 1, 20_000, 'clock moving');
+  const at = await position();
+  const sinceStart = (Date.now() - startedAt) / 1000;
+  process.stderr.write(`[start-over] ${sinceStart.toFixed(1)} s since the event began; playhead ${at.fromStart.toFixed(1)} s after the window start, ${at.toEnd.toFixed(1)} s before its end\n`);
+  // Behind the live edge by the time since the event began, less the live edge's own delay
+  // (the newest segment is up to a few seconds old): not at the window's start, not at live.
+  expect(at.fromStart).toBeGreaterThan(5);
+  expect(at.toEnd).toBeGreaterThan(sinceStart - 10);
+  expect(at.toEnd).toBeLessThan(sinceStart + 2);
+  await screenshot(page, 'player-start-over-inside-window');
+});
+

@@ -169,15 +169,12 @@ export class PlayerPage extends Lightning.Component<Loose> {
 
   set route({ playable, startPosition, next, startOver }: PlayerRoute) {
     this.queue = next ?? [];
-    this.play(playable, startPosition);
-    // The player keeps the date until the playlist and the first media are there.
-    if (startOver && playable.kind === 'live') {
-      const from = playable.event.startedAt ?? playable.event.startsAt;
-      player.seekToDate(new Date(from));
-    }
+    // « Depuis le début »: the live from when the event started (the player maps the date).
+    const startDate = startOver && playable.kind === 'live' ? new Date(playable.event.startedAt ?? playable.event.startsAt) : undefined;
+    this.play(playable, startPosition, startDate);
   }
 
-  private play(playable: Playable, startPosition?: number): void {
+  private play(playable: Playable, startPosition?: number, startDate?: Date): void {
     this.playable = playable;
     const source = playbackOf(playable);
     this.tag('Title').text.text = source.title;
@@ -187,7 +184,7 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.chapters = extras.chapters;
     this.catalogDuration = extras.duration;
     this.marksKey = '';
-    void player.load({ url: source.url, live: source.live, contentId: source.id, startPosition });
+    void player.load({ url: source.url, live: source.live, contentId: source.id, startPosition, startDate });
     void this.showSponsor(playable);
     void this.loadThumbnails(playable, extras.thumbnails);
     this.watchLiveEnd(playable);

@@ -23,6 +23,11 @@ export interface PlaySource {
   contentId: string;
   /** Seconds; live streams start near the live edge when absent. */
   startPosition?: number;
+  /**
+   * A live started from this instant (« Depuis le début »): mapped through the playlist's
+   * PROGRAM-DATE-TIME to a media time, or the window's start when older than the window.
+   */
+  startDate?: Date;
 }
 
 export interface PlayerSnapshot {
@@ -107,10 +112,6 @@ export class HlsPlayer {
   private adTracking = new AdTracking(sendBeacon);
   /** The viewer paused (OK): switching between programme and spots must not resume. */
   private userPaused = false;
-  /** « Depuis le début » asked before the playlist (its dates) or the media was there. */
-  private pendingDate: Date | null = null;
-  /** How many times in a row the playhead was seen at the pending date. */
-  private pendingSeen = 0;
 
   constructor(private readonly options: PlayerOptions) {
     this.machine.subscribe(() => this.emit());
@@ -165,7 +166,6 @@ export class HlsPlayer {
     this.teardown();
     this.source = source;
     this.liveFromPlaylist = null;
-    this.pendingDate = null;
     this.reconnect.reset();
     this.mediaRecoveries = 0;
     this.userPaused = false;
@@ -211,8 +211,8 @@ export class HlsPlayer {
         this.liveFromPlaylist = data.details.live;
         this.emit();
       }
-      this.applyPendingDate();
     });
+    if (source.startDate) this.startAtDate(Hls, hls, source.startDate);
     for (const event of [Hls.Events.SUBTITLE_TRACKS_UPDATED, Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH, Hls.Events.MANIFEST_PARSED]) {
       hls.on(event, () => this.emit());
     }
@@ -227,6 +227,22 @@ export class HlsPlayer {
     // master playlist must carry the session id too.
     hls.once(Hls.Events.MEDIA_ATTACHED, () => hls.loadSource(source.url));
     hls.attachMedia(video);
+  }
+
+  /**
+   * « Depuis le début »: once the first media playlist is there (its dates), hls.js is told to
+   * (re)start loading at the media time of `date`, or at the window's start when the live began
+   * before what the window holds. hls.js then makes its first seek there itself, instead of to
+   * its live sync point: the app never fights hls.js's own start. Without dates in the
+   * playlist, playback stays at the live edge.
+   */
+  private startAtDate(Hls: typeof HlsType, hls: HlsType, date: Date): void {
+    hls.once(Hls.Events.LEVEL_LOADED, (_e, data) => {
+      const { fragments, live } = data.details;
+      if (!live || this.hls !== hls) return;
+      const target = mediaTimeOfDate(fragments, date.getTime());
+      if (target !== null) hls.startLoad(Math.max(target, fragments[0]?.start ?? 0));
+    });
   }
 
   /**
@@ -352,59 +368,16 @@ export class HlsPlayer {
   seekBy(seconds: number): void {
     const video = this.video;
     if (!video || video.seekable.length === 0 || this.inAd) return;
-    this.pendingDate = null; // the viewer's own seek wins over a pending start date
     const start = video.seekable.start(0);
     const end = video.seekable.end(video.seekable.length - 1);
     video.currentTime = seekTarget(video.currentTime, seconds, start, end);
     this.emit();
   }
 
-  /**
-   * Plays a live from a wall-clock date (« Depuis le début »): the playlist's
-   * EXT-X-PROGRAM-DATE-TIME maps it to media time, clamped to the start of the window.
-   * Asked before the media can play, it is kept and applied once it can; returns whether
-   * it applied now. False for a VOD.
-   */
-  seekToDate(date: Date): boolean {
-    if (this.liveFromPlaylist === false || (this.liveFromPlaylist === null && !this.source?.live)) return false;
-    this.pendingDate = date;
-    this.pendingSeen = 0;
-    return this.applyPendingDate();
-  }
-
-  private applyPendingDate(): boolean {
-    const date = this.pendingDate;
-    const video = this.video;
-    const hls = this.hls;
-    if (!date || !video || !hls || this.inAd) return false;
-    if (this.liveFromPlaylist === false) {
-      this.pendingDate = null;
-      return false;
-    }
-    const level = hls.levels[hls.currentLevel >= 0 ? hls.currentLevel : 0];
-    const target = mediaTimeOfDate(level?.details?.fragments ?? [], date.getTime());
-    if (target === null || video.readyState < HTMLMediaElement.HAVE_FUTURE_DATA || video.seekable.length === 0) return false;
-    const start = video.seekable.start(0);
-    const end = video.seekable.end(video.seekable.length - 1);
-    const clamped = Math.min(Math.max(target, start), end);
-    // hls.js makes its own first seek (to its live start point) once media is buffered, at a
-    // moment the app does not see: the date stays pending until the playhead has been seen
-    // there a few times, and is moved back each time it is elsewhere.
-    if (video.currentTime < clamped - 1 || video.currentTime > clamped + 4) {
-      this.pendingSeen = 0;
-      video.currentTime = clamped;
-    } else if (++this.pendingSeen >= 3) {
-      this.pendingDate = null;
-    }
-    this.emit();
-    return true;
-  }
-
   /** Back to the live edge (hls.js's sync point, a few segments behind the newest). */
   seekToLive(): void {
     const video = this.video;
     if (this.inAd) return;
-    this.pendingDate = null; // the viewer's own seek wins over a pending start date
     const target = this.hls?.liveSyncPosition;
     if (video && typeof target === 'number' && Number.isFinite(target)) video.currentTime = target;
     if (video?.paused) void video.play().catch(() => undefined);
@@ -453,7 +426,6 @@ export class HlsPlayer {
     const position = this.currentTime;
     this.teardown();
     this.source = null;
-    this.pendingDate = null;
     this.machine.send({ type: 'stop' });
     return position;
   }
@@ -464,8 +436,6 @@ export class HlsPlayer {
       this.detach.push(() => video.removeEventListener(name, handler));
     };
     on('playing', () => this.machine.send({ type: 'playing' }));
-    on('canplay', () => this.applyPendingDate());
-    on('timeupdate', () => this.applyPendingDate());
     // 'playing' does not always follow a recovered stall (the element may never have paused
     // its clock): the clock advancing by playback is playing. Not a jump: hls.js reloading a
     // live seeks to the live edge, which moves the clock over a frozen picture (the viewer
