@@ -34,6 +34,11 @@ export const PLAYER_DEFAULTS = {
   manifestPreload: { dwellMs: 300, ttlMs: 30_000, maxEntries: 2 },
   /** A live being watched asks the catalog this often whether it has ended (live-end.ts). */
   liveEndPollMs: 15_000,
+  /**
+   * « Depuis le début » of a live older than its window starts this many target durations
+   * after the window's start: room for a stall before the playhead falls out of the window.
+   */
+  startOverMarginTargetDurations: 3,
   /** Within this many seconds of the live edge, the stream counts as live ("DIRECT"). */
   liveEdgeTolerance: 8,
   /** The overlay starts fading this long after the last key while playing (never while seeking). */

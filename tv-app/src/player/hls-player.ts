@@ -238,10 +238,14 @@ export class HlsPlayer {
    */
   private startAtDate(Hls: typeof HlsType, hls: HlsType, date: Date): void {
     hls.once(Hls.Events.LEVEL_LOADED, (_e, data) => {
-      const { fragments, live } = data.details;
-      if (!live || this.hls !== hls) return;
+      const { fragments, live, targetduration, totalduration } = data.details;
+      if (!live || this.hls !== hls || fragments.length === 0) return;
       const target = mediaTimeOfDate(fragments, date.getTime());
-      if (target !== null) hls.startLoad(Math.max(target, fragments[0]?.start ?? 0));
+      if (target === null) return;
+      // Not the very first segment: it leaves the playlist within one target duration, and a
+      // playhead that slips behind the window makes hls.js jump back to the live edge.
+      const margin = Math.min(PLAYER_DEFAULTS.startOverMarginTargetDurations * targetduration, totalduration / 2);
+      hls.startLoad(Math.max(target, fragments[0]!.start + margin));
     });
   }
 
