@@ -1,8 +1,14 @@
 // The staff console, `/staff/`: one server-rendered page (French) that drives the staff API
 // from the browser. The token is typed once and kept in sessionStorage (gone when the tab
 // closes). Every action is a fetch to /api/v1/staff/...; errors show the API's message.
+// The events table's edit and reschedule forms live in event-editing.ts, the replays section
+// in replay-editing.ts, the helpers they share (escaping, local times, poster upload) in
+// script-tools.ts.
 import type { Hono } from 'hono';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+import { EVENT_EDITING_SCRIPT } from './event-editing.ts';
+import { REPLAY_EDITING_SCRIPT, REPLAYS_SECTION } from './replay-editing.ts';
+import { CONSOLE_TOOLS_SCRIPT } from './script-tools.ts';
 import { CHANNEL_NAMES, CONSOLE_SCRIPT_PRELUDE, consoleHead, consolePageRoutes } from './shell.ts';
 
 export function consoleRoutes(): Hono {
@@ -11,7 +17,12 @@ export function consoleRoutes(): Hono {
 
 const channelOptions = CHANNEL_IDS.map((id) => `<option value="${id}">${CHANNEL_NAMES[id]}</option>`).join('');
 
-const PAGE = `${consoleHead('Cité TV — régie')}<h1>Cité TV — régie des directs</h1>
+const EDITING_CSS = `
+  form.inline { border-color: #8aa4c8; background: #f5f8fc; margin: .2rem 0 .6rem; }
+  .poster-field { margin: .3rem 0; } .poster-field img.card { width: 200px; height: 112px; object-fit: cover; vertical-align: middle; margin-right: .8rem; border: 1px solid #ccc; }
+  .muted { color: #666; } td small { color: #444; }`;
+
+const PAGE = `${consoleHead('Cité TV — régie', EDITING_CSS)}<h1>Cité TV — régie des directs</h1>
 <p><a href="/staff/ads/" data-testid="ads-link">Publicité, partenaires et audience →</a></p>
 <p id="message" role="status" data-testid="message"></p>
 
@@ -33,8 +44,10 @@ const PAGE = `${consoleHead('Cité TV — régie')}<h1>Cité TV — régie des d
   </form>
 
   <h2>Événements</h2>
-  <table><thead><tr><th>Chaîne</th><th>Titre</th><th>Début</th><th>État</th><th>Actions</th></tr></thead>
+  <table><thead><tr><th>Chaîne</th><th>Titre et lieu</th><th>Horaires</th><th>État</th><th>Actions</th></tr></thead>
   <tbody id="events" data-testid="events"></tbody></table>
+
+  ${REPLAYS_SECTION}
 
   <h2>Couper un résumé</h2>
   <form id="highlight" data-testid="highlight-form">
@@ -48,7 +61,7 @@ const PAGE = `${consoleHead('Cité TV — régie')}<h1>Cité TV — régie des d
 </section>
 
 <script>
-${CONSOLE_SCRIPT_PRELUDE}
+${CONSOLE_SCRIPT_PRELUDE}${CONSOLE_TOOLS_SCRIPT}${EVENT_EDITING_SCRIPT}${REPLAY_EDITING_SCRIPT}
 async function api(method, path, body) {
   const response = await fetch('/api/v1/staff' + path, {
     method,
@@ -67,24 +80,38 @@ function button(label, testid, action) {
   return b;
 }
 
+let events = [];
+
+/** Reloads the events (staff list) and the published replays, then redraws both tables. */
 async function refresh() {
-  const { events } = await api('GET', '/events');
+  const [staffEvents, published] = await Promise.all([api('GET', '/events'), loadReplays()]);
+  events = staffEvents.events; replays = published;
+  renderEvents(); renderReplays();
+}
+
+function renderEvents() {
   const tbody = $('#events'); tbody.textContent = '';
-  const replays = $('#replay'); const chosen = replays.value; replays.textContent = '';
+  const clipSource = $('#replay'); const chosen = clipSource.value; clipSource.textContent = '';
   for (const e of events.slice().reverse()) {
     const tr = document.createElement('tr'); tr.dataset.eventId = e.id; tr.dataset.testid = 'event-row';
-    const cells = [CHANNELS[e.channelId], e.title, new Date(e.startsAt).toLocaleString('fr-FR'), STATUS[e.status] || e.status];
+    const cells = [CHANNELS[e.channelId], e.title, dateTime(e.startsAt) + ' → ' + dateTime(e.endsAt), STATUS[e.status] || e.status];
     for (const text of cells) { const td = document.createElement('td'); td.textContent = text; tr.append(td); }
+    tr.children[1].dataset.testid = 'title';
+    if (e.venue) { const venue = document.createElement('small'); venue.className = 'muted'; venue.dataset.testid = 'venue'; venue.textContent = e.venue; tr.children[1].append(document.createElement('br'), venue); }
+    tr.children[2].dataset.testid = 'times';
     tr.children[3].dataset.testid = 'status'; if (e.status === 'live') tr.children[3].className = 'live';
     const actions = document.createElement('td');
     if (e.storedStatus === 'scheduled') actions.append(button('Démarrer le direct', 'start', async () => { await api('POST', '/events/' + e.id + '/start', {}); return 'Direct démarré : ' + e.title; }));
     if (e.storedStatus === 'live') actions.append(button('Arrêter le direct', 'stop', async () => { await api('POST', '/events/' + e.id + '/stop', {}); return 'Direct arrêté : ' + e.title; }));
     if (e.storedStatus === 'ended') actions.append(button('Publier le replay', 'publish', async () => { const r = await api('POST', '/events/' + e.id + '/publish', {}); return 'Replay publié : ' + r.id; }));
     if (e.storedStatus === 'scheduled') actions.append(button('Annuler', 'cancel', async () => { await api('POST', '/events/' + e.id + '/cancel', {}); return 'Annulé : ' + e.title; }));
+    if (canEdit(e)) actions.append(formToggle('Modifier', 'edit', e, 'edit'));
+    if (canReschedule(e)) actions.append(formToggle('Reporter', 'reschedule', e, 'reschedule'));
     tr.append(actions); tbody.append(tr);
-    if (e.replayId) { const o = document.createElement('option'); o.value = e.replayId; o.textContent = e.title; replays.append(o); }
+    if (openEventForm && openEventForm.id === e.id) tbody.append(eventFormRow(e, openEventForm.kind));
+    if (e.replayId) { const o = document.createElement('option'); o.value = e.replayId; o.textContent = e.title; clipSource.append(o); }
   }
-  if (chosen) replays.value = chosen;
+  if (chosen) clipSource.value = chosen;
 }
 
 $('#login').addEventListener('submit', async (ev) => {
