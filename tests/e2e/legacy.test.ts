@@ -16,6 +16,10 @@ afterAll(async () => {
 
 test('legacy build: home, then live playback with hls.js loaded on demand', async () => {
   const { page } = stack.tv;
+  const masters: { prefetch: boolean }[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('/master.m3u8')) masters.push({ prefetch: r.headers()['purpose'] === 'prefetch' });
+  });
   await page.goto(stack.appUrl);
   // No inspector in production builds: the home is observed through what it requests and shows.
   await eventually(async () => stack.origin.requests.count('/api/v1/home'), (n) => n > 0, 30_000, 'home requested');
@@ -30,6 +34,9 @@ test('legacy build: home, then live playback with hls.js loaded on demand', asyn
   expect(playing.width).toBeGreaterThan(0);
   expect(stack.origin.requests.count('/hls.min.js')).toBe(1);
   expect(stack.tv.errors.filter((e) => /TypeError|ReferenceError|SyntaxError/.test(e))).toEqual([]);
+  // The focus rested on the hero's live: its master playlist was preloaded, and the ES5 hls.js
+  // took it through the app's playlist loader (a subclass of its own loader) without asking again.
+  expect(masters).toEqual([{ prefetch: true }]);
   await press(page, 'Backspace');
   await eventually(() => videoState(page), (v) => v.paused, 10_000, 'stopped');
 });
