@@ -151,7 +151,7 @@ describe('the régie edits what it programmed', () => {
 
     const event = await publicGet<LiveEvent>(`/events/${ids.concert}`);
     expect({ startsAt: event.startsAt, endsAt: event.endsAt }).toEqual({ startsAt: `${YEAR}-01-17T19:30:00.000Z`, endsAt: `${YEAR}-01-17T21:45:00.000Z` });
-    await expect(eventRow(ids.concert).getByTestId('times').textContent()).resolves.toBe(`17/01/${YEAR} 20:30 → 17/01/${YEAR} 22:45`);
+    await expect(eventRow(ids.concert).getByTestId('times').textContent()).resolves.toBe(`17/01/${YEAR} 20:30 → 22:45`);
   });
 
   test('upload a poster: the preview is the uploaded card, the event’s poster changes and is served as an image', async () => {

@@ -18,6 +18,7 @@ export function consoleRoutes(): Hono {
 const channelOptions = CHANNEL_IDS.map((id) => `<option value="${id}">${CHANNEL_NAMES[id]}</option>`).join('');
 
 const EDITING_CSS = `
+  #message { position: sticky; top: 0; z-index: 1; background: #fff; margin: 0; padding: .3rem 0; } /* seen from a form far down the page */
   form.inline { border-color: #8aa4c8; background: #f5f8fc; margin: .2rem 0 .6rem; }
   .poster-field { margin: .3rem 0; } .poster-field img.card { width: 200px; height: 112px; object-fit: cover; vertical-align: middle; margin-right: .8rem; border: 1px solid #ccc; }
   .muted { color: #666; } td small { color: #444; }`;
@@ -94,7 +95,7 @@ function renderEvents() {
   const clipSource = $('#replay'); const chosen = clipSource.value; clipSource.textContent = '';
   for (const e of events.slice().reverse()) {
     const tr = document.createElement('tr'); tr.dataset.eventId = e.id; tr.dataset.testid = 'event-row';
-    const cells = [CHANNELS[e.channelId], e.title, dateTime(e.startsAt) + ' → ' + dateTime(e.endsAt), STATUS[e.status] || e.status];
+    const cells = [CHANNELS[e.channelId], e.title, timeRange(e.startsAt, e.endsAt), STATUS[e.status] || e.status];
     for (const text of cells) { const td = document.createElement('td'); td.textContent = text; tr.append(td); }
     tr.children[1].dataset.testid = 'title';
     if (e.venue) { const venue = document.createElement('small'); venue.className = 'muted'; venue.dataset.testid = 'venue'; venue.textContent = e.venue; tr.children[1].append(document.createElement('br'), venue); }

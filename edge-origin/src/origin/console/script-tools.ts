@@ -13,6 +13,12 @@ function localInput(iso) {
 /** A datetime-local value (no zone: read in the browser's zone, by the spec) as an ISO instant. */
 const isoFromLocal = (value) => new Date(value).toISOString();
 const dateTime = (iso) => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+/** « 17/01/2027 20:30 → 22:45 », the end's date only when it is another day. */
+function timeRange(startIso, endIso) {
+  const day = (iso) => new Date(iso).toLocaleDateString('fr-FR');
+  const end = day(startIso) === day(endIso) ? new Date(endIso).toLocaleTimeString('fr-FR', { timeStyle: 'short' }) : dateTime(endIso);
+  return dateTime(startIso) + ' → ' + end;
+}
 
 /** Sends the file's bytes as they are, with its own type: the API checks the bytes and answers { poster, hero }. */
 async function uploadPoster(file) {
