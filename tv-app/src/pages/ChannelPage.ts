@@ -49,29 +49,19 @@ export class ChannelPage extends RowsPage {
     this.unscrolledRows = 2;
   }
 
-  refresh(): void {
-    if (this.data) this.render();
+  protected override get loaded(): boolean {
+    return this.data !== null;
   }
 
-  private async load(): Promise<void> {
-    if (!this.channelId) return;
-    const status = this.tag('Status') as StatusView;
-    status.showLoading();
-    this.tag('Rows').visible = false;
-    try {
-      this.data = await catalog.channel(this.channelId);
-    } catch {
-      status.showError(() => void this.load());
-      this._refocus();
-      return;
-    }
-    status.hide();
-    this.tag('Rows').visible = true;
-    this.render();
-    this._refocus();
+  private load(): Promise<void> {
+    const channelId = this.channelId;
+    if (!channelId) return Promise.resolve();
+    return this.loadWith(async () => {
+      this.data = await catalog.channel(channelId);
+    });
   }
 
-  private render(): void {
+  protected override render(): void {
     const data = this.data;
     if (!data) return;
     const now = new Date();

@@ -83,16 +83,13 @@ export class EventPage extends RowsPage {
     this.unscrolledRows = 2;
   }
 
-  /** Back from the player: the resume position may have changed the actions. */
-  refresh(): void {
-    if (this.event) this.render();
+  /** Loaded: `refresh()` redraws it when back from the player (the resume position may have changed the actions). */
+  protected override get loaded(): boolean {
+    return this.event !== null;
   }
 
-  private async load(): Promise<void> {
-    const status = this.tag('Status') as StatusView;
-    status.showLoading();
-    this.tag('Rows').visible = false;
-    try {
+  private load(): Promise<void> {
+    return this.loadWith(async () => {
       const [event, home] = await Promise.all([catalog.event(this.eventId), cachedHome() ?? loadHome()]);
       this.event = event;
       this.channel = channelOf(home, event.channelId);
@@ -100,18 +97,10 @@ export class EventPage extends RowsPage {
       this.highlights = highlightsOfReplay(home, event.replayId);
       // A sponsor that cannot be read is left out; the page still opens.
       this.sponsor = event.sponsorId ? ((await catalog.sponsors().catch(() => [])).find((s) => s.id === event.sponsorId) ?? null) : null;
-    } catch {
-      status.showError(() => void this.load());
-      this._refocus();
-      return;
-    }
-    status.hide();
-    this.tag('Rows').visible = true;
-    this.render();
-    this._refocus();
+    });
   }
 
-  private render(): void {
+  protected override render(): void {
     const event = this.event;
     if (!event) return;
     const now = new Date();

@@ -72,29 +72,14 @@ export class HomePage extends RowsPage {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
   }
 
-  /** Called by the App when the page comes back on top (resume points may have changed). */
-  refresh(): void {
-    if (this.home) this.render();
+  protected override get loaded(): boolean {
+    return this.home !== null;
   }
 
-  private async load(background = false): Promise<void> {
-    const status = this.tag('Status') as StatusView;
-    if (!background) {
-      status.showLoading();
-      this.tag('Rows').visible = false;
-    }
-    try {
+  private load(background = false): Promise<void> {
+    return this.loadWith(async () => {
       this.home = await loadHome();
-    } catch {
-      // A background refresh that fails keeps what is on screen (the network banner tells).
-      if (!background || !this.home) status.showError(() => void this.load());
-      this._refocus();
-      return;
-    }
-    status.hide();
-    this.tag('Rows').visible = true;
-    this.render();
-    this._refocus();
+    }, background);
   }
 
   /** The header's menu (its labels follow the language setting). */
@@ -108,7 +93,7 @@ export class HomePage extends RowsPage {
     });
   }
 
-  private render(): void {
+  protected override render(): void {
     const home = this.home;
     if (!home) return;
     this.renderMenu();

@@ -1,6 +1,7 @@
 // Base of the pages made of focusable rows (home, channel, event, programme): arrows
 // move through a FocusGrid (focus memory per row), the page scrolls vertically so the
-// focused row stays in view, OK opens what the focused item leads to. Each time the focus
+// focused row stays in view, OK opens what the focused item leads to; the data loads behind
+// one shared placeholder (`loadWith`). Each time the focus
 // settles, the page tells the App (`$focusLeadsTo`) where OK would go: the App preloads the
 // playlist of a playback (manifest-preload.ts).
 import { Lightning } from '@lightningjs/sdk';
@@ -32,6 +33,42 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
 
   /** Where OK on the item of row `rowId`, column `col` leads (null: nowhere). */
   protected abstract routeAt(rowId: string, col: number): Route | null;
+
+  /** Draws the page from its loaded data. */
+  protected abstract render(): void;
+
+  /** The page's data is there (a failed background reload keeps it on screen). */
+  protected abstract get loaded(): boolean;
+
+  /** Called by the App when the page comes back on top (languages, resume points may have changed). */
+  refresh(): void {
+    if (this.loaded) this.render();
+  }
+
+  /**
+   * Loads the page's data behind the shared placeholder: « Chargement… » with the rows hidden,
+   * then the rows drawn, or the error view whose « Réessayer » loads again. A background reload
+   * (the home's periodic refresh) shows nothing while it runs, and if it fails keeps what is on
+   * screen (the network banner tells).
+   */
+  protected async loadWith(fetchData: () => Promise<void>, background = false): Promise<void> {
+    const status = this.tag('Status') as StatusView;
+    if (!background) {
+      status.showLoading();
+      this.tag('Rows').visible = false;
+    }
+    try {
+      await fetchData();
+    } catch {
+      if (!background || !this.loaded) status.showError(() => void this.loadWith(fetchData));
+      this._refocus();
+      return;
+    }
+    status.hide();
+    this.tag('Rows').visible = true;
+    this.render();
+    this._refocus();
+  }
 
   /** Called after focus moved (e.g. the home updates its channel rail). */
   protected focusMoved(_rowId: string, _col: number): void {}
