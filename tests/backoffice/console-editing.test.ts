@@ -127,7 +127,7 @@ describe('the régie edits what it programmed', () => {
     const event = await publicGet<LiveEvent>(`/events/${ids.concert}`);
     expect(event).toMatchObject({ title: 'Concert de Noël de l’Harmonie', venue: 'Église Saint-Martin', description: 'Entrée libre.' });
     // The table was redrawn before the message: new title and venue, form closed.
-    await expect(eventRow(ids.concert).getByTestId('title').innerText()).resolves.toBe('Concert de Noël de l’Harmonie\nÉglise Saint-Martin');
+    await expect(eventRow(ids.concert).getByTestId('event-title').innerText()).resolves.toBe('Concert de Noël de l’Harmonie\nÉglise Saint-Martin');
     expect(await eventForm(ids.concert).count()).toBe(0);
   });
 
@@ -151,7 +151,7 @@ describe('the régie edits what it programmed', () => {
 
     const event = await publicGet<LiveEvent>(`/events/${ids.concert}`);
     expect({ startsAt: event.startsAt, endsAt: event.endsAt }).toEqual({ startsAt: `${YEAR}-01-17T19:30:00.000Z`, endsAt: `${YEAR}-01-17T21:45:00.000Z` });
-    await expect(eventRow(ids.concert).getByTestId('times').textContent()).resolves.toBe(`17/01/${YEAR} 20:30 → 22:45`);
+    await expect(eventRow(ids.concert).getByTestId('event-times').textContent()).resolves.toBe(`17/01/${YEAR} 20:30 → 22:45`);
   });
 
   test('upload a poster: the preview is the uploaded card, the event’s poster changes and is served as an image', async () => {

@@ -97,9 +97,9 @@ function renderEvents() {
     const tr = document.createElement('tr'); tr.dataset.eventId = e.id; tr.dataset.testid = 'event-row';
     const cells = [CHANNELS[e.channelId], e.title, timeRange(e.startsAt, e.endsAt), STATUS[e.status] || e.status];
     for (const text of cells) { const td = document.createElement('td'); td.textContent = text; tr.append(td); }
-    tr.children[1].dataset.testid = 'title';
-    if (e.venue) { const venue = document.createElement('small'); venue.className = 'muted'; venue.dataset.testid = 'venue'; venue.textContent = e.venue; tr.children[1].append(document.createElement('br'), venue); }
-    tr.children[2].dataset.testid = 'times';
+    tr.children[1].dataset.testid = 'event-title';
+    if (e.venue) { const venue = document.createElement('small'); venue.className = 'muted'; venue.dataset.testid = 'event-venue'; venue.textContent = e.venue; tr.children[1].append(document.createElement('br'), venue); }
+    tr.children[2].dataset.testid = 'event-times';
     tr.children[3].dataset.testid = 'status'; if (e.status === 'live') tr.children[3].className = 'live';
     const actions = document.createElement('td');
     if (e.storedStatus === 'scheduled') actions.append(button('Démarrer le direct', 'start', async () => { await api('POST', '/events/' + e.id + '/start', {}); return 'Direct démarré : ' + e.title; }));
