@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
+import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
+import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
+import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
+import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { launchTv, screenshot, type TvBrowser } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
@@ -18,8 +22,9 @@ import { staffClient } from '../support/staff-api.ts';
 const ADMIN = 'console-editing-admin-0123456789';
 /** A January (Paris is UTC+1 then, whatever the day the test runs), always in the future. */
 const YEAR = new Date().getUTCFullYear() + 1;
-/** A seeded replay (48 s of media, four chapters). */
-const REPLAY_ID = 'replay-hbc-montpellier';
+/** A seeded replay (a council meeting), given a real meeting's length below. */
+const REPLAY_ID = 'replay-conseil-novembre';
+const COUNCIL_SECONDS = 2 * 3600 + 40 * 60;
 
 let origin: TestOrigin;
 let tv: TvBrowser;
@@ -39,8 +44,16 @@ async function publicGet<T>(path: string): Promise<T> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cite-tv-poster-'));
-  execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', '-y', join(dir, 'affiche.png')]);
-  origin = await startOrigin({ staffAdminToken: ADMIN });
+  // A JPEG: the page must declare the file's own type (the API refuses a type that is not the content's).
+  execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', '-y', join(dir, 'affiche.jpg')]);
+  // The origin's store, seeded as at start. The demo media loops about a minute; the council
+  // replay's record is given the 2 h 40 of a real meeting so chapters are typed in minutes and
+  // hours (the chapter check reads the record's duration; nothing here plays the media).
+  const store = new MemoryRecordStore();
+  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.now()), atIso: new Date().toISOString() }));
+  const council = (await store.get('replays', REPLAY_ID))!;
+  await store.commit({ expect: [{ collection: 'replays', id: REPLAY_ID, value: council }], put: [{ collection: 'replays', id: REPLAY_ID, value: { ...council, duration: COUNCIL_SECONDS } }] });
+  origin = await startOrigin({ store, staffAdminToken: ADMIN });
 
   const create = async (channelId: string, title: string, venue: string, startsAt: string, endsAt: string) => {
     const created = await staff<LiveEvent>('POST', '/events', { channelId, title, venue, description: 'Entrée libre.', startsAt, endsAt });
@@ -164,7 +177,7 @@ describe('the régie edits what it programmed', () => {
     await form.getByTestId('poster-file').setInputFiles({ name: 'programme.txt', mimeType: 'text/plain', buffer: Buffer.from('Programme du concert\n') });
     expect(await said('error', /JPEG/)).toBe('Ce fichier n’est ni un JPEG, ni un PNG, ni un WebP');
 
-    await form.getByTestId('poster-file').setInputFiles(join(dir, 'affiche.png'));
+    await form.getByTestId('poster-file').setInputFiles(join(dir, 'affiche.jpg'));
     await said('ok', /Affiche envoyée/);
     const preview = form.getByTestId('poster-preview');
     const uploaded = (await preview.getAttribute('src'))!;
@@ -185,43 +198,45 @@ describe('the régie edits what it programmed', () => {
     expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(1000);
   });
 
-  test('edit a replay’s chapters: typed out of order, published sorted; a chapter after the end is refused', async () => {
+  test('edit a replay’s chapters: typed out of order in m:ss and h:mm:ss, published sorted; a chapter after the end is refused', async () => {
     const replay = await publicGet<Replay>(`/replays/${REPLAY_ID}`);
+    expect(replay.duration).toBe(COUNCIL_SECONDS);
     const row = replayRow(REPLAY_ID);
     await expect(row.getByTestId('replay-title').textContent()).resolves.toBe(replay.title);
     await row.getByTestId('edit').click();
     const form = replayForm(REPLAY_ID);
+    // What it has now, one « m:ss Titre » line each (the seed's chapters are under a minute).
     const m = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
     await expect(form.getByTestId('chapters').inputValue()).resolves.toBe(replay.chapters.map((c) => `${m(c.start)} ${c.title}`).join('\n'));
 
-    await form.getByTestId('chapters').fill('0:40 Réactions d’après-match\n0:00 Avant-match\n0:20 Seconde mi-temps\n0:05 Première mi-temps');
+    await form.getByTestId('chapters').fill('1:45:30 Questions du public\n0:00 Ouverture de la séance\n58:40 Tarifs de la cantine\n\n12:05 Budget participatif');
     await form.getByTestId('save').click();
     await said('ok', /^Replay modifié/);
     const sorted = [
-      { title: 'Avant-match', start: 0 },
-      { title: 'Première mi-temps', start: 5 },
-      { title: 'Seconde mi-temps', start: 20 },
-      { title: 'Réactions d’après-match', start: 40 },
+      { title: 'Ouverture de la séance', start: 0 },
+      { title: 'Budget participatif', start: 12 * 60 + 5 },
+      { title: 'Tarifs de la cantine', start: 58 * 60 + 40 },
+      { title: 'Questions du public', start: 3600 + 45 * 60 + 30 },
     ];
     expect((await publicGet<Replay>(`/replays/${REPLAY_ID}`)).chapters).toEqual(sorted);
-    await expect(row.getByTestId('replay-chapters').innerText()).resolves.toBe('0:00 Avant-match\n0:05 Première mi-temps\n0:20 Seconde mi-temps\n0:40 Réactions d’après-match');
+    await expect(row.getByTestId('replay-chapters').innerText()).resolves.toBe('0:00 Ouverture de la séance\n12:05 Budget participatif\n58:40 Tarifs de la cantine\n1:45:30 Questions du public');
 
     // A line that is not « m:ss Titre »: refused in the page, by its number.
     await row.getByTestId('edit').click();
-    await form.getByTestId('chapters').fill('0:00 Avant-match\nProlongations');
+    await expect(form.getByTestId('chapters').inputValue()).resolves.toBe('0:00 Ouverture de la séance\n12:05 Budget participatif\n58:40 Tarifs de la cantine\n1:45:30 Questions du public');
+    await form.getByTestId('chapters').fill('0:00 Ouverture de la séance\nClôture');
     await form.getByTestId('save').click();
-    await said('error', /^Chapitres, ligne 2 : « Prolongations »/);
+    await said('error', /^Chapitres, ligne 2 : « Clôture »/);
 
-    // After the end (the API knows the duration): its message, the form stays open, nothing changed.
-    const after = Math.ceil(replay.duration) + 30;
-    await form.getByTestId('chapters').fill(`0:00 Avant-match\n${m(after)} Prolongations`);
+    // After the end (2:40:00; the API knows the duration): its message, the form stays open, nothing changed.
+    await form.getByTestId('chapters').fill('0:00 Ouverture de la séance\n2:45:00 Clôture');
     await form.getByTestId('save').click();
-    expect(await said('error', /Prolongations/)).toBe(`Le chapitre « Prolongations » commence après la fin du replay (${replay.duration} s)`);
+    expect(await said('error', /Clôture/)).toBe(`Le chapitre « Clôture » commence après la fin du replay (${COUNCIL_SECONDS} s)`);
     expect(await form.count()).toBe(1);
     await shot(form, 'console-replay-refused');
     expect((await publicGet<Replay>(`/replays/${REPLAY_ID}`)).chapters).toEqual(sorted);
 
-    // The only failures Chromium saw are the refusals above (415, 400, 400).
+    // The only failures Chromium saw are the refusals above (reschedule 400, poster 415, chapter 400).
     expect(errors.filter((e) => !/status of 4(00|15) /.test(e))).toEqual([]);
     expect(errors.length).toBe(3);
   });

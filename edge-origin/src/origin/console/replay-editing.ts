@@ -27,10 +27,13 @@ async function loadReplays() {
   return all;
 }
 
-/** Seconds as m:ss (minutes past 59 allowed, like the lines typed in the form; tenths kept). */
+/** Seconds as m:ss, or h:mm:ss from an hour on: what the form reads back (tenths kept). */
 function clock(seconds) {
-  const s = seconds % 60;
-  return Math.floor(seconds / 60) + ':' + (s < 10 ? '0' : '') + (Number.isInteger(s) ? s : s.toFixed(1));
+  seconds = Math.round(seconds * 10) / 10;
+  const two = (n) => (n < 10 ? '0' : '') + n;
+  const s = seconds % 60, m = Math.floor(seconds / 60) % 60, h = Math.floor(seconds / 3600);
+  const ss = two(Number.isInteger(s) ? s : Number(s.toFixed(1)));
+  return h ? h + ':' + two(m) + ':' + ss : m + ':' + ss;
 }
 
 const chapterLines = (chapters) => chapters.map((c) => clock(c.start) + ' ' + c.title).join('\\n');
