@@ -74,7 +74,7 @@ function replayFormRow(r) {
   tr.innerHTML = '<td colspan="6"><form class="inline" data-testid="replay-form"><strong>Modifier le replay « ' + esc(r.title) + ' »</strong> (durée ' + clock(r.duration) + ')<br>' +
     '<label>Titre <input name="title" required maxlength="120" size="50" value="' + esc(r.title) + '" data-testid="replay-edit-title"></label><br>' +
     '<label>Description<br><textarea name="description" maxlength="2000" rows="3" cols="80" data-testid="replay-edit-description">' + esc(r.description) + '</textarea></label><br>' +
-    '<label>Chapitres, un par ligne : « m:ss Titre » (triés à l’enregistrement)<br><textarea name="chapters" rows="6" cols="60" data-testid="chapters">' + esc(chapterLines(r.chapters)) + '</textarea></label><br>' +
+    '<label>Chapitres, un par ligne : « m:ss Titre » ou « h:mm:ss Titre » (triés à l’enregistrement)<br><textarea name="chapters" rows="6" cols="60" data-testid="chapters">' + esc(chapterLines(r.chapters)) + '</textarea></label><br>' +
     posterField(r.poster) +
     '<button type="submit" data-testid="save">Enregistrer</button> <button type="button" data-action="close">Fermer</button></form></td>';
   const form = tr.querySelector('form');
