@@ -1,8 +1,9 @@
 // The régie (/staff/) fixes and reschedules what it programmed, in Chromium on a real origin:
 // « Modifier » an event (title, venue, a poster uploaded and previewed), « Reporter » it (the
 // browser in Paris time, as the staff are), « Modifier » a replay's chapters (typed out of order,
-// published sorted; one after the end refused with the API's message). What the page does is
-// checked where a viewer would see it: the public API. Screenshots: tests/artifacts/console-*.png.
+// published sorted; one after the end refused with the API's message) and its poster. What the
+// page does is checked where a viewer would see it: the public API. Screenshots:
+// tests/artifacts/console-*.png.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -198,7 +199,7 @@ describe('the régie edits what it programmed', () => {
     expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(1000);
   });
 
-  test('edit a replay’s chapters: typed out of order in m:ss and h:mm:ss, published sorted; a chapter after the end is refused', async () => {
+  test('edit a replay’s chapters (typed out of order in m:ss and h:mm:ss, published sorted) and poster; a chapter after the end is refused', async () => {
     const replay = await publicGet<Replay>(`/replays/${REPLAY_ID}`);
     expect(replay.duration).toBe(COUNCIL_SECONDS);
     const row = replayRow(REPLAY_ID);
@@ -210,8 +211,14 @@ describe('the régie edits what it programmed', () => {
     await expect(form.getByTestId('chapters').inputValue()).resolves.toBe(replay.chapters.map((c) => `${m(c.start)} ${c.title}`).join('\n'));
 
     await form.getByTestId('chapters').fill('1:45:30 Questions du public\n0:00 Ouverture de la séance\n58:40 Tarifs de la cantine\n\n12:05 Budget participatif');
+    // A new poster in the same save.
+    await form.getByTestId('poster-file').setInputFiles(join(dir, 'affiche.jpg'));
+    await said('ok', /Affiche envoyée/);
+    const poster = (await form.getByTestId('poster-preview').getAttribute('src'))!;
+    expect(poster).toMatch(/^\/images\/uploads\/[0-9a-f]{24}\/card\.jpg$/);
     await form.getByTestId('save').click();
     await said('ok', /^Replay modifié/);
+    expect((await publicGet<Replay>(`/replays/${REPLAY_ID}`)).poster).toBe(poster);
     const sorted = [
       { title: 'Ouverture de la séance', start: 0 },
       { title: 'Budget participatif', start: 12 * 60 + 5 },
