@@ -8,8 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiError, Highlight, LiveEvent, Replay, ScheduleResponse, SearchResponse } from '../../shared/catalog/types.ts';
-import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
-import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
 import type { RecordStore } from '../../edge-origin/src/origin/store/record-store.ts';
 import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
@@ -17,6 +15,7 @@ import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { recordStoreKinds } from '../support/record-stores.ts';
 
 const ADMIN = 'test-admin-token-0123456789';
 let redis: TestRedis;
@@ -37,10 +36,7 @@ afterAll(async () => {
 });
 
 type StaffEvent = LiveEvent & { storedStatus: string };
-const stores: [string, (prefix: string) => Promise<RecordStore>][] = [
-  ['memory', async () => new MemoryRecordStore()],
-  ['redis', async (prefix) => new RedisRecordStore({ url: redis.url, prefix, log: () => {} })],
-];
+const stores = recordStoreKinds(() => redis.url);
 
 describe.each(stores)('staff API on the %s store', (kind, openStore) => {
   let origin: TestOrigin;

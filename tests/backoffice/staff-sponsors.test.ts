@@ -4,12 +4,11 @@
 // `GET /api/v1/sponsors` after each change. The sponsor report still reads the edited sponsor.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ApiError, Sponsor } from '../../shared/catalog/types.ts';
-import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
-import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
 import type { RecordStore } from '../../edge-origin/src/origin/store/record-store.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { recordStoreKinds } from '../support/record-stores.ts';
 import { demoSponsorsSeeded } from '../support/staff-api.ts';
 
 const ADMIN = 'sponsors-admin-token-0123456789';
@@ -23,10 +22,7 @@ afterAll(async () => {
 });
 
 type StaffSponsor = Sponsor & { usedBy: { events: { id: string; title: string }[]; campaigns: { id: string; name: string }[] } };
-const stores: [string, (prefix: string) => Promise<RecordStore>][] = [
-  ['memory', async () => new MemoryRecordStore()],
-  ['redis', async (prefix) => new RedisRecordStore({ url: redis.url, prefix, log: () => {} })],
-];
+const stores = recordStoreKinds(() => redis.url);
 
 describe.each(stores)('sponsors in the staff API on the %s store', (kind, openStore) => {
   let origin: TestOrigin;

@@ -48,48 +48,22 @@ export function createMetrics(stats: () => StoreStats, diskStats: () => { bytes:
   const prefetches = new Counter({ name: 'edge_prefetches_total', help: 'Segments fetched ahead of viewers after a live playlist refresh', registers: [registry] });
   const slowCuts = new Counter({ name: 'edge_slow_clients_cut_total', help: 'Viewers cut off for falling too far behind a pass-through stream', registers: [registry] });
   const evictions = new Counter({ name: 'edge_cache_evictions_total', help: 'Objects evicted by the LRU to stay within the memory budget', registers: [registry] });
-  new Gauge({
-    name: 'edge_cache_bytes',
-    help: 'Bytes held by the memory tier',
-    registers: [registry],
-    collect() {
-      this.set(stats().bytes);
-    },
-  });
-  new Gauge({
-    name: 'edge_cache_objects',
-    help: 'Objects held by the memory tier',
-    registers: [registry],
-    collect() {
-      this.set(stats().objects);
-    },
-  });
-  new Gauge({
-    name: 'edge_disk_bytes',
-    help: 'Bytes held by the disk tier (bodies and headers)',
-    registers: [registry],
-    collect() {
-      const disk = diskStats();
-      if (disk) this.set(disk.bytes);
-    },
-  });
-  new Gauge({
-    name: 'edge_disk_objects',
-    help: 'Objects held by the disk tier',
-    registers: [registry],
-    collect() {
-      const disk = diskStats();
-      if (disk) this.set(disk.objects);
-    },
-  });
-  new Gauge({
-    name: 'edge_cache_budget_bytes',
-    help: 'Configured memory tier budget',
-    registers: [registry],
-    collect() {
-      this.set(stats().budget);
-    },
-  });
+  // The stored figures are read when Prometheus scrapes, not kept up to date per request.
+  const gauge = (name: string, help: string, read: () => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = read();
+        if (value !== undefined) this.set(value);
+      },
+    });
+  gauge('edge_cache_bytes', 'Bytes held by the memory tier', () => stats().bytes);
+  gauge('edge_cache_objects', 'Objects held by the memory tier', () => stats().objects);
+  gauge('edge_disk_bytes', 'Bytes held by the disk tier (bodies and headers)', () => diskStats()?.bytes);
+  gauge('edge_disk_objects', 'Objects held by the disk tier', () => diskStats()?.objects);
+  gauge('edge_cache_budget_bytes', 'Configured memory tier budget', () => stats().budget);
   // One labelled child per (status, cache) pair, looked up once: every request counts here, and
   // prom-client hashes the label object on each labelled inc().
   const requestCounters = new Map<string, { inc(): void }>();

@@ -45,10 +45,9 @@ export class AudienceObserver {
   /** Notes a request (any request: only live playlists count). Never throws, never waits. */
   observe(req: ViewerRequest & { method: string }, clientAddress?: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return;
-    if (isPrefetch(req)) return;
     const url = new URL(req.url);
     const channel = liveChannelOf(url.pathname);
-    if (!channel) return;
+    if (!channel || isPrefetch(req)) return;
     const seenMs = this.#now();
     const work = viewerKey(req, url, clientAddress).then((viewer) => {
       let viewers = this.#pending.get(channel);
