@@ -71,8 +71,7 @@ const PAGE = `${consoleHead('Cité TV — publicité, partenaires et audience', 
 </section>
 
 <script>
-${CONSOLE_SCRIPT_PRELUDE}const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
-const EVENTS_FR = { start: 'démarrées', firstQuartile: '1er quart', midpoint: 'moitié', thirdQuartile: '3e quart', complete: 'terminées' };
+${CONSOLE_SCRIPT_PRELUDE}const EVENTS_FR = { start: 'démarrées', firstQuartile: '1er quart', midpoint: 'moitié', thirdQuartile: '3e quart', complete: 'terminées' };
 let sponsors = [];
 /** The sponsor whose row is being edited (its cells are inputs), or null. */
 let editingSponsor = null;
@@ -233,19 +232,13 @@ $('#sponsor-form').onsubmit = async (ev) => {
   try {
     const file = f.get('logo');
     // The logo goes through the poster upload (type checked on the bytes, resized): its card path is the logo.
-    const logo = file && file.size ? (await uploadImage(file)).poster : undefined;
+    const logo = file && file.size ? (await uploadPoster(file)).poster : undefined;
     const s = await api('POST', '/api/v1/staff/sponsors', { name: f.get('name'), url: f.get('url'), ...(logo ? { logo } : {}), ...(channels.length ? { channelIds: channels } : {}) });
     form.reset();
     await refreshEvents();
     say('Partenaire « ' + s.name + ' » ajouté', true);
   } catch (e) { say(e.message); }
 };
-async function uploadImage(file) {
-  const res = await fetch('/api/v1/staff/posters', { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': file.type || 'application/octet-stream' }, body: file });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(data?.error?.message ?? ('Erreur ' + res.status));
-  return data;
-}
 $('#sponsors').onclick = async (ev) => {
   const button = ev.target.closest('button[data-action]'); if (!button) return;
   const row = button.closest('tr');

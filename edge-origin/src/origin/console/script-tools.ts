@@ -1,10 +1,9 @@
 // Browser helpers shared by the régie's editing forms (inline script text, like the rest of the
-// page): HTML escaping, datetime-local fields in the browser's time zone (Paris, for the staff:
+// page): datetime-local fields in the browser's time zone (Paris, for the staff:
 // the schedule form works the same way), and the poster field (upload on choice, preview).
-// They rely on the page's `say()` (CONSOLE_SCRIPT_PRELUDE) and `token()`.
+// They rely on CONSOLE_SCRIPT_PRELUDE (`say()`, `esc()`, `uploadPoster()`).
 
-export const CONSOLE_TOOLS_SCRIPT = `const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
-
+export const CONSOLE_TOOLS_SCRIPT = `
 /** An instant as a datetime-local value: the wall-clock time of the browser's zone at that instant. */
 function localInput(iso) {
   const d = new Date(iso);
@@ -18,14 +17,6 @@ function timeRange(startIso, endIso) {
   const day = (iso) => new Date(iso).toLocaleDateString('fr-FR');
   const end = day(startIso) === day(endIso) ? new Date(endIso).toLocaleTimeString('fr-FR', { timeStyle: 'short' }) : dateTime(endIso);
   return dateTime(startIso) + ' → ' + end;
-}
-
-/** Sends the file's bytes as they are, with its own type: the API checks the bytes and answers { poster, hero }. */
-async function uploadPoster(file) {
-  const response = await fetch('/api/v1/staff/posters', { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': file.type || 'application/octet-stream' }, body: file });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error((data.error && data.error.message) || ('Erreur ' + response.status));
-  return data;
 }
 
 /** A form's poster field: the card the TV shows now, and a file input to replace it. */

@@ -19,13 +19,22 @@ export const CHANNEL_NAMES: Record<(typeof CHANNEL_IDS)[number], string> = { spo
 
 /**
  * What every console page's script starts with: channel and status names, `$`, `say` (the
- * #message line) and `token()` (the staff token, shared by the pages through sessionStorage).
+ * #message line), `token()` (the staff token, shared by the pages through sessionStorage),
+ * `esc()` (HTML escaping) and `uploadPoster()` (an image to the staff API, resized for the TV).
  */
 export const CONSOLE_SCRIPT_PRELUDE = `const CHANNELS = ${JSON.stringify(CHANNEL_NAMES)};
 const STATUS = { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' };
 const $ = (sel) => document.querySelector(sel);
 const say = (text, ok) => { const m = $('#message'); m.textContent = text; m.className = ok ? 'ok' : 'error'; };
 const token = () => sessionStorage.getItem('citetv-staff-token');
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
+/** Sends the file's bytes as they are, with its own type: the API checks the bytes and answers { poster, hero }. */
+async function uploadPoster(file) {
+  const response = await fetch('/api/v1/staff/posters', { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': file.type || 'application/octet-stream' }, body: file });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((data.error && data.error.message) || ('Erreur ' + response.status));
+  return data;
+}
 `;
 
 export function consoleHead(title: string, extraCss = ''): string {
