@@ -377,13 +377,13 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.quality = qualityOptions(snap.levels, snap.levelCap, t('player.qualityAuto'));
     const label = (o: TrackOption) => (o.selected ? `✓ ${o.label}` : o.label);
     const rows = [
-      { id: 'audio', tag: 'Audio', options: this.audio },
-      { id: 'subtitles', tag: 'Subtitles', options: this.subtitles },
-      { id: 'quality', tag: 'Quality', options: this.quality },
+      { id: 'audio', options: this.audio },
+      { id: 'subtitles', options: this.subtitles },
+      { id: 'quality', options: this.quality },
     ];
     let changed = false;
     for (const row of rows) {
-      const buttonRow = this.tag(row.tag) as ButtonRow;
+      const buttonRow = this.tag(TRACK_ROW_TAG[row.id]!) as ButtonRow;
       const buttons = row.options.map((o) => ({ id: `${row.id}-${o.index}`, label: label(o) }));
       // Rebuild only on change: render() runs every second and the buttons would be re-created.
       if (JSON.stringify(buttonRow.buttons) === JSON.stringify(buttons)) continue;

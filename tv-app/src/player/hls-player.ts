@@ -25,7 +25,8 @@ export interface PlaySource {
   startPosition?: number;
   /**
    * A live started from this instant (« Depuis le début »): mapped through the playlist's
-   * PROGRAM-DATE-TIME to a media time, or the window's start when older than the window.
+   * PROGRAM-DATE-TIME to a media time; when older than the window, a few target durations
+   * into the window (startAtDate).
    */
   startDate?: Date;
 }
@@ -231,8 +232,8 @@ export class HlsPlayer {
 
   /**
    * « Depuis le début »: once the first media playlist is there (its dates), hls.js is told to
-   * (re)start loading at the media time of `date`, or at the window's start when the live began
-   * before what the window holds. hls.js then makes its first seek there itself, instead of to
+   * (re)start loading at the media time of `date`, or near the window's start when the live
+   * began before what the window holds. hls.js then makes its first seek there itself, instead of to
    * its live sync point: the app never fights hls.js's own start. Without dates in the
    * playlist, playback stays at the live edge.
    */
