@@ -1,7 +1,8 @@
 // Ad breaks played by hls.js's HLS Interstitials support, seen from the TV: what the overlay shows
 // ("Publicité", spot i of n, seconds left in the break) and the impression tracking the origin
 // counts (start, quartiles, complete — each sent once per spot; the origin also deduplicates).
-// Plain TypeScript, no hls.js types: jest tests it, hls-player.ts feeds it.
+// Plain TypeScript, no hls.js types: jest tests it (tests/ads/tv-ad-break.test.ts,
+// tests/tv-app/ad-break-playback.test.ts); hls-player.ts feeds it hls.js's interstitial events.
 
 /** Our per-spot data in the asset list (`X-CITETV-AD`, see origin/ads/public-routes.ts). */
 export interface AdSpot {
@@ -74,4 +75,99 @@ export class AdTracking {
       this.send(`${spot.tracking}&event=${q.event}`);
     }
   }
+}
+
+/** What hls.js tells of a spot that starts (INTERSTITIAL_ASSET_STARTED), in plain types. */
+export interface SpotStart {
+  /** The break's id (EXT-X-DATERANGE ID): with `index`, names the spot for tracking. */
+  breakId: string;
+  /** 0-based index of the spot in the break's asset list. */
+  index: number;
+  /** The asset list response, as the ad server sent it. */
+  assetList: unknown;
+  /** Seconds into the spot (the spot's own player clock). */
+  position: () => number;
+}
+
+export interface AdBreakPlaybackOptions {
+  /** Something the overlay shows changed (a spot began or ended, the countdown moved). */
+  onChange: () => void;
+  /** Sends a tracking URL (default: an image beacon, which every TV can send). */
+  send?: (url: string) => void;
+  /** How often (ms) a playing spot's progress is read for the quartiles and the countdown. */
+  pollMs?: number;
+}
+
+/**
+ * The ad break playing, if any: which spot, how long the break has left, and the spot's
+ * tracking as it plays. Out of HlsPlayer so that the player is about playback only, and so
+ * that this can be driven by hand in jest: spotStarted / spotEnded / breakEnded are the
+ * three hls.js events, in plain types.
+ */
+export class AdBreakPlayback {
+  private spot: { spots: AdSpot[]; index: number; key: string; position: () => number } | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly tracking: AdTracking;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: AdBreakPlaybackOptions) {
+    this.tracking = new AdTracking(options.send ?? sendBeacon);
+    this.pollMs = options.pollMs ?? 250;
+  }
+
+  /** True while a spot plays: the remote's seek keys do nothing then. */
+  get playing(): boolean {
+    return this.spot !== null;
+  }
+
+  spotStarted(start: SpotStart): void {
+    this.spot = { spots: spotsOf(start.assetList), index: start.index, key: `${start.breakId}#${start.index}`, position: start.position };
+    this.track(false);
+    // hls.js reports no progress inside a spot: its clock is read while it plays.
+    this.timer ??= setInterval(() => this.track(false), this.pollMs);
+    this.options.onChange();
+  }
+
+  /** The spot finished (or was cut short: then it is not complete). */
+  spotEnded(): void {
+    this.track(true);
+  }
+
+  /** The break is over (back to the programme, or playback torn down). */
+  breakEnded(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (!this.spot) return;
+    this.spot = null;
+    this.options.onChange();
+  }
+
+  /** What the overlay shows: spot i of n, seconds left in the break; null outside a break. */
+  view(): AdBreakView | null {
+    const ad = this.spot;
+    if (!ad) return null;
+    const spot = ad.spots[ad.index];
+    return {
+      index: ad.index + 1,
+      count: Math.max(ad.spots.length, ad.index + 1),
+      remaining: breakRemaining(ad.spots, ad.index, ad.position()),
+      ...(spot?.sponsorId ? { sponsorId: spot.sponsorId } : {}),
+    };
+  }
+
+  private track(ended: boolean): void {
+    const ad = this.spot;
+    const spot = ad?.spots[ad.index];
+    if (!ad || !spot) return;
+    const position = ad.position();
+    // An asset that stopped early (error, teardown) is not complete.
+    this.tracking.progress(spot, ad.key, position, ended && position >= spot.duration - 1);
+    this.options.onChange();
+  }
+}
+
+/** Fire-and-forget GET that works on every TV (an image request; the 204 answer is ignored). */
+function sendBeacon(url: string): void {
+  const image = new Image();
+  image.src = url;
 }

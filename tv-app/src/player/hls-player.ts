@@ -1,7 +1,9 @@
 // The player: one typed module around hls.js and the page's <video>. hls.js is imported
 // only when playback first starts (~180 KB gzipped; the home screen does not need it).
 // It owns the state machine, live detection, audio/subtitle tracks, the quality cap, CMCD (session id) and
-// reconnection after network failures; the player page only renders `snapshot()`.
+// reconnection after network failures; the player page only renders `snapshot()`. Ad breaks are
+// played by hls.js; which spot plays and its tracking are ad-break.ts's (AdBreakPlayback), fed
+// from here.
 import type HlsType from 'hls.js';
 import type { ErrorData } from 'hls.js';
 import { PlayerStateMachine, advancedByPlayback, type PlayerState } from './player-state.ts';
@@ -12,7 +14,7 @@ import type { LevelInfo, MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
 import type { ManifestPreloader } from './manifest-preload.ts';
 import { preloadedPlaylistLoader } from './preloaded-loader.ts';
-import { AdTracking, breakRemaining, spotsOf, type AdBreakView, type AdSpot } from './ad-break.ts';
+import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
@@ -107,10 +109,8 @@ export class HlsPlayer {
   private mediaRecoveries = 0;
   private readonly detach: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
-  /** The spot playing, while an ad break plays. */
-  private ad: { spots: AdSpot[]; index: number; key: string; position: () => number } | null = null;
-  private adTimer: ReturnType<typeof setInterval> | null = null;
-  private adTracking = new AdTracking(sendBeacon);
+  /** The ad break playing (HLS Interstitials), its countdown and its tracking. */
+  private readonly ads = new AdBreakPlayback({ onChange: () => this.emit() });
   /** The viewer paused (OK): switching between programme and spots must not resume. */
   private userPaused = false;
 
@@ -153,7 +153,7 @@ export class HlsPlayer {
       subtitleTrack: this.hls?.subtitleTrack ?? -1,
       levels: this.hls ? this.hls.levels.map((l) => ({ height: l.height })) : [],
       levelCap: this.hls?.autoLevelCapping ?? -1,
-      ad: this.adView(),
+      ad: this.ads.view(),
     };
   }
 
@@ -252,22 +252,18 @@ export class HlsPlayer {
 
   /**
    * Ad breaks: hls.js plays the spots (X-RESTRICT keeps the viewer from seeking in them or
-   * jumping over them); the player exposes which spot plays and how long the break has left,
-   * and reports start, quartiles and completion of each spot to its tracking URL.
+   * jumping over them); AdBreakPlayback follows which spot plays and reports it.
    */
   private followAdBreaks(Hls: typeof HlsType, hls: HlsType): void {
     hls.on(Hls.Events.INTERSTITIAL_ASSET_STARTED, (_e, data) => {
       const player = data.player;
-      this.ad = { spots: spotsOf(data.event.assetListResponse), index: data.assetListIndex, key: `${data.event.identifier}#${data.assetListIndex}`, position: () => player.currentTime };
+      this.ads.spotStarted({ breakId: data.event.identifier, index: data.assetListIndex, assetList: data.event.assetListResponse, position: () => player.currentTime });
       this.keepPlaying();
-      this.trackAd(false);
-      if (!this.adTimer) this.adTimer = setInterval(() => this.trackAd(false), 250);
-      this.emit();
     });
-    hls.on(Hls.Events.INTERSTITIAL_ASSET_ENDED, () => this.trackAd(true));
-    hls.on(Hls.Events.INTERSTITIAL_ENDED, () => this.endAd());
+    hls.on(Hls.Events.INTERSTITIAL_ASSET_ENDED, () => this.ads.spotEnded());
+    hls.on(Hls.Events.INTERSTITIAL_ENDED, () => this.ads.breakEnded());
     hls.on(Hls.Events.INTERSTITIALS_PRIMARY_RESUMED, () => {
-      this.endAd();
+      this.ads.breakEnded();
       this.keepPlaying();
     });
   }
@@ -281,39 +277,9 @@ export class HlsPlayer {
     if (video && video.paused && !this.userPaused) void video.play().catch(() => undefined);
   }
 
-  private trackAd(ended: boolean): void {
-    const ad = this.ad;
-    const spot = ad?.spots[ad.index];
-    if (!ad || !spot) return;
-    const position = ad.position();
-    // An asset that stopped early (error, teardown) is not complete.
-    this.adTracking.progress(spot, ad.key, position, ended && position >= spot.duration - 1);
-    this.emit();
-  }
-
-  private endAd(): void {
-    if (this.adTimer) clearInterval(this.adTimer);
-    this.adTimer = null;
-    if (!this.ad) return;
-    this.ad = null;
-    this.emit();
-  }
-
-  private adView(): AdBreakView | null {
-    const ad = this.ad;
-    if (!ad) return null;
-    const spot = ad.spots[ad.index];
-    return {
-      index: ad.index + 1,
-      count: Math.max(ad.spots.length, ad.index + 1),
-      remaining: breakRemaining(ad.spots, ad.index, ad.position()),
-      ...(spot?.sponsorId ? { sponsorId: spot.sponsorId } : {}),
-    };
-  }
-
   /** True while an ad plays: the remote's seek keys do nothing then. */
   get inAd(): boolean {
-    return this.ad !== null;
+    return this.ads.playing;
   }
 
   /**
@@ -472,7 +438,7 @@ export class HlsPlayer {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     for (const off of this.detach.splice(0)) off();
-    this.endAd();
+    this.ads.breakEnded();
     this.hls?.destroy();
     this.hls = null;
     const video = this.video;
@@ -486,12 +452,6 @@ export class HlsPlayer {
 }
 
 export { PLAYER_DEFAULTS };
-
-/** Fire-and-forget GET that works on every TV (an image request; the 204 answer is ignored). */
-function sendBeacon(url: string): void {
-  const image = new Image();
-  image.src = url;
-}
 
 /**
  * The media time (s) of a wall-clock instant (ms since epoch) from the segments' program
