@@ -1,0 +1,232 @@
+// A live channel's timeline: what each slot of the wall clock carries.
+//
+// The live clock (shared/hls/live-clock.ts) cuts time into 2 s slots; slot `s` is media sequence
+// `s`, published once its interval has elapsed, and never changes after that (edges cache it for a
+// year; recordings name it). Until a feed arrives every slot is the channel's ident loop, worked
+// out arithmetically. Once an encoder pushes, each finished ingest segment (a "unit": the same
+// 2 s in every rendition) is given the next slot whose publication is at least `lockMarginMs`
+// away, and later units follow slot by slot. A slot whose publication time passes with no unit
+// (+ `graceMs` of jitter) is sealed as the slate or the loop, as the owner decides.
+//
+// Consecutive slots of one kind form a run: a loop run plays on through the loop, a slate run
+// repeats the slate with moving timestamps, an ingest run follows one session's units in order.
+// Each new run starts with EXT-X-DISCONTINUITY, as does each wrap of the loop, and the
+// discontinuity sequence is counted from the runs, so every playlist agrees on it.
+//
+// Pure: no timers, no I/O. The owner (origin/ingest/) calls `addUnit` and `seal`, and keeps the
+// journal it is handed so a restart rebuilds the same timeline (`restore`).
+import { liveEdge, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
+import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
+
+export type SlotKind = 'loop' | 'slate' | 'ingest';
+
+/** One finished ingest segment, present in every output rendition. */
+export interface IngestUnit {
+  /** The ingest session (one publisher's connection) it belongs to. */
+  session: string;
+  /** Its number within the session: `<index>.ts` in each rendition's directory. */
+  index: number;
+  /** Seconds per output (`video`, `audio`): EXTINF of the slot in those renditions. */
+  durations: UnitDurations;
+  /** When the last of its renditions was complete (ms since the epoch). */
+  completedAtMs: number;
+}
+export interface UnitDurations {
+  video: number;
+  audio: number;
+}
+
+export interface Slot {
+  sequence: number;
+  kind: SlotKind;
+  /** EXT-X-DISCONTINUITY before it: a new run, or the loop starting over. */
+  discontinuity: boolean;
+  /** Loop slots: the source segment it replays. */
+  sourceIndex?: number;
+  /** Ingest slots: the unit it carries. */
+  unit?: { session: string; index: number; durations: UnitDurations };
+}
+
+export interface TimelineWindow {
+  mediaSequence: number;
+  discontinuitySequence: number;
+  slots: Slot[];
+}
+
+interface Run {
+  from: number;
+  kind: SlotKind;
+  session?: string;
+  firstUnit?: number;
+}
+
+/** What the owner stores to rebuild the timeline after a restart, in order. */
+export type JournalEntry =
+  | { type: 'run'; from: number; kind: SlotKind; session?: string; firstUnit?: number }
+  | { type: 'unit'; session: string; index: number; durations: UnitDurations }
+  | { type: 'sealed'; through: number };
+
+export interface TimelineOptions {
+  clock: LiveClockConfig;
+  /** Segments in the channel's ident loop. */
+  loopSegments: number;
+  /** How long past its publication time a slot waits for a late unit before it is sealed. */
+  graceMs: number;
+  /** A unit is first placed in a slot published at least this long after it is complete. */
+  lockMarginMs: number;
+  /** Slots a unit may wait ahead of the clock before the feed is taken to run fast (unit dropped). */
+  maxQueuedSlots: number;
+  /** What an empty slot becomes once its grace is over. */
+  fallback: (sequence: number) => 'slate' | 'loop';
+  journal?: (entry: JournalEntry) => void;
+}
+
+export type AddResult = { slot: number } | { dropped: string };
+
+export class LiveTimeline {
+  /** Empty while no feed ever came: every slot is the loop (pure arithmetic). */
+  readonly #runs: Run[] = [];
+  #sealedThrough = -1;
+  readonly #pending = new Map<number, IngestUnit>();
+  readonly #units = new Map<string, UnitDurations>();
+  #last: { slot: number; session: string; index: number } | undefined;
+
+  constructor(readonly options: TimelineOptions) {}
+
+  /** True once a feed has reached this channel: slots are then sealed one by one. */
+  get active(): boolean {
+    return this.#runs.length > 0;
+  }
+
+  /** Newest sealed slot (-1 while inactive: the clock's edge rules). */
+  get sealedThrough(): number {
+    return this.#sealedThrough;
+  }
+
+  /** Places a finished unit in a slot, or says why it was dropped. */
+  addUnit(unit: IngestUnit): AddResult {
+    const { clock } = this.options;
+    const lock = Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / (clock.segmentDuration * 1000)) - 1;
+    if (!this.active) {
+      // The loop so far becomes the first run; everything before the lock slot stays loop.
+      this.#startRun({ from: 0, kind: 'loop' });
+      this.#sealedThrough = Math.max(lock - 1, liveEdge(unit.completedAtMs, clock));
+      this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
+    }
+    const last = this.#last;
+    const follows = last !== undefined && last.session === unit.session && unit.index === last.index + 1 && last.slot + 1 > this.#sealedThrough;
+    const slot = follows ? last.slot + 1 : Math.max(this.#sealedThrough + 1, lock, (last?.slot ?? -1) + 1);
+    if (slot > Math.max(lock, this.#sealedThrough + 1) + this.options.maxQueuedSlots) {
+      return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
+    }
+    this.#pending.set(slot, unit);
+    this.#last = { slot, session: unit.session, index: unit.index };
+    return { slot };
+  }
+
+  /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */
+  seal(nowMs: number): Slot[] {
+    if (!this.active) return [];
+    const sealed: Slot[] = [];
+    const step = this.options.clock.segmentDuration * 1000;
+    for (;;) {
+      const s = this.#sealedThrough + 1;
+      const publishAt = this.options.clock.epochMs + (s + 1) * step;
+      if (publishAt > nowMs) break;
+      const unit = this.#pending.get(s);
+      if (unit) {
+        this.#pending.delete(s);
+        this.#sealIngest(s, unit);
+      } else if (nowMs >= publishAt + this.options.graceMs) {
+        this.#sealAs(s, this.options.fallback(s));
+      } else {
+        break;
+      }
+      this.#sealedThrough = s;
+      this.options.journal?.({ type: 'sealed', through: s });
+      sealed.push(this.slot(s)!);
+    }
+    return sealed;
+  }
+
+  /** The newest slot a playlist may list at `nowMs`. */
+  edge(nowMs: number): number {
+    const clockEdge = liveEdge(nowMs, this.options.clock);
+    return this.active ? Math.min(clockEdge, this.#sealedThrough) : clockEdge;
+  }
+
+  /** A published slot, or undefined for one not sealed yet (or negative). */
+  slot(sequence: number): Slot | undefined {
+    if (sequence < 0 || (this.active && sequence > this.#sealedThrough)) return undefined;
+    const run = this.#runAt(sequence);
+    const discontinuity = (sequence > 0 && run.from === sequence) || (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments));
+    if (run.kind === 'loop') return { sequence, kind: 'loop', discontinuity, sourceIndex: sourceSegmentIndex(sequence, this.options.loopSegments) };
+    if (run.kind === 'slate') return { sequence, kind: 'slate', discontinuity };
+    const index = run.firstUnit! + (sequence - run.from);
+    const durations = this.#units.get(unitKey(run.session!, index))!;
+    return { sequence, kind: 'ingest', discontinuity, unit: { session: run.session!, index, durations } };
+  }
+
+  /** The slots a live playlist lists at `nowMs` (the newest `windowSize`), oldest first. */
+  window(nowMs: number): TimelineWindow {
+    const edge = this.edge(nowMs);
+    const first = Math.max(0, edge - this.options.clock.windowSize + 1);
+    const slots: Slot[] = [];
+    for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
+    const discontinuitySequence = slots.length > 0 ? this.#discontinuitiesThrough(first) - (slots[0]!.discontinuity ? 1 : 0) : 0;
+    return { mediaSequence: first, discontinuitySequence, slots };
+  }
+
+  /** Replays a journal written by an earlier instance (a restart keeps what was on air). */
+  restore(entries: Iterable<JournalEntry>): void {
+    for (const e of entries) {
+      if (e.type === 'run') this.#runs.push(runOf(e));
+      else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
+      else this.#sealedThrough = Math.max(this.#sealedThrough, e.through);
+    }
+  }
+
+  #sealIngest(s: number, unit: IngestUnit): void {
+    this.#units.set(unitKey(unit.session, unit.index), unit.durations);
+    this.options.journal?.({ type: 'unit', session: unit.session, index: unit.index, durations: unit.durations });
+    const run = this.#runs[this.#runs.length - 1]!;
+    const continues = run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
+    if (!continues) this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
+  }
+
+  #sealAs(s: number, kind: 'slate' | 'loop'): void {
+    if (this.#runs[this.#runs.length - 1]!.kind !== kind) this.#startRun({ from: s, kind });
+  }
+
+  #startRun(run: Run): void {
+    this.#runs.push(run);
+    this.options.journal?.({ type: 'run', ...run });
+  }
+
+  #runAt(sequence: number): Run {
+    for (let i = this.#runs.length - 1; i >= 0; i--) if (this.#runs[i]!.from <= sequence) return this.#runs[i]!;
+    return { from: 0, kind: 'loop' };
+  }
+
+  /** Discontinuities at slots 1..sequence (the count EXT-X-DISCONTINUITY-SEQUENCE is made of). */
+  #discontinuitiesThrough(sequence: number): number {
+    const n = this.options.loopSegments;
+    const runs = this.#runs.length > 0 ? this.#runs : [{ from: 0, kind: 'loop' as const }];
+    let count = 0;
+    for (let i = 0; i < runs.length && runs[i]!.from <= sequence; i++) {
+      const run = runs[i]!;
+      const end = Math.min(sequence, (runs[i + 1]?.from ?? Infinity) - 1);
+      if (run.from > 0) count++;
+      if (run.kind === 'loop') count += Math.floor(end / n) - Math.floor(run.from / n);
+    }
+    return count;
+  }
+}
+
+function unitKey(session: string, index: number): string {
+  return `${session}/${index}`;
+}
+
+function runOf(e: Extract<JournalEntry, { type: 'run' }>): Run {
+  return { from: e.from, kind: e.kind, ...(e.session !== undefined ? { session: e.session, firstUnit: e.firstUnit! } : {}) };
+}

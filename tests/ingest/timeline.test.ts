@@ -1,0 +1,131 @@
+// The live timeline: which slot carries the loop, an ingest unit or the slate, and the
+// discontinuities players rely on. Pure: the clock is a number the test moves.
+import { describe, expect, test } from '@jest/globals';
+import { liveWindow } from '../../shared/hls/live-clock.ts';
+import { LiveTimeline } from '../../edge-origin/src/origin/live/timeline.ts';
+import type { JournalEntry, TimelineOptions } from '../../edge-origin/src/origin/live/timeline.ts';
+
+const EPOCH = Date.UTC(2026, 0, 1);
+const D = 2000;
+const LOOP = 16;
+const clock = { epochMs: EPOCH, segmentDuration: 2, windowSize: 6 };
+const at = (slot: number, ms = 0) => EPOCH + slot * D + ms;
+const durations = { video: 2, audio: 2.005 };
+
+function timeline(extra: Partial<TimelineOptions> = {}): LiveTimeline {
+  return new LiveTimeline({ clock, loopSegments: LOOP, graceMs: 500, lockMarginMs: 1000, maxQueuedSlots: 3, fallback: () => 'slate', ...extra });
+}
+
+/** Each slot's discontinuity sequence number as every window containing it says. */
+function discontinuityNumbers(t: LiveTimeline, from: number, to: number): Map<number, Set<number>> {
+  const seen = new Map<number, Set<number>>();
+  for (let now = at(from); now <= at(to); now += 250) {
+    const w = t.window(now);
+    let n = w.discontinuitySequence;
+    for (const s of w.slots) {
+      if (s.discontinuity) n++;
+      const set = seen.get(s.sequence) ?? new Set<number>();
+      set.add(n);
+      seen.set(s.sequence, set);
+    }
+  }
+  return seen;
+}
+
+describe('live timeline', () => {
+  test('without a feed it is exactly the ident loop of the live clock', () => {
+    const t = timeline();
+    for (const now of [at(0, 100), at(5, 1), at(LOOP * 3 + 2, 700), at(LOOP * 1000, 1999)]) {
+      const w = t.window(now);
+      const expected = liveWindow(now, clock, LOOP);
+      expect(w.mediaSequence).toBe(expected.mediaSequence);
+      expect(w.discontinuitySequence).toBe(expected.discontinuitySequence);
+      expect(w.slots.map((s) => [s.sequence, s.kind, s.sourceIndex, s.discontinuity])).toEqual(
+        expected.segments.map((s) => [s.mediaSequence, 'loop', s.sourceIndex, s.discontinuity]),
+      );
+    }
+  });
+
+  test('a feed takes the next slots, one unit per slot; it stops → slate after the grace; it returns → live again', () => {
+    const t = timeline();
+    const base = LOOP * 100 + 3; // mid-loop
+    // Units complete every 2 s, 0.3 s into a slot.
+    for (let k = 0; k < 5; k++) {
+      const r = t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(base + k, 300) });
+      expect('slot' in r && r.slot).toBe(base + k); // published at its slot's end, 1.7 s later: ≥ the margin
+      t.seal(at(base + k, 300));
+    }
+    t.seal(at(base + 6, 0)); // slot base+5 is published now
+    const live = t.window(at(base + 6, 0));
+    expect(live.slots.slice(-5).map((s) => [s.kind, s.unit?.index, s.discontinuity])).toEqual([
+      ['ingest', 0, true],
+      ['ingest', 1, false],
+      ['ingest', 2, false],
+      ['ingest', 3, false],
+      ['ingest', 4, false],
+    ]);
+    // The feed stops: slot base+5 stays pending during the grace, then becomes the slate.
+    t.seal(at(base + 6, 400));
+    expect(t.edge(at(base + 6, 400))).toBe(base + 4);
+    t.seal(at(base + 6, 500));
+    expect(t.slot(base + 5)).toMatchObject({ kind: 'slate', discontinuity: true });
+    t.seal(at(base + 8, 600));
+    expect(t.slot(base + 7)).toMatchObject({ kind: 'slate', discontinuity: false });
+    // A new session: a new run, one discontinuity. Slot base+8 is published 0.4 s after the unit
+    // is complete: too close, it goes to base+9.
+    const r = t.addUnit({ session: 'b', index: 0, durations, completedAtMs: at(base + 8, 1600) });
+    expect(r).toEqual({ slot: base + 9 });
+    t.seal(at(base + 11, 600));
+    expect(t.slot(base + 8)).toMatchObject({ kind: 'slate', discontinuity: false });
+    expect(t.slot(base + 9)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { session: 'b', index: 0 } });
+    // Every slot has one discontinuity number whichever window lists it.
+    for (const [, numbers] of discontinuityNumbers(t, base - 2, base + 12)) expect(numbers.size).toBe(1);
+  });
+
+  test('the loop returns after a feed when the owner says so, and wraps as before', () => {
+    const t = timeline({ fallback: () => 'loop' });
+    const base = LOOP * 10 + LOOP - 3;
+    t.addUnit({ session: 'a', index: 0, durations, completedAtMs: at(base, 100) });
+    t.seal(at(base + LOOP + 5, 0));
+    const kinds = [];
+    for (let s = base - 1; s <= base + LOOP + 3; s++) kinds.push(t.slot(s)!);
+    expect(kinds[0]).toMatchObject({ kind: 'loop' });
+    expect(kinds[1]).toMatchObject({ kind: 'ingest', discontinuity: true });
+    expect(kinds[2]).toMatchObject({ kind: 'loop', discontinuity: true, sourceIndex: (base + 1) % LOOP });
+    expect(kinds.filter((s) => s.discontinuity).length).toBe(4); // ingest, back to loop, two wraps
+    for (const [, numbers] of discontinuityNumbers(t, base - 4, base + LOOP + 4)) expect(numbers.size).toBe(1);
+  });
+
+  test('a late unit is not put in a sealed slot: the session re-locks with a discontinuity', () => {
+    const t = timeline();
+    const base = 500;
+    t.addUnit({ session: 'a', index: 0, durations, completedAtMs: at(base, 200) });
+    t.seal(at(base + 2, 900)); // unit 1 missed slot base+1
+    expect(t.slot(base + 1)).toMatchObject({ kind: 'slate' });
+    const r = t.addUnit({ session: 'a', index: 1, durations, completedAtMs: at(base + 2, 950) });
+    expect(r).toEqual({ slot: base + 2 });
+    t.seal(at(base + 3));
+    expect(t.slot(base + 2)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { index: 1 } });
+  });
+
+  test('a feed running ahead of the clock has units dropped instead of piling up latency', () => {
+    const t = timeline();
+    const results = [];
+    for (let k = 0; k < 8; k++) results.push(t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100, 10 * k) }));
+    expect(results.filter((r) => 'dropped' in r).length).toBe(4);
+  });
+
+  test('a restart rebuilds the same timeline from the journal', () => {
+    const journal: JournalEntry[] = [];
+    const t = timeline({ journal: (e) => journal.push(e) });
+    for (let k = 0; k < 4; k++) {
+      t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(300 + k, 200) });
+      t.seal(at(300 + k, 200));
+    }
+    t.seal(at(310));
+    const again = timeline();
+    again.restore(journal);
+    for (let s = 295; s <= 309; s++) expect(again.slot(s)).toEqual(t.slot(s));
+    expect(again.window(at(310))).toEqual(t.window(at(310)));
+  });
+});
