@@ -16,6 +16,7 @@ import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';
 import { RecordCatalog } from './catalog/record-catalog.ts';
 import { consoleRoutes } from './console/page.ts';
 import { MediaLibrary } from './files/media-library.ts';
+import { LiveChannels } from './live/live-channels.ts';
 import { hlsRoutes } from './hls/routes.ts';
 import { recordedArchive } from './recordings/archive.ts';
 import { apiError } from './http/api-errors.ts';
@@ -47,6 +48,8 @@ export function createOriginApp(options: OriginOptions): Hono {
     );
   }
   const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };
+  // What each live segment carries: the ingest's timelines (encoders, slate), or the loop alone.
+  const live = options.ingest?.channels ?? LiveChannels.loopOnly(library, clock);
   const purger = new EdgePurgeClient(config.edgePurge);
   const ads = createAds(options.ads ?? {}, { store, mediaDir: config.mediaDir, clock, now: config.now, purger });
   const audience = createAudience({ ...(options.ads?.redisUrl ? { redisUrl: options.ads.redisUrl } : {}), ...options.ads?.audience }, config.now);
@@ -60,9 +63,10 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.route('/api/v1/ads', adsPublicRoutes(ads));
   app.route(
     '/api/v1',
-    apiV1Routes(catalog, { store, library, clock, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }, {
+    apiV1Routes(catalog, { store, library, clock, live, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }, {
       ads: adsStaffRoutes(ads, config.staffAdminToken),
       audience: audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken),
+      ...(options.ingest ? { ingest: options.ingest.staffRoutes } : {}),
     }),
   );
   app.all('/api/*', (c) => {
@@ -70,8 +74,8 @@ export function createOriginApp(options: OriginOptions): Hono {
     return apiError(c, 404, 'not_found', `Aucune ressource ${c.req.method} ${c.req.path}`);
   });
   app.route(ADS_HLS_ROOT, creativeRoutes(ads.creatives));
-  app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library, ads.signals));
-  app.route(HLS_ROOT, hlsRoutes(library, config.live, config.now, ads.signals, recordedArchive(store, config.now)));
+  app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library, live, ads.signals));
+  app.route(HLS_ROOT, hlsRoutes(library, live, config.live, config.now, ads.signals, recordedArchive(store, config.now)));
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));

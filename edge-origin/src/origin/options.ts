@@ -1,6 +1,8 @@
 // The origin's options and their defaults, in one place.
 import { fileURLToPath } from 'node:url';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdsOptions } from './ads/index.ts';
+import type { LiveChannels } from './live/live-channels.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
@@ -44,9 +46,20 @@ export interface OriginOptions {
   live?: Partial<LiveOptions>;
   /** Ads and audience (origin/ads/, origin/audience/): their Redis, demo campaigns. */
   ads?: AdsOptions;
+  /**
+   * Live ingest (origin/ingest/, started by the Node entry points): the channels' timelines that
+   * encoders feed, and its staff API (`/api/v1/staff/ingest`). Without it every channel plays
+   * its ident loop.
+   */
+  ingest?: IngestPort;
 }
 
-export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads'>> & {
+export interface IngestPort {
+  channels: LiveChannels;
+  staffRoutes: OpenAPIHono<any>;
+}
+
+export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest'>> & {
   catalog?: RecordCatalog;
   store?: RecordStore;
   staffAdminToken?: string;

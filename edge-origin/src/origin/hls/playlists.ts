@@ -9,11 +9,12 @@ import {
   VIDEO_RENDITIONS,
   segmentExtension,
 } from '../../../../shared/hls/ladder.ts';
-import { liveWindow, segmentStartMs, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
+import { segmentStartMs, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { targetDurationFor } from '../../../../shared/hls/model.ts';
 import type { MasterPlaylist, MediaPlaylist } from '../../../../shared/hls/model.ts';
 import type { RenditionMedia, StreamMedia } from '../../media/manifest.ts';
+import type { Slot, TimelineWindow } from '../live/timeline.ts';
 
 const VERSION = 3;
 
@@ -88,23 +89,33 @@ export function vodMediaPlaylist(rendition: string, media: RenditionMedia): Medi
   };
 }
 
-/** The live window at `nowMs`: segment `<mediaSequence>.<ext>` carries source segment `mediaSequence mod N`. */
-export function liveMediaPlaylist(rendition: string, media: RenditionMedia, clock: LiveClockConfig, nowMs: number): MediaPlaylist {
+/**
+ * A live media playlist over a timeline's window (live/timeline.ts): each slot `s` is
+ * `<s>.<ext>`, dated by the live clock; `duration(slot)` is its EXTINF in this rendition. The
+ * target duration is the loop's, whatever the window holds: it may never change in a live.
+ */
+export function liveMediaPlaylist(
+  rendition: string,
+  loop: RenditionMedia,
+  window: TimelineWindow,
+  clock: LiveClockConfig,
+  duration: (slot: Slot) => number,
+): MediaPlaylist {
   const ext = segmentExtension(rendition);
-  const window = liveWindow(nowMs, clock, media.segmentDurations.length);
+  const durations = window.slots.map(duration);
   return {
     kind: 'media',
     version: VERSION,
-    targetDuration: targetDurationFor(media.segmentDurations, Math.ceil(clock.segmentDuration)),
+    targetDuration: targetDurationFor(loop.segmentDurations, Math.ceil(clock.segmentDuration)),
     mediaSequence: window.mediaSequence,
     discontinuitySequence: window.discontinuitySequence,
     independentSegments: true,
     endList: false,
-    segments: window.segments.map((s) => ({
-      uri: `${s.mediaSequence}.${ext}`,
-      duration: media.segmentDurations[s.sourceIndex]!,
+    segments: window.slots.map((s, i) => ({
+      uri: `${s.sequence}.${ext}`,
+      duration: durations[i]!,
       discontinuity: s.discontinuity,
-      programDateTime: s.programDateTime,
+      programDateTime: segmentStartMs(s.sequence, clock),
     })),
   };
 }

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { etag } from 'hono/etag';
 import { isChannelId, type ChannelId } from '../../../../shared/catalog/types.ts';
 import { segmentExtension } from '../../../../shared/hls/ladder.ts';
-import { isSegmentAvailable, liveEdge, segmentStartMs, sourceSegmentIndex } from '../../../../shared/hls/live-clock.ts';
+import { isSegmentAvailable, segmentStartMs } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { Playlist } from '../../../../shared/hls/model.ts';
 import { PLAYLIST_CONTENT_TYPE, serializePlaylist } from '../../../../shared/hls/serialize.ts';
@@ -19,6 +19,9 @@ import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist }
 import { generatedAssetSource, thumbnailRoutes } from './thumbnail-routes.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 import type { LiveArchive } from '../recordings/archive.ts';
+import { outputKind } from '../live/live-channels.ts';
+import type { LiveChannels } from '../live/live-channels.ts';
+import type { Slot } from '../live/timeline.ts';
 
 /** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
 const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
@@ -26,6 +29,7 @@ const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
 /** `signals`: ad breaks as HLS Interstitials in media playlists (origin/ads/); none without it. */
 export function hlsRoutes(
   library: MediaLibrary,
+  liveChannels: LiveChannels,
   live: LiveOptions,
   now: () => number,
   signals?: InterstitialSignals,
@@ -46,16 +50,19 @@ export function hlsRoutes(
   });
 
   hls.get('/live/:channel/:rendition/index.m3u8', async (c) => {
-    const stream = liveStream(library, c.req.param('channel'));
+    const channel = c.req.param('channel');
+    const stream = liveStream(library, channel);
     const rendition = c.req.param('rendition');
     const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
-    if (!stream || !media) return notFound(c);
+    const timeline = stream && liveChannels.timeline(stream.id as ChannelId);
+    if (!stream || !media || !timeline) return notFound(c);
     const nowMs = now();
-    const window = liveMediaPlaylist(rendition, media, clock, nowMs);
-    const playlist = signals ? await signals.live(c.req.param('channel'), window) : window;
-    const edge = liveEdge(nowMs, clock);
+    timeline.seal(nowMs);
+    const id = stream.id as ChannelId;
+    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) => liveChannels.duration(id, slot, rendition, media));
+    const playlist = signals ? await signals.live(channel, window) : window;
     // Changes exactly when a segment is published: the end of the newest listed segment.
-    c.header('Last-Modified', new Date(segmentStartMs(edge + 1, clock)).toUTCString());
+    c.header('Last-Modified', new Date(segmentStartMs(timeline.edge(nowMs) + 1, clock)).toUTCString());
     return playlistResponse(c, playlist, CACHE_CONTROL.liveMediaPlaylist);
   });
 
@@ -64,23 +71,28 @@ export function hlsRoutes(
     const rendition = c.req.param('rendition');
     const name = SEGMENT_NAME.exec(c.req.param('segment'));
     if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition)) return notFound(c);
+    const channel = stream.id as ChannelId;
     const mediaSequence = Number(name[1]);
     const nowMs = now();
-    const past = mediaSequence <= liveEdge(nowMs, clock);
-    const archived = async () => past && archive !== undefined && (await archive.holds(c.req.param('channel') as ChannelId, mediaSequence));
-    if (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived())) {
+    const slot = liveChannels.slot(channel, mediaSequence, nowMs);
+    const archived = async () => slot !== undefined && archive !== undefined && (await archive.holds(channel, mediaSequence));
+    if (!slot || (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived()))) {
       // Not published yet (or long gone): say so without letting anyone cache the miss.
       c.header('Cache-Control', CACHE_CONTROL.notYet);
-      return c.text(mediaSequence > liveEdge(nowMs, clock) ? 'Segment not yet available\n' : 'Segment expired\n', 404);
+      return c.text(!slot && mediaSequence >= 0 ? 'Segment not yet available\n' : 'Segment expired\n', 404);
     }
-    const source = sourceSegmentIndex(mediaSequence, stream.segmentCount);
-    // Loop k's timestamps move forward by k loop durations so they never jump back (see live/timestamps.ts).
-    const offset = loopTimestampOffset(Math.floor(mediaSequence / stream.segmentCount), Math.round(stream.duration * 90_000));
-    const response = await fileResponse(c.req.raw, library.segmentFile(stream, rendition, source, name[2]), {
+    const source = slotSource(liveChannels, library, stream, slot, rendition, name[2]);
+    if (!source) return notFound(c);
+    if ('bytes' in source) {
+      c.header('Content-Type', 'text/vtt; charset=utf-8');
+      c.header('Cache-Control', CACHE_CONTROL.immutable);
+      return c.body(source.bytes.slice());
+    }
+    const response = await fileResponse(c.req.raw, source.path, {
       cacheControl: CACHE_CONTROL.immutable,
-      etag: `"${library.manifest.version}-${stream.id}-${rendition}-${mediaSequence}"`,
+      etag: `"${source.tag}-${rendition}-${mediaSequence}"`,
       lastModified: segmentStartMs(mediaSequence + 1, clock),
-      transform: name[2] === 'ts' ? (bytes) => shiftTransportStream(bytes, offset) : (bytes) => shiftVttBytes(bytes, offset),
+      ...(source.transform ? { transform: source.transform } : {}),
     });
     return response ?? notFound(c);
   });
@@ -121,6 +133,40 @@ export function hlsRoutes(
   hls.all('*', notFound);
   return hls;
 }
+
+type SlotBytes = { path: string; tag: string; transform?: (bytes: Uint8Array) => Uint8Array } | { bytes: Uint8Array; tag: string };
+
+/** Where a published slot's bytes are in a rendition, and how they are made continuous. */
+function slotSource(
+  liveChannels: LiveChannels,
+  library: MediaLibrary,
+  stream: StreamMedia,
+  slot: Slot,
+  rendition: string,
+  ext: string,
+): SlotBytes | undefined {
+  const channel = stream.id as ChannelId;
+  const shift = (offset: number) => (ext === 'ts' ? (bytes: Uint8Array) => shiftTransportStream(bytes, offset) : (bytes: Uint8Array) => shiftVttBytes(bytes, offset));
+  if (slot.kind === 'loop') {
+    const source = slot.sourceIndex!;
+    // Loop k's timestamps move forward by k loop durations so they never jump back (see live/timestamps.ts).
+    const offset = loopTimestampOffset(Math.floor(slot.sequence / stream.segmentCount), Math.round(stream.duration * 90_000));
+    return { path: library.segmentFile(stream, rendition, source, ext), tag: `${library.manifest.version}-${stream.id}`, transform: shift(offset) };
+  }
+  const files = liveChannels.files;
+  if (!files) return undefined;
+  // The feed and the slate carry no subtitles: an empty cue file keeps the track going.
+  if (outputKind(rendition) === 'subtitles') return { bytes: EMPTY_VTT, tag: `empty-${slot.kind}` };
+  if (slot.kind === 'slate') {
+    const slate = files.slate(channel, rendition);
+    // The same 2 s again and again, each slot's timestamps where the previous one's ended.
+    return slate && { path: slate.path, tag: `slate-${channel}`, transform: shift(loopTimestampOffset(slot.sequence, Math.round(liveChannels.clock.segmentDuration * 90_000))) };
+  }
+  const unit = slot.unit!;
+  return { path: files.unit(channel, unit.session, rendition, unit.index), tag: `ingest-${unit.session}-${unit.index}` };
+}
+
+const EMPTY_VTT = new TextEncoder().encode('WEBVTT\n\n');
 
 function liveStream(library: MediaLibrary, channel: string): StreamMedia | undefined {
   return isChannelId(channel) ? library.live(channel) : undefined;

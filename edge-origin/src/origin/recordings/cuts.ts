@@ -8,6 +8,8 @@ import { sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-cloc
 import type { StreamMedia } from '../../media/manifest.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import type { MediaCut } from '../store/records.ts';
+import type { LiveChannels } from '../live/live-channels.ts';
+import type { Slot } from '../live/timeline.ts';
 
 export interface CutSegment {
   /** Absolute path of the existing segment (same URI as on air, so edges share the bytes). */
@@ -24,20 +26,25 @@ export function cutStream(cut: MediaCut, library: MediaLibrary): StreamMedia | u
   return cut.kind === 'live' ? library.live(cut.channelId) : library.vod(cut.assetId);
 }
 
-/** The cut's segments in one rendition, in order. */
-export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: string): CutSegment[] {
+/**
+ * The cut's segments in one rendition, in order. A live cut reads each slot from the channel's
+ * timeline (`live`): the loop, the feed or the slate, whichever was on air.
+ */
+export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: string, live?: LiveChannels): CutSegment[] {
   const media = stream.renditions[rendition];
   if (!media) return [];
   const ext = segmentExtension(rendition);
   const segments: CutSegment[] = [];
   if (cut.kind === 'live') {
+    const timeline = live?.timeline(cut.channelId);
     for (let s = cut.firstSequence; s <= cut.lastSequence; s++) {
-      const sourceIndex = sourceSegmentIndex(s, stream.segmentCount);
+      const slot: Slot = timeline?.slot(s) ?? { sequence: s, kind: 'loop', discontinuity: startsLoop(s, stream.segmentCount), sourceIndex: sourceSegmentIndex(s, stream.segmentCount) };
       segments.push({
         uri: livePaths.segment(cut.channelId, rendition, s, ext),
-        duration: media.segmentDurations[sourceIndex]!,
-        sourceIndex,
-        discontinuity: s > cut.firstSequence && startsLoop(s, stream.segmentCount),
+        duration: live ? live.duration(cut.channelId, slot, rendition, media) : media.segmentDurations[slot.sourceIndex!]!,
+        // Only the loop has seek-bar tiles; a feed's segments show none.
+        sourceIndex: slot.kind === 'loop' ? slot.sourceIndex! : -1,
+        discontinuity: s > cut.firstSequence && slot.discontinuity,
       });
     }
   } else {
@@ -49,8 +56,8 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
 }
 
 /** Seconds of the cut, measured on the first video rendition (what players show as the duration). */
-export function cutDuration(cut: MediaCut, stream: StreamMedia): number {
-  const total = cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id).reduce((sum, s) => sum + s.duration, 0);
+export function cutDuration(cut: MediaCut, stream: StreamMedia, live?: LiveChannels): number {
+  const total = cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id, live).reduce((sum, s) => sum + s.duration, 0);
   return Math.round(total * 1000) / 1000;
 }
 
@@ -70,8 +77,8 @@ export interface Clip {
  * The sub-range of `source` covering [inSec, outSec): from the segment containing `inSec` to the
  * segment containing the last instant before `outSec`. Null if the range is empty or outside.
  */
-export function clipOf(source: MediaCut, stream: StreamMedia, inSec: number, outSec: number): Clip | null {
-  const segments = cutSegments(source, stream, VIDEO_RENDITIONS[0]!.id);
+export function clipOf(source: MediaCut, stream: StreamMedia, inSec: number, outSec: number, live?: LiveChannels): Clip | null {
+  const segments = cutSegments(source, stream, VIDEO_RENDITIONS[0]!.id, live);
   let start = 0;
   let first = -1;
   let last = -1;

@@ -18,11 +18,12 @@ import { thumbnailRoutes } from '../hls/thumbnail-routes.ts';
 import type { ThumbnailSourceResolver } from '../hls/thumbnail-routes.ts';
 import { VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
+import type { LiveChannels } from '../live/live-channels.ts';
 
-export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string): MediaPlaylist | null {
+export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string, live?: LiveChannels): MediaPlaylist | null {
   const stream = cutStream(cut, library);
   if (!stream || !stream.renditions[rendition]) return null;
-  const segments = cutSegments(cut, stream, rendition);
+  const segments = cutSegments(cut, stream, rendition, live);
   return {
     kind: 'media',
     version: 3,
@@ -36,7 +37,7 @@ export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition
   };
 }
 
-export function recordingRoutes(store: RecordStore, library: MediaLibrary, signals?: InterstitialSignals): Hono {
+export function recordingRoutes(store: RecordStore, library: MediaLibrary, live: LiveChannels, signals?: InterstitialSignals): Hono {
   const vod = new Hono();
   vod.use('*', etag());
 
@@ -58,7 +59,7 @@ export function recordingRoutes(store: RecordStore, library: MediaLibrary, signa
     const cut = await cutOf(c.req.param('asset'));
     if (!cut) return next();
     const rendition = c.req.param('rendition');
-    const media = isKnownRendition(rendition) ? cutMediaPlaylist(cut, library, rendition) : null;
+    const media = isKnownRendition(rendition) ? cutMediaPlaylist(cut, library, rendition, live) : null;
     if (!media) return c.text('Not Found\n', 404);
     return playlist(c, serializePlaylist(signals ? await signals.replay(c.req.param('asset'), media) : media));
   });
@@ -67,7 +68,7 @@ export function recordingRoutes(store: RecordStore, library: MediaLibrary, signa
   const cutSource: ThumbnailSourceResolver = async (id) => {
     const cut = await cutOf(id);
     const stream = cut && cutStream(cut, library);
-    return stream && { stream, segments: cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id) };
+    return stream && { stream, segments: cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id, live) };
   };
   vod.route('/', thumbnailRoutes(library, cutSource));
 

@@ -54,15 +54,19 @@ export function start(event: StoredEvent, nowMs: number, clock: LiveClockConfig)
   };
 }
 
-/** Off air: the recording ends with the newest segment published (at least one segment). */
-export function stop(event: StoredEvent, nowMs: number, clock: LiveClockConfig): StoredEvent {
+/**
+ * Off air: the recording ends with the newest segment published (at least one segment);
+ * `edge` is that segment when the channel's timeline knows better than the clock (a feed's slot
+ * still waiting for its segment is not published yet).
+ */
+export function stop(event: StoredEvent, nowMs: number, clock: LiveClockConfig, edge = liveEdge(nowMs, clock)): StoredEvent {
   if (event.status !== 'live' || !event.recording) refuse(event, 'not_live', 'Ce direct n’est pas en cours : il ne peut pas être arrêté');
   const first = event.recording.firstSequence;
   return {
     ...event,
     status: 'ended',
     endedAt: new Date(nowMs).toISOString(),
-    recording: { ...event.recording, lastSequence: Math.max(first, liveEdge(nowMs, clock)) },
+    recording: { ...event.recording, lastSequence: Math.max(first, edge) },
   };
 }
 

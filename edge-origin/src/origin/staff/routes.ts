@@ -13,6 +13,7 @@ import { ApiErrorSchema, HighlightSchema, LiveEventSchema, ReplaySchema, Sponsor
 import { publicEvent, publicHighlight, publicReplay } from '../catalog/record-catalog.ts';
 import { eventAt } from '../catalog/schedule.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
+import type { LiveChannels } from '../live/live-channels.ts';
 import { addRoute } from '../http/openapi-route.ts';
 import { surrogateKeys } from '../http/surrogate-keys.ts';
 import { validationHook } from '../http/validation.ts';
@@ -50,6 +51,8 @@ export interface StaffDeps {
   store: RecordStore;
   library: MediaLibrary;
   clock: LiveClockConfig;
+  /** The channels' timelines: what each live segment carries (loop, feed, slate). */
+  live: LiveChannels;
   /** Live segments kept fetchable behind the live edge (LiveOptions.retentionSegments). */
   retentionSegments: number;
   now: () => number;
@@ -233,7 +236,7 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
   addRoute(
     staff,
     { method: 'post', path: '/events/{id}/stop', summary: 'Arrêter le direct (les segments enregistrés deviendront le replay)', tags: ['Staff'], security: ['bearer'], middleware: [editor], request: { params: IdParam, json: EmptySchema }, responses: { 200: json(EventView, 'OK'), ...errors } },
-    (c, { param }) => onAirWrite(c as Context<Env>, 'event.stop', param.id, (e) => lifecycle.stop(e, now(), clock), '', false),
+    (c, { param }) => onAirWrite(c as Context<Env>, 'event.stop', param.id, (e) => lifecycle.stop(e, now(), clock, deps.live.timeline(e.channelId)?.edge(now())), '', false),
   );
 
   addRoute(
@@ -261,7 +264,7 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
         const cut: MediaCut = { kind: 'live', ...range };
         const stream = cutStream(cut, library);
         if (!stream) throw new StaffError(409, 'no_media', `Pas de flux pour la chaîne « ${range.channelId} »`);
-        const duration = cutDuration(cut, stream);
+        const duration = cutDuration(cut, stream, deps.live);
         const chapters = input.chapters ?? [{ title: 'Début', start: 0 }];
         chapters.forEach((ch, i) => {
           if (ch.start >= duration) throw new StaffError(400, 'invalid_request', `Le chapitre « ${ch.title} » commence après la fin du replay (${duration} s)`, `chapters.${i}.start`);
@@ -348,7 +351,7 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
         const stream = source && cutStream(source, library);
         if (!source || !stream) throw new StaffError(409, 'no_media', `Le replay « ${replay.id} » n’a pas de média à découper`);
         if (input.out > replay.duration + 1e-6) throw new StaffError(400, 'invalid_request', `La sortie (${input.out} s) dépasse la durée du replay (${replay.duration} s)`, 'out');
-        const clip = clipOf(source, stream, input.in, input.out);
+        const clip = clipOf(source, stream, input.in, input.out, deps.live);
         if (!clip) throw new StaffError(400, 'invalid_request', 'Extrait vide', 'out');
         const id = newId(input.title, 'clip');
         const highlight: StoredHighlight = {
@@ -357,7 +360,7 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<Env> {
           channelId: replay.channelId,
           title: input.title,
           poster: input.poster ?? replay.poster,
-          duration: cutDuration(clip.cut, stream),
+          duration: cutDuration(clip.cut, stream, deps.live),
           publishedAt: new Date(now()).toISOString(),
           playbackUrl: vodPaths.master(id),
           inPoint: clip.inPoint,
