@@ -7,12 +7,12 @@ import { currentAge, freshnessLifetime } from './cache/freshness.ts';
 import { PEER_HEADER, UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics } from './admin/metrics.ts';
 import { healthBody } from './admin/health.ts';
-import { handlePurge } from './admin/purge.ts';
+import { handlePurge, purge } from './admin/purge.ts';
 import { handleProxy } from './proxy/handler.ts';
 import { createHlsPolicy } from './hls/policy.ts';
-import type { EdgeContext } from './proxy/context.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
 import type { AudienceObserver } from './audience/observer.ts';
+import type { ContentPolicy, EdgeContext, PolicyHost, Sharing, SharingHost } from './context.ts';
 
 export const RESERVED_PREFIX = '/_edge/';
 
@@ -43,19 +43,28 @@ export interface EdgeDeps {
   clientAddress?: (env: unknown) => string | undefined;
   /** Audience counting (audience/): notes live playlist requests; flushed on close. */
   audience?: AudienceObserver;
+  /** The content policy, made for this edge (default: live HLS, hls/policy.ts). */
+  policy?: (host: PolicyHost) => ContentPolicy;
+  /** Several workers as one cache (workers/sharing.ts `sharingOver`); absent: this edge works alone. */
+  sharing?: (host: SharingHost) => Sharing;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const config = resolveEdgeConfig(input);
   const now = deps.now ?? (() => Date.now() / 1000);
+  const log = deps.log ?? ((line) => console.log(JSON.stringify(line)));
   const store = new MemoryStore(config.memoryBytes);
-  const metrics = createMetrics(() => store.stats(), () => ctx.disk?.stats());
+  const disk = deps.diskDir
+    ? new DiskTier(deps.diskDir, { budget: config.diskBytes, minLifetimeSeconds: config.diskMinLifetimeSeconds, maxObjectBytes: config.maxObjectBytes })
+    : undefined;
+  const metrics = createMetrics(() => store.stats(), () => disk?.stats());
   store.onEvict = () => metrics.eviction();
   const background = new Set<Promise<unknown>>();
   const ctx: EdgeContext = {
     config,
     now,
     store,
+    disk,
     metrics,
     upstream: new UpstreamClient({
       upstreamUrls: [config.upstreamUrl, ...config.fallbackUpstreamUrls],
@@ -66,31 +75,26 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       now,
       fetch: deps.upstreamFetch,
     }),
-    policy: null as unknown as EdgeContext['policy'],
+    policy: (deps.policy ?? createHlsPolicy)({ config, now }),
+    // Purges other workers received reach this edge once it exists (never during its creation).
+    sharing: deps.sharing?.({ config, now, purgeHere: (request) => void purge(ctx, request, { propagate: false }) }),
+    audience: deps.audience,
     inflight: new Map(),
+    purgedTags: new Map(),
+    peerSecret: crypto.randomUUID(),
     staleness: (entry) => currentAge(entry, now()) - freshnessLifetime(entry, config),
     track(work) {
       background.add(work);
       void work.finally(() => background.delete(work)).catch(() => {});
     },
-    log: deps.log ?? ((line) => console.log(JSON.stringify(line))),
-    purgedTags: new Map(),
-    peerSecret: crypto.randomUUID(),
+    log,
   };
-  if (deps.diskDir) {
-    ctx.disk = new DiskTier(deps.diskDir, {
-      budget: config.diskBytes,
-      minLifetimeSeconds: config.diskMinLifetimeSeconds,
-      maxObjectBytes: config.maxObjectBytes,
-    });
-  }
-  const ready = ctx.disk ? ctx.disk.load().catch((error) => ctx.log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) })) : Promise.resolve();
-  ctx.policy = createHlsPolicy(ctx);
+  const ready = disk ? disk.load().catch((error) => log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) })) : Promise.resolve();
 
   const app = new Hono();
   app.get('/_edge/health', (c) =>
     c.json(
-      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], ctx.disk?.stats(), ctx.sharingReady ? (ctx.sharingReady() ? 'up' : 'down') : 'off'),
+      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], disk?.stats(), ctx.sharing ? (ctx.sharing.ready ? 'up' : 'down') : 'off'),
     ),
   );
   app.get('/_edge/metrics', async () => {
@@ -120,7 +124,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       closed = true;
       for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);
-      await ctx.disk?.flush();
+      await disk?.flush();
       await deps.audience?.flush();
       store.clear();
     },

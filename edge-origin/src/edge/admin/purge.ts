@@ -6,16 +6,14 @@
 import { z } from 'zod';
 import { primaryKey } from '../cache/key.ts';
 import { forgetPrefix, forgetPrimary, forgetTag } from '../cache/tiers.ts';
-import type { EdgeContext } from '../proxy/context.ts';
+import type { EdgeContext, PurgeRequest } from '../context.ts';
 
-const purgeRequest = z.union([
+const purgeRequest: z.ZodType<PurgeRequest> = z.union([
   z.object({ url: z.string().min(1) }).strict(),
   z.object({ prefix: z.string().min(1) }).strict(),
   z.object({ tag: z.string().min(1) }).strict(),
   z.object({ surrogateKeys: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
 ]);
-
-export type PurgeRequest = z.infer<typeof purgeRequest>;
 
 export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Response> {
   const token = ctx.config.adminToken;
@@ -38,7 +36,7 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
 
 /** Applies a purge locally; returns how many stored copies went (memory and disk counted apart). */
 export function purge(ctx: EdgeContext, request: PurgeRequest, { propagate }: { propagate: boolean }): number {
-  if (propagate) ctx.onPurge?.(request);
+  if (propagate) ctx.sharing?.propagate(request);
   let purged = 0;
   if ('url' in request) {
     const key = primaryKey(new URL(request.url, 'http://edge.invalid'));

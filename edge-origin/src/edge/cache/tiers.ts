@@ -2,7 +2,7 @@
 // removal applied to both. Objects found on disk are promoted to memory.
 import { freshnessLifetime } from './freshness.ts';
 import type { CacheEntry } from './entry.ts';
-import type { EdgeContext } from '../proxy/context.ts';
+import type { EdgeContext } from '../context.ts';
 
 export async function lookupTiers(ctx: EdgeContext, primary: string, requestHeaders: Headers): Promise<CacheEntry | undefined> {
   const inMemory = ctx.store.lookup(primary, requestHeaders);
@@ -20,7 +20,14 @@ export async function lookupTiers(ctx: EdgeContext, primary: string, requestHead
 export function keep(ctx: EdgeContext, entry: CacheEntry, share = true): void {
   ctx.store.put(entry);
   ctx.disk?.offer(entry, freshnessLifetime(entry, ctx.config));
-  if (share) ctx.onStored?.(entry);
+  if (share) ctx.sharing?.publish(entry);
+}
+
+/** An entry refreshed in place by a 304 (cache/validation.ts): the same object, now recent again. */
+export function keepRefreshed(ctx: EdgeContext, entry: CacheEntry, share: boolean): void {
+  ctx.store.touch(entry);
+  ctx.disk?.offer(entry, freshnessLifetime(entry, ctx.config));
+  if (share) ctx.sharing?.publish(entry);
 }
 
 export function forgetPrimary(ctx: EdgeContext, primary: string): number {

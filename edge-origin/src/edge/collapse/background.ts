@@ -1,23 +1,8 @@
-// Fills nobody waits for: background revalidation (stale-while-revalidate, refresh-ahead of live
-// playlists) and segment prefetch. They still go through the in-flight registry, so a viewer who
-// asks meanwhile joins them instead of causing a second upstream request.
-import { startFill, type Fill } from './fill.ts';
-import type { CacheEntry } from '../cache/entry.ts';
-import type { EdgeContext } from '../proxy/context.ts';
-
-/** Starts a fill for `key` unless one is running. The fill if it started one. */
-export function fillInBackground(
-  ctx: EdgeContext,
-  key: string,
-  pathAndQuery: string,
-  headers: Headers,
-  stale: CacheEntry | undefined,
-): Fill | undefined {
-  if (ctx.inflight.has(key)) return undefined;
-  const fill = startFill(ctx, key, pathAndQuery, headers, stale);
-  void drainFill(ctx, fill);
-  return fill;
-}
+// Fills nobody reads to the end: background revalidations, prefetches (collapse/fill.ts
+// fillInBackground) and the whole-object fill a Range request starts. A retained body fills the
+// cache by itself; a pass-through one must still be read, or its upstream is never released.
+import type { EdgeContext } from '../context.ts';
+import type { Fill } from './in-flight.ts';
 
 /** Makes sure a fill nobody reads still reaches the cache (or is released if it cannot). */
 export async function drainFill(ctx: EdgeContext, fill: Fill): Promise<void> {

@@ -17,21 +17,23 @@
 //    failing segment upstream only delays the new playlist by the bound;
 //  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
 //    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
+// This module only decides, as a VCL does for Varnish: it returns lifetimes, the segments to
+// prefetch, the segments now published and the gate's bound (context.ts StoreDecision), and the
+// collapse code carries them out (collapse/commit.ts, collapse/prefetch.ts). What it remembers is
+// its own: when each playlist was last asked for, and the segments each live playlist listed.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
-import { currentAge, freshnessLifetime, hasExplicitExpiry, headerLifetime, mustNotServeStale } from '../cache/freshness.ts';
-import { staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
+import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
 import { primaryKey } from '../cache/key.ts';
-import { fillInBackground } from '../collapse/background.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
-import { scanPlaylist } from './playlist.ts';
+import { scanPlaylist, type PlaylistFacts } from './playlist.ts';
 import type { CacheEntry } from '../cache/entry.ts';
-import type { ContentPolicy, EdgeContext } from '../proxy/context.ts';
+import type { ContentPolicy, PolicyHost, StoreDecision } from '../context.ts';
 
 const SEGMENT_PATH = /\.(ts|m4s|mp4|m4a|m4v|aac|ac3|ec3|mp3|vtt|webvtt|cmfv|cmfa|cmft)$/i;
 const MAX_PREFETCH_PER_REFRESH = 3;
 const WATCHED_FOR_TARGET_DURATIONS = 3;
 const decoder = new TextDecoder();
-const noHeaders = new Headers();
+const NOTHING: StoreDecision = Object.freeze({});
 
 function pathnameOf(pathAndQuery: string): string {
   const q = pathAndQuery.indexOf('?');
@@ -48,8 +50,27 @@ function isPlaylist(entryPath: string, headers: Headers): boolean {
   return isPlaylistPath(pathnameOf(entryPath)) || /mpegurl/i.test(headers.get('content-type') ?? '');
 }
 
-export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
-  const { config } = ctx;
+/** The primary key of a segment a playlist lists, when it is on the playlist's own origin. */
+function segmentKey(playlistKey: string, uri: string): string | null {
+  try {
+    const base = new URL(playlistKey, 'http://edge.invalid');
+    const url = new URL(uri, base);
+    return url.origin === base.origin ? primaryKey(url) : null;
+  } catch {
+    return null;
+  }
+}
+
+function segmentKeys(playlistKey: string, uris: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const uri of uris) {
+    const key = segmentKey(playlistKey, uri);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
+}
+
+export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
   /** Playlist key → last time a viewer asked for it (seconds). */
   const lastAsked = new Map<string, number>();
   /** Live playlist key → segment URIs of the version stored last (to find the new ones). */
@@ -57,113 +78,63 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
 
   function watched(key: string, targetDuration: number): boolean {
     const at = lastAsked.get(key);
-    return at !== undefined && ctx.now() - at <= WATCHED_FOR_TARGET_DURATIONS * targetDuration;
+    return at !== undefined && now() - at <= WATCHED_FOR_TARGET_DURATIONS * targetDuration;
   }
 
-  function applyPlaylistLifetime(entry: CacheEntry): void {
-    const facts = entry.playlist;
-    if (!facts || entry.status !== 200) return;
+  /** A playlist's lifetime: ended ones are kept long, live ones a fraction of a target duration. */
+  function playlistLifetime(entry: CacheEntry, facts: PlaylistFacts): number | undefined {
+    if (entry.status !== 200) return undefined;
     const fromHeaders = headerLifetime(entry.status, entry.headers, entry.cacheControl, config);
     const explicit = hasExplicitExpiry(entry.cacheControl, entry.headers);
-    if (facts.ended) {
-      entry.lifetimeOverride = Math.max(fromHeaders, config.endedPlaylistTtlSeconds);
-    } else if (facts.media && facts.targetDuration) {
+    if (facts.ended) return Math.max(fromHeaders, config.endedPlaylistTtlSeconds);
+    if (facts.media && facts.targetDuration) {
       const cap = facts.targetDuration * config.playlistTtlTargetFraction;
-      entry.lifetimeOverride = explicit ? Math.min(fromHeaders, cap) : cap;
+      return explicit ? Math.min(fromHeaders, cap) : cap;
     }
+    return undefined;
   }
 
-  function resolveSegment(playlistKey: string, uri: string): URL | null {
-    try {
-      const base = new URL(playlistKey, 'http://edge.invalid');
-      const url = new URL(uri, base);
-      return url.origin === base.origin ? url : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Prefetches the segments a refreshed live playlist adds; resolves once they are all stored
-   * (or given up), which is when the playlist may be served (see the top of this file). */
-  function onLivePlaylistStored(entry: CacheEntry): Promise<void> | undefined {
-    const facts = entry.playlist!;
+  /** A refreshed live playlist: the segments it publishes, and the new ones to fetch before viewers
+   * ask, with the gate's bound (see the top of this file). */
+  function livePlaylist(entry: CacheEntry, facts: PlaylistFacts): Pick<StoreDecision, 'published' | 'prefetch' | 'gateSeconds'> {
     const previous = knownSegments.get(entry.primaryKey);
-    const current = new Set(facts.segments);
-    knownSegments.set(entry.primaryKey, current);
-    const fresh = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
-    // Listed means published: forget any remembered 404 for these segments.
-    for (const uri of fresh.length ? fresh : facts.segments) {
-      const url = resolveSegment(entry.primaryKey, uri);
-      if (!url) continue;
-      const key = primaryKey(url);
-      const stored = ctx.store.lookup(key, noHeaders);
-      if (stored?.negative) ctx.store.deletePrimary(key);
-    }
-    if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return;
-    const pending: Promise<void>[] = [];
-    for (const uri of fresh.slice(-MAX_PREFETCH_PER_REFRESH)) {
-      const url = resolveSegment(entry.primaryKey, uri);
-      if (!url) continue;
-      const key = primaryKey(url);
-      if (ctx.store.lookup(key, noHeaders)) continue;
-      const started = fillInBackground(ctx, key, key, new Headers({ 'user-agent': `${config.viaName} prefetch` }), undefined);
-      if (started) ctx.metrics.prefetch();
-      // Already being fetched (a viewer asked early): wait for that fetch just the same.
-      const fill = started ?? ctx.inflight.get(key);
-      if (fill) pending.push(fill.done);
-    }
-    if (!config.prefetchGate || pending.length === 0) return;
-    const waitSeconds = Math.min(facts.targetDuration * config.prefetchGateTargetFraction, servableLeft(entry));
-    if (!(waitSeconds > 0)) return;
-    const ready = settledWithin(Promise.all(pending), waitSeconds * 1000);
-    ctx.track(ready);
-    return ready;
-  }
-
-  /**
-   * How long the version stored now may still be served: while fresh, then stale while it is
-   * revalidated (RFC 5861; for a live playlist, one target duration). 0: none stored. Past that,
-   * viewers would join the refresh and get the new version at once: the wait never goes beyond.
-   */
-  function servableLeft(incoming: CacheEntry): number {
-    const previous = ctx.store.lookup(incoming.primaryKey, noHeaders);
-    if (!previous || previous === incoming) return 0;
-    const freshLeft = freshnessLifetime(previous, config) - currentAge(previous, ctx.now());
-    if (mustNotServeStale(previous)) return Math.max(0, freshLeft);
-    return Math.max(0, freshLeft + staleWhileRevalidateAllowance(ctx, previous));
+    knownSegments.set(entry.primaryKey, new Set(facts.segments));
+    const added = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
+    // Listed means published: a remembered 404 for these segments must go.
+    const published = segmentKeys(entry.primaryKey, added.length ? added : facts.segments);
+    if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return { published };
+    const prefetch = segmentKeys(entry.primaryKey, added.slice(-MAX_PREFETCH_PER_REFRESH));
+    const gateSeconds = config.prefetchGate ? facts.targetDuration * config.prefetchGateTargetFraction : undefined;
+    return { published, prefetch, gateSeconds };
   }
 
   return {
     onRequest(key) {
       if (!isPlaylistPath(pathnameOf(key))) return;
-      lastAsked.set(key, ctx.now());
+      lastAsked.set(key, now());
       if (lastAsked.size > 50_000) {
-        const horizon = ctx.now() - 600;
+        const horizon = now() - 600;
         for (const [k, at] of lastAsked) if (at < horizon) lastAsked.delete(k);
       }
     },
 
-    onStore(entry) {
+    decideStore(entry) {
       if (entry.status === 404 && SEGMENT_PATH.test(pathnameOf(entry.primaryKey))) {
-        entry.negative = true;
         const fromHeaders = hasExplicitExpiry(entry.cacheControl, entry.headers)
           ? headerLifetime(entry.status, entry.headers, entry.cacheControl, config)
           : config.negativeTtlSeconds;
-        entry.lifetimeOverride = Math.min(fromHeaders, config.negativeTtlSeconds);
-        return;
+        return { negative: true, lifetime: Math.min(fromHeaders, config.negativeTtlSeconds) };
       }
-      if (entry.status !== 200 || !isPlaylist(entry.primaryKey, entry.headers)) return;
-      const facts = scanPlaylist(decoder.decode(entry.body));
-      if (!facts) return;
-      entry.playlist = facts;
-      applyPlaylistLifetime(entry);
-      const announce = facts.media && !facts.ended ? onLivePlaylistStored(entry) : undefined;
+      if (entry.status !== 200 || !isPlaylist(entry.primaryKey, entry.headers)) return NOTHING;
+      const playlist = scanPlaylist(decoder.decode(entry.body));
+      if (!playlist) return NOTHING;
+      const live = playlist.media && !playlist.ended ? livePlaylist(entry, playlist) : undefined;
       if (knownSegments.size > 50_000) knownSegments.clear();
-      return announce;
+      return { playlist, lifetime: playlistLifetime(entry, playlist), ...live };
     },
 
-    onRevalidated(entry) {
-      applyPlaylistLifetime(entry);
+    lifetimeAfterRevalidation(entry) {
+      return entry.playlist ? playlistLifetime(entry, entry.playlist) : undefined;
     },
 
     forcesLifetime(pathAndQuery, status, headers) {
@@ -181,16 +152,4 @@ export function createHlsPolicy(ctx: EdgeContext): ContentPolicy {
       return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2;
     },
   };
-}
-
-/** Resolves when `work` settles or after `ms`, whichever comes first; never rejects. */
-function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    void work.then(done, done);
-  });
 }

@@ -26,7 +26,7 @@ import { decorate } from '../proxy/respond.ts';
 import { accessLogLine } from '../proxy/access-log.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { isPlainRequest, nodeRequestView, NODE_SERVER_DEFAULT_CONTENT_TYPE } from './fast-hit.ts';
-import type { FillOutcome } from '../collapse/fill.ts';
+import type { FillOutcome } from '../collapse/in-flight.ts';
 import type { Edge } from '../app.ts';
 import type { AudienceObserver } from '../audience/observer.ts';
 

@@ -11,7 +11,7 @@ import { nodeUpstreamFetch } from './upstream-fetch.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
 import { batchedStdoutLog } from './batched-log.ts';
-import { attachSharing } from '../workers/sharing.ts';
+import { sharingOver } from '../workers/sharing.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
@@ -31,24 +31,29 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const stdoutLog = deps.log ? null : batchedStdoutLog();
   const config = resolveEdgeConfig(input);
   const upstreamFetch = deps.upstreamFetch ? null : nodeUpstreamFetch(config.upstreamConnectTimeoutMs);
+  const log = deps.log ?? stdoutLog!.log;
+  // Workers share one cache through Redis when configured (see workers/sharing.ts): the private
+  // listener other workers stream from comes first, as its URL is this worker's name there.
+  let peerTarget: Edge | undefined;
+  const bus = config.redisUrl ? redisBus(config.redisUrl, log) : null;
+  const peerListener = bus ? await startPeerListener(() => peerTarget) : null;
   const edge = createEdge(config, {
     upstreamFetch: upstreamFetch?.fetch,
     clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    sharing:
+      bus && peerListener
+        ? sharingOver(bus, {
+            workerId: peerListener.url,
+            maxSharedBytes: config.redisMaxObjectBytes,
+            lockMs: config.upstreamFirstByteTimeoutMs + config.upstreamIdleTimeoutMs,
+          })
+        : undefined,
     ...deps,
-    log: deps.log ?? stdoutLog!.log,
+    log,
     diskDir: deps.diskDir ?? (config.diskDir ? await fsBlobDir(config.diskDir) : undefined),
   });
+  peerTarget = edge;
   await edge.ready;
-  // Workers share one cache through Redis when configured (see workers/sharing.ts).
-  const bus = edge.config.redisUrl ? redisBus(edge.config.redisUrl, edge.context.log) : null;
-  const peerListener = bus ? await startPeerListener(edge) : null;
-  if (bus && peerListener) {
-    attachSharing(edge.context, bus, {
-      workerId: peerListener.url,
-      maxSharedBytes: edge.config.redisMaxObjectBytes,
-      lockMs: edge.config.upstreamFirstByteTimeoutMs + edge.config.upstreamIdleTimeoutMs,
-    });
-  }
   const { port, host, listenBacklog } = edge.config;
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
   const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge, { audience: deps.audience }) : null;
@@ -106,12 +111,14 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
  * (`exclusive`: under node:cluster a shared port would hand the request to any worker), on
  * loopback only; requests through it are marked so they join fetches instead of electing again.
  */
-async function startPeerListener(edge: Edge): Promise<{ url: string; close(): Promise<void> }> {
-  const secret = edge.context.peerSecret;
+async function startPeerListener(edgeOf: () => Edge | undefined): Promise<{ url: string; close(): Promise<void> }> {
   const server = createAdaptorServer({
     fetch: (req: Request) => {
+      // Peers learn this listener's URL from the edge's elections: never before the edge exists.
+      const edge = edgeOf();
+      if (!edge) return new Response(null, { status: 503 });
       const headers = new Headers(req.headers);
-      headers.set(PEER_HEADER, secret);
+      headers.set(PEER_HEADER, edge.context.peerSecret);
       return edge.fetch(new Request(req, { headers }));
     },
   }) as Server;

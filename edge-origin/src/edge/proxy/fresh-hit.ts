@@ -1,10 +1,10 @@
 // The one decision every cache hit goes through: may this stored entry answer a plain GET/HEAD
 // now (fresh, or stale while it is revalidated), and should it be refreshed ahead in the background? The general request path
 // (proxy/handler.ts) and the Node fast path (node/fast-hit.ts) both ask here, so they cannot
-// disagree on what is fresh; the live-HLS prefetch gate (hls/policy.ts) bounds its wait with the same allowance.
+// disagree on what is fresh; the prefetch gate (collapse/apply-decision.ts) bounds its wait with the same allowance.
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import type { CacheEntry } from '../cache/entry.ts';
-import type { EdgeContext } from './context.ts';
+import type { EdgeContext } from '../context.ts';
 
 export interface FreshHit {
   result: 'HIT' | 'NEGATIVE';
@@ -35,4 +35,14 @@ export function servableWhileRevalidating(ctx: EdgeContext, entry: CacheEntry): 
  * stale-while-revalidate, else the content policy's (live playlist), else the configured default. */
 export function staleWhileRevalidateAllowance(ctx: EdgeContext, entry: CacheEntry): number {
   return staleAllowance(entry, 'stale-while-revalidate', ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds);
+}
+
+/**
+ * How much longer this stored entry may answer viewers: while fresh, then stale while it is
+ * revalidated (RFC 5861; for a live playlist, one target duration). 0 once past both.
+ */
+export function servableFor(ctx: EdgeContext, entry: CacheEntry): number {
+  const freshLeft = freshnessLifetime(entry, ctx.config) - currentAge(entry, ctx.now());
+  if (mustNotServeStale(entry)) return Math.max(0, freshLeft);
+  return Math.max(0, freshLeft + staleWhileRevalidateAllowance(ctx, entry));
 }

@@ -5,8 +5,8 @@ import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
 import { headersToStore } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
 import { headerBytes } from '../http/headers.ts';
-import { startFill, type Fill } from '../collapse/fill.ts';
-import { drainFill, fillInBackground } from '../collapse/background.ts';
+import { fillInBackground, startFill } from '../collapse/fill.ts';
+import { drainFill } from '../collapse/background.ts';
 import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
 import { freshHit, servableWhileRevalidating } from './fresh-hit.ts';
@@ -14,7 +14,8 @@ import { accessLogLine } from './access-log.ts';
 import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
-import type { EdgeContext } from './context.ts';
+import type { EdgeContext } from '../context.ts';
+import type { Fill } from '../collapse/in-flight.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 

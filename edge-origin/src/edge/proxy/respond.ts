@@ -4,7 +4,7 @@ import { appendVia } from '../http/headers.ts';
 import { notModified, notModifiedHeaders, rangeDecision } from './conditional.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
-import type { EdgeContext } from './context.ts';
+import type { EdgeContext } from '../context.ts';
 
 export function decorate(ctx: EdgeContext, headers: Headers, result: CacheResult, age: AgeInputs | null): Headers {
   if (age) headers.set('age', ageHeaderValue(currentAge(age, ctx.now())));

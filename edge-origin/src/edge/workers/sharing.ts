@@ -2,7 +2,7 @@
 //
 // One fetcher per object, whatever starts the fetch: a viewer's miss, a background revalidation,
 // the refresh-ahead of a live playlist or a segment prefetch. Every fill that would go upstream
-// first runs an election keyed by the object (collapse/fill.ts calls `ctx.elect`). The election
+// first runs an election keyed by the object (collapse/fill.ts asks `ctx.sharing`). The election
 // is one atomic step on the bus (SharedBus.elect):
 //  - a shared copy newer than what this worker has → take it, nobody goes upstream;
 //  - else the object's lease is free → take it: this worker fetches, publishes the object, then
@@ -12,12 +12,13 @@
 // The lease expires (and is renewed while the fetch runs), so a dead worker never blocks the
 // others: its listener refuses connections at once and the loser goes upstream itself.
 //
+// The edge gets this through its EdgeDeps (`sharingOver`), built into its context at creation.
 // Also: purges propagate over pub/sub. If the bus is down every worker simply acts alone: no
 // request ever waits for the bus.
 import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
 import { deserializeEntry, serializeEntry } from '../cache/serialize.ts';
-import { purge, type PurgeRequest } from '../admin/purge.ts';
-import type { EdgeContext, Election } from '../proxy/context.ts';
+import type { CacheEntry } from '../cache/entry.ts';
+import type { Election, PurgeRequest, Sharing, SharingHost } from '../context.ts';
 import type { SharedBus } from './shared-bus.ts';
 
 const OBJ = 'edge:obj:';
@@ -36,14 +37,20 @@ export interface SharingOptions {
   lockMs: number;
 }
 
-export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: SharingOptions): void {
+/** The sharing for an edge's EdgeDeps: createEdge gives it the edge it serves (SharingHost). */
+export function sharingOver(bus: SharedBus, options: SharingOptions): (host: SharingHost) => Sharing {
+  return (host) => createSharing(host, bus, options);
+}
+
+function createSharing(host: SharingHost, bus: SharedBus, options: SharingOptions): Sharing {
   /** Leases this worker holds → their renewal timers. */
   const leases = new Map<string, ReturnType<typeof setInterval>>();
+  const freshLeft = (entry: CacheEntry) => freshnessLifetime(entry, host.config) - currentAge(entry, host.now());
 
   bus.subscribe(PURGE, (message) => {
     try {
       const { from, request } = JSON.parse(message) as { from: string; request: PurgeRequest };
-      if (from !== options.workerId) purge(ctx, request, { propagate: false });
+      if (from !== options.workerId) host.purgeHere(request);
     } catch {
       // Not ours: ignore.
     }
@@ -66,7 +73,7 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
     switch (reply.kind) {
       case 'object': {
         const entry = deserializeEntry(reply.bytes);
-        if (entry && currentAge(entry, ctx.now()) < freshnessLifetime(entry, ctx.config)) return { kind: 'shared', entry };
+        if (entry && freshLeft(entry) > 0) return { kind: 'shared', entry };
         // Expired a moment ago (or unreadable): elect again, as if it were not there.
         return retry ? elect(key, entry?.responseTime ?? Number.MAX_VALUE, false) : { kind: 'fetch' };
       }
@@ -80,40 +87,45 @@ export function attachSharing(ctx: EdgeContext, bus: SharedBus, options: Sharing
     }
   }
 
-  ctx.sharingReady = () => bus.ready;
-  ctx.elect = (key, newerThan) => (bus.ready ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' }));
+  return {
+    get ready() {
+      return bus.ready;
+    },
 
-  ctx.onStored = (entry) => {
-    if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
-    // Kept in the bus while fresh only: a stale copy would only be revalidated again.
-    const remaining = freshnessLifetime(entry, ctx.config) - currentAge(entry, ctx.now());
-    if (remaining <= 0) return;
-    const keepFor = remaining * 1000;
-    void bus.putObject(OBJ + entry.primaryKey, entry.responseTime, serializeEntry(entry), keepFor).then(() => {
-      for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
-    });
-  };
+    elect: (key, newerThan) => (bus.ready ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' })),
 
-  ctx.onFillFinished = (key) => {
-    // Only a fill that won its election gets here, after its object (if any) went to the bus
-    // (same connection, so in that order): a worker electing next finds the object.
-    const timer = leases.get(key);
-    if (timer) clearInterval(timer);
-    leases.delete(key);
-    void bus.release(LOCK + key, options.workerId);
-  };
+    publish(entry) {
+      if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
+      // Kept in the bus while fresh only: a stale copy would only be revalidated again.
+      const remaining = freshLeft(entry);
+      if (remaining <= 0) return;
+      const keepFor = remaining * 1000;
+      void bus.putObject(OBJ + entry.primaryKey, entry.responseTime, serializeEntry(entry), keepFor).then(() => {
+        for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
+      });
+    },
 
-  ctx.onPurge = (request) => {
-    void (async () => {
-      if ('url' in request) await bus.del([OBJ + request.url]);
-      else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
-      else {
-        for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
-          const keys = await bus.members(TAG + tag);
-          await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
+    release(key) {
+      // Only a fill that won its election gets here, after its object (if any) went to the bus
+      // (same connection, so in that order): a worker electing next finds the object.
+      const timer = leases.get(key);
+      if (timer) clearInterval(timer);
+      leases.delete(key);
+      void bus.release(LOCK + key, options.workerId);
+    },
+
+    propagate(request) {
+      void (async () => {
+        if ('url' in request) await bus.del([OBJ + request.url]);
+        else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
+        else {
+          for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
+            const keys = await bus.members(TAG + tag);
+            await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
+          }
         }
-      }
-      await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
-    })();
+        await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
+      })();
+    },
   };
 }
