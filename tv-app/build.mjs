@@ -137,12 +137,16 @@ async function buildLegacy(outdir) {
     plugins: [legacySwaps],
     format: 'iife',
     target: ['es2017'],
-    minify: true,
+    // Not minified here: esbuild's minifier drops class names, and Lightning names component
+    // states after their classes. SWC minifies below, keeping them (ui/state.ts pins the names
+    // on modern engines; Chrome-38-class ones cannot redefine a function's name).
+    minify: false,
     define: { ...common.define, __TEST_BUILD__: 'false', __LEGACY_BUILD__: 'true' },
   });
+  const keepNames = { keep_classnames: true, keep_fnames: true };
   const out = transformFileSync(stage1, {
     swcrc: false,
-    jsc: { parser: { syntax: 'ecmascript' }, loose: true, externalHelpers: false },
+    jsc: { parser: { syntax: 'ecmascript' }, loose: true, externalHelpers: false, minify: { compress: keepNames, mangle: keepNames } },
     env: { targets: LEGACY_TARGETS },
     minify: true,
     module: { type: 'es6' }, // no imports left: keeps SWC from wrapping the IIFE in CommonJS

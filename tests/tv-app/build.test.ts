@@ -57,3 +57,8 @@ test('legacy: the app and hls.js parse as ES5 scripts; index.html loads a classi
   const hls = readFileSync(join(OUT, 'dist-legacy', 'hls.min.js'), 'utf8');
   expect(() => acorn.parse(hls, { ecmaVersion: 5, sourceType: 'script' })).not.toThrow();
 });
+
+test('legacy: the player\'s component states keep their class names (Lightning names states after them; old engines cannot redefine a name)', () => {
+  const code = readFileSync(join(OUT, 'dist-legacy', scriptOf('dist-legacy')), 'utf8');
+  for (const name of ['Watching', 'Tracks', 'Chapters', 'Failed', 'Ended', 'Seeking']) expect(code).toContain(`function ${name}(`);
+});

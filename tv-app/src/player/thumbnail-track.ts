@@ -2,7 +2,7 @@
 // (shared/hls/thumbnails.ts) fetched once when playback starts (a few KB of text), and a
 // budget of sprite sheets kept decoded (a 1600×900 sheet is ~6 MB of texture memory; a weak
 // TV has little). Plain TypeScript (tests/tv-app/thumbnail-track.test.ts); the Lightning
-// side is ui/components/SeekPreview.ts.
+// side is pages/player/SeekPreview.ts.
 import { parseThumbnailTrack, thumbnailAt, type ThumbnailCue } from '../../../shared/hls/thumbnails.ts';
 
 export type { ThumbnailCue };
