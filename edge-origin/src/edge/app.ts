@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { resolveEdgeConfig, type EdgeConfig, type EdgeConfigInput } from './config.ts';
 import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
 import { currentAge, freshnessLifetime } from './cache/freshness.ts';
-import { PEER_HEADER, UpstreamClient } from './upstream/upstream-client.ts';
+import { UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics } from './admin/metrics.ts';
 import { healthBody } from './admin/health.ts';
 import { handlePurge, purge } from './admin/purge.ts';
@@ -104,12 +104,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   app.post('/_edge/purge', (c) => handlePurge(ctx, c.req.raw));
   // The reserved prefix is never proxied, even for paths the edge does not serve.
   app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
-  app.all('*', (c) => {
-    const client = deps.clientAddress?.(c.env);
-    // A worker streaming an object from another is not a viewer.
-    if (c.req.raw.headers.get(PEER_HEADER) !== ctx.peerSecret) deps.audience?.observe(c.req.raw, client);
-    return handleProxy(ctx, c.req.raw, client);
-  });
+  app.all('*', (c) => handleProxy(ctx, c.req.raw, deps.clientAddress?.(c.env)));
 
   let closed = false;
   return {
@@ -125,7 +120,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);
       await disk?.flush();
-      await deps.audience?.flush();
+      await ctx.audience?.flush();
       store.clear();
     },
   };

@@ -10,25 +10,21 @@
 //
 // WHAT IT GUARANTEES: the same answer as the general path's COLLAPSED one, byte for byte
 // (tests/edge/fast-hit.test.ts compares them), same metrics, access log line and audience
-// observation, and the same slow-client rules: a client whose socket buffer is full gets nothing
+// observation (proxy/record.ts), and the same slow-client rules: a client whose socket buffer is full gets nothing
 // more until it drains ('drain' resumes it), so a stored body costs nothing extra and a
 // pass-through one holds upstream back and cuts a laggard off (collapse/shared-body.ts). It takes
-// only plain GETs (fast-hit.ts isPlainRequest, no Cache-Control, not from another worker) for an
+// only plain GETs (plain-request.ts isPlainRequest, no Cache-Control, not from another worker) for an
 // object with nothing stored in memory and no disk tier, joining a fill whose response headers are
 // already in: a 200 that others may share, with Content-Length, without Vary or Set-Cookie.
 // Anything else takes the general path, unchanged (it also waits for headers still to come).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { primaryKey } from '../cache/key.ts';
 import { ageHeaderValue, currentAge } from '../cache/freshness.ts';
-import { headersToStore } from '../cache/storability.ts';
-import { parseCacheControl } from '../http/cache-control.ts';
-import { decorate } from '../proxy/respond.ts';
-import { accessLogLine } from '../proxy/access-log.ts';
+import { fillAnswerHeaders } from '../proxy/respond.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
-import { isPlainRequest, nodeRequestView, NODE_SERVER_DEFAULT_CONTENT_TYPE } from './fast-hit.ts';
+import { isPlainRequest, plainTarget, recordOf } from './plain-request.ts';
+import { headerList, type HeaderList } from './header-list.ts';
 import type { FillOutcome } from '../collapse/in-flight.ts';
 import type { Edge } from '../app.ts';
-import type { AudienceObserver } from '../audience/observer.ts';
 
 export interface FastJoinPath {
   /** Joins a fetch in progress and streams it to `res`; false: the general path must answer. */
@@ -39,16 +35,14 @@ export interface FastJoinPath {
 
 type ResponseOutcome = Extract<FillOutcome, { kind: 'response' }>;
 
-/** A fill's answer to joiners, ready for writeHead: flat [name, value, ...] with a slot for Age. */
-interface Prepared {
-  fields: string[];
-  ageAt: number;
+/** A fill's answer to joiners, ready for writeHead. */
+interface Prepared extends HeaderList {
   contentLength: number;
 }
 
 const NO_HEADERS = new Headers();
 
-export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserver } = {}): FastJoinPath {
+export function createFastJoinPath(edge: Edge): FastJoinPath {
   const ctx = edge.context;
   const { config } = ctx;
   const prepared = new WeakMap<ResponseOutcome, Prepared | null>();
@@ -61,17 +55,9 @@ export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserv
     let answer: Prepared | null = null;
     const length = outcome.headers.get('content-length');
     if (outcome.status === 200 && outcome.shareable && length !== null && /^\d+$/.test(length) && !outcome.headers.has('vary') && !outcome.headers.has('set-cookie')) {
-      // As the general path: what the cache would have given a waiter, then Age, X-Cache, Via.
-      const headers = decorate(ctx, headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control'))), 'COLLAPSED', outcome);
-      const fields: string[] = [];
-      let ageAt = -1;
-      for (const [name, value] of headers) {
-        if (name === 'age') ageAt = fields.length + 1;
-        fields.push(name, value);
-      }
-      // @hono/node-server gives a body without Content-Type this one, last.
-      if (!headers.has('content-type')) fields.push('content-type', NODE_SERVER_DEFAULT_CONTENT_TYPE);
-      if (ageAt >= 0) answer = { fields, ageAt, contentLength: Number(headers.get('content-length')) };
+      const headers = fillAnswerHeaders(ctx, outcome, true);
+      const list = headerList(headers, true);
+      if (list) answer = { ...list, contentLength: Number(headers.get('content-length')) };
     }
     prepared.set(outcome, answer);
     return answer;
@@ -85,11 +71,7 @@ export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserv
       if (req.method !== 'GET' || ctx.disk || !isPlainRequest(req, config)) return false;
       const h = req.headers;
       if (h['cache-control'] !== undefined || h[PEER_HEADER] !== undefined) return false;
-      const target = req.url!;
-      const host = h.host!;
-      const query = target.indexOf('?');
-      const url = query >= 0 || config.accessLog || deps.audience ? new URL(`http://${host}${target}`) : undefined;
-      const key = query >= 0 ? primaryKey(url!) : target;
+      const { key, url } = plainTarget(ctx, req);
       // Anything stored (fresh, stale, negative) is for the general path's rules to weigh.
       if (ctx.store.lookup(key, NO_HEADERS)) return false;
       const fill = ctx.inflight.get(key);
@@ -99,10 +81,9 @@ export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserv
       if (!answer) return false;
 
       // From here on, this request is ours.
-      const started = ctx.now();
-      const view = deps.audience || config.accessLog ? nodeRequestView(req, url!) : undefined;
-      deps.audience?.observe(view!, req.socket.remoteAddress);
-      ctx.policy.onRequest(key);
+      const record = recordOf(ctx, req, url);
+      record.arrived();
+      record.asks(key);
       fill.participants++;
       answer.fields[answer.ageAt] = ageHeaderValue(currentAge(outcome, ctx.now()));
       res.writeHead(outcome.status, answer.fields);
@@ -119,8 +100,7 @@ export function createFastJoinPath(edge: Edge, deps: { audience?: AudienceObserv
       res.on('close', () => {
         if (!res.writableFinished) reader.cancel();
       });
-      ctx.metrics.request(outcome.status, 'COLLAPSED');
-      if (config.accessLog) ctx.log(accessLogLine(view!, url!, outcome.status, 'COLLAPSED', answer.contentLength, started, ctx.now(), req.socket.remoteAddress, fill.upstreamSeconds));
+      record.answered(outcome.status, 'COLLAPSED', answer.contentLength, fill.upstreamSeconds);
       served++;
       return true;
     },

@@ -55,8 +55,8 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   peerTarget = edge;
   await edge.ready;
   const { port, host, listenBacklog } = edge.config;
-  const fastPath = edge.config.fastHitPath ? createFastHitPath(edge, { audience: deps.audience }) : null;
-  const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge, { audience: deps.audience }) : null;
+  const fastPath = edge.config.fastHitPath ? createFastHitPath(edge) : null;
+  const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const http = createServer((req, res) => {
     try {

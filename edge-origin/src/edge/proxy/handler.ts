@@ -2,7 +2,6 @@
 // start the one upstream fetch for the object (collapsing), otherwise pass the request through.
 import { primaryKey, stripUnkeyedParams, varyValue } from '../cache/key.ts';
 import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
-import { headersToStore } from '../cache/storability.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
 import { headerBytes } from '../http/headers.ts';
 import { fillInBackground, startFill } from '../collapse/fill.ts';
@@ -10,8 +9,8 @@ import { drainFill } from '../collapse/background.ts';
 import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
 import { freshHit, servableWhileRevalidating } from './fresh-hit.ts';
-import { accessLogLine } from './access-log.ts';
-import { decorate, gatewayError, plainError, responseFromEntry } from './respond.ts';
+import { RequestRecord } from './record.ts';
+import { decorate, fillAnswerHeaders, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
 import type { EdgeContext } from '../context.ts';
@@ -24,21 +23,19 @@ const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
  * added only to requests that actually leave for the upstream (the hit path copies no headers).
  */
 export async function handleProxy(ctx: EdgeContext, req: Request, client?: string): Promise<Response> {
-  const started = ctx.now();
   const url = new URL(req.url);
+  const record = new RequestRecord(ctx, req, url, client);
+  record.arrived();
   const forwarded = lazyForwardedHeaders(req, url, client);
-  const { response, result, upstreamSeconds } = await route(ctx, req, url, forwarded);
-  ctx.metrics.request(response.status, result);
-  if (ctx.config.accessLog) {
-    ctx.log(accessLogLine(req, url, response.status, result, Number(response.headers.get('content-length') ?? -1), started, ctx.now(), client, upstreamSeconds));
-  }
+  const { response, result, upstreamSeconds } = await route(ctx, req, url, forwarded, record);
+  record.answered(response.status, result, Number(response.headers.get('content-length') ?? -1), upstreamSeconds);
   return response;
 }
 
 /** `upstreamSeconds`: how long the upstream took to answer the fetch this answer came from. */
 type Answer = { response: Response; result: CacheResult; upstreamSeconds?: number };
 
-async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => Headers): Promise<Answer> {
+async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => Headers, record: RequestRecord): Promise<Answer> {
   const method = req.method.toUpperCase();
   const limit = checkLimits(ctx, req, method);
   if (limit) return { response: limit, result: 'ERROR' };
@@ -59,7 +56,7 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
     return answerFromFill(ctx, req, url, own, false, forwarded);
   }
 
-  ctx.policy.onRequest(key);
+  record.asks(key);
   const onlyIfCached = parseCacheControl(req.headers.get('cache-control')).has('only-if-cached');
   // Another worker of this edge lost the election for this object to us: it wants what we are
   // fetching now, not the copy we are replacing.
@@ -129,10 +126,7 @@ async function answerFromOutcome(ctx: EdgeContext, req: Request, url: URL, fill:
         return passThrough(ctx, req, url, 'PASS', forwarded);
       }
       const result: CacheResult = joined ? 'COLLAPSED' : 'MISS';
-      // A waiter gets what the cache would have given it: without fields the origin marked
-      // private="..." or no-cache="..." (those are for the one who asked).
-      const base = joined ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control'))) : new Headers(outcome.headers);
-      const headers = decorate(ctx, base, result, outcome);
+      const headers = fillAnswerHeaders(ctx, outcome, joined);
       const isHead = req.method === 'HEAD';
       if (outcome.status === 200 && notModified(req.headers, headers)) {
         outcome.body?.releaseIfUnread();

@@ -2,9 +2,14 @@
 import { currentAge, ageHeaderValue, type AgeInputs } from '../cache/freshness.ts';
 import { appendVia } from '../http/headers.ts';
 import { notModified, notModifiedHeaders, rangeDecision } from './conditional.ts';
+import { headersToStore } from '../cache/storability.ts';
+import { parseCacheControl } from '../http/cache-control.ts';
 import type { CacheEntry } from '../cache/entry.ts';
+import type { FillOutcome } from '../collapse/in-flight.ts';
 import type { CacheResult } from '../admin/metrics.ts';
 import type { EdgeContext } from '../context.ts';
+
+type ResponseOutcome = Extract<FillOutcome, { kind: 'response' }>;
 
 export function decorate(ctx: EdgeContext, headers: Headers, result: CacheResult, age: AgeInputs | null): Headers {
   if (age) headers.set('age', ageHeaderValue(currentAge(age, ctx.now())));
@@ -51,6 +56,17 @@ export function wholeAnswerHeaders(ctx: EdgeContext, entry: CacheEntry, result: 
   const headers = decorate(ctx, new Headers(entry.headers), result, entry);
   completeWholeAnswer(headers, entry, isHead);
   return headers;
+}
+
+/**
+ * The headers of a fill's answer: its leader gets the response as it came, a viewer who joined
+ * what the cache would have given it, without the fields the origin marked private="..." or
+ * no-cache="..." (those are for the one who asked). The Node fast join (node/fast-join.ts)
+ * prepares its header list from this too.
+ */
+export function fillAnswerHeaders(ctx: EdgeContext, outcome: ResponseOutcome, joined: boolean): Headers {
+  const base = joined ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control'))) : new Headers(outcome.headers);
+  return decorate(ctx, base, joined ? 'COLLAPSED' : 'MISS', outcome);
 }
 
 function completeWholeAnswer(headers: Headers, entry: CacheEntry, isHead: boolean): void {

@@ -1,0 +1,78 @@
+// The requests the Node fast paths (fast-hit.ts, fast-join.ts) may answer, and how they see one:
+// its cache key, its URL, and what its record (proxy/record.ts) reads, each built only when
+// something needs it (a playlist hit is ~1 KB: a URL parse is a real share of its cost).
+import type { IncomingMessage } from 'node:http';
+import { primaryKey } from '../cache/key.ts';
+import { readsRequests, RequestRecord, type RecordedRequest } from '../proxy/record.ts';
+import type { EdgeConfig } from '../config.ts';
+import type { EdgeContext } from '../context.ts';
+
+/**
+ * Request targets and hosts that @hono/node-server and the URL parser take as they are (its own
+ * checks, plus percent-escapes, which the URL parser keeps, and minus '#'); dot segments, also
+ * escaped ones, are rewritten by the parser, so they take the general path.
+ */
+const PLAIN_TARGET = /^\/[!$%&-;=?-[\]_a-z~]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)|%2e/i;
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+
+/**
+ * A request whose answer from the cache is the stored one as is, and whose URL the general path
+ * would take as it comes: no conditionals, Range, preconditions or Authorization, a plain target
+ * and host, an allowed method, well under the size limits (near them the general path decides,
+ * and words the 414/431). The Node fast paths take only these.
+ */
+export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolean {
+  const target = req.url ?? '';
+  if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
+  const h = req.headers;
+  if (
+    h.range !== undefined ||
+    h['if-none-match'] !== undefined ||
+    h['if-modified-since'] !== undefined ||
+    h['if-match'] !== undefined ||
+    h['if-unmodified-since'] !== undefined ||
+    h.authorization !== undefined
+  ) {
+    return false;
+  }
+  const host = h.host;
+  if (!host || !PLAIN_HOST.test(host) || !config.allowedMethods.includes(req.method ?? '')) return false;
+  return 7 + host.length + target.length <= config.maxUrlLength && rawHeaderBytes(req.rawHeaders) <= config.maxHeaderBytes;
+}
+
+/** A plain request's primary key, and its URL when the key or the record needs one. */
+export function plainTarget(ctx: EdgeContext, req: IncomingMessage): { key: string; url: URL | undefined } {
+  const target = req.url!;
+  const query = target.indexOf('?');
+  // A plain target without a query is its own primary key (cache/key.ts only rewrites queries).
+  const url = query >= 0 || readsRequests(ctx) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
+  return { key: query >= 0 ? primaryKey(url!) : target, url };
+}
+
+/** The request's record, given Node's view of the request only when the audience or the log reads it. */
+export function recordOf(ctx: EdgeContext, req: IncomingMessage, url: URL | undefined): RequestRecord {
+  if (!readsRequests(ctx)) return new RequestRecord(ctx, undefined, undefined, undefined);
+  return new RequestRecord(ctx, nodeRequestView(req, url!), url, req.socket.remoteAddress);
+}
+
+/** What the access log and the audience observer read, from Node's request (fields as Headers would give them). */
+function nodeRequestView(req: IncomingMessage, url: URL): RecordedRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: url.href,
+    headers: {
+      get(name: string): string | null {
+        const value = req.headers[name];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+  };
+}
+
+/** At least what the general path counts (it counts a repeated field once): under the limit here means under it there. */
+function rawHeaderBytes(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length + 4;
+  return n;
+}

@@ -1,0 +1,59 @@
+// What a request leaves behind besides its answer: the audience sighting, the content policy's
+// note of what is watched, the request counter and the access log line. The three paths that
+// answer requests (proxy/handler.ts, and on Node node/fast-hit.ts and node/fast-join.ts) all
+// record through here, so they cannot count, log or observe differently
+// (tests/edge/fast-hit.test.ts compares them).
+import { PEER_HEADER } from '../upstream/upstream-client.ts';
+import { accessLogLine, type LoggedRequest } from './access-log.ts';
+import type { CacheResult } from '../admin/metrics.ts';
+import type { EdgeContext } from '../context.ts';
+
+/** The request fields the audience and the access log read: a web Request, or a fast path's view. */
+export interface RecordedRequest extends LoggedRequest {
+  /** The absolute URL, as a web Request gives it. */
+  url: string;
+}
+
+/**
+ * Whether this edge's audience or access log reads requests at all. When neither does, a fast
+ * path may skip building its view of the request and its URL (a playlist hit is ~1 KB: a URL
+ * parse is a real share of its cost) and give the record none.
+ */
+export function readsRequests(ctx: EdgeContext): boolean {
+  return ctx.audience !== undefined || ctx.config.accessLog;
+}
+
+export class RequestRecord {
+  private readonly started: number;
+
+  /** `req` and `url` may be left out only when !readsRequests(ctx); `client`: the peer address. */
+  constructor(
+    private readonly ctx: EdgeContext,
+    private readonly req: RecordedRequest | undefined,
+    private readonly url: URL | undefined,
+    private readonly client: string | undefined,
+  ) {
+    this.started = ctx.now();
+  }
+
+  /** The request arrived: a sighting carries its arrival time. A worker streaming an object from
+   * another is not a viewer. */
+  arrived(): void {
+    const { audience, peerSecret } = this.ctx;
+    if (audience && this.req!.headers.get(PEER_HEADER) !== peerSecret) audience.observe(this.req!, this.client);
+  }
+
+  /** It asks, as a viewer, for the object stored under this primary key (the policy learns which
+   * playlists are watched, so which to prefetch for). */
+  asks(key: string): void {
+    this.ctx.policy.onRequest(key);
+  }
+
+  /** Its answer's head went out: counted, and logged when the access log is on. `bytes`: the
+   * body's length (-1: none, or unknown); `upstreamSeconds`: the fetch it came from took that. */
+  answered(status: number, result: CacheResult, bytes: number, upstreamSeconds?: number): void {
+    const { ctx } = this;
+    ctx.metrics.request(status, result);
+    if (ctx.config.accessLog) ctx.log(accessLogLine(this.req!, this.url!, status, result, bytes, this.started, ctx.now(), this.client, upstreamSeconds));
+  }
+}
