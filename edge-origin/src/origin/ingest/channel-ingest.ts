@@ -1,0 +1,477 @@
+// One channel's ingest: its doors (an ffmpeg listening on SRT, one on RTMP), the publisher it
+// lets in, the transcoder of that feed, and the channel's timeline those segments go to.
+//
+//   waiting ── publisher knocks: key checked (RTMP: by us, constant time; SRT: by libsrt),
+//      │        input checked (codec, size, rate) ── refused: logged, the door reopens
+//      ▼
+//   receiving ── listener → (pipe) → transcoder → segments → timeline; the other door is shut
+//      │          and its port answered by the busy guard (a second publisher is refused, logged)
+//      ▼ publisher gone (encoder crash, fibre cut): alert logged, transcoder drained, doors reopen
+//   waiting ── the timeline fills the empty slots with the slate (an event is on air, or the feed
+//              left less than slateAfterDropMs ago), else the ident loop
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChannelId } from '../../../../shared/catalog/types.ts';
+import { segmentStartMs } from '../../../../shared/hls/live-clock.ts';
+import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
+import { LiveTimeline } from '../live/timeline.ts';
+import type { JournalEntry } from '../live/timeline.ts';
+import { BusyGuard } from './busy-guard.ts';
+import { OUTPUTS, listenerArgs, transcoderArgs } from './commands.ts';
+import type { Protocol } from './commands.ts';
+import { channelPorts } from './config.ts';
+import type { IngestConfig } from './config.ts';
+import { redactLine } from './ffmpeg-log.ts';
+import type { InputInfo, ListenerEvent, TranscodeProgress } from './ffmpeg-log.ts';
+import { refuseInput } from './input-check.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { spawnListener, spawnTranscoder, stopProcess } from './processes.ts';
+import type { Listener, Transcoder } from './processes.ts';
+import { sameKey } from './stream-keys.ts';
+import { keyframeScanner } from './ts-keyframes.ts';
+import { UnitWatcher } from './unit-watcher.ts';
+import type { ReadyUnit } from './unit-watcher.ts';
+
+export type IngestState = 'waiting' | 'receiving' | 'slate';
+
+export interface IngestLogEntry {
+  level: 'info' | 'warn' | 'error';
+  channel: ChannelId;
+  /** Stable name for alerting: `feed-start`, `feed-lost` (alert), `refused`, `ffmpeg-exit`, … */
+  event: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface ChannelIngestStatus {
+  channel: ChannelId;
+  state: IngestState;
+  ports: Partial<Record<Protocol, number>>;
+  /** The feed on air, when receiving. */
+  feed?: {
+    protocol: Protocol;
+    since: string;
+    input: InputInfo;
+    bitrateKbps: number;
+    droppedFrames: number;
+    /** Transcoding speed against real time (below 1: this machine cannot keep up). */
+    speed: number;
+    secondsSinceKeyframe: number | null;
+    segments: number;
+  };
+  packagerLagMs: number | null;
+  lastSegmentAt: string | null;
+  restarts: number;
+  lastRefusal: { at: string; protocol: Protocol; reason: string } | null;
+  lastDrop: string | null;
+}
+
+export interface ChannelIngestDeps {
+  channel: ChannelId;
+  config: IngestConfig;
+  /** SRT, RTMP or both (SRT is left out where ffmpeg has no libsrt). */
+  protocols: readonly Protocol[];
+  clock: LiveClockConfig;
+  loopSegments: number;
+  /** H.264 level per video rendition, from the loop (the master playlist names them). */
+  levels: Record<string, string>;
+  /** The channel's current stream key. */
+  key: () => Promise<string>;
+  /** An event of this channel is on air (status `live`): an empty slot is the slate, not the loop. */
+  onAir: () => boolean;
+  metrics: IngestMetrics;
+  log: (entry: IngestLogEntry) => void;
+  journal: (entry: JournalEntry) => void;
+  restored: readonly JournalEntry[];
+  now: () => number;
+}
+
+interface Door {
+  protocol: Protocol;
+  listener: Listener;
+  keyCheck?: Promise<boolean>;
+  input?: InputInfo;
+  inputDone: boolean;
+  /** Bytes received before the publisher was let in: fed to the transcoder if it is. */
+  early: Buffer[];
+  earlyBytes: number;
+  /** We ended it (refused, or shut while another door is on air): reopen without counting a restart. */
+  closedByUs: boolean;
+  recentLines: string[];
+}
+
+interface Session {
+  id: string;
+  door: Door;
+  dir: string;
+  startedAt: number;
+  transcoder: Transcoder;
+  watcher: UnitWatcher;
+  guard?: BusyGuard;
+  progress?: TranscodeProgress;
+  /** Bytes received per second, newest last: [second, bytes]. */
+  rate: [number, number][];
+  lastKeyframeAt: number | null;
+  segments: number;
+}
+
+/** Most early bytes kept while a publisher is being checked (a few seconds of 1080p). */
+const EARLY_LIMIT = 32 * 1024 * 1024;
+
+export class ChannelIngest {
+  readonly timeline: LiveTimeline;
+  readonly #doors = new Map<Protocol, Door>();
+  readonly #reopen = new Map<Protocol, ReturnType<typeof setTimeout>>();
+  readonly #backoff = new Map<Protocol, number>();
+  #session: Session | undefined;
+  #lastUnitAt = 0;
+  #packagerLagMs: number | null = null;
+  #restarts = 0;
+  #lastRefusal: ChannelIngestStatus['lastRefusal'] = null;
+  #lastDrop: string | null = null;
+  #stopped = false;
+
+  constructor(readonly deps: ChannelIngestDeps) {
+    this.timeline = new LiveTimeline({
+      clock: deps.clock,
+      loopSegments: deps.loopSegments,
+      graceMs: deps.config.slotGraceMs,
+      lockMarginMs: deps.config.lockMarginMs,
+      maxQueuedSlots: 3,
+      fallback: () => this.#emptySlot(),
+      journal: deps.journal,
+    });
+    this.timeline.restore(deps.restored);
+  }
+
+  get channel(): ChannelId {
+    return this.deps.channel;
+  }
+
+  start(): void {
+    for (const protocol of this.deps.protocols) this.#open(protocol);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#reopen.values()) clearTimeout(timer);
+    const doors = [...this.#doors.values()];
+    for (const door of doors) door.closedByUs = true;
+    await Promise.all(doors.map((d) => stopProcess(d.listener, 1000, 'SIGKILL')));
+    await this.#endSession('stopped');
+  }
+
+  /** Seals the slots that are due (called a few times a second) and counts the slate on air. */
+  tick(): void {
+    for (const slot of this.timeline.seal(this.deps.now())) {
+      if (slot.kind === 'slate') this.deps.metrics.slateSeconds.inc({ channel: this.channel }, this.deps.clock.segmentDuration);
+    }
+  }
+
+  /** The stream key changed: a waiting SRT door reopens with the new passphrase (RTMP reads it per connection). */
+  keyChanged(): void {
+    const door = this.#doors.get('srt');
+    if (door && !this.#session) {
+      door.closedByUs = true;
+      door.listener.process.kill('SIGKILL');
+    }
+  }
+
+  status(): ChannelIngestStatus {
+    const now = this.deps.now();
+    const s = this.#session;
+    const ports = channelPorts(this.deps.config, this.channel);
+    const edge = this.timeline.slot(this.timeline.edge(now));
+    return {
+      channel: this.channel,
+      state: s ? 'receiving' : edge?.kind === 'slate' ? 'slate' : 'waiting',
+      ports: Object.fromEntries(this.deps.protocols.map((p) => [p, ports[p]])),
+      ...(s && {
+        feed: {
+          protocol: s.door.protocol,
+          since: new Date(s.startedAt).toISOString(),
+          input: s.door.input!,
+          bitrateKbps: Math.round(bitrate(s.rate, now) / 1000),
+          droppedFrames: s.progress?.dropFrames ?? 0,
+          speed: s.progress?.speed ?? 0,
+          secondsSinceKeyframe: s.lastKeyframeAt === null ? null : Math.round((now - s.lastKeyframeAt) / 100) / 10,
+          segments: s.segments,
+        },
+      }),
+      packagerLagMs: this.#packagerLagMs,
+      lastSegmentAt: this.#lastUnitAt ? new Date(this.#lastUnitAt).toISOString() : null,
+      restarts: this.#restarts,
+      lastRefusal: this.#lastRefusal,
+      lastDrop: this.#lastDrop,
+    };
+  }
+
+  /** What an empty slot shows: the slate while the channel is meant to be live, else its ident loop. */
+  #emptySlot(): 'slate' | 'loop' {
+    const recentlyFed = this.#lastUnitAt > 0 && this.deps.now() - this.#lastUnitAt < this.deps.config.slateAfterDropMs;
+    return this.#session || this.deps.onAir() || recentlyFed ? 'slate' : 'loop';
+  }
+
+  // ---- doors ----------------------------------------------------------------------------
+
+  async #open(protocol: Protocol): Promise<void> {
+    if (this.#stopped || this.#doors.has(protocol) || this.#session) return;
+    const { config } = this.deps;
+    let key: string;
+    try {
+      key = await this.deps.key();
+    } catch (error) {
+      this.#log('warn', 'key-unavailable', `Clé de flux illisible (${(error as Error).message}) : nouvel essai`, { protocol });
+      this.#scheduleOpen(protocol, true);
+      return;
+    }
+    if (this.#stopped || this.#doors.has(protocol) || this.#session) return;
+    const port = channelPorts(config, this.channel)[protocol];
+    const args = listenerArgs({ protocol, host: config.bindHost, port, key, srtLatencyMs: config.srtLatencyMs });
+    const door: Door = { protocol, inputDone: false, early: [], earlyBytes: 0, closedByUs: false, recentLines: [], listener: undefined! };
+    door.listener = spawnListener(
+      config.ffmpegPath,
+      args,
+      (event) => this.#onDoorEvent(door, event),
+      (line) => {
+        door.recentLines.push(redactLine(line));
+        if (door.recentLines.length > 8) door.recentLines.shift();
+      },
+    );
+    door.listener.process.stdout!.on('data', (chunk: Buffer) => {
+      if (this.#session?.door === door) return; // piped to the transcoder
+      door.earlyBytes += chunk.length;
+      if (door.earlyBytes > EARLY_LIMIT) this.#refuse(door, 'probe', 'Flux illisible : aucune image reconnue');
+      else door.early.push(chunk);
+    });
+    this.#doors.set(protocol, door);
+    const openedAt = this.deps.now();
+    void door.listener.exited.then((exit) => this.#onDoorExit(door, exit, openedAt));
+  }
+
+  #onDoorEvent(door: Door, event: ListenerEvent): void {
+    switch (event.type) {
+      case 'publish-name':
+        door.keyCheck = this.deps.key().then((key) => sameKey(event.name, key));
+        void door.keyCheck.then((ok) => ok || this.#refuse(door, 'wrong_key', 'Clé de flux incorrecte'));
+        break;
+      case 'srt-rejected':
+        // libsrt refused the handshake itself (wrong or missing passphrase); the door stays open.
+        this.#noteRefusal('srt', 'wrong_key', `Phrase de passe SRT refusée (${event.reason})`);
+        break;
+      case 'input-start':
+        if (!door.inputDone) door.input = { format: event.format };
+        break;
+      case 'video':
+        if (door.input && !door.inputDone) door.input.video ??= event.video;
+        break;
+      case 'audio':
+        if (door.input && !door.inputDone) door.input.audio ??= event.audio;
+        break;
+      case 'input-end':
+        if (door.input && !door.inputDone) {
+          door.inputDone = true;
+          void this.#admit(door);
+        }
+        break;
+    }
+  }
+
+  async #admit(door: Door): Promise<void> {
+    if (door.protocol === 'rtmp' && !(await (door.keyCheck ?? Promise.resolve(false)))) {
+      if (!door.keyCheck) this.#refuse(door, 'wrong_key', 'Clé de flux absente');
+      return;
+    }
+    if (door.closedByUs) return;
+    if (this.#session) {
+      this.#refuse(door, 'busy', `Chaîne occupée : un direct arrive déjà en ${this.#session.door.protocol.toUpperCase()}`);
+      return;
+    }
+    const reason = refuseInput(door.input!, { maxWidth: this.deps.config.maxInputWidth, maxHeight: this.deps.config.maxInputHeight, maxFps: this.deps.config.maxInputFps });
+    if (reason) {
+      this.#refuse(door, 'input', reason);
+      return;
+    }
+    await this.#startSession(door);
+  }
+
+  #refuse(door: Door, code: string, reason: string): void {
+    if (door.closedByUs) return;
+    door.closedByUs = true;
+    door.listener.process.kill('SIGKILL');
+    this.#noteRefusal(door.protocol, code, reason);
+  }
+
+  #noteRefusal(protocol: Protocol, code: string, reason: string): void {
+    this.#lastRefusal = { at: new Date(this.deps.now()).toISOString(), protocol, reason };
+    this.deps.metrics.refusals.inc({ channel: this.channel, protocol, reason: code });
+    this.#log('warn', 'refused', `${protocol.toUpperCase()} : publication refusée sur ${this.channel} — ${reason}`, { protocol, reason: code });
+  }
+
+  #onDoorExit(door: Door, exit: { code: number | null; signal: NodeJS.Signals | null }, openedAt: number): void {
+    if (this.#doors.get(door.protocol) === door) this.#doors.delete(door.protocol);
+    if (this.#session?.door === door) {
+      void this.#endSession('dropped');
+      return;
+    }
+    if (this.#stopped || this.#session) return; // reopened when the session ends
+    if (door.closedByUs) {
+      this.#scheduleOpen(door.protocol, false);
+      return;
+    }
+    // It ended by itself: a port already taken, a crash. Say why, count it, wait a little.
+    this.#restarts++;
+    this.deps.metrics.restarts.inc({ channel: this.channel, role: `${door.protocol}-listener` });
+    this.#log('error', 'ffmpeg-exit', `Le récepteur ${door.protocol.toUpperCase()} s'est arrêté (code ${exit.code ?? exit.signal}) : ${door.recentLines.slice(-2).join(' | ')}`, {
+      protocol: door.protocol,
+    });
+    this.#scheduleOpen(door.protocol, this.deps.now() - openedAt < 5000);
+  }
+
+  #scheduleOpen(protocol: Protocol, failedQuickly: boolean): void {
+    if (this.#stopped || this.#reopen.has(protocol)) return;
+    const base = this.deps.config.restartDelayMs;
+    const delay = failedQuickly ? Math.min(10_000, (this.#backoff.get(protocol) ?? base / 2) * 2) : 0;
+    this.#backoff.set(protocol, failedQuickly ? delay : base / 2);
+    this.#reopen.set(
+      protocol,
+      setTimeout(() => {
+        this.#reopen.delete(protocol);
+        void this.#open(protocol);
+      }, delay),
+    );
+  }
+
+  // ---- the feed on air ------------------------------------------------------------------
+
+  async #startSession(door: Door): Promise<void> {
+    const { config } = this.deps;
+    const now = this.deps.now();
+    const id = `${now.toString(36)}-${door.protocol}`;
+    const dir = join(config.dir, this.channel, id);
+    await Promise.all(OUTPUTS.map((o) => mkdir(join(dir, o), { recursive: true })));
+    if (door.closedByUs || this.#stopped || door.listener.process.exitCode !== null) return;
+    const transcoder = spawnTranscoder(
+      config.ffmpegPath,
+      transcoderArgs({ hasAudio: door.input!.audio !== undefined, x264Preset: config.x264Preset, levels: this.deps.levels }),
+      dir,
+      (progress) => {
+        if (this.#session?.transcoder === transcoder) this.#session.progress = progress;
+      },
+      (line) => this.#log('warn', 'transcoder', redactLine(line), {}),
+    );
+    const session: Session = {
+      id,
+      door,
+      dir,
+      startedAt: now,
+      transcoder,
+      watcher: new UnitWatcher(dir, (unit) => this.#onUnit(session, unit)),
+      rate: [],
+      lastKeyframeAt: null,
+      segments: 0,
+    };
+    this.#session = session;
+    const scan = keyframeScanner(() => (session.lastKeyframeAt = this.deps.now()));
+    const tap = (chunk: Buffer) => {
+      scan(chunk);
+      countBytes(session.rate, this.deps.now(), chunk.length);
+    };
+    for (const chunk of door.early) {
+      tap(chunk);
+      transcoder.process.stdin!.write(chunk);
+    }
+    door.early = [];
+    const stdout = door.listener.process.stdout!;
+    stdout.on('data', tap);
+    stdout.pipe(transcoder.process.stdin!);
+    session.watcher.start();
+    this.deps.metrics.receiving.set({ channel: this.channel }, 1);
+    const v = door.input!.video!;
+    this.#log('info', 'feed-start', `${door.protocol.toUpperCase()} : direct reçu sur ${this.channel} (${v.codec} ${v.width}×${v.height} ${v.fps} i/s, audio ${door.input!.audio?.codec ?? 'absent : silence ajoutée'})`, {
+      protocol: door.protocol,
+      session: id,
+    });
+    // One publisher at a time: the other doors close, and the guard answers their ports.
+    for (const other of this.#doors.values()) {
+      if (other === door) continue;
+      other.closedByUs = true;
+      other.listener.process.kill('SIGKILL');
+    }
+    const ports = channelPorts(config, this.channel);
+    session.guard = new BusyGuard(config.bindHost, Object.fromEntries(this.deps.protocols.map((p) => [p, ports[p]])), (knock) =>
+      this.#noteRefusal(knock.protocol, 'busy', `Chaîne occupée : un direct arrive déjà en ${door.protocol.toUpperCase()} (${knock.remote})`),
+    );
+    void transcoder.exited.then((exit) => {
+      if (this.#session !== session) return;
+      // The transcoder died under a live feed: drop the publisher (encoders reconnect) and start over.
+      this.#restarts++;
+      this.deps.metrics.restarts.inc({ channel: this.channel, role: 'transcoder' });
+      this.#log('error', 'ffmpeg-exit', `Le transcodeur de ${this.channel} s'est arrêté (code ${exit.code ?? exit.signal})`, {});
+      door.listener.process.kill('SIGKILL');
+    });
+  }
+
+  #onUnit(session: Session, unit: ReadyUnit): void {
+    const now = this.deps.now();
+    const placed = this.timeline.addUnit({ session: session.id, index: unit.index, durations: unit.durations, completedAtMs: now });
+    if ('dropped' in placed) {
+      this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, { session: session.id });
+      return;
+    }
+    session.segments++;
+    this.#lastUnitAt = now;
+    this.#packagerLagMs = Math.max(0, segmentStartMs(placed.slot + 1, this.deps.clock) - now);
+    this.deps.metrics.segments.inc({ channel: this.channel });
+    this.deps.metrics.packagerLag.set({ channel: this.channel }, this.#packagerLagMs / 1000);
+  }
+
+  async #endSession(why: 'dropped' | 'stopped'): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    this.#session = undefined;
+    session.guard?.close();
+    this.deps.metrics.receiving.set({ channel: this.channel }, 0);
+    this.deps.metrics.bitrate.set({ channel: this.channel }, 0);
+    if (why === 'dropped') {
+      this.#lastDrop = new Date(this.deps.now()).toISOString();
+      this.deps.metrics.drops.inc({ channel: this.channel });
+      this.#log('warn', 'feed-lost', `ALERTE : le direct de ${this.channel} (${session.door.protocol.toUpperCase()}) est coupé après ${Math.round((this.deps.now() - session.startedAt) / 1000)} s ; ardoise à l'antenne`, {
+        protocol: session.door.protocol,
+        session: session.id,
+        alert: true,
+      });
+    }
+    // The feed has ended: the transcoder writes its last segments, then goes (silence never ends by itself).
+    session.transcoder.process.stdin!.end();
+    const drained = await Promise.race([session.transcoder.exited.then(() => true), sleep(this.deps.config.drainMs).then(() => false)]);
+    if (!drained) await stopProcess(session.transcoder, 2000);
+    await session.watcher.poll();
+    session.watcher.stop();
+    for (const protocol of this.deps.protocols) this.#scheduleOpen(protocol, false);
+  }
+
+  #log(level: IngestLogEntry['level'], event: string, message: string, fields: Record<string, unknown>): void {
+    this.deps.log({ level, channel: this.channel, event, message, ...fields });
+  }
+}
+
+function countBytes(rate: [number, number][], nowMs: number, bytes: number): void {
+  const second = Math.floor(nowMs / 1000);
+  const last = rate[rate.length - 1];
+  if (last && last[0] === second) last[1] += bytes;
+  else rate.push([second, bytes]);
+  while (rate.length > 6) rate.shift();
+}
+
+/** Bits per second over the last five whole seconds. */
+function bitrate(rate: [number, number][], nowMs: number): number {
+  const second = Math.floor(nowMs / 1000);
+  const full = rate.filter(([s]) => s < second && s >= second - 5);
+  if (full.length === 0) return 0;
+  return (full.reduce((sum, [, b]) => sum + b, 0) * 8) / full.length;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,86 @@
+// The two ffmpeg command lines of a live feed:
+// - the listener waits on the channel's SRT or RTMP port, takes one publisher and copies what it
+//   sends, unchanged, as MPEG-TS to its stdout (nothing is decoded before the key is checked);
+// - the transcoder reads that from its stdin and writes the ladder: the demo channels' three
+//   renditions (same sizes, profile and level, so the master playlist stays true) and one audio,
+//   each cut into 2 s MPEG-TS segments by ffmpeg's HLS muxer, keyframes on every boundary.
+import { FRAME_RATE, SEGMENT_DURATION, VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
+
+export type Protocol = 'srt' | 'rtmp';
+
+/** The transcoder's outputs: one directory each in the session's directory. */
+export const AUDIO_OUTPUT = 'audio';
+export const OUTPUTS: readonly string[] = [...VIDEO_RENDITIONS.map((r) => r.id), AUDIO_OUTPUT];
+
+/**
+ * The stream name the RTMP listener is told to expect. No publisher is meant to use it: ffmpeg
+ * then logs every publisher's own name ("Unexpected stream …"), which the ingest compares with
+ * the channel's key itself, in constant time. A publisher that does send it is refused.
+ */
+export const RTMP_PLACEHOLDER = 'key';
+
+export interface ListenerOptions {
+  protocol: Protocol;
+  host: string;
+  port: number;
+  /** SRT passphrase (the channel's key); ignored for RTMP. */
+  key: string;
+  srtLatencyMs: number;
+}
+
+export function listenerArgs(o: ListenerOptions): string[] {
+  const input =
+    o.protocol === 'rtmp'
+      ? ['-listen', '1', '-i', `rtmp://${o.host}:${o.port}/live/${RTMP_PLACEHOLDER}`]
+      : // pbkeylen 16 = AES-128, what OBS and most encoders use by default; latency is in µs.
+        ['-i', `srt://${o.host}:${o.port}?mode=listener&passphrase=${o.key}&pbkeylen=16&latency=${o.srtLatencyMs * 1000}`];
+  return [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
+    ...input,
+    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-f', 'mpegts', 'pipe:1',
+  ];
+}
+
+export interface TranscoderOptions {
+  /** False: the feed has no audio, silence is encoded instead. */
+  hasAudio: boolean;
+  x264Preset: string;
+  /** H.264 level per video rendition (e.g. "3.1"), as the loop's codec strings say. */
+  levels: Record<string, string>;
+}
+
+/** Run with the session's directory as cwd: each output goes to `<output>/<n>.ts`. */
+export function transcoderArgs(o: TranscoderOptions): string[] {
+  const gop = SEGMENT_DURATION * FRAME_RATE;
+  const split = `[0:v:0]fps=${FRAME_RATE},split=${VIDEO_RENDITIONS.length}${VIDEO_RENDITIONS.map((_, i) => `[s${i}]`).join('')}`;
+  const scales = VIDEO_RENDITIONS.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
+  const hls = (output: string) => [
+    '-f', 'hls', '-hls_time', String(SEGMENT_DURATION), '-hls_list_size', '10', '-hls_flags', 'temp_file',
+    '-hls_segment_filename', `${output}/%d.ts`, `${output}/index.m3u8`,
+  ];
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'level+warning', '-progress', 'pipe:1', '-stats_period', '1',
+    '-f', 'mpegts', '-i', 'pipe:0',
+    // No audio in the feed: silence, timed like the picture (ffmpeg starts every input at 0).
+    ...(o.hasAudio ? [] : ['-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),
+    '-filter_complex', [split, ...scales].join(';'),
+    ...VIDEO_RENDITIONS.flatMap((r, i) => [
+      '-map', `[v${i}]`, '-c:v', 'libx264', '-preset', o.x264Preset, '-tune', 'zerolatency',
+      '-profile:v', 'baseline', '-level:v', o.levels[r.id] ?? '3.1', '-pix_fmt', 'yuv420p',
+      '-b:v', String(r.targetBitrate), '-maxrate', String(r.maxBitrate), '-bufsize', String(r.maxBitrate * 2),
+      // One closed GOP per segment, at the same frame in every rendition.
+      '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+      ...hls(r.id),
+    ]),
+    '-map', o.hasAudio ? '0:a:0' : '1:a', '-c:a', 'aac', '-b:a', '64000', '-ac', '1', '-ar', '48000',
+    ...hls(AUDIO_OUTPUT),
+  ];
+}
+
+/** "avc1.42c01f" → "3.1": the level an RFC 6381 H.264 codec string names. */
+export function h264Level(codecs: string): string | undefined {
+  const m = /^avc1\.[0-9a-f]{4}([0-9a-f]{2})$/i.exec(codecs);
+  if (!m) return undefined;
+  const level = Number.parseInt(m[1]!, 16);
+  return `${Math.floor(level / 10)}.${level % 10}`;
+}
