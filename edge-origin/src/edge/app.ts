@@ -26,7 +26,7 @@ export interface Edge {
   readonly config: EdgeConfig;
   /** Resolves once the disk tier has re-read what a previous run stored. */
   readonly ready: Promise<void>;
-  /** @internal shared state for the runtime layers (workers, disk). */
+  /** @internal what the edge is made of, for its runtime layers (the Node fast paths) and tests. */
   readonly context: EdgeContext;
 }
 

@@ -67,7 +67,7 @@ export interface ContentPolicy {
   refreshAhead(entry: CacheEntry, age: number, lifetime: number): boolean;
 }
 
-/** A content policy's word on a response about to be stored (collapse/commit.ts carries it out). */
+/** A content policy's word on a response about to be stored (collapse/apply-decision.ts carries it out). */
 export interface StoreDecision {
   /** Freshness lifetime in seconds, instead of the one the headers give. */
   readonly lifetime?: number;

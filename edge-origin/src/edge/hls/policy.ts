@@ -19,7 +19,7 @@
 //    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
 // This module only decides, as a VCL does for Varnish: it returns lifetimes, the segments to
 // prefetch, the segments now published and the gate's bound (context.ts StoreDecision), and the
-// collapse code carries them out (collapse/commit.ts, collapse/prefetch.ts). What it remembers is
+// collapse code carries them out (collapse/apply-decision.ts). What it remembers is
 // its own: when each playlist was last asked for, and the segments each live playlist listed.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
 import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
