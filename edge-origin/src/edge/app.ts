@@ -53,12 +53,11 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const config = resolveEdgeConfig(input);
   const now = deps.now ?? (() => Date.now() / 1000);
   const log = deps.log ?? ((line) => console.log(JSON.stringify(line)));
-  const store = new MemoryStore(config.memoryBytes);
+  const store = new MemoryStore(config.memoryBytes, () => metrics.eviction());
   const disk = deps.diskDir
     ? new DiskTier(deps.diskDir, { budget: config.diskBytes, minLifetimeSeconds: config.diskMinLifetimeSeconds, maxObjectBytes: config.maxObjectBytes })
     : undefined;
   const metrics = createMetrics(() => store.stats(), () => disk?.stats());
-  store.onEvict = () => metrics.eviction();
   const background = new Set<Promise<unknown>>();
   const ctx: EdgeContext = {
     config,

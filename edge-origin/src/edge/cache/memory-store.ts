@@ -22,9 +22,12 @@ export class MemoryStore {
   /** Surrogate key → storage keys. */
   private readonly byTag = new Map<string, Set<string>>();
   private evictionCount = 0;
-  onEvict: ((entry: CacheEntry) => void) | null = null;
 
-  constructor(readonly budget: number) {
+  /** `onEvict`: told of each entry the LRU pushes out to stay within the budget (metrics). */
+  constructor(
+    readonly budget: number,
+    private readonly onEvict?: (entry: CacheEntry) => void,
+  ) {
     this.lru = new LRUCache<string, CacheEntry>({
       maxSize: Math.max(1, budget),
       // Never store what alone would blow the budget (lru-cache refuses it; we check first too).

@@ -1,5 +1,5 @@
 // Carrying out what the content policy decided about a response about to be stored (context.ts
-// StoreDecision; the live-HLS rules are hls/policy.ts). The policy says what, this module does it,
+// StoreDecision; the live-HLS rules are hls/policy.ts), or refreshed by a 304. The policy says what, this module does it,
 // as Varnish's VCL sets a TTL and its core stores: the lifetime and facts go on the entry, the
 // remembered 404s of what is now published go, the segments to prefetch are fetched, and the
 // gate holds the new version back until they are stored.
@@ -29,6 +29,12 @@ export function applyStoreDecision(ctx: EdgeContext, entry: CacheEntry, decision
   const pending = prefetch(ctx, decision.prefetch, startFill);
   if (decision.gateSeconds === undefined || pending.length === 0) return undefined;
   return gate(ctx, entry, pending, decision.gateSeconds);
+}
+
+/** A stored entry refreshed by a 304 (collapse/outcome.ts): its lifetime, as the policy says now. */
+export function applyRevalidationDecision(ctx: EdgeContext, entry: CacheEntry): void {
+  const lifetime = ctx.policy.lifetimeAfterRevalidation(entry);
+  if (lifetime !== undefined) entry.lifetimeOverride = lifetime;
 }
 
 /** Fetches the keys nothing stores yet; the `done` of every fetch of them, started here or before. */

@@ -10,6 +10,7 @@ import { keepRefreshed } from '../cache/tiers.ts';
 import { freshenFromNotModified } from '../cache/validation.ts';
 import { parseCacheControl, type Directives } from '../http/cache-control.ts';
 import { UpstreamError, type UpstreamResult } from '../upstream/upstream-client.ts';
+import { applyRevalidationDecision } from './apply-decision.ts';
 import { SharedBody } from './shared-body.ts';
 import type { EdgeContext } from '../context.ts';
 import type { FillOutcome } from './in-flight.ts';
@@ -43,8 +44,7 @@ export function answerOutcome(fill: FillSteps, { response, requestTime, response
   const { ctx, stale } = fill;
   if (response.status === 304 && stale) {
     freshenFromNotModified(stale, response.headers, requestTime, responseTime);
-    const lifetime = ctx.policy.lifetimeAfterRevalidation(stale);
-    if (lifetime !== undefined) stale.lifetimeOverride = lifetime;
+    applyRevalidationDecision(ctx, stale);
     keepRefreshed(ctx, stale, share);
     fill.finish();
     return { kind: 'revalidated', entry: stale };
