@@ -1,11 +1,14 @@
 // The origin under Node: `tsx edge-origin/src/bin/origin.node.ts`
 // Env: ORIGIN_PORT (8081), ORIGIN_HOST (127.0.0.1), MEDIA_DIR (media cache, default
 // edge-origin/media), APP_DIR (built TV app, default tv-app/dist), and the back office's
-// REDIS_URL, STAFF_ADMIN_TOKEN, EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN (origin/env.ts).
+// REDIS_URL, STAFF_ADMIN_TOKEN, EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN (origin/env.ts), and the live
+// ingest's INGEST_* (origin/ingest/config.ts).
 import { serve } from '@hono/node-server';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
+import { IngestConfigError } from '../origin/ingest/index.ts';
+import { ingestFromEnv } from '../origin/ingest/from-env.ts';
 
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
 const hostname = process.env.ORIGIN_HOST ?? '127.0.0.1';
@@ -15,11 +18,18 @@ const media = await ensureDemoMedia({
   log: (msg) => console.log(msg),
 });
 const backOffice = backOfficeOptionsFromEnv(process.env);
-const app = createOriginApp({ mediaDir: media.root, ...backOffice, ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
+let ingest;
+try {
+  ingest = await ingestFromEnv(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
+} catch (error) {
+  console.error(error instanceof IngestConfigError ? error.message : error);
+  process.exit(2);
+}
+const app = createOriginApp({ mediaDir: media.root, ...backOffice, ...(ingest ? { ingest } : {}), ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
 
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
   console.log(`origin listening on http://${hostname}:${info.port} (media ${media.version})`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => void backOffice.store.close().finally(() => process.exit(0))));
+  process.on(signal, () => server.close(() => void Promise.resolve(ingest?.close()).then(() => backOffice.store.close()).finally(() => process.exit(0))));
 }

@@ -3,6 +3,7 @@
 // and reached through the edge, as a TV on the city's network would reach it.
 // Env: EDGE_PORT (8080), ORIGIN_PORT (8081), EDGE_HOST / ORIGIN_HOST (127.0.0.1; set EDGE_HOST=0.0.0.0
 // to let a TV on the LAN in), MEDIA_DIR, APP_DIR, and every EDGE_* key of edge/config.ts.
+// Live ingest (origin/ingest/config.ts): INGEST_* (ports, bind address, ffmpeg, INGEST_ENABLED=false).
 // Back office (origin/env.ts): REDIS_URL, STAFF_ADMIN_TOKEN (printed if unset), EDGE_PURGE_URLS
 // (the in-process edge is always purged), EDGE_ADMIN_TOKEN (default: a random one shared with it).
 import { serve } from '@hono/node-server';
@@ -16,6 +17,9 @@ import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import { AudienceObserver } from '../edge/audience/observer.ts';
 import { RedisAudienceSink } from '../edge/audience/redis-sink.ts';
 import { MemoryAudience } from '../origin/audience/index.ts';
+import { IngestConfigError } from '../origin/ingest/index.ts';
+import { ingestFromEnv } from '../origin/ingest/from-env.ts';
+import { writeRunToken } from './run-token.ts';
 
 const originPort = Number(process.env.ORIGIN_PORT ?? 8081);
 const originHost = process.env.ORIGIN_HOST ?? '127.0.0.1';
@@ -31,7 +35,18 @@ const purgeUrls = [...backOffice.edgePurge.urls];
 // Audience: the edge counts viewers into Redis (REDIS_URL) or, without it, into a memory store it
 // shares with the origin in this process.
 const memoryAudience = process.env.REDIS_URL ? undefined : new MemoryAudience();
+// Live ingest: encoders push SRT/RTMP to this origin (`npm run encoder -- --channel sport`).
+let ingest;
+try {
+  ingest = await ingestFromEnv(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
+} catch (error) {
+  console.error(error instanceof IngestConfigError ? error.message : error);
+  process.exit(2);
+}
+// `npm run encoder` finds this run's admin token here, to read a channel's stream key (mode 600).
+await writeRunToken(backOffice.staffAdminToken, `http://${originHost}:${originPort}`);
 const origin = createOriginApp({
+  ...(ingest ? { ingest } : {}),
   mediaDir: media.root,
   ...backOffice,
   edgePurge: { ...backOffice.edgePurge, urls: purgeUrls },
@@ -66,6 +81,7 @@ console.log(`\n  Cité TV is up. Open ${edge.url}/ in Chromium (arrows, Enter, B
 const stop = async (signal: string) => {
   console.log(`start: ${signal}, stopping`);
   await edge.close();
+  await ingest?.close();
   originServer.close();
   await backOffice.store.close();
   process.exit(0);

@@ -1,5 +1,5 @@
-// The slate: what a channel shows while its live feed is down — the channel's logo on its colour
-// and « Le direct reprend dans un instant », over silence. One 2 s segment per rendition, made
+// The slate: what a channel shows while its live feed is down — the channel's logo on black and
+// « Le direct reprend dans un instant », over silence. One 2 s segment per rendition, made
 // once per channel with ffmpeg (same ladder, profile and level as everything else, so players
 // switch to it and back without a hiccup); the origin repeats it slot after slot with moving
 // timestamps. Kept beside the demo media under its own recipe hash (`<media>/slate/<hash>/`).
@@ -24,8 +24,6 @@ export const SLATE_AUDIO = 'audio';
 
 export interface SlateChannel {
   id: ChannelId;
-  name: string;
-  color: string;
   /** The channel's logo (PNG), drawn in the middle. */
   logoFile: string;
   /** H.264 level per video rendition, as the channel's loop has it (e.g. "3.1"). */
@@ -85,7 +83,7 @@ async function encodeSlate(channel: SlateChannel, ffmpeg: string, root: string, 
   const hls = (o: string) => ['-f', 'hls', '-hls_time', String(d), '-hls_playlist_type', 'vod', '-hls_segment_filename', `${channel.id}/${o}/%d.ts`, `${channel.id}/${o}/source.m3u8`];
   await runFfmpeg(ffmpeg, [
     '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=0x${channel.color.slice(1)}:s=960x540:r=${FRAME_RATE}:d=${d}`,
+    '-f', 'lavfi', '-i', `color=c=black:s=960x540:r=${FRAME_RATE}:d=${d}`,
     '-i', channel.logoFile,
     '-f', 'lavfi', '-i', `anullsrc=channel_layout=mono:sample_rate=48000`,
     '-filter_complex', [picture, ...scales].join(';'),

@@ -1,12 +1,10 @@
-// While a channel is on air from one publisher, its other doors are closed by us rather than by
-// the operating system, so a second publisher is refused with a log line that says why. ffmpeg's
-// listener takes a single connection and then stops listening: the guard binds the freed ports
-// (RTMP: TCP, closes each connection at once; SRT: UDP, answers nothing, so the caller's
-// handshake times out) and says who knocked. Node only.
+// While a channel is on air, its RTMP port is answered by us rather than by the operating system,
+// so a second publisher is refused with a log line that says why: ffmpeg's RTMP listener takes a
+// single connection and then stops listening; the guard binds the freed port, closes each
+// connection at once and says who knocked. (SRT callers are seen by the relay, srt-relay.ts.)
+// Node only.
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
-import { createSocket } from 'node:dgram';
-import type { Socket } from 'node:dgram';
 import type { Protocol } from './commands.ts';
 
 export interface Knock {
@@ -16,7 +14,6 @@ export interface Knock {
 
 export class BusyGuard {
   #tcp: Server | undefined;
-  #udp: Socket | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Remote addresses already reported, so a caller's handshake retries make one line. */
@@ -24,7 +21,7 @@ export class BusyGuard {
 
   constructor(
     readonly host: string,
-    readonly ports: Partial<Record<Protocol, number>>,
+    readonly ports: { rtmp: number },
     readonly onKnock: (knock: Knock) => void,
   ) {
     this.#bind();
@@ -34,12 +31,11 @@ export class BusyGuard {
     this.#closed = true;
     clearTimeout(this.#retry);
     this.#tcp?.close();
-    this.#udp?.close();
   }
 
   #bind(): void {
     if (this.#closed) return;
-    if (this.ports.rtmp && !this.#tcp) {
+    if (!this.#tcp) {
       const server = createServer((socket) => {
         this.#report('rtmp', `${socket.remoteAddress}:${socket.remotePort}`);
         socket.destroy();
@@ -50,17 +46,6 @@ export class BusyGuard {
       });
       server.listen(this.ports.rtmp, this.host);
       this.#tcp = server;
-    }
-    if (this.ports.srt && !this.#udp) {
-      const socket = createSocket('udp4');
-      socket.on('message', (_msg, remote) => this.#report('srt', `${remote.address}:${remote.port}`));
-      socket.once('error', () => {
-        socket.close();
-        this.#udp = undefined;
-        this.#scheduleRetry();
-      });
-      socket.bind(this.ports.srt, this.host);
-      this.#udp = socket;
     }
   }
 

@@ -17,6 +17,8 @@ import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { LiveTimeline } from '../live/timeline.ts';
 import type { JournalEntry } from '../live/timeline.ts';
 import { BusyGuard } from './busy-guard.ts';
+import { SrtRelay } from './srt-relay.ts';
+import { createSocket } from 'node:dgram';
 import { OUTPUTS, listenerArgs, transcoderArgs } from './commands.ts';
 import type { Protocol } from './commands.ts';
 import { channelPorts } from './config.ts';
@@ -130,6 +132,9 @@ export class ChannelIngest {
   #lastRefusal: ChannelIngestStatus['lastRefusal'] = null;
   #lastDrop: string | null = null;
   #stopped = false;
+  #srtRelay: SrtRelay | undefined;
+  /** The loopback port the SRT listener binds, behind the relay on the public port. */
+  #srtPrivatePort = 0;
 
   constructor(readonly deps: ChannelIngestDeps) {
     this.timeline = new LiveTimeline({
@@ -149,11 +154,28 @@ export class ChannelIngest {
   }
 
   start(): void {
-    for (const protocol of this.deps.protocols) this.#open(protocol);
+    if (this.deps.protocols.includes('srt')) {
+      const { config } = this.deps;
+      this.#srtRelay = new SrtRelay({
+        host: config.bindHost,
+        port: channelPorts(config, this.channel).srt,
+        target: () => this.#srtPrivatePort,
+        onCaller: (remote) => {
+          const on = this.#session?.door.protocol;
+          if (!on) return 'forward';
+          this.#noteRefusal('srt', 'busy', `Chaîne occupée : un direct arrive déjà en ${on.toUpperCase()} (${remote})`);
+          // Behind the relay libsrt answers a caller on a busy SRT port with a rejection at once.
+          return on === 'srt' ? 'forward' : 'drop';
+        },
+        onError: (error) => this.#log('error', 'port-unavailable', `Port SRT ${channelPorts(config, this.channel).srt} indisponible : ${error.message}`, { protocol: 'srt' }),
+      });
+    }
+    for (const protocol of this.deps.protocols) void this.#open(protocol);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#srtRelay?.close();
     for (const timer of this.#reopen.values()) clearTimeout(timer);
     const doors = [...this.#doors.values()];
     for (const door of doors) door.closedByUs = true;
@@ -163,7 +185,9 @@ export class ChannelIngest {
 
   /** Seals the slots that are due (called a few times a second) and counts the slate on air. */
   tick(): void {
-    for (const slot of this.timeline.seal(this.deps.now())) {
+    const now = this.deps.now();
+    if (this.#session) this.deps.metrics.bitrate.set({ channel: this.channel }, bitrate(this.#session.rate, now));
+    for (const slot of this.timeline.seal(now)) {
       if (slot.kind === 'slate') this.deps.metrics.slateSeconds.inc({ channel: this.channel }, this.deps.clock.segmentDuration);
     }
   }
@@ -226,8 +250,11 @@ export class ChannelIngest {
       return;
     }
     if (this.#stopped || this.#doors.has(protocol) || this.#session) return;
-    const port = channelPorts(config, this.channel)[protocol];
-    const args = listenerArgs({ protocol, host: config.bindHost, port, key, srtLatencyMs: config.srtLatencyMs });
+    // SRT: ffmpeg listens on a private loopback port, the relay (srt-relay.ts) on the public one.
+    if (protocol === 'srt') this.#srtPrivatePort = await freeUdpPort();
+    const host = protocol === 'srt' ? '127.0.0.1' : config.bindHost;
+    const port = protocol === 'srt' ? this.#srtPrivatePort : channelPorts(config, this.channel).rtmp;
+    const args = listenerArgs({ protocol, channel: this.channel, host, port, key, srtLatencyMs: config.srtLatencyMs });
     const door: Door = { protocol, inputDone: false, early: [], earlyBytes: 0, closedByUs: false, recentLines: [], listener: undefined! };
     door.listener = spawnListener(
       config.ffmpegPath,
@@ -254,6 +281,9 @@ export class ChannelIngest {
       case 'publish-name':
         door.keyCheck = this.deps.key().then((key) => sameKey(event.name, key));
         void door.keyCheck.then((ok) => ok || this.#refuse(door, 'wrong_key', 'Clé de flux incorrecte'));
+        break;
+      case 'rtmp-app':
+        this.#refuse(door, 'unknown_channel', `Chaîne « ${event.app} » inconnue sur ce port : l'adresse RTMP de ${this.channel} est rtmp://…/${this.channel}`);
         break;
       case 'srt-rejected':
         // libsrt refused the handshake itself (wrong or missing passphrase); the door stays open.
@@ -398,8 +428,8 @@ export class ChannelIngest {
       other.closedByUs = true;
       other.listener.process.kill('SIGKILL');
     }
-    const ports = channelPorts(config, this.channel);
-    session.guard = new BusyGuard(config.bindHost, Object.fromEntries(this.deps.protocols.map((p) => [p, ports[p]])), (knock) =>
+    // SRT callers are seen by the relay; the RTMP port is answered by the guard meanwhile.
+    if (this.deps.protocols.includes('rtmp')) session.guard = new BusyGuard(config.bindHost, { rtmp: channelPorts(config, this.channel).rtmp }, (knock) =>
       this.#noteRefusal(knock.protocol, 'busy', `Chaîne occupée : un direct arrive déjà en ${door.protocol.toUpperCase()} (${knock.remote})`),
     );
     void transcoder.exited.then((exit) => {
@@ -444,7 +474,9 @@ export class ChannelIngest {
     }
     // The feed has ended: the transcoder writes its last segments, then goes (silence never ends by itself).
     session.transcoder.process.stdin!.end();
-    const drained = await Promise.race([session.transcoder.exited.then(() => true), sleep(this.deps.config.drainMs).then(() => false)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const drained = await Promise.race([session.transcoder.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.config.drainMs)))]);
+    clearTimeout(timer);
     if (!drained) await stopProcess(session.transcoder, 2000);
     await session.watcher.poll();
     session.watcher.stop();
@@ -454,6 +486,18 @@ export class ChannelIngest {
   #log(level: IngestLogEntry['level'], event: string, message: string, fields: Record<string, unknown>): void {
     this.deps.log({ level, channel: this.channel, event, message, ...fields });
   }
+}
+
+/** A UDP port nobody uses right now on loopback. */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
 }
 
 function countBytes(rate: [number, number][], nowMs: number, bytes: number): void {
@@ -470,8 +514,4 @@ function bitrate(rate: [number, number][], nowMs: number): number {
   const full = rate.filter(([s]) => s < second && s >= second - 5);
   if (full.length === 0) return 0;
   return (full.reduce((sum, [, b]) => sum + b, 0) * 8) / full.length;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

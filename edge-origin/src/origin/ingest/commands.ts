@@ -21,6 +21,8 @@ export const RTMP_PLACEHOLDER = 'key';
 
 export interface ListenerOptions {
   protocol: Protocol;
+  /** RTMP: the application a publisher must name (`rtmp://host:port/<channel>`); ffmpeg logs any other. */
+  channel: string;
   host: string;
   port: number;
   /** SRT passphrase (the channel's key); ignored for RTMP. */
@@ -31,7 +33,7 @@ export interface ListenerOptions {
 export function listenerArgs(o: ListenerOptions): string[] {
   const input =
     o.protocol === 'rtmp'
-      ? ['-listen', '1', '-i', `rtmp://${o.host}:${o.port}/live/${RTMP_PLACEHOLDER}`]
+      ? ['-listen', '1', '-i', `rtmp://${o.host}:${o.port}/${o.channel}/${RTMP_PLACEHOLDER}`]
       : // pbkeylen 16 = AES-128, what OBS and most encoders use by default; latency is in µs.
         ['-i', `srt://${o.host}:${o.port}?mode=listener&passphrase=${o.key}&pbkeylen=16&latency=${o.srtLatencyMs * 1000}`];
   return [
@@ -59,7 +61,7 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
     '-hls_segment_filename', `${output}/%d.ts`, `${output}/index.m3u8`,
   ];
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'level+warning', '-progress', 'pipe:1', '-stats_period', '1',
+    '-hide_banner', '-nostats', '-loglevel', 'level+error', '-progress', 'pipe:1', '-stats_period', '1',
     '-f', 'mpegts', '-i', 'pipe:0',
     // No audio in the feed: silence, timed like the picture (ffmpeg starts every input at 0).
     ...(o.hasAudio ? [] : ['-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),

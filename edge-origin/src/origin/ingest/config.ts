@@ -26,7 +26,7 @@ export const ingestConfigSchema = z.object({
   srtBasePort: port.default(9000),
   /** SRT receive latency (ms): the jitter buffer; 120 is libsrt's default, fibre needs little more. */
   srtLatencyMs: ms.default(120),
-  /** RTMP: channel i listens on rtmpBasePort + i, application `live`, stream name = the key. */
+  /** RTMP: channel i listens on rtmpBasePort + i, application = the channel id, stream name = the key. */
   rtmp: bool.default(true),
   rtmpBasePort: port.default(1935),
   /** Largest input accepted (pixels, frames per second). */

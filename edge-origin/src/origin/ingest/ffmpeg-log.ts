@@ -24,6 +24,7 @@ export interface InputInfo {
 /** One thing a listener's stderr line says. */
 export type ListenerEvent =
   | { type: 'publish-name'; name: string }
+  | { type: 'rtmp-app'; app: string }
   | { type: 'srt-rejected'; reason: string }
   | { type: 'input-start'; format: string }
   | { type: 'video'; video: VideoInput }
@@ -31,6 +32,7 @@ export type ListenerEvent =
   | { type: 'input-end' };
 
 const PUBLISH_NAME = /Unexpected stream (.*), expecting /;
+const RTMP_APP = /App field don't match up: (.*) <-> /;
 const SRT_REJECT = /rsp\(REJECT\): \d+ - (.*)$/;
 const INPUT = /Input #0, ([\w,]+), from /;
 const VIDEO = /Stream #0:\d+[^:]*: Video: (\w+).*?, (\d{2,5})x(\d{2,5})\b.*?(?:([\d.]+) fps|([\d.]+) tbr)/;
@@ -42,6 +44,8 @@ const INPUT_END = /^(?:\[\w+\] )?(?:Output #0|Stream mapping:)/;
 export function parseListenerLine(line: string): ListenerEvent | null {
   let m = PUBLISH_NAME.exec(line);
   if (m) return { type: 'publish-name', name: m[1]! };
+  m = RTMP_APP.exec(line);
+  if (m) return { type: 'rtmp-app', app: m[1]! };
   m = SRT_REJECT.exec(line);
   if (m) return { type: 'srt-rejected', reason: m[1]!.trim() };
   m = INPUT.exec(line);

@@ -71,10 +71,8 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 
   const channels = (Object.keys(library.manifest.live) as ChannelId[]).filter((c) => library.live(c));
   const slateChannels: SlateChannel[] = channels.map((id) => {
-    const stream = library.live(id)!;
-    return { id, name: stream.title, color: '#000000', logoFile: library.imageFile(imagePaths.logo(id)) ?? '', levels: levelsOf(library, id) };
+    return { id, logoFile: library.imageFile(imagePaths.logo(id)) ?? '', levels: levelsOf(library, id) };
   });
-  await colourSlates(slateChannels, store);
   const slates = await ensureSlates({ dir: dirname(library.manifest.root), channels: slateChannels, ffmpegPath: config.ffmpegPath });
 
   // Which channels have an event on air, read from the store every 2 s (the last answer stands while it is down).
@@ -181,19 +179,6 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 function levelsOf(library: MediaLibrary, channel: ChannelId): Record<string, string> {
   const stream = library.live(channel)!;
   return Object.fromEntries(VIDEO_RENDITIONS.map((r) => [r.id, h264Level(stream.renditions[r.id]?.codecs ?? '') ?? '3.1']));
-}
-
-/** The slate takes the channel's colour and name from the catalog. */
-async function colourSlates(slates: SlateChannel[], store: RecordStore): Promise<void> {
-  try {
-    const channels = await store.list('channels');
-    for (const slate of slates) {
-      const c = channels.find((x) => x.id === slate.id);
-      if (c) Object.assign(slate, { name: c.name, color: c.color });
-    }
-  } catch {
-    /* store unreachable: a black slate still says the live resumes */
-  }
 }
 
 function defaultLog(entry: IngestLogEntry): void {

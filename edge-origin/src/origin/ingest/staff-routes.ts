@@ -37,7 +37,7 @@ export function ingestUrls(host: string, status: ChannelIngestStatus, key: strin
   const { srt, rtmp } = status.ports;
   return {
     ...(srt ? { srt: `srt://${host}:${srt}?passphrase=${key}&pbkeylen=16` } : {}),
-    ...(rtmp ? { rtmp: { server: `rtmp://${host}:${rtmp}/live`, streamKey: key, url: `rtmp://${host}:${rtmp}/live/${key}` } } : {}),
+    ...(rtmp ? { rtmp: { server: `rtmp://${host}:${rtmp}/${status.channel}`, streamKey: key, url: `rtmp://${host}:${rtmp}/${status.channel}/${key}` } } : {}),
   };
 }
 
