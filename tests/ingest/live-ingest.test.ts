@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
-import { ffmpegReads } from '../support/ffmpeg.ts';
+import { ffmpegReads, runFfmpeg } from '../support/ffmpeg.ts';
+import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually } from '../support/browser.ts';
 import { ADMIN, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack } from '../support/ingest.ts';
@@ -139,6 +140,39 @@ describe('live ingest: an encoder reaches the viewers', () => {
     await stack.encoder('agglo', { protocol: 'srt', key: body.streamKey });
     await eventually(() => status('agglo'), (s) => s.state === 'receiving', 30_000, 'agglo receiving with the new key');
   }, 90_000);
+
+  test('start → 20 s of the feed → stop → publish: the replay is those 20 s (± one segment), read by ffmpeg, showing the feed', async () => {
+    // agglo is on air from the previous test (SRT, the new key).
+    const staff = async <T>(method: string, path: string, body: unknown = {}): Promise<T> => {
+      const response = await fetch(`${stack.originUrl}/api/v1/staff${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    await eventually(() => status('agglo'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'agglo feed');
+    const event = await staff<LiveEvent>('POST', '/events', {
+      channelId: 'agglo', title: 'Conseil communautaire', venue: 'Hôtel de l’agglomération',
+      startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
+    });
+    await staff('POST', `/events/${event.id}/start`);
+    await new Promise((r) => setTimeout(r, 20_000));
+    await staff('POST', `/events/${event.id}/stop`);
+    const replay = await staff<Replay>('POST', `/events/${event.id}/publish`, { chapters: [{ title: 'Ouverture', start: 0 }, { title: 'Débats', start: 12 }] });
+    expect(Math.abs(replay.duration - 20)).toBeLessThanOrEqual(2);
+    expect(replay.chapters.map((c) => c.title)).toEqual(['Ouverture', 'Débats']);
+    // ffmpeg reads every video packet of the replay through the edge: its timeline lasts as long.
+    const url = `${stack.edgeUrl}${replay.playbackUrl}`;
+    const read = await runFfmpeg(['-v', 'error', '-stats', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], 60_000);
+    expect(read.code).toBe(0);
+    const times = [...read.stderr.matchAll(/time=(\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+    expect(Math.abs(times[times.length - 1]! - 20)).toBeLessThanOrEqual(2);
+    expect(read.stderr.replace(/.*time=.*\r?/g, '').trim()).toBe('');
+    // Its pictures are the encoder's: the burned clock, at the recording's time.
+    const png = join(ARTIFACTS, 'replay-first-frame.png');
+    await runFfmpeg(['-loglevel', 'error', '-y', '-i', url, '-map', '0:v:1', '-frames:v', '1', png], 60_000);
+    const clock = await readClock(png, 640, 360);
+    expect(clock).not.toBeNull();
+    expect(Math.abs(secondsOfDay() - 20 - clock!)).toBeLessThan(15);
+  }, 120_000);
 
   test('the ingest’s metrics: segments on air, input bitrate, refusals', async () => {
     const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });

@@ -1,0 +1,131 @@
+// A real feed on the TV: the staff put an event on air, the venue's encoder pushes SRT, the TV app
+// plays the channel through the edge in Chromium and shows the encoder's clock; the encoder dies:
+// the slate comes, the player never shows an error; the encoder comes back: live again, one
+// discontinuity each way.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { LiveEvent } from '../../shared/catalog/types.ts';
+import { ARTIFACTS_DIR, eventually, openApp, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { ADMIN, playlistSegments, readClock, secondsOfDay, startTestIngest } from '../support/ingest.ts';
+import type { TestIngest } from '../support/ingest.ts';
+import { startTvStack } from '../e2e/harness.ts';
+import type { TvStack } from '../e2e/harness.ts';
+
+let ingest: TestIngest;
+let stack: TvStack;
+
+beforeAll(async () => {
+  mkdirSync(join(ARTIFACTS_DIR, 'ingest'), { recursive: true });
+  ingest = await startTestIngest();
+  stack = await startTvStack({ origin: ingest.originOptions });
+}, MEDIA_TIMEOUT_MS);
+afterAll(async () => {
+  await stack?.close();
+  await ingest?.close();
+});
+
+async function staff<T>(method: string, path: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(`${stack.origin.url}/api/v1/staff${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** What the live playlist lists now, with what each slot carries (the channel's timeline). */
+async function window(): Promise<{ sequence: number; kind: string; discontinuity: boolean }[]> {
+  const text = await (await fetch(`${stack.edge.url}/hls/live/sport/v360/index.m3u8`)).text();
+  const timeline = ingest.ingest.channels.timeline('sport')!;
+  return playlistSegments(text).map((s) => {
+    const sequence = Number(s.uri.replace('.ts', ''));
+    return { sequence, kind: timeline.slot(sequence)?.kind ?? '?', discontinuity: s.discontinuity };
+  });
+}
+
+/** The TV's picture: its burned-in clock, read from a screenshot once the overlay is gone. */
+async function clockOnTv(page: Page, name: string): Promise<number> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const png = await screenshot(page, `ingest/${name}-${attempt}`);
+    const clock = await readClock(png, 1920, 1080);
+    if (clock !== null) return clock;
+    await new Promise((r) => setTimeout(r, 700));
+  }
+  throw new Error(`no clock on the TV (${name})`);
+}
+
+async function playerState(page: Page): Promise<string> {
+  return page.evaluate(() => document.querySelector('[data-testid^="player-state-"]')?.getAttribute('data-testid')?.replace('player-state-', '') ?? '');
+}
+
+test('SRT feed on the TV: the clock advances; encoder killed → slate, no error; back → live', async () => {
+  const page = stack.tv.page;
+  const event = await staff<LiveEvent>('POST', '/events', {
+    channelId: 'sport', title: 'Handball : Cité – Port', venue: 'Palais des sports',
+    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+  });
+  await staff('POST', `/events/${event.id}/start`);
+  const encoder = await ingest.encoder('sport', { protocol: 'srt' });
+  await eventually(async () => (await window()).filter((s) => s.kind === 'ingest').length, (n) => n >= 2, 30_000, 'feed on air');
+
+  await openApp(page, `${stack.appUrl}?event=${event.id}`, 'button-watchLive');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => videoState(page), (v) => v.currentTime > 2 && v.totalVideoFrames > 0, 45_000, 'live playing');
+  await new Promise((r) => setTimeout(r, 6000)); // the overlay fades 5 s after the last key
+  const first = await clockOnTv(page, 'tv-clock-1');
+  const latency = secondsOfDay() - first;
+  process.stderr.write(`[ingest] glass-to-glass on the TV (SRT, through the edge, hls.js defaults): ${latency.toFixed(1)} s\n`);
+  expect(latency).toBeGreaterThan(0);
+  expect(latency).toBeLessThan(30);
+  await new Promise((r) => setTimeout(r, 4000));
+  const second = await clockOnTv(page, 'tv-clock-2');
+  expect(second - first).toBeGreaterThanOrEqual(2);
+
+  // The encoder dies. The playlist goes on slot after slot: the feed's last, then the slate.
+  const states: string[] = [];
+  const sampler = setInterval(() => void playerState(page).then((s) => states.push(s), () => {}), 250);
+  const killedAt = Date.now();
+  await encoder.kill();
+  const edges: { at: number; sequence: number }[] = [];
+  const slate = await eventually(
+    async () => {
+      const w = await window();
+      const newest = w[w.length - 1]!;
+      if (edges[edges.length - 1]?.sequence !== newest.sequence) edges.push({ at: Date.now(), sequence: newest.sequence });
+      return w;
+    },
+    (w) => w.some((s) => s.kind === 'slate'),
+    20_000,
+    'slate on air',
+  );
+  const firstSlate = slate.find((s) => s.kind === 'slate')!;
+  const lastFeed = [...slate].reverse().find((s) => s.kind === 'ingest')!;
+  expect(firstSlate.sequence).toBe(lastFeed.sequence + 1); // no hole: the slate takes the very next slot
+  expect(firstSlate.discontinuity).toBe(true);
+  process.stderr.write(`[ingest] slate listed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the encoder was killed\n`);
+  // The slot the slate takes is published on time (within two target durations of the feed's last).
+  const lastFeedListed = edges.find((e) => e.sequence === lastFeed.sequence)?.at ?? killedAt;
+  expect(Date.now() - lastFeedListed).toBeLessThan(2 * 2000 + 1000);
+
+  // The TV shows the slate, and keeps playing.
+  const beforeReturn = await videoState(page);
+  await new Promise((r) => setTimeout(r, 8000));
+  await screenshot(page, 'ingest/tv-slate');
+  expect((await videoState(page)).currentTime).toBeGreaterThan(beforeReturn.currentTime + 4);
+
+  // The encoder comes back: the feed again, after one discontinuity.
+  await ingest.encoder('sport', { protocol: 'srt' });
+  const back = await eventually(window, (w) => w.length > 0 && w[w.length - 1]!.kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2, 40_000, 'feed back');
+  const returned = back.findIndex((s, i) => s.kind === 'ingest' && back[i - 1]?.kind === 'slate');
+  if (returned >= 0) expect(back[returned]!.discontinuity).toBe(true);
+  expect(back.filter((s) => s.kind === 'ingest' && s.discontinuity).length).toBeLessThanOrEqual(1);
+  await eventually(async () => (await clockOnTv(page, 'tv-clock-back')) > second + 5, Boolean, 40_000, 'TV shows the feed again');
+  clearInterval(sampler);
+  expect(states).not.toContain('error');
+
+}, 240_000);
