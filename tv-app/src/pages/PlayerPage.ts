@@ -8,10 +8,12 @@
 //   ChaptersPanel   ▲ on a replay with chapters: the list, OK plays from a chapter
 //   ErrorChoices    a failure: « Réessayer » / « Retour »
 //   LiveEndOffer    a live that ends: « Le direct est terminé », then « Regarder le replay »
-// The page's own part is which of them has the keys: one Lightning state each (Watching,
-// Tracks, Chapters, Failed, Ended), switched by the parts' signals and the player's state. It
-// also holds the programme and its queue, keeps the overlay up at any key, and takes the
-// media keys (play/pause, stop), which act whatever is open.
+// The parts act on the player themselves (pause, seek, tracks, retry); what changes the screen
+// (open, close, the end of a live, leaving) they signal to the page. The page's own part is
+// which of them has the keys: one Lightning state each (Watching, Tracks, Chapters, Failed,
+// Ended), switched by those signals and the player's state. It also holds the programme and
+// its queue, keeps the overlay up at any key, and takes the media keys (play/pause, stop),
+// which act whatever is open.
 import { Lightning } from '@lightningjs/sdk';
 import type { Playable, Replay } from '../../../shared/catalog/types.ts';
 import { STAGE } from '../ui/theme.ts';

@@ -9,7 +9,7 @@ import { ButtonRow } from '../../ui/components/ButtonRow.ts';
 import { t } from '../../i18n/index.ts';
 import { chapterIndexAt } from '../../player/chapters.ts';
 import { formatClock } from '../../player/timeline.ts';
-import { BAR_W } from './PlayerOverlay.ts';
+import { BAR_W, panelBackground } from './layout.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -20,7 +20,7 @@ export class ChaptersPanel extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       x: SAFE.x, y: STAGE.h - SAFE.y - 230, visible: false,
-      Panel: { x: -40, y: -30, w: BAR_W + 80, h: 230, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } },
+      Panel: panelBackground(230),
       Label: { y: 0, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       // Clipped to the panel: a long list slides to keep the focused chapter in view.
       Viewport: { y: 64, w: BAR_W, h: 110, clipping: true, List: { type: ButtonRow, x: 10, y: 8, rowId: 'chapters' } },

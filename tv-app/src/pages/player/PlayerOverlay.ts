@@ -28,10 +28,9 @@ import { overlayStaysUp, overlayView } from '../../player/overlay-view.ts';
 import type { PlayerSnapshot } from '../../player/hls-player.ts';
 import type { AdBreakView } from '../../player/ad-break.ts';
 import { PREVIEW_TILE, SeekPreview } from './SeekPreview.ts';
+import { BAR_W } from './layout.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
-
-export const BAR_W = STAGE.w - 2 * SAFE.x;
 
 /** The preview's half width: it stays over the bar, never past its ends. */
 const PREVIEW_HALF = PREVIEW_TILE.w / 2 + 6;

@@ -10,7 +10,7 @@ import { t } from '../../i18n/index.ts';
 import { TrackMenu, type TrackRowId } from '../../player/track-menu.ts';
 import type { TrackOption } from '../../player/tracks.ts';
 import type { PlayerSnapshot } from '../../player/hls-player.ts';
-import { BAR_W } from './PlayerOverlay.ts';
+import { panelBackground } from './layout.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -25,7 +25,7 @@ export class TracksPanel extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       x: SAFE.x, y: STAGE.h - SAFE.y - 420, visible: false,
-      Panel: { x: -40, y: -30, w: BAR_W + 80, h: 420, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } },
+      Panel: panelBackground(420),
       AudioLabel: { y: 16, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       Audio: { type: ButtonRow, x: 300, y: 0, rowId: 'audio' },
       SubtitlesLabel: { y: 136, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
