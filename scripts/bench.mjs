@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the heavy measurements, kept out of `npm test` (CI stays short).
-//   BENCH=edge|tv|all (default all). Each part writes its JSON and chart under bench/results/.
+//   BENCH=edge|tv|ingest|all (default all). Each part writes its JSON and chart under bench/results/.
 // Installs its peers and load generator (nginx, wrk) from Debian apt when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ if (missing.length > 0) {
   }
 }
 
-const parts = { edge: 'bench/edge/run.ts', tv: 'bench/tv/run.ts' };
+const parts = { edge: 'bench/edge/run.ts', tv: 'bench/tv/run.ts', ingest: 'bench/ingest/run.ts' };
 for (const [name, file] of Object.entries(parts)) {
   if (which !== 'all' && which !== name) continue;
   if (!existsSync(path.join(root, file))) {

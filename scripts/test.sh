@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: everything the tests need, then every test.
-# The tests use real parts: redis-server, Chromium (for the TV app) and ffmpeg (to make the demo
-# HLS and to read it back as a client nobody here wrote). They come from Debian's apt when
+# The tests use real parts: redis-server, Chromium (for the TV app), ffmpeg (to make the demo
+# HLS, to read it back as a client nobody here wrote, and as the venue's encoder: Debian's, which
+# speaks SRT) and tesseract (reads the clock burned into a live picture). They come from Debian's apt when
 # missing; where that is impossible (not root, no apt) this says what is missing and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# The live ingest tests read the clock burned into the picture back with tesseract.
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -gt 0 ]; then
