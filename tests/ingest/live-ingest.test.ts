@@ -116,11 +116,22 @@ describe('live ingest: an encoder reaches the viewers', () => {
     const on = await eventually(() => status('culture'), (s) => s.state === 'receiving', 30_000, 'culture receiving');
     expect(on.feed).toMatchObject({ protocol: 'rtmp', input: { format: 'flv', video: { codec: 'h264' } } });
     expect(on.feed!.input.audio).toBeUndefined();
-    // Video without audio plays with a silent track.
+    // Video without audio plays with a silent track; its clock advances.
     await eventually(() => status('culture'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'culture segments');
     const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/culture/master.m3u8`, 4);
     expect(read.stderr).toBe('');
+    const first = await clockOnAir('culture', 'rtmp-clock-1');
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await clockOnAir('culture', 'rtmp-clock-2')) - first).toBeGreaterThanOrEqual(2);
   }, 150_000);
+
+  test('HEVC in, H.264 ladder out', async () => {
+    await stack.encoder('business', { protocol: 'srt', videoCodec: 'hevc' });
+    const on = await eventually(() => status('business'), (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2, 40_000, 'business receiving HEVC');
+    expect(on.feed!.input.video!.codec).toBe('hevc');
+    const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/business/master.m3u8`, 4);
+    expect(read.stderr).toBe('');
+  }, 90_000);
 
   test('the stream key is shown to admins only and rotates: the old key is refused, the new one taken', async () => {
     const editorView = await fetch(`${stack.originUrl}/api/v1/staff/ingest/agglo`, { headers: { authorization: 'Bearer nope' } });

@@ -62,7 +62,7 @@ async function playerState(page: Page): Promise<string> {
   return page.evaluate(() => document.querySelector('[data-testid^="player-state-"]')?.getAttribute('data-testid')?.replace('player-state-', '') ?? '');
 }
 
-test('SRT feed on the TV: the clock advances; encoder killed → slate, no error; back → live', async () => {
+test('SRT feed on the TV: the clock advances; encoder killed → slate, no error; back over RTMP → live, the clock advancing', async () => {
   const page = stack.tv.page;
   const event = await staff<LiveEvent>('POST', '/events', {
     channelId: 'sport', title: 'Handball : Cité – Port', venue: 'Palais des sports',
@@ -118,13 +118,15 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
   await screenshot(page, 'ingest/tv-slate');
   expect((await videoState(page)).currentTime).toBeGreaterThan(beforeReturn.currentTime + 4);
 
-  // The encoder comes back: the feed again, after one discontinuity.
-  await ingest.encoder('sport', { protocol: 'srt' });
+  // The encoder comes back, over RTMP this time (as OBS sends): the feed again, after one discontinuity.
+  await ingest.encoder('sport', { protocol: 'rtmp' });
   const back = await eventually(window, (w) => w.length > 0 && w[w.length - 1]!.kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2, 40_000, 'feed back');
   const returned = back.findIndex((s, i) => s.kind === 'ingest' && back[i - 1]?.kind === 'slate');
   if (returned >= 0) expect(back[returned]!.discontinuity).toBe(true);
   expect(back.filter((s) => s.kind === 'ingest' && s.discontinuity).length).toBeLessThanOrEqual(1);
-  await eventually(async () => (await clockOnTv(page, 'tv-clock-back')) > second + 5, Boolean, 40_000, 'TV shows the feed again');
+  const third = await eventually(() => clockOnTv(page, 'tv-clock-back'), (c) => c > second + 5, 40_000, 'TV shows the feed again');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect((await clockOnTv(page, 'tv-clock-back-later')) - third).toBeGreaterThanOrEqual(2);
   clearInterval(sampler);
   expect(states).not.toContain('error');
 
