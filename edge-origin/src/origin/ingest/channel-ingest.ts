@@ -133,6 +133,8 @@ export class ChannelIngest {
   #lastDrop: string | null = null;
   #stopped = false;
   #srtRelay: SrtRelay | undefined;
+  /** The end of the last session, while its transcoder drains. */
+  #ending: Promise<void> = Promise.resolve();
   /** The loopback port the SRT listener binds, behind the relay on the public port. */
   #srtPrivatePort = 0;
 
@@ -142,7 +144,9 @@ export class ChannelIngest {
       loopSegments: deps.loopSegments,
       graceMs: deps.config.slotGraceMs,
       lockMarginMs: deps.config.lockMarginMs,
-      maxQueuedSlots: 3,
+      // A unit may wait one slot more than the margin; beyond, the feed is running ahead of the
+      // clock (a burst after a stall): the unit is dropped rather than the delay kept for good.
+      maxQueuedSlots: 1,
       fallback: () => this.#emptySlot(),
       journal: deps.journal,
     });
@@ -181,6 +185,7 @@ export class ChannelIngest {
     for (const door of doors) door.closedByUs = true;
     await Promise.all(doors.map((d) => stopProcess(d.listener, 1000, 'SIGKILL')));
     await this.#endSession('stopped');
+    await this.#ending; // a session the listener's exit had already begun to end
   }
 
   /** Seals the slots that are due (called a few times a second) and counts the slate on air. */
@@ -341,7 +346,7 @@ export class ChannelIngest {
   #onDoorExit(door: Door, exit: { code: number | null; signal: NodeJS.Signals | null }, openedAt: number): void {
     if (this.#doors.get(door.protocol) === door) this.#doors.delete(door.protocol);
     if (this.#session?.door === door) {
-      void this.#endSession('dropped');
+      this.#ending = this.#endSession(this.#stopped ? 'stopped' : 'dropped');
       return;
     }
     if (this.#stopped || this.#session) return; // reopened when the session ends

@@ -38,8 +38,11 @@ export function listenerArgs(o: ListenerOptions): string[] {
         ['-i', `srt://${o.host}:${o.port}?mode=listener&passphrase=${o.key}&pbkeylen=16&latency=${o.srtLatencyMs * 1000}`];
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
+    // Enough to read the codecs, sizes and rates the ingest checks, without holding the feed back.
+    '-probesize', '1000000', '-analyzeduration', '1000000',
     ...input,
-    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-f', 'mpegts', 'pipe:1',
+    // No mux delay: each packet goes to the transcoder as soon as it arrives.
+    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts', 'pipe:1',
   ];
 }
 
@@ -62,7 +65,9 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
   ];
   return [
     '-hide_banner', '-nostats', '-loglevel', 'level+error', '-progress', 'pipe:1', '-stats_period', '1',
-    '-f', 'mpegts', '-i', 'pipe:0',
+    // The listener has already probed the feed: start at once instead of buffering seconds of it
+    // (they would arrive in a burst and sit in the timeline as extra delay).
+    '-probesize', '500000', '-analyzeduration', '500000', '-f', 'mpegts', '-i', 'pipe:0',
     // No audio in the feed: silence, timed like the picture (ffmpeg starts every input at 0).
     ...(o.hasAudio ? [] : ['-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),
     '-filter_complex', [split, ...scales].join(';'),
