@@ -32,7 +32,7 @@ function ingestCpuSeconds(): { listener: number; transcoder: number } {
     } catch {
       continue;
     }
-    if (!cmd.startsWith('ffmpeg')) continue;
+    if (!(cmd.split('\0')[0] ?? '').endsWith('ffmpeg')) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS;
     if (cmd.includes('pipe:0')) out.transcoder += seconds;

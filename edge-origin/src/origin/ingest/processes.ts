@@ -1,10 +1,21 @@
 // The two kinds of ffmpeg a feed runs, as child processes: spawning, reading their output line by
 // line, stopping them. Node only (child_process); the policy is elsewhere (channel-ingest.ts).
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseListenerLine, progressReader } from './ffmpeg-log.ts';
 import type { ListenerEvent, TranscodeProgress } from './ffmpeg-log.ts';
+
+/**
+ * Spawns ffmpeg so that it dies with the origin: a crashed origin must not leave transcoders
+ * behind (one fed silence would never see the end of its input). util-linux's setpriv sets the
+ * parent-death signal; where it is missing, ffmpeg still ends when its stdin or peer closes.
+ */
+function spawnFfmpeg(ffmpeg: string, args: string[], options: SpawnOptions): ChildProcess {
+  return SETPRIV ? spawn(SETPRIV, ['--pdeathsig', 'SIGKILL', ffmpeg, ...args], options) : spawn(ffmpeg, args, options);
+}
+const SETPRIV = existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : null;
 
 export interface Listener {
   readonly process: ChildProcess;
@@ -14,7 +25,7 @@ export interface Listener {
 
 /** A listening ffmpeg; `onEvent` gets what its stderr says, `onLine` every line (for errors). */
 export function spawnListener(ffmpeg: string, args: string[], onEvent: (event: ListenerEvent) => void, onLine: (line: string) => void): Listener {
-  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnFfmpeg(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   createInterface({ input: child.stderr! }).on('line', (line) => {
     const event = parseListenerLine(line);
     if (event) onEvent(event);
@@ -30,7 +41,7 @@ export interface Transcoder {
 
 /** The ladder's ffmpeg, in `cwd` (the session's directory); stdin is the feed. */
 export function spawnTranscoder(ffmpeg: string, args: string[], cwd: string, onProgress: (p: TranscodeProgress) => void, onLine: (line: string) => void): Transcoder {
-  const child = spawn(ffmpeg, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnFfmpeg(ffmpeg, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const read = progressReader();
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const progress = read(line);
