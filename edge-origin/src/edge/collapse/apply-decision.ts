@@ -1,8 +1,8 @@
-// Carrying out what the content policy decided about a response about to be stored (context.ts
-// StoreDecision; the live-HLS rules are hls/policy.ts), or refreshed by a 304. The policy says what, this module does it,
-// as Varnish's VCL sets a TTL and its core stores: the lifetime and facts go on the entry, the
-// remembered 404s of what is now published go, the segments to prefetch are fetched, and the
-// gate holds the new version back until they are stored.
+// Carrying out what the content policy decided (context.ts StoreDecision; the live-HLS rules are
+// hls/policy.ts) about a response about to be stored, or refreshed by a 304. The policy says
+// what, this module does it, as Varnish's VCL sets a TTL and its core stores: the lifetime and
+// facts go on the entry, the remembered 404s of what is now published go, the segments to
+// prefetch are fetched, and the gate holds the new version back until they are stored.
 import { servableFor } from '../proxy/fresh-hit.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext, StoreDecision } from '../context.ts';
