@@ -14,8 +14,8 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (!existsSync(path.join(root, 'tv-app/dist/index.html'))) {
-  console.log('start: building the TV app (first start)…');
+if (!existsSync(path.join(root, 'tv-app/dist/index.html')) || !existsSync(path.join(root, 'edge-origin/dist/regie/index.html'))) {
+  console.log('start: building the TV app and the régie (first start)…');
   run('npm', ['run', '--silent', 'build']);
 }
 

@@ -1,0 +1,42 @@
+// Every word the régie shows, French first, in one place.
+import type { IngestState } from './api.ts';
+
+export const TEXT = {
+  title: 'Cité TV — régie',
+  onAir: 'Antenne',
+  oldConsole: 'Programmation, replays et résumés (console actuelle) →',
+  login: { token: 'Jeton d’accès', submit: 'Se connecter', logout: 'Se déconnecter', refused: 'Jeton refusé : ' },
+  state: { waiting: 'En attente du direct', receiving: 'Direct reçu', slate: 'Ardoise à l’antenne' } satisfies Record<IngestState, string>,
+  noIngest: 'Cette origine ne reçoit pas de directs (réception désactivée).',
+  onAirEvent: (title: string) => `À l’antenne : ${title}`,
+  noEvent: 'Aucun événement à l’antenne',
+  input: 'Entrée',
+  noAudio: 'sans son (silence ajouté)',
+  bitrate: 'Débit reçu',
+  dropped: 'Images perdues',
+  speed: 'Vitesse d’encodage',
+  keyframe: 'Dernière image clé',
+  lag: 'Attente avant diffusion',
+  segments: 'Segments diffusés',
+  since: 'Depuis',
+  lastRefusal: 'Dernier refus',
+  lastDrop: 'Dernière coupure',
+  restarts: 'Redémarrages ffmpeg',
+  ports: 'Ports',
+  preview: (channel: string) => `Aperçu de ${channel}, comme les téléspectateurs le reçoivent`,
+  showKey: 'Adresses et clé de flux',
+  hideKey: 'Masquer la clé',
+  rotateKey: 'Changer la clé',
+  confirmRotate: (channel: string) => `Changer la clé de flux de ${channel} ? L’encodeur devra utiliser la nouvelle clé à sa prochaine connexion.`,
+  rotated: (channel: string) => `Nouvelle clé de flux pour ${channel}.`,
+  streamKey: 'Clé de flux',
+  srtUrl: 'Adresse SRT',
+  rtmpServer: 'Serveur RTMP',
+  adminOnly: 'Réservé aux administrateurs.',
+  unreachable: 'Origine injoignable : nouvel essai dans un instant.',
+  seconds: (s: number) => `${s.toLocaleString('fr-FR')} s`,
+  kbps: (k: number) => `${k.toLocaleString('fr-FR')} kbit/s`,
+  ms: (ms: number) => `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`,
+} as const;
+
+export const CHANNEL_NAMES: Record<string, string> = { sport: 'C’Sport', culture: 'C’Culture', business: 'C’Business', agglo: 'C’Agglo' };
