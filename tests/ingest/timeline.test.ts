@@ -108,11 +108,43 @@ describe('live timeline', () => {
     expect(t.slot(base + 2)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { index: 1 } });
   });
 
-  test('a feed running ahead of the clock has units dropped instead of piling up latency', () => {
+  test('a burst at the start of a feed (the transcoder catching up) keeps the newest units, with no discontinuity', () => {
     const t = timeline();
     const results = [];
+    // Eight units complete within 80 ms, then one every 2 s.
     for (let k = 0; k < 8; k++) results.push(t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100, 10 * k) }));
-    expect(results.filter((r) => 'dropped' in r).length).toBe(4);
+    expect(results.filter((r) => 'dropped' in r)).toEqual([]);
+    expect(results.filter((r) => 'gaveWay' in r).map((r) => 'gaveWay' in r && r.gaveWay)).toEqual([0, 1, 2, 3]);
+    for (let k = 8; k < 12; k++) {
+      t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100 + (k - 7) * 1, 10) });
+      t.seal(at(100 + (k - 7), 10));
+    }
+    t.seal(at(110));
+    const run = [];
+    for (let s = 100; s <= 107; s++) run.push(t.slot(s)!);
+    expect(run.map((s) => s.unit?.index)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(run.map((s) => s.discontinuity)).toEqual([true, false, false, false, false, false, false, false]);
+  });
+
+  test('mid-stream, a feed running ahead loses its oldest waiting unit: one discontinuity, the delay not kept', () => {
+    const t = timeline({ maxQueuedSlots: 1 });
+    for (let k = 0; k < 3; k++) {
+      t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(200 + k, 100) });
+      t.seal(at(200 + k, 100));
+    }
+    // Three units at once (a stall, then a burst).
+    for (let k = 3; k < 6; k++) t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(203, 100 + k) });
+    t.seal(at(210));
+    const slots = [];
+    for (let s = 200; s <= 205; s++) slots.push(t.slot(s)!);
+    expect(slots.map((s) => [s.kind, s.unit?.index, s.discontinuity])).toEqual([
+      ['ingest', 0, true],
+      ['ingest', 1, false],
+      ['ingest', 3, true], // unit 2 was still waiting for its slot: it gave way
+      ['ingest', 4, false],
+      ['ingest', 5, false],
+      ['slate', undefined, true],
+    ]);
   });
 
   test('a restart rebuilds the same timeline from the journal', () => {

@@ -454,6 +454,7 @@ export class ChannelIngest {
       this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, { session: session.id });
       return;
     }
+    if (placed.gaveWay !== undefined) this.#log('info', 'segment-dropped', `Segment ${placed.gaveWay} de ${this.channel} écarté (le flux rattrape son retard)`, { session: session.id });
     session.segments++;
     this.#lastUnitAt = now;
     this.#packagerLagMs = Math.max(0, segmentStartMs(placed.slot + 1, this.deps.clock) - now);

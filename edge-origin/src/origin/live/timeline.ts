@@ -81,7 +81,8 @@ export interface TimelineOptions {
   journal?: (entry: JournalEntry) => void;
 }
 
-export type AddResult = { slot: number } | { dropped: string };
+/** Where the unit went (`gaveWay`: an older unit, not on air yet, was dropped for it), or why it was dropped. */
+export type AddResult = { slot: number; gaveWay?: number } | { dropped: string };
 
 export class LiveTimeline {
   /** Empty while no feed ever came: every slot is the loop (pure arithmetic). */
@@ -117,7 +118,21 @@ export class LiveTimeline {
     const follows = last !== undefined && last.session === unit.session && unit.index === last.index + 1 && last.slot + 1 > this.#sealedThrough;
     const slot = follows ? last.slot + 1 : Math.max(this.#sealedThrough + 1, lock, (last?.slot ?? -1) + 1);
     if (slot > Math.max(lock, this.#sealedThrough + 1) + this.options.maxQueuedSlots) {
-      return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
+      // The feed runs ahead of the clock (a burst: the transcoder catching up). Units still
+      // waiting for their slot are on nobody's screen yet: the oldest gives way and the others
+      // move one slot earlier, so the newest picture is not held back and, at the start of a
+      // run, no discontinuity is added. With nothing waiting, the new unit is the one dropped.
+      if (!follows || !this.#pending.has(slot - 1)) return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
+      const waiting = [...this.#pending.keys()].sort((a, b) => a - b);
+      const dropped = this.#pending.get(waiting[0]!)!;
+      for (let i = 0; i < waiting.length; i++) {
+        const next = waiting[i + 1];
+        if (next === undefined) this.#pending.delete(waiting[i]!);
+        else this.#pending.set(waiting[i]!, this.#pending.get(next)!);
+      }
+      this.#pending.set(slot - 1, unit);
+      this.#last = { slot: slot - 1, session: unit.session, index: unit.index };
+      return { slot: slot - 1, gaveWay: dropped.index };
     }
     this.#pending.set(slot, unit);
     this.#last = { slot, session: unit.session, index: unit.index };
