@@ -7,8 +7,8 @@ import type { ChannelId } from '../../../shared/catalog/types.ts';
 import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
 import { LOGO_SIZE, POSTER_SIZES, imagePaths } from '../../../shared/hls/paths.ts';
 import type { PosterSize } from '../../../shared/hls/paths.ts';
-import { parseSeed } from '../origin/catalog/seed.ts';
-import type { Seed } from '../origin/catalog/seed.ts';
+import { parseSeed } from './seed.ts';
+import type { Seed } from './seed.ts';
 
 /** Bump when the look or the encoding changes in a way the spec below does not capture. */
 export const GENERATOR_VERSION = 4;

@@ -8,7 +8,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ChannelIdSchema } from '../catalog/api-schemas.ts';
-import { ID_PATTERN } from '../catalog/seed.ts';
+import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { addRoute } from '../http/openapi-route.ts';
 import { validationHook } from '../http/validation.ts';
 import type { StaffActor } from '../staff/auth.ts';

@@ -4,7 +4,7 @@
 //   GET /campaigns/<id>/report      sponsor report of a campaign (JSON)
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
-import { ID_PATTERN } from '../catalog/seed.ts';
+import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';
 import { apiError } from '../http/api-errors.ts';
 import { addRoute } from '../http/openapi-route.ts';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { MemoryRecordStore } from '../store/memory-record-store.ts';
 import { seedChange } from '../store/seeding.ts';
 import { RecordCatalog } from './record-catalog.ts';
-import { parseSeed, resolveSeed } from './seed.ts';
+import { parseSeed } from '../../media/seed.ts';
+import { resolveSeed } from './seed.ts';
 import type { CatalogRecords } from './seed.ts';
 
 export class MemoryCatalogStore extends RecordCatalog {

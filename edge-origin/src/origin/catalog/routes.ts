@@ -6,6 +6,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { etag } from 'hono/etag';
 import type { ChannelsResponse, HomeResponse, LiveEvent, SearchHit, SearchResponse } from '../../../../shared/catalog/types.ts';
+import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import type { ApiError } from '../../../../shared/catalog/types.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
 import { SURROGATE_KEY_HEADER, surrogateKeyHeader, surrogateKeys } from '../http/surrogate-keys.ts';
@@ -29,7 +30,6 @@ import {
 } from './api-schemas.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf, scheduleOf, searchHits } from './listing.ts';
 import { channelRailsAt, eventAt } from './schedule.ts';
-import { ID_PATTERN } from './seed.ts';
 import { StoreUnavailableError } from '../store/records.ts';
 import type { CatalogStore } from './store.ts';
 

@@ -2,7 +2,7 @@
 // reason) and are the ones the OpenAPI document shows.
 import { z } from '@hono/zod-openapi';
 import { ChannelIdSchema } from '../catalog/api-schemas.ts';
-import { ID_PATTERN } from '../catalog/seed.ts';
+import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { STAFF_ROLES } from '../store/records.ts';
 
 const MAX_EVENT_MS = 12 * 3600_000;
