@@ -28,11 +28,94 @@ export interface IngestDetails extends ChannelIngest {
   urls: { srt?: string; rtmp?: { server: string; streamKey: string; url: string } };
 }
 
+export type EventStatus = 'scheduled' | 'live' | 'ended' | 'published' | 'cancelled';
+
 export interface LiveEvent {
   id: string;
   channelId: string;
   title: string;
-  status: string;
+  venue: string;
+  description: string;
+  poster: string;
+  startsAt: string;
+  endsAt: string;
+  status: EventStatus;
+  replayId?: string;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+/** An event as the staff see it: the TV's view plus the stored status (what the actions depend on). */
+export interface StaffEvent extends LiveEvent {
+  storedStatus: EventStatus;
+}
+
+export interface Chapter {
+  title: string;
+  start: number;
+}
+
+export interface Replay {
+  id: string;
+  eventId: string;
+  channelId: string;
+  title: string;
+  description: string;
+  poster: string;
+  duration: number;
+  publishedAt: string;
+  playbackUrl: string;
+  chapters: Chapter[];
+}
+
+export interface Highlight {
+  id: string;
+  replayId: string;
+  channelId: string;
+  title: string;
+  poster: string;
+  duration: number;
+  publishedAt: string;
+  playbackUrl: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  next: string | null;
+}
+
+export type Role = 'editor' | 'admin';
+
+export interface StaffToken {
+  id: string;
+  role: Role;
+  label: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: { tokenId: string; role: string; label?: string };
+  action: string;
+  target: { kind: string; id: string };
+  detail?: unknown;
+}
+
+export interface EventFields {
+  title: string;
+  venue: string;
+  description: string;
+  poster?: string;
+}
+
+export interface PublishFields {
+  title?: string;
+  description?: string;
+  poster?: string;
+  chapters?: Chapter[];
 }
 
 export class ApiError extends Error {
@@ -51,14 +134,53 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-async function call<T>(method: string, path: string): Promise<T> {
-  const response = await fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${session.token() ?? ''}` }, cache: 'no-store' });
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  if (!response.ok) throw new ApiError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
-  return body as T;
+/** One call: JSON in (when a body is given, or raw bytes with their own type), JSON out; `no-store` so an edit shows at once. */
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${session.token() ?? ''}` };
+  let payload: BodyInit | undefined;
+  if (body instanceof Blob) {
+    headers['content-type'] = body.type || 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const response = await fetch(`/api/v1${path}`, { method, headers, cache: 'no-store', ...(payload !== undefined ? { body: payload } : {}) });
+  const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (!response.ok) throw new ApiError(response.status, answer?.error?.message ?? `HTTP ${response.status}`);
+  return answer as T;
+}
+
+/** Every page of a public paged list (`{ items, next }`), newest first as the API gives them. */
+async function allPages<T>(path: string): Promise<T[]> {
+  const all: T[] = [];
+  let next: string | null = `/api/v1${path}`;
+  for (let pages = 0; next && pages < 50; pages++) {
+    const page: Page<T> = await call<Page<T>>('GET', next.replace(/^\/api\/v1/, ''));
+    all.push(...page.items);
+    next = page.next;
+  }
+  return all;
 }
 
 export const api = {
+  events: async () => (await call<{ events: StaffEvent[] }>('GET', '/staff/events')).events,
+  schedule: (input: EventFields & { channelId: string; startsAt: string; endsAt: string }) => call<StaffEvent>('POST', '/staff/events', input),
+  editEvent: (id: string, patch: Partial<EventFields>) => call<StaffEvent>('PATCH', `/staff/events/${encodeURIComponent(id)}`, patch),
+  reschedule: (id: string, times: { startsAt: string; endsAt: string }) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/reschedule`, times),
+  start: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/start`, {}),
+  stop: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/stop`, {}),
+  cancel: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/cancel`, {}),
+  publish: (id: string, fields: PublishFields) => call<Replay>('POST', `/staff/events/${encodeURIComponent(id)}/publish`, fields),
+  replays: () => allPages<Replay>('/replays?limit=100'),
+  editReplay: (id: string, patch: PublishFields) => call<Replay>('PATCH', `/staff/replays/${encodeURIComponent(id)}`, patch),
+  highlights: () => allPages<Highlight>('/highlights?limit=100'),
+  cutHighlight: (input: { replayId: string; title: string; in: number; out: number }) => call<Highlight>('POST', '/staff/highlights', input),
+  uploadPoster: (file: File) => call<{ poster: string; hero: string }>('POST', '/staff/posters', file),
+  tokens: async () => (await call<{ tokens: StaffToken[] }>('GET', '/staff/tokens')).tokens,
+  createToken: (input: { label: string; role: Role }) => call<StaffToken & { token: string }>('POST', '/staff/tokens', input),
+  revokeToken: (id: string) => call<StaffToken>('DELETE', `/staff/tokens/${encodeURIComponent(id)}`),
+  audit: (offset: number, limit: number) => call<Page<AuditEntry>>('GET', `/staff/audit?offset=${offset}&limit=${limit}`),
   ingest: () => call<{ channels: ChannelIngest[] }>('GET', '/staff/ingest'),
   ingestDetails: (channel: string) => call<IngestDetails>('GET', `/staff/ingest/${channel}`),
   rotateKey: (channel: string) => call<IngestDetails>('POST', `/staff/ingest/${channel}/key`),

@@ -1,0 +1,324 @@
+// « Directs »: schedule a live, and per event the actions its stored status allows (as the API
+// does, staff/lifecycle.ts): start, « Arrêter le direct » and « Annuler » (each confirmed first),
+// publish the replay (title, description, poster, chapters « m:ss Titre »), edit, reschedule.
+// One form is open at a time, under its event's row; the list refreshes itself every 5 s.
+import { useState } from 'hono/jsx/dom';
+import { api } from '../api.ts';
+import type { StaffEvent } from '../api.ts';
+import { CHANNEL_NAMES, TEXT } from '../text.ts';
+import { ChapterLineError, isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
+import { errorText, PosterField, useAction, useLoaded, useRegie } from '../ui.tsx';
+
+const T = TEXT.events;
+type FormKind = 'edit' | 'reschedule' | 'publish';
+
+const canEdit = (e: StaffEvent) => e.storedStatus !== 'cancelled';
+const canReschedule = (e: StaffEvent) => e.storedStatus === 'scheduled';
+
+export function EventsPage() {
+  const { data: events, reload } = useLoaded(api.events, 5000);
+  const [open, setOpen] = useState<{ id: string; kind: FormKind } | null>(null);
+  const act = useAction(reload);
+
+  const toggle = (e: StaffEvent, kind: FormKind) => {
+    const closing = open?.id === e.id && open.kind === kind;
+    setOpen(closing ? null : { id: e.id, kind });
+    if (!closing) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="event-form"] input, [data-testid="event-form"] textarea')?.focus(), 50);
+  };
+  /** A form saved: it closes and the focus goes back to its event's first button. */
+  const saved = (id: string) => {
+    setOpen(null);
+    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
+  };
+
+  return (
+    <>
+      <ScheduleForm reload={reload} />
+      <h2 id="events-title">{T.listTitle}</h2>
+      <table aria-labelledby="events-title">
+        <thead>
+          <tr>
+            <th scope="col">{TEXT.channel}</th>
+            <th scope="col">{T.titleVenue}</th>
+            <th scope="col">{T.times}</th>
+            <th scope="col">{T.state}</th>
+            <th scope="col">{TEXT.actions}</th>
+          </tr>
+        </thead>
+        <tbody data-testid="events">
+          {events === null && (
+            <tr>
+              <td colSpan={5}>{TEXT.loading}</td>
+            </tr>
+          )}
+          {(events ?? [])
+            .slice()
+            .reverse()
+            .flatMap((e) => [
+              <tr key={e.id} data-row={e.id} data-testid="event-row" data-event-id={e.id}>
+                <td>{CHANNEL_NAMES[e.channelId] ?? e.channelId}</td>
+                <td>
+                  <span data-testid="event-title">{e.title}</span>
+                  {e.venue && (
+                    <>
+                      <br />
+                      <small class="muted" data-testid="event-venue">
+                        {e.venue}
+                      </small>
+                    </>
+                  )}
+                </td>
+                <td data-testid="event-times">{timeRange(e.startsAt, e.endsAt)}</td>
+                <td data-testid="status" class={e.status === 'live' ? 'live' : ''}>
+                  {T.status[e.status]}
+                </td>
+                <td>
+                  <div class="actions">
+                  {e.storedStatus === 'scheduled' && (
+                    <button type="button" data-testid="start" onClick={(ev: Event) => act(ev, async () => (await api.start(e.id), T.started(e.title)))}>
+                      {T.start}
+                    </button>
+                  )}
+                  {e.storedStatus === 'live' && (
+                    <button type="button" class="danger" data-testid="stop" onClick={(ev: Event) => act(ev, async () => (await api.stop(e.id), T.stopped(e.title)), { confirm: T.confirmStop(e.title) })}>
+                      {T.stop}
+                    </button>
+                  )}
+                  {e.storedStatus === 'ended' && (
+                    <button type="button" data-testid="publish" aria-expanded={open?.id === e.id && open.kind === 'publish' ? 'true' : 'false'} onClick={() => toggle(e, 'publish')}>
+                      {T.publish}
+                    </button>
+                  )}
+                  {e.storedStatus === 'scheduled' && (
+                    <button type="button" class="danger" data-testid="cancel" onClick={(ev: Event) => act(ev, async () => (await api.cancel(e.id), T.cancelled(e.title)), { confirm: T.confirmCancel(e.title) })}>
+                      {T.cancel}
+                    </button>
+                  )}
+                  {canEdit(e) && (
+                    <button type="button" data-testid="edit" aria-expanded={open?.id === e.id && open.kind === 'edit' ? 'true' : 'false'} onClick={() => toggle(e, 'edit')}>
+                      {TEXT.edit}
+                    </button>
+                  )}
+                  {canReschedule(e) && (
+                    <button type="button" data-testid="reschedule" aria-expanded={open?.id === e.id && open.kind === 'reschedule' ? 'true' : 'false'} onClick={() => toggle(e, 'reschedule')}>
+                      {T.reschedule}
+                    </button>
+                  )}
+                  {e.replayId && (
+                    <a href="#/replays" data-testid="replay-link">
+                      {T.seeReplay}
+                    </a>
+                  )}
+                  </div>
+                </td>
+              </tr>,
+              open?.id === e.id ? (
+                <tr key={`${e.id}-form`} data-testid="event-form-row">
+                  <td colSpan={5}>
+                    {open.kind === 'edit' && <EditForm event={e} reload={reload} close={() => saved(e.id)} />}
+                    {open.kind === 'reschedule' && <RescheduleForm event={e} reload={reload} close={() => saved(e.id)} />}
+                    {open.kind === 'publish' && <PublishForm event={e} reload={reload} close={() => saved(e.id)} />}
+                  </td>
+                </tr>
+              ) : null,
+            ])}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Submits a form: the write, then reload, then the message (so the message means the table is up to date). */
+function useSubmit(reload: () => Promise<void>) {
+  const { say } = useRegie();
+  return async (write: () => Promise<string>, after: () => void) => {
+    say('');
+    try {
+      const done = await write();
+      await reload();
+      after();
+      say(done);
+    } catch (error) {
+      say(error instanceof ChapterLineError ? TEXT.chapters.badLine(error.line, error.text) : errorText(error), true);
+    }
+  };
+}
+
+const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '').trim();
+
+function ScheduleForm({ reload }: { reload: () => Promise<void> }) {
+  const submit = useSubmit(reload);
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    void submit(
+      async () => {
+        const created = await api.schedule({
+          channelId: field(form, 'channelId'),
+          title: field(form, 'title'),
+          venue: field(form, 'venue'),
+          description: field(form, 'description'),
+          startsAt: isoFromLocal(field(form, 'startsAt')),
+          endsAt: isoFromLocal(field(form, 'endsAt')),
+        });
+        return T.scheduled(created.title);
+      },
+      () => form.reset(),
+    );
+  };
+  return (
+    <form onSubmit={onSubmit} data-testid="schedule-form" aria-labelledby="schedule-title" class="card">
+      <h2 id="schedule-title">{T.scheduleTitle}</h2>
+      <label>
+        {TEXT.channel}{' '}
+        <select name="channelId" data-testid="channel">
+          {Object.entries(CHANNEL_NAMES).map(([id, name]) => (
+            <option value={id}>{name}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {TEXT.titleField} <input name="title" required maxlength={120} data-testid="title" />
+      </label>
+      <label>
+        {T.venue} <input name="venue" maxlength={120} data-testid="venue" />
+      </label>
+      <br />
+      <label>
+        {T.startsAt} <input name="startsAt" type="datetime-local" required data-testid="starts" />
+      </label>
+      <label>
+        {T.endsAt} <input name="endsAt" type="datetime-local" required data-testid="ends" />
+      </label>
+      <br />
+      <label class="block">
+        {TEXT.description}
+        <textarea name="description" maxlength={2000} rows={2} cols={80} data-testid="description" />
+      </label>
+      <button type="submit" data-testid="schedule">
+        {T.schedule}
+      </button>
+    </form>
+  );
+}
+
+function FormButtons({ busy, close }: { busy: boolean; close: () => void }) {
+  return (
+    <p>
+      <button type="submit" disabled={busy} data-testid="save">
+        {TEXT.save}
+      </button>{' '}
+      <button type="button" onClick={close} data-testid="close">
+        {TEXT.close}
+      </button>
+    </p>
+  );
+}
+
+function EditForm({ event, reload, close }: { event: StaffEvent; reload: () => Promise<void>; close: () => void }) {
+  // What the form shows is the event as it was when opened: a refresh does not overwrite typing.
+  const [initial] = useState(event);
+  const [poster, setPoster] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = useSubmit(reload);
+  const { say } = useRegie();
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    const patch: { title?: string; venue?: string; description?: string; poster?: string } = {};
+    for (const key of ['title', 'venue', 'description'] as const) if (field(form, key) !== initial[key]) patch[key] = field(form, key);
+    if (poster && poster !== initial.poster) patch.poster = poster;
+    if (Object.keys(patch).length === 0) return say(TEXT.nothingChanged, true);
+    void submit(async () => T.edited((await api.editEvent(event.id, patch)).title), close);
+  };
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.editTitle(initial.title)}>
+      <strong>{T.editTitle(initial.title)}</strong>
+      <br />
+      <label>
+        {TEXT.titleField} <input name="title" required maxlength={120} size={40} value={initial.title} data-testid="edit-title" />
+      </label>
+      <label>
+        {T.venue} <input name="venue" maxlength={120} size={30} value={initial.venue} data-testid="edit-venue" />
+      </label>
+      <br />
+      <label class="block">
+        {TEXT.description}
+        <textarea name="description" maxlength={2000} rows={3} cols={80} data-testid="edit-description">
+          {initial.description}
+        </textarea>
+      </label>
+      <PosterField current={initial.poster} onPoster={setPoster} onBusy={setBusy} />
+      <FormButtons busy={busy} close={close} />
+    </form>
+  );
+}
+
+function RescheduleForm({ event, reload, close }: { event: StaffEvent; reload: () => Promise<void>; close: () => void }) {
+  const [initial] = useState(event);
+  const submit = useSubmit(reload);
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    void submit(async () => {
+      const moved = await api.reschedule(event.id, { startsAt: isoFromLocal(field(form, 'startsAt')), endsAt: isoFromLocal(field(form, 'endsAt')) });
+      return T.rescheduled(moved.title, timeRange(moved.startsAt, moved.endsAt));
+    }, close);
+  };
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.rescheduleTitle(initial.title)}>
+      <strong>{T.rescheduleTitle(initial.title)}</strong>
+      <br />
+      <label>
+        {T.startsAt} <input name="startsAt" type="datetime-local" required value={localInput(initial.startsAt)} data-testid="reschedule-starts" />
+      </label>
+      <label>
+        {T.endsAt} <input name="endsAt" type="datetime-local" required value={localInput(initial.endsAt)} data-testid="reschedule-ends" />
+      </label>
+      <FormButtons busy={false} close={close} />
+    </form>
+  );
+}
+
+function PublishForm({ event, reload, close }: { event: StaffEvent; reload: () => Promise<void>; close: () => void }) {
+  const [initial] = useState(event);
+  const [poster, setPoster] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = useSubmit(reload);
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    void submit(async () => {
+      const chapters = parseChapters(String(new FormData(form).get('chapters') ?? ''));
+      const replay = await api.publish(event.id, {
+        title: field(form, 'title'),
+        description: field(form, 'description'),
+        ...(poster ? { poster } : {}),
+        ...(chapters.length ? { chapters } : {}),
+      });
+      return T.published(replay.title, chapters.length);
+    }, close);
+  };
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.publishTitle(initial.title)}>
+      <strong>{T.publishTitle(initial.title)}</strong>
+      <br />
+      <label>
+        {TEXT.titleField} <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="publish-title" />
+      </label>
+      <br />
+      <label class="block">
+        {TEXT.description}
+        <textarea name="description" maxlength={2000} rows={3} cols={80} data-testid="publish-description">
+          {initial.description}
+        </textarea>
+      </label>
+      <label class="block">
+        {TEXT.chapters.label}
+        <textarea name="chapters" rows={5} cols={60} data-testid="chapters" placeholder={TEXT.chapters.placeholder} />
+      </label>
+      <PosterField current={initial.poster} onPoster={setPoster} onBusy={setBusy} />
+      <FormButtons busy={busy} close={close} />
+    </form>
+  );
+}

@@ -1,0 +1,121 @@
+// What every page of the régie shares: the message line (`say`), actions that confirm, report,
+// reload and keep the keyboard focus, the poster field, a self-refreshing loader.
+import { createContext, useContext, useEffect, useState } from 'hono/jsx/dom';
+import { api, ApiError } from './api.ts';
+import type { Role } from './api.ts';
+import { TEXT } from './text.ts';
+
+export interface Regie {
+  /** A success in the status line, or (alert) an error announced at once (`role="alert"`). */
+  say: (text: string, alert?: boolean) => void;
+  /** The signed-in token's role, once known (admins see the token and audit pages). */
+  role: Role | null;
+  /** The token was refused (revoked, unknown): back to the login form with the API's message. */
+  signOut: (message: string) => void;
+}
+
+export const RegieContext = createContext<Regie>({ say: () => undefined, role: null, signOut: () => undefined });
+export const useRegie = (): Regie => useContext(RegieContext);
+
+export const errorText = (error: unknown): string =>
+  error instanceof ApiError && error.status === 403 ? TEXT.adminOnly : error instanceof Error ? error.message : String(error);
+
+/**
+ * After an action redrew the page, focus stays where it was; if that element is gone (« Démarrer »
+ * became « Arrêter le direct »), it goes to the first button of the same row (`data-row`), else to
+ * the row itself, so a keyboard user carries on from where they were.
+ */
+export function keepFocus(row: string | undefined): void {
+  setTimeout(() => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    if (!row) return;
+    const container = document.querySelector<HTMLElement>(`[data-row="${CSS.escape(row)}"]`);
+    const target = container?.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea') ?? container;
+    target?.focus();
+  }, 50);
+}
+
+/**
+ * Runs a staff action from a button: asks first when `confirm` is given (nothing happens on
+ * « Annuler »), then writes, reloads, says what was done (or the API's refusal, in the alert) and
+ * keeps the focus in the row.
+ */
+/** An error of a page: a refused token signs out, anything else is announced. */
+export function useFail(): (error: unknown) => void {
+  const { say, signOut } = useRegie();
+  return (error) => (error instanceof ApiError && error.status === 401 ? signOut(error.message) : say(errorText(error), true));
+}
+
+export function useAction(reload: () => Promise<void>) {
+  const { say } = useRegie();
+  const fail = useFail();
+  return async (event: Event | null, action: () => Promise<string>, options: { confirm?: string } = {}): Promise<boolean> => {
+    const row = (event?.currentTarget as HTMLElement | null)?.closest<HTMLElement>('[data-row]')?.dataset.row;
+    if (options.confirm && !window.confirm(options.confirm)) return false;
+    say('');
+    try {
+      const done = await action();
+      await reload();
+      say(done);
+      keepFocus(row);
+      return true;
+    } catch (error) {
+      fail(error);
+      return false;
+    }
+  };
+}
+
+/** Loads a page's data now and every `everyMs` (the page refreshes itself); `reload` for after a write. */
+export function useLoaded<T>(load: () => Promise<T>, everyMs: number): { data: T | null; reload: () => Promise<void> } {
+  const fail = useFail();
+  const [data, setData] = useState<T | null>(null);
+  const reload = async () => setData(await load());
+  useEffect(() => {
+    let stopped = false;
+    const tick = () =>
+      load().then(
+        (value) => !stopped && setData(value),
+        (error: unknown) => !stopped && fail(error),
+      );
+    void tick();
+    const timer = setInterval(tick, everyMs);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+  return { data, reload };
+}
+
+/** A form's poster: the card the TV shows now, and a file input that uploads at once (the preview is the resized card). */
+export function PosterField({ current, onPoster, onBusy }: { current: string; onPoster: (path: string) => void; onBusy: (busy: boolean) => void }) {
+  const { say } = useRegie();
+  const [shown, setShown] = useState(current);
+  const chosen = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    onBusy(true);
+    try {
+      const { poster } = await api.uploadPoster(file);
+      setShown(poster);
+      onPoster(poster);
+      say(TEXT.poster.sent);
+    } catch (error) {
+      input.value = '';
+      say(errorText(error), true);
+    } finally {
+      onBusy(false);
+    }
+  };
+  return (
+    <div class="poster-field">
+      {shown && <img class="card" alt={TEXT.poster.alt} src={shown} data-testid="poster-preview" />}
+      <label>
+        {TEXT.poster.label} <input type="file" accept="image/jpeg,image/png,image/webp" onChange={chosen} data-testid="poster-file" />
+      </label>
+    </div>
+  );
+}
