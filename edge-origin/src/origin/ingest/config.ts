@@ -36,7 +36,7 @@ export const ingestConfigSchema = z.object({
   /** x264 preset of the ladder: the CPU a channel costs (README: "Live ingest"). */
   x264Preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
   /** A slot waits this long past its publication time for a late segment before it is sealed. */
-  slotGraceMs: ms.default(500),
+  slotGraceMs: ms.default(1000),
   /** A feed's first segment goes to a slot published at least this long after it is complete. */
   lockMarginMs: ms.default(1000),
   /** After a feed drops with no event on air, the slate stays this long, then the ident loop. */
