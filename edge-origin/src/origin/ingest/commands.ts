@@ -64,13 +64,14 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
     '-hls_segment_filename', `${output}/%d.ts`, `${output}/index.m3u8`,
   ];
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'level+error', '-progress', 'pipe:1', '-stats_period', '1',
+    '-hide_banner', '-nostats', '-loglevel', 'level+error', '-progress', 'pipe:1',
     // The listener has already probed the feed: start at once instead of buffering seconds of it
     // (they would arrive in a burst and sit in the timeline as extra delay).
     '-probesize', '500000', '-analyzeduration', '500000', '-f', 'mpegts', '-i', 'pipe:0',
     // No audio in the feed: silence, timed like the picture (ffmpeg starts every input at 0) and
-    // made at the pace of real time (not as fast as the CPU allows).
-    ...(o.hasAudio ? [] : ['-readrate', '1', '-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),
+    // made at the pace of real time (-re: not as fast as the CPU allows). Options stay within what
+    // the npm static ffmpeg (2018) knows too: npm start runs with it where Debian's is missing.
+    ...(o.hasAudio ? [] : ['-re', '-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),
     '-filter_complex', [split, ...scales].join(';'),
     ...VIDEO_RENDITIONS.flatMap((r, i) => [
       '-map', `[v${i}]`, '-c:v', 'libx264', '-preset', o.x264Preset, '-tune', 'zerolatency',
