@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
-import { newToken } from '../origin/staff/auth.ts';
+import { newToken } from '../origin/http/auth.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import { AudienceObserver } from '../edge/audience/observer.ts';

@@ -4,7 +4,7 @@
 //   EDGE_PURGE_URLS    comma-separated edge base URLs to purge after each write
 //   EDGE_ADMIN_TOKEN   bearer token of the edges' purge API
 import type { OriginOptions } from './options.ts';
-import { newToken } from './staff/auth.ts';
+import { newToken } from './http/auth.ts';
 import { openRecordStore } from './store/open-store.ts';
 
 export function backOfficeOptionsFromEnv(

@@ -4,11 +4,11 @@ import { liveEdge, segmentStartMs } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';
 import type { EdgePurgeClient } from '../purge/edge-purge-client.ts';
-import type { StaffActor } from '../staff/auth.ts';
-import { StaffError } from '../staff/errors.ts';
-import { newId } from '../staff/ids.ts';
+import { StaffError } from '../http/api-errors.ts';
+import { commitAudited } from '../http/audited-commit.ts';
+import type { StaffActor } from '../http/auth.ts';
+import { newId } from '../http/ids.ts';
 import type { RecordStore } from '../store/record-store.ts';
-import { StoreConflictError } from '../store/records.ts';
 import type { Change } from '../store/records.ts';
 import type { CreativeLibrary } from './creatives.ts';
 import { decideBreak } from './decision.ts';
@@ -94,12 +94,7 @@ export class AdsService {
   // ---- staff writes ------------------------------------------------------------------------
 
   async #commit(actor: StaffActor, action: string, change: Change, target: { kind: string; id: string }, detail: unknown): Promise<void> {
-    try {
-      await this.store.commit({ ...change, audit: { at: new Date(this.now()).toISOString(), actor, action, target, detail } });
-    } catch (error) {
-      if (error instanceof StoreConflictError) throw new StaffError(409, 'conflict', 'Modifié en même temps par quelqu’un d’autre : rechargez et recommencez');
-      throw error;
-    }
+    await commitAudited(this.store, change, { at: new Date(this.now()).toISOString(), actor, action, target, detail });
     this.signals.invalidate();
   }
 

@@ -6,17 +6,14 @@
 //   POST /events/<id>/breaks {durationSeconds}                 a break in the live, now
 //   POST /replays/<id>/breaks {durationSeconds, chapter?}      pre-roll (no chapter) or mid-roll
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { ChannelIdSchema } from '../catalog/api-schemas.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
+import { StaffError } from '../http/api-errors.ts';
+import { requireRole } from '../http/auth.ts';
+import type { StaffEnv } from '../http/auth.ts';
 import { addRoute } from '../http/openapi-route.ts';
-import { validationHook } from '../http/validation.ts';
-import type { StaffActor } from '../staff/auth.ts';
-import { requireRole } from '../staff/auth.ts';
-import { StaffError, staffErrorResponse } from '../staff/errors.ts';
+import { staffApi } from '../http/staff-api.ts';
 import type { AdsService } from './service.ts';
-
-type Env = { Variables: { actor: StaffActor } };
 
 const isoDate = z.iso.datetime({ offset: true, error: 'date ISO 8601 attendue (ex. 2026-11-28T20:00:00Z)' });
 const id = z.string().regex(ID_PATTERN, 'identifiant attendu');
@@ -39,17 +36,9 @@ export const CampaignCreateSchema = z
 
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 
-export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined): OpenAPIHono<Env> {
-  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined): OpenAPIHono<StaffEnv> {
+  const app = staffApi();
   const editor = requireRole('editor', ads.store, adminToken);
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
-  app.onError((error, c) => {
-    if (error instanceof StaffError) return staffErrorResponse(c, error);
-    throw error;
-  });
   const common = { tags: ['Staff ads'], security: ['bearer'], middleware: [editor] };
 
   addRoute(app, { method: 'get', path: '/creatives', summary: 'Spots publicitaires disponibles', ...common, responses: { 200: ok('OK') } }, (c) => c.json({ creatives: ads.creatives.list() }));
@@ -62,7 +51,7 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
   addRoute(
     app,
     { method: 'post', path: '/campaigns', summary: 'Créer une campagne (priorité, ciblage, dates, plafond par spectateur)', ...common, request: { json: CampaignCreateSchema }, responses: { 201: ok('Créée') } },
-    async (c, { json }) => c.json(await ads.createCampaign((c as Context<Env>).get('actor'), json), 201),
+    async (c, { json }) => c.json(await ads.createCampaign(c.get('actor'), json), 201),
   );
 
   addRoute(app, { method: 'get', path: '/breaks', summary: 'Coupures publicitaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
@@ -73,7 +62,7 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
   addRoute(
     app,
     { method: 'post', path: '/events/{id}/breaks', summary: 'Lancer une coupure pendant le direct, maintenant', ...common, request: { params: IdParam, json: z.object({ durationSeconds: duration }).strict() }, responses: { 201: ok('Programmée au prochain segment') } },
-    async (c, { param, json }) => c.json(await ads.triggerLiveBreak((c as Context<Env>).get('actor'), param.id, json.durationSeconds), 201),
+    async (c, { param, json }) => c.json(await ads.triggerLiveBreak(c.get('actor'), param.id, json.durationSeconds), 201),
   );
 
   addRoute(
@@ -86,7 +75,7 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
       request: { params: IdParam, json: z.object({ durationSeconds: duration, chapter: z.number().int().min(0).optional() }).strict() },
       responses: { 201: ok('Programmée') },
     },
-    async (c, { param, json }) => c.json(await ads.scheduleReplayBreak((c as Context<Env>).get('actor'), param.id, json.durationSeconds, json.chapter), 201),
+    async (c, { param, json }) => c.json(await ads.scheduleReplayBreak(c.get('actor'), param.id, json.durationSeconds, json.chapter), 201),
   );
   addRoute(
     app,

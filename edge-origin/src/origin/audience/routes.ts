@@ -7,26 +7,20 @@ import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';
 import { apiError } from '../http/api-errors.ts';
+import { requireRole } from '../http/auth.ts';
+import type { StaffEnv } from '../http/auth.ts';
 import { addRoute } from '../http/openapi-route.ts';
-import { validationHook } from '../http/validation.ts';
-import { requireRole } from '../staff/auth.ts';
-import type { StaffActor } from '../staff/auth.ts';
+import { staffApi } from '../http/staff-api.ts';
 import { campaignReport, eventReport } from './report.ts';
 import type { ReportDeps } from './report.ts';
-
-type Env = { Variables: { actor: StaffActor } };
 
 const IdParam = z.object({ id: z.string().regex(ID_PATTERN, 'identifiant attendu') });
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 const notFound = { content: { 'application/json': { schema: z.any() } }, description: 'Inconnu' };
 
-export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undefined): OpenAPIHono<Env> {
-  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undefined): OpenAPIHono<StaffEnv> {
+  const app = staffApi();
   const store = deps.ads.store;
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
   const common = { tags: ['Staff audience'], security: ['bearer'], middleware: [requireRole('editor', store, adminToken)] };
 
   addRoute(app, { method: 'get', path: '/now', summary: 'Spectateurs simultanés par chaîne, maintenant (et l’événement à l’antenne)', ...common, responses: { 200: ok('OK') } }, async (c) => {

@@ -4,7 +4,7 @@
 // and lets it answer any Response (errors use the ApiError shape, described once per route).
 import { createRoute } from '@hono/zod-openapi';
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Env } from 'hono';
 
 export interface RouteRequest {
   params?: z.ZodObject;
@@ -34,7 +34,8 @@ export interface RouteSpec<R extends RouteRequest> {
   middleware?: RouteConfig['middleware'];
 }
 
-export function addRoute<R extends RouteRequest>(app: OpenAPIHono<any>, spec: RouteSpec<R>, handler: (c: Context, input: RouteInput<R>) => Promise<Response> | Response): void {
+/** The handler's context is typed by the app's env (a staff app's `c.get('actor')`). */
+export function addRoute<R extends RouteRequest, E extends Env = any>(app: OpenAPIHono<E>, spec: RouteSpec<R>, handler: (c: Context<E>, input: RouteInput<R>) => Promise<Response> | Response): void {
   const r = spec.request;
   const route = createRoute({
     method: spec.method,
@@ -51,8 +52,8 @@ export function addRoute<R extends RouteRequest>(app: OpenAPIHono<any>, spec: Ro
     },
     responses: spec.responses,
   } as RouteConfig);
-  const valid = (c: Context, target: string, present: unknown) => (present ? (c.req.valid as (t: string) => unknown)(target) : undefined);
-  app.openapi(route, ((c: Context) =>
+  const valid = (c: Context<E>, target: string, present: unknown) => (present ? (c.req.valid as (t: string) => unknown)(target) : undefined);
+  app.openapi(route, ((c: Context<E>) =>
     handler(c, {
       param: valid(c, 'param', r?.params),
       query: valid(c, 'query', r?.query),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { POSTER_SIZES } from '../../../../shared/hls/paths.ts';
 import type { PosterSize } from '../../../../shared/hls/paths.ts';
 import { findFfmpeg, runFfmpeg } from '../../media/ffmpeg.ts';
-import { StaffError } from '../staff/errors.ts';
+import { StaffError } from '../http/api-errors.ts';
 
 export const MAX_POSTER_BYTES = 5 * 1024 * 1024;
 export const POSTER_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;

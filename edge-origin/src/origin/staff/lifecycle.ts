@@ -5,7 +5,7 @@ import { liveEdge } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { EventStatus } from '../../../../shared/catalog/types.ts';
 import type { StoredEvent } from '../store/records.ts';
-import { StaffError } from './errors.ts';
+import { StaffError } from '../http/api-errors.ts';
 
 const STATUS_LABEL: Record<EventStatus, string> = {
   scheduled: 'programmé',

@@ -1,16 +1,21 @@
-// Staff authentication: bearer tokens with a role. The bootstrap admin token comes from the
+// Staff authentication, for every capability with a staff API (staff/, ads/, audience/, ingest/):
+// bearer tokens with a role. The bootstrap admin token comes from the
 // environment (STAFF_ADMIN_TOKEN) and is never stored; every other token is created by an admin,
 // stored as its SHA-256 only (a leaked database gives no usable token) and can be revoked.
 import type { MiddlewareHandler } from 'hono';
 import type { RecordStore } from '../store/record-store.ts';
 import type { StaffRole, StaffTokenRecord } from '../store/records.ts';
-import { StaffError, staffErrorResponse } from './errors.ts';
+import { StaffError, staffErrorResponse } from './api-errors.ts';
+import { sha256Hex } from './ids.ts';
 
 export interface StaffActor {
   tokenId: string;
   label: string;
   role: StaffRole;
 }
+
+/** The Hono env of a staff route: `requireRole` puts the caller in `c.get('actor')`. */
+export type StaffEnv = { Variables: { actor: StaffActor } };
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 
@@ -20,9 +25,8 @@ export function newToken(): string {
   return `ctv_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
-export async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+export function hashToken(token: string): Promise<string> {
+  return sha256Hex(new TextEncoder().encode(token));
 }
 
 /** The public id of a token: a prefix of its hash, enough to tell tokens apart in the audit log. */
@@ -43,7 +47,7 @@ export async function authenticate(authorization: string | undefined, store: Rec
 }
 
 /** Middleware: authenticates, checks the role (admin can do everything), sets `c.get('actor')`. */
-export function requireRole(role: StaffRole, store: RecordStore, adminToken: string | undefined): MiddlewareHandler<{ Variables: { actor: StaffActor } }> {
+export function requireRole(role: StaffRole, store: RecordStore, adminToken: string | undefined): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     try {
       const actor = await authenticate(c.req.header('authorization'), store, adminToken);
