@@ -99,6 +99,9 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
   await eventually(() => focusedTestId(page), (t) => t === 'publish', 5000, 'focus on publish');
   await page.keyboard.press('Enter');
   await page.getByTestId('chapters').fill('0:00 Ouverture\n4 Remise des prix');
+  // The list refreshes itself every 5 s: an open form keeps what was typed.
+  await new Promise((r) => setTimeout(r, 5500));
+  expect(await page.getByTestId('chapters').inputValue()).toBe('0:00 Ouverture\n4 Remise des prix');
   await page.getByTestId('save').click();
   expect(await alerted(page, /^Chapitres, ligne 2 : « 4 Remise des prix »/)).toContain('attendu « m:ss Titre »');
   expect(await page.getByTestId('event-form').count()).toBe(1);

@@ -56,18 +56,13 @@ export async function logIn(rig: RegieRig, route: string, token = ADMIN): Promis
   await rig.page.getByTestId('page-title').waitFor();
 }
 
-/** Waits for the status line (a success) to say `expected`; fails early with the alert's text. */
+/** Waits for the status line (a success) to say `expected`; on failure, says what the alert said. */
 export async function said(page: Page, expected: string | RegExp, timeout = 15_000): Promise<string> {
-  return eventually(
-    async () => {
-      const alert = await page.getByTestId('alert').innerText();
-      if (alert) throw new Error(`alert instead of « ${String(expected)} »: ${alert}`);
-      return page.getByTestId('message').innerText();
-    },
-    (t) => (typeof expected === 'string' ? t === expected : expected.test(t)),
-    timeout,
-    `message ${String(expected)}`,
-  );
+  try {
+    return await eventually(() => page.getByTestId('message').innerText(), (t) => (typeof expected === 'string' ? t === expected : expected.test(t)), timeout, `message ${String(expected)}`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; alert: « ${await page.getByTestId('alert').innerText()} »`);
+  }
 }
 
 /** Waits for the alert line (an error, role=alert) to match. */

@@ -7,7 +7,9 @@ import { render, useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api, ApiError, session } from './api.ts';
 import type { Role } from './api.ts';
 import { EventsPage } from './pages/Events.tsx';
+import { HighlightsPage } from './pages/Highlights.tsx';
 import { OnAirPage } from './pages/OnAir.tsx';
+import { ReplaysPage } from './pages/Replays.tsx';
 import { href, ROUTES, useRoute } from './router.ts';
 import type { Route } from './router.ts';
 import { TEXT } from './text.ts';
@@ -64,6 +66,10 @@ function Page({ route, signOut }: { route: Route; signOut: (message: string) => 
       return <OnAirPage onUnauthorized={signOut} />;
     case 'directs':
       return <EventsPage />;
+    case 'replays':
+      return <ReplaysPage />;
+    case 'resumes':
+      return <HighlightsPage />;
     default:
       return (
         <p data-testid="not-migrated">

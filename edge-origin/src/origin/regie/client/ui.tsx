@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useState } from 'hono/jsx/dom';
 import { api, ApiError } from './api.ts';
 import type { Role } from './api.ts';
 import { TEXT } from './text.ts';
+import { ChapterLineError } from './time.ts';
 
 export interface Regie {
   /** A success in the status line, or (alert) an error announced at once (`role="alert"`). */
@@ -119,3 +120,37 @@ export function PosterField({ current, onPoster, onBusy }: { current: string; on
     </div>
   );
 }
+
+/** Submits a form: the write, then reload, then the message (so the message means the table is up to date). */
+export function useSubmit(reload: () => Promise<void>) {
+  const { say } = useRegie();
+  const fail = useFail();
+  return async (write: () => Promise<string>, after: () => void) => {
+    say('');
+    try {
+      const done = await write();
+      await reload();
+      after();
+      say(done);
+    } catch (error) {
+      if (error instanceof ChapterLineError) say(TEXT.chapters.badLine(error.line, error.text), true);
+      else fail(error);
+    }
+  };
+}
+
+export const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '').trim();
+
+export function FormButtons({ busy, close }: { busy: boolean; close: () => void }) {
+  return (
+    <p>
+      <button type="submit" disabled={busy} data-testid="save">
+        {TEXT.save}
+      </button>{' '}
+      <button type="button" onClick={close} data-testid="close">
+        {TEXT.close}
+      </button>
+    </p>
+  );
+}
+

@@ -6,8 +6,8 @@ import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { StaffEvent } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
-import { ChapterLineError, isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
-import { errorText, PosterField, useAction, useLoaded, useRegie } from '../ui.tsx';
+import { isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
+import { field, FormButtons, PosterField, useAction, useLoaded, useRegie, useSubmit } from '../ui.tsx';
 
 const T = TEXT.events;
 type FormKind = 'edit' | 'reschedule' | 'publish';
@@ -121,30 +121,13 @@ export function EventsPage() {
                   </td>
                 </tr>
               ) : null,
-            ])}
+            ])
+            .filter((row) => row !== null)}
         </tbody>
       </table>
     </>
   );
 }
-
-/** Submits a form: the write, then reload, then the message (so the message means the table is up to date). */
-function useSubmit(reload: () => Promise<void>) {
-  const { say } = useRegie();
-  return async (write: () => Promise<string>, after: () => void) => {
-    say('');
-    try {
-      const done = await write();
-      await reload();
-      after();
-      say(done);
-    } catch (error) {
-      say(error instanceof ChapterLineError ? TEXT.chapters.badLine(error.line, error.text) : errorText(error), true);
-    }
-  };
-}
-
-const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '').trim();
 
 function ScheduleForm({ reload }: { reload: () => Promise<void> }) {
   const submit = useSubmit(reload);
@@ -199,19 +182,6 @@ function ScheduleForm({ reload }: { reload: () => Promise<void> }) {
         {T.schedule}
       </button>
     </form>
-  );
-}
-
-function FormButtons({ busy, close }: { busy: boolean; close: () => void }) {
-  return (
-    <p>
-      <button type="submit" disabled={busy} data-testid="save">
-        {TEXT.save}
-      </button>{' '}
-      <button type="button" onClick={close} data-testid="close">
-        {TEXT.close}
-      </button>
-    </p>
   );
 }
 
