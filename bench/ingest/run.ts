@@ -1,7 +1,8 @@
 // `npm run bench` (ingest part), on real parts: Debian's ffmpeg as the venue's encoder pushing
 // SRT to the origin's ingest, the TV app in Chromium playing the channel through the edge.
 //  - CPU one channel costs on this machine: the listener and the ladder transcoder (x264 preset
-//    `veryfast`, the default, and `ultrafast`), fed 720p30 and 1080p30, measured from /proc;
+//    `veryfast`, the default, and `ultrafast`), fed 720p30, 1080p30 and 1080p60, and a 540p25 feed
+//    encoded or passed through as the top rendition, measured from /proc;
 //  - glass-to-glass latency: the wall clock burned into the encoder's picture, read back with
 //    tesseract from the TV's screen, against the wall clock at that moment; and how far the
 //    newest EXT-X-PROGRAM-DATE-TIME of the playlist lags the wall clock at the edge.
@@ -41,10 +42,10 @@ function ingestCpuSeconds(): { listener: number; transcoder: number } {
   return out;
 }
 
-async function cpuRun(preset: 'veryfast' | 'ultrafast', width: number, height: number) {
-  const ingest = await startTestIngest({ x264Preset: preset });
+async function cpuRun(preset: 'veryfast' | 'ultrafast', width: number, height: number, fps = 30, passthrough = false) {
+  const ingest = await startTestIngest({ x264Preset: preset, passthrough });
   try {
-    await ingest.encoder('sport', { protocol: 'srt', width, height, fps: 30 });
+    await ingest.encoder('sport', { protocol: 'srt', width, height, fps });
     const start = Date.now();
     while (!ingest.ingest.status('sport')?.feed || ingest.ingest.status('sport')!.feed!.segments < 3) {
       if (Date.now() - start > 60_000) throw new Error('no feed');
@@ -56,7 +57,7 @@ async function cpuRun(preset: 'veryfast' | 'ultrafast', width: number, height: n
     const status = ingest.ingest.status('sport')!;
     return {
       preset,
-      input: `${width}x${height}p30`,
+      input: `${width}x${height}p${fps}${passthrough ? ', pass-through' : ''}`,
       listenerCores: round((b.listener - a.listener) / CPU_SECONDS),
       transcoderCores: round((b.transcoder - a.transcoder) / CPU_SECONDS),
       speed: status.feed!.speed,
@@ -114,9 +115,18 @@ function round(x: number) {
 }
 
 const cpu = [];
-for (const [preset, w, h] of [['veryfast', 1280, 720], ['veryfast', 1920, 1080], ['ultrafast', 1280, 720], ['ultrafast', 1920, 1080]] as const) {
-  console.log(`bench ingest: CPU, ${preset} ${w}x${h}…`);
-  cpu.push(await cpuRun(preset, w, h));
+const runs = [
+  ['veryfast', 1280, 720, 30, false],
+  ['veryfast', 1920, 1080, 30, false],
+  ['veryfast', 1920, 1080, 60, false],
+  ['ultrafast', 1280, 720, 30, false],
+  ['ultrafast', 1920, 1080, 30, false],
+  ['veryfast', 960, 540, 25, false],
+  ['veryfast', 960, 540, 25, true],
+] as const;
+for (const [preset, w, h, fps, passthrough] of runs) {
+  console.log(`bench ingest: CPU, ${preset} ${w}x${h}p${fps}${passthrough ? ' pass-through' : ''}…`);
+  cpu.push(await cpuRun(preset, w, h, fps, passthrough));
 }
 console.log('bench ingest: glass-to-glass latency on the TV…');
 const latency = await latencyRun();

@@ -19,7 +19,7 @@ import type { JournalEntry } from '../live/timeline.ts';
 import { BusyGuard } from './busy-guard.ts';
 import { SrtRelay } from './srt-relay.ts';
 import { createSocket } from 'node:dgram';
-import { OUTPUTS, listenerArgs, transcoderArgs } from './commands.ts';
+import { OUTPUTS, canPassThrough, listenerArgs, transcoderArgs } from './commands.ts';
 import type { Protocol } from './commands.ts';
 import { channelPorts } from './config.ts';
 import type { IngestConfig } from './config.ts';
@@ -60,6 +60,8 @@ export interface ChannelIngestStatus {
     speed: number;
     secondsSinceKeyframe: number | null;
     segments: number;
+    /** The feed's own picture is the top rendition (copied, not encoded again). */
+    passthrough: boolean;
   };
   packagerLagMs: number | null;
   lastSegmentAt: string | null;
@@ -115,6 +117,8 @@ interface Session {
   rate: [number, number][];
   lastKeyframeAt: number | null;
   segments: number;
+  /** The feed is copied as the top rendition (config.passthrough). */
+  passthrough: boolean;
 }
 
 /** Most early bytes kept while a publisher is being checked (a few seconds of 1080p). */
@@ -225,6 +229,7 @@ export class ChannelIngest {
           speed: s.progress?.speed ?? 0,
           secondsSinceKeyframe: s.lastKeyframeAt === null ? null : Math.round((now - s.lastKeyframeAt) / 100) / 10,
           segments: s.segments,
+          passthrough: s.passthrough,
         },
       }),
       packagerLagMs: this.#packagerLagMs,
@@ -386,9 +391,10 @@ export class ChannelIngest {
     const dir = join(config.dir, this.channel, id);
     await Promise.all(OUTPUTS.map((o) => mkdir(join(dir, o), { recursive: true })));
     if (door.closedByUs || this.#stopped || door.listener.process.exitCode !== null) return;
+    const passthrough = config.passthrough && canPassThrough(door.input!.video!);
     const transcoder = spawnTranscoder(
       config.ffmpegPath,
-      transcoderArgs({ hasAudio: door.input!.audio !== undefined, x264Preset: config.x264Preset, levels: this.deps.levels }),
+      transcoderArgs({ hasAudio: door.input!.audio !== undefined, x264Preset: config.x264Preset, levels: this.deps.levels, passthrough }),
       dir,
       (progress) => {
         if (this.#session?.transcoder === transcoder) this.#session.progress = progress;
@@ -405,6 +411,7 @@ export class ChannelIngest {
       rate: [],
       lastKeyframeAt: null,
       segments: 0,
+      passthrough,
     };
     this.#session = session;
     const scan = keyframeScanner(() => (session.lastKeyframeAt = this.deps.now()));
@@ -423,7 +430,7 @@ export class ChannelIngest {
     session.watcher.start();
     this.deps.metrics.receiving.set({ channel: this.channel }, 1);
     const v = door.input!.video!;
-    this.#log('info', 'feed-start', `${door.protocol.toUpperCase()} : direct reçu sur ${this.channel} (${v.codec} ${v.width}×${v.height} ${v.fps} i/s, audio ${door.input!.audio?.codec ?? 'absent : silence ajoutée'})`, {
+    this.#log('info', 'feed-start', `${door.protocol.toUpperCase()} : direct reçu sur ${this.channel} (${v.codec} ${v.width}×${v.height} ${v.fps} i/s, audio ${door.input!.audio?.codec ?? 'absent : silence ajoutée'})${passthrough ? ', image de l’encodeur en qualité haute sans réencodage' : ''}`, {
       protocol: door.protocol,
       session: id,
     });

@@ -52,13 +52,27 @@ export interface TranscoderOptions {
   x264Preset: string;
   /** H.264 level per video rendition (e.g. "3.1"), as the loop's codec strings say. */
   levels: Record<string, string>;
+  /**
+   * The feed already is the top rendition (H.264 at its size and frame rate): copy it instead of
+   * encoding it, and put the other renditions' keyframes where the feed has its own, so every
+   * rendition is cut at the same instants (the encoder must send a keyframe every 1 or 2 s).
+   */
+  passthrough?: boolean;
+}
+
+/** Whether a feed can stand in for the top rendition as it is (see TranscoderOptions.passthrough). */
+export function canPassThrough(video: { codec: string; width: number; height: number; fps: number }): boolean {
+  const top = VIDEO_RENDITIONS[VIDEO_RENDITIONS.length - 1]!;
+  return video.codec === 'h264' && video.width === top.width && video.height === top.height && Math.abs(video.fps - FRAME_RATE) < 0.01;
 }
 
 /** Run with the session's directory as cwd: each output goes to `<output>/<n>.ts`. */
 export function transcoderArgs(o: TranscoderOptions): string[] {
   const gop = SEGMENT_DURATION * FRAME_RATE;
-  const split = `[0:v:0]fps=${FRAME_RATE},split=${VIDEO_RENDITIONS.length}${VIDEO_RENDITIONS.map((_, i) => `[s${i}]`).join('')}`;
-  const scales = VIDEO_RENDITIONS.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
+  const top = VIDEO_RENDITIONS[VIDEO_RENDITIONS.length - 1]!;
+  const encoded = o.passthrough ? VIDEO_RENDITIONS.filter((r) => r !== top) : VIDEO_RENDITIONS;
+  const split = `[0:v:0]fps=${FRAME_RATE},split=${encoded.length}${encoded.map((_, i) => `[s${i}]`).join('')}`;
+  const scales = encoded.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
   const hls = (output: string) => [
     '-f', 'hls', '-hls_time', String(SEGMENT_DURATION), '-hls_list_size', '10', '-hls_flags', 'temp_file',
     '-hls_segment_filename', `${output}/%d.ts`, `${output}/index.m3u8`,
@@ -73,14 +87,17 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
     // the npm static ffmpeg (2018) knows too: npm start runs with it where Debian's is missing.
     ...(o.hasAudio ? [] : ['-re', '-f', 'lavfi', '-i', 'anullsrc=channel_layout=mono:sample_rate=48000']),
     '-filter_complex', [split, ...scales].join(';'),
-    ...VIDEO_RENDITIONS.flatMap((r, i) => [
+    ...encoded.flatMap((r, i) => [
       '-map', `[v${i}]`, '-c:v', 'libx264', '-preset', o.x264Preset, '-tune', 'zerolatency',
       '-profile:v', 'baseline', '-level:v', o.levels[r.id] ?? '3.1', '-pix_fmt', 'yuv420p',
       '-b:v', String(r.targetBitrate), '-maxrate', String(r.maxBitrate), '-bufsize', String(r.maxBitrate * 2),
-      // One closed GOP per segment, at the same frame in every rendition.
+      // One closed GOP per segment, at the same frame in every rendition (or where the feed has its
+      // keyframes, when it is passed through as the top rendition).
       '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+      ...(o.passthrough ? ['-force_key_frames', 'source'] : []),
       ...hls(r.id),
     ]),
+    ...(o.passthrough ? ['-map', '0:v:0', '-c:v', 'copy', ...hls(top.id)] : []),
     '-map', o.hasAudio ? '0:a:0' : '1:a', '-c:a', 'aac', '-b:a', '64000', '-ac', '1', '-ar', '48000',
     ...hls(AUDIO_OUTPUT),
   ];

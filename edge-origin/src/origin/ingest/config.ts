@@ -35,6 +35,11 @@ export const ingestConfigSchema = z.object({
   maxInputFps: z.coerce.number().positive().default(60),
   /** x264 preset of the ladder: the CPU a channel costs (README: "Live ingest"). */
   x264Preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
+  /**
+   * A feed that already is the top rendition (H.264, 960×540, 25 fps, a keyframe every 1 or 2 s) is
+   * copied as it is instead of encoded again: the biggest encode of the ladder is spared.
+   */
+  passthrough: bool.default(false),
   /** A slot waits this long past its publication time for a late segment before it is sealed. */
   slotGraceMs: ms.default(1000),
   /** A feed's first segment goes to a slot published at least this long after it is complete. */
@@ -64,6 +69,7 @@ export const ingestEnvNames: Record<keyof IngestConfig, string> = {
   maxInputHeight: 'INGEST_MAX_INPUT_HEIGHT',
   maxInputFps: 'INGEST_MAX_INPUT_FPS',
   x264Preset: 'INGEST_X264_PRESET',
+  passthrough: 'INGEST_PASSTHROUGH',
   slotGraceMs: 'INGEST_SLOT_GRACE_MS',
   lockMarginMs: 'INGEST_LOCK_MARGIN_MS',
   slateAfterDropMs: 'INGEST_SLATE_AFTER_DROP_MS',
