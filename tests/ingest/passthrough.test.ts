@@ -1,0 +1,43 @@
+// Pass-through: a feed that already is the top rendition (H.264 960×540 at 25 fps) is copied into
+// it instead of encoded again; the other renditions are cut where the feed has its keyframes.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { eventually } from '../support/browser.ts';
+import { ffmpegReads } from '../support/ffmpeg.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { playlistSegments, startIngestStack } from '../support/ingest.ts';
+import type { IngestStack } from '../support/ingest.ts';
+
+let stack: IngestStack;
+beforeAll(async () => {
+  stack = await startIngestStack({ passthrough: true });
+}, MEDIA_TIMEOUT_MS);
+afterAll(() => stack?.close());
+
+/** Bits per second of a segment (its bytes over its EXTINF). */
+async function bitrate(url: string, seconds: number): Promise<number> {
+  return ((await (await fetch(url)).arrayBuffer()).byteLength * 8) / seconds;
+}
+
+test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded as usual', async () => {
+  await stack.encoder('sport', { protocol: 'srt', width: 960, height: 540, fps: 25 });
+  await stack.encoder('culture', { protocol: 'srt', width: 640, height: 360, fps: 25 });
+  const sport = await eventually(async () => stack.ingest.status('sport')!, (s) => (s.feed?.segments ?? 0) >= 3, 40_000, 'sport on air');
+  const culture = await eventually(async () => stack.ingest.status('culture')!, (s) => (s.feed?.segments ?? 0) >= 3, 40_000, 'culture on air');
+  expect(sport.feed!.passthrough).toBe(true);
+  expect(culture.feed!.passthrough).toBe(false);
+
+  const newest = async (channel: string, rendition: string) => {
+    const segments = playlistSegments(await (await fetch(`${stack.edgeUrl}/hls/live/${channel}/${rendition}/index.m3u8`)).text());
+    return segments[segments.length - 1]!;
+  };
+  // The encoder's own bitstream (sent at 2.5 Mbit/s) in sport's v540; our encode (1.1 Mbit/s,
+  // capped at 1.3) in culture's.
+  const top = await newest('sport', 'v540');
+  expect(await bitrate(`${stack.edgeUrl}/hls/live/sport/v540/${top.uri}`, top.duration)).toBeGreaterThan(2_000_000);
+  const encoded = await newest('culture', 'v540');
+  expect(await bitrate(`${stack.edgeUrl}/hls/live/culture/v540/${encoded.uri}`, encoded.duration)).toBeLessThan(1_600_000);
+  // Every rendition cut at the same instants: 2 s segments everywhere.
+  for (const rendition of ['v240', 'v360', 'v540']) expect((await newest('sport', rendition)).duration).toBeCloseTo(2, 1);
+  const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
+  expect(read.stderr).toBe('');
+}, 120_000);
