@@ -10,6 +10,7 @@ import { EventsPage } from './pages/Events.tsx';
 import { HighlightsPage } from './pages/Highlights.tsx';
 import { OnAirPage } from './pages/OnAir.tsx';
 import { ReplaysPage } from './pages/Replays.tsx';
+import { AuditPage, TokensPage } from './pages/Tokens.tsx';
 import { href, ROUTES, useRoute } from './router.ts';
 import type { Route } from './router.ts';
 import { TEXT } from './text.ts';
@@ -70,6 +71,10 @@ function Page({ route, signOut }: { route: Route; signOut: (message: string) => 
       return <ReplaysPage />;
     case 'resumes':
       return <HighlightsPage />;
+    case 'jetons':
+      return <TokensPage />;
+    case 'journal':
+      return <AuditPage />;
     default:
       return (
         <p data-testid="not-migrated">

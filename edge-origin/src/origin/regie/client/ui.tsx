@@ -69,7 +69,7 @@ export function useAction(reload: () => Promise<void>) {
 }
 
 /** Loads a page's data now and every `everyMs` (the page refreshes itself); `reload` for after a write. */
-export function useLoaded<T>(load: () => Promise<T>, everyMs: number): { data: T | null; reload: () => Promise<void> } {
+export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { data: T | null; reload: () => Promise<void> } {
   const fail = useFail();
   const [data, setData] = useState<T | null>(null);
   const reload = async () => setData(await load());
@@ -86,7 +86,7 @@ export function useLoaded<T>(load: () => Promise<T>, everyMs: number): { data: T
       stopped = true;
       clearInterval(timer);
     };
-  }, []);
+  }, deps);
   return { data, reload };
 }
 
