@@ -163,7 +163,45 @@ async function allPages<T>(path: string): Promise<T[]> {
   return all;
 }
 
+export interface Campaign {
+  id: string;
+  name: string;
+  sponsorId: string;
+  creativeId: string;
+  priority: number;
+  channelIds?: string[];
+  startsAt: string;
+  endsAt: string;
+  frequencyCap: { impressions: number; perHours: number };
+}
+
+export interface AdBreak {
+  id: string;
+  target: { kind: 'live' | 'replay'; channelId: string; eventId?: string; replayId?: string };
+  startsAt?: string;
+  offset?: number;
+  durationSeconds: number;
+  createdAt: string;
+}
+
+export interface AudienceNow {
+  at: string;
+  channels: { channelId: string; viewers: number; eventId?: string }[];
+}
+
+export interface EventReport {
+  event: { id: string; title: string; channelId: string; status: string };
+  audience: { from: string; to: string; peak: number; peakAt: string | null; average: number; minutesWatched: number };
+  impressions: Record<string, number>;
+  completionRate: number | null;
+}
+
 export const api = {
+  campaigns: async () => (await call<{ campaigns: Campaign[] }>('GET', '/staff/ads/campaigns')).campaigns,
+  breaks: async () => (await call<{ breaks: AdBreak[] }>('GET', '/staff/ads/breaks')).breaks,
+  launchBreak: (eventId: string, durationSeconds: number) => call<AdBreak>('POST', `/staff/ads/events/${encodeURIComponent(eventId)}/breaks`, { durationSeconds }),
+  audienceNow: () => call<AudienceNow>('GET', '/staff/audience/now'),
+  eventReport: (eventId: string) => call<EventReport>('GET', `/staff/audience/events/${encodeURIComponent(eventId)}/report`),
   events: async () => (await call<{ events: StaffEvent[] }>('GET', '/staff/events')).events,
   schedule: (input: EventFields & { channelId: string; startsAt: string; endsAt: string }) => call<StaffEvent>('POST', '/staff/events', input),
   editEvent: (id: string, patch: Partial<EventFields>) => call<StaffEvent>('PATCH', `/staff/events/${encodeURIComponent(id)}`, patch),

@@ -6,6 +6,7 @@
 import { render, useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api, ApiError, session } from './api.ts';
 import type { Role } from './api.ts';
+import { AdsPage, AudiencePage } from './pages/Ads.tsx';
 import { EventsPage } from './pages/Events.tsx';
 import { HighlightsPage } from './pages/Highlights.tsx';
 import { OnAirPage } from './pages/OnAir.tsx';
@@ -71,6 +72,10 @@ function Page({ route, signOut }: { route: Route; signOut: (message: string) => 
       return <ReplaysPage />;
     case 'resumes':
       return <HighlightsPage />;
+    case 'publicite':
+      return <AdsPage />;
+    case 'audience':
+      return <AudiencePage />;
     case 'jetons':
       return <TokensPage />;
     case 'journal':
