@@ -10,10 +10,9 @@
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { press, screenshot, waitForFocus, videoState, eventually } from '../../tests/support/browser.ts';
 import { startTvStack } from '../../tests/e2e/harness.ts';
-import { ADMIN, readClock, secondsOfDay, startTestIngest } from '../../tests/support/ingest.ts';
+import { eventOnAir, readClock, secondsOfDay, startTestIngest } from '../../tests/support/ingest.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,12 +71,7 @@ async function latencyRun() {
   const ingest = await startTestIngest();
   const stack = await startTvStack({ origin: ingest.originOptions });
   try {
-    const staff = async (method: string, p: string, body: unknown = {}) => {
-      const r = await fetch(`${stack.origin.url}/api/v1/staff${p}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return (await r.json()) as LiveEvent;
-    };
-    const event = await staff('POST', '/events', { channelId: 'sport', title: 'Banc d’essai', venue: 'Régie', startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString() });
-    await staff('POST', `/events/${event.id}/start`);
+    const event = await eventOnAir(stack.origin.url, 'sport', 'Banc d’essai');
     await ingest.encoder('sport', { protocol: 'srt', width: 1280, height: 720, fps: 30 });
     await sleep(8000);
     const page = stack.tv.page;

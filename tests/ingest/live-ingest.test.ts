@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { ffmpegReads, runFfmpeg } from '../support/ffmpeg.ts';
-import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
+import type { Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually } from '../support/browser.ts';
-import { ADMIN, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack } from '../support/ingest.ts';
+import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 import type { ChannelIngestStatus } from '../../edge-origin/src/origin/ingest/index.ts';
 
@@ -154,17 +154,9 @@ describe('live ingest: an encoder reaches the viewers', () => {
 
   test('start → 20 s of the feed → stop → publish: the replay is those 20 s (± one segment), read by ffmpeg, showing the feed', async () => {
     // agglo is on air from the previous test (SRT, the new key).
-    const staff = async <T>(method: string, path: string, body: unknown = {}): Promise<T> => {
-      const response = await fetch(`${stack.originUrl}/api/v1/staff${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
+    const staff = adminStaff(stack.originUrl);
     await eventually(() => status('agglo'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'agglo feed');
-    const event = await staff<LiveEvent>('POST', '/events', {
-      channelId: 'agglo', title: 'Conseil communautaire', venue: 'Hôtel de l’agglomération',
-      startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
-    });
-    await staff('POST', `/events/${event.id}/start`);
+    const event = await eventOnAir(stack.originUrl, 'agglo', 'Conseil communautaire');
     await new Promise((r) => setTimeout(r, 20_000));
     await staff('POST', `/events/${event.id}/stop`);
     const replay = await staff<Replay>('POST', `/events/${event.id}/publish`, { chapters: [{ title: 'Ouverture', start: 0 }, { title: 'Débats', start: 12 }] });

@@ -3,11 +3,10 @@
 // stream key (with a confirmation), and see the slate when the encoder dies.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { eventually, launchTv, screenshot } from '../support/browser.ts';
 import type { TvBrowser } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
-import { ADMIN, startTestIngest } from '../support/ingest.ts';
+import { ADMIN, eventOnAir, startTestIngest } from '../support/ingest.ts';
 import type { TestIngest } from '../support/ingest.ts';
 import { startStack } from '../support/stack.ts';
 import type { Stack } from '../support/stack.ts';
@@ -43,15 +42,7 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
   expect(await page.locator('section.channel h2').allInnerTexts()).toEqual(['C’Sport', 'C’Culture', 'C’Business', 'C’Agglo']);
 
   // An event on air, the encoder pushing: the card says so, with the feed's figures.
-  const staff = async <T,>(method: string, path: string, body: unknown = {}) => {
-    const r = await fetch(`${stack.originUrl}/api/v1/staff${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return (await r.json()) as T;
-  };
-  const event = await staff<LiveEvent>('POST', '/events', {
-    channelId: 'sport', title: 'Finale régionale de handball', venue: 'Palais des sports',
-    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
-  });
-  await staff('POST', `/events/${event.id}/start`);
+  await eventOnAir(stack.originUrl, 'sport', 'Finale régionale de handball');
   const encoder = await ingest.encoder('sport', { protocol: 'srt' });
   await eventually(() => text('state-sport'), (t) => t === 'Direct reçu', 30_000, 'sport receiving');
   await eventually(() => text('event-sport'), (t) => t === 'À l’antenne : Finale régionale de handball', 10_000, 'event shown');

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { ARTIFACTS_DIR, eventually, openApp, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { ADMIN, playlistSegments, readClock, secondsOfDay, startTestIngest } from '../support/ingest.ts';
+import { eventOnAir, playlistSegments, readClock, secondsOfDay, startTestIngest } from '../support/ingest.ts';
 import type { TestIngest } from '../support/ingest.ts';
 import { startTvStack } from '../e2e/harness.ts';
 import type { TvStack } from '../e2e/harness.ts';
@@ -26,16 +25,6 @@ afterAll(async () => {
   await stack?.close();
   await ingest?.close();
 });
-
-async function staff<T>(method: string, path: string, body: unknown = {}): Promise<T> {
-  const response = await fetch(`${stack.origin.url}/api/v1/staff${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /** What the live playlist lists now, with what each slot carries (the channel's timeline). */
 async function window(): Promise<{ sequence: number; kind: string; discontinuity: boolean }[]> {
@@ -64,11 +53,7 @@ async function playerState(page: Page): Promise<string> {
 
 test('SRT feed on the TV: the clock advances; encoder killed → slate, no error; back over RTMP → live, the clock advancing', async () => {
   const page = stack.tv.page;
-  const event = await staff<LiveEvent>('POST', '/events', {
-    channelId: 'sport', title: 'Handball : Cité – Port', venue: 'Palais des sports',
-    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
-  });
-  await staff('POST', `/events/${event.id}/start`);
+  const event = await eventOnAir(stack.origin.url, 'sport', 'Handball : Cité – Port');
   const encoder = await ingest.encoder('sport', { protocol: 'srt' });
   await eventually(async () => (await window()).filter((s) => s.kind === 'ingest').length, (n) => n >= 2, 30_000, 'feed on air');
 

@@ -17,6 +17,8 @@ import type { RecordStore } from '../../edge-origin/src/origin/store/record-stor
 import { testEncoderArgs } from '../../edge-origin/src/media/test-encoder.ts';
 import type { TestEncoderOptions } from '../../edge-origin/src/media/test-encoder.ts';
 import { ensureTestManifest, ensureTestMedia } from './media.ts';
+import { staffClient } from './staff-api.ts';
+import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { streamKey } from '../../edge-origin/src/origin/ingest/stream-keys.ts';
 import { startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
@@ -131,6 +133,27 @@ export async function startIngestStack(overrides: Partial<IngestConfig> = {}): P
       await ingest.close();
     },
   };
+}
+
+/** The staff API with the admin token: the body of a 2xx answer, else an Error naming the call. */
+export function adminStaff(originUrl: string): <T>(method: string, path: string, body?: unknown) => Promise<T> {
+  const call = staffClient(() => originUrl, ADMIN);
+  return async <T>(method: string, path: string, body: unknown = {}) => {
+    const answer = await call<T>(method, path, body);
+    if (answer.status >= 300) throw new Error(`${method} ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+}
+
+/** An event of `channel` put on air now by the staff (scheduled for later, then started). */
+export async function eventOnAir(originUrl: string, channel: ChannelId, title: string): Promise<LiveEvent> {
+  const staff = adminStaff(originUrl);
+  const event = await staff<LiveEvent>('POST', '/events', {
+    channelId: channel, title, venue: 'Salle de la Cité',
+    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
+  });
+  await staff('POST', `/events/${event.id}/start`);
+  return event;
 }
 
 /** The live media playlist of a rendition, fetched through the edge. */
