@@ -1,0 +1,131 @@
+// « Replays »: every published replay (the TV's public list, all pages, read past the browser's
+// cache so an edit shows at once) and, per replay, « Modifier »: title, description, poster,
+// chapters typed « m:ss Titre » (the API sorts them and refuses one past the end), and
+// « Couper un résumé » (the « Résumés » page, this replay chosen).
+import { useState } from 'hono/jsx/dom';
+import { api } from '../api.ts';
+import type { PublishFields, Replay } from '../api.ts';
+import { CHANNEL_NAMES, TEXT } from '../text.ts';
+import { chapterLines, clock, dateTime, parseChapters } from '../time.ts';
+import { field, FormButtons, PosterField, useLoaded, useSubmit } from '../ui.tsx';
+
+const T = TEXT.replays;
+
+export function ReplaysPage() {
+  const { data: replays, reload } = useLoaded(api.replays, 15_000);
+  const [open, setOpen] = useState<string | null>(null);
+  const toggle = (id: string) => {
+    setOpen(open === id ? null : id);
+    if (open !== id) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="replay-form"] input')?.focus(), 50);
+  };
+  const closed = (id: string) => {
+    setOpen(null);
+    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
+  };
+  return (
+    <table aria-label={T.listTitle}>
+      <thead>
+        <tr>
+          <th scope="col">{TEXT.channel}</th>
+          <th scope="col">{TEXT.titleField}</th>
+          <th scope="col">{T.duration}</th>
+          <th scope="col">{T.chapters}</th>
+          <th scope="col">{T.publishedAt}</th>
+          <th scope="col">{TEXT.actions}</th>
+        </tr>
+      </thead>
+      <tbody data-testid="replays">
+        {replays === null && (
+          <tr>
+            <td colSpan={6}>{TEXT.loading}</td>
+          </tr>
+        )}
+        {replays?.length === 0 && (
+          <tr>
+            <td colSpan={6}>{T.none}</td>
+          </tr>
+        )}
+        {(replays ?? []).flatMap((r) => [
+          <tr key={r.id} data-row={r.id} data-testid="replay-row" data-replay-id={r.id}>
+            <td>{CHANNEL_NAMES[r.channelId] ?? r.channelId}</td>
+            <td data-testid="replay-title">{r.title}</td>
+            <td>{clock(r.duration)}</td>
+            <td data-testid="replay-chapters">
+              <small>
+                {r.chapters.map((c) => (
+                  <>
+                    {clock(c.start)} {c.title}
+                    <br />
+                  </>
+                ))}
+              </small>
+            </td>
+            <td>{dateTime(r.publishedAt)}</td>
+            <td>
+              <div class="actions">
+                <button type="button" data-testid="edit" aria-expanded={open === r.id ? 'true' : 'false'} onClick={() => toggle(r.id)}>
+                  {TEXT.edit}
+                </button>
+                <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
+                  {T.cut}
+                </a>
+              </div>
+            </td>
+          </tr>,
+          open === r.id ? (
+            <tr key={`${r.id}-form`} data-testid="replay-form-row">
+              <td colSpan={6}>
+                <ReplayForm replay={r} reload={reload} close={() => closed(r.id)} />
+              </td>
+            </tr>
+          ) : null,
+        ]).filter((row) => row !== null)}
+      </tbody>
+    </table>
+  );
+}
+
+/** Sends only what changed; the chapters as typed. */
+function ReplayForm({ replay, reload, close }: { replay: Replay; reload: () => Promise<void>; close: () => void }) {
+  const [initial] = useState(replay);
+  const [poster, setPoster] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = useSubmit(reload);
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    void submit(async () => {
+      const patch: PublishFields = {};
+      for (const key of ['title', 'description'] as const) if (field(form, key) !== initial[key]) patch[key] = field(form, key);
+      const chapters = parseChapters(String(new FormData(form).get('chapters') ?? ''));
+      if (JSON.stringify(chapters) !== JSON.stringify(initial.chapters)) patch.chapters = chapters;
+      if (poster && poster !== initial.poster) patch.poster = poster;
+      // Nothing to send: said in the alert, the form stays open.
+      if (Object.keys(patch).length === 0) throw new Error(TEXT.nothingChanged);
+      return T.edited((await api.editReplay(initial.id, patch)).title);
+    }, close);
+  };
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="replay-form" aria-label={T.editTitle(initial.title)}>
+      <strong>{T.editTitle(initial.title)}</strong> ({T.duration.toLowerCase()} {clock(initial.duration)})
+      <br />
+      <label>
+        {TEXT.titleField} <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="replay-edit-title" />
+      </label>
+      <label class="block">
+        {TEXT.description}
+        <textarea name="description" maxlength={2000} rows={3} cols={80} data-testid="replay-edit-description">
+          {initial.description}
+        </textarea>
+      </label>
+      <label class="block">
+        {TEXT.chapters.label}
+        <textarea name="chapters" rows={6} cols={60} data-testid="chapters">
+          {chapterLines(initial.chapters)}
+        </textarea>
+      </label>
+      <PosterField current={initial.poster} onPoster={setPoster} onBusy={setBusy} />
+      <FormButtons busy={busy} close={close} />
+    </form>
+  );
+}
