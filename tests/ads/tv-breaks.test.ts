@@ -3,20 +3,13 @@
 // the live; on a replay, the pre-roll plays before the programme, the remote cannot seek inside a
 // spot, and seeking over a mid-roll plays it first. The origin counts what the TV reported.
 import type { Request } from 'playwright-core';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from '../e2e/harness.ts';
+import { useTvStack } from '../e2e/harness.ts';
 
 const ADMIN = 'tv-breaks-admin-token-0123456789';
-let stack: TvStack;
 const requests: string[] = [];
-
-beforeAll(async () => {
-  stack = await startTvStack({ origin: { staffAdminToken: ADMIN } });
-  stack.tv.page.on('request', (r: Request) => requests.push(r.url()));
-}, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await stack?.close();
+const stack = useTvStack({ origin: { staffAdminToken: ADMIN } }, (started) => {
+  started.tv.page.on('request', (r: Request) => requests.push(r.url()));
 });
 
 async function staff<T>(path: string, body?: unknown): Promise<T> {

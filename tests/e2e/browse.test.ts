@@ -2,19 +2,11 @@
 // details (upcoming with its countdown; a replay with Regarder / Voir le résumé and
 // related highlights), playing a replay, then "Reprendre" and "Continuer à regarder".
 // Back goes up one level at a time and puts focus back where it was.
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack();
 
-beforeAll(async () => {
-  stack = await startTvStack();
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 /** Whether an image whose URL ends with `path` is currently uploaded as a texture. */
 function uploaded(path: string): Promise<boolean> {

@@ -1,19 +1,11 @@
 // Phase-1 path, remote keys only: open the app from the edge, go to C'Sport's live event,
 // play it (real frames decoded), come back with Back to the very tile we left.
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, openApp, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 import type { HomeResponse } from '../../shared/catalog/types.ts';
 
-let stack: TvStack;
+const stack = useTvStack();
 
-beforeAll(async () => {
-  stack = await startTvStack();
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 test('home from the edge → C\'Sport live → playback → Back restores focus', async () => {
   const { page } = stack.tv;

@@ -1,20 +1,12 @@
 // The programme (7 days, live marked), search with the on-screen keyboard (accent-insensitive,
 // results as you type) and settings (language, persisted across a restart), remote keys only.
 import type { Page } from 'playwright-core';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { KeyboardModel, KEYBOARD_ROWS } from '../../tv-app/src/search/keyboard-layout.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack();
 
-beforeAll(async () => {
-  stack = await startTvStack();
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 /** Waits until `testId` is focused and shows exactly `texts` (the mirror follows a frame later). */
 async function expectFocus(page: Page, testId: string, texts: string[]): Promise<void> {

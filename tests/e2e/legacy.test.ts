@@ -1,18 +1,10 @@
 // The legacy build (ES5 + core-js, for Chrome-38-class TVs) runs the same app: the home
 // renders, and hls.js (its own ES5 build) is fetched only when playback starts, then plays.
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { VIEWPORT, eventually, press, screenshot, videoState } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack({ app: 'legacy' });
 
-beforeAll(async () => {
-  stack = await startTvStack({ app: 'legacy' });
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 test('legacy build: home, then live playback with hls.js loaded on demand', async () => {
   const { page } = stack.tv;

@@ -3,25 +3,18 @@
 // the replay: the player offers « Regarder le replay » / « Retour », and OK plays the replay.
 import type { Request } from 'playwright-core';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
 const ADMIN = 'live-end-admin-token-7';
 const TITLE = 'Forum de l’emploi de la Cité';
 // The player asks every 15 s, the edge keeps the event's JSON 10 s: a change shows within ~25 s.
 const NOTICE_MS = 60_000;
 
-let stack: TvStack;
 const requests: string[] = [];
 
-beforeAll(async () => {
-  stack = await startTvStack({ origin: { staffAdminToken: ADMIN } });
-  stack.tv.page.on('request', (r: Request) => requests.push(new URL(r.url()).pathname));
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
+const stack = useTvStack({ origin: { staffAdminToken: ADMIN } }, async (started) => {
+  started.tv.page.on('request', (r: Request) => requests.push(new URL(r.url()).pathname));
 });
 
 /** The staff API, straight to the origin (as the staff console does). */

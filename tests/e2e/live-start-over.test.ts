@@ -2,22 +2,14 @@
 // point the live window still holds, kept 3 target durations in (the seed's event started before
 // this stack's stream, so max(event start, window start) is the window start), shows EN DIFFÉRÉ,
 // and ▲ returns to DIRECT; an event begun inside the window starts where it began.
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
 
-let stack: TvStack;
 const ADMIN = 'start-over-admin-token-3';
 
-beforeAll(async () => {
-  // A 60 s live window (30 × 2 s segments): the start is far enough from the live edge to tell apart.
-  stack = await startTvStack({ origin: { live: { windowSize: 30 }, staffAdminToken: ADMIN } });
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
+// A 60 s live window (30 × 2 s segments): the start is far enough from the live edge to tell apart.
+const stack = useTvStack({ origin: { live: { windowSize: 30 }, staffAdminToken: ADMIN } });
 
 const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';
 

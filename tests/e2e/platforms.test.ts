@@ -2,19 +2,11 @@
 // registered with tizen.tvinputdevice, Back 10009, colour keys, exit through the Tizen API)
 // and webOS (Back 461, deep link from launchParams, exit with platformBack).
 import type { Page } from 'playwright-core';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { VIEWPORT, eventually, focused, textsIn, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack();
 
-beforeAll(async () => {
-  stack = await startTvStack();
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 /** A remote key as the TV's browser delivers it: a keydown/keyup pair with that keyCode. */
 async function remoteKey(page: Page, keyCode: number): Promise<void> {

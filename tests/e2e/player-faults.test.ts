@@ -10,20 +10,12 @@
 import type { Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { ARTIFACTS_DIR, eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import type { FaultRule, InjectedFault } from '../support/fault-proxy.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack({ faults: true });
 
-beforeAll(async () => {
-  stack = await startTvStack({ faults: true });
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 afterEach(() => stack?.faults?.clear());
 

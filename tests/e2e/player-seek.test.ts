@@ -5,22 +5,15 @@
 import type { Page } from 'playwright-core';
 import { parseThumbnailTrack, serializeThumbnailTrack, thumbnailAt } from '../../shared/hls/thumbnails.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
 const REPLAY = 'replay-hbc-montpellier'; // 48 s; chapters at 0, 8, 26 and 42 s
 
-let stack: TvStack;
 let replay: Replay;
 
-beforeAll(async () => {
-  stack = await startTvStack();
-  replay = (await (await fetch(`${stack.appUrl}api/v1/replays/${REPLAY}`)).json()) as Replay;
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
+const stack = useTvStack({}, async (started) => {
+  replay = (await (await fetch(`${started.appUrl}api/v1/replays/${REPLAY}`)).json()) as Replay;
 });
 
 const currentTime = (page: Page) => page.evaluate(() => document.querySelector('video')!.currentTime);

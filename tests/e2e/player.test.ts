@@ -4,25 +4,18 @@
 // CMCD with one session id on every media request, reconnection after a network cut, and
 // the error screen's Réessayer.
 import type { Page, Request } from 'playwright-core';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
 import { PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
 const mediaRequests: string[] = [];
 
-beforeAll(async () => {
-  // A 60 s live window (30 × 2 s segments): room to seek back and stay behind the live edge.
-  stack = await startTvStack({ origin: { live: { windowSize: 30 } } });
-  stack.tv.page.on('request', (r: Request) => {
+// A 60 s live window (30 × 2 s segments): room to seek back and stay behind the live edge.
+const stack = useTvStack({ origin: { live: { windowSize: 30 } } }, async (started) => {
+  started.tv.page.on('request', (r: Request) => {
     if (r.url().includes('/hls/')) mediaRequests.push(r.url());
   });
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';

@@ -1,19 +1,11 @@
 // Remote keys beyond the arrows (digits zap to channels, Back on Home asks to quit,
 // long-press does not queue moves), deep links, and what the family sees when the
 // network fails: an error screen with "Réessayer", a banner on drop and on recovery.
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { startTvStack, type TvStack } from './harness.ts';
+import { useTvStack } from './harness.ts';
 
-let stack: TvStack;
+const stack = useTvStack();
 
-beforeAll(async () => {
-  stack = await startTvStack();
-}, MEDIA_TIMEOUT_MS);
-
-afterAll(async () => {
-  await stack?.close();
-});
 
 test('digits and CH+/CH− zap between the channels\' live; Back returns to the home where we were', async () => {
   const { page } = stack.tv;
