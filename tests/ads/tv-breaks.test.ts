@@ -4,7 +4,7 @@
 // spot, and seeking over a mid-roll plays it first. The origin counts what the TV reported.
 import type { Request } from 'playwright-core';
 import { eventually, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from '../e2e/harness.ts';
+import { useTvStack } from '../e2e/use-tv-stack.ts';
 
 const ADMIN = 'tv-breaks-admin-token-0123456789';
 const requests: string[] = [];

@@ -3,7 +3,7 @@
 // related highlights), playing a replay, then "Reprendre" and "Continuer à regarder".
 // Back goes up one level at a time and puts focus back where it was.
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack();
 

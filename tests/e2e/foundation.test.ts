@@ -1,7 +1,7 @@
 // Phase-1 path, remote keys only: open the app from the edge, go to C'Sport's live event,
 // play it (real frames decoded), come back with Back to the very tile we left.
 import { eventually, focused, openApp, press, screenshot, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 import type { HomeResponse } from '../../shared/catalog/types.ts';
 
 const stack = useTvStack();

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { KeyboardModel, KEYBOARD_ROWS } from '../../tv-app/src/search/keyboard-layout.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack();
 

@@ -13,7 +13,6 @@ import { startEdge, type StartedEdge } from '../support/edge.ts';
 import type { EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { launchTv, type TvBrowser } from '../support/browser.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = join(REPO, 'tv-app', 'build.mjs');
@@ -76,24 +75,3 @@ export async function startTvStack({ app = 'test', origin: originOptions = {}, e
   };
 }
 
-/**
- * A test file's TV stack: started before its tests (then `ready`, for listeners and the like),
- * closed after them. Returns the stack itself, usable inside tests:
- * `const stack = useTvStack({ origin: { staffAdminToken: ADMIN } });`
- */
-export function useTvStack(options: StackOptions = {}, ready?: (stack: TvStack) => void | Promise<void>): TvStack {
-  let started: TvStack | undefined;
-  beforeAll(async () => {
-    started = await startTvStack(options);
-    await ready?.(started);
-  }, MEDIA_TIMEOUT_MS);
-  afterAll(async () => {
-    await started?.close();
-  });
-  return new Proxy({} as TvStack, {
-    get(_target, key) {
-      if (!started) throw new Error('useTvStack: the stack starts in beforeAll; use it inside a test');
-      return started[key as keyof TvStack];
-    },
-  });
-}

@@ -1,7 +1,7 @@
 // The legacy build (ES5 + core-js, for Chrome-38-class TVs) runs the same app: the home
 // renders, and hls.js (its own ES5 build) is fetched only when playback starts, then plays.
 import { VIEWPORT, eventually, press, screenshot, videoState } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack({ app: 'legacy' });
 

@@ -4,7 +4,7 @@
 import type { Request } from 'playwright-core';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
 import { eventually, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const ADMIN = 'live-end-admin-token-7';
 const TITLE = 'Forum de l’emploi de la Cité';

@@ -3,7 +3,7 @@
 // this stack's stream, so max(event start, window start) is the window start), shows EN DIFFÉRÉ,
 // and ▲ returns to DIRECT; an event begun inside the window starts where it began.
 import { eventually, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
 
 const ADMIN = 'start-over-admin-token-3';

@@ -3,7 +3,7 @@
 // and webOS (Back 461, deep link from launchParams, exit with platformBack).
 import type { Page } from 'playwright-core';
 import { VIEWPORT, eventually, focused, textsIn, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack();
 

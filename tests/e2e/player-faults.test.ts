@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import type { FaultRule, InjectedFault } from '../support/fault-proxy.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack({ faults: true });
 

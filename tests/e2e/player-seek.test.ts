@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { parseThumbnailTrack, serializeThumbnailTrack, thumbnailAt } from '../../shared/hls/thumbnails.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const REPLAY = 'replay-hbc-montpellier'; // 48 s; chapters at 0, 8, 26 and 42 s
 

@@ -7,7 +7,7 @@ import type { Page, Request } from 'playwright-core';
 import { VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
 import { PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const mediaRequests: string[] = [];
 

@@ -2,7 +2,7 @@
 // long-press does not queue moves), deep links, and what the family sees when the
 // network fails: an error screen with "Réessayer", a banner on drop and on recovery.
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
-import { useTvStack } from './harness.ts';
+import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack();
 

@@ -57,7 +57,8 @@ describe('live ingest: an encoder reaches the viewers', () => {
     const first = await clockOnAir('sport', 'srt-clock-1');
     const lag = secondsOfDay() - first;
     expect(lag).toBeGreaterThan(0);
-    expect(lag).toBeLessThan(20);
+    expect(lag).toBeLessThan(30); // generous: a loaded machine adds seconds
+
     await new Promise((r) => setTimeout(r, 4000));
     const second = await clockOnAir('sport', 'srt-clock-2');
     expect(second - first).toBeGreaterThanOrEqual(2);
@@ -156,6 +157,7 @@ describe('live ingest: an encoder reaches the viewers', () => {
     // agglo is on air from the previous test (SRT, the new key).
     const staff = adminStaff(stack.originUrl);
     await eventually(() => status('agglo'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'agglo feed');
+    const startedAt = secondsOfDay();
     const event = await eventOnAir(stack.originUrl, 'agglo', 'Conseil communautaire');
     await new Promise((r) => setTimeout(r, 20_000));
     await staff('POST', `/events/${event.id}/stop`);
@@ -170,12 +172,14 @@ describe('live ingest: an encoder reaches the viewers', () => {
     const frames = [...read.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
     expect(Math.abs(frames[frames.length - 1]! / 25 - 20)).toBeLessThanOrEqual(2);
     expect(read.stderr.replace(/.*frame=.*\r?/g, '').trim()).toBe('');
-    // Its pictures are the encoder's: the burned clock, at the recording's time.
+    // Its pictures are the encoder's: the burned clock, from when the recording started (less the
+    // way from the encoder to the origin, a few seconds; more on a loaded machine).
     const png = join(ARTIFACTS, 'replay-first-frame.png');
     await runFfmpeg(['-loglevel', 'error', '-y', '-i', url, '-map', '0:v:1', '-frames:v', '1', png], 60_000);
     const clock = await readClock(png, 640, 360);
     expect(clock).not.toBeNull();
-    expect(Math.abs(secondsOfDay() - 20 - clock!)).toBeLessThan(15);
+    expect(clock!).toBeGreaterThan(startedAt - 30);
+    expect(clock!).toBeLessThan(startedAt + 3);
   }, 120_000);
 
   test('the ingest’s metrics: segments on air, input bitrate, refusals', async () => {

@@ -3,22 +3,20 @@
 //   GET  /metrics               Prometheus text (editor)
 //   GET  /{channel}             one channel with its ingest URLs and stream key (admin)
 //   POST /{channel}/key         a new stream key; the old one is refused from the next connection (admin, audited)
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import { ChannelIdSchema } from '../catalog/api-schemas.ts';
 import { addRoute } from '../http/openapi-route.ts';
-import { validationHook } from '../http/validation.ts';
 import type { RecordStore } from '../store/record-store.ts';
-import { StoreUnavailableError } from '../store/records.ts';
 import { requireRole } from '../http/auth.ts';
-import type { StaffActor } from '../http/auth.ts';
-import { StaffError, staffErrorResponse } from '../http/api-errors.ts';
+import type { StaffEnv } from '../http/auth.ts';
+import { StaffError } from '../http/api-errors.ts';
+import { staffApi } from '../http/staff-api.ts';
 import type { ChannelIngestStatus } from './channel-ingest.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { rotateStreamKey, streamKey } from './stream-keys.ts';
-
-type Env = { Variables: { actor: StaffActor } };
 
 export interface IngestStaffDeps {
   store: RecordStore;
@@ -44,19 +42,11 @@ export function ingestUrls(host: string, status: ChannelIngestStatus, key: strin
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 const ChannelParam = z.object({ channel: ChannelIdSchema });
 
-export function ingestStaffRoutes(deps: IngestStaffDeps): OpenAPIHono<Env> {
-  const app = new OpenAPIHono<Env>({ defaultHook: validationHook });
+export function ingestStaffRoutes(deps: IngestStaffDeps): OpenAPIHono<StaffEnv> {
+  // Validation, no-store and refusals as every staff API; a store outage goes on to /api/v1's 503.
+  const app = staffApi();
   const editor = requireRole('editor', deps.store, deps.adminToken);
   const admin = requireRole('admin', deps.store, deps.adminToken);
-  app.use('*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
-  app.onError((error, c) => {
-    if (error instanceof StaffError) return staffErrorResponse(c, error);
-    if (error instanceof StoreUnavailableError) return staffErrorResponse(c, new StaffError(503, 'store_unavailable', 'Stockage injoignable : rien n’a été enregistré'));
-    throw error;
-  });
   const tags = ['Staff ingest'];
   const known = (channel: ChannelId) => {
     const status = deps.status(channel);
@@ -86,7 +76,7 @@ export function ingestStaffRoutes(deps: IngestStaffDeps): OpenAPIHono<Env> {
   addRoute(
     app,
     { method: 'post', path: '/{channel}/key', summary: 'Nouvelle clé de flux (l’ancienne est refusée dès la prochaine connexion)', tags, security: ['bearer'], middleware: [admin], request: { params: ChannelParam }, responses: { 200: ok('OK') } },
-    async (c: Context<Env>, { param }) => {
+    async (c: Context<StaffEnv>, { param }) => {
       const status = known(param.channel);
       const actor = c.get('actor');
       const key = await rotateStreamKey(deps.store, param.channel, {
