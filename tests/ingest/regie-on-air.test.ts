@@ -88,6 +88,12 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
   await eventually(() => text('state-sport'), (t) => t === 'Ardoise à l’antenne', 30_000, 'slate shown');
   await screenshot(page, 'ingest/regie-slate');
 
+  // A publisher with a wrong key on another channel: refused, and the card says why.
+  const intruder = await ingest.encoder('culture', { protocol: 'rtmp', key: 'not-the-key-of-culture-0000' });
+  await eventually(() => page.getByTestId('refusal-culture').innerText().catch(() => ''), (t) => t.endsWith('— Clé de flux incorrecte'), 30_000, 'refusal shown');
+  await intruder.kill();
+  expect(await text('state-culture')).toBe('En attente du direct');
+
   // Logging out forgets the token.
   await page.getByTestId('logout').click();
   await page.getByTestId('token').waitFor();

@@ -3,7 +3,7 @@
 // tesseract reading the clock burned into the picture.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,19 @@ async function freeBase(): Promise<number> {
   }
 }
 
+/** Resolves once something listens on 127.0.0.1:`port` (read from /proc/net/tcp: no connection made). */
+async function tcpListening(port: number, timeoutMs = 15_000): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const table = await readFile('/proc/net/tcp', 'utf8');
+    // Columns: sl local_address rem_address st…; st 0A is LISTEN.
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local && line.trim().split(/\s+/)[3] === '0A')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
 function tcpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -88,6 +101,9 @@ export async function startTestIngest(overrides: Partial<IngestConfig> = {}): Pr
     async encoder(channel, options) {
       const i = CHANNEL_IDS.indexOf(channel);
       const port = options.protocol === 'srt' ? srtBasePort + i : rtmpBasePort + i;
+      // An RTMP client gives up at once on a refused connection: wait for the listener (or the
+      // busy guard) to be there. SRT callers retry their handshake by themselves.
+      if (options.protocol === 'rtmp') await tcpListening(port);
       const key = options.key ?? (await streamKey(store, channel));
       const args = testEncoderArgs({ host: '127.0.0.1', port, channel, width: 640, height: 360, fps: 25, ...options, key });
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -180,9 +196,10 @@ export function playlistSegments(text: string): { uri: string; discontinuity: bo
 
 /** Reads the burned-in clock (UTC h:m:s.ms, in seconds of the day) of a PNG of the picture, or null. */
 export async function readClock(png: string, width: number, height: number): Promise<number | null> {
-  // The clock box sits at the top left (test-encoder.ts): crop it, light text → black on white, ×2.
+  // The clock box sits at the left, a sixth of the way down (test-encoder.ts): crop it, light text →
+  // black on white, ×2.
   const cropped = `${png}.clock.png`;
-  const crop = `crop=${Math.round(width * 0.5)}:${Math.round(height * 0.16)}:0:${Math.round(height * 0.02)}`;
+  const crop = `crop=${Math.round(width * 0.55)}:${Math.round(height * 0.2)}:0:${Math.round(height * 0.12)}`;
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', png, '-vf', `${crop},format=gray,lut=y='if(gt(val\\,128)\\,0\\,255)',scale=iw*2:ih*2`, cropped]);
   const text = await run('tesseract', [cropped, '-', '--psm', '7', '-c', 'tessedit_char_whitelist=0123456789:.']);
   const m = /(\d{2}):(\d{2}):(\d{2})\.(\d{3})/.exec(text);

@@ -34,12 +34,13 @@ export function testEncoderArgs(o: TestEncoderOptions): string[] {
   const fps = o.fps ?? 30;
   const font = fontFiles().bold;
   // drawtext's pts in h:m:s.ms plus an offset: the UTC time of day when the first frame is made
-  // (-re paces frames in real time, so the picture shows the wall clock as it is captured).
+  // (-re paces frames in real time, so the picture shows the wall clock as it is captured). Drawn
+  // below testsrc2's own small counter in the corner, which would confuse a reader.
   const offset = ((Date.now() / 1000) % 86400).toFixed(3);
   const size = Math.round(height / 10);
   const draw = [
-    `drawtext=fontfile=${font}:text='%{pts\\:hms\\:${offset}}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black:boxborderw=${Math.round(size / 4)}:x=${Math.round(width / 32)}:y=${Math.round(height / 18)}`,
-    ...(o.label ? [`drawtext=fontfile=${font}:text='${o.label.replace(/[^\w -]/g, '')}':fontsize=${Math.round(size / 2)}:fontcolor=white:box=1:boxcolor=black:x=${Math.round(width / 32)}:y=${Math.round(height / 18) + size * 2}`] : []),
+    `drawtext=fontfile=${font}:text='%{pts\\:hms\\:${offset}}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black:boxborderw=${Math.round(size / 4)}:x=${Math.round(width / 32)}:y=${Math.round(height / 6)}`,
+    ...(o.label ? [`drawtext=fontfile=${font}:text='${o.label.replace(/[^\w -]/g, '')}':fontsize=${Math.round(size / 2)}:fontcolor=white:box=1:boxcolor=black:x=${Math.round(width / 32)}:y=${Math.round(height / 6) + size * 2}`] : []),
   ].join(',');
   const codec = o.videoCodec ?? 'h264';
   const video =

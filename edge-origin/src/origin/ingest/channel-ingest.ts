@@ -119,7 +119,13 @@ interface Session {
   segments: number;
   /** The feed is copied as the top rendition (config.passthrough). */
   passthrough: boolean;
+  /** When the last unit came out of the transcoder, and whether the feed's units go on air yet. */
+  lastUnitAt: number | null;
+  onAir: boolean;
 }
+
+/** Units coming out faster than one per this are a transcoder catching up, not the live pace (2 s). */
+const CAUGHT_UP_MS = 1200;
 
 /** Most early bytes kept while a publisher is being checked (a few seconds of 1080p). */
 const EARLY_LIMIT = 32 * 1024 * 1024;
@@ -412,6 +418,8 @@ export class ChannelIngest {
       lastKeyframeAt: null,
       segments: 0,
       passthrough,
+      lastUnitAt: null,
+      onAir: false,
     };
     this.#session = session;
     const scan = keyframeScanner(() => (session.lastKeyframeAt = this.deps.now()));
@@ -456,6 +464,15 @@ export class ChannelIngest {
 
   #onUnit(session: Session, unit: ReadyUnit): void {
     const now = this.deps.now();
+    // A new feed goes on air once its segments come at the pace of real time: those that pour
+    // out while the transcoder catches up on what it buffered are already old, and placing one
+    // would either keep that delay or cost a discontinuity when the queue is trimmed.
+    const previous = session.lastUnitAt;
+    session.lastUnitAt = now;
+    if (!session.onAir) {
+      if (previous === null || now - previous < CAUGHT_UP_MS) return;
+      session.onAir = true;
+    }
     const placed = this.timeline.addUnit({ session: session.id, index: unit.index, durations: unit.durations, completedAtMs: now });
     if ('dropped' in placed) {
       this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, { session: session.id });
