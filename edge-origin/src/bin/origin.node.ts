@@ -7,8 +7,7 @@ import { serve } from '@hono/node-server';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
-import { IngestConfigError } from '../origin/ingest/index.ts';
-import { ingestFromEnv } from '../origin/ingest/from-env.ts';
+import { ingestFromEnvOrExit } from '../origin/ingest/from-env.ts';
 
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
 const hostname = process.env.ORIGIN_HOST ?? '127.0.0.1';
@@ -18,13 +17,7 @@ const media = await ensureDemoMedia({
   log: (msg) => console.log(msg),
 });
 const backOffice = backOfficeOptionsFromEnv(process.env);
-let ingest;
-try {
-  ingest = await ingestFromEnv(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
-} catch (error) {
-  console.error(error instanceof IngestConfigError ? error.message : error);
-  process.exit(2);
-}
+const ingest = await ingestFromEnvOrExit(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
 const app = createOriginApp({ mediaDir: media.root, ...backOffice, ...(ingest ? { ingest } : {}), ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
 
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {

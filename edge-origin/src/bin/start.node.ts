@@ -17,8 +17,7 @@ import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import { AudienceObserver } from '../edge/audience/observer.ts';
 import { RedisAudienceSink } from '../edge/audience/redis-sink.ts';
 import { MemoryAudience } from '../origin/audience/index.ts';
-import { IngestConfigError } from '../origin/ingest/index.ts';
-import { ingestFromEnv } from '../origin/ingest/from-env.ts';
+import { ingestFromEnvOrExit } from '../origin/ingest/from-env.ts';
 import { writeRunToken } from './run-token.ts';
 
 const originPort = Number(process.env.ORIGIN_PORT ?? 8081);
@@ -36,13 +35,7 @@ const purgeUrls = [...backOffice.edgePurge.urls];
 // shares with the origin in this process.
 const memoryAudience = process.env.REDIS_URL ? undefined : new MemoryAudience();
 // Live ingest: encoders push SRT/RTMP to this origin (`npm run encoder -- --channel sport`).
-let ingest;
-try {
-  ingest = await ingestFromEnv(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
-} catch (error) {
-  console.error(error instanceof IngestConfigError ? error.message : error);
-  process.exit(2);
-}
+const ingest = await ingestFromEnvOrExit(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
 // `npm run encoder` finds this run's admin token here, to read a channel's stream key (mode 600).
 await writeRunToken(backOffice.staffAdminToken, `http://${originHost}:${originPort}`);
 const origin = createOriginApp({

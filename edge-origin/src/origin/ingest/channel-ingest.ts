@@ -25,7 +25,9 @@ import { channelPorts } from './config.ts';
 import type { IngestConfig } from './config.ts';
 import { redactLine } from './ffmpeg-log.ts';
 import type { InputInfo, ListenerEvent, TranscodeProgress } from './ffmpeg-log.ts';
+export type { ChannelIngestStatus, IngestState } from './status.ts';
 import { refuseInput } from './input-check.ts';
+import type { ChannelIngestStatus } from './status.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { spawnListener, spawnTranscoder, stopProcess } from './processes.ts';
 import type { Listener, Transcoder } from './processes.ts';
@@ -34,8 +36,6 @@ import { keyframeScanner } from './ts-keyframes.ts';
 import { UnitWatcher } from './unit-watcher.ts';
 import type { ReadyUnit } from './unit-watcher.ts';
 
-export type IngestState = 'waiting' | 'receiving' | 'slate';
-
 export interface IngestLogEntry {
   level: 'info' | 'warn' | 'error';
   channel: ChannelId;
@@ -43,31 +43,6 @@ export interface IngestLogEntry {
   event: string;
   message: string;
   [field: string]: unknown;
-}
-
-export interface ChannelIngestStatus {
-  channel: ChannelId;
-  state: IngestState;
-  ports: Partial<Record<Protocol, number>>;
-  /** The feed on air, when receiving. */
-  feed?: {
-    protocol: Protocol;
-    since: string;
-    input: InputInfo;
-    bitrateKbps: number;
-    droppedFrames: number;
-    /** Transcoding speed against real time (below 1: this machine cannot keep up). */
-    speed: number;
-    secondsSinceKeyframe: number | null;
-    segments: number;
-    /** The feed's own picture is the top rendition (copied, not encoded again). */
-    passthrough: boolean;
-  };
-  packagerLagMs: number | null;
-  lastSegmentAt: string | null;
-  restarts: number;
-  lastRefusal: { at: string; protocol: Protocol; reason: string } | null;
-  lastDrop: string | null;
 }
 
 export interface ChannelIngestDeps {

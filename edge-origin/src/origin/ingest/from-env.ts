@@ -7,7 +7,7 @@ import { readManifest } from '../../media/manifest.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { ORIGIN_DEFAULTS } from '../options.ts';
 import type { LiveOptions } from '../options.ts';
-import { loadIngestConfig, startIngest } from './index.ts';
+import { IngestConfigError, loadIngestConfig, startIngest } from './index.ts';
 import type { Ingest } from './index.ts';
 
 export const DEFAULT_INGEST_DIR = fileURLToPath(new URL('../../../ingest', import.meta.url));
@@ -19,4 +19,14 @@ export async function ingestFromEnv(env: Record<string, string | undefined>, dep
   const live = { ...ORIGIN_DEFAULTS.live, ...deps.live };
   const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: readManifest(deps.mediaDir).segmentDuration };
   return startIngest({ config, mediaDir: deps.mediaDir, store: deps.store, clock, staffAdminToken: deps.staffAdminToken });
+}
+
+/** For the entry points: the ingest, or the process stops with a message naming the bad setting. */
+export async function ingestFromEnvOrExit(env: Record<string, string | undefined>, deps: Parameters<typeof ingestFromEnv>[1]): Promise<Ingest | null> {
+  try {
+    return await ingestFromEnv(env, deps);
+  } catch (error) {
+    console.error(error instanceof IngestConfigError ? error.message : error);
+    process.exit(2);
+  }
 }

@@ -1,108 +1,27 @@
 // The staff API as the régie uses it: typed answers, the token from the session (shared with the
 // other staff pages), errors carrying the API's own message.
-export type IngestState = 'waiting' | 'receiving' | 'slate';
-
-export interface ChannelIngest {
-  channel: string;
-  state: IngestState;
-  ports: { srt?: number; rtmp?: number };
-  feed?: {
-    protocol: 'srt' | 'rtmp';
-    since: string;
-    input: { format: string; video?: { codec: string; width: number; height: number; fps: number }; audio?: { codec: string; sampleRate: number; channels: string } };
-    bitrateKbps: number;
-    droppedFrames: number;
-    speed: number;
-    secondsSinceKeyframe: number | null;
-    segments: number;
-  };
-  packagerLagMs: number | null;
-  lastSegmentAt: string | null;
-  restarts: number;
-  lastRefusal: { at: string; protocol: string; reason: string } | null;
-  lastDrop: string | null;
-}
+import type { ChannelIngestStatus } from '../../ingest/status.ts';
+import type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay } from '../../../../../shared/catalog/types.ts';
+import type { AuditEntry, StaffRole, StaffTokenRecord } from '../../store/records.ts';
+// The answers' types are the server's own (type-only imports, nothing of the server is bundled).
+export type { IngestState } from '../../ingest/status.ts';
+export type ChannelIngest = ChannelIngestStatus;
 
 export interface IngestDetails extends ChannelIngest {
   streamKey: string;
   urls: { srt?: string; rtmp?: { server: string; streamKey: string; url: string } };
 }
 
-export type EventStatus = 'scheduled' | 'live' | 'ended' | 'published' | 'cancelled';
-
-export interface LiveEvent {
-  id: string;
-  channelId: string;
-  title: string;
-  venue: string;
-  description: string;
-  poster: string;
-  startsAt: string;
-  endsAt: string;
-  status: EventStatus;
-  replayId?: string;
-  startedAt?: string;
-  endedAt?: string;
-}
+export type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay } from '../../../../../shared/catalog/types.ts';
 
 /** An event as the staff see it: the TV's view plus the stored status (what the actions depend on). */
 export interface StaffEvent extends LiveEvent {
   storedStatus: EventStatus;
 }
 
-export interface Chapter {
-  title: string;
-  start: number;
-}
-
-export interface Replay {
-  id: string;
-  eventId: string;
-  channelId: string;
-  title: string;
-  description: string;
-  poster: string;
-  duration: number;
-  publishedAt: string;
-  playbackUrl: string;
-  chapters: Chapter[];
-}
-
-export interface Highlight {
-  id: string;
-  replayId: string;
-  channelId: string;
-  title: string;
-  poster: string;
-  duration: number;
-  publishedAt: string;
-  playbackUrl: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  next: string | null;
-}
-
-export type Role = 'editor' | 'admin';
-
-export interface StaffToken {
-  id: string;
-  role: Role;
-  label: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt?: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  actor: { tokenId: string; role: string; label?: string };
-  action: string;
-  target: { kind: string; id: string };
-  detail?: unknown;
-}
+export type Role = StaffRole;
+export type StaffToken = Omit<StaffTokenRecord, 'hash'>;
+export type { AuditEntry } from '../../store/records.ts';
 
 export interface EventFields {
   title: string;
