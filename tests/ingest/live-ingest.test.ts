@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
-import { ffmpegReads, runFfmpeg } from '../support/ffmpeg.ts';
+import { runFfmpeg } from '../support/ffmpeg.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually } from '../support/browser.ts';
-import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack } from '../support/ingest.ts';
+import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 import type { ChannelIngestStatus } from '../../edge-origin/src/origin/ingest/index.ts';
 
@@ -49,7 +49,7 @@ describe('live ingest: an encoder reaches the viewers', () => {
     expect(on.feed!.secondsSinceKeyframe!).toBeLessThan(2.5); // the test encoder sends one a second
 
     // A viewer's client reads the live through the edge without an error.
-    const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 6);
+    const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 6);
     expect(read.stderr).toBe('');
     expect(read.code).toBe(0);
 
@@ -119,7 +119,7 @@ describe('live ingest: an encoder reaches the viewers', () => {
     expect(on.feed!.input.audio).toBeUndefined();
     // Video without audio plays with a silent track; its clock advances.
     await eventually(() => status('culture'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'culture segments');
-    const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/culture/master.m3u8`, 4);
+    const read = await readLive(`${stack.edgeUrl}/hls/live/culture/master.m3u8`, 4);
     expect(read.stderr).toBe('');
     const first = await clockOnAir('culture', 'rtmp-clock-1');
     await new Promise((r) => setTimeout(r, 4000));
@@ -130,7 +130,7 @@ describe('live ingest: an encoder reaches the viewers', () => {
     await stack.encoder('business', { protocol: 'srt', videoCodec: 'hevc' });
     const on = await eventually(() => status('business'), (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2, 40_000, 'business receiving HEVC');
     expect(on.feed!.input.video!.codec).toBe('hevc');
-    const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/business/master.m3u8`, 4);
+    const read = await readLive(`${stack.edgeUrl}/hls/live/business/master.m3u8`, 4);
     expect(read.stderr).toBe('');
   }, 90_000);
 

@@ -2,9 +2,8 @@
 // it instead of encoded again; the other renditions are cut where the feed has its keyframes.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { eventually } from '../support/browser.ts';
-import { ffmpegReads } from '../support/ffmpeg.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { playlistSegments, startIngestStack } from '../support/ingest.ts';
+import { playlistSegments, startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 
 let stack: IngestStack;
@@ -38,6 +37,6 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
   expect(await bitrate(`${stack.edgeUrl}/hls/live/culture/v540/${encoded.uri}`, encoded.duration)).toBeLessThan(1_600_000);
   // Every rendition cut at the same instants: 2 s segments everywhere.
   for (const rendition of ['v240', 'v360', 'v540']) expect((await newest('sport', rendition)).duration).toBeCloseTo(2, 1);
-  const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
+  const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
   expect(read.stderr).toBe('');
 }, 120_000);

@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { eventually } from '../support/browser.ts';
-import { ffmpegReads } from '../support/ffmpeg.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { startIngestStack } from '../support/ingest.ts';
+import { startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 
 const staticFfmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
@@ -21,7 +20,7 @@ test('with the npm static ffmpeg: RTMP only, and an RTMP feed without audio play
   expect(stack.ingest.status('sport')!.ports).toEqual({ rtmp: expect.any(Number) });
   await stack.encoder('sport', { protocol: 'rtmp', audio: false });
   await eventually(async () => stack.ingest.status('sport')!, (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2, 40_000, 'sport receiving');
-  const read = await ffmpegReads(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
+  const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
   expect(read.stderr).toBe('');
   expect(stack.logs.filter((l) => l.level === 'error')).toEqual([]);
 }, 90_000);

@@ -17,6 +17,8 @@ import type { RecordStore } from '../../edge-origin/src/origin/store/record-stor
 import { testEncoderArgs } from '../../edge-origin/src/media/test-encoder.ts';
 import type { TestEncoderOptions } from '../../edge-origin/src/media/test-encoder.ts';
 import { ensureTestManifest, ensureTestMedia } from './media.ts';
+import { runFfmpeg } from './ffmpeg.ts';
+import type { FfmpegRun } from './ffmpeg.ts';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { streamKey } from '../../edge-origin/src/origin/ingest/stream-keys.ts';
 import { startStack } from './stack.ts';
@@ -173,6 +175,16 @@ export async function eventOnAir(originUrl: string, channel: ChannelId, title: s
   });
   await staff('POST', `/events/${event.id}/start`);
   return event;
+}
+
+/**
+ * A viewer's client (ffmpeg) reads `seconds` of a live through `url`, its first video and audio,
+ * and reports only errors. Counted in frames, not timestamps: on a loaded machine a slot of slate
+ * may come in between, and timestamps restart there (`-t` would then never be reached).
+ */
+export function readLive(url: string, seconds: number): Promise<FfmpegRun> {
+  const frames = (n: number) => String(Math.round(n * seconds));
+  return runFfmpeg(['-v', 'error', '-i', url, '-map', '0:v:0', '-map', '0:a:0', '-frames:v', frames(25), '-frames:a', frames(48000 / 1024), '-f', 'null', '-'], 60_000);
 }
 
 /** The live media playlist of a rendition, fetched through the edge. */
