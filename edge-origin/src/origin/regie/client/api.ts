@@ -3,6 +3,7 @@
 import type { ChannelIngestStatus } from '../../ingest/status.ts';
 import type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay } from '../../../../../shared/catalog/types.ts';
 import type { AuditEntry, StaffRole, StaffTokenRecord } from '../../store/records.ts';
+import type { AdBreak, Campaign } from '../../ads/model.ts';
 // The answers' types are the server's own (type-only imports, nothing of the server is bundled).
 export type { IngestState } from '../../ingest/status.ts';
 export type ChannelIngest = ChannelIngestStatus;
@@ -82,26 +83,7 @@ async function allPages<T>(path: string): Promise<T[]> {
   return all;
 }
 
-export interface Campaign {
-  id: string;
-  name: string;
-  sponsorId: string;
-  creativeId: string;
-  priority: number;
-  channelIds?: string[];
-  startsAt: string;
-  endsAt: string;
-  frequencyCap: { impressions: number; perHours: number };
-}
-
-export interface AdBreak {
-  id: string;
-  target: { kind: 'live' | 'replay'; channelId: string; eventId?: string; replayId?: string };
-  startsAt?: string;
-  offset?: number;
-  durationSeconds: number;
-  createdAt: string;
-}
+export type { AdBreak, Campaign } from '../../ads/model.ts';
 
 export interface AudienceNow {
   at: string;
