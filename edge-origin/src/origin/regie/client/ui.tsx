@@ -1,6 +1,6 @@
 // What every page of the régie shares: the message line (`say`), actions that confirm, report,
 // reload and keep the keyboard focus, the poster field, a self-refreshing loader.
-import { createContext, useContext, useEffect, useState } from 'hono/jsx/dom';
+import { createContext, useContext, useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api, ApiError } from './api.ts';
 import type { Role } from './api.ts';
 import { TEXT } from './text.ts';
@@ -68,18 +68,26 @@ export function useAction(reload: () => Promise<void>) {
   };
 }
 
-/** Loads a page's data now and every `everyMs` (the page refreshes itself); `reload` for after a write. */
+/**
+ * Loads a page's data now and every `everyMs` (the page refreshes itself); `reload` for after a
+ * write. Answers are applied in the order their requests started: a refresh sent before a write
+ * but answered after the write's reload would otherwise put the old rows back for 5 s (a stopped
+ * live shown « en direct », its open form redrawn under another button).
+ */
 export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { data: T | null; reload: () => Promise<void> } {
   const fail = useFail();
   const [data, setData] = useState<T | null>(null);
-  const reload = async () => setData(await load());
+  const order = useRef({ started: 0, applied: 0 });
+  const fetchInOrder = async (): Promise<void> => {
+    const mine = ++order.current.started;
+    const value = await load();
+    if (mine < order.current.applied) return;
+    order.current.applied = mine;
+    setData(value);
+  };
   useEffect(() => {
     let stopped = false;
-    const tick = () =>
-      load().then(
-        (value) => !stopped && setData(value),
-        (error: unknown) => !stopped && fail(error),
-      );
+    const tick = () => (stopped ? Promise.resolve() : fetchInOrder()).catch((error: unknown) => !stopped && fail(error));
     void tick();
     const timer = setInterval(tick, everyMs);
     return () => {
@@ -87,7 +95,7 @@ export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unkn
       clearInterval(timer);
     };
   }, deps);
-  return { data, reload };
+  return { data, reload: fetchInOrder };
 }
 
 /** A form's poster: the card the TV shows now, and a file input that uploads at once (the preview is the resized card). */
