@@ -12,6 +12,8 @@ export const livePaths = {
 };
 
 export const vodPaths = {
+  /** Everything of one asset (what an edge purges when the asset is taken down or re-cut). */
+  root: (assetId: string) => `${HLS_ROOT}/vod/${assetId}/`,
   master: (assetId: string) => `${HLS_ROOT}/vod/${assetId}/master.m3u8`,
   media: (assetId: string, rendition: string) => `${HLS_ROOT}/vod/${assetId}/${rendition}/index.m3u8`,
   segment: (assetId: string, rendition: string, index: number, ext: string) =>

@@ -10,11 +10,11 @@ import type { AdBreak, Campaign, DecidedAd, Decision } from './model.ts';
 /** Slack when filling a break: a 10.04 s spot still fits a 10 s break. */
 const FIT_TOLERANCE_SECONDS = 0.5;
 
-/** Campaigns that may run in this break at `nowMs`, best first (priority, then oldest). */
+/** Campaigns that may run in this break at `nowMs` (not paused), best first (priority, then oldest). */
 export function eligibleCampaigns(campaigns: readonly Campaign[], adBreak: AdBreak, nowMs: number): Campaign[] {
   const { channelId, eventId } = adBreak.target;
   return campaigns
-    .filter((c) => Date.parse(c.startsAt) <= nowMs && nowMs < Date.parse(c.endsAt))
+    .filter((c) => !c.paused && Date.parse(c.startsAt) <= nowMs && nowMs < Date.parse(c.endsAt))
     .filter((c) => !c.channelIds?.length || c.channelIds.includes(channelId))
     .filter((c) => !c.eventIds?.length || (eventId !== undefined && c.eventIds.includes(eventId)))
     .sort((a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));

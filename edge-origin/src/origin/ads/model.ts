@@ -19,6 +19,8 @@ export interface Campaign {
   endsAt: string;
   /** At most `impressions` breaks with this spot per viewer per `perHours` hours. */
   frequencyCap: { impressions: number; perHours: number };
+  /** Paused by the staff: in no break until resumed (its dates and caps unchanged). */
+  paused?: boolean;
   createdAt: string;
 }
 

@@ -1,6 +1,7 @@
 // The ads capability in one object: campaigns and breaks (back-office records), the creatives,
 // the ledger (decisions, caps, impressions), and the interstitial signals the HLS routes use.
 import { liveEdge, segmentStartMs } from '../../../../shared/hls/live-clock.ts';
+import { vodPaths } from '../../../../shared/hls/paths.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';
 import type { EdgePurgeClient } from '../purge/edge-purge-client.ts';
@@ -98,14 +99,52 @@ export class AdsService {
     this.signals.invalidate();
   }
 
-  async createCampaign(actor: StaffActor, input: Omit<Campaign, 'id' | 'createdAt'>): Promise<Campaign> {
+  /** The sponsor and the spot a campaign names must exist (400 on the field), its end follow its start. */
+  async #checkCampaign(input: Pick<Campaign, 'sponsorId' | 'creativeId' | 'startsAt' | 'endsAt'>): Promise<void> {
     if (!(await this.store.get('sponsors', input.sponsorId))) throw new StaffError(400, 'unknown_sponsor', `Partenaire inconnu : « ${input.sponsorId} »`, 'sponsorId');
     const creative = this.creatives.get(input.creativeId);
     if (!creative || creative.kind !== 'sponsor') throw new StaffError(400, 'unknown_creative', `Spot inconnu : « ${input.creativeId} »`, 'creativeId');
     if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new StaffError(400, 'invalid_dates', 'La fin doit suivre le début', 'endsAt');
+  }
+
+  async createCampaign(actor: StaffActor, input: Omit<Campaign, 'id' | 'createdAt'>): Promise<Campaign> {
+    await this.#checkCampaign(input);
     const campaign: Campaign = { id: newId(input.name, 'campaign'), ...input, createdAt: new Date(this.now()).toISOString() };
     await this.#commit(actor, 'campaign.create', { expect: [{ collection: 'campaigns', id: campaign.id, value: null }], put: [{ collection: 'campaigns', id: campaign.id, value: campaign }] }, { kind: 'campaign', id: campaign.id }, input);
     return campaign;
+  }
+
+  /**
+   * Edits a campaign (any field of its creation, and `paused`: pause or resume it). Targeting
+   * lists given empty mean « everywhere » and are stored absent. Breaks decided before keep their
+   * spots (a viewer's answer is remembered); the next decisions follow the edit.
+   */
+  async editCampaign(actor: StaffActor, id: string, patch: Partial<Omit<Campaign, 'id' | 'createdAt'>>): Promise<Campaign> {
+    const before = await this.store.get('campaigns', id);
+    if (!before) throw new StaffError(404, 'campaign_not_found', `Campagne inconnue : « ${id} »`, 'id');
+    const after: Campaign = { ...before, ...patch };
+    for (const key of ['channelIds', 'eventIds'] as const) if (!after[key]?.length) delete after[key];
+    if (!after.paused) delete after.paused;
+    await this.#checkCampaign(after);
+    const action = Object.keys(patch).length === 1 && patch.paused !== undefined ? (patch.paused ? 'campaign.pause' : 'campaign.resume') : 'campaign.edit';
+    await this.#commit(actor, action, { expect: [{ collection: 'campaigns', id, value: before }], put: [{ collection: 'campaigns', id, value: after }] }, { kind: 'campaign', id }, patch);
+    return after;
+  }
+
+  /**
+   * Cancels a break not yet on air: a live one before it starts, a replay's pre-roll or mid-roll
+   * (the replay's playlists, cached for good on the edges, are purged so it leaves them). A live
+   * break already started is refused: viewers are in it.
+   */
+  async cancelBreak(actor: StaffActor, id: string): Promise<AdBreak> {
+    const adBreak = await this.store.get('adBreaks', id);
+    if (!adBreak) throw new StaffError(404, 'break_not_found', `Coupure inconnue : « ${id} »`, 'id');
+    if (adBreak.target.kind === 'live' && adBreak.startsAt && Date.parse(adBreak.startsAt) <= this.now()) {
+      throw new StaffError(409, 'break_started', 'Cette coupure est déjà à l’antenne (ou passée) : elle ne peut plus être annulée');
+    }
+    await this.#commit(actor, 'adbreak.cancel', { expect: [{ collection: 'adBreaks', id, value: adBreak }], remove: [{ collection: 'adBreaks', id }] }, { kind: 'adBreak', id }, { target: adBreak.target });
+    if (adBreak.target.kind === 'replay') await this.deps.purger.purgePrefixes([vodPaths.root(adBreak.target.replayId)]);
+    return adBreak;
   }
 
   /** A break in a live event, starting now: at the next segment boundary on air. */
@@ -147,23 +186,9 @@ export class AdsService {
       createdAt: new Date(this.now()).toISOString(),
     };
     await this.#commit(actor, 'adbreak.replay', { expect: [{ collection: 'adBreaks', id: adBreak.id, value: null }], put: [{ collection: 'adBreaks', id: adBreak.id, value: adBreak }] }, { kind: 'replay', id: replayId }, { durationSeconds, chapter });
-    await this.#purgeReplay(replayId);
+    // Replay playlists are cached for good on the edges: drop them so the new break shows.
+    await this.deps.purger.purgePrefixes([vodPaths.root(replayId)]);
     return adBreak;
-  }
-
-  /** Replay playlists are cached for good on the edges: drop them so the new break shows. */
-  async #purgeReplay(replayId: string): Promise<void> {
-    const { urls, token } = this.deps.purger.config;
-    await Promise.all(
-      urls.map((base) =>
-        fetch(new URL('/_edge/purge', base), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ prefix: `/hls/vod/${replayId}/` }),
-          signal: AbortSignal.timeout(3000),
-        }).then((r) => r.arrayBuffer(), (e: unknown) => console.error(`ads: purge of replay ${replayId} on ${base} failed:`, e)),
-      ),
-    );
   }
 }
 

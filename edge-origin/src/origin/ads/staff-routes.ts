@@ -2,7 +2,9 @@
 // back-office write):
 //   GET  /creatives                         the spots that can be sold or played
 //   GET  /campaigns   POST /campaigns        sponsor campaigns
+//   PATCH /campaigns/<id>                    edit one; {"paused": true|false} pauses or resumes it
 //   GET  /breaks                             every break, live and replay
+//   DELETE /breaks/<id>                      cancel a break not yet on air
 //   POST /events/<id>/breaks {durationSeconds}                 a break in the live, now
 //   POST /replays/<id>/breaks {durationSeconds, chapter?}      pre-roll (no chapter) or mid-roll
 import { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -20,19 +22,37 @@ const id = z.string().regex(ID_PATTERN, 'identifiant attendu');
 const IdParam = z.object({ id });
 const duration = z.number().int('secondes entières').min(5, '5 s au moins').max(300, '300 s au plus');
 
+const campaignFields = {
+  name: z.string().trim().min(1, 'nom obligatoire').max(120),
+  sponsorId: id,
+  creativeId: id,
+  priority: z.number().int().min(0).max(100),
+  channelIds: z.array(ChannelIdSchema),
+  eventIds: z.array(id),
+  startsAt: isoDate,
+  endsAt: isoDate,
+  frequencyCap: z.object({ impressions: z.number().int().min(1).max(1000), perHours: z.number().min(0.01).max(24 * 366) }).strict(),
+};
+
 export const CampaignCreateSchema = z
   .object({
-    name: z.string().trim().min(1, 'nom obligatoire').max(120),
-    sponsorId: id,
-    creativeId: id,
-    priority: z.number().int().min(0).max(100).default(10),
-    channelIds: z.array(ChannelIdSchema).optional(),
-    eventIds: z.array(id).optional(),
-    startsAt: isoDate,
-    endsAt: isoDate,
-    frequencyCap: z.object({ impressions: z.number().int().min(1).max(1000), perHours: z.number().min(0.01).max(24 * 366) }).strict().default({ impressions: 3, perHours: 24 }),
+    ...campaignFields,
+    priority: campaignFields.priority.default(10),
+    channelIds: campaignFields.channelIds.optional(),
+    eventIds: campaignFields.eventIds.optional(),
+    frequencyCap: campaignFields.frequencyCap.default({ impressions: 3, perHours: 24 }),
+    paused: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .openapi('CampaignCreate');
+
+/** Any field of the creation; `[]` targeting means everywhere; `paused` pauses or resumes. */
+export const CampaignPatchSchema = z
+  .object({ ...campaignFields, paused: z.boolean() })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'au moins un champ à modifier', path: ['body'] })
+  .openapi('CampaignPatch');
 
 const ok = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 
@@ -54,10 +74,29 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
     async (c, { json }) => c.json(await ads.createCampaign(c.get('actor'), json), 201),
   );
 
+  addRoute(
+    app,
+    {
+      method: 'patch',
+      path: '/campaigns/{id}',
+      summary: 'Modifier une campagne (tout champ de la création ; paused: true la met en pause, false la reprend)',
+      ...common,
+      request: { params: IdParam, json: CampaignPatchSchema },
+      responses: { 200: ok('Modifiée') },
+    },
+    async (c, { param, json }) => c.json(await ads.editCampaign(c.get('actor'), param.id, json), 200),
+  );
+
   addRoute(app, { method: 'get', path: '/breaks', summary: 'Coupures publicitaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
     const breaks = (await ads.store.list('adBreaks')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return c.json({ breaks });
   });
+
+  addRoute(
+    app,
+    { method: 'delete', path: '/breaks/{id}', summary: 'Annuler une coupure pas encore à l’antenne (409 si elle a commencé)', ...common, request: { params: IdParam }, responses: { 200: ok('Annulée (la coupure telle qu’elle était)') } },
+    async (c, { param }) => c.json(await ads.cancelBreak(c.get('actor'), param.id), 200),
+  );
 
   addRoute(
     app,

@@ -6,6 +6,8 @@
 //   Authorization: Bearer <EDGE_ADMIN_TOKEN>
 //   Content-Type: application/json
 //   {"surrogateKeys": ["catalog", "event-123"]}
+// and, for media whose playlists are cached for good (a replay or a clip taken down or re-cut),
+//   {"prefix": "/hls/vod/<id>/"}                       one request per prefix
 // If an edge answers 400 to that body (an edge that takes one tag per request), the keys are
 // sent again one by one as {"tag": "<key>"}, which the current edge (edge/admin/purge.ts) accepts.
 //
@@ -38,6 +40,27 @@ export class EdgePurgeClient {
     const outcomes = await Promise.all(this.config.urls.map((url) => this.#purgeOne(url, keys)));
     for (const o of outcomes) {
       if (!o.ok) (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${keys.join(' ')}`);
+    }
+    return outcomes;
+  }
+
+  /** Purges everything under each path prefix (`/hls/vod/<id>/`) on every edge; never rejects. */
+  async purgePrefixes(prefixes: string[]): Promise<PurgeOutcome[]> {
+    const outcomes = await Promise.all(
+      this.config.urls.flatMap((base) =>
+        prefixes.map(async (prefix): Promise<PurgeOutcome> => {
+          const url = new URL('/_edge/purge', base).toString();
+          try {
+            const response = await this.#post(url, { prefix });
+            return { url, ok: response.ok, status: response.status };
+          } catch (error) {
+            return { url, ok: false, error: (error as Error).message };
+          }
+        }),
+      ),
+    );
+    for (const o of outcomes) {
+      if (!o.ok) (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${prefixes.join(' ')}`);
     }
     return outcomes;
   }

@@ -9,6 +9,7 @@ import type { CollectionRecords } from '../store/records.ts';
 const NOT_FOUND = {
   events: { code: 'event_not_found', what: 'Événement inconnu' },
   replays: { code: 'replay_not_found', what: 'Replay inconnu' },
+  highlights: { code: 'highlight_not_found', what: 'Résumé inconnu' },
   sponsors: { code: 'sponsor_not_found', what: 'Partenaire inconnu' },
 } as const;
 

@@ -1,16 +1,20 @@
 // Replays: publishing an ended live as a replay (`POST /staff/events/<id>/publish`: a VOD playlist
-// over the live's own segments, no re-encoding) and editing a published one.
+// over the live's own segments, no re-encoding), editing a published one, and unpublishing it
+// (`DELETE /staff/replays/<id>`): it leaves the TVs' lists with its highlights (clips of it that
+// would point at a replay no longer there) and its ad breaks; its event goes back to « ended », so
+// it can be published again while its segments are kept. Nothing of the media is deleted.
 import { vodPaths } from '../../../../shared/hls/paths.ts';
 import { liveEdge } from '../../../../shared/hls/live-clock.ts';
 import type { Chapter } from '../../../../shared/catalog/types.ts';
+import { z } from '@hono/zod-openapi';
 import { ReplaySchema, json } from '../catalog/api-schemas.ts';
 import { publicReplay } from '../catalog/record-catalog.ts';
 import { StaffError } from '../http/api-errors.ts';
 import { newId } from '../http/ids.ts';
 import { surrogateKeys } from '../http/surrogate-keys.ts';
 import { cutDuration, cutStream } from '../recordings/cuts.ts';
-import type { MediaCut, StoredEvent, StoredReplay } from '../store/records.ts';
-import { created, replaced, together } from './changes.ts';
+import type { Change, MediaCut, StoredEvent, StoredReplay } from '../store/records.ts';
+import { created, removed, replaced, together } from './changes.ts';
 import * as lifecycle from './lifecycle.ts';
 import { checkImage, found } from './references.ts';
 import type { StaffRouter } from './routing.ts';
@@ -101,4 +105,46 @@ export function replayRoutes(router: StaffRouter): void {
       };
     },
   );
+
+  router.write(
+    'editor',
+    'replay.unpublish',
+    {
+      method: 'delete',
+      path: '/replays/{id}',
+      summary: 'Dépublier un replay : il quitte les listes des TV avec ses résumés et ses coupures ; son événement redevient « terminé » (republiable)',
+      request: { params: IdParam },
+      responses: { 200: json(UnpublishedSchema, 'Dépublié') },
+    },
+    async ({ param }) => {
+      const replay = await found(store, 'replays', param.id);
+      const [highlights, breaks] = await Promise.all([store.list('highlights'), store.list('adBreaks')]);
+      const clips = highlights.filter((h) => h.replayId === replay.id);
+      const replayBreaks = breaks.filter((b) => b.target.kind === 'replay' && b.target.replayId === replay.id);
+      const event = replay.eventId ? await store.get('events', replay.eventId) : null;
+      const changes: Change[] = [removed('replays', replay.id, replay), ...clips.map((h) => removed('highlights', h.id, h)), ...replayBreaks.map((b) => removed('adBreaks', b.id, b))];
+      if (event?.replayId === replay.id) {
+        const { replayId: _gone, ...rest } = event;
+        changes.push(replaced('events', event.id, event, { ...rest, status: 'ended' }));
+      }
+      return {
+        change: together(...changes),
+        purge: [surrogateKeys.replay(replay.id), ...(event ? [surrogateKeys.event(event.id)] : []), ...clips.map((h) => surrogateKeys.highlight(h.id))],
+        purgePrefixes: [replay.id, ...clips.map((h) => h.id)].map(vodPaths.root),
+        status: 200,
+        body: { id: replay.id, highlightsRemoved: clips.map((h) => h.id), breaksRemoved: replayBreaks.length, eventId: event?.replayId === replay.id ? event.id : null },
+        target: { kind: 'replay', id: replay.id },
+        detail: { title: replay.title, highlights: clips.map((h) => h.id), breaks: replayBreaks.map((b) => b.id) },
+      };
+    },
+  );
 }
+
+const UnpublishedSchema = z
+  .object({
+    id: z.string(),
+    highlightsRemoved: z.array(z.string()).openapi({ description: 'Les résumés coupés dans ce replay, retirés avec lui' }),
+    breaksRemoved: z.number().int(),
+    eventId: z.string().nullable().openapi({ description: 'L’événement redevenu « terminé » (null : replay sans événement)' }),
+  })
+  .openapi('ReplayUnpublished');

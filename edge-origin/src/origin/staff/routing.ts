@@ -41,6 +41,8 @@ export interface WritePlan {
   change: Change;
   /** Surrogate keys to purge on the edges once committed, besides `catalog`. */
   purge?: string[];
+  /** Path prefixes to purge (`/hls/vod/<id>/`): media playlists the edges keep for good. */
+  purgePrefixes?: string[];
   /** 204: the body is ignored (a deletion answers nothing). */
   status: 200 | 201 | 204;
   body: unknown;
@@ -88,6 +90,7 @@ export function staffRouter(app: OpenAPIHono<StaffEnv>, deps: StaffDeps): StaffR
         const detail = p.detail ?? requestDetail(input);
         await commitAudited(deps.store, p.change, { at: new Date(deps.now()).toISOString(), actor: c.get('actor'), action, target: p.target, detail });
         await deps.purger.purge([surrogateKeys.catalog, ...(p.purge ?? [])]);
+        if (p.purgePrefixes?.length) await deps.purger.purgePrefixes(p.purgePrefixes);
         return p.status === 204 ? c.body(null, 204) : c.json(p.body as object, p.status);
       }),
   };

@@ -72,6 +72,14 @@ export const HighlightCreateSchema = z
   .refine((v) => v.out - v.in <= 600, { message: 'un résumé dure 10 minutes au plus', path: ['out'] })
   .openapi('HighlightCreate');
 
+/** In and out are seconds from the start of the replay, like at the cut; checked against each other and the replay by the route. */
+export const HighlightPatchSchema = z
+  .object({ title: title.optional(), in: z.number().min(0, 'secondes ≥ 0').optional(), out: z.number().positive('secondes > 0').optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'au moins un champ à modifier', path: ['body'] })
+  .refine((v) => v.in === undefined || v.out === undefined || v.out > v.in, { message: 'la sortie doit être après l’entrée', path: ['out'] })
+  .openapi('HighlightPatch');
+
 const sponsorUrl = z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' });
 const sponsorChannels = z
   .array(ChannelIdSchema)
