@@ -66,8 +66,8 @@ const common = {
 };
 
 /** The output file esbuild wrote for entry `entry` (names carry a content hash). */
-function entryOutput(metafile, outdir, entry) {
-  const [file] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint && o.entryPoint.endsWith(entry)) ?? [];
+function entryOutput(metafile, entry) {
+  const [file] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint?.endsWith(entry)) ?? [];
   if (!file) throw new Error(`build: no output for ${entry}`);
   return file.slice(file.lastIndexOf('/') + 1);
 }
@@ -94,7 +94,7 @@ async function buildModern(outdir, { test }) {
     metafile: true,
   });
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  const main = entryOutput(result.metafile, outdir, 'src/main.ts');
+  const main = entryOutput(result.metafile, 'src/main.ts');
   writeFileSync(join(outdir, 'index.html'), html({ script: `./${main}`, module: true }));
   copyFonts(outdir);
   return main;
@@ -175,7 +175,7 @@ function sizes(outdir, entry) {
   let initialFiles = [entry];
   try {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-    const key = Object.keys(meta.outputs).find((k) => k.endsWith('/' + entry));
+    const key = Object.keys(meta.outputs).find((k) => k.endsWith(`/${entry}`));
     const statics = meta.outputs[key].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path.slice(i.path.indexOf('/chunks/') + 1));
     initialFiles = [entry, ...statics];
   } catch {
@@ -197,7 +197,7 @@ function sizes(outdir, entry) {
 function report(outdir, entry) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const s = sizes(outdir, entry);
-  const lines = [`${outdir.replace(here + '/', '')}: initial JS ${kb(s.initialGzip)} gzipped (${s.initialFiles.join(' + ')})`];
+  const lines = [`${outdir.replace(`${here}/`, '')}: initial JS ${kb(s.initialGzip)} gzipped (${s.initialFiles.join(' + ')})`];
   for (const l of s.lazy) lines.push(`  lazy ${l.file} ${kb(l.gzip)} gzipped`);
   console.log(lines.join('\n'));
 }

@@ -206,7 +206,7 @@ async function main() {
       ),
     },
   };
-  writeFileSync(path.join(root, `bench/results/${settings.resultsName}.json`), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(root, `bench/results/${settings.resultsName}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(root, `bench/results/${settings.resultsName}.svg`), renderChart(results));
   printTable(results);
 }

@@ -127,7 +127,7 @@ const latency = await latencyRun();
 const result = { measuredAt: new Date().toISOString(), machine: '2 cores (shared with the encoder, the edge and Chromium)', cpu, latency };
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 const file = path.join(root, 'bench/results', `${process.env.BENCH_RESULTS_NAME ?? 'ingest'}.json`);
-writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.table(cpu);
 console.log(`glass-to-glass (TV, SRT, through the edge): median ${latency.glassToGlassSeconds.median} s (${latency.glassToGlassSeconds.min}–${latency.glassToGlassSeconds.max}, ${latency.samples} samples); playlist edge behind the wall clock: median ${latency.playlistEdgeBehindWallSeconds.median} s`);
 console.log(`bench ingest: written to ${path.relative(root, file)}`);

@@ -162,7 +162,7 @@ async function main() {
   const preloads: Record<string, number[]> = {};
   const masterPreloads: string[] = [];
   page.on('request', (r) => {
-    if (r.headers()['purpose'] === 'prefetch') masterPreloads.push(new URL(r.url()).pathname);
+    if (r.headers().purpose === 'prefetch') masterPreloads.push(new URL(r.url()).pathname);
   });
   for (let run = 0; run < settings.zapRuns; run++) {
     for (const variant of variants) {
@@ -197,7 +197,7 @@ async function main() {
   await edge.close();
   await origin.close();
 
-  writeFileSync(path.join(root, 'bench/results/tv.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(root, 'bench/results/tv.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results, null, 2));
 }
 

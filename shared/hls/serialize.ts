@@ -1,5 +1,5 @@
 // Model → playlist text. See model.ts for why this is ours and not hls-parser's stringify.
-import type { AlternativeRendition, DateRange, MasterPlaylist, MediaPlaylist, Playlist, VariantStream } from './model.ts';
+import type { AlternativeRendition, DateRange, LowLatencyInfo, MasterPlaylist, MediaPlaylist, PartialSegment, Playlist, VariantStream } from './model.ts';
 
 export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';
 
@@ -12,7 +12,7 @@ export function serializeMaster(playlist: MasterPlaylist): string {
   if (playlist.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
   for (const rendition of playlist.renditions) lines.push(mediaTag(rendition));
   for (const variant of playlist.variants) lines.push(streamInfTag(variant), variant.uri);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function serializeMedia(playlist: MediaPlaylist): string {
@@ -22,21 +22,49 @@ export function serializeMedia(playlist: MediaPlaylist): string {
     `#EXT-X-TARGETDURATION:${playlist.targetDuration}`,
     `#EXT-X-MEDIA-SEQUENCE:${playlist.mediaSequence}`,
   ];
+  const ll = playlist.lowLatency;
+  if (ll) lines.push(serverControlTag(ll), `#EXT-X-PART-INF:PART-TARGET=${formatDecimal(ll.partTarget)}`);
   if (playlist.discontinuitySequence > 0) {
     lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${playlist.discontinuitySequence}`);
   }
   if (playlist.playlistType) lines.push(`#EXT-X-PLAYLIST-TYPE:${playlist.playlistType}`);
   if (playlist.independentSegments) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
   for (const range of playlist.dateRanges ?? []) lines.push(dateRangeTag(range));
+  if (ll?.skip) {
+    const removed = ll.skip.recentlyRemovedDateRanges;
+    lines.push(`#EXT-X-SKIP:SKIPPED-SEGMENTS=${ll.skip.skippedSegments}${removed ? `,RECENTLY-REMOVED-DATERANGES=${quoted(removed.join('\t'))}` : ''}`);
+  }
   for (const segment of playlist.segments) {
     if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
     if (segment.programDateTime !== undefined) {
       lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
     }
+    for (const part of segment.parts ?? []) lines.push(partTag(part));
     lines.push(`#EXTINF:${formatDecimal(segment.duration)},`, segment.uri);
   }
+  if (ll?.pending) {
+    if (ll.pending.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    if (ll.pending.programDateTime !== undefined) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(ll.pending.programDateTime).toISOString()}`);
+    for (const part of ll.pending.parts) lines.push(partTag(part));
+  }
+  if (ll?.preloadHint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI=${quoted(ll.preloadHint)}`);
+  for (const report of ll?.renditionReports ?? []) {
+    lines.push(`#EXT-X-RENDITION-REPORT:URI=${quoted(report.uri)},LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
+  }
   if (playlist.endList) lines.push('#EXT-X-ENDLIST');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
+}
+
+function serverControlTag(ll: LowLatencyInfo): string {
+  const c = ll.serverControl;
+  const attrs = [`CAN-BLOCK-RELOAD=${yesNo(c.canBlockReload)}`, `PART-HOLD-BACK=${formatDecimal(c.partHoldBack)}`];
+  if (c.canSkipUntil !== undefined) attrs.push(`CAN-SKIP-UNTIL=${formatDecimal(c.canSkipUntil)}`);
+  if (c.canSkipDateRanges) attrs.push('CAN-SKIP-DATERANGES=YES');
+  return `#EXT-X-SERVER-CONTROL:${attrs.join(',')}`;
+}
+
+function partTag(part: PartialSegment): string {
+  return `#EXT-X-PART:DURATION=${formatDecimal(part.duration)},URI=${quoted(part.uri)}${part.independent ? ',INDEPENDENT=YES' : ''}`;
 }
 
 function mediaTag(r: AlternativeRendition): string {

@@ -10,7 +10,7 @@ test('legacy build: home, then live playback with hls.js loaded on demand', asyn
   const { page } = stack.tv;
   const masters: { prefetch: boolean }[] = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname.endsWith('/master.m3u8')) masters.push({ prefetch: r.headers()['purpose'] === 'prefetch' });
+    if (new URL(r.url()).pathname.endsWith('/master.m3u8')) masters.push({ prefetch: r.headers().purpose === 'prefetch' });
   });
   await page.goto(stack.appUrl);
   // No inspector in production builds: the home is observed through what it requests and shows.

@@ -43,7 +43,7 @@ test('zap: while the focus rests on « Regarder le direct », its master playlis
     const preload = masters[0]!;
     expect(new URL(preload.url()).pathname).toBe('/hls/live/sport/master.m3u8');
     // Marked, so the edge does not count a viewer; no CMCD: nothing plays yet.
-    expect(preload.headers()['purpose']).toBe('prefetch');
+    expect(preload.headers().purpose).toBe('prefetch');
     expect(new URL(preload.url()).searchParams.has('CMCD')).toBe(false);
     await press(page, 'Enter');
     await waitForFocus(page, 'player');
@@ -77,7 +77,7 @@ test('leaving the player releases hls.js and the media element: no source, no bu
   const { page } = stack.tv;
   const asked: { url: string; prefetch: boolean }[] = [];
   const onRequest = (r: Request) => {
-    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers()['purpose'] === 'prefetch' });
+    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers().purpose === 'prefetch' });
   };
   page.on('request', onRequest);
   try {

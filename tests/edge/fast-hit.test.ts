@@ -24,7 +24,7 @@ interface Side {
  * A bare node:http upstream: it sends exactly the fields a route gives (the shared test upstream
  * always adds a Content-Type, and one case here needs a body without one). Date follows `clock`.
  */
-type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; then?: { after: Promise<unknown>; body: string }; wait?: Promise<unknown> };
+type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; more?: { after: Promise<unknown>; body: string }; wait?: Promise<unknown> };
 async function startBareUpstream() {
   const routes = new Map<string, Route>();
   const counts = new Map<string, number>();
@@ -38,18 +38,22 @@ async function startBareUpstream() {
   });
   function send(res: import('node:http').ServerResponse, reply: ReturnType<Route>) {
     res.writeHead(reply.status ?? 200, { date: new Date(clock.now() * 1000).toUTCString(), ...reply.headers });
-    if (!reply.then) return void res.end(reply.body);
+    if (!reply.more) return void res.end(reply.body);
     // A body in two parts, the second when the test says: a fetch viewers can join while it runs.
     res.write(reply.body ?? '');
-    const rest = reply.then.body;
-    void reply.then.after.then(() => res.end(rest));
+    const rest = reply.more.body;
+    void reply.more.after.then(() => res.end(rest));
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     on: (path: string, route: Route) => void routes.set(path, route),
     count: (path: string) => counts.get(path) ?? 0,
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -93,9 +97,12 @@ function openExchange(base: string, method: string, path: string, headers: Recor
   let arrived!: () => void;
   const firstBytes = new Promise<void>((r) => (arrived = r));
   const answer = new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(lines.join('\r\n') + '\r\n\r\n'));
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
     const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => (chunks.push(c), arrived()));
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      arrived();
+    });
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
     socket.on('error', reject);
   });
@@ -271,7 +278,7 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   upstream.on(NEW, () => ({
     headers: { 'cache-control': 'max-age=60, private="x-viewer"', 'content-length': '10000', via: '1.1 origin', age: '2', 'x-viewer': 'first-one' },
     body: 'A'.repeat(4000),
-    then: { after: rest, body: 'B'.repeat(6000) },
+    more: { after: rest, body: 'B'.repeat(6000) },
   }));
   const joinedBefore = fast.edge.fastJoin!.served;
   // Earlier tests sent some requests to the fast edge only: compare what this test adds.
@@ -300,7 +307,7 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
       undefined,
       'text/plain; charset=UTF-8',
     ]);
-    expect(fastAnswer.endsWith('\r\n\r\n' + 'A'.repeat(4000) + 'B'.repeat(6000))).toBe(true);
+    expect(fastAnswer.endsWith(`\r\n\r\n${'A'.repeat(4000)}${'B'.repeat(6000)}`)).toBe(true);
   }
   expect(upstream.count(NEW)).toBe(2); // one fetch per edge
   const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))];

@@ -2,7 +2,7 @@
 // playlists never make viewers wait, ended playlists kept long, segment prefetch, brief negative
 // caching of early segment requests without poisoning, and the slow-viewer bound of the tee.
 import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
-import { startEdge, manualClock, rawRequest, type StartedEdge } from '../support/edge.ts';
+import { startEdge, manualClock, type StartedEdge } from '../support/edge.ts';
 import { startEdgeNode } from '../../edge-origin/src/edge/node/start-edge-node.ts';
 
 let upstream: TestUpstream;
@@ -79,7 +79,7 @@ describe('live playlists', () => {
 
   it('keeps a playlist with EXT-X-ENDLIST long, even if the upstream says max-age=1', async () => {
     const p = `/hls/vod/ended${++n}/v1/index.m3u8`;
-    upstream.on(p, { headers: { 'cache-control': 'max-age=1' }, body: livePlaylist(0) + '#EXT-X-ENDLIST\n' });
+    upstream.on(p, { headers: { 'cache-control': 'max-age=1' }, body: `${livePlaylist(0)}#EXT-X-ENDLIST\n` });
     await get(p);
     clock.advance(600);
     expect((await get(p)).cache).toBe('HIT');
@@ -124,7 +124,7 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
   const getFrom = get;
   const health = (base = edge.url) => fetch(`${base}/_edge/health`).then((r) => r.json() as Promise<{ inflightFetches: number }>);
   /** A live playlist without caching headers: its TTL is half its target duration. */
-  const bare = (dir: string, targetDuration: number, bodyFor: (k: number) => string) =>
+  const bare = (dir: string, bodyFor: (k: number) => string) =>
     upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()) }, body: bodyFor(k) }));
   /** `dir`/4.ts, held upstream until released; `sent` once it went out. */
   const heldSegment = (dir: string) => {
@@ -142,7 +142,7 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
     const dir = `/hls/live/gate${++n}/v1`;
     // Target duration 600 s: TTL 300 s, so the wait is bounded by what is left of it (~150 s),
     // far longer than this test: whatever the playlist shows meanwhile is the gate's doing.
-    bare(dir, 600, (k) => livePlaylist(k, 3, 600));
+    bare(dir, (k) => livePlaylist(k, 3, 600));
     const segment = heldSegment(dir);
     try {
       expect((await get(`${dir}/index.m3u8`)).body).toContain('MEDIA-SEQUENCE:1');
@@ -167,7 +167,7 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
   it('serves the refreshed playlist anyway when a segment it adds fails upstream', async () => {
     const dir = `/hls/live/gatefail${++n}/v1`;
     // v2 adds two segments: one answered 500, one whose connection is cut.
-    bare(dir, 600, (k) => livePlaylist(k === 1 ? 1 : 3, 3, 600));
+    bare(dir, (k) => livePlaylist(k === 1 ? 1 : 3, 3, 600));
     upstream.on(`${dir}/4.ts`, { status: 500, body: 'encoder down' });
     upstream.on(`${dir}/5.ts`, { reset: true });
     await get(`${dir}/index.m3u8`);
@@ -187,7 +187,7 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
     const get = (p: string) => getFrom(p, slowEdge.url);
     const dir = `/hls/live/gateslow${++n}/v1`;
     // Target duration 2 s: TTL 1 s, refreshed ahead at 0.6 s, so the wait is at most 0.4 s.
-    bare(dir, 2, (k) => livePlaylist(k, 3, 2));
+    bare(dir, (k) => livePlaylist(k, 3, 2));
     const segment = heldSegment(dir);
     try {
       await get(`${dir}/index.m3u8`);
@@ -227,7 +227,7 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
   it('serves a refreshed playlist at once when the gate is off', async () => {
     const other = await startEdge({ upstreamUrl: upstream.url, prefetchGate: false }, { now: clock.now });
     const dir = `/hls/live/nogate${++n}/v1`;
-    bare(dir, 600, (k) => livePlaylist(k, 3, 600));
+    bare(dir, (k) => livePlaylist(k, 3, 600));
     const release = gate();
     upstream.on(`${dir}/4.ts`, async () => {
       await release.promise;

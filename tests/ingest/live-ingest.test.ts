@@ -9,7 +9,7 @@ import { runFfmpeg } from '../support/ffmpeg.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually } from '../support/browser.ts';
-import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, livePlaylist, readClock, secondsOfDay, startIngestStack, readLive } from '../support/ingest.ts';
+import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, readClock, secondsOfDay, startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 import type { ChannelIngestStatus } from '../../edge-origin/src/origin/ingest/index.ts';
 

@@ -10,7 +10,7 @@ describe('signed media URLs', () => {
       pathPrefix: '/hls/live/sport/',
     });
     expect(await verifySignedUrl(master, secret, now)).toEqual({ ok: true });
-    const segment = new URL('/hls/live/sport/v360/1234.ts' + master.search, master);
+    const segment = new URL(`/hls/live/sport/v360/1234.ts${master.search}`, master);
     expect(await verifySignedUrl(segment, secret, now)).toEqual({ ok: true });
   });
 
@@ -19,7 +19,7 @@ describe('signed media URLs', () => {
       expires: now + 60,
       pathPrefix: '/hls/live/sport/',
     });
-    const other = new URL('/hls/live/culture/master.m3u8' + signed.search, signed);
+    const other = new URL(`/hls/live/culture/master.m3u8${signed.search}`, signed);
     expect(await verifySignedUrl(other, secret, now)).toEqual({ ok: false, reason: 'wrong-prefix' });
     expect(await verifySignedUrl(signed, secret, now + 61)).toEqual({ ok: false, reason: 'expired' });
     const tampered = new URL(signed);

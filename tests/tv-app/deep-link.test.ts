@@ -10,7 +10,7 @@ test('?event=, ?replay= and ?channel= open the matching screen', () => {
 test('invalid ids and unknown channels are ignored (the home opens)', () => {
   expect(parseDeepLink('?event=../../etc')).toBeNull();
   expect(parseDeepLink('?channel=mtv')).toBeNull();
-  expect(parseDeepLink('?event=' + 'a'.repeat(200))).toBeNull();
+  expect(parseDeepLink(`?event=${'a'.repeat(200)}`)).toBeNull();
 });
 
 test('platform launch params (webOS launchParams, Tizen app control) win over the query', () => {

@@ -23,7 +23,10 @@ test('extras: a replay\'s chapters in order (none past its end) and its thumbnai
 test('sponsor: the live\'s own, a replay\'s event\'s, none for a highlight', async () => {
   const asked: string[] = [];
   const catalog = {
-    event: async (id: string) => (asked.push(id), { sponsorId: 'velocite' }),
+    event: async (id: string) => {
+      asked.push(id);
+      return { sponsorId: 'velocite' };
+    },
     sponsors: async () => [{ id: 'velocite', name: 'Vélocité', logo: '/v.png', url: 'https://v' }],
   };
   expect((await sponsorOf(asLive, catalog))?.name).toBe('Vélocité');

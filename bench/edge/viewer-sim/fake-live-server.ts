@@ -39,7 +39,7 @@ export async function startFakeLiveServer(o: FakeLiveOptions = {}): Promise<Fake
       const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
       for (let s = first; s <= last; s++) lines.push(`#EXTINF:${target.toFixed(3)},`, `${s}.ts`);
       res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=0' });
-      res.end(lines.join('\n') + '\n'); // no Content-Length: Node sends it chunked
+      res.end(`${lines.join('\n')}\n`); // no Content-Length: Node sends it chunked
       return;
     }
     const m = /^\/live\/(\d+)\.ts$/.exec(path);

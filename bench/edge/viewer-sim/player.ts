@@ -174,7 +174,7 @@ export async function playLive(
     const lastDurationMs = (playlist.segments.at(-1)?.durationS ?? playlist.targetDurationS) * 1000;
     const interval = updated ? Math.min(playlist.targetDurationS * 1000, lastDurationMs) : (playlist.targetDurationS * 1000) / 2;
     // (base-playlist-controller: `requestScheduled += reloadInterval`, or now when that is already past.)
-    reloadDue = reloadDue + interval < performance.now() ? performance.now() : reloadDue + interval;
+    reloadDue = Math.max(reloadDue + interval, performance.now());
 
     // Rule 2: every listed segment we do not have yet, in order.
     while (nextSeq <= newest && !o.ended()) {

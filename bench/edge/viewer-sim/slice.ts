@@ -71,12 +71,12 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
   // At the end, requests still in flight are cut (the players know not to count that as an error).
   const ending = setTimeout(() => {
     ended = true;
-    connections.forEach((c) => c.close());
+    for (const c of connections) c.close();
   }, Math.max(0, endAt - performance.now()));
   await Promise.all(players);
   clearTimeout(ending);
   ended = true;
-  connections.forEach((c) => c.close());
+  for (const c of connections) c.close();
 
   loop.disable();
   const cpu = process.cpuUsage(cpu0);

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdsOptions } from './ads/index.ts';
+import type { StaffEnv } from './http/auth.ts';
 import type { LiveChannels } from './live/live-channels.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
@@ -56,7 +57,7 @@ export interface OriginOptions {
 
 export interface IngestPort {
   channels: LiveChannels;
-  staffRoutes: OpenAPIHono<any>;
+  staffRoutes: OpenAPIHono<StaffEnv>;
 }
 
 export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest'>> & {

@@ -204,7 +204,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const channelId = index === undefined ? undefined : CHANNEL_IDS[index];
     if (!channelId) return;
     const rails = cachedHome()?.channels.find((r) => r.channel.id === channelId);
-    if (rails?.onAir && rails.onAir.playbackUrl) this.open({ name: 'player', playable: { kind: 'live', event: rails.onAir } });
+    if (rails?.onAir?.playbackUrl) this.open({ name: 'player', playable: { kind: 'live', event: rails.onAir } });
     else this.open({ name: 'channel', channelId });
   }
 

@@ -1,6 +1,6 @@
 // A channel's page: its colour band and name, "Regarder le direct" when on air, then
 // its upcoming events, replays and highlights.
-import { Lightning } from '@lightningjs/sdk';
+import type { Lightning } from '@lightningjs/sdk';
 import type { Route } from '../app/routes.ts';
 import type { ChannelId, ChannelRails } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE, argb, assetUrl } from '../ui/theme.ts';

@@ -1,7 +1,7 @@
 // Home: a hero (on air now, or next), the four channels in their colours, then the
 // rails En direct, Continuer à regarder, À venir, Replays, Résumés. The header's menu
 // leads to the programme, search and settings.
-import { Lightning } from '@lightningjs/sdk';
+import type { Lightning } from '@lightningjs/sdk';
 import type { Route } from '../app/routes.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
@@ -114,7 +114,7 @@ export class HomePage extends RowsPage {
     if (!sameSet) {
       container.children = this.rails.map((rail, i) => ({ type: Rail, ref: railRef(rail.id), y: i * RAIL_HEIGHT, railId: rail.id }));
     }
-    this.rails.forEach((rail) => (container.tag(railRef(rail.id)) as Rail).patch({ title: rail.title, items: rail.tiles }));
+    for (const rail of this.rails) (container.tag(railRef(rail.id)) as Rail).patch({ title: rail.title, items: rail.tiles });
     this.syncGrid();
   }
 

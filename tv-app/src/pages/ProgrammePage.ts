@@ -157,7 +157,7 @@ export class ProgrammePage extends Lightning.Component<Loose> {
       label: i === 0 ? t('programme.today') : i === 1 ? t('programme.tomorrow') : formatShortDay(d.day),
       selected: i === this.day,
     }));
-    this.tag("Tabs").children.forEach((tab: Lightning.Element, i: number) => setTestId(tab, `day-${i}`));
+    for (const [i, tab] of (this.tag('Tabs').children as Lightning.Element[]).entries()) setTestId(tab, `day-${i}`);
   }
 
   private renderDay(): void {
@@ -167,7 +167,9 @@ export class ProgrammePage extends Lightning.Component<Loose> {
     this.tag('List.Items').patch({ y: 0 });
     this.tag('List.Items').children = items.map((slot, i) => ({ type: ProgrammeRow, y: i * (ROW.h + ROW.gap), slot }));
     this.tag('Empty').text.text = items.length === 0 ? t('programme.nothing') : ' ';
-    this.tag("Tabs").children.forEach((tab: Lightning.Element, i: number) => ((tab as unknown as DayTab).selected = i === this.day));
+    for (const [i, tab] of (this.tag('Tabs').children as Lightning.Element[]).entries()) {
+      (tab as unknown as DayTab).selected = i === this.day;
+    }
   }
 
   private get items(): Slot[] {

@@ -274,7 +274,7 @@ export class HlsPlayer {
    */
   private keepPlaying(): void {
     const video = this.video;
-    if (video && video.paused && !this.userPaused) void video.play().catch(() => undefined);
+    if (video?.paused && !this.userPaused) void video.play().catch(() => undefined);
   }
 
   /** True while an ad plays: the remote's seek keys do nothing then. */

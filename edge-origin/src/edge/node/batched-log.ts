@@ -20,7 +20,7 @@ export function batchedStdoutLog(intervalMs = 50, maxBytes = 64 * 1024): Batched
   };
   return {
     log(line) {
-      const text = JSON.stringify(line) + '\n';
+      const text = `${JSON.stringify(line)}\n`;
       buffer.push(text);
       bytes += text.length;
       if (bytes >= maxBytes) flush();

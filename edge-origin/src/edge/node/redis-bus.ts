@@ -94,7 +94,7 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
     keysWithPrefix: (prefix) =>
       safely([] as string[], async () => {
         const found: string[] = [];
-        const pattern = prefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
+        const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
         for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 500 })) found.push(...keys);
         return found;
       }),

@@ -11,10 +11,11 @@ import { apiError } from '../http/api-errors.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
 import { staffRoutes } from '../staff/routes.ts';
 import type { StaffDeps } from '../staff/routes.ts';
+import type { StaffEnv } from '../http/auth.ts';
 import { StoreUnavailableError } from '../store/records.ts';
 
 /** Other capabilities' staff APIs, mounted under `/staff/<prefix>` and listed in the document. */
-export type StaffApis = Record<string, OpenAPIHono<any>>;
+export type StaffApis = Record<string, OpenAPIHono<StaffEnv>>;
 
 export function apiV1Routes(catalog: CatalogStore, staff: StaffDeps, staffApis: StaffApis = {}): OpenAPIHono {
   const api = new OpenAPIHono();

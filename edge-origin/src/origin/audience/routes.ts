@@ -2,7 +2,7 @@
 //   GET /now                        concurrent viewers per channel now (and the event on air)
 //   GET /events/<id>/report         sponsor report of an event (JSON)
 //   GET /campaigns/<id>/report      sponsor report of a campaign (JSON)
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { eventStatusAt } from '../catalog/schedule.ts';

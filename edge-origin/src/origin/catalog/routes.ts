@@ -65,7 +65,7 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     if (c.res.status < 500) c.header('Cache-Control', CACHE_CONTROL.api);
   });
 
-  addRoute(api, get('/home', 'Accueil : par chaîne, le direct, à venir, replays, résumés', HomeSchema), async (c, input) => {
+  addRoute(api, get('/home', 'Accueil : par chaîne, le direct, à venir, replays, résumés', HomeSchema), async (c) => {
     const nowMs = now();
     const channels = await seededChannels(store);
     const rails = await Promise.all(channels.map((ch) => channelRailsAt(store, ch.id, nowMs)));
@@ -77,7 +77,7 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     return c.json(body, 200);
   });
 
-  addRoute(api, get('/channels', 'Les quatre chaînes', ChannelsSchema), async (c, input) => {
+  addRoute(api, get('/channels', 'Les quatre chaînes', ChannelsSchema), async (c) => {
     const body: ChannelsResponse = { channels: await seededChannels(store) };
     tag(c, surrogateKeys.catalog);
     return c.json(body, 200);
@@ -156,7 +156,7 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     return c.json(highlight, 200);
   });
 
-  addRoute(api, get('/sponsors', 'Partenaires', z.object({ sponsors: z.array(SponsorSchema) })), async (c, input) => {
+  addRoute(api, get('/sponsors', 'Partenaires', z.object({ sponsors: z.array(SponsorSchema) })), async (c) => {
     tag(c, surrogateKeys.catalog);
     return c.json({ sponsors: await store.listSponsors() }, 200);
   });

@@ -1,7 +1,7 @@
 // The staff console's page shell (route, head and shared styles, the first lines of the page
 // script), one for every console page, so the régie and the ads/audience page look and behave alike.
 import { Hono } from 'hono';
-import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+import type { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 
 /** Serves a console page at `path` (ending in `/`; the path without it redirects): never cached, inline scripts only. */
 export function consolePageRoutes(path: string, page: string): Hono {

@@ -35,7 +35,7 @@ export interface RouteSpec<R extends RouteRequest> {
 }
 
 /** The handler's context is typed by the app's env (a staff app's `c.get('actor')`). */
-export function addRoute<R extends RouteRequest, E extends Env = any>(app: OpenAPIHono<E>, spec: RouteSpec<R>, handler: (c: Context<E>, input: RouteInput<R>) => Promise<Response> | Response): void {
+export function addRoute<R extends RouteRequest, E extends Env = Env>(app: OpenAPIHono<E>, spec: RouteSpec<R>, handler: (c: Context<E>, input: RouteInput<R>) => Promise<Response> | Response): void {
   const r = spec.request;
   const route = createRoute({
     method: spec.method,

@@ -226,7 +226,7 @@ class JournalWriter {
   }
 
   #text(): string {
-    const text = this.#pending.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    const text = `${this.#pending.map((e) => JSON.stringify(e)).join('\n')}\n`;
     this.#pending = [];
     return text;
   }

@@ -22,7 +22,7 @@ import type { LiveChannels } from '../live/live-channels.ts';
 
 export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string, live?: LiveChannels): MediaPlaylist | null {
   const stream = cutStream(cut, library);
-  if (!stream || !stream.renditions[rendition]) return null;
+  if (!stream?.renditions[rendition]) return null;
   const segments = cutSegments(cut, stream, rendition, live);
   return {
     kind: 'media',

@@ -113,8 +113,14 @@ function App() {
   useEffect(() => {
     if (!checking) return;
     roleOf().then(
-      (r) => (setRole(r), setChecking(false)),
-      (error: unknown) => (signOut(error instanceof ApiError ? error.message : TEXT.unreachable), setChecking(false)),
+      (r) => {
+        setRole(r);
+        setChecking(false);
+      },
+      (error: unknown) => {
+        signOut(error instanceof ApiError ? error.message : TEXT.unreachable);
+        setChecking(false);
+      },
     );
   }, []);
 
@@ -129,7 +135,11 @@ function App() {
   }, [route]);
 
   if (checking) return <p>{TEXT.loading}</p>;
-  if (!role) return <Login error={loginError} onDone={(r) => (setLoginError(''), setRole(r))} />;
+  if (!role) return <Login error={loginError} onDone={(r) => {
+          setLoginError('');
+          setRole(r);
+        }}
+      />;
   const shown = ADMIN_ONLY.includes(route) && role !== 'admin' ? 'antenne' : route;
   return (
     <RegieContext.Provider value={{ say, role, signOut }}>
@@ -146,7 +156,11 @@ function App() {
           </ul>
         </nav>
         <a href="/staff/">{TEXT.oldConsole}</a>
-        <button type="button" onClick={() => (session.clear(), setLoginError(''), setRole(null))} data-testid="logout">
+        <button type="button" onClick={() => {
+            session.clear();
+            setLoginError('');
+            setRole(null);
+          }} data-testid="logout">
           {TEXT.login.logout}
         </button>
       </header>

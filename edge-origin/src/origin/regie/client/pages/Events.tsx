@@ -75,12 +75,18 @@ export function EventsPage() {
                 <td>
                   <div class="actions">
                   {e.storedStatus === 'scheduled' && (
-                    <button type="button" data-testid="start" onClick={(ev: Event) => act(ev, async () => (await api.start(e.id), T.started(e.title)))}>
+                    <button type="button" data-testid="start" onClick={(ev: Event) => act(ev, async () => {
+                      await api.start(e.id);
+                      return T.started(e.title);
+                    })}>
                       {T.start}
                     </button>
                   )}
                   {e.storedStatus === 'live' && (
-                    <button type="button" class="danger" data-testid="stop" onClick={(ev: Event) => act(ev, async () => (await api.stop(e.id), T.stopped(e.title)), { confirm: T.confirmStop(e.title) })}>
+                    <button type="button" class="danger" data-testid="stop" onClick={(ev: Event) => act(ev, async () => {
+                      await api.stop(e.id);
+                      return T.stopped(e.title);
+                    }, { confirm: T.confirmStop(e.title) })}>
                       {T.stop}
                     </button>
                   )}
@@ -90,7 +96,10 @@ export function EventsPage() {
                     </button>
                   )}
                   {e.storedStatus === 'scheduled' && (
-                    <button type="button" class="danger" data-testid="cancel" onClick={(ev: Event) => act(ev, async () => (await api.cancel(e.id), T.cancelled(e.title)), { confirm: T.confirmCancel(e.title) })}>
+                    <button type="button" class="danger" data-testid="cancel" onClick={(ev: Event) => act(ev, async () => {
+                      await api.cancel(e.id);
+                      return T.cancelled(e.title);
+                    }, { confirm: T.confirmCancel(e.title) })}>
                       {T.cancel}
                     </button>
                   )}

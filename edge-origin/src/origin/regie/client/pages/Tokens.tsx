@@ -50,6 +50,7 @@ export function TokensPage() {
       {secret && (
         <div class="secrets" data-testid="secret">
           <p>{T.secretOnce(secret.label)}</p>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: shown once and focused, so a keyboard user can select and copy it, and come back to it */}
           <code tabIndex={0} data-testid="new-token">
             {secret.token}
           </code>
@@ -74,7 +75,10 @@ export function TokensPage() {
               <td data-testid="token-state">{t.revokedAt ? T.revokedOn(dateTime(t.revokedAt)) : T.active}</td>
               <td>
                 {!t.revokedAt && (
-                  <button type="button" class="danger" data-testid="revoke" onClick={(ev: Event) => act(ev, async () => (await api.revokeToken(t.id), T.revoked(t.label)), { confirm: T.confirmRevoke(t.label) })}>
+                  <button type="button" class="danger" data-testid="revoke" onClick={(ev: Event) => act(ev, async () => {
+                    await api.revokeToken(t.id);
+                    return T.revoked(t.label);
+                  }, { confirm: T.confirmRevoke(t.label) })}>
                     {T.revoke}
                   </button>
                 )}
