@@ -103,7 +103,7 @@ export class AdsService {
   async #checkCampaign(input: Pick<Campaign, 'sponsorId' | 'creativeId' | 'startsAt' | 'endsAt'>): Promise<void> {
     if (!(await this.store.get('sponsors', input.sponsorId))) throw new StaffError(400, 'unknown_sponsor', `Partenaire inconnu : « ${input.sponsorId} »`, 'sponsorId');
     const creative = this.creatives.get(input.creativeId);
-    if (!creative || creative.kind !== 'sponsor') throw new StaffError(400, 'unknown_creative', `Spot inconnu : « ${input.creativeId} »`, 'creativeId');
+    if (creative?.kind !== 'sponsor') throw new StaffError(400, 'unknown_creative', `Spot inconnu : « ${input.creativeId} »`, 'creativeId');
     if (Date.parse(input.endsAt) <= Date.parse(input.startsAt)) throw new StaffError(400, 'invalid_dates', 'La fin doit suivre le début', 'endsAt');
   }
 

@@ -7,7 +7,7 @@
 //   DELETE /breaks/<id>                      cancel a break not yet on air
 //   POST /events/<id>/breaks {durationSeconds}                 a break in the live, now
 //   POST /replays/<id>/breaks {durationSeconds, chapter?}      pre-roll (no chapter) or mid-roll
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ChannelIdSchema } from '../catalog/api-schemas.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { StaffError } from '../http/api-errors.ts';
