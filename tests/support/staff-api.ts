@@ -13,7 +13,9 @@ export function staffClient(originUrl: () => string, token: string): StaffCall {
       headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: response.status, body: (await response.json()) as T };
+    // A 204 (a deletion) has no body: null.
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   };
 }
 
