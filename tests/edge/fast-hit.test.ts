@@ -285,7 +285,7 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   const countersBefore = [await countersOf(fast), await countersOf(general)] as const;
   const logsBefore = [fast.logs.length, general.logs.length] as const;
   // The first viewer on each edge starts the fetch; its answer's first bytes mean headers are in.
-  const leaders = [openExchange(fast.edge.url, 'GET', NEW), openExchange(general.edge.url, 'GET', NEW)];
+  const leaders = [openExchange(fast.edge.url, 'GET', NEW), openExchange(general.edge.url, 'GET', NEW)] as const;
   await Promise.all(leaders.map((l) => l.firstBytes));
   clock.advance(1); // Age moves while the fetch runs: both paths must say 3
   // Two more viewers on each edge join the fetch while its body is still coming.
@@ -294,7 +294,7 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   expect(fast.edge.fastJoin!.served).toBe(joinedBefore + 2);
   expect(general.edge.fastJoin).toBeNull();
   release();
-  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  const [leadFast, leadGeneral] = await Promise.all([leaders[0].answer, leaders[1].answer]);
   expect(leadFast).toBe(leadGeneral);
   expect(header(leadFast, 'x-cache')).toBe('MISS');
   for (const [a, b] of joiners) {
@@ -310,7 +310,7 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
     expect(fastAnswer.endsWith(`\r\n\r\n${'A'.repeat(4000)}${'B'.repeat(6000)}`)).toBe(true);
   }
   expect(upstream.count(NEW)).toBe(2); // one fetch per edge
-  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))];
+  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))] as const;
   expect(added[0]).toEqual(added[1]);
   expect(added[0]).toEqual({ 'edge_bytes_served_total': 30000, 'edge_requests_total{status="200",cache="COLLAPSED"}': 2, 'edge_requests_total{status="200",cache="MISS"}': 1 });
   expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
@@ -349,7 +349,7 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
   const [headA, headB] = await both('HEAD', LIVE);
   expect([a === b, headA === headB]).toEqual([true, true]);
   expect([header(a, 'x-cache'), header(a, 'age'), a.endsWith('1.ts\n'), fast.edge.fastPath!.served]).toEqual(['STALE', '3', true, served + 2]);
-  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))];
+  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))] as const;
   expect(added[0]).toEqual(added[1]);
   expect(added[0]['edge_requests_total{status="200",cache="STALE"}']).toBe(3);
   expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));

@@ -2,6 +2,7 @@
 // Pure TypeScript (no Lightning) so jest can check the dictionaries and formatting.
 import { fr, type MessageKey } from './fr.ts';
 import { en } from './en.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export type Language = 'fr' | 'en';
 export const LANGUAGES: readonly Language[] = ['fr', 'en'];
@@ -50,12 +51,12 @@ export function formatTime(date: Date): string {
 
 /** "samedi 28 novembre" / "Saturday 28 November". */
 export function formatDate(date: Date): string {
-  return `${WEEKDAYS[current][date.getDay()]} ${date.getDate()} ${MONTHS[current][date.getMonth()]}`;
+  return `${itemAt(WEEKDAYS[current], date.getDay())} ${date.getDate()} ${itemAt(MONTHS[current], date.getMonth())}`;
 }
 
 /** "sam. 28" / "Sat 28": the short label of a day tab. */
 export function formatShortDay(date: Date): string {
-  const day = WEEKDAYS[current][date.getDay()];
+  const day = itemAt(WEEKDAYS[current], date.getDay());
   const short = current === 'fr' ? `${day.slice(0, 3)}.` : day.slice(0, 3);
   return `${short} ${date.getDate()}`;
 }
