@@ -1,21 +1,13 @@
 // « Publicité » and « Audience » in the typed régie, in Chromium on real servers: « Lancer la
 // coupure » in a live asks first (declining launches nothing), then the break is listed and in
 // the API; the sponsor report of that event is shown and its JSON downloaded by the page.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { logIn, nextDialog, noPageErrors, said, shot, startRegie } from './regie-page.ts';
-import type { RegieRig } from './regie-page.ts';
+import { logIn, nextDialog, noPageErrors, said, shot, useRegie } from './regie-page.ts';
 
-let rig: RegieRig;
-beforeAll(async () => {
-  rig = await startRegie();
-}, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRegie();
 
 test('Publicité: « Lancer la coupure » confirmed, listed; Audience: the report and its JSON download', async () => {
   const { page } = rig;

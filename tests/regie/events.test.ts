@@ -2,20 +2,12 @@
 // write): schedule, edit, reschedule, start, « Arrêter le direct » (confirmed), publish with
 // chapters typed « m:ss Titre », « Annuler » (confirmed) — each checked on the page (message,
 // row, where the focus is) and then in the public API the TVs read through the edge.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { alerted, focusedTestId, logIn, nextDialog, noPageErrors, publicGet, said, shot, startRegie } from './regie-page.ts';
-import type { RegieRig } from './regie-page.ts';
+import { alerted, focusedTestId, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
 
-let rig: RegieRig;
-beforeAll(async () => {
-  rig = await startRegie();
-}, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRegie();
 
 const TITLE = 'Gala des sportifs de l’année';
 /** A datetime-local value `hours` from now, in the browser's zone (Paris). */

@@ -1,17 +1,23 @@
 // What the régie's e2e tests share: real servers (origin + edge, purged by the origin as npm start
 // does), Chromium with a staff member's settings (Paris time, French, a desk screen), logging in by
 // keyboard, reading the message lines, and the public API as the TV reads it (through the edge).
+// `useRegie()` is a test file's set-up: started before its tests, closed after them.
 import { expect } from '@jest/globals';
-import type { BrowserContext, Page } from 'playwright-core';
-import { eventually, launchTv, screenshot } from '../support/browser.ts';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { OriginOptions } from '../../edge-origin/src/origin/options.ts';
+import { eventually, launchTv, openPage, screenshot } from '../support/browser.ts';
 import type { TvBrowser } from '../support/browser.ts';
 import { ensureTestMedia } from '../support/media.ts';
 import { startStack } from '../support/stack.ts';
 import type { Stack } from '../support/stack.ts';
 import { staffClient } from '../support/staff-api.ts';
 import type { StaffCall } from '../support/staff-api.ts';
+import { useStarted } from '../support/use-started.ts';
 
 export const ADMIN = 'regie-admin-token-2026';
+
+/** A staff member's browser: Paris time (datetime-local fields are read in it), French, a desk screen. */
+export const STAFF_DESK: BrowserContextOptions = { timezoneId: 'Europe/Paris', locale: 'fr-FR', viewport: { width: 1400, height: 1000 } };
 
 export interface RegieRig {
   stack: Stack;
@@ -23,17 +29,10 @@ export interface RegieRig {
   close(): Promise<void>;
 }
 
-export async function startRegie(): Promise<RegieRig> {
-  const stack = await startStack({ origin: { mediaDir: await ensureTestMedia(), staffAdminToken: ADMIN }, purgeEdge: true });
+export async function startRegie(origin: Partial<OriginOptions> = {}): Promise<RegieRig> {
+  const stack = await startStack({ origin: { mediaDir: await ensureTestMedia(), staffAdminToken: ADMIN, ...origin }, purgeEdge: true });
   const tv = await launchTv();
-  const context = await tv.browser.newContext({ timezoneId: 'Europe/Paris', locale: 'fr-FR', viewport: { width: 1400, height: 1000 } });
-  await context.addInitScript('window.__name = function (target) { return target; };');
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const { context, page, errors } = await openPage(tv.browser, STAFF_DESK);
   return {
     stack,
     tv,
@@ -46,6 +45,22 @@ export async function startRegie(): Promise<RegieRig> {
       await stack.close();
     },
   };
+}
+
+/**
+ * A test file's régie: servers and browser started before its tests (then `ready`), closed after
+ * them. Returns the rig itself, usable inside tests: `const rig = useRegie();`.
+ */
+export function useRegie(origin: Partial<OriginOptions> = {}, ready?: (rig: RegieRig) => void | Promise<void>): RegieRig {
+  return useStarted(
+    'useRegie',
+    async () => {
+      const rig = await startRegie(origin);
+      await ready?.(rig);
+      return rig;
+    },
+    (rig) => rig.close(),
+  );
 }
 
 /** Opens a page of the régie and logs in with the keyboard. */

@@ -10,21 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Highlight, Page as ApiPage, Replay } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { alerted, focusedTestId, logIn, noPageErrors, publicGet, said, shot, startRegie } from './regie-page.ts';
-import type { RegieRig } from './regie-page.ts';
+import { alerted, focusedTestId, logIn, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
 
-let rig: RegieRig;
 let dir: string;
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'regie-poster-'));
   execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', '-y', join(dir, 'affiche.jpg')]);
-  rig = await startRegie();
-}, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await rig?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const rig = useRegie();
 
 test('Replays: edit title, description, chapters and poster; Résumés: cut with in/out as m:ss, listed and public', async () => {
   const { page } = rig;

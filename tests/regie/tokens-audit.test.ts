@@ -2,19 +2,11 @@
 // token (its secret shown once, and it works on the staff API), an editor's régie has no admin
 // pages, « Révoquer » asks first and then the API refuses the token; the journal shows the writes,
 // newest first, 50 a page.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { eventually } from '../support/browser.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { focusedTestId, logIn, nextDialog, noPageErrors, said, shot, startRegie } from './regie-page.ts';
-import type { RegieRig } from './regie-page.ts';
+import { focusedTestId, logIn, nextDialog, noPageErrors, said, shot, useRegie } from './regie-page.ts';
 
-let rig: RegieRig;
-beforeAll(async () => {
-  rig = await startRegie();
-}, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await rig?.close();
-});
+const rig = useRegie();
 
 const staffStatus = async (token: string) => (await fetch(`${rig.stack.originUrl}/api/v1/staff/events`, { headers: { authorization: `Bearer ${token}` } })).status;
 

@@ -2,7 +2,7 @@
 // that observe the app the way a test should: through the Lightning inspector's DOM
 // mirror (test builds only), where the focus leaf has `focused="true"`, components
 // carry `data-testid`, and text elements carry `texture-text`.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -50,16 +50,7 @@ export async function launchTv(): Promise<TvBrowser> {
       '--no-startup-window',
     ],
   });
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  // Run from tsx (esbuild keepNames), the functions these helpers pass to page.evaluate call
-  // a __name() helper that only exists in Node: give the page a no-op one.
-  await context.addInitScript('window.__name = function (target) { return target; };');
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const { page, errors } = await openPage(browser, { viewport: VIEWPORT });
   return {
     browser,
     page,
@@ -69,6 +60,25 @@ export async function launchTv(): Promise<TvBrowser> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A page in a new context of `browser` (a TV's screen, or a staff member's desk: zone, language,
+ * size), with what every test page needs: the `__name` shim, and the console and page errors
+ * collected so a test can assert there are none.
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext(options);
+  // Run from tsx (esbuild keepNames), the functions these helpers pass to page.evaluate call
+  // a __name() helper that only exists in Node: give the page a no-op one.
+  await context.addInitScript('window.__name = function (target) { return target; };');
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return { context, page, errors };
 }
 
 export interface FocusInfo {
