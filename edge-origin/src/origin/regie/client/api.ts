@@ -1,7 +1,9 @@
 // The staff API as the régie uses it: typed answers, the token from the session (shared with the
 // other staff pages), errors carrying the API's own message.
 import type { ChannelIngestStatus } from '../../ingest/status.ts';
-import type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay } from '../../../../../shared/catalog/types.ts';
+import type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay, Sponsor } from '../../../../../shared/catalog/types.ts';
+import type { CampaignReport, EventReport } from '../../audience/report.ts';
+import type { Creative } from '../../ads/creatives.ts';
 import type { AuditEntry, StaffRole, StaffTokenRecord } from '../../store/records.ts';
 import type { AdBreak, Campaign } from '../../ads/model.ts';
 // The answers' types are the server's own (type-only imports, nothing of the server is bundled).
@@ -29,6 +31,8 @@ export interface EventFields {
   venue: string;
   description: string;
   poster?: string;
+  /** null: no sponsor any more. */
+  sponsorId?: string | null;
 }
 
 export interface PublishFields {
@@ -90,19 +94,38 @@ export interface AudienceNow {
   channels: { channelId: string; viewers: number; eventId?: string }[];
 }
 
-export interface EventReport {
-  event: { id: string; title: string; channelId: string; status: string };
-  audience: { from: string; to: string; peak: number; peakAt: string | null; average: number; minutesWatched: number };
-  impressions: Record<string, number>;
-  completionRate: number | null;
+export type { CampaignReport, EventReport } from '../../audience/report.ts';
+export type { Creative } from '../../ads/creatives.ts';
+
+/** A sponsor as the staff list gives it: with what uses it (a sponsor in use is not deleted). */
+export interface StaffSponsor extends Sponsor {
+  usedBy: { events: { id: string; title: string }[]; campaigns: { id: string; name: string }[] };
+}
+export type CampaignFields = Omit<Campaign, 'id' | 'createdAt'>;
+export interface Unpublished {
+  id: string;
+  highlightsRemoved: string[];
+  breaksRemoved: number;
+  eventId: string | null;
 }
 
 export const api = {
   campaigns: async () => (await call<{ campaigns: Campaign[] }>('GET', '/staff/ads/campaigns')).campaigns,
+  creatives: async () => (await call<{ creatives: Creative[] }>('GET', '/staff/ads/creatives')).creatives,
+  createCampaign: (input: CampaignFields) => call<Campaign>('POST', '/staff/ads/campaigns', input),
+  editCampaign: (id: string, patch: Partial<CampaignFields>) => call<Campaign>('PATCH', `/staff/ads/campaigns/${encodeURIComponent(id)}`, patch),
   breaks: async () => (await call<{ breaks: AdBreak[] }>('GET', '/staff/ads/breaks')).breaks,
   launchBreak: (eventId: string, durationSeconds: number) => call<AdBreak>('POST', `/staff/ads/events/${encodeURIComponent(eventId)}/breaks`, { durationSeconds }),
+  replayBreak: (replayId: string, durationSeconds: number, chapter: number | undefined) =>
+    call<AdBreak>('POST', `/staff/ads/replays/${encodeURIComponent(replayId)}/breaks`, { durationSeconds, ...(chapter === undefined ? {} : { chapter }) }),
+  cancelBreak: (id: string) => call<AdBreak>('DELETE', `/staff/ads/breaks/${encodeURIComponent(id)}`),
+  sponsors: async () => (await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).sponsors,
+  createSponsor: (input: { name: string; url: string; logo?: string; channelIds?: string[] }) => call<Sponsor>('POST', '/staff/sponsors', input),
+  editSponsor: (id: string, patch: { name?: string; url?: string; logo?: string; channelIds?: string[] }) => call<Sponsor>('PATCH', `/staff/sponsors/${encodeURIComponent(id)}`, patch),
+  deleteSponsor: (id: string) => call<null>('DELETE', `/staff/sponsors/${encodeURIComponent(id)}`),
   audienceNow: () => call<AudienceNow>('GET', '/staff/audience/now'),
   eventReport: (eventId: string) => call<EventReport>('GET', `/staff/audience/events/${encodeURIComponent(eventId)}/report`),
+  campaignReport: (id: string) => call<CampaignReport>('GET', `/staff/audience/campaigns/${encodeURIComponent(id)}/report`),
   events: async () => (await call<{ events: StaffEvent[] }>('GET', '/staff/events')).events,
   schedule: (input: EventFields & { channelId: string; startsAt: string; endsAt: string }) => call<StaffEvent>('POST', '/staff/events', input),
   editEvent: (id: string, patch: Partial<EventFields>) => call<StaffEvent>('PATCH', `/staff/events/${encodeURIComponent(id)}`, patch),
@@ -113,8 +136,11 @@ export const api = {
   publish: (id: string, fields: PublishFields) => call<Replay>('POST', `/staff/events/${encodeURIComponent(id)}/publish`, fields),
   replays: () => allPages<Replay>('/replays?limit=100'),
   editReplay: (id: string, patch: PublishFields) => call<Replay>('PATCH', `/staff/replays/${encodeURIComponent(id)}`, patch),
+  unpublishReplay: (id: string) => call<Unpublished>('DELETE', `/staff/replays/${encodeURIComponent(id)}`),
   highlights: () => allPages<Highlight>('/highlights?limit=100'),
   cutHighlight: (input: { replayId: string; title: string; in: number; out: number }) => call<Highlight>('POST', '/staff/highlights', input),
+  editHighlight: (id: string, patch: { title?: string; in?: number; out?: number }) => call<Highlight>('PATCH', `/staff/highlights/${encodeURIComponent(id)}`, patch),
+  deleteHighlight: (id: string) => call<null>('DELETE', `/staff/highlights/${encodeURIComponent(id)}`),
   uploadPoster: (file: File) => call<{ poster: string; hero: string }>('POST', '/staff/posters', file),
   tokens: async () => (await call<{ tokens: StaffToken[] }>('GET', '/staff/tokens')).tokens,
   createToken: (input: { label: string; role: Role }) => call<StaffToken & { token: string }>('POST', '/staff/tokens', input),

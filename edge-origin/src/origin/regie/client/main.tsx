@@ -6,11 +6,14 @@
 import { render, useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api, ApiError, session } from './api.ts';
 import type { Role } from './api.ts';
-import { AdsPage, AudiencePage } from './pages/Ads.tsx';
+import { AdsPage } from './pages/Ads.tsx';
+import { AudiencePage } from './pages/Audience.tsx';
+import { CampaignsPage } from './pages/Campaigns.tsx';
 import { EventsPage } from './pages/Events.tsx';
 import { HighlightsPage } from './pages/Highlights.tsx';
 import { OnAirPage } from './pages/OnAir.tsx';
 import { ReplaysPage } from './pages/Replays.tsx';
+import { SponsorsPage } from './pages/Sponsors.tsx';
 import { AuditPage, TokensPage } from './pages/Tokens.tsx';
 import { href, ROUTES, useRoute } from './router.ts';
 import type { Route } from './router.ts';
@@ -74,18 +77,16 @@ function Page({ route, signOut }: { route: Route; signOut: (message: string) => 
       return <HighlightsPage />;
     case 'publicite':
       return <AdsPage />;
+    case 'campagnes':
+      return <CampaignsPage />;
+    case 'partenaires':
+      return <SponsorsPage />;
     case 'audience':
       return <AudiencePage />;
     case 'jetons':
       return <TokensPage />;
     case 'journal':
       return <AuditPage />;
-    default:
-      return (
-        <p data-testid="not-migrated">
-          {TEXT.notMigrated} <a href={route === 'publicite' || route === 'audience' ? '/staff/ads/' : '/staff/'}>{TEXT.oldConsole}</a>
-        </p>
-      );
   }
 }
 
@@ -109,7 +110,7 @@ function App() {
     setRole(null);
   };
 
-  // A token kept from earlier in this tab (or from the old console): check it again.
+  // A token kept from earlier in this tab: check it again.
   useEffect(() => {
     if (!checking) return;
     roleOf().then(
@@ -155,7 +156,6 @@ function App() {
             ))}
           </ul>
         </nav>
-        <a href="/staff/">{TEXT.oldConsole}</a>
         <button type="button" onClick={() => {
             session.clear();
             setLoginError('');

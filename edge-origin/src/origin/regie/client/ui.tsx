@@ -3,7 +3,7 @@
 import { createContext, useContext, useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api, ApiError } from './api.ts';
 import type { Role } from './api.ts';
-import { TEXT } from './text.ts';
+import { CHANNEL_NAMES, TEXT } from './text.ts';
 import { ChapterLineError } from './time.ts';
 
 export interface Regie {
@@ -23,18 +23,32 @@ export const errorText = (error: unknown): string =>
 
 /**
  * After an action redrew the page, focus stays where it was; if that element is gone (« Démarrer »
- * became « Arrêter le direct »), it goes to the first button of the same row (`data-row`), else to
- * the row itself, so a keyboard user carries on from where they were.
+ * became « Arrêter le direct »), it goes to the first button of the same row (`data-row`); if the
+ * row is gone too (a deletion), to the row that was next to it, else to the page's title, so a
+ * keyboard user carries on from where they were.
  */
-export function keepFocus(row: string | undefined): void {
+export function keepFocus(rows: (string | undefined)[]): void {
   setTimeout(() => {
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return;
-    if (!row) return;
-    const container = document.querySelector<HTMLElement>(`[data-row="${CSS.escape(row)}"]`);
-    const target = container?.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea') ?? container;
-    target?.focus();
+    for (const row of rows) {
+      if (!row) continue;
+      const container = document.querySelector<HTMLElement>(`[data-row="${CSS.escape(row)}"]`);
+      if (!container) continue;
+      (container.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea') ?? container).focus();
+      return;
+    }
+    document.querySelector<HTMLElement>('[data-testid="page-title"]')?.focus();
   }, 50);
+}
+
+/** The row an event came from (`data-row`), and its neighbours (where the focus goes if it is removed). */
+function rowsAround(event: Event | null): (string | undefined)[] {
+  const row = (event?.currentTarget as HTMLElement | null)?.closest<HTMLElement>('[data-row]');
+  if (!row) return [];
+  const all = [...(row.parentElement?.querySelectorAll<HTMLElement>(':scope > [data-row]') ?? [])];
+  const i = all.indexOf(row);
+  return [row.dataset.row, all[i + 1]?.dataset.row, all[i - 1]?.dataset.row];
 }
 
 /**
@@ -52,14 +66,14 @@ export function useAction(reload: () => Promise<void>) {
   const { say } = useRegie();
   const fail = useFail();
   return async (event: Event | null, action: () => Promise<string>, options: { confirm?: string } = {}): Promise<boolean> => {
-    const row = (event?.currentTarget as HTMLElement | null)?.closest<HTMLElement>('[data-row]')?.dataset.row;
+    const rows = rowsAround(event);
     if (options.confirm && !window.confirm(options.confirm)) return false;
     say('');
     try {
       const done = await action();
       await reload();
       say(done);
-      keepFocus(row);
+      keepFocus(rows);
       return true;
     } catch (error) {
       fail(error);
@@ -162,3 +176,19 @@ export function FormButtons({ busy, close }: { busy: boolean; close: () => void 
   );
 }
 
+
+/** One checkbox per channel (none checked: every channel, as the API reads an empty list). */
+export function ChannelBoxes({ name, checked, legend }: { name: string; checked: readonly string[] | undefined; legend: string }) {
+  return (
+    <fieldset class="channels-field" data-testid={`${name}-boxes`}>
+      <legend>{legend}</legend>
+      {Object.entries(CHANNEL_NAMES).map(([id, label]) => (
+        <label>
+          <input type="checkbox" name={name} value={id} checked={(checked ?? []).includes(id)} /> {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export const checkedValues = (form: HTMLFormElement, name: string): string[] => new FormData(form).getAll(name).map(String);

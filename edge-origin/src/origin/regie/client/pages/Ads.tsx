@@ -1,33 +1,58 @@
-// « Publicité »: launch a break in a live now (« Lancer la coupure », confirmed first), the
-// scheduled breaks, the campaigns. Creating a campaign stays in the previous console for now.
-// « Audience »: viewers per channel now, and an event's sponsor report, its JSON downloaded by
-// the page (a blob made from the answer: a plain link could not carry the token).
-import { useState } from 'hono/jsx/dom';
+// « Publicité »: launch a break in a live now (« Lancer la coupure », confirmed first), schedule a
+// replay's pre-roll or a mid-roll before one of its chapters, and every break with « Annuler la
+// coupure » (confirmed) on those not yet on air. Campaigns and sponsors have their own pages.
 import { api } from '../api.ts';
-import type { EventReport } from '../api.ts';
+import type { AdBreak } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
-import { dateTime } from '../time.ts';
-import { field, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import { clock, dateTime } from '../time.ts';
+import { field, useAction, useLoaded } from '../ui.tsx';
+import { useState } from 'hono/jsx/dom';
 
 const T = TEXT.ads;
 
+/** What the API lets the staff cancel: a replay's break, or a live one that has not started. */
+const cancellable = (b: AdBreak, nowMs: number) => b.target.kind === 'replay' || (b.startsAt !== undefined && Date.parse(b.startsAt) > nowMs);
+
 export function AdsPage() {
   const { data, reload } = useLoaded(async () => {
-    const [campaigns, breaks, events] = await Promise.all([api.campaigns(), api.breaks(), api.events()]);
-    return { campaigns, breaks, live: events.filter((e) => e.status === 'live') };
+    const [breaks, events, replays] = await Promise.all([api.breaks(), api.events(), api.replays()]);
+    return { breaks, live: events.filter((e) => e.status === 'live'), events, replays, at: Date.now() };
   }, 5000);
   const act = useAction(reload);
+  const [replayId, setReplayId] = useState('');
+  const replays = data?.replays ?? [];
+  const chosen = replays.find((r) => r.id === replayId) ?? replays[0];
+  const titleOfReplay = (id: string) => replays.find((r) => r.id === id)?.title ?? id;
+  const titleOfEvent = (id: string | undefined) => (id && data?.events.find((e) => e.id === id)?.title) || '';
+
   const launch = (ev: Event) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
     const eventId = field(form, 'eventId');
     const seconds = Number(field(form, 'duration'));
     const title = data?.live.find((e) => e.id === eventId)?.title ?? eventId;
-    void act(ev, async () => {
-      const b = await api.launchBreak(eventId, seconds);
-      return T.launched(title, b.startsAt ? new Date(b.startsAt).toLocaleTimeString('fr-FR') : '');
-    }, { confirm: T.confirmLaunch(title, seconds) });
+    void act(
+      ev,
+      async () => {
+        const b = await api.launchBreak(eventId, seconds);
+        return T.launched(title, b.startsAt ? new Date(b.startsAt).toLocaleTimeString('fr-FR') : '');
+      },
+      { confirm: T.confirmLaunch(title, seconds) },
+    );
   };
+  const schedule = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    const position = field(form, 'position');
+    const id = field(form, 'replayId');
+    void act(ev, async () => {
+      const b = await api.replayBreak(id, Number(field(form, 'duration')), position === '' ? undefined : Number(position));
+      return T.scheduled(titleOfReplay(id), clock(b.offset ?? 0));
+    });
+  };
+  const where = (b: AdBreak) => (b.target.kind === 'live' ? T.inLive(titleOfEvent(b.target.eventId)) : T.inReplay(titleOfReplay(b.target.replayId)));
+  const when = (b: AdBreak) => (b.startsAt ? dateTime(b.startsAt) : b.offset ? T.atOffset(clock(b.offset)) : T.preRoll);
+
   return (
     <>
       <form class="card" onSubmit={launch} data-testid="break-form" aria-labelledby="break-title">
@@ -50,6 +75,32 @@ export function AdsPage() {
           {T.launch}
         </button>
       </form>
+      <form class="card" onSubmit={schedule} data-testid="replay-break-form" aria-labelledby="replay-break-title">
+        <h2 id="replay-break-title">{T.replayTitle}</h2>
+        <label>
+          {TEXT.highlights.replay}{' '}
+          <select name="replayId" required data-testid="replay-break-replay" onChange={(e: Event) => setReplayId((e.currentTarget as HTMLSelectElement).value)}>
+            {replays.map((r) => (
+              <option value={r.id} selected={r.id === chosen?.id}>
+                {r.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {T.position}{' '}
+          <select name="position" data-testid="replay-break-position">
+            <option value="">{T.preRoll}</option>
+            {(chosen?.chapters ?? []).map((c, i) => (c.start > 0 ? <option value={String(i)}>{T.beforeChapter(c.title, clock(c.start))}</option> : null))}
+          </select>
+        </label>
+        <label>
+          {T.duration} <input name="duration" type="number" min={5} max={300} step={1} value="10" required data-testid="replay-break-duration" />
+        </label>
+        <button type="submit" data-testid="schedule-replay-break" disabled={!chosen}>
+          {T.scheduleBreak}
+        </button>
+      </form>
       <h2 id="breaks-title">{T.breaksTitle}</h2>
       <table aria-labelledby="breaks-title">
         <thead>
@@ -58,132 +109,37 @@ export function AdsPage() {
             <th scope="col">{T.where}</th>
             <th scope="col">{T.when}</th>
             <th scope="col">{T.duration}</th>
+            <th scope="col">{TEXT.actions}</th>
           </tr>
         </thead>
         <tbody data-testid="breaks">
+          {data?.breaks.length === 0 && (
+            <tr>
+              <td colSpan={5}>{T.noBreaks}</td>
+            </tr>
+          )}
           {(data?.breaks ?? [])
             .slice()
             .reverse()
             .map((b) => (
-              <tr data-testid="break-row" data-break-id={b.id}>
+              <tr key={b.id} data-row={b.id} data-testid="break-row" data-break-id={b.id}>
                 <td>{CHANNEL_NAMES[b.target.channelId] ?? b.target.channelId}</td>
-                <td>{b.target.kind === 'live' ? T.inLive : T.inReplay(b.target.replayId ?? '')}</td>
-                <td data-testid="break-when">{b.startsAt ? dateTime(b.startsAt) : T.atOffset(b.offset ?? 0)}</td>
+                <td data-testid="break-where">{where(b)}</td>
+                <td data-testid="break-when">{when(b)}</td>
                 <td>{b.durationSeconds} s</td>
+                <td>
+                  {data && cancellable(b, data.at) ? (
+                    <button type="button" class="danger" data-testid="cancel-break" onClick={(ev: Event) => act(ev, async () => (await api.cancelBreak(b.id), T.cancelled(where(b))), { confirm: T.confirmCancel(where(b), when(b)) })}>
+                      {T.cancelBreak}
+                    </button>
+                  ) : (
+                    <span class="muted">{T.onAirOrPast}</span>
+                  )}
+                </td>
               </tr>
             ))}
         </tbody>
       </table>
-      <h2 id="campaigns-title">{T.campaignsTitle}</h2>
-      <p>
-        <a href="/staff/ads/">{TEXT.oldAdsConsole}</a>
-      </p>
-      <table aria-labelledby="campaigns-title">
-        <thead>
-          <tr>
-            <th scope="col">{T.campaign}</th>
-            <th scope="col">{T.sponsor}</th>
-            <th scope="col">{T.priority}</th>
-            <th scope="col">{T.period}</th>
-            <th scope="col">{T.cap}</th>
-          </tr>
-        </thead>
-        <tbody data-testid="campaigns">
-          {(data?.campaigns ?? []).map((k) => (
-            <tr data-testid="campaign-row">
-              <td>{k.name}</td>
-              <td>{k.sponsorId}</td>
-              <td>{k.priority}</td>
-              <td>
-                {dateTime(k.startsAt)} → {dateTime(k.endsAt)}
-              </td>
-              <td>{T.capText(k.frequencyCap.impressions, k.frequencyCap.perHours)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
-/** Saves the report as a JSON file, from the answer the page already has (the token stays in the page). */
-function download(report: EventReport): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `rapport-${report.event.id}.json`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-export function AudiencePage() {
-  const { data } = useLoaded(async () => {
-    const [now, events] = await Promise.all([api.audienceNow(), api.events()]);
-    return { now, events: events.filter((e) => e.storedStatus !== 'scheduled' || e.status === 'live') };
-  }, 5000);
-  const [report, setReport] = useState<EventReport | null>(null);
-  const submit = useSubmit(async () => undefined);
-  const show = (ev: Event) => {
-    ev.preventDefault();
-    const form = ev.currentTarget as HTMLFormElement;
-    void submit(async () => {
-      const r = await api.eventReport(field(form, 'eventId'));
-      setReport(r);
-      return T.reportShown(r.event.title);
-    }, () => undefined);
-  };
-  return (
-    <>
-      <table aria-label={T.nowTitle}>
-        <thead>
-          <tr>
-            <th scope="col">{TEXT.channel}</th>
-            <th scope="col">{T.viewers}</th>
-          </tr>
-        </thead>
-        <tbody data-testid="audience-now">
-          {(data?.now.channels ?? []).map((c) => (
-            <tr data-testid={`viewers-${c.channelId}`}>
-              <td>{CHANNEL_NAMES[c.channelId] ?? c.channelId}</td>
-              <td>{c.viewers}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form class="card" onSubmit={show} data-testid="report-form" aria-labelledby="report-title">
-        <h2 id="report-title">{T.reportTitle}</h2>
-        <label>
-          {T.event}{' '}
-          <select name="eventId" required data-testid="report-event">
-            {(data?.events ?? []).map((e) => (
-              <option value={e.id}>
-                {CHANNEL_NAMES[e.channelId] ?? e.channelId} — {e.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" data-testid="show-report">
-          {T.showReport}
-        </button>
-      </form>
-      {report && (
-        <section aria-label={T.reportTitle} data-testid="report">
-          <h3>{report.event.title}</h3>
-          <dl>
-            <dt>{T.peak}</dt>
-            <dd data-testid="report-peak">{report.audience.peak}</dd>
-            <dt>{T.average}</dt>
-            <dd>{report.audience.average}</dd>
-            <dt>{T.minutes}</dt>
-            <dd>{report.audience.minutesWatched}</dd>
-            <dt>{T.completion}</dt>
-            <dd>{report.completionRate === null ? '—' : `${Math.round(report.completionRate * 100)} %`}</dd>
-          </dl>
-          <button type="button" onClick={() => download(report)} data-testid="report-json">
-            {T.downloadJson}
-          </button>
-        </section>
-      )}
     </>
   );
 }

@@ -1,10 +1,11 @@
 // « Directs »: schedule a live, and per event the actions its stored status allows (as the API
 // does, staff/lifecycle.ts): start, « Arrêter le direct » and « Annuler » (each confirmed first),
-// publish the replay (title, description, poster, chapters « m:ss Titre »), edit, reschedule.
+// publish the replay (title, description, poster, chapters « m:ss Titre »), edit (with the event's
+// sponsor, or none), reschedule.
 // One form is open at a time, under its event's row; the list refreshes itself every 5 s.
 import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
-import type { StaffEvent } from '../api.ts';
+import type { EventFields, StaffEvent, StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
 import { field, FormButtons, PosterField, useAction, useLoaded, useRegie, useSubmit } from '../ui.tsx';
@@ -16,7 +17,12 @@ const canEdit = (e: StaffEvent) => e.storedStatus !== 'cancelled';
 const canReschedule = (e: StaffEvent) => e.storedStatus === 'scheduled';
 
 export function EventsPage() {
-  const { data: events, reload } = useLoaded(api.events, 5000);
+  const { data, reload } = useLoaded(async () => {
+    const [events, sponsors] = await Promise.all([api.events(), api.sponsors()]);
+    return { events, sponsors };
+  }, 5000);
+  const events = data?.events ?? null;
+  const sponsors = data?.sponsors ?? [];
   const [open, setOpen] = useState<{ id: string; kind: FormKind } | null>(null);
   const act = useAction(reload);
 
@@ -124,7 +130,7 @@ export function EventsPage() {
               open?.id === e.id ? (
                 <tr key={`${e.id}-form`} data-testid="event-form-row">
                   <td colSpan={5}>
-                    {open.kind === 'edit' && <EditForm event={e} reload={reload} close={() => saved(e.id)} />}
+                    {open.kind === 'edit' && <EditForm event={e} sponsors={sponsors} reload={reload} close={() => saved(e.id)} />}
                     {open.kind === 'reschedule' && <RescheduleForm event={e} reload={reload} close={() => saved(e.id)} />}
                     {open.kind === 'publish' && <PublishForm event={e} reload={reload} close={() => saved(e.id)} />}
                   </td>
@@ -194,7 +200,7 @@ function ScheduleForm({ reload }: { reload: () => Promise<void> }) {
   );
 }
 
-function EditForm({ event, reload, close }: { event: StaffEvent; reload: () => Promise<void>; close: () => void }) {
+function EditForm({ event, sponsors, reload, close }: { event: StaffEvent; sponsors: StaffSponsor[]; reload: () => Promise<void>; close: () => void }) {
   // What the form shows is the event as it was when opened: a refresh does not overwrite typing.
   const [initial] = useState(event);
   const [poster, setPoster] = useState<string | null>(null);
@@ -204,8 +210,10 @@ function EditForm({ event, reload, close }: { event: StaffEvent; reload: () => P
   const onSubmit = (ev: Event) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
-    const patch: { title?: string; venue?: string; description?: string; poster?: string } = {};
+    const patch: Partial<EventFields> = {};
     for (const key of ['title', 'venue', 'description'] as const) if (field(form, key) !== initial[key]) patch[key] = field(form, key);
+    const sponsorId = field(form, 'sponsorId');
+    if (sponsorId !== (initial.sponsorId ?? '')) patch.sponsorId = sponsorId || null;
     if (poster && poster !== initial.poster) patch.poster = poster;
     if (Object.keys(patch).length === 0) return say(TEXT.nothingChanged, true);
     void submit(async () => T.edited((await api.editEvent(event.id, patch)).title), close);
@@ -219,6 +227,17 @@ function EditForm({ event, reload, close }: { event: StaffEvent; reload: () => P
       </label>
       <label>
         {T.venue} <input name="venue" maxlength={120} size={30} value={initial.venue} data-testid="edit-venue" />
+      </label>
+      <label>
+        {T.sponsor}{' '}
+        <select name="sponsorId" data-testid="edit-sponsor">
+          <option value="">{TEXT.sponsors.none}</option>
+          {sponsors.map((s) => (
+            <option value={s.id} selected={s.id === initial.sponsorId}>
+              {s.name}
+            </option>
+          ))}
+        </select>
       </label>
       <br />
       <label class="block">

@@ -1,10 +1,12 @@
 // « Résumés »: cut a highlight out of a replay — in and out typed like chapters (« m:ss »,
-// « h:mm:ss »), cut at the 2 s segment boundaries by the API — and the published highlights.
+// « h:mm:ss »), cut at the 2 s segment boundaries by the API — and the published highlights, each
+// with « Modifier » (title, in, out: a new in or out re-cuts it) and « Supprimer » (confirmed).
+import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { Highlight, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { clock, dateTime, parseClock } from '../time.ts';
-import { field, useLoaded, useSubmit } from '../ui.tsx';
+import { field, FormButtons, useAction, useLoaded, useSubmit } from '../ui.tsx';
 
 const T = TEXT.highlights;
 
@@ -26,6 +28,16 @@ export function HighlightsPage() {
     return { highlights, replays };
   }, 15_000);
   const submit = useSubmit(reload);
+  const act = useAction(reload);
+  const [open, setOpen] = useState<string | null>(null);
+  const toggle = (id: string) => {
+    setOpen(open === id ? null : id);
+    if (open !== id) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="highlight-form"] input')?.focus(), 50);
+  };
+  const closed = (id: string) => {
+    setOpen(null);
+    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
+  };
   const replays: Replay[] = data?.replays ?? [];
   const titleOf = (id: string) => replays.find((r) => r.id === id)?.title ?? id;
 
@@ -46,7 +58,7 @@ export function HighlightsPage() {
 
   return (
     <>
-      <form class="card" onSubmit={onSubmit} data-testid="highlight-form" aria-labelledby="cut-title">
+      <form class="card" onSubmit={onSubmit} data-testid="cut-form" aria-labelledby="cut-title">
         <h2 id="cut-title">{T.cutTitle}</h2>
         <label>
           {T.replay}{' '}
@@ -80,32 +92,95 @@ export function HighlightsPage() {
             <th scope="col">{TEXT.channel}</th>
             <th scope="col">{TEXT.titleField}</th>
             <th scope="col">{T.replay}</th>
+            <th scope="col">{T.inOut}</th>
             <th scope="col">{TEXT.replays.duration}</th>
             <th scope="col">{TEXT.replays.publishedAt}</th>
+            <th scope="col">{TEXT.actions}</th>
           </tr>
         </thead>
         <tbody data-testid="highlights">
           {data === null && (
             <tr>
-              <td colSpan={5}>{TEXT.loading}</td>
+              <td colSpan={7}>{TEXT.loading}</td>
             </tr>
           )}
           {data?.highlights.length === 0 && (
             <tr>
-              <td colSpan={5}>{T.none}</td>
+              <td colSpan={7}>{T.none}</td>
             </tr>
           )}
-          {(data?.highlights ?? []).map((h: Highlight) => (
-            <tr key={h.id} data-row={h.id} data-testid="highlight-row" data-highlight-id={h.id}>
-              <td>{CHANNEL_NAMES[h.channelId] ?? h.channelId}</td>
-              <td data-testid="highlight-title">{h.title}</td>
-              <td>{titleOf(h.replayId)}</td>
-              <td data-testid="highlight-duration">{clock(h.duration)}</td>
-              <td>{dateTime(h.publishedAt)}</td>
-            </tr>
-          ))}
+          {(data?.highlights ?? [])
+            .flatMap((h: Highlight) => [
+              <tr key={h.id} data-row={h.id} data-testid="highlight-row" data-highlight-id={h.id}>
+                <td>{CHANNEL_NAMES[h.channelId] ?? h.channelId}</td>
+                <td data-testid="highlight-title">{h.title}</td>
+                <td>{titleOf(h.replayId)}</td>
+                <td data-testid="highlight-in-out">
+                  {clock(h.inPoint ?? 0)} → {clock(h.outPoint ?? h.duration)}
+                </td>
+                <td data-testid="highlight-duration">{clock(h.duration)}</td>
+                <td>{dateTime(h.publishedAt)}</td>
+                <td>
+                  <div class="actions">
+                    <button type="button" data-testid="edit" aria-expanded={open === h.id ? 'true' : 'false'} onClick={() => toggle(h.id)}>
+                      {TEXT.edit}
+                    </button>
+                    <button type="button" class="danger" data-testid="delete" onClick={(ev: Event) => act(ev, async () => (await api.deleteHighlight(h.id), T.deleted(h.title)), { confirm: T.confirmDelete(h.title) })}>
+                      {T.delete}
+                    </button>
+                  </div>
+                </td>
+              </tr>,
+              open === h.id ? (
+                <tr key={`${h.id}-form`} data-testid="highlight-form-row">
+                  <td colSpan={7}>
+                    <HighlightForm highlight={h} reload={reload} close={() => closed(h.id)} />
+                  </td>
+                </tr>
+              ) : null,
+            ])
+            .filter((row) => row !== null)}
         </tbody>
       </table>
     </>
+  );
+}
+
+/** Sends only what changed: a new title, and in/out (typed m:ss) only when they differ from the kept ones. */
+function HighlightForm({ highlight, reload, close }: { highlight: Highlight; reload: () => Promise<void>; close: () => void }) {
+  const [initial] = useState(highlight);
+  const submit = useSubmit(reload);
+  const inText = clock(initial.inPoint ?? 0);
+  const outText = clock(initial.outPoint ?? initial.duration);
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const form = ev.currentTarget as HTMLFormElement;
+    void submit(async () => {
+      const patch: { title?: string; in?: number; out?: number } = {};
+      if (field(form, 'title') !== initial.title) patch.title = field(form, 'title');
+      if (field(form, 'in') !== inText || field(form, 'out') !== outText) {
+        patch.in = offset(form, 'in');
+        patch.out = offset(form, 'out');
+      }
+      if (Object.keys(patch).length === 0) throw new Error(TEXT.nothingChanged);
+      const saved = await api.editHighlight(initial.id, patch);
+      return T.edited(saved.title, clock(saved.duration));
+    }, close);
+  };
+  return (
+    <form class="inline" onSubmit={onSubmit} data-testid="highlight-form" aria-label={T.editTitle(initial.title)}>
+      <strong>{T.editTitle(initial.title)}</strong>
+      <br />
+      <label>
+        {TEXT.titleField} <input name="title" required maxlength={120} size={40} value={initial.title} data-testid="highlight-edit-title" />
+      </label>
+      <label>
+        {T.in} <input name="in" required size={8} value={inText} data-testid="highlight-edit-in" />
+      </label>
+      <label>
+        {T.out} <input name="out" required size={8} value={outText} data-testid="highlight-edit-out" />
+      </label>
+      <FormButtons busy={false} close={close} />
+    </form>
   );
 }

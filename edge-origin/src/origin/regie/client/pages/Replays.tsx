@@ -1,18 +1,25 @@
 // « Replays »: every published replay (the TV's public list, all pages, read past the browser's
 // cache so an edit shows at once) and, per replay, « Modifier »: title, description, poster,
-// chapters typed « m:ss Titre » (the API sorts them and refuses one past the end), and
-// « Couper un résumé » (the « Résumés » page, this replay chosen).
+// chapters typed « m:ss Titre » (the API sorts them and refuses one past the end),
+// « Couper un résumé » (the « Résumés » page, this replay chosen) and « Dépublier » (confirmed
+// first, saying that its highlights and breaks go with it and its live can be published again).
 import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { PublishFields, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { chapterLines, clock, dateTime, parseChapters } from '../time.ts';
-import { field, FormButtons, PosterField, useLoaded, useSubmit } from '../ui.tsx';
+import { field, FormButtons, PosterField, useAction, useLoaded, useSubmit } from '../ui.tsx';
 
 const T = TEXT.replays;
 
 export function ReplaysPage() {
-  const { data: replays, reload } = useLoaded(api.replays, 15_000);
+  const { data, reload } = useLoaded(async () => {
+    const [replays, highlights] = await Promise.all([api.replays(), api.highlights()]);
+    return { replays, highlights };
+  }, 15_000);
+  const replays = data?.replays ?? null;
+  const clipsOf = (id: string) => (data?.highlights ?? []).filter((h) => h.replayId === id).length;
+  const act = useAction(reload);
   const [open, setOpen] = useState<string | null>(null);
   const toggle = (id: string) => {
     setOpen(open === id ? null : id);
@@ -69,6 +76,16 @@ export function ReplaysPage() {
                 <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
                   {T.cut}
                 </a>
+                <button
+                  type="button"
+                  class="danger"
+                  data-testid="unpublish"
+                  onClick={(ev: Event) =>
+                    act(ev, async () => T.unpublished(r.title, (await api.unpublishReplay(r.id)).highlightsRemoved.length), { confirm: T.confirmUnpublish(r.title, clipsOf(r.id)) })
+                  }
+                >
+                  {T.unpublish}
+                </button>
               </div>
             </td>
           </tr>,
