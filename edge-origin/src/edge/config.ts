@@ -71,6 +71,15 @@ export const edgeConfigSchema = z.object({
   prefetchGate: bool.default(true),
   prefetchGateTargetFraction: z.coerce.number().min(0).max(1).default(0.5),
   /**
+   * LL-HLS blocking playlist reloads (`_HLS_msn`, RFC 8216bis §6.2.5.2): the origin holds them
+   * until the asked-for part exists, and answers 503 after three target durations. The edge
+   * waits that long on top of upstreamFirstByteTimeoutMs, so its own timeout never cuts a
+   * reload the origin is still allowed to hold. The target duration is the one of the
+   * rendition's last stored playlist; before the edge has stored one, this one is assumed.
+   */
+  blockingReloadHoldTargetDurations: z.coerce.number().nonnegative().default(3),
+  blockingReloadAssumedTargetDurationSeconds: seconds.default(6),
+  /**
    * Upstream timeouts (milliseconds): connecting (enforced by the Node runtime's HTTP client;
    * under Deno, where fetch() shows no connect phase, the first-byte timeout covers it), first
    * byte (connect + response headers), and silence between body chunks.
@@ -128,6 +137,8 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   prefetchSegments: 'EDGE_PREFETCH_SEGMENTS',
   prefetchGate: 'EDGE_PREFETCH_GATE',
   prefetchGateTargetFraction: 'EDGE_PREFETCH_GATE_TARGET_FRACTION',
+  blockingReloadHoldTargetDurations: 'EDGE_BLOCKING_RELOAD_HOLD_TARGET_DURATIONS',
+  blockingReloadAssumedTargetDurationSeconds: 'EDGE_BLOCKING_RELOAD_ASSUMED_TARGET_DURATION_SECONDS',
   upstreamConnectTimeoutMs: 'EDGE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',

@@ -65,6 +65,17 @@ export interface ContentPolicy {
   staleWhileRevalidate(entry: CacheEntry): number | undefined;
   /** On a hit: refresh this entry in the background now, before it expires? */
   refreshAhead(entry: CacheEntry, age: number, lifetime: number): boolean;
+  /** Seconds the upstream may hold this request by design before it answers, on top of the
+   * first-byte timeout (a blocking playlist reload: three target durations); 0 for anything else. */
+  upstreamHoldSeconds(key: string): number;
+  /**
+   * The key of a stored response that answers a request for `key` as well (a blocking playlist
+   * reload for a part a newer playlist of the same rendition already holds), or undefined. Only
+   * a pointer: the stored entry found there must still pass `answers`.
+   */
+  answeredBy(key: string): string | undefined;
+  /** Does this stored entry (found under another key) answer a request for `key`? */
+  answers(entry: CacheEntry, key: string): boolean;
 }
 
 /** A content policy's word on a response about to be stored (collapse/apply-decision.ts carries it out). */

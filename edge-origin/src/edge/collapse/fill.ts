@@ -97,15 +97,21 @@ class Filling implements Fill, FillSteps {
       return source;
     }
     this.elected = source.elected;
+    const holdSeconds = this.ctx.policy.upstreamHoldSeconds(this.key);
     let result;
     try {
-      result = await fetchObject(this.ctx, this.pathAndQuery, fillRequestHeaders(this.ctx, this.requestHeaders, this.stale), source.peerUrl);
+      result = await fetchObject(this.ctx, this.pathAndQuery, fillRequestHeaders(this.ctx, this.requestHeaders, this.stale), source.peerUrl, holdSeconds);
     } catch (error) {
       return failureOutcome(this, error);
     }
     this.upstreamSeconds = result.responseTime - result.requestTime;
     this.ctx.metrics.upstream(result.response.status, this.upstreamSeconds);
-    return answerOutcome(this, result, source.share);
+    // A request the origin holds by design (a blocking playlist reload) waited for its answer to
+    // exist: the wait is not the answer's age. RFC 9111 §4.2.3 adds the response delay to Age
+    // against slow networks; here it would age a brand-new playlist by the hold, and hls.js reads
+    // Age to place its first blocking reload. Aged from when its headers arrived instead.
+    const aged = holdSeconds > 0 ? { ...result, requestTime: result.responseTime } : result;
+    return answerOutcome(this, aged, source.share);
   }
 
   finish(): void {

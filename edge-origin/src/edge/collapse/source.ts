@@ -7,7 +7,7 @@ import { addValidators } from '../cache/validation.ts';
 import { withoutOwnVia } from '../http/headers.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from '../context.ts';
-import type { UpstreamResult } from '../upstream/upstream-client.ts';
+import type { FetchOptions, UpstreamResult } from '../upstream/upstream-client.ts';
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
 const NOT_FOR_FILL = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range', 'cache-control', 'pragma'];
@@ -48,20 +48,26 @@ export function fillRequestHeaders(ctx: EdgeContext, requestHeaders: Headers, st
   return headers;
 }
 
-export function fetchObject(ctx: EdgeContext, pathAndQuery: string, headers: Headers, peerUrl: string | undefined): Promise<UpstreamResult> {
-  return peerUrl ? fromPeer(ctx, pathAndQuery, headers, peerUrl) : ctx.upstream.fetch('GET', pathAndQuery, headers);
+/**
+ * The object, from the peer or the origin. `holdSeconds`: how long the origin may hold this
+ * request by design (a blocking playlist reload, the content policy says), on top of the usual
+ * first-byte timeout.
+ */
+export function fetchObject(ctx: EdgeContext, pathAndQuery: string, headers: Headers, peerUrl: string | undefined, holdSeconds = 0): Promise<UpstreamResult> {
+  const options: FetchOptions = holdSeconds > 0 ? { firstByteTimeoutMs: ctx.config.upstreamFirstByteTimeoutMs + Math.ceil(holdSeconds * 1000) } : {};
+  return peerUrl ? fromPeer(ctx, pathAndQuery, headers, peerUrl, options) : ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
 }
 
 /** The peer streams the object as its own fetch receives it; if the peer fails, go upstream. */
-async function fromPeer(ctx: EdgeContext, pathAndQuery: string, headers: Headers, url: string): Promise<UpstreamResult> {
+async function fromPeer(ctx: EdgeContext, pathAndQuery: string, headers: Headers, url: string, options: FetchOptions): Promise<UpstreamResult> {
   try {
-    const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, undefined, url);
+    const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, { ...options, only: url });
     if (result.response.status < 500) return { ...result, response: asFromOrigin(ctx, result.response) };
     void result.response.body?.cancel().catch(() => {});
   } catch {
     // The peer went away (a dead worker's lease): fall through to the origin.
   }
-  return ctx.upstream.fetch('GET', pathAndQuery, headers);
+  return ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
 }
 
 /** Two workers are one edge: what the peer added for its client is not part of the object. */

@@ -1,6 +1,7 @@
 // The few facts about an HLS playlist the edge needs, read with a line scan: the edge sees every
 // live playlist refresh of every rendition, so this must be cheap and must never throw on odd input
-// (a full parser such as hls-parser rejects playlists players accept). RFC 8216 §4.3.
+// (a full parser such as hls-parser rejects playlists players accept). RFC 8216 §4.3, and the
+// LL-HLS tags of RFC 8216bis (EXT-X-PART, EXT-X-SKIP, EXT-X-PRELOAD-HINT).
 export interface PlaylistFacts {
   /** A media playlist (has segments) rather than a multivariant one. */
   media: boolean;
@@ -10,11 +11,27 @@ export interface PlaylistFacts {
   targetDuration?: number;
   /** Segment URIs as written (relative or absolute), in order. */
   segments: string[];
+  /** Partial segment URIs (EXT-X-PART, and the EXT-X-PRELOAD-HINT of type PART), in order. */
+  parts: string[];
+  /**
+   * Media sequence number of the first segment not complete yet: EXT-X-MEDIA-SEQUENCE plus the
+   * segments skipped (EXT-X-SKIP) and listed. The parts after the last segment belong to it.
+   */
+  nextMsn: number;
+  /** EXT-X-PART tags listed after the last complete segment (parts of segment nextMsn so far). */
+  partsOfNext: number;
+  /** EXT-X-PART tags listed for the last complete segment (0: none, e.g. trimmed or no LL-HLS). */
+  partsOfLast: number;
 }
+
+const URI_ATTRIBUTE = /(?:^|[:,])URI="([^"]*)"/;
+const SKIPPED = /SKIPPED-SEGMENTS=(\d+)/;
 
 export function scanPlaylist(text: string): PlaylistFacts | null {
   if (!text.startsWith('#EXTM3U')) return null;
-  const facts: PlaylistFacts = { media: false, ended: false, segments: [] };
+  const facts: PlaylistFacts = { media: false, ended: false, segments: [], parts: [], nextMsn: 0, partsOfNext: 0, partsOfLast: 0 };
+  let sequence = 0;
+  let skipped = 0;
   let expectUri = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -29,11 +46,44 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
       } else if (line.startsWith('#EXTINF:')) {
         expectUri = true;
         facts.media = true;
+      } else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) {
+        const v = Number(line.slice(22));
+        if (Number.isInteger(v) && v >= 0) sequence = v;
+      } else if (line.startsWith('#EXT-X-PART:')) {
+        facts.partsOfNext++;
+        const uri = URI_ATTRIBUTE.exec(line.slice(12));
+        if (uri) facts.parts.push(uri[1]!);
+      } else if (line.startsWith('#EXT-X-PRELOAD-HINT:')) {
+        const attributes = line.slice(20);
+        const uri = URI_ATTRIBUTE.exec(attributes);
+        if (uri && /(?:^|,)TYPE=PART(?:,|$)/.test(attributes)) facts.parts.push(uri[1]!);
+      } else if (line.startsWith('#EXT-X-SKIP:')) {
+        const n = SKIPPED.exec(line);
+        if (n) skipped = Number(n[1]);
       }
       continue;
     }
-    if (expectUri) facts.segments.push(line);
+    if (expectUri) {
+      facts.segments.push(line);
+      facts.partsOfLast = facts.partsOfNext;
+      facts.partsOfNext = 0;
+    }
     expectUri = false;
   }
+  facts.nextMsn = sequence + skipped + facts.segments.length;
   return facts;
+}
+
+/**
+ * Does this playlist answer a blocking reload for segment `msn` (and its part `part`)? RFC
+ * 8216bis §6.2.5.2: the server answers once the playlist contains that segment, or that partial
+ * segment, or a later one. A part index past the parts of a complete segment stands for the next
+ * segment's first part. Unsure (parts of the last segment not listed): no.
+ */
+export function containsPart(facts: PlaylistFacts, msn: number, part: number | undefined): boolean {
+  if (!facts.media) return false;
+  if (part === undefined) return msn < facts.nextMsn;
+  if (msn < facts.nextMsn - 1) return true;
+  if (msn === facts.nextMsn - 1) return part < facts.partsOfLast || facts.partsOfNext > 0;
+  return msn === facts.nextMsn && part < facts.partsOfNext;
 }

@@ -16,16 +16,23 @@
 //    never held (they get that version, HIT or STALE, from the Node fast path too), and a slow or
 //    failing segment upstream only delays the new playlist by the bound;
 //  - a 404 for a segment not yet published is remembered briefly (players ask a little early), and
-//    forgotten as soon as a playlist lists that segment, so it cannot poison the cache.
+//    forgotten as soon as a playlist lists that segment, so it cannot poison the cache;
+//  - LL-HLS blocking reloads (`_HLS_msn`, RFC 8216bis §6.2.5.2) are apart: the origin holds each
+//    until the part it names exists, and the answer is the playlist as of that part. It is kept as
+//    long as the origin says (the spec's caching appendix: six target durations), never refreshed
+//    ahead nor served stale-while-revalidate (asking again would only ask for the same part), and
+//    never gated nor used to prefetch (viewers wait for it already: it goes out the moment it
+//    comes); its request does not mark the playlist as watched. The edge waits for it up to three
+//    target durations beyond the usual first-byte timeout (upstreamHoldSeconds).
 // This module only decides, as a VCL does for Varnish: it returns lifetimes, the segments to
 // prefetch, the segments now published and the gate's bound (context.ts StoreDecision), and the
 // collapse code carries them out (collapse/apply-decision.ts). What it remembers is
 // its own: when each playlist was last asked for, and the segments each live playlist listed.
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
 import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
-import { primaryKey } from '../cache/key.ts';
+import { deliveryDirectives, isBlockingReload, primaryKey } from '../cache/key.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
-import { scanPlaylist, type PlaylistFacts } from './playlist.ts';
+import { containsPart, scanPlaylist, type PlaylistFacts } from './playlist.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { ContentPolicy, PolicyHost, StoreDecision } from '../context.ts';
 
@@ -40,10 +47,21 @@ function pathnameOf(pathAndQuery: string): string {
   return q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
 }
 
-/** A live media playlist may be served stale for one target duration while it refreshes. */
+/** A live media playlist may be served stale for one target duration while it refreshes (not
+ * the answer to a blocking reload: revalidating it would ask for the same part again). */
 function liveStaleWhileRevalidate(entry: CacheEntry): number | undefined {
   const facts = entry.playlist;
-  return facts && facts.media && !facts.ended && facts.targetDuration ? facts.targetDuration : undefined;
+  return facts?.media && !facts.ended && facts.targetDuration && !isBlockingReload(entry.primaryKey) ? facts.targetDuration : undefined;
+}
+
+/** A playlist key without `_HLS_msn`/`_HLS_part`: the rendition (and delta form) it is a version of. */
+function renditionKey(key: string): string {
+  return key.includes('_HLS_') ? key.replace(/[?&]_HLS_(?:msn|part)=[^&]*/g, '').replace(/^([^?]*)&/, '$1?') : key;
+}
+
+/** How far a playlist has got: media sequence number of the segment in progress, and its parts. */
+function progress(facts: PlaylistFacts): number {
+  return facts.nextMsn * 1_000_000 + facts.partsOfNext;
 }
 
 function isPlaylist(entryPath: string, headers: Headers): boolean {
@@ -75,6 +93,19 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
   const lastAsked = new Map<string, number>();
   /** Live playlist key → segment URIs of the version stored last (to find the new ones). */
   const knownSegments = new Map<string, Set<string>>();
+  /** Playlist path → its target duration as last stored: how long a blocking reload may be held. */
+  const targetDurations = new Map<string, number>();
+  /** Rendition (renditionKey) → the most advanced live playlist of it stored, plain or blocking. */
+  const newest = new Map<string, { key: string; progress: number }>();
+
+  function noteNewest(key: string, facts: PlaylistFacts): void {
+    if (!facts.media || facts.ended) return;
+    const rendition = renditionKey(key);
+    const known = newest.get(rendition);
+    if (known && known.progress >= progress(facts) && known.key !== key) return;
+    if (newest.size > 50_000) newest.clear();
+    newest.set(rendition, { key, progress: progress(facts) });
+  }
 
   function watched(key: string, targetDuration: number): boolean {
     const at = lastAsked.get(key);
@@ -88,6 +119,8 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
     const explicit = hasExplicitExpiry(entry.cacheControl, entry.headers);
     if (facts.ended) return Math.max(fromHeaders, config.endedPlaylistTtlSeconds);
     if (facts.media && facts.targetDuration) {
+      // A blocking reload's answer: as long as the origin says (latecomers for the same part).
+      if (explicit && isBlockingReload(entry.primaryKey)) return fromHeaders;
       const cap = facts.targetDuration * config.playlistTtlTargetFraction;
       return explicit ? Math.min(fromHeaders, cap) : cap;
     }
@@ -100,8 +133,8 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
     const previous = knownSegments.get(entry.primaryKey);
     knownSegments.set(entry.primaryKey, new Set(facts.segments));
     const added = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
-    // Listed means published: a remembered 404 for these segments must go.
-    const published = segmentKeys(entry.primaryKey, added.length ? added : facts.segments);
+    // Listed means published (parts too): a remembered 404 for these must go.
+    const published = segmentKeys(entry.primaryKey, [...(added.length ? added : facts.segments), ...facts.parts]);
     if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return { published };
     const prefetch = segmentKeys(entry.primaryKey, added.slice(-MAX_PREFETCH_PER_REFRESH));
     const gateSeconds = config.prefetchGate ? facts.targetDuration * config.prefetchGateTargetFraction : undefined;
@@ -110,7 +143,7 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
 
   return {
     onRequest(key) {
-      if (!isPlaylistPath(pathnameOf(key))) return;
+      if (!isPlaylistPath(pathnameOf(key)) || isBlockingReload(key)) return;
       lastAsked.set(key, now());
       if (lastAsked.size > 50_000) {
         const horizon = now() - 600;
@@ -128,9 +161,17 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
       if (entry.status !== 200 || !isPlaylist(entry.primaryKey, entry.headers)) return NOTHING;
       const playlist = scanPlaylist(decoder.decode(entry.body));
       if (!playlist) return NOTHING;
+      if (playlist.targetDuration) {
+        if (targetDurations.size > 50_000) targetDurations.clear();
+        targetDurations.set(pathnameOf(entry.primaryKey), playlist.targetDuration);
+      }
+      const lifetime = playlistLifetime(entry, playlist);
+      if (entry.status === 200) noteNewest(entry.primaryKey, playlist);
+      // Listed means published (parts too): a remembered 404 for any of them must go.
+      if (isBlockingReload(entry.primaryKey)) return { playlist, lifetime, published: segmentKeys(entry.primaryKey, [...playlist.segments, ...playlist.parts]) };
       const live = playlist.media && !playlist.ended ? livePlaylist(entry, playlist) : undefined;
       if (knownSegments.size > 50_000) knownSegments.clear();
-      return { playlist, lifetime: playlistLifetime(entry, playlist), ...live };
+      return { playlist, lifetime, ...live };
     },
 
     lifetimeAfterRevalidation(entry) {
@@ -149,7 +190,27 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
 
     refreshAhead(entry, age, lifetime) {
       const facts = entry.playlist;
-      return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2;
+      return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2 && !isBlockingReload(entry.primaryKey);
+    },
+
+    answeredBy(key) {
+      const asked = deliveryDirectives(key);
+      if (asked?.msn === undefined) return undefined;
+      const known = newest.get(renditionKey(key));
+      return known && known.key !== key ? known.key : undefined;
+    },
+
+    answers(entry, key) {
+      const asked = deliveryDirectives(key);
+      const facts = entry.playlist;
+      if (asked?.msn === undefined || !facts || entry.status !== 200 || renditionKey(entry.primaryKey) !== renditionKey(key)) return false;
+      return containsPart(facts, asked.msn, asked.part);
+    },
+
+    upstreamHoldSeconds(key) {
+      if (!isBlockingReload(key)) return 0;
+      const targetDuration = targetDurations.get(pathnameOf(key)) ?? config.blockingReloadAssumedTargetDurationSeconds;
+      return config.blockingReloadHoldTargetDurations * targetDuration;
     },
   };
 }

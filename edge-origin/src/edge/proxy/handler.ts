@@ -80,6 +80,15 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
     }
   }
 
+  // LL-HLS: a blocking reload for a part the edge already holds in a newer playlist of the same
+  // rendition is answered with that playlist at once (RFC 8216bis §6.2.5.2: any playlist that
+  // contains the part answers it). Not while this very reload is being fetched: its viewers
+  // share that fetch, as the Node fast join has them do.
+  if (!ctx.inflight.has(key)) {
+    const newer = await answeringEntry(ctx, key, req.headers);
+    if (newer) return { response: responseFromEntry(ctx, req, newer, 'HIT'), result: 'HIT' };
+  }
+
   // §5.2.1.7 only-if-cached: nothing usable stored → 504, never a trip upstream.
   if (onlyIfCached) return { response: plainError(ctx, 504, 'Pas en cache / Not cached (only-if-cached)'), result: 'MISS' };
 
@@ -176,6 +185,14 @@ function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Head
       // Not a URI: nothing to invalidate.
     }
   }
+}
+
+/** A fresh stored response under another key that the content policy says answers this one too. */
+async function answeringEntry(ctx: EdgeContext, key: string, requestHeaders: Headers): Promise<CacheEntry | undefined> {
+  const other = ctx.policy.answeredBy(key);
+  if (other === undefined) return undefined;
+  const entry = await lookupTiers(ctx, other, requestHeaders);
+  return entry && freshHit(ctx, entry) && ctx.policy.answers(entry, key) ? entry : undefined;
 }
 
 function authorizedReuse(entry: CacheEntry): boolean {

@@ -35,6 +35,15 @@ export class UpstreamError extends Error {
   }
 }
 
+export interface FetchOptions {
+  signal?: AbortSignal;
+  /** Ask this base instead (another worker of this edge), once, without failover. */
+  only?: string;
+  /** This request's first-byte timeout instead of the usual one (a blocking playlist reload may
+   * be held by the origin for up to three target durations). */
+  firstByteTimeoutMs?: number;
+}
+
 /** Header a worker's private listener adds to requests from its peers (see workers/sharing.ts). */
 export const PEER_HEADER = 'x-edge-peer';
 
@@ -67,10 +76,10 @@ export class UpstreamClient {
     pathAndQuery: string,
     headers: Headers,
     body: ReadableStream<Uint8Array> | null = null,
-    signal?: AbortSignal,
-    /** Ask this base instead (another worker of this edge), once, without failover. */
-    only?: string,
+    options: FetchOptions = {},
   ): Promise<UpstreamResult> {
+    const { signal, only } = options;
+    const firstByteTimeoutMs = options.firstByteTimeoutMs ?? this.options.firstByteTimeoutMs;
     const upstreamUrls = only ? [only] : this.options.upstreamUrls;
     // One retry on another upstream, only when replaying is safe (idempotent, no streamed body).
     const candidates = IDEMPOTENT.has(method) && body === null ? upstreamUrls.slice(0, 2) : upstreamUrls.slice(0, 1);
@@ -80,7 +89,7 @@ export class UpstreamClient {
       attempts++;
       const url = this.target(base, pathAndQuery);
       const requestTime = this.options.now();
-      const timeout = AbortSignal.timeout(this.options.firstByteTimeoutMs);
+      const timeout = AbortSignal.timeout(firstByteTimeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       try {
         const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect: 'manual', signal: combined };
@@ -105,7 +114,7 @@ export class UpstreamClient {
           connectTimedOut
             ? `could not connect to upstream ${url.origin} within ${this.options.connectTimeoutMs ?? '?'} ms`
             : timeout.aborted
-              ? `upstream ${url.origin} sent no response within ${this.options.firstByteTimeoutMs} ms`
+              ? `upstream ${url.origin} sent no response within ${firstByteTimeoutMs} ms`
               : `upstream ${url.origin} unreachable: ${describe(error)}`,
           timedOut ? 'timeout' : 'unreachable',
         );
