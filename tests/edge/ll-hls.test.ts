@@ -20,10 +20,12 @@ const PARTS_PER_SEGMENT = 4;
  */
 function llPlaylist(msn: number, part: number, { first = msn - 4 } = {}): string {
   let text = '#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:2\n';
-  text += '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5,CAN-SKIP-UNTIL=12\n#EXT-X-PART-INF:PART-TARGET=0.5\n';
+  text +=
+    '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5,CAN-SKIP-UNTIL=12\n#EXT-X-PART-INF:PART-TARGET=0.5\n';
   text += `#EXT-X-MEDIA-SEQUENCE:${first}\n`;
   for (let s = first; s < msn; s++) {
-    if (s >= msn - 2) for (let p = 0; p < PARTS_PER_SEGMENT; p++) text += `#EXT-X-PART:DURATION=0.5,URI="${s}.${p}.m4s"\n`;
+    if (s >= msn - 2)
+      for (let p = 0; p < PARTS_PER_SEGMENT; p++) text += `#EXT-X-PART:DURATION=0.5,URI="${s}.${p}.m4s"\n`;
     text += `#EXTINF:2.0,\n${s}.m4s\n`;
   }
   for (let p = 0; p <= part; p++) text += `#EXT-X-PART:DURATION=0.5,URI="${msn}.${p}.m4s"\n`;
@@ -45,7 +47,9 @@ describe('cache key', () => {
 
   it('keeps the delivery directives, in one order after the other parameters, and drops CMCD', () => {
     expect(key('/v1/index.m3u8?_HLS_part=2&_HLS_msn=10')).toBe('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2');
-    expect(key('/v1/index.m3u8?_HLS_skip=YES&_HLS_part=2&CMCD=bl%3D2000&_HLS_msn=10')).toBe('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES');
+    expect(key('/v1/index.m3u8?_HLS_skip=YES&_HLS_part=2&CMCD=bl%3D2000&_HLS_msn=10')).toBe(
+      '/v1/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES',
+    );
     expect(key('/v1/index.m3u8?_HLS_skip=v2')).toBe('/v1/index.m3u8?_HLS_skip=v2');
     // Other parameters keep their order and their encoding (a signed query must stay as signed).
     expect(key('/v1/index.m3u8?_HLS_msn=3&token=a%2Fb&exp=9')).toBe('/v1/index.m3u8?token=a%2Fb&exp=9&_HLS_msn=3');
@@ -53,7 +57,9 @@ describe('cache key', () => {
     expect(key('/v1/1.m4s?CMCD=sid%3D%22x%22&b=2')).toBe('/v1/1.m4s?b=2');
     // Different parts, different keys.
     expect(key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2')).not.toBe(key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=3'));
-    expect(key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2')).not.toBe(key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES'));
+    expect(key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2')).not.toBe(
+      key('/v1/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES'),
+    );
   });
 });
 
@@ -69,7 +75,9 @@ describe('playlist facts for blocking reloads', () => {
     expect(containsPart(facts, 19, 3)).toBe(true);
     expect(containsPart(facts, 21, 0)).toBe(false);
     // A delta update: the skipped segments count.
-    const delta = scanPlaylist('#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:10\n#EXT-X-SKIP:SKIPPED-SEGMENTS=5\n#EXTINF:2.0,\n15.m4s\n#EXT-X-PART:DURATION=0.5,URI="16.0.m4s"\n')!;
+    const delta = scanPlaylist(
+      '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:10\n#EXT-X-SKIP:SKIPPED-SEGMENTS=5\n#EXTINF:2.0,\n15.m4s\n#EXT-X-PART:DURATION=0.5,URI="16.0.m4s"\n',
+    )!;
     expect([delta.nextMsn, delta.partsOfNext]).toEqual([16, 1]);
   });
 });
@@ -80,19 +88,26 @@ describe('blocking playlist reloads through the edge', () => {
   const clock = manualClock(Math.floor(Date.now() / 1000));
   /** Set by a test: what a blocking reload waits for at the upstream before it is answered. */
   let hold: (msn: number, part: number) => Promise<unknown> = async () => {};
-  let plain = { msn: 20, part: 1 };
+  const plain = { msn: 20, part: 1 };
   const PLAYLIST = '/hls/live/ll/v1/index.m3u8';
 
   beforeAll(async () => {
     upstream = await startUpstream({ now: clock.now });
     upstream.on(PLAYLIST, async (req) => {
       const q = new URL(req.url).searchParams;
-      if (!q.has('_HLS_msn')) return { headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' }, body: llPlaylist(plain.msn, plain.part) };
+      if (!q.has('_HLS_msn'))
+        return {
+          headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' },
+          body: llPlaylist(plain.msn, plain.part),
+        };
       const msn = Number(q.get('_HLS_msn'));
       const part = Number(q.get('_HLS_part') ?? PARTS_PER_SEGMENT - 1);
       await hold(msn, part);
       // The spec's caching appendix: a blocking reload's answer may be kept six target durations.
-      return { headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=12' }, body: llPlaylist(msn, part) };
+      return {
+        headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=12' },
+        body: llPlaylist(msn, part),
+      };
     });
     edge = await startEdge({ upstreamUrl: upstream.url }, { now: clock.now });
   });
@@ -105,7 +120,12 @@ describe('blocking playlist reloads through the edge', () => {
   const participants = (query: string) => edge.edge.context.inflight.get(PLAYLIST + query)?.participants ?? 0;
   async function get(target: string) {
     const res = await fetch(edge.url + target);
-    return { status: res.status, cache: res.headers.get('x-cache'), age: res.headers.get('age'), body: await res.text() };
+    return {
+      status: res.status,
+      cache: res.headers.get('x-cache'),
+      age: res.headers.get('age'),
+      body: await res.text(),
+    };
   }
 
   it('sends 50 viewers waiting on one part to the origin once, answers them all, and keeps the answer for latecomers', async () => {
@@ -121,7 +141,11 @@ describe('blocking playlist reloads through the edge', () => {
       clock.advance(4);
       released.open();
     };
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => get(PLAYLIST + (i % 2 ? query : '?_HLS_part=0&_HLS_msn=21&CMCD=sid%3D%22v' + i + '%22'))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        get(PLAYLIST + (i % 2 ? query : '?_HLS_part=0&_HLS_msn=21&CMCD=sid%3D%22v' + i + '%22')),
+      ),
+    );
     await released.promise;
     expect(upstreamAsked(query)).toBe(1);
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
@@ -150,7 +174,13 @@ describe('blocking playlist reloads through the edge', () => {
     const queries = ['?_HLS_msn=22&_HLS_part=1', '?_HLS_msn=22&_HLS_part=2'];
     // Both upstream requests wait for the same moment: every viewer of both parts waiting.
     let joined: Promise<void> | undefined;
-    hold = (msn) => (msn !== 22 ? Promise.resolve() : (joined ??= until('10 viewers on each part', () => participants(queries[0]!) === 10 && participants(queries[1]!) === 10)));
+    hold = (msn) =>
+      msn !== 22
+        ? Promise.resolve()
+        : (joined ??= until(
+            '10 viewers on each part',
+            () => participants(queries[0]!) === 10 && participants(queries[1]!) === 10,
+          ));
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(PLAYLIST + queries[i % 2])));
     expect(queries.map(upstreamAsked)).toEqual([1, 1]);
     expect(answers.filter((_, i) => i % 2 === 0).every((a) => a.body === llPlaylist(22, 1))).toBe(true);
@@ -190,7 +220,10 @@ describe('timeouts', () => {
     upstream.on(p, async (req) => {
       // Held 2 s: more than the edge's 1 s first-byte timeout, less than 3 × 1 s target duration.
       if (new URL(req.url).searchParams.has('_HLS_msn')) await sleep(2000);
-      return { headers: { 'cache-control': 'max-age=6' }, body: '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:5\n#EXTINF:1.0,\n5.m4s\n' };
+      return {
+        headers: { 'cache-control': 'max-age=6' },
+        body: '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:5\n#EXTINF:1.0,\n5.m4s\n',
+      };
     });
     expect((await fetch(edge.url + p)).status).toBe(200);
     const held = await fetch(`${edge.url}${p}?_HLS_msn=6`);
@@ -222,7 +255,11 @@ describe('preload-hinted parts', () => {
     const finished = gate();
     // Asked before it exists (the hint): the origin holds the request, then sends the part as
     // the packager writes it, without a Content-Length.
-    upstream.on(p, { delay: produced.promise, headers: { 'content-type': 'video/mp4', 'cache-control': 'max-age=12' }, body: ['moof-and-first-samples', { wait: finished.promise }, '-the-rest'] });
+    upstream.on(p, {
+      delay: produced.promise,
+      headers: { 'content-type': 'video/mp4', 'cache-control': 'max-age=12' },
+      body: ['moof-and-first-samples', { wait: finished.promise }, '-the-rest'],
+    });
     const viewers = Array.from({ length: 20 }, () => {
       const seen = { first: '', body: '', ended: false, status: 0 };
       const done = new Promise<void>((resolve, reject) => {
@@ -249,7 +286,9 @@ describe('preload-hinted parts', () => {
     expect(viewers.map((v) => [v.seen.first, v.seen.ended])).toEqual(Array(20).fill(['moof-and-first-samples', false]));
     finished.open();
     await Promise.all(viewers.map((v) => v.done));
-    expect(viewers.map((v) => [v.seen.status, v.seen.body])).toEqual(Array(20).fill([200, 'moof-and-first-samples-the-rest']));
+    expect(viewers.map((v) => [v.seen.status, v.seen.body])).toEqual(
+      Array(20).fill([200, 'moof-and-first-samples-the-rest']),
+    );
     expect(upstream.count(p)).toBe(1);
     // Stored: the next viewer is a hit.
     expect((await fetch(edge.url + p)).headers.get('x-cache')).toBe('HIT');

@@ -5,8 +5,14 @@ import { z } from 'zod';
 
 const bytes = z.coerce.number().int().nonnegative();
 const seconds = z.coerce.number().nonnegative();
-const bool = z.preprocess((v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v), z.boolean());
-const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const bool = z.preprocess(
+  (v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v),
+  z.boolean(),
+);
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
 export const edgeConfigSchema = z.object({
   /** Where the edge listens (used by the runtime entry points, not by the core). */
@@ -21,10 +27,18 @@ export const edgeConfigSchema = z.object({
   /** The origin the edge fronts. More than one: failover in this order. */
   upstreamUrl: httpUrl,
   /** Extra upstreams tried, in order, when the first is unreachable (idempotent requests). */
-  fallbackUpstreamUrls: z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
-    z.array(httpUrl),
-  ).default([]),
+  fallbackUpstreamUrls: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(httpUrl),
+    )
+    .default([]),
   /** Memory tier budget: the sum of stored bodies and headers never exceeds it. */
   memoryBytes: bytes.default(256 * 1024 * 1024),
   /** Disk tier for long-lived objects: directory ('' = no disk tier), byte budget, and the
@@ -35,7 +49,10 @@ export const edgeConfigSchema = z.object({
   /** Worker processes (`--workers N`; Node entry point) and the Redis that lets them act as one
    * cache ('' = no sharing). Objects up to redisMaxObjectBytes are shared through Redis. */
   workers: z.coerce.number().int().min(1).max(64).default(1),
-  redisUrl: z.string().refine((u) => u === '' || /^rediss?:\/\//.test(u), 'must be a redis:// URL').default(''),
+  redisUrl: z
+    .string()
+    .refine((u) => u === '' || /^rediss?:\/\//.test(u), 'must be a redis:// URL')
+    .default(''),
   redisMaxObjectBytes: bytes.default(8 * 1024 * 1024),
   /** Objects bigger than this are streamed through (still collapsed), never stored. */
   maxObjectBytes: bytes.default(16 * 1024 * 1024),
@@ -100,11 +117,23 @@ export const edgeConfigSchema = z.object({
   fastHitPath: bool.default(true),
   /** Request limits, answered with a clear 4xx instead of being proxied. */
   maxUrlLength: z.coerce.number().int().positive().default(8192),
-  maxHeaderBytes: z.coerce.number().int().positive().default(32 * 1024),
-  allowedMethods: z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : v),
-    z.array(z.string()),
-  ).default(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  maxHeaderBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024),
+  allowedMethods: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim().toUpperCase())
+              .filter(Boolean)
+          : v,
+      z.array(z.string()),
+    )
+    .default(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']),
 });
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
@@ -190,7 +219,8 @@ export function loadEdgeConfig(sources: {
     throw new EdgeConfigError('invalid edge config: the config file must hold a JSON object');
   }
   const unknownKeys = Object.keys(file).filter((k) => !(k in envNames));
-  if (unknownKeys.length) throw new EdgeConfigError(`invalid edge config: unknown key(s) in file: ${unknownKeys.join(', ')}`);
+  if (unknownKeys.length)
+    throw new EdgeConfigError(`invalid edge config: unknown key(s) in file: ${unknownKeys.join(', ')}`);
   const fromEnv = configFromEnv(sources.env ?? {});
   return resolveEdgeConfig({
     upstreamUrl: 'http://127.0.0.1:8081',

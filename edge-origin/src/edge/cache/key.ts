@@ -44,7 +44,9 @@ export function keyedSearch(search: string): string {
     else kept.push(part);
   }
   // Stable sort: a repeated directive keeps its order.
-  directives.sort((a, b) => directiveRank(a.name) - directiveRank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  directives.sort(
+    (a, b) => directiveRank(a.name) - directiveRank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const parts = [...kept, ...directives.map((d) => d.part)];
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
@@ -100,7 +102,12 @@ export function varyValue(headers: Headers, name: string): string {
   // client accepts, so every client gets the same stored variant: one copy, not one per browser.
   if (name === 'accept-encoding') return 'identity';
   const v = headers.get(name);
-  return v === null ? '\u0000absent' : v.split(',').map((s) => s.trim()).join(',');
+  return v === null
+    ? '\u0000absent'
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .join(',');
 }
 
 export function variantKey(primary: string, varyNames: readonly string[], requestHeaders: Headers): string {

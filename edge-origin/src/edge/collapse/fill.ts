@@ -45,7 +45,13 @@ export function startFill(
  * joins instead of causing a second upstream request. Starts one for `key` unless one is running;
  * returns it if it did.
  */
-export function fillInBackground(ctx: EdgeContext, key: string, pathAndQuery: string, headers: Headers, stale: CacheEntry | undefined): Fill | undefined {
+export function fillInBackground(
+  ctx: EdgeContext,
+  key: string,
+  pathAndQuery: string,
+  headers: Headers,
+  stale: CacheEntry | undefined,
+): Fill | undefined {
   if (ctx.inflight.has(key)) return undefined;
   const fill = startFill(ctx, key, pathAndQuery, headers, stale);
   void drainFill(ctx, fill);
@@ -82,7 +88,10 @@ class Filling implements Fill, FillSteps {
     this.outcome = this.run(elect).catch((error): FillOutcome => {
       // Not the upstream's failure (that is failureOutcome's): a bug, or a bus that threw.
       this.finish();
-      return { kind: 'error', error: error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable') };
+      return {
+        kind: 'error',
+        error: error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable'),
+      };
     });
     void this.outcome.then((outcome) => (this.settled = outcome));
     ctx.track(this.outcome);
@@ -100,7 +109,13 @@ class Filling implements Fill, FillSteps {
     const holdSeconds = this.ctx.policy.upstreamHoldSeconds(this.key);
     let result;
     try {
-      result = await fetchObject(this.ctx, this.pathAndQuery, fillRequestHeaders(this.ctx, this.requestHeaders, this.stale), source.peerUrl, holdSeconds);
+      result = await fetchObject(
+        this.ctx,
+        this.pathAndQuery,
+        fillRequestHeaders(this.ctx, this.requestHeaders, this.stale),
+        source.peerUrl,
+        holdSeconds,
+      );
     } catch (error) {
       return failureOutcome(this, error);
     }
@@ -133,7 +148,9 @@ class Filling implements Fill, FillSteps {
   store(entry: CacheEntry, share: boolean): void {
     if (this.purgedMeanwhile(entry)) return this.finish();
     const { ctx } = this;
-    const gate = applyStoreDecision(ctx, entry, ctx.policy.decideStore(entry), (key, headers) => fillInBackground(ctx, key, key, headers, undefined));
+    const gate = applyStoreDecision(ctx, entry, ctx.policy.decideStore(entry), (key, headers) =>
+      fillInBackground(ctx, key, key, headers, undefined),
+    );
     const keepIt = () => {
       if (!this.purgedMeanwhile(entry)) keep(ctx, entry, share);
       this.finish();

@@ -10,7 +10,16 @@ import type { EdgeContext } from '../context.ts';
 import type { FetchOptions, UpstreamResult } from '../upstream/upstream-client.ts';
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
-const NOT_FOR_FILL = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range', 'cache-control', 'pragma'];
+const NOT_FOR_FILL = [
+  'if-none-match',
+  'if-modified-since',
+  'if-match',
+  'if-unmodified-since',
+  'if-range',
+  'range',
+  'cache-control',
+  'pragma',
+];
 
 export type Source =
   /** Another worker had a fresh copy: nothing to fetch. */
@@ -25,7 +34,12 @@ export type Source =
 const ALONE: Source = { kind: 'fetch', elected: false, share: true };
 
 /** `elect`: false for a request from another worker, which already won this object's election. */
-export async function chooseSource(ctx: EdgeContext, key: string, stale: CacheEntry | undefined, elect: boolean): Promise<Source> {
+export async function chooseSource(
+  ctx: EdgeContext,
+  key: string,
+  stale: CacheEntry | undefined,
+  elect: boolean,
+): Promise<Source> {
   if (!elect || !ctx.sharing) return ALONE;
   const election = await ctx.sharing.elect(key, stale?.responseTime ?? -1);
   switch (election.kind) {
@@ -53,13 +67,30 @@ export function fillRequestHeaders(ctx: EdgeContext, requestHeaders: Headers, st
  * request by design (a blocking playlist reload, the content policy says), on top of the usual
  * first-byte timeout.
  */
-export function fetchObject(ctx: EdgeContext, pathAndQuery: string, headers: Headers, peerUrl: string | undefined, holdSeconds = 0): Promise<UpstreamResult> {
-  const options: FetchOptions = holdSeconds > 0 ? { firstByteTimeoutMs: ctx.config.upstreamFirstByteTimeoutMs + Math.ceil(holdSeconds * 1000) } : {};
-  return peerUrl ? fromPeer(ctx, pathAndQuery, headers, peerUrl, options) : ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
+export function fetchObject(
+  ctx: EdgeContext,
+  pathAndQuery: string,
+  headers: Headers,
+  peerUrl: string | undefined,
+  holdSeconds = 0,
+): Promise<UpstreamResult> {
+  const options: FetchOptions =
+    holdSeconds > 0
+      ? { firstByteTimeoutMs: ctx.config.upstreamFirstByteTimeoutMs + Math.ceil(holdSeconds * 1000) }
+      : {};
+  return peerUrl
+    ? fromPeer(ctx, pathAndQuery, headers, peerUrl, options)
+    : ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
 }
 
 /** The peer streams the object as its own fetch receives it; if the peer fails, go upstream. */
-async function fromPeer(ctx: EdgeContext, pathAndQuery: string, headers: Headers, url: string, options: FetchOptions): Promise<UpstreamResult> {
+async function fromPeer(
+  ctx: EdgeContext,
+  pathAndQuery: string,
+  headers: Headers,
+  url: string,
+  options: FetchOptions,
+): Promise<UpstreamResult> {
   try {
     const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, { ...options, only: url });
     if (result.response.status < 500) return { ...result, response: asFromOrigin(ctx, result.response) };

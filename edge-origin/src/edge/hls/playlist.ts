@@ -29,7 +29,15 @@ const SKIPPED = /SKIPPED-SEGMENTS=(\d+)/;
 
 export function scanPlaylist(text: string): PlaylistFacts | null {
   if (!text.startsWith('#EXTM3U')) return null;
-  const facts: PlaylistFacts = { media: false, ended: false, segments: [], parts: [], nextMsn: 0, partsOfNext: 0, partsOfLast: 0 };
+  const facts: PlaylistFacts = {
+    media: false,
+    ended: false,
+    segments: [],
+    parts: [],
+    nextMsn: 0,
+    partsOfNext: 0,
+    partsOfLast: 0,
+  };
   let sequence = 0;
   let skipped = 0;
   let expectUri = false;

@@ -51,7 +51,9 @@ function pathnameOf(pathAndQuery: string): string {
  * the answer to a blocking reload: revalidating it would ask for the same part again). */
 function liveStaleWhileRevalidate(entry: CacheEntry): number | undefined {
   const facts = entry.playlist;
-  return facts?.media && !facts.ended && facts.targetDuration && !isBlockingReload(entry.primaryKey) ? facts.targetDuration : undefined;
+  return facts?.media && !facts.ended && facts.targetDuration && !isBlockingReload(entry.primaryKey)
+    ? facts.targetDuration
+    : undefined;
 }
 
 /** A playlist key without `_HLS_msn`/`_HLS_part`: the rendition (and delta form) it is a version of. */
@@ -129,13 +131,17 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
 
   /** A refreshed live playlist: the segments it publishes, and the new ones to fetch before viewers
    * ask, with the gate's bound (see the top of this file). */
-  function livePlaylist(entry: CacheEntry, facts: PlaylistFacts): Pick<StoreDecision, 'published' | 'prefetch' | 'gateSeconds'> {
+  function livePlaylist(
+    entry: CacheEntry,
+    facts: PlaylistFacts,
+  ): Pick<StoreDecision, 'published' | 'prefetch' | 'gateSeconds'> {
     const previous = knownSegments.get(entry.primaryKey);
     knownSegments.set(entry.primaryKey, new Set(facts.segments));
     const added = previous ? facts.segments.filter((s) => !previous.has(s)) : [];
     // Listed means published (parts too): a remembered 404 for these must go.
     const published = segmentKeys(entry.primaryKey, [...(added.length ? added : facts.segments), ...facts.parts]);
-    if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration)) return { published };
+    if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration))
+      return { published };
     const prefetch = segmentKeys(entry.primaryKey, added.slice(-MAX_PREFETCH_PER_REFRESH));
     const gateSeconds = config.prefetchGate ? facts.targetDuration * config.prefetchGateTargetFraction : undefined;
     return { published, prefetch, gateSeconds };
@@ -168,7 +174,12 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
       const lifetime = playlistLifetime(entry, playlist);
       if (entry.status === 200) noteNewest(entry.primaryKey, playlist);
       // Listed means published (parts too): a remembered 404 for any of them must go.
-      if (isBlockingReload(entry.primaryKey)) return { playlist, lifetime, published: segmentKeys(entry.primaryKey, [...playlist.segments, ...playlist.parts]) };
+      if (isBlockingReload(entry.primaryKey))
+        return {
+          playlist,
+          lifetime,
+          published: segmentKeys(entry.primaryKey, [...playlist.segments, ...playlist.parts]),
+        };
       const live = playlist.media && !playlist.ended ? livePlaylist(entry, playlist) : undefined;
       if (knownSegments.size > 50_000) knownSegments.clear();
       return { playlist, lifetime, ...live };
@@ -190,7 +201,14 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
 
     refreshAhead(entry, age, lifetime) {
       const facts = entry.playlist;
-      return !!facts && facts.media && !facts.ended && lifetime > 0 && age >= lifetime / 2 && !isBlockingReload(entry.primaryKey);
+      return (
+        !!facts &&
+        facts.media &&
+        !facts.ended &&
+        lifetime > 0 &&
+        age >= lifetime / 2 &&
+        !isBlockingReload(entry.primaryKey)
+      );
     },
 
     answeredBy(key) {
@@ -203,7 +221,13 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
     answers(entry, key) {
       const asked = deliveryDirectives(key);
       const facts = entry.playlist;
-      if (asked?.msn === undefined || !facts || entry.status !== 200 || renditionKey(entry.primaryKey) !== renditionKey(key)) return false;
+      if (
+        asked?.msn === undefined ||
+        !facts ||
+        entry.status !== 200 ||
+        renditionKey(entry.primaryKey) !== renditionKey(key)
+      )
+        return false;
       return containsPart(facts, asked.msn, asked.part);
     },
 

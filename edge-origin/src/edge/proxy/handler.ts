@@ -35,20 +35,28 @@ export async function handleProxy(ctx: EdgeContext, req: Request, client?: strin
 /** `upstreamSeconds`: how long the upstream took to answer the fetch this answer came from. */
 type Answer = { response: Response; result: CacheResult; upstreamSeconds?: number };
 
-async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => Headers, record: RequestRecord): Promise<Answer> {
+async function route(
+  ctx: EdgeContext,
+  req: Request,
+  url: URL,
+  forwarded: () => Headers,
+  record: RequestRecord,
+): Promise<Answer> {
   const method = req.method.toUpperCase();
   const limit = checkLimits(ctx, req, method);
   if (limit) return { response: limit, result: 'ERROR' };
   if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS', forwarded);
   // Preconditions meant for the origin (§4.3.2: a cache must not evaluate them itself).
-  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since')) return passThrough(ctx, req, url, 'PASS', forwarded);
+  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since'))
+    return passThrough(ctx, req, url, 'PASS', forwarded);
 
   const key = primaryKey(url);
   const entry = await lookupTiers(ctx, key, req.headers);
   if (req.headers.has('authorization')) {
     // §3.5: a stored response may answer a request with Authorization only if it says so. Such
     // requests never join others' fetches: their answers may depend on who asks.
-    if (entry && authorizedReuse(entry) && freshHit(ctx, entry)) return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
+    if (entry && authorizedReuse(entry) && freshHit(ctx, entry))
+      return { response: responseFromEntry(ctx, req, entry, 'HIT'), result: 'HIT' };
     if (method !== 'GET') return passThrough(ctx, req, url, 'PASS', forwarded);
     // Its own fetch (nobody joins it); stored only if the response says a shared cache may (§3.5).
     const own = startFill(ctx, key, fillPath(url), forwarded(), undefined, { joinable: false });
@@ -90,7 +98,8 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
   }
 
   // §5.2.1.7 only-if-cached: nothing usable stored → 504, never a trip upstream.
-  if (onlyIfCached) return { response: plainError(ctx, 504, 'Pas en cache / Not cached (only-if-cached)'), result: 'MISS' };
+  if (onlyIfCached)
+    return { response: plainError(ctx, 504, 'Pas en cache / Not cached (only-if-cached)'), result: 'MISS' };
 
   // A Range request for an object not stored: start filling the cache with the whole object for
   // the next viewers, but answer this one straight from upstream (a player asking for a byte range
@@ -108,15 +117,32 @@ async function route(ctx: EdgeContext, req: Request, url: URL, forwarded: () => 
   return answerFromFill(ctx, req, url, fill, joined, forwarded);
 }
 
-async function answerFromFill(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean, forwarded: () => Headers): Promise<Answer> {
+async function answerFromFill(
+  ctx: EdgeContext,
+  req: Request,
+  url: URL,
+  fill: Fill,
+  joined: boolean,
+  forwarded: () => Headers,
+): Promise<Answer> {
   const answer = await answerFromOutcome(ctx, req, url, fill, joined, forwarded);
   // A pass-through (another variant) reports its own upstream time; otherwise the fill's.
-  return answer.upstreamSeconds === undefined && fill.upstreamSeconds !== undefined ? { ...answer, upstreamSeconds: fill.upstreamSeconds } : answer;
+  return answer.upstreamSeconds === undefined && fill.upstreamSeconds !== undefined
+    ? { ...answer, upstreamSeconds: fill.upstreamSeconds }
+    : answer;
 }
 
-async function answerFromOutcome(ctx: EdgeContext, req: Request, url: URL, fill: Fill, joined: boolean, forwarded: () => Headers): Promise<Answer> {
+async function answerFromOutcome(
+  ctx: EdgeContext,
+  req: Request,
+  url: URL,
+  fill: Fill,
+  joined: boolean,
+  forwarded: () => Headers,
+): Promise<Answer> {
   const outcome = await fill.outcome;
-  const ownVariant = (entry: CacheEntry) => ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
+  const ownVariant = (entry: CacheEntry) =>
+    ctx.store.storageKeyFor(fill.key, entry.varyNames, req.headers) === entry.storageKey;
   switch (outcome.kind) {
     case 'shared':
       // Another worker's copy: as good as a hit here.
@@ -152,7 +178,13 @@ async function answerFromOutcome(ctx: EdgeContext, req: Request, url: URL, fill:
   }
 }
 
-async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: CacheResult, forwarded: () => Headers): Promise<Answer> {
+async function passThrough(
+  ctx: EdgeContext,
+  req: Request,
+  url: URL,
+  result: CacheResult,
+  forwarded: () => Headers,
+): Promise<Answer> {
   const method = req.method.toUpperCase();
   const headers = ctx.upstream.forwardHeaders(forwarded(), url.host);
   const hasBody = method !== 'GET' && method !== 'HEAD' && req.body !== null;
@@ -168,7 +200,11 @@ async function passThrough(ctx: EdgeContext, req: Request, url: URL, result: Cac
   ctx.metrics.upstream(response.status, responseTime - requestTime);
   if (UNSAFE.has(method) && response.status < 400) invalidateAfterUnsafe(ctx, url, response.headers);
   const out = decorate(ctx, new Headers(response.headers), result, null);
-  return { response: new Response(response.body, { status: response.status, headers: out }), result, upstreamSeconds: responseTime - requestTime };
+  return {
+    response: new Response(response.body, { status: response.status, headers: out }),
+    result,
+    upstreamSeconds: responseTime - requestTime,
+  };
 }
 
 /** RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI, and the
@@ -202,7 +238,10 @@ function authorizedReuse(entry: CacheEntry): boolean {
 
 /** §4.1: a response stored for one request matches another if their selecting fields match. */
 function sameVariant(responseHeaders: Headers, a: Headers, b: Headers): boolean {
-  const vary = (responseHeaders.get('vary') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const vary = (responseHeaders.get('vary') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (vary.includes('*')) return false;
   return vary.every((name) => varyValue(a, name) === varyValue(b, name));
 }
@@ -214,9 +253,14 @@ function fillPath(url: URL): string {
 
 function checkLimits(ctx: EdgeContext, req: Request, method: string): Response | null {
   const { maxUrlLength, maxHeaderBytes, allowedMethods } = ctx.config;
-  if (req.url.length > maxUrlLength) return plainError(ctx, 414, `URI trop longue / URI too long (limite ${maxUrlLength} octets)`);
+  if (req.url.length > maxUrlLength)
+    return plainError(ctx, 414, `URI trop longue / URI too long (limite ${maxUrlLength} octets)`);
   if (headerBytes(req.headers) > maxHeaderBytes) {
-    return plainError(ctx, 431, `En-têtes trop volumineux / Request header fields too large (limite ${maxHeaderBytes} octets)`);
+    return plainError(
+      ctx,
+      431,
+      `En-têtes trop volumineux / Request header fields too large (limite ${maxHeaderBytes} octets)`,
+    );
   }
   if (!allowedMethods.includes(method)) {
     const response = plainError(ctx, 405, `Méthode non autorisée / Method not allowed: ${method}`);

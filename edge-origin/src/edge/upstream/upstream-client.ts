@@ -145,7 +145,10 @@ export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number): R
       async pull(controller) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const idle = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new UpstreamError(`upstream body idle for more than ${ms} ms`, 'timeout')), ms);
+          timer = setTimeout(
+            () => reject(new UpstreamError(`upstream body idle for more than ${ms} ms`, 'timeout')),
+            ms,
+          );
         });
         try {
           const { done, value } = await Promise.race([reader.read(), idle]);
@@ -167,7 +170,8 @@ export function withIdleTimeout(body: ReadableStream<Uint8Array>, ms: number): R
 }
 
 function errorCode(error: unknown): string | undefined {
-  const cause = error && typeof error === 'object' && 'cause' in error ? (error as { cause?: unknown }).cause : undefined;
+  const cause =
+    error && typeof error === 'object' && 'cause' in error ? (error as { cause?: unknown }).cause : undefined;
   return cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
 }
 
