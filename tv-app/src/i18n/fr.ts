@@ -63,7 +63,7 @@ export const fr = {
   'error.playback': 'La lecture a échoué',
   'network.lost': 'Connexion perdue, nouvelle tentative…',
   'network.back': 'Connexion rétablie',
-  'loading': 'Chargement…',
+  loading: 'Chargement…',
   'player.loading': 'Chargement de la vidéo…',
   'player.paused': 'Pause',
   'badge.delayed': 'EN DIFFÉRÉ',
@@ -86,6 +86,16 @@ export const fr = {
   'action.watchReplay': 'Regarder le replay',
   'action.back': 'Retour',
   'player.hintsLive': '◀ ▶ Reculer / avancer   ▲ Retour au direct   ▼ Audio et sous-titres',
+  'debug.title': 'Diagnostic de lecture',
+  'debug.seconds': '{s} s',
+  'debug.clockLatency': 'Retard sur l’horloge (PROGRAM-DATE-TIME) : {value}',
+  'debug.latency': 'Latence au direct (hls.js) : {value} · cible {target}',
+  'debug.buffer': 'Tampon : {value}',
+  'debug.bitrate': 'Débit : {kbps} kbit/s · {height}p · rendu {level}/{levels}',
+  'debug.dropped': 'Images perdues : {dropped} sur {total}',
+  'debug.modeParts': 'Mode : faible latence, par parts · vitesse ×{rate}',
+  'debug.modeLowNoParts': 'Mode : faible latence, segments entiers (pas de parts) · vitesse ×{rate}',
+  'debug.modePlain': 'Mode : HLS classique · vitesse ×{rate}',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -8,6 +8,9 @@
 //   ChaptersPanel   ▲ on a replay with chapters: the list, OK plays from a chapter
 //   ErrorChoices    a failure: « Réessayer » / « Retour »
 //   LiveEndOffer    a live that ends: « Le direct est terminé », then « Regarder le replay »
+//   DebugOverlay    hidden; a code on the remote (0 5 7 9) shows latency, buffer, bitrate and
+//                   dropped frames over whatever is open (it never takes the focus: the page
+//                   hands it every key)
 // The parts act on the player themselves (pause, seek, tracks, retry); what changes the screen
 // (open, close, the end of a live, leaving) they signal to the page. The page's own part is
 // which of them has the keys: one Lightning state each (Watching, Tracks, Chapters, Failed,
@@ -28,6 +31,8 @@ import { TracksPanel } from './player/TracksPanel.ts';
 import { ChaptersPanel } from './player/ChaptersPanel.ts';
 import { ErrorChoices } from './player/ErrorChoices.ts';
 import { LiveEndOffer } from './player/LiveEndOffer.ts';
+import { DebugOverlay } from './player/DebugOverlay.ts';
+import { keyNameOf } from '../platform/platform.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -52,81 +57,98 @@ export class PlayerPage extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     // Drawn in this order: the panels and screens over the overlay.
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       Overlay: { type: PlayerOverlay, signals: { openChapters: true, openTracks: true } },
       Chapters: { type: ChaptersPanel, signals: { chapterChosen: true, closed: 'closePanel' } },
       LiveEnd: { type: LiveEndOffer, signals: { liveEnded: true, playReplay: true, leave: true } },
       Tracks: { type: TracksPanel, signals: { closed: 'closePanel' } },
       Error: { type: ErrorChoices, signals: { leave: true } },
+      Debug: { type: DebugOverlay },
     };
   }
 
   /** Which part has the keys. A panel or screen over the bar covers it (the overlay stays up). */
   static override _states(): Lightning.Component.Constructor[] {
     return [
-      state('Watching', class Watching extends this {
-        override $enter(): void {
-          this.overlay.cover(false);
-        }
-        override _getFocused(): Lightning.Component {
-          return this.overlay;
-        }
-      }),
-      state('Tracks', class Tracks extends this {
-        override $enter(): void {
-          this.overlay.cover(true);
-          this.tracks.open();
-        }
-        override $exit(): void {
-          this.tracks.close();
-        }
-        override _getFocused(): Lightning.Component {
-          return this.tracks;
-        }
-      }),
-      state('Chapters', class Chapters extends this {
-        override $enter(): void {
-          this.overlay.cover(true);
-          this.chapters.open(player.currentTime);
-        }
-        override $exit(): void {
-          this.chapters.close();
-        }
-        override _getFocused(): Lightning.Component {
-          return this.chapters;
-        }
-      }),
-      state('Failed', class Failed extends this {
-        override $enter(): void {
-          this.overlay.cover(true);
-          this.errorChoices.open();
-        }
-        override $exit(): void {
-          this.errorChoices.close();
-        }
-        override _getFocused(): Lightning.Component {
-          return this.errorChoices;
-        }
-        override playerFailed(): void {}
-        /** Réessayer worked (or the player recovered on its own): back to the picture. */
-        override playerRecovered(): void {
-          this._setState('Watching');
-        }
-      }),
-      state('Ended', class Ended extends this {
-        override $enter(): void {
-          this.overlay.cover(true);
-          this.overlay.setEnded(true);
-        }
-        override $exit(): void {
-          this.overlay.setEnded(false);
-        }
-        override _getFocused(): Lightning.Component {
-          return this.liveEnd;
-        }
-        /** The end of a live is final: the stream failing as it stops does not replace the offer. */
-        override playerFailed(): void {}
-      }),
+      state(
+        'Watching',
+        class Watching extends this {
+          override $enter(): void {
+            this.overlay.cover(false);
+          }
+          override _getFocused(): Lightning.Component {
+            return this.overlay;
+          }
+        },
+      ),
+      state(
+        'Tracks',
+        class Tracks extends this {
+          override $enter(): void {
+            this.overlay.cover(true);
+            this.tracks.open();
+          }
+          override $exit(): void {
+            this.tracks.close();
+          }
+          override _getFocused(): Lightning.Component {
+            return this.tracks;
+          }
+        },
+      ),
+      state(
+        'Chapters',
+        class Chapters extends this {
+          override $enter(): void {
+            this.overlay.cover(true);
+            this.chapters.open(player.currentTime);
+          }
+          override $exit(): void {
+            this.chapters.close();
+          }
+          override _getFocused(): Lightning.Component {
+            return this.chapters;
+          }
+        },
+      ),
+      state(
+        'Failed',
+        class Failed extends this {
+          override $enter(): void {
+            this.overlay.cover(true);
+            this.errorChoices.open();
+          }
+          override $exit(): void {
+            this.errorChoices.close();
+          }
+          override _getFocused(): Lightning.Component {
+            return this.errorChoices;
+          }
+          override playerFailed(): void {}
+          /** Réessayer worked (or the player recovered on its own): back to the picture. */
+          override playerRecovered(): void {
+            this._setState('Watching');
+          }
+        },
+      ),
+      state(
+        'Ended',
+        class Ended extends this {
+          override $enter(): void {
+            this.overlay.cover(true);
+            this.overlay.setEnded(true);
+          }
+          override $exit(): void {
+            this.overlay.setEnded(false);
+          }
+          override _getFocused(): Lightning.Component {
+            return this.liveEnd;
+          }
+          /** The end of a live is final: the stream failing as it stops does not replace the offer. */
+          override playerFailed(): void {}
+        },
+      ),
     ];
   }
 
@@ -137,7 +159,8 @@ export class PlayerPage extends Lightning.Component<Loose> {
   set route({ playable, startPosition, next, startOver }: PlayerRoute) {
     this.queue = next ?? [];
     // « Depuis le début »: the live from when the event started (the player maps the date).
-    const startDate = startOver && playable.kind === 'live' ? new Date(playable.event.startedAt ?? playable.event.startsAt) : undefined;
+    const startDate =
+      startOver && playable.kind === 'live' ? new Date(playable.event.startedAt ?? playable.event.startsAt) : undefined;
     this.play(playable, startPosition, startDate);
   }
 
@@ -255,8 +278,12 @@ export class PlayerPage extends Lightning.Component<Loose> {
 
   // ---- keys -------------------------------------------------------------------------
 
-  /** Any key brings the overlay back (the part that has the focus then acts on it). */
-  override _captureKey(): boolean {
+  /**
+   * Any key brings the overlay back (the part that has the focus then acts on it), and goes to
+   * the debug overlay, which watches for its code.
+   */
+  override _captureKey(event: KeyboardEvent): boolean {
+    (this.tag('Debug') as DebugOverlay).keyTyped(keyNameOf(event.keyCode));
     this.overlay.wake();
     return false;
   }

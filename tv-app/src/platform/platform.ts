@@ -1,6 +1,13 @@
 // What differs between TV platforms: detection, the remote's key map, asking the TV
 // to send media/colour keys (Tizen), and leaving the app.
-import { detectPlatform, keyMapFor, TIZEN_KEYS_TO_REGISTER, type KeyMap, type PlatformFamily } from '../navigation/key-map.ts';
+import {
+  detectPlatform,
+  keyMapFor,
+  TIZEN_KEYS_TO_REGISTER,
+  type KeyMap,
+  type KeyName,
+  type PlatformFamily,
+} from '../navigation/key-map.ts';
 
 interface TizenGlobal {
   tvinputdevice?: { registerKey(name: string): void };
@@ -19,6 +26,13 @@ export function currentPlatform(): PlatformFamily {
   return detectPlatform({ userAgent: navigator.userAgent, hasTizen: !!g.tizen, hasWebOS: !!g.webOS });
 }
 
+let activeKeys: KeyMap = {};
+
+/** The app's name for a key code on this device's remote (for key sequences read from raw events). */
+export function keyNameOf(keyCode: number): KeyName | undefined {
+  return activeKeys[keyCode];
+}
+
 /** The key map for this device; on Tizen also registers the keys the TV keeps by default. */
 export function setUpRemote(family: PlatformFamily): KeyMap {
   if (family === 'tizen') {
@@ -31,7 +45,8 @@ export function setUpRemote(family: PlatformFamily): KeyMap {
       }
     }
   }
-  return keyMapFor(family);
+  activeKeys = keyMapFor(family);
+  return { ...activeKeys };
 }
 
 /** Leaves the app the way each platform expects (back to the TV's launcher). */

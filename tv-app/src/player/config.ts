@@ -1,9 +1,39 @@
 // Every tunable of the player in one place (as hls.js does with its config defaults).
 import type { HlsConfig } from 'hls.js';
+import type { LatencyChoice } from './latency.ts';
 
 export const PLAYER_DEFAULTS = {
-  /** Live: how many target durations behind the live edge playback sits. */
-  liveSyncDurationCount: 3,
+  /**
+   * Lives at low latency (LL-HLS, latency.ts decides per playback and per playlist). hls.js's
+   * `lowLatencyMode` loads parts and blocks on playlist reloads where the playlist offers them
+   * (EXT-X-PART, EXT-X-SERVER-CONTROL) and plays whole segments where it does not; replays and
+   * clips never use it.
+   */
+  lowLatency: {
+    /** Off: every live plays whole segments, `segmentTargetDurations` behind the edge. */
+    enabled: true,
+    /** Seconds behind the live edge with parts; never closer than the playlist's PART-HOLD-BACK. */
+    targetLatencyS: 2,
+    /** Without parts: target durations behind the live edge (hls.js's liveSyncDurationCount). */
+    segmentTargetDurations: 3,
+    /**
+     * Behind its target (after a stall), hls.js plays up to this fast until it is back
+     * (`maxLiveSyncPlaybackRate`; only where the element keeps the pitch): no jump, no pause.
+     */
+    maxLiveSyncPlaybackRate: 1.1,
+    /** Fewer cores than this, or an engine that does not say (the oldest TVs): plain HLS. */
+    minCores: 2,
+  },
+  /**
+   * The hidden debug overlay (pages/player/DebugOverlay.ts): typed on the remote in the player,
+   * these digits in order, each within `maxGapMs` of the last, show it; again, hide it. Digits
+   * 1–4 zap, so the code uses none of them. Its figures are redrawn every `refreshMs`.
+   */
+  debugOverlay: {
+    sequence: ['Digit0', 'Digit5', 'Digit7', 'Digit9'],
+    maxGapMs: 2000,
+    refreshMs: 500,
+  },
   /** Seconds of already-played media kept in the buffer (small: TVs have little memory). */
   backBufferLive: 30,
   backBufferVod: 60,
@@ -60,6 +90,8 @@ export const PLAYER_DEFAULTS = {
 
 export interface HlsConfigInput {
   live: boolean;
+  /** Low-latency mode and catch-up (latency.ts's latencyChoice); plain HLS when absent. */
+  latency?: LatencyChoice;
   startPosition?: number;
   sessionId: string;
   contentId: string;
@@ -68,13 +100,23 @@ export interface HlsConfigInput {
 }
 
 /** The hls.js configuration for one playback: CMCD carries the session and content ids. */
-export function hlsConfig({ live, startPosition, sessionId, contentId, subtitleLanguage }: HlsConfigInput): Partial<HlsConfig> {
+export function hlsConfig({
+  live,
+  latency,
+  startPosition,
+  sessionId,
+  contentId,
+  subtitleLanguage,
+}: HlsConfigInput): Partial<HlsConfig> {
   return {
     // hls.js picks the initial subtitle track itself (after announcing the tracks, so setting
     // one from the app at that moment is overridden): tell it the preference instead.
     ...(subtitleLanguage ? { subtitlePreference: { lang: subtitleLanguage } } : {}),
     startPosition: startPosition ?? -1,
-    liveSyncDurationCount: PLAYER_DEFAULTS.liveSyncDurationCount,
+    // No liveSyncDuration(Count) here: set by hls.js's user config, it would override the
+    // playlist's PART-HOLD-BACK; the player sets the target per playlist (liveTargetLatency).
+    lowLatencyMode: latency?.lowLatencyMode ?? false,
+    maxLiveSyncPlaybackRate: latency?.maxLiveSyncPlaybackRate ?? 1,
     backBufferLength: live ? PLAYER_DEFAULTS.backBufferLive : PLAYER_DEFAULTS.backBufferVod,
     enableWorker: true,
     // CMCD as a query parameter, not headers: no CORS preflight, and the edge logs it and

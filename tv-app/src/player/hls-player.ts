@@ -15,6 +15,8 @@ import { seekTarget } from './timeline.ts';
 import type { ManifestPreloader } from './manifest-preload.ts';
 import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
+import { latencyChoice, liveTargetLatency, type PlaybackCapabilities } from './latency.ts';
+import type { DebugFigures } from './debug-view.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
@@ -93,7 +95,30 @@ function videoElement(): HTMLVideoElement {
   return video;
 }
 
-const tracksOf = (list: { name: string; lang?: string }[]): MediaTrackInfo[] => list.map((t) => ({ name: t.name, lang: t.lang }));
+/** What this device can do for low latency (latency.ts decides from it). */
+function capabilities(Hls: typeof HlsType, video: HTMLVideoElement): PlaybackCapabilities {
+  const cores =
+    typeof navigator.hardwareConcurrency === 'number' && navigator.hardwareConcurrency > 0
+      ? navigator.hardwareConcurrency
+      : undefined;
+  return {
+    mse: Hls.isSupported(),
+    cores,
+    preservesPitch: 'preservesPitch' in video || 'webkitPreservesPitch' in video,
+  };
+}
+
+/** Seconds of media buffered ahead of `time` (the range that holds it). */
+function bufferedAhead(video: HTMLVideoElement, time: number): number {
+  const ranges = video.buffered;
+  for (let i = 0; i < ranges.length; i++) {
+    if (ranges.start(i) <= time + 0.1 && time < ranges.end(i)) return ranges.end(i) - time;
+  }
+  return 0;
+}
+
+const tracksOf = (list: { name: string; lang?: string }[]): MediaTrackInfo[] =>
+  list.map((t) => ({ name: t.name, lang: t.lang }));
 
 export class HlsPlayer {
   readonly machine = new PlayerStateMachine();
@@ -113,6 +138,8 @@ export class HlsPlayer {
   private readonly ads = new AdBreakPlayback({ onChange: () => this.emit() });
   /** The viewer paused (OK): switching between programme and spots must not resume. */
   private userPaused = false;
+  /** The target latency last given to hls.js (liveTargetLatency). */
+  private appliedTargetLatency: number | null = null;
 
   constructor(private readonly options: PlayerOptions) {
     this.machine.subscribe(() => this.emit());
@@ -157,6 +184,37 @@ export class HlsPlayer {
     };
   }
 
+  /**
+   * What the debug overlay shows (debug-view.ts words it): latency, buffer, rendition, dropped
+   * frames, read now from hls.js and the element. Null when nothing plays through hls.js.
+   */
+  debugFigures(): DebugFigures | null {
+    const hls = this.hls;
+    const video = this.video;
+    if (!hls || !video) return null;
+    const live = this.isLive;
+    const details = hls.latestLevelDetails;
+    const level = hls.levels[hls.currentLevel];
+    const quality = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : null;
+    const playingDate = hls.playingDate;
+    return {
+      live,
+      lowLatencyMode: hls.lowLatencyMode,
+      parts: !!details && details.partTarget > 0,
+      clockLatencyS: live && playingDate ? (Date.now() - playingDate.getTime()) / 1000 : null,
+      latencyS: live && details ? hls.latency : null,
+      targetLatencyS: live ? hls.targetLatency : null,
+      playbackRate: video.playbackRate,
+      bufferS: bufferedAhead(video, video.currentTime),
+      bitrate: level ? level.bitrate : null,
+      height: level ? level.height : null,
+      level: level ? hls.currentLevel + 1 : null,
+      levels: hls.levels.length,
+      droppedFrames: quality ? quality.droppedVideoFrames : null,
+      totalFrames: quality ? quality.totalVideoFrames : null,
+    };
+  }
+
   /** Called on every state or track change (the page also polls the clock while shown). */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -195,9 +253,15 @@ export class HlsPlayer {
   private attachHls(Hls: typeof HlsType, source: PlaySource, video: HTMLVideoElement): void {
     const subtitles = this.options.subtitles();
     const manifests = this.options.manifests;
+    const latency = latencyChoice(source.live, capabilities(Hls, video));
+    this.appliedTargetLatency = null;
     const hls = new Hls({
       ...hlsConfig({
-        live: source.live, startPosition: source.startPosition, sessionId: this.sessionId, contentId: source.contentId,
+        live: source.live,
+        latency,
+        startPosition: source.startPosition,
+        sessionId: this.sessionId,
+        contentId: source.contentId,
         subtitleLanguage: subtitles.enabled ? subtitles.language : undefined,
       }),
       ...(manifests ? { pLoader: preloadedPlaylistLoader(Hls, manifests) } : {}),
@@ -213,8 +277,23 @@ export class HlsPlayer {
         this.emit();
       }
     });
+    // The target latency for this playlist (parts or whole segments). LEVEL_UPDATED comes
+    // inside hls.js's own LEVEL_LOADED handling, before it picks the first fragment of a live.
+    hls.on(Hls.Events.LEVEL_UPDATED, (_e, { details }) => {
+      if (!details.live) return;
+      const target = liveTargetLatency(details, latency);
+      if (target === this.appliedTargetLatency) return;
+      this.appliedTargetLatency = target;
+      hls.targetLatency = target;
+    });
     if (source.startDate) this.startAtDate(Hls, hls, source.startDate);
-    for (const event of [Hls.Events.SUBTITLE_TRACKS_UPDATED, Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACK_SWITCH, Hls.Events.MANIFEST_PARSED]) {
+    for (const event of [
+      Hls.Events.SUBTITLE_TRACKS_UPDATED,
+      Hls.Events.AUDIO_TRACKS_UPDATED,
+      Hls.Events.AUDIO_TRACK_SWITCHED,
+      Hls.Events.SUBTITLE_TRACK_SWITCH,
+      Hls.Events.MANIFEST_PARSED,
+    ]) {
       hls.on(event, () => this.emit());
     }
     hls.on(Hls.Events.ERROR, (_e, data) => this.onError(Hls, data));
@@ -257,7 +336,12 @@ export class HlsPlayer {
   private followAdBreaks(Hls: typeof HlsType, hls: HlsType): void {
     hls.on(Hls.Events.INTERSTITIAL_ASSET_STARTED, (_e, data) => {
       const player = data.player;
-      this.ads.spotStarted({ breakId: data.event.identifier, index: data.assetListIndex, assetList: data.event.assetListResponse, position: () => player.currentTime });
+      this.ads.spotStarted({
+        breakId: data.event.identifier,
+        index: data.assetListIndex,
+        assetList: data.event.assetListResponse,
+        position: () => player.currentTime,
+      });
       this.keepPlaying();
     });
     hls.on(Hls.Events.INTERSTITIAL_ASSET_ENDED, () => this.ads.spotEnded());
@@ -416,7 +500,8 @@ export class HlsPlayer {
       const step = video.currentTime - lastTime;
       lastTime = video.currentTime;
       if (!advancedByPlayback(video, step, PLAYER_DEFAULTS.maxPlaybackStepS)) return;
-      if (this.state === 'buffering' || this.state === 'reconnecting' || this.state === 'loading') this.machine.send({ type: 'playing' });
+      if (this.state === 'buffering' || this.state === 'reconnecting' || this.state === 'loading')
+        this.machine.send({ type: 'playing' });
     });
     // hls.js swaps the element's source between programme and spots (pre-roll, replay breaks):
     // each new source starts paused, so play on once it can, unless the viewer paused.
@@ -458,7 +543,10 @@ export { PLAYER_DEFAULTS };
  * dates: inside the segment that holds it, or the first segment's start when the instant is
  * older than the window. Null while no segment carries a date.
  */
-export function mediaTimeOfDate(fragments: readonly { start: number; duration: number; programDateTime: number | null }[], ms: number): number | null {
+export function mediaTimeOfDate(
+  fragments: readonly { start: number; duration: number; programDateTime: number | null }[],
+  ms: number,
+): number | null {
   const dated = fragments.filter((f) => typeof f.programDateTime === 'number' && Number.isFinite(f.programDateTime));
   const first = dated[0];
   if (!first) return null;
