@@ -24,7 +24,13 @@ interface Side {
  * A bare node:http upstream: it sends exactly the fields a route gives (the shared test upstream
  * always adds a Content-Type, and one case here needs a body without one). Date follows `clock`.
  */
-type Route = () => { status?: number; headers?: OutgoingHttpHeaders; body?: string; more?: { after: Promise<unknown>; body: string }; wait?: Promise<unknown> };
+type Route = () => {
+  status?: number;
+  headers?: OutgoingHttpHeaders;
+  body?: string;
+  more?: { after: Promise<unknown>; body: string };
+  wait?: Promise<unknown>;
+};
 async function startBareUpstream() {
   const routes = new Map<string, Route>();
   const counts = new Map<string, number>();
@@ -90,9 +96,19 @@ function exchange(base: string, method: string, path: string, headers: Record<st
 }
 
 /** The same, also telling when the answer's first bytes arrived. */
-function openExchange(base: string, method: string, path: string, headers: Record<string, string> = {}): { firstBytes: Promise<void>; answer: Promise<string> } {
+function openExchange(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): { firstBytes: Promise<void>; answer: Promise<string> } {
   const { port } = new URL(base);
-  const lines = [`${method} ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'User-Agent: fast-hit-test', 'Connection: close'];
+  const lines = [
+    `${method} ${path} HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    'User-Agent: fast-hit-test',
+    'Connection: close',
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   let arrived!: () => void;
   const firstBytes = new Promise<void>((r) => (arrived = r));
@@ -111,7 +127,10 @@ function openExchange(base: string, method: string, path: string, headers: Recor
 
 /** The same request to both edges: [fast path edge's answer, general path edge's answer]. */
 async function both(method: string, path: string, headers: Record<string, string> = {}): Promise<[string, string]> {
-  return [await exchange(fast.edge.url, method, path, headers), await exchange(general.edge.url, method, path, headers)];
+  return [
+    await exchange(fast.edge.url, method, path, headers),
+    await exchange(general.edge.url, method, path, headers),
+  ];
 }
 
 const header = (raw: string, name: string) => new RegExp(`\r\n${name}: ([^\r]*)`, 'i').exec(raw)?.[1];
@@ -123,7 +142,8 @@ const countersOf = async (s: Side) =>
 
 /** What each counter line gained between two readings of countersOf. */
 function counterDelta(before: string[], after: string[]): Record<string, number> {
-  const parse = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+  const parse = (lines: string[]) =>
+    new Map(lines.map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
   const [a, b] = [parse(before), parse(after)];
   const out: Record<string, number> = {};
   for (const [name, value] of b) if (value !== (a.get(name) ?? 0)) out[name] = value - (a.get(name) ?? 0);
@@ -142,7 +162,10 @@ beforeAll(async () => {
     body: `#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:${sequence}\n#EXTINF:6.0,\n${sequence + 6}.ts\n#EXTINF:6.0,\n${sequence + 7}.ts\n`,
   }));
   // No Content-Type (the Node adapter adds one), an upstream Via and Age, a surrogate key.
-  upstream.on(SEGMENT, () => ({ headers: { 'cache-control': 'max-age=60', via: '1.1 origin', age: '5', 'surrogate-key': 'seg' }, body: 'S'.repeat(5000) }));
+  upstream.on(SEGMENT, () => ({
+    headers: { 'cache-control': 'max-age=60', via: '1.1 origin', age: '5', 'surrogate-key': 'seg' },
+    body: 'S'.repeat(5000),
+  }));
   upstream.on(NOT_YET, () => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: 'pas encore' }));
   upstream.on(EMPTY, () => ({ status: 204, headers: { 'cache-control': 'max-age=60' } }));
   fast = await side({});
@@ -188,14 +211,31 @@ it('answers fresh hits with the same bytes as the general path (GET, HEAD, Age, 
   // Every one of them went through the fast path on the fast edge.
   expect(fast.edge.fastPath!.served).toBe(requests.length);
 
-  const [playlist, playlistHead, , , segment, segmentHead, notYet, empty] = answers as [string, string, string, string, string, string, string, string];
+  const [playlist, playlistHead, , , segment, segmentHead, notYet, empty] = answers as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   expect(playlist).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-  expect([header(playlist, 'x-cache'), header(playlist, 'age'), header(playlist, 'via')]).toEqual(['HIT', '1', '1.1 cite-tv-edge']);
+  expect([header(playlist, 'x-cache'), header(playlist, 'age'), header(playlist, 'via')]).toEqual([
+    'HIT',
+    '1',
+    '1.1 cite-tv-edge',
+  ]);
   expect(playlist.endsWith('#EXTINF:6.0,\n8.ts\n')).toBe(true);
   expect(header(playlistHead, 'content-length')).toBe(header(playlist, 'content-length'));
   expect(playlistHead.endsWith('\r\n\r\n')).toBe(true); // no body
   // Age = the upstream's 5 s + 1 s here; Via appended to the upstream's.
-  expect([header(segment, 'age'), header(segment, 'via'), header(segment, 'content-type')]).toEqual(['6', '1.1 origin, 1.1 cite-tv-edge', 'text/plain; charset=UTF-8']);
+  expect([header(segment, 'age'), header(segment, 'via'), header(segment, 'content-type')]).toEqual([
+    '6',
+    '1.1 origin, 1.1 cite-tv-edge',
+    'text/plain; charset=UTF-8',
+  ]);
   expect(header(segmentHead, 'content-type')).toBeUndefined(); // as @hono/node-server sends a HEAD
   expect([notYet.slice(0, 22), header(notYet, 'x-cache')]).toEqual(['HTTP/1.1 404 Not Found', 'NEGATIVE']);
   expect(empty).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
@@ -242,7 +282,11 @@ it('leaves conditional and Range requests to the general path, with the same ans
 
 it('does not serve a purged object: the next request goes upstream', async () => {
   const before = upstream.count(SEGMENT);
-  const purged = await fetch(`${fast.edge.url}/_edge/purge`, { method: 'POST', headers: { authorization: 'Bearer tok' }, body: JSON.stringify({ tag: 'seg' }) });
+  const purged = await fetch(`${fast.edge.url}/_edge/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok' },
+    body: JSON.stringify({ tag: 'seg' }),
+  });
   expect(purged.status).toBe(200);
   clock.advance(0.01); // a fill started at the very instant of a tag purge is taken as purged too
   const served = fast.edge.fastPath!.served;
@@ -276,7 +320,13 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   // No Content-Type (the Node adapter adds one), an upstream Age and Via, a field marked
   // private="..." (kept from waiters), the body's second part held back by the test.
   upstream.on(NEW, () => ({
-    headers: { 'cache-control': 'max-age=60, private="x-viewer"', 'content-length': '10000', via: '1.1 origin', age: '2', 'x-viewer': 'first-one' },
+    headers: {
+      'cache-control': 'max-age=60, private="x-viewer"',
+      'content-length': '10000',
+      via: '1.1 origin',
+      age: '2',
+      'x-viewer': 'first-one',
+    },
     body: 'A'.repeat(4000),
     more: { after: rest, body: 'B'.repeat(6000) },
   }));
@@ -289,7 +339,10 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   await Promise.all(leaders.map((l) => l.firstBytes));
   clock.advance(1); // Age moves while the fetch runs: both paths must say 3
   // Two more viewers on each edge join the fetch while its body is still coming.
-  const joiners = [0, 1].map(() => [openExchange(fast.edge.url, 'GET', NEW), openExchange(general.edge.url, 'GET', NEW, {})]);
+  const joiners = [0, 1].map(() => [
+    openExchange(fast.edge.url, 'GET', NEW),
+    openExchange(general.edge.url, 'GET', NEW, {}),
+  ]);
   await Promise.all(joiners.flat().map((j) => j.firstBytes));
   expect(fast.edge.fastJoin!.served).toBe(joinedBefore + 2);
   expect(general.edge.fastJoin).toBeNull();
@@ -300,19 +353,26 @@ it('answers viewers joining a fetch in progress with the same bytes as the gener
   for (const [a, b] of joiners) {
     const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
     expect(fastAnswer).toBe(generalAnswer);
-    expect([header(fastAnswer, 'x-cache'), header(fastAnswer, 'age'), header(fastAnswer, 'via'), header(fastAnswer, 'x-viewer'), header(fastAnswer, 'content-type')]).toEqual([
-      'COLLAPSED',
-      '3',
-      '1.1 origin, 1.1 cite-tv-edge',
-      undefined,
-      'text/plain; charset=UTF-8',
-    ]);
+    expect([
+      header(fastAnswer, 'x-cache'),
+      header(fastAnswer, 'age'),
+      header(fastAnswer, 'via'),
+      header(fastAnswer, 'x-viewer'),
+      header(fastAnswer, 'content-type'),
+    ]).toEqual(['COLLAPSED', '3', '1.1 origin, 1.1 cite-tv-edge', undefined, 'text/plain; charset=UTF-8']);
     expect(fastAnswer.endsWith(`\r\n\r\n${'A'.repeat(4000)}${'B'.repeat(6000)}`)).toBe(true);
   }
   expect(upstream.count(NEW)).toBe(2); // one fetch per edge
-  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))] as const;
+  const added = [
+    counterDelta(countersBefore[0], await countersOf(fast)),
+    counterDelta(countersBefore[1], await countersOf(general)),
+  ] as const;
   expect(added[0]).toEqual(added[1]);
-  expect(added[0]).toEqual({ 'edge_bytes_served_total': 30000, 'edge_requests_total{status="200",cache="COLLAPSED"}': 2, 'edge_requests_total{status="200",cache="MISS"}': 1 });
+  expect(added[0]).toEqual({
+    edge_bytes_served_total: 30000,
+    'edge_requests_total{status="200",cache="COLLAPSED"}': 2,
+    'edge_requests_total{status="200",cache="MISS"}': 1,
+  });
   expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
   expect(fast.logs.slice(logsBefore[0]).map((l) => [l.path, l.cache, l.bytes])).toEqual([
     [NEW, 'MISS', 10000],
@@ -348,8 +408,16 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
   const [a, b] = await both('GET', LIVE);
   const [headA, headB] = await both('HEAD', LIVE);
   expect([a === b, headA === headB]).toEqual([true, true]);
-  expect([header(a, 'x-cache'), header(a, 'age'), a.endsWith('1.ts\n'), fast.edge.fastPath!.served]).toEqual(['STALE', '3', true, served + 2]);
-  const added = [counterDelta(countersBefore[0], await countersOf(fast)), counterDelta(countersBefore[1], await countersOf(general))] as const;
+  expect([header(a, 'x-cache'), header(a, 'age'), a.endsWith('1.ts\n'), fast.edge.fastPath!.served]).toEqual([
+    'STALE',
+    '3',
+    true,
+    served + 2,
+  ]);
+  const added = [
+    counterDelta(countersBefore[0], await countersOf(fast)),
+    counterDelta(countersBefore[1], await countersOf(general)),
+  ] as const;
   expect(added[0]).toEqual(added[1]);
   expect(added[0]['edge_requests_total{status="200",cache="STALE"}']).toBe(3);
   expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
@@ -357,7 +425,8 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
   hold = undefined;
   // The refresh lands on both edges (and nothing is left running at the end of the file).
   for (const s of [fast, general]) {
-    for (let i = 0; i < 500 && !(await exchange(s.edge.url, 'GET', LIVE)).endsWith('2.ts\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !(await exchange(s.edge.url, 'GET', LIVE)).endsWith('2.ts\n'); i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(await exchange(s.edge.url, 'GET', LIVE)).toMatch(/2\.ts\n$/);
   }
 });
@@ -383,4 +452,57 @@ it('does not count a prefetch of a live playlist as a viewer (Purpose / Sec-Purp
   await fast.audience.flush();
   await general.audience.flush();
   for (const s of [fast, general]) expect(sids(s)).toEqual(['sid:watching']);
+});
+
+it('answers LL-HLS blocking reloads alike on both paths: held and collapsed, then hits (directives in any order, CMCD)', async () => {
+  const LL = '/hls/live/sport/v2/index.m3u8';
+  const reload = `${LL}?_HLS_msn=41&_HLS_part=0`;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  upstream.on(LL, () => ({
+    wait: held,
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=12' },
+    body: '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:40\n#EXTINF:2.0,\n40.m4s\n#EXT-X-PART:DURATION=0.5,URI="41.0.m4s"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI="41.1.m4s"\n',
+  }));
+  const countersBefore = [await countersOf(fast), await countersOf(general)] as const;
+  const logsBefore = [fast.logs.length, general.logs.length] as const;
+  const waiting = async (n: number) => {
+    const count = (s: Side) => s.edge.edge.context.inflight.get(reload)?.participants ?? 0;
+    for (let i = 0; i < 2000 && (count(fast) < n || count(general) < n); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect([count(fast), count(general)]).toEqual([n, n]);
+  };
+  // The origin holds the reload: the first viewer on each edge starts it, the second joins it.
+  const leaders = [openExchange(fast.edge.url, 'GET', reload), openExchange(general.edge.url, 'GET', reload)];
+  await waiting(1);
+  const cmcd = `${LL}?_HLS_part=0&CMCD=${encodeURIComponent('sid="ll"')}&_HLS_msn=41`;
+  const joiners = [openExchange(fast.edge.url, 'GET', cmcd), openExchange(general.edge.url, 'GET', cmcd)];
+  await waiting(2);
+  clock.advance(4); // held 4 s: new when let go, whatever the wait
+  release();
+  const [leadFast, leadGeneral, joinFast, joinGeneral] = await Promise.all(
+    [...leaders, ...joiners].map((e) => e.answer),
+  );
+  expect([leadFast, joinFast]).toEqual([leadGeneral, joinGeneral]);
+  expect([
+    header(leadFast!, 'x-cache'),
+    header(leadFast!, 'age'),
+    header(joinFast!, 'x-cache'),
+    header(joinFast!, 'age'),
+  ]).toEqual(['MISS', '0', 'COLLAPSED', '0']);
+  expect(upstream.count(LL)).toBe(2); // one fetch per edge
+
+  // Stored: later viewers of that part are hits on the fast path, the same bytes as the general one.
+  clock.advance(1);
+  const served = fast.edge.fastPath!.served;
+  const [a, b] = await both('GET', `${LL}?_HLS_part=0&_HLS_msn=41`);
+  expect(a).toBe(b);
+  expect([header(a, 'x-cache'), header(a, 'age'), fast.edge.fastPath!.served]).toEqual(['HIT', '1', served + 1]);
+  expect(upstream.count(LL)).toBe(2);
+  const added = [
+    counterDelta(countersBefore[0], await countersOf(fast)),
+    counterDelta(countersBefore[1], await countersOf(general)),
+  ];
+  expect(added[0]).toEqual(added[1]);
+  expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
 });
