@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LiveEvent, Sponsor } from '../../shared/catalog/types.ts';
 import type { AdBreak, Campaign } from '../../edge-origin/src/origin/ads/model.ts';
+import { ACTIVE_WINDOW_MS } from '../../shared/audience/keys.ts';
 import { MemoryAudience } from '../../edge-origin/src/origin/audience/index.ts';
 import { eventually } from '../support/browser.ts';
 import { demoSponsorsSeeded } from '../support/staff-api.ts';
@@ -101,7 +102,7 @@ test('Partenaires: add with a logo, edit, given to an event, delete refused whil
 
 test('Campagnes: create with every field, edit, pause and resume', async () => {
   const { page } = rig;
-  await page.getByTestId('nav-campagnes').click();
+  await logIn(rig, 'campagnes');
   await page.getByTestId('new-campaign').locator('summary').click();
   const form = page.getByTestId('new-campaign').getByTestId('campaign-form');
   await form.getByTestId('campaign-edit-name').fill('Vélocité — printemps');
@@ -149,7 +150,7 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
 
 test('Publicité: a mid-roll before a replay chapter, listed, then cancelled (asked first)', async () => {
   const { page } = rig;
-  await page.getByTestId('nav-publicite').click();
+  await logIn(rig, 'publicite');
   await page.getByTestId('replay-break-replay').selectOption('replay-trophees');
   await page.getByTestId('replay-break-position').selectOption({ label: 'avant « Prix de l\'innovation » (0:12)' });
   await page.getByTestId('replay-break-duration').fill('15');
@@ -188,13 +189,21 @@ test('Audience: viewers now, an event report with its chart, a campaign report',
       samples++;
     }
   }
-  await page.getByTestId('nav-audience').click();
+  await logIn(rig, 'audience');
+  // Viewers now: those seen in the last 30 s (the last sighting was at `now`); the page refreshes itself.
+  const viewersNow = () => page.getByTestId('viewers-sport').getByTestId('viewers').innerText();
+  expect(await eventually(viewersNow, (v) => v === '25' || Date.now() - now >= ACTIVE_WINDOW_MS, 10_000, 'viewers now')).toBe(Date.now() - now < ACTIVE_WINDOW_MS ? '25' : '0');
   await page.getByTestId('report-event').selectOption('sport-hbc-nantes');
   await page.getByTestId('show-report').click();
   await said(page, /^Rapport : /);
   expect(await page.getByTestId('report-peak').innerText()).toBe('40');
   const points = await page.getByTestId('chart').locator('polyline').getAttribute('points');
   expect(points!.trim().split(/\s+/)).toHaveLength(samples);
+  // The figures are the API's.
+  const report = (await rig.staff<{ audience: { average: number; minutesWatched: number } }>('GET', '/audience/events/sport-hbc-nantes/report')).body;
+  expect(report.audience.minutesWatched).toBeGreaterThan(0);
+  expect(await page.getByTestId('report-average').innerText()).toBe(String(report.audience.average));
+  expect(await page.getByTestId('report-minutes').innerText()).toBe(String(report.audience.minutesWatched));
   await page.getByTestId('report').scrollIntoViewIfNeeded();
   await shot(page, 'audience-chart');
 
