@@ -1,8 +1,8 @@
 // A whole live day, on real parts: Redis, the origin, an edge in front of it (purged by the
-// origin after each write), the staff console in headless Chromium, ffmpeg as the viewer.
-//   schedule (console) → start (console) → viewers see it on air through the edge →
-//   stop → publish the replay (console) → ffmpeg plays it through the edge →
-//   cut a highlight (console) → ffmpeg plays it → search finds them.
+// origin after each write), the régie in headless Chromium, ffmpeg as the viewer.
+//   schedule (régie) → start (régie) → viewers see it on air through the edge →
+//   stop (confirmed) → publish the replay (régie) → ffmpeg plays it through the edge →
+//   cut a highlight (régie) → ffmpeg plays it → search finds them.
 // Live time is real time (2 s segments): the live runs for a handful of segments.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
@@ -11,7 +11,8 @@ import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-recor
 import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
 import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
-import { launchTv, type TvBrowser } from '../support/browser.ts';
+import { launchTv, openPage, type TvBrowser } from '../support/browser.ts';
+import { alerted, nextDialog, said, STAFF_DESK } from '../regie/regie-page.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -25,6 +26,7 @@ let store: RedisRecordStore;
 let stack: Stack;
 let tv: TvBrowser;
 let page: Page;
+let pageErrors: string[];
 
 beforeAll(async () => {
   await ensureTestManifest();
@@ -34,7 +36,7 @@ beforeAll(async () => {
   await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.now()), atIso: new Date().toISOString() }));
   stack = await startStack({ origin: { store, staffAdminToken: ADMIN }, purgeEdge: true });
   tv = await launchTv();
-  page = tv.page;
+  ({ page, errors: pageErrors } = await openPage(tv.browser, STAFF_DESK));
 }, MEDIA_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -52,16 +54,9 @@ async function viewer<T>(path: string): Promise<{ status: number; headers: Heade
 
 const staff = staffClient(() => stack.originUrl, ADMIN);
 
-/** The console redraws its table after showing the message: wait for the row, then check it. */
+/** The régie redraws its table before showing the message: the row says it at once. */
 async function expectStatus(text: string): Promise<void> {
-  const status = row(TITLE).getByTestId('status');
-  await status.filter({ hasText: text }).waitFor({ timeout: 15_000 }).catch(() => undefined);
-  expect(await status.textContent()).toBe(text);
-}
-
-async function consoleMessage(expected: RegExp): Promise<string> {
-  await page.getByTestId('message').filter({ hasText: expected }).waitFor({ timeout: 15_000 });
-  return (await page.getByTestId('message').textContent()) ?? '';
+  expect(await row(TITLE).getByTestId('status').textContent()).toBe(text);
 }
 
 function row(eventTitle: string) {
@@ -79,11 +74,11 @@ describe('a live day', () => {
   let replay: Replay;
   let highlight: Highlight;
 
-  test('the staff log in to the console and schedule a live', async () => {
-    await page.goto(`${stack.originUrl}/staff/`);
+  test('the staff log in to the régie and schedule a live', async () => {
+    await page.goto(`${stack.originUrl}/regie/#/directs`);
     await page.getByTestId('token').fill(ADMIN);
     await page.getByTestId('token').press('Enter');
-    await consoleMessage(/Connecté/);
+    await page.getByTestId('schedule-form').waitFor();
 
     // The channel page, as the edge caches it before the live is scheduled.
     const before = await viewer<ChannelRails>('/api/v1/channels/business');
@@ -103,7 +98,7 @@ describe('a live day', () => {
     await page.getByTestId('starts').fill(starts);
     await page.getByTestId('ends').fill(ends);
     await page.getByTestId('schedule').click();
-    await consoleMessage(/Direct programmé/);
+    await said(page, `Direct programmé : ${TITLE}`);
     await row(TITLE).waitFor();
     eventId = (await row(TITLE).getAttribute('data-event-id'))!;
     expect(eventId).toMatch(/^trophees-de-l-evenement-entreprises-[0-9a-f]{6}$/);
@@ -117,7 +112,7 @@ describe('a live day', () => {
   test('start: viewers see it on air through the edge, with the live stream', async () => {
     await viewer('/api/v1/home'); // cached at the edge now
     await row(TITLE).getByTestId('start').click();
-    await consoleMessage(/Direct démarré/);
+    await said(page, `Direct démarré : ${TITLE}`);
     await expectStatus('EN DIRECT');
 
     const home = await viewer<{ channels: ChannelRails[] }>('/api/v1/home');
@@ -134,7 +129,7 @@ describe('a live day', () => {
     expect(master.status).toBe(200);
     expect(await master.text()).toContain('#EXT-X-STREAM-INF');
 
-    // A live cannot start twice (the console hides the button; the API refuses).
+    // A live cannot start twice (the régie hides the button; the API refuses).
     const twice = await staff<ApiError>('POST', `/events/${eventId}/start`, {});
     expect(twice.status).toBe(409);
     expect(twice.body.error.message).toMatch(/déjà commencé/);
@@ -145,18 +140,21 @@ describe('a live day', () => {
     // Let the live run for at least 5 segments of real time.
     while ((await liveEdgeSequence()) < startSequence + 5) await new Promise((r) => setTimeout(r, 500));
 
+    const asked = nextDialog(page, true);
     await row(TITLE).getByTestId('stop').click();
-    await consoleMessage(/Direct arrêté/);
+    expect(await asked).toMatch(/^Arrêter le direct « Trophées/);
+    await said(page, `Direct arrêté : ${TITLE}`);
     await expectStatus('terminé');
     const ended = await staff<ApiError>('POST', `/events/${eventId}/reschedule`, { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() });
     expect(ended.status).toBe(409);
 
     await row(TITLE).getByTestId('publish').click();
-    const published = await consoleMessage(/Replay publié/);
-    const replayId = /Replay publié : (\S+)/.exec(published)![1]!;
+    await page.getByTestId('save').click();
+    await said(page, `Replay publié : ${TITLE}`);
 
     const event = await viewer<LiveEvent>(`/api/v1/events/${eventId}`);
-    expect(event.body).toMatchObject({ status: 'published', replayId });
+    expect(event.body.status).toBe('published');
+    const replayId = event.body.replayId!;
     replay = (await viewer<Replay>(`/api/v1/replays/${replayId}`)).body;
     expect(replay).toMatchObject({ eventId, channelId: 'business', title: TITLE, playbackUrl: `/hls/vod/${replayId}/master.m3u8` });
     expect(replay.duration).toBeGreaterThanOrEqual(10);
@@ -182,21 +180,23 @@ describe('a live day', () => {
     expect(played).toEqual({ code: 0, stderr: '' });
   }, 120_000);
 
-  test('cut a highlight in the console: ffmpeg plays it, bad cuts are refused with a message', async () => {
-    await page.reload();
-    await consoleMessage(/Connecté/); // the token was kept in sessionStorage
+  test('cut a highlight in the régie: ffmpeg plays it, bad cuts are refused with a message', async () => {
+    await page.goto(`${stack.originUrl}/regie/#/resumes`);
+    await page.reload(); // the token was kept in sessionStorage: no login again
+    await page.getByTestId('cut-form').waitFor();
     await page.getByTestId('replay').selectOption(replay.id);
     await page.getByTestId('clip-title').fill('Le palmarès de l’Événement');
-    await page.getByTestId('clip-in').fill('0');
-    await page.getByTestId('clip-out').fill(String(replay.duration + 30));
+    await page.getByTestId('clip-in').fill('0:00');
+    const past = Math.ceil(replay.duration) + 30;
+    await page.getByTestId('clip-out').fill(`${Math.floor(past / 60)}:${String(past % 60).padStart(2, '0')}`);
     await page.getByTestId('cut').click();
-    await consoleMessage(/dépasse la durée/);
+    await alerted(page, /dépasse la durée/);
 
-    await page.getByTestId('clip-in').fill('3');
-    await page.getByTestId('clip-out').fill('7');
+    await page.getByTestId('clip-in').fill('0:03');
+    await page.getByTestId('clip-out').fill('0:07');
     await page.getByTestId('cut').click();
-    const message = await consoleMessage(/Résumé publié/);
-    const highlightId = /Résumé publié : (\S+)/.exec(message)![1]!;
+    await said(page, 'Résumé publié : Le palmarès de l’Événement (0:06)');
+    const highlightId = (await page.getByTestId('highlight-row').filter({ hasText: 'Le palmarès' }).getAttribute('data-highlight-id'))!;
     highlight = (await viewer<Highlight>(`/api/v1/highlights/${highlightId}`)).body;
     expect(highlight).toMatchObject({ replayId: replay.id, channelId: 'business', inPoint: 2, outPoint: 8 });
 
@@ -204,7 +204,7 @@ describe('a live day', () => {
     expect(played).toEqual({ code: 0, stderr: '' });
     const rails = await viewer<ChannelRails>('/api/v1/channels/business');
     expect(rails.body.highlights[0]!.id).toBe(highlightId);
-    expect(tv.errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
+    expect(pageErrors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   }, 60_000);
 
   test('search finds the live, its replay and its highlight, without accents', async () => {
