@@ -35,10 +35,26 @@ export interface SubtitleRenditionSpec {
 
 // H.264; the CODECS string the playlists advertise is read from each encoded stream's SPS
 // (see edge-origin/src/media/probe.ts), so it is always the truth.
+/** The lowest rung: the one the origin reads segment timing from (every rendition shares it). */
+export const LOWEST_VIDEO_RENDITION: VideoRenditionSpec = {
+  id: 'v240',
+  width: 426,
+  height: 240,
+  targetBitrate: 250_000,
+  maxBitrate: 300_000,
+};
+/** The top rung: what a feed must already be for the ingest to pass it through. */
+export const TOP_VIDEO_RENDITION: VideoRenditionSpec = {
+  id: 'v540',
+  width: 960,
+  height: 540,
+  targetBitrate: 1_100_000,
+  maxBitrate: 1_300_000,
+};
 export const VIDEO_RENDITIONS: readonly VideoRenditionSpec[] = [
-  { id: 'v240', width: 426, height: 240, targetBitrate: 250_000, maxBitrate: 300_000 },
+  LOWEST_VIDEO_RENDITION,
   { id: 'v360', width: 640, height: 360, targetBitrate: 600_000, maxBitrate: 700_000 },
-  { id: 'v540', width: 960, height: 540, targetBitrate: 1_100_000, maxBitrate: 1_300_000 },
+  TOP_VIDEO_RENDITION,
 ];
 
 // AAC-LC (`mp4a.40.2`), mono: the two languages are told apart by their tone.

@@ -6,6 +6,7 @@
 //
 // Shared by the origin (which writes the track) and the TV app (which reads it): ~60 lines,
 // no dependency, so it costs the TV bundle nothing worth a library.
+import { itemAt } from '../lang/item-at.ts';
 
 /** One cue: from `start` to `end` (seconds of the asset), show tile (x, y, w, h) of `url`. */
 export interface ThumbnailCue {
@@ -58,14 +59,15 @@ export function parseThumbnailTrack(text: string, resolve: (url: string) => stri
   const cues: ThumbnailCue[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const timing = CUE_TIMING.exec(lines[i]!);
+    const timing = CUE_TIMING.exec(itemAt(lines, i));
     if (!timing) continue;
     const tile = TILE.exec((lines[i + 1] ?? '').trim());
     if (!tile) continue;
-    const start = parseTimestamp(timing[1]!);
-    const end = parseTimestamp(timing[2]!);
+    const start = parseTimestamp(itemAt(timing, 1));
+    const end = parseTimestamp(itemAt(timing, 2));
     if (!(end > start)) continue;
-    cues.push({ start, end, url: resolve(tile[1]!), x: +tile[2]!, y: +tile[3]!, w: +tile[4]!, h: +tile[5]! });
+    const number = (group: number) => Number(itemAt(tile, group));
+    cues.push({ start, end, url: resolve(itemAt(tile, 1)), x: number(2), y: number(3), w: number(4), h: number(5) });
     i++;
   }
   return cues.sort((a, b) => a.start - b.start);
@@ -78,7 +80,7 @@ export function thumbnailAt(cues: readonly ThumbnailCue[], time: number): Thumbn
   let hi = cues.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (cues[mid]!.start <= time) lo = mid;
+    if (itemAt(cues, mid).start <= time) lo = mid;
     else hi = mid - 1;
   }
   return cues[lo];

@@ -5,7 +5,7 @@ import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'hls-parser';
 import type { MediaPlaylist as ParsedMediaPlaylist } from 'hls-parser/types';
-import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
+import { AUDIO_RENDITIONS, FRAME_RATE, LOWEST_VIDEO_RENDITION, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
 import { fontFiles, runFfmpeg } from './ffmpeg.ts';
 import type { RenditionMedia, StreamMedia } from './manifest.ts';
 import { h264CodecString, startPts90k } from './probe.ts';
@@ -108,8 +108,10 @@ export async function encodeStream(spec: StreamSpec, ctx: EncodeContext): Promis
     renditions[a.id] = await measure(ctx.root, dir, a.id, durations.slice(0, segmentCount), a.codecs);
   }
 
-  const startPts = await startPts90k(ctx.ffmpeg, join(ctx.root, dir, VIDEO_RENDITIONS[0]!.id, '0.ts'));
-  const videoDurations = renditions[VIDEO_RENDITIONS[0]!.id]!.segmentDurations;
+  const startPts = await startPts90k(ctx.ffmpeg, join(ctx.root, dir, LOWEST_VIDEO_RENDITION.id, '0.ts'));
+  const lowest = renditions[LOWEST_VIDEO_RENDITION.id];
+  if (!lowest) throw new Error(`${dir}: no ${LOWEST_VIDEO_RENDITION.id} rendition`);
+  const videoDurations = lowest.segmentDurations;
   for (const s of SUBTITLE_RENDITIONS) {
     await writeSubtitleSegments(join(ctx.root, dir, s.id), spec.channelName, segmentCount, SEGMENT_DURATION, startPts);
     renditions[s.id] = { segmentDurations: videoDurations, peakBitrate: 0, averageBitrate: 0, codecs: '' };
@@ -138,10 +140,10 @@ async function sourceDurations(root: string, dir: string, rendition: string): Pr
 async function measure(root: string, dir: string, rendition: string, durations: number[], codecs: string): Promise<RenditionMedia> {
   let peak = 0;
   let bits = 0;
-  for (let i = 0; i < durations.length; i++) {
+  for (const [i, duration] of durations.entries()) {
     const size = (await stat(join(root, dir, rendition, `${i}.ts`))).size * 8;
     bits += size;
-    peak = Math.max(peak, size / durations[i]!);
+    peak = Math.max(peak, size / duration);
   }
   const total = durations.reduce((a, b) => a + b, 0);
   return { segmentDurations: durations, peakBitrate: Math.ceil(peak), averageBitrate: Math.ceil(bits / total), codecs };

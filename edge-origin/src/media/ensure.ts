@@ -18,6 +18,7 @@ import { MANIFEST_FILE, readManifest } from './manifest.ts';
 import type { MediaManifest, StreamMedia } from './manifest.ts';
 import { mediaSpecFromSeedFile } from './spec.ts';
 import { ensureThumbnails } from './thumbnails.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 const EDGE_ORIGIN_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -122,7 +123,7 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      await work(items[index]!, index);
+      await work(itemAt(items, index), index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

@@ -33,6 +33,13 @@ export interface StreamMedia {
   renditions: Record<string, RenditionMedia>;
 }
 
+/** A rendition every stream has (the ladder's); a stream without it is a broken manifest. */
+export function renditionMedia(stream: StreamMedia, renditionId: string): RenditionMedia {
+  const media = stream.renditions[renditionId];
+  if (!media) throw new Error(`media manifest: ${stream.dir} has no ${renditionId} rendition`);
+  return media;
+}
+
 export interface MediaManifest {
   /** Hash of the generation spec: the name of the root directory. */
   version: string;

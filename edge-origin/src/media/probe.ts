@@ -1,15 +1,16 @@
 // Facts read back from encoded segments, so the playlists advertise what was really encoded.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { byteAt } from '../../../shared/lang/byte-at.ts';
 
 /** RFC 6381 `avc1.PPCCLL` from the first H.264 SPS found in an MPEG-TS file. */
 export async function h264CodecString(tsFile: string): Promise<string> {
   const bytes = await readFile(tsFile);
   for (let i = 0; i + 6 < bytes.length; i++) {
     // Annex B start code 00 00 01, then a NAL header whose type (low 5 bits) is 7 = SPS.
-    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1 && (bytes[i + 3]! & 0x1f) === 7) {
+    if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1 && (byteAt(bytes, i + 3) & 0x1f) === 7) {
       const hex = (b: number) => b.toString(16).padStart(2, '0');
-      return `avc1.${hex(bytes[i + 4]!)}${hex(bytes[i + 5]!)}${hex(bytes[i + 6]!)}`;
+      return `avc1.${hex(byteAt(bytes, i + 4))}${hex(byteAt(bytes, i + 5))}${hex(byteAt(bytes, i + 6))}`;
     }
   }
   throw new Error(`no H.264 SPS in ${tsFile}`);

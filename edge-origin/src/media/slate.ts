@@ -97,7 +97,9 @@ async function encodeSlate(channel: SlateChannel, ffmpeg: string, root: string, 
   const durations: Record<string, number> = {};
   for (const o of outputs) {
     const playlist = parse(await readFile(join(root, channel.id, o, 'source.m3u8'), 'utf8')) as MediaPlaylist;
-    durations[o] = Math.round(playlist.segments[0]!.duration * 1000) / 1000;
+    const [first] = playlist.segments;
+    if (!first) throw new Error(`slate ${channel.id}/${o}: ffmpeg wrote no segment`);
+    durations[o] = Math.round(first.duration * 1000) / 1000;
     await rm(join(root, channel.id, o, 'source.m3u8'));
     // The AAC encoder's priming may add a short last segment: one segment is the slate.
     for (let i = 1; i < playlist.segments.length; i++) await rm(join(root, channel.id, o, `${i}.ts`));

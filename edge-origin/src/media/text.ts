@@ -16,7 +16,8 @@ export function wrapText(text: string, width: number, maxLines = 3): string {
   if (line) lines.push(line);
   if (lines.length > maxLines) {
     lines.length = maxLines;
-    lines[maxLines - 1] = `${lines[maxLines - 1]!.replace(/\s*\S*$/, '')} …`;
+    const last = lines.pop() ?? '';
+    lines.push(`${last.replace(/\s*\S*$/, '')} …`);
   }
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { primaryKey } from '../cache/key.ts';
 import { forgetPrefix, forgetPrimary, forgetTag } from '../cache/tiers.ts';
 import type { EdgeContext, PurgeRequest } from '../context.ts';
+import { byteAt } from '../../../../shared/lang/byte-at.ts';
 
 const purgeRequest: z.ZodType<PurgeRequest> = z.union([
   z.object({ url: z.string().min(1) }).strict(),
@@ -73,7 +74,7 @@ async function sameSecret(a: string, b: string): Promise<boolean> {
   const x = new Uint8Array(da);
   const y = new Uint8Array(db);
   let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  for (const [i, byte] of x.entries()) diff |= byte ^ byteAt(y, i);
   return diff === 0;
 }
 

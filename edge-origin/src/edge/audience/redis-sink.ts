@@ -6,6 +6,7 @@ import { createClient } from 'redis';
 import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCHED_RETENTION_SECONDS, WATCH_BUCKET_MS, audienceKeys, utcDay } from '../../../../shared/audience/keys.ts';
 import type { Sighting } from '../../../../shared/audience/keys.ts';
 import type { AudienceSink } from './observer.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 /** KEYS: live zset, watched hash (of the sightings' day). ARGV: window ms, bucket ms, retention s, then viewer, seenMs pairs. */
 const RECORD_SCRIPT = `
@@ -56,9 +57,9 @@ export class RedisAudienceSink implements AudienceSink {
       list.sort((a, b) => a.seenMs - b.seenMs);
       for (let i = 0; i < list.length; ) {
         // One call per batch and UTC day (a batch straddling midnight is split there).
-        const day = utcDay(list[i]!.seenMs);
+        const day = utcDay(itemAt(list, i).seenMs);
         let end = i;
-        while (end < list.length && end - i < BATCH && utcDay(list[end]!.seenMs) === day) end++;
+        while (end < list.length && end - i < BATCH && utcDay(itemAt(list, end).seenMs) === day) end++;
         const args = [String(ACTIVE_WINDOW_MS), String(WATCH_BUCKET_MS), String(WATCHED_RETENTION_SECONDS), ...list.slice(i, end).flatMap((s) => [s.viewer, String(s.seenMs)])];
         await this.#client.eval(RECORD_SCRIPT, { keys: [audienceKeys.live(this.#prefix, channel), audienceKeys.watched(this.#prefix, channel, day)], arguments: args });
         i = end;

@@ -149,9 +149,8 @@ export class SharedBody {
    * the body failed or ended (the reader is detached), or the chunk has not arrived yet.
    */
   private next(reader: Reader): Uint8Array | 'failed' | 'ended' | 'wait' {
-    const index = reader.pos - this.base;
-    if (index < this.chunks.length) {
-      const chunk = this.chunks[index]!;
+    const chunk = this.chunks[reader.pos - this.base];
+    if (chunk !== undefined) {
       reader.pos++;
       reader.offset += chunk.byteLength;
       reader.onRead?.(chunk.byteLength);
@@ -270,7 +269,7 @@ export class SharedBody {
     let maxPos = this.base;
     for (const r of this.readers) maxPos = Math.max(maxPos, r.pos);
     let bytes = 0;
-    for (let i = maxPos - this.base; i < this.chunks.length; i++) bytes += this.chunks[i]!.byteLength;
+    for (let i = maxPos - this.base; i < this.chunks.length; i++) bytes += this.chunks[i]?.byteLength ?? 0;
     return bytes;
   }
 
@@ -322,7 +321,8 @@ export class SharedBody {
 }
 
 export function concat(chunks: Uint8Array[], total?: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
+  const [only] = chunks;
+  if (only !== undefined && chunks.length === 1) return only;
   const size = total ?? chunks.reduce((n, c) => n + c.byteLength, 0);
   const out = new Uint8Array(size);
   let at = 0;

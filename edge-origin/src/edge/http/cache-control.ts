@@ -1,6 +1,7 @@
 // Cache-Control parsing (RFC 9111 §5.2). Directive names are case-insensitive; arguments may be
 // tokens or quoted strings; a directive given twice keeps its first value (§4.2.1: a cache
 // "SHOULD consider the first" when a delta-seconds directive is duplicated).
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 export type Directives = Map<string, string | true>;
 
@@ -12,7 +13,7 @@ export function parseCacheControl(value: string | null | undefined): Directives 
   let m: RegExpExecArray | null;
   while ((m = re.exec(value)) !== null) {
     if (m[0] === '') break;
-    const name = m[1]!.toLowerCase();
+    const name = itemAt(m, 1).toLowerCase();
     if (out.has(name)) continue;
     let arg: string | true = true;
     if (m[2] !== undefined) {

@@ -72,7 +72,7 @@ function nodeRequestView(req: IncomingMessage, url: URL): RecordedRequest {
 
 /** At least what the general path counts (it counts a repeated field once): under the limit here means under it there. */
 function rawHeaderBytes(raw: string[]): number {
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length + 4;
+  let n = 2 * raw.length; // name, value, ': ' and CRLF: 4 bytes of separators per pair
+  for (const part of raw) n += part.length;
   return n;
 }

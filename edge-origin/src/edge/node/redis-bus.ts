@@ -73,8 +73,9 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
     elect: (object, lock, owner, leaseMs, newerThan) =>
       safely(null, async () => {
         const reply = (await binary.eval(ELECT, { keys: [object, lock], arguments: [owner, String(lease(leaseMs)), String(newerThan)] })) as Buffer[];
-        const kind = reply[0]!.toString();
-        if (kind === 'object') return { kind: 'object' as const, bytes: new Uint8Array(reply[1]!.buffer, reply[1]!.byteOffset, reply[1]!.byteLength) };
+        const [kindBytes, payload] = reply;
+        const kind = kindBytes?.toString();
+        if (kind === 'object' && payload) return { kind: 'object' as const, bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) };
         if (kind === 'leader') return { kind: 'leader' as const };
         return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
       }),

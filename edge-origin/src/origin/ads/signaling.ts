@@ -84,12 +84,12 @@ export class InterstitialSignals {
   /** A replay's (VOD) playlist with its pre-roll and mid-rolls. */
   async replay(replayId: string, playlist: MediaPlaylist): Promise<MediaPlaylist> {
     const breaks = (await this.#breaks()).filter((b) => b.target.kind === 'replay' && b.target.replayId === replayId && b.offset !== undefined);
-    if (breaks.length === 0 || playlist.segments.length === 0) return playlist;
-    const first = playlist.segments[0]!;
+    const [first, ...rest] = playlist.segments;
+    if (breaks.length === 0 || !first) return playlist;
     const pdt0 = first.programDateTime ?? VOD_PROGRAM_EPOCH_MS;
     return {
       ...playlist,
-      segments: [{ ...first, programDateTime: pdt0 }, ...playlist.segments.slice(1)],
+      segments: [{ ...first, programDateTime: pdt0 }, ...rest],
       dateRanges: breaks.sort((a, b) => a.offset! - b.offset!).map((b) => interstitialDateRange(b, pdt0 + b.offset! * 1000, 'replay')),
     };
   }

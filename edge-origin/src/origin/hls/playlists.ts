@@ -14,7 +14,9 @@ import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { targetDurationFor } from '../../../../shared/hls/model.ts';
 import type { MasterPlaylist, MediaPlaylist } from '../../../../shared/hls/model.ts';
 import type { RenditionMedia, StreamMedia } from '../../media/manifest.ts';
+import { renditionMedia } from '../../media/manifest.ts';
 import type { Slot, TimelineWindow } from '../live/timeline.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 const VERSION = 3;
 
@@ -28,10 +30,10 @@ export function isKnownRendition(id: string): boolean {
  * any edge. BANDWIDTH is measured from the encoded segments: video peak + the heaviest audio.
  */
 export function masterPlaylist(stream: StreamMedia): MasterPlaylist {
-  const audio = AUDIO_RENDITIONS.map((a) => stream.renditions[a.id]!);
+  const audio = AUDIO_RENDITIONS.map((a) => renditionMedia(stream, a.id));
   const audioPeak = Math.max(...audio.map((a) => a.peakBitrate));
   const audioAverage = Math.max(...audio.map((a) => a.averageBitrate));
-  const audioCodecs = audio[0]!.codecs;
+  const audioCodecs = itemAt(audio, 0).codecs;
   return {
     kind: 'master',
     version: VERSION,
@@ -59,7 +61,7 @@ export function masterPlaylist(stream: StreamMedia): MasterPlaylist {
       })),
     ],
     variants: VIDEO_RENDITIONS.map((v) => {
-      const video = stream.renditions[v.id]!;
+      const video = renditionMedia(stream, v.id);
       return {
         uri: `${v.id}/index.m3u8`,
         bandwidth: video.peakBitrate + audioPeak,
@@ -113,7 +115,7 @@ export function liveMediaPlaylist(
     endList: false,
     segments: window.slots.map((s, i) => ({
       uri: `${s.sequence}.${ext}`,
-      duration: durations[i]!,
+      duration: itemAt(durations, i),
       discontinuity: s.discontinuity,
       programDateTime: segmentStartMs(s.sequence, clock),
     })),
@@ -137,7 +139,7 @@ export function recordedMediaPlaylist(
   for (let s = first; s <= last; s++) {
     segments.push({
       uri: uri(s),
-      duration: media.segmentDurations[sourceSegmentIndex(s, count)]!,
+      duration: itemAt(media.segmentDurations, sourceSegmentIndex(s, count)),
       discontinuity: s > first && startsLoop(s, count),
       programDateTime: segmentStartMs(s, clock),
     });

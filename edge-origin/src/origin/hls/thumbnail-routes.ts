@@ -7,7 +7,7 @@
 // whose directory is named by their recipe hash), so edges keep them.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
+import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 import { serializeThumbnailTrack } from '../../../../shared/hls/thumbnails.ts';
 import type { StreamMedia } from '../../media/manifest.ts';
 import { contentTypeFor } from '../files/content-types.ts';
@@ -73,7 +73,7 @@ export function generatedAssetSource(library: MediaLibrary): ThumbnailSourceReso
     const stream = library.vod(assetId);
     if (!stream) return undefined;
     // Timed on the first video rendition, like a cut's duration (recordings/cuts.ts).
-    const durations = stream.renditions[VIDEO_RENDITIONS[0]!.id]?.segmentDurations ?? [];
+    const durations = stream.renditions[LOWEST_VIDEO_RENDITION.id]?.segmentDurations ?? [];
     return { stream, segments: durations.map((duration, sourceIndex) => ({ duration, sourceIndex })) };
   };
 }

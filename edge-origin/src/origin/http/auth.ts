@@ -36,9 +36,9 @@ export function tokenIdOf(hash: string): string {
 
 /** Who is calling, or a 401 StaffError. */
 export async function authenticate(authorization: string | undefined, store: RecordStore, adminToken: string | undefined): Promise<StaffActor> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) throw new StaffError(401, 'unauthenticated', 'Jeton d’accès manquant : en-tête « Authorization: Bearer <jeton> » attendu');
-  const hash = await hashToken(match[1]!);
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw new StaffError(401, 'unauthenticated', 'Jeton d’accès manquant : en-tête « Authorization: Bearer <jeton> » attendu');
+  const hash = await hashToken(token);
   if (adminToken && hash === (await hashToken(adminToken))) return { tokenId: BOOTSTRAP_TOKEN_ID, label: 'STAFF_ADMIN_TOKEN', role: 'admin' };
   const record = await store.get('tokens', hash);
   if (!record) throw new StaffError(401, 'invalid_token', 'Jeton d’accès inconnu');

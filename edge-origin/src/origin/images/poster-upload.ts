@@ -30,7 +30,8 @@ export function checkPosterUpload(bytes: Uint8Array, declaredType: string | unde
   if (bytes.length > MAX_POSTER_BYTES) throw new StaffError(413, 'too_large', `Image trop lourde : ${bytes.length} octets (5 Mo au plus)`, 'body');
   const type = sniffImageType(bytes);
   if (!type) throw new StaffError(415, 'unsupported_image', 'Ce fichier n’est ni un JPEG, ni un PNG, ni un WebP', 'body');
-  const declared = (declaredType ?? '').split(';')[0]!.trim().toLowerCase();
+  const [mediaType = ''] = (declaredType ?? '').split(';');
+  const declared = mediaType.trim().toLowerCase();
   if (declared !== type) throw new StaffError(415, 'type_mismatch', `Le contenu est un ${type} mais l’en-tête Content-Type annonce « ${declared || 'rien'} »`, 'content-type');
   return type;
 }

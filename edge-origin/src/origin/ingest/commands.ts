@@ -4,7 +4,7 @@
 // - the transcoder reads that from its stdin and writes the ladder: the demo channels' three
 //   renditions (same sizes, profile and level, so the master playlist stays true) and one audio,
 //   each cut into 2 s MPEG-TS segments by ffmpeg's HLS muxer, keyframes on every boundary.
-import { FRAME_RATE, SEGMENT_DURATION, VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
+import { FRAME_RATE, SEGMENT_DURATION, TOP_VIDEO_RENDITION, VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
 
 export type Protocol = 'srt' | 'rtmp';
 
@@ -62,14 +62,14 @@ export interface TranscoderOptions {
 
 /** Whether a feed can stand in for the top rendition as it is (see TranscoderOptions.passthrough). */
 export function canPassThrough(video: { codec: string; width: number; height: number; fps: number }): boolean {
-  const top = VIDEO_RENDITIONS[VIDEO_RENDITIONS.length - 1]!;
+  const top = TOP_VIDEO_RENDITION;
   return video.codec === 'h264' && video.width === top.width && video.height === top.height && Math.abs(video.fps - FRAME_RATE) < 0.01;
 }
 
 /** Run with the session's directory as cwd: each output goes to `<output>/<n>.ts`. */
 export function transcoderArgs(o: TranscoderOptions): string[] {
   const gop = SEGMENT_DURATION * FRAME_RATE;
-  const top = VIDEO_RENDITIONS[VIDEO_RENDITIONS.length - 1]!;
+  const top = TOP_VIDEO_RENDITION;
   const encoded = o.passthrough ? VIDEO_RENDITIONS.filter((r) => r !== top) : VIDEO_RENDITIONS;
   const split = `[0:v:0]fps=${FRAME_RATE},split=${encoded.length}${encoded.map((_, i) => `[s${i}]`).join('')}`;
   const scales = encoded.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
@@ -105,8 +105,8 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
 
 /** "avc1.42c01f" → "3.1": the level an RFC 6381 H.264 codec string names. */
 export function h264Level(codecs: string): string | undefined {
-  const m = /^avc1\.[0-9a-f]{4}([0-9a-f]{2})$/i.exec(codecs);
-  if (!m) return undefined;
-  const level = Number.parseInt(m[1]!, 16);
+  const levelHex = /^avc1\.[0-9a-f]{4}([0-9a-f]{2})$/i.exec(codecs)?.[1];
+  if (levelHex === undefined) return undefined;
+  const level = Number.parseInt(levelHex, 16);
   return `${Math.floor(level / 10)}.${level % 10}`;
 }

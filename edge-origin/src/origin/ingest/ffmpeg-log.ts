@@ -1,6 +1,7 @@
 // What the ingest learns from ffmpeg's own words: the listener's stderr (who knocked, with which
 // stream name or passphrase, what they send) and the transcoder's `-progress` blocks. ffmpeg
 // prints these in a stable, documented shape; reading them spares us a demuxer of our own.
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 export interface VideoInput {
   codec: string;
@@ -43,17 +44,17 @@ const INPUT_END = /^(?:\[\w+\] )?(?:Output #0|Stream mapping:)/;
 /** Reads one stderr line of a listening ffmpeg (`-loglevel level+info`). */
 export function parseListenerLine(line: string): ListenerEvent | null {
   let m = PUBLISH_NAME.exec(line);
-  if (m) return { type: 'publish-name', name: m[1]! };
+  if (m) return { type: 'publish-name', name: itemAt(m, 1) };
   m = RTMP_APP.exec(line);
-  if (m) return { type: 'rtmp-app', app: m[1]! };
+  if (m) return { type: 'rtmp-app', app: itemAt(m, 1) };
   m = SRT_REJECT.exec(line);
-  if (m) return { type: 'srt-rejected', reason: m[1]!.trim() };
+  if (m) return { type: 'srt-rejected', reason: itemAt(m, 1).trim() };
   m = INPUT.exec(line);
-  if (m) return { type: 'input-start', format: m[1]! };
+  if (m) return { type: 'input-start', format: itemAt(m, 1) };
   m = VIDEO.exec(line);
-  if (m) return { type: 'video', video: { codec: m[1]!, width: Number(m[2]), height: Number(m[3]), fps: Number(m[4] ?? m[5]) } };
+  if (m) return { type: 'video', video: { codec: itemAt(m, 1), width: Number(m[2]), height: Number(m[3]), fps: Number(m[4] ?? m[5]) } };
   m = AUDIO.exec(line);
-  if (m) return { type: 'audio', audio: { codec: m[1]!, sampleRate: Number(m[2]), channels: m[3]!.trim() } };
+  if (m) return { type: 'audio', audio: { codec: itemAt(m, 1), sampleRate: Number(m[2]), channels: itemAt(m, 3).trim() } };
   if (INPUT_END.test(line)) return { type: 'input-end' };
   return null;
 }

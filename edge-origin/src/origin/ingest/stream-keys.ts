@@ -6,6 +6,7 @@ import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { StoreConflictError } from '../store/records.ts';
 import type { AuditEntry } from '../store/records.ts';
+import { byteAt } from '../../../../shared/lang/byte-at.ts';
 
 const recordId = (channel: ChannelId) => `ingest-key:${channel}`;
 
@@ -42,6 +43,6 @@ export async function sameKey(presented: string, expected: string): Promise<bool
   const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
   const [a, b] = await Promise.all([digest(presented), digest(expected)]);
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  for (const [i, byte] of a.entries()) diff |= byte ^ byteAt(b, i);
   return diff === 0;
 }

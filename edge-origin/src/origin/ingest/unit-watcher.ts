@@ -9,6 +9,7 @@ import { parse } from 'hls-parser';
 import type { MediaPlaylist } from 'hls-parser/types';
 import { AUDIO_OUTPUT, OUTPUTS } from './commands.ts';
 import type { UnitDurations } from '../live/timeline.ts';
+import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 
 export interface ReadyUnit {
   index: number;
@@ -41,7 +42,7 @@ export class UnitWatcher {
       const oldest = Math.min(...OUTPUTS.map((o) => Math.min(...this.#durations.get(o)!.keys())));
       if (Number.isFinite(oldest) && oldest > this.#next) this.#next = oldest;
       for (;;) {
-        const video = this.#durations.get(OUTPUTS[0]!)!.get(this.#next);
+        const video = this.#durations.get(LOWEST_VIDEO_RENDITION.id)!.get(this.#next);
         const complete = OUTPUTS.every((o) => this.#durations.get(o)!.has(this.#next));
         if (!complete || video === undefined) break;
         const audio = this.#durations.get(AUDIO_OUTPUT)!.get(this.#next)!;

@@ -3,7 +3,7 @@
 // the ident loop; with it (origin/ingest/), the same object is built with the ingest's timelines
 // and files, so routes, replays and clips need not know where a slot's bytes came from.
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
-import { AUDIO_RENDITIONS, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
+import { AUDIO_RENDITIONS, LOWEST_VIDEO_RENDITION, SUBTITLE_RENDITIONS } from '../../../../shared/hls/ladder.ts';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { RenditionMedia } from '../../media/manifest.ts';
@@ -60,7 +60,7 @@ export class LiveChannels {
     if (slot.kind === 'ingest') return kind === 'audio' ? slot.unit!.durations.audio : slot.unit!.durations.video;
     if (slot.kind === 'slate') {
       // Subtitle slots of the slate last as long as its video.
-      const slate = this.files?.slate(channel, kind === 'subtitles' ? VIDEO_RENDITIONS[0]!.id : rendition);
+      const slate = this.files?.slate(channel, kind === 'subtitles' ? LOWEST_VIDEO_RENDITION.id : rendition);
       if (slate) return slate.duration;
     }
     return loop.segmentDurations[slot.sourceIndex ?? 0] ?? this.clock.segmentDuration;

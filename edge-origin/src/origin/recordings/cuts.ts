@@ -2,7 +2,7 @@
 // exist (a channel's live segments, or a generated VOD asset's), and a replay or a clip is a VOD
 // playlist listing them. Cutting is therefore at segment boundaries (2 s here): a clip asked
 // for 12.5 s → 31 s starts at 12 s and ends at 32 s.
-import { VIDEO_RENDITIONS, segmentExtension } from '../../../../shared/hls/ladder.ts';
+import { LOWEST_VIDEO_RENDITION, segmentExtension } from '../../../../shared/hls/ladder.ts';
 import { livePaths, vodPaths } from '../../../../shared/hls/paths.ts';
 import { sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
 import type { StreamMedia } from '../../media/manifest.ts';
@@ -10,6 +10,7 @@ import type { MediaLibrary } from '../files/media-library.ts';
 import type { MediaCut } from '../store/records.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
 import type { Slot } from '../live/timeline.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 export interface CutSegment {
   /** Absolute path of the existing segment (same URI as on air, so edges share the bytes). */
@@ -41,7 +42,7 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
       const slot: Slot = timeline?.slot(s) ?? { sequence: s, kind: 'loop', discontinuity: startsLoop(s, stream.segmentCount), sourceIndex: sourceSegmentIndex(s, stream.segmentCount) };
       segments.push({
         uri: livePaths.segment(cut.channelId, rendition, s, ext),
-        duration: live ? live.duration(cut.channelId, slot, rendition, media) : media.segmentDurations[slot.sourceIndex!]!,
+        duration: live ? live.duration(cut.channelId, slot, rendition, media) : itemAt(media.segmentDurations, slot.sourceIndex ?? -1),
         // Only the loop has seek-bar tiles; a feed's segments show none.
         sourceIndex: slot.kind === 'loop' ? slot.sourceIndex! : -1,
         discontinuity: s > cut.firstSequence && slot.discontinuity,
@@ -49,7 +50,7 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
     }
   } else {
     for (let i = cut.firstSegment; i <= cut.lastSegment; i++) {
-      segments.push({ uri: vodPaths.segment(cut.assetId, rendition, i, ext), duration: media.segmentDurations[i]!, sourceIndex: i, discontinuity: false });
+      segments.push({ uri: vodPaths.segment(cut.assetId, rendition, i, ext), duration: itemAt(media.segmentDurations, i), sourceIndex: i, discontinuity: false });
     }
   }
   return segments;
@@ -57,7 +58,7 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
 
 /** Seconds of the cut, measured on the first video rendition (what players show as the duration). */
 export function cutDuration(cut: MediaCut, stream: StreamMedia, live?: LiveChannels): number {
-  const total = cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id, live).reduce((sum, s) => sum + s.duration, 0);
+  const total = cutSegments(cut, stream, LOWEST_VIDEO_RENDITION.id, live).reduce((sum, s) => sum + s.duration, 0);
   return Math.round(total * 1000) / 1000;
 }
 
@@ -78,7 +79,7 @@ export interface Clip {
  * segment containing the last instant before `outSec`. Null if the range is empty or outside.
  */
 export function clipOf(source: MediaCut, stream: StreamMedia, inSec: number, outSec: number, live?: LiveChannels): Clip | null {
-  const segments = cutSegments(source, stream, VIDEO_RENDITIONS[0]!.id, live);
+  const segments = cutSegments(source, stream, LOWEST_VIDEO_RENDITION.id, live);
   let start = 0;
   let first = -1;
   let last = -1;

@@ -16,7 +16,7 @@ import type { MediaCut } from '../store/records.ts';
 import { cutSegments, cutStream } from './cuts.ts';
 import { thumbnailRoutes } from '../hls/thumbnail-routes.ts';
 import type { ThumbnailSourceResolver } from '../hls/thumbnail-routes.ts';
-import { VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
+import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
 
@@ -68,7 +68,7 @@ export function recordingRoutes(store: RecordStore, library: MediaLibrary, live:
   const cutSource: ThumbnailSourceResolver = async (id) => {
     const cut = await cutOf(id);
     const stream = cut && cutStream(cut, library);
-    return stream && { stream, segments: cutSegments(cut, stream, VIDEO_RENDITIONS[0]!.id, live) };
+    return stream && { stream, segments: cutSegments(cut, stream, LOWEST_VIDEO_RENDITION.id, live) };
   };
   vod.route('/', thumbnailRoutes(library, cutSource));
 

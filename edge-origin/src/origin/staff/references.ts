@@ -5,6 +5,7 @@ import { StaffError } from '../http/api-errors.ts';
 import { imageStoreKey } from '../images/poster-upload.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { CollectionRecords } from '../store/records.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 const NOT_FOUND = {
   events: { code: 'event_not_found', what: 'Événement inconnu' },
@@ -24,7 +25,7 @@ export async function found<C extends keyof typeof NOT_FOUND>(store: RecordStore
 export async function checkImage(deps: { store: RecordStore; library: MediaLibrary }, path: string | undefined, field: string): Promise<void> {
   if (!path) return;
   const upload = /^\/images\/uploads\/([0-9a-f]{24})\/(card|hero)\.jpg$/.exec(path);
-  const exists = upload ? (await deps.store.getImage(imageStoreKey(upload[1]!, upload[2] as 'card'))) !== null : deps.library.imageFile(path) !== undefined;
+  const exists = upload ? (await deps.store.getImage(imageStoreKey(itemAt(upload, 1), itemAt(upload, 2) as 'card'))) !== null : deps.library.imageFile(path) !== undefined;
   if (!exists) throw new StaffError(400, 'unknown_image', `Image inconnue : « ${path} » (envoyez-la d’abord avec POST /api/v1/staff/posters)`, field);
 }
 

@@ -15,6 +15,7 @@ import { encodeRecord } from './record-store.ts';
 import { StoreClosedError, StoreConflictError, StoreUnavailableError } from './records.ts';
 import type { AuditEntry, Change, Collection, CollectionRecords } from './records.ts';
 import { AUDIT_LIMIT } from './memory-record-store.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 /** KEYS are every key touched; ARGV[1] is the plan (indexes into KEYS and ARGV), ARGV[2..] the values. */
 const COMMIT_SCRIPT = `
@@ -127,7 +128,7 @@ export class RedisRecordStore implements RecordStore {
       throw unavailable(error);
     }
     if (failed > 0) {
-      const e = change.expect![failed - 1]!;
+      const e = itemAt(change.expect ?? [], failed - 1);
       throw new StoreConflictError(e.collection, e.id);
     }
   }
