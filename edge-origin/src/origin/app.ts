@@ -4,17 +4,15 @@
 //   /api/v1/...   catalog (catalog/), staff API (staff/), OpenAPI (api/)
 //   /hls/...      live and VOD streams (hls/), replays and clips cut from them (recordings/)
 //   /images/...   posters and logos (static/, uploads: images/)
-//   /staff/       the staff console (console/)   /regie/  the typed régie (regie/)   /...   the built TV app (static/)
+//   /regie/       the régie, the staff's console (regie/; /staff/ redirects there)   /...   the built TV app (static/)
 import { Hono } from 'hono';
 import { audienceStaffRoutes, createAudience } from './audience/index.ts';
-import { staffPagesRoutes } from './ads/console-page.ts';
 import { adsPublicRoutes, adsStaffRoutes, createAds, creativeRoutes, sponsorLogoRoutes, ADS_HLS_ROOT } from './ads/index.ts';
 import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
 import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';
 import { RecordCatalog } from './catalog/record-catalog.ts';
-import { consoleRoutes } from './console/page.ts';
 import { regieRoutes } from './regie/routes.ts';
 import { MediaLibrary } from './files/media-library.ts';
 import { LiveChannels } from './live/live-channels.ts';
@@ -80,8 +78,6 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));
-  app.route('/', staffPagesRoutes());
-  app.route('/', consoleRoutes());
   app.route('/', regieRoutes());
   app.route('/', appRoutes(config.appDir));
   app.notFound((c) => c.text('Not Found\n', 404));
