@@ -290,6 +290,13 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     expect(create.required).toEqual(expect.arrayContaining(['channelId', 'title', 'startsAt', 'endsAt']));
     expect(Object.keys(doc.body.components.schemas.HighlightCreate!.properties!)).toEqual(expect.arrayContaining(['replayId', 'title', 'in', 'out']));
     expect(Object.keys(paths['/staff/posters']!.post!.requestBody!.content)).toEqual(['image/jpeg', 'image/png', 'image/webp']);
+    // What the régie takes back: unpublish, a highlight's edit and deletion, a campaign's edit, a break's cancellation.
+    expect(Object.keys(paths['/staff/replays/{id}']!)).toEqual(expect.arrayContaining(['patch', 'delete']));
+    expect(Object.keys(paths['/staff/highlights/{id}']!)).toEqual(expect.arrayContaining(['patch', 'delete']));
+    expect(Object.keys(paths['/staff/ads/campaigns/{id}']!)).toContain('patch');
+    expect(Object.keys(paths['/staff/ads/breaks/{id}']!)).toContain('delete');
+    expect(Object.keys(doc.body.components.schemas.HighlightPatch!.properties!)).toEqual(['title', 'in', 'out']);
+    expect(Object.keys(doc.body.components.schemas.CampaignPatch!.properties!)).toContain('paused');
   });
 
   if (kind === 'redis') {

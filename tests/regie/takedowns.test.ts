@@ -86,3 +86,17 @@ test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpu
   expect(await eventRow.getByTestId('status').innerText()).toBe('terminé');
   noPageErrors(rig);
 }, 120_000);
+
+test('the former consoles’ addresses lead to the régie', async () => {
+  const location = async (path: string) => {
+    const response = await fetch(rig.stack.originUrl + path, { redirect: 'manual' });
+    return [response.status, response.headers.get('location')];
+  };
+  expect(await location('/staff/')).toEqual([301, '/regie/']);
+  expect(await location('/staff')).toEqual([301, '/regie/']);
+  expect(await location('/staff/ads/')).toEqual([301, '/regie/#/publicite']);
+  // A bookmark of the old page, followed by the browser, opens the régie's login.
+  await rig.page.goto(`${rig.stack.edgeUrl}/staff/ads/`);
+  await rig.page.locator('[data-testid="token"], [data-testid="page-title"]').first().waitFor();
+  expect(new URL(rig.page.url()).pathname).toBe('/regie/');
+});
