@@ -40,7 +40,7 @@ export async function startBenchUpstream(originUrl: string, latencyMs: number): 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const counts = new Map<string, number>();
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path = '/'] = (req.url ?? '/').split('?');
     counts.set(path, (counts.get(path) ?? 0) + 1);
     if (path.startsWith(NEW_SEGMENT_PREFIX)) {
       // The newest segment of a live encoder: headers after 100 ms, then 4 parts 50 ms apart

@@ -1,5 +1,6 @@
 // A small SVG chart of the edge benchmark (no charting dependency for a few bars): hit
 // throughput side by side, and p99 segment TTFB and stalls per audience size.
+import { itemAt } from '../../shared/lang/item-at.ts';
 interface Bar {
   label: string;
   edge: number;
@@ -17,13 +18,13 @@ export function renderChart(r: {
     ...r.viewerSimulation.edge.map((e, i) => ({
       label: `p99 TTFB, ${e.viewers} viewers`,
       edge: e.segmentTtfbP99Ms as number,
-      nginx: r.viewerSimulation.nginx[i]!.segmentTtfbP99Ms as number,
+      nginx: itemAt(r.viewerSimulation.nginx, i).segmentTtfbP99Ms as number,
       unit: 'ms',
     })),
     ...r.viewerSimulation.edge.map((e, i) => ({
       label: `stalls, ${e.viewers} viewers`,
       edge: e.stalls as number,
-      nginx: r.viewerSimulation.nginx[i]!.stalls as number,
+      nginx: itemAt(r.viewerSimulation.nginx, i).stalls as number,
       unit: '',
     })),
   ];

@@ -3,6 +3,7 @@
 // nginx, the origin) is measured the same way.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 export interface Started {
   name: string;
@@ -149,7 +150,7 @@ function machineJiffies(): { busy: number; all: number; cores: number } {
   // cpu  user nice system idle iowait irq softirq steal …
   const f = text.slice(0, text.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
   const all = f.reduce((a, b) => a + b, 0);
-  const idle = f[3]! + f[4]!;
+  const idle = itemAt(f, 3) + itemAt(f, 4);
   const cores = (text.match(/^cpu\d+ /gm) ?? []).length;
   return { busy: all - idle, all, cores };
 }
@@ -158,8 +159,9 @@ function machineJiffies(): { busy: number; all: number; cores: number } {
 function listenOverflows(): number {
   try {
     const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
-    const names = lines[0]!.split(/\s+/);
-    const values = lines[1]!.split(/\s+/);
+    const [header = '', counts = ''] = lines;
+    const names = header.split(/\s+/);
+    const values = counts.split(/\s+/);
     return Number(values[names.indexOf('ListenOverflows')] ?? 0);
   } catch {
     return 0;

@@ -21,7 +21,8 @@ function toMs(value: string): number {
 function toBytes(value: string): number {
   const m = /^([\d.]+)([KMG]?)B$/.exec(value.trim());
   if (!m) return NaN;
-  return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!]!;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
 }
 
 /** Runs wrk without blocking this process: the bench's upstream lives in it and must keep

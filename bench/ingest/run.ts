@@ -88,9 +88,10 @@ async function latencyRun() {
       const clock = await readClock(png, 1920, 1080);
       if (clock !== null) glass.push(at - clock);
       const text = await (await fetch(`${stack.edge.url}/hls/live/sport/v540/index.m3u8`)).text();
-      const dates = [...text.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(.*)/g)].map((m) => Date.parse(m[1]!));
+      const dates = [...text.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(.*)/g)].map((m) => Date.parse(m[1] ?? ''));
       // The newest segment's end (its date + 2 s) against now: what an edge-side player sees.
-      if (dates.length) pdt.push((Date.now() - (dates[dates.length - 1]! + 2000)) / 1000);
+      const newest = dates.at(-1);
+      if (newest !== undefined) pdt.push((Date.now() - (newest + 2000)) / 1000);
       await sleep(2000);
     }
     return { samples: glass.length, glassToGlassSeconds: stats(glass), playlistEdgeBehindWallSeconds: stats(pdt) };

@@ -178,14 +178,12 @@ export class HttpConnection {
   }
 
   private parseHead(head: string): void {
-    const lines = head.split('\r\n');
-    const statusLine = lines[0]!;
+    const [statusLine = '', ...fields] = head.split('\r\n');
     this.status = Number(statusLine.slice(9, 12)) || 0;
     this.keepAlive = !statusLine.startsWith('HTTP/1.0');
     let length = -1;
     let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
+    for (const line of fields) {
       const colon = line.indexOf(':');
       const name = line.slice(0, colon).toLowerCase();
       if (name === 'content-length') length = Number(line.slice(colon + 1).trim());

@@ -2,6 +2,7 @@
 // when its viewer would see the spinner. Kept in one function (`playLive`) so a reader can check
 // it against hls.js line by line; the network is the caller's (`fetch`), the clock is real time.
 import type { HttpResult } from './http-connection.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export interface PlayerOptions {
   /** The media playlist's path on the server (segment URIs are resolved against it). */
@@ -178,7 +179,7 @@ export async function playLive(
 
     // Rule 2: every listed segment we do not have yet, in order.
     while (nextSeq <= newest && !o.ended()) {
-      const seg = playlist.segments[nextSeq - playlist.mediaSequence]!;
+      const seg = itemAt(playlist.segments, nextSeq - playlist.mediaSequence);
       const path = resolve(seg.uri);
       stats.segmentRequests++;
       const res = await fetch(path, false);

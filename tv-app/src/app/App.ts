@@ -22,6 +22,7 @@ import { parseDeepLink, platformLaunchParams, type DeepLink } from './deep-link.
 import { setLanguage, t } from '../i18n/index.ts';
 import { setVoiceGuidance } from './voice-guidance.ts';
 import { CHANNEL_IDS } from '../../../shared/catalog/types.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -94,7 +95,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const top = this.stack.pop()!;
     if (top.page instanceof PlayerHost) top.page.stop();
     this.tag('Pages').childList.remove(top.page);
-    const below = this.stack[this.stack.length - 1]!;
+    const below = itemAt(this.stack, this.stack.length - 1);
     below.page.visible = true;
     (below.page as { refresh?: () => void }).refresh?.();
     this.updateBackground();
@@ -216,7 +217,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const channelId = route.playable.event.channelId;
     const current = home.channels.findIndex((r) => r.channel.id === channelId);
     const index = nextLiveChannel(home.channels, current, step, (r) => !!r.onAir?.playbackUrl);
-    const onAir = index === null ? null : home.channels[index]!.onAir;
+    const onAir = index === null ? null : itemAt(home.channels, index).onAir;
     if (onAir) this.open({ name: 'player', playable: { kind: 'live', event: onAir } });
   }
 

@@ -2,6 +2,7 @@
 // which row is focused and, for each row, which item it last had focused, so
 // that coming back to a rail lands on the tile you left ("focus memory per rail").
 // Plain TypeScript: the Lightning pages render from it, jest tests it alone.
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export type Direction = 'up' | 'down' | 'left' | 'right';
 
@@ -88,7 +89,7 @@ export class FocusGrid {
     const index = this.rows.findIndex((r) => r.id === rowId);
     if (index < 0) return false;
     this.rowIndex = index;
-    if (col !== undefined) this.memory.set(rowId, Math.max(0, Math.min(col, this.rows[index]!.length - 1)));
+    if (col !== undefined) this.memory.set(rowId, Math.max(0, Math.min(col, itemAt(this.rows, index).length - 1)));
     return true;
   }
 

@@ -1,5 +1,6 @@
 // Remote keys per platform family → the key names the app handles.
 // Lightning dispatches `_handle<Name>` / `_capture<Name>` from this map (keyCode → name).
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export type PlatformFamily = 'tizen' | 'webos' | 'rdk' | 'androidtv' | 'desktop';
 
@@ -191,7 +192,7 @@ export function nextLiveChannel<T>(
   const n = channels.length;
   for (let i = 1; i < n; i++) {
     const index = (((current + step * i) % n) + n) % n;
-    if (isLive(channels[index]!)) return index;
+    if (isLive(itemAt(channels, index))) return index;
   }
   return null;
 }

@@ -53,7 +53,7 @@ export function spotsOf(assetList: unknown): AdSpot[] {
 /** Seconds left in the break while spot `index` (0-based) is at `positionInSpot`. */
 export function breakRemaining(spots: readonly AdSpot[], index: number, positionInSpot: number): number {
   let left = Math.max(0, (spots[index]?.duration ?? 0) - Math.max(0, positionInSpot));
-  for (let i = index + 1; i < spots.length; i++) left += spots[i]!.duration;
+  for (const spot of spots.slice(index + 1)) left += spot.duration;
   return Math.max(0, Math.ceil(left - 0.05));
 }
 

@@ -2,6 +2,7 @@
 // time, where the marks go on the seek bar, and where "next / previous chapter" lands.
 // Plain TypeScript (tests/tv-app/chapters.test.ts).
 import type { Chapter } from '../../../shared/catalog/types.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 /** Within this many seconds of a chapter's start, "previous" goes to the chapter before (as a CD player does). */
 export const RESTART_GRACE_S = 3;
@@ -14,7 +15,7 @@ export function orderedChapters(chapters: readonly Chapter[] | undefined, durati
 /** Index of the chapter playing at `time` (-1 before the first one, or with no chapters). */
 export function chapterIndexAt(chapters: readonly Chapter[], time: number): number {
   let index = -1;
-  for (let i = 0; i < chapters.length; i++) if (chapters[i]!.start <= time) index = i;
+  for (const [i, chapter] of chapters.entries()) if (chapter.start <= time) index = i;
   return index;
 }
 
@@ -32,6 +33,6 @@ export function chapterJump(chapters: readonly Chapter[], time: number, directio
   const current = chapterIndexAt(chapters, time);
   if (direction === 1) return current + 1 < chapters.length ? current + 1 : null;
   if (current < 0) return null;
-  if (time - chapters[current]!.start > RESTART_GRACE_S) return current;
+  if (time - itemAt(chapters, current).start > RESTART_GRACE_S) return current;
   return current > 0 ? current - 1 : null;
 }

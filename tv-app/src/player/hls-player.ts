@@ -1,5 +1,5 @@
 // The player: one typed module around hls.js and the page's <video>. hls.js is imported
-// only when playback first starts (~180 KB gzipped; the home screen does not need it).
+// only when playback first starts (most of the app's weight, README: Benchmarks; the home screen does not need it).
 // It owns the state machine, live detection, audio/subtitle tracks, the quality cap, CMCD (session id) and
 // reconnection after network failures; the player page only renders `snapshot()`. Ad breaks are
 // played by hls.js; which spot plays and its tracking are ad-break.ts's (AdBreakPlayback), fed
@@ -17,6 +17,7 @@ import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
 import { latencyChoice, liveTargetLatency, type PlaybackCapabilities } from './latency.ts';
 import type { DebugFigures } from './debug-view.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
@@ -325,7 +326,7 @@ export class HlsPlayer {
       // Not the very first segment: it leaves the playlist within one target duration, and a
       // playhead that slips behind the window makes hls.js jump back to the live edge.
       const margin = Math.min(PLAYER_DEFAULTS.startOverMarginTargetDurations * targetduration, totalduration / 2);
-      hls.startLoad(Math.max(target, fragments[0]!.start + margin));
+      hls.startLoad(Math.max(target, itemAt(fragments, 0).start + margin));
     });
   }
 
@@ -555,6 +556,6 @@ export function mediaTimeOfDate(
     const offset = (ms - f.programDateTime!) / 1000;
     if (offset < f.duration) return f.start + offset;
   }
-  const last = dated[dated.length - 1]!;
+  const last = itemAt(dated, dated.length - 1);
   return last.start + last.duration;
 }

@@ -1,5 +1,6 @@
 // One id per app session, sent with every media request (CMCD `sid`) so the edge's logs
 // can follow a viewer's session across channels and retries.
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 function randomHex(bytes: number): string {
   const values = new Uint8Array(bytes);
@@ -12,7 +13,7 @@ function randomHex(bytes: number): string {
 export function createSessionId(): string {
   const h = randomHex(16).split('');
   h[12] = '4';
-  h[16] = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  h[16] = ((parseInt(itemAt(h, 16), 16) & 0x3) | 0x8).toString(16);
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }

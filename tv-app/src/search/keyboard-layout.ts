@@ -1,6 +1,7 @@
 // The on-screen keyboard's layout and its arrow navigation (a grid of keys where
 // Up/Down keep the column as far as the shorter rows allow). Pure, for jest.
 import type { Direction } from '../navigation/focus-grid.ts';
+import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export type KeyCap = { kind: 'char'; char: string } | { kind: 'space' } | { kind: 'delete' };
 
@@ -18,7 +19,11 @@ export class KeyboardModel {
   constructor(readonly rows: KeyCap[][] = KEYBOARD_ROWS) {}
 
   get key(): KeyCap {
-    return this.rows[this.row]![this.col]!;
+    return itemAt(this.currentRow, this.col);
+  }
+
+  private get currentRow(): KeyCap[] {
+    return itemAt(this.rows, this.row);
   }
 
   /** False at the keyboard's edge (the page may move focus elsewhere). */
@@ -30,7 +35,7 @@ export class KeyboardModel {
         this.col--;
         return true;
       case 'right':
-        if (this.col >= rows[this.row]!.length - 1) return false;
+        if (this.col >= this.currentRow.length - 1) return false;
         this.col++;
         return true;
       case 'up':
@@ -38,8 +43,8 @@ export class KeyboardModel {
         const next = this.row + (direction === 'up' ? -1 : 1);
         if (next < 0 || next >= rows.length) return false;
         // Rows of different widths: keep the same relative horizontal position.
-        const from = rows[this.row]!.length;
-        const to = rows[next]!.length;
+        const from = this.currentRow.length;
+        const to = itemAt(rows, next).length;
         this.col = to === from ? this.col : Math.min(to - 1, Math.floor((this.col * to) / from));
         this.row = next;
         return true;
