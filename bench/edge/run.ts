@@ -13,6 +13,7 @@ import { runWrk, type HitThroughput } from './wrk.ts';
 import { simulateViewers } from './viewer-sim/simulate.ts';
 import { renderChart } from './chart.ts';
 import { runStorm, type StormResult } from './storm.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -32,8 +33,7 @@ const settings = {
   simulatorProcesses: Number(process.env.BENCH_SIM_PROCESSES ?? 0),
   /**
    * Edge worker processes (>1: they share fetches through a Redis the bench starts). Default 1:
-   * on a 2-core box the load generator needs the other core; measured here, 2 workers did worse
-   * (fewer req/s, and 1.6 upstream requests per segment under 5,000 viewers).
+   * on a 2-core box the load generator needs the other core (README, Benchmarks: 2 workers did worse).
    */
   edgeWorkers: Number(process.env.BENCH_EDGE_WORKERS ?? 1),
   stormClients: Number(process.env.BENCH_STORM_CLIENTS ?? 200),
@@ -202,7 +202,7 @@ async function main() {
       stormFirstByteP50: ratio(storms.edge.ttfbMs.p50, storms.nginx.ttfbMs.p50),
       stormWholeSegmentP95: ratio(storms.edge.totalMs.p95, storms.nginx.totalMs.p95),
       viewerP99Ttfb: viewers.edge.map((e, i) =>
-        ratio(e.segmentTtfbP99Ms as number, viewers.nginx[i]!.segmentTtfbP99Ms as number),
+        ratio(e.segmentTtfbP99Ms as number, itemAt(viewers.nginx, i).segmentTtfbP99Ms as number),
       ),
     },
   };
@@ -231,7 +231,7 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
   console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU, µs/req  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
-      const v = r.viewerSimulation[s][i]!;
+      const v = itemAt(r.viewerSimulation[s], i);
       const sim = v.simulator as { cpuCores: number; cpuUsPerRequest: number; loopDelayP99Ms: number };
       console.log(
         `${f(v.viewers, 0).padStart(7)} ${s.padEnd(7)} ${f(v.upstreamRequestsPerSegment, 2).padStart(12)}  ${`${f(v.segmentTtfbP50Ms)} / ${f(v.segmentTtfbP99Ms)}`.padStart(15)}  ${`${f(v.stalls, 0)} (${f(v.stallsAfterJoin, 0)})`.padStart(19)}  ${f(v.playing, 0).padStart(7)}  ${f(v.listenOverflows, 0).padStart(9)}  ${`${f(v.cpuCores, 2)}, ${f(v.cpuUsPerRequest, 0)}`.padStart(18)}  ${f(v.peakRssMiB, 0).padStart(7)}  ${`${f(sim.cpuCores, 2)}, ${f(sim.cpuUsPerRequest, 0)}, ${f(sim.loopDelayP99Ms, 0)}`.padStart(33)}  ${f(v.othersCores, 2).padStart(6)}`,

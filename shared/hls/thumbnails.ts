@@ -4,7 +4,7 @@
 // fetches one small text file per replay and one JPEG per sheet, instead of an I-frame
 // playlist it would have to decode.
 //
-// Shared by the origin (which writes the track) and the TV app (which reads it): ~60 lines,
+// Shared by the origin (which writes the track) and the TV app (which reads it): small and with
 // no dependency, so it costs the TV bundle nothing worth a library.
 import { itemAt } from '../lang/item-at.ts';
 

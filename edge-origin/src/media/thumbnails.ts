@@ -5,7 +5,7 @@
 //
 // Kept apart from the main media (`<media>/thumbs/<hash>/`, like the ads): the sheets are made
 // FROM the encoded segments, so their recipe hash includes the media's version, but changing the
-// thumbnail recipe costs one fast ffmpeg run per stream (~0.2 s: only keyframes are decoded)
+// thumbnail recipe costs one fast ffmpeg run per stream (only keyframes are decoded)
 // instead of regenerating every channel and replay.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ const THUMBNAILS_GENERATOR_VERSION = 1;
 /**
  * The sheet layout. 160x90 is what a seek-bar preview shows on a 1080p TV; 5x5 tiles = 50 s of
  * video per 800x450 sheet (a 40-56 s replay needs 1-2 sheets); JPEG quality 10 (ffmpeg's -q:v,
- * 2 best … 31 worst) keeps the clock legible at ~35 KB a sheet.
+ * 2 best … 31 worst) keeps the clock legible in a light sheet (its size: origin README).
  */
 export const THUMBNAIL_RECIPE: ThumbnailRecipe = {
   tileWidth: 160,

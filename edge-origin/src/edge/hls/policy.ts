@@ -7,8 +7,8 @@
 //  - new segments listed by a refreshed playlist are fetched before viewers ask (prefetch), only
 //    for renditions someone is watching; and the refreshed playlist is served only once they are
 //    in the cache (or after a bound), so viewers learn of a segment when it is already a hit.
-//    WHY: without that wait, every viewer of a popular live asked for a brand-new segment in the
-//    same ~100 ms and joined its fetch in progress; streaming one fetch to 10,000 waiters cost the
+//    WHY: without that wait, every viewer of a popular live asked for a brand-new segment within
+//    moments of each other and joined its fetch in progress; streaming one fetch to 10,000 waiters cost the
 //    edge far more CPU than 10,000 hits, and viewers stalled. The bound: half a target duration
 //    (prefetchGateTargetFraction), and never past what the version served meanwhile may be served
 //    for (fresh, then stale while revalidated: one target duration for a live playlist, so the

@@ -4,7 +4,7 @@
 // seconds. Through the general path each one costs a web Request (headers copied from Node's), a
 // Hono context and router pass, a Headers copy of the stored fields, a Response, and
 // @hono/node-server turning that back into Node's headers: measured here, that was most of the CPU
-// of a playlist hit (14k req/s against nginx's 71k). For a plain GET/HEAD that is a fresh hit in
+// of a playlist hit (README, Benchmarks: what this path gained). For a plain GET/HEAD that is a fresh hit in
 // the memory tier (or a stale one the general path would serve as STALE while its revalidation
 // runs), none of it is needed: this module writes the stored status, the header list (prepared
 // once per stored entry and result, from the core's own wholeAnswerHeaders) and the stored bytes
