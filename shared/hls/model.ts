@@ -57,6 +57,33 @@ export interface MediaSegment {
   discontinuity?: boolean;
   /** EXT-X-PROGRAM-DATE-TIME of the segment's first sample, ms since the Unix epoch. */
   programDateTime?: number;
+  /** LL-HLS: its parts (EXT-X-PART, written before its EXTINF), for the newest segments only. */
+  parts?: PartialSegment[];
+}
+
+/** An `EXT-X-PART` (RFC 8216bis §4.4.4.9): a piece of a segment, published before the segment is whole. */
+export interface PartialSegment {
+  uri: string;
+  /** Seconds. */
+  duration: number;
+  /** Starts with a random-access point (INDEPENDENT=YES). */
+  independent: boolean;
+}
+
+/** What an LL-HLS media playlist adds (RFC 8216bis §4.4.3.7, §4.4.3.8, §4.4.5.2–4.4.5.4). */
+export interface LowLatencyInfo {
+  /** EXT-X-SERVER-CONTROL. Seconds. */
+  serverControl: { canBlockReload: boolean; partHoldBack: number; canSkipUntil?: number; canSkipDateRanges?: boolean };
+  /** EXT-X-PART-INF:PART-TARGET, seconds. */
+  partTarget: number;
+  /** The segment being made: its parts so far, after the last EXTINF (with the tags that open it). */
+  pending?: { discontinuity?: boolean; programDateTime?: number; parts: PartialSegment[] };
+  /** EXT-X-PRELOAD-HINT:TYPE=PART: the next part, asked for before it exists. */
+  preloadHint?: string;
+  /** EXT-X-RENDITION-REPORT: where the other renditions are. */
+  renditionReports: { uri: string; lastMsn: number; lastPart: number }[];
+  /** A delta update (`_HLS_skip`): EXT-X-SKIP in place of the oldest segments. */
+  skip?: { skippedSegments: number; recentlyRemovedDateRanges?: string[] };
 }
 
 /**
@@ -93,6 +120,8 @@ export interface MediaPlaylist {
   segments: MediaSegment[];
   /** EXT-X-DATERANGE tags, written after the header (their position does not matter, their date does). */
   dateRanges?: DateRange[];
+  /** LL-HLS tags; absent: a plain playlist. */
+  lowLatency?: LowLatencyInfo;
 }
 
 export type Playlist = MasterPlaylist | MediaPlaylist;

@@ -1,5 +1,14 @@
 // Model → playlist text. See model.ts for why this is ours and not hls-parser's stringify.
-import type { AlternativeRendition, DateRange, LowLatencyInfo, MasterPlaylist, MediaPlaylist, PartialSegment, Playlist, VariantStream } from './model.ts';
+import type {
+  AlternativeRendition,
+  DateRange,
+  LowLatencyInfo,
+  MasterPlaylist,
+  MediaPlaylist,
+  PartialSegment,
+  Playlist,
+  VariantStream,
+} from './model.ts';
 
 export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';
 
@@ -32,7 +41,9 @@ export function serializeMedia(playlist: MediaPlaylist): string {
   for (const range of playlist.dateRanges ?? []) lines.push(dateRangeTag(range));
   if (ll?.skip) {
     const removed = ll.skip.recentlyRemovedDateRanges;
-    lines.push(`#EXT-X-SKIP:SKIPPED-SEGMENTS=${ll.skip.skippedSegments}${removed ? `,RECENTLY-REMOVED-DATERANGES=${quoted(removed.join('\t'))}` : ''}`);
+    lines.push(
+      `#EXT-X-SKIP:SKIPPED-SEGMENTS=${ll.skip.skippedSegments}${removed ? `,RECENTLY-REMOVED-DATERANGES=${quoted(removed.join('\t'))}` : ''}`,
+    );
   }
   for (const segment of playlist.segments) {
     if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
@@ -44,12 +55,15 @@ export function serializeMedia(playlist: MediaPlaylist): string {
   }
   if (ll?.pending) {
     if (ll.pending.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
-    if (ll.pending.programDateTime !== undefined) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(ll.pending.programDateTime).toISOString()}`);
+    if (ll.pending.programDateTime !== undefined)
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(ll.pending.programDateTime).toISOString()}`);
     for (const part of ll.pending.parts) lines.push(partTag(part));
   }
   if (ll?.preloadHint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI=${quoted(ll.preloadHint)}`);
   for (const report of ll?.renditionReports ?? []) {
-    lines.push(`#EXT-X-RENDITION-REPORT:URI=${quoted(report.uri)},LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`);
+    lines.push(
+      `#EXT-X-RENDITION-REPORT:URI=${quoted(report.uri)},LAST-MSN=${report.lastMsn},LAST-PART=${report.lastPart}`,
+    );
   }
   if (playlist.endList) lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
@@ -68,11 +82,7 @@ function partTag(part: PartialSegment): string {
 }
 
 function mediaTag(r: AlternativeRendition): string {
-  const attrs: string[] = [
-    `TYPE=${r.type}`,
-    `GROUP-ID=${quoted(r.groupId)}`,
-    `NAME=${quoted(r.name)}`,
-  ];
+  const attrs: string[] = [`TYPE=${r.type}`, `GROUP-ID=${quoted(r.groupId)}`, `NAME=${quoted(r.name)}`];
   if (r.language) attrs.push(`LANGUAGE=${quoted(r.language)}`);
   attrs.push(`DEFAULT=${yesNo(r.isDefault)}`, `AUTOSELECT=${yesNo(r.autoselect)}`);
   if (r.type === 'SUBTITLES') attrs.push(`FORCED=${yesNo(r.forced ?? false)}`);
@@ -100,7 +110,8 @@ function dateRangeTag(d: DateRange): string {
   if (d.plannedDuration !== undefined) attrs.push(`PLANNED-DURATION=${formatDecimal(d.plannedDuration)}`);
   for (const [name, value] of Object.entries(d.clientAttributes ?? {})) {
     if (!/^X-[A-Z0-9-]+$/.test(name)) throw new Error(`Invalid DATERANGE client attribute name: ${name}`);
-    const text = typeof value === 'string' ? quoted(value) : typeof value === 'number' ? formatDecimal(value) : value.enumerated;
+    const text =
+      typeof value === 'string' ? quoted(value) : typeof value === 'number' ? formatDecimal(value) : value.enumerated;
     attrs.push(`${name}=${text}`);
   }
   return `#EXT-X-DATERANGE:${attrs.join(',')}`;

@@ -7,7 +7,14 @@
 //   /regie/       the régie, the staff's console (regie/; /staff/ redirects there)   /...   the built TV app (static/)
 import { Hono } from 'hono';
 import { audienceStaffRoutes, createAudience } from './audience/index.ts';
-import { adsPublicRoutes, adsStaffRoutes, createAds, creativeRoutes, sponsorLogoRoutes, ADS_HLS_ROOT } from './ads/index.ts';
+import {
+  adsPublicRoutes,
+  adsStaffRoutes,
+  createAds,
+  creativeRoutes,
+  sponsorLogoRoutes,
+  ADS_HLS_ROOT,
+} from './ads/index.ts';
 import { cors } from 'hono/cors';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
@@ -17,6 +24,7 @@ import { regieRoutes } from './regie/routes.ts';
 import { MediaLibrary } from './files/media-library.ts';
 import { LiveChannels } from './live/live-channels.ts';
 import { hlsRoutes } from './hls/routes.ts';
+import { loadLowLatencyConfig } from './live/low-latency-config.ts';
 import { recordedArchive } from './recordings/archive.ts';
 import { apiError } from './http/api-errors.ts';
 import { CACHE_CONTROL } from './http/cache-control.ts';
@@ -35,38 +43,67 @@ export type { OriginOptions } from './options.ts';
 export function createOriginApp(options: OriginOptions): Hono {
   const config = resolveOriginOptions(options);
   const library = new MediaLibrary(config.mediaDir);
-  const catalog = config.catalog ?? (config.store ? new RecordCatalog(config.store) : MemoryCatalogStore.fromSeedFile(config.seedFile, config.now()));
+  const catalog =
+    config.catalog ??
+    (config.store ? new RecordCatalog(config.store) : MemoryCatalogStore.fromSeedFile(config.seedFile, config.now()));
   const store = catalog.records;
   if (config.store && !config.catalog) {
     // A shared store (Redis) is seeded once, in the background: the origin serves (and says 503
     // on writes) while Redis is still unreachable.
     const seedFile = config.seedFile;
-    void seedOnce(store, () => ({ records: loadSeedRecords(seedFile, config.now()), atIso: new Date(config.now()).toISOString() })).then(
+    void seedOnce(store, () => ({
+      records: loadSeedRecords(seedFile, config.now()),
+      atIso: new Date(config.now()).toISOString(),
+    })).then(
       (seeded) => seeded && console.log(`origin: ${store.kind} store seeded from ${seedFile}`),
       (error: unknown) => error instanceof StoreClosedError || console.error('origin: seeding failed:', error),
     );
   }
-  const clock = { epochMs: config.live.epochMs, windowSize: config.live.windowSize, segmentDuration: library.manifest.segmentDuration };
+  const clock = {
+    epochMs: config.live.epochMs,
+    windowSize: config.live.windowSize,
+    segmentDuration: library.manifest.segmentDuration,
+  };
   // What each live segment carries: the ingest's timelines (encoders, slate), or the loop alone.
   const live = options.ingest?.channels ?? LiveChannels.loopOnly(library, clock);
   const purger = new EdgePurgeClient(config.edgePurge);
   const ads = createAds(options.ads ?? {}, { store, mediaDir: config.mediaDir, clock, now: config.now, purger });
-  const audience = createAudience({ ...(options.ads?.redisUrl ? { redisUrl: options.ads.redisUrl } : {}), ...options.ads?.audience }, config.now);
+  const audience = createAudience(
+    { ...(options.ads?.redisUrl ? { redisUrl: options.ads.redisUrl } : {}), ...options.ads?.audience },
+    config.now,
+  );
 
   const app = new Hono();
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
-  const publicRead = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Age'] });
+  const publicRead = cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD'],
+    exposeHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Age'],
+  });
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
   app.route('/api/v1/ads', adsPublicRoutes(ads));
   app.route(
     '/api/v1',
-    apiV1Routes(catalog, { store, library, clock, live, retentionSegments: config.live.retentionSegments, now: config.now, adminToken: config.staffAdminToken, purger }, {
-      ads: adsStaffRoutes(ads, config.staffAdminToken),
-      audience: audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken),
-      ...(options.ingest ? { ingest: options.ingest.staffRoutes } : {}),
-    }),
+    apiV1Routes(
+      catalog,
+      {
+        store,
+        library,
+        clock,
+        live,
+        retentionSegments: config.live.retentionSegments,
+        now: config.now,
+        adminToken: config.staffAdminToken,
+        purger,
+      },
+      {
+        ads: adsStaffRoutes(ads, config.staffAdminToken),
+        audience: audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken),
+        ...(options.ingest ? { ingest: options.ingest.staffRoutes } : {}),
+      },
+    ),
   );
   app.all('/api/*', (c) => {
     c.header('Cache-Control', CACHE_CONTROL.api);
@@ -74,7 +111,11 @@ export function createOriginApp(options: OriginOptions): Hono {
   });
   app.route(ADS_HLS_ROOT, creativeRoutes(ads.creatives));
   app.route(`${HLS_ROOT}/vod`, recordingRoutes(store, library, live, ads.signals));
-  app.route(HLS_ROOT, hlsRoutes(library, live, config.live, config.now, ads.signals, recordedArchive(store, config.now)));
+  const lowLatency = loadLowLatencyConfig({ env: globalThis.process?.env ?? {}, overrides: options.lowLatency ?? {} });
+  app.route(
+    HLS_ROOT,
+    hlsRoutes(library, live, config.live, config.now, ads.signals, recordedArchive(store, config.now), lowLatency),
+  );
   app.route(IMAGES_ROOT, uploadedImageRoutes(store));
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));

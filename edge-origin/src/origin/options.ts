@@ -4,6 +4,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdsOptions } from './ads/index.ts';
 import type { StaffEnv } from './http/auth.ts';
 import type { LiveChannels } from './live/live-channels.ts';
+import type { LowLatencyConfig } from './live/low-latency-config.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
@@ -53,6 +54,8 @@ export interface OriginOptions {
    * its ident loop.
    */
   ingest?: IngestPort;
+  /** LL-HLS of the live playlists (live/low-latency-config.ts; environment `LL_HLS_*` below these). */
+  lowLatency?: Partial<LowLatencyConfig>;
 }
 
 export interface IngestPort {
@@ -60,7 +63,9 @@ export interface IngestPort {
   staffRoutes: OpenAPIHono<StaffEnv>;
 }
 
-export type ResolvedOriginOptions = Required<Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest'>> & {
+export type ResolvedOriginOptions = Required<
+  Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency'>
+> & {
   catalog?: RecordCatalog;
   store?: RecordStore;
   staffAdminToken?: string;

@@ -14,17 +14,31 @@ import { fileResponse } from '../files/file-response.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
 import type { LiveOptions } from '../options.ts';
-import { loopTimestampOffset, shiftTransportStream, shiftWebVtt } from '../live/timestamps.ts';
+import { slotSource } from './slot-source.ts';
+import { outputKind } from '../live/live-channels.ts';
+import { loadLowLatencyConfig } from '../live/low-latency-config.ts';
+import type { LowLatencyConfig } from '../live/low-latency-config.ts';
+import { targetDurationFor } from '../../../../shared/hls/model.ts';
+import { comparePositions, PartPublisher } from './part-publisher.ts';
+import type { RenditionState, SlotParts } from './part-publisher.ts';
+import {
+  lowLatencyCacheControl,
+  parseBlockingQuery,
+  partedSequences,
+  satisfies,
+  tooFarAhead,
+  withLowLatency,
+} from './low-latency.ts';
 import { isKnownRendition, liveMediaPlaylist, masterPlaylist, vodMediaPlaylist } from './playlists.ts';
 import { generatedAssetSource, thumbnailRoutes } from './thumbnail-routes.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 import type { LiveArchive } from '../recordings/archive.ts';
-import { outputKind } from '../live/live-channels.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
-import type { Slot } from '../live/timeline.ts';
 
 /** `<number>.<ext>`: a segment file name. Up to 15 digits keeps it a safe integer. */
 const SEGMENT_NAME = /^(\d{1,15})\.(ts|vtt)$/;
+/** `<msn>.<part>.ts`: an LL-HLS part. */
+const PART_NAME = /^(\d{1,15})\.(\d{1,3})\.ts$/;
 
 /** `signals`: ad breaks as HLS Interstitials in media playlists (origin/ads/); none without it. */
 export function hlsRoutes(
@@ -34,9 +48,17 @@ export function hlsRoutes(
   now: () => number,
   signals?: InterstitialSignals,
   archive?: LiveArchive,
+  lowLatency: LowLatencyConfig = loadLowLatencyConfig({}),
 ): Hono {
   const hls = new Hono();
-  const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: library.manifest.segmentDuration };
+  const clock: LiveClockConfig = {
+    epochMs: live.epochMs,
+    windowSize: live.windowSize,
+    segmentDuration: library.manifest.segmentDuration,
+  };
+  const publisher = new PartPublisher(library, liveChannels, clock, lowLatency, now);
+  /** LL-HLS applies to the MPEG-TS renditions; subtitles stay plain. */
+  const lowLatencyFor = (rendition: string) => lowLatency.enabled && segmentExtension(rendition) === 'ts';
 
   // Playlists get an ETag hashed from their text (cheap, they are small); segment responses
   // bring their own, which the middleware keeps. Either way If-None-Match answers 304.
@@ -56,26 +78,103 @@ export function hlsRoutes(
     const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
     const timeline = stream && liveChannels.timeline(stream.id as ChannelId);
     if (!stream || !media || !timeline) return notFound(c);
+    if (lowLatencyFor(rendition)) return lowLatencyPlaylist(c, stream, rendition);
     const nowMs = now();
     timeline.seal(nowMs);
     const id = stream.id as ChannelId;
-    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) => liveChannels.duration(id, slot, rendition, media));
+    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) =>
+      liveChannels.duration(id, slot, rendition, media),
+    );
     const playlist = signals ? await signals.live(channel, window) : window;
     // Changes exactly when a segment is published: the end of the newest listed segment.
     c.header('Last-Modified', new Date(segmentStartMs(timeline.edge(nowMs) + 1, clock)).toUTCString());
     return playlistResponse(c, playlist, CACHE_CONTROL.liveMediaPlaylist);
   });
 
+  /**
+   * An LL-HLS media playlist: answered at once, or (`_HLS_msn`, `_HLS_part`) once the asked-for
+   * segment or part is out, within three target durations (503 after), refused (400) when it asks
+   * too far ahead; `_HLS_skip` makes it a delta update.
+   */
+  async function lowLatencyPlaylist(c: Context, stream: StreamMedia, rendition: string): Promise<Response> {
+    const id = stream.id as ChannelId;
+    const media = stream.renditions[rendition]!;
+    const timeline = liveChannels.timeline(id)!;
+    const target = targetDurationFor(media.segmentDurations, Math.ceil(clock.segmentDuration));
+    const cache = lowLatencyCacheControl(lowLatency, target);
+    c.header('Age', '0');
+    const refuse = (status: 400 | 503, why: string) => {
+      c.header('Cache-Control', cache.failure);
+      return c.text(`${why}\n`, status);
+    };
+    const query = parseBlockingQuery(c.req.query());
+    if ('refused' in query) return refuse(400, query.refused);
+    const partTarget = await publisher.partTarget(stream, rendition);
+    let nowMs = now();
+    let state = await publisher.state(stream, rendition, nowMs);
+    if (!state) return notFound(c);
+    if (query.msn !== undefined && !satisfies(state, query)) {
+      const far = tooFarAhead(state, query, partTarget, clock.segmentDuration);
+      if (far) return refuse(400, far);
+      const reached = await publisher.waitFor(
+        stream,
+        rendition,
+        (s) => satisfies(s, query),
+        nowMs + lowLatency.blockingTimeoutTargetDurations * target * 1000,
+      );
+      if (!reached) return refuse(503, `not out within ${lowLatency.blockingTimeoutTargetDurations} target durations`);
+      nowMs = now();
+      state = (await publisher.state(stream, rendition, nowMs))!;
+    }
+    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) =>
+      liveChannels.duration(id, slot, rendition, media),
+    );
+    const plain = signals ? await signals.live(id, window) : window;
+    const recent: SlotParts[] = [];
+    const pending = state.pending;
+    const lastPart = pending && pending.published > 0 ? pending.parts[pending.published - 1] : undefined;
+    const endMs =
+      pending && lastPart ? publisher.publishedAt(pending.startMs, lastPart) : segmentStartMs(state.edge + 1, clock);
+    for (const sequence of partedSequences(state, (s) => segmentStartMs(s, clock), endMs, target, lowLatency)) {
+      const slot = timeline.slot(sequence);
+      const made = slot && (await publisher.partsOf(stream, slot, rendition));
+      if (made) recent.push(made);
+    }
+    const kind = outputKind(rendition);
+    const reports = [];
+    for (const other of Object.keys(stream.renditions)) {
+      if (other === rendition || !isKnownRendition(other) || outputKind(other) !== kind || !lowLatencyFor(other))
+        continue;
+      const otherState = await publisher.state(stream, other, nowMs);
+      if (otherState) reports.push({ uri: `../${other}/index.m3u8`, position: otherState.position });
+    }
+    const playlist = withLowLatency(plain, {
+      config: lowLatency,
+      partTarget,
+      state,
+      recent,
+      reports,
+      ...(query.skip ? { skip: query.skip } : {}),
+      hasDateRanges: signals !== undefined,
+    });
+    c.header('Last-Modified', new Date(segmentStartMs(state.edge + 1, clock)).toUTCString());
+    return playlistResponse(c, playlist, query.msn !== undefined ? cache.blocking : cache.playlist);
+  }
+
   hls.get('/live/:channel/:rendition/:segment', async (c) => {
     const stream = liveStream(library, c.req.param('channel'));
     const rendition = c.req.param('rendition');
+    const partName = PART_NAME.exec(c.req.param('segment'));
+    if (stream && partName && isKnownRendition(rendition) && lowLatencyFor(rendition))
+      return partResponse(c, stream, rendition, Number(partName[1]), Number(partName[2]));
     const name = SEGMENT_NAME.exec(c.req.param('segment'));
     if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition)) return notFound(c);
     const channel = stream.id as ChannelId;
     const mediaSequence = Number(name[1]);
     const nowMs = now();
     const slot = liveChannels.slot(channel, mediaSequence, nowMs);
-    const archived = async () => slot !== undefined && archive !== undefined && (await archive.holds(channel, mediaSequence));
+    const archived = async () =>
+      slot !== undefined && archive !== undefined && (await archive.holds(channel, mediaSequence));
     if (!slot || (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived()))) {
       // Not published yet (or long gone): say so without letting anyone cache the miss.
       c.header('Cache-Control', CACHE_CONTROL.notYet);
@@ -97,6 +196,72 @@ export function hlsRoutes(
     return response ?? notFound(c);
   });
 
+  /**
+   * A part: its bytes once out; the next one (the preload hint) answered at once and streamed
+   * frame by frame as the clock produces them; any other one not out yet, 404.
+   */
+  async function partResponse(
+    c: Context,
+    stream: StreamMedia,
+    rendition: string,
+    msn: number,
+    index: number,
+  ): Promise<Response> {
+    const target = targetDurationFor(stream.renditions[rendition]!.segmentDurations, Math.ceil(clock.segmentDuration));
+    const nowMs = now();
+    let state = await publisher.state(stream, rendition, nowMs);
+    if (!state) return notFound(c);
+    const asked = { msn, part: index };
+    const notYet = () => {
+      c.header('Cache-Control', CACHE_CONTROL.notYet);
+      return c.text('Part not yet available\n', 404);
+    };
+    const headers = (made: SlotParts) => {
+      c.header('Content-Type', 'video/mp2t');
+      c.header('Cache-Control', CACHE_CONTROL.immutable);
+      c.header('ETag', `"${made.tag}-${rendition}-${msn}.${index}"`);
+      c.header('Age', '0');
+    };
+    if (comparePositions(asked, state.position) <= 0) {
+      const made =
+        state.pending?.slot.sequence === msn ? state.pending : await publishedParts(stream, rendition, msn, nowMs);
+      const bytes = made && (await publisher.partBytes(made, index));
+      if (!made || !bytes) return notFound(c);
+      headers(made);
+      return c.body(bytes.slice());
+    }
+    if (comparePositions(asked, state.next) !== 0) return notYet();
+    // The preload-hinted part. Once what its slot carries is known, headers go at once and its
+    // frames follow as they are produced.
+    if (state.pending?.slot.sequence !== msn) {
+      const known = (s: RenditionState) => s.pending?.slot.sequence === msn || s.edge >= msn;
+      state = await publisher.waitFor(
+        stream,
+        rendition,
+        known,
+        nowMs + lowLatency.blockingTimeoutTargetDurations * target * 1000,
+      );
+      if (!state) return notYet();
+    }
+    const made =
+      state.pending?.slot.sequence === msn ? state.pending : await publishedParts(stream, rendition, msn, now());
+    const body = made && (await publisher.partStream(made, index));
+    if (!made || !body) return notYet();
+    headers(made);
+    return c.body(body);
+  }
+
+  async function publishedParts(
+    stream: StreamMedia,
+    rendition: string,
+    msn: number,
+    nowMs: number,
+  ): Promise<SlotParts | undefined> {
+    const slot = liveChannels.slot(stream.id as ChannelId, msn, nowMs);
+    if (!slot || !isSegmentAvailable(msn, nowMs, clock, live.retentionSegments)) return undefined;
+    return publisher.partsOf(stream, slot, rendition);
+  }
+
   // ---- VOD --------------------------------------------------------------------------------
   hls.get('/vod/:asset/master.m3u8', (c) => {
     const stream = library.vod(c.req.param('asset'));
@@ -110,7 +275,11 @@ export function hlsRoutes(
     const media = stream && isKnownRendition(rendition) ? stream.renditions[rendition] : undefined;
     if (!media) return notFound(c);
     const playlist = vodMediaPlaylist(rendition, media);
-    return playlistResponse(c, signals ? await signals.replay(c.req.param('asset'), playlist) : playlist, CACHE_CONTROL.immutable);
+    return playlistResponse(
+      c,
+      signals ? await signals.replay(c.req.param('asset'), playlist) : playlist,
+      CACHE_CONTROL.immutable,
+    );
   });
 
   // Seek-bar thumbnails (before the segment route, which `thumbs/<n>.jpg` would also match).
@@ -134,40 +303,6 @@ export function hlsRoutes(
   return hls;
 }
 
-type SlotBytes = { path: string; tag: string; transform?: (bytes: Uint8Array) => Uint8Array } | { bytes: Uint8Array; tag: string };
-
-/** Where a published slot's bytes are in a rendition, and how they are made continuous. */
-function slotSource(
-  liveChannels: LiveChannels,
-  library: MediaLibrary,
-  stream: StreamMedia,
-  slot: Slot,
-  rendition: string,
-  ext: string,
-): SlotBytes | undefined {
-  const channel = stream.id as ChannelId;
-  const shift = (offset: number) => (ext === 'ts' ? (bytes: Uint8Array) => shiftTransportStream(bytes, offset) : (bytes: Uint8Array) => shiftVttBytes(bytes, offset));
-  if (slot.kind === 'loop') {
-    const source = slot.sourceIndex!;
-    // Loop k's timestamps move forward by k loop durations so they never jump back (see live/timestamps.ts).
-    const offset = loopTimestampOffset(Math.floor(slot.sequence / stream.segmentCount), Math.round(stream.duration * 90_000));
-    return { path: library.segmentFile(stream, rendition, source, ext), tag: `${library.manifest.version}-${stream.id}`, transform: shift(offset) };
-  }
-  const files = liveChannels.files;
-  if (!files) return undefined;
-  // The feed and the slate carry no subtitles: an empty cue file keeps the track going.
-  if (outputKind(rendition) === 'subtitles') return { bytes: EMPTY_VTT, tag: `empty-${slot.kind}` };
-  if (slot.kind === 'slate') {
-    const slate = files.slate(channel, rendition);
-    // The same 2 s again and again, each slot's timestamps where the previous one's ended.
-    return slate && { path: slate.path, tag: `slate-${channel}`, transform: shift(loopTimestampOffset(slot.sequence, Math.round(liveChannels.clock.segmentDuration * 90_000))) };
-  }
-  const unit = slot.unit!;
-  return { path: files.unit(channel, unit.session, rendition, unit.index), tag: `ingest-${unit.session}-${unit.index}` };
-}
-
-const EMPTY_VTT = new TextEncoder().encode('WEBVTT\n\n');
-
 function liveStream(library: MediaLibrary, channel: string): StreamMedia | undefined {
   return isChannelId(channel) ? library.live(channel) : undefined;
 }
@@ -176,10 +311,6 @@ function playlistResponse(c: Context, playlist: Playlist, cacheControl: string):
   c.header('Content-Type', PLAYLIST_CONTENT_TYPE);
   c.header('Cache-Control', cacheControl);
   return c.body(serializePlaylist(playlist));
-}
-
-function shiftVttBytes(bytes: Uint8Array, offset: number): Uint8Array {
-  return new TextEncoder().encode(shiftWebVtt(new TextDecoder().decode(bytes), offset));
 }
 
 function notFound(c: Context): Response {

@@ -91,6 +91,9 @@ export class LiveTimeline {
   readonly #pending = new Map<number, IngestUnit>();
   readonly #units = new Map<string, UnitDurations>();
   #last: { slot: number; session: string; index: number } | undefined;
+  /** Slots whose pending unit is on air already, as parts (LL-HLS): it may no longer give way. */
+  #frozenThrough = -1;
+  readonly #listeners = new Set<() => void>();
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -107,7 +110,8 @@ export class LiveTimeline {
   /** Places a finished unit in a slot, or says why it was dropped. */
   addUnit(unit: IngestUnit): AddResult {
     const { clock } = this.options;
-    const lock = Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / (clock.segmentDuration * 1000)) - 1;
+    const lock =
+      Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / (clock.segmentDuration * 1000)) - 1;
     if (!this.active) {
       // The loop so far becomes the first run; everything before the lock slot stays loop.
       this.#startRun({ from: 0, kind: 'loop' });
@@ -115,15 +119,20 @@ export class LiveTimeline {
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
     }
     const last = this.#last;
-    const follows = last !== undefined && last.session === unit.session && unit.index === last.index + 1 && last.slot + 1 > this.#sealedThrough;
+    const follows =
+      last !== undefined &&
+      last.session === unit.session &&
+      unit.index === last.index + 1 &&
+      last.slot + 1 > this.#sealedThrough;
     const slot = follows ? last.slot + 1 : Math.max(this.#sealedThrough + 1, lock, (last?.slot ?? -1) + 1);
     if (slot > Math.max(lock, this.#sealedThrough + 1) + this.options.maxQueuedSlots) {
       // The feed runs ahead of the clock (a burst: the transcoder catching up). Units still
       // waiting for their slot are on nobody's screen yet: the oldest gives way and the others
       // move one slot earlier, so the newest picture is not held back and, at the start of a
       // run, no discontinuity is added. With nothing waiting, the new unit is the one dropped.
-      if (!follows || !this.#pending.has(slot - 1)) return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
-      const waiting = [...this.#pending.keys()].sort((a, b) => a - b);
+      const waiting = [...this.#pending.keys()].filter((s) => s > this.#frozenThrough).sort((a, b) => a - b);
+      if (!follows || !this.#pending.has(slot - 1) || waiting.length === 0)
+        return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
       const dropped = this.#pending.get(waiting[0]!)!;
       for (let i = 0; i < waiting.length; i++) {
         const next = waiting[i + 1];
@@ -132,10 +141,12 @@ export class LiveTimeline {
       }
       this.#pending.set(slot - 1, unit);
       this.#last = { slot: slot - 1, session: unit.session, index: unit.index };
+      this.#changed();
       return { slot: slot - 1, gaveWay: dropped.index };
     }
     this.#pending.set(slot, unit);
     this.#last = { slot, session: unit.session, index: unit.index };
+    this.#changed();
     return { slot };
   }
 
@@ -161,7 +172,40 @@ export class LiveTimeline {
       this.options.journal?.({ type: 'sealed', through: s });
       sealed.push(this.slot(s)!);
     }
+    if (sealed.length > 0) this.#changed();
     return sealed;
+  }
+
+  /**
+   * The slot after the newest sealed one, while its time runs, once what it carries is known: a
+   * unit waits for it (or, with no feed ever, the loop). Its parts go on air as the clock passes
+   * them (LL-HLS), so its unit is frozen there: it will not give way to a later one.
+   */
+  provisional(sequence: number): Slot | undefined {
+    if (!this.active) return this.slot(sequence);
+    if (sequence <= this.#sealedThrough) return this.slot(sequence);
+    const unit = sequence === this.#sealedThrough + 1 ? this.#pending.get(sequence) : undefined;
+    if (!unit) return undefined;
+    this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
+    const run = this.#runs[this.#runs.length - 1]!;
+    const continues =
+      run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (sequence - run.from) === unit.index;
+    return {
+      sequence,
+      kind: 'ingest',
+      discontinuity: !continues,
+      unit: { session: unit.session, index: unit.index, durations: unit.durations },
+    };
+  }
+
+  /** Calls `listener` whenever a unit is placed or a slot sealed; returns how to stop. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
   }
 
   /** The newest slot a playlist may list at `nowMs`. */
@@ -174,8 +218,16 @@ export class LiveTimeline {
   slot(sequence: number): Slot | undefined {
     if (sequence < 0 || (this.active && sequence > this.#sealedThrough)) return undefined;
     const run = this.#runAt(sequence);
-    const discontinuity = (sequence > 0 && run.from === sequence) || (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments));
-    if (run.kind === 'loop') return { sequence, kind: 'loop', discontinuity, sourceIndex: sourceSegmentIndex(sequence, this.options.loopSegments) };
+    const discontinuity =
+      (sequence > 0 && run.from === sequence) ||
+      (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments));
+    if (run.kind === 'loop')
+      return {
+        sequence,
+        kind: 'loop',
+        discontinuity,
+        sourceIndex: sourceSegmentIndex(sequence, this.options.loopSegments),
+      };
     if (run.kind === 'slate') return { sequence, kind: 'slate', discontinuity };
     const index = run.firstUnit! + (sequence - run.from);
     const durations = this.#units.get(unitKey(run.session!, index))!;
@@ -188,7 +240,8 @@ export class LiveTimeline {
     const first = Math.max(0, edge - this.options.clock.windowSize + 1);
     const slots: Slot[] = [];
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
-    const discontinuitySequence = slots.length > 0 ? this.#discontinuitiesThrough(first) - (slots[0]!.discontinuity ? 1 : 0) : 0;
+    const discontinuitySequence =
+      slots.length > 0 ? this.#discontinuitiesThrough(first) - (slots[0]!.discontinuity ? 1 : 0) : 0;
     return { mediaSequence: first, discontinuitySequence, slots };
   }
 
@@ -205,7 +258,8 @@ export class LiveTimeline {
     this.#units.set(unitKey(unit.session, unit.index), unit.durations);
     this.options.journal?.({ type: 'unit', session: unit.session, index: unit.index, durations: unit.durations });
     const run = this.#runs[this.#runs.length - 1]!;
-    const continues = run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
+    const continues =
+      run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
     if (!continues) this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
   }
 
@@ -243,5 +297,9 @@ function unitKey(session: string, index: number): string {
 }
 
 function runOf(e: Extract<JournalEntry, { type: 'run' }>): Run {
-  return { from: e.from, kind: e.kind, ...(e.session !== undefined ? { session: e.session, firstUnit: e.firstUnit! } : {}) };
+  return {
+    from: e.from,
+    kind: e.kind,
+    ...(e.session !== undefined ? { session: e.session, firstUnit: e.firstUnit! } : {}),
+  };
 }
