@@ -10,6 +10,7 @@ import { firstPts, shiftTransportStream } from '../../edge-origin/src/origin/liv
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const D = 2000; // segment duration, ms
@@ -29,6 +30,8 @@ beforeAll(async () => {
     mediaDir: manifest.root,
     now: () => nowMs,
     live: { epochMs: EPOCH, windowSize: WINDOW, retentionSegments: RETENTION },
+    // The plain playlists, as before LL-HLS (its parts and blocking reloads: tests/ll-hls/).
+    lowLatency: { enabled: false },
   });
 }, MEDIA_TIMEOUT_MS);
 afterAll(() => origin?.close());
@@ -82,7 +85,7 @@ describe('master playlist', () => {
 
   test('every rendition it names has a live media playlist', async () => {
     const master = parse((await getText('/hls/live/culture/master.m3u8')).text) as MasterPlaylist;
-    const uris = [...master.variants.map((v) => v.uri), ...master.variants[0]!.audio.map((a) => a.uri!), master.variants[0]!.subtitles[0]!.uri!];
+    const uris = [...master.variants.map((v) => v.uri), ...itemAt(master.variants, 0).audio.map((a) => a.uri!), itemAt(itemAt(master.variants, 0).subtitles, 0).uri!];
     for (const uri of uris) {
       const playlist = await mediaPlaylist(`/hls/live/culture/${uri}`);
       expect(playlist.segments).toHaveLength(WINDOW);
