@@ -12,20 +12,33 @@ const rig = useRegie();
 test('Publicité: « Lancer la coupure » confirmed, listed; Audience: the report and its JSON download', async () => {
   const { page } = rig;
   const event = await rig.staff<LiveEvent>('POST', '/events', {
-    channelId: 'sport', title: 'Derby de futsal', venue: 'Gymnase',
-    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
+    channelId: 'sport',
+    title: 'Derby de futsal',
+    venue: 'Gymnase',
+    startsAt: new Date(Date.now() + 3600_000).toISOString(),
+    endsAt: new Date(Date.now() + 7200_000).toISOString(),
   });
   expect((await rig.staff('POST', `/events/${event.body.id}/start`, {})).status).toBe(200);
-  const breaks = async () => (await rig.staff<{ breaks: { target: { eventId?: string } }[] }>('GET', '/ads/breaks')).body.breaks.filter((b) => b.target.eventId === event.body.id);
+  const breaks = async () =>
+    (await rig.staff<{ breaks: { target: { eventId?: string } }[] }>('GET', '/ads/breaks')).body.breaks.filter(
+      (b) => b.target.eventId === event.body.id,
+    );
 
   await logIn(rig, 'publicite');
   expect(await page.getByTestId('page-title').innerText()).toBe('Publicité');
-  await eventually(() => page.getByTestId('break-event').locator('option').allInnerTexts(), (o) => o.includes('C’Sport — Derby de futsal'), 10_000, 'live listed');
+  await eventually(
+    () => page.getByTestId('break-event').locator('option').allInnerTexts(),
+    (o) => o.includes('C’Sport — Derby de futsal'),
+    10_000,
+    'live listed',
+  );
   await page.getByTestId('break-event').selectOption(event.body.id);
   await page.getByTestId('break-duration').fill('20');
   let question = nextDialog(page, false);
   await page.getByTestId('launch-break').click();
-  expect(await question).toBe('Lancer une coupure de 20 s dans « Derby de futsal » maintenant ? Les téléspectateurs la verront au prochain segment.');
+  expect(await question).toBe(
+    'Lancer une coupure de 20 s dans « Derby de futsal » maintenant ? Les téléspectateurs la verront au prochain segment.',
+  );
   expect(await breaks()).toEqual([]);
   question = nextDialog(page, true);
   await page.getByTestId('launch-break').click();
@@ -37,7 +50,12 @@ test('Publicité: « Lancer la coupure » confirmed, listed; Audience: the repor
 
   // Audience: the report of that event, and its JSON saved by the page.
   await page.getByTestId('nav-audience').click();
-  await eventually(() => page.getByTestId('report-event').locator('option').allInnerTexts(), (o) => o.includes('C’Sport — Derby de futsal'), 10_000, 'event listed');
+  await eventually(
+    () => page.getByTestId('report-event').locator('option').allInnerTexts(),
+    (o) => o.includes('C’Sport — Derby de futsal'),
+    10_000,
+    'event listed',
+  );
   await page.getByTestId('report-event').selectOption(event.body.id);
   await page.getByTestId('show-report').click();
   await said(page, 'Rapport : Derby de futsal');

@@ -5,7 +5,17 @@
 import { expect, test } from '@jest/globals';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
-import { alerted, focusedTestId, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import {
+  alerted,
+  focusedTestId,
+  logIn,
+  nextDialog,
+  noPageErrors,
+  publicGet,
+  said,
+  shot,
+  useRegie,
+} from './regie-page.ts';
 
 const rig = useRegie();
 
@@ -37,20 +47,36 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
   await row().waitFor();
   const id = (await row().getAttribute('data-event-id'))!;
   let event = (await publicGet<LiveEvent>(rig, `/events/${id}`)).body;
-  expect(event).toMatchObject({ title: TITLE, venue: 'Salle des fêtes', channelId: 'business', status: 'scheduled', description: 'Les clubs de la ville récompensés.' });
+  expect(event).toMatchObject({
+    title: TITLE,
+    venue: 'Salle des fêtes',
+    channelId: 'business',
+    status: 'scheduled',
+    description: 'Les clubs de la ville récompensés.',
+  });
   expect(Math.abs(Date.parse(event.startsAt) - (Date.now() + 2 * 3600_000))).toBeLessThan(120_000);
   expect(await row().getByTestId('status').innerText()).toBe('programmé');
 
   // Edit: the form opens under the row with the focus in it; saving closes it, focus back on the row.
   await row().getByTestId('edit').focus();
   await page.keyboard.press('Enter');
-  await eventually(() => focusedTestId(page), (t) => t === 'edit-title', 5000, 'focus in the form');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'edit-title',
+    5000,
+    'focus in the form',
+  );
   await page.getByTestId('edit-title').fill(`${TITLE} 2026`);
   await page.getByTestId('edit-venue').fill('Palais des sports');
   await page.getByTestId('edit-venue').press('Enter');
   await said(page, `Événement modifié : ${TITLE} 2026`);
   expect(await page.getByTestId('event-form').count()).toBe(0);
-  await eventually(() => focusedTestId(page), (t) => t === 'start', 5000, 'focus back on the row');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'start',
+    5000,
+    'focus back on the row',
+  );
   event = (await publicGet<LiveEvent>(rig, `/events/${id}`)).body;
   expect(event).toMatchObject({ title: `${TITLE} 2026`, venue: 'Palais des sports' });
 
@@ -69,7 +95,12 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
   await page.keyboard.press('Enter');
   await said(page, `Direct démarré : ${TITLE} 2026`);
   expect(await row().getByTestId('status').innerText()).toBe('EN DIRECT');
-  await eventually(() => focusedTestId(page), (t) => t === 'stop', 5000, 'focus on stop');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'stop',
+    5000,
+    'focus on stop',
+  );
   expect((await publicGet<LiveEvent>(rig, `/events/${id}`)).body.status).toBe('live');
   await shot(page, 'directs-live');
 
@@ -88,7 +119,12 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
   expect((await publicGet<LiveEvent>(rig, `/events/${id}`)).body.status).toBe('ended');
 
   // Publish with chapters: a malformed line is refused in the page (alert), the form stays open.
-  await eventually(() => focusedTestId(page), (t) => t === 'publish', 5000, 'focus on publish');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'publish',
+    5000,
+    'focus on publish',
+  );
   await page.keyboard.press('Enter');
   await page.getByTestId('chapters').fill('0:00 Ouverture\n4 Remise des prix');
   // The list refreshes itself every 5 s: an open form keeps what was typed.
@@ -114,8 +150,11 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
 
   // « Annuler » asks first; declining keeps the event, accepting cancels it.
   const other = await rig.staff<LiveEvent>('POST', '/events', {
-    channelId: 'culture', title: 'Lecture publique', venue: 'Médiathèque',
-    startsAt: new Date(Date.now() + 5 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
+    channelId: 'culture',
+    title: 'Lecture publique',
+    venue: 'Médiathèque',
+    startsAt: new Date(Date.now() + 5 * 3600_000).toISOString(),
+    endsAt: new Date(Date.now() + 6 * 3600_000).toISOString(),
   });
   const otherRow = page.getByTestId('event-row').filter({ hasText: 'Lecture publique' });
   await otherRow.waitFor({ timeout: 10_000 }); // the page refreshes itself

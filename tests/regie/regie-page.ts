@@ -17,7 +17,11 @@ import { useStarted } from '../support/use-started.ts';
 export const ADMIN = 'regie-admin-token-2026';
 
 /** A staff member's browser: Paris time (datetime-local fields are read in it), French, a desk screen. */
-export const STAFF_DESK: BrowserContextOptions = { timezoneId: 'Europe/Paris', locale: 'fr-FR', viewport: { width: 1400, height: 1000 } };
+export const STAFF_DESK: BrowserContextOptions = {
+  timezoneId: 'Europe/Paris',
+  locale: 'fr-FR',
+  viewport: { width: 1400, height: 1000 },
+};
 
 export interface RegieRig {
   stack: Stack;
@@ -30,7 +34,10 @@ export interface RegieRig {
 }
 
 export async function startRegie(origin: Partial<OriginOptions> = {}): Promise<RegieRig> {
-  const stack = await startStack({ origin: { mediaDir: await ensureTestMedia(), staffAdminToken: ADMIN, ...origin }, purgeEdge: true });
+  const stack = await startStack({
+    origin: { mediaDir: await ensureTestMedia(), staffAdminToken: ADMIN, ...origin },
+    purgeEdge: true,
+  });
   const tv = await launchTv();
   const { context, page, errors } = await openPage(tv.browser, STAFF_DESK);
   return {
@@ -51,7 +58,10 @@ export async function startRegie(origin: Partial<OriginOptions> = {}): Promise<R
  * A test file's régie: servers and browser started before its tests (then `ready`), closed after
  * them. Returns the rig itself, usable inside tests: `const rig = useRegie();`.
  */
-export function useRegie(origin: Partial<OriginOptions> = {}, ready?: (rig: RegieRig) => void | Promise<void>): RegieRig {
+export function useRegie(
+  origin: Partial<OriginOptions> = {},
+  ready?: (rig: RegieRig) => void | Promise<void>,
+): RegieRig {
   return useStarted(
     'useRegie',
     async () => {
@@ -77,7 +87,12 @@ export async function logIn(rig: RegieRig, route: string, token = ADMIN): Promis
 /** Waits for the status line (a success) to say `expected`; on failure, says what the alert said. */
 export async function said(page: Page, expected: string | RegExp, timeout = 15_000): Promise<string> {
   try {
-    return await eventually(() => page.getByTestId('message').innerText(), (t) => (typeof expected === 'string' ? t === expected : expected.test(t)), timeout, `message ${String(expected)}`);
+    return await eventually(
+      () => page.getByTestId('message').innerText(),
+      (t) => (typeof expected === 'string' ? t === expected : expected.test(t)),
+      timeout,
+      `message ${String(expected)}`,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; alert: « ${await page.getByTestId('alert').innerText()} »`);
   }
@@ -85,7 +100,12 @@ export async function said(page: Page, expected: string | RegExp, timeout = 15_0
 
 /** Waits for the alert line (an error, role=alert) to match. */
 export const alerted = (page: Page, expected: RegExp, timeout = 15_000): Promise<string> =>
-  eventually(() => page.getByRole('alert').innerText(), (t) => expected.test(t), timeout, `alert ${String(expected)}`);
+  eventually(
+    () => page.getByRole('alert').innerText(),
+    (t) => expected.test(t),
+    timeout,
+    `alert ${String(expected)}`,
+  );
 
 /** The `data-testid` of the focused element, or of its nearest ancestor that has one. */
 export const focusedTestId = (page: Page): Promise<string | null> =>
@@ -111,4 +131,5 @@ export async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, `regie/${name}`);
 }
 
-export const noPageErrors = (rig: RegieRig): void => expect(rig.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+export const noPageErrors = (rig: RegieRig): void =>
+  expect(rig.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);

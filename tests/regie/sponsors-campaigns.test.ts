@@ -21,10 +21,23 @@ const audience = new MemoryAudience();
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'regie-logo-'));
-  execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', '-y', join(dir, 'logo.png')]);
+  execFileSync('/usr/bin/ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180',
+    '-frames:v',
+    '1',
+    '-y',
+    join(dir, 'logo.png'),
+  ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const rig = useRegie({ ads: { audience: { store: audience, sampleEveryMs: 0 } } }, (r) => demoSponsorsSeeded(r.stack.originUrl, ADMIN));
+const rig = useRegie({ ads: { audience: { store: audience, sampleEveryMs: 0 } } }, (r) =>
+  demoSponsorsSeeded(r.stack.originUrl, ADMIN),
+);
 
 const publicSponsors = async () => (await publicGet<{ sponsors: Sponsor[] }>(rig, '/sponsors')).body.sponsors;
 const localIn = (hours: number) =>
@@ -36,8 +49,10 @@ const localIn = (hours: number) =>
 test('Partenaires: add with a logo, edit, given to an event, delete refused while used, then deleted', async () => {
   const { page } = rig;
   const event = await rig.staff<LiveEvent>('POST', '/events', {
-    channelId: 'culture', title: 'Festival des Lanternes',
-    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
+    channelId: 'culture',
+    title: 'Festival des Lanternes',
+    startsAt: new Date(Date.now() + 3600_000).toISOString(),
+    endsAt: new Date(Date.now() + 7200_000).toISOString(),
   });
   await logIn(rig, 'partenaires');
   const form = page.getByTestId('sponsor-form');
@@ -54,7 +69,12 @@ test('Partenaires: add with a logo, edit, given to an event, delete refused whil
   const row = page.locator(`[data-testid="sponsor-row"][data-sponsor-id="${added.id}"]`);
   expect(await row.getByTestId('sponsor-row-channels').innerText()).toBe('C’Culture, C’Agglo');
   // The thumbnail really loaded (the uploaded logo, served by the origin).
-  await eventually(() => row.getByTestId('sponsor-row-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth), (w) => w > 0, 10_000, 'logo loaded');
+  await eventually(
+    () => row.getByTestId('sponsor-row-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    (w) => w > 0,
+    10_000,
+    'logo loaded',
+  );
 
   // Edit its name; the channels are kept.
   await row.getByTestId('edit').click();
@@ -62,7 +82,10 @@ test('Partenaires: add with a logo, edit, given to an event, delete refused whil
   await shot(page, 'partenaires-edit');
   await page.getByTestId('save').click();
   await said(page, 'Partenaire modifié : Fromagerie Lebrun & Fille');
-  expect((await publicSponsors()).find((s) => s.id === added.id)).toMatchObject({ name: 'Fromagerie Lebrun & Fille', channelIds: ['culture', 'agglo'] });
+  expect((await publicSponsors()).find((s) => s.id === added.id)).toMatchObject({
+    name: 'Fromagerie Lebrun & Fille',
+    channelIds: ['culture', 'agglo'],
+  });
 
   // Given to the event in « Directs » (its « Modifier » form).
   await page.getByTestId('nav-directs').click();
@@ -107,7 +130,9 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
   const form = page.getByTestId('new-campaign').getByTestId('campaign-form');
   await form.getByTestId('campaign-edit-name').fill('Vélocité — printemps');
   await form.getByTestId('campaign-sponsor').selectOption({ label: 'Vélocité' });
-  const spot = (await form.getByTestId('campaign-creative').locator('option').allInnerTexts()).find((o) => o.includes('Vélocité'))!;
+  const spot = (await form.getByTestId('campaign-creative').locator('option').allInnerTexts()).find((o) =>
+    o.includes('Vélocité'),
+  )!;
   await form.getByTestId('campaign-creative').selectOption({ label: spot });
   await form.getByTestId('campaign-priority-input').fill('40');
   await form.getByLabel('C’Sport').check();
@@ -120,7 +145,12 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
   await said(page, 'Campagne créée : Vélocité — printemps');
   const campaigns = async () => (await rig.staff<{ campaigns: Campaign[] }>('GET', '/ads/campaigns')).body.campaigns;
   const created = (await campaigns()).find((c) => c.name === 'Vélocité — printemps')!;
-  expect(created).toMatchObject({ sponsorId: 'velocite', priority: 40, channelIds: ['sport'], frequencyCap: { impressions: 2, perHours: 12 } });
+  expect(created).toMatchObject({
+    sponsorId: 'velocite',
+    priority: 40,
+    channelIds: ['sport'],
+    frequencyCap: { impressions: 2, perHours: 12 },
+  });
   expect(Math.abs(Date.parse(created.endsAt) - (Date.now() + 30 * 24 * 3600_000))).toBeLessThan(120_000);
   const row = page.locator(`[data-testid="campaign-row"][data-campaign-id="${created.id}"]`);
   expect(await row.getByTestId('campaign-state').innerText()).toBe('en cours');
@@ -152,11 +182,14 @@ test('Publicité: a mid-roll before a replay chapter, listed, then cancelled (as
   const { page } = rig;
   await logIn(rig, 'publicite');
   await page.getByTestId('replay-break-replay').selectOption('replay-trophees');
-  await page.getByTestId('replay-break-position').selectOption({ label: 'avant « Prix de l\'innovation » (0:12)' });
+  await page.getByTestId('replay-break-position').selectOption({ label: "avant « Prix de l'innovation » (0:12)" });
   await page.getByTestId('replay-break-duration').fill('15');
   await page.getByTestId('schedule-replay-break').click();
-  await said(page, 'Coupure programmée dans Trophées de l\'économie 2026 à 0:12');
-  const breaks = async () => (await rig.staff<{ breaks: AdBreak[] }>('GET', '/ads/breaks')).body.breaks.filter((b) => b.target.kind === 'replay' && b.target.replayId === 'replay-trophees');
+  await said(page, "Coupure programmée dans Trophées de l'économie 2026 à 0:12");
+  const breaks = async () =>
+    (await rig.staff<{ breaks: AdBreak[] }>('GET', '/ads/breaks')).body.breaks.filter(
+      (b) => b.target.kind === 'replay' && b.target.replayId === 'replay-trophees',
+    );
   const [scheduled] = await breaks();
   expect(scheduled).toMatchObject({ offset: 12, durationSeconds: 15 });
   const row = page.locator(`[data-testid="break-row"][data-break-id="${scheduled!.id}"]`);
@@ -165,12 +198,14 @@ test('Publicité: a mid-roll before a replay chapter, listed, then cancelled (as
 
   let question = nextDialog(page, false);
   await row.getByTestId('cancel-break').click();
-  expect(await question).toBe('Annuler la coupure du replay « Trophées de l\'économie 2026 » (à 0:12 du début) ? Aucun téléspectateur ne la verra.');
+  expect(await question).toBe(
+    "Annuler la coupure du replay « Trophées de l'économie 2026 » (à 0:12 du début) ? Aucun téléspectateur ne la verra.",
+  );
   expect(await breaks()).toHaveLength(1);
   question = nextDialog(page, true);
   await row.getByTestId('cancel-break').click();
   await question;
-  await said(page, 'Coupure annulée : replay « Trophées de l\'économie 2026 »');
+  await said(page, "Coupure annulée : replay « Trophées de l'économie 2026 »");
   expect(await breaks()).toEqual([]);
   expect(await row.count()).toBe(0);
 }, 60_000);
@@ -183,7 +218,9 @@ test('Audience: viewers now, an event report with its chart, a campaign report',
   const viewersAt = (t: number) => (t < start + 3 * 60_000 ? 10 : t < start + 7 * 60_000 ? 40 : 25);
   let samples = 0;
   for (let t = start; t <= now; t += 10_000) {
-    await audience.record(Array.from({ length: viewersAt(t) }, (_, i) => ({ channel: 'sport', viewer: `sid:v${i}`, seenMs: t })));
+    await audience.record(
+      Array.from({ length: viewersAt(t) }, (_, i) => ({ channel: 'sport', viewer: `sid:v${i}`, seenMs: t })),
+    );
     if ((t - start) % 30_000 === 0) {
       await audience.sample('sport', t);
       samples++;
@@ -192,7 +229,9 @@ test('Audience: viewers now, an event report with its chart, a campaign report',
   await logIn(rig, 'audience');
   // Viewers now: those seen in the last 30 s (the last sighting was at `now`); the page refreshes itself.
   const viewersNow = () => page.getByTestId('viewers-sport').getByTestId('viewers').innerText();
-  expect(await eventually(viewersNow, (v) => v === '25' || Date.now() - now >= ACTIVE_WINDOW_MS, 10_000, 'viewers now')).toBe(Date.now() - now < ACTIVE_WINDOW_MS ? '25' : '0');
+  expect(
+    await eventually(viewersNow, (v) => v === '25' || Date.now() - now >= ACTIVE_WINDOW_MS, 10_000, 'viewers now'),
+  ).toBe(Date.now() - now < ACTIVE_WINDOW_MS ? '25' : '0');
   await page.getByTestId('report-event').selectOption('sport-hbc-nantes');
   await page.getByTestId('show-report').click();
   await said(page, /^Rapport : /);
@@ -200,7 +239,12 @@ test('Audience: viewers now, an event report with its chart, a campaign report',
   const points = await page.getByTestId('chart').locator('polyline').getAttribute('points');
   expect(points!.trim().split(/\s+/)).toHaveLength(samples);
   // The figures are the API's.
-  const report = (await rig.staff<{ audience: { average: number; minutesWatched: number } }>('GET', '/audience/events/sport-hbc-nantes/report')).body;
+  const report = (
+    await rig.staff<{ audience: { average: number; minutesWatched: number } }>(
+      'GET',
+      '/audience/events/sport-hbc-nantes/report',
+    )
+  ).body;
   expect(report.audience.minutesWatched).toBeGreaterThan(0);
   expect(await page.getByTestId('report-average').innerText()).toBe(String(report.audience.average));
   expect(await page.getByTestId('report-minutes').innerText()).toBe(String(report.audience.minutesWatched));

@@ -5,14 +5,34 @@
 import { expect, test } from '@jest/globals';
 import type { Highlight, LiveEvent, Page as ApiPage, Replay } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
-import { alerted, focusedTestId, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import {
+  alerted,
+  focusedTestId,
+  logIn,
+  nextDialog,
+  noPageErrors,
+  publicGet,
+  said,
+  shot,
+  useRegie,
+} from './regie-page.ts';
 
 const rig = useRegie();
 
 test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpublish (confirmed) with its highlights', async () => {
   const { page } = rig;
-  const cut = await rig.staff<Highlight>('POST', '/highlights', { replayId: 'replay-hbc-montpellier', title: 'Le premier but', in: 0, out: 6 });
-  const other = await rig.staff<Highlight>('POST', '/highlights', { replayId: 'replay-hbc-montpellier', title: 'La parade du gardien', in: 20, out: 26 });
+  const cut = await rig.staff<Highlight>('POST', '/highlights', {
+    replayId: 'replay-hbc-montpellier',
+    title: 'Le premier but',
+    in: 0,
+    out: 6,
+  });
+  const other = await rig.staff<Highlight>('POST', '/highlights', {
+    replayId: 'replay-hbc-montpellier',
+    title: 'La parade du gardien',
+    in: 20,
+    out: 26,
+  });
   await logIn(rig, 'resumes');
   const row = (id: string) => page.locator(`[data-testid="highlight-row"][data-highlight-id="${id}"]`);
   await row(cut.body.id).waitFor();
@@ -21,7 +41,12 @@ test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpu
   // « Modifier », by keyboard: a malformed out is refused in the page, then a re-cut 0:04 → 0:14.
   await row(cut.body.id).getByTestId('edit').focus();
   await page.keyboard.press('Enter');
-  await eventually(() => focusedTestId(page), (t) => t === 'highlight-edit-title', 5000, 'focus in the form');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'highlight-edit-title',
+    5000,
+    'focus in the form',
+  );
   await page.getByTestId('highlight-edit-title').fill('Le premier but, en entier');
   await page.getByTestId('highlight-edit-in').fill('0:04');
   await page.getByTestId('highlight-edit-out').fill('14');
@@ -32,9 +57,19 @@ test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpu
   await shot(page, 'resumes-edit');
   await page.getByTestId('highlight-edit-out').press('Enter');
   await said(page, 'Résumé modifié : Le premier but, en entier (0:10)');
-  await eventually(() => focusedTestId(page), (t) => t === 'edit', 5000, 'focus back on the row');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'edit',
+    5000,
+    'focus back on the row',
+  );
   expect(await row(cut.body.id).getByTestId('highlight-in-out').innerText()).toBe('0:04 → 0:14');
-  expect((await publicGet<Highlight>(rig, `/highlights/${cut.body.id}`)).body).toMatchObject({ title: 'Le premier but, en entier', inPoint: 4, outPoint: 14, duration: 10 });
+  expect((await publicGet<Highlight>(rig, `/highlights/${cut.body.id}`)).body).toMatchObject({
+    title: 'Le premier but, en entier',
+    inPoint: 4,
+    outPoint: 14,
+    duration: 10,
+  });
   const media = await (await fetch(`${rig.stack.edgeUrl}/hls/vod/${cut.body.id}/v360/index.m3u8`)).text();
   expect(media.split('\n').filter((l) => l.endsWith('.ts'))).toHaveLength(5);
 
@@ -54,11 +89,18 @@ test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpu
 
   // « Dépublier » a replay published from a live, with a highlight cut from it.
   const soon = Date.now() + 60_000;
-  const event = await rig.staff<LiveEvent>('POST', '/events', { channelId: 'agglo', title: 'Vœux du président', startsAt: new Date(soon).toISOString(), endsAt: new Date(soon + 3600_000).toISOString() });
+  const event = await rig.staff<LiveEvent>('POST', '/events', {
+    channelId: 'agglo',
+    title: 'Vœux du président',
+    startsAt: new Date(soon).toISOString(),
+    endsAt: new Date(soon + 3600_000).toISOString(),
+  });
   await rig.staff('POST', `/events/${event.body.id}/start`, {});
   await rig.staff('POST', `/events/${event.body.id}/stop`, {});
   const replay = (await rig.staff<Replay>('POST', `/events/${event.body.id}/publish`, {})).body;
-  const clip = (await rig.staff<Highlight>('POST', '/highlights', { replayId: replay.id, title: 'Les vœux', in: 0, out: 1 })).body;
+  const clip = (
+    await rig.staff<Highlight>('POST', '/highlights', { replayId: replay.id, title: 'Les vœux', in: 0, out: 1 })
+  ).body;
   await page.getByTestId('nav-replays').click();
   const replayRow = page.locator(`[data-testid="replay-row"][data-replay-id="${replay.id}"]`);
   await replayRow.waitFor({ timeout: 20_000 });
@@ -75,7 +117,9 @@ test('Résumés: edit (title, in/out m:ss) and delete (confirmed); Replays: unpu
   expect(await replayRow.count()).toBe(0);
   expect((await publicGet(rig, `/replays/${replay.id}`)).status).toBe(404);
   expect((await publicGet(rig, `/highlights/${clip.id}`)).status).toBe(404);
-  expect((await publicGet<ApiPage<Replay>>(rig, '/replays?limit=100')).body.items.map((r) => r.id)).not.toContain(replay.id);
+  expect((await publicGet<ApiPage<Replay>>(rig, '/replays?limit=100')).body.items.map((r) => r.id)).not.toContain(
+    replay.id,
+  );
   expect((await publicGet<LiveEvent>(rig, `/events/${event.body.id}`)).body.status).toBe('ended');
   await shot(page, 'replays-unpublished');
 

@@ -8,7 +8,8 @@ import { focusedTestId, logIn, nextDialog, noPageErrors, said, shot, useRegie } 
 
 const rig = useRegie();
 
-const staffStatus = async (token: string) => (await fetch(`${rig.stack.originUrl}/api/v1/staff/events`, { headers: { authorization: `Bearer ${token}` } })).status;
+const staffStatus = async (token: string) =>
+  (await fetch(`${rig.stack.originUrl}/api/v1/staff/events`, { headers: { authorization: `Bearer ${token}` } })).status;
 
 test('Jetons: create (secret once), an editor sees no admin pages, revoke (confirmed); Journal: newest first, paged', async () => {
   const { page } = rig;
@@ -20,7 +21,12 @@ test('Jetons: create (secret once), an editor sees no admin pages, revoke (confi
   await said(page, 'Jeton créé : Régie de nuit');
   const secret = await page.getByTestId('new-token').innerText();
   expect(secret).toMatch(/^\S{20,}$/);
-  await eventually(() => focusedTestId(page), (t) => t === 'new-token', 5000, 'focus on the secret');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'new-token',
+    5000,
+    'focus on the secret',
+  );
   const row = page.getByTestId('token-row').filter({ hasText: 'Régie de nuit' });
   expect(await row.getByTestId('token-state').innerText()).toBe('actif');
   expect(await staffStatus(secret)).toBe(200);
@@ -51,16 +57,36 @@ test('Jetons: create (secret once), an editor sees no admin pages, revoke (confi
   expect(await staffStatus(secret)).toBe(401);
 
   // The journal: the revocation first; more than a page of writes, paged by 50.
-  for (let i = 0; i < 50; i++) expect((await rig.staff('POST', '/tokens', { label: `Jeton ${i}`, role: 'editor' })).status).toBe(201);
+  for (let i = 0; i < 50; i++)
+    expect((await rig.staff('POST', '/tokens', { label: `Jeton ${i}`, role: 'editor' })).status).toBe(201);
   await page.getByTestId('nav-journal').click();
-  await eventually(() => page.getByTestId('page-title').innerText(), (t) => t === 'Journal', 5000, 'journal page');
-  const total = Number(/sur (\d+)/.exec(await eventually(() => page.getByTestId('audit-range').innerText(), (t) => /^Entrées 1 à 50 sur \d+/.test(t), 10_000, 'range'))![1]);
+  await eventually(
+    () => page.getByTestId('page-title').innerText(),
+    (t) => t === 'Journal',
+    5000,
+    'journal page',
+  );
+  const total = Number(
+    /sur (\d+)/.exec(
+      await eventually(
+        () => page.getByTestId('audit-range').innerText(),
+        (t) => /^Entrées 1 à 50 sur \d+/.test(t),
+        10_000,
+        'range',
+      ),
+    )![1],
+  );
   expect(total).toBeGreaterThanOrEqual(52);
   expect(await page.getByTestId('audit-row').count()).toBe(50);
   expect(await page.getByTestId('audit-action').first().innerText()).toBe('token.create');
   expect(await page.getByTestId('audit-newer').isDisabled()).toBe(true);
   await page.getByTestId('audit-older').click();
-  await eventually(() => page.getByTestId('audit-range').innerText(), (t) => t === `Entrées 51 à ${total} sur ${total}, les plus récentes d’abord`, 10_000, 'second page');
+  await eventually(
+    () => page.getByTestId('audit-range').innerText(),
+    (t) => t === `Entrées 51 à ${total} sur ${total}, les plus récentes d’abord`,
+    10_000,
+    'second page',
+  );
   const actions = await page.getByTestId('audit-action').allInnerTexts();
   expect(actions.slice(0, total - 50).includes('token.revoke')).toBe(true);
   expect(await page.getByTestId('audit-older').isDisabled()).toBe(true);

@@ -67,7 +67,10 @@ export async function launchTv(): Promise<TvBrowser> {
  * size), with what every test page needs: the `__name` shim, and the console and page errors
  * collected so a test can assert there are none.
  */
-export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext(options);
   // Run from tsx (esbuild keepNames), the functions these helpers pass to page.evaluate call
   // a __name() helper that only exists in Node: give the page a no-op one.
@@ -214,7 +217,8 @@ export interface VideoState {
 export async function videoState(page: Page): Promise<VideoState> {
   return page.evaluate(() => {
     const v = document.querySelector('video');
-    if (!v) return { present: false, currentTime: 0, paused: true, readyState: 0, totalVideoFrames: 0, width: 0, height: 0 };
+    if (!v)
+      return { present: false, currentTime: 0, paused: true, readyState: 0, totalVideoFrames: 0, width: 0, height: 0 };
     return {
       present: true,
       currentTime: v.currentTime,
@@ -228,7 +232,12 @@ export async function videoState(page: Page): Promise<VideoState> {
 }
 
 /** Polls `probe` until `accept` holds; returns the accepted value or throws with the last one. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeout = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeout = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeout;
   let last: T = await probe();
   while (!accept(last)) {

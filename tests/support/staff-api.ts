@@ -10,7 +10,10 @@ export function staffClient(originUrl: () => string, token: string): StaffCall {
   return async <T>(method: string, path: string, body?: unknown) => {
     const response = await fetch(`${originUrl()}/api/v1/staff${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     // A 204 (a deletion) has no body: null.
@@ -23,7 +26,11 @@ export function staffClient(originUrl: () => string, token: string): StaffCall {
  * Schedules a live on `channelId` (starting a minute after `nowMs`), starts it, lets `onAir`
  * move the test's clock while it records, stops it and publishes its replay.
  */
-export async function publishLiveReplay(staff: StaffCall, live: { channelId: string; title: string; nowMs: number }, onAir: () => void): Promise<Replay> {
+export async function publishLiveReplay(
+  staff: StaffCall,
+  live: { channelId: string; title: string; nowMs: number },
+  onAir: () => void,
+): Promise<Replay> {
   const iso = (ms: number) => new Date(ms).toISOString();
   const created = await staff<{ id: string }>('POST', '/events', {
     channelId: live.channelId,
@@ -49,7 +56,9 @@ export async function publishLiveReplay(staff: StaffCall, live: { channelId: str
 export async function demoSponsorsSeeded(originUrl: string, token: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${originUrl}/api/v1/staff/sponsors`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${originUrl}/api/v1/staff/sponsors`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const { sponsors } = (await response.json()) as { sponsors: { id: string }[] };
     if (['velocite', 'boulangerie-du-port'].every((id) => sponsors.some((s) => s.id === id))) return;
     if (Date.now() > deadline) throw new Error('demo sponsors never seeded');

@@ -4,7 +4,11 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { MEDIA_TIMEOUT_MS } from './media.ts';
 
-export function useStarted<T extends object>(what: string, start: () => Promise<T>, close: (started: T) => Promise<void>): T {
+export function useStarted<T extends object>(
+  what: string,
+  start: () => Promise<T>,
+  close: (started: T) => Promise<void>,
+): T {
   let started: T | undefined;
   beforeAll(async () => {
     started = await start();

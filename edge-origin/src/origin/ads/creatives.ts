@@ -93,7 +93,13 @@ export function creativeRoutes(creatives: CreativeLibrary): Hono {
     const stream = creatives.stream(c.req.param('ad'));
     const rendition = c.req.param('rendition');
     const name = /^(\d{1,6})\.(ts|vtt)$/.exec(c.req.param('segment'));
-    if (!stream || !isKnownRendition(rendition) || !name || name[2] !== segmentExtension(rendition) || Number(name[1]) >= stream.segmentCount) {
+    if (
+      !stream ||
+      !isKnownRendition(rendition) ||
+      !name ||
+      name[2] !== segmentExtension(rendition) ||
+      Number(name[1]) >= stream.segmentCount
+    ) {
       return c.text('Not Found\n', 404);
     }
     const response = await fileResponse(c.req.raw, creatives.segmentFile(stream, rendition, Number(name[1]), name[2]), {

@@ -26,7 +26,12 @@ export interface DecideDeps {
   nowMs: number;
 }
 
-export async function decideBreak(adBreak: AdBreak, viewerId: string, campaigns: readonly Campaign[], deps: DecideDeps): Promise<Decision> {
+export async function decideBreak(
+  adBreak: AdBreak,
+  viewerId: string,
+  campaigns: readonly Campaign[],
+  deps: DecideDeps,
+): Promise<Decision> {
   const remembered = await deps.ledger.decision(adBreak.id, viewerId);
   if (remembered) return remembered;
 
@@ -42,7 +47,12 @@ export async function decideBreak(adBreak: AdBreak, viewerId: string, campaigns:
     if (!(await deps.ledger.takeCap(campaign.id, viewerId, campaign.frequencyCap))) continue;
     used.add(creative.id);
     taken.push(campaign);
-    ads.push({ creativeId: creative.id, campaignId: campaign.id, sponsorId: campaign.sponsorId, duration: creative.duration });
+    ads.push({
+      creativeId: creative.id,
+      campaignId: campaign.id,
+      sponsorId: campaign.sponsorId,
+      duration: creative.duration,
+    });
     filled += creative.duration;
   }
   const promo = deps.creatives.promo();

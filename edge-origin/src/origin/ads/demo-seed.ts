@@ -10,11 +10,36 @@ export async function seedDemoAds(store: RecordStore, nowMs: number): Promise<bo
   const year = new Date(nowMs + 365 * 24 * 3600_000).toISOString();
   const campaigns: Campaign[] = [
     // The bakery sponsors sport: higher priority there.
-    { id: 'campaign-boulangerie-sport', name: 'Boulangerie du Port × C’Sport', sponsorId: DEMO_SPONSORS[0].id, creativeId: DEMO_SPONSORS[0].creativeId, priority: 20, channelIds: ['sport'], startsAt: at, endsAt: year, frequencyCap: { impressions: 3, perHours: 24 }, createdAt: at },
-    { id: 'campaign-velocite', name: 'Vélocité — toute la Cité', sponsorId: DEMO_SPONSORS[1].id, creativeId: DEMO_SPONSORS[1].creativeId, priority: 10, startsAt: at, endsAt: year, frequencyCap: { impressions: 5, perHours: 24 }, createdAt: at },
+    {
+      id: 'campaign-boulangerie-sport',
+      name: 'Boulangerie du Port × C’Sport',
+      sponsorId: DEMO_SPONSORS[0].id,
+      creativeId: DEMO_SPONSORS[0].creativeId,
+      priority: 20,
+      channelIds: ['sport'],
+      startsAt: at,
+      endsAt: year,
+      frequencyCap: { impressions: 3, perHours: 24 },
+      createdAt: at,
+    },
+    {
+      id: 'campaign-velocite',
+      name: 'Vélocité — toute la Cité',
+      sponsorId: DEMO_SPONSORS[1].id,
+      creativeId: DEMO_SPONSORS[1].creativeId,
+      priority: 10,
+      startsAt: at,
+      endsAt: year,
+      frequencyCap: { impressions: 5, perHours: 24 },
+      createdAt: at,
+    },
   ];
   const put = [
-    ...DEMO_SPONSORS.map((s) => ({ collection: 'sponsors' as const, id: s.id, value: { id: s.id, name: s.name, logo: sponsorLogoPath(s.id), url: s.url } })),
+    ...DEMO_SPONSORS.map((s) => ({
+      collection: 'sponsors' as const,
+      id: s.id,
+      value: { id: s.id, name: s.name, logo: sponsorLogoPath(s.id), url: s.url },
+    })),
     ...campaigns.map((c) => ({ collection: 'campaigns' as const, id: c.id, value: c })),
     { collection: 'meta' as const, id: 'ads-seeded', value: { value: at } },
   ];

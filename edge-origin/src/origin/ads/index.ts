@@ -23,12 +23,28 @@ export interface AdsOptions {
   demo?: boolean;
 }
 
-export function createAds(options: AdsOptions, deps: { store: RecordStore; mediaDir: string; clock: LiveClockConfig; now: () => number; purger: EdgePurgeClient }): AdsService {
-  const ledger = options.ledger ?? (options.redisUrl ? new RedisAdLedger({ url: options.redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}) }) : new MemoryAdLedger(deps.now));
-  const ads = new AdsService({ store: deps.store, ledger, creatives: new CreativeLibrary(deps.mediaDir), clock: deps.clock, now: deps.now, purger: deps.purger });
+export function createAds(
+  options: AdsOptions,
+  deps: { store: RecordStore; mediaDir: string; clock: LiveClockConfig; now: () => number; purger: EdgePurgeClient },
+): AdsService {
+  const ledger =
+    options.ledger ??
+    (options.redisUrl
+      ? new RedisAdLedger({ url: options.redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}) })
+      : new MemoryAdLedger(deps.now));
+  const ads = new AdsService({
+    store: deps.store,
+    ledger,
+    creatives: new CreativeLibrary(deps.mediaDir),
+    clock: deps.clock,
+    now: deps.now,
+    purger: deps.purger,
+  });
   if (options.demo ?? true) {
     // In the background, like the catalog seed: the origin serves while the store comes up.
-    void retry(() => seedDemoAds(deps.store, deps.now())).catch((error: unknown) => console.error('ads: demo seed failed:', error));
+    void retry(() => seedDemoAds(deps.store, deps.now())).catch((error: unknown) =>
+      console.error('ads: demo seed failed:', error),
+    );
   }
   return ads;
 }

@@ -20,10 +20,18 @@ export interface AdLedger {
   takeCap(campaignId: string, viewerId: string, cap: { impressions: number; perHours: number }): Promise<boolean>;
   releaseCap(campaignId: string, viewerId: string): Promise<void>;
   /** Records an impression event once: true the first time, false for every duplicate. */
-  recordImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }, tallies: string[]): Promise<boolean>;
+  recordImpression(
+    key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent },
+    tallies: string[],
+  ): Promise<boolean>;
   tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>>;
   /** Whether this impression event was recorded. */
-  hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean>;
+  hasImpression(key: {
+    breakId: string;
+    viewerId: string;
+    creativeId: string;
+    event: ImpressionEvent;
+  }): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -52,7 +60,10 @@ export class RedisAdLedger implements AdLedger {
 
   constructor(options: { url: string; prefix?: string }) {
     this.#prefix = options.prefix ?? 'citetv:ads:';
-    this.#client = createClient({ url: options.url, socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) } });
+    this.#client = createClient({
+      url: options.url,
+      socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) },
+    });
     this.#client.on('error', () => {});
     this.#client.connect().catch(() => {});
   }
@@ -68,14 +79,24 @@ export class RedisAdLedger implements AdLedger {
 
   async keepDecision(decision: Decision, ttlSeconds: number): Promise<{ kept: boolean; decision: Decision }> {
     const key = this.#k(`decision:${decision.breakId}:${decision.viewerId}`);
-    const ok = await this.#client.set(key, JSON.stringify(decision), { condition: 'NX', expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttlSeconds)) } });
+    const ok = await this.#client.set(key, JSON.stringify(decision), {
+      condition: 'NX',
+      expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttlSeconds)) },
+    });
     if (ok) return { kept: true, decision };
     return { kept: false, decision: (await this.decision(decision.breakId, decision.viewerId)) ?? decision };
   }
 
-  async takeCap(campaignId: string, viewerId: string, cap: { impressions: number; perHours: number }): Promise<boolean> {
+  async takeCap(
+    campaignId: string,
+    viewerId: string,
+    cap: { impressions: number; perHours: number },
+  ): Promise<boolean> {
     const ttl = Math.max(1, Math.round(cap.perHours * 3600));
-    const r = await this.#client.eval(CAP_SCRIPT, { keys: [this.#k(`cap:${campaignId}:${viewerId}`)], arguments: [String(cap.impressions), String(ttl)] });
+    const r = await this.#client.eval(CAP_SCRIPT, {
+      keys: [this.#k(`cap:${campaignId}:${viewerId}`)],
+      arguments: [String(cap.impressions), String(ttl)],
+    });
     return Number(r) === 1;
   }
 
@@ -83,14 +104,30 @@ export class RedisAdLedger implements AdLedger {
     await this.#client.decr(this.#k(`cap:${campaignId}:${viewerId}`));
   }
 
-  async recordImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }, tallies: string[]): Promise<boolean> {
-    const keys = [this.#k(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`), ...tallies.map((t) => this.#k(`tally:${t}`))];
-    const r = await this.#client.eval(IMPRESSION_SCRIPT, { keys, arguments: [String(IMPRESSION_TTL_SECONDS), key.event] });
+  async recordImpression(
+    key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent },
+    tallies: string[],
+  ): Promise<boolean> {
+    const keys = [
+      this.#k(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`),
+      ...tallies.map((t) => this.#k(`tally:${t}`)),
+    ];
+    const r = await this.#client.eval(IMPRESSION_SCRIPT, {
+      keys,
+      arguments: [String(IMPRESSION_TTL_SECONDS), key.event],
+    });
     return Number(r) === 1;
   }
 
-  async hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean> {
-    return (await this.#client.exists(this.#k(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`))) === 1;
+  async hasImpression(key: {
+    breakId: string;
+    viewerId: string;
+    creativeId: string;
+    event: ImpressionEvent;
+  }): Promise<boolean> {
+    return (
+      (await this.#client.exists(this.#k(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`))) === 1
+    );
   }
 
   async tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>> {
@@ -126,10 +163,17 @@ export class MemoryAdLedger implements AdLedger {
   async keepDecision(decision: Decision, ttlSeconds: number): Promise<{ kept: boolean; decision: Decision }> {
     const existing = await this.decision(decision.breakId, decision.viewerId);
     if (existing) return { kept: false, decision: existing };
-    this.#values.set(`decision:${decision.breakId}:${decision.viewerId}`, { value: JSON.stringify(decision), expires: this.now() + ttlSeconds * 1000 });
+    this.#values.set(`decision:${decision.breakId}:${decision.viewerId}`, {
+      value: JSON.stringify(decision),
+      expires: this.now() + ttlSeconds * 1000,
+    });
     return { kept: true, decision };
   }
-  async takeCap(campaignId: string, viewerId: string, cap: { impressions: number; perHours: number }): Promise<boolean> {
+  async takeCap(
+    campaignId: string,
+    viewerId: string,
+    cap: { impressions: number; perHours: number },
+  ): Promise<boolean> {
     const key = `cap:${campaignId}:${viewerId}`;
     const n = Number(this.#get(key) ?? 0);
     if (n >= cap.impressions) return false;
@@ -142,7 +186,10 @@ export class MemoryAdLedger implements AdLedger {
     const entry = this.#values.get(key);
     if (entry) entry.value = String(Math.max(0, Number(entry.value) - 1));
   }
-  async recordImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }, tallies: string[]): Promise<boolean> {
+  async recordImpression(
+    key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent },
+    tallies: string[],
+  ): Promise<boolean> {
     const k = `imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`;
     if (this.#get(k)) return false;
     this.#values.set(k, { value: '1', expires: this.now() + IMPRESSION_TTL_SECONDS * 1000 });
@@ -156,7 +203,12 @@ export class MemoryAdLedger implements AdLedger {
   async tally(scope: string): Promise<Partial<Record<ImpressionEvent, number>>> {
     return Object.fromEntries(this.#tallies.get(scope) ?? []);
   }
-  async hasImpression(key: { breakId: string; viewerId: string; creativeId: string; event: ImpressionEvent }): Promise<boolean> {
+  async hasImpression(key: {
+    breakId: string;
+    viewerId: string;
+    creativeId: string;
+    event: ImpressionEvent;
+  }): Promise<boolean> {
     return this.#get(`imp:${key.breakId}:${key.viewerId}:${key.creativeId}:${key.event}`) !== undefined;
   }
   async close(): Promise<void> {}

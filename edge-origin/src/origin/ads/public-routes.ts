@@ -27,7 +27,8 @@ export function adsPublicRoutes(ads: AdsService): Hono {
 
   app.get('/breaks/:id/asset-list', async (c) => {
     const adBreak = await ads.store.get('adBreaks', c.req.param('id'));
-    if (!adBreak) return apiError(c, 404, 'break_not_found', `Coupure publicitaire inconnue : « ${c.req.param('id')} »`);
+    if (!adBreak)
+      return apiError(c, 404, 'break_not_found', `Coupure publicitaire inconnue : « ${c.req.param('id')} »`);
     const viewerId = viewerIdOf(c.req.raw) ?? `anon-${crypto.randomUUID()}`;
     const decision = await ads.decide(adBreak, viewerId);
     // A break the viewer already watched to the end (seeking back over a replay's mid-roll) is
@@ -50,13 +51,27 @@ export function adsPublicRoutes(ads: AdsService): Hono {
   });
 
   const track = async (c: Context) => {
-    const q = c.req.method === 'POST' ? { ...c.req.query(), ...((await c.req.json().catch(() => ({}))) as Record<string, string>) } : c.req.query();
+    const q =
+      c.req.method === 'POST'
+        ? { ...c.req.query(), ...((await c.req.json().catch(() => ({}))) as Record<string, string>) }
+        : c.req.query();
     const { break: breakId, viewer, creative, event } = q;
     if (!breakId || !viewer || !creative || !event || !(IMPRESSION_EVENTS as readonly string[]).includes(event)) {
-      return apiError(c, 400, 'invalid_request', `Attendu : break, viewer, creative et event (${IMPRESSION_EVENTS.join(', ')})`);
+      return apiError(
+        c,
+        400,
+        'invalid_request',
+        `Attendu : break, viewer, creative et event (${IMPRESSION_EVENTS.join(', ')})`,
+      );
     }
     const outcome = await ads.track(breakId, viewer, creative, event as ImpressionEvent);
-    if (outcome === 'unknown') return apiError(c, 404, 'unknown_impression', 'Aucune publicité de ce type n’a été servie à ce spectateur dans cette coupure');
+    if (outcome === 'unknown')
+      return apiError(
+        c,
+        404,
+        'unknown_impression',
+        'Aucune publicité de ce type n’a été servie à ce spectateur dans cette coupure',
+      );
     return c.body(null, 204, { 'X-Impression': outcome });
   };
   app.get('/track', track);

@@ -40,7 +40,13 @@ export function interstitialDateRange(adBreak: AdBreak, startDate: number, style
     clientAttributes['X-RESUME-OFFSET'] = 0;
     if (adBreak.offset === 0) clientAttributes['X-CUE'] = 'PRE';
   }
-  return { id: `ad-${adBreak.id}`, class: INTERSTITIAL_CLASS, startDate, duration: adBreak.durationSeconds, clientAttributes };
+  return {
+    id: `ad-${adBreak.id}`,
+    class: INTERSTITIAL_CLASS,
+    startDate,
+    duration: adBreak.durationSeconds,
+    clientAttributes,
+  };
 }
 
 export class InterstitialSignals {
@@ -75,7 +81,9 @@ export class InterstitialSignals {
     const ranges = (await this.#breaks())
       .filter((b) => b.target.kind === 'live' && b.target.channelId === channelId && b.startsAt)
       .map((b) => ({ b, start: Date.parse(b.startsAt!) }))
-      .filter(({ b, start }) => start <= windowEnd + LIVE_LOOKAHEAD_MS && start + b.durationSeconds * 1000 >= windowStart)
+      .filter(
+        ({ b, start }) => start <= windowEnd + LIVE_LOOKAHEAD_MS && start + b.durationSeconds * 1000 >= windowStart,
+      )
       .sort((x, y) => x.start - y.start)
       .map(({ b, start }) => interstitialDateRange(b, start, 'live'));
     return ranges.length ? { ...playlist, dateRanges: ranges } : playlist;
@@ -83,14 +91,18 @@ export class InterstitialSignals {
 
   /** A replay's (VOD) playlist with its pre-roll and mid-rolls. */
   async replay(replayId: string, playlist: MediaPlaylist): Promise<MediaPlaylist> {
-    const breaks = (await this.#breaks()).filter((b) => b.target.kind === 'replay' && b.target.replayId === replayId && b.offset !== undefined);
+    const breaks = (await this.#breaks()).filter(
+      (b) => b.target.kind === 'replay' && b.target.replayId === replayId && b.offset !== undefined,
+    );
     const [first, ...rest] = playlist.segments;
     if (breaks.length === 0 || !first) return playlist;
     const pdt0 = first.programDateTime ?? VOD_PROGRAM_EPOCH_MS;
     return {
       ...playlist,
       segments: [{ ...first, programDateTime: pdt0 }, ...rest],
-      dateRanges: breaks.sort((a, b) => a.offset! - b.offset!).map((b) => interstitialDateRange(b, pdt0 + b.offset! * 1000, 'replay')),
+      dateRanges: breaks
+        .sort((a, b) => a.offset! - b.offset!)
+        .map((b) => interstitialDateRange(b, pdt0 + b.offset! * 1000, 'replay')),
     };
   }
 }

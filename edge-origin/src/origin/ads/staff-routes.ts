@@ -31,7 +31,15 @@ const campaignFields = {
   eventIds: z.array(id),
   startsAt: isoDate,
   endsAt: isoDate,
-  frequencyCap: z.object({ impressions: z.number().int().min(1).max(1000), perHours: z.number().min(0.01).max(24 * 366) }).strict(),
+  frequencyCap: z
+    .object({
+      impressions: z.number().int().min(1).max(1000),
+      perHours: z
+        .number()
+        .min(0.01)
+        .max(24 * 366),
+    })
+    .strict(),
 };
 
 export const CampaignCreateSchema = z
@@ -61,16 +69,45 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
   const editor = requireRole('editor', ads.store, adminToken);
   const common = { tags: ['Staff ads'], security: ['bearer'], middleware: [editor] };
 
-  addRoute(app, { method: 'get', path: '/creatives', summary: 'Spots publicitaires disponibles', ...common, responses: { 200: ok('OK') } }, (c) => c.json({ creatives: ads.creatives.list() }));
-
-  addRoute(app, { method: 'get', path: '/campaigns', summary: 'Campagnes des partenaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
-    const campaigns = (await ads.store.list('campaigns')).sort((a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt));
-    return c.json({ campaigns });
-  });
+  addRoute(
+    app,
+    {
+      method: 'get',
+      path: '/creatives',
+      summary: 'Spots publicitaires disponibles',
+      ...common,
+      responses: { 200: ok('OK') },
+    },
+    (c) => c.json({ creatives: ads.creatives.list() }),
+  );
 
   addRoute(
     app,
-    { method: 'post', path: '/campaigns', summary: 'Créer une campagne (priorité, ciblage, dates, plafond par spectateur)', ...common, request: { json: CampaignCreateSchema }, responses: { 201: ok('Créée') } },
+    {
+      method: 'get',
+      path: '/campaigns',
+      summary: 'Campagnes des partenaires',
+      ...common,
+      responses: { 200: ok('OK') },
+    },
+    async (c) => {
+      const campaigns = (await ads.store.list('campaigns')).sort(
+        (a, b) => b.priority - a.priority || a.createdAt.localeCompare(b.createdAt),
+      );
+      return c.json({ campaigns });
+    },
+  );
+
+  addRoute(
+    app,
+    {
+      method: 'post',
+      path: '/campaigns',
+      summary: 'Créer une campagne (priorité, ciblage, dates, plafond par spectateur)',
+      ...common,
+      request: { json: CampaignCreateSchema },
+      responses: { 201: ok('Créée') },
+    },
     async (c, { json }) => c.json(await ads.createCampaign(c.get('actor'), json), 201),
   );
 
@@ -87,21 +124,40 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
     async (c, { param, json }) => c.json(await ads.editCampaign(c.get('actor'), param.id, json), 200),
   );
 
-  addRoute(app, { method: 'get', path: '/breaks', summary: 'Coupures publicitaires', ...common, responses: { 200: ok('OK') } }, async (c) => {
-    const breaks = (await ads.store.list('adBreaks')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    return c.json({ breaks });
-  });
+  addRoute(
+    app,
+    { method: 'get', path: '/breaks', summary: 'Coupures publicitaires', ...common, responses: { 200: ok('OK') } },
+    async (c) => {
+      const breaks = (await ads.store.list('adBreaks')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return c.json({ breaks });
+    },
+  );
 
   addRoute(
     app,
-    { method: 'delete', path: '/breaks/{id}', summary: 'Annuler une coupure pas encore à l’antenne (409 si elle a commencé)', ...common, request: { params: IdParam }, responses: { 200: ok('Annulée (la coupure telle qu’elle était)') } },
+    {
+      method: 'delete',
+      path: '/breaks/{id}',
+      summary: 'Annuler une coupure pas encore à l’antenne (409 si elle a commencé)',
+      ...common,
+      request: { params: IdParam },
+      responses: { 200: ok('Annulée (la coupure telle qu’elle était)') },
+    },
     async (c, { param }) => c.json(await ads.cancelBreak(c.get('actor'), param.id), 200),
   );
 
   addRoute(
     app,
-    { method: 'post', path: '/events/{id}/breaks', summary: 'Lancer une coupure pendant le direct, maintenant', ...common, request: { params: IdParam, json: z.object({ durationSeconds: duration }).strict() }, responses: { 201: ok('Programmée au prochain segment') } },
-    async (c, { param, json }) => c.json(await ads.triggerLiveBreak(c.get('actor'), param.id, json.durationSeconds), 201),
+    {
+      method: 'post',
+      path: '/events/{id}/breaks',
+      summary: 'Lancer une coupure pendant le direct, maintenant',
+      ...common,
+      request: { params: IdParam, json: z.object({ durationSeconds: duration }).strict() },
+      responses: { 201: ok('Programmée au prochain segment') },
+    },
+    async (c, { param, json }) =>
+      c.json(await ads.triggerLiveBreak(c.get('actor'), param.id, json.durationSeconds), 201),
   );
 
   addRoute(
@@ -111,14 +167,25 @@ export function adsStaffRoutes(ads: AdsService, adminToken: string | undefined):
       path: '/replays/{id}/breaks',
       summary: 'Pré-publicité (sans chapitre) ou coupure au début d’un chapitre d’un replay',
       ...common,
-      request: { params: IdParam, json: z.object({ durationSeconds: duration, chapter: z.number().int().min(0).optional() }).strict() },
+      request: {
+        params: IdParam,
+        json: z.object({ durationSeconds: duration, chapter: z.number().int().min(0).optional() }).strict(),
+      },
       responses: { 201: ok('Programmée') },
     },
-    async (c, { param, json }) => c.json(await ads.scheduleReplayBreak(c.get('actor'), param.id, json.durationSeconds, json.chapter), 201),
+    async (c, { param, json }) =>
+      c.json(await ads.scheduleReplayBreak(c.get('actor'), param.id, json.durationSeconds, json.chapter), 201),
   );
   addRoute(
     app,
-    { method: 'get', path: '/campaigns/{id}/impressions', summary: 'Impressions d’une campagne (début, quartiles, fin) et taux de complétion', ...common, request: { params: IdParam }, responses: { 200: ok('OK') } },
+    {
+      method: 'get',
+      path: '/campaigns/{id}/impressions',
+      summary: 'Impressions d’une campagne (début, quartiles, fin) et taux de complétion',
+      ...common,
+      request: { params: IdParam },
+      responses: { 200: ok('OK') },
+    },
     async (c, { param }) => {
       const campaign = await ads.store.get('campaigns', param.id);
       if (!campaign) throw new StaffError(404, 'campaign_not_found', `Campagne inconnue : « ${param.id} »`, 'id');

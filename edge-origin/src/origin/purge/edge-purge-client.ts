@@ -39,7 +39,8 @@ export class EdgePurgeClient {
     if (keys.length === 0 || this.config.urls.length === 0) return [];
     const outcomes = await Promise.all(this.config.urls.map((url) => this.#purgeOne(url, keys)));
     for (const o of outcomes) {
-      if (!o.ok) (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${keys.join(' ')}`);
+      if (!o.ok)
+        (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${keys.join(' ')}`);
     }
     return outcomes;
   }
@@ -60,7 +61,8 @@ export class EdgePurgeClient {
       ),
     );
     for (const o of outcomes) {
-      if (!o.ok) (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${prefixes.join(' ')}`);
+      if (!o.ok)
+        (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${prefixes.join(' ')}`);
     }
     return outcomes;
   }
@@ -81,7 +83,10 @@ export class EdgePurgeClient {
   async #post(url: string, body: unknown): Promise<Response> {
     const response = await (this.config.fetch ?? fetch)(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.config.token ? { authorization: `Bearer ${this.config.token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.config.token ? { authorization: `Bearer ${this.config.token}` } : {}),
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.config.timeoutMs ?? 3000),
     });

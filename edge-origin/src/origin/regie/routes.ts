@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { fileResponse } from '../files/file-response.ts';
 
 export const DEFAULT_REGIE_DIR = fileURLToPath(new URL('../../../dist/regie/', import.meta.url));
-const FILES: Record<string, string> = { '': 'index.html', 'index.html': 'index.html', 'regie.js': 'regie.js', 'regie.js.map': 'regie.js.map' };
+const FILES: Record<string, string> = {
+  '': 'index.html',
+  'index.html': 'index.html',
+  'regie.js': 'regie.js',
+  'regie.js.map': 'regie.js.map',
+};
 
 export function regieRoutes(dir: string = DEFAULT_REGIE_DIR): Hono {
   const app = new Hono();

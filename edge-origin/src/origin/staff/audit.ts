@@ -14,12 +14,17 @@ export function auditRoutes(router: StaffRouter): void {
       path: '/audit',
       summary: 'Journal des modifications, le plus récent d’abord (admin)',
       request: { query: AuditQuery },
-      responses: { 200: json(z.object({ items: z.array(z.unknown()), total: z.number(), next: z.string().nullable() }), 'OK') },
+      responses: {
+        200: json(z.object({ items: z.array(z.unknown()), total: z.number(), next: z.string().nullable() }), 'OK'),
+      },
     },
     async (c, { query }) => {
       const { entries, total } = await store.listAudit(query.offset, query.limit);
       const end = query.offset + entries.length;
-      return c.json({ items: entries, total, next: end < total ? `/api/v1/staff/audit?offset=${end}&limit=${query.limit}` : null }, 200);
+      return c.json(
+        { items: entries, total, next: end < total ? `/api/v1/staff/audit?offset=${end}&limit=${query.limit}` : null },
+        200,
+      );
     },
   );
 }

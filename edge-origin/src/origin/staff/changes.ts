@@ -6,7 +6,12 @@ import type { Change, Collection, CollectionRecords } from '../store/records.ts'
 type Stored<C extends Collection> = CollectionRecords[C];
 
 /** `after` replaces the record read as `before` (null: it did not exist). */
-export function replaced<C extends Collection>(collection: C, id: string, before: Stored<C> | null, after: Stored<C>): Change {
+export function replaced<C extends Collection>(
+  collection: C,
+  id: string,
+  before: Stored<C> | null,
+  after: Stored<C>,
+): Change {
   return { expect: [{ collection, id, value: before }], put: [{ collection, id, value: after }] };
 }
 

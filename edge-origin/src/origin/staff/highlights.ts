@@ -17,16 +17,33 @@ import type { StaffDeps, StaffRouter } from './routing.ts';
 import { HighlightCreateSchema, HighlightPatchSchema, IdParam } from './schemas.ts';
 
 /** [in, out) of `replay`, rounded to its segments: the clip's media range, its kept times and duration. */
-function cutFrom(deps: StaffDeps, replay: StoredReplay, inSec: number, outSec: number): Pick<StoredHighlight, 'cut' | 'inPoint' | 'outPoint' | 'duration'> {
+function cutFrom(
+  deps: StaffDeps,
+  replay: StoredReplay,
+  inSec: number,
+  outSec: number,
+): Pick<StoredHighlight, 'cut' | 'inPoint' | 'outPoint' | 'duration'> {
   // A published replay is a cut of a live; a seeded one is a whole generated asset.
   const assetStream = deps.library.vod(replay.id);
   const source = replay.cut ?? (assetStream ? wholeAssetCut(replay.id, assetStream) : undefined);
   const stream = source && cutStream(source, deps.library);
-  if (!source || !stream) throw new StaffError(409, 'no_media', `Le replay « ${replay.id} » n’a pas de média à découper`);
-  if (outSec > replay.duration + 1e-6) throw new StaffError(400, 'invalid_request', `La sortie (${outSec} s) dépasse la durée du replay (${replay.duration} s)`, 'out');
+  if (!source || !stream)
+    throw new StaffError(409, 'no_media', `Le replay « ${replay.id} » n’a pas de média à découper`);
+  if (outSec > replay.duration + 1e-6)
+    throw new StaffError(
+      400,
+      'invalid_request',
+      `La sortie (${outSec} s) dépasse la durée du replay (${replay.duration} s)`,
+      'out',
+    );
   const clip = clipOf(source, stream, inSec, outSec, deps.live);
   if (!clip) throw new StaffError(400, 'invalid_request', 'Extrait vide', 'out');
-  return { cut: clip.cut, inPoint: clip.inPoint, outPoint: clip.outPoint, duration: cutDuration(clip.cut, stream, deps.live) };
+  return {
+    cut: clip.cut,
+    inPoint: clip.inPoint,
+    outPoint: clip.outPoint,
+    duration: cutDuration(clip.cut, stream, deps.live),
+  };
 }
 
 export function highlightRoutes(router: StaffRouter): void {
@@ -75,7 +92,8 @@ export function highlightRoutes(router: StaffRouter): void {
     {
       method: 'patch',
       path: '/highlights/{id}',
-      summary: 'Modifier un résumé : titre, entrée et sortie (secondes depuis le début du replay ; une nouvelle entrée ou sortie le recoupe)',
+      summary:
+        'Modifier un résumé : titre, entrée et sortie (secondes depuis le début du replay ; une nouvelle entrée ou sortie le recoupe)',
       request: { params: IdParam, json: HighlightPatchSchema },
       responses: { 200: json(HighlightSchema, 'OK') },
     },
@@ -86,15 +104,24 @@ export function highlightRoutes(router: StaffRouter): void {
       let replay: StoredReplay | null = null;
       if (recut) {
         replay = await store.get('replays', before.replayId);
-        if (!replay) throw new StaffError(409, 'replay_gone', 'Le replay de ce résumé n’est plus publié : il ne peut plus être recoupé');
+        if (!replay)
+          throw new StaffError(
+            409,
+            'replay_gone',
+            'Le replay de ce résumé n’est plus publié : il ne peut plus être recoupé',
+          );
         const inSec = patch.in ?? before.inPoint ?? 0;
         const outSec = patch.out ?? before.outPoint ?? before.duration;
         if (outSec <= inSec) throw new StaffError(400, 'invalid_request', 'La sortie doit être après l’entrée', 'out');
-        if (outSec - inSec > 600) throw new StaffError(400, 'invalid_request', 'Un résumé dure 10 minutes au plus', 'out');
+        if (outSec - inSec > 600)
+          throw new StaffError(400, 'invalid_request', 'Un résumé dure 10 minutes au plus', 'out');
         after = { ...after, ...cutFrom(deps, replay, inSec, outSec) };
       }
       return {
-        change: together(replaced('highlights', before.id, before, after), ...(replay ? [unchanged('replays', replay.id, replay)] : [])),
+        change: together(
+          replaced('highlights', before.id, before, after),
+          ...(replay ? [unchanged('replays', replay.id, replay)] : []),
+        ),
         purge: [surrogateKeys.highlight(before.id), surrogateKeys.replay(before.replayId)],
         // Its playlists are cached for good on the edges: a new cut must replace them there.
         ...(recut ? { purgePrefixes: [vodPaths.root(before.id)] } : {}),

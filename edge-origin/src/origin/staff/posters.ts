@@ -5,7 +5,15 @@ import { z } from '@hono/zod-openapi';
 import { ApiErrorSchema, json } from '../catalog/api-schemas.ts';
 import { StaffError } from '../http/api-errors.ts';
 import { sha256Hex } from '../http/ids.ts';
-import { checkPosterUpload, imageStoreKey, MAX_POSTER_BYTES, POSTER_TYPES, posterKey, resizePoster, uploadedPosterPath } from '../images/poster-upload.ts';
+import {
+  checkPosterUpload,
+  imageStoreKey,
+  MAX_POSTER_BYTES,
+  POSTER_TYPES,
+  posterKey,
+  resizePoster,
+  uploadedPosterPath,
+} from '../images/poster-upload.ts';
 import type { StaffRouter } from './routing.ts';
 
 export function posterRoutes(router: StaffRouter): void {
@@ -15,20 +23,34 @@ export function posterRoutes(router: StaffRouter): void {
     {
       method: 'post',
       path: '/posters',
-      summary: 'Envoyer une affiche (JPEG, PNG ou WebP, 5 Mo au plus ; type vérifié sur le contenu) : redimensionnée pour la TV',
+      summary:
+        'Envoyer une affiche (JPEG, PNG ou WebP, 5 Mo au plus ; type vérifié sur le contenu) : redimensionnée pour la TV',
       request: { raw: { mediaTypes: [...POSTER_TYPES], description: 'Les octets de l’image' } },
-      responses: { 201: json(z.object({ poster: z.string(), hero: z.string() }), 'Chemins de l’affiche (card 400×225) et du grand format (hero 1280×720)'), 413: json(ApiErrorSchema, 'Trop lourde'), 415: json(ApiErrorSchema, 'Pas une image acceptée') },
+      responses: {
+        201: json(
+          z.object({ poster: z.string(), hero: z.string() }),
+          'Chemins de l’affiche (card 400×225) et du grand format (hero 1280×720)',
+        ),
+        413: json(ApiErrorSchema, 'Trop lourde'),
+        415: json(ApiErrorSchema, 'Pas une image acceptée'),
+      },
     },
     async (_input, c) => {
       // Refused before reading a body the client says is too big.
       const declaredLength = Number(c.req.header('content-length') ?? 0);
-      if (declaredLength > MAX_POSTER_BYTES) throw new StaffError(413, 'too_large', `Image trop lourde : ${declaredLength} octets (5 Mo au plus)`, 'body');
+      if (declaredLength > MAX_POSTER_BYTES)
+        throw new StaffError(413, 'too_large', `Image trop lourde : ${declaredLength} octets (5 Mo au plus)`, 'body');
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       checkPosterUpload(bytes, c.req.header('content-type'));
       const key = posterKey(await sha256Hex(bytes));
       const sized = await resizePoster(bytes);
       return {
-        change: { images: Object.entries(sized).map(([size, data]) => ({ key: imageStoreKey(key, size as 'card'), bytes: data })) },
+        change: {
+          images: Object.entries(sized).map(([size, data]) => ({
+            key: imageStoreKey(key, size as 'card'),
+            bytes: data,
+          })),
+        },
         status: 201,
         body: { poster: uploadedPosterPath(key, 'card'), hero: uploadedPosterPath(key, 'hero') },
         target: { kind: 'poster', id: key },

@@ -15,20 +15,37 @@ const NOT_FOUND = {
 } as const;
 
 /** The record the request's `{id}` names, or a 404 saying which kind is unknown. */
-export async function found<C extends keyof typeof NOT_FOUND>(store: RecordStore, collection: C, id: string): Promise<CollectionRecords[C]> {
+export async function found<C extends keyof typeof NOT_FOUND>(
+  store: RecordStore,
+  collection: C,
+  id: string,
+): Promise<CollectionRecords[C]> {
   const record = await store.get(collection, id);
   if (!record) throw new StaffError(404, NOT_FOUND[collection].code, `${NOT_FOUND[collection].what} : « ${id} »`, 'id');
   return record;
 }
 
 /** An image path given in a body: a poster uploaded before (the store) or a generated picture (the media). */
-export async function checkImage(deps: { store: RecordStore; library: MediaLibrary }, path: string | undefined, field: string): Promise<void> {
+export async function checkImage(
+  deps: { store: RecordStore; library: MediaLibrary },
+  path: string | undefined,
+  field: string,
+): Promise<void> {
   if (!path) return;
   const upload = /^\/images\/uploads\/([0-9a-f]{24})\/(card|hero)\.jpg$/.exec(path);
-  const exists = upload ? (await deps.store.getImage(imageStoreKey(itemAt(upload, 1), itemAt(upload, 2) as 'card'))) !== null : deps.library.imageFile(path) !== undefined;
-  if (!exists) throw new StaffError(400, 'unknown_image', `Image inconnue : « ${path} » (envoyez-la d’abord avec POST /api/v1/staff/posters)`, field);
+  const exists = upload
+    ? (await deps.store.getImage(imageStoreKey(itemAt(upload, 1), itemAt(upload, 2) as 'card'))) !== null
+    : deps.library.imageFile(path) !== undefined;
+  if (!exists)
+    throw new StaffError(
+      400,
+      'unknown_image',
+      `Image inconnue : « ${path} » (envoyez-la d’abord avec POST /api/v1/staff/posters)`,
+      field,
+    );
 }
 
 export async function checkSponsor(store: RecordStore, id: string | undefined): Promise<void> {
-  if (id && !(await store.get('sponsors', id))) throw new StaffError(400, 'unknown_sponsor', `Partenaire inconnu : « ${id} »`, 'sponsorId');
+  if (id && !(await store.get('sponsors', id)))
+    throw new StaffError(400, 'unknown_sponsor', `Partenaire inconnu : « ${id} »`, 'sponsorId');
 }

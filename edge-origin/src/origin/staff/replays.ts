@@ -23,7 +23,13 @@ import { IdParam, PublishSchema, ReplayPatchSchema } from './schemas.ts';
 /** Chapters must start before the replay ends (400 on the first that does not); kept in time order. */
 function chaptersWithin(chapters: Chapter[], duration: number): Chapter[] {
   chapters.forEach((ch, i) => {
-    if (ch.start >= duration) throw new StaffError(400, 'invalid_request', `Le chapitre « ${ch.title} » commence après la fin du replay (${duration} s)`, `chapters.${i}.start`);
+    if (ch.start >= duration)
+      throw new StaffError(
+        400,
+        'invalid_request',
+        `Le chapitre « ${ch.title} » commence après la fin du replay (${duration} s)`,
+        `chapters.${i}.start`,
+      );
   });
   return [...chapters].sort((a, b) => a.start - b.start);
 }
@@ -49,7 +55,11 @@ export function replayRoutes(router: StaffRouter): void {
       // The replay points at the live segments: they must still be fetchable (retention).
       // (A segment not published yet is fine: it will be within one segment duration.)
       if (range.firstSequence <= liveEdge(now(), clock) - Math.max(deps.retentionSegments, clock.windowSize)) {
-        throw new StaffError(409, 'recording_expired', 'L’enregistrement de ce direct n’est plus conservé (au-delà de la durée de rétention des segments)');
+        throw new StaffError(
+          409,
+          'recording_expired',
+          'L’enregistrement de ce direct n’est plus conservé (au-delà de la durée de rétention des segments)',
+        );
       }
       const cut: MediaCut = { kind: 'live', ...range };
       const stream = cutStream(cut, library);
@@ -112,7 +122,8 @@ export function replayRoutes(router: StaffRouter): void {
     {
       method: 'delete',
       path: '/replays/{id}',
-      summary: 'Dépublier un replay : il quitte les listes des TV avec ses résumés et ses coupures ; son événement redevient « terminé » (republiable)',
+      summary:
+        'Dépublier un replay : il quitte les listes des TV avec ses résumés et ses coupures ; son événement redevient « terminé » (republiable)',
       request: { params: IdParam },
       responses: { 200: json(UnpublishedSchema, 'Dépublié') },
     },
@@ -122,17 +133,30 @@ export function replayRoutes(router: StaffRouter): void {
       const clips = highlights.filter((h) => h.replayId === replay.id);
       const replayBreaks = breaks.filter((b) => b.target.kind === 'replay' && b.target.replayId === replay.id);
       const event = replay.eventId ? await store.get('events', replay.eventId) : null;
-      const changes: Change[] = [removed('replays', replay.id, replay), ...clips.map((h) => removed('highlights', h.id, h)), ...replayBreaks.map((b) => removed('adBreaks', b.id, b))];
+      const changes: Change[] = [
+        removed('replays', replay.id, replay),
+        ...clips.map((h) => removed('highlights', h.id, h)),
+        ...replayBreaks.map((b) => removed('adBreaks', b.id, b)),
+      ];
       if (event?.replayId === replay.id) {
         const { replayId: _gone, ...rest } = event;
         changes.push(replaced('events', event.id, event, { ...rest, status: 'ended' }));
       }
       return {
         change: together(...changes),
-        purge: [surrogateKeys.replay(replay.id), ...(event ? [surrogateKeys.event(event.id)] : []), ...clips.map((h) => surrogateKeys.highlight(h.id))],
+        purge: [
+          surrogateKeys.replay(replay.id),
+          ...(event ? [surrogateKeys.event(event.id)] : []),
+          ...clips.map((h) => surrogateKeys.highlight(h.id)),
+        ],
         purgePrefixes: [replay.id, ...clips.map((h) => h.id)].map(vodPaths.root),
         status: 200,
-        body: { id: replay.id, highlightsRemoved: clips.map((h) => h.id), breaksRemoved: replayBreaks.length, eventId: event?.replayId === replay.id ? event.id : null },
+        body: {
+          id: replay.id,
+          highlightsRemoved: clips.map((h) => h.id),
+          breaksRemoved: replayBreaks.length,
+          eventId: event?.replayId === replay.id ? event.id : null,
+        },
         target: { kind: 'replay', id: replay.id },
         detail: { title: replay.title, highlights: clips.map((h) => h.id), breaks: replayBreaks.map((b) => b.id) },
       };
@@ -143,8 +167,13 @@ export function replayRoutes(router: StaffRouter): void {
 const UnpublishedSchema = z
   .object({
     id: z.string(),
-    highlightsRemoved: z.array(z.string()).openapi({ description: 'Les résumés coupés dans ce replay, retirés avec lui' }),
+    highlightsRemoved: z
+      .array(z.string())
+      .openapi({ description: 'Les résumés coupés dans ce replay, retirés avec lui' }),
     breaksRemoved: z.number().int(),
-    eventId: z.string().nullable().openapi({ description: 'L’événement redevenu « terminé » (null : replay sans événement)' }),
+    eventId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'L’événement redevenu « terminé » (null : replay sans événement)' }),
   })
   .openapi('ReplayUnpublished');

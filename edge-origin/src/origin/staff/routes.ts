@@ -22,9 +22,25 @@ export function staffRoutes(deps: StaffDeps): OpenAPIHono<StaffEnv> {
   const app = staffApi();
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   // A store out of reach refuses the write: nothing was stored, the staff may retry.
-  app.onError((error, c) => answerRefusal(error instanceof StoreUnavailableError ? new StaffError(503, 'store_unavailable', `${error.message}. Rien n’a été enregistré.`) : error, c));
+  app.onError((error, c) =>
+    answerRefusal(
+      error instanceof StoreUnavailableError
+        ? new StaffError(503, 'store_unavailable', `${error.message}. Rien n’a été enregistré.`)
+        : error,
+      c,
+    ),
+  );
   const router = staffRouter(app, deps);
   // In this order in the OpenAPI document.
-  for (const resource of [eventRoutes, replayRoutes, highlightRoutes, sponsorRoutes, posterRoutes, tokenRoutes, auditRoutes]) resource(router);
+  for (const resource of [
+    eventRoutes,
+    replayRoutes,
+    highlightRoutes,
+    sponsorRoutes,
+    posterRoutes,
+    tokenRoutes,
+    auditRoutes,
+  ])
+    resource(router);
   return app;
 }

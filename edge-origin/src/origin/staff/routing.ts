@@ -57,9 +57,18 @@ type StaffSpec<R extends RouteRequest> = Omit<RouteSpec<R>, 'tags' | 'security' 
 export interface StaffRouter {
   deps: StaffDeps;
   /** A route that answers by itself (the lists). */
-  route<R extends RouteRequest>(role: StaffRole, spec: StaffSpec<R>, handler: (c: StaffContext, input: RouteInput<R>) => Promise<Response>): void;
+  route<R extends RouteRequest>(
+    role: StaffRole,
+    spec: StaffSpec<R>,
+    handler: (c: StaffContext, input: RouteInput<R>) => Promise<Response>,
+  ): void;
   /** A write: `plan` reads and computes; the router commits it with its audit entry, purges, answers. */
-  write<R extends RouteRequest>(role: StaffRole, action: string, spec: StaffSpec<R>, plan: (input: RouteInput<R>, c: StaffContext) => Promise<WritePlan>): void;
+  write<R extends RouteRequest>(
+    role: StaffRole,
+    action: string,
+    spec: StaffSpec<R>,
+    plan: (input: RouteInput<R>, c: StaffContext) => Promise<WritePlan>,
+  ): void;
 }
 
 const refusals = {
@@ -72,7 +81,10 @@ const refusals = {
 };
 
 export function staffRouter(app: OpenAPIHono<StaffEnv>, deps: StaffDeps): StaffRouter {
-  const guards = { editor: requireRole('editor', deps.store, deps.adminToken), admin: requireRole('admin', deps.store, deps.adminToken) };
+  const guards = {
+    editor: requireRole('editor', deps.store, deps.adminToken),
+    admin: requireRole('admin', deps.store, deps.adminToken),
+  };
   const declare = <R extends RouteRequest>(role: StaffRole, spec: StaffSpec<R>): RouteSpec<R> => ({
     ...spec,
     tags: [role === 'admin' ? 'Staff admin' : 'Staff'],
@@ -88,7 +100,13 @@ export function staffRouter(app: OpenAPIHono<StaffEnv>, deps: StaffDeps): StaffR
       addRoute(app, declare(role, spec), async (c, input) => {
         const p = await plan(input, c);
         const detail = p.detail ?? requestDetail(input);
-        await commitAudited(deps.store, p.change, { at: new Date(deps.now()).toISOString(), actor: c.get('actor'), action, target: p.target, detail });
+        await commitAudited(deps.store, p.change, {
+          at: new Date(deps.now()).toISOString(),
+          actor: c.get('actor'),
+          action,
+          target: p.target,
+          detail,
+        });
         await deps.purger.purge([surrogateKeys.catalog, ...(p.purge ?? [])]);
         if (p.purgePrefixes?.length) await deps.purger.purgePrefixes(p.purgePrefixes);
         return p.status === 204 ? c.body(null, 204) : c.json(p.body as object, p.status);

@@ -16,7 +16,10 @@ import { checkImage, found } from './references.ts';
 import type { StaffRouter } from './routing.ts';
 import { IdParam, SponsorCreateSchema, SponsorPatchSchema } from './schemas.ts';
 
-const SponsorUsesSchema = z.object({ events: z.array(z.object({ id: z.string(), title: z.string() })), campaigns: z.array(z.object({ id: z.string(), name: z.string() })) });
+const SponsorUsesSchema = z.object({
+  events: z.array(z.object({ id: z.string(), title: z.string() })),
+  campaigns: z.array(z.object({ id: z.string(), name: z.string() })),
+});
 const StaffSponsorSchema = SponsorSchema.extend({ usedBy: SponsorUsesSchema }).openapi('StaffSponsor');
 
 /** What names a sponsor: events (`sponsorId`) and ads campaigns. A sponsor in use is not deleted. */
@@ -33,20 +36,46 @@ export function sponsorRoutes(router: StaffRouter): void {
 
   router.route(
     'editor',
-    { method: 'get', path: '/sponsors', summary: 'Partenaires, avec ce qui les utilise (événements, campagnes)', responses: { 200: json(z.object({ sponsors: z.array(StaffSponsorSchema) }), 'OK') } },
+    {
+      method: 'get',
+      path: '/sponsors',
+      summary: 'Partenaires, avec ce qui les utilise (événements, campagnes)',
+      responses: { 200: json(z.object({ sponsors: z.array(StaffSponsorSchema) }), 'OK') },
+    },
     async (c) => {
-      const [sponsors, events, campaigns] = await Promise.all([store.list('sponsors'), store.list('events'), store.list('campaigns')]);
+      const [sponsors, events, campaigns] = await Promise.all([
+        store.list('sponsors'),
+        store.list('events'),
+        store.list('campaigns'),
+      ]);
       sponsors.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
       return c.json({ sponsors: sponsors.map((s) => ({ ...s, usedBy: usesOf(s.id, events, campaigns) })) }, 200);
     },
   );
 
-  router.write('editor', 'sponsor.create', { method: 'post', path: '/sponsors', summary: 'Ajouter un partenaire', request: { json: SponsorCreateSchema }, responses: { 201: json(SponsorSchema, 'Créé') } }, async ({ json: input }) => {
-    await checkImage(deps, input.logo, 'logo');
-    const id = newId(input.name, 'sponsor');
-    const sponsor: Sponsor = { id, name: input.name, url: input.url, logo: input.logo ?? '', ...(input.channelIds?.length ? { channelIds: input.channelIds } : {}) };
-    return { change: created('sponsors', id, sponsor), status: 201, body: sponsor, target: { kind: 'sponsor', id } };
-  });
+  router.write(
+    'editor',
+    'sponsor.create',
+    {
+      method: 'post',
+      path: '/sponsors',
+      summary: 'Ajouter un partenaire',
+      request: { json: SponsorCreateSchema },
+      responses: { 201: json(SponsorSchema, 'Créé') },
+    },
+    async ({ json: input }) => {
+      await checkImage(deps, input.logo, 'logo');
+      const id = newId(input.name, 'sponsor');
+      const sponsor: Sponsor = {
+        id,
+        name: input.name,
+        url: input.url,
+        logo: input.logo ?? '',
+        ...(input.channelIds?.length ? { channelIds: input.channelIds } : {}),
+      };
+      return { change: created('sponsors', id, sponsor), status: 201, body: sponsor, target: { kind: 'sponsor', id } };
+    },
+  );
 
   router.write(
     'editor',
@@ -54,7 +83,8 @@ export function sponsorRoutes(router: StaffRouter): void {
     {
       method: 'patch',
       path: '/sponsors/{id}',
-      summary: 'Modifier un partenaire (nom, URL, logo, chaînes ; logo "" le retire, chaînes [] : aucune en particulier)',
+      summary:
+        'Modifier un partenaire (nom, URL, logo, chaînes ; logo "" le retire, chaînes [] : aucune en particulier)',
       request: { params: IdParam, json: SponsorPatchSchema },
       responses: { 200: json(SponsorSchema, 'OK') },
     },
@@ -68,7 +98,12 @@ export function sponsorRoutes(router: StaffRouter): void {
         if (channelIds.length) after.channelIds = channelIds;
         else delete after.channelIds;
       }
-      return { change: replaced('sponsors', param.id, before, after), status: 200, body: after, target: { kind: 'sponsor', id: param.id } };
+      return {
+        change: replaced('sponsors', param.id, before, after),
+        status: 200,
+        body: after,
+        target: { kind: 'sponsor', id: param.id },
+      };
     },
   );
 
@@ -86,13 +121,25 @@ export function sponsorRoutes(router: StaffRouter): void {
       const before = await found(store, 'sponsors', param.id);
       const [events, campaigns] = await Promise.all([store.list('events'), store.list('campaigns')]);
       const uses = usesOf(param.id, events, campaigns);
-      const named = [...uses.events.map((e) => `l’événement « ${e.title} »`), ...uses.campaigns.map((k) => `la campagne « ${k.name} »`)];
+      const named = [
+        ...uses.events.map((e) => `l’événement « ${e.title} »`),
+        ...uses.campaigns.map((k) => `la campagne « ${k.name} »`),
+      ];
       if (named.length) {
         const shown = named.length > 5 ? [...named.slice(0, 5), `${named.length - 5} autre(s)`] : named;
-        throw new StaffError(409, 'sponsor_in_use', `Le partenaire « ${before.name} » est encore utilisé par ${shown.join(', ')} : retirez-le-leur ou choisissez-leur un autre partenaire d’abord`);
+        throw new StaffError(
+          409,
+          'sponsor_in_use',
+          `Le partenaire « ${before.name} » est encore utilisé par ${shown.join(', ')} : retirez-le-leur ou choisissez-leur un autre partenaire d’abord`,
+        );
       }
       // Expecting the record as read: an edit made meanwhile makes this delete a 409, not a loss.
-      return { change: removed('sponsors', param.id, before), status: 204, body: null, target: { kind: 'sponsor', id: param.id } };
+      return {
+        change: removed('sponsors', param.id, before),
+        status: 204,
+        body: null,
+        target: { kind: 'sponsor', id: param.id },
+      };
     },
   );
 }

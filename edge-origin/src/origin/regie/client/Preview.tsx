@@ -19,5 +19,15 @@ export function Preview({ channel, name }: { channel: string; name: string }) {
     });
     return () => hls.destroy();
   }, [channel]);
-  return <video ref={video} class="preview" muted autoplay playsinline aria-label={TEXT.preview(name)} data-testid={`preview-${channel}`} />;
+  return (
+    <video
+      ref={video}
+      class="preview"
+      muted
+      autoplay
+      playsinline
+      aria-label={TEXT.preview(name)}
+      data-testid={`preview-${channel}`}
+    />
+  );
 }

@@ -1,7 +1,15 @@
 // The staff API as the régie uses it: typed answers, the token from the session (shared with the
 // other staff pages), errors carrying the API's own message.
 import type { ChannelIngestStatus } from '../../ingest/status.ts';
-import type { Chapter, EventStatus, Highlight, LiveEvent, Page, Replay, Sponsor } from '../../../../../shared/catalog/types.ts';
+import type {
+  Chapter,
+  EventStatus,
+  Highlight,
+  LiveEvent,
+  Page,
+  Replay,
+  Sponsor,
+} from '../../../../../shared/catalog/types.ts';
 import type { CampaignReport, EventReport } from '../../audience/report.ts';
 import type { Creative } from '../../ads/creatives.ts';
 import type { AuditEntry, StaffRole, StaffTokenRecord } from '../../store/records.ts';
@@ -69,7 +77,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const response = await fetch(`/api/v1${path}`, { method, headers, cache: 'no-store', ...(payload !== undefined ? { body: payload } : {}) });
+  const response = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    cache: 'no-store',
+    ...(payload !== undefined ? { body: payload } : {}),
+  });
   const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
   if (!response.ok) throw new ApiError(response.status, answer?.error?.message ?? `HTTP ${response.status}`);
   return answer as T;
@@ -113,41 +126,60 @@ export const api = {
   campaigns: async () => (await call<{ campaigns: Campaign[] }>('GET', '/staff/ads/campaigns')).campaigns,
   creatives: async () => (await call<{ creatives: Creative[] }>('GET', '/staff/ads/creatives')).creatives,
   createCampaign: (input: CampaignFields) => call<Campaign>('POST', '/staff/ads/campaigns', input),
-  editCampaign: (id: string, patch: Partial<CampaignFields>) => call<Campaign>('PATCH', `/staff/ads/campaigns/${encodeURIComponent(id)}`, patch),
+  editCampaign: (id: string, patch: Partial<CampaignFields>) =>
+    call<Campaign>('PATCH', `/staff/ads/campaigns/${encodeURIComponent(id)}`, patch),
   breaks: async () => (await call<{ breaks: AdBreak[] }>('GET', '/staff/ads/breaks')).breaks,
-  launchBreak: (eventId: string, durationSeconds: number) => call<AdBreak>('POST', `/staff/ads/events/${encodeURIComponent(eventId)}/breaks`, { durationSeconds }),
+  launchBreak: (eventId: string, durationSeconds: number) =>
+    call<AdBreak>('POST', `/staff/ads/events/${encodeURIComponent(eventId)}/breaks`, { durationSeconds }),
   replayBreak: (replayId: string, durationSeconds: number, chapter: number | undefined) =>
-    call<AdBreak>('POST', `/staff/ads/replays/${encodeURIComponent(replayId)}/breaks`, { durationSeconds, ...(chapter === undefined ? {} : { chapter }) }),
+    call<AdBreak>('POST', `/staff/ads/replays/${encodeURIComponent(replayId)}/breaks`, {
+      durationSeconds,
+      ...(chapter === undefined ? {} : { chapter }),
+    }),
   cancelBreak: (id: string) => call<AdBreak>('DELETE', `/staff/ads/breaks/${encodeURIComponent(id)}`),
   sponsors: async () => (await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).sponsors,
-  createSponsor: (input: { name: string; url: string; logo?: string; channelIds?: string[] }) => call<Sponsor>('POST', '/staff/sponsors', input),
-  editSponsor: (id: string, patch: { name?: string; url?: string; logo?: string; channelIds?: string[] }) => call<Sponsor>('PATCH', `/staff/sponsors/${encodeURIComponent(id)}`, patch),
+  createSponsor: (input: { name: string; url: string; logo?: string; channelIds?: string[] }) =>
+    call<Sponsor>('POST', '/staff/sponsors', input),
+  editSponsor: (id: string, patch: { name?: string; url?: string; logo?: string; channelIds?: string[] }) =>
+    call<Sponsor>('PATCH', `/staff/sponsors/${encodeURIComponent(id)}`, patch),
   deleteSponsor: (id: string) => call<null>('DELETE', `/staff/sponsors/${encodeURIComponent(id)}`),
   audienceNow: () => call<AudienceNow>('GET', '/staff/audience/now'),
-  eventReport: (eventId: string) => call<EventReport>('GET', `/staff/audience/events/${encodeURIComponent(eventId)}/report`),
-  campaignReport: (id: string) => call<CampaignReport>('GET', `/staff/audience/campaigns/${encodeURIComponent(id)}/report`),
+  eventReport: (eventId: string) =>
+    call<EventReport>('GET', `/staff/audience/events/${encodeURIComponent(eventId)}/report`),
+  campaignReport: (id: string) =>
+    call<CampaignReport>('GET', `/staff/audience/campaigns/${encodeURIComponent(id)}/report`),
   events: async () => (await call<{ events: StaffEvent[] }>('GET', '/staff/events')).events,
-  schedule: (input: EventFields & { channelId: string; startsAt: string; endsAt: string }) => call<StaffEvent>('POST', '/staff/events', input),
-  editEvent: (id: string, patch: Partial<EventFields>) => call<StaffEvent>('PATCH', `/staff/events/${encodeURIComponent(id)}`, patch),
-  reschedule: (id: string, times: { startsAt: string; endsAt: string }) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/reschedule`, times),
+  schedule: (input: EventFields & { channelId: string; startsAt: string; endsAt: string }) =>
+    call<StaffEvent>('POST', '/staff/events', input),
+  editEvent: (id: string, patch: Partial<EventFields>) =>
+    call<StaffEvent>('PATCH', `/staff/events/${encodeURIComponent(id)}`, patch),
+  reschedule: (id: string, times: { startsAt: string; endsAt: string }) =>
+    call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/reschedule`, times),
   start: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/start`, {}),
   stop: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/stop`, {}),
   cancel: (id: string) => call<StaffEvent>('POST', `/staff/events/${encodeURIComponent(id)}/cancel`, {}),
-  publish: (id: string, fields: PublishFields) => call<Replay>('POST', `/staff/events/${encodeURIComponent(id)}/publish`, fields),
+  publish: (id: string, fields: PublishFields) =>
+    call<Replay>('POST', `/staff/events/${encodeURIComponent(id)}/publish`, fields),
   replays: () => allPages<Replay>('/replays?limit=100'),
-  editReplay: (id: string, patch: PublishFields) => call<Replay>('PATCH', `/staff/replays/${encodeURIComponent(id)}`, patch),
+  editReplay: (id: string, patch: PublishFields) =>
+    call<Replay>('PATCH', `/staff/replays/${encodeURIComponent(id)}`, patch),
   unpublishReplay: (id: string) => call<Unpublished>('DELETE', `/staff/replays/${encodeURIComponent(id)}`),
   highlights: () => allPages<Highlight>('/highlights?limit=100'),
-  cutHighlight: (input: { replayId: string; title: string; in: number; out: number }) => call<Highlight>('POST', '/staff/highlights', input),
-  editHighlight: (id: string, patch: { title?: string; in?: number; out?: number }) => call<Highlight>('PATCH', `/staff/highlights/${encodeURIComponent(id)}`, patch),
+  cutHighlight: (input: { replayId: string; title: string; in: number; out: number }) =>
+    call<Highlight>('POST', '/staff/highlights', input),
+  editHighlight: (id: string, patch: { title?: string; in?: number; out?: number }) =>
+    call<Highlight>('PATCH', `/staff/highlights/${encodeURIComponent(id)}`, patch),
   deleteHighlight: (id: string) => call<null>('DELETE', `/staff/highlights/${encodeURIComponent(id)}`),
   uploadPoster: (file: File) => call<{ poster: string; hero: string }>('POST', '/staff/posters', file),
   tokens: async () => (await call<{ tokens: StaffToken[] }>('GET', '/staff/tokens')).tokens,
-  createToken: (input: { label: string; role: Role }) => call<StaffToken & { token: string }>('POST', '/staff/tokens', input),
+  createToken: (input: { label: string; role: Role }) =>
+    call<StaffToken & { token: string }>('POST', '/staff/tokens', input),
   revokeToken: (id: string) => call<StaffToken>('DELETE', `/staff/tokens/${encodeURIComponent(id)}`),
-  audit: (offset: number, limit: number) => call<Page<AuditEntry>>('GET', `/staff/audit?offset=${offset}&limit=${limit}`),
+  audit: (offset: number, limit: number) =>
+    call<Page<AuditEntry>>('GET', `/staff/audit?offset=${offset}&limit=${limit}`),
   ingest: () => call<{ channels: ChannelIngest[] }>('GET', '/staff/ingest'),
   ingestDetails: (channel: string) => call<IngestDetails>('GET', `/staff/ingest/${channel}`),
   rotateKey: (channel: string) => call<IngestDetails>('POST', `/staff/ingest/${channel}/key`),
-  liveEvents: async () => (await call<{ items: LiveEvent[] }>('GET', '/events?limit=100')).items.filter((e) => e.status === 'live'),
+  liveEvents: async () =>
+    (await call<{ items: LiveEvent[] }>('GET', '/events?limit=100')).items.filter((e) => e.status === 'live'),
 };

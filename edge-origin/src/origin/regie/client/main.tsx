@@ -136,11 +136,16 @@ function App() {
   }, [route]);
 
   if (checking) return <p>{TEXT.loading}</p>;
-  if (!role) return <Login error={loginError} onDone={(r) => {
+  if (!role)
+    return (
+      <Login
+        error={loginError}
+        onDone={(r) => {
           setLoginError('');
           setRole(r);
         }}
-      />;
+      />
+    );
   const shown = ADMIN_ONLY.includes(route) && role !== 'admin' ? 'antenne' : route;
   return (
     <RegieContext.Provider value={{ say, role, signOut }}>
@@ -156,11 +161,15 @@ function App() {
             ))}
           </ul>
         </nav>
-        <button type="button" onClick={() => {
+        <button
+          type="button"
+          onClick={() => {
             session.clear();
             setLoginError('');
             setRole(null);
-          }} data-testid="logout">
+          }}
+          data-testid="logout"
+        >
           {TEXT.login.logout}
         </button>
       </header>

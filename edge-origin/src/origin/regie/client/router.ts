@@ -4,7 +4,18 @@
 // browser's back and forward buttons move between pages (they fire `hashchange`).
 import { useEffect, useState } from 'hono/jsx/dom';
 
-export const ROUTES = ['antenne', 'directs', 'replays', 'resumes', 'publicite', 'campagnes', 'partenaires', 'audience', 'jetons', 'journal'] as const;
+export const ROUTES = [
+  'antenne',
+  'directs',
+  'replays',
+  'resumes',
+  'publicite',
+  'campagnes',
+  'partenaires',
+  'audience',
+  'jetons',
+  'journal',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 const isRoute = (value: string): value is Route => (ROUTES as readonly string[]).includes(value);

@@ -27,11 +27,16 @@ export const TEXT = {
   close: 'Fermer',
   loading: 'Chargement…',
   nothingChanged: 'Rien n’a changé.',
-  poster: { label: 'Nouvelle affiche (JPEG, PNG ou WebP, 5 Mo au plus)', alt: 'Affiche actuelle', sent: 'Affiche envoyée : enregistrez pour l’utiliser.' },
+  poster: {
+    label: 'Nouvelle affiche (JPEG, PNG ou WebP, 5 Mo au plus)',
+    alt: 'Affiche actuelle',
+    sent: 'Affiche envoyée : enregistrez pour l’utiliser.',
+  },
   chapters: {
     label: 'Chapitres, un par ligne : « m:ss Titre » ou « h:mm:ss Titre » (triés à l’enregistrement)',
     placeholder: '0:00 Ouverture\n12:30 Seconde mi-temps',
-    badLine: (line: number, text: string) => `Chapitres, ligne ${line} : « ${text} » — attendu « m:ss Titre », par ex. « 12:30 Seconde mi-temps »`,
+    badLine: (line: number, text: string) =>
+      `Chapitres, ligne ${line} : « ${text} » — attendu « m:ss Titre », par ex. « 12:30 Seconde mi-temps »`,
   },
   replays: {
     listTitle: 'Replays publiés',
@@ -45,7 +50,8 @@ export const TEXT = {
     unpublish: 'Dépublier',
     confirmUnpublish: (title: string, highlights: number) =>
       `Dépublier « ${title} » ? Il disparaît des téléviseurs${highlights ? (highlights > 1 ? `, avec ses ${highlights} résumés` : ', avec son résumé') : ''} et ses coupures publicitaires. Son direct redevient « terminé » : il pourra être publié de nouveau.`,
-    unpublished: (title: string, highlights: number) => `Replay dépublié : ${title}${highlights ? ` (et ${highlights} résumé${highlights > 1 ? 's' : ''})` : ''}`,
+    unpublished: (title: string, highlights: number) =>
+      `Replay dépublié : ${title}${highlights ? ` (et ${highlights} résumé${highlights > 1 ? 's' : ''})` : ''}`,
   },
   highlights: {
     cutTitle: 'Couper un résumé',
@@ -56,7 +62,8 @@ export const TEXT = {
     cut: 'Couper',
     segments: 'Coupé aux limites des segments (2 s).',
     none: 'Aucun résumé publié.',
-    badClock: (which: string, text: string) => `${which} : « ${text} » — attendu « m:ss », par ex. « 1:30 » (ou « h:mm:ss »)`,
+    badClock: (which: string, text: string) =>
+      `${which} : « ${text} » — attendu « m:ss », par ex. « 1:30 » (ou « h:mm:ss »)`,
     cutDone: (title: string, duration: string) => `Résumé publié : ${title} (${duration})`,
     inOut: 'Entrée → sortie',
     delete: 'Supprimer',
@@ -71,7 +78,8 @@ export const TEXT = {
     noLive: 'Aucun direct à l’antenne.',
     duration: 'Durée (s)',
     launch: 'Lancer la coupure',
-    confirmLaunch: (title: string, seconds: number) => `Lancer une coupure de ${seconds} s dans « ${title} » maintenant ? Les téléspectateurs la verront au prochain segment.`,
+    confirmLaunch: (title: string, seconds: number) =>
+      `Lancer une coupure de ${seconds} s dans « ${title} » maintenant ? Les téléspectateurs la verront au prochain segment.`,
     launched: (title: string, at: string) => `Coupure lancée dans ${title}${at ? ` à ${at}` : ''}`,
     replayTitle: 'Coupure dans un replay',
     position: 'Position',
@@ -88,7 +96,8 @@ export const TEXT = {
     atOffset: (at: string) => `à ${at} du début`,
     cancelBreak: 'Annuler la coupure',
     onAirOrPast: 'à l’antenne ou passée',
-    confirmCancel: (where: string, when: string) => `Annuler la coupure du ${where} (${when}) ? Aucun téléspectateur ne la verra.`,
+    confirmCancel: (where: string, when: string) =>
+      `Annuler la coupure du ${where} (${when}) ? Aucun téléspectateur ne la verra.`,
     cancelled: (where: string) => `Coupure annulée : ${where}`,
   },
   campaigns: {
@@ -155,7 +164,13 @@ export const TEXT = {
     minutes: 'Minutes regardées',
     completionAll: 'Publicités vues jusqu’au bout',
     completion: 'Complétion',
-    steps: { start: 'démarrées', firstQuartile: '1er quart', midpoint: 'moitié', thirdQuartile: '3e quart', complete: 'terminées' },
+    steps: {
+      start: 'démarrées',
+      firstQuartile: '1er quart',
+      midpoint: 'moitié',
+      thirdQuartile: '3e quart',
+      complete: 'terminées',
+    },
     byCampaign: 'Impressions par campagne',
     byEvent: 'Par événement',
     total: 'Total',
@@ -179,7 +194,8 @@ export const TEXT = {
     revoked: (label: string) => `Jeton révoqué : ${label}`,
     created: (label: string) => `Jeton créé : ${label}`,
     secretOnce: (label: string) => `Le jeton « ${label} », montré cette fois seulement : copiez-le maintenant.`,
-    auditRange: (from: number, to: number, total: number) => `Entrées ${from} à ${to} sur ${total}, les plus récentes d’abord`,
+    auditRange: (from: number, to: number, total: number) =>
+      `Entrées ${from} à ${to} sur ${total}, les plus récentes d’abord`,
     when: 'Quand',
     who: 'Qui',
     action: 'Action',
@@ -200,14 +216,21 @@ export const TEXT = {
     startsAt: 'Début',
     endsAt: 'Fin',
     schedule: 'Programmer',
-    status: { scheduled: 'programmé', live: 'EN DIRECT', ended: 'terminé', published: 'replay publié', cancelled: 'annulé' } satisfies Record<EventStatus, string>,
+    status: {
+      scheduled: 'programmé',
+      live: 'EN DIRECT',
+      ended: 'terminé',
+      published: 'replay publié',
+      cancelled: 'annulé',
+    } satisfies Record<EventStatus, string>,
     start: 'Démarrer le direct',
     stop: 'Arrêter le direct',
     publish: 'Publier le replay',
     cancel: 'Annuler',
     reschedule: 'Reporter',
     seeReplay: 'Voir le replay',
-    confirmStop: (title: string) => `Arrêter le direct « ${title} » ? Les téléspectateurs ne le verront plus ; ce qui a été enregistré pourra être publié en replay.`,
+    confirmStop: (title: string) =>
+      `Arrêter le direct « ${title} » ? Les téléspectateurs ne le verront plus ; ce qui a été enregistré pourra être publié en replay.`,
     confirmCancel: (title: string) => `Annuler « ${title} » ? Il disparaîtra du programme des téléspectateurs.`,
     scheduled: (title: string) => `Direct programmé : ${title}`,
     started: (title: string) => `Direct démarré : ${title}`,
@@ -215,13 +238,17 @@ export const TEXT = {
     cancelled: (title: string) => `Annulé : ${title}`,
     edited: (title: string) => `Événement modifié : ${title}`,
     rescheduled: (title: string, when: string) => `Reporté : ${title} (${when})`,
-    published: (title: string, chapters: number) => `Replay publié : ${title}${chapters ? ` (${chapters} chapitre${chapters > 1 ? 's' : ''})` : ''}`,
+    published: (title: string, chapters: number) =>
+      `Replay publié : ${title}${chapters ? ` (${chapters} chapitre${chapters > 1 ? 's' : ''})` : ''}`,
     editTitle: (title: string) => `Modifier « ${title} »`,
     rescheduleTitle: (title: string) => `Reporter « ${title} »`,
     publishTitle: (title: string) => `Publier le replay de « ${title} »`,
   },
   login: { token: 'Jeton d’accès', submit: 'Se connecter', logout: 'Se déconnecter', refused: 'Jeton refusé : ' },
-  state: { waiting: 'En attente du direct', receiving: 'Direct reçu', slate: 'Ardoise à l’antenne' } satisfies Record<IngestState, string>,
+  state: { waiting: 'En attente du direct', receiving: 'Direct reçu', slate: 'Ardoise à l’antenne' } satisfies Record<
+    IngestState,
+    string
+  >,
   noIngest: 'Cette origine ne reçoit pas de directs (réception désactivée).',
   onAirEvent: (title: string) => `À l’antenne : ${title}`,
   noEvent: 'Aucun événement à l’antenne',
@@ -242,7 +269,8 @@ export const TEXT = {
   showKey: 'Adresses et clé de flux',
   hideKey: 'Masquer la clé',
   rotateKey: 'Changer la clé',
-  confirmRotate: (channel: string) => `Changer la clé de flux de ${channel} ? L’encodeur devra utiliser la nouvelle clé à sa prochaine connexion.`,
+  confirmRotate: (channel: string) =>
+    `Changer la clé de flux de ${channel} ? L’encodeur devra utiliser la nouvelle clé à sa prochaine connexion.`,
   rotated: (channel: string) => `Nouvelle clé de flux pour ${channel}.`,
   streamKey: 'Clé de flux',
   srtUrl: 'Adresse SRT',
@@ -254,4 +282,9 @@ export const TEXT = {
   ms: (ms: number) => `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`,
 } as const;
 
-export const CHANNEL_NAMES: Record<string, string> = { sport: 'C’Sport', culture: 'C’Culture', business: 'C’Business', agglo: 'C’Agglo' };
+export const CHANNEL_NAMES: Record<string, string> = {
+  sport: 'C’Sport',
+  culture: 'C’Culture',
+  business: 'C’Business',
+  agglo: 'C’Agglo',
+};

@@ -48,7 +48,8 @@ export function parseChapters(text: string): Chapter[] {
   return chapters;
 }
 
-export const chapterLines = (chapters: Chapter[]): string => chapters.map((c) => `${clock(c.start)} ${c.title}`).join('\n');
+export const chapterLines = (chapters: Chapter[]): string =>
+  chapters.map((c) => `${clock(c.start)} ${c.title}`).join('\n');
 
 /** An instant as a datetime-local value: the wall-clock time of the browser's zone at that instant. */
 export function localInput(iso: string): string {
@@ -59,11 +60,15 @@ export function localInput(iso: string): string {
 /** A datetime-local value (read in the browser's zone, by the spec) as an ISO instant. */
 export const isoFromLocal = (value: string): string => new Date(value).toISOString();
 
-export const dateTime = (iso: string): string => new Date(iso).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+export const dateTime = (iso: string): string =>
+  new Date(iso).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
 /** « 17/01/2027 20:30 → 22:45 », the end's date only when it is another day. */
 export function timeRange(startIso: string, endIso: string): string {
   const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
-  const end = day(startIso) === day(endIso) ? new Date(endIso).toLocaleTimeString('fr-FR', { timeStyle: 'short' }) : dateTime(endIso);
+  const end =
+    day(startIso) === day(endIso)
+      ? new Date(endIso).toLocaleTimeString('fr-FR', { timeStyle: 'short' })
+      : dateTime(endIso);
   return `${dateTime(startIso)} → ${end}`;
 }

@@ -19,7 +19,11 @@ export const RegieContext = createContext<Regie>({ say: () => undefined, role: n
 export const useRegie = (): Regie => useContext(RegieContext);
 
 export const errorText = (error: unknown): string =>
-  error instanceof ApiError && error.status === 403 ? TEXT.adminOnly : error instanceof Error ? error.message : String(error);
+  error instanceof ApiError && error.status === 403
+    ? TEXT.adminOnly
+    : error instanceof Error
+      ? error.message
+      : String(error);
 
 /**
  * After an action redrew the page, focus stays where it was; if that element is gone (« Démarrer »
@@ -35,7 +39,9 @@ export function keepFocus(rows: (string | undefined)[]): void {
       if (!row) continue;
       const container = document.querySelector<HTMLElement>(`[data-row="${CSS.escape(row)}"]`);
       if (!container) continue;
-      (container.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea') ?? container).focus();
+      (
+        container.querySelector<HTMLElement>('button:not([disabled]), a[href], input, select, textarea') ?? container
+      ).focus();
       return;
     }
     document.querySelector<HTMLElement>('[data-testid="page-title"]')?.focus();
@@ -59,13 +65,18 @@ function rowsAround(event: Event | null): (string | undefined)[] {
 /** An error of a page: a refused token signs out, anything else is announced. */
 export function useFail(): (error: unknown) => void {
   const { say, signOut } = useRegie();
-  return (error) => (error instanceof ApiError && error.status === 401 ? signOut(error.message) : say(errorText(error), true));
+  return (error) =>
+    error instanceof ApiError && error.status === 401 ? signOut(error.message) : say(errorText(error), true);
 }
 
 export function useAction(reload: () => Promise<void>) {
   const { say } = useRegie();
   const fail = useFail();
-  return async (event: Event | null, action: () => Promise<string>, options: { confirm?: string } = {}): Promise<boolean> => {
+  return async (
+    event: Event | null,
+    action: () => Promise<string>,
+    options: { confirm?: string } = {},
+  ): Promise<boolean> => {
     const rows = rowsAround(event);
     if (options.confirm && !window.confirm(options.confirm)) return false;
     say('');
@@ -88,7 +99,11 @@ export function useAction(reload: () => Promise<void>) {
  * but answered after the write's reload would otherwise put the old rows back for 5 s (a stopped
  * live shown « en direct », its open form redrawn under another button).
  */
-export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unknown[] = []): { data: T | null; reload: () => Promise<void> } {
+export function useLoaded<T>(
+  load: () => Promise<T>,
+  everyMs: number,
+  deps: unknown[] = [],
+): { data: T | null; reload: () => Promise<void> } {
   const fail = useFail();
   const [data, setData] = useState<T | null>(null);
   const order = useRef({ started: 0, applied: 0 });
@@ -101,7 +116,8 @@ export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unkn
   };
   useEffect(() => {
     let stopped = false;
-    const tick = () => (stopped ? Promise.resolve() : fetchInOrder()).catch((error: unknown) => !stopped && fail(error));
+    const tick = () =>
+      (stopped ? Promise.resolve() : fetchInOrder()).catch((error: unknown) => !stopped && fail(error));
     void tick();
     const timer = setInterval(tick, everyMs);
     return () => {
@@ -113,7 +129,15 @@ export function useLoaded<T>(load: () => Promise<T>, everyMs: number, deps: unkn
 }
 
 /** A form's poster: the card the TV shows now, and a file input that uploads at once (the preview is the resized card). */
-export function PosterField({ current, onPoster, onBusy }: { current: string; onPoster: (path: string) => void; onBusy: (busy: boolean) => void }) {
+export function PosterField({
+  current,
+  onPoster,
+  onBusy,
+}: {
+  current: string;
+  onPoster: (path: string) => void;
+  onBusy: (busy: boolean) => void;
+}) {
   const { say } = useRegie();
   const [shown, setShown] = useState(current);
   const chosen = async (e: Event) => {
@@ -137,7 +161,8 @@ export function PosterField({ current, onPoster, onBusy }: { current: string; on
     <div class="poster-field">
       {shown && <img class="card" alt={TEXT.poster.alt} src={shown} data-testid="poster-preview" />}
       <label>
-        {TEXT.poster.label} <input type="file" accept="image/jpeg,image/png,image/webp" onChange={chosen} data-testid="poster-file" />
+        {TEXT.poster.label}{' '}
+        <input type="file" accept="image/jpeg,image/png,image/webp" onChange={chosen} data-testid="poster-file" />
       </label>
     </div>
   );
@@ -176,9 +201,16 @@ export function FormButtons({ busy, close }: { busy: boolean; close: () => void 
   );
 }
 
-
 /** One checkbox per channel (none checked: every channel, as the API reads an empty list). */
-export function ChannelBoxes({ name, checked, legend }: { name: string; checked: readonly string[] | undefined; legend: string }) {
+export function ChannelBoxes({
+  name,
+  checked,
+  legend,
+}: {
+  name: string;
+  checked: readonly string[] | undefined;
+  legend: string;
+}) {
   return (
     <fieldset class="channels-field" data-testid={`${name}-boxes`}>
       <legend>{legend}</legend>
@@ -191,4 +223,5 @@ export function ChannelBoxes({ name, checked, legend }: { name: string; checked:
   );
 }
 
-export const checkedValues = (form: HTMLFormElement, name: string): string[] => new FormData(form).getAll(name).map(String);
+export const checkedValues = (form: HTMLFormElement, name: string): string[] =>
+  new FormData(form).getAll(name).map(String);

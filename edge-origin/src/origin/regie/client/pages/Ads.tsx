@@ -11,7 +11,8 @@ import { useState } from 'hono/jsx/dom';
 const T = TEXT.ads;
 
 /** What the API lets the staff cancel: a replay's break, or a live one that has not started. */
-const cancellable = (b: AdBreak, nowMs: number) => b.target.kind === 'replay' || (b.startsAt !== undefined && Date.parse(b.startsAt) > nowMs);
+const cancellable = (b: AdBreak, nowMs: number) =>
+  b.target.kind === 'replay' || (b.startsAt !== undefined && Date.parse(b.startsAt) > nowMs);
 
 export function AdsPage() {
   const { data, reload } = useLoaded(async () => {
@@ -46,11 +47,16 @@ export function AdsPage() {
     const position = field(form, 'position');
     const id = field(form, 'replayId');
     void act(ev, async () => {
-      const b = await api.replayBreak(id, Number(field(form, 'duration')), position === '' ? undefined : Number(position));
+      const b = await api.replayBreak(
+        id,
+        Number(field(form, 'duration')),
+        position === '' ? undefined : Number(position),
+      );
       return T.scheduled(titleOfReplay(id), clock(b.offset ?? 0));
     });
   };
-  const where = (b: AdBreak) => (b.target.kind === 'live' ? T.inLive(titleOfEvent(b.target.eventId)) : T.inReplay(titleOfReplay(b.target.replayId)));
+  const where = (b: AdBreak) =>
+    b.target.kind === 'live' ? T.inLive(titleOfEvent(b.target.eventId)) : T.inReplay(titleOfReplay(b.target.replayId));
   const when = (b: AdBreak) => (b.startsAt ? dateTime(b.startsAt) : b.offset ? T.atOffset(clock(b.offset)) : T.preRoll);
 
   return (
@@ -69,7 +75,17 @@ export function AdsPage() {
           </select>
         </label>
         <label>
-          {T.duration} <input name="duration" type="number" min={5} max={300} step={1} value="30" required data-testid="break-duration" />
+          {T.duration}{' '}
+          <input
+            name="duration"
+            type="number"
+            min={5}
+            max={300}
+            step={1}
+            value="30"
+            required
+            data-testid="break-duration"
+          />
         </label>
         <button type="submit" class="danger" data-testid="launch-break" disabled={!data?.live.length}>
           {T.launch}
@@ -79,7 +95,12 @@ export function AdsPage() {
         <h2 id="replay-break-title">{T.replayTitle}</h2>
         <label>
           {TEXT.highlights.replay}{' '}
-          <select name="replayId" required data-testid="replay-break-replay" onChange={(e: Event) => setReplayId((e.currentTarget as HTMLSelectElement).value)}>
+          <select
+            name="replayId"
+            required
+            data-testid="replay-break-replay"
+            onChange={(e: Event) => setReplayId((e.currentTarget as HTMLSelectElement).value)}
+          >
             {replays.map((r) => (
               <option value={r.id} selected={r.id === chosen?.id}>
                 {r.title}
@@ -91,11 +112,23 @@ export function AdsPage() {
           {T.position}{' '}
           <select name="position" data-testid="replay-break-position">
             <option value="">{T.preRoll}</option>
-            {(chosen?.chapters ?? []).map((c, i) => (c.start > 0 ? <option value={String(i)}>{T.beforeChapter(c.title, clock(c.start))}</option> : null))}
+            {(chosen?.chapters ?? []).map((c, i) =>
+              c.start > 0 ? <option value={String(i)}>{T.beforeChapter(c.title, clock(c.start))}</option> : null,
+            )}
           </select>
         </label>
         <label>
-          {T.duration} <input name="duration" type="number" min={5} max={300} step={1} value="10" required data-testid="replay-break-duration" />
+          {T.duration}{' '}
+          <input
+            name="duration"
+            type="number"
+            min={5}
+            max={300}
+            step={1}
+            value="10"
+            required
+            data-testid="replay-break-duration"
+          />
         </label>
         <button type="submit" data-testid="schedule-replay-break" disabled={!chosen}>
           {T.scheduleBreak}
@@ -129,7 +162,23 @@ export function AdsPage() {
                 <td>{b.durationSeconds} s</td>
                 <td>
                   {data && cancellable(b, data.at) ? (
-                    <button type="button" class="danger" data-testid="cancel-break" onClick={(ev: Event) => act(ev, async () => (await api.cancelBreak(b.id), T.cancelled(where(b))), { confirm: T.confirmCancel(where(b), when(b)) })}>
+                    <button
+                      type="button"
+                      class="danger"
+                      data-testid="cancel-break"
+                      onClick={(ev: Event) =>
+                        act(
+                          ev,
+                          async () => {
+                            await api.cancelBreak(b.id);
+                            return T.cancelled(where(b));
+                          },
+                          {
+                            confirm: T.confirmCancel(where(b), when(b)),
+                          },
+                        )
+                      }
+                    >
                       {T.cancelBreak}
                     </button>
                   ) : (

@@ -34,7 +34,15 @@ function Chart({ samples }: { samples: EventReport['audience']['samples'] }) {
   const y = (v: number) => TOP + (1 - v / max) * (H - TOP - B);
   const time = (t: number) => new Date(t).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
   return (
-    <svg class="chart" data-testid="chart" role="img" aria-label={T.chartLabel} width={W} height={H} viewBox={`0 0 ${W} ${H}`}>
+    <svg
+      class="chart"
+      data-testid="chart"
+      role="img"
+      aria-label={T.chartLabel}
+      width={W}
+      height={H}
+      viewBox={`0 0 ${W} ${H}`}
+    >
       <line x1={L} y1={H - B} x2={W - R} y2={H - B} stroke="#999" />
       <line x1={L} y1={TOP} x2={L} y2={H - B} stroke="#999" />
       <text x={L - 6} y={TOP + 10} text-anchor="end">
@@ -49,7 +57,12 @@ function Chart({ samples }: { samples: EventReport['audience']['samples'] }) {
       <text x={W - R} y={H - 8} text-anchor="end">
         {time(t1)}
       </text>
-      <polyline fill="none" stroke="#c4161c" stroke-width="2" points={samples.map((s) => `${x(s.at).toFixed(1)},${y(s.viewers).toFixed(1)}`).join(' ')} />
+      <polyline
+        fill="none"
+        stroke="#c4161c"
+        stroke-width="2"
+        points={samples.map((s) => `${x(s.at).toFixed(1)},${y(s.viewers).toFixed(1)}`).join(' ')}
+      />
     </svg>
   );
 }
@@ -64,28 +77,36 @@ function ImpressionCells({ counts, completion }: { counts: Impressions; completi
     </>
   );
 }
-const impressionHeads = () => [...STEPS.map((k) => <th scope="col">{T.steps[k]}</th>), <th scope="col">{T.completion}</th>];
+const impressionHeads = () => [
+  ...STEPS.map((k) => <th scope="col">{T.steps[k]}</th>),
+  <th scope="col">{T.completion}</th>,
+];
 
 export function AudiencePage() {
   const { data } = useLoaded(async () => {
     const [now, events, campaigns] = await Promise.all([api.audienceNow(), api.events(), api.campaigns()]);
     return { now, events: events.filter((e) => e.storedStatus !== 'scheduled' || e.status === 'live'), campaigns };
   }, 5000);
-  const [report, setReport] = useState<{ kind: 'event'; r: EventReport } | { kind: 'campaign'; r: CampaignReport } | null>(null);
+  const [report, setReport] = useState<
+    { kind: 'event'; r: EventReport } | { kind: 'campaign'; r: CampaignReport } | null
+  >(null);
   const submit = useSubmit(async () => undefined);
   const show = (kind: 'event' | 'campaign') => (ev: Event) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
-    void submit(async () => {
-      if (kind === 'event') {
-        const r = await api.eventReport(field(form, 'eventId'));
+    void submit(
+      async () => {
+        if (kind === 'event') {
+          const r = await api.eventReport(field(form, 'eventId'));
+          setReport({ kind, r });
+          return T.reportShown(r.event.title);
+        }
+        const r = await api.campaignReport(field(form, 'campaignId'));
         setReport({ kind, r });
-        return T.reportShown(r.event.title);
-      }
-      const r = await api.campaignReport(field(form, 'campaignId'));
-      setReport({ kind, r });
-      return T.reportShown(r.campaign.name);
-    }, () => undefined);
+        return T.reportShown(r.campaign.name);
+      },
+      () => undefined,
+    );
   };
   return (
     <>
@@ -124,7 +145,12 @@ export function AudiencePage() {
             {T.showReport}
           </button>
         </form>
-        <form class="card" onSubmit={show('campaign')} data-testid="campaign-report-form" aria-labelledby="campaign-report-title">
+        <form
+          class="card"
+          onSubmit={show('campaign')}
+          data-testid="campaign-report-form"
+          aria-labelledby="campaign-report-title"
+        >
           <h2 id="campaign-report-title">{T.campaignReportTitle}</h2>
           <label>
             {T.campaign}{' '}
@@ -222,7 +248,11 @@ function CampaignReportView({ r }: { r: CampaignReport }) {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => download(r, `rapport-${r.campaign.id}.json`)} data-testid="campaign-report-json">
+      <button
+        type="button"
+        onClick={() => download(r, `rapport-${r.campaign.id}.json`)}
+        data-testid="campaign-report-json"
+      >
         {T.downloadJson}
       </button>
     </section>

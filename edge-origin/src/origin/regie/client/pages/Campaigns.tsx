@@ -12,7 +12,13 @@ import { ChannelBoxes, checkedValues, field, FormButtons, useAction, useLoaded, 
 const T = TEXT.campaigns;
 
 const stateOf = (k: Campaign, nowMs: number): string =>
-  k.paused ? T.state.paused : Date.parse(k.endsAt) <= nowMs ? T.state.ended : Date.parse(k.startsAt) > nowMs ? T.state.coming : T.state.running;
+  k.paused
+    ? T.state.paused
+    : Date.parse(k.endsAt) <= nowMs
+      ? T.state.ended
+      : Date.parse(k.startsAt) > nowMs
+        ? T.state.coming
+        : T.state.running;
 
 export function CampaignsPage() {
   const { data, reload } = useLoaded(async () => {
@@ -25,7 +31,8 @@ export function CampaignsPage() {
   const spotName = (id: string) => data?.creatives.find((c) => c.id === id)?.title ?? id;
   const toggle = (id: string) => {
     setOpen(open === id ? null : id);
-    if (open !== id) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="campaign-form-row"] input')?.focus(), 50);
+    if (open !== id)
+      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="campaign-form-row"] input')?.focus(), 50);
   };
   const closed = (id: string) => {
     setOpen(null);
@@ -54,41 +61,62 @@ export function CampaignsPage() {
           </tr>
         </thead>
         <tbody data-testid="campaigns">
-          {(data?.campaigns ?? []).flatMap((k) => [
-            <tr key={k.id} data-row={k.id} data-testid="campaign-row" data-campaign-id={k.id}>
-              <td data-testid="campaign-name">{k.name}</td>
-              <td>{sponsorName(k.sponsorId)}</td>
-              <td>{spotName(k.creativeId)}</td>
-              <td data-testid="campaign-priority">{k.priority}</td>
-              <td data-testid="campaign-targeting">{[...(k.channelIds ?? []).map((c) => CHANNEL_NAMES[c] ?? c), ...(k.eventIds ?? [])].join(', ') || T.everywhere}</td>
-              <td>
-                {dateTime(k.startsAt)} → {dateTime(k.endsAt)}
-              </td>
-              <td>{T.capText(k.frequencyCap.impressions, k.frequencyCap.perHours)}</td>
-              <td data-testid="campaign-state">{data ? stateOf(k, data.at) : ''}</td>
-              <td>
-                <div class="actions">
-                  <button type="button" data-testid="edit" aria-expanded={open === k.id ? 'true' : 'false'} onClick={() => toggle(k.id)}>
-                    {TEXT.edit}
-                  </button>
-                  <button
-                    type="button"
-                    data-testid={k.paused ? 'resume' : 'pause'}
-                    onClick={(ev: Event) => act(ev, async () => (await api.editCampaign(k.id, { paused: !k.paused }), k.paused ? T.resumed(k.name) : T.pausedDone(k.name)))}
-                  >
-                    {k.paused ? T.resume : T.pause}
-                  </button>
-                </div>
-              </td>
-            </tr>,
-            open === k.id && data ? (
-              <tr key={`${k.id}-form`} data-testid="campaign-form-row">
-                <td colSpan={9}>
-                  <CampaignForm campaign={k} sponsors={data.sponsors} creatives={data.creatives} reload={reload} close={() => closed(k.id)} />
+          {(data?.campaigns ?? [])
+            .flatMap((k) => [
+              <tr key={k.id} data-row={k.id} data-testid="campaign-row" data-campaign-id={k.id}>
+                <td data-testid="campaign-name">{k.name}</td>
+                <td>{sponsorName(k.sponsorId)}</td>
+                <td>{spotName(k.creativeId)}</td>
+                <td data-testid="campaign-priority">{k.priority}</td>
+                <td data-testid="campaign-targeting">
+                  {[...(k.channelIds ?? []).map((c) => CHANNEL_NAMES[c] ?? c), ...(k.eventIds ?? [])].join(', ') ||
+                    T.everywhere}
                 </td>
-              </tr>
-            ) : null,
-          ]).filter((row) => row !== null)}
+                <td>
+                  {dateTime(k.startsAt)} → {dateTime(k.endsAt)}
+                </td>
+                <td>{T.capText(k.frequencyCap.impressions, k.frequencyCap.perHours)}</td>
+                <td data-testid="campaign-state">{data ? stateOf(k, data.at) : ''}</td>
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      data-testid="edit"
+                      aria-expanded={open === k.id ? 'true' : 'false'}
+                      onClick={() => toggle(k.id)}
+                    >
+                      {TEXT.edit}
+                    </button>
+                    <button
+                      type="button"
+                      data-testid={k.paused ? 'resume' : 'pause'}
+                      onClick={(ev: Event) =>
+                        act(ev, async () => {
+                          await api.editCampaign(k.id, { paused: !k.paused });
+                          return k.paused ? T.resumed(k.name) : T.pausedDone(k.name);
+                        })
+                      }
+                    >
+                      {k.paused ? T.resume : T.pause}
+                    </button>
+                  </div>
+                </td>
+              </tr>,
+              open === k.id && data ? (
+                <tr key={`${k.id}-form`} data-testid="campaign-form-row">
+                  <td colSpan={9}>
+                    <CampaignForm
+                      campaign={k}
+                      sponsors={data.sponsors}
+                      creatives={data.creatives}
+                      reload={reload}
+                      close={() => closed(k.id)}
+                    />
+                  </td>
+                </tr>
+              ) : null,
+            ])
+            .filter((row) => row !== null)}
         </tbody>
       </table>
     </>
@@ -96,7 +124,19 @@ export function CampaignsPage() {
 }
 
 /** A new campaign (no `campaign`) or the edit of one: every field the API takes. */
-function CampaignForm({ campaign, sponsors, creatives, reload, close }: { campaign?: Campaign; sponsors: StaffSponsor[]; creatives: Creative[]; reload: () => Promise<void>; close: () => void }) {
+function CampaignForm({
+  campaign,
+  sponsors,
+  creatives,
+  reload,
+  close,
+}: {
+  campaign?: Campaign;
+  sponsors: StaffSponsor[];
+  creatives: Creative[];
+  reload: () => Promise<void>;
+  close: () => void;
+}) {
   const [initial] = useState(campaign);
   const submit = useSubmit(reload);
   const onSubmit = (ev: Event) => {
@@ -114,12 +154,20 @@ function CampaignForm({ campaign, sponsors, creatives, reload, close }: { campai
       frequencyCap: { impressions: Number(field(form, 'cap')), perHours: Number(field(form, 'perHours')) },
     };
     void submit(
-      async () => (initial ? T.edited((await api.editCampaign(initial.id, fields)).name) : T.created((await api.createCampaign(fields)).name)),
+      async () =>
+        initial
+          ? T.edited((await api.editCampaign(initial.id, fields)).name)
+          : T.created((await api.createCampaign(fields)).name),
       () => (initial ? close() : form.reset()),
     );
   };
   return (
-    <form class={initial ? 'inline' : ''} onSubmit={onSubmit} data-testid="campaign-form" aria-label={initial ? T.editTitle(initial.name) : T.createTitle}>
+    <form
+      class={initial ? 'inline' : ''}
+      onSubmit={onSubmit}
+      data-testid="campaign-form"
+      aria-label={initial ? T.editTitle(initial.name) : T.createTitle}
+    >
       {initial && (
         <>
           <strong>{T.editTitle(initial.name)}</strong>
@@ -127,7 +175,15 @@ function CampaignForm({ campaign, sponsors, creatives, reload, close }: { campai
         </>
       )}
       <label>
-        {T.name} <input name="name" required maxlength={120} size={36} value={initial?.name ?? ''} data-testid="campaign-edit-name" />
+        {T.name}{' '}
+        <input
+          name="name"
+          required
+          maxlength={120}
+          size={36}
+          value={initial?.name ?? ''}
+          data-testid="campaign-edit-name"
+        />
       </label>
       <label>
         {T.sponsor}{' '}
@@ -150,20 +206,63 @@ function CampaignForm({ campaign, sponsors, creatives, reload, close }: { campai
         </select>
       </label>
       <label>
-        {T.priority} <input name="priority" type="number" min={0} max={100} value={String(initial?.priority ?? 10)} required data-testid="campaign-priority-input" />
+        {T.priority}{' '}
+        <input
+          name="priority"
+          type="number"
+          min={0}
+          max={100}
+          value={String(initial?.priority ?? 10)}
+          required
+          data-testid="campaign-priority-input"
+        />
       </label>
       <ChannelBoxes name="channelIds" checked={initial?.channelIds} legend={T.channels} />
       <label>
-        {TEXT.events.startsAt} <input name="startsAt" type="datetime-local" required value={initial ? localInput(initial.startsAt) : ''} data-testid="campaign-starts" />
+        {TEXT.events.startsAt}{' '}
+        <input
+          name="startsAt"
+          type="datetime-local"
+          required
+          value={initial ? localInput(initial.startsAt) : ''}
+          data-testid="campaign-starts"
+        />
       </label>
       <label>
-        {TEXT.events.endsAt} <input name="endsAt" type="datetime-local" required value={initial ? localInput(initial.endsAt) : ''} data-testid="campaign-ends" />
+        {TEXT.events.endsAt}{' '}
+        <input
+          name="endsAt"
+          type="datetime-local"
+          required
+          value={initial ? localInput(initial.endsAt) : ''}
+          data-testid="campaign-ends"
+        />
       </label>
       <label>
-        {T.cap} <input name="cap" type="number" min={1} max={1000} value={String(initial?.frequencyCap.impressions ?? 3)} required size={4} data-testid="campaign-cap" />
+        {T.cap}{' '}
+        <input
+          name="cap"
+          type="number"
+          min={1}
+          max={1000}
+          value={String(initial?.frequencyCap.impressions ?? 3)}
+          required
+          size={4}
+          data-testid="campaign-cap"
+        />
       </label>
       <label>
-        {T.perHours} <input name="perHours" type="number" min={1} max={8784} value={String(initial?.frequencyCap.perHours ?? 24)} required size={4} data-testid="campaign-per-hours" />
+        {T.perHours}{' '}
+        <input
+          name="perHours"
+          type="number"
+          min={1}
+          max={8784}
+          value={String(initial?.frequencyCap.perHours ?? 24)}
+          required
+          size={4}
+          data-testid="campaign-per-hours"
+        />
       </label>
       {initial ? (
         <FormButtons busy={false} close={close} />

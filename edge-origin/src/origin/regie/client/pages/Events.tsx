@@ -29,7 +29,14 @@ export function EventsPage() {
   const toggle = (e: StaffEvent, kind: FormKind) => {
     const closing = open?.id === e.id && open.kind === kind;
     setOpen(closing ? null : { id: e.id, kind });
-    if (!closing) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="event-form"] input, [data-testid="event-form"] textarea')?.focus(), 50);
+    if (!closing)
+      setTimeout(
+        () =>
+          document
+            .querySelector<HTMLElement>('[data-testid="event-form"] input, [data-testid="event-form"] textarea')
+            ?.focus(),
+        50,
+      );
   };
   /** A form saved: it closes and the focus goes back to its event's first button. */
   const saved = (id: string) => {
@@ -80,58 +87,105 @@ export function EventsPage() {
                 </td>
                 <td>
                   <div class="actions">
-                  {e.storedStatus === 'scheduled' && (
-                    <button type="button" data-testid="start" onClick={(ev: Event) => act(ev, async () => {
-                      await api.start(e.id);
-                      return T.started(e.title);
-                    })}>
-                      {T.start}
-                    </button>
-                  )}
-                  {e.storedStatus === 'live' && (
-                    <button type="button" class="danger" data-testid="stop" onClick={(ev: Event) => act(ev, async () => {
-                      await api.stop(e.id);
-                      return T.stopped(e.title);
-                    }, { confirm: T.confirmStop(e.title) })}>
-                      {T.stop}
-                    </button>
-                  )}
-                  {e.storedStatus === 'ended' && (
-                    <button type="button" data-testid="publish" aria-expanded={open?.id === e.id && open.kind === 'publish' ? 'true' : 'false'} onClick={() => toggle(e, 'publish')}>
-                      {T.publish}
-                    </button>
-                  )}
-                  {e.storedStatus === 'scheduled' && (
-                    <button type="button" class="danger" data-testid="cancel" onClick={(ev: Event) => act(ev, async () => {
-                      await api.cancel(e.id);
-                      return T.cancelled(e.title);
-                    }, { confirm: T.confirmCancel(e.title) })}>
-                      {T.cancel}
-                    </button>
-                  )}
-                  {canEdit(e) && (
-                    <button type="button" data-testid="edit" aria-expanded={open?.id === e.id && open.kind === 'edit' ? 'true' : 'false'} onClick={() => toggle(e, 'edit')}>
-                      {TEXT.edit}
-                    </button>
-                  )}
-                  {canReschedule(e) && (
-                    <button type="button" data-testid="reschedule" aria-expanded={open?.id === e.id && open.kind === 'reschedule' ? 'true' : 'false'} onClick={() => toggle(e, 'reschedule')}>
-                      {T.reschedule}
-                    </button>
-                  )}
-                  {e.replayId && (
-                    <a href="#/replays" data-testid="replay-link">
-                      {T.seeReplay}
-                    </a>
-                  )}
+                    {e.storedStatus === 'scheduled' && (
+                      <button
+                        type="button"
+                        data-testid="start"
+                        onClick={(ev: Event) =>
+                          act(ev, async () => {
+                            await api.start(e.id);
+                            return T.started(e.title);
+                          })
+                        }
+                      >
+                        {T.start}
+                      </button>
+                    )}
+                    {e.storedStatus === 'live' && (
+                      <button
+                        type="button"
+                        class="danger"
+                        data-testid="stop"
+                        onClick={(ev: Event) =>
+                          act(
+                            ev,
+                            async () => {
+                              await api.stop(e.id);
+                              return T.stopped(e.title);
+                            },
+                            { confirm: T.confirmStop(e.title) },
+                          )
+                        }
+                      >
+                        {T.stop}
+                      </button>
+                    )}
+                    {e.storedStatus === 'ended' && (
+                      <button
+                        type="button"
+                        data-testid="publish"
+                        aria-expanded={open?.id === e.id && open.kind === 'publish' ? 'true' : 'false'}
+                        onClick={() => toggle(e, 'publish')}
+                      >
+                        {T.publish}
+                      </button>
+                    )}
+                    {e.storedStatus === 'scheduled' && (
+                      <button
+                        type="button"
+                        class="danger"
+                        data-testid="cancel"
+                        onClick={(ev: Event) =>
+                          act(
+                            ev,
+                            async () => {
+                              await api.cancel(e.id);
+                              return T.cancelled(e.title);
+                            },
+                            { confirm: T.confirmCancel(e.title) },
+                          )
+                        }
+                      >
+                        {T.cancel}
+                      </button>
+                    )}
+                    {canEdit(e) && (
+                      <button
+                        type="button"
+                        data-testid="edit"
+                        aria-expanded={open?.id === e.id && open.kind === 'edit' ? 'true' : 'false'}
+                        onClick={() => toggle(e, 'edit')}
+                      >
+                        {TEXT.edit}
+                      </button>
+                    )}
+                    {canReschedule(e) && (
+                      <button
+                        type="button"
+                        data-testid="reschedule"
+                        aria-expanded={open?.id === e.id && open.kind === 'reschedule' ? 'true' : 'false'}
+                        onClick={() => toggle(e, 'reschedule')}
+                      >
+                        {T.reschedule}
+                      </button>
+                    )}
+                    {e.replayId && (
+                      <a href="#/replays" data-testid="replay-link">
+                        {T.seeReplay}
+                      </a>
+                    )}
                   </div>
                 </td>
               </tr>,
               open?.id === e.id ? (
                 <tr key={`${e.id}-form`} data-testid="event-form-row">
                   <td colSpan={5}>
-                    {open.kind === 'edit' && <EditForm event={e} sponsors={sponsors} reload={reload} close={() => saved(e.id)} />}
-                    {open.kind === 'reschedule' && <RescheduleForm event={e} reload={reload} close={() => saved(e.id)} />}
+                    {open.kind === 'edit' && (
+                      <EditForm event={e} sponsors={sponsors} reload={reload} close={() => saved(e.id)} />
+                    )}
+                    {open.kind === 'reschedule' && (
+                      <RescheduleForm event={e} reload={reload} close={() => saved(e.id)} />
+                    )}
                     {open.kind === 'publish' && <PublishForm event={e} reload={reload} close={() => saved(e.id)} />}
                   </td>
                 </tr>
@@ -200,7 +254,17 @@ function ScheduleForm({ reload }: { reload: () => Promise<void> }) {
   );
 }
 
-function EditForm({ event, sponsors, reload, close }: { event: StaffEvent; sponsors: StaffSponsor[]; reload: () => Promise<void>; close: () => void }) {
+function EditForm({
+  event,
+  sponsors,
+  reload,
+  close,
+}: {
+  event: StaffEvent;
+  sponsors: StaffSponsor[];
+  reload: () => Promise<void>;
+  close: () => void;
+}) {
   // What the form shows is the event as it was when opened: a refresh does not overwrite typing.
   const [initial] = useState(event);
   const [poster, setPoster] = useState<string | null>(null);
@@ -211,7 +275,8 @@ function EditForm({ event, sponsors, reload, close }: { event: StaffEvent; spons
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
     const patch: Partial<EventFields> = {};
-    for (const key of ['title', 'venue', 'description'] as const) if (field(form, key) !== initial[key]) patch[key] = field(form, key);
+    for (const key of ['title', 'venue', 'description'] as const)
+      if (field(form, key) !== initial[key]) patch[key] = field(form, key);
     const sponsorId = field(form, 'sponsorId');
     if (sponsorId !== (initial.sponsorId ?? '')) patch.sponsorId = sponsorId || null;
     if (poster && poster !== initial.poster) patch.poster = poster;
@@ -223,7 +288,8 @@ function EditForm({ event, sponsors, reload, close }: { event: StaffEvent; spons
       <strong>{T.editTitle(initial.title)}</strong>
       <br />
       <label>
-        {TEXT.titleField} <input name="title" required maxlength={120} size={40} value={initial.title} data-testid="edit-title" />
+        {TEXT.titleField}{' '}
+        <input name="title" required maxlength={120} size={40} value={initial.title} data-testid="edit-title" />
       </label>
       <label>
         {T.venue} <input name="venue" maxlength={120} size={30} value={initial.venue} data-testid="edit-venue" />
@@ -252,14 +318,25 @@ function EditForm({ event, sponsors, reload, close }: { event: StaffEvent; spons
   );
 }
 
-function RescheduleForm({ event, reload, close }: { event: StaffEvent; reload: () => Promise<void>; close: () => void }) {
+function RescheduleForm({
+  event,
+  reload,
+  close,
+}: {
+  event: StaffEvent;
+  reload: () => Promise<void>;
+  close: () => void;
+}) {
   const [initial] = useState(event);
   const submit = useSubmit(reload);
   const onSubmit = (ev: Event) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
     void submit(async () => {
-      const moved = await api.reschedule(event.id, { startsAt: isoFromLocal(field(form, 'startsAt')), endsAt: isoFromLocal(field(form, 'endsAt')) });
+      const moved = await api.reschedule(event.id, {
+        startsAt: isoFromLocal(field(form, 'startsAt')),
+        endsAt: isoFromLocal(field(form, 'endsAt')),
+      });
       return T.rescheduled(moved.title, timeRange(moved.startsAt, moved.endsAt));
     }, close);
   };
@@ -268,10 +345,24 @@ function RescheduleForm({ event, reload, close }: { event: StaffEvent; reload: (
       <strong>{T.rescheduleTitle(initial.title)}</strong>
       <br />
       <label>
-        {T.startsAt} <input name="startsAt" type="datetime-local" required value={localInput(initial.startsAt)} data-testid="reschedule-starts" />
+        {T.startsAt}{' '}
+        <input
+          name="startsAt"
+          type="datetime-local"
+          required
+          value={localInput(initial.startsAt)}
+          data-testid="reschedule-starts"
+        />
       </label>
       <label>
-        {T.endsAt} <input name="endsAt" type="datetime-local" required value={localInput(initial.endsAt)} data-testid="reschedule-ends" />
+        {T.endsAt}{' '}
+        <input
+          name="endsAt"
+          type="datetime-local"
+          required
+          value={localInput(initial.endsAt)}
+          data-testid="reschedule-ends"
+        />
       </label>
       <FormButtons busy={false} close={close} />
     </form>
@@ -302,7 +393,8 @@ function PublishForm({ event, reload, close }: { event: StaffEvent; reload: () =
       <strong>{T.publishTitle(initial.title)}</strong>
       <br />
       <label>
-        {TEXT.titleField} <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="publish-title" />
+        {TEXT.titleField}{' '}
+        <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="publish-title" />
       </label>
       <br />
       <label class="block">

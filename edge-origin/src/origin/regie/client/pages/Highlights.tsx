@@ -32,7 +32,8 @@ export function HighlightsPage() {
   const [open, setOpen] = useState<string | null>(null);
   const toggle = (id: string) => {
     setOpen(open === id ? null : id);
-    if (open !== id) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="highlight-form"] input')?.focus(), 50);
+    if (open !== id)
+      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="highlight-form"] input')?.focus(), 50);
   };
   const closed = (id: string) => {
     setOpen(null);
@@ -46,7 +47,12 @@ export function HighlightsPage() {
     const form = ev.currentTarget as HTMLFormElement;
     void submit(
       async () => {
-        const cut = await api.cutHighlight({ replayId: field(form, 'replayId'), title: field(form, 'title'), in: offset(form, 'in'), out: offset(form, 'out') });
+        const cut = await api.cutHighlight({
+          replayId: field(form, 'replayId'),
+          title: field(form, 'title'),
+          in: offset(form, 'in'),
+          out: offset(form, 'out'),
+        });
         return T.cutDone(cut.title, clock(cut.duration));
       },
       () => {
@@ -122,10 +128,31 @@ export function HighlightsPage() {
                 <td>{dateTime(h.publishedAt)}</td>
                 <td>
                   <div class="actions">
-                    <button type="button" data-testid="edit" aria-expanded={open === h.id ? 'true' : 'false'} onClick={() => toggle(h.id)}>
+                    <button
+                      type="button"
+                      data-testid="edit"
+                      aria-expanded={open === h.id ? 'true' : 'false'}
+                      onClick={() => toggle(h.id)}
+                    >
                       {TEXT.edit}
                     </button>
-                    <button type="button" class="danger" data-testid="delete" onClick={(ev: Event) => act(ev, async () => (await api.deleteHighlight(h.id), T.deleted(h.title)), { confirm: T.confirmDelete(h.title) })}>
+                    <button
+                      type="button"
+                      class="danger"
+                      data-testid="delete"
+                      onClick={(ev: Event) =>
+                        act(
+                          ev,
+                          async () => {
+                            await api.deleteHighlight(h.id);
+                            return T.deleted(h.title);
+                          },
+                          {
+                            confirm: T.confirmDelete(h.title),
+                          },
+                        )
+                      }
+                    >
                       {T.delete}
                     </button>
                   </div>
@@ -147,7 +174,15 @@ export function HighlightsPage() {
 }
 
 /** Sends only what changed: a new title, and in/out (typed m:ss) only when they differ from the kept ones. */
-function HighlightForm({ highlight, reload, close }: { highlight: Highlight; reload: () => Promise<void>; close: () => void }) {
+function HighlightForm({
+  highlight,
+  reload,
+  close,
+}: {
+  highlight: Highlight;
+  reload: () => Promise<void>;
+  close: () => void;
+}) {
   const [initial] = useState(highlight);
   const submit = useSubmit(reload);
   const inText = clock(initial.inPoint ?? 0);
@@ -172,7 +207,15 @@ function HighlightForm({ highlight, reload, close }: { highlight: Highlight; rel
       <strong>{T.editTitle(initial.title)}</strong>
       <br />
       <label>
-        {TEXT.titleField} <input name="title" required maxlength={120} size={40} value={initial.title} data-testid="highlight-edit-title" />
+        {TEXT.titleField}{' '}
+        <input
+          name="title"
+          required
+          maxlength={120}
+          size={40}
+          value={initial.title}
+          data-testid="highlight-edit-title"
+        />
       </label>
       <label>
         {T.in} <input name="in" required size={8} value={inText} data-testid="highlight-edit-in" />

@@ -23,7 +23,8 @@ export function ReplaysPage() {
   const [open, setOpen] = useState<string | null>(null);
   const toggle = (id: string) => {
     setOpen(open === id ? null : id);
-    if (open !== id) setTimeout(() => document.querySelector<HTMLElement>('[data-testid="replay-form"] input')?.focus(), 50);
+    if (open !== id)
+      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="replay-form"] input')?.focus(), 50);
   };
   const closed = (id: string) => {
     setOpen(null);
@@ -52,51 +53,62 @@ export function ReplaysPage() {
             <td colSpan={6}>{T.none}</td>
           </tr>
         )}
-        {(replays ?? []).flatMap((r) => [
-          <tr key={r.id} data-row={r.id} data-testid="replay-row" data-replay-id={r.id}>
-            <td>{CHANNEL_NAMES[r.channelId] ?? r.channelId}</td>
-            <td data-testid="replay-title">{r.title}</td>
-            <td>{clock(r.duration)}</td>
-            <td data-testid="replay-chapters">
-              <small>
-                {r.chapters.map((c) => (
-                  <>
-                    {clock(c.start)} {c.title}
-                    <br />
-                  </>
-                ))}
-              </small>
-            </td>
-            <td>{dateTime(r.publishedAt)}</td>
-            <td>
-              <div class="actions">
-                <button type="button" data-testid="edit" aria-expanded={open === r.id ? 'true' : 'false'} onClick={() => toggle(r.id)}>
-                  {TEXT.edit}
-                </button>
-                <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
-                  {T.cut}
-                </a>
-                <button
-                  type="button"
-                  class="danger"
-                  data-testid="unpublish"
-                  onClick={(ev: Event) =>
-                    act(ev, async () => T.unpublished(r.title, (await api.unpublishReplay(r.id)).highlightsRemoved.length), { confirm: T.confirmUnpublish(r.title, clipsOf(r.id)) })
-                  }
-                >
-                  {T.unpublish}
-                </button>
-              </div>
-            </td>
-          </tr>,
-          open === r.id ? (
-            <tr key={`${r.id}-form`} data-testid="replay-form-row">
-              <td colSpan={6}>
-                <ReplayForm replay={r} reload={reload} close={() => closed(r.id)} />
+        {(replays ?? [])
+          .flatMap((r) => [
+            <tr key={r.id} data-row={r.id} data-testid="replay-row" data-replay-id={r.id}>
+              <td>{CHANNEL_NAMES[r.channelId] ?? r.channelId}</td>
+              <td data-testid="replay-title">{r.title}</td>
+              <td>{clock(r.duration)}</td>
+              <td data-testid="replay-chapters">
+                <small>
+                  {r.chapters.map((c) => (
+                    <>
+                      {clock(c.start)} {c.title}
+                      <br />
+                    </>
+                  ))}
+                </small>
               </td>
-            </tr>
-          ) : null,
-        ]).filter((row) => row !== null)}
+              <td>{dateTime(r.publishedAt)}</td>
+              <td>
+                <div class="actions">
+                  <button
+                    type="button"
+                    data-testid="edit"
+                    aria-expanded={open === r.id ? 'true' : 'false'}
+                    onClick={() => toggle(r.id)}
+                  >
+                    {TEXT.edit}
+                  </button>
+                  <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
+                    {T.cut}
+                  </a>
+                  <button
+                    type="button"
+                    class="danger"
+                    data-testid="unpublish"
+                    onClick={(ev: Event) =>
+                      act(
+                        ev,
+                        async () => T.unpublished(r.title, (await api.unpublishReplay(r.id)).highlightsRemoved.length),
+                        { confirm: T.confirmUnpublish(r.title, clipsOf(r.id)) },
+                      )
+                    }
+                  >
+                    {T.unpublish}
+                  </button>
+                </div>
+              </td>
+            </tr>,
+            open === r.id ? (
+              <tr key={`${r.id}-form`} data-testid="replay-form-row">
+                <td colSpan={6}>
+                  <ReplayForm replay={r} reload={reload} close={() => closed(r.id)} />
+                </td>
+              </tr>
+            ) : null,
+          ])
+          .filter((row) => row !== null)}
       </tbody>
     </table>
   );
@@ -113,7 +125,8 @@ function ReplayForm({ replay, reload, close }: { replay: Replay; reload: () => P
     const form = ev.currentTarget as HTMLFormElement;
     void submit(async () => {
       const patch: PublishFields = {};
-      for (const key of ['title', 'description'] as const) if (field(form, key) !== initial[key]) patch[key] = field(form, key);
+      for (const key of ['title', 'description'] as const)
+        if (field(form, key) !== initial[key]) patch[key] = field(form, key);
       const chapters = parseChapters(String(new FormData(form).get('chapters') ?? ''));
       if (JSON.stringify(chapters) !== JSON.stringify(initial.chapters)) patch.chapters = chapters;
       if (poster && poster !== initial.poster) patch.poster = poster;
@@ -127,7 +140,8 @@ function ReplayForm({ replay, reload, close }: { replay: Replay; reload: () => P
       <strong>{T.editTitle(initial.title)}</strong> ({T.duration.toLowerCase()} {clock(initial.duration)})
       <br />
       <label>
-        {TEXT.titleField} <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="replay-edit-title" />
+        {TEXT.titleField}{' '}
+        <input name="title" required maxlength={120} size={50} value={initial.title} data-testid="replay-edit-title" />
       </label>
       <label class="block">
         {TEXT.description}

@@ -28,7 +28,12 @@ export function SponsorsPage() {
       async () => {
         const logo = await uploadedLogo(form);
         const channelIds = checkedValues(form, 'channelIds');
-        const created = await api.createSponsor({ name: field(form, 'name'), url: field(form, 'url'), ...(logo ? { logo } : {}), ...(channelIds.length ? { channelIds } : {}) });
+        const created = await api.createSponsor({
+          name: field(form, 'name'),
+          url: field(form, 'url'),
+          ...(logo ? { logo } : {}),
+          ...(channelIds.length ? { channelIds } : {}),
+        });
         return T.added(created.name);
       },
       () => form.reset(),
@@ -38,7 +43,11 @@ export function SponsorsPage() {
     setOpen(null);
     setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
   };
-  const uses = (s: StaffSponsor) => [...s.usedBy.events.map((e) => T.usedByEvent(e.title)), ...s.usedBy.campaigns.map((k) => T.usedByCampaign(k.name))].join(', ') || '—';
+  const uses = (s: StaffSponsor) =>
+    [
+      ...s.usedBy.events.map((e) => T.usedByEvent(e.title)),
+      ...s.usedBy.campaigns.map((k) => T.usedByCampaign(k.name)),
+    ].join(', ') || '—';
   return (
     <>
       <form class="card" onSubmit={add} data-testid="sponsor-form" aria-labelledby="sponsor-form-title">
@@ -69,43 +78,82 @@ export function SponsorsPage() {
           </tr>
         </thead>
         <tbody data-testid="sponsors">
-          {(sponsors ?? []).flatMap((s) => [
-            <tr key={s.id} data-row={s.id} data-testid="sponsor-row" data-sponsor-id={s.id}>
-              <td data-testid="sponsor-row-name">{s.name}</td>
-              <td>
-                <a href={s.url} rel="noopener" target="_blank">
-                  {s.url}
-                </a>
-              </td>
-              <td>{s.logo ? <img class="logo" alt={T.logoOf(s.name)} src={s.logo} data-testid="sponsor-row-logo" /> : '—'}</td>
-              <td data-testid="sponsor-row-channels">{(s.channelIds ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join(', ') || T.allChannels}</td>
-              <td class="muted">{uses(s)}</td>
-              <td>
-                <div class="actions">
-                  <button type="button" data-testid="edit" aria-expanded={open === s.id ? 'true' : 'false'} onClick={() => setOpen(open === s.id ? null : s.id)}>
-                    {TEXT.edit}
-                  </button>
-                  <button type="button" class="danger" data-testid="delete" onClick={(ev: Event) => act(ev, async () => (await api.deleteSponsor(s.id), T.deleted(s.name)), { confirm: T.confirmDelete(s.name) })}>
-                    {T.delete}
-                  </button>
-                </div>
-              </td>
-            </tr>,
-            open === s.id ? (
-              <tr key={`${s.id}-form`} data-testid="sponsor-form-row">
-                <td colSpan={6}>
-                  <SponsorForm sponsor={s} reload={reload} close={() => closed(s.id)} />
+          {(sponsors ?? [])
+            .flatMap((s) => [
+              <tr key={s.id} data-row={s.id} data-testid="sponsor-row" data-sponsor-id={s.id}>
+                <td data-testid="sponsor-row-name">{s.name}</td>
+                <td>
+                  <a href={s.url} rel="noopener" target="_blank">
+                    {s.url}
+                  </a>
                 </td>
-              </tr>
-            ) : null,
-          ]).filter((row) => row !== null)}
+                <td>
+                  {s.logo ? (
+                    <img class="logo" alt={T.logoOf(s.name)} src={s.logo} data-testid="sponsor-row-logo" />
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td data-testid="sponsor-row-channels">
+                  {(s.channelIds ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join(', ') || T.allChannels}
+                </td>
+                <td class="muted">{uses(s)}</td>
+                <td>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      data-testid="edit"
+                      aria-expanded={open === s.id ? 'true' : 'false'}
+                      onClick={() => setOpen(open === s.id ? null : s.id)}
+                    >
+                      {TEXT.edit}
+                    </button>
+                    <button
+                      type="button"
+                      class="danger"
+                      data-testid="delete"
+                      onClick={(ev: Event) =>
+                        act(
+                          ev,
+                          async () => {
+                            await api.deleteSponsor(s.id);
+                            return T.deleted(s.name);
+                          },
+                          {
+                            confirm: T.confirmDelete(s.name),
+                          },
+                        )
+                      }
+                    >
+                      {T.delete}
+                    </button>
+                  </div>
+                </td>
+              </tr>,
+              open === s.id ? (
+                <tr key={`${s.id}-form`} data-testid="sponsor-form-row">
+                  <td colSpan={6}>
+                    <SponsorForm sponsor={s} reload={reload} close={() => closed(s.id)} />
+                  </td>
+                </tr>
+              ) : null,
+            ])
+            .filter((row) => row !== null)}
         </tbody>
       </table>
     </>
   );
 }
 
-function SponsorForm({ sponsor, reload, close }: { sponsor: StaffSponsor; reload: () => Promise<void>; close: () => void }) {
+function SponsorForm({
+  sponsor,
+  reload,
+  close,
+}: {
+  sponsor: StaffSponsor;
+  reload: () => Promise<void>;
+  close: () => void;
+}) {
   const [initial] = useState(sponsor);
   const submit = useSubmit(reload);
   const onSubmit = (ev: Event) => {
@@ -113,7 +161,12 @@ function SponsorForm({ sponsor, reload, close }: { sponsor: StaffSponsor; reload
     const form = ev.currentTarget as HTMLFormElement;
     void submit(async () => {
       const logo = await uploadedLogo(form);
-      const saved = await api.editSponsor(initial.id, { name: field(form, 'name'), url: field(form, 'url'), channelIds: checkedValues(form, 'channelIds'), ...(logo ? { logo } : {}) });
+      const saved = await api.editSponsor(initial.id, {
+        name: field(form, 'name'),
+        url: field(form, 'url'),
+        channelIds: checkedValues(form, 'channelIds'),
+        ...(logo ? { logo } : {}),
+      });
       return T.edited(saved.name);
     }, close);
   };
@@ -128,7 +181,8 @@ function SponsorForm({ sponsor, reload, close }: { sponsor: StaffSponsor; reload
         {T.site} <input name="url" type="url" required value={initial.url} data-testid="sponsor-edit-url" />
       </label>
       <label>
-        {T.newLogo} <input name="logo" type="file" accept="image/jpeg,image/png,image/webp" data-testid="sponsor-edit-logo" />
+        {T.newLogo}{' '}
+        <input name="logo" type="file" accept="image/jpeg,image/png,image/webp" data-testid="sponsor-edit-logo" />
       </label>
       <ChannelBoxes name="channelIds" checked={initial.channelIds} legend={T.channels} />
       <FormButtons busy={false} close={close} />

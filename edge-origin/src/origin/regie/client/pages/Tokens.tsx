@@ -75,10 +75,21 @@ export function TokensPage() {
               <td data-testid="token-state">{t.revokedAt ? T.revokedOn(dateTime(t.revokedAt)) : T.active}</td>
               <td>
                 {!t.revokedAt && (
-                  <button type="button" class="danger" data-testid="revoke" onClick={(ev: Event) => act(ev, async () => {
-                    await api.revokeToken(t.id);
-                    return T.revoked(t.label);
-                  }, { confirm: T.confirmRevoke(t.label) })}>
+                  <button
+                    type="button"
+                    class="danger"
+                    data-testid="revoke"
+                    onClick={(ev: Event) =>
+                      act(
+                        ev,
+                        async () => {
+                          await api.revokeToken(t.id);
+                          return T.revoked(t.label);
+                        },
+                        { confirm: T.confirmRevoke(t.label) },
+                      )
+                    }
+                  >
                     {T.revoke}
                   </button>
                 )}
@@ -110,7 +121,9 @@ export function AuditPage() {
   const go = (to: number) => setOffset(to);
   return (
     <>
-      <p data-testid="audit-range">{data ? T.auditRange(total ? offset + 1 : 0, offset + data.items.length, total) : TEXT.loading}</p>
+      <p data-testid="audit-range">
+        {data ? T.auditRange(total ? offset + 1 : 0, offset + data.items.length, total) : TEXT.loading}
+      </p>
       <table aria-label={TEXT.pages.journal}>
         <thead>
           <tr>
@@ -138,7 +151,12 @@ export function AuditPage() {
         </tbody>
       </table>
       <nav aria-label={T.pagesNav} class="actions">
-        <button type="button" disabled={offset === 0} onClick={() => go(Math.max(0, offset - PAGE))} data-testid="audit-newer">
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => go(Math.max(0, offset - PAGE))}
+          data-testid="audit-newer"
+        >
           {T.newer}
         </button>
         <button type="button" disabled={!data?.next} onClick={() => go(offset + PAGE)} data-testid="audit-older">
