@@ -8,6 +8,7 @@ import { RedisAdLedger } from '../../edge-origin/src/origin/ads/ledger.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'ads-decision-admin-token-0123';
 let redis: TestRedis;
@@ -77,9 +78,9 @@ describe('decisions', () => {
     expect(await assets(sport2, 'bob')).toEqual([BIKES, PROMO]);
 
     const culture = [await liveBreak('culture-orchestre-noel'), await liveBreak('culture-orchestre-noel'), await liveBreak('culture-orchestre-noel')];
-    expect(await assets(culture[0]!, 'alice')).toEqual([BAKERY, PROMO]);
-    expect(await assets(culture[1]!, 'alice')).toEqual([BAKERY, PROMO]);
-    expect(await assets(culture[2]!, 'alice')).toEqual([PROMO]);
+    expect(await assets(itemAt(culture, 0), 'alice')).toEqual([BAKERY, PROMO]);
+    expect(await assets(itemAt(culture, 1), 'alice')).toEqual([BAKERY, PROMO]);
+    expect(await assets(itemAt(culture, 2), 'alice')).toEqual([PROMO]);
   });
 
   test('a short break gets the best spot alone; a replay of another event gets the promo', async () => {
@@ -103,7 +104,7 @@ describe('decisions', () => {
     const q = encodeURIComponent('sid="erin-tv",br=800');
     const a = await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?CMCD=${q}`)).json() as AssetList;
     expect(a.ASSETS.map((x) => x['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
-    expect(a.ASSETS[0]!['X-CITETV-AD'].tracking).toContain('viewer=erin-tv');
+    expect(itemAt(a.ASSETS, 0)['X-CITETV-AD'].tracking).toContain('viewer=erin-tv');
     expect(await assets(await liveBreak('sport-hbc-nantes'), 'erin-tv')).toEqual([PROMO]);
   });
 });
@@ -123,10 +124,10 @@ describe('impressions', () => {
     const send = (url: string, event: string, method = 'GET') => fetch(`${origin.url}${url}&event=${event}`, { method }).then((r) => r.status);
     const all = ['start', 'firstQuartile', 'midpoint', 'thirdQuartile', 'complete'];
     const statuses = await Promise.all([
-      ...all.flatMap((e) => [send(tracking[0]!, e), send(tracking[0]!, e), send(tracking[0]!, e)]),
-      ...[...all].reverse().flatMap((e) => [send(tracking[1]!, e, 'POST'), send(tracking[1]!, e)]),
-      send(tracking[2]!, 'start'),
-      send(tracking[2]!, 'start'),
+      ...all.flatMap((e) => [send(itemAt(tracking, 0), e), send(itemAt(tracking, 0), e), send(itemAt(tracking, 0), e)]),
+      ...[...all].reverse().flatMap((e) => [send(itemAt(tracking, 1), e, 'POST'), send(itemAt(tracking, 1), e)]),
+      send(itemAt(tracking, 2), 'start'),
+      send(itemAt(tracking, 2), 'start'),
     ]);
     expect(new Set(statuses)).toEqual(new Set([204]));
     const after = await staff<{ impressions: Record<string, number>; byEvent: { eventId: string; impressions: Record<string, number> }[] }>(`/ads/campaigns/${bikes.id}/impressions`);
@@ -155,10 +156,10 @@ describe('impressions', () => {
     const spots = await list('gina');
     expect(spots.map((a) => a['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
     // The first spot completed, the promo left early: the break is still owed.
-    await fetch(`${origin.url}${spots[0]!['X-CITETV-AD'].tracking}&event=complete`);
-    await fetch(`${origin.url}${spots[1]!['X-CITETV-AD'].tracking}&event=start`);
+    await fetch(`${origin.url}${itemAt(spots, 0)['X-CITETV-AD'].tracking}&event=complete`);
+    await fetch(`${origin.url}${itemAt(spots, 1)['X-CITETV-AD'].tracking}&event=start`);
     expect((await list('gina')).map((a) => a['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
-    await fetch(`${origin.url}${spots[1]!['X-CITETV-AD'].tracking}&event=complete`);
+    await fetch(`${origin.url}${itemAt(spots, 1)['X-CITETV-AD'].tracking}&event=complete`);
     expect(await list('gina')).toEqual([]);
     // Another viewer still gets the break.
     expect((await list('hugo')).length).toBeGreaterThan(0);

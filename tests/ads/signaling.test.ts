@@ -9,6 +9,7 @@ import type { MediaPlaylist as ParsedMedia } from 'hls-parser/types';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { runFfmpeg as ffmpeg } from '../support/ffmpeg.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'ads-admin-token-0123456789';
 let stack: Stack;
@@ -135,13 +136,13 @@ describe('replay breaks', () => {
   test('the replay playlist places them by date: PRE at the start, a mid-roll at 26 s, both resuming where the programme was', async () => {
     const text = await (await fetch(`${stack.edgeUrl}/hls/vod/${replay}/v360/index.m3u8`)).text();
     const parsed = HlsParser.parse(text) as ParsedMedia;
-    const pdt0 = parsed.segments[0]!.programDateTime!.getTime();
+    const pdt0 = itemAt(parsed.segments, 0).programDateTime!.getTime();
     const tags = interstitials(text);
     expect(tags).toHaveLength(2);
-    const start = (tag: string) => Date.parse(/START-DATE="([^"]+)"/.exec(tag)![1]!);
-    expect(start(tags[0]!) - pdt0).toBe(0);
+    const start = (tag: string) => Date.parse(itemAt(/START-DATE="([^"]+)"/.exec(tag)!, 1));
+    expect(start(itemAt(tags, 0)) - pdt0).toBe(0);
     expect(tags[0]).toContain('X-CUE="PRE"');
-    expect(start(tags[1]!) - pdt0).toBe(26_000);
+    expect(start(itemAt(tags, 1)) - pdt0).toBe(26_000);
     expect(tags[1]).not.toContain('X-CUE');
     for (const tag of tags) expect(tag).toContain('X-RESUME-OFFSET=0');
     expect(text).toContain('#EXT-X-ENDLIST');

@@ -2,6 +2,7 @@
 // break countdown, and impression tracking sent once per spot and event, in playback order.
 import { describe, expect, test } from '@jest/globals';
 import { AdTracking, breakRemaining, spotsOf } from '../../tv-app/src/player/ad-break.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const list = {
   ASSETS: [
@@ -33,7 +34,7 @@ describe('asset lists', () => {
 describe('tracking', () => {
   test('start, quartiles and complete once each, as playback reaches them', () => {
     const sent: string[] = [];
-    const tracking = new AdTracking((url) => sent.push(url.split('&event=')[1]!));
+    const tracking = new AdTracking((url) => sent.push(itemAt(url.split('&event='), 1)));
     const [a] = spotsOf(list);
     for (const t of [0, 0.2, 1, 2.4, 2.6, 2.6, 5, 7.4, 7.5, 9.5]) tracking.progress(a!, 'b#0', t);
     expect(sent).toEqual(['start', 'firstQuartile', 'midpoint', 'thirdQuartile']);

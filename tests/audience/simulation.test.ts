@@ -13,6 +13,7 @@ import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'audience-admin-token-0123456789';
 const VIEWERS = 500;
@@ -88,7 +89,7 @@ function makeViewers(): Viewer[] {
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length) await work(itemAt(items, next++));
   }));
 }
 
@@ -104,11 +105,12 @@ test('500 viewers through two edges: exact concurrent counts, peak and average; 
     const requests: { url: string; headers: Record<string, string> }[] = [];
     for (const v of viewers.filter((x) => active(x, step))) {
       // Switches from the low to the high rendition halfway through its first session.
-      const rendition = step - v.sessions[0]![0] > (v.sessions[0]![1] - v.sessions[0]![0]) / 2 ? 'v540' : 'v240';
+      const [from, to] = itemAt(v.sessions, 0);
+      const rendition = step - from > (to - from) / 2 ? 'v540' : 'v240';
       const renditions = v.twoRenditions ? [rendition, 'audio-fr'] : [rendition];
       for (const r of renditions) {
         // Any edge, any time: a viewer is counted once across edges.
-        const edge = edges[Math.floor(random() * edges.length)]!.edge;
+        const edge = itemAt(edges, Math.floor(random() * edges.length)).edge;
         const cmcd = v.cmcd ? `?CMCD=${encodeURIComponent(`br=800,sid="tv-${v.id}"`)}` : '';
         requests.push({ url: `${edge.url}/hls/live/${v.channel}/${r}/index.m3u8${cmcd}`, headers: { 'user-agent': v.cmcd ? 'CiteTV/1.0 (hls.js)' : `Lavf/59.27.100 viewer-${v.id}` } });
       }

@@ -10,6 +10,7 @@ import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
 import { publishLiveReplay, staffClient } from '../support/staff-api.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'test-admin-token-archive-0123';
 let origin: TestOrigin;
@@ -37,7 +38,7 @@ test('a published replay plays after its live segments left the retention; unrec
 
   const mediaPath = replay.playbackUrl.replace('master.m3u8', 'v240/index.m3u8');
   const uris = parseMediaPlaylistUris(await (await fetch(origin.url + mediaPath)).text());
-  const first = new URL(uris[0]!, origin.url + mediaPath).pathname;
+  const first = new URL(itemAt(uris, 0), origin.url + mediaPath).pathname;
   expect(first).toMatch(/^\/hls\/live\/business\/v240\/\d+\.ts$/);
   const firstSequence = Number(/(\d+)\.ts$/.exec(first)![1]);
 

@@ -18,6 +18,7 @@ import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { ffmpegReads } from '../support/ffmpeg.ts';
 import { staffClient } from '../support/staff-api.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'live-day-admin-token-42';
 const TITLE = 'Trophées de l’Événement Entreprises';
@@ -159,12 +160,12 @@ describe('a live day', () => {
     expect(replay).toMatchObject({ eventId, channelId: 'business', title: TITLE, playbackUrl: `/hls/vod/${replayId}/master.m3u8` });
     expect(replay.duration).toBeGreaterThanOrEqual(10);
     const rails = await viewer<ChannelRails>('/api/v1/channels/business');
-    expect(rails.body.replays[0]!.id).toBe(replayId);
+    expect(itemAt(rails.body.replays, 0).id).toBe(replayId);
     expect(rails.body.onAir?.id).not.toBe(eventId);
 
     // The replay is the live's own segments, in every rendition, audio and subtitle track.
     const master = await (await fetch(stack.edgeUrl + replay.playbackUrl)).text();
-    const renditions = [...master.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]!).concat(master.split('\n').filter((l) => l.endsWith('.m3u8')));
+    const renditions = [...master.matchAll(/URI="([^"]+)"/g)].map((m) => itemAt(m, 1)).concat(master.split('\n').filter((l) => l.endsWith('.m3u8')));
     expect(renditions.length).toBeGreaterThanOrEqual(5);
     for (const uri of renditions) {
       const media = await (await fetch(new URL(uri, stack.edgeUrl + replay.playbackUrl))).text();
@@ -172,7 +173,7 @@ describe('a live day', () => {
       expect(media).toContain('#EXT-X-ENDLIST');
       const segments = media.split('\n').filter((l) => l && !l.startsWith('#'));
       expect(segments.length).toBeGreaterThanOrEqual(5);
-      const rendition = uri.split('/')[0]!;
+      const rendition = itemAt(uri.split('/'), 0);
       expect(segments[0]).toMatch(new RegExp(`^/hls/live/business/${rendition}/${startSequence}\\.(ts|vtt)$`));
     }
 
@@ -203,7 +204,7 @@ describe('a live day', () => {
     const played = await ffmpegReads(stack.edgeUrl + highlight.playbackUrl);
     expect(played).toEqual({ code: 0, stderr: '' });
     const rails = await viewer<ChannelRails>('/api/v1/channels/business');
-    expect(rails.body.highlights[0]!.id).toBe(highlightId);
+    expect(itemAt(rails.body.highlights, 0).id).toBe(highlightId);
     expect(pageErrors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   }, 60_000);
 

@@ -16,6 +16,7 @@ import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { recordStoreKinds } from '../support/record-stores.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'test-admin-token-0123456789';
 let redis: TestRedis;
@@ -178,7 +179,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
 
   test('highlights of a seeded replay cut at segment boundaries', async () => {
     const replays = await call<{ items: Replay[] }>('GET', '/replays?channel=sport', undefined, null);
-    const source = replays.body.items[0]!;
+    const source = itemAt(replays.body.items, 0);
     const clip = await call<Highlight>('POST', '/staff/highlights', { replayId: source.id, title: 'Le but de la soirée', in: 3, out: 9 });
     expect(clip.status).toBe(201);
     expect(clip.body).toMatchObject({ replayId: source.id, channelId: 'sport', inPoint: 2, outPoint: 10, duration: 8 });
@@ -237,7 +238,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     for (const action of ['token.create', 'token.revoke', 'event.create', 'event.start', 'event.stop', 'replay.publish', 'replay.edit', 'highlight.create', 'poster.upload', 'event.cancel', 'event.reschedule']) {
       expect(actions).toContain(action);
     }
-    expect(log.body.items[0]!.actor).toEqual({ tokenId: 'bootstrap', label: 'STAFF_ADMIN_TOKEN', role: 'admin' });
+    expect(itemAt(log.body.items, 0).actor).toEqual({ tokenId: 'bootstrap', label: 'STAFF_ADMIN_TOKEN', role: 'admin' });
     const times = log.body.items.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const page = await call<{ items: unknown[]; next: string | null }>('GET', '/staff/audit?limit=2');
@@ -265,7 +266,7 @@ describe.each(stores)('staff API on the %s store', (kind, openStore) => {
     expect(page1.body.total).toBeGreaterThan(1);
     expect(page1.body.next).toBe('/api/v1/replays?limit=1&offset=1');
     const page2 = await call<{ items: Replay[] }>('GET', page1.body.next!.replace('/api/v1', ''), undefined, null);
-    expect(page2.body.items[0]!.id).not.toBe(page1.body.items[0]!.id);
+    expect(itemAt(page2.body.items, 0).id).not.toBe(itemAt(page1.body.items, 0).id);
 
     const detail = await call('GET', `/events/${created.body.id}`, undefined, null);
     expect(detail.headers.get('surrogate-key')).toContain(`event-${created.body.id}`);

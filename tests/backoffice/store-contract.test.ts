@@ -13,6 +13,7 @@ import { RecordCatalog } from '../../edge-origin/src/origin/catalog/record-catal
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
 import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let redis: TestRedis;
 const opened: RecordStore[] = [];
@@ -146,7 +147,7 @@ describe.each(kinds)('%s record store', (_kind, open) => {
     expect(await seedOnce(store, seed)).toBe(true);
     const catalog = new RecordCatalog(store);
     expect((await catalog.listChannels()).map((c) => c.id)).toEqual(['sport', 'culture', 'business', 'agglo']);
-    const first = (await store.list('events'))[0]!;
+    const first = itemAt(await store.list('events'), 0);
     await store.commit({ put: [{ collection: 'events', id: first.id, value: { ...first, title: 'Édité par la régie' } }] });
     expect(await seedOnce(store, seed)).toBe(false);
     expect((await store.get('events', first.id))!.title).toBe('Édité par la régie');

@@ -8,6 +8,7 @@ import { startFakeLiveServer, type FakeLiveServer } from '../../bench/edge/viewe
 import { simulateViewers } from '../../bench/edge/viewer-sim/simulate.ts';
 import { HttpConnection } from '../../bench/edge/viewer-sim/http-connection.ts';
 import { parseMediaPlaylist } from '../../bench/edge/viewer-sim/player.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 describe('viewer simulation', () => {
   let server: FakeLiveServer | undefined;
@@ -24,7 +25,7 @@ describe('viewer simulation', () => {
       expect(playlist.status).toBe(200);
       const parsed = parseMediaPlaylist(playlist.body);
       expect(parsed?.segments).toHaveLength(6);
-      const first = parsed!.segments[0]!.uri;
+      const first = itemAt(parsed!.segments, 0).uri;
       const segment = await connection.get(`/live/${first}`, false);
       expect(segment).toMatchObject({ status: 200, bytes: 12_345 });
       const missing = await connection.get('/live/999999999.ts', false);

@@ -4,6 +4,7 @@
 // Back goes up one level at a time and puts focus back where it was.
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack();
 
@@ -40,7 +41,7 @@ test('home shows the hero on air, the four channels and the rails', async () => 
   await press(page, 'Enter');
   const live = await waitForFocus(page, 'button-watchLive');
   expect(live.path[0]).toMatch(/^page-event-/);
-  await eventually(() => textsIn(page, live.path[0]!), (t) => t.some((x) => x.startsWith('● DIRECT · ')), 10_000, 'live label');
+  await eventually(() => textsIn(page, itemAt(live.path, 0)), (t) => t.some((x) => x.startsWith('● DIRECT · ')), 10_000, 'live label');
   await screenshot(page, 'event-live');
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-details');
@@ -94,7 +95,7 @@ test('a replay: details with Regarder and Voir le résumé, playback, then Repre
   expect(replayTile.path).toContain('rail-replays');
   await press(page, 'Enter');
   const watch = await waitForFocus(page, 'button-watch');
-  const eventPage = watch.path[0]!;
+  const eventPage = itemAt(watch.path, 0);
   await eventually(() => textsIn(page, eventPage), (t) => t.includes('Voir le résumé') && t.includes('Résumés associés'), 10_000, 'replay actions and related');
   await page.waitForTimeout(800);
   await screenshot(page, 'event-replay');

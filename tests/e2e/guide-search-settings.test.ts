@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { KeyboardModel, KEYBOARD_ROWS } from '../../tv-app/src/search/keyboard-layout.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack();
 
@@ -20,7 +21,7 @@ async function expectFocus(page: Page, testId: string, texts: string[]): Promise
 async function typeOnKeyboard(page: Page, model: KeyboardModel, text: string): Promise<void> {
   for (const char of text) {
     const row = KEYBOARD_ROWS.findIndex((r) => r.some((k) => k.kind === 'char' && k.char === char));
-    const col = KEYBOARD_ROWS[row]!.findIndex((k) => k.kind === 'char' && k.char === char);
+    const col = itemAt(KEYBOARD_ROWS, row).findIndex((k) => k.kind === 'char' && k.char === char);
     while (model.row !== row) {
       const dir = model.row < row ? 'down' : 'up';
       model.move(dir);

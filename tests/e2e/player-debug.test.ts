@@ -18,6 +18,7 @@ import {
   waitForFocus,
 } from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack();
 
@@ -46,7 +47,7 @@ async function livePlaylist(): Promise<{
 }> {
   const masterUrl = new URL('/hls/live/sport/master.m3u8', stack.appUrl);
   const master = parse(await (await fetch(masterUrl)).text()) as types.MasterPlaylist;
-  const media = parse(await (await fetch(new URL(master.variants[0]!.uri, masterUrl))).text()) as types.MediaPlaylist;
+  const media = parse(await (await fetch(new URL(itemAt(master.variants, 0).uri, masterUrl))).text()) as types.MediaPlaylist;
   return {
     targetduration: media.targetDuration,
     partTarget: media.partTargetDuration ?? 0,
@@ -59,7 +60,7 @@ async function livePlaylist(): Promise<{
 function secondsAfter(lines: string[], label: string): number | null {
   const line = lines.find((l) => l.startsWith(label));
   const match = line && /(\d+,\d) s/.exec(line.slice(label.length));
-  return match ? Number(match[1]!.replace(',', '.')) : null;
+  return match ? Number(itemAt(match, 1).replace(',', '.')) : null;
 }
 
 test('live: 0 5 7 9 shows latency, buffer, bitrate and dropped frames, refreshed; 0 5 7 9 again hides it', async () => {
@@ -94,7 +95,7 @@ test('live: 0 5 7 9 shows latency, buffer, bitrate and dropped frames, refreshed
   expect(clock).toBeLessThan(30);
   // hls.js's latency, and its target for the playlist served (a capable TV: low latency).
   const latencyLine = lines.find((l) => l.startsWith('Latence au direct'))!;
-  const [latency, target] = [...latencyLine.matchAll(/(\d+,\d) s/g)].map((m) => Number(m[1]!.replace(',', '.')));
+  const [latency, target] = [...latencyLine.matchAll(/(\d+,\d) s/g)].map((m) => Number(itemAt(m, 1).replace(',', '.')));
   expect(latency).toBeGreaterThan(0);
   const playlist = await livePlaylist();
   const choice = latencyChoice(true, { mse: true, cores: 2, preservesPitch: true });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ARTIFACTS_DIR, eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import type { FaultRule, InjectedFault } from '../support/fault-proxy.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack({ faults: true });
 
@@ -58,7 +59,7 @@ async function sample(page: Page): Promise<Sample> {
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
       let hash = 0x811c9dc5;
-      for (let i = 0; i < data.length; i++) hash = Math.imul(hash ^ data[i]!, 0x01000193);
+      for (const byte of data) hash = Math.imul(hash ^ byte, 0x01000193);
       frame = (hash >>> 0).toString(16);
     }
     const quality = video?.getVideoPlaybackQuality();
@@ -108,8 +109,8 @@ function frozenWithoutMessage(samples: Sample[], graceMs = 2500): Sample[] {
   const bad: Sample[] = [];
   let stillSince: number | null = null;
   for (let i = 1; i < samples.length; i++) {
-    const s = samples[i]!;
-    const prev = samples[i - 1]!;
+    const s = itemAt(samples, i);
+    const prev = itemAt(samples, i - 1);
     const still = s.currentTime === prev.currentTime && !s.paused && s.state !== 'error';
     if (!still) {
       stillSince = null;
@@ -127,10 +128,10 @@ function longestStall(all: Sample[]): { ms: number; messages: string[] } {
   let best = { ms: 0, messages: [] as string[] };
   let start = 0;
   for (let i = 1; i <= samples.length; i++) {
-    const moving = i === samples.length || samples[i]!.currentTime !== samples[start]!.currentTime;
+    const moving = i === samples.length || itemAt(samples, i).currentTime !== itemAt(samples, start).currentTime;
     if (!moving) continue;
     const run = samples.slice(start, i);
-    const ms = run[run.length - 1]!.at - run[0]!.at;
+    const ms = itemAt(run, run.length - 1).at - itemAt(run, 0).at;
     if (ms > best.ms) best = { ms, messages: [...new Set(run.map((s) => s.message).filter(Boolean))] };
     start = i;
   }
@@ -264,7 +265,7 @@ async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultR
     await screenshot(page, `faults-${name}-error`);
     // No retry storm: the player's own requests (not the edge's prefetches) come spaced out.
     const asked = fault.records().filter((f) => !f.userAgent.includes('prefetch'));
-    const seconds = (asked[asked.length - 1]!.at - asked[0]!.at) / 1000;
+    const seconds = (itemAt(asked, asked.length - 1).at - itemAt(asked, 0).at) / 1000;
     process.stderr.write(`[faults] ${name}: error screen after ${seconds.toFixed(0)} s of failures; ${asked.length} failed requests from the player, ${fault.applied - asked.length} edge prefetches\n`);
     expect(asked.length).toBeLessThanOrEqual(2 * seconds + 10);
   });

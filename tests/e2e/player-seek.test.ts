@@ -7,6 +7,7 @@ import { parseThumbnailTrack, serializeThumbnailTrack, thumbnailAt } from '../..
 import type { Replay } from '../../shared/catalog/types.ts';
 import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const REPLAY = 'replay-hbc-montpellier'; // 48 s; chapters at 0, 8, 26 and 42 s
 
@@ -64,10 +65,10 @@ test('a replay shows its chapter marks on the bar and the current chapter\'s tit
   );
   expect(marks).toHaveLength(3);
   const xs = marks.map((l) => parseFloat(l));
-  expect(xs[0]! < xs[1]! && xs[1]! < xs[2]!).toBe(true);
+  expect(itemAt(xs, 0) < itemAt(xs, 1) && itemAt(xs, 1) < itemAt(xs, 2)).toBe(true);
   // At 8/48, 26/48 and 42/48 of the 1728 px bar (±3 px: the tick is centred on its start).
   for (const [i, start] of [8, 26, 42].entries()) {
-    expect(Math.abs(xs[i]! + 2 - (1728 * start) / 48)).toBeLessThanOrEqual(3);
+    expect(Math.abs(itemAt(xs, i) + 2 - (1728 * start) / 48)).toBeLessThanOrEqual(3);
   }
   await eventually(() => textsIn(page, 'player-chapter'), (t) => t[0] === 'Chapitre 1/4 · Avant-match', 10_000, 'first chapter title');
 });
@@ -127,7 +128,7 @@ test('◀ held: the preview shows the origin\'s tile of the target time; on rele
   expect(tile!.sheet.w).toBeGreaterThan(cue.w);
   expect(tile!.sheet.h).toBeGreaterThan(cue.h);
   const expected = [cue.x / tile!.sheet.w, cue.y / tile!.sheet.h, (cue.x + cue.w) / tile!.sheet.w, (cue.y + cue.h) / tile!.sheet.h];
-  for (const [i, v] of tile!.drawn.entries()) expect(v).toBeCloseTo(expected[i]!, 5);
+  for (const [i, v] of tile!.drawn.entries()) expect(v).toBeCloseTo(itemAt(expected, i), 5);
   expect(tile).toMatchObject({ renderW: 320, renderH: 180 });
   const m = Math.floor(target / 60);
   const s = Math.floor(target % 60);

@@ -8,6 +8,7 @@ import { VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
 import { PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
 import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const mediaRequests: string[] = [];
 
@@ -40,7 +41,7 @@ test('zap: while the focus rests on « Regarder le direct », its master playlis
   try {
     await openApp(page, stack.appUrl, 'button-watch-live');
     await eventually(async () => masters.length, (n) => n === 1, 10_000, 'the master playlist preloaded');
-    const preload = masters[0]!;
+    const preload = itemAt(masters, 0);
     expect(new URL(preload.url()).pathname).toBe('/hls/live/sport/master.m3u8');
     // Marked, so the edge does not count a viewer; no CMCD: nothing plays yet.
     expect(preload.headers().purpose).toBe('prefetch');
@@ -126,8 +127,8 @@ test('live: DIRECT badge, real-time clock within 8 s of the live edge; Left seek
     samples.push({ at: Date.now(), ...(await page.evaluate(() => { const v = document.querySelector('video')!; return { time: v.currentTime, behind: v.seekable.end(v.seekable.length - 1) - v.currentTime }; })) });
     await page.waitForTimeout(500);
   }
-  const watched = (samples[samples.length - 1]!.at - samples[0]!.at) / 1000;
-  const played = samples[samples.length - 1]!.time - samples[0]!.time;
+  const watched = (itemAt(samples, samples.length - 1).at - itemAt(samples, 0).at) / 1000;
+  const played = itemAt(samples, samples.length - 1).time - itemAt(samples, 0).time;
   expect(played).toBeGreaterThan(watched - 1.5);
   // The latency target: hls.js keeps 3 target durations (6 s) behind the playlist's end; the
   // app calls anything within `liveEdgeTolerance` (8 s) DIRECT. Seen here: 2.3 to 5.9 s.
@@ -161,7 +162,7 @@ test('every media request carries CMCD with the same session id and the content 
   const sids = new Set(withCmcd.map((u) => /sid="([^"]+)"/.exec(new URL(u).searchParams.get('CMCD')!)?.[1]));
   expect(sids.size).toBe(1);
   expect([...sids][0]).toMatch(/^[0-9a-f-]{36}$/);
-  expect(new URL(withCmcd[0]!).searchParams.get('CMCD')).toContain('cid="sport-hbc-nantes"');
+  expect(new URL(itemAt(withCmcd, 0)).searchParams.get('CMCD')).toContain('cid="sport-hbc-nantes"');
 });
 
 test('Down opens audio and subtitles; English audio and French subtitles are fetched and shown', async () => {
@@ -200,7 +201,7 @@ function videoRenditionOf(url: string): string | undefined {
 test('« Qualité »: the lowest height keeps playback to that rendition; « Auto » lifts the cap', async () => {
   const { page } = stack.tv;
   const byHeight = [...VIDEO_RENDITIONS].sort((a, b) => b.height - a.height);
-  const lowest = byHeight[byHeight.length - 1]!;
+  const lowest = itemAt(byHeight, byHeight.length - 1);
   await press(page, 'ArrowDown');
   await waitForFocus(page, /^button-audio-/);
   await press(page, 'ArrowDown', 2);
@@ -299,12 +300,12 @@ test('a highlight that ends is followed by the next one of its rail ("lecture au
   const first = await waitForFocus(page, /^tile-highlight-/);
   expect(first.path).toContain('rail-highlights');
   const order = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-testid="rail-highlights"] [data-testid^="tile-"]')).map((e) => e.getAttribute('data-testid')),
+    Array.from(document.querySelectorAll('[data-testid="rail-highlights"] [data-testid^="tile-"]')).map((e) => e.getAttribute('data-testid') ?? ''),
   );
   const titleOf = async (tileId: string) =>
     ((await (await fetch(`${stack.appUrl}api/v1/highlights/${tileId.replace('tile-highlight-', '')}`)).json()) as { title: string }).title;
   const firstTitle = await titleOf(first.testId!);
-  const nextTitle = await titleOf(order[order.indexOf(first.testId) + 1]!);
+  const nextTitle = await titleOf(itemAt(order, order.indexOf(first.testId ?? '') + 1));
   expect(nextTitle).not.toBe(firstTitle);
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
@@ -315,7 +316,7 @@ test('a highlight that ends is followed by the next one of its rail ("lecture au
   await eventually(() => videoState(page), (v) => !v.paused && v.currentTime > 1, 30_000, 'next highlight playing');
   await press(page, 'Backspace');
   // Back lands on the rail, on the tile that was opened.
-  await waitForFocus(page, order[order.indexOf(first.testId)]!);
+  await waitForFocus(page, itemAt(order, order.indexOf(first.testId ?? '')));
 });
 
 test('"Sous-titres par défaut" on in the settings: playback starts with French subtitles shown', async () => {

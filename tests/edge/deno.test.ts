@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let upstream: TestUpstream;
 let deno: ChildProcess | undefined;
@@ -39,7 +40,7 @@ it('starts under Deno, serves a cached object as HIT, keeps it on disk and expos
     deno!.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
+      if (m) resolve(itemAt(m, 1));
     });
     deno!.once('exit', (code) => reject(new Error(`deno exited (${code}): ${stderr}`)));
   });

@@ -2,6 +2,7 @@
 // paths, query strings and a dead upstream.
 import { startUpstream, gate, deadPort, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, manualClock, rawRequest, type StartedEdge } from '../support/edge.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let upstream: TestUpstream;
 const edges: StartedEdge[] = [];
@@ -183,7 +184,7 @@ describe('edge foundation', () => {
     expect(a.body.toString()).toBe('?token=abc&b=2');
     expect(a.headers['x-secret']).toBeUndefined();
     expect(a.headers['x-kept']).toBe('end');
-    const seen = upstream.requests.filter((r) => r.path === '/q.m3u8')[0]!;
+    const seen = itemAt(upstream.requests.filter((r) => r.path === '/q.m3u8'), 0);
     expect(seen.url).toBe('/q.m3u8?token=abc&b=2');
     expect(seen.headers.get('x-client')).toBe('tv');
     expect(seen.headers.get('x-hop')).toBeNull();

@@ -10,6 +10,7 @@ import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, manualClock, type StartedEdge } from '../support/edge.ts';
 import { primaryKey } from '../../edge-origin/src/edge/cache/key.ts';
 import { containsPart, scanPlaylist } from '../../edge-origin/src/edge/hls/playlist.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const PARTS_PER_SEGMENT = 4;
 
@@ -179,7 +180,7 @@ describe('blocking playlist reloads through the edge', () => {
         ? Promise.resolve()
         : (joined ??= until(
             '10 viewers on each part',
-            () => participants(queries[0]!) === 10 && participants(queries[1]!) === 10,
+            () => participants(itemAt(queries, 0)) === 10 && participants(itemAt(queries, 1)) === 10,
           ));
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(PLAYLIST + queries[i % 2])));
     expect(queries.map(upstreamAsked)).toEqual([1, 1]);

@@ -3,6 +3,7 @@
 import { startUpstream, gate, deadPort, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { loadEdgeConfig } from '../../edge-origin/src/edge/config.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let upstream: TestUpstream;
 const started: StartedEdge[] = [];
@@ -54,13 +55,13 @@ describe('purge API', () => {
     expect(await Promise.all(urls.map(cacheOf))).toEqual(['HIT', 'HIT', 'HIT']);
 
     expect(await (await purge({ url: `${d}/a.ts` })).json()).toEqual({ purged: 1 });
-    expect(await cacheOf(urls[0]!)).toBe('MISS');
-    expect(await cacheOf(urls[1]!)).toBe('HIT');
+    expect(await cacheOf(itemAt(urls, 0))).toBe('MISS');
+    expect(await cacheOf(itemAt(urls, 1))).toBe('HIT');
 
     expect(await (await purge({ tag: 'item-b' })).json()).toEqual({ purged: 1 });
-    expect(await cacheOf(urls[1]!)).toBe('MISS');
+    expect(await cacheOf(itemAt(urls, 1))).toBe('MISS');
     expect(await (await purge({ tag: 'ct-c' })).json()).toEqual({ purged: 1 });
-    expect(await cacheOf(urls[2]!)).toBe('MISS');
+    expect(await cacheOf(itemAt(urls, 2))).toBe('MISS');
 
     for (const x of urls) await fetch(x);
     // The origin's purge client sends every surrogate key of a write at once.
@@ -114,8 +115,8 @@ describe('observability', () => {
     expect(lines[0]).toMatchObject({ method: 'GET', path: `${p}?CMCD=bl%3D2000`, status: 200, cache: 'MISS', cmcd: 'bl=2000' });
     expect(lines[1]).toMatchObject({ cache: 'HIT', cmcd: 'bl=3000' });
     // Upstream time: on the line of the request that went upstream, not on the hit's.
-    expect(lines[0]!.upstream_ms).toEqual(expect.any(Number));
-    expect(lines[1]!.upstream_ms).toBeUndefined();
+    expect(itemAt(lines, 0).upstream_ms).toEqual(expect.any(Number));
+    expect(itemAt(lines, 1).upstream_ms).toBeUndefined();
     const quiet: unknown[] = [];
     const off = await edgeWith({ accessLog: false }, { log: (l: unknown) => quiet.push(l) });
     await fetch(`${off.url}${p}`).then((r) => r.text());

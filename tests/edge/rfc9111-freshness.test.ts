@@ -3,6 +3,7 @@
 // clock as the edge's, so ages are exact.
 import { startUpstream, type TestUpstream, type Reply } from '../support/upstream.ts';
 import { startEdge, manualClock, type StartedEdge } from '../support/edge.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let upstream: TestUpstream;
 let edge: StartedEdge;
@@ -98,7 +99,7 @@ describe('RFC 9111 storing and freshness', () => {
     await get(p);
     await get(p);
     expect(upstream.count(p)).toBe(2);
-    expect(upstream.requests.filter((r) => r.path === p)[1]!.headers.get('if-none-match')).toBe('"v1"');
+    expect(itemAt(upstream.requests.filter((r) => r.path === p), 1).headers.get('if-none-match')).toBe('"v1"');
   });
 
   it('§5.2.2.7 private: a shared cache does not store it', async () => {
@@ -175,7 +176,7 @@ describe('RFC 9111 storing and freshness', () => {
     const p = path({ 'cache-control': 'public, max-age=60' });
     const first = await get(p, { headers: { authorization: 'Bearer c' } });
     expect(first.cache).toBe('MISS');
-    expect(upstream.requests.filter((r) => r.path === p)[0]!.headers.get('authorization')).toBe('Bearer c');
+    expect(itemAt(upstream.requests.filter((r) => r.path === p), 0).headers.get('authorization')).toBe('Bearer c');
     expect((await get(p)).cache).toBe('HIT');
     expect(upstream.count(p)).toBe(1);
   });
@@ -271,7 +272,7 @@ describe('RFC 9111 storing and freshness', () => {
     await get(p, { headers: { 'accept-encoding': 'gzip' } });
     const br = await get(p, { headers: { 'accept-encoding': 'br' } });
     expect([br.cache, br.body]).toEqual(['HIT', 'body-1']);
-    expect(upstream.requests.filter((r) => r.path === p)[0]!.headers.get('accept-encoding')).toBe('identity');
+    expect(itemAt(upstream.requests.filter((r) => r.path === p), 0).headers.get('accept-encoding')).toBe('identity');
   });
 
   it('§4.1 Vary: * is never served from the cache', async () => {

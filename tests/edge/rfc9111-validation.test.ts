@@ -2,6 +2,7 @@
 // client's own conditional and range requests answered from the cache (RFC 9110 §13, §14).
 import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
 import { startEdge, manualClock, type StartedEdge } from '../support/edge.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let upstream: TestUpstream;
 let edge: StartedEdge;
@@ -43,7 +44,7 @@ describe('RFC 9111 §4.3 validation', () => {
     expect(res.cache).toBe('REVALIDATED');
     expect(res.body).toBe('stored-body');
     expect(res.headers.get('x-version')).toBe('two');
-    expect(upstream.requests.filter((r) => r.path === p)[1]!.headers.get('if-none-match')).toBe('"v1"');
+    expect(itemAt(upstream.requests.filter((r) => r.path === p), 1).headers.get('if-none-match')).toBe('"v1"');
     // The refreshed entry is fresh again for max-age.
     clock.advance(3);
     expect((await get(p)).cache).toBe('HIT');
@@ -188,7 +189,7 @@ describe('client conditionals, ranges and HEAD from the cache', () => {
     upstream.on(q, { headers: { 'cache-control': 'max-age=6000' }, body: 'head-then-get' });
     const head = await fetch(edge.url + q, { method: 'HEAD' });
     expect(head.status).toBe(200);
-    expect(upstream.requests.filter((r) => r.path === q)[0]!.method).toBe('GET');
+    expect(itemAt(upstream.requests.filter((r) => r.path === q), 0).method).toBe('GET');
     // The fill finishes in the background; wait for it to land.
     const res = await get(q);
     expect(res.body).toBe('head-then-get');

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const EDGE = fileURLToPath(new URL('../../edge-origin/src/edge', import.meta.url));
 
@@ -18,7 +19,7 @@ function sources(dir: string): string[] {
 /** Every module specifier a file imports or re-exports, `import type` included. */
 function specifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\('([^']+)'\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\('([^']+)'\)/gm)].map((m) => m[1] ?? m[2] ?? itemAt(m, 3));
 }
 
 const files = sources(EDGE);

@@ -5,6 +5,7 @@ import { eventually } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { playlistSegments, startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let stack: IngestStack;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
 
   const newest = async (channel: string, rendition: string) => {
     const segments = playlistSegments(await (await fetch(`${stack.edgeUrl}/hls/live/${channel}/${rendition}/index.m3u8`)).text());
-    return segments[segments.length - 1]!;
+    return itemAt(segments, segments.length - 1);
   };
   // The encoder's own bitstream (sent at 2.5 Mbit/s) in sport's v540; our encode (1.1 Mbit/s,
   // capped at 1.3) in culture's.

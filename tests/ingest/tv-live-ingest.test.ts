@@ -12,6 +12,7 @@ import { eventOnAir, playlistSegments, readClock, secondsOfDay, startTestIngest 
 import type { TestIngest } from '../support/ingest.ts';
 import { startTvStack } from '../e2e/harness.ts';
 import type { TvStack } from '../e2e/harness.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let ingest: TestIngest;
 let stack: TvStack;
@@ -80,7 +81,7 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
   const slate = await eventually(
     async () => {
       const w = await window();
-      const newest = w[w.length - 1]!;
+      const newest = itemAt(w, w.length - 1);
       if (edges[edges.length - 1]?.sequence !== newest.sequence) edges.push({ at: Date.now(), sequence: newest.sequence });
       return w;
     },
@@ -107,9 +108,9 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
 
   // The encoder comes back, over RTMP this time (as OBS sends): the feed again, after one discontinuity.
   await ingest.encoder('sport', { protocol: 'rtmp' });
-  const back = await eventually(window, (w) => w.length > 0 && w[w.length - 1]!.kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2, 40_000, 'feed back');
+  const back = await eventually(window, (w) => w.length > 0 && itemAt(w, w.length - 1).kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2, 40_000, 'feed back');
   const returned = back.findIndex((s, i) => s.kind === 'ingest' && back[i - 1]?.kind === 'slate');
-  if (returned >= 0) expect(back[returned]!.discontinuity).toBe(true);
+  if (returned >= 0) expect(itemAt(back, returned).discontinuity).toBe(true);
   expect(back.filter((s) => s.kind === 'ingest' && s.discontinuity).length).toBeLessThanOrEqual(1);
   const third = await eventually(() => clockOnTv(page, 'tv-clock-back'), (c) => c > second + 5, 40_000, 'TV shows the feed again');
   await new Promise((r) => setTimeout(r, 3000));

@@ -4,6 +4,7 @@ import { startStack, type Stack } from '../support/stack.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
 import { ffmpegReads } from '../support/ffmpeg.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let stack: Stack;
 
@@ -25,7 +26,7 @@ async function firstVodAssetPath(): Promise<string> {
   const home = (await (await fetch(`${stack.edgeUrl}/api/v1/home`)).json()) as {
     channels: { replays: { playbackUrl: string }[] }[];
   };
-  return home.channels[0]!.replays[0]!.playbackUrl;
+  return itemAt(itemAt(home.channels, 0).replays, 0).playbackUrl;
 }
 
 describe('the edge in front of the origin', () => {
@@ -34,7 +35,7 @@ describe('the edge in front of the origin', () => {
     const mediaPath = master.replace('master.m3u8', 'v360/index.m3u8');
     const playlist = await get(mediaPath);
     expect(playlist.res.status).toBe(200);
-    const segment = new URL(parseMediaPlaylistUris(playlist.body.toString())[0]!, `http://x${mediaPath}`).pathname;
+    const segment = new URL(itemAt(parseMediaPlaylistUris(playlist.body.toString()), 0), `http://x${mediaPath}`).pathname;
 
     const before = stack.origin.requests.count(segment);
     const first = await get(segment);
@@ -75,15 +76,15 @@ describe('the edge in front of the origin', () => {
     stack.origin.requests.reset();
     const playlist = (await get(mediaPath)).body.toString();
     const uris = parseMediaPlaylistUris(playlist);
-    const segment = new URL(uris[uris.length - 1]!, `http://x${mediaPath}`).pathname;
+    const segment = new URL(itemAt(uris, uris.length - 1), `http://x${mediaPath}`).pathname;
 
     const bodies = await Promise.all(Array.from({ length: 200 }, () => get(segment)));
     expect(stack.origin.requests.count(segment)).toBe(1);
     for (const { res, body } of bodies) {
       expect(res.status).toBe(200);
-      expect(body.equals(bodies[0]!.body)).toBe(true);
+      expect(body.equals(itemAt(bodies, 0).body)).toBe(true);
     }
-    expect(bodies[0]!.body.length).toBeGreaterThan(10_000);
+    expect(itemAt(bodies, 0).body.length).toBeGreaterThan(10_000);
   });
 
   it('lets ffmpeg read a live channel and a replay through the edge for 10 s without an error', async () => {

@@ -4,6 +4,7 @@ import type { ApiError, ChannelRails, ChannelsResponse, HomeResponse, LiveEvent,
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let origin: TestOrigin;
 const START = Date.UTC(2026, 10, 28, 19, 0, 0);
@@ -52,7 +53,7 @@ describe('GET /api/v1/home', () => {
         expect(r.channelId).toBe(rails.channel.id);
         expect(r.playbackUrl).toBe(`/hls/vod/${r.id}/master.m3u8`);
         expect(r.chapters.length).toBeGreaterThan(0);
-        expect(r.chapters[0]!.start).toBe(0);
+        expect(itemAt(r.chapters, 0).start).toBe(0);
         expect(r.chapters.every((ch) => ch.start < r.duration)).toBe(true);
       }
       const published = rails.replays.map((r) => Date.parse(r.publishedAt));
@@ -64,8 +65,8 @@ describe('GET /api/v1/home', () => {
 
   test('times are relative to the clock, and statuses follow it', async () => {
     const before = await getJson<HomeResponse>('/api/v1/home');
-    const sport = before.body.channels[0]!;
-    const next = sport.upcoming[0]!;
+    const sport = itemAt(before.body.channels, 0);
+    const next = itemAt(sport.upcoming, 0);
     // Move the clock into the next event: it is now on air, and no longer upcoming.
     nowMs = Date.parse(next.startsAt) + 60_000;
     try {
@@ -94,13 +95,13 @@ describe('single resources', () => {
     const culture = await getJson<ChannelRails>('/api/v1/channels/culture');
     expect(culture.status).toBe(200);
     expect(culture.body.channel.name).toBe("C'Culture");
-    const replayId = culture.body.replays[0]!.id;
+    const replayId = itemAt(culture.body.replays, 0).id;
     const replay = await getJson<Replay>(`/api/v1/replays/${replayId}`);
     expect(replay.body).toEqual(culture.body.replays[0]);
     const event = await getJson<LiveEvent>(`/api/v1/events/${replay.body.eventId}`);
     expect(event.body.status).toBe('published');
     expect(event.body.replayId).toBe(replayId);
-    const highlight = await getJson<{ id: string; replayId: string }>(`/api/v1/highlights/${culture.body.highlights[0]!.id}`);
+    const highlight = await getJson<{ id: string; replayId: string }>(`/api/v1/highlights/${itemAt(culture.body.highlights, 0).id}`);
     expect(highlight.status).toBe(200);
     expect(culture.body.replays.map((r) => r.id)).toContain(highlight.body.replayId);
   });

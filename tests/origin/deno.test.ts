@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ChannelsResponse } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let deno: ChildProcess | undefined;
@@ -31,7 +32,7 @@ test('origin.deno.ts serves the catalog and live HLS under Deno', async () => {
     deno!.stdout!.on('data', (chunk) => {
       out += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
+      if (match) resolve(itemAt(match, 1));
     });
     deno!.once('exit', (code) => reject(new Error(`deno exited (${code}): ${stderr}`)));
   });

@@ -8,6 +8,7 @@ import { parseRange } from '../../edge-origin/src/origin/files/file-response.ts'
 import { recordedMediaPlaylist } from '../../edge-origin/src/origin/hls/playlists.ts';
 import { livePaths } from '../../shared/hls/paths.ts';
 import { shiftWebVtt, TIMESTAMP_MODULO } from '../../edge-origin/src/origin/live/timestamps.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 describe('serializer', () => {
   test('a master playlist reads back the same through hls-parser', () => {
@@ -22,7 +23,7 @@ describe('serializer', () => {
       variants: [{ uri: 'v/1.m3u8', bandwidth: 500_000, averageBandwidth: 400_000, codecs: 'avc1.42c01e,mp4a.40.2', resolution: { width: 640, height: 360 }, frameRate: 25, audio: 'aud', subtitles: 'sub' }],
     });
     const master = parse(text) as ParsedMaster;
-    const v = master.variants[0]!;
+    const v = itemAt(master.variants, 0);
     expect(v).toMatchObject({ uri: 'v/1.m3u8', bandwidth: 500_000, averageBandwidth: 400_000, codecs: 'avc1.42c01e,mp4a.40.2', frameRate: 25 });
     expect(v.resolution).toEqual({ width: 640, height: 360 });
     expect(v.audio[0]).toMatchObject({ name: 'Français', language: 'fr', isDefault: true, channels: '2', uri: 'a/fr.m3u8' });
@@ -130,5 +131,5 @@ test('a recording of live segments is a VOD playlist pointing at the live segmen
   expect(playlist.segments.map((s) => s.uri)).toEqual([10, 11, 12, 13, 14].map((s) => `/hls/live/sport/v360/${s}.ts`));
   // The loop restarts at 12 (= 3 × 4): marked, and only there.
   expect(playlist.segments.map((s) => s.discontinuity ?? false)).toEqual([false, false, true, false, false]);
-  expect(playlist.segments[0]!.programDateTime!.getTime()).toBe(20_000);
+  expect(itemAt(playlist.segments, 0).programDateTime!.getTime()).toBe(20_000);
 });

@@ -10,6 +10,7 @@ import type { TvBrowser } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 // A bare page: hls.js on a <video>, reporting what it sees on `window.report`.
 const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><video muted width="960" height="540"></video>
@@ -78,7 +79,7 @@ test('live: plays on across the loop restart with French subtitles shown, Englis
   expect(started.report.subtitles).toBe(1);
 
   // Keep playing until a fragment after the restart (next discontinuity) is on screen.
-  const firstCc = started.report.ccs[0]!;
+  const firstCc = itemAt(started.report.ccs, 0);
   const crossed = await eventually(state, (s) => s.report.ccs.includes(firstCc + 1) && s.cues.length > 0, 40_000, 'crossing the loop restart');
   expect(crossed.report.fatal).toEqual([]);
   expect(crossed.cues[0]).toMatch(/^Sous-titre — C'Sport — 00:00:\d\d$/);

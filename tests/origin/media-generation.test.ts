@@ -12,6 +12,7 @@ import { mediaSpecFromSeedFile } from '../../edge-origin/src/media/spec.ts';
 import { DEFAULT_SEED_FILE } from '../../edge-origin/src/media/ensure.ts';
 import { AUDIO_RENDITIONS, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../shared/hls/ladder.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let manifest: MediaManifest;
 beforeAll(async () => {
@@ -58,7 +59,7 @@ describe('the generated library', () => {
       const from = 24_000;
       const to = 48_000;
       let crossings = 0;
-      for (let i = from + 1; i < to; i++) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) crossings++;
+      for (let i = from + 1; i < to; i++) if ((itemAt(samples, i - 1) < 0) !== (itemAt(samples, i) < 0)) crossings++;
       return crossings / 2 / ((to - from) / 48_000);
     };
     expect(Math.abs((await dominantHz('audio-fr')) - 440)).toBeLessThan(20);
@@ -109,7 +110,7 @@ describe('the seek-bar sprite sheets', () => {
       expect(ours.length).toBe(800 * 450);
       expect(ours.length).toBe(theirs.length);
       let different = 0;
-      for (let i = 0; i < ours.length; i++) if (Math.abs(ours[i]! - theirs[i]!) > 48) different++;
+      for (let i = 0; i < ours.length; i++) if (Math.abs(itemAt(ours, i) - itemAt(theirs, i)) > 48) different++;
       expect(different).toBeLessThan(200);
       expect((await readFile(join(a.root, sheet)))[0]).toBe(0xff);
     }
@@ -135,7 +136,7 @@ describe('the generator lock', () => {
       });
     await Promise.all([job('a'), job('b')]);
     // Whichever takes the lock first runs to its end before the other starts.
-    const first = events[0]!.split(' ')[0]!;
+    const first = itemAt(itemAt(events, 0).split(' '), 0);
     const second = first === 'a' ? 'b' : 'a';
     expect(events).toEqual([`${first} start`, `${first} end`, `${second} start`, `${second} end`]);
     expect(waits).toEqual([String(process.pid)]);

@@ -23,6 +23,8 @@ import { parseMediaPlaylistUris } from '../support/hls.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { publishLiveReplay, staffClient } from '../support/staff-api.ts';
+import { byteAt } from '../../shared/lang/byte-at.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ADMIN = 'test-admin-token-thumbnails-01';
 const TILE = { w: 160, h: 90 };
@@ -78,10 +80,10 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
   let i = 2;
   while (i + 9 < bytes.length) {
     if (bytes[i] !== 0xff) return null;
-    const marker = bytes[i + 1]!;
-    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    const marker = byteAt(bytes, i + 1);
+    const length = (byteAt(bytes, i + 2) << 8) | byteAt(bytes, i + 3);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (bytes[i + 5]! << 8) | bytes[i + 6]!, width: (bytes[i + 7]! << 8) | bytes[i + 8]! };
+      return { height: (byteAt(bytes, i + 5) << 8) | byteAt(bytes, i + 6), width: (byteAt(bytes, i + 7) << 8) | byteAt(bytes, i + 8) };
     }
     i += 2 + length;
   }
@@ -146,8 +148,8 @@ async function frameAt(asset: { playbackUrl: string }, time: number): Promise<Ui
   const uris = parseMediaPlaylistUris(text);
   let start = 0;
   let index = 0;
-  while (index < durations.length - 1 && start + durations[index]! <= time + 1e-6) start += durations[index++]!;
-  const segment = await fetch(new URL(uris[index]!, playlistUrl));
+  while (index < durations.length - 1 && start + itemAt(durations, index) <= time + 1e-6) start += itemAt(durations, index++);
+  const segment = await fetch(new URL(itemAt(uris, index), playlistUrl));
   expect(segment.status).toBe(200);
   const offset = time - start;
   const pixels = await ffmpegPipe(new Uint8Array(await segment.arrayBuffer()), [
@@ -161,7 +163,7 @@ async function frameAt(asset: { playbackUrl: string }, time: number): Promise<Ui
 
 function differentPixels(a: Uint8Array, b: Uint8Array): number {
   let n = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > PIXEL_THRESHOLD) n++;
+  for (let i = 0; i < a.length; i++) if (Math.abs(byteAt(a, i) - byteAt(b, i)) > PIXEL_THRESHOLD) n++;
   return n;
 }
 
@@ -190,8 +192,8 @@ async function expectTilesShowTheVideo(asset: { playbackUrl: string; duration: n
 /** The track covers [0, duration) with back-to-back cues, and every sheet it names is a JPEG big enough. */
 async function expectCompleteTrack(asset: { id: string; duration: number }, cues: ThumbnailCue[]): Promise<void> {
   expect(cues.length).toBeGreaterThan(0);
-  expect(cues[0]!.start).toBe(0);
-  for (let i = 1; i < cues.length; i++) expect([asset.id, i, cues[i]!.start]).toEqual([asset.id, i, cues[i - 1]!.end]);
+  expect(itemAt(cues, 0).start).toBe(0);
+  for (let i = 1; i < cues.length; i++) expect([asset.id, i, itemAt(cues, i).start]).toEqual([asset.id, i, itemAt(cues, i - 1).end]);
   expect(cues.at(-1)!.end).toBeCloseTo(asset.duration, 2);
   const sizes = new Map<string, { width: number; height: number }>();
   for (const url of new Set(cues.map((c) => c.url))) {
@@ -225,7 +227,7 @@ describe('seeded replays and highlights', () => {
     expect(replays.length).toBeGreaterThan(5);
     expect(highlights.length).toBeGreaterThan(5);
     for (const asset of [...replays, ...highlights]) expect([asset.id, asset.thumbnails]).toEqual([asset.id, vodPaths.thumbnails(asset.id)]);
-    const one = await getJson<Replay>(`/api/v1/replays/${replays[0]!.id}`);
+    const one = await getJson<Replay>(`/api/v1/replays/${itemAt(replays, 0).id}`);
     expect(one.thumbnails).toBe(vodPaths.thumbnails(one.id));
     const openapi = await getJson<{ components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>('/api/v1/openapi.json');
     expect(Object.keys(openapi.components.schemas.Replay!.properties)).toContain('thumbnails');
@@ -245,12 +247,12 @@ describe('seeded replays and highlights', () => {
     expect(new Set(cues.map((c) => c.url)).size).toBe(2); // > 50 s: a second 5x5 sheet
     await expectTilesShowTheVideo(longest, cues, [0, 7, 31, longest.duration - 1]);
 
-    const highlight = (await allOf<Highlight>('/api/v1/highlights'))[0]!;
+    const highlight = itemAt(await allOf<Highlight>('/api/v1/highlights'), 0);
     await expectTilesShowTheVideo(highlight, await trackOf(highlight), [0, highlight.duration - 0.5]);
   }, 60_000);
 
   test('sheets outside an asset, unknown assets and malformed names are 404', async () => {
-    const short = (await allOf<Highlight>('/api/v1/highlights'))[0]!;
+    const short = itemAt(await allOf<Highlight>('/api/v1/highlights'), 0);
     expect((await fetch(`${origin.url}${vodPaths.thumbnailSheet(short.id, 1)}`)).status).toBe(404);
     expect((await fetch(`${origin.url}/hls/vod/${short.id}/thumbs/zero.jpg`)).status).toBe(404);
     expect((await fetch(`${origin.url}${vodPaths.thumbnails('no-such-asset')}`)).status).toBe(404);
@@ -283,21 +285,21 @@ describe('a replay published from a live, and a clip cut from it', () => {
     expect(clip.body.thumbnails).toBe(vodPaths.thumbnails(clip.body.id));
     const cues = await trackOf(clip.body);
     await expectCompleteTrack(clip.body, cues);
-    expect(cues[0]!.start).toBe(0);
+    expect(itemAt(cues, 0).start).toBe(0);
     await expectTilesShowTheVideo(clip.body, cues, [0, 5, clip.body.duration - 1]);
     // The clip's first tile is the replay's tile at the clip's in-point.
     const replayCues = await trackOf(replay);
     const atIn = thumbnailAt(replayCues, clip.body.inPoint!)!;
-    expect(differentPixels(await tileGrey(cues[0]!), await tileGrey(atIn))).toBe(0);
+    expect(differentPixels(await tileGrey(itemAt(cues, 0)), await tileGrey(atIn))).toBe(0);
   }, 60_000);
 });
 
 describe('behind an edge', () => {
   test('the track and the sheets are cached: the second request is a HIT that never reaches the origin', async () => {
-    const replay = (await allOf<Replay>('/api/v1/replays'))[0]!;
+    const replay = itemAt(await allOf<Replay>('/api/v1/replays'), 0);
     const trackPath = replay.thumbnails!;
     const cues = parseThumbnailTrack(await (await fetch(origin.url + trackPath)).text(), (u) => new URL(u, `http://x${trackPath}`).pathname);
-    for (const path of [trackPath, cues[0]!.url]) {
+    for (const path of [trackPath, itemAt(cues, 0).url]) {
       const before = origin.requests.count(path);
       const first = await fetch(edge.url + path);
       const firstBody = Buffer.from(await first.arrayBuffer());

@@ -11,6 +11,7 @@ import { imagePaths } from '../../shared/hls/paths.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 let origin: TestOrigin;
@@ -43,10 +44,10 @@ describe('VOD', () => {
       expect(response.headers.get('cache-control')).toBe(IMMUTABLE);
       const master = parse(await response.text()) as MasterPlaylist;
       expect(master.variants.length).toBeGreaterThanOrEqual(3);
-      expect(master.variants[0]!.audio.map((a) => a.language).sort()).toEqual(['en', 'fr']);
-      expect(master.variants[0]!.subtitles.map((s) => s.language)).toEqual(['fr']);
+      expect(itemAt(master.variants, 0).audio.map((a) => a.language).sort()).toEqual(['en', 'fr']);
+      expect(itemAt(master.variants, 0).subtitles.map((s) => s.language)).toEqual(['fr']);
       const base = item.playbackUrl.replace(/master\.m3u8$/, '');
-      const video = parse(await (await fetch(origin.url + base + master.variants[0]!.uri)).text()) as MediaPlaylist;
+      const video = parse(await (await fetch(origin.url + base + itemAt(master.variants, 0).uri)).text()) as MediaPlaylist;
       expect(video.playlistType).toBe('VOD');
       expect(video.endlist).toBe(true);
       const total = video.segments.reduce((sum, s) => sum + s.duration, 0);
@@ -127,7 +128,7 @@ describe('images', () => {
   });
 
   test('the hero poster is 1280x720 and the card 400x225', async () => {
-    const id = (await home()).channels[0]!.replays[0]!.id;
+    const id = itemAt(itemAt((await home()).channels, 0).replays, 0).id;
     const size = async (path: string) => {
       const bytes = Buffer.from(await (await fetch(origin.url + path)).arrayBuffer());
       // JPEG SOF0/SOF2 marker: height and width follow.

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Highlight, Page as ApiPage, Replay } from '../../shared/catalog/types.ts';
 import { eventually } from '../support/browser.ts';
 import { alerted, focusedTestId, logIn, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -22,7 +23,7 @@ const rig = useRegie();
 
 test('Replays: edit title, description, chapters and poster; Résumés: cut with in/out as m:ss, listed and public', async () => {
   const { page } = rig;
-  const newest = (await publicGet<ApiPage<Replay>>(rig, '/replays?limit=1')).body.items[0]!;
+  const newest = itemAt((await publicGet<ApiPage<Replay>>(rig, '/replays?limit=1')).body.items, 0);
   await logIn(rig, 'replays');
   expect(await page.getByTestId('page-title').innerText()).toBe('Replays');
   const row = page.locator(`[data-testid="replay-row"][data-replay-id="${newest.id}"]`);

@@ -8,6 +8,7 @@
 // buffered whole, and every fault applied is recorded so a test can assert it really happened.
 import { request as httpRequest, createServer, Agent, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 export type Fault =
   /**
@@ -97,7 +98,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   /** The fault for this request, counted as applied (the newest matching active rule). */
   function take(pathname: string, userAgent: string): Fault | null {
     for (let i = rules.length - 1; i >= 0; i--) {
-      const rule = rules[i]!;
+      const rule = itemAt(rules, i);
       if (!isActive(rule) || !matches(rule, pathname)) continue;
       if (rule.applied === 0 && rule.forMs !== undefined) rule.until = Date.now() + rule.forMs;
       rule.applied++;
@@ -208,7 +209,7 @@ function trickle(upRes: IncomingMessage, res: ServerResponse, bytesPerSecond: nu
     if (res.destroyed) return stop();
     let budget = slice;
     while (budget > 0 && queue.length) {
-      const head = queue[0]!;
+      const head = itemAt(queue, 0);
       const part = head.subarray(0, budget);
       res.write(part);
       budget -= part.length;

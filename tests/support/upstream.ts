@@ -4,6 +4,7 @@ import { serve, type HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 /** A body part: bytes, or a pause until a promise settles (e.g. a gate the test opens). */
 export type BodyPart = string | Uint8Array | { wait: Promise<unknown> };
@@ -92,7 +93,7 @@ function toBody(body: Reply['body']): BodyInit | null {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       while (i < parts.length) {
-        const part = parts[i++]!;
+        const part = itemAt(parts, i++);
         if (typeof part === 'string') return controller.enqueue(encoder.encode(part));
         if (part instanceof Uint8Array) return controller.enqueue(part);
         await part.wait;

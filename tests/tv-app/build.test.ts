@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as acorn from 'acorn';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tv-app');
 const BUDGET_GZIP = 150 * 1024;
@@ -28,13 +29,13 @@ function scriptOf(dir: string): string {
   const html = readFileSync(join(OUT, dir, 'index.html'), 'utf8');
   const match = /<script[^>]*src="\.\/([^"]+)"/.exec(html);
   if (!match) throw new Error(`${dir}/index.html loads no script`);
-  return match[1]!;
+  return itemAt(match, 1);
 }
 
 test('modern: initial JS (entry + its static imports) ≤ 150 KB gzipped, hls.js only in a lazy chunk', () => {
   const entry = scriptOf('dist');
   const entryCode = readFileSync(join(OUT, 'dist', entry), 'utf8');
-  const statics = [...entryCode.matchAll(/(?:^|[;\s])import\s*(?:[^'"]*?from\s*)?"(\.\/chunks\/[^"]+)"/g)].map((m) => m[1]!);
+  const statics = [...entryCode.matchAll(/(?:^|[;\s])import\s*(?:[^'"]*?from\s*)?"(\.\/chunks\/[^"]+)"/g)].map((m) => itemAt(m, 1));
   const initial = [entry, ...statics];
   const size = initial.reduce((sum, f) => sum + gzipSync(readFileSync(join(OUT, 'dist', f))).length, 0);
   expect(size).toBeLessThanOrEqual(BUDGET_GZIP);
@@ -42,7 +43,7 @@ test('modern: initial JS (entry + its static imports) ≤ 150 KB gzipped, hls.js
   // chunk it loads at start), never loaded at start.
   const initialCode = initial.map((f) => readFileSync(join(OUT, 'dist', f), 'utf8')).join('\n');
   for (const lazy of ['hls', 'PlayerPage']) {
-    const dynamic = [...initialCode.matchAll(new RegExp(`import\\("\\.\\/(?:chunks\\/)?(${lazy}-[^"]+)"\\)`, 'g'))].map((m) => `chunks/${m[1]!}`);
+    const dynamic = [...initialCode.matchAll(new RegExp(`import\\("\\.\\/(?:chunks\\/)?(${lazy}-[^"]+)"\\)`, 'g'))].map((m) => `chunks/${itemAt(m, 1)}`);
     expect(new Set(dynamic).size).toBe(1);
     expect(initial).not.toContain(dynamic[0]);
   }

@@ -1,6 +1,7 @@
 // The end of a live as the player sees it: polled event status → phase.
 import type { EventStatus } from '../../shared/catalog/types.ts';
 import { LiveEndWatcher, liveEndPhase, type LiveEndPhase } from '../../tv-app/src/player/live-end.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 test('status → phase', () => {
   expect(liveEndPhase({ status: 'live' })).toEqual({ phase: 'live' });
@@ -20,7 +21,7 @@ test('the watcher reports ended, then published, then stops polling; errors are 
     eventId: 'e1',
     fetchEvent: async (id) => {
       expect(id).toBe('e1');
-      const answer = answers[polls++]!;
+      const answer = itemAt(answers, polls++);
       if (answer instanceof Error) throw answer;
       return answer;
     },

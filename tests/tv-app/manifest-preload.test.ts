@@ -4,6 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManifestPreloader, preloadKey } from '../../tv-app/src/player/manifest-preload.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 interface Asked {
   path: string;
@@ -57,7 +58,7 @@ test('focus passing along a rail preloads nothing; focus that rests preloads onc
   }
   await sleep(600);
   expect(asked.map((a) => a.path)).toEqual(['/hls/vod/d/master.m3u8']);
-  expect(asked[0]!.headers.purpose).toBe('prefetch');
+  expect(itemAt(asked, 0).headers.purpose).toBe('prefetch');
   // Focus back and forth on the same tile does not ask again.
   p.focus('/hls/vod/d/master.m3u8');
   await sleep(600);

@@ -2,6 +2,7 @@ import type { ChannelRails, HomeResponse, LiveEvent, Replay, Highlight, Channel,
 import { eventActions, heroFor, homeRails, channelRail } from '../../tv-app/src/catalog/rails.ts';
 import { searchEntries } from '../../tv-app/src/catalog/searchable.ts';
 import { search } from '../../tv-app/src/search/search.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const NOW = new Date('2026-11-28T18:00:00Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
@@ -48,15 +49,15 @@ test('home rails: live, continue, upcoming soonest first, replays newest first, 
   expect(result.map((r) => r.id)).toEqual(['live', 'continue', 'upcoming', 'replays', 'highlights']);
   expect(result.find((r) => r.id === 'upcoming')!.tiles.map((t) => t.title)).toEqual(['théâtre', 'match']);
   expect(result.find((r) => r.id === 'replays')!.tiles.map((t) => t.title)).toEqual(['r-new', 'r-old']);
-  const cont = result.find((r) => r.id === 'continue')!.tiles[0]!;
+  const cont = itemAt(result.find((r) => r.id === 'continue')!.tiles, 0);
   expect(cont.progress).toBeCloseTo(600 / 3600);
   expect(cont.action).toMatchObject({ kind: 'play', startPosition: 600 });
-  expect(result.find((r) => r.id === 'upcoming')!.tiles[0]!.subtitle).toMatch(/^Dans 30 min · /);
+  expect(itemAt(result.find((r) => r.id === 'upcoming')!.tiles, 0).subtitle).toMatch(/^Dans 30 min · /);
   expect(homeRails(home, NOW).map((r) => r.id)).not.toContain('continue');
 });
 
 test("a channel's rail: on air first, then replays, then highlights", () => {
-  const tiles = channelRail(home.channels[1]!, NOW);
+  const tiles = channelRail(itemAt(home.channels, 1), NOW);
   expect(tiles.map((t) => t.badge)).toEqual(['live', 'replay', 'highlight']);
 });
 

@@ -1,5 +1,6 @@
 import { detectPlatform, keyMapFor, nextLiveChannel } from '../../tv-app/src/navigation/key-map.ts';
 import { createKeyRepeatGate } from '../../tv-app/src/navigation/key-repeat.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 test('platform families are recognised from the user agent and globals', () => {
   const hints = (userAgent: string, extra: Partial<{ hasTizen: boolean; hasWebOS: boolean }> = {}) =>
@@ -36,7 +37,7 @@ test('a long press lets the first press through, then one repeat per interval, d
   expect(handled[0]).toBe(0);
   expect(handled.length).toBeLessThanOrEqual(11);
   expect(handled.length).toBeGreaterThanOrEqual(8);
-  for (let i = 1; i < handled.length; i++) expect(handled[i]! - handled[i - 1]!).toBeGreaterThanOrEqual(100);
+  for (let i = 1; i < handled.length; i++) expect(itemAt(handled, i) - itemAt(handled, i - 1)).toBeGreaterThanOrEqual(100);
 });
 
 test('separate presses (keyup between) are all handled, however fast', () => {

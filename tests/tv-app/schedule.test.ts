@@ -1,4 +1,5 @@
 import { countdown, groupByDay, isOnAir, nextDays, progress } from '../../tv-app/src/schedule/schedule.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const at = (h: number, m = 0, day = 28) => new Date(2026, 10, day, h, m);
 
@@ -25,8 +26,8 @@ test('the programme has 7 days from today, events sorted in their start day, emp
   const e = (id: string, d: Date) => ({ id, startsAt: d.toISOString() });
   const days = groupByDay([e('late', at(23, 0, 29)), e('early', at(9, 0, 29)), e('today', at(21)), e('far', at(10, 0, 10 + 28))], now);
   expect(days).toHaveLength(7);
-  expect(days[0]!.items.map((x) => x.id)).toEqual(['today']);
-  expect(days[1]!.items.map((x) => x.id)).toEqual(['early', 'late']);
+  expect(itemAt(days, 0).items.map((x) => x.id)).toEqual(['today']);
+  expect(itemAt(days, 1).items.map((x) => x.id)).toEqual(['early', 'late']);
   expect(days.slice(2).every((d) => d.items.length === 0)).toBe(true);
   expect(nextDays(now, 3).map((d) => d.getDate())).toEqual([28, 29, 30]);
 });

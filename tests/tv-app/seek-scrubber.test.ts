@@ -1,5 +1,6 @@
 // Held Left/Right: key timestamps in, preview positions out; one seek when the keys go quiet.
 import { SCRUB_DEFAULTS, SeekScrubber } from '../../tv-app/src/player/seek-scrubber.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const LONG = { position: 1000, start: 0, end: 7200 }; // a 2-hour replay, playing at 16:40
 const SHORT = { position: 20, start: 0, end: 50 }; // a 50 s clip
@@ -38,11 +39,11 @@ test('holding: steps grow with the time held (10 s, then 30 s, then 60 s, then 1
   const s = new SeekScrubber();
   // Repeats every 120 ms (the app's key gate) for 7 s.
   const positions = hold(s, 1, 0, 7000, 125);
-  const steps = positions.map((p, i) => p - (i === 0 ? LONG.position : positions[i - 1]!));
+  const steps = positions.map((p, i) => p - (i === 0 ? LONG.position : itemAt(positions, i - 1)));
   expect(steps.slice(0, 9).every((d) => d === 10)).toBe(true); // first 1.2 s
   expect(new Set(steps)).toEqual(new Set([10, 30, 60, 120]));
   // Monotonic: the steps never shrink while held.
-  expect(steps.every((d, i) => i === 0 || d >= steps[i - 1]!)).toBe(true);
+  expect(steps.every((d, i) => i === 0 || d >= itemAt(steps, i - 1))).toBe(true);
   // No seek while the key is held, however long.
   expect(s.settle(7000)).toBeNull();
   s.release(7050);
@@ -54,7 +55,7 @@ test('the steps do not depend on how fast the remote repeats (they depend on the
   const slow = new SeekScrubber();
   const a = hold(fast, 1, 0, 2000, 100);
   const b = hold(slow, 1, 0, 2000, 250);
-  const stepAt = (positions: number[], i: number) => positions[i]! - positions[i - 1]!;
+  const stepAt = (positions: number[], i: number) => itemAt(positions, i) - itemAt(positions, i - 1);
   // At 1.6 s held, both move by the same step.
   expect(stepAt(a, 16)).toBe(30);
   expect(stepAt(b, Math.round(1600 / 250))).toBe(30);

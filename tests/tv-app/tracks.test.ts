@@ -1,6 +1,7 @@
 // The tracks panel's choices: audio, subtitles (« Désactivés » first) and quality (« Auto »
 // first, then one height per rendition, highest first, each capping ABR at its level).
 import { audioOptions, qualityOptions, subtitleOptions } from '../../tv-app/src/player/tracks.ts';
+import { itemAt } from '../../shared/lang/item-at.ts';
 
 const labels = (options: { label: string; selected: boolean }[]) => options.map((o) => (o.selected ? `✓ ${o.label}` : o.label));
 
@@ -22,7 +23,7 @@ describe('qualityOptions', () => {
   test('two levels of one height make one choice, capping at the higher of them', () => {
     const options = qualityOptions([{ height: 360 }, { height: 360 }, { height: 720 }], 0, 'Auto');
     expect(labels(options)).toEqual(['Auto', '720p', '✓ 360p']);
-    expect(options[2]!.index).toBe(1);
+    expect(itemAt(options, 2).index).toBe(1);
   });
 
   test('no levels (native HLS, no hls.js): « Auto » alone', () => {
