@@ -1,3 +1,4 @@
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 // The few facts about an HLS playlist the edge needs, read with a line scan: the edge sees every
 // live playlist refresh of every rendition, so this must be cheap and must never throw on odd input
 // (a full parser such as hls-parser rejects playlists players accept). RFC 8216 §4.3, and the
@@ -60,11 +61,11 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
       } else if (line.startsWith('#EXT-X-PART:')) {
         facts.partsOfNext++;
         const uri = URI_ATTRIBUTE.exec(line.slice(12));
-        if (uri) facts.parts.push(uri[1]!);
+        if (uri) facts.parts.push(itemAt(uri, 1));
       } else if (line.startsWith('#EXT-X-PRELOAD-HINT:')) {
         const attributes = line.slice(20);
         const uri = URI_ATTRIBUTE.exec(attributes);
-        if (uri && /(?:^|,)TYPE=PART(?:,|$)/.test(attributes)) facts.parts.push(uri[1]!);
+        if (uri && /(?:^|,)TYPE=PART(?:,|$)/.test(attributes)) facts.parts.push(itemAt(uri, 1));
       } else if (line.startsWith('#EXT-X-SKIP:')) {
         const n = SKIPPED.exec(line);
         if (n) skipped = Number(n[1]);

@@ -6,6 +6,7 @@ import type { MediaPlaylist, PartialSegment } from '../../../../shared/hls/model
 import type { LowLatencyConfig } from '../live/low-latency-config.ts';
 import type { PartPosition, RenditionState, SlotParts } from './part-publisher.ts';
 import { comparePositions } from './part-publisher.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 export interface BlockingQuery {
   /** `_HLS_msn` (and `_HLS_part`): answer once this segment (part) is in the playlist. */
@@ -97,12 +98,12 @@ export function withLowLatency(playlist: MediaPlaylist, o: LowLatencyInputs): Me
     let skipped = 0;
     for (
       let at = 0;
-      skipped < segments.length && at + segments[skipped]!.duration <= end - canSkipUntil + 1e-6;
+      skipped < segments.length && at + itemAt(segments, skipped).duration <= end - canSkipUntil + 1e-6;
       skipped++
     )
-      at += segments[skipped]!.duration;
+      at += itemAt(segments, skipped).duration;
     if (skipped > 0) {
-      const boundaryMs = segments[skipped]!.programDateTime;
+      const boundaryMs = itemAt(segments, skipped).programDateTime;
       segments = segments.slice(skipped);
       skip = { skippedSegments: skipped };
       if (o.skip === 'v2') {

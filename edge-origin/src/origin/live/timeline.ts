@@ -17,6 +17,7 @@
 // journal it is handed so a restart rebuilds the same timeline (`restore`).
 import { liveEdge, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 export type SlotKind = 'loop' | 'slate' | 'ingest';
 
@@ -133,11 +134,11 @@ export class LiveTimeline {
       const waiting = [...this.#pending.keys()].filter((s) => s > this.#frozenThrough).sort((a, b) => a - b);
       if (!follows || !this.#pending.has(slot - 1) || waiting.length === 0)
         return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
-      const dropped = this.#pending.get(waiting[0]!)!;
+      const dropped = this.#pending.get(itemAt(waiting, 0))!;
       for (let i = 0; i < waiting.length; i++) {
         const next = waiting[i + 1];
-        if (next === undefined) this.#pending.delete(waiting[i]!);
-        else this.#pending.set(waiting[i]!, this.#pending.get(next)!);
+        if (next === undefined) this.#pending.delete(itemAt(waiting, i));
+        else this.#pending.set(itemAt(waiting, i), this.#pending.get(next)!);
       }
       this.#pending.set(slot - 1, unit);
       this.#last = { slot: slot - 1, session: unit.session, index: unit.index };
@@ -187,7 +188,7 @@ export class LiveTimeline {
     const unit = sequence === this.#sealedThrough + 1 ? this.#pending.get(sequence) : undefined;
     if (!unit) return undefined;
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
-    const run = this.#runs[this.#runs.length - 1]!;
+    const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (sequence - run.from) === unit.index;
     return {
@@ -241,7 +242,7 @@ export class LiveTimeline {
     const slots: Slot[] = [];
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
     const discontinuitySequence =
-      slots.length > 0 ? this.#discontinuitiesThrough(first) - (slots[0]!.discontinuity ? 1 : 0) : 0;
+      slots.length > 0 ? this.#discontinuitiesThrough(first) - (itemAt(slots, 0).discontinuity ? 1 : 0) : 0;
     return { mediaSequence: first, discontinuitySequence, slots };
   }
 
@@ -257,14 +258,14 @@ export class LiveTimeline {
   #sealIngest(s: number, unit: IngestUnit): void {
     this.#units.set(unitKey(unit.session, unit.index), unit.durations);
     this.options.journal?.({ type: 'unit', session: unit.session, index: unit.index, durations: unit.durations });
-    const run = this.#runs[this.#runs.length - 1]!;
+    const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
     if (!continues) this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
   }
 
   #sealAs(s: number, kind: 'slate' | 'loop'): void {
-    if (this.#runs[this.#runs.length - 1]!.kind !== kind) this.#startRun({ from: s, kind });
+    if (itemAt(this.#runs, this.#runs.length - 1).kind !== kind) this.#startRun({ from: s, kind });
   }
 
   #startRun(run: Run): void {
@@ -273,7 +274,7 @@ export class LiveTimeline {
   }
 
   #runAt(sequence: number): Run {
-    for (let i = this.#runs.length - 1; i >= 0; i--) if (this.#runs[i]!.from <= sequence) return this.#runs[i]!;
+    for (let i = this.#runs.length - 1; i >= 0; i--) if (itemAt(this.#runs, i).from <= sequence) return itemAt(this.#runs, i);
     return { from: 0, kind: 'loop' };
   }
 
@@ -282,8 +283,8 @@ export class LiveTimeline {
     const n = this.options.loopSegments;
     const runs = this.#runs.length > 0 ? this.#runs : [{ from: 0, kind: 'loop' as const }];
     let count = 0;
-    for (let i = 0; i < runs.length && runs[i]!.from <= sequence; i++) {
-      const run = runs[i]!;
+    for (let i = 0; i < runs.length && itemAt(runs, i).from <= sequence; i++) {
+      const run = itemAt(runs, i);
       const end = Math.min(sequence, (runs[i + 1]?.from ?? Infinity) - 1);
       if (run.from > 0) count++;
       if (run.kind === 'loop') count += Math.floor(end / n) - Math.floor(run.from / n);

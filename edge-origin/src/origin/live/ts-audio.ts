@@ -5,6 +5,8 @@
 // its PAT and PMT (copied from the segment's start), then one PES holding its ADTS frames, with
 // the PTS of the first. Same media as the segment, every part independent. Pure.
 import type { TsIndex } from './ts-parts.ts';
+import { byteAt } from '../../../../shared/lang/byte-at.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 const PACKET = 188;
 const SYNC = 0x47;
@@ -27,24 +29,24 @@ export function readAudioFrames(bytes: Uint8Array): AudioFrames | undefined {
   const pes: { pts: number; chunks: Uint8Array[] }[] = [];
   for (let p = 0; p + PACKET <= bytes.length; p += PACKET) {
     if (bytes[p] !== SYNC) return undefined;
-    const packetPid = ((bytes[p + 1]! & 0x1f) << 8) | bytes[p + 2]!;
-    const start = (bytes[p + 1]! & 0x40) !== 0;
-    const adaptation = (bytes[p + 3]! >> 4) & 0x3;
+    const packetPid = ((byteAt(bytes, p + 1) & 0x1f) << 8) | byteAt(bytes, p + 2);
+    const start = (byteAt(bytes, p + 1) & 0x40) !== 0;
+    const adaptation = (byteAt(bytes, p + 3) >> 4) & 0x3;
     let payload = p + 4;
-    if (adaptation & 0x2) payload = p + 5 + bytes[p + 4]!;
+    if (adaptation & 0x2) payload = p + 5 + byteAt(bytes, p + 4);
     if (!(adaptation & 0x1) || payload >= p + PACKET) continue;
     const isPes = start && bytes[payload] === 0 && bytes[payload + 1] === 0 && bytes[payload + 2] === 1;
-    if (isPes && (bytes[payload + 3]! & 0xe0) === 0xc0 && (pid < 0 || packetPid === pid)) {
+    if (isPes && (byteAt(bytes, payload + 3) & 0xe0) === 0xc0 && (pid < 0 || packetPid === pid)) {
       if (pid < 0) {
         pid = packetPid;
-        streamId = bytes[payload + 3]!;
+        streamId = byteAt(bytes, payload + 3);
         tablesEnd = p;
       }
-      if (!(bytes[payload + 7]! & 0x80)) return undefined;
-      const headerLength = bytes[payload + 8]!;
+      if (!(byteAt(bytes, payload + 7) & 0x80)) return undefined;
+      const headerLength = byteAt(bytes, payload + 8);
       pes.push({ pts: readPts(bytes, payload + 9), chunks: [bytes.subarray(payload + 9 + headerLength, p + PACKET)] });
     } else if (packetPid === pid && pes.length > 0) {
-      pes[pes.length - 1]!.chunks.push(bytes.subarray(payload, p + PACKET));
+      itemAt(pes, pes.length - 1).chunks.push(bytes.subarray(payload, p + PACKET));
     }
   }
   if (pid < 0) return undefined;
@@ -53,9 +55,9 @@ export function readAudioFrames(bytes: Uint8Array): AudioFrames | undefined {
     const data = concat(packet.chunks);
     let pts = packet.pts;
     for (let i = 0; i + 7 <= data.length; ) {
-      if (data[i] !== 0xff || (data[i + 1]! & 0xf0) !== 0xf0) return undefined;
-      const length = ((data[i + 3]! & 0x03) << 11) | (data[i + 4]! << 3) | (data[i + 5]! >> 5);
-      const rate = SAMPLE_RATES[(data[i + 2]! >> 2) & 0x0f];
+      if (data[i] !== 0xff || (byteAt(data, i + 1) & 0xf0) !== 0xf0) return undefined;
+      const length = ((byteAt(data, i + 3) & 0x03) << 11) | (byteAt(data, i + 4) << 3) | (byteAt(data, i + 5) >> 5);
+      const rate = SAMPLE_RATES[(byteAt(data, i + 2) >> 2) & 0x0f];
       if (!rate || length < 7 || i + length > data.length) return undefined;
       frames.push({ pts: Math.round(pts) % 2 ** 33, bytes: data.subarray(i, i + length) });
       pts += (1024 * 90_000) / rate;
@@ -122,11 +124,11 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 function readPts(bytes: Uint8Array, at: number): number {
   return (
-    ((bytes[at]! >> 1) & 0x07) * 2 ** 30 +
-    bytes[at + 1]! * 2 ** 22 +
-    (bytes[at + 2]! >> 1) * 2 ** 15 +
-    bytes[at + 3]! * 2 ** 7 +
-    (bytes[at + 4]! >> 1)
+    ((byteAt(bytes, at) >> 1) & 0x07) * 2 ** 30 +
+    byteAt(bytes, at + 1) * 2 ** 22 +
+    (byteAt(bytes, at + 2) >> 1) * 2 ** 15 +
+    byteAt(bytes, at + 3) * 2 ** 7 +
+    (byteAt(bytes, at + 4) >> 1)
   );
 }
 

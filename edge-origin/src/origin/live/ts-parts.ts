@@ -1,3 +1,5 @@
+import { byteAt } from '../../../../shared/lang/byte-at.ts';
+import { itemAt } from '../../../../shared/lang/item-at.ts';
 // LL-HLS parts of an MPEG-TS segment: where its access units start, and how they group into
 // parts of about the part target. Pure: bytes in, byte ranges out.
 //
@@ -40,14 +42,14 @@ export function indexTransportStream(bytes: Uint8Array): TsIndex {
   let psiRunPat = false;
   for (let p = 0; p + PACKET <= total; p += PACKET) {
     if (bytes[p] !== SYNC) throw new Error(`MPEG-TS sync byte missing at offset ${p}`);
-    const pid = ((bytes[p + 1]! & 0x1f) << 8) | bytes[p + 2]!;
-    const payloadUnitStart = (bytes[p + 1]! & 0x40) !== 0;
-    const adaptation = (bytes[p + 3]! >> 4) & 0x3;
+    const pid = ((byteAt(bytes, p + 1) & 0x1f) << 8) | byteAt(bytes, p + 2);
+    const payloadUnitStart = (byteAt(bytes, p + 1) & 0x40) !== 0;
+    const adaptation = (byteAt(bytes, p + 3) >> 4) & 0x3;
     let payload = p + 4;
     let randomAccess = false;
     if (adaptation & 0x2) {
-      const length = bytes[p + 4]!;
-      randomAccess = length > 0 && (bytes[p + 5]! & 0x40) !== 0;
+      const length = byteAt(bytes, p + 4);
+      randomAccess = length > 0 && (byteAt(bytes, p + 5) & 0x40) !== 0;
       payload = p + 5 + length;
     }
     const pes =
@@ -64,14 +66,14 @@ export function indexTransportStream(bytes: Uint8Array): TsIndex {
       psiRunStart = psi ? (psiRunStart < 0 ? p : psiRunStart) : -1;
       continue;
     }
-    const streamId = bytes[payload + 3]!;
+    const streamId = byteAt(bytes, payload + 3);
     const video = (streamId & 0xf0) === 0xe0;
     const audio = (streamId & 0xe0) === 0xc0;
     const start = psiRunStart >= 0 ? psiRunStart : p;
     const tables = psiRunStart >= 0 && psiRunPat;
     psiRunStart = -1;
     if (!video && !audio) continue;
-    if (!(bytes[payload + 7]! & 0x80)) continue; // no PTS: not a unit start we can time
+    if (!(byteAt(bytes, payload + 7) & 0x80)) continue; // no PTS: not a unit start we can time
     let stream = found.get(pid);
     if (!stream) found.set(pid, (stream = { video, units: [] }));
     stream.units.push({ offset: start, pts: readPts(bytes, payload + 9), key: audio || randomAccess, tables });
@@ -114,12 +116,12 @@ export function cutParts(index: TsIndex, duration: number, limit: number): PartS
         steps: [{ end: index.bytes, at: duration }],
       },
     ];
-  const first = units[0]!.pts;
-  const at = (i: number) => ((units[i]!.pts - first + 2 ** 33) % 2 ** 33) / TICKS;
+  const first = itemAt(units, 0).pts;
+  const at = (i: number) => ((itemAt(units, i).pts - first + 2 ** 33) % 2 ** 33) / TICKS;
   const starts = [0];
   const epsilon = 1e-6;
   for (;;) {
-    const from = starts[starts.length - 1]!;
+    const from = itemAt(starts, starts.length - 1);
     const s = at(from);
     if (duration - s <= limit + epsilon) break;
     // Aim at an even share of what is left, never past the limit.
@@ -135,18 +137,18 @@ export function cutParts(index: TsIndex, duration: number, limit: number): PartS
   return starts.map((u, k) => {
     const next = starts[k + 1];
     const last = next ?? units.length;
-    const end = next === undefined ? index.bytes : units[next]!.offset;
+    const end = next === undefined ? index.bytes : itemAt(units, next).offset;
     const endAt = next === undefined ? duration : at(next);
     // Unit i is produced once its presentation interval is over: when the next one starts.
     const steps: PartSpan['steps'] = [];
     for (let i = u; i < last; i++)
-      steps.push(i + 1 < last ? { end: units[i + 1]!.offset, at: at(i + 1) } : { end, at: endAt });
+      steps.push(i + 1 < last ? { end: itemAt(units, i + 1).offset, at: at(i + 1) } : { end, at: endAt });
     return {
-      offset: units[u]!.offset,
+      offset: itemAt(units, u).offset,
       end,
       start: at(u),
       duration: endAt - at(u),
-      independent: k === 0 || (units[u]!.key && units[u]!.tables),
+      independent: k === 0 || (itemAt(units, u).key && itemAt(units, u).tables),
       steps,
     };
   });
@@ -154,10 +156,10 @@ export function cutParts(index: TsIndex, duration: number, limit: number): PartS
 
 function readPts(bytes: Uint8Array, at: number): number {
   return (
-    ((bytes[at]! >> 1) & 0x07) * 2 ** 30 +
-    bytes[at + 1]! * 2 ** 22 +
-    (bytes[at + 2]! >> 1) * 2 ** 15 +
-    bytes[at + 3]! * 2 ** 7 +
-    (bytes[at + 4]! >> 1)
+    ((byteAt(bytes, at) >> 1) & 0x07) * 2 ** 30 +
+    byteAt(bytes, at + 1) * 2 ** 22 +
+    (byteAt(bytes, at + 2) >> 1) * 2 ** 15 +
+    byteAt(bytes, at + 3) * 2 ** 7 +
+    (byteAt(bytes, at + 4) >> 1)
   );
 }
