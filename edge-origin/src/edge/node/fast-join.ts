@@ -20,15 +20,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ageHeaderValue, currentAge } from '../cache/freshness.ts';
 import { fillAnswerHeaders } from '../proxy/respond.ts';
+import { isBlockingReload } from '../cache/key.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { isPlainRequest, plainTarget, recordOf } from './plain-request.ts';
 import { headerList, type HeaderList } from './header-list.ts';
-import type { FillOutcome } from '../collapse/in-flight.ts';
+import type { Fill, FillOutcome } from '../collapse/in-flight.ts';
+import type { SharedBody } from '../collapse/shared-body.ts';
+import type { RequestRecord } from '../proxy/record.ts';
 import type { Edge } from '../app.ts';
 
 export interface FastJoinPath {
-  /** Joins a fetch in progress and streams it to `res`; false: the general path must answer. */
-  serve(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * Joins a fetch in progress and streams it to `res`; false: the general path must answer.
+   * `general` answers a request taken here before the fetch's headers were in, if they turn out
+   * not to be for this path.
+   */
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    general: (req: IncomingMessage, res: ServerResponse) => unknown,
+  ): boolean;
   /** Requests answered here (tests check the path really was taken). */
   readonly served: number;
 }
@@ -54,7 +65,14 @@ export function createFastJoinPath(edge: Edge): FastJoinPath {
     if (cached !== undefined) return cached;
     let answer: Prepared | null = null;
     const length = outcome.headers.get('content-length');
-    if (outcome.status === 200 && outcome.shareable && length !== null && /^\d+$/.test(length) && !outcome.headers.has('vary') && !outcome.headers.has('set-cookie')) {
+    if (
+      outcome.status === 200 &&
+      outcome.shareable &&
+      length !== null &&
+      /^\d+$/.test(length) &&
+      !outcome.headers.has('vary') &&
+      !outcome.headers.has('set-cookie')
+    ) {
       const headers = fillAnswerHeaders(ctx, outcome, true);
       const list = headerList(headers, true);
       if (list) answer = { ...list, contentLength: Number(headers.get('content-length')) };
@@ -63,11 +81,42 @@ export function createFastJoinPath(edge: Edge): FastJoinPath {
     return answer;
   }
 
+  /** Writes a joiner's answer: the fill's prepared head, then its body's chunks as they come. */
+  function send(
+    fill: Fill,
+    outcome: ResponseOutcome,
+    body: SharedBody,
+    answer: Prepared,
+    record: RequestRecord,
+    key: string,
+    res: ServerResponse,
+  ): void {
+    record.arrived();
+    record.asks(key);
+    answer.fields[answer.ageAt] = ageHeaderValue(currentAge(outcome, ctx.now()));
+    res.writeHead(outcome.status, answer.fields);
+    const reader = body.pipeTo(
+      {
+        write: (chunk) => res.write(chunk),
+        end: () => void res.end(),
+        // Upstream failed mid-body, or this client lagged too far: the answer cannot complete.
+        error: () => void res.destroy(),
+      },
+      (n) => ctx.metrics.bytesServed(n),
+    )!;
+    res.on('drain', () => reader.resume());
+    res.on('close', () => {
+      if (!res.writableFinished) reader.cancel();
+    });
+    record.answered(outcome.status, 'COLLAPSED', answer.contentLength, fill.upstreamSeconds);
+    served++;
+  }
+
   return {
     get served() {
       return served;
     },
-    serve(req, res) {
+    serve(req, res, general) {
       if (req.method !== 'GET' || ctx.disk || !isPlainRequest(req, config)) return false;
       const h = req.headers;
       if (h['cache-control'] !== undefined || h[PEER_HEADER] !== undefined) return false;
@@ -75,33 +124,36 @@ export function createFastJoinPath(edge: Edge): FastJoinPath {
       // Anything stored (fresh, stale, negative) is for the general path's rules to weigh.
       if (ctx.store.lookup(key, NO_HEADERS)) return false;
       const fill = ctx.inflight.get(key);
-      const outcome = fill?.settled;
-      if (!fill || outcome?.kind !== 'response' || !outcome.body?.replayable) return false;
+      if (!fill) return false;
+      const outcome = fill.settled;
+      if (outcome === undefined) {
+        // Its headers are not in yet. For a blocking playlist reload the origin holds, every
+        // viewer of the channel waits here and is answered the moment they come, without a web
+        // Request and stream each (its answer is a small playlist with a Content-Length). If the
+        // answer is not for this path after all (an error, a 503), the general path answers it
+        // then, as it would have; its log line then times it from that moment.
+        if (!isBlockingReload(key)) return false;
+        const record = recordOf(ctx, req, url); // the access log times it from its arrival
+        fill.participants++;
+        void fill.outcome.then((settled) => {
+          if (res.destroyed) return;
+          const body = settled.kind === 'response' && settled.body?.replayable ? settled.body : null;
+          const answer = body && settled.kind === 'response' ? prepare(settled) : null;
+          if (!body || !answer || settled.kind !== 'response') {
+            fill.participants--;
+            return void general(req, res);
+          }
+          send(fill, settled, body, answer, record, key, res);
+        });
+        return true;
+      }
+      if (outcome.kind !== 'response' || !outcome.body?.replayable) return false;
       const answer = prepare(outcome);
       if (!answer) return false;
 
       // From here on, this request is ours.
-      const record = recordOf(ctx, req, url);
-      record.arrived();
-      record.asks(key);
       fill.participants++;
-      answer.fields[answer.ageAt] = ageHeaderValue(currentAge(outcome, ctx.now()));
-      res.writeHead(outcome.status, answer.fields);
-      const reader = outcome.body.pipeTo(
-        {
-          write: (chunk) => res.write(chunk),
-          end: () => void res.end(),
-          // Upstream failed mid-body, or this client lagged too far: the answer cannot complete.
-          error: () => void res.destroy(),
-        },
-        (n) => ctx.metrics.bytesServed(n),
-      )!;
-      res.on('drain', () => reader.resume());
-      res.on('close', () => {
-        if (!res.writableFinished) reader.cancel();
-      });
-      record.answered(outcome.status, 'COLLAPSED', answer.contentLength, fill.upstreamSeconds);
-      served++;
+      send(fill, outcome, outcome.body, answer, recordOf(ctx, req, url), key, res);
       return true;
     },
   };

@@ -39,7 +39,8 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const peerListener = bus ? await startPeerListener(() => peerTarget) : null;
   const edge = createEdge(config, {
     upstreamFetch: upstreamFetch?.fetch,
-    clientAddress: (env) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    clientAddress: (env) =>
+      (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     sharing:
       bus && peerListener
         ? sharingOver(bus, {
@@ -60,7 +61,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const general = getRequestListener(edge.fetch, { hostname: host });
   const http = createServer((req, res) => {
     try {
-      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res)) return;
+      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res, general)) return;
     } catch (error) {
       // Never expected; the general path (with its own error handling) answers instead.
       edge.context.log({ level: 'error', msg: 'fast path failed', error: String(error) });
