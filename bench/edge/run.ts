@@ -1,7 +1,7 @@
 // `npm run bench` (edge part): our edge and nginx, side by side in ONE run, in front of the same
 // origin (with 50 ms of added latency), measured the same way. Writes bench/results/edge.json and
-// bench/results/edge.svg (BENCH_RESULTS_NAME=other: other.json…) and prints a table. Ratios are what to read: absolute numbers on a
-// 2-core box where the load generator shares the CPU say little on their own.
+// bench/results/edge.svg (BENCH_RESULTS_NAME=other: other.json…) and prints a table. Ratios are what to read: absolute
+// numbers on a 2-core box where the load generator shares the CPU say little on their own.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';

@@ -21,7 +21,7 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** The origin's response, its body paced at about `bytesPerSecond` (in ~10 slices a second). */
   | { kind: 'trickle'; bytesPerSecond: number }
-  /** The origin's status and headers (Content-Length included), then the connection is destroyed after `afterBytes` of body. */
+  /** Status and headers (Content-Length included), then the connection is destroyed after `afterBytes` of body. */
   | { kind: 'cut'; afterBytes: number };
 
 export type FaultKind = Fault['kind'];

@@ -36,7 +36,7 @@ interface Pending {
   keepBody: boolean;
   startedAt: number;
   firstByteAt: number;
-  /** True when this request went out on a connection that had already served one: a stale keep-alive may be retried once. */
+  /** Went out on a connection that had already served one: a stale keep-alive may be retried once. */
   reused: boolean;
   resolve(r: HttpResult): void;
 }

@@ -96,7 +96,8 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
 
 /**
  * Removes what older specs and interrupted runs left in the cache directory (each version is the
- * whole demo media: README, "What npm start does"): other `<hash>/` directories, and `.tmp-*` directories of processes that are gone.
+ * whole demo media: README, "What npm start does"): other `<hash>/` directories, and `.tmp-*` directories of
+ * processes that are gone.
  */
 async function pruneOtherVersions(dir: string, keep: string, log: (msg: string) => void): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

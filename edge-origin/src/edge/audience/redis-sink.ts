@@ -8,7 +8,10 @@ import type { Sighting } from '../../../../shared/audience/keys.ts';
 import type { AudienceSink } from './observer.ts';
 import { itemAt } from '../../../../shared/lang/item-at.ts';
 
-/** KEYS: live zset, watched hash (of the sightings' day). ARGV: window ms, bucket ms, retention s, then viewer, seenMs pairs. */
+/**
+ * KEYS: live zset, watched hash (of the sightings' day).
+ * ARGV: window ms, bucket ms, retention s, then viewer, seenMs pairs.
+ */
 const RECORD_SCRIPT = `
 local window = tonumber(ARGV[1])
 local bucketMs = tonumber(ARGV[2])

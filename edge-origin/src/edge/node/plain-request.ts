@@ -70,7 +70,9 @@ function nodeRequestView(req: IncomingMessage, url: URL): RecordedRequest {
   };
 }
 
-/** At least what the general path counts (it counts a repeated field once): under the limit here means under it there. */
+/**
+ * At least what the general path counts (it counts a repeated field once): under the limit here means under it there.
+ */
 function rawHeaderBytes(raw: string[]): number {
   let n = 2 * raw.length; // name, value, ': ' and CRLF: 4 bytes of separators per pair
   for (const part of raw) n += part.length;

@@ -1,6 +1,6 @@
 // The one decision every cache hit goes through: may this stored entry answer a plain GET/HEAD
-// now (fresh, or stale while it is revalidated), and should it be refreshed ahead in the background? The general request path
-// (proxy/handler.ts) and the Node fast path (node/fast-hit.ts) both ask here, so they cannot
+// now (fresh, or stale while it is revalidated), and should it be refreshed ahead in the background? The general
+// request path (proxy/handler.ts) and the Node fast path (node/fast-hit.ts) both ask here, so they cannot
 // disagree on what is fresh; the prefetch gate (collapse/apply-decision.ts) bounds its wait with the same allowance.
 import { currentAge, freshnessLifetime, mustNotServeStale, staleAllowance } from '../cache/freshness.ts';
 import type { CacheEntry } from '../cache/entry.ts';

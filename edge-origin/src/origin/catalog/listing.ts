@@ -41,7 +41,7 @@ export function scheduleOf(events: LiveEvent[], fromMs: number, days: number): S
 const KIND_ORDER = { event: 0, replay: 1, highlight: 2 } as const;
 const STATUS_ORDER: Record<LiveEvent['status'], number> = { live: 0, scheduled: 1, ended: 2, published: 3, cancelled: 4 };
 
-/** Everything whose title matches `query` (accent- and case-insensitive, every word): lives first, then replays, then highlights. */
+/** Titles matching `query` (accent- and case-insensitive, every word): lives first, then replays, then highlights. */
 export function searchHits(query: string, hits: SearchHit[], nowMs: number): SearchHit[] {
   const title = (h: SearchHit) => (h.kind === 'event' ? h.event.title : h.kind === 'replay' ? h.replay.title : h.highlight.title);
   const rank = (h: SearchHit) =>

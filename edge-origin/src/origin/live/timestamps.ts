@@ -47,7 +47,8 @@ export function shiftWebVtt(text: string, offset: number): string {
   return text.replace(/X-TIMESTAMP-MAP=MPEGTS:(\d+)/, (_, value: string) => `X-TIMESTAMP-MAP=MPEGTS:${(Number(value) + offset) % TIMESTAMP_MODULO}`);
 }
 
-// PES timestamp: 5 bytes, 4-bit prefix | ts[32..30] | marker, ts[29..22], ts[21..15] | marker, ts[14..7], ts[6..0] | marker.
+// PES timestamp, 5 bytes:
+// 4-bit prefix | ts[32..30] | marker, ts[29..22], ts[21..15] | marker, ts[14..7], ts[6..0] | marker.
 function shiftPesTimestamp(bytes: Uint8Array, at: number, offset: number): void {
   const value =
     ((byteAt(bytes, at) >> 1) & 0x07) * 2 ** 30 +

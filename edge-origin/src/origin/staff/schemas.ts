@@ -103,7 +103,10 @@ export const HighlightCreateSchema = z
   .refine((v) => v.out - v.in <= 600, { message: 'un résumé dure 10 minutes au plus', path: ['out'] })
   .openapi('HighlightCreate');
 
-/** In and out are seconds from the start of the replay, like at the cut; checked against each other and the replay by the route. */
+/**
+ * In and out are seconds from the start of the replay, like at the cut; the route checks them against each other
+ * and against the replay.
+ */
 export const HighlightPatchSchema = z
   .object({
     title: title.optional(),

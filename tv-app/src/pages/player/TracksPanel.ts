@@ -46,7 +46,10 @@ export class TracksPanel extends Lightning.Component<Loose> {
     return this.menu.hasChoices;
   }
 
-  /** The player's tracks, every snapshot: only rows that changed are rebuilt (their buttons would be re-created under the focus). */
+  /**
+   * The player's tracks, every snapshot: only rows that changed are rebuilt (their buttons would be re-created
+   * under the focus).
+   */
   update(snap: PlayerSnapshot): void {
     const changed = this.menu.update(snap);
     for (const id of changed) {
