@@ -9,7 +9,7 @@ import { isSegmentAvailable, segmentStartMs } from '../../../../shared/hls/live-
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { Playlist } from '../../../../shared/hls/model.ts';
 import { PLAYLIST_CONTENT_TYPE, serializePlaylist } from '../../../../shared/hls/serialize.ts';
-import type { StreamMedia } from '../../media/manifest.ts';
+import { renditionMedia, type StreamMedia } from '../../media/manifest.ts';
 import { fileResponse } from '../files/file-response.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
@@ -98,7 +98,7 @@ export function hlsRoutes(
    */
   async function lowLatencyPlaylist(c: Context, stream: StreamMedia, rendition: string): Promise<Response> {
     const id = stream.id as ChannelId;
-    const media = stream.renditions[rendition]!;
+    const media = renditionMedia(stream, rendition);
     const timeline = liveChannels.timeline(id)!;
     const target = targetDurationFor(media.segmentDurations, Math.ceil(clock.segmentDuration));
     const cache = lowLatencyCacheControl(lowLatency, target);
@@ -207,7 +207,7 @@ export function hlsRoutes(
     msn: number,
     index: number,
   ): Promise<Response> {
-    const target = targetDurationFor(stream.renditions[rendition]!.segmentDurations, Math.ceil(clock.segmentDuration));
+    const target = targetDurationFor(renditionMedia(stream, rendition).segmentDurations, Math.ceil(clock.segmentDuration));
     const nowMs = now();
     let state = await publisher.state(stream, rendition, nowMs);
     if (!state) return notFound(c);
