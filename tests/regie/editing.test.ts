@@ -3,18 +3,15 @@
 // typed in Paris time (an end before the start refused with the API's reason), a poster that is not
 // an image refused and one that is previewed as the TV's card, and a long replay's chapters typed
 // in h:mm:ss out of order (published sorted; one after the end refused). Checked in the public API.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { expect, test } from '@jest/globals';
 import type { LiveEvent, Replay } from '../../shared/catalog/types.ts';
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
 import { ORIGIN_DEFAULTS } from '../../edge-origin/src/origin/options.ts';
 import { MemoryRecordStore } from '../../edge-origin/src/origin/store/memory-record-store.ts';
 import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { eventually } from '../support/browser.ts';
-import { alerted, logIn, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import { useTestImages } from '../support/test-images.ts';
+import { alerted, focusedTestId, logIn, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
 import type { RegieRig } from './regie-page.ts';
 
 /** A January (Paris is UTC+1 then, whatever the day the test runs), always in the future. */
@@ -24,23 +21,7 @@ const REPLAY_ID = 'replay-conseil-novembre';
 const COUNCIL_SECONDS = 2 * 3600 + 40 * 60;
 const ids = { concert: '', cancelled: '', onAir: '' };
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'regie-editing-'));
-  execFileSync('/usr/bin/ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1280x720',
-    '-frames:v',
-    '1',
-    '-y',
-    join(dir, 'affiche.jpg'),
-  ]);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const images = useTestImages({ 'affiche.jpg': '1280x720' });
 
 const store = new MemoryRecordStore();
 async function prepare(rig: RegieRig): Promise<void> {
@@ -109,6 +90,12 @@ test('« Modifier » wherever the API accepts an edit, « Reporter » only on sc
 
   // Filled with the event's times as the staff read them: 18:00 UTC is 19:00 in Paris in January.
   await eventRow(ids.concert).getByTestId('reschedule').click();
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'reschedule-starts',
+    5000,
+    'focus in the form',
+  );
   expect(await page.getByTestId('reschedule-starts').inputValue()).toBe(`${YEAR}-01-10T19:00`);
   expect(await page.getByTestId('reschedule-ends').inputValue()).toBe(`${YEAR}-01-10T21:00`);
   await page.getByTestId('reschedule-starts').fill(`${YEAR}-01-17T20:30`);
@@ -131,13 +118,19 @@ test('a poster that is not an image is refused; an image is previewed as the TV 
   const { page } = rig;
   const before = (await publicGet<LiveEvent>(rig, `/events/${ids.concert}`)).body.poster;
   await eventRow(ids.concert).getByTestId('edit').click();
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'edit-title',
+    5000,
+    'focus in the form',
+  );
   const form = page.getByTestId('event-form');
   expect(await form.getByTestId('poster-preview').getAttribute('src')).toBe(before);
   await form
     .getByTestId('poster-file')
     .setInputFiles({ name: 'programme.txt', mimeType: 'text/plain', buffer: Buffer.from('Programme du concert\n') });
   expect(await alerted(page, /JPEG/)).toBe('Ce fichier n’est ni un JPEG, ni un PNG, ni un WebP');
-  await form.getByTestId('poster-file').setInputFiles(join(dir, 'affiche.jpg'));
+  await form.getByTestId('poster-file').setInputFiles(images.path('affiche.jpg'));
   await said(page, 'Affiche envoyée : enregistrez pour l’utiliser.');
   const preview = form.getByTestId('poster-preview');
   const uploaded = (await preview.getAttribute('src'))!;
@@ -166,6 +159,12 @@ test('a long replay’s chapters in h:mm:ss, typed out of order, published sorte
   await logIn(rig, 'replays');
   const row = page.locator(`[data-testid="replay-row"][data-replay-id="${REPLAY_ID}"]`);
   await row.getByTestId('edit').click();
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'replay-edit-title',
+    5000,
+    'focus in the form',
+  );
   await page
     .getByTestId('chapters')
     .fill(
@@ -186,6 +185,12 @@ test('a long replay’s chapters in h:mm:ss, typed out of order, published sorte
 
   // After the end (2:40:00; the API knows the duration): its reason in the alert, the form stays open.
   await row.getByTestId('edit').click();
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'replay-edit-title',
+    5000,
+    'focus in the form',
+  );
   expect(await page.getByTestId('chapters').inputValue()).toBe(
     '0:00 Ouverture de la séance\n12:05 Budget participatif\n58:40 Tarifs de la cantine\n1:45:30 Questions du public',
   );

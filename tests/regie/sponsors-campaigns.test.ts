@@ -4,37 +4,29 @@
 // created with every field, edited, paused and resumed; a replay's mid-roll scheduled and cancelled
 // (asked first); an event's report with its chart of viewers and a campaign's report. Each checked
 // in the API the TVs or the staff read.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { expect, test } from '@jest/globals';
 import type { LiveEvent, Sponsor } from '../../shared/catalog/types.ts';
 import type { AdBreak, Campaign } from '../../edge-origin/src/origin/ads/model.ts';
 import { ACTIVE_WINDOW_MS } from '../../shared/audience/keys.ts';
 import { MemoryAudience } from '../../edge-origin/src/origin/audience/index.ts';
 import { eventually } from '../support/browser.ts';
+import { useTestImages } from '../support/test-images.ts';
 import { demoSponsorsSeeded } from '../support/staff-api.ts';
-import { ADMIN, alerted, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import {
+  ADMIN,
+  alerted,
+  focusedTestId,
+  logIn,
+  nextDialog,
+  noPageErrors,
+  publicGet,
+  said,
+  shot,
+  useRegie,
+} from './regie-page.ts';
 
 const audience = new MemoryAudience();
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'regie-logo-'));
-  execFileSync('/usr/bin/ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x180',
-    '-frames:v',
-    '1',
-    '-y',
-    join(dir, 'logo.png'),
-  ]);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const images = useTestImages({ 'logo.png': '320x180' });
 const rig = useRegie({ ads: { audience: { store: audience, sampleEveryMs: 0 } } }, (r) =>
   demoSponsorsSeeded(r.stack.originUrl, ADMIN),
 );
@@ -60,7 +52,7 @@ test('Partenaires: add with a logo, edit, given to an event, delete refused whil
   await form.getByTestId('sponsor-url').fill('https://fromagerie-lebrun.example');
   await form.getByLabel('C’Culture').check();
   await form.getByLabel('C’Agglo').check();
-  await form.getByTestId('sponsor-logo').setInputFiles(join(dir, 'logo.png'));
+  await form.getByTestId('sponsor-logo').setInputFiles(images.path('logo.png'));
   await form.getByTestId('add-sponsor').click();
   await said(page, 'Partenaire ajouté : Fromagerie Lebrun');
   const added = (await publicSponsors()).find((s) => s.name === 'Fromagerie Lebrun')!;
@@ -157,6 +149,13 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
 
   // Edit: every channel (none checked), priority 15.
   await row.getByTestId('edit').click();
+  // The form opens with the focus in its first field (typing before it lands would go elsewhere).
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'campaign-edit-name',
+    5000,
+    'focus in the form',
+  );
   const edit = page.getByTestId('campaign-form-row');
   await edit.getByLabel('C’Sport').uncheck();
   await edit.getByTestId('campaign-priority-input').fill('15');

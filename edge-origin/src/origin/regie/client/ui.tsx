@@ -225,3 +225,65 @@ export function ChannelBoxes({
 
 export const checkedValues = (form: HTMLFormElement, name: string): string[] =>
   new FormData(form).getAll(name).map(String);
+
+/** Moves the focus once the page has redrawn (a form just opened, a row just came back). */
+const focusSoon = (selector: string): void => {
+  setTimeout(() => document.querySelector<HTMLElement>(selector)?.focus(), 50);
+};
+
+/**
+ * The one form open under a table's rows (which row, which form): opening one puts the focus in
+ * its first field; closing it (saved, or « Fermer ») gives the focus back to its row's first button.
+ */
+export function useRowForm<K extends string = 'form'>() {
+  const [open, setOpen] = useState<{ id: string; kind: K } | null>(null);
+  const isOpen = (id: string, kind?: K): boolean => open?.id === id && (kind === undefined || open.kind === kind);
+  const toggle = (id: string, kind = 'form' as K): void => {
+    const opening = !isOpen(id, kind);
+    setOpen(opening ? { id, kind } : null);
+    if (opening) focusSoon(`[data-form-of="${CSS.escape(id)}"] :is(input, textarea)`);
+  };
+  const close = (id: string): void => {
+    setOpen(null);
+    focusSoon(`[data-row="${CSS.escape(id)}"] button`);
+  };
+  return { open, isOpen, toggle, close };
+}
+
+/** The row that holds a table row's open form, under it. */
+export function FormRow({
+  of,
+  colSpan,
+  testid,
+  children,
+}: {
+  of: string;
+  colSpan: number;
+  testid: string;
+  children: unknown;
+}) {
+  return (
+    <tr data-form-of={of} data-testid={testid}>
+      <td colSpan={colSpan}>{children}</td>
+    </tr>
+  );
+}
+
+/** « Modifier » (or another label): opens or closes the row's form, and says which (aria-expanded). */
+export function OpenButton({
+  expanded,
+  onClick,
+  label = TEXT.edit,
+  testid = 'edit',
+}: {
+  expanded: boolean;
+  onClick: () => void;
+  label?: string;
+  testid?: string;
+}) {
+  return (
+    <button type="button" data-testid={testid} aria-expanded={expanded ? 'true' : 'false'} onClick={onClick}>
+      {label}
+    </button>
+  );
+}

@@ -7,7 +7,18 @@ import { api } from '../api.ts';
 import type { Campaign, CampaignFields, Creative, StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { dateTime, isoFromLocal, localInput } from '../time.ts';
-import { ChannelBoxes, checkedValues, field, FormButtons, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import {
+  ChannelBoxes,
+  checkedValues,
+  field,
+  FormButtons,
+  FormRow,
+  OpenButton,
+  useAction,
+  useLoaded,
+  useRowForm,
+  useSubmit,
+} from '../ui.tsx';
 
 const T = TEXT.campaigns;
 
@@ -26,18 +37,9 @@ export function CampaignsPage() {
     return { campaigns, sponsors, creatives: creatives.filter((c) => c.kind === 'sponsor'), at: Date.now() };
   }, 10_000);
   const act = useAction(reload);
-  const [open, setOpen] = useState<string | null>(null);
+  const rows = useRowForm();
   const sponsorName = (id: string) => data?.sponsors.find((s) => s.id === id)?.name ?? id;
   const spotName = (id: string) => data?.creatives.find((c) => c.id === id)?.title ?? id;
-  const toggle = (id: string) => {
-    setOpen(open === id ? null : id);
-    if (open !== id)
-      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="campaign-form-row"] input')?.focus(), 50);
-  };
-  const closed = (id: string) => {
-    setOpen(null);
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
-  };
   return (
     <>
       {data && (
@@ -79,14 +81,7 @@ export function CampaignsPage() {
                 <td data-testid="campaign-state">{data ? stateOf(k, data.at) : ''}</td>
                 <td>
                   <div class="actions">
-                    <button
-                      type="button"
-                      data-testid="edit"
-                      aria-expanded={open === k.id ? 'true' : 'false'}
-                      onClick={() => toggle(k.id)}
-                    >
-                      {TEXT.edit}
-                    </button>
+                    <OpenButton expanded={rows.isOpen(k.id)} onClick={() => rows.toggle(k.id)} />
                     <button
                       type="button"
                       data-testid={k.paused ? 'resume' : 'pause'}
@@ -102,18 +97,16 @@ export function CampaignsPage() {
                   </div>
                 </td>
               </tr>,
-              open === k.id && data ? (
-                <tr key={`${k.id}-form`} data-testid="campaign-form-row">
-                  <td colSpan={9}>
-                    <CampaignForm
-                      campaign={k}
-                      sponsors={data.sponsors}
-                      creatives={data.creatives}
-                      reload={reload}
-                      close={() => closed(k.id)}
-                    />
-                  </td>
-                </tr>
+              rows.isOpen(k.id) && data ? (
+                <FormRow key={`${k.id}-form`} of={k.id} colSpan={9} testid="campaign-form-row">
+                  <CampaignForm
+                    campaign={k}
+                    sponsors={data.sponsors}
+                    creatives={data.creatives}
+                    reload={reload}
+                    close={() => rows.close(k.id)}
+                  />
+                </FormRow>
               ) : null,
             ])
             .filter((row) => row !== null)}

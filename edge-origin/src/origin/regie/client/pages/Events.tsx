@@ -8,7 +8,18 @@ import { api } from '../api.ts';
 import type { EventFields, StaffEvent, StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
-import { field, FormButtons, PosterField, useAction, useLoaded, useRegie, useSubmit } from '../ui.tsx';
+import {
+  field,
+  FormButtons,
+  FormRow,
+  OpenButton,
+  PosterField,
+  useAction,
+  useLoaded,
+  useRegie,
+  useRowForm,
+  useSubmit,
+} from '../ui.tsx';
 
 const T = TEXT.events;
 type FormKind = 'edit' | 'reschedule' | 'publish';
@@ -23,26 +34,8 @@ export function EventsPage() {
   }, 5000);
   const events = data?.events ?? null;
   const sponsors = data?.sponsors ?? [];
-  const [open, setOpen] = useState<{ id: string; kind: FormKind } | null>(null);
+  const rows = useRowForm<FormKind>();
   const act = useAction(reload);
-
-  const toggle = (e: StaffEvent, kind: FormKind) => {
-    const closing = open?.id === e.id && open.kind === kind;
-    setOpen(closing ? null : { id: e.id, kind });
-    if (!closing)
-      setTimeout(
-        () =>
-          document
-            .querySelector<HTMLElement>('[data-testid="event-form"] input, [data-testid="event-form"] textarea')
-            ?.focus(),
-        50,
-      );
-  };
-  /** A form saved: it closes and the focus goes back to its event's first button. */
-  const saved = (id: string) => {
-    setOpen(null);
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
-  };
 
   return (
     <>
@@ -121,14 +114,12 @@ export function EventsPage() {
                       </button>
                     )}
                     {e.storedStatus === 'ended' && (
-                      <button
-                        type="button"
-                        data-testid="publish"
-                        aria-expanded={open?.id === e.id && open.kind === 'publish' ? 'true' : 'false'}
-                        onClick={() => toggle(e, 'publish')}
-                      >
-                        {T.publish}
-                      </button>
+                      <OpenButton
+                        expanded={rows.isOpen(e.id, 'publish')}
+                        onClick={() => rows.toggle(e.id, 'publish')}
+                        label={T.publish}
+                        testid="publish"
+                      />
                     )}
                     {e.storedStatus === 'scheduled' && (
                       <button
@@ -150,24 +141,15 @@ export function EventsPage() {
                       </button>
                     )}
                     {canEdit(e) && (
-                      <button
-                        type="button"
-                        data-testid="edit"
-                        aria-expanded={open?.id === e.id && open.kind === 'edit' ? 'true' : 'false'}
-                        onClick={() => toggle(e, 'edit')}
-                      >
-                        {TEXT.edit}
-                      </button>
+                      <OpenButton expanded={rows.isOpen(e.id, 'edit')} onClick={() => rows.toggle(e.id, 'edit')} />
                     )}
                     {canReschedule(e) && (
-                      <button
-                        type="button"
-                        data-testid="reschedule"
-                        aria-expanded={open?.id === e.id && open.kind === 'reschedule' ? 'true' : 'false'}
-                        onClick={() => toggle(e, 'reschedule')}
-                      >
-                        {T.reschedule}
-                      </button>
+                      <OpenButton
+                        expanded={rows.isOpen(e.id, 'reschedule')}
+                        onClick={() => rows.toggle(e.id, 'reschedule')}
+                        label={T.reschedule}
+                        testid="reschedule"
+                      />
                     )}
                     {e.replayId && (
                       <a href="#/replays" data-testid="replay-link">
@@ -177,18 +159,18 @@ export function EventsPage() {
                   </div>
                 </td>
               </tr>,
-              open?.id === e.id ? (
-                <tr key={`${e.id}-form`} data-testid="event-form-row">
-                  <td colSpan={5}>
-                    {open.kind === 'edit' && (
-                      <EditForm event={e} sponsors={sponsors} reload={reload} close={() => saved(e.id)} />
-                    )}
-                    {open.kind === 'reschedule' && (
-                      <RescheduleForm event={e} reload={reload} close={() => saved(e.id)} />
-                    )}
-                    {open.kind === 'publish' && <PublishForm event={e} reload={reload} close={() => saved(e.id)} />}
-                  </td>
-                </tr>
+              rows.open?.id === e.id ? (
+                <FormRow key={`${e.id}-form`} of={e.id} colSpan={5} testid="event-form-row">
+                  {rows.open.kind === 'edit' && (
+                    <EditForm event={e} sponsors={sponsors} reload={reload} close={() => rows.close(e.id)} />
+                  )}
+                  {rows.open.kind === 'reschedule' && (
+                    <RescheduleForm event={e} reload={reload} close={() => rows.close(e.id)} />
+                  )}
+                  {rows.open.kind === 'publish' && (
+                    <PublishForm event={e} reload={reload} close={() => rows.close(e.id)} />
+                  )}
+                </FormRow>
               ) : null,
             ])
             .filter((row) => row !== null)}

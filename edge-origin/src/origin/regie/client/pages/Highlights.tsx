@@ -6,7 +6,7 @@ import { api } from '../api.ts';
 import type { Highlight, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { clock, dateTime, parseClock } from '../time.ts';
-import { field, FormButtons, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import { field, FormButtons, FormRow, OpenButton, useAction, useLoaded, useRowForm, useSubmit } from '../ui.tsx';
 
 const T = TEXT.highlights;
 
@@ -29,16 +29,7 @@ export function HighlightsPage() {
   }, 15_000);
   const submit = useSubmit(reload);
   const act = useAction(reload);
-  const [open, setOpen] = useState<string | null>(null);
-  const toggle = (id: string) => {
-    setOpen(open === id ? null : id);
-    if (open !== id)
-      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="highlight-form"] input')?.focus(), 50);
-  };
-  const closed = (id: string) => {
-    setOpen(null);
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
-  };
+  const rows = useRowForm();
   const replays: Replay[] = data?.replays ?? [];
   const titleOf = (id: string) => replays.find((r) => r.id === id)?.title ?? id;
 
@@ -128,14 +119,7 @@ export function HighlightsPage() {
                 <td>{dateTime(h.publishedAt)}</td>
                 <td>
                   <div class="actions">
-                    <button
-                      type="button"
-                      data-testid="edit"
-                      aria-expanded={open === h.id ? 'true' : 'false'}
-                      onClick={() => toggle(h.id)}
-                    >
-                      {TEXT.edit}
-                    </button>
+                    <OpenButton expanded={rows.isOpen(h.id)} onClick={() => rows.toggle(h.id)} />
                     <button
                       type="button"
                       class="danger"
@@ -158,12 +142,10 @@ export function HighlightsPage() {
                   </div>
                 </td>
               </tr>,
-              open === h.id ? (
-                <tr key={`${h.id}-form`} data-testid="highlight-form-row">
-                  <td colSpan={7}>
-                    <HighlightForm highlight={h} reload={reload} close={() => closed(h.id)} />
-                  </td>
-                </tr>
+              rows.isOpen(h.id) ? (
+                <FormRow key={`${h.id}-form`} of={h.id} colSpan={7} testid="highlight-form-row">
+                  <HighlightForm highlight={h} reload={reload} close={() => rows.close(h.id)} />
+                </FormRow>
               ) : null,
             ])
             .filter((row) => row !== null)}

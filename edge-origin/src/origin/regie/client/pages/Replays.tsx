@@ -8,7 +8,17 @@ import { api } from '../api.ts';
 import type { PublishFields, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { chapterLines, clock, dateTime, parseChapters } from '../time.ts';
-import { field, FormButtons, PosterField, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import {
+  field,
+  FormButtons,
+  FormRow,
+  OpenButton,
+  PosterField,
+  useAction,
+  useLoaded,
+  useRowForm,
+  useSubmit,
+} from '../ui.tsx';
 
 const T = TEXT.replays;
 
@@ -20,16 +30,7 @@ export function ReplaysPage() {
   const replays = data?.replays ?? null;
   const clipsOf = (id: string) => (data?.highlights ?? []).filter((h) => h.replayId === id).length;
   const act = useAction(reload);
-  const [open, setOpen] = useState<string | null>(null);
-  const toggle = (id: string) => {
-    setOpen(open === id ? null : id);
-    if (open !== id)
-      setTimeout(() => document.querySelector<HTMLElement>('[data-testid="replay-form"] input')?.focus(), 50);
-  };
-  const closed = (id: string) => {
-    setOpen(null);
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
-  };
+  const rows = useRowForm();
   return (
     <table aria-label={T.listTitle}>
       <thead>
@@ -72,14 +73,7 @@ export function ReplaysPage() {
               <td>{dateTime(r.publishedAt)}</td>
               <td>
                 <div class="actions">
-                  <button
-                    type="button"
-                    data-testid="edit"
-                    aria-expanded={open === r.id ? 'true' : 'false'}
-                    onClick={() => toggle(r.id)}
-                  >
-                    {TEXT.edit}
-                  </button>
+                  <OpenButton expanded={rows.isOpen(r.id)} onClick={() => rows.toggle(r.id)} />
                   <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
                     {T.cut}
                   </a>
@@ -100,12 +94,10 @@ export function ReplaysPage() {
                 </div>
               </td>
             </tr>,
-            open === r.id ? (
-              <tr key={`${r.id}-form`} data-testid="replay-form-row">
-                <td colSpan={6}>
-                  <ReplayForm replay={r} reload={reload} close={() => closed(r.id)} />
-                </td>
-              </tr>
+            rows.isOpen(r.id) ? (
+              <FormRow key={`${r.id}-form`} of={r.id} colSpan={6} testid="replay-form-row">
+                <ReplayForm replay={r} reload={reload} close={() => rows.close(r.id)} />
+              </FormRow>
             ) : null,
           ])
           .filter((row) => row !== null)}

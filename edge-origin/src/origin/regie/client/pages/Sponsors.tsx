@@ -6,7 +6,18 @@ import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
-import { ChannelBoxes, checkedValues, field, FormButtons, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import {
+  ChannelBoxes,
+  checkedValues,
+  field,
+  FormButtons,
+  FormRow,
+  OpenButton,
+  useAction,
+  useLoaded,
+  useRowForm,
+  useSubmit,
+} from '../ui.tsx';
 
 const T = TEXT.sponsors;
 
@@ -20,7 +31,7 @@ export function SponsorsPage() {
   const { data: sponsors, reload } = useLoaded(api.sponsors, 15_000);
   const act = useAction(reload);
   const submit = useSubmit(reload);
-  const [open, setOpen] = useState<string | null>(null);
+  const rows = useRowForm();
   const add = (ev: Event) => {
     ev.preventDefault();
     const form = ev.currentTarget as HTMLFormElement;
@@ -38,10 +49,6 @@ export function SponsorsPage() {
       },
       () => form.reset(),
     );
-  };
-  const closed = (id: string) => {
-    setOpen(null);
-    setTimeout(() => document.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"] button`)?.focus(), 50);
   };
   const uses = (s: StaffSponsor) =>
     [
@@ -100,14 +107,7 @@ export function SponsorsPage() {
                 <td class="muted">{uses(s)}</td>
                 <td>
                   <div class="actions">
-                    <button
-                      type="button"
-                      data-testid="edit"
-                      aria-expanded={open === s.id ? 'true' : 'false'}
-                      onClick={() => setOpen(open === s.id ? null : s.id)}
-                    >
-                      {TEXT.edit}
-                    </button>
+                    <OpenButton expanded={rows.isOpen(s.id)} onClick={() => rows.toggle(s.id)} />
                     <button
                       type="button"
                       class="danger"
@@ -130,12 +130,10 @@ export function SponsorsPage() {
                   </div>
                 </td>
               </tr>,
-              open === s.id ? (
-                <tr key={`${s.id}-form`} data-testid="sponsor-form-row">
-                  <td colSpan={6}>
-                    <SponsorForm sponsor={s} reload={reload} close={() => closed(s.id)} />
-                  </td>
-                </tr>
+              rows.isOpen(s.id) ? (
+                <FormRow key={`${s.id}-form`} of={s.id} colSpan={6} testid="sponsor-form-row">
+                  <SponsorForm sponsor={s} reload={reload} close={() => rows.close(s.id)} />
+                </FormRow>
               ) : null,
             ])
             .filter((row) => row !== null)}
