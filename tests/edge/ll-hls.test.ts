@@ -144,7 +144,7 @@ describe('blocking playlist reloads through the edge', () => {
     };
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        get(PLAYLIST + (i % 2 ? query : '?_HLS_part=0&_HLS_msn=21&CMCD=sid%3D%22v' + i + '%22')),
+        get(PLAYLIST + (i % 2 ? query : `?_HLS_part=0&_HLS_msn=21&CMCD=sid%3D%22v${i}%22`)),
       ),
     );
     await released.promise;

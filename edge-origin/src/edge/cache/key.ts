@@ -112,5 +112,5 @@ export function varyValue(headers: Headers, name: string): string {
 
 export function variantKey(primary: string, varyNames: readonly string[], requestHeaders: Headers): string {
   if (varyNames.length === 0) return primary;
-  return primary + '\n' + varyNames.map((n) => `${n}:${varyValue(requestHeaders, n)}`).join('\n');
+  return `${primary}\n${varyNames.map((n) => `${n}:${varyValue(requestHeaders, n)}`).join('\n')}`;
 }
