@@ -287,3 +287,44 @@ export function OpenButton({
     </button>
   );
 }
+
+/** A row's action button: `run` writes and says what was done; with `confirm`, asked first (see useAction). */
+export function ActionButton({
+  act,
+  label,
+  testid,
+  run,
+  confirm,
+  danger = false,
+}: {
+  act: ReturnType<typeof useAction>;
+  label: string;
+  testid: string;
+  run: () => Promise<string>;
+  confirm?: string;
+  danger?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      class={danger ? 'danger' : undefined}
+      data-testid={testid}
+      onClick={(ev: Event) => act(ev, run, confirm ? { confirm } : {})}
+    >
+      {label}
+    </button>
+  );
+}
+
+/** A table's header row: one column heading each. */
+export function TableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th scope="col">{c}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import type { AdBreak } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { clock, dateTime } from '../time.ts';
-import { field, useAction, useLoaded } from '../ui.tsx';
+import { ActionButton, field, TableHead, useAction, useLoaded } from '../ui.tsx';
 import { useState } from 'hono/jsx/dom';
 
 const T = TEXT.ads;
@@ -136,15 +136,7 @@ export function AdsPage() {
       </form>
       <h2 id="breaks-title">{T.breaksTitle}</h2>
       <table aria-labelledby="breaks-title">
-        <thead>
-          <tr>
-            <th scope="col">{TEXT.channel}</th>
-            <th scope="col">{T.where}</th>
-            <th scope="col">{T.when}</th>
-            <th scope="col">{T.duration}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[TEXT.channel, T.where, T.when, T.duration, TEXT.actions]} />
         <tbody data-testid="breaks">
           {data?.breaks.length === 0 && (
             <tr>
@@ -162,25 +154,17 @@ export function AdsPage() {
                 <td>{b.durationSeconds} s</td>
                 <td>
                   {data && cancellable(b, data.at) ? (
-                    <button
-                      type="button"
-                      class="danger"
-                      data-testid="cancel-break"
-                      onClick={(ev: Event) =>
-                        act(
-                          ev,
-                          async () => {
-                            await api.cancelBreak(b.id);
-                            return T.cancelled(where(b));
-                          },
-                          {
-                            confirm: T.confirmCancel(where(b), when(b)),
-                          },
-                        )
-                      }
-                    >
-                      {T.cancelBreak}
-                    </button>
+                    <ActionButton
+                      act={act}
+                      label={T.cancelBreak}
+                      testid="cancel-break"
+                      danger
+                      confirm={T.confirmCancel(where(b), when(b))}
+                      run={async () => {
+                        await api.cancelBreak(b.id);
+                        return T.cancelled(where(b));
+                      }}
+                    />
                   ) : (
                     <span class="muted">{T.onAirOrPast}</span>
                   )}

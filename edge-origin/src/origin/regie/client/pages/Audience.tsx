@@ -6,7 +6,7 @@ import { useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { CampaignReport, EventReport } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
-import { field, useLoaded, useSubmit } from '../ui.tsx';
+import { field, TableHead, useLoaded, useSubmit } from '../ui.tsx';
 
 const T = TEXT.audience;
 type Impressions = EventReport['impressions'];
@@ -111,13 +111,7 @@ export function AudiencePage() {
   return (
     <>
       <table aria-label={T.nowTitle}>
-        <thead>
-          <tr>
-            <th scope="col">{TEXT.channel}</th>
-            <th scope="col">{T.viewers}</th>
-            <th scope="col">{T.onAir}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[TEXT.channel, T.viewers, T.onAir]} />
         <tbody data-testid="audience-now">
           {(data?.now.channels ?? []).map((c) => (
             <tr data-testid={`viewers-${c.channelId}`}>

@@ -14,6 +14,7 @@ import {
   FormButtons,
   FormRow,
   OpenButton,
+  TableHead,
   useAction,
   useLoaded,
   useRowForm,
@@ -49,19 +50,9 @@ export function CampaignsPage() {
         </details>
       )}
       <table aria-label={TEXT.pages.campagnes}>
-        <thead>
-          <tr>
-            <th scope="col">{T.name}</th>
-            <th scope="col">{T.sponsor}</th>
-            <th scope="col">{T.spot}</th>
-            <th scope="col">{T.priority}</th>
-            <th scope="col">{T.targeting}</th>
-            <th scope="col">{T.period}</th>
-            <th scope="col">{T.cap}</th>
-            <th scope="col">{T.stateTitle}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[T.name, T.sponsor, T.spot, T.priority, T.targeting, T.period, T.cap, T.stateTitle, TEXT.actions]}
+        />
         <tbody data-testid="campaigns">
           {(data?.campaigns ?? [])
             .flatMap((k) => [

@@ -9,11 +9,13 @@ import type { EventFields, StaffEvent, StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { isoFromLocal, localInput, parseChapters, timeRange } from '../time.ts';
 import {
+  ActionButton,
   field,
   FormButtons,
   FormRow,
   OpenButton,
   PosterField,
+  TableHead,
   useAction,
   useLoaded,
   useRegie,
@@ -42,15 +44,7 @@ export function EventsPage() {
       <ScheduleForm reload={reload} />
       <h2 id="events-title">{T.listTitle}</h2>
       <table aria-labelledby="events-title">
-        <thead>
-          <tr>
-            <th scope="col">{TEXT.channel}</th>
-            <th scope="col">{T.titleVenue}</th>
-            <th scope="col">{T.times}</th>
-            <th scope="col">{T.state}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[TEXT.channel, T.titleVenue, T.times, T.state, TEXT.actions]} />
         <tbody data-testid="events">
           {events === null && (
             <tr>
@@ -81,37 +75,28 @@ export function EventsPage() {
                 <td>
                   <div class="actions">
                     {e.storedStatus === 'scheduled' && (
-                      <button
-                        type="button"
-                        data-testid="start"
-                        onClick={(ev: Event) =>
-                          act(ev, async () => {
-                            await api.start(e.id);
-                            return T.started(e.title);
-                          })
-                        }
-                      >
-                        {T.start}
-                      </button>
+                      <ActionButton
+                        act={act}
+                        label={T.start}
+                        testid="start"
+                        run={async () => {
+                          await api.start(e.id);
+                          return T.started(e.title);
+                        }}
+                      />
                     )}
                     {e.storedStatus === 'live' && (
-                      <button
-                        type="button"
-                        class="danger"
-                        data-testid="stop"
-                        onClick={(ev: Event) =>
-                          act(
-                            ev,
-                            async () => {
-                              await api.stop(e.id);
-                              return T.stopped(e.title);
-                            },
-                            { confirm: T.confirmStop(e.title) },
-                          )
-                        }
-                      >
-                        {T.stop}
-                      </button>
+                      <ActionButton
+                        act={act}
+                        label={T.stop}
+                        testid="stop"
+                        danger
+                        confirm={T.confirmStop(e.title)}
+                        run={async () => {
+                          await api.stop(e.id);
+                          return T.stopped(e.title);
+                        }}
+                      />
                     )}
                     {e.storedStatus === 'ended' && (
                       <OpenButton
@@ -122,23 +107,17 @@ export function EventsPage() {
                       />
                     )}
                     {e.storedStatus === 'scheduled' && (
-                      <button
-                        type="button"
-                        class="danger"
-                        data-testid="cancel"
-                        onClick={(ev: Event) =>
-                          act(
-                            ev,
-                            async () => {
-                              await api.cancel(e.id);
-                              return T.cancelled(e.title);
-                            },
-                            { confirm: T.confirmCancel(e.title) },
-                          )
-                        }
-                      >
-                        {T.cancel}
-                      </button>
+                      <ActionButton
+                        act={act}
+                        label={T.cancel}
+                        testid="cancel"
+                        danger
+                        confirm={T.confirmCancel(e.title)}
+                        run={async () => {
+                          await api.cancel(e.id);
+                          return T.cancelled(e.title);
+                        }}
+                      />
                     )}
                     {canEdit(e) && (
                       <OpenButton expanded={rows.isOpen(e.id, 'edit')} onClick={() => rows.toggle(e.id, 'edit')} />

@@ -6,7 +6,18 @@ import { api } from '../api.ts';
 import type { Highlight, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { clock, dateTime, parseClock } from '../time.ts';
-import { field, FormButtons, FormRow, OpenButton, useAction, useLoaded, useRowForm, useSubmit } from '../ui.tsx';
+import {
+  ActionButton,
+  field,
+  FormButtons,
+  FormRow,
+  OpenButton,
+  TableHead,
+  useAction,
+  useLoaded,
+  useRowForm,
+  useSubmit,
+} from '../ui.tsx';
 
 const T = TEXT.highlights;
 
@@ -84,17 +95,17 @@ export function HighlightsPage() {
       </form>
       <h2 id="highlights-title">{T.listTitle}</h2>
       <table aria-labelledby="highlights-title">
-        <thead>
-          <tr>
-            <th scope="col">{TEXT.channel}</th>
-            <th scope="col">{TEXT.titleField}</th>
-            <th scope="col">{T.replay}</th>
-            <th scope="col">{T.inOut}</th>
-            <th scope="col">{TEXT.replays.duration}</th>
-            <th scope="col">{TEXT.replays.publishedAt}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            TEXT.channel,
+            TEXT.titleField,
+            T.replay,
+            T.inOut,
+            TEXT.replays.duration,
+            TEXT.replays.publishedAt,
+            TEXT.actions,
+          ]}
+        />
         <tbody data-testid="highlights">
           {data === null && (
             <tr>
@@ -120,25 +131,17 @@ export function HighlightsPage() {
                 <td>
                   <div class="actions">
                     <OpenButton expanded={rows.isOpen(h.id)} onClick={() => rows.toggle(h.id)} />
-                    <button
-                      type="button"
-                      class="danger"
-                      data-testid="delete"
-                      onClick={(ev: Event) =>
-                        act(
-                          ev,
-                          async () => {
-                            await api.deleteHighlight(h.id);
-                            return T.deleted(h.title);
-                          },
-                          {
-                            confirm: T.confirmDelete(h.title),
-                          },
-                        )
-                      }
-                    >
-                      {T.delete}
-                    </button>
+                    <ActionButton
+                      act={act}
+                      label={T.delete}
+                      testid="delete"
+                      danger
+                      confirm={T.confirmDelete(h.title)}
+                      run={async () => {
+                        await api.deleteHighlight(h.id);
+                        return T.deleted(h.title);
+                      }}
+                    />
                   </div>
                 </td>
               </tr>,

@@ -9,11 +9,13 @@ import type { PublishFields, Replay } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import { chapterLines, clock, dateTime, parseChapters } from '../time.ts';
 import {
+  ActionButton,
   field,
   FormButtons,
   FormRow,
   OpenButton,
   PosterField,
+  TableHead,
   useAction,
   useLoaded,
   useRowForm,
@@ -33,16 +35,7 @@ export function ReplaysPage() {
   const rows = useRowForm();
   return (
     <table aria-label={T.listTitle}>
-      <thead>
-        <tr>
-          <th scope="col">{TEXT.channel}</th>
-          <th scope="col">{TEXT.titleField}</th>
-          <th scope="col">{T.duration}</th>
-          <th scope="col">{T.chapters}</th>
-          <th scope="col">{T.publishedAt}</th>
-          <th scope="col">{TEXT.actions}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[TEXT.channel, TEXT.titleField, T.duration, T.chapters, T.publishedAt, TEXT.actions]} />
       <tbody data-testid="replays">
         {replays === null && (
           <tr>
@@ -77,20 +70,14 @@ export function ReplaysPage() {
                   <a href={`#/resumes?replay=${encodeURIComponent(r.id)}`} data-testid="cut-link">
                     {T.cut}
                   </a>
-                  <button
-                    type="button"
-                    class="danger"
-                    data-testid="unpublish"
-                    onClick={(ev: Event) =>
-                      act(
-                        ev,
-                        async () => T.unpublished(r.title, (await api.unpublishReplay(r.id)).highlightsRemoved.length),
-                        { confirm: T.confirmUnpublish(r.title, clipsOf(r.id)) },
-                      )
-                    }
-                  >
-                    {T.unpublish}
-                  </button>
+                  <ActionButton
+                    act={act}
+                    label={T.unpublish}
+                    testid="unpublish"
+                    danger
+                    confirm={T.confirmUnpublish(r.title, clipsOf(r.id))}
+                    run={async () => T.unpublished(r.title, (await api.unpublishReplay(r.id)).highlightsRemoved.length)}
+                  />
                 </div>
               </td>
             </tr>,

@@ -7,12 +7,14 @@ import { api } from '../api.ts';
 import type { StaffSponsor } from '../api.ts';
 import { CHANNEL_NAMES, TEXT } from '../text.ts';
 import {
+  ActionButton,
   ChannelBoxes,
   checkedValues,
   field,
   FormButtons,
   FormRow,
   OpenButton,
+  TableHead,
   useAction,
   useLoaded,
   useRowForm,
@@ -74,16 +76,7 @@ export function SponsorsPage() {
         </button>
       </form>
       <table aria-label={TEXT.pages.partenaires}>
-        <thead>
-          <tr>
-            <th scope="col">{T.name}</th>
-            <th scope="col">{T.site}</th>
-            <th scope="col">{T.logoColumn}</th>
-            <th scope="col">{T.channelsColumn}</th>
-            <th scope="col">{T.usedBy}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[T.name, T.site, T.logoColumn, T.channelsColumn, T.usedBy, TEXT.actions]} />
         <tbody data-testid="sponsors">
           {(sponsors ?? [])
             .flatMap((s) => [
@@ -108,25 +101,17 @@ export function SponsorsPage() {
                 <td>
                   <div class="actions">
                     <OpenButton expanded={rows.isOpen(s.id)} onClick={() => rows.toggle(s.id)} />
-                    <button
-                      type="button"
-                      class="danger"
-                      data-testid="delete"
-                      onClick={(ev: Event) =>
-                        act(
-                          ev,
-                          async () => {
-                            await api.deleteSponsor(s.id);
-                            return T.deleted(s.name);
-                          },
-                          {
-                            confirm: T.confirmDelete(s.name),
-                          },
-                        )
-                      }
-                    >
-                      {T.delete}
-                    </button>
+                    <ActionButton
+                      act={act}
+                      label={T.delete}
+                      testid="delete"
+                      danger
+                      confirm={T.confirmDelete(s.name)}
+                      run={async () => {
+                        await api.deleteSponsor(s.id);
+                        return T.deleted(s.name);
+                      }}
+                    />
                   </div>
                 </td>
               </tr>,

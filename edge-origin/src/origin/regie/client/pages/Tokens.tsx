@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import type { AuditEntry, Role } from '../api.ts';
 import { TEXT } from '../text.ts';
 import { dateTime } from '../time.ts';
-import { field, useAction, useLoaded, useSubmit } from '../ui.tsx';
+import { ActionButton, field, TableHead, useAction, useLoaded, useSubmit } from '../ui.tsx';
 
 const T = TEXT.tokens;
 
@@ -57,15 +57,7 @@ export function TokensPage() {
         </div>
       )}
       <table aria-label={T.listTitle}>
-        <thead>
-          <tr>
-            <th scope="col">{T.label}</th>
-            <th scope="col">{T.role}</th>
-            <th scope="col">{T.createdAt}</th>
-            <th scope="col">{T.state}</th>
-            <th scope="col">{TEXT.actions}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[T.label, T.role, T.createdAt, T.state, TEXT.actions]} />
         <tbody data-testid="tokens">
           {(tokens ?? []).map((t) => (
             <tr key={t.id} data-row={t.id} data-testid="token-row" data-token-id={t.id}>
@@ -75,23 +67,17 @@ export function TokensPage() {
               <td data-testid="token-state">{t.revokedAt ? T.revokedOn(dateTime(t.revokedAt)) : T.active}</td>
               <td>
                 {!t.revokedAt && (
-                  <button
-                    type="button"
-                    class="danger"
-                    data-testid="revoke"
-                    onClick={(ev: Event) =>
-                      act(
-                        ev,
-                        async () => {
-                          await api.revokeToken(t.id);
-                          return T.revoked(t.label);
-                        },
-                        { confirm: T.confirmRevoke(t.label) },
-                      )
-                    }
-                  >
-                    {T.revoke}
-                  </button>
+                  <ActionButton
+                    act={act}
+                    label={T.revoke}
+                    testid="revoke"
+                    danger
+                    confirm={T.confirmRevoke(t.label)}
+                    run={async () => {
+                      await api.revokeToken(t.id);
+                      return T.revoked(t.label);
+                    }}
+                  />
                 )}
               </td>
             </tr>
@@ -125,15 +111,7 @@ export function AuditPage() {
         {data ? T.auditRange(total ? offset + 1 : 0, offset + data.items.length, total) : TEXT.loading}
       </p>
       <table aria-label={TEXT.pages.journal}>
-        <thead>
-          <tr>
-            <th scope="col">{T.when}</th>
-            <th scope="col">{T.who}</th>
-            <th scope="col">{T.action}</th>
-            <th scope="col">{T.target}</th>
-            <th scope="col">{T.detail}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[T.when, T.who, T.action, T.target, T.detail]} />
         <tbody data-testid="audit">
           {(data?.items ?? []).map((e) => (
             <tr data-testid="audit-row">
