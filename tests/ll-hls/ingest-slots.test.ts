@@ -1,0 +1,90 @@
+// Parts of a channel fed by an encoder: a finished unit waiting for the slot being made is
+// published part by part as the clock passes them, and stays there once its parts are out (a
+// burst of later units does not push it out). The unit files here are real TS segments (the
+// loop's own), the timeline the ingest's, the clock injected.
+import { join } from 'node:path';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { parse, setOptions } from 'hls-parser';
+import type { MediaManifest } from '../../edge-origin/src/media/manifest.ts';
+import { LiveChannels } from '../../edge-origin/src/origin/live/live-channels.ts';
+import { LiveTimeline } from '../../edge-origin/src/origin/live/timeline.ts';
+import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
+import { startOrigin } from '../support/origin.ts';
+import type { TestOrigin } from '../support/origin.ts';
+import { readLowLatency } from './support.ts';
+
+const EPOCH = Date.UTC(2026, 0, 1);
+const S = 1_000_000; // the slot being made when the test looks
+const clock = { epochMs: EPOCH, segmentDuration: 2, windowSize: 6 };
+let manifest: MediaManifest;
+let origin: TestOrigin;
+let timeline: LiveTimeline;
+let nowMs = EPOCH + S * 2000;
+
+const unit = (index: number, completedAtMs: number) => ({
+  session: 'feed',
+  index,
+  durations: { video: 2, audio: 2.005 },
+  completedAtMs,
+});
+
+beforeAll(async () => {
+  manifest = await ensureTestManifest();
+  const loop = manifest.live.sport;
+  timeline = new LiveTimeline({
+    clock,
+    loopSegments: loop.segmentCount,
+    graceMs: 1000,
+    lockMarginMs: 1000,
+    maxQueuedSlots: 1,
+    fallback: () => 'loop',
+  });
+  const channels = new LiveChannels(clock, new Map([['sport', timeline]]), {
+    slate: () => undefined,
+    // Unit n of the feed is the loop's source segment n, in each rendition.
+    unit: (_channel, _session, rendition, index) => join(manifest.root, loop.dir, rendition, `${index}.ts`),
+  });
+  origin = await startOrigin({
+    now: () => nowMs,
+    live: { epochMs: EPOCH, windowSize: 6, retentionSegments: 30 },
+    ingest: { channels, staffRoutes: new OpenAPIHono() },
+  });
+}, MEDIA_TIMEOUT_MS);
+afterAll(() => origin?.close());
+
+test('a unit waiting for the slot being made is published part by part, then whole; a burst does not displace it', async () => {
+  // Finished at the start of slot S: it goes to S (published once S ends, 1 s margin and more).
+  expect(timeline.addUnit(unit(0, EPOCH + S * 2000))).toEqual({ slot: S });
+  nowMs = EPOCH + S * 2000 + 1100;
+  const text = await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text();
+  const ll = readLowLatency(text);
+  // Whole segments up to S - 1 (the loop), then S's first two parts (ends 0.48 and 1.0 s), a new run.
+  expect(ll.segments.at(-1)!.msn).toBe(S - 1);
+  expect(ll.parts.filter((p) => p.msn === S).map((p) => p.part)).toEqual([0, 1]);
+  expect(ll.lines.slice(ll.lines.findIndex((l) => l.includes(`${S}.0.ts`)) - 2)[0]).toBe('#EXT-X-DISCONTINUITY');
+  expect(ll.hint?.uri).toBe(`${S}.2.ts`);
+  setOptions({ strictMode: true });
+  try {
+    parse(text);
+  } finally {
+    setOptions({ strictMode: false });
+  }
+  // The part's bytes are the unit's.
+  const part = new Uint8Array(await (await fetch(`${origin.url}/hls/live/sport/v360/${S}.0.ts`)).arrayBuffer());
+  const file = new Uint8Array(
+    await (await import('node:fs/promises')).readFile(join(manifest.root, manifest.live.sport.dir, 'v360', '0.ts')),
+  );
+  expect(Buffer.from(part).equals(Buffer.from(file.subarray(0, part.length)))).toBe(true);
+
+  // A burst: units 1 to 3 arrive at once, one more than may wait: the oldest unit still waiting
+  // gives way. Without its parts out that would be unit 0; with them, unit 1.
+  timeline.addUnit(unit(1, nowMs));
+  timeline.addUnit(unit(2, nowMs));
+  expect(timeline.addUnit(unit(3, nowMs))).toEqual({ slot: S + 2, gaveWay: 1 });
+  expect(timeline.provisional(S)?.unit?.index).toBe(0);
+  nowMs = EPOCH + (S + 1) * 2000 + 10;
+  const whole = readLowLatency(await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text());
+  expect(whole.segments.at(-1)!.msn).toBe(S);
+  expect(timeline.slot(S)?.unit?.index).toBe(0);
+});
