@@ -53,7 +53,7 @@ export async function runBlockingStorm(
     // The live edge moves so that this part appears holdMs from now, less 0, 167 or 333 ms (the
     // origin answers 503 past three target durations): a cache that polls (nginx's lock waiters,
     // every 500 ms) is sampled at several phases.
-    const t0 = performance.now();
+    const t0 = Date.now();
     const hold = options.holdMs - Math.round(((round % 3) * 500) / 3);
     origin.epochMs = t0 + hold - (msn * PARTS_PER_SEGMENT + part + 1) * PART_MS;
     const released = partReadyAt(origin, msn, part);
@@ -88,9 +88,9 @@ function get(base: URL, path: string, agent: http.Agent): Promise<{ status: numb
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, doneAt: performance.now() }));
-      res.on('error', () => resolve({ status: 0, body, doneAt: performance.now() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, doneAt: Date.now() }));
+      res.on('error', () => resolve({ status: 0, body, doneAt: Date.now() }));
     });
-    req.on('error', () => resolve({ status: 0, body: '', doneAt: performance.now() }));
+    req.on('error', () => resolve({ status: 0, body: '', doneAt: Date.now() }));
   });
 }

@@ -18,7 +18,7 @@ export interface LlOrigin {
   counts: Map<string, number>;
   /**
    * The timeline: part `index` (counted over the whole stream, segment = index / 4) exists from
-   * `epochMs + (index + 1) × PART_MS` (performance.now() clock). Moving the epoch moves the live edge.
+   * `epochMs + (index + 1) × PART_MS` (Date.now() clock). Moving the epoch moves the live edge.
    */
   epochMs: number;
   /** How long a blocking reload may be held before a 503 (three target durations). */
@@ -27,7 +27,7 @@ export interface LlOrigin {
   close(): Promise<void>;
 }
 
-/** When part (msn, part) exists, on the performance.now() clock. */
+/** When part (msn, part) exists, on the Date.now() clock. */
 export function partReadyAt(origin: Pick<LlOrigin, 'epochMs'>, msn: number, part: number): number {
   return origin.epochMs + (msn * PARTS_PER_SEGMENT + part + 1) * PART_MS;
 }
@@ -59,7 +59,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 export async function startLlOrigin(): Promise<LlOrigin> {
   const counts = new Map<string, number>();
-  const state = { epochMs: performance.now() };
+  const state = { epochMs: Date.now() };
   const maxHoldMs = 3 * TARGET_DURATION * 1000;
   const server = http.createServer((req, res) => void answer(req, res));
 
@@ -71,7 +71,7 @@ export async function startLlOrigin(): Promise<LlOrigin> {
       const msnText = url.searchParams.get('_HLS_msn');
       if (msnText === null) {
         // A plain reload: the playlist as it is now, kept half a target duration.
-        const now = livePart(state, performance.now()) ?? [0, 0];
+        const now = livePart(state, Date.now()) ?? [0, 0];
         return void send(
           res,
           200,
@@ -82,11 +82,11 @@ export async function startLlOrigin(): Promise<LlOrigin> {
       }
       const msn = Number(msnText);
       const part = Number(url.searchParams.get('_HLS_part') ?? PARTS_PER_SEGMENT - 1);
-      const wait = partReadyAt(state, msn, part) - performance.now();
+      const wait = partReadyAt(state, msn, part) - Date.now();
       if (wait > maxHoldMs) return void send(res, 503, 'text/plain', 'no-store', 'not within three target durations\n');
       await sleep(wait);
       // The playlist as it is now: it contains the part asked for, maybe more (a late request).
-      const now = livePart(state, performance.now());
+      const now = livePart(state, Date.now());
       const [m, p] = now && (now[0] > msn || (now[0] === msn && now[1] > part)) ? now : [msn, part];
       // The spec's caching appendix: a blocking reload's answer may be kept six target durations.
       return void send(res, 200, 'application/vnd.apple.mpegurl', `max-age=${TARGET_DURATION * 6}`, llPlaylist(m, p));
@@ -97,11 +97,11 @@ export async function startLlOrigin(): Promise<LlOrigin> {
       // A hinted part is asked for before it exists: held until the packager starts writing it
       // (one part earlier than complete), then sent in four chunks as it is written.
       const start = ready - PART_MS;
-      if (start - performance.now() > maxHoldMs) return void send(res, 404, 'text/plain', 'max-age=1', 'not yet\n');
-      await sleep(start - performance.now());
+      if (start - Date.now() > maxHoldMs) return void send(res, 404, 'text/plain', 'max-age=1', 'not yet\n');
+      await sleep(start - Date.now());
       res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': `max-age=${TARGET_DURATION * 6}` });
       for (let i = 0; i < 4; i++) {
-        if (i > 0) await sleep(start + (i * PART_MS) / 3 - performance.now());
+        if (i > 0) await sleep(start + (i * PART_MS) / 3 - Date.now());
         res.write(PART_BODY.subarray((i * PART_BYTES) / 4, ((i + 1) * PART_BYTES) / 4));
       }
       res.end();

@@ -2,7 +2,7 @@
 // front of the same synthetic LL-HLS origin (ll-origin.ts), measured the same way:
 //  - blocking storm: 50 clients on one blocking playlist reload the origin holds 6 s: requests
 //    that reached the origin, and when each client had its answer after the origin let it go;
-//  - LL players (ll-players.ts): simulated LL-HLS players doing blocking reloads and parts:
+//  - LL players (ll-player-sim.ts): simulated LL-HLS players doing blocking reloads and parts:
 //    origin requests per part and per playlist version, part time to first byte.
 // Writes bench/results/ll.json (BENCH_RESULTS_NAME=other: other.json) and prints a table.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { freePort, sleep, startProcess, waitForHttp, type Started } from '../edg
 import { ensureNginx, startNginx } from '../edge/nginx.ts';
 import { runBlockingStorm, type BlockingStormResult } from './blocking-storm.ts';
 import { startLlOrigin, type LlOrigin } from './ll-origin.ts';
-import { runLlPlayers, type LlPlayersResult } from './ll-players.ts';
+import { runLlPlayerSim, type LlPlayersResult } from './ll-player-sim.ts';
 import { ensureVarnish, startVarnish } from './varnish.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,7 +80,7 @@ async function main() {
         await withCache(which, origin, async (url) => {
           console.log(`bench: ll: ${which}: ${n} LL-HLS players for ${settings.playerSeconds}s…`);
           (players[which] ??= []).push(
-            await runLlPlayers(url, origin, { players: n, durationMs: settings.playerSeconds * 1000 }),
+            await runLlPlayerSim(url, origin, { players: n, durationMs: settings.playerSeconds * 1000 }),
           );
         });
         await sleep(300);
