@@ -6,7 +6,14 @@
 // Live time is real time (2 s segments): the live runs for a handful of segments.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import type { ApiError, ChannelRails, Highlight, LiveEvent, Replay, SearchResponse } from '../../shared/catalog/types.ts';
+import type {
+  ApiError,
+  ChannelRails,
+  Highlight,
+  LiveEvent,
+  Replay,
+  SearchResponse,
+} from '../../shared/catalog/types.ts';
 import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
 import { seedOnce } from '../../edge-origin/src/origin/store/seeding.ts';
 import { loadSeedRecords } from '../../edge-origin/src/origin/catalog/memory-store.ts';
@@ -34,7 +41,10 @@ beforeAll(async () => {
   redis = await startRedis();
   store = new RedisRecordStore({ url: redis.url, log: () => {} });
   await store.ready();
-  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.now()), atIso: new Date().toISOString() }));
+  await seedOnce(store, () => ({
+    records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.now()),
+    atIso: new Date().toISOString(),
+  }));
   stack = await startStack({ origin: { store, staffAdminToken: ADMIN }, purgeEdge: true });
   tv = await launchTv();
   ({ page, errors: pageErrors } = await openPage(tv.browser, STAFF_DESK));
@@ -146,7 +156,10 @@ describe('a live day', () => {
     expect(await asked).toMatch(/^Arrêter le direct « Trophées/);
     await said(page, `Direct arrêté : ${TITLE}`);
     await expectStatus('terminé');
-    const ended = await staff<ApiError>('POST', `/events/${eventId}/reschedule`, { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() });
+    const ended = await staff<ApiError>('POST', `/events/${eventId}/reschedule`, {
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+    });
     expect(ended.status).toBe(409);
 
     await row(TITLE).getByTestId('publish').click();
@@ -157,7 +170,12 @@ describe('a live day', () => {
     expect(event.body.status).toBe('published');
     const replayId = event.body.replayId!;
     replay = (await viewer<Replay>(`/api/v1/replays/${replayId}`)).body;
-    expect(replay).toMatchObject({ eventId, channelId: 'business', title: TITLE, playbackUrl: `/hls/vod/${replayId}/master.m3u8` });
+    expect(replay).toMatchObject({
+      eventId,
+      channelId: 'business',
+      title: TITLE,
+      playbackUrl: `/hls/vod/${replayId}/master.m3u8`,
+    });
     expect(replay.duration).toBeGreaterThanOrEqual(10);
     const rails = await viewer<ChannelRails>('/api/v1/channels/business');
     expect(itemAt(rails.body.replays, 0).id).toBe(replayId);
@@ -165,7 +183,9 @@ describe('a live day', () => {
 
     // The replay is the live's own segments, in every rendition, audio and subtitle track.
     const master = await (await fetch(stack.edgeUrl + replay.playbackUrl)).text();
-    const renditions = [...master.matchAll(/URI="([^"]+)"/g)].map((m) => itemAt(m, 1)).concat(master.split('\n').filter((l) => l.endsWith('.m3u8')));
+    const renditions = [...master.matchAll(/URI="([^"]+)"/g)]
+      .map((m) => itemAt(m, 1))
+      .concat(master.split('\n').filter((l) => l.endsWith('.m3u8')));
     expect(renditions.length).toBeGreaterThanOrEqual(5);
     for (const uri of renditions) {
       const media = await (await fetch(new URL(uri, stack.edgeUrl + replay.playbackUrl))).text();
@@ -197,7 +217,10 @@ describe('a live day', () => {
     await page.getByTestId('clip-out').fill('0:07');
     await page.getByTestId('cut').click();
     await said(page, 'Résumé publié : Le palmarès de l’Événement (0:06)');
-    const highlightId = (await page.getByTestId('highlight-row').filter({ hasText: 'Le palmarès' }).getAttribute('data-highlight-id'))!;
+    const highlightId = (await page
+      .getByTestId('highlight-row')
+      .filter({ hasText: 'Le palmarès' })
+      .getAttribute('data-highlight-id'))!;
     highlight = (await viewer<Highlight>(`/api/v1/highlights/${highlightId}`)).body;
     expect(highlight).toMatchObject({ replayId: replay.id, channelId: 'business', inPoint: 2, outPoint: 8 });
 
@@ -210,13 +233,20 @@ describe('a live day', () => {
 
   test('search finds the live, its replay and its highlight, without accents', async () => {
     const search = await viewer<SearchResponse>('/api/v1/search?q=evenement');
-    const found = search.body.items.map((h) => (h.kind === 'event' ? h.event.id : h.kind === 'replay' ? h.replay.id : h.highlight.id));
+    const found = search.body.items.map((h) =>
+      h.kind === 'event' ? h.event.id : h.kind === 'replay' ? h.replay.id : h.highlight.id,
+    );
     expect(found).toEqual(expect.arrayContaining([eventId, replay.id, highlight.id]));
   });
 
   test('the audit log tells who did what', async () => {
-    const log = await staff<{ items: { action: string; target: { id: string }; actor: { label: string } }[] }>('GET', '/audit?limit=20');
-    const mine = log.body.items.filter((e) => [eventId, replay.id, highlight.id].includes(e.target.id)).map((e) => e.action);
+    const log = await staff<{ items: { action: string; target: { id: string }; actor: { label: string } }[] }>(
+      'GET',
+      '/audit?limit=20',
+    );
+    const mine = log.body.items
+      .filter((e) => [eventId, replay.id, highlight.id].includes(e.target.id))
+      .map((e) => e.action);
     expect(mine).toEqual(['highlight.create', 'replay.publish', 'event.stop', 'event.start', 'event.create']);
   });
 });

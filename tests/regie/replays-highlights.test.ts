@@ -16,7 +16,18 @@ import { itemAt } from '../../shared/lang/item-at.ts';
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'regie-poster-'));
-  execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', '-y', join(dir, 'affiche.jpg')]);
+  execFileSync('/usr/bin/ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720',
+    '-frames:v',
+    '1',
+    '-y',
+    join(dir, 'affiche.jpg'),
+  ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const rig = useRegie();
@@ -33,7 +44,12 @@ test('Replays: edit title, description, chapters and poster; Résumés: cut with
   // « Modifier », by keyboard: the form opens with the focus in it.
   await row.getByTestId('edit').focus();
   await page.keyboard.press('Enter');
-  await eventually(() => focusedTestId(page), (t) => t === 'replay-edit-title', 5000, 'focus in the form');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'replay-edit-title',
+    5000,
+    'focus in the form',
+  );
   await page.getByTestId('replay-edit-title').fill('Le replay, retitré');
   await page.getByTestId('replay-edit-description').fill('Revoir la soirée en entier.');
   // A chapter after the end: the API refuses it, its reason in the alert; the form stays open.
@@ -48,11 +64,20 @@ test('Replays: edit title, description, chapters and poster; Résumés: cut with
   expect(preview).toMatch(/^\/images\/uploads\/[0-9a-f]{24}\/card\.jpg$/);
   await page.getByTestId('save').click();
   await said(page, 'Replay modifié : Le replay, retitré');
-  await eventually(() => focusedTestId(page), (t) => t === 'edit', 5000, 'focus back on the row');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'edit',
+    5000,
+    'focus back on the row',
+  );
   expect(await row.getByTestId('replay-title').innerText()).toBe('Le replay, retitré');
   expect((await row.getByTestId('replay-chapters').innerText()).trim()).toBe('0:00 Début\n0:10 Suite');
   const replay = (await publicGet<Replay>(rig, `/replays/${newest.id}`)).body;
-  expect(replay).toMatchObject({ title: 'Le replay, retitré', description: 'Revoir la soirée en entier.', poster: preview });
+  expect(replay).toMatchObject({
+    title: 'Le replay, retitré',
+    description: 'Revoir la soirée en entier.',
+    poster: preview,
+  });
   expect(replay.chapters).toEqual([
     { title: 'Début', start: 0 },
     { title: 'Suite', start: 10 },
@@ -62,10 +87,25 @@ test('Replays: edit title, description, chapters and poster; Résumés: cut with
 
   // « Couper un résumé » from the row: the « Résumés » page with this replay chosen.
   await row.getByTestId('cut-link').click();
-  await eventually(() => page.getByTestId('page-title').innerText(), (t) => t === 'Résumés', 5000, 'résumés page');
+  await eventually(
+    () => page.getByTestId('page-title').innerText(),
+    (t) => t === 'Résumés',
+    5000,
+    'résumés page',
+  );
   // The focus follows the page change (the title is drawn first, the focus moves just after).
-  await eventually(() => focusedTestId(page), (t) => t === 'page-title', 5000, 'focus on the new page title');
-  await eventually(() => page.getByTestId('replay').inputValue(), (v) => v === newest.id, 10_000, 'replay chosen');
+  await eventually(
+    () => focusedTestId(page),
+    (t) => t === 'page-title',
+    5000,
+    'focus on the new page title',
+  );
+  await eventually(
+    () => page.getByTestId('replay').inputValue(),
+    (v) => v === newest.id,
+    10_000,
+    'replay chosen',
+  );
   await page.getByTestId('clip-title').fill('Les meilleurs moments');
   await page.getByTestId('clip-in').fill('0:02');
   await page.getByTestId('clip-out').fill('8');
