@@ -44,7 +44,12 @@ test('origin.deno.ts serves the catalog and live HLS under Deno', async () => {
 
   const playlist = await fetch(`${url}/hls/live/business/v360/index.m3u8`);
   expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-  const last = (await playlist.text()).trim().split('\n').at(-1)!;
+  // The newest whole segment: the last URI line (LL-HLS tags may follow it).
+  const last = (await playlist.text())
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .at(-1)!;
   const segment = await fetch(`${url}/hls/live/business/v360/${last}`);
   expect(segment.status).toBe(200);
   expect(new Uint8Array(await segment.arrayBuffer())[0]).toBe(0x47);
