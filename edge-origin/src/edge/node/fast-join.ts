@@ -130,8 +130,10 @@ export function createFastJoinPath(edge: Edge): FastJoinPath {
         // Its headers are not in yet. For a blocking playlist reload the origin holds, every
         // viewer of the channel waits here and is answered the moment they come, without a web
         // Request and stream each (its answer is a small playlist with a Content-Length). If the
-        // answer is not for this path after all (an error, a 503), the general path answers it
-        // then, as it would have; its log line then times it from that moment.
+        // answer is not for this path after all, the general path takes the request then, as if
+        // it had just come: a 503 or an answer it may not share is asked for again (the general
+        // path's joiners of an unshareable answer ask on their own too), and so is a failed fetch
+        // (there a joiner would get the 502/504 at once); its log line times it from then.
         if (!isBlockingReload(key)) return false;
         const record = recordOf(ctx, req, url); // the access log times it from its arrival
         fill.participants++;
