@@ -144,6 +144,8 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
     frequencyCap: { impressions: 2, perHours: 12 },
   });
   expect(Math.abs(Date.parse(created.endsAt) - (Date.now() + 30 * 24 * 3600_000))).toBeLessThan(120_000);
+  // No event targeting chosen: stored absent (every event), not as an empty list.
+  expect(created).not.toHaveProperty('eventIds');
   const row = page.locator(`[data-testid="campaign-row"][data-campaign-id="${created.id}"]`);
   expect(await row.getByTestId('campaign-state').innerText()).toBe('en cours');
 

@@ -147,7 +147,7 @@ export class AdsService {
     await this.#checkCampaign(input);
     const campaign: Campaign = {
       id: newId(input.name, 'campaign'),
-      ...input,
+      ...withoutEmptyTargets(input),
       createdAt: new Date(this.now()).toISOString(),
     };
     await this.#commit(
@@ -164,8 +164,7 @@ export class AdsService {
   }
 
   /**
-   * Edits a campaign (any field of its creation, and `paused`: pause or resume it). Targeting
-   * lists given empty mean « everywhere » and are stored absent. Breaks decided before keep their
+   * Edits a campaign (any field of its creation, and `paused`: pause or resume it). Breaks decided before keep their
    * spots (a viewer's answer is remembered); the next decisions follow the edit.
    */
   async editCampaign(
@@ -175,9 +174,7 @@ export class AdsService {
   ): Promise<Campaign> {
     const before = await this.store.get('campaigns', id);
     if (!before) throw new StaffError(404, 'campaign_not_found', `Campagne inconnue : « ${id} »`, 'id');
-    const after: Campaign = { ...before, ...patch };
-    for (const key of ['channelIds', 'eventIds'] as const) if (!after[key]?.length) delete after[key];
-    if (!after.paused) delete after.paused;
+    const after = withoutEmptyTargets({ ...before, ...patch });
     await this.#checkCampaign(after);
     const action =
       Object.keys(patch).length === 1 && patch.paused !== undefined
@@ -300,6 +297,14 @@ export class AdsService {
     await this.deps.purger.purgePrefixes([vodPaths.root(replayId)]);
     return adBreak;
   }
+}
+
+/** Targeting lists given empty mean « everywhere » and are stored absent, like `paused: false`. */
+function withoutEmptyTargets<T extends Partial<Campaign>>(campaign: T): T {
+  const kept = { ...campaign };
+  for (const key of ['channelIds', 'eventIds'] as const) if (!kept[key]?.length) delete kept[key];
+  if (!kept.paused) delete kept.paused;
+  return kept;
 }
 
 /** complete / start, null before any start. */
