@@ -204,6 +204,41 @@ describe('blocking playlist reloads through the edge', () => {
   });
 });
 
+describe('a held reload the origin gives up on', () => {
+  let upstream: TestUpstream;
+  let edge: StartedEdge;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    edge = await startEdge({ upstreamUrl: upstream.url });
+  });
+  afterAll(async () => {
+    await edge.close();
+    await upstream.close();
+  });
+
+  it('answers every viewer waiting on it: a 503 the first time, its waiters ask again', async () => {
+    const p = '/hls/live/gaveup/v1/index.m3u8';
+    const query = '?_HLS_msn=9&_HLS_part=0';
+    const waiting = () => edge.edge.context.inflight.get(p + query)?.participants ?? 0;
+    upstream.on(p, async (_req, n) => {
+      if (n > 1)
+        return {
+          headers: { 'cache-control': 'max-age=12', 'content-length': '60' },
+          body: llPlaylist(9, 0).slice(0, 60),
+        };
+      await until('10 viewers waiting', () => waiting() === 10);
+      return { status: 503, headers: { 'cache-control': 'no-store' }, body: 'not within three target durations' };
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(edge.url + p + query).then((r) => r.status)),
+    );
+    // The first viewer gets the origin's 503; the others, for whom it was not a shareable answer,
+    // asked again, together: one more request, and the playlist.
+    expect([...answers].sort((a, b) => a - b)).toEqual([...Array(9).fill(200), 503]);
+    expect(upstream.count(p)).toBe(2);
+  });
+});
+
 describe('timeouts', () => {
   let upstream: TestUpstream;
   let edge: StartedEdge;
