@@ -132,6 +132,12 @@ test('Campagnes: create with every field, edit, pause and resume', async () => {
   await form.getByTestId('campaign-ends').fill(await localIn(24 * 30));
   await form.getByTestId('campaign-cap').fill('2');
   await form.getByTestId('campaign-per-hours').fill('12');
+  // The page refreshes itself every 10 s: the form being filled keeps what was typed and chosen.
+  await new Promise((r) => setTimeout(r, 10_500));
+  expect(await form.getByTestId('campaign-edit-name').inputValue()).toBe('Vélocité — printemps');
+  expect(await form.getByTestId('campaign-sponsor').inputValue()).toBe('velocite');
+  expect(await form.getByTestId('campaign-priority-input').inputValue()).toBe('40');
+  expect(await form.getByLabel('C’Sport').isChecked()).toBe(true);
   await shot(page, 'campagnes-new');
   await form.getByTestId('create-campaign').click();
   await said(page, 'Campagne créée : Vélocité — printemps');
