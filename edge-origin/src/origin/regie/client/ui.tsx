@@ -57,11 +57,6 @@ function rowsAround(event: Event | null): (string | undefined)[] {
   return [row.dataset.row, all[i + 1]?.dataset.row, all[i - 1]?.dataset.row];
 }
 
-/**
- * Runs a staff action from a button: asks first when `confirm` is given (nothing happens on
- * « Annuler »), then writes, reloads, says what was done (or the API's refusal, in the alert) and
- * keeps the focus in the row.
- */
 /** An error of a page: a refused token signs out, anything else is announced. */
 export function useFail(): (error: unknown) => void {
   const { say, signOut } = useRegie();
@@ -69,6 +64,11 @@ export function useFail(): (error: unknown) => void {
     error instanceof ApiError && error.status === 401 ? signOut(error.message) : say(errorText(error), true);
 }
 
+/**
+ * Runs a staff action from a button: asks first when `confirm` is given (nothing happens on
+ * « Annuler »), then writes, reloads, says what was done (or the API's refusal, in the alert) and
+ * keeps the focus in the row (or its neighbour's, when the row is gone).
+ */
 export function useAction(reload: () => Promise<void>) {
   const { say } = useRegie();
   const fail = useFail();
