@@ -164,7 +164,9 @@ async function expectPictureMoving(page: Page, first: Sample, what: string): Pro
 
 // ---- the streams under test ----------------------------------------------------------------
 
-const SEGMENT = /\/(\d+)\.ts$/;
+// A segment (`<n>.ts`) or one of its LL-HLS parts (`<n>.<part>.ts`): a live played near its
+// edge loads parts, and a fault on a segment must reach them too.
+const SEGMENT = /\/(\d+)(?:\.\d+)?\.ts$/;
 const segmentIndex = (pathname: string) => Number(SEGMENT.exec(pathname)?.[1] ?? -1);
 
 /** Video and audio segments of a replay from index `from` on. */
