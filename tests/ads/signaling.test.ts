@@ -28,7 +28,9 @@ async function staff(path: string, body?: unknown): Promise<Response> {
 }
 
 function interstitials(text: string) {
-  return text.split('\n').filter((l) => l.startsWith('#EXT-X-DATERANGE:') && l.includes('CLASS="com.apple.hls.interstitial"'));
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('#EXT-X-DATERANGE:') && l.includes('CLASS="com.apple.hls.interstitial"'));
 }
 
 const decodedSeconds = (stderr: string) => {
@@ -44,7 +46,12 @@ describe('live break', () => {
     const before = Date.now();
     const res = await staff('/events/sport-hbc-nantes/breaks', { durationSeconds: 20 });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { id: string; startsAt: string; durationSeconds: number; target: { channelId: string } };
+    const body = (await res.json()) as {
+      id: string;
+      startsAt: string;
+      durationSeconds: number;
+      target: { channelId: string };
+    };
     breakId = body.id;
     startsAt = body.startsAt;
     expect(body.target.channelId).toBe('sport');
@@ -55,14 +62,27 @@ describe('live break', () => {
   test('a break cannot be triggered in an event that is not on air (409) nor with a bad duration (400)', async () => {
     expect((await staff('/events/sport-basket-derby/breaks', { durationSeconds: 20 })).status).toBe(409);
     expect((await staff('/events/sport-hbc-nantes/breaks', { durationSeconds: 2 })).status).toBe(400);
-    expect((await fetch(`${stack.originUrl}/api/v1/staff/ads/events/sport-hbc-nantes/breaks`, { method: 'POST', body: '{"durationSeconds":20}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${stack.originUrl}/api/v1/staff/ads/events/sport-hbc-nantes/breaks`, {
+          method: 'POST',
+          body: '{"durationSeconds":20}',
+        })
+      ).status,
+    ).toBe(401);
   });
 
   test('every rendition of the live playlist, through the edge, announces it as an interstitial', async () => {
     for (const rendition of ['v360', 'audio-fr', 'subs-fr']) {
-      const res = await fetch(`${stack.edgeUrl}/hls/live/sport/${rendition}/index.m3u8`);
-      expect(res.status).toBe(200);
-      const text = await res.text();
+      // The playlist a viewer refreshes announces it within a few refreshes (the edge may serve the
+      // version it holds while it fetches a new one's parts).
+      let text = '';
+      for (const deadline = Date.now() + 8000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+        const res = await fetch(`${stack.edgeUrl}/hls/live/sport/${rendition}/index.m3u8`);
+        expect(res.status).toBe(200);
+        text = await res.text();
+        if (interstitials(text).length > 0) break;
+      }
       const tags = interstitials(text);
       expect(tags).toHaveLength(1);
       expect(tags[0]).toContain(`ID="ad-${breakId}"`);
@@ -85,7 +105,9 @@ describe('live break', () => {
     const first = await fetch(url);
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('private, no-store');
-    const body = (await first.json()) as { ASSETS: { URI: string; DURATION: number; 'X-CITETV-AD': { creativeId: string; kind: string } }[] };
+    const body = (await first.json()) as {
+      ASSETS: { URI: string; DURATION: number; 'X-CITETV-AD': { creativeId: string; kind: string } }[];
+    };
     // A 20 s break on C'Sport: the bakery (targets sport, priority 20), then Vélocité (all channels).
     expect(body.ASSETS.map((a) => a['X-CITETV-AD'].creativeId)).toEqual(['ad-boulangerie-du-port', 'ad-velocite']);
     expect(body.ASSETS.map((a) => a.DURATION)).toEqual([10, 10]);

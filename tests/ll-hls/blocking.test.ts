@@ -29,22 +29,23 @@ const media = (o: TestOrigin, query = '') => `${o.url}/hls/live/sport/v360/index
 
 describe('blocking reloads', () => {
   test('a request for the next part is held until the part is out, then lists it', async () => {
-    for (let i = 0; i < 3; i++) {
+    let held = 0;
+    for (let i = 0; i < 8 && held < 3; i++) {
       const ll = readLowLatency((await get(media(origin))).text);
       const [, msn, part] = /^(\d+)\.(\d+)\.ts$/.exec(ll.hint!.uri!)!;
       const answer = await get(media(origin, `?_HLS_msn=${msn}&_HLS_part=${part}`));
       expect(answer.status).toBe(200);
-      const held = readLowLatency(answer.text);
-      const listed = held.parts.find((p) => p.msn === Number(msn) && p.part === Number(part));
+      const listed = readLowLatency(answer.text).parts.find((p) => p.msn === Number(msn) && p.part === Number(part));
       expect(listed).toBeDefined();
       // Not before the part exists: its end on the live clock (the segment's PDT + its parts).
       expect(answer.receivedAt).toBeGreaterThanOrEqual(listed!.endsAt - 5);
-      // Held, not answered early: the request went out before the part ended.
-      expect(answer.sentAt).toBeLessThan(listed!.endsAt);
       // A blocking answer may be kept six target durations (one shared cache entry per msn/part).
       expect(answer.headers.get('cache-control')).toBe('public, max-age=12');
       expect(answer.headers.get('age')).toBe('0');
+      // Counted when the request went out before the part ended (a loaded machine may send it late).
+      if (answer.sentAt < listed!.endsAt) held++;
     }
+    expect(held).toBe(3);
   });
 
   test('a part already out is answered with a playlist that holds it; _HLS_msn alone waits for the whole segment', async () => {

@@ -115,6 +115,33 @@ describe('what RFC 8216bis asks of each tag', () => {
   });
 });
 
+test('hls-parser (strict) at any instant of a slot, at a loop restart too', async () => {
+  // The clock injected: just after a slot starts (no part out yet), mid-slot, at its very end,
+  // and in the slot where the loop starts over (a discontinuity opens the segment being made).
+  const loop = 16;
+  let nowMs = 0;
+  const fixed = await startOrigin({ now: () => nowMs, live: { epochMs: EPOCH, windowSize: 6, retentionSegments: 30 } });
+  setOptions({ strictMode: true });
+  try {
+    for (const slot of [1000 * loop + 5, 1001 * loop]) {
+      for (const into of [100, 1100, 1990]) {
+        nowMs = EPOCH + slot * 2000 + into;
+        for (const rendition of ['v360', 'audio-fr']) {
+          const { text } = await get(`${fixed.url}/hls/live/sport/${rendition}/index.m3u8`);
+          const playlist = parse(text) as MediaPlaylist;
+          expect(playlist.segments.every((s) => s.programDateTime)).toBe(true);
+          const ll = readLowLatency(text);
+          expect(ll.hint?.uri).toMatch(new RegExp(`^${slot}\\.\\d\\.ts$`));
+          if (slot % loop === 0) expect(ll.lines.filter((l) => l === '#EXT-X-DISCONTINUITY').length).toBeGreaterThan(0);
+        }
+      }
+    }
+  } finally {
+    setOptions({ strictMode: false });
+    await fixed.close();
+  }
+});
+
 test('a published part is its segment’s bytes at its place (video); every audio part starts with the tables', async () => {
   const ll = readLowLatency((await get(media('v540'))).text);
   const whole = ll.segments.at(-1)!.msn;

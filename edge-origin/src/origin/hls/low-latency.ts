@@ -128,7 +128,9 @@ export function withLowLatency(playlist: MediaPlaylist, o: LowLatencyInputs): Me
         ...(o.hasDateRanges ? { canSkipDateRanges: true } : {}),
       },
       partTarget,
-      ...(pending && pending.published > 0
+      // The segment being made opens (PDT, discontinuity) even before its first part is out, so
+      // the preload hint that follows belongs to a dated segment.
+      ...(pending
         ? {
             pending: {
               discontinuity: pending.slot.discontinuity,
