@@ -157,7 +157,8 @@ export function hlsRoutes(
       ...(query.skip ? { skip: query.skip } : {}),
       hasDateRanges: signals !== undefined,
     });
-    c.header('Last-Modified', new Date(segmentStartMs(state.edge + 1, clock)).toUTCString());
+    // Changes with each part: the end of the newest one out (or of the newest segment).
+    c.header('Last-Modified', new Date(endMs).toUTCString());
     return playlistResponse(c, playlist, query.msn !== undefined ? cache.blocking : cache.playlist);
   }
 
