@@ -16,6 +16,7 @@ import {
   ADS_HLS_ROOT,
 } from './ads/index.ts';
 import { cors } from 'hono/cors';
+import { contributionPageRoutes, contributionPublicRoutes, contributionStaffRoutes, createContributions } from './contributions/index.ts';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
 import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';
@@ -73,6 +74,11 @@ export function createOriginApp(options: OriginOptions): Hono {
     config.now,
   );
 
+  const contributions = createContributions(
+    { ...(options.ads?.redisUrl ? { redisUrl: options.ads.redisUrl } : {}), ...options.contributions },
+    { store, now: config.now },
+  );
+
   const app = new Hono();
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
   const publicRead = cors({
@@ -84,6 +90,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
   app.route('/api/v1/ads', adsPublicRoutes(ads));
+  app.route('/api/v1/contributions', contributionPublicRoutes(contributions));
   app.route(
     '/api/v1',
     apiV1Routes(
@@ -101,6 +108,7 @@ export function createOriginApp(options: OriginOptions): Hono {
       {
         ads: adsStaffRoutes(ads, config.staffAdminToken),
         audience: audienceStaffRoutes({ ads, audience, now: config.now }, config.staffAdminToken),
+        contributions: contributionStaffRoutes(contributions, config.staffAdminToken),
         ...(options.ingest ? { ingest: options.ingest.staffRoutes } : {}),
       },
     ),
@@ -120,6 +128,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.route(IMAGES_ROOT, sponsorLogoRoutes(ads.creatives));
   app.route(IMAGES_ROOT, imageRoutes(library));
   app.route('/', regieRoutes());
+  app.route('/', contributionPageRoutes(contributions, options.contributions?.pageDir));
   app.route('/', appRoutes(config.appDir));
   app.notFound((c) => c.text('Not Found\n', 404));
   app.onError((error, c) => {

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AdsOptions } from './ads/index.ts';
+import type { ContributionsOptions } from './contributions/index.ts';
 import type { StaffEnv } from './http/auth.ts';
 import type { LiveChannels } from './live/live-channels.ts';
 import type { LowLatencyConfig } from './live/low-latency-config.ts';
@@ -56,6 +57,8 @@ export interface OriginOptions {
   ingest?: IngestPort;
   /** LL-HLS of the live playlists (live/low-latency-config.ts; environment `LL_HLS_*` below these). */
   lowLatency?: Partial<LowLatencyConfig>;
+  /** The participative screen (origin/contributions/): its knobs; its Redis is the ads' (REDIS_URL). */
+  contributions?: ContributionsOptions;
 }
 
 export interface IngestPort {
@@ -64,7 +67,7 @@ export interface IngestPort {
 }
 
 export type ResolvedOriginOptions = Required<
-  Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency'>
+  Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency' | 'contributions'>
 > & {
   catalog?: RecordCatalog;
   store?: RecordStore;

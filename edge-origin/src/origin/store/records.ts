@@ -3,6 +3,7 @@
 // staff tokens and the audit log.
 import type { Channel, ChannelId, Highlight, LiveEvent, Replay, Sponsor } from '../../../../shared/catalog/types.ts';
 import type { AdBreak, Campaign } from '../ads/model.ts';
+import type { Contribution, ContributionCode, ContributionSettings, DeviceBan } from '../contributions/model.ts';
 
 /**
  * Where a replay's or a highlight's media is, as a range of existing segments (nothing is
@@ -56,9 +57,14 @@ export interface CollectionRecords {
   /** Sponsor campaigns and ad breaks (origin/ads/). */
   campaigns: Campaign;
   adBreaks: AdBreak;
+  /** Spectators' photos and words (origin/contributions/), each event's window, codes, bans. */
+  contributions: Contribution;
+  contributionSettings: ContributionSettings;
+  contributionCodes: ContributionCode;
+  deviceBans: DeviceBan;
 }
 export type Collection = keyof CollectionRecords;
-export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replays', 'highlights', 'sponsors', 'tokens', 'meta', 'campaigns', 'adBreaks'];
+export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replays', 'highlights', 'sponsors', 'tokens', 'meta', 'campaigns', 'adBreaks', 'contributions', 'contributionSettings', 'contributionCodes', 'deviceBans'];
 
 /**
  * One atomic write. Every `expect` is checked first (the record is exactly `value`, or absent

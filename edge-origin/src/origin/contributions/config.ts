@@ -1,0 +1,87 @@
+// The participative screen's one configuration: every knob, its type, default and environment
+// name, in one zod schema (ingest/config.ts is the model). Defaults < environment < values in
+// code; a bad value stops the origin at start with a message naming the key.
+import { z } from 'zod';
+
+const count = z.coerce.number().int().positive();
+const bytes = z.coerce.number().int().positive();
+
+export const contributionsConfigSchema = z.object({
+  /** Where the re-encoded photos are kept (`<dir>/<eventId>/<id>.jpg`). */
+  mediaDir: z.string().min(1),
+  /** Every photo together never exceeds this (the folder is bounded): 507 beyond. */
+  mediaMaxBytes: bytes.default(2 * 1024 ** 3),
+  /** Largest upload accepted (the file as sent). */
+  maxUploadBytes: bytes.default(10 * 1024 * 1024),
+  /** Largest picture accepted, in pixels, read from the file's header before anything is decoded. */
+  maxPixels: count.default(50_000_000),
+  /** The stored photo fits in this box (the venue's 16:9 screen), never enlarged. */
+  screenWidth: count.default(1920),
+  screenHeight: count.default(1080),
+  jpegQuality: z.coerce.number().int().min(40).max(95).default(82),
+  /** Per device: at most this many sendings per window. */
+  perDeviceLimit: count.default(5),
+  /** Per address (a venue's Wi-Fi or a carrier's NAT holds many phones): more. */
+  perAddressLimit: count.default(60),
+  rateWindowSeconds: count.default(600),
+  /** Per event: at most this many contributions and bytes of photos. */
+  perEventLimit: count.default(3000),
+  perEventMaxBytes: bytes.default(1024 ** 3),
+  /** Photos and records are deleted this long after the event's window closed. */
+  retentionHours: z.coerce.number().nonnegative().default(72),
+  /** How often the retention sweep runs. */
+  sweepIntervalSeconds: count.default(3600),
+  /** Feed events kept per event for `Last-Event-ID` resumption. */
+  feedBacklog: count.default(500),
+  /** Take the client address from X-Forwarded-For (behind a proxy the origin trusts). */
+  trustForwardedFor: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v),
+      z.boolean(),
+    )
+    .default(false),
+});
+
+export type ContributionsConfig = z.infer<typeof contributionsConfigSchema>;
+
+export const contributionsEnvNames: Record<keyof ContributionsConfig, string> = {
+  mediaDir: 'CONTRIB_DIR',
+  mediaMaxBytes: 'CONTRIB_MEDIA_MAX_BYTES',
+  maxUploadBytes: 'CONTRIB_MAX_UPLOAD_BYTES',
+  maxPixels: 'CONTRIB_MAX_PIXELS',
+  screenWidth: 'CONTRIB_SCREEN_WIDTH',
+  screenHeight: 'CONTRIB_SCREEN_HEIGHT',
+  jpegQuality: 'CONTRIB_JPEG_QUALITY',
+  perDeviceLimit: 'CONTRIB_PER_DEVICE_LIMIT',
+  perAddressLimit: 'CONTRIB_PER_ADDRESS_LIMIT',
+  rateWindowSeconds: 'CONTRIB_RATE_WINDOW_SECONDS',
+  perEventLimit: 'CONTRIB_PER_EVENT_LIMIT',
+  perEventMaxBytes: 'CONTRIB_PER_EVENT_MAX_BYTES',
+  retentionHours: 'CONTRIB_RETENTION_HOURS',
+  sweepIntervalSeconds: 'CONTRIB_SWEEP_INTERVAL_SECONDS',
+  feedBacklog: 'CONTRIB_FEED_BACKLOG',
+  trustForwardedFor: 'CONTRIB_TRUST_FORWARDED_FOR',
+};
+
+export class ContributionsConfigError extends Error {
+  override name = 'ContributionsConfigError';
+}
+
+/** Environment < overrides; throws ContributionsConfigError naming every bad key. */
+export function loadContributionsConfig(sources: {
+  env?: Record<string, string | undefined>;
+  overrides?: Partial<ContributionsConfig>;
+}): ContributionsConfig {
+  const fromEnv: Record<string, string> = {};
+  for (const [key, name] of Object.entries(contributionsEnvNames)) {
+    const value = sources.env?.[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const parsed = contributionsConfigSchema.safeParse({ ...fromEnv, ...sources.overrides });
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '?') as keyof ContributionsConfig;
+    return `${issue.path.join('.') || '?'}${contributionsEnvNames[key] ? ` (env ${contributionsEnvNames[key]})` : ''}: ${issue.message}`;
+  });
+  throw new ContributionsConfigError(`invalid contributions config: ${problems.join('; ')}`);
+}

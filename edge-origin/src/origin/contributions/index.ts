@@ -1,0 +1,60 @@
+// The participative big screen (issue #13): spectators send a photo and a few words from their
+// phone, staff moderate, venue screens show what is approved. `createContributions` wires the
+// pieces; app.ts mounts the routes. See README.md.
+import { fileURLToPath } from 'node:url';
+import type { RecordStore } from '../store/record-store.ts';
+import { loadContributionsConfig } from './config.ts';
+import type { ContributionsConfig } from './config.ts';
+import { ContributionFeed } from './feed.ts';
+import { MemoryLimiter, RedisLimiter } from './limiter.ts';
+import type { Limiter } from './limiter.ts';
+import { MediaFolder } from './media-folder.ts';
+import { ContributionsService } from './service.ts';
+
+export { contributionPublicRoutes } from './public-routes.ts';
+export { contributionStaffRoutes } from './staff-routes.ts';
+export { contributionPageRoutes } from './page-routes.ts';
+export type { ContributionsService } from './service.ts';
+
+export const DEFAULT_CONTRIBUTIONS_DIR = fileURLToPath(new URL('../../../contributions/', import.meta.url));
+
+export interface ContributionsOptions {
+  /** Any knob of config.ts (environment `CONTRIB_*` below these). */
+  config?: Partial<ContributionsConfig>;
+  /** Redis of the rate limits (REDIS_URL, as the store); unset: this process's memory. */
+  redisUrl?: string;
+  redisPrefix?: string;
+  /** A limiter made by the caller (tests: one they close). */
+  limiter?: Limiter;
+  /** The built phone page (scripts/build-participer.mjs). */
+  pageDir?: string;
+}
+
+export function createContributions(
+  options: ContributionsOptions,
+  deps: { store: RecordStore; now: () => number },
+): ContributionsService {
+  const env = globalThis.process?.env ?? {};
+  const config = loadContributionsConfig({
+    env,
+    overrides: { ...(env.CONTRIB_DIR ? {} : { mediaDir: DEFAULT_CONTRIBUTIONS_DIR }), ...options.config },
+  });
+  const limiter =
+    options.limiter ??
+    (options.redisUrl
+      ? new RedisLimiter({ url: options.redisUrl, prefix: `${options.redisPrefix ?? 'citetv:'}contrib:rate:` })
+      : new MemoryLimiter(deps.now));
+  const service = new ContributionsService({
+    store: deps.store,
+    config,
+    limiter,
+    feed: new ContributionFeed(config.feedBacklog),
+    media: new MediaFolder(config.mediaDir, config.mediaMaxBytes),
+    now: deps.now,
+  });
+  const timer = setInterval(() => {
+    void service.sweep().catch((error: unknown) => console.error('contributions: retention sweep failed:', error));
+  }, config.sweepIntervalSeconds * 1000);
+  (timer as { unref?: () => void }).unref?.();
+  return service;
+}

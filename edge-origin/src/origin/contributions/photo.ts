@@ -1,0 +1,69 @@
+// A spectator's photo, from the bytes sent to the JPEG the screen shows. The type is read from
+// the bytes (images/poster-upload.ts's sniffing, plus HEIC), the size in pixels from the file's
+// header before anything is decoded (a small file can claim 30,000 × 30,000), then sharp decodes it
+// (refusing truncated or corrupt files), applies the EXIF orientation, fits it in the screen's box
+// and writes a fresh JPEG: no metadata of the original (GPS, camera, author) survives.
+// sharp is loaded on first use, so an origin that never receives a photo (and Deno) never loads it.
+import { sniffImageType } from '../images/poster-upload.ts';
+import type { ContributionsConfig } from './config.ts';
+import { refuse } from './refusals.ts';
+
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
+
+export function sniffPhotoType(bytes: Uint8Array): PhotoType | null {
+  const known = sniffImageType(bytes);
+  if (known) return known;
+  // ISO BMFF: `ftyp` at 4, then the major brand.
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length >= 12 && ascii(4, 8) === 'ftyp' && /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12)))
+    return 'image/heic';
+  return null;
+}
+
+export interface ProcessedPhoto {
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+}
+
+type Sharp = typeof import('sharp').default;
+let sharpModule: Promise<Sharp> | undefined;
+const loadSharp = () => {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+};
+
+type PhotoLimits = Pick<
+  ContributionsConfig,
+  'maxUploadBytes' | 'maxPixels' | 'screenWidth' | 'screenHeight' | 'jpegQuality'
+>;
+
+/** Checks and re-encodes; throws a ContributionError saying what is wrong. */
+export async function processPhoto(bytes: Uint8Array, limits: PhotoLimits): Promise<ProcessedPhoto> {
+  if (bytes.length === 0) throw refuse.emptyPhoto();
+  if (bytes.length > limits.maxUploadBytes) throw refuse.tooHeavy(bytes.length, limits.maxUploadBytes);
+  const type = sniffPhotoType(bytes);
+  if (!type) throw refuse.notAnImage();
+  const sharp = await loadSharp();
+  const input = { limitInputPixels: limits.maxPixels, failOn: 'warning' as const };
+  let header: { width?: number | undefined; height?: number | undefined };
+  try {
+    header = await sharp(bytes, input).metadata();
+  } catch {
+    throw type === 'image/heic' ? refuse.heicUnsupported() : refuse.unreadable();
+  }
+  const { width = 0, height = 0 } = header;
+  if (width * height > limits.maxPixels) throw refuse.tooManyPixels(width, height, limits.maxPixels);
+  if (width === 0 || height === 0) throw refuse.unreadable();
+  try {
+    const { data, info } = await sharp(bytes, input)
+      .rotate()
+      .resize({ width: limits.screenWidth, height: limits.screenHeight, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#000000' })
+      .jpeg({ quality: limits.jpegQuality, progressive: true })
+      .toBuffer({ resolveWithObject: true });
+    return { jpeg: new Uint8Array(data), width: info.width, height: info.height };
+  } catch {
+    throw type === 'image/heic' ? refuse.heicUnsupported() : refuse.unreadable();
+  }
+}

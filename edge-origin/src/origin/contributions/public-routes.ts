@@ -1,0 +1,160 @@
+// The spectators' and the venue screens' side, `/api/v1/contributions/...` (no token):
+//   GET  /events/<id>          the event's title and window, for the phone page
+//   POST /events/<id>          a sending (multipart: photo, firstName, message, terms, deviceId)
+//   POST /delete {code}        the spectator's deletion, by the code they got
+//   GET  /events/<id>/feed     approved items (pinned first) and the feed's last event id
+//   GET  /events/<id>/stream   Server-Sent Events: approved, pinned, unpinned, removed; resumes
+//                              from Last-Event-ID (or ?lastEventId=), else starts with a snapshot
+// Every answer is `no-store`: it is per request, and a refusal must not be cached by an edge.
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import type { ContributionsConfig } from './config.ts';
+import type { FeedEntry } from './feed.ts';
+import { ContributionError, SENT_MESSAGE, contributionErrorResponse, refuse } from './refusals.ts';
+import { MAX_FIRST_NAME, MAX_MESSAGE } from './service.ts';
+import type { ContributionsService } from './service.ts';
+
+const HEARTBEAT_MS = 15_000;
+/** Room for the form's other fields and the multipart framing around the photo. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/** The sender's address: the socket's (Node), or X-Forwarded-For's first hop when trusted. */
+export function clientAddress(c: Context, config: Pick<ContributionsConfig, 'trustForwardedFor'>): string {
+  if (config.trustForwardedFor) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const env = c.env as
+    | { incoming?: { socket?: { remoteAddress?: string } }; remoteAddr?: { hostname?: string } }
+    | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.remoteAddr?.hostname ?? 'unknown';
+}
+
+export function contributionPublicRoutes(service: ContributionsService): Hono {
+  const { config, feed } = service.deps;
+  const app = new Hono();
+  app.onError((error, c) => {
+    if (error instanceof ContributionError) return contributionErrorResponse(c, error);
+    throw error;
+  });
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/events/:id', async (c) => {
+    const { event, settings, open } = await service.eventWindow(c.req.param('id'));
+    return c.json({
+      event: { id: event.id, title: event.title, venue: event.venue },
+      window: settings ? { opensAt: settings.opensAt, closesAt: settings.closesAt, open } : null,
+      limits: { message: MAX_MESSAGE, firstName: MAX_FIRST_NAME, photoBytes: config.maxUploadBytes },
+    });
+  });
+
+  app.post(
+    '/events/:id',
+    // Refused at once (window, address rate) before a byte of the body is read.
+    async (c, next) => {
+      await service.admit(c.req.param('id'), clientAddress(c, config));
+      const declared = Number(c.req.header('content-length') ?? 0);
+      if (declared > config.maxUploadBytes + FORM_OVERHEAD_BYTES)
+        throw refuse.tooHeavy(declared, config.maxUploadBytes);
+      if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw refuse.notMultipart();
+      await next();
+    },
+    // A body that says nothing of its length is cut as it streams past the limit.
+    bodyLimit({
+      maxSize: config.maxUploadBytes + FORM_OVERHEAD_BYTES,
+      onError: (c) => contributionErrorResponse(c, refuse.tooHeavy(config.maxUploadBytes + 1, config.maxUploadBytes)),
+    }),
+    async (c) => {
+      let form: FormData;
+      try {
+        form = await c.req.formData();
+      } catch {
+        throw refuse.notMultipart();
+      }
+      const text = (name: string) => {
+        const value = form.get(name);
+        return typeof value === 'string' ? value : '';
+      };
+      const photo = form.get('photo');
+      const sent = await service.submit({
+        eventId: c.req.param('id'),
+        deviceId: text('deviceId'),
+        address: clientAddress(c, config),
+        firstName: text('firstName'),
+        message: text('message'),
+        termsAccepted: ['on', 'true', '1', 'yes'].includes(text('terms')),
+        photo: photo instanceof Blob ? new Uint8Array(await photo.arrayBuffer()) : null,
+      });
+      return c.json({ ...sent, said: SENT_MESSAGE }, 201);
+    },
+  );
+
+  app.post('/delete', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { code?: unknown };
+    if (typeof body.code !== 'string' || !body.code.trim()) throw refuse.unknownCode();
+    await service.deleteByCode(body.code);
+    return c.body(null, 204);
+  });
+
+  app.get('/events/:id/feed', async (c) => {
+    const eventId = c.req.param('id');
+    await service.eventWindow(eventId);
+    const lastEventId = feed.lastId(eventId);
+    return c.json({ lastEventId, items: await service.approved(eventId) });
+  });
+
+  app.get('/events/:id/stream', async (c) => {
+    const eventId = c.req.param('id');
+    await service.eventWindow(eventId);
+    const resumeFrom = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const queue: FeedEntry[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = feed.subscribe(eventId, (entry) => {
+        queue.push(entry);
+        wake?.();
+      });
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
+      try {
+        const missed = resumeFrom ? feed.since(eventId, resumeFrom) : null;
+        if (missed) queue.unshift(...missed.filter((e) => !queue.includes(e)));
+        else {
+          // Snapshot first, at the id it stands for: changes after it are queued behind it.
+          const id = feed.lastId(eventId);
+          const items = await service.approved(eventId);
+          const fresh = queue.filter((e) => Number(e.id.split('.')[1]) > Number(id.split('.')[1]));
+          queue.length = 0;
+          queue.push(...fresh);
+          await stream.writeSSE({ event: 'snapshot', id, data: JSON.stringify({ items }), retry: 1000 });
+        }
+        while (!closed) {
+          const entry = queue.shift();
+          if (entry) {
+            await stream.writeSSE({ event: entry.change.type, id: entry.id, data: JSON.stringify(entry.change) });
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, HEARTBEAT_MS);
+          });
+          wake = undefined;
+          if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  return app;
+}
