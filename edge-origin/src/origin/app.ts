@@ -16,7 +16,12 @@ import {
   ADS_HLS_ROOT,
 } from './ads/index.ts';
 import { cors } from 'hono/cors';
-import { contributionPageRoutes, contributionPublicRoutes, contributionStaffRoutes, createContributions } from './contributions/index.ts';
+import {
+  contributionPageRoutes,
+  contributionPublicRoutes,
+  contributionStaffRoutes,
+  createContributions,
+} from './contributions/index.ts';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
 import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';

@@ -67,7 +67,10 @@ export interface IngestPort {
 }
 
 export type ResolvedOriginOptions = Required<
-  Omit<OriginOptions, 'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency' | 'contributions'>
+  Omit<
+    OriginOptions,
+    'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency' | 'contributions'
+  >
 > & {
   catalog?: RecordCatalog;
   store?: RecordStore;

@@ -64,7 +64,21 @@ export interface CollectionRecords {
   deviceBans: DeviceBan;
 }
 export type Collection = keyof CollectionRecords;
-export const COLLECTIONS: readonly Collection[] = ['channels', 'events', 'replays', 'highlights', 'sponsors', 'tokens', 'meta', 'campaigns', 'adBreaks', 'contributions', 'contributionSettings', 'contributionCodes', 'deviceBans'];
+export const COLLECTIONS: readonly Collection[] = [
+  'channels',
+  'events',
+  'replays',
+  'highlights',
+  'sponsors',
+  'tokens',
+  'meta',
+  'campaigns',
+  'adBreaks',
+  'contributions',
+  'contributionSettings',
+  'contributionCodes',
+  'deviceBans',
+];
 
 /**
  * One atomic write. Every `expect` is checked first (the record is exactly `value`, or absent
@@ -88,7 +102,10 @@ export class StoreClosedError extends Error {}
 
 /** An `expect` of a Change did not hold: someone else wrote first. */
 export class StoreConflictError extends Error {
-  constructor(readonly collection: string, readonly id: string) {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
     super(`conflict on ${collection}/${id}`);
   }
 }
