@@ -71,6 +71,8 @@ export interface LowLatencyInputs {
   /** Other renditions of the same kind, as `uri` relative to this playlist, with their state. */
   reports: { uri: string; position: PartPosition }[];
   skip?: 'YES' | 'v2';
+  /** v2 delta updates: ids of the date ranges removed from the playlist within CAN-SKIP-UNTIL. */
+  recentlyRemoved?: string[];
   /** The playlist carries date ranges (ad breaks): they may be skipped too (v2). */
   hasDateRanges: boolean;
 }
@@ -109,7 +111,7 @@ export function withLowLatency(playlist: MediaPlaylist, o: LowLatencyInputs): Me
       if (o.skip === 'v2') {
         // The client keeps the date ranges it has seen: those that began before the boundary are left out.
         if (boundaryMs !== undefined) dateRanges = dateRanges?.filter((d) => d.startDate >= boundaryMs);
-        skip.recentlyRemovedDateRanges = [];
+        skip.recentlyRemovedDateRanges = o.recentlyRemoved ?? [];
       }
     }
   }

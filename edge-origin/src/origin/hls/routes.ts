@@ -148,6 +148,17 @@ export function hlsRoutes(
       const otherState = await publisher.state(stream, other, nowMs);
       if (otherState) reports.push({ uri: `../${other}/index.m3u8`, position: otherState.position });
     }
+    // v2 delta: the date ranges a client that loaded the playlist up to CAN-SKIP-UNTIL ago may
+    // hold and that are gone now (an ad break that left the window).
+    let recentlyRemoved: string[] = [];
+    if (query.skip === 'v2' && signals) {
+      const beforeMs = nowMs - lowLatency.canSkipUntilTargetDurations * target * 1000;
+      const before = liveMediaPlaylist(rendition, media, timeline.window(beforeMs), clock, (slot) =>
+        liveChannels.duration(id, slot, rendition, media),
+      );
+      const now = new Set((plain.dateRanges ?? []).map((d) => d.id));
+      recentlyRemoved = ((await signals.live(id, before)).dateRanges ?? []).map((d) => d.id).filter((d) => !now.has(d));
+    }
     const playlist = withLowLatency(plain, {
       config: lowLatency,
       partTarget,
@@ -155,6 +166,7 @@ export function hlsRoutes(
       recent,
       reports,
       ...(query.skip ? { skip: query.skip } : {}),
+      recentlyRemoved,
       hasDateRanges: signals !== undefined,
     });
     // Changes with each part: the end of the newest one out (or of the newest segment).
@@ -208,7 +220,10 @@ export function hlsRoutes(
     msn: number,
     index: number,
   ): Promise<Response> {
-    const target = targetDurationFor(renditionMedia(stream, rendition).segmentDurations, Math.ceil(clock.segmentDuration));
+    const target = targetDurationFor(
+      renditionMedia(stream, rendition).segmentDurations,
+      Math.ceil(clock.segmentDuration),
+    );
     const nowMs = now();
     let state = await publisher.state(stream, rendition, nowMs);
     if (!state) return notFound(c);
