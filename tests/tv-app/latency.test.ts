@@ -1,7 +1,12 @@
 // Low latency (issue #12): which playbacks run hls.js in its low-latency mode, and how far
 // behind the live edge each playlist is held.
 import { hlsConfig, PLAYER_DEFAULTS } from '../../tv-app/src/player/config.ts';
-import { latencyChoice, liveTargetLatency, type PlaybackCapabilities } from '../../tv-app/src/player/latency.ts';
+import {
+  latencyChoice,
+  liveTargetLatency,
+  shouldResync,
+  type PlaybackCapabilities,
+} from '../../tv-app/src/player/latency.ts';
 
 const modernTv: PlaybackCapabilities = { mse: true, cores: 4, preservesPitch: true };
 /** An old engine: MSE, but it does not say its cores (before Chrome 37) and has no preservesPitch. */
@@ -62,4 +67,29 @@ test('target latency: with parts, the configured target but never closer than PA
   // Plain HLS ignores the parts: HOLD-BACK.
   expect(liveTargetLatency(parts, plain)).toBe(6);
   expect(target).toBeLessThanOrEqual(3);
+});
+
+test('a followed live that stalled its way behind jumps back to its target; a delay the viewer chose stays', () => {
+  const cooldown = PLAYER_DEFAULTS.lowLatency.resyncCooldownMs;
+  const followed = {
+    followingLive: true,
+    latency: 2.2,
+    targetLatency: 2,
+    targetduration: 2,
+    paused: false,
+    inAd: false,
+    sinceLastResyncMs: Infinity,
+  };
+  // At the target, or within hls.js's own catch-up range (a target duration past it): no jump.
+  expect(shouldResync(followed, cooldown)).toBe(false);
+  expect(shouldResync({ ...followed, latency: 3.9 }, cooldown)).toBe(false);
+  // Stalls left it 11 s behind: back to the target.
+  const behind = { ...followed, latency: 11 };
+  expect(shouldResync(behind, cooldown)).toBe(true);
+  // Not after a seek back, a pause or « Depuis le début » (not following), not paused, not in an ad, not twice in a row.
+  expect(shouldResync({ ...behind, followingLive: false }, cooldown)).toBe(false);
+  expect(shouldResync({ ...behind, paused: true }, cooldown)).toBe(false);
+  expect(shouldResync({ ...behind, inAd: true }, cooldown)).toBe(false);
+  expect(shouldResync({ ...behind, sinceLastResyncMs: cooldown - 1 }, cooldown)).toBe(false);
+  expect(shouldResync({ ...behind, sinceLastResyncMs: cooldown }, cooldown)).toBe(true);
 });

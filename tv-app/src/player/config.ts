@@ -23,6 +23,11 @@ export const PLAYER_DEFAULTS = {
     maxLiveSyncPlaybackRate: 1.1,
     /** Fewer cores than this, or an engine that does not say (the oldest TVs): plain HLS. */
     minCores: 2,
+    /**
+     * A followed live further behind than its target plus a target duration (stalls) jumps back
+     * to the target (latency.ts's shouldResync), at most once in this many ms.
+     */
+    resyncCooldownMs: 15_000,
   },
   /**
    * The hidden debug overlay (pages/player/DebugOverlay.ts): typed on the remote in the player,

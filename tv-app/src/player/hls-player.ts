@@ -15,7 +15,7 @@ import { seekTarget } from './timeline.ts';
 import type { ManifestPreloader } from './manifest-preload.ts';
 import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
-import { latencyChoice, liveTargetLatency, type PlaybackCapabilities } from './latency.ts';
+import { latencyChoice, liveTargetLatency, shouldResync, type PlaybackCapabilities } from './latency.ts';
 import type { DebugFigures } from './debug-view.ts';
 import { itemAt } from '../../../shared/lang/item-at.ts';
 
@@ -139,6 +139,12 @@ export class HlsPlayer {
   private readonly ads = new AdBreakPlayback({ onChange: () => this.emit() });
   /** The viewer paused (OK): switching between programme and spots must not resume. */
   private userPaused = false;
+  /**
+   * The viewer follows the live edge (no seek back, pause or « Depuis le début » since the start
+   * or ▲): a live that falls behind by stalls jumps back then (shouldResync), and only then.
+   */
+  private followingLive = true;
+  private lastResyncAt = -Infinity;
   /** The target latency last given to hls.js (liveTargetLatency). */
   private appliedTargetLatency: number | null = null;
 
@@ -229,6 +235,8 @@ export class HlsPlayer {
     this.reconnect.reset();
     this.mediaRecoveries = 0;
     this.userPaused = false;
+    this.followingLive = !source.startDate;
+    this.lastResyncAt = -Infinity;
     this.machine.send({ type: 'load' });
     const video = (this.video = videoElement());
     video.style.display = 'block';
@@ -283,9 +291,11 @@ export class HlsPlayer {
     hls.on(Hls.Events.LEVEL_UPDATED, (_e, { details }) => {
       if (!details.live) return;
       const target = liveTargetLatency(details, latency);
-      if (target === this.appliedTargetLatency) return;
-      this.appliedTargetLatency = target;
-      hls.targetLatency = target;
+      if (target !== this.appliedTargetLatency) {
+        this.appliedTargetLatency = target;
+        hls.targetLatency = target;
+      }
+      this.resyncIfBehind(hls, details.targetduration);
     });
     if (source.startDate) this.startAtDate(Hls, hls, source.startDate);
     for (const event of [
@@ -412,9 +422,35 @@ export class HlsPlayer {
     void this.video?.play().catch(() => undefined);
   }
 
+  /** A followed live that stalls its way behind jumps back to its target (see shouldResync). */
+  private resyncIfBehind(hls: HlsType, targetduration: number): void {
+    const video = this.video;
+    const target = hls.targetLatency;
+    const position = hls.liveSyncPosition;
+    if (!video || target === null || position === null || !Number.isFinite(position)) return;
+    const now = Date.now();
+    const behind = shouldResync(
+      {
+        followingLive: this.followingLive,
+        latency: hls.latency,
+        targetLatency: target,
+        targetduration,
+        paused: video.paused,
+        inAd: this.inAd,
+        sinceLastResyncMs: now - this.lastResyncAt,
+      },
+      PLAYER_DEFAULTS.lowLatency.resyncCooldownMs,
+    );
+    if (!behind) return;
+    this.lastResyncAt = now;
+    video.currentTime = position;
+  }
+
   togglePause(): void {
     const video = this.video;
     if (!video) return;
+    // Paused on a live, the viewer chose to be behind: no jump back to the edge on resuming.
+    if (!video.paused) this.followingLive = false;
     this.userPaused = !video.paused;
     if (video.paused) void video.play().catch(() => undefined);
     else video.pause();
@@ -427,6 +463,7 @@ export class HlsPlayer {
     const start = video.seekable.start(0);
     const end = video.seekable.end(video.seekable.length - 1);
     video.currentTime = seekTarget(video.currentTime, seconds, start, end);
+    this.followingLive = false;
     this.emit();
   }
 
@@ -437,6 +474,7 @@ export class HlsPlayer {
     const target = this.hls?.liveSyncPosition;
     if (video && typeof target === 'number' && Number.isFinite(target)) video.currentTime = target;
     if (video?.paused) void video.play().catch(() => undefined);
+    this.followingLive = true;
     this.emit();
   }
 

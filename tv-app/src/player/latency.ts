@@ -14,6 +14,7 @@ export interface LowLatencySettings {
   segmentTargetDurations: number;
   maxLiveSyncPlaybackRate: number;
   minCores: number;
+  resyncCooldownMs: number;
 }
 
 /** What the device can do, read once per playback (hls-player.ts reads it from the page). */
@@ -74,4 +75,31 @@ export function liveTargetLatency(
   }
   if (playlist.holdBack > 0) return playlist.holdBack;
   return settings.segmentTargetDurations * playlist.targetduration;
+}
+
+/** What `shouldResync` weighs, read at each playlist update of a live. */
+export interface ResyncInput {
+  /** The viewer follows the live edge: no seek back, pause or « Depuis le début » since it started or ▲. */
+  followingLive: boolean;
+  /** hls.js's latency to the live edge and its target (s). */
+  latency: number;
+  targetLatency: number;
+  targetduration: number;
+  /** The picture is paused, or an ad break plays: never jump then. */
+  paused: boolean;
+  inAd: boolean;
+  /** ms since the last resync (Infinity when none). */
+  sinceLastResyncMs: number;
+}
+
+/**
+ * A live the viewer follows that fell behind by stalls (the network, a busy TV) jumps back to
+ * its target: hls.js's catch-up only works within a target duration of the target (further
+ * behind it counts as the viewer's own delay), and a live left seconds behind is the neighbours'
+ * cheer before the goal. Not for a delay the viewer chose, not more often than `cooldownMs`.
+ */
+export function shouldResync(input: ResyncInput, cooldownMs: number): boolean {
+  if (!input.followingLive || input.paused || input.inAd) return false;
+  if (input.sinceLastResyncMs < cooldownMs) return false;
+  return input.latency > input.targetLatency + input.targetduration;
 }
