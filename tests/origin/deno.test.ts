@@ -22,8 +22,20 @@ test('origin.deno.ts serves the catalog and live HLS under Deno', async () => {
   // The deno binary itself (not `npx deno`), so the pid we stop is deno's.
   deno = spawn(
     `${ROOT}node_modules/deno/deno`,
-    ['run', '--allow-net', '--allow-read', '--allow-env', '--allow-write', '--node-modules-dir=manual', 'edge-origin/src/bin/origin.deno.ts'],
-    { cwd: ROOT, env: { ...process.env, ORIGIN_PORT: '0', ORIGIN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      'run',
+      '--allow-net',
+      '--allow-read',
+      '--allow-env',
+      '--allow-write',
+      '--node-modules-dir=manual',
+      'edge-origin/src/bin/origin.deno.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ORIGIN_PORT: '0', ORIGIN_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   deno.stderr!.on('data', (chunk) => (stderr += chunk));
