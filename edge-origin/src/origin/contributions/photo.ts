@@ -48,7 +48,8 @@ export async function processPhoto(bytes: Uint8Array, limits: PhotoLimits): Prom
   const input = { limitInputPixels: limits.maxPixels, failOn: 'warning' as const };
   let header: { width?: number | undefined; height?: number | undefined };
   try {
-    header = await sharp(bytes, input).metadata();
+    // The header only (no pixel is decoded), so its size is told even when it is far too big.
+    header = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch {
     throw type === 'image/heic' ? refuse.heicUnsupported() : refuse.unreadable();
   }
