@@ -48,7 +48,9 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
     const { event, settings, open } = await service.eventWindow(c.req.param('id'));
     return c.json({
       event: { id: event.id, title: event.title, venue: event.venue },
-      window: settings ? { opensAt: settings.opensAt, closesAt: settings.closesAt, open } : null,
+      window: settings
+        ? { opensAt: settings.opensAt, closesAt: settings.closesAt, open, shortCode: settings.shortCode }
+        : null,
       limits: { message: MAX_MESSAGE, firstName: MAX_FIRST_NAME, photoBytes: config.maxUploadBytes },
     });
   });
