@@ -14,8 +14,9 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (!existsSync(path.join(root, 'tv-app/dist/index.html')) || !existsSync(path.join(root, 'edge-origin/dist/regie/index.html'))) {
-  console.log('start: building the TV app and the régie (first start)…');
+const built = ['tv-app/dist/index.html', 'edge-origin/dist/regie/index.html', 'edge-origin/dist/participer/index.html'];
+if (!built.every((file) => existsSync(path.join(root, file)))) {
+  console.log('start: building the TV app, the régie and the phone page (first start)…');
   run('npm', ['run', '--silent', 'build']);
 }
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Builds the spectators' phone page (edge-origin/src/origin/contributions/page, plain TypeScript)
+// with esbuild into edge-origin/dist/participer/: index.html and app.js. ES2019 in one classic
+// script: it runs on the phones of three years ago. `--out <dir>` builds elsewhere.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'edge-origin/src/origin/contributions/page');
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? process.argv[outIndex + 1] : join(root, 'edge-origin/dist/participer');
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(src, 'main.ts')],
+  bundle: true,
+  format: 'iife',
+  target: ['es2019', 'chrome80'],
+  minify: true,
+  outfile: join(out, 'app.js'),
+  logLevel: 'warning',
+});
+writeFileSync(join(out, 'index.html'), readFileSync(join(src, 'index.html'), 'utf8'));
+console.log(`phone page built into ${out}`);
