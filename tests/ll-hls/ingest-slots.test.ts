@@ -21,6 +21,8 @@ let manifest: MediaManifest;
 let origin: TestOrigin;
 let timeline: LiveTimeline;
 let nowMs = EPOCH + S * 2000;
+/** What the ingest says of the slot being made when no feed comes in (undefined: one may). */
+let settled: 'slate' | 'loop' | undefined;
 
 const unit = (index: number, completedAtMs: number) => ({
   session: 'feed',
@@ -39,9 +41,14 @@ beforeAll(async () => {
     lockMarginMs: 1000,
     maxQueuedSlots: 1,
     fallback: () => 'loop',
+    settled: () => settled,
   });
   const channels = new LiveChannels(clock, new Map([['sport', timeline]]), {
-    slate: () => undefined,
+    // The slate: the loop's source segment 1, in each rendition.
+    slate: (_channel, rendition) => ({
+      path: join(manifest.root, loop.dir, rendition, '1.ts'),
+      duration: rendition.startsWith('audio') ? 2.005 : 2,
+    }),
     // Unit n of the feed is the loop's source segment n, in each rendition.
     unit: (_channel, _session, rendition, index) => join(manifest.root, loop.dir, rendition, `${index}.ts`),
   });
@@ -87,4 +94,25 @@ test('a unit waiting for the slot being made is published part by part, then who
   const whole = readLowLatency(await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text());
   expect(whole.segments.at(-1)!.msn).toBe(S);
   expect(timeline.slot(S)?.unit?.index).toBe(0);
+});
+
+test('with no feed coming in, the slot being made is the slate, its parts out by the clock; a unit then goes after it', async () => {
+  // Later: the feed's units are sealed, then the loop after them (no feed, grace over).
+  nowMs = EPOCH + (S + 10) * 2000 + 1100;
+  settled = 'slate';
+  const ll = readLowLatency(await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text());
+  expect(ll.segments.at(-1)!.msn).toBe(S + 9);
+  // Slot S + 10 is being made as the slate: its parts so far are listed before it ends.
+  expect(ll.parts.filter((p) => p.msn === S + 10).map((p) => p.part)).toEqual([0, 1]);
+  expect(timeline.provisional(S + 10)?.kind).toBe('slate');
+  const part = await fetch(`${origin.url}/hls/live/sport/v360/${S + 10}.1.ts`);
+  expect(part.status).toBe(200);
+  // A feed's unit arriving now cannot take it: it was announced as the slate.
+  const placed = timeline.addUnit(unit(10, nowMs));
+  expect('slot' in placed && placed.slot).toBeGreaterThan(S + 10);
+  // Sealed as announced when its time is up, without waiting for a late unit.
+  nowMs = EPOCH + (S + 11) * 2000 + 10;
+  const whole = readLowLatency(await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text());
+  expect(whole.segments.at(-1)!.msn).toBe(S + 10);
+  expect(timeline.slot(S + 10)?.kind).toBe('slate');
 });

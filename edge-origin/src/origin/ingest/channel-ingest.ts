@@ -117,6 +117,8 @@ export class ChannelIngest {
   #lastRefusal: ChannelIngestStatus['lastRefusal'] = null;
   #lastDrop: string | null = null;
   #stopped = false;
+  /** Sessions whose transcoder is still writing its last units (the feed has gone). */
+  #draining = 0;
   #srtRelay: SrtRelay | undefined;
   /** The end of the last session, while its transcoder drains. */
   #ending: Promise<void> = Promise.resolve();
@@ -133,6 +135,9 @@ export class ChannelIngest {
       // clock (a burst after a stall): the unit is dropped rather than the delay kept for good.
       maxQueuedSlots: 1,
       fallback: () => this.#emptySlot(),
+      // With no feed coming in, no unit can reach the slot being made (a new feed's first unit
+      // goes on air seconds later): it is the slate or the loop already, its parts out by the clock.
+      settled: () => (this.#session || this.#draining > 0 ? undefined : this.#emptySlot()),
       journal: deps.journal,
     });
     this.timeline.restore(deps.restored);
@@ -156,7 +161,13 @@ export class ChannelIngest {
           // Behind the relay libsrt answers a caller on a busy SRT port with a rejection at once.
           return on === 'srt' ? 'forward' : 'drop';
         },
-        onError: (error) => this.#log('error', 'port-unavailable', `Port SRT ${channelPorts(config, this.channel).srt} indisponible : ${error.message}`, { protocol: 'srt' }),
+        onError: (error) =>
+          this.#log(
+            'error',
+            'port-unavailable',
+            `Port SRT ${channelPorts(config, this.channel).srt} indisponible : ${error.message}`,
+            { protocol: 'srt' },
+          ),
       });
     }
     for (const protocol of this.deps.protocols) void this.#open(protocol);
@@ -178,7 +189,8 @@ export class ChannelIngest {
     const now = this.deps.now();
     if (this.#session) this.deps.metrics.bitrate.set({ channel: this.channel }, bitrate(this.#session.rate, now));
     for (const slot of this.timeline.seal(now)) {
-      if (slot.kind === 'slate') this.deps.metrics.slateSeconds.inc({ channel: this.channel }, this.deps.clock.segmentDuration);
+      if (slot.kind === 'slate')
+        this.deps.metrics.slateSeconds.inc({ channel: this.channel }, this.deps.clock.segmentDuration);
     }
   }
 
@@ -236,7 +248,9 @@ export class ChannelIngest {
     try {
       key = await this.deps.key();
     } catch (error) {
-      this.#log('warn', 'key-unavailable', `Clé de flux illisible (${(error as Error).message}) : nouvel essai`, { protocol });
+      this.#log('warn', 'key-unavailable', `Clé de flux illisible (${(error as Error).message}) : nouvel essai`, {
+        protocol,
+      });
       this.#scheduleOpen(protocol, true);
       return;
     }
@@ -246,7 +260,15 @@ export class ChannelIngest {
     const host = protocol === 'srt' ? '127.0.0.1' : config.bindHost;
     const port = protocol === 'srt' ? this.#srtPrivatePort : channelPorts(config, this.channel).rtmp;
     const args = listenerArgs({ protocol, channel: this.channel, host, port, key, srtLatencyMs: config.srtLatencyMs });
-    const door: Door = { protocol, inputDone: false, early: [], earlyBytes: 0, closedByUs: false, recentLines: [], listener: undefined! };
+    const door: Door = {
+      protocol,
+      inputDone: false,
+      early: [],
+      earlyBytes: 0,
+      closedByUs: false,
+      recentLines: [],
+      listener: undefined!,
+    };
     door.listener = spawnListener(
       config.ffmpegPath,
       args,
@@ -274,7 +296,11 @@ export class ChannelIngest {
         void door.keyCheck.then((ok) => ok || this.#refuse(door, 'wrong_key', 'Clé de flux incorrecte'));
         break;
       case 'rtmp-app':
-        this.#refuse(door, 'unknown_channel', `Chaîne « ${event.app} » inconnue sur ce port : l'adresse RTMP de ${this.channel} est rtmp://…/${this.channel}`);
+        this.#refuse(
+          door,
+          'unknown_channel',
+          `Chaîne « ${event.app} » inconnue sur ce port : l'adresse RTMP de ${this.channel} est rtmp://…/${this.channel}`,
+        );
         break;
       case 'srt-rejected':
         // libsrt refused the handshake itself (wrong or missing passphrase); the door stays open.
@@ -305,10 +331,18 @@ export class ChannelIngest {
     }
     if (door.closedByUs) return;
     if (this.#session) {
-      this.#refuse(door, 'busy', `Chaîne occupée : un direct arrive déjà en ${this.#session.door.protocol.toUpperCase()}`);
+      this.#refuse(
+        door,
+        'busy',
+        `Chaîne occupée : un direct arrive déjà en ${this.#session.door.protocol.toUpperCase()}`,
+      );
       return;
     }
-    const reason = refuseInput(door.input!, { maxWidth: this.deps.config.maxInputWidth, maxHeight: this.deps.config.maxInputHeight, maxFps: this.deps.config.maxInputFps });
+    const reason = refuseInput(door.input!, {
+      maxWidth: this.deps.config.maxInputWidth,
+      maxHeight: this.deps.config.maxInputHeight,
+      maxFps: this.deps.config.maxInputFps,
+    });
     if (reason) {
       this.#refuse(door, 'input', reason);
       return;
@@ -326,7 +360,10 @@ export class ChannelIngest {
   #noteRefusal(protocol: Protocol, code: string, reason: string): void {
     this.#lastRefusal = { at: new Date(this.deps.now()).toISOString(), protocol, reason };
     this.deps.metrics.refusals.inc({ channel: this.channel, protocol, reason: code });
-    this.#log('warn', 'refused', `${protocol.toUpperCase()} : publication refusée sur ${this.channel} — ${reason}`, { protocol, reason: code });
+    this.#log('warn', 'refused', `${protocol.toUpperCase()} : publication refusée sur ${this.channel} — ${reason}`, {
+      protocol,
+      reason: code,
+    });
   }
 
   #onDoorExit(door: Door, exit: { code: number | null; signal: NodeJS.Signals | null }, openedAt: number): void {
@@ -343,9 +380,14 @@ export class ChannelIngest {
     // It ended by itself: a port already taken, a crash. Say why, count it, wait a little.
     this.#restarts++;
     this.deps.metrics.restarts.inc({ channel: this.channel, role: `${door.protocol}-listener` });
-    this.#log('error', 'ffmpeg-exit', `Le récepteur ${door.protocol.toUpperCase()} s'est arrêté (code ${exit.code ?? exit.signal}) : ${door.recentLines.slice(-2).join(' | ')}`, {
-      protocol: door.protocol,
-    });
+    this.#log(
+      'error',
+      'ffmpeg-exit',
+      `Le récepteur ${door.protocol.toUpperCase()} s'est arrêté (code ${exit.code ?? exit.signal}) : ${door.recentLines.slice(-2).join(' | ')}`,
+      {
+        protocol: door.protocol,
+      },
+    );
     this.#scheduleOpen(door.protocol, this.deps.now() - openedAt < 5000);
   }
 
@@ -375,7 +417,12 @@ export class ChannelIngest {
     const passthrough = config.passthrough && canPassThrough(door.input!.video!);
     const transcoder = spawnTranscoder(
       config.ffmpegPath,
-      transcoderArgs({ hasAudio: door.input!.audio !== undefined, x264Preset: config.x264Preset, levels: this.deps.levels, passthrough }),
+      transcoderArgs({
+        hasAudio: door.input!.audio !== undefined,
+        x264Preset: config.x264Preset,
+        levels: this.deps.levels,
+        passthrough,
+      }),
       dir,
       (progress) => {
         if (this.#session?.transcoder === transcoder) this.#session.progress = progress;
@@ -413,10 +460,15 @@ export class ChannelIngest {
     session.watcher.start();
     this.deps.metrics.receiving.set({ channel: this.channel }, 1);
     const v = door.input!.video!;
-    this.#log('info', 'feed-start', `${door.protocol.toUpperCase()} : direct reçu sur ${this.channel} (${v.codec} ${v.width}×${v.height} ${v.fps} i/s, audio ${door.input!.audio?.codec ?? 'absent : silence ajoutée'})${passthrough ? ', image de l’encodeur en qualité haute sans réencodage' : ''}`, {
-      protocol: door.protocol,
-      session: id,
-    });
+    this.#log(
+      'info',
+      'feed-start',
+      `${door.protocol.toUpperCase()} : direct reçu sur ${this.channel} (${v.codec} ${v.width}×${v.height} ${v.fps} i/s, audio ${door.input!.audio?.codec ?? 'absent : silence ajoutée'})${passthrough ? ', image de l’encodeur en qualité haute sans réencodage' : ''}`,
+      {
+        protocol: door.protocol,
+        session: id,
+      },
+    );
     // One publisher at a time: the other doors close, and the guard answers their ports.
     for (const other of this.#doors.values()) {
       if (other === door) continue;
@@ -424,15 +476,25 @@ export class ChannelIngest {
       other.listener.process.kill('SIGKILL');
     }
     // SRT callers are seen by the relay; the RTMP port is answered by the guard meanwhile.
-    if (this.deps.protocols.includes('rtmp')) session.guard = new BusyGuard(config.bindHost, { rtmp: channelPorts(config, this.channel).rtmp }, (knock) =>
-      this.#noteRefusal(knock.protocol, 'busy', `Chaîne occupée : un direct arrive déjà en ${door.protocol.toUpperCase()} (${knock.remote})`),
-    );
+    if (this.deps.protocols.includes('rtmp'))
+      session.guard = new BusyGuard(config.bindHost, { rtmp: channelPorts(config, this.channel).rtmp }, (knock) =>
+        this.#noteRefusal(
+          knock.protocol,
+          'busy',
+          `Chaîne occupée : un direct arrive déjà en ${door.protocol.toUpperCase()} (${knock.remote})`,
+        ),
+      );
     void transcoder.exited.then((exit) => {
       if (this.#session !== session) return;
       // The transcoder died under a live feed: drop the publisher (encoders reconnect) and start over.
       this.#restarts++;
       this.deps.metrics.restarts.inc({ channel: this.channel, role: 'transcoder' });
-      this.#log('error', 'ffmpeg-exit', `Le transcodeur de ${this.channel} s'est arrêté (code ${exit.code ?? exit.signal})`, {});
+      this.#log(
+        'error',
+        'ffmpeg-exit',
+        `Le transcodeur de ${this.channel} s'est arrêté (code ${exit.code ?? exit.signal})`,
+        {},
+      );
       door.listener.process.kill('SIGKILL');
     });
   }
@@ -448,12 +510,25 @@ export class ChannelIngest {
       if (previous === null || now - previous < CAUGHT_UP_MS) return;
       session.onAir = true;
     }
-    const placed = this.timeline.addUnit({ session: session.id, index: unit.index, durations: unit.durations, completedAtMs: now });
+    const placed = this.timeline.addUnit({
+      session: session.id,
+      index: unit.index,
+      durations: unit.durations,
+      completedAtMs: now,
+    });
     if ('dropped' in placed) {
-      this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, { session: session.id });
+      this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, {
+        session: session.id,
+      });
       return;
     }
-    if (placed.gaveWay !== undefined) this.#log('info', 'segment-dropped', `Segment ${placed.gaveWay} de ${this.channel} écarté (le flux rattrape son retard)`, { session: session.id });
+    if (placed.gaveWay !== undefined)
+      this.#log(
+        'info',
+        'segment-dropped',
+        `Segment ${placed.gaveWay} de ${this.channel} écarté (le flux rattrape son retard)`,
+        { session: session.id },
+      );
     session.segments++;
     this.#lastUnitAt = now;
     this.#packagerLagMs = Math.max(0, segmentStartMs(placed.slot + 1, this.deps.clock) - now);
@@ -465,26 +540,39 @@ export class ChannelIngest {
     const session = this.#session;
     if (!session) return;
     this.#session = undefined;
+    this.#draining++;
     session.guard?.close();
     this.deps.metrics.receiving.set({ channel: this.channel }, 0);
     this.deps.metrics.bitrate.set({ channel: this.channel }, 0);
     if (why === 'dropped') {
       this.#lastDrop = new Date(this.deps.now()).toISOString();
       this.deps.metrics.drops.inc({ channel: this.channel });
-      this.#log('warn', 'feed-lost', `ALERTE : le direct de ${this.channel} (${session.door.protocol.toUpperCase()}) est coupé après ${Math.round((this.deps.now() - session.startedAt) / 1000)} s ; ardoise à l'antenne`, {
-        protocol: session.door.protocol,
-        session: session.id,
-        alert: true,
-      });
+      this.#log(
+        'warn',
+        'feed-lost',
+        `ALERTE : le direct de ${this.channel} (${session.door.protocol.toUpperCase()}) est coupé après ${Math.round((this.deps.now() - session.startedAt) / 1000)} s ; ardoise à l'antenne`,
+        {
+          protocol: session.door.protocol,
+          session: session.id,
+          alert: true,
+        },
+      );
     }
-    // The feed has ended: the transcoder writes its last segments, then goes (silence never ends by itself).
-    session.transcoder.process.stdin!.end();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const drained = await Promise.race([session.transcoder.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.config.drainMs)))]);
-    clearTimeout(timer);
-    if (!drained) await stopProcess(session.transcoder, 2000);
-    await session.watcher.poll();
-    session.watcher.stop();
+    try {
+      // The feed has ended: the transcoder writes its last segments, then goes (silence never ends by itself).
+      session.transcoder.process.stdin!.end();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        session.transcoder.exited.then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.config.drainMs))),
+      ]);
+      clearTimeout(timer);
+      if (!drained) await stopProcess(session.transcoder, 2000);
+      await session.watcher.poll();
+      session.watcher.stop();
+    } finally {
+      this.#draining--;
+    }
     for (const protocol of this.deps.protocols) this.#scheduleOpen(protocol, false);
   }
 

@@ -79,6 +79,12 @@ export interface TimelineOptions {
   maxQueuedSlots: number;
   /** What an empty slot becomes once its grace is over. */
   fallback: (sequence: number) => 'slate' | 'loop';
+  /**
+   * What the slot being made will be when no unit can reach it any more (no feed is coming in),
+   * or undefined while one may: a settled slot's parts go on air by the clock (LL-HLS) instead
+   * of all at once when it is sealed, and no unit is placed in it.
+   */
+  settled?: (sequence: number) => 'slate' | 'loop' | undefined;
   journal?: (entry: JournalEntry) => void;
 }
 
@@ -94,6 +100,9 @@ export class LiveTimeline {
   #last: { slot: number; session: string; index: number } | undefined;
   /** Slots whose pending unit is on air already, as parts (LL-HLS): it may no longer give way. */
   #frozenThrough = -1;
+  /** Empty slots already on air as parts, with what they were announced as (see `settled`). */
+  readonly #decided = new Map<number, 'slate' | 'loop'>();
+  #decidedThrough = -1;
   readonly #listeners = new Set<() => void>();
 
   constructor(readonly options: TimelineOptions) {}
@@ -120,13 +129,12 @@ export class LiveTimeline {
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
     }
     const last = this.#last;
+    // The first slot a unit may take: not sealed, not already on air as the slate or the loop.
+    const free = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
     const follows =
-      last !== undefined &&
-      last.session === unit.session &&
-      unit.index === last.index + 1 &&
-      last.slot + 1 > this.#sealedThrough;
-    const slot = follows ? last.slot + 1 : Math.max(this.#sealedThrough + 1, lock, (last?.slot ?? -1) + 1);
-    if (slot > Math.max(lock, this.#sealedThrough + 1) + this.options.maxQueuedSlots) {
+      last !== undefined && last.session === unit.session && unit.index === last.index + 1 && last.slot + 1 >= free;
+    const slot = follows ? last.slot + 1 : Math.max(free, lock, (last?.slot ?? -1) + 1);
+    if (slot > Math.max(lock, free) + this.options.maxQueuedSlots) {
       // The feed runs ahead of the clock (a burst: the transcoder catching up). Units still
       // waiting for their slot are on nobody's screen yet: the oldest gives way and the others
       // move one slot earlier, so the newest picture is not held back and, at the start of a
@@ -161,9 +169,13 @@ export class LiveTimeline {
       const publishAt = this.options.clock.epochMs + (s + 1) * step;
       if (publishAt > nowMs) break;
       const unit = this.#pending.get(s);
+      const decided = this.#decided.get(s);
       if (unit) {
         this.#pending.delete(s);
         this.#sealIngest(s, unit);
+      } else if (decided) {
+        this.#decided.delete(s);
+        this.#sealAs(s, decided);
       } else if (nowMs >= publishAt + this.options.graceMs) {
         this.#sealAs(s, this.options.fallback(s));
       } else {
@@ -179,14 +191,16 @@ export class LiveTimeline {
 
   /**
    * The slot after the newest sealed one, while its time runs, once what it carries is known: a
-   * unit waits for it (or, with no feed ever, the loop). Its parts go on air as the clock passes
-   * them (LL-HLS), so its unit is frozen there: it will not give way to a later one.
+   * unit waits for it, or no feed can reach it any more (`settled`), or no feed ever came (the
+   * loop). Its parts go on air as the clock passes them (LL-HLS), so that is final: its unit will
+   * not give way to a later one, no unit will be placed in a settled slot.
    */
   provisional(sequence: number): Slot | undefined {
     if (!this.active) return this.slot(sequence);
     if (sequence <= this.#sealedThrough) return this.slot(sequence);
-    const unit = sequence === this.#sealedThrough + 1 ? this.#pending.get(sequence) : undefined;
-    if (!unit) return undefined;
+    if (sequence !== this.#sealedThrough + 1) return undefined;
+    const unit = this.#pending.get(sequence);
+    if (!unit) return this.#settle(sequence);
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
@@ -197,6 +211,20 @@ export class LiveTimeline {
       discontinuity: !continues,
       unit: { session: unit.session, index: unit.index, durations: unit.durations },
     };
+  }
+
+  /** The slot being made as the slate or the loop, when nothing can fill it any more. */
+  #settle(sequence: number): Slot | undefined {
+    const kind = this.#decided.get(sequence) ?? this.options.settled?.(sequence);
+    if (!kind) return undefined;
+    this.#decided.set(sequence, kind);
+    this.#decidedThrough = Math.max(this.#decidedThrough, sequence);
+    const n = this.options.loopSegments;
+    const run = itemAt(this.#runs, this.#runs.length - 1);
+    const discontinuity = run.kind !== kind || (kind === 'loop' && startsLoop(sequence, n));
+    return kind === 'loop'
+      ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
+      : { sequence, kind, discontinuity };
   }
 
   /** Calls `listener` whenever a unit is placed or a slot sealed; returns how to stop. */
@@ -274,7 +302,8 @@ export class LiveTimeline {
   }
 
   #runAt(sequence: number): Run {
-    for (let i = this.#runs.length - 1; i >= 0; i--) if (itemAt(this.#runs, i).from <= sequence) return itemAt(this.#runs, i);
+    for (let i = this.#runs.length - 1; i >= 0; i--)
+      if (itemAt(this.#runs, i).from <= sequence) return itemAt(this.#runs, i);
     return { from: 0, kind: 'loop' };
   }
 
