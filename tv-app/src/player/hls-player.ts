@@ -324,7 +324,7 @@ export class HlsPlayer {
    * « Depuis le début »: once the first media playlist is there (its dates), hls.js is told to
    * (re)start loading at the media time of `date`, or near the window's start when the live
    * began before what the window holds. hls.js then makes its first seek there itself, instead of to
-   * its live sync point: the app never fights hls.js's own start. Without dates in the
+   * its live sync point (keepStartOver corrects a start made elsewhere). Without dates in the
    * playlist, playback stays at the live edge.
    */
   private startAtDate(Hls: typeof HlsType, hls: HlsType, date: Date): void {
@@ -336,8 +336,26 @@ export class HlsPlayer {
       // Not the very first segment: it leaves the playlist within one target duration, and a
       // playhead that slips behind the window makes hls.js jump back to the live edge.
       const margin = Math.min(PLAYER_DEFAULTS.startOverMarginTargetDurations * targetduration, totalduration / 2);
-      hls.startLoad(Math.max(target, itemAt(fragments, 0).start + margin));
+      const start = Math.max(target, itemAt(fragments, 0).start + margin);
+      hls.startLoad(start);
+      this.keepStartOver(start, targetduration);
     });
+  }
+
+  /**
+   * hls.js's ad-break controller (HLS Interstitials) may have started the primary at the live
+   * edge already (seen in low-latency mode, where the first playlist comes from a blocking
+   * reload): if the picture starts far from `start`, one seek puts it there.
+   */
+  private keepStartOver(start: number, targetduration: number): void {
+    const video = this.video;
+    if (!video) return;
+    const onPlaying = () => {
+      video.removeEventListener('playing', onPlaying);
+      if (Math.abs(video.currentTime - start) > 2 * targetduration) video.currentTime = start;
+    };
+    video.addEventListener('playing', onPlaying);
+    this.detach.push(() => video.removeEventListener('playing', onPlaying));
   }
 
   /**
