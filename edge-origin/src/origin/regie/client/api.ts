@@ -14,6 +14,7 @@ import type { CampaignReport, EventReport } from '../../audience/report.ts';
 import type { Creative } from '../../ads/creatives.ts';
 import type { AuditEntry, StaffRole, StaffTokenRecord } from '../../store/records.ts';
 import type { AdBreak, Campaign } from '../../ads/model.ts';
+import type { Contribution, ContributionSettings, ContributionState } from '../../contributions/model.ts';
 // The answers' types are the server's own (type-only imports, nothing of the server is bundled).
 export type { IngestState } from '../../ingest/status.ts';
 export type ChannelIngest = ChannelIngestStatus;
@@ -122,6 +123,25 @@ export interface Unpublished {
   eventId: string | null;
 }
 
+export type { ContributionSettings, ContributionState } from '../../contributions/model.ts';
+
+/** A spectator's contribution as moderators see it (contributions/staff-routes.ts staffView): the photo's served URL. */
+export interface StaffContribution extends Omit<Contribution, 'codeHash' | 'addressHash' | 'photo'> {
+  photo: string;
+  width: number;
+  height: number;
+}
+
+/** An event's moderation queue: its window (null until staff set one), the counts, every item newest first. */
+export interface ContributionQueue {
+  settings: ContributionSettings | null;
+  counts: Record<ContributionState, number>;
+  items: StaffContribution[];
+  lastEventId: string;
+}
+
+const contribution = (id: string, action: string) => `/staff/contributions/${encodeURIComponent(id)}/${action}`;
+
 export const api = {
   campaigns: async () => (await call<{ campaigns: Campaign[] }>('GET', '/staff/ads/campaigns')).campaigns,
   creatives: async () => (await call<{ creatives: Creative[] }>('GET', '/staff/ads/creatives')).creatives,
@@ -180,6 +200,14 @@ export const api = {
   ingest: () => call<{ channels: ChannelIngest[] }>('GET', '/staff/ingest'),
   ingestDetails: (channel: string) => call<IngestDetails>('GET', `/staff/ingest/${channel}`),
   rotateKey: (channel: string) => call<IngestDetails>('POST', `/staff/ingest/${channel}/key`),
+  contributions: (eventId: string) =>
+    call<ContributionQueue>('GET', `/staff/contributions/events/${encodeURIComponent(eventId)}`),
+  contributionSettings: (eventId: string, settings: { opensAt: string; closesAt: string; trusted: boolean }) =>
+    call<ContributionSettings>('PUT', `/staff/contributions/events/${encodeURIComponent(eventId)}/settings`, settings),
+  moderate: (id: string, decision: 'approve' | 'reject') => call<StaffContribution>('POST', contribution(id, decision)),
+  pin: (id: string, pinned: boolean) => call<StaffContribution>('POST', contribution(id, 'pin'), { pinned }),
+  banDevice: (id: string) => call<{ banned: string; rejected: number }>('POST', contribution(id, 'ban')),
+  deleteContribution: (id: string) => call<null>('DELETE', `/staff/contributions/${encodeURIComponent(id)}`),
   liveEvents: async () =>
     (await call<{ items: LiveEvent[] }>('GET', '/events?limit=100')).items.filter((e) => e.status === 'live'),
 };

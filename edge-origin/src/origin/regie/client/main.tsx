@@ -13,6 +13,7 @@ import { EventsPage } from './pages/Events.tsx';
 import { HighlightsPage } from './pages/Highlights.tsx';
 import { OnAirPage } from './pages/OnAir.tsx';
 import { ReplaysPage } from './pages/Replays.tsx';
+import { ScreenPage } from './pages/Screen.tsx';
 import { SponsorsPage } from './pages/Sponsors.tsx';
 import { AuditPage, TokensPage } from './pages/Tokens.tsx';
 import { href, ROUTES, useRoute } from './router.ts';
@@ -71,6 +72,8 @@ function Page({ route, signOut }: { route: Route; signOut: (message: string) => 
       return <OnAirPage onUnauthorized={signOut} />;
     case 'directs':
       return <EventsPage />;
+    case 'ecran':
+      return <ScreenPage />;
     case 'replays':
       return <ReplaysPage />;
     case 'resumes':

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'hono/jsx/dom';
 export const ROUTES = [
   'antenne',
   'directs',
+  'ecran',
   'replays',
   'resumes',
   'publicite',
