@@ -69,7 +69,16 @@ test('the window set on the page is what a phone obeys; the phone and venue addr
   const { page } = rig;
   eventId = await makeEvent('Handball : Cité contre Port', 0.5, 'sport');
   const other = await makeEvent('Concert du Conservatoire', 30, 'culture');
-  await logIn(rig, 'ecran');
+  // From its row in « Directs », to its big screen.
+  await logIn(rig, 'directs');
+  await page.locator(`[data-testid="event-row"][data-event-id="${eventId}"]`).getByTestId('screen-link').click();
+  await eventually(
+    () => page.getByTestId('page-title').innerText(),
+    (t) => t === 'Écran géant',
+    10_000,
+    'title',
+  );
+  expect(await page.getByTestId('screen-event').inputValue()).toBe(eventId);
   // Lives first (the demo catalog's), then the upcoming ones, soonest first.
   const options = await page.getByTestId('screen-event').locator('option').allInnerTexts();
   const live = options.map((o) => o.startsWith('● EN DIRECT — '));
@@ -176,7 +185,9 @@ test('the queue by keyboard: A approves, B bans, R rejects, the focus goes on; a
   expect(await hugo.getByTestId('message-text').innerText()).toBe(xss);
   expect(await hugo.getByTestId('message-text').locator('img').count()).toBe(0);
   expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-  expect(await page.getByTestId('keys-help').innerText()).toMatch(/A R B — .*A approuve, R refuse, B bannit/);
+  expect(await page.getByTestId('keys-help').innerText()).toMatch(
+    /A R B ↑ ↓ — .*A approuve, R refuse, B bannit.*↑ et ↓ passent/,
+  );
   await shot(page, 'ecran-queue');
 
   // A on Léa: approved, on the venue feed; the focus goes to Hugo.
@@ -204,8 +215,14 @@ test('the queue by keyboard: A approves, B bans, R rejects, the focus goes on; a
   // A new sending appears within a few seconds; the focus stays on Zoé all along.
   const noe = await send('Noé', 'Premier match !', 'phone-noe-0005');
   expect(noe.status).toBe(201);
+  ids.Noé = noe.body.id!;
   await eventually(pendingNames, (n) => n.join() === 'Zoé,Noé', 15_000, 'new arrival');
   expect(await focusedRow()).toBe(ids.Zoé);
+  // ↓ and ↑ move between pending items.
+  await page.keyboard.press('ArrowDown');
+  await focusOn(ids.Noé!, 'Noé');
+  await page.keyboard.press('ArrowUp');
+  await focusOn(ids.Zoé!, 'Zoé again');
   expect(await page.getByTestId('queue-counts').innerText()).toBe('2 en attente · 1 approuvée · 2 refusées');
   expect(await page.getByTestId('rejected-item').getByTestId('first-name').allInnerTexts()).toEqual(
     expect.arrayContaining(['Hugo', 'Inès']),

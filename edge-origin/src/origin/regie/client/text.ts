@@ -240,7 +240,7 @@ export const TEXT = {
     noneApproved: 'Aucune contribution approuvée.',
     noneRejected: 'Aucune contribution refusée.',
     keysLabel: 'Clavier',
-    keys: 'sur une photo en attente (Tab pour y aller), A approuve, R refuse, B bannit l’appareil (après confirmation) ; le focus passe à la suivante.',
+    keys: 'sur une photo en attente (Tab pour y aller), A approuve, R refuse, B bannit l’appareil (après confirmation) ; le focus passe à la suivante. ↑ et ↓ passent d’une photo à l’autre.',
     photoOf: (name: string) => `Photo envoyée par ${name}`,
     photoGone: 'photo retirée (refusée)',
     sentAt: (time: string) => `envoyée à ${time}`,
@@ -294,6 +294,7 @@ export const TEXT = {
     cancel: 'Annuler',
     reschedule: 'Reporter',
     seeReplay: 'Voir le replay',
+    screen: 'Écran géant',
     confirmStop: (title: string) =>
       `Arrêter le direct « ${title} » ? Les téléspectateurs ne le verront plus ; ce qui a été enregistré pourra être publié en replay.`,
     confirmCancel: (title: string) => `Annuler « ${title} » ? Il disparaîtra du programme des téléspectateurs.`,

@@ -130,6 +130,11 @@ export function EventsPage() {
                         testid="reschedule"
                       />
                     )}
+                    {(e.status === 'live' || e.status === 'scheduled') && (
+                      <a href={`#/ecran?event=${encodeURIComponent(e.id)}`} data-testid="screen-link">
+                        {T.screen}
+                      </a>
+                    )}
                     {e.replayId && (
                       <a href="#/replays" data-testid="replay-link">
                         {T.seeReplay}

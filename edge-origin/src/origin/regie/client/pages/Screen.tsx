@@ -272,10 +272,20 @@ function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Prom
   const ban = (c: StaffContribution) =>
     decide(c, async () => T.banned(c.firstName, (await api.banDevice(c.id)).rejected), T.confirmBan(c.firstName));
   const onKey = (c: StaffContribution) => (ev: KeyboardEvent) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.shiftKey) return;
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      // From one pending item to the next without going through its buttons.
+      const i = pending.findIndex((p) => p.id === c.id) + (ev.key === 'ArrowDown' ? 1 : -1);
+      const to = pending[i];
+      if (!to) return;
+      ev.preventDefault();
+      document.querySelector<HTMLElement>(itemSelector(to.id))?.focus();
+      return;
+    }
     const key = ev.key.toLowerCase();
     const run = key === 'a' ? approve : key === 'r' ? reject : key === 'b' ? ban : null;
-    if (!run) return;
+    // A held key repeats: one decision per press.
+    if (!run || ev.repeat) return;
     ev.preventDefault();
     void run(c);
   };
@@ -300,7 +310,7 @@ function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Prom
         <strong>{T.counts(queue.counts.pending, queue.counts.approved, queue.counts.rejected)}</strong>
       </p>
       <p class="keys" data-testid="keys-help">
-        {T.keysLabel} : <kbd>A</kbd> <kbd>R</kbd> <kbd>B</kbd> — {T.keys}
+        {T.keysLabel} : <kbd>A</kbd> <kbd>R</kbd> <kbd>B</kbd> <kbd>↑</kbd> <kbd>↓</kbd> — {T.keys}
       </p>
       <h2 id="pending-title" tabIndex={-1}>
         {T.pendingTitle}
