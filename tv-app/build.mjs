@@ -119,7 +119,7 @@ function legacyPolyfills() {
 const legacySwaps = {
   name: 'legacy-swaps',
   setup(b) {
-    b.onResolve({ filter: /\/player-page-loader\.ts$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\.ts$/, '.legacy.ts')) }));
+    b.onResolve({ filter: /\/(player-page|venue)-loader\.ts$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\.ts$/, '.legacy.ts')) }));
   },
 };
 

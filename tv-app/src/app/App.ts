@@ -18,7 +18,8 @@ import { Dialog } from '../ui/components/Dialog.ts';
 import { Banner } from '../ui/components/Banner.ts';
 import { cachedHome, catalog, connectivity, manifests, preferences } from './services.ts';
 import { playbackOf } from '../player/playable.ts';
-import { parseDeepLink, platformLaunchParams, type DeepLink } from './deep-link.ts';
+import { parseDeepLink, platformLaunchParams, venueEventOf, type DeepLink } from './deep-link.ts';
+import { VenueHost } from '../venue/VenueHost.ts';
 import { setLanguage, t } from '../i18n/index.ts';
 import { setVoiceGuidance } from './voice-guidance.ts';
 import { CHANNEL_IDS } from '../../../shared/catalog/types.ts';
@@ -61,6 +62,12 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const prefs = preferences.get();
     setLanguage(prefs.language);
     setVoiceGuidance(prefs.voiceGuidance);
+    // A venue's big screen: that page alone, no home, no player preload, no network banner.
+    const venue = venueEventOf(location.search, platformLaunchParams());
+    if (venue) {
+      this.open({ name: 'venue', eventId: venue });
+      return;
+    }
     this.open({ name: 'home' });
     void this.followDeepLink(parseDeepLink(location.search, platformLaunchParams()));
     this.watchConnectivity();
@@ -115,6 +122,7 @@ export class App extends Lightning.Component<Loose> implements Navigator {
       case 'programme': return add({ type: ProgrammePage });
       case 'search': return add({ type: SearchPage });
       case 'settings': return add({ type: SettingsPage });
+      case 'venue': return add({ type: VenueHost, eventId: route.eventId });
     }
   }
 

@@ -48,3 +48,13 @@ export function platformLaunchParams(): Record<string, unknown> | null {
   }
   return null;
 }
+
+/**
+ * `?venue=<eventId>` (or `venue` in the launch parameters): the app is a venue's big screen,
+ * not a TV (venue/VenuePage.ts).
+ */
+export function venueEventOf(search: string, launchParams: Record<string, unknown> | null = null): string | null {
+  const fromLaunch = launchParams?.venue;
+  const id = typeof fromLaunch === 'string' ? fromLaunch : new URLSearchParams(search).get('venue');
+  return id && ID.test(id) ? id : null;
+}

@@ -8,7 +8,9 @@ export type Route =
   | { name: 'player'; playable: Playable; startPosition?: number; startOver?: boolean; next?: Playable[] }
   | { name: 'programme' }
   | { name: 'search' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  /** The venue screen (`?venue=<eventId>`): alone in the stack, no remote. */
+  | { name: 'venue'; eventId: string };
 
 /** What a page can ask of the app (implemented by App). */
 export interface Navigator {

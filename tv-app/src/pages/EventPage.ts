@@ -16,6 +16,7 @@ import { formatDate, formatTime, t, type MessageKey } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import type { TileData } from '../ui/tile-data.ts';
 import { tileRoute } from './open-tile.ts';
+import { ContributeQr } from '../venue/ContributeQr.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -68,6 +69,11 @@ export class EventPage extends RowsPage {
         Logo: { w: 160, h: 90, alpha: 0.9 },
         Caption: { y: 96, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim } },
       },
+      // While the event's contribution window is open: the QR code of its phone page (issue #13).
+      Qr: {
+        type: ContributeQr, x: STAGE.w - SAFE.x - 520, y: 230,
+        qrLayout: { size: 220, callSize: 26, urlSize: 28, textBeside: false, textWidth: 520 },
+      },
       Status: { type: StatusView },
     };
   }
@@ -75,6 +81,7 @@ export class EventPage extends RowsPage {
   set route({ eventId }: { eventId: string }) {
     this.eventId = eventId;
     setTestId(this, `page-event-${eventId}`);
+    (this.tag('Qr') as ContributeQr).event = eventId;
     void this.load();
   }
 
