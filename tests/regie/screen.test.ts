@@ -17,7 +17,7 @@ import type {
 } from '../../edge-origin/src/origin/contributions/model.ts';
 import { eventually } from '../support/browser.ts';
 import { sendContribution, testJpeg } from '../support/contributions.ts';
-import { logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
+import { alerted, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
 
 const mediaDir = mkdtempSync(join(tmpdir(), 'cite-tv-regie-contrib-'));
 afterAll(() => rmSync(mediaDir, { recursive: true, force: true }));
@@ -101,6 +101,13 @@ test('the window set on the page is what a phone obeys; the phone and venue addr
   expect(await page.getByTestId('short-url-later').count()).toBe(1);
   const none = await send('Léa', 'Allez Cité !', 'phone-lea-0001');
   expect([none.status, none.body.error?.code]).toEqual([403, 'window_closed']);
+
+  // Closing before it opens: the API's refusal in the alert, nothing stored.
+  await page.getByTestId('window-opens').fill(await localIn(2));
+  await page.getByTestId('window-closes').fill(await localIn(1));
+  await page.getByTestId('save-window').click();
+  expect(await alerted(page, /fermeture/)).toBe('La fermeture doit venir après l’ouverture.');
+  expect((await queue()).settings).toBeNull();
 
   // Opening in an hour: a sending now is refused, saying when.
   await page.getByTestId('window-opens').fill(await localIn(1));
