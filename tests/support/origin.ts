@@ -27,9 +27,10 @@ export async function startOrigin(opts: Partial<OriginOptions> = {}): Promise<Te
   const server = await new Promise<Server>((resolve) => {
     const s = serve(
       {
-        fetch: (request: Request) => {
+        // The runtime's env goes on, as in production: routes read the peer's address from it.
+        fetch: (request: Request, env: unknown) => {
           seen.push(new URL(request.url).pathname);
-          return app.fetch(request);
+          return app.fetch(request, env);
         },
         port: 0,
         hostname: '127.0.0.1',

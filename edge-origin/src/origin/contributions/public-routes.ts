@@ -20,16 +20,23 @@ const HEARTBEAT_MS = 15_000;
 /** Room for the form's other fields and the multipart framing around the photo. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
-/** The sender's address: the socket's (Node), or X-Forwarded-For's first hop when trusted. */
+/**
+ * The sender's address. Behind our edge every request comes from the edge, which appends the
+ * address it saw to X-Forwarded-For: that last hop is the one to believe (the ones before it are
+ * whatever the client wrote). Believed when the peer is on this machine (`npm start`'s edge) or
+ * when `trustForwardedFor` says the origin only hears its own proxies.
+ */
 export function clientAddress(c: Context, config: Pick<ContributionsConfig, 'trustForwardedFor'>): string {
-  if (config.trustForwardedFor) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
   const env = c.env as
     | { incoming?: { socket?: { remoteAddress?: string } }; remoteAddr?: { hostname?: string } }
     | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.remoteAddr?.hostname ?? 'unknown';
+  const peer = env?.incoming?.socket?.remoteAddress ?? env?.remoteAddr?.hostname ?? 'unknown';
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(peer);
+  if (config.trustForwardedFor || loopback) {
+    const hop = c.req.header('x-forwarded-for')?.split(',').pop()?.trim();
+    if (hop) return hop;
+  }
+  return peer;
 }
 
 export function contributionPublicRoutes(service: ContributionsService): Hono {
@@ -146,8 +153,11 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
             continue;
           }
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, HEARTBEAT_MS);
+            const timer = setTimeout(resolve, HEARTBEAT_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
           });
           wake = undefined;
           if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
