@@ -5,8 +5,10 @@
 // message kept as text, A approves (the venue feed lists it), B bans after a confirmation (that
 // device's next sending is refused), R rejects, each time the focus going on to the next pending
 // item; a new arrival appears while the focus stays put; pin (the feed says pinned), delete asked
-// first; trusted mode puts a sending straight on screen.
-import { afterAll, expect, test } from '@jest/globals';
+// first; trusted mode puts a sending straight on screen. And the whole way, as issue #13 asks: a
+// phone (mobile Chromium) sends from the page the régie names, A on the régie, the venue screen
+// (the TV app's test build, opened from the régie's link) shows it, the time measured (≤ 5 s).
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +17,24 @@ import type {
   ContributionSettings,
   PublicContribution,
 } from '../../edge-origin/src/origin/contributions/model.ts';
-import { eventually } from '../support/browser.ts';
+import type { OriginOptions } from '../../edge-origin/src/origin/options.ts';
+import { buildApp } from '../e2e/harness.ts';
+import { eventually, isVisible, openPage, textsIn } from '../support/browser.ts';
 import { sendContribution, testJpeg } from '../support/contributions.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { alerted, logIn, nextDialog, noPageErrors, publicGet, said, shot, useRegie } from './regie-page.ts';
 
 const mediaDir = mkdtempSync(join(tmpdir(), 'cite-tv-regie-contrib-'));
-afterAll(() => rmSync(mediaDir, { recursive: true, force: true }));
-const rig = useRegie({ contributions: { config: { mediaDir } } });
+const origin: Partial<OriginOptions> = { contributions: { config: { mediaDir } } };
+// The venue screen is the TV app's test build (its Lightning inspector mirror is what tests read).
+beforeAll(() => {
+  origin.appDir = buildApp('test');
+}, MEDIA_TIMEOUT_MS);
+afterAll(() => {
+  rmSync(mediaDir, { recursive: true, force: true });
+  if (origin.appDir) rmSync(origin.appDir, { recursive: true, force: true });
+});
+const rig = useRegie(origin);
 
 /** The staff's view of an event's contributions (contributions/staff-routes.ts). */
 interface ContributionQueue {
@@ -30,6 +43,15 @@ interface ContributionQueue {
 }
 
 const photo = testJpeg(640, 480);
+/** A spectator's phone, as tests/contributions/phone-page.test.ts has it. */
+const PHONE = {
+  viewport: { width: 393, height: 851 },
+  deviceScaleFactor: 2.75,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'fr-FR',
+  timezoneId: 'Europe/Paris',
+};
 let eventId = '';
 const ids: Record<string, string> = {};
 
@@ -276,3 +298,64 @@ test('trusted mode: a sending goes straight to the screen', async () => {
   );
   noPageErrors(rig);
 }, 60_000);
+
+test('the whole way: a phone sends, A on the régie, the venue screen shows it within 5 s', async () => {
+  const { page } = rig;
+  await page.getByTestId('window-trusted').uncheck();
+  await page.getByTestId('save-window').click();
+  await said(page, /^Fenêtre d’envoi enregistrée pour Handball : Cité contre Port : [^(]+$/);
+
+  // The venue's wall, from the link the page gives (the TV app's `?venue=` mode).
+  const wall = await openPage(rig.tv.browser, { viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
+  await wall.page.goto((await page.getByTestId('venue-link').getAttribute('href')) ?? '');
+
+  // A spectator's phone: the page the régie names, a photo from the library, a first name, sent.
+  const phone = await openPage(rig.tv.browser, PHONE);
+  await phone.page.goto(await page.getByTestId('phone-url').innerText());
+  await phone.page.locator('#title', { hasText: 'Handball' }).waitFor();
+  await phone.page.setInputFiles('#library', {
+    name: 'tribune.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from(photo),
+  });
+  await phone.page.locator('#preview').waitFor({ state: 'visible' });
+  await phone.page.fill('#firstName', 'Jade');
+  await phone.page.fill('#message', 'Coucou de la tribune Est');
+  await phone.page.check('#terms');
+  await phone.page.click('#send');
+  await phone.page.locator('#sent-title').waitFor({ state: 'visible' });
+
+  // It comes to the queue by itself; A on it; the wall shows it.
+  const jade = await eventually(
+    async () => (await queue()).items.find((c) => c.firstName === 'Jade' && c.state === 'pending')?.id ?? '',
+    (id) => id !== '',
+    10_000,
+    'Jade pending',
+  );
+  await pendingItem(jade).waitFor({ timeout: 10_000 });
+  await pendingItem(jade).focus();
+  const approvedAt = Date.now();
+  await page.keyboard.press('a');
+  // Polled in the wall's page itself (every frame), so the time is the wall's, not the poll's.
+  await wall.page.waitForFunction(
+    (id) =>
+      Array.from(document.querySelectorAll(`[data-testid="venue-card-${id}"] [texture-text]`)).some(
+        (e) => e.getAttribute('texture-text') === 'Jade',
+      ),
+    jade,
+    { timeout: 10_000, polling: 'raf' },
+  );
+  const seconds = (Date.now() - approvedAt) / 1000;
+  process.stderr.write(`A pressed on the régie → picture on the venue screen: ${seconds.toFixed(2)} s\n`);
+  expect(seconds).toBeLessThanOrEqual(5);
+  expect(await isVisible(wall.page, `venue-card-${jade}`)).toBe(true);
+  expect(await textsIn(wall.page, `venue-card-${jade}`)).toEqual(
+    expect.arrayContaining(['Jade', 'Coucou de la tribune Est']),
+  );
+  await said(page, 'Approuvée : Jade (part sur l’écran)');
+  await shot(wall.page, 'ecran-venue-wall');
+  await shot(phone.page, 'ecran-phone-sent');
+  await wall.context.close();
+  await phone.context.close();
+  noPageErrors(rig);
+}, 120_000);
