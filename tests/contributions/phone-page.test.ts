@@ -4,7 +4,7 @@
 // page; outside the window a clear sentence instead of the form. Screenshots in tests/artifacts/.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -143,6 +143,76 @@ describe('the phone page', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  test('a 12-megapixel photo over an emulated 4G link on a CPU slowed 4×: shrunk on the phone, sent, answered (times reported)', async () => {
+    const eventId = await newEvent('Basket : Cité contre Lac');
+    await staff('PUT', `/contributions/events/${eventId}/settings`, {
+      opensAt: iso(Date.now() - 60_000),
+      closesAt: iso(Date.now() + 3_600_000),
+    });
+    const photoFile = join(dir, 'phone-photo.jpg');
+    execFileSync('/usr/bin/ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=4000x3000,noise=alls=25:allf=t+u',
+      '-frames:v',
+      '1',
+      '-q:v',
+      '4',
+      '-y',
+      photoFile,
+    ]);
+    const originalBytes = statSync(photoFile).size;
+
+    const { context, page, errors } = await phone();
+    const cdp = await context.newCDPSession(page);
+    // An uplink a full stand shares: 80 ms, 9 Mbit/s down, 3 Mbit/s up.
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 80,
+      downloadThroughput: (9e6 / 8) | 0,
+      uploadThroughput: (3e6 / 8) | 0,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    // What the page hands to XHR: the photo's size after the phone's shrink.
+    await page.addInitScript(() => {
+      const send = XMLHttpRequest.prototype.send;
+      XMLHttpRequest.prototype.send = function (body) {
+        const photo = body instanceof FormData ? body.get('photo') : null;
+        if (photo instanceof Blob) (window as unknown as { __photoBytes: number }).__photoBytes = photo.size;
+        return send.call(this, body);
+      };
+    });
+    const opened = performance.now();
+    await page.goto(`${origin.url}/participer/${eventId}`);
+    await page.locator('#form').waitFor({ state: 'visible' });
+    const readyMs = performance.now() - opened;
+    await page.setInputFiles('#camera', photoFile);
+    await page.fill('#firstName', 'Yanis');
+    await page.fill('#message', 'Premier rang !');
+    await page.check('#terms');
+    const clicked = performance.now();
+    await page.click('#send');
+    await page.locator('#sent').waitFor({ state: 'visible', timeout: 120_000 });
+    const sendMs = performance.now() - clicked;
+    const uploaded = await page.evaluate(() => (window as unknown as { __photoBytes?: number }).__photoBytes ?? 0);
+    process.stderr.write(
+      `phone page on emulated 4G, CPU ÷4: form ready ${readyMs.toFixed(0)} ms; photo ${originalBytes} B on disk, ${uploaded} B sent; send → answer ${sendMs.toFixed(0)} ms\n`,
+    );
+    expect(uploaded).toBeGreaterThan(0);
+    expect(uploaded).toBeLessThan(originalBytes);
+    const queue = await staff<{ items: { width: number; height: number }[] }>(
+      'GET',
+      `/contributions/events/${eventId}`,
+    );
+    expect(queue.body.items.map((i) => [i.width, i.height])).toEqual([[1440, 1080]]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 
   test('outside the window: a clear sentence, no form; the short URL leads to the page', async () => {
     const eventId = await newEvent('Concert de clôture');
