@@ -1,9 +1,10 @@
 // The Node fast paths for fresh hits (edge/node/fast-hit.ts) and for viewers joining a fetch in
-// progress (edge/node/fast-join.ts) answer exactly as the general path does. Two edges on the same clock in front of the same upstream, one with the fast path and one
-// without (config fastHitPath: false), get the same requests: their raw HTTP answers must be the
-// same bytes, and so must their metrics, access log lines and audience sightings. Requests the
-// fast path does not handle (conditionals, Range, purged objects, playlists due for refresh) fall
-// through and still come out right.
+// progress (edge/node/fast-join.ts) answer exactly as the general path does. Two edges on the same
+// clock in front of the same upstream, one with the fast path and one without (config fastHitPath:
+// false), get the same requests: their raw HTTP answers must be the same bytes, and so must their
+// metrics, access log lines and audience sightings. Requests the fast path does not handle
+// (conditionals, Range, purged objects, playlists due for refresh) fall through and still come out
+// right.
 import { connect } from 'node:net';
 import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
 import { AudienceObserver } from '../../edge-origin/src/edge/audience/observer.ts';
