@@ -65,6 +65,7 @@ async function startRelay(
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let eventId = '';
 let shortCode = '';
+let sponsorId = '';
 const streamRequests: string[] = [];
 
 beforeAll(async () => {
@@ -87,6 +88,13 @@ beforeAll(async () => {
   });
   expect(settings.status).toBe(200);
   shortCode = settings.body.shortCode;
+  // The event's sponsor, whose logo the wall shows.
+  const { sponsors } = (await (await fetch(`${stack.origin.url}/api/v1/sponsors`)).json()) as {
+    sponsors: { id: string; logo: string }[];
+  };
+  sponsorId = sponsors.find((s) => s.logo)?.id ?? '';
+  expect(sponsorId).not.toBe('');
+  expect((await staff('PATCH', `/events/${eventId}`, { sponsorId })).status).toBe(200);
   relay = await startRelay(stack.edge.url);
   stack.tv.page.on('request', (r: Request) => {
     if (r.url().includes('/stream')) streamRequests.push(r.url());
@@ -118,7 +126,7 @@ function decodeQr(path: string): string[] {
   return execFileSync('zbarimg', ['-q', '--raw', path], { encoding: 'utf8' }).trim().split('\n');
 }
 
-test('the wall plays the live full screen and shows the QR code of the phone page, which zbarimg reads back', async () => {
+test('the wall plays the live full screen, shows the sponsor’s logo and the QR code of the phone page, which zbarimg reads back', async () => {
   const { page } = stack.tv;
   await page.goto(`${relay.url}/?venue=${eventId}`);
   await eventually(() => isVisible(page, `venue-${eventId}`), Boolean, 30_000, 'the venue screen');
@@ -129,6 +137,7 @@ test('the wall plays the live full screen and shows the QR code of the phone pag
     'the live playing',
   );
   await eventually(() => isVisible(page, `contribute-qr-${shortCode}`), Boolean, 20_000, 'the QR code');
+  await eventually(() => isVisible(page, `venue-sponsor-${sponsorId}`), Boolean, 20_000, 'the sponsor’s logo');
   const phone = `${relay.url}/p/${shortCode}`;
   const texts = await textsIn(page, `contribute-qr-${shortCode}`);
   expect(texts).toContain('Envoyez votre photo sur l’écran géant !');

@@ -76,18 +76,26 @@ export class VenuePage extends Lightning.Component<Loose> {
       Sponsor: {
         x: SAFE.x,
         y: SAFE.y,
-        w: 300,
-        h: 200,
+        w: 400,
+        h: 210,
         rect: true,
         color: 0xd9000000,
         visible: false,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
-        Logo: { x: 30, y: 20, w: 240, h: 135 },
+        Logo: { x: 80, y: 20, w: 240, h: 135 },
         Caption: {
-          x: 150,
+          x: 15,
           y: 162,
-          mountX: 0.5,
-          text: { text: ' ', fontFace: FONT.semibold, fontSize: 28, textColor: COLOR.text },
+          text: {
+            text: ' ',
+            fontFace: FONT.semibold,
+            fontSize: 26,
+            textColor: COLOR.text,
+            wordWrapWidth: 370,
+            textAlign: 'center',
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
         },
       },
       Qr: {
@@ -163,6 +171,14 @@ export class VenuePage extends Lightning.Component<Loose> {
     });
     this.stream.start();
     void this.loadEvent();
+  }
+
+  override _init(): void {
+    // The card ends under the message as drawn (one to four lines).
+    const message = this.tag('Card.Message');
+    message.on('txLoaded', () => {
+      this.tag('Card').h = CARD.pad + PHOTO.h + 116 + message.renderHeight + CARD.pad;
+    });
   }
 
   override _attach(): void {
@@ -261,7 +277,6 @@ export class VenuePage extends Lightning.Component<Loose> {
     card.tag('Name').text.text = screenText(item.firstName, MAX_NAME, canDrawEmoji()) || ' ';
     const message = screenText(item.message, MAX_MESSAGE, canDrawEmoji());
     card.tag('Message').text.text = message || ' ';
-    card.h = CARD.pad + PHOTO.h + 116 + (message ? 4 * 60 : 0) + CARD.pad;
     setTestId(card, `venue-card-${item.id}`);
     card.alpha = 0;
     card.setSmooth('alpha', 1, { duration: 0.4 });
