@@ -23,6 +23,11 @@ import { startRedis, type TestRedis } from '../support/redis.ts';
 import { staffClient } from '../support/staff-api.ts';
 
 const ADMIN = 'contributions-admin-token-0123456789';
+/** An ISO BMFF file of brand `heic` (what an iPhone writes), its image data absent. */
+const heicHeader = () =>
+  new Uint8Array(
+    Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]),
+  );
 const PER_DEVICE = 5;
 let redis: TestRedis;
 let store: RedisRecordStore;
@@ -164,6 +169,7 @@ describe('inside the window', () => {
         code: 'unreadable_image',
       },
       { what: 'over 10 MB', photo: new Uint8Array(10 * 1024 * 1024 + 1).fill(0xff), status: 413, code: 'too_large' },
+      { what: 'a HEIC photo (no HEVC decoder here)', photo: heicHeader(), status: 415, code: 'unsupported_image' },
       { what: 'no photo', photo: undefined, status: 400, code: 'missing_photo' },
     ];
     const seen = [];
@@ -176,6 +182,8 @@ describe('inside the window', () => {
       expect(r.body.error?.message).toMatch(/\S/);
     }
     expect(seen).toEqual(cases.map((c) => ({ what: c.what, status: c.status, code: c.code, field: 'photo' })));
+    const heic = await sendContribution(origin.url, eventId, { photo: heicHeader(), deviceId: newDevice() });
+    expect(heic.body.error?.message).toMatch(/^Les photos HEIC ne sont pas encore acceptées/);
     const noTerms = await sendContribution(origin.url, eventId, { photo: jpeg, terms: false, deviceId: newDevice() });
     expect([noTerms.status, noTerms.body.error?.field]).toEqual([400, 'terms']);
     const long = await sendContribution(origin.url, eventId, {

@@ -117,6 +117,7 @@ export const refuse = {
     ),
   unknownCode: () =>
     new ContributionError(404, 'unknown_code', 'Code inconnu (ou contribution déjà supprimée).', 'code'),
+  notApproved: () => new ContributionError(409, 'not_approved', 'Seule une contribution approuvée peut être épinglée.'),
   unknownContribution: () => new ContributionError(404, 'unknown_contribution', 'Contribution inconnue.'),
   badWindow: () =>
     new ContributionError(400, 'invalid_window', 'La fermeture doit venir après l’ouverture.', 'closesAt'),

@@ -11,7 +11,6 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import { commitAudited } from '../http/audited-commit.ts';
-import { StaffError } from '../http/api-errors.ts';
 import { requireRole } from '../http/auth.ts';
 import type { StaffContext } from '../staff/routing.ts';
 import type { StaffEnv } from '../http/auth.ts';
@@ -48,7 +47,6 @@ export function contributionStaffRoutes(
   const app = staffApi();
   app.onError((error, c) => {
     if (error instanceof ContributionError) return contributionErrorResponse(c, error);
-    if (error instanceof StaffError) throw error;
     throw error;
   });
   const editor = requireRole('editor', store, adminToken);
@@ -170,8 +168,7 @@ export function contributionStaffRoutes(
     'pin',
     'Épingler (ou désépingler) une contribution approuvée',
     (c, body) => {
-      if (c.state !== 'approved')
-        throw new StaffError(409, 'not_approved', 'Seule une contribution approuvée peut être épinglée');
+      if (c.state !== 'approved') throw refuse.notApproved();
       return { ...c, pinned: (body as { pinned: boolean }).pinned };
     },
     PinSchema,
