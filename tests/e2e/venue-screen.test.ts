@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Request } from 'playwright-core';
-import { eventually, isVisible, screenshot, textsIn, videoState } from '../support/browser.ts';
+import { eventually, isVisible, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { sendContribution } from '../support/contributions.ts';
 import { staffClient } from '../support/staff-api.ts';
 import { useTestImages } from '../support/test-images.ts';
@@ -140,7 +140,7 @@ test('the wall plays the live full screen, shows the sponsor’s logo and the QR
   await eventually(() => isVisible(page, `venue-sponsor-${sponsorId}`), Boolean, 20_000, 'the sponsor’s logo');
   const phone = `${relay.url}/p/${shortCode}`;
   const texts = await textsIn(page, `contribute-qr-${shortCode}`);
-  expect(texts).toContain('Envoyez votre photo sur l’écran géant !');
+  expect(texts).toContain('Envoyez votre photo sur l’écran géant\u00a0!');
   expect(texts).toContain(phone.replace(/^https?:\/\//, ''));
   await page.waitForTimeout(500); // the QR texture's first frame
   const shot = await screenshot(page, 'venue-qr');
@@ -235,16 +235,31 @@ test('a network blip loses nothing: what was approved and removed meanwhile show
   expect([...seen]).toEqual([`venue-card-${kept}`]);
 }, 90_000);
 
-test('the TV app’s page of the event shows the QR code of its phone page', async () => {
+test('the TV app’s page of the event, and its live in the player, show the QR code of its phone page', async () => {
   const { page } = stack.tv;
+  const phone = `${stack.edge.url}/p/${shortCode}`;
   await page.goto(`${stack.appUrl}?event=${eventId}`);
-  await eventually(
-    () => isVisible(page, `contribute-qr-${shortCode}`),
-    Boolean,
-    30_000,
-    'the QR code on the event page',
-  );
+  const qrIn = (root: string) =>
+    page.evaluate(
+      ({ root, id }) => {
+        const el = document.querySelector(`[data-testid="${root}"] [data-testid="${id}"]`) as HTMLElement | null;
+        if (!el) return false;
+        for (let n: HTMLElement | null = el; n && n.tagName === 'DIV'; n = n.parentElement) {
+          if (n.style.display === 'none' || n.getAttribute('visible') === 'false') return false;
+        }
+        return true;
+      },
+      { root, id: `contribute-qr-${shortCode}` },
+    );
+  await eventually(() => qrIn(`page-event-${eventId}`), Boolean, 30_000, 'the QR code on the event page');
   await page.waitForTimeout(800);
-  const shot = await screenshot(page, 'event-page-qr');
-  expect(decodeQr(shot)).toEqual([`${stack.edge.url}/p/${shortCode}`]);
+  expect(decodeQr(await screenshot(page, 'event-page-qr'))).toEqual([phone]);
+
+  // « Regarder le direct »: the overlay over the live carries it too (it fades with the overlay).
+  await waitForFocus(page, 'button-watchLive');
+  await press(page, 'Enter');
+  await waitForFocus(page, 'player');
+  await eventually(() => qrIn('player'), Boolean, 30_000, 'the QR code over the live');
+  await page.waitForTimeout(800);
+  expect(decodeQr(await screenshot(page, 'player-live-qr'))).toEqual([phone]);
 }, 90_000);

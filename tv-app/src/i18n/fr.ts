@@ -75,7 +75,7 @@ export const fr = {
   'player.qualityAuto': 'Auto',
   'player.ad': 'Publicité · {seconds} s',
   'player.adOf': 'Publicité {index}/{count} · {seconds} s',
-  'venue.call': 'Envoyez votre photo sur l’écran géant !',
+  'venue.call': 'Envoyez votre photo sur l’écran géant\u00a0!',
   'venue.waiting': 'Le direct commence bientôt',
   'venue.empty': 'Soyez le premier sur l’écran géant : scannez le code !',
   'venue.pinned': 'À la une',

@@ -74,13 +74,24 @@ export class ContributeQr extends Lightning.Component<Loose> {
     });
   }
 
+  /** The event whose window decides; '' hides the code. */
   set event(eventId: string) {
     this.eventId = eventId;
+    if (!eventId) this.visible = false;
     void this.refresh();
   }
 
   override _init(): void {
     setTestId(this, 'contribute-qr');
+    // Under the code, the address goes under the call however many lines the call takes.
+    const call = this.tag('Call');
+    call.on('txLoaded', () => {
+      const { urlSize, textBeside } = this.layout;
+      if (textBeside) return;
+      const url = this.tag('Url');
+      url.y = call.y + call.renderHeight + 6;
+      this.tag('Plate').h = url.y + urlSize * 1.3 + 48;
+    });
   }
 
   override _attach(): void {

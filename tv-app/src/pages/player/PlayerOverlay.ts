@@ -29,6 +29,7 @@ import type { PlayerSnapshot } from '../../player/hls-player.ts';
 import type { AdBreakView } from '../../player/ad-break.ts';
 import { PREVIEW_TILE, SeekPreview } from './SeekPreview.ts';
 import { BAR_W } from './layout.ts';
+import { ContributeQr } from '../../venue/ContributeQr.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -51,40 +52,116 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       // What fades: everything but the ad badge.
       Fade: {
-        w: STAGE.w, h: STAGE.h,
+        w: STAGE.w,
+        h: STAGE.h,
         Top: { w: STAGE.w, h: 280, rect: true, colorTop: 0xcc000000, colorBottom: 0x00000000 },
         Bottom: { y: STAGE.h - 360, w: STAGE.w, h: 360, rect: true, colorTop: 0x00000000, colorBottom: 0xdd000000 },
         Badge: {
-          x: SAFE.x, y: SAFE.y, rect: true, color: COLOR.live,
+          x: SAFE.x,
+          y: SAFE.y,
+          rect: true,
+          color: COLOR.live,
           flex: { paddingLeft: 14, paddingRight: 14, paddingTop: 4, paddingBottom: 4 },
           shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
           Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
         },
         // The event's sponsor, discreet, top right (hidden during ad breaks).
         Sponsor: { x: STAGE.w - SAFE.x, y: SAFE.y, mountX: 1, w: 160, h: 90, alpha: 0.85, visible: false },
-        Title: { x: SAFE.x, y: SAFE.y + 56, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, wordWrapWidth: BAR_W, maxLines: 1, textOverflow: 'ellipsis' } },
-        Chapter: { x: SAFE.x, y: SAFE.y + 120, visible: false, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: BAR_W, maxLines: 1, textOverflow: 'ellipsis' } },
+        // A live whose event takes contributions: the QR code of its phone page (issue #13).
+        Contribute: {
+          type: ContributeQr,
+          x: STAGE.w - SAFE.x - 480,
+          y: 190,
+          qrLayout: { size: 200, callSize: 26, urlSize: 28, textBeside: false, textWidth: 480 },
+        },
+        Title: {
+          x: SAFE.x,
+          y: SAFE.y + 56,
+          text: {
+            text: '',
+            fontFace: FONT.bold,
+            fontSize: TYPE.title,
+            textColor: COLOR.text,
+            wordWrapWidth: BAR_W,
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
+        },
+        Chapter: {
+          x: SAFE.x,
+          y: SAFE.y + 120,
+          visible: false,
+          text: {
+            text: ' ',
+            fontFace: FONT.semibold,
+            fontSize: TYPE.body,
+            textColor: COLOR.textDim,
+            wordWrapWidth: BAR_W,
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
+        },
         Spinner: { type: Spinner, x: STAGE.w / 2, y: STAGE.h / 2 - 100, mount: 0.5 },
-        State: { x: STAGE.w / 2, y: STAGE.h / 2, mount: 0.5, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text } },
+        State: {
+          x: STAGE.w / 2,
+          y: STAGE.h / 2,
+          mount: 0.5,
+          text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text },
+        },
         Progress: {
-          x: SAFE.x, y: STAGE.h - SAFE.y - 150,
-          Track: { w: BAR_W, h: 10, rect: true, color: 0x55ffffff, shader: { type: Lightning.shaders.RoundedRectangle, radius: 5 } },
-          Bar: { w: 0, h: 10, rect: true, color: COLOR.live, shader: { type: Lightning.shaders.RoundedRectangle, radius: 5 } },
+          x: SAFE.x,
+          y: STAGE.h - SAFE.y - 150,
+          Track: {
+            w: BAR_W,
+            h: 10,
+            rect: true,
+            color: 0x55ffffff,
+            shader: { type: Lightning.shaders.RoundedRectangle, radius: 5 },
+          },
+          Bar: {
+            w: 0,
+            h: 10,
+            rect: true,
+            color: COLOR.live,
+            shader: { type: Lightning.shaders.RoundedRectangle, radius: 5 },
+          },
           // Chapter starts: short white ticks across the bar.
           Marks: {},
-          Knob: { y: 5, w: 26, h: 26, mount: 0.5, rect: true, color: COLOR.text, shader: { type: Lightning.shaders.RoundedRectangle, radius: 13 } },
+          Knob: {
+            y: 5,
+            w: 26,
+            h: 26,
+            mount: 0.5,
+            rect: true,
+            color: COLOR.text,
+            shader: { type: Lightning.shaders.RoundedRectangle, radius: 13 },
+          },
           Elapsed: { y: 28, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
-          Total: { x: BAR_W, y: 28, mountX: 1, text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
-          Hints: { y: 86, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim } },
+          Total: {
+            x: BAR_W,
+            y: 28,
+            mountX: 1,
+            text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text },
+          },
+          Hints: {
+            y: 86,
+            text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim },
+          },
           Preview: { type: SeekPreview, y: -28, signals: { seekMoved: true, seekDone: true } },
         },
       },
       // Ad breaks: "Publicité · 12 s", always shown while a spot plays, whatever the overlay does.
       Ad: {
-        x: STAGE.w - SAFE.x, y: SAFE.y, mountX: 1, rect: true, color: 0xe6f2b705, visible: false,
+        x: STAGE.w - SAFE.x,
+        y: SAFE.y,
+        mountX: 1,
+        rect: true,
+        color: 0xe6f2b705,
+        visible: false,
         flex: { paddingLeft: 18, paddingRight: 18, paddingTop: 6, paddingBottom: 6 },
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 },
         Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.body, textColor: 0xff101522 } },
@@ -98,11 +175,14 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
    */
   static override _states(): Lightning.Component.Constructor[] {
     return [
-      state('Seeking', class Seeking extends this {
-        override _getFocused(): Lightning.Component {
-          return this.preview;
-        }
-      }),
+      state(
+        'Seeking',
+        class Seeking extends this {
+          override _getFocused(): Lightning.Component {
+            return this.preview;
+          }
+        },
+      ),
     ];
   }
 
@@ -138,6 +218,7 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
     this.preview.cancel();
     void this.preview.loadTrack(extras.thumbnails);
     void this.showSponsor(playable);
+    (this.tag('Fade.Contribute') as ContributeQr).event = playable.kind === 'live' ? playable.event.id : '';
   }
 
   /** Leaving the player: no seek after it, the preview's sheets freed. */
@@ -183,7 +264,13 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
   // ---- drawing ------------------------------------------------------------------------
 
   update(snap: PlayerSnapshot = player.snapshot()): void {
-    const view = overlayView({ snap, kind: this.kind, ended: this.ended, chapters: this.chapters, target: this.preview.target });
+    const view = overlayView({
+      snap,
+      kind: this.kind,
+      ended: this.ended,
+      chapters: this.chapters,
+      target: this.preview.target,
+    });
     const badge = this.tag('Fade.Badge');
     badge.color = view.badge.live ? COLOR.live : 0xcc333a4d;
     badge.tag('Label').text.text = view.badge.text;
@@ -220,7 +307,13 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
     if (key === this.marksKey) return;
     this.marksKey = key;
     this.tag('Progress.Marks').children = chapterMarks(this.chapters, duration).map((f, i) => ({
-      x: Math.round(BAR_W * f) - 2, y: -5, w: 4, h: 20, rect: true, color: 0xeeffffff, testId: `player-chapter-mark-${i + 1}`,
+      x: Math.round(BAR_W * f) - 2,
+      y: -5,
+      w: 4,
+      h: 20,
+      rect: true,
+      color: 0xeeffffff,
+      testId: `player-chapter-mark-${i + 1}`,
     }));
   }
 
@@ -230,7 +323,10 @@ export class PlayerOverlay extends Lightning.Component<Loose> {
     this.tag('Fade.Sponsor').alpha = view ? 0 : 0.85;
     if (!view) return;
     const seconds = view.remaining;
-    ad.tag('Label').text.text = view.count > 1 ? t('player.adOf', { index: view.index, count: view.count, seconds }) : t('player.ad', { seconds });
+    ad.tag('Label').text.text =
+      view.count > 1
+        ? t('player.adOf', { index: view.index, count: view.count, seconds })
+        : t('player.ad', { seconds });
   }
 
   /** The sponsor the staff chose for the event (a replay shows its event's). */
