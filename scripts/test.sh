@@ -31,6 +31,9 @@ fi
 echo "test: type checking"
 npm run --silent typecheck
 
+echo "test: formatting and lint (Biome; npm run format fixes the formatting)"
+npm run --silent lint
+
 echo "test: building the TV app"
 npm run --silent build
 

@@ -119,7 +119,9 @@ function legacyPolyfills() {
 const legacySwaps = {
   name: 'legacy-swaps',
   setup(b) {
-    b.onResolve({ filter: /\/(player-page|venue)-loader\.ts$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\.ts$/, '.legacy.ts')) }));
+    b.onResolve({ filter: /\/(player-page|venue)-loader\.ts$/ }, (args) => ({
+      path: join(args.resolveDir, args.path.replace(/\.ts$/, '.legacy.ts')),
+    }));
   },
 };
 
@@ -132,7 +134,12 @@ async function buildLegacy(outdir) {
     // Polyfills first, then the app. Only the core-js modules Chrome 38 lacks: SWC's `entry`
     // mode expands `import 'core-js/stable'` into exactly those for the target.
     // fetch (Chrome 42+) is a web API core-js does not cover: whatwg-fetch adds it.
-    stdin: { contents: `${legacyPolyfills()}\nimport 'whatwg-fetch';\nimport './src/main.ts';\n`, resolveDir: here, sourcefile: 'legacy-entry.js', loader: 'js' },
+    stdin: {
+      contents: `${legacyPolyfills()}\nimport 'whatwg-fetch';\nimport './src/main.ts';\n`,
+      resolveDir: here,
+      sourcefile: 'legacy-entry.js',
+      loader: 'js',
+    },
     outfile: stage1,
     plugins: [legacySwaps],
     format: 'iife',
@@ -146,7 +153,12 @@ async function buildLegacy(outdir) {
   const keepNames = { keep_classnames: true, keep_fnames: true };
   const out = transformFileSync(stage1, {
     swcrc: false,
-    jsc: { parser: { syntax: 'ecmascript' }, loose: true, externalHelpers: false, minify: { compress: keepNames, mangle: keepNames } },
+    jsc: {
+      parser: { syntax: 'ecmascript' },
+      loose: true,
+      externalHelpers: false,
+      minify: { compress: keepNames, mangle: keepNames },
+    },
     env: { targets: LEGACY_TARGETS },
     minify: true,
     module: { type: 'es6' }, // no imports left: keeps SWC from wrapping the IIFE in CommonJS
@@ -176,7 +188,9 @@ function sizes(outdir, entry) {
   try {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
     const key = Object.keys(meta.outputs).find((k) => k.endsWith(`/${entry}`));
-    const statics = meta.outputs[key].imports.filter((i) => i.kind === 'import-statement').map((i) => i.path.slice(i.path.indexOf('/chunks/') + 1));
+    const statics = meta.outputs[key].imports
+      .filter((i) => i.kind === 'import-statement')
+      .map((i) => i.path.slice(i.path.indexOf('/chunks/') + 1));
     initialFiles = [entry, ...statics];
   } catch {
     // Legacy build: one file, no metafile.
@@ -188,7 +202,8 @@ function sizes(outdir, entry) {
   } catch {}
   try {
     for (const f of readdirSync(join(outdir, 'chunks'))) {
-      if (!initialFiles.includes(`chunks/${f}`)) lazy.push({ file: `chunks/${f}`, gzip: gz(join(outdir, 'chunks', f)) });
+      if (!initialFiles.includes(`chunks/${f}`))
+        lazy.push({ file: `chunks/${f}`, gzip: gz(join(outdir, 'chunks', f)) });
     }
   } catch {}
   return { initialFiles, initialGzip: initial, lazy };
@@ -197,7 +212,9 @@ function sizes(outdir, entry) {
 function report(outdir, entry) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const s = sizes(outdir, entry);
-  const lines = [`${outdir.replace(`${here}/`, '')}: initial JS ${kb(s.initialGzip)} gzipped (${s.initialFiles.join(' + ')})`];
+  const lines = [
+    `${outdir.replace(`${here}/`, '')}: initial JS ${kb(s.initialGzip)} gzipped (${s.initialFiles.join(' + ')})`,
+  ];
   for (const l of s.lazy) lines.push(`  lazy ${l.file} ${kb(l.gzip)} gzipped`);
   console.log(lines.join('\n'));
 }

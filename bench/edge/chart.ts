@@ -13,8 +13,18 @@ export function renderChart(r: {
   viewerSimulation: Record<'edge' | 'nginx', Record<string, unknown>[]>;
 }): string {
   const bars: Bar[] = [
-    { label: 'segment hits', edge: r.hitThroughput.edge.segment.requestsPerSecond, nginx: r.hitThroughput.nginx.segment.requestsPerSecond, unit: 'req/s' },
-    { label: 'playlist hits', edge: r.hitThroughput.edge.playlist.requestsPerSecond, nginx: r.hitThroughput.nginx.playlist.requestsPerSecond, unit: 'req/s' },
+    {
+      label: 'segment hits',
+      edge: r.hitThroughput.edge.segment.requestsPerSecond,
+      nginx: r.hitThroughput.nginx.segment.requestsPerSecond,
+      unit: 'req/s',
+    },
+    {
+      label: 'playlist hits',
+      edge: r.hitThroughput.edge.playlist.requestsPerSecond,
+      nginx: r.hitThroughput.nginx.playlist.requestsPerSecond,
+      unit: 'req/s',
+    },
     ...r.viewerSimulation.edge.map((e, i) => ({
       label: `p99 TTFB, ${e.viewers} viewers`,
       edge: e.segmentTtfbP99Ms as number,

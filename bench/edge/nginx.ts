@@ -11,8 +11,12 @@ export function ensureNginx(): string {
   console.log('bench: nginx is missing, installing it from Debian apt…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx-light'], { stdio: 'inherit', env });
-  if (r.status !== 0 || !existsSync('/usr/sbin/nginx')) throw new Error('bench: could not install nginx (apt-get install nginx-light)');
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx-light'], {
+    stdio: 'inherit',
+    env,
+  });
+  if (r.status !== 0 || !existsSync('/usr/sbin/nginx'))
+    throw new Error('bench: could not install nginx (apt-get install nginx-light)');
   return '/usr/sbin/nginx';
 }
 

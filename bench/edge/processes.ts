@@ -69,7 +69,8 @@ export function sleep(ms: number): Promise<void> {
 export async function waitForHttp(url: string, timeoutMs = 120_000, server?: Started): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (server && server.proc.exitCode !== null) throw new Error(`bench: ${server.name} exited before answering ${url}`);
+    if (server && server.proc.exitCode !== null)
+      throw new Error(`bench: ${server.name} exited before answering ${url}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();
@@ -158,7 +159,9 @@ function machineJiffies(): { busy: number; all: number; cores: number } {
 /** TcpExt ListenOverflows from /proc/net/netstat (machine-wide; 0 where unreadable). */
 function listenOverflows(): number {
   try {
-    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const lines = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('TcpExt:'));
     const [header = '', counts = ''] = lines;
     const names = header.split(/\s+/);
     const values = counts.split(/\s+/);

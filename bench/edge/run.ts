@@ -63,7 +63,16 @@ function startCache(which: Cache, upstreamUrl: string): Started {
 /** The Redis the edge's workers share (flushed between runs so every run starts cold). */
 async function startRedis(): Promise<Started & { flush(): Promise<void> }> {
   const port = await freePort();
-  const server = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const server = startProcess('redis', 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   redisUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
@@ -168,7 +177,9 @@ async function main() {
             listenOverflows,
             cpuCores: resources.cpuCores,
             // Server CPU per request served: what 10,000 viewers will cost it (one Node process tops out at one core).
-            cpuUsPerRequest: (resources.cpuCores * settings.viewerSeconds * 1e6) / Math.max(1, sim.playlistRequests + sim.segmentRequests),
+            cpuUsPerRequest:
+              (resources.cpuCores * settings.viewerSeconds * 1e6) /
+              Math.max(1, sim.playlistRequests + sim.segmentRequests),
             peakRssMiB: resources.peakRssBytes / 1024 / 1024,
             simulator: sim.simulator,
             // Who used the 2 cores: the server above, the simulator, the origin, this process
@@ -211,24 +222,35 @@ async function main() {
   printTable(results);
 }
 
-function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }>; newSegmentStorm: Record<Cache, StormResult>; viewerSimulation: Record<Cache, Record<string, unknown>[]>; ratios: Record<string, unknown> }) {
+function printTable(r: {
+  hitThroughput: Record<Cache, { segment: HitThroughput; playlist: HitThroughput }>;
+  newSegmentStorm: Record<Cache, StormResult>;
+  viewerSimulation: Record<Cache, Record<string, unknown>[]>;
+  ratios: Record<string, unknown>;
+}) {
   const f = (n: unknown, d = 1) => (typeof n === 'number' ? n.toFixed(d) : String(n));
   console.log('\nCached-hit throughput (wrk, loopback)');
   console.log('object    server  req/s     Gbit/s  p50 ms  p99 ms');
   for (const obj of ['segment', 'playlist'] as const) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const h = r.hitThroughput[s][obj];
-      console.log(`${obj.padEnd(9)} ${s.padEnd(7)} ${f(h.requestsPerSecond, 0).padStart(8)}  ${f(h.gbitPerSecond, 2).padStart(6)}  ${f(h.p50Ms, 2).padStart(6)}  ${f(h.p99Ms, 2).padStart(6)}`);
+      console.log(
+        `${obj.padEnd(9)} ${s.padEnd(7)} ${f(h.requestsPerSecond, 0).padStart(8)}  ${f(h.gbitPerSecond, 2).padStart(6)}  ${f(h.p50Ms, 2).padStart(6)}  ${f(h.p99Ms, 2).padStart(6)}`,
+      );
     }
   }
   console.log('\nNew-segment storm (viewers at once on a segment still being produced)');
   console.log('server  first byte p50/p95 ms  whole p50/p95 ms  origin req/segment  failures');
   for (const s of ['edge', 'nginx'] as Cache[]) {
     const st = r.newSegmentStorm[s];
-    console.log(`${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`);
+    console.log(
+      `${s.padEnd(7)} ${`${f(st.ttfbMs.p50)} / ${f(st.ttfbMs.p95)}`.padStart(20)}  ${`${f(st.totalMs.p50)} / ${f(st.totalMs.p95)}`.padStart(16)}  ${f(st.originRequestsPerSegment, 2).padStart(18)}  ${f(st.failures, 0).padStart(8)}`,
+    );
   }
   console.log('\nViewer simulation (live channel, origin +50 ms; CPU in cores of the 2)');
-  console.log('viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU, µs/req  RSS MiB  simulator CPU, µs/req, loop p99 ms  others');
+  console.log(
+    'viewers server  upstream/seg  p50/p99 TTFB ms  stalls (after join)  playing  SYN drops  server CPU, µs/req  RSS MiB  simulator CPU, µs/req, loop p99 ms  others',
+  );
   for (let i = 0; i < r.viewerSimulation.edge.length; i++) {
     for (const s of ['edge', 'nginx'] as Cache[]) {
       const v = itemAt(r.viewerSimulation[s], i);
@@ -239,7 +261,11 @@ function printTable(r: { hitThroughput: Record<Cache, { segment: HitThroughput; 
     }
   }
   for (const s of ['edge', 'nginx'] as Cache[]) {
-    for (const v of r.viewerSimulation[s]) if ((v.errors as number) > 0) console.log(`  ${s}, ${f(v.viewers, 0)} viewers: ${f(v.errors, 0)} failed requests, by status: ${JSON.stringify(v.errorsByStatus)}`);
+    for (const v of r.viewerSimulation[s])
+      if ((v.errors as number) > 0)
+        console.log(
+          `  ${s}, ${f(v.viewers, 0)} viewers: ${f(v.errors, 0)} failed requests, by status: ${JSON.stringify(v.errorsByStatus)}`,
+        );
   }
   console.log('\nRatios edge/nginx:', JSON.stringify(r.ratios));
 }

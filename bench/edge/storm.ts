@@ -17,10 +17,23 @@ export interface StormResult {
 
 /** The p-th percentile of `values`, to a tenth of a millisecond. */
 function pct(values: number[], p: number): number {
-  return Math.round(percentile([...values].sort((a, b) => a - b), p) * 10) / 10;
+  return (
+    Math.round(
+      percentile(
+        [...values].sort((a, b) => a - b),
+        p,
+      ) * 10,
+    ) / 10
+  );
 }
 
-export async function runStorm(serverUrl: string, upstream: BenchUpstream, label: string, clients: number, rounds: number): Promise<StormResult> {
+export async function runStorm(
+  serverUrl: string,
+  upstream: BenchUpstream,
+  label: string,
+  clients: number,
+  rounds: number,
+): Promise<StormResult> {
   const base = new URL(serverUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const ttfb: number[] = [];

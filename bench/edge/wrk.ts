@@ -28,9 +28,13 @@ function toBytes(value: string): number {
 /** Runs wrk without blocking this process: the bench's upstream lives in it and must keep
  * answering (a blocked upstream would freeze every refresh of a live playlist). */
 export async function runWrk(url: string, seconds: number, connections: number): Promise<HitThroughput> {
-  const { stdout: out } = await promisify(execFile)('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
-    encoding: 'utf8',
-  });
+  const { stdout: out } = await promisify(execFile)(
+    'wrk',
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url],
+    {
+      encoding: 'utf8',
+    },
+  );
   const pick = (re: RegExp) => re.exec(out)?.[1] ?? '';
   return {
     requestsPerSecond: Number(pick(/Requests\/sec:\s+([\d.]+)/)),

@@ -78,7 +78,12 @@ async function latencyRun() {
     await page.goto(`${stack.appUrl}?event=${event.id}`);
     await waitForFocus(page, 'button-watchLive', 30_000);
     await press(page, 'Enter');
-    await eventually(() => videoState(page), (v) => v.currentTime > 2, 60_000, 'playing');
+    await eventually(
+      () => videoState(page),
+      (v) => v.currentTime > 2,
+      60_000,
+      'playing',
+    );
     await sleep(8000); // steady state, overlay gone
     const glass: number[] = [];
     const pdt: number[] = [];
@@ -103,7 +108,11 @@ async function latencyRun() {
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: round(s[Math.floor(s.length / 2)] ?? NaN), min: round(s[0] ?? NaN), max: round(s[s.length - 1] ?? NaN) };
+  return {
+    median: round(s[Math.floor(s.length / 2)] ?? NaN),
+    min: round(s[0] ?? NaN),
+    max: round(s[s.length - 1] ?? NaN),
+  };
 }
 function round(x: number) {
   return Math.round(x * 100) / 100;
@@ -125,11 +134,18 @@ for (const [preset, w, h, fps, passthrough] of runs) {
 }
 console.log('bench ingest: glass-to-glass latency on the TV…');
 const latency = await latencyRun();
-const result = { measuredAt: new Date().toISOString(), machine: '2 cores (shared with the encoder, the edge and Chromium)', cpu, latency };
+const result = {
+  measuredAt: new Date().toISOString(),
+  machine: '2 cores (shared with the encoder, the edge and Chromium)',
+  cpu,
+  latency,
+};
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 const file = path.join(root, 'bench/results', `${process.env.BENCH_RESULTS_NAME ?? 'ingest'}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.table(cpu);
-console.log(`glass-to-glass (TV, SRT, through the edge): median ${latency.glassToGlassSeconds.median} s (${latency.glassToGlassSeconds.min}–${latency.glassToGlassSeconds.max}, ${latency.samples} samples); playlist edge behind the wall clock: median ${latency.playlistEdgeBehindWallSeconds.median} s`);
+console.log(
+  `glass-to-glass (TV, SRT, through the edge): median ${latency.glassToGlassSeconds.median} s (${latency.glassToGlassSeconds.min}–${latency.glassToGlassSeconds.max}, ${latency.samples} samples); playlist edge behind the wall clock: median ${latency.playlistEdgeBehindWallSeconds.median} s`,
+);
 console.log(`bench ingest: written to ${path.relative(root, file)}`);
 process.exit(0);

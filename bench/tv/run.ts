@@ -27,7 +27,9 @@ const settings = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 }
 
@@ -133,7 +135,19 @@ async function main() {
 
   // Heap after a forced GC, once a minute: flat means textures and pages are released.
   const heapMiB: number[] = [(await heapAfterGc(cdp)) / 2 ** 20];
-  const keys = ['ArrowRight', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'Enter', 'ArrowDown', 'ArrowRight', 'Backspace', 'ArrowUp', 'ArrowLeft', 'ArrowUp'];
+  const keys = [
+    'ArrowRight',
+    'ArrowRight',
+    'ArrowDown',
+    'ArrowRight',
+    'Enter',
+    'ArrowDown',
+    'ArrowRight',
+    'Backspace',
+    'ArrowUp',
+    'ArrowLeft',
+    'ArrowUp',
+  ];
   const browseStart = performance.now();
   let presses = 0;
   for (let minute = 1; minute <= Math.ceil(settings.browseMinutes); minute++) {
@@ -159,7 +173,12 @@ async function main() {
     { name: 'warmAtOnce', restMs: 100, freshEdge: false },
     { name: 'warmRested', restMs: 800, freshEdge: false },
   ] as const;
-  const zaps: Record<(typeof variants)[number]['name'], number[]> = { coldAtOnce: [], coldRested: [], warmAtOnce: [], warmRested: [] };
+  const zaps: Record<(typeof variants)[number]['name'], number[]> = {
+    coldAtOnce: [],
+    coldRested: [],
+    warmAtOnce: [],
+    warmRested: [],
+  };
   const preloads: Record<string, number[]> = {};
   const masterPreloads: string[] = [];
   page.on('request', (r) => {

@@ -59,8 +59,24 @@ export const VIDEO_RENDITIONS: readonly VideoRenditionSpec[] = [
 
 // AAC-LC (`mp4a.40.2`), mono: the two languages are told apart by their tone.
 export const AUDIO_RENDITIONS: readonly AudioRenditionSpec[] = [
-  { id: 'audio-fr', language: 'fr', name: 'Français', isDefault: true, bitrate: 64_000, channels: 1, codecs: 'mp4a.40.2' },
-  { id: 'audio-en', language: 'en', name: 'English', isDefault: false, bitrate: 64_000, channels: 1, codecs: 'mp4a.40.2' },
+  {
+    id: 'audio-fr',
+    language: 'fr',
+    name: 'Français',
+    isDefault: true,
+    bitrate: 64_000,
+    channels: 1,
+    codecs: 'mp4a.40.2',
+  },
+  {
+    id: 'audio-en',
+    language: 'en',
+    name: 'English',
+    isDefault: false,
+    bitrate: 64_000,
+    channels: 1,
+    codecs: 'mp4a.40.2',
+  },
 ];
 
 export const SUBTITLE_RENDITIONS: readonly SubtitleRenditionSpec[] = [

@@ -95,5 +95,7 @@ export function isSegmentAvailable(
   retentionSegments: number,
 ): boolean {
   const edge = liveEdge(nowMs, config);
-  return mediaSequence >= 0 && mediaSequence <= edge && mediaSequence > edge - Math.max(retentionSegments, config.windowSize);
+  return (
+    mediaSequence >= 0 && mediaSequence <= edge && mediaSequence > edge - Math.max(retentionSegments, config.windowSize)
+  );
 }

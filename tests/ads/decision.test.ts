@@ -37,13 +37,16 @@ async function staff<T>(path: string, body?: unknown, expected = body === undefi
   return json;
 }
 
-type AssetList = { ASSETS: { URI: string; DURATION: number; 'X-CITETV-AD': { creativeId: string; tracking: string } }[] };
+type AssetList = {
+  ASSETS: { URI: string; DURATION: number; 'X-CITETV-AD': { creativeId: string; tracking: string } }[];
+};
 async function assets(breakId: string, viewer: string): Promise<string[]> {
   const res = await fetch(`${origin.url}/api/v1/ads/breaks/${breakId}/asset-list?_HLS_primary_id=${viewer}`);
   expect(res.status).toBe(200);
   return ((await res.json()) as AssetList).ASSETS.map((a) => a['X-CITETV-AD'].creativeId);
 }
-const liveBreak = async (eventId: string, durationSeconds = 30) => (await staff<{ id: string }>(`/ads/events/${eventId}/breaks`, { durationSeconds })).id;
+const liveBreak = async (eventId: string, durationSeconds = 30) =>
+  (await staff<{ id: string }>(`/ads/events/${eventId}/breaks`, { durationSeconds })).id;
 
 const BAKERY = 'ad-boulangerie-du-port';
 const BIKES = 'ad-velocite';
@@ -58,12 +61,42 @@ beforeAll(async () => {
   const now = Date.now();
   const base = { startsAt: iso(now - hour), endsAt: iso(now + hour) };
   // Culture only, top priority, twice a day per viewer.
-  await staff('/ads/campaigns', { name: 'Pain culture', sponsorId: s1.id, creativeId: BAKERY, priority: 50, channelIds: ['culture'], frequencyCap: { impressions: 2, perHours: 24 }, ...base });
+  await staff('/ads/campaigns', {
+    name: 'Pain culture',
+    sponsorId: s1.id,
+    creativeId: BAKERY,
+    priority: 50,
+    channelIds: ['culture'],
+    frequencyCap: { impressions: 2, perHours: 24 },
+    ...base,
+  });
   // Only the handball live, once per viewer.
-  bikes = await staff('/ads/campaigns', { name: 'Vélos handball', sponsorId: s2.id, creativeId: BIKES, priority: 10, eventIds: ['sport-hbc-nantes'], frequencyCap: { impressions: 1, perHours: 24 }, ...base });
+  bikes = await staff('/ads/campaigns', {
+    name: 'Vélos handball',
+    sponsorId: s2.id,
+    creativeId: BIKES,
+    priority: 10,
+    eventIds: ['sport-hbc-nantes'],
+    frequencyCap: { impressions: 1, perHours: 24 },
+    ...base,
+  });
   // Over, and not yet started: never served, whatever their priority.
-  await staff('/ads/campaigns', { name: 'Pain fini', sponsorId: s1.id, creativeId: BAKERY, priority: 99, startsAt: iso(now - 3 * hour), endsAt: iso(now - 2 * hour) });
-  await staff('/ads/campaigns', { name: 'Pain futur', sponsorId: s1.id, creativeId: BAKERY, priority: 99, startsAt: iso(now + 2 * hour), endsAt: iso(now + 3 * hour) });
+  await staff('/ads/campaigns', {
+    name: 'Pain fini',
+    sponsorId: s1.id,
+    creativeId: BAKERY,
+    priority: 99,
+    startsAt: iso(now - 3 * hour),
+    endsAt: iso(now - 2 * hour),
+  });
+  await staff('/ads/campaigns', {
+    name: 'Pain futur',
+    sponsorId: s1.id,
+    creativeId: BAKERY,
+    priority: 99,
+    startsAt: iso(now + 2 * hour),
+    endsAt: iso(now + 3 * hour),
+  });
 });
 
 describe('decisions', () => {
@@ -77,7 +110,11 @@ describe('decisions', () => {
     // …but not for bob.
     expect(await assets(sport2, 'bob')).toEqual([BIKES, PROMO]);
 
-    const culture = [await liveBreak('culture-orchestre-noel'), await liveBreak('culture-orchestre-noel'), await liveBreak('culture-orchestre-noel')];
+    const culture = [
+      await liveBreak('culture-orchestre-noel'),
+      await liveBreak('culture-orchestre-noel'),
+      await liveBreak('culture-orchestre-noel'),
+    ];
     expect(await assets(itemAt(culture, 0), 'alice')).toEqual([BAKERY, PROMO]);
     expect(await assets(itemAt(culture, 1), 'alice')).toEqual([BAKERY, PROMO]);
     expect(await assets(itemAt(culture, 2), 'alice')).toEqual([PROMO]);
@@ -86,7 +123,8 @@ describe('decisions', () => {
   test('a short break gets the best spot alone; a replay of another event gets the promo', async () => {
     const short = await liveBreak('sport-hbc-nantes', 10);
     expect(await assets(short, 'carol')).toEqual([BIKES]);
-    const replay = (await staff<{ id: string }>('/ads/replays/replay-hbc-montpellier/breaks', { durationSeconds: 20 })).id;
+    const replay = (await staff<{ id: string }>('/ads/replays/replay-hbc-montpellier/breaks', { durationSeconds: 20 }))
+      .id;
     expect(await assets(replay, 'carol')).toEqual([PROMO]);
   });
 
@@ -102,7 +140,7 @@ describe('decisions', () => {
   test('the CMCD session id identifies the viewer when hls.js does not', async () => {
     const b = await liveBreak('sport-hbc-nantes');
     const q = encodeURIComponent('sid="erin-tv",br=800');
-    const a = await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?CMCD=${q}`)).json() as AssetList;
+    const a = (await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?CMCD=${q}`)).json()) as AssetList;
     expect(a.ASSETS.map((x) => x['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
     expect(itemAt(a.ASSETS, 0)['X-CITETV-AD'].tracking).toContain('viewer=erin-tv');
     expect(await assets(await liveBreak('sport-hbc-nantes'), 'erin-tv')).toEqual([PROMO]);
@@ -116,12 +154,15 @@ describe('impressions', () => {
     const viewers = ['v1', 'v2', 'v3'];
     const tracking: string[] = [];
     for (const v of viewers) {
-      const list = (await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?_HLS_primary_id=${v}`)).json()) as AssetList;
+      const list = (await (
+        await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?_HLS_primary_id=${v}`)
+      ).json()) as AssetList;
       tracking.push(list.ASSETS.find((a) => a['X-CITETV-AD'].creativeId === BIKES)!['X-CITETV-AD'].tracking);
     }
     // v1 sends everything in order, each event 3 times, concurrently; v2 sends them backwards,
     // twice, some as POST; v3 only starts (leaves before the first quartile).
-    const send = (url: string, event: string, method = 'GET') => fetch(`${origin.url}${url}&event=${event}`, { method }).then((r) => r.status);
+    const send = (url: string, event: string, method = 'GET') =>
+      fetch(`${origin.url}${url}&event=${event}`, { method }).then((r) => r.status);
     const all = ['start', 'firstQuartile', 'midpoint', 'thirdQuartile', 'complete'];
     const statuses = await Promise.all([
       ...all.flatMap((e) => [send(itemAt(tracking, 0), e), send(itemAt(tracking, 0), e), send(itemAt(tracking, 0), e)]),
@@ -130,7 +171,10 @@ describe('impressions', () => {
       send(itemAt(tracking, 2), 'start'),
     ]);
     expect(new Set(statuses)).toEqual(new Set([204]));
-    const after = await staff<{ impressions: Record<string, number>; byEvent: { eventId: string; impressions: Record<string, number> }[] }>(`/ads/campaigns/${bikes.id}/impressions`);
+    const after = await staff<{
+      impressions: Record<string, number>;
+      byEvent: { eventId: string; impressions: Record<string, number> }[];
+    }>(`/ads/campaigns/${bikes.id}/impressions`);
     const delta = (e: string) => after.impressions[e]! - (before.impressions[e] ?? 0);
     expect(delta('start')).toBe(3);
     expect(delta('firstQuartile')).toBe(2);
@@ -139,20 +183,34 @@ describe('impressions', () => {
     expect(delta('complete')).toBe(2);
     expect(after.byEvent.map((e) => e.eventId)).toContain('sport-hbc-nantes');
     // The sponsor report of the campaign: its events, with their audience and impressions.
-    const report = await staff<{ impressions: Record<string, number>; completionRate: number; events: { id: string; impressions: Record<string, number>; audience: { peak: number } }[] }>(`/audience/campaigns/${bikes.id}/report`);
+    const report = await staff<{
+      impressions: Record<string, number>;
+      completionRate: number;
+      events: { id: string; impressions: Record<string, number>; audience: { peak: number } }[];
+    }>(`/audience/campaigns/${bikes.id}/report`);
     expect(report.impressions).toEqual(after.impressions);
     expect(report.completionRate).toBeCloseTo(after.impressions.complete! / after.impressions.start!, 3);
     const handball = report.events.find((e) => e.id === 'sport-hbc-nantes')!;
     expect(handball.impressions.start).toBe(after.impressions.start);
     expect(handball.audience.peak).toBe(0);
     // And the event's report lists the campaign.
-    const event = await staff<{ campaigns: { campaignId: string; impressions: Record<string, number> }[]; impressions: Record<string, number> }>('/audience/events/sport-hbc-nantes/report');
-    expect(event.campaigns.find((c) => c.campaignId === bikes.id)!.impressions.complete).toBe(after.impressions.complete);
+    const event = await staff<{
+      campaigns: { campaignId: string; impressions: Record<string, number> }[];
+      impressions: Record<string, number>;
+    }>('/audience/events/sport-hbc-nantes/report');
+    expect(event.campaigns.find((c) => c.campaignId === bikes.id)!.impressions.complete).toBe(
+      after.impressions.complete,
+    );
   });
 
   test('a break watched to the end is empty for that viewer when the player reaches it again (played once)', async () => {
     const b = await liveBreak('sport-hbc-nantes');
-    const list = async (viewer: string) => ((await (await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?_HLS_primary_id=${viewer}`)).json()) as AssetList).ASSETS;
+    const list = async (viewer: string) =>
+      (
+        (await (
+          await fetch(`${origin.url}/api/v1/ads/breaks/${b}/asset-list?_HLS_primary_id=${viewer}`)
+        ).json()) as AssetList
+      ).ASSETS;
     const spots = await list('gina');
     expect(spots.map((a) => a['X-CITETV-AD'].creativeId)).toEqual([BIKES, PROMO]);
     // The first spot completed, the promo left early: the break is still owed.
@@ -168,8 +226,14 @@ describe('impressions', () => {
   test('tracking a spot the viewer was not served is refused (404), a bad event is 400', async () => {
     const b = await liveBreak('sport-hbc-nantes');
     await assets(b, 'frank');
-    expect((await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=frank&creative=${BAKERY}&event=start`)).status).toBe(404);
-    expect((await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=nobody&creative=${BIKES}&event=start`)).status).toBe(404);
-    expect((await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=frank&creative=${BIKES}&event=clicked`)).status).toBe(400);
+    expect(
+      (await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=frank&creative=${BAKERY}&event=start`)).status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=nobody&creative=${BIKES}&event=start`)).status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${origin.url}/api/v1/ads/track?break=${b}&viewer=frank&creative=${BIKES}&event=clicked`)).status,
+    ).toBe(400);
   });
 });

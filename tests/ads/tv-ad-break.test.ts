@@ -6,8 +6,21 @@ import { itemAt } from '../../shared/lang/item-at.ts';
 
 const list = {
   ASSETS: [
-    { URI: '/hls/ads/a/master.m3u8', DURATION: 10, 'X-CITETV-AD': { creativeId: 'a', kind: 'sponsor', sponsorId: 's1', tracking: '/api/v1/ads/track?break=b&viewer=v&creative=a' } },
-    { URI: '/hls/ads/p/master.m3u8', DURATION: 10.04, 'X-CITETV-AD': { creativeId: 'p', kind: 'promo', tracking: '/api/v1/ads/track?break=b&viewer=v&creative=p' } },
+    {
+      URI: '/hls/ads/a/master.m3u8',
+      DURATION: 10,
+      'X-CITETV-AD': {
+        creativeId: 'a',
+        kind: 'sponsor',
+        sponsorId: 's1',
+        tracking: '/api/v1/ads/track?break=b&viewer=v&creative=a',
+      },
+    },
+    {
+      URI: '/hls/ads/p/master.m3u8',
+      DURATION: 10.04,
+      'X-CITETV-AD': { creativeId: 'p', kind: 'promo', tracking: '/api/v1/ads/track?break=b&viewer=v&creative=p' },
+    },
   ],
 };
 

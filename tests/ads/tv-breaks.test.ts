@@ -3,7 +3,16 @@
 // the live; on a replay, the pre-roll plays before the programme, the remote cannot seek inside a
 // spot, and seeking over a mid-roll plays it first. The origin counts what the TV reported.
 import type { Request } from 'playwright-core';
-import { eventually, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import {
+  eventually,
+  isVisible,
+  openApp,
+  press,
+  screenshot,
+  textsIn,
+  videoState,
+  waitForFocus,
+} from '../support/browser.ts';
 import { useTvStack } from '../e2e/use-tv-stack.ts';
 
 const ADMIN = 'tv-breaks-admin-token-0123456789';
@@ -22,7 +31,8 @@ async function staff<T>(path: string, body?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-const adLabel = async () => ((await isVisible(stack.tv.page, 'player-ad')) ? ((await textsIn(stack.tv.page, 'player-ad'))[0] ?? '') : '');
+const adLabel = async () =>
+  (await isVisible(stack.tv.page, 'player-ad')) ? ((await textsIn(stack.tv.page, 'player-ad'))[0] ?? '') : '';
 const AD_LABEL = /^Publicité (\d\/\d )?· (\d+) s$/;
 const secondsLeft = (label: string) => Number(AD_LABEL.exec(label)?.[2] ?? NaN);
 
@@ -35,14 +45,30 @@ test('the event sponsor the staff chose: a discreet logo on the event page and o
   });
   expect(res.status).toBe(200);
   // The edge caches the catalog for 10 s: wait for the change to show there.
-  await eventually(() => fetch(`${stack.appUrl}api/v1/events/sport-hbc-nantes`).then((r) => r.json() as Promise<{ sponsorId?: string }>), (e) => e.sponsorId === 'velocite', 20_000, 'sponsor in the catalog');
+  await eventually(
+    () =>
+      fetch(`${stack.appUrl}api/v1/events/sport-hbc-nantes`).then((r) => r.json() as Promise<{ sponsorId?: string }>),
+    (e) => e.sponsorId === 'velocite',
+    20_000,
+    'sponsor in the catalog',
+  );
   await openApp(page, `${stack.appUrl}?event=sport-hbc-nantes`, 'button-watchLive');
-  await eventually(() => isVisible(page, 'event-sponsor-velocite'), (v) => v, 10_000, 'sponsor on the event page');
+  await eventually(
+    () => isVisible(page, 'event-sponsor-velocite'),
+    (v) => v,
+    10_000,
+    'sponsor on the event page',
+  );
   expect(await textsIn(page, 'event-sponsor-velocite')).toEqual(['Avec Vélocité']);
   await screenshot(page, 'event-sponsor');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => isVisible(page, 'player-sponsor-velocite'), (v) => v, 10_000, 'sponsor over the player');
+  await eventually(
+    () => isVisible(page, 'player-sponsor-velocite'),
+    (v) => v,
+    10_000,
+    'sponsor over the player',
+  );
   await press(page, 'Backspace');
 }, 120_000);
 
@@ -51,13 +77,23 @@ test('live: staff trigger a break; the TV shows "Publicité" with a countdown, t
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'live playing');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 1 && v.totalVideoFrames > 0,
+    45_000,
+    'live playing',
+  );
 
   await staff('/ads/events/sport-hbc-nantes/breaks', { durationSeconds: 20 });
   const first = await eventually(adLabel, (l) => AD_LABEL.test(l), 40_000, 'ad label');
   await screenshot(page, 'ad-live');
   // The countdown goes down as the spots play.
-  const later = await eventually(adLabel, (l) => AD_LABEL.test(l) && secondsLeft(l) <= secondsLeft(first) - 3, 20_000, 'countdown moving');
+  const later = await eventually(
+    adLabel,
+    (l) => AD_LABEL.test(l) && secondsLeft(l) <= secondsLeft(first) - 3,
+    20_000,
+    'countdown moving',
+  );
   expect(secondsLeft(later)).toBeLessThan(secondsLeft(first));
   // The spots came from the ad server for this viewer, their segments through the edge.
   const assetList = requests.find((u) => u.includes('/asset-list'));
@@ -68,10 +104,19 @@ test('live: staff trigger a break; the TV shows "Publicité" with a countdown, t
   // Back to the programme, at the live point.
   await eventually(adLabel, (l) => l === '', 40_000, 'ad over');
   const before = (await videoState(page)).currentTime;
-  await eventually(() => videoState(page), (v) => v.currentTime > before + 2 && !v.paused, 20_000, 'live playing again');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > before + 2 && !v.paused,
+    20_000,
+    'live playing again',
+  );
   // At the live point: a few segments behind the newest, as before the break.
   const behind = await eventually(
-    () => page.evaluate(() => { const v = document.querySelector('video')!; return v.seekable.length ? v.seekable.end(v.seekable.length - 1) - v.currentTime : Infinity; }),
+    () =>
+      page.evaluate(() => {
+        const v = document.querySelector('video')!;
+        return v.seekable.length ? v.seekable.end(v.seekable.length - 1) - v.currentTime : Infinity;
+      }),
     (d) => d < 12,
     15_000,
     'at the live point',
@@ -104,21 +149,41 @@ test('replay: the pre-roll plays first (no seeking inside it), then the programm
   expect(secondsLeft(after)).toBeGreaterThanOrEqual(secondsLeft(first) - 3);
   await eventually(adLabel, (l) => l === '', 40_000, 'pre-roll over');
   // The programme starts at its beginning.
-  const start = await eventually(() => videoState(page), (v) => v.currentTime > 0.2 && !v.paused, 20_000, 'replay playing');
+  const start = await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 0.2 && !v.paused,
+    20_000,
+    'replay playing',
+  );
   expect(start.currentTime).toBeLessThan(8);
   // Three steps forward (+30 s) jump over the mid-roll at 26 s: it plays first.
   await press(page, 'ArrowRight', 3);
   await eventually(adLabel, (l) => AD_LABEL.test(l), 20_000, 'mid-roll label');
   await eventually(adLabel, (l) => l === '', 40_000, 'mid-roll over');
-  const resumed = await eventually(() => videoState(page), (v) => v.currentTime > 0 && !v.paused, 20_000, 'replay playing after mid-roll');
+  const resumed = await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 0 && !v.paused,
+    20_000,
+    'replay playing after mid-roll',
+  );
   expect(resumed.currentTime).toBeGreaterThan(20);
   // Back before the mid-roll (−20 s) and playing through it: already seen, it does not play again.
   await press(page, 'ArrowLeft', 2);
-  await eventually(() => videoState(page), (v) => v.currentTime < 24, 10_000, 'back before the mid-roll');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime < 24,
+    10_000,
+    'back before the mid-roll',
+  );
   const labels = new Set<string>();
-  await eventually(async () => {
-    labels.add(await adLabel());
-    return videoState(page);
-  }, (v) => v.currentTime > 30 && !v.paused, 40_000, 'played through the mid-roll');
+  await eventually(
+    async () => {
+      labels.add(await adLabel());
+      return videoState(page);
+    },
+    (v) => v.currentTime > 30 && !v.paused,
+    40_000,
+    'played through the mid-roll',
+  );
   expect([...labels]).toEqual(['']);
 }, 180_000);

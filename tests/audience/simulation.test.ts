@@ -34,9 +34,16 @@ beforeAll(async () => {
   redis = await startRedis();
   ledger = new RedisAdLedger({ url: redis.url });
   store = new RedisAudienceStore({ url: redis.url });
-  origin = await startOrigin({ staffAdminToken: ADMIN, ads: { ledger, demo: false, audience: { store, sampleEveryMs: 0 } } });
+  origin = await startOrigin({
+    staffAdminToken: ADMIN,
+    ads: { ledger, demo: false, audience: { store, sampleEveryMs: 0 } },
+  });
   for (let i = 0; i < 2; i++) {
-    const observer = new AudienceObserver({ sink: new RedisAudienceSink({ url: redis.url }), now: () => simNow, flushMs: 0 });
+    const observer = new AudienceObserver({
+      sink: new RedisAudienceSink({ url: redis.url }),
+      now: () => simNow,
+      flushMs: 0,
+    });
     edges.push({ observer, edge: await startEdge({ upstreamUrl: origin.url }, { audience: observer }) });
   }
 }, MEDIA_TIMEOUT_MS);
@@ -82,15 +89,23 @@ function makeViewers(): Viewer[] {
       const again = int(firstEnd + 7, STEPS - 1);
       sessions.push([again, int(again, STEPS - 1)]);
     }
-    return { id, channel: random() < 0.8 ? 'sport' : 'culture', cmcd: random() < 0.8, sessions, twoRenditions: random() < 0.3 };
+    return {
+      id,
+      channel: random() < 0.8 ? 'sport' : 'culture',
+      cmcd: random() < 0.8,
+      sessions,
+      twoRenditions: random() < 0.3,
+    };
   });
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(itemAt(items, next++));
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await work(itemAt(items, next++));
+    }),
+  );
 }
 
 test('500 viewers through two edges: exact concurrent counts, peak and average; minutes within 2 %', async () => {
@@ -112,7 +127,10 @@ test('500 viewers through two edges: exact concurrent counts, peak and average; 
         // Any edge, any time: a viewer is counted once across edges.
         const edge = itemAt(edges, Math.floor(random() * edges.length)).edge;
         const cmcd = v.cmcd ? `?CMCD=${encodeURIComponent(`br=800,sid="tv-${v.id}"`)}` : '';
-        requests.push({ url: `${edge.url}/hls/live/${v.channel}/${r}/index.m3u8${cmcd}`, headers: { 'user-agent': v.cmcd ? 'CiteTV/1.0 (hls.js)' : `Lavf/59.27.100 viewer-${v.id}` } });
+        requests.push({
+          url: `${edge.url}/hls/live/${v.channel}/${r}/index.m3u8${cmcd}`,
+          headers: { 'user-agent': v.cmcd ? 'CiteTV/1.0 (hls.js)' : `Lavf/59.27.100 viewer-${v.id}` },
+        });
       }
     }
     await pool(requests, 32, async (r) => {
@@ -123,21 +141,33 @@ test('500 viewers through two edges: exact concurrent counts, peak and average; 
     for (const { observer } of edges) await observer.flush();
     await sampleAllChannels(store, simNow);
     // Expected: sport viewers seen at a step in (t - 30 s, t].
-    const count = viewers.filter((v) => v.channel === 'sport' && [0, 1, 2].some((back) => step - back >= 0 && (step - back) * STEP_MS > step * STEP_MS - WINDOW_MS && active(v, step - back))).length;
+    const count = viewers.filter(
+      (v) =>
+        v.channel === 'sport' &&
+        [0, 1, 2].some(
+          (back) => step - back >= 0 && (step - back) * STEP_MS > step * STEP_MS - WINDOW_MS && active(v, step - back),
+        ),
+    ).length;
     expectedSeries.push({ at: simNow, viewers: count });
   }
   expect(failures).toBe(0);
 
-  const res = await fetch(`${origin.url}/api/v1/staff/audience/events/sport-hbc-nantes/report`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const res = await fetch(`${origin.url}/api/v1/staff/audience/events/sport-hbc-nantes/report`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
   expect(res.status).toBe(200);
-  const report = (await res.json()) as { audience: { peak: number; average: number; minutesWatched: number; samples: { at: number; viewers: number }[] } };
+  const report = (await res.json()) as {
+    audience: { peak: number; average: number; minutesWatched: number; samples: { at: number; viewers: number }[] };
+  };
   expect(report.audience.samples).toEqual(expectedSeries);
   const peak = Math.max(...expectedSeries.map((s) => s.viewers));
   expect(peak).toBeGreaterThan(100);
   expect(report.audience.peak).toBe(peak);
   expect(report.audience.average).toBeCloseTo(expectedSeries.reduce((a, s) => a + s.viewers, 0) / STEPS, 1);
   // True minutes: each session lasts from its first to its last poll.
-  const trueMinutes = viewers.filter((v) => v.channel === 'sport').reduce((sum, v) => sum + v.sessions.reduce((s, [a, b]) => s + ((b - a) * STEP_MS) / 60_000, 0), 0);
+  const trueMinutes = viewers
+    .filter((v) => v.channel === 'sport')
+    .reduce((sum, v) => sum + v.sessions.reduce((s, [a, b]) => s + ((b - a) * STEP_MS) / 60_000, 0), 0);
   expect(trueMinutes).toBeGreaterThan(500);
   expect(Math.abs(report.audience.minutesWatched - trueMinutes) / trueMinutes).toBeLessThan(0.02);
 }, 240_000);

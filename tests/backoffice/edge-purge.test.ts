@@ -21,7 +21,9 @@ interface Seen {
 }
 
 /** A fake edge: records every request; answers `reply(body)`'s status. */
-async function fakeEdge(reply: (body: unknown) => number): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
+async function fakeEdge(
+  reply: (body: unknown) => number,
+): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let text = '';
@@ -50,7 +52,14 @@ describe('edge purge client', () => {
     try {
       const outcomes = await new EdgePurgeClient({ urls: [edge.url], token: 'secret' }).purge(['catalog', 'event-x']);
       expect(outcomes).toEqual([{ url: `${edge.url}/_edge/purge`, ok: true, status: 200 }]);
-      expect(edge.seen).toEqual([{ method: 'POST', path: '/_edge/purge', authorization: 'Bearer secret', body: { surrogateKeys: ['catalog', 'event-x'] } }]);
+      expect(edge.seen).toEqual([
+        {
+          method: 'POST',
+          path: '/_edge/purge',
+          authorization: 'Bearer secret',
+          body: { surrogateKeys: ['catalog', 'event-x'] },
+        },
+      ]);
     } finally {
       await edge.close();
     }
@@ -61,7 +70,11 @@ describe('edge purge client', () => {
     try {
       const [outcome] = await new EdgePurgeClient({ urls: [edge.url], token: 't' }).purge(['catalog', 'event-x']);
       expect(outcome!.ok).toBe(true);
-      expect(edge.seen.map((s) => s.body)).toEqual([{ surrogateKeys: ['catalog', 'event-x'] }, { tag: 'catalog' }, { tag: 'event-x' }]);
+      expect(edge.seen.map((s) => s.body)).toEqual([
+        { surrogateKeys: ['catalog', 'event-x'] },
+        { tag: 'catalog' },
+        { tag: 'event-x' },
+      ]);
     } finally {
       await edge.close();
     }
@@ -69,7 +82,9 @@ describe('edge purge client', () => {
 
   test('an unreachable edge is logged, never thrown', async () => {
     const logs: string[] = [];
-    const outcomes = await new EdgePurgeClient({ urls: ['http://127.0.0.1:1'], log: (m) => logs.push(m) }).purge(['catalog']);
+    const outcomes = await new EdgePurgeClient({ urls: ['http://127.0.0.1:1'], log: (m) => logs.push(m) }).purge([
+      'catalog',
+    ]);
     expect(itemAt(outcomes, 0).ok).toBe(false);
     expect(logs[0]).toMatch(/purge: .* failed/);
   });
@@ -91,13 +106,29 @@ describe('the origin purges after each committed write, and only then', () => {
   });
 
   const post = (path: string, body: unknown) =>
-    fetch(`${origin.url}/api/v1/staff${path}`, { method: 'POST', headers: { authorization: 'Bearer admin', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${origin.url}/api/v1/staff${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   test('a committed write purges catalog + the event on every edge, even when they fail', async () => {
-    const response = await post('/events', { channelId: 'agglo', title: 'Conseil', startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString() });
+    const response = await post('/events', {
+      channelId: 'agglo',
+      title: 'Conseil',
+      startsAt: new Date(Date.now() + 3600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7200_000).toISOString(),
+    });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
-    expect(edge.seen).toEqual([{ method: 'POST', path: '/_edge/purge', authorization: 'Bearer edge-token', body: { surrogateKeys: ['catalog', `event-${id}`] } }]);
+    expect(edge.seen).toEqual([
+      {
+        method: 'POST',
+        path: '/_edge/purge',
+        authorization: 'Bearer edge-token',
+        body: { surrogateKeys: ['catalog', `event-${id}`] },
+      },
+    ]);
   });
 
   test('a refused write purges nothing', async () => {
@@ -121,7 +152,11 @@ describe('a real edge in front: the TV sponsor list changes right after each spo
   });
 
   const staff = (method: string, path: string, body?: unknown) =>
-    fetch(`${stack.originUrl}/api/v1/staff${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${stack.originUrl}/api/v1/staff${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   /** What a TV gets through the edge, and whether the edge answered from its cache. */
   const viaEdge = async () => {
     const response = await fetch(`${stack.edgeUrl}/api/v1/sponsors`);

@@ -20,7 +20,10 @@ let clockMs = Date.now();
 beforeAll(async () => {
   store = new MemoryRecordStore();
   await store.ready();
-  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, clockMs), atIso: new Date(clockMs).toISOString() }));
+  await seedOnce(store, () => ({
+    records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, clockMs),
+    atIso: new Date(clockMs).toISOString(),
+  }));
   // Retention of 20 segments (40 s) so the test can move time past it.
   origin = await startOrigin({ store, staffAdminToken: ADMIN, now: () => clockMs, live: { retentionSegments: 20 } });
 }, MEDIA_TIMEOUT_MS);
@@ -32,9 +35,13 @@ afterAll(async () => {
 const staff = staffClient(() => origin.url, ADMIN);
 
 test('a published replay plays after its live segments left the retention; unrecorded old segments do not', async () => {
-  const replay = await publishLiveReplay(staff, { channelId: 'business', title: 'Archive test', nowMs: clockMs }, () => {
-    clockMs += 20_000; // ten segments of live
-  });
+  const replay = await publishLiveReplay(
+    staff,
+    { channelId: 'business', title: 'Archive test', nowMs: clockMs },
+    () => {
+      clockMs += 20_000; // ten segments of live
+    },
+  );
 
   const mediaPath = replay.playbackUrl.replace('master.m3u8', 'v240/index.m3u8');
   const uris = parseMediaPlaylistUris(await (await fetch(origin.url + mediaPath)).text());

@@ -32,7 +32,12 @@ test('Redis down at start: 503 with a message on reads and writes; Redis back: s
   const write = await fetch(`${origin.url}/api/v1/staff/events`, {
     method: 'POST',
     headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
-    body: JSON.stringify({ channelId: 'sport', title: 'Pendant la panne', startsAt: '2026-12-01T20:00:00Z', endsAt: '2026-12-01T22:00:00Z' }),
+    body: JSON.stringify({
+      channelId: 'sport',
+      title: 'Pendant la panne',
+      startsAt: '2026-12-01T20:00:00Z',
+      endsAt: '2026-12-01T22:00:00Z',
+    }),
   });
   expect(write.status).toBe(503);
   expect(((await write.json()) as ApiError).error.message).toMatch(/Redis est injoignable.*Rien n’a été enregistré/);

@@ -21,7 +21,9 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-type StaffSponsor = Sponsor & { usedBy: { events: { id: string; title: string }[]; campaigns: { id: string; name: string }[] } };
+type StaffSponsor = Sponsor & {
+  usedBy: { events: { id: string; title: string }[]; campaigns: { id: string; name: string }[] };
+};
 const stores = recordStoreKinds(() => redis.url);
 
 describe.each(stores)('sponsors in the staff API on the %s store', (kind, openStore) => {
@@ -42,7 +44,10 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
   async function call<T = unknown>(method: string, path: string, body?: unknown) {
     const response = await fetch(`${origin.url}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await response.text();
@@ -50,14 +55,26 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
   }
 
   /** What the TV gets (the public, cacheable list), by id (Redis hashes do not keep an order). */
-  const publicSponsors = async () => (await call<{ sponsors: Sponsor[] }>('GET', '/sponsors')).body.sponsors.sort((a, b) => a.id.localeCompare(b.id));
+  const publicSponsors = async () =>
+    (await call<{ sponsors: Sponsor[] }>('GET', '/sponsors')).body.sponsors.sort((a, b) => a.id.localeCompare(b.id));
   const auditTotal = async () => (await call<{ total: number }>('GET', '/staff/audit?limit=1')).body.total;
 
   /** A refusal: the status, the code, the field, and the sponsors and audit log left as they were. */
-  async function expectRefused(method: string, path: string, body: unknown, status: number, code: string, field?: string) {
+  async function expectRefused(
+    method: string,
+    path: string,
+    body: unknown,
+    status: number,
+    code: string,
+    field?: string,
+  ) {
     const before = { sponsors: await publicSponsors(), audit: await auditTotal() };
     const answer = await call<ApiError>(method, path, body);
-    expect({ status: answer.status, code: answer.body.error.code, field: answer.body.error.field }).toEqual({ status, code, field });
+    expect({ status: answer.status, code: answer.body.error.code, field: answer.body.error.field }).toEqual({
+      status,
+      code,
+      field,
+    });
     expect({ sponsors: await publicSponsors(), audit: await auditTotal() }).toEqual(before);
     return answer.body.error.message;
   }
@@ -70,20 +87,48 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
 
   test('an edit changes what the TV list shows: name, URL, channels (none: key absent), logo removed', async () => {
     const s = await addSponsor('Garage Martin', { channelIds: ['sport'] });
-    expect((await publicSponsors()).find((x) => x.id === s.id)).toEqual({ id: s.id, name: 'Garage Martin', url: 'https://exemple.fr', logo: '', channelIds: ['sport'] });
+    expect((await publicSponsors()).find((x) => x.id === s.id)).toEqual({
+      id: s.id,
+      name: 'Garage Martin',
+      url: 'https://exemple.fr',
+      logo: '',
+      channelIds: ['sport'],
+    });
 
-    const edited = await call<Sponsor>('PATCH', `/staff/sponsors/${s.id}`, { name: '  Garage Martin & Fils ', url: 'https://garage-martin.example/', channelIds: ['agglo', 'business'] });
+    const edited = await call<Sponsor>('PATCH', `/staff/sponsors/${s.id}`, {
+      name: '  Garage Martin & Fils ',
+      url: 'https://garage-martin.example/',
+      channelIds: ['agglo', 'business'],
+    });
     expect(edited.status).toBe(200);
-    const expected = { id: s.id, name: 'Garage Martin & Fils', url: 'https://garage-martin.example/', logo: '', channelIds: ['agglo', 'business'] };
+    const expected = {
+      id: s.id,
+      name: 'Garage Martin & Fils',
+      url: 'https://garage-martin.example/',
+      logo: '',
+      channelIds: ['agglo', 'business'],
+    };
     expect(edited.body).toEqual(expected);
     expect((await publicSponsors()).find((x) => x.id === s.id)).toEqual(expected);
 
     // Only what is sent changes; [] means no channel in particular.
     expect((await call<Sponsor>('PATCH', `/staff/sponsors/${s.id}`, { channelIds: [] })).status).toBe(200);
-    expect((await publicSponsors()).find((x) => x.id === s.id)).toEqual({ id: s.id, name: 'Garage Martin & Fils', url: 'https://garage-martin.example/', logo: '' });
+    expect((await publicSponsors()).find((x) => x.id === s.id)).toEqual({
+      id: s.id,
+      name: 'Garage Martin & Fils',
+      url: 'https://garage-martin.example/',
+      logo: '',
+    });
 
     // A demo sponsor keeps its demo logo through an edit of its name; "" removes it.
-    expect((await call<Sponsor>('PATCH', '/staff/sponsors/boulangerie-du-port', { name: 'Boulangerie du Port', logo: '/images/sponsors/boulangerie-du-port.png' })).status).toBe(200);
+    expect(
+      (
+        await call<Sponsor>('PATCH', '/staff/sponsors/boulangerie-du-port', {
+          name: 'Boulangerie du Port',
+          logo: '/images/sponsors/boulangerie-du-port.png',
+        })
+      ).status,
+    ).toBe(200);
     expect((await call<Sponsor>('PATCH', '/staff/sponsors/boulangerie-du-port', { logo: '' })).body.logo).toBe('');
 
     const audit = await call<{ items: { action: string; target: { id: string } }[] }>('GET', '/staff/audit?limit=3');
@@ -100,13 +145,48 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
     await expectRefused('DELETE', '/staff/sponsors/nobody', undefined, 404, 'sponsor_not_found', 'id');
     await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { url: 'ftp://exemple.fr' }, 400, 'invalid_request', 'url');
     await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { name: '   ' }, 400, 'invalid_request', 'name');
-    await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { channelIds: ['mars'] }, 400, 'invalid_request', 'channelIds.0');
-    await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { channelIds: ['sport', 'sport'] }, 400, 'invalid_request', 'channelIds');
+    await expectRefused(
+      'PATCH',
+      `/staff/sponsors/${s.id}`,
+      { channelIds: ['mars'] },
+      400,
+      'invalid_request',
+      'channelIds.0',
+    );
+    await expectRefused(
+      'PATCH',
+      `/staff/sponsors/${s.id}`,
+      { channelIds: ['sport', 'sport'] },
+      400,
+      'invalid_request',
+      'channelIds',
+    );
     await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { colour: 'rouge' }, 400, 'invalid_request', 'colour');
     await expectRefused('PATCH', `/staff/sponsors/${s.id}`, {}, 400, 'invalid_request', 'body');
-    await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { logo: 'http://evil.example/x.png' }, 400, 'invalid_request', 'logo');
-    await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { logo: '/images/uploads/000000000000000000000000/card.jpg' }, 400, 'unknown_image', 'logo');
-    const message = await expectRefused('PATCH', `/staff/sponsors/${s.id}`, { url: 'pas une url' }, 400, 'invalid_request', 'url');
+    await expectRefused(
+      'PATCH',
+      `/staff/sponsors/${s.id}`,
+      { logo: 'http://evil.example/x.png' },
+      400,
+      'invalid_request',
+      'logo',
+    );
+    await expectRefused(
+      'PATCH',
+      `/staff/sponsors/${s.id}`,
+      { logo: '/images/uploads/000000000000000000000000/card.jpg' },
+      400,
+      'unknown_image',
+      'logo',
+    );
+    const message = await expectRefused(
+      'PATCH',
+      `/staff/sponsors/${s.id}`,
+      { url: 'pas une url' },
+      400,
+      'invalid_request',
+      'url',
+    );
     expect(message).toMatch(/URL http\(s\) attendue/);
   });
 
@@ -126,7 +206,9 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
     expect(message).toContain('l’événement « Jazz aux Halles »');
     expect((await publicSponsors()).map((x) => x.id)).toContain(s.id);
     expect((await call<{ sponsorId?: string }>('GET', `/events/${event.body.id}`)).body.sponsorId).toBe(s.id);
-    const listed = (await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).body.sponsors.find((x) => x.id === s.id)!;
+    const listed = (await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).body.sponsors.find(
+      (x) => x.id === s.id,
+    )!;
     expect(listed.usedBy).toEqual({ events: [{ id: event.body.id, title: 'Jazz aux Halles' }], campaigns: [] });
 
     // The event's sponsor taken away (sponsorId null): nothing uses it any more.
@@ -137,18 +219,29 @@ describe.each(stores)('sponsors in the staff API on the %s store', (kind, openSt
     const deleted = await call('DELETE', `/staff/sponsors/${s.id}`);
     expect(deleted).toEqual({ status: 204, body: null });
     expect((await publicSponsors()).map((x) => x.id)).not.toContain(s.id);
-    expect((await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).body.sponsors.map((x) => x.id)).not.toContain(s.id);
+    expect(
+      (await call<{ sponsors: StaffSponsor[] }>('GET', '/staff/sponsors')).body.sponsors.map((x) => x.id),
+    ).not.toContain(s.id);
     const audit = await call<{ items: { action: string; target: { id: string } }[] }>('GET', '/staff/audit?limit=1');
     expect(audit.body.items[0]).toMatchObject({ action: 'sponsor.delete', target: { kind: 'sponsor', id: s.id } });
     await expectRefused('DELETE', `/staff/sponsors/${s.id}`, undefined, 404, 'sponsor_not_found', 'id');
     // Gone for the event too: it cannot be given the deleted sponsor again.
-    await expectRefused('PATCH', `/staff/events/${event.body.id}`, { sponsorId: s.id }, 400, 'unknown_sponsor', 'sponsorId');
+    await expectRefused(
+      'PATCH',
+      `/staff/events/${event.body.id}`,
+      { sponsorId: s.id },
+      400,
+      'unknown_sponsor',
+      'sponsorId',
+    );
   });
 
   test('delete: refused while an ads campaign uses it (the demo sponsors), naming the campaign', async () => {
     const message = await expectRefused('DELETE', '/staff/sponsors/velocite', undefined, 409, 'sponsor_in_use');
     expect(message).toContain('la campagne « Vélocité — toute la Cité »');
-    expect((await call<{ campaigns: { id: string }[] }>('GET', '/staff/ads/campaigns')).body.campaigns.map((c) => c.id)).toContain('campaign-velocite');
+    expect(
+      (await call<{ campaigns: { id: string }[] }>('GET', '/staff/ads/campaigns')).body.campaigns.map((c) => c.id),
+    ).toContain('campaign-velocite');
   });
 
   test('the sponsor report of an event reads the edited sponsor', async () => {

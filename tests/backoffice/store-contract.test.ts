@@ -99,29 +99,61 @@ describe.each(kinds)('%s record store', (_kind, open) => {
 
   test('expectations: absent (null) and exact value; two racing writers, one wins', async () => {
     const store = await open();
-    await store.commit({ expect: [{ collection: 'events', id: 'a', value: null }], put: [{ collection: 'events', id: 'a', value: event('a') }] });
-    await expect(store.commit({ expect: [{ collection: 'events', id: 'a', value: null }], put: [] })).rejects.toBeInstanceOf(StoreConflictError);
+    await store.commit({
+      expect: [{ collection: 'events', id: 'a', value: null }],
+      put: [{ collection: 'events', id: 'a', value: event('a') }],
+    });
+    await expect(
+      store.commit({ expect: [{ collection: 'events', id: 'a', value: null }], put: [] }),
+    ).rejects.toBeInstanceOf(StoreConflictError);
     const before = (await store.get('events', 'a'))!;
     const results = await Promise.allSettled(
-      ['x', 'y', 'z'].map((t) => store.commit({ expect: [{ collection: 'events', id: 'a', value: before }], put: [{ collection: 'events', id: 'a', value: { ...before, title: t } }] })),
+      ['x', 'y', 'z'].map((t) =>
+        store.commit({
+          expect: [{ collection: 'events', id: 'a', value: before }],
+          put: [{ collection: 'events', id: 'a', value: { ...before, title: t } }],
+        }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof StoreConflictError)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => (r as PromiseRejectedResult).reason instanceof StoreConflictError),
+    ).toBe(true);
     expect(['x', 'y', 'z']).toContain((await store.get('events', 'a'))!.title);
   });
 
   test('remove deletes a record, with the rest of the Change; not when an expectation fails', async () => {
     const store = await open();
-    await store.commit({ put: [{ collection: 'events', id: 'a', value: event('a') }, { collection: 'events', id: 'b', value: event('b') }] });
-    const refused = store.commit({ expect: [{ collection: 'events', id: 'a', value: event('a', { title: 'autre' }) }], remove: [{ collection: 'events', id: 'a' }] });
+    await store.commit({
+      put: [
+        { collection: 'events', id: 'a', value: event('a') },
+        { collection: 'events', id: 'b', value: event('b') },
+      ],
+    });
+    const refused = store.commit({
+      expect: [{ collection: 'events', id: 'a', value: event('a', { title: 'autre' }) }],
+      remove: [{ collection: 'events', id: 'a' }],
+    });
     await expect(refused).rejects.toBeInstanceOf(StoreConflictError);
     expect(await store.get('events', 'a')).toEqual(event('a'));
-    await store.commit({ expect: [{ collection: 'events', id: 'a', value: event('a') }], remove: [{ collection: 'events', id: 'a' }, { collection: 'events', id: 'never-was' }], audit: audit(1) });
+    await store.commit({
+      expect: [{ collection: 'events', id: 'a', value: event('a') }],
+      remove: [
+        { collection: 'events', id: 'a' },
+        { collection: 'events', id: 'never-was' },
+      ],
+      audit: audit(1),
+    });
     expect(await store.get('events', 'a')).toBeNull();
     expect(await store.list('events')).toEqual([event('b')]);
     expect((await store.listAudit(0, 10)).total).toBe(1);
     // Gone means absent: the id can be created again under an expectation of null.
-    await store.commit({ expect: [{ collection: 'events', id: 'a', value: null }], put: [{ collection: 'events', id: 'a', value: event('a') }] });
+    await store.commit({
+      expect: [{ collection: 'events', id: 'a', value: null }],
+      put: [{ collection: 'events', id: 'a', value: event('a') }],
+    });
     expect(await store.get('events', 'a')).toEqual(event('a'));
   });
 
@@ -143,19 +175,32 @@ describe.each(kinds)('%s record store', (_kind, open) => {
 
   test('seeding happens once and never overwrites later edits', async () => {
     const store = await open();
-    const seed = () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.UTC(2026, 10, 28, 19)), atIso: '2026-11-28T19:00:00.000Z' });
+    const seed = () => ({
+      records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, Date.UTC(2026, 10, 28, 19)),
+      atIso: '2026-11-28T19:00:00.000Z',
+    });
     expect(await seedOnce(store, seed)).toBe(true);
     const catalog = new RecordCatalog(store);
     expect((await catalog.listChannels()).map((c) => c.id)).toEqual(['sport', 'culture', 'business', 'agglo']);
     const first = itemAt(await store.list('events'), 0);
-    await store.commit({ put: [{ collection: 'events', id: first.id, value: { ...first, title: 'Édité par la régie' } }] });
+    await store.commit({
+      put: [{ collection: 'events', id: first.id, value: { ...first, title: 'Édité par la régie' } }],
+    });
     expect(await seedOnce(store, seed)).toBe(false);
     expect((await store.get('events', first.id))!.title).toBe('Édité par la régie');
   });
 
   test('the catalog view leaves internal fields out', async () => {
     const store = await open();
-    await store.commit({ put: [{ collection: 'events', id: 'a', value: event('a', { recording: { channelId: 'sport', firstSequence: 3, lastSequence: 9 } }) }] });
+    await store.commit({
+      put: [
+        {
+          collection: 'events',
+          id: 'a',
+          value: event('a', { recording: { channelId: 'sport', firstSequence: 3, lastSequence: 9 } }),
+        },
+      ],
+    });
     const catalog = new RecordCatalog(store);
     expect(await catalog.getEvent('a')).not.toHaveProperty('recording');
     expect((await catalog.listEvents({ channelId: 'sport' })).map((e) => e.id)).toEqual(['a']);
@@ -186,7 +231,9 @@ describe('redis store across restarts and outages', () => {
 
     await redis.crash();
     try {
-      await expect(store.commit({ put: [{ collection: 'events', id: 'b', value: event('b') }] })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(
+        store.commit({ put: [{ collection: 'events', id: 'b', value: event('b') }] }),
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
       expect((await store.list('events')).map((e) => e.id)).toEqual(['a']);
       expect((await store.get('events', 'a'))!.id).toBe('a');
       expect(logs.some((l) => l.includes('unreachable'))).toBe(true);

@@ -38,7 +38,14 @@ describe('viewer simulation', () => {
 
   test('against a fast live server, every viewer plays and none stalls', async () => {
     server = await startFakeLiveServer();
-    const r = await simulateViewers({ baseUrl: server.baseUrl, playlistPath: server.playlistPath, viewers: 20, durationMs: 4000, joinSpreadMs: 500, processes: 2 });
+    const r = await simulateViewers({
+      baseUrl: server.baseUrl,
+      playlistPath: server.playlistPath,
+      viewers: 20,
+      durationMs: 4000,
+      joinSpreadMs: 500,
+      processes: 2,
+    });
     expect(r.errors).toBe(0);
     expect(r.playing).toBe(20);
     expect(r.stalls).toBe(0);
@@ -49,7 +56,14 @@ describe('viewer simulation', () => {
 
   test('against a server that answers segments 3 s late, players stall', async () => {
     server = await startFakeLiveServer({ segmentDelayMs: 3000 });
-    const r = await simulateViewers({ baseUrl: server.baseUrl, playlistPath: server.playlistPath, viewers: 5, durationMs: 7500, joinSpreadMs: 200, processes: 1 });
+    const r = await simulateViewers({
+      baseUrl: server.baseUrl,
+      playlistPath: server.playlistPath,
+      viewers: 5,
+      durationMs: 7500,
+      joinSpreadMs: 200,
+      processes: 1,
+    });
     expect(r.errors).toBe(0);
     expect(r.playing).toBe(5);
     // Playback starts at ~3 s on 1 s of media; the next segment arrives at ~6 s.

@@ -2,18 +2,31 @@
 // details (upcoming with its countdown; a replay with Regarder / Voir le résumé and
 // related highlights), playing a replay, then "Reprendre" and "Continuer à regarder".
 // Back goes up one level at a time and puts focus back where it was.
-import { eventually, focused, isVisible, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import {
+  eventually,
+  focused,
+  isVisible,
+  openApp,
+  press,
+  screenshot,
+  textsIn,
+  videoState,
+  waitForFocus,
+} from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack();
 
-
 /** Whether an image whose URL ends with `path` is currently uploaded as a texture. */
 function uploaded(path: string): Promise<boolean> {
   return stack.tv.page.evaluate((p) => {
-    const node = document.querySelector('[data-testid="page-home"]') as unknown as { element: { stage: { textureManager: { _uploadedTextureSources: { lookupId?: string }[] } } } };
-    return node.element.stage.textureManager._uploadedTextureSources.some((ts) => typeof ts.lookupId === 'string' && ts.lookupId.endsWith(p));
+    const node = document.querySelector('[data-testid="page-home"]') as unknown as {
+      element: { stage: { textureManager: { _uploadedTextureSources: { lookupId?: string }[] } } };
+    };
+    return node.element.stage.textureManager._uploadedTextureSources.some(
+      (ts) => typeof ts.lookupId === 'string' && ts.lookupId.endsWith(p),
+    );
   }, path);
 }
 
@@ -26,7 +39,12 @@ test('home shows the hero on air, the four channels and the rails', async () => 
   // The four channels, each shown by its logo (the text name is only a fallback).
   for (const id of ['sport', 'culture', 'business', 'agglo']) expect(await isVisible(page, `channel-${id}`)).toBe(true);
   await eventually(
-    () => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid^="channel-"] [ref="Logo"]')).map((e) => e.getAttribute('texture-src') ?? '')),
+    () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll('[data-testid^="channel-"] [ref="Logo"]')).map(
+          (e) => e.getAttribute('texture-src') ?? '',
+        ),
+      ),
     (srcs) => srcs.length === 4 && srcs.every((s) => /\/images\/logos\/\w+\.png$/.test(s)),
     10_000,
     'four channel logos',
@@ -41,7 +59,12 @@ test('home shows the hero on air, the four channels and the rails', async () => 
   await press(page, 'Enter');
   const live = await waitForFocus(page, 'button-watchLive');
   expect(live.path[0]).toMatch(/^page-event-/);
-  await eventually(() => textsIn(page, itemAt(live.path, 0)), (t) => t.some((x) => x.startsWith('● DIRECT · ')), 10_000, 'live label');
+  await eventually(
+    () => textsIn(page, itemAt(live.path, 0)),
+    (t) => t.some((x) => x.startsWith('● DIRECT · ')),
+    10_000,
+    'live label',
+  );
   await screenshot(page, 'event-live');
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-details');
@@ -69,19 +92,39 @@ test('channel page: OK on a channel opens it; Back returns to that channel tile'
   expect(upcoming.texts.some((t) => /^Dans \d/.test(t))).toBe(true);
   await press(page, 'Enter');
   const eventId = upcoming.testId!.replace('tile-upcoming-', '');
-  await eventually(() => focused(page), (f) => f.path[0] === `page-event-${eventId}`, 15_000, 'event page');
+  await eventually(
+    () => focused(page),
+    (f) => f.path[0] === `page-event-${eventId}`,
+    15_000,
+    'event page',
+  );
   const when = (t: string) => t.startsWith('Le ') && t.includes(' à ') && t.includes('Dans');
-  await eventually(() => textsIn(page, `page-event-${eventId}`), (texts) => texts.some(when), 15_000, 'date with countdown');
+  await eventually(
+    () => textsIn(page, `page-event-${eventId}`),
+    (texts) => texts.some(when),
+    15_000,
+    'date with countdown',
+  );
   // Its 1280×720 poster is on the GPU while the page is shown…
   const heroPoster = `/images/posters/${eventId}/hero.jpg`;
-  await eventually(() => uploaded(heroPoster), (x) => x, 15_000, 'event poster uploaded');
+  await eventually(
+    () => uploaded(heroPoster),
+    (x) => x,
+    15_000,
+    'event poster uploaded',
+  );
   await page.waitForTimeout(800);
   await screenshot(page, 'event-upcoming');
 
   await press(page, 'Backspace');
   await waitForFocus(page, upcoming.testId!);
   // …and released when the page is left.
-  await eventually(() => uploaded(heroPoster), (x) => !x, 10_000, 'event poster released');
+  await eventually(
+    () => uploaded(heroPoster),
+    (x) => !x,
+    10_000,
+    'event poster released',
+  );
   await press(page, 'Backspace');
   const back = await waitForFocus(page, 'channel-culture');
   expect(back.path).toEqual(['page-home', 'rail-channels', 'channel-culture']);
@@ -96,21 +139,36 @@ test('a replay: details with Regarder and Voir le résumé, playback, then Repre
   await press(page, 'Enter');
   const watch = await waitForFocus(page, 'button-watch');
   const eventPage = itemAt(watch.path, 0);
-  await eventually(() => textsIn(page, eventPage), (t) => t.includes('Voir le résumé') && t.includes('Résumés associés'), 10_000, 'replay actions and related');
+  await eventually(
+    () => textsIn(page, eventPage),
+    (t) => t.includes('Voir le résumé') && t.includes('Résumés associés'),
+    10_000,
+    'replay actions and related',
+  );
   await page.waitForTimeout(800);
   await screenshot(page, 'event-replay');
 
   // Regarder: the replay plays from the start.
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.currentTime > 12 && v.totalVideoFrames > 0, 60_000, 'replay past 12 s');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 12 && v.totalVideoFrames > 0,
+    60_000,
+    'replay past 12 s',
+  );
   await screenshot(page, 'player-replay');
 
   // Back: the details now offer to resume, and the home has a "continue watching" rail.
   await press(page, 'Backspace');
   const resume = await waitForFocus(page, 'button-resume');
   expect(resume.path[0]).toBe(eventPage);
-  await eventually(() => textsIn(page, eventPage), (t) => t.includes('Depuis le début'), 10_000, 'Depuis le début');
+  await eventually(
+    () => textsIn(page, eventPage),
+    (t) => t.includes('Depuis le début'),
+    10_000,
+    'Depuis le début',
+  );
   await page.waitForTimeout(500);
   await screenshot(page, 'event-resume');
 
@@ -125,7 +183,12 @@ test('a replay: details with Regarder and Voir le résumé, playback, then Repre
   // OK on it resumes where playback stopped (not from zero).
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  const resumed = await eventually(() => videoState(page), (v) => v.readyState >= 2 && v.currentTime > 0, 45_000, 'resumed playback');
+  const resumed = await eventually(
+    () => videoState(page),
+    (v) => v.readyState >= 2 && v.currentTime > 0,
+    45_000,
+    'resumed playback',
+  );
   expect(resumed.currentTime).toBeGreaterThan(8);
   await press(page, 'Backspace');
   await waitForFocus(page, cont.testId!);

@@ -6,8 +6,7 @@ import type { HomeResponse } from '../../shared/catalog/types.ts';
 
 const stack = useTvStack();
 
-
-test('home from the edge → C\'Sport live → playback → Back restores focus', async () => {
+test("home from the edge → C'Sport live → playback → Back restores focus", async () => {
   const { page } = stack.tv;
 
   // The home screen: focus starts on the hero's main action, the four channels are shown.
@@ -23,7 +22,12 @@ test('home from the edge → C\'Sport live → playback → Back restores focus'
   // Down to the channels: C'Sport is first and focused, with what it has on air.
   await press(page, 'ArrowDown');
   await waitForFocus(page, 'channel-sport');
-  await eventually(() => focused(page), (f) => f.texts.includes(sportLive.title) && f.texts.includes('● DIRECT'), 10_000, 'channel tile texts');
+  await eventually(
+    () => focused(page),
+    (f) => f.texts.includes(sportLive.title) && f.texts.includes('● DIRECT'),
+    10_000,
+    'channel tile texts',
+  );
 
   // Down to the "En direct" rail, then right until C'Sport's live event is focused.
   await press(page, 'ArrowDown');
@@ -34,13 +38,28 @@ test('home from the edge → C\'Sport live → playback → Back restores focus'
   }
   expect(tile.path).toEqual(['page-home', 'rail-live', liveTileId]);
   // Its title and channel are on the tile (read once the rail has scrolled into view).
-  await eventually(() => focused(page), (f) => f.texts.includes(sportLive.title) && f.texts.some((t) => t.startsWith("C'Sport · ")), 10_000, 'tile texts');
+  await eventually(
+    () => focused(page),
+    (f) => f.texts.includes(sportLive.title) && f.texts.some((t) => t.startsWith("C'Sport · ")),
+    10_000,
+    'tile texts',
+  );
 
   // OK plays it full screen through hls.js, via the edge.
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  const first = await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 45_000, 'video playing');
-  const later = await eventually(() => videoState(page), (v) => v.currentTime > first.currentTime + 1, 30_000, 'time advancing');
+  const first = await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 1 && v.totalVideoFrames > 0,
+    45_000,
+    'video playing',
+  );
+  const later = await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > first.currentTime + 1,
+    30_000,
+    'time advancing',
+  );
   expect(later.totalVideoFrames).toBeGreaterThan(first.totalVideoFrames);
   expect(later.width).toBeGreaterThan(0);
   expect(stack.origin.requests.count('/hls/live/sport/')).toBeGreaterThan(0);

@@ -1,17 +1,30 @@
 // The programme (7 days, live marked), search with the on-screen keyboard (accent-insensitive,
 // results as you type) and settings (language, persisted across a restart), remote keys only.
 import type { Page } from 'playwright-core';
-import { eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import {
+  eventually,
+  focused,
+  openApp,
+  press,
+  screenshot,
+  textsIn,
+  videoState,
+  waitForFocus,
+} from '../support/browser.ts';
 import { KeyboardModel, KEYBOARD_ROWS } from '../../tv-app/src/search/keyboard-layout.ts';
 import { useTvStack } from './use-tv-stack.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack();
 
-
 /** Waits until `testId` is focused and shows exactly `texts` (the mirror follows a frame later). */
 async function expectFocus(page: Page, testId: string, texts: string[]): Promise<void> {
-  await eventually(() => focused(page), (f) => f.testId === testId && JSON.stringify(f.texts) === JSON.stringify(texts), 10_000, `${testId} showing ${texts.join(' / ')}`);
+  await eventually(
+    () => focused(page),
+    (f) => f.testId === testId && JSON.stringify(f.texts) === JSON.stringify(texts),
+    10_000,
+    `${testId} showing ${texts.join(' / ')}`,
+  );
 }
 
 /**
@@ -66,7 +79,12 @@ test('programme: 7 day tabs, today lists what is on air marked DIRECT; Right sho
 
   // OK opens the event; Back returns to the same row of the same day.
   await press(page, 'Enter');
-  await eventually(() => focused(page), (f) => (f.path[0] ?? '').startsWith('page-event-'), 15_000, 'event page');
+  await eventually(
+    () => focused(page),
+    (f) => (f.path[0] ?? '').startsWith('page-event-'),
+    15_000,
+    'event page',
+  );
   await press(page, 'Backspace');
   await waitForFocus(page, tomorrow.testId!);
   await press(page, 'Backspace');
@@ -83,10 +101,20 @@ test('search: typing "theatre" without accents finds « Théâtre : Le Malade im
 
   await typeOnKeyboard(page, keyboard, 'thea');
   // Results already, before the word is complete.
-  const partial = await eventually(() => textsIn(page, 'rail-search-results'), (t) => t.some((x) => x.includes('Théâtre')), 10_000, 'results for "thea"');
+  const partial = await eventually(
+    () => textsIn(page, 'rail-search-results'),
+    (t) => t.some((x) => x.includes('Théâtre')),
+    10_000,
+    'results for "thea"',
+  );
   expect(partial.some((x) => x.startsWith('Théâtre : Le Malade imaginaire'))).toBe(true);
   await typeOnKeyboard(page, keyboard, 'tre');
-  await eventually(() => textsIn(page, 'page-search'), (t) => t.includes('theatre'), 10_000, 'theatre');
+  await eventually(
+    () => textsIn(page, 'page-search'),
+    (t) => t.includes('theatre'),
+    10_000,
+    'theatre',
+  );
 
   // Down past the keyboard's last row reaches the results; OK opens the event.
   while (keyboard.move('down')) await press(page, 'ArrowDown');
@@ -104,7 +132,12 @@ test('search: typing "theatre" without accents finds « Théâtre : Le Malade im
   await press(page, 'ArrowUp');
   await waitForFocus(page, 'key-space');
   await typeOnKeyboard(page, keyboard, 'zzq');
-  await eventually(() => textsIn(page, 'page-search'), (t) => t.includes('Aucun résultat'), 10_000, 'no result message');
+  await eventually(
+    () => textsIn(page, 'page-search'),
+    (t) => t.includes('Aucun résultat'),
+    10_000,
+    'no result message',
+  );
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-search');
 });
@@ -131,7 +164,12 @@ test('settings: switching to English changes the UI at once and survives a resta
   await expectFocus(page, 'button-search', ['Search']);
   await press(page, 'Enter');
   await waitForFocus(page, 'key-a');
-  await eventually(() => textsIn(page, 'page-search'), (t) => t.includes('Search') && t.includes('Type a title, a venue…'), 10_000, 'English search page');
+  await eventually(
+    () => textsIn(page, 'page-search'),
+    (t) => t.includes('Search') && t.includes('Type a title, a venue…'),
+    10_000,
+    'English search page',
+  );
   await press(page, 'Backspace');
   await waitForFocus(page, 'button-search');
 
@@ -189,14 +227,20 @@ test('voice guidance: once on, moving focus reads the focused item aloud, in Fre
   // What is not a focus move is read too: the quit question, and "Pause" in the player.
   await press(page, 'Escape');
   await waitForFocus(page, 'button-cancel');
-  const said = () => page.evaluate(() => (window as unknown as { __spoken: { text: string }[] }).__spoken.map((u) => u.text));
+  const said = () =>
+    page.evaluate(() => (window as unknown as { __spoken: { text: string }[] }).__spoken.map((u) => u.text));
   await eventually(said, (s) => s.includes('Quitter Cité TV ?'), 10_000, 'quit question spoken');
   await press(page, 'Enter');
   await press(page, 'ArrowUp');
   await waitForFocus(page, 'button-watch-live');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused, 45_000, 'playing');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 0.5 && !v.paused,
+    45_000,
+    'playing',
+  );
   await press(page, 'Enter');
   await eventually(said, (s) => s.includes('Pause'), 10_000, 'pause spoken');
   await press(page, 'Backspace');

@@ -52,7 +52,12 @@ export interface StackOptions {
   faults?: boolean;
 }
 
-export async function startTvStack({ app = 'test', origin: originOptions = {}, edge: edgeOptions = {}, faults: withFaults = false }: StackOptions = {}): Promise<TvStack> {
+export async function startTvStack({
+  app = 'test',
+  origin: originOptions = {},
+  edge: edgeOptions = {},
+  faults: withFaults = false,
+}: StackOptions = {}): Promise<TvStack> {
   const buildDir = buildApp(app === 'test' ? 'test' : 'production');
   const appDir = app === 'test' ? buildDir : join(buildDir, 'dist-legacy');
   const origin = await startOrigin({ ...originOptions, appDir });
@@ -74,4 +79,3 @@ export async function startTvStack({ app = 'test', origin: originOptions = {}, e
     },
   };
 }
-

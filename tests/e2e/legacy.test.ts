@@ -5,24 +5,39 @@ import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack({ app: 'legacy' });
 
-
 test('legacy build: home, then live playback with hls.js loaded on demand', async () => {
   const { page } = stack.tv;
   const masters: { prefetch: boolean }[] = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname.endsWith('/master.m3u8')) masters.push({ prefetch: r.headers().purpose === 'prefetch' });
+    if (new URL(r.url()).pathname.endsWith('/master.m3u8'))
+      masters.push({ prefetch: r.headers().purpose === 'prefetch' });
   });
   await page.goto(stack.appUrl);
   // No inspector in production builds: the home is observed through what it requests and shows.
-  await eventually(async () => stack.origin.requests.count('/api/v1/home'), (n) => n > 0, 30_000, 'home requested');
-  await eventually(async () => stack.origin.requests.count('/images/logos/'), (n) => n >= 4, 30_000, 'channel logos requested');
+  await eventually(
+    async () => stack.origin.requests.count('/api/v1/home'),
+    (n) => n > 0,
+    30_000,
+    'home requested',
+  );
+  await eventually(
+    async () => stack.origin.requests.count('/images/logos/'),
+    (n) => n >= 4,
+    30_000,
+    'channel logos requested',
+  );
   expect(stack.origin.requests.count('/hls.min.js')).toBe(0);
   await page.waitForTimeout(1500);
   await screenshot(page, 'legacy-home');
 
   // Focus starts on "Regarder le direct": OK plays the hero's live channel.
   await press(page, 'Enter');
-  const playing = await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 60_000, 'legacy playback');
+  const playing = await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 1 && v.totalVideoFrames > 0,
+    60_000,
+    'legacy playback',
+  );
   expect(playing.width).toBeGreaterThan(0);
   expect(stack.origin.requests.count('/hls.min.js')).toBe(1);
   expect(stack.tv.errors.filter((e) => /TypeError|ReferenceError|SyntaxError/.test(e))).toEqual([]);
@@ -30,7 +45,12 @@ test('legacy build: home, then live playback with hls.js loaded on demand', asyn
   // took it through the app's playlist loader (a subclass of its own loader) without asking again.
   expect(masters).toEqual([{ prefetch: true }]);
   await press(page, 'Backspace');
-  await eventually(() => videoState(page), (v) => v.paused, 10_000, 'stopped');
+  await eventually(
+    () => videoState(page),
+    (v) => v.paused,
+    10_000,
+    'stopped',
+  );
 });
 
 test('legacy build on a browser without fetch (Chrome < 42): the polyfill loads the catalog', async () => {
@@ -48,7 +68,12 @@ test('legacy build on a browser without fetch (Chrome < 42): the polyfill loads 
     // The home is up and answers the remote: OK on "Regarder le direct" plays.
     await page.waitForTimeout(2000);
     await press(page, 'Enter');
-    await eventually(() => videoState(page), (v) => v.currentTime > 1 && v.totalVideoFrames > 0, 60_000, 'playback without native fetch');
+    await eventually(
+      () => videoState(page),
+      (v) => v.currentTime > 1 && v.totalVideoFrames > 0,
+      60_000,
+      'playback without native fetch',
+    );
   } finally {
     await context.close();
   }

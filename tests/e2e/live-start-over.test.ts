@@ -14,11 +14,15 @@ const stack = useTvStack({ origin: { live: { windowSize: 30 }, staffAdminToken: 
 const badge = async () => (await textsIn(stack.tv.page, 'player-badge'))[0] ?? '';
 
 /** Where the playhead is in the live window: seconds after its start and before its end. */
-const position = () => stack.tv.page.evaluate(() => {
-  const v = document.querySelector('video')!;
-  if (v.seekable.length === 0) return { fromStart: NaN, toEnd: NaN };
-  return { fromStart: v.currentTime - v.seekable.start(0), toEnd: v.seekable.end(v.seekable.length - 1) - v.currentTime };
-});
+const position = () =>
+  stack.tv.page.evaluate(() => {
+    const v = document.querySelector('video')!;
+    if (v.seekable.length === 0) return { fromStart: NaN, toEnd: NaN };
+    return {
+      fromStart: v.currentTime - v.seekable.start(0),
+      toEnd: v.seekable.end(v.seekable.length - 1) - v.currentTime,
+    };
+  });
 
 test('event page « Depuis le début »: plays from the window start (EN DIFFÉRÉ), Up returns to DIRECT', async () => {
   const { page } = stack.tv;
@@ -40,11 +44,26 @@ test('event page « Depuis le début »: plays from the window start (EN DIFFÉR
   expect(startOver.texts).toContain('Depuis le début');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.totalVideoFrames > 0 && !v.paused, 45_000, 'playing');
+  await eventually(
+    () => videoState(page),
+    (v) => v.totalVideoFrames > 0 && !v.paused,
+    45_000,
+    'playing',
+  );
   await eventually(badge, (b) => b === 'EN DIFFÉRÉ', 15_000, 'EN DIFFÉRÉ badge');
   // Playing there (media at the playhead), not merely seeked.
-  const start = await eventually(() => videoState(page), (v) => v.readyState >= 3 && !v.paused, 20_000, 'playing after the seek');
-  await eventually(() => videoState(page), (v) => v.currentTime > start.currentTime + 1, 20_000, 'clock moving from the start');
+  const start = await eventually(
+    () => videoState(page),
+    (v) => v.readyState >= 3 && !v.paused,
+    20_000,
+    'playing after the seek',
+  );
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > start.currentTime + 1,
+    20_000,
+    'clock moving from the start',
+  );
   // The window's start, give or take the 3 target durations (6 s) the player keeps from its edge.
   const at = await eventually(position, (p) => p.fromStart < 12, 15_000, 'playhead near the window start');
   expect(at.fromStart).toBeGreaterThanOrEqual(0);
@@ -64,12 +83,18 @@ test('« Depuis le début » of a live that began inside the window: playback st
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      channelId: 'business', title: 'Forum des entreprises', venue: 'Halle de la Cité',
-      startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+      channelId: 'business',
+      title: 'Forum des entreprises',
+      venue: 'Halle de la Cité',
+      startsAt: new Date(Date.now() + 3600_000).toISOString(),
+      endsAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
     }),
   });
   const event = (await response.json()) as LiveEvent;
-  const started = await fetch(`${stack.origin.url}/api/v1/staff/events/${event.id}/start`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+  const started = await fetch(`${stack.origin.url}/api/v1/staff/events/${event.id}/start`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
   const startedAt = Date.parse(((await started.json()) as LiveEvent).startedAt!);
   // 20 s of the event on air, so its start is well inside the window and far from the live edge.
   await page.waitForTimeout(20_000);
@@ -80,11 +105,23 @@ test('« Depuis le début » of a live that began inside the window: playback st
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
   await eventually(badge, (b) => b === 'EN DIFFÉRÉ', 45_000, 'EN DIFFÉRÉ badge');
-  const playing = await eventually(() => videoState(page), (v) => v.readyState >= 3 && !v.paused, 20_000, 'playing');
-  await eventually(() => videoState(page), (v) => v.currentTime > playing.currentTime + 1, 20_000, 'clock moving');
+  const playing = await eventually(
+    () => videoState(page),
+    (v) => v.readyState >= 3 && !v.paused,
+    20_000,
+    'playing',
+  );
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > playing.currentTime + 1,
+    20_000,
+    'clock moving',
+  );
   const at = await position();
   const sinceStart = (Date.now() - startedAt) / 1000;
-  process.stderr.write(`[start-over] ${sinceStart.toFixed(1)} s since the event began; playhead ${at.fromStart.toFixed(1)} s after the window start, ${at.toEnd.toFixed(1)} s before its end\n`);
+  process.stderr.write(
+    `[start-over] ${sinceStart.toFixed(1)} s since the event began; playhead ${at.fromStart.toFixed(1)} s after the window start, ${at.toEnd.toFixed(1)} s before its end\n`,
+  );
   // Behind the live edge by the time since the event began, less the live edge's own delay
   // (the newest segment is up to a few seconds old): not at the window's start, not at live.
   expect(at.fromStart).toBeGreaterThan(5);
@@ -92,4 +129,3 @@ test('« Depuis le début » of a live that began inside the window: playback st
   expect(at.toEnd).toBeLessThan(sinceStart + 2);
   await screenshot(page, 'player-start-over-inside-window');
 });
-

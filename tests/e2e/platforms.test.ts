@@ -7,7 +7,6 @@ import { useTvStack } from './use-tv-stack.ts';
 
 const stack = useTvStack();
 
-
 /** A remote key as the TV's browser delivers it: a keydown/keyup pair with that keyCode. */
 async function remoteKey(page: Page, keyCode: number): Promise<void> {
   await page.evaluate((code) => {
@@ -35,14 +34,27 @@ test('Tizen: media and colour keys registered; red opens the programme, Back (10
     w.__exited = false;
     w.tizen = {
       tvinputdevice: { registerKey: (name: string) => registered.push(name) },
-      application: { getCurrentApplication: () => ({ exit: () => (w.__exited = true), getRequestedAppControl: () => null }) },
+      application: {
+        getCurrentApplication: () => ({ exit: () => (w.__exited = true), getRequestedAppControl: () => null }),
+      },
     };
   });
   try {
     await page.goto(stack.appUrl);
     await waitForFocus(page, 'button-watch-live', 30_000);
     const registered = await page.evaluate(() => (window as unknown as { __registered: string[] }).__registered);
-    expect(registered).toEqual(expect.arrayContaining(['MediaPlayPause', 'MediaStop', 'MediaFastForward', 'MediaRewind', 'ColorF0Red', 'ColorF3Blue', '1', '4']));
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        'MediaPlayPause',
+        'MediaStop',
+        'MediaFastForward',
+        'MediaRewind',
+        'ColorF0Red',
+        'ColorF3Blue',
+        '1',
+        '4',
+      ]),
+    );
 
     await remoteKey(page, 403); // red
     await waitForFocus(page, 'day-0');
@@ -52,7 +64,12 @@ test('Tizen: media and colour keys registered; red opens the programme, Back (10
     await waitForFocus(page, 'button-cancel');
     await remoteKey(page, 39); // right
     await remoteKey(page, 13); // OK on "Quitter"
-    await eventually(() => page.evaluate(() => (window as unknown as { __exited: boolean }).__exited), (x) => x, 10_000, 'tizen exit');
+    await eventually(
+      () => page.evaluate(() => (window as unknown as { __exited: boolean }).__exited),
+      (x) => x,
+      10_000,
+      'tizen exit',
+    );
   } finally {
     await page.context().close();
   }
@@ -66,14 +83,29 @@ test('webOS: a deep link in launchParams opens the event; Back (461) goes up to 
   });
   try {
     await page.goto(stack.appUrl);
-    await eventually(() => focused(page), (f) => f.path[0] === 'page-event-culture-slam', 30_000, 'event from launchParams');
-    await eventually(() => textsIn(page, 'page-event-culture-slam'), (t) => t.includes('Scène ouverte slam & poésie'), 15_000, 'event title');
+    await eventually(
+      () => focused(page),
+      (f) => f.path[0] === 'page-event-culture-slam',
+      30_000,
+      'event from launchParams',
+    );
+    await eventually(
+      () => textsIn(page, 'page-event-culture-slam'),
+      (t) => t.includes('Scène ouverte slam & poésie'),
+      15_000,
+      'event title',
+    );
     await remoteKey(page, 461);
     await waitForFocus(page, 'button-watch-live');
     // Digit keys zap on every family: 3 is C'Business.
     await remoteKey(page, 51);
     await waitForFocus(page, 'player');
-    await eventually(() => textsIn(page, 'player'), (t) => t.includes("Salon des entreprises de l'agglomération"), 15_000, 'business on air');
+    await eventually(
+      () => textsIn(page, 'player'),
+      (t) => t.includes("Salon des entreprises de l'agglomération"),
+      15_000,
+      'business on air',
+    );
     await remoteKey(page, 461);
     await waitForFocus(page, 'button-watch-live');
   } finally {

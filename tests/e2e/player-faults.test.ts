@@ -10,13 +10,22 @@
 import type { Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS_DIR, eventually, focused, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
+import {
+  ARTIFACTS_DIR,
+  eventually,
+  focused,
+  openApp,
+  press,
+  screenshot,
+  textsIn,
+  videoState,
+  waitForFocus,
+} from '../support/browser.ts';
 import type { FaultRule, InjectedFault } from '../support/fault-proxy.ts';
 import { useTvStack } from './use-tv-stack.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
 const stack = useTvStack({ faults: true });
-
 
 afterEach(() => stack?.faults?.clear());
 
@@ -124,7 +133,12 @@ function frozenWithoutMessage(samples: Sample[], graceMs = 2500): Sample[] {
 
 /** The longest time the clock stood still once playback had started (ms), and the messages shown meanwhile. */
 function longestStall(all: Sample[]): { ms: number; messages: string[] } {
-  const samples = all.slice(Math.max(0, all.findIndex((s) => s.currentTime > 0.5)));
+  const samples = all.slice(
+    Math.max(
+      0,
+      all.findIndex((s) => s.currentTime > 0.5),
+    ),
+  );
   let best = { ms: 0, messages: [] as string[] };
   let start = 0;
   for (let i = 1; i <= samples.length; i++) {
@@ -142,9 +156,19 @@ const message = async (page: Page) => (await sample(page)).message;
 
 /** Playing: the clock moves past `beyond` and the picture changes between two looks. */
 async function expectPlayingPast(page: Page, beyond: number, what: string): Promise<void> {
-  const first = await eventually(() => sample(page), (s) => s.currentTime > beyond && !s.paused && s.frame !== '', 120_000, `${what}: clock past ${beyond.toFixed(1)} s`);
+  const first = await eventually(
+    () => sample(page),
+    (s) => s.currentTime > beyond && !s.paused && s.frame !== '',
+    120_000,
+    `${what}: clock past ${beyond.toFixed(1)} s`,
+  );
   await expectPictureMoving(page, first, what);
-  await eventually(() => message(page), (m) => m === '', 15_000, `${what}: no message left over the picture`);
+  await eventually(
+    () => message(page),
+    (m) => m === '',
+    15_000,
+    `${what}: no message left over the picture`,
+  );
 }
 
 /**
@@ -185,16 +209,31 @@ async function openLive(page: Page): Promise<void> {
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Digit1'); // C'Sport
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.currentTime > 0.5 && !v.paused && v.totalVideoFrames > 0, 60_000, 'live playing');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 0.5 && !v.paused && v.totalVideoFrames > 0,
+    60_000,
+    'live playing',
+  );
 }
 
 async function leavePlayer(page: Page): Promise<void> {
   await press(page, 'Backspace');
-  await eventually(() => focused(page), (f) => !f.path.includes('player'), 15_000, 'player left');
+  await eventually(
+    () => focused(page),
+    (f) => !f.path.includes('player'),
+    15_000,
+    'player left',
+  );
 }
 
 /** Runs a fault while watching: returns what the viewer saw (reported even when the body fails). */
-async function during(page: Page, name: string, rule: FaultRule, body: (fault: InjectedFault) => Promise<void>): Promise<Sample[]> {
+async function during(
+  page: Page,
+  name: string,
+  rule: FaultRule,
+  body: (fault: InjectedFault) => Promise<void>,
+): Promise<Sample[]> {
   const watcher = watch(page);
   const fault = faults().inject(rule);
   try {
@@ -209,11 +248,16 @@ async function during(page: Page, name: string, rule: FaultRule, body: (fault: I
 function reportStall(name: string, samples: Sample[]): void {
   if (process.env.FAULTS_DEBUG) {
     const t0 = samples[0]?.at ?? 0;
-    const lines = samples.map((s) => `${((s.at - t0) / 1000).toFixed(2)} ${s.currentTime.toFixed(2)} ${s.state} ${s.frame} ${s.frames}/${s.dropped}`);
+    const lines = samples.map(
+      (s) =>
+        `${((s.at - t0) / 1000).toFixed(2)} ${s.currentTime.toFixed(2)} ${s.state} ${s.frame} ${s.frames}/${s.dropped}`,
+    );
     writeFileSync(join(ARTIFACTS_DIR, `faults-${name}-samples.txt`), lines.join('\n'));
   }
   const stall = longestStall(samples);
-  process.stderr.write(`[faults] ${name}: longest stall ${(stall.ms / 1000).toFixed(1)} s, messages: ${JSON.stringify(stall.messages)}; states: ${JSON.stringify([...new Set(samples.map((s) => s.state))])}\n`);
+  process.stderr.write(
+    `[faults] ${name}: longest stall ${(stall.ms / 1000).toFixed(1)} s, messages: ${JSON.stringify(stall.messages)}; states: ${JSON.stringify([...new Set(samples.map((s) => s.state))])}\n`,
+  );
 }
 
 /**
@@ -233,7 +277,12 @@ async function expectRecoveryFrom(
   const samples = await during(page, name, rule, async (fault) => {
     injected = fault;
     await open();
-    await eventually(async () => fault.applied, (n) => n > 0, 60_000, `${name}: the fault was applied`);
+    await eventually(
+      async () => fault.applied,
+      (n) => n > 0,
+      60_000,
+      `${name}: the fault was applied`,
+    );
     // Once playing, a stall that lasts says so: take its picture (the startup "loading" does not count).
     const stalled = await eventually(
       () => sample(page),
@@ -242,7 +291,12 @@ async function expectRecoveryFrom(
       `${name}: a message, or playback past the hole`,
     );
     if (stalled.message !== '') await screenshot(page, `faults-${name}-stalled`);
-    await eventually(async () => fault.active, (a) => !a, 120_000, `${name}: the fault burst ended`);
+    await eventually(
+      async () => fault.active,
+      (a) => !a,
+      120_000,
+      `${name}: the fault burst ended`,
+    );
     await expectPlayingPast(page, holeAt(stalled.currentTime), name);
   });
   await screenshot(page, `faults-${name}-recovered`);
@@ -253,10 +307,21 @@ async function expectRecoveryFrom(
 }
 
 /** A failure that does not end: the error screen, then Réessayer plays once the fault is lifted. */
-async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultRule, open: () => Promise<void>, live: boolean): Promise<void> {
+async function expectErrorScreenThenRetry(
+  page: Page,
+  name: string,
+  rule: FaultRule,
+  open: () => Promise<void>,
+  live: boolean,
+): Promise<void> {
   const samples = await during(page, name, rule, async (fault) => {
     await open();
-    await eventually(async () => fault.applied, (n) => n > 0, 60_000, `${name}: the fault was applied`);
+    await eventually(
+      async () => fault.applied,
+      (n) => n > 0,
+      60_000,
+      `${name}: the fault was applied`,
+    );
     const retry = await waitForFocus(page, 'button-player-retry', 300_000);
     expect(retry.path).toEqual(['player', 'row-player-error', 'button-player-retry']);
     const texts = await textsIn(page, 'player');
@@ -268,7 +333,9 @@ async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultR
     // No retry storm: the player's own requests (not the edge's prefetches) come spaced out.
     const asked = fault.records().filter((f) => !f.userAgent.includes('prefetch'));
     const seconds = (itemAt(asked, asked.length - 1).at - itemAt(asked, 0).at) / 1000;
-    process.stderr.write(`[faults] ${name}: error screen after ${seconds.toFixed(0)} s of failures; ${asked.length} failed requests from the player, ${fault.applied - asked.length} edge prefetches\n`);
+    process.stderr.write(
+      `[faults] ${name}: error screen after ${seconds.toFixed(0)} s of failures; ${asked.length} failed requests from the player, ${fault.applied - asked.length} edge prefetches\n`,
+    );
     expect(asked.length).toBeLessThanOrEqual(2 * seconds + 10);
   });
   expect(frozenWithoutMessage(samples)).toEqual([]);
@@ -285,10 +352,25 @@ async function expectErrorScreenThenRetry(page: Page, name: string, rule: FaultR
 
 /** Playing again: the clock moves on by 2 s and the picture changes; returns where it resumed. */
 async function expectPlayingOn(page: Page, what: string): Promise<number> {
-  const first = await eventually(() => sample(page), (s) => s.state === 'playing' && s.currentTime > 0 && s.frame !== '', 120_000, `${what}: playing`);
-  await eventually(() => sample(page), (s) => s.currentTime > first.currentTime + 2, 60_000, `${what}: clock moving on`);
+  const first = await eventually(
+    () => sample(page),
+    (s) => s.state === 'playing' && s.currentTime > 0 && s.frame !== '',
+    120_000,
+    `${what}: playing`,
+  );
+  await eventually(
+    () => sample(page),
+    (s) => s.currentTime > first.currentTime + 2,
+    60_000,
+    `${what}: clock moving on`,
+  );
   await expectPictureMoving(page, first, what);
-  await eventually(() => message(page), (m) => m === '', 15_000, `${what}: no message left over the picture`);
+  await eventually(
+    () => message(page),
+    (m) => m === '',
+    15_000,
+    `${what}: no message left over the picture`,
+  );
   return first.currentTime;
 }
 
@@ -299,18 +381,26 @@ describe('replay', () => {
     const { page } = stack.tv;
     // Segments from 4 s on fail for 8 s from the first failure (hls.js buffers ahead, so the
     // burst starts at once and the playhead reaches the hole while it lasts).
-    const { fault } = await expectRecoveryFrom(page, 'replay-500', { match: replaySegmentsFrom('replay-hbc-montpellier', 2), fault: { kind: 'status', status: 500 }, forMs: 8000 }, () =>
-      openReplay(page, 'replay-hbc-montpellier'),
-    PAST_THE_HOLE);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'replay-500',
+      { match: replaySegmentsFrom('replay-hbc-montpellier', 2), fault: { kind: 'status', status: 500 }, forMs: 8000 },
+      () => openReplay(page, 'replay-hbc-montpellier'),
+      PAST_THE_HOLE,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
 
   test('404s on the coming segments: playback goes on by itself once they are back', async () => {
     const { page } = stack.tv;
-    const { fault } = await expectRecoveryFrom(page, 'replay-404', { match: replaySegmentsFrom('replay-semi-marathon', 2), fault: { kind: 'status', status: 404 }, forMs: 8000 }, () =>
-      openReplay(page, 'replay-semi-marathon'),
-    PAST_THE_HOLE);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'replay-404',
+      { match: replaySegmentsFrom('replay-semi-marathon', 2), fault: { kind: 'status', status: 404 }, forMs: 8000 },
+      () => openReplay(page, 'replay-semi-marathon'),
+      PAST_THE_HOLE,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
@@ -318,18 +408,34 @@ describe('replay', () => {
   test('a first byte later than the player waits for: a stall that says so, then playback goes on', async () => {
     const { page } = stack.tv;
     // Later than hls.js's fragment first-byte timeout (config.ts), for the first two asks.
-    const { fault } = await expectRecoveryFrom(page, 'replay-late', { match: replaySegmentsFrom('replay-festival-jazz', 2), fault: { kind: 'delay', ms: FIRST_BYTE_LATE_MS }, times: 2 }, () =>
-      openReplay(page, 'replay-festival-jazz'),
-    PAST_THE_HOLE);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'replay-late',
+      {
+        match: replaySegmentsFrom('replay-festival-jazz', 2),
+        fault: { kind: 'delay', ms: FIRST_BYTE_LATE_MS },
+        times: 2,
+      },
+      () => openReplay(page, 'replay-festival-jazz'),
+      PAST_THE_HOLE,
+    );
     expect(fault.applied).toBe(2);
     await leavePlayer(page);
   }, 300_000);
 
   test('a trickled body (slower than real time): a stall that says so, then playback goes on', async () => {
     const { page } = stack.tv;
-    const { fault } = await expectRecoveryFrom(page, 'replay-trickle', { match: replaySegmentsFrom('replay-trophees', 2), fault: { kind: 'trickle', bytesPerSecond: 16_000 }, forMs: 12_000 }, () =>
-      openReplay(page, 'replay-trophees'),
-    PAST_THE_HOLE);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'replay-trickle',
+      {
+        match: replaySegmentsFrom('replay-trophees', 2),
+        fault: { kind: 'trickle', bytesPerSecond: 16_000 },
+        forMs: 12_000,
+      },
+      () => openReplay(page, 'replay-trophees'),
+      PAST_THE_HOLE,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
@@ -337,16 +443,26 @@ describe('replay', () => {
   test('connections cut mid-body: the stall says so, then playback goes on by itself', async () => {
     const { page } = stack.tv;
     // The origin sends the headers and 20 kB of each segment, then drops the connection.
-    const { fault } = await expectRecoveryFrom(page, 'replay-cut', { match: replaySegmentsFrom('replay-artisanat', 2), fault: { kind: 'cut', afterBytes: 20_000 }, forMs: 8000 }, () =>
-      openReplay(page, 'replay-artisanat'),
-    PAST_THE_HOLE);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'replay-cut',
+      { match: replaySegmentsFrom('replay-artisanat', 2), fault: { kind: 'cut', afterBytes: 20_000 }, forMs: 8000 },
+      () => openReplay(page, 'replay-artisanat'),
+      PAST_THE_HOLE,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
 
   test('every segment failing for good: the error screen with Réessayer; Réessayer plays once the origin is back', async () => {
     const { page } = stack.tv;
-    await expectErrorScreenThenRetry(page, 'replay-down', { match: replaySegmentsFrom('replay-conte', 2), fault: { kind: 'status', status: 500 } }, () => openReplay(page, 'replay-conte'), false);
+    await expectErrorScreenThenRetry(
+      page,
+      'replay-down',
+      { match: replaySegmentsFrom('replay-conte', 2), fault: { kind: 'status', status: 500 } },
+      () => openReplay(page, 'replay-conte'),
+      false,
+    );
     await leavePlayer(page);
   }, 420_000);
 });
@@ -356,7 +472,10 @@ describe('replay', () => {
 /** The newest segment the live playlist lists now (its media sequence number). */
 async function newestLiveSegment(channel: string): Promise<number> {
   const playlist = await (await fetch(`${stack.edge.url}/hls/live/${channel}/v360/index.m3u8`)).text();
-  const numbers = playlist.split('\n').filter((l) => SEGMENT.test(l)).map(segmentIndex);
+  const numbers = playlist
+    .split('\n')
+    .filter((l) => SEGMENT.test(l))
+    .map(segmentIndex);
   return Math.max(...numbers);
 }
 
@@ -367,7 +486,13 @@ describe('live', () => {
   test('a burst of 500s: the stall says so, then the live goes on by itself', async () => {
     const { page } = stack.tv;
     await openLive(page);
-    await expectRecoveryFrom(page, 'live-500', { match: liveSegments('sport'), fault: { kind: 'status', status: 500 }, forMs: 10_000 }, nothingToOpen, pastTheStall);
+    await expectRecoveryFrom(
+      page,
+      'live-500',
+      { match: liveSegments('sport'), fault: { kind: 'status', status: 500 }, forMs: 10_000 },
+      nothingToOpen,
+      pastTheStall,
+    );
     await leavePlayer(page);
   }, 300_000);
 
@@ -376,12 +501,23 @@ describe('live', () => {
     await openLive(page);
     const newest = await newestLiveSegment('sport');
     const upcoming = (p: string) => liveSegments('sport')(p) && segmentIndex(p) > newest;
-    const { fault } = await expectRecoveryFrom(page, 'live-404', { match: upcoming, fault: { kind: 'status', status: 404 }, forMs: 10_000 }, nothingToOpen, pastTheStall);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'live-404',
+      { match: upcoming, fault: { kind: 'status', status: 404 }, forMs: 10_000 },
+      nothingToOpen,
+      pastTheStall,
+    );
     // The edge remembered those 404s for a moment at most: it now serves every one of them.
     const refused = [...new Set(fault.paths())];
     expect(refused.length).toBeGreaterThan(0);
     for (const path of refused) {
-      const status = await eventually(async () => (await fetch(`${stack.edge.url}${path}`)).status, (s) => s === 200, 15_000, `edge serves ${path}`);
+      const status = await eventually(
+        async () => (await fetch(`${stack.edge.url}${path}`)).status,
+        (s) => s === 200,
+        15_000,
+        `edge serves ${path}`,
+      );
       expect(status).toBe(200);
     }
     await leavePlayer(page);
@@ -392,7 +528,13 @@ describe('live', () => {
     await openLive(page);
     // Every segment asked for during 10 s answers only after 12 s: the edge's own prefetches and
     // the player's requests (which join them at the edge) alike.
-    const { fault } = await expectRecoveryFrom(page, 'live-late', { match: liveSegments('sport'), fault: { kind: 'delay', ms: FIRST_BYTE_LATE_MS }, forMs: 10_000 }, nothingToOpen, pastTheStall);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'live-late',
+      { match: liveSegments('sport'), fault: { kind: 'delay', ms: FIRST_BYTE_LATE_MS }, forMs: 10_000 },
+      nothingToOpen,
+      pastTheStall,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
@@ -400,7 +542,13 @@ describe('live', () => {
   test('a trickled body (slower than real time): a stall that says so, then the live goes on', async () => {
     const { page } = stack.tv;
     await openLive(page);
-    const { fault } = await expectRecoveryFrom(page, 'live-trickle', { match: liveSegments('sport'), fault: { kind: 'trickle', bytesPerSecond: 16_000 }, forMs: 15_000 }, nothingToOpen, pastTheStall);
+    const { fault } = await expectRecoveryFrom(
+      page,
+      'live-trickle',
+      { match: liveSegments('sport'), fault: { kind: 'trickle', bytesPerSecond: 16_000 }, forMs: 15_000 },
+      nothingToOpen,
+      pastTheStall,
+    );
     expect(fault.applied).toBeGreaterThan(0);
     await leavePlayer(page);
   }, 300_000);
@@ -408,7 +556,13 @@ describe('live', () => {
   test('every segment failing for good: the error screen with Réessayer; Réessayer plays the live once the origin is back', async () => {
     const { page } = stack.tv;
     await openLive(page);
-    await expectErrorScreenThenRetry(page, 'live-down', { match: liveSegments('sport'), fault: { kind: 'status', status: 500 } }, nothingToOpen, true);
+    await expectErrorScreenThenRetry(
+      page,
+      'live-down',
+      { match: liveSegments('sport'), fault: { kind: 'status', status: 500 } },
+      nothingToOpen,
+      true,
+    );
     await leavePlayer(page);
   }, 420_000);
 });
@@ -418,4 +572,3 @@ const PAST_THE_HOLE = () => 8;
 
 /** Later than hls.js's fragment first-byte timeout. */
 const FIRST_BYTE_LATE_MS = 12_000;
-

@@ -30,8 +30,26 @@ it('starts under Deno, serves a cached object as HIT, keeps it on disk and expos
   // The binary itself (not `npx deno`), so the pid we stop is deno's.
   deno = spawn(
     `${root}node_modules/deno/deno`,
-    ['run', '--allow-net', '--allow-read', '--allow-env', '--allow-write', '--node-modules-dir=manual', 'edge-origin/src/bin/edge.deno.ts'],
-    { cwd: root, env: { ...process.env, EDGE_PORT: '0', UPSTREAM_URL: upstream.url, EDGE_DISK_DIR: diskDir, EDGE_ACCESS_LOG: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      'run',
+      '--allow-net',
+      '--allow-read',
+      '--allow-env',
+      '--allow-write',
+      '--node-modules-dir=manual',
+      'edge-origin/src/bin/edge.deno.ts',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        EDGE_PORT: '0',
+        UPSTREAM_URL: upstream.url,
+        EDGE_DISK_DIR: diskDir,
+        EDGE_ACCESS_LOG: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   deno.stderr!.on('data', (d) => (stderr += d));
@@ -54,6 +72,7 @@ it('starts under Deno, serves a cached object as HIT, keeps it on disk and expos
   // prom-client runs under Deno; the disk tier (node:fs) too.
   const metrics = await (await fetch(`${url}/_edge/metrics`)).text();
   expect(metrics).toContain('edge_requests_total{status="200",cache="HIT"} 1');
-  for (let i = 0; i < 1000 && !(await readdir(diskDir)).some((f) => f.endsWith('.meta')); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1000 && !(await readdir(diskDir)).some((f) => f.endsWith('.meta')); i++)
+    await new Promise((r) => setTimeout(r, 20));
   expect((await readdir(diskDir)).filter((f) => f.endsWith('.body'))).toHaveLength(1);
 }, 120_000);

@@ -32,8 +32,14 @@ const get = async (e: StartedEdge, p: string, init: RequestInit = {}) => {
 };
 
 it('keeps long-lived objects across a restart, and leaves short-lived ones in memory only', async () => {
-  upstream.on('/hls/vod/film/v1/0.ts', { headers: { 'cache-control': 'max-age=86400', 'content-type': 'video/mp2t' }, body: 'vod-segment-0' });
-  upstream.on('/hls/live/sport/v1/index.m3u8', { headers: { 'cache-control': 'max-age=1' }, body: '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n1.ts\n' });
+  upstream.on('/hls/vod/film/v1/0.ts', {
+    headers: { 'cache-control': 'max-age=86400', 'content-type': 'video/mp2t' },
+    body: 'vod-segment-0',
+  });
+  upstream.on('/hls/live/sport/v1/index.m3u8', {
+    headers: { 'cache-control': 'max-age=1' },
+    body: '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n1.ts\n',
+  });
   await withEdge({}, async (e) => {
     expect((await get(e, '/hls/vod/film/v1/0.ts')).cache).toBe('MISS');
     await get(e, '/hls/live/sport/v1/index.m3u8');
@@ -48,7 +54,10 @@ it('keeps long-lived objects across a restart, and leaves short-lived ones in me
 });
 
 it('stays within its byte budget, files included', async () => {
-  upstream.on('/vod/many', (req) => ({ headers: { 'cache-control': 'max-age=86400' }, body: 'x'.repeat(9000) + new URL(req.url).search }));
+  upstream.on('/vod/many', (req) => ({
+    headers: { 'cache-control': 'max-age=86400' },
+    body: 'x'.repeat(9000) + new URL(req.url).search,
+  }));
   const budget = 60_000;
   await withEdge({ diskBytes: budget }, async (e) => {
     for (let i = 0; i < 30; i++) await get(e, `/vod/many?i=${i}`);
@@ -72,7 +81,11 @@ it('a purge removes the object from disk too', async () => {
   await withEdge({ adminToken: token }, async (e) => {
     await get(e, '/hls/vod/purged/v1/0.ts');
     await e.edge.context.disk!.flush();
-    const res = await fetch(`${e.url}/_edge/purge`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ prefix: '/hls/vod/purged/' }) });
+    const res = await fetch(`${e.url}/_edge/purge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ prefix: '/hls/vod/purged/' }),
+    });
     expect((await res.json()).purged).toBe(2); // memory + disk
   });
   await withEdge({}, async (e) => {

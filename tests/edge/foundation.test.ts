@@ -30,7 +30,10 @@ function bytes(n: number, seed: number): Uint8Array {
 describe('edge foundation', () => {
   it('answers a first request as MISS and the second as HIT with identical bytes', async () => {
     const body = bytes(100_000, 1);
-    upstream.on('/hls/vod/a/v1/0.ts', { headers: { 'cache-control': 'max-age=60', 'content-type': 'video/mp2t' }, body });
+    upstream.on('/hls/vod/a/v1/0.ts', {
+      headers: { 'cache-control': 'max-age=60', 'content-type': 'video/mp2t' },
+      body,
+    });
     const edge = await edgeFor();
     const first = await fetch(`${edge.url}/hls/vod/a/v1/0.ts`);
     expect(first.status).toBe(200);
@@ -80,7 +83,11 @@ describe('edge foundation', () => {
     const rest = bytes(64 * 1024, 9);
     const release = gate();
     upstream.on('/hls/live/sport/v1/500.ts', {
-      headers: { 'cache-control': 'max-age=30', 'content-type': 'video/mp2t', 'content-length': String(half.length + rest.length) },
+      headers: {
+        'cache-control': 'max-age=30',
+        'content-type': 'video/mp2t',
+        'content-length': String(half.length + rest.length),
+      },
       body: [half, { wait: release.promise }, rest],
     });
     const edge = await edgeFor();
@@ -184,7 +191,10 @@ describe('edge foundation', () => {
     expect(a.body.toString()).toBe('?token=abc&b=2');
     expect(a.headers['x-secret']).toBeUndefined();
     expect(a.headers['x-kept']).toBe('end');
-    const seen = itemAt(upstream.requests.filter((r) => r.path === '/q.m3u8'), 0);
+    const seen = itemAt(
+      upstream.requests.filter((r) => r.path === '/q.m3u8'),
+      0,
+    );
     expect(seen.url).toBe('/q.m3u8?token=abc&b=2');
     expect(seen.headers.get('x-client')).toBe('tv');
     expect(seen.headers.get('x-hop')).toBeNull();

@@ -37,7 +37,10 @@ function livePlaylist(first: number, count = 3, targetDuration = 2): string {
 describe('live playlists', () => {
   it('caps a media playlist TTL at half its target duration whatever the upstream says', async () => {
     const p = `/hls/live/cap${++n}/v1/index.m3u8`;
-    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60' }, body: livePlaylist(k) }));
+    upstream.on(p, (_req, k) => ({
+      headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60' },
+      body: livePlaylist(k),
+    }));
     await get(p);
     clock.advance(1.5); // past TD/2 = 1 s, far within max-age=60
     const res = await get(p);
@@ -88,8 +91,12 @@ describe('live playlists', () => {
 
   it('prefetches the segments a refreshed live playlist adds, before any viewer asks', async () => {
     const dir = `/hls/live/pf${++n}/v1`;
-    upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: livePlaylist(k) }));
-    for (let s = 1; s <= 5; s++) upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=60' }, body: `segment-${s}` });
+    upstream.on(`${dir}/index.m3u8`, (_req, k) => ({
+      headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' },
+      body: livePlaylist(k),
+    }));
+    for (let s = 1; s <= 5; s++)
+      upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=60' }, body: `segment-${s}` });
     await get(`${dir}/index.m3u8`); // lists 1,2,3
     clock.advance(2);
     await get(`${dir}/index.m3u8`); // stale: refreshed; v2 lists 2,3,4 → 4 is new
@@ -106,7 +113,10 @@ describe('live playlists', () => {
     const other = await startEdge({ upstreamUrl: upstream.url, prefetchSegments: false }, { now: clock.now });
     try {
       const dir = `/hls/live/nopf${++n}/v1`;
-      upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: livePlaylist(k) }));
+      upstream.on(`${dir}/index.m3u8`, (_req, k) => ({
+        headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' },
+        body: livePlaylist(k),
+      }));
       upstream.on(`${dir}/4.ts`, { headers: { 'cache-control': 'max-age=60' }, body: 'segment-4' });
       await get(`${dir}/index.m3u8`, other.url);
       clock.advance(2);
@@ -122,7 +132,8 @@ describe('live playlists', () => {
 
 describe('announcing only what the edge holds (prefetch gate)', () => {
   const getFrom = get;
-  const health = (base = edge.url) => fetch(`${base}/_edge/health`).then((r) => r.json() as Promise<{ inflightFetches: number }>);
+  const health = (base = edge.url) =>
+    fetch(`${base}/_edge/health`).then((r) => r.json() as Promise<{ inflightFetches: number }>);
   /** A live playlist without caching headers: its TTL is half its target duration. */
   const bare = (dir: string, bodyFor: (k: number) => string) =>
     upstream.on(`${dir}/index.m3u8`, (_req, k) => ({ headers: { date: httpDate(clock.now()) }, body: bodyFor(k) }));
@@ -176,14 +187,21 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
     // The wait's bound (~150 s) is far beyond `until`'s patience: only the failures can end it.
     await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('5.ts'));
     const res = await get(`${dir}/index.m3u8`);
-    expect([res.body.includes('MEDIA-SEQUENCE:3'), res.body.includes('4.ts'), res.body.includes('5.ts')]).toEqual([true, true, true]);
+    expect([res.body.includes('MEDIA-SEQUENCE:3'), res.body.includes('4.ts'), res.body.includes('5.ts')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(upstream.count(`${dir}/4.ts`)).toBeGreaterThanOrEqual(1);
     expect(upstream.count(`${dir}/5.ts`)).toBeGreaterThanOrEqual(1);
   });
 
   it('does not hold the refreshed playlist beyond its bound when a segment upstream is slow', async () => {
     // Upstream timeouts far beyond `until`'s patience: only the bound can release the playlist.
-    const slowEdge = await startEdge({ upstreamUrl: upstream.url, upstreamFirstByteTimeoutMs: 120_000 }, { now: clock.now });
+    const slowEdge = await startEdge(
+      { upstreamUrl: upstream.url, upstreamFirstByteTimeoutMs: 120_000 },
+      { now: clock.now },
+    );
     const get = (p: string) => getFrom(p, slowEdge.url);
     const dir = `/hls/live/gateslow${++n}/v1`;
     // Target duration 2 s: TTL 1 s, refreshed ahead at 0.6 s, so the wait is at most 0.4 s.
@@ -195,7 +213,11 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
       expect((await get(`${dir}/index.m3u8`)).cache).toBe('HIT');
       await until(async () => (await get(`${dir}/index.m3u8`)).body.includes('4.ts'));
       // Listed while its upstream still holds it back: the playlist did not wait for it.
-      expect([(await get(`${dir}/index.m3u8`)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`), segment.sent]).toEqual([true, 1, false]);
+      expect([
+        (await get(`${dir}/index.m3u8`)).body.includes('4.ts'),
+        upstream.count(`${dir}/4.ts`),
+        segment.sent,
+      ]).toEqual([true, 1, false]);
     } finally {
       segment.release();
       await until(async () => (await health(slowEdge.url)).inflightFetches === 0);
@@ -206,8 +228,12 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
   it('never prefetches a rendition nobody watches (a refresh by an authorized probe), only watched ones', async () => {
     const dir = `/hls/live/unwatched${++n}/v1`;
     const p = `${dir}/index.m3u8`;
-    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()), 'cache-control': 'public, max-age=1' }, body: livePlaylist(k) }));
-    for (let s = 1; s <= 6; s++) upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=600' }, body: `segment-${s}` });
+    upstream.on(p, (_req, k) => ({
+      headers: { date: httpDate(clock.now()), 'cache-control': 'public, max-age=1' },
+      body: livePlaylist(k),
+    }));
+    for (let s = 1; s <= 6; s++)
+      upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=600' }, body: `segment-${s}` });
     const probe = async () => (await fetch(edge.url + p, { headers: { authorization: 'Bearer monitoring' } })).text();
     // Only a probe with credentials asks (§3.5: stored, since the response is public): no viewer.
     expect(await probe()).toContain('MEDIA-SEQUENCE:1');
@@ -238,7 +264,10 @@ describe('announcing only what the edge holds (prefetch gate)', () => {
       clock.advance(151);
       await get(`${dir}/index.m3u8`, other.url);
       await until(async () => (await get(`${dir}/index.m3u8`, other.url)).body.includes('4.ts'));
-      expect([(await get(`${dir}/index.m3u8`, other.url)).body.includes('4.ts'), upstream.count(`${dir}/4.ts`)]).toEqual([true, 1]);
+      expect([
+        (await get(`${dir}/index.m3u8`, other.url)).body.includes('4.ts'),
+        upstream.count(`${dir}/4.ts`),
+      ]).toEqual([true, 1]);
     } finally {
       release.open();
       await until(async () => (await health(other.url)).inflightFetches === 0);
@@ -251,7 +280,9 @@ describe('segments not yet published', () => {
   it('remembers a segment 404 briefly, and forgets it as soon as a playlist lists the segment', async () => {
     const dir = `/hls/live/neg${++n}/v1`;
     let published = false;
-    upstream.on(`${dir}/4.ts`, () => (published ? { headers: { 'cache-control': 'max-age=60' }, body: 'segment-4' } : { status: 404, body: 'not yet' }));
+    upstream.on(`${dir}/4.ts`, () =>
+      published ? { headers: { 'cache-control': 'max-age=60' }, body: 'segment-4' } : { status: 404, body: 'not yet' },
+    );
     upstream.on(`${dir}/index.m3u8`, () => ({
       headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' },
       body: published ? livePlaylist(2) : livePlaylist(1),
@@ -272,7 +303,11 @@ describe('segments not yet published', () => {
 
   it('caps a segment 404 at the negative TTL even when the upstream says max-age=3600', async () => {
     const p = `/hls/live/neg${++n}/v1/9.ts`;
-    upstream.on(p, (_req, k) => (k === 1 ? { status: 404, headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=3600' }, body: 'no' } : { body: 'yes' }));
+    upstream.on(p, (_req, k) =>
+      k === 1
+        ? { status: 404, headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=3600' }, body: 'no' }
+        : { body: 'yes' },
+    );
     await get(p);
     clock.advance(1.5);
     expect((await get(p)).body).toBe('yes');
@@ -289,8 +324,16 @@ describe('slow viewers', () => {
     const p = `/big${++n}.mp4`;
     const release = gate();
     // Headers are held until both viewers have joined the one fetch.
-    upstream.on(p, { delay: release.promise, headers: { 'cache-control': 'max-age=60', 'content-length': String(size) }, body: [big.subarray(0, 1024), big.subarray(1024)] });
-    const small = await startEdge({ upstreamUrl: upstream.url, maxObjectBytes: 1024 * 1024, teeMaxLagBytes: 256 * 1024 });
+    upstream.on(p, {
+      delay: release.promise,
+      headers: { 'cache-control': 'max-age=60', 'content-length': String(size) },
+      body: [big.subarray(0, 1024), big.subarray(1024)],
+    });
+    const small = await startEdge({
+      upstreamUrl: upstream.url,
+      maxObjectBytes: 1024 * 1024,
+      teeMaxLagBytes: 256 * 1024,
+    });
     try {
       // The slow viewer: connects first, then stops reading until the fast one is done.
       const { request } = await import('node:http');
@@ -318,7 +361,9 @@ describe('slow viewers', () => {
         const res = await fetch(`${small.url}${p}`);
         return new Uint8Array(await res.arrayBuffer());
       })();
-      await until(async () => (await fetch(`${small.url}/_edge/health`).then((r) => r.json())).inflightParticipants === 2);
+      await until(
+        async () => (await fetch(`${small.url}/_edge/health`).then((r) => r.json())).inflightParticipants === 2,
+      );
       release.open();
       const fast = await fastDone;
       fastFinished.open();
@@ -339,8 +384,20 @@ describe('slow viewers', () => {
     const p = `/big${++n}.mp4`;
     const release = gate();
     // Headers at once (the fetch is joinable, its headers in), the body held back.
-    upstream.on(p, { headers: { 'cache-control': 'max-age=60', 'content-length': String(size) }, body: [{ wait: release.promise }, big.subarray(0, 1024), big.subarray(1024)] });
-    const small = await startEdgeNode({ port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, maxObjectBytes: 1024 * 1024, teeMaxLagBytes: 256 * 1024 }, { log: () => {} });
+    upstream.on(p, {
+      headers: { 'cache-control': 'max-age=60', 'content-length': String(size) },
+      body: [{ wait: release.promise }, big.subarray(0, 1024), big.subarray(1024)],
+    });
+    const small = await startEdgeNode(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        upstreamUrl: upstream.url,
+        maxObjectBytes: 1024 * 1024,
+        teeMaxLagBytes: 256 * 1024,
+      },
+      { log: () => {} },
+    );
     try {
       // The fast viewer starts the fetch: its headers are in, its body is not.
       const fastResponse = await fetch(`${small.url}${p}`);

@@ -29,13 +29,21 @@ describe('purge API', () => {
     edge = await edgeWith({ adminToken: token });
   });
   const purge = (body: unknown, auth = `Bearer ${token}`) =>
-    fetch(`${edge.url}/_edge/purge`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${edge.url}/_edge/purge`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('refuses a missing or wrong bearer token', async () => {
     expect((await purge({ prefix: '/' }, 'Bearer nope')).status).toBe(401);
     expect((await purge({ prefix: '/' }, '')).status).toBe(401);
     const disabled = await edgeWith();
-    const res = await fetch(`${disabled.url}/_edge/purge`, { method: 'POST', headers: { authorization: 'Bearer x' }, body: '{"prefix":"/"}' });
+    const res = await fetch(`${disabled.url}/_edge/purge`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x' },
+      body: '{"prefix":"/"}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -47,7 +55,14 @@ describe('purge API', () => {
   it('purges by exact URL (query included), by prefix, and by surrogate key', async () => {
     const d = `/p${++n}`;
     for (const name of ['a', 'b', 'c']) {
-      upstream.on(`${d}/${name}.ts`, { headers: { 'cache-control': 'max-age=600', 'surrogate-key': `all-${n} item-${name}`, 'cache-tag': `ct-${name}` }, body: name });
+      upstream.on(`${d}/${name}.ts`, {
+        headers: {
+          'cache-control': 'max-age=600',
+          'surrogate-key': `all-${n} item-${name}`,
+          'cache-tag': `ct-${name}`,
+        },
+        body: name,
+      });
     }
     upstream.on(`/other${n}.ts`, { headers: { 'cache-control': 'max-age=600' }, body: 'o' });
     const urls = ['a', 'b', 'c'].map((x) => `${edge.url}${d}/${x}.ts`);
@@ -76,7 +91,10 @@ describe('purge API', () => {
   it('a purge during a fetch in flight keeps the old object out of the cache', async () => {
     const p = `/inflight${++n}.ts`;
     const release = gate();
-    upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: ['old-', { wait: release.promise }, 'content'] });
+    upstream.on(p, {
+      headers: { 'cache-control': 'max-age=600' },
+      body: ['old-', { wait: release.promise }, 'content'],
+    });
     const pending = fetch(`${edge.url}${p}`).then((r) => r.text());
     while (upstream.count(p) < 1) await new Promise((r) => setTimeout(r, 5));
     await purge({ url: p });
@@ -112,7 +130,13 @@ describe('observability', () => {
     await fetch(`${edge.url}${p}?CMCD=bl%3D2000`).then((r) => r.text());
     await fetch(`${edge.url}${p}`, { headers: { 'cmcd-request': 'bl=3000' } }).then((r) => r.text());
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ method: 'GET', path: `${p}?CMCD=bl%3D2000`, status: 200, cache: 'MISS', cmcd: 'bl=2000' });
+    expect(lines[0]).toMatchObject({
+      method: 'GET',
+      path: `${p}?CMCD=bl%3D2000`,
+      status: 200,
+      cache: 'MISS',
+      cmcd: 'bl=2000',
+    });
     expect(lines[1]).toMatchObject({ cache: 'HIT', cmcd: 'bl=3000' });
     // Upstream time: on the line of the request that went upstream, not on the hit's.
     expect(itemAt(lines, 0).upstream_ms).toEqual(expect.any(Number));
@@ -140,13 +164,26 @@ describe('upstream failures', () => {
     // An upstream whose accept queue is full: the kernel drops new SYNs, so connecting hangs.
     const { spawn } = await import('node:child_process');
     const { connect } = await import('node:net');
-    const listener = spawn('python3', ['-c', "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(120)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const listener = spawn(
+      'python3',
+      [
+        '-c',
+        "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(120)",
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     const fillers: import('node:net').Socket[] = [];
     try {
-      const port = await new Promise<number>((resolve) => listener.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+      const port = await new Promise<number>((resolve) =>
+        listener.stdout!.once('data', (d) => resolve(Number(String(d).trim()))),
+      );
       for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => {}));
       await new Promise((r) => setTimeout(r, 200));
-      const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}`, upstreamConnectTimeoutMs: 300, upstreamFirstByteTimeoutMs: 20_000 });
+      const edge = await edgeWith({
+        upstreamUrl: `http://127.0.0.1:${port}`,
+        upstreamConnectTimeoutMs: 300,
+        upstreamFirstByteTimeoutMs: 20_000,
+      });
       const res = await fetch(`${edge.url}/stuck`);
       expect(res.status).toBe(504);
       expect(await res.text()).toMatch(/could not connect .* within 300 ms/);
@@ -201,7 +238,7 @@ describe('limits and configuration', () => {
     expect(upstream.requests.some((r) => r.path === '/h' || r.path === '/m')).toBe(false);
   });
 
-  it('asks the kernel for a long accept queue (thousands of TVs reconnecting at once), not Node\'s 511', async () => {
+  it("asks the kernel for a long accept queue (thousands of TVs reconnecting at once), not Node's 511", async () => {
     const { execFileSync } = await import('node:child_process');
     const { readFileSync } = await import('node:fs');
     const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
@@ -213,11 +250,21 @@ describe('limits and configuration', () => {
   });
 
   it('refuses a bad configuration at start, naming the key and its environment variable', () => {
-    expect(() => loadEdgeConfig({ env: { EDGE_MEMORY_BYTES: 'lots' } })).toThrow(/memoryBytes \(env EDGE_MEMORY_BYTES\)/);
+    expect(() => loadEdgeConfig({ env: { EDGE_MEMORY_BYTES: 'lots' } })).toThrow(
+      /memoryBytes \(env EDGE_MEMORY_BYTES\)/,
+    );
     expect(() => loadEdgeConfig({ env: { UPSTREAM_URL: 'ftp://x' } })).toThrow(/upstreamUrl/);
     expect(() => loadEdgeConfig({ fileJson: { memoryByte: 1 } })).toThrow(/unknown key.*memoryByte/);
-    const ok = loadEdgeConfig({ env: { EDGE_PORT: '9000', EDGE_ACCESS_LOG: 'true' }, fileJson: { memoryBytes: 1000, port: 1 } });
-    expect([ok.port, ok.memoryBytes, ok.accessLog, ok.upstreamUrl]).toEqual([9000, 1000, true, 'http://127.0.0.1:8081']);
+    const ok = loadEdgeConfig({
+      env: { EDGE_PORT: '9000', EDGE_ACCESS_LOG: 'true' },
+      fileJson: { memoryBytes: 1000, port: 1 },
+    });
+    expect([ok.port, ok.memoryBytes, ok.accessLog, ok.upstreamUrl]).toEqual([
+      9000,
+      1000,
+      true,
+      'http://127.0.0.1:8081',
+    ]);
   });
 
   it('stops `npm run edge` at start on a bad value, naming the key (environment and JSON file)', async () => {
@@ -253,7 +300,10 @@ describe('limits and configuration', () => {
     const edge = await startEdge({ upstreamUrl: upstream.url });
     const p = `/graceful${++n}.ts`;
     const release = gate();
-    upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: ['first-', { wait: release.promise }, 'second'] });
+    upstream.on(p, {
+      headers: { 'cache-control': 'max-age=600' },
+      body: ['first-', { wait: release.promise }, 'second'],
+    });
     const res = await fetch(`${edge.url}${p}`);
     const body = res.text();
     const closing = edge.close();

@@ -32,7 +32,13 @@ function path(headers: Record<string, string>, extra: Partial<Reply> = {}): stri
 const httpDate = (s: number) => new Date(s * 1000).toUTCString();
 async function get(p: string, init: RequestInit = {}) {
   const res = await fetch(edge.url + p, init);
-  return { status: res.status, cache: res.headers.get('x-cache'), age: res.headers.get('age'), headers: res.headers, body: await res.text() };
+  return {
+    status: res.status,
+    cache: res.headers.get('x-cache'),
+    age: res.headers.get('age'),
+    headers: res.headers,
+    body: await res.text(),
+  };
 }
 
 describe('RFC 9111 storing and freshness', () => {
@@ -80,7 +86,10 @@ describe('RFC 9111 storing and freshness', () => {
 
   it('§4.2.3 apparent age: a Date 20 s in the past ages the response by 20 s', async () => {
     const p = `/rfc/${++n}`;
-    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now() - 20), 'cache-control': 'max-age=30' }, body: `body-${k}` }));
+    upstream.on(p, (_req, k) => ({
+      headers: { date: httpDate(clock.now() - 20), 'cache-control': 'max-age=30' },
+      body: `body-${k}`,
+    }));
     expect(Number((await get(p)).age)).toBe(20);
     clock.advance(9);
     expect((await get(p)).cache).toBe('HIT');
@@ -99,7 +108,12 @@ describe('RFC 9111 storing and freshness', () => {
     await get(p);
     await get(p);
     expect(upstream.count(p)).toBe(2);
-    expect(itemAt(upstream.requests.filter((r) => r.path === p), 1).headers.get('if-none-match')).toBe('"v1"');
+    expect(
+      itemAt(
+        upstream.requests.filter((r) => r.path === p),
+        1,
+      ).headers.get('if-none-match'),
+    ).toBe('"v1"');
   });
 
   it('§5.2.2.7 private: a shared cache does not store it', async () => {
@@ -120,7 +134,10 @@ describe('RFC 9111 storing and freshness', () => {
     const p = `/rfc/${++n}`;
     upstream.on(p, (_req, k) =>
       k === 1
-        ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1, must-revalidate, stale-if-error=600' }, body: 'first' }
+        ? {
+            headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1, must-revalidate, stale-if-error=600' },
+            body: 'first',
+          }
         : { status: 503, body: 'down' },
     );
     await get(p);
@@ -134,7 +151,13 @@ describe('RFC 9111 storing and freshness', () => {
     const p = `/rfc/${++n}`;
     upstream.on(p, (_req, k) =>
       k === 1
-        ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1, proxy-revalidate, stale-if-error=600' }, body: 'first' }
+        ? {
+            headers: {
+              date: httpDate(clock.now()),
+              'cache-control': 'max-age=1, proxy-revalidate, stale-if-error=600',
+            },
+            body: 'first',
+          }
         : { status: 503, body: 'down' },
     );
     await get(p);
@@ -145,7 +168,9 @@ describe('RFC 9111 storing and freshness', () => {
   it('RFC 5861 §4 stale-if-error: a stale response is served when the origin fails', async () => {
     const p = `/rfc/${++n}`;
     upstream.on(p, (_req, k) =>
-      k === 1 ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1, stale-if-error=60' }, body: 'first' } : { status: 503, body: 'down' },
+      k === 1
+        ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1, stale-if-error=60' }, body: 'first' }
+        : { status: 503, body: 'down' },
     );
     await get(p);
     clock.advance(5);
@@ -176,7 +201,12 @@ describe('RFC 9111 storing and freshness', () => {
     const p = path({ 'cache-control': 'public, max-age=60' });
     const first = await get(p, { headers: { authorization: 'Bearer c' } });
     expect(first.cache).toBe('MISS');
-    expect(itemAt(upstream.requests.filter((r) => r.path === p), 0).headers.get('authorization')).toBe('Bearer c');
+    expect(
+      itemAt(
+        upstream.requests.filter((r) => r.path === p),
+        0,
+      ).headers.get('authorization'),
+    ).toBe('Bearer c');
     expect((await get(p)).cache).toBe('HIT');
     expect(upstream.count(p)).toBe(1);
   });
@@ -272,7 +302,12 @@ describe('RFC 9111 storing and freshness', () => {
     await get(p, { headers: { 'accept-encoding': 'gzip' } });
     const br = await get(p, { headers: { 'accept-encoding': 'br' } });
     expect([br.cache, br.body]).toEqual(['HIT', 'body-1']);
-    expect(itemAt(upstream.requests.filter((r) => r.path === p), 0).headers.get('accept-encoding')).toBe('identity');
+    expect(
+      itemAt(
+        upstream.requests.filter((r) => r.path === p),
+        0,
+      ).headers.get('accept-encoding'),
+    ).toBe('identity');
   });
 
   it('§4.1 Vary: * is never served from the cache', async () => {
@@ -307,7 +342,10 @@ describe('RFC 9111 request directives', () => {
     const p = `/rfc/${++n}`;
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    upstream.on(p, { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60, private="x-user"', 'x-user': 'alice' }, body: ['a', { wait: held }, 'b'] });
+    upstream.on(p, {
+      headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=60, private="x-user"', 'x-user': 'alice' },
+      body: ['a', { wait: held }, 'b'],
+    });
     const first = fetch(edge.url + p);
     while (upstream.count(p) < 1) await new Promise((r) => setTimeout(r, 5));
     const second = fetch(edge.url + p);

@@ -29,8 +29,14 @@ async function get(p: string, init: RequestInit = {}, base = edge.url) {
 function etagged(p: string, cacheControl: string, extra304: Record<string, string> = {}) {
   upstream.on(p, (req) =>
     req.headers.get('if-none-match') === '"v1"'
-      ? { status: 304, headers: { date: httpDate(clock.now()), etag: '"v1"', 'cache-control': cacheControl, ...extra304 } }
-      : { headers: { date: httpDate(clock.now()), etag: '"v1"', 'cache-control': cacheControl, 'x-version': 'one' }, body: 'stored-body' },
+      ? {
+          status: 304,
+          headers: { date: httpDate(clock.now()), etag: '"v1"', 'cache-control': cacheControl, ...extra304 },
+        }
+      : {
+          headers: { date: httpDate(clock.now()), etag: '"v1"', 'cache-control': cacheControl, 'x-version': 'one' },
+          body: 'stored-body',
+        },
   );
 }
 
@@ -44,7 +50,12 @@ describe('RFC 9111 §4.3 validation', () => {
     expect(res.cache).toBe('REVALIDATED');
     expect(res.body).toBe('stored-body');
     expect(res.headers.get('x-version')).toBe('two');
-    expect(itemAt(upstream.requests.filter((r) => r.path === p), 1).headers.get('if-none-match')).toBe('"v1"');
+    expect(
+      itemAt(
+        upstream.requests.filter((r) => r.path === p),
+        1,
+      ).headers.get('if-none-match'),
+    ).toBe('"v1"');
     // The refreshed entry is fresh again for max-age.
     clock.advance(3);
     expect((await get(p)).cache).toBe('HIT');
@@ -57,7 +68,10 @@ describe('RFC 9111 §4.3 validation', () => {
     upstream.on(p, (req) =>
       req.headers.get('if-modified-since') === lastModified
         ? { status: 304, headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=5' } }
-        : { headers: { date: httpDate(clock.now()), 'last-modified': lastModified, 'cache-control': 'max-age=5' }, body: 'lm-body' },
+        : {
+            headers: { date: httpDate(clock.now()), 'last-modified': lastModified, 'cache-control': 'max-age=5' },
+            body: 'lm-body',
+          },
     );
     await get(p);
     clock.advance(6);
@@ -68,7 +82,10 @@ describe('RFC 9111 §4.3 validation', () => {
 
   it('§4.3.3 a full 200 answer to a validation replaces the stored response', async () => {
     const p = fresh();
-    upstream.on(p, (_req, k) => ({ headers: { date: httpDate(clock.now()), etag: `"v${k}"`, 'cache-control': 'max-age=5' }, body: `version-${k}` }));
+    upstream.on(p, (_req, k) => ({
+      headers: { date: httpDate(clock.now()), etag: `"v${k}"`, 'cache-control': 'max-age=5' },
+      body: `version-${k}`,
+    }));
     await get(p);
     clock.advance(6);
     expect((await get(p)).body).toBe('version-2');
@@ -105,7 +122,10 @@ describe('RFC 5861 stale content', () => {
     const release = gate();
     upstream.on(p, async (_req, k) => {
       if (k > 1) await release.promise;
-      return { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=2, stale-while-revalidate=30' }, body: `v${k}` };
+      return {
+        headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=2, stale-while-revalidate=30' },
+        body: `v${k}`,
+      };
     });
     await get(p);
     clock.advance(3);
@@ -127,7 +147,11 @@ describe('RFC 5861 stale content', () => {
     const other = await startEdge({ upstreamUrl: upstream.url, staleIfErrorSeconds: 120 }, { now: clock.now });
     try {
       const p = fresh();
-      upstream.on(p, (_req, k) => (k === 1 ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: 'kept' } : { reset: true }));
+      upstream.on(p, (_req, k) =>
+        k === 1
+          ? { headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' }, body: 'kept' }
+          : { reset: true },
+      );
       await get(p, {}, other.url);
       clock.advance(30);
       const res = await get(p, {}, other.url);
@@ -143,7 +167,12 @@ describe('client conditionals, ranges and HEAD from the cache', () => {
   beforeAll(async () => {
     p = fresh();
     upstream.on(p, {
-      headers: { etag: '"abc"', 'last-modified': 'Tue, 01 Sep 2026 10:00:00 GMT', 'cache-control': 'max-age=6000', 'content-type': 'video/mp2t' },
+      headers: {
+        etag: '"abc"',
+        'last-modified': 'Tue, 01 Sep 2026 10:00:00 GMT',
+        'cache-control': 'max-age=6000',
+        'content-type': 'video/mp2t',
+      },
       body: '0123456789',
     });
     await get(p);
@@ -189,7 +218,12 @@ describe('client conditionals, ranges and HEAD from the cache', () => {
     upstream.on(q, { headers: { 'cache-control': 'max-age=6000' }, body: 'head-then-get' });
     const head = await fetch(edge.url + q, { method: 'HEAD' });
     expect(head.status).toBe(200);
-    expect(itemAt(upstream.requests.filter((r) => r.path === q), 0).method).toBe('GET');
+    expect(
+      itemAt(
+        upstream.requests.filter((r) => r.path === q),
+        0,
+      ).method,
+    ).toBe('GET');
     // The fill finishes in the background; wait for it to land.
     const res = await get(q);
     expect(res.body).toBe('head-then-get');

@@ -19,14 +19,23 @@ function sources(dir: string): string[] {
 /** Every module specifier a file imports or re-exports, `import type` included. */
 function specifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\('([^']+)'\)/gm)].map((m) => m[1] ?? m[2] ?? itemAt(m, 3));
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\('([^']+)'\)/gm),
+  ].map((m) => m[1] ?? m[2] ?? itemAt(m, 3));
 }
 
 const files = sources(EDGE);
 const relative = (file: string) => path.relative(EDGE, file);
 
 test('no module of the edge imports itself back through others (type imports included)', () => {
-  const graph = new Map(files.map((file) => [file, specifiers(file).filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s))]));
+  const graph = new Map(
+    files.map((file) => [
+      file,
+      specifiers(file)
+        .filter((s) => s.startsWith('.'))
+        .map((s) => path.resolve(path.dirname(file), s)),
+    ]),
+  );
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -34,7 +43,8 @@ test('no module of the edge imports itself back through others (type imports inc
     state.set(file, 'open');
     stack.push(file);
     for (const next of graph.get(file) ?? []) {
-      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].map(relative).join(' → '));
+      if (state.get(next) === 'open')
+        cycles.push([...stack.slice(stack.indexOf(next)), next].map(relative).join(' → '));
       else if (!state.has(next)) visit(next);
     }
     stack.pop();
@@ -47,7 +57,9 @@ test('no module of the edge imports itself back through others (type imports inc
 });
 
 test("only node/ imports Node's own modules: the core is web-standard", () => {
-  const offenders = files.filter((file) => !relative(file).startsWith(`node${path.sep}`)).filter((file) => specifiers(file).some((s) => s.startsWith('node:')));
+  const offenders = files
+    .filter((file) => !relative(file).startsWith(`node${path.sep}`))
+    .filter((file) => specifiers(file).some((s) => s.startsWith('node:')));
   expect(offenders.map(relative)).toEqual([]);
   expect(specifiers(path.join(EDGE, 'node/start-edge-node.ts'))).toContain('node:http');
 });

@@ -23,7 +23,11 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     redis!.stdout!.on('data', (d) => {
@@ -49,7 +53,12 @@ beforeAll(async () => {
   redisPort = await freePort();
   await startRedis();
   for (let i = 0; i < 2; i++) {
-    edges.push(await startEdge({ upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${redisPort}`, adminToken: 'tok' }, { log: (l) => logs.push(l) }));
+    edges.push(
+      await startEdge(
+        { upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${redisPort}`, adminToken: 'tok' },
+        { log: (l) => logs.push(l) },
+      ),
+    );
   }
   await waitFor(async () => (await Promise.all(edges.map(sharing))).every((s) => s === 'up'));
 });
@@ -64,8 +73,13 @@ it('makes one upstream request for concurrent misses on two workers, and both ge
   const p = `/hls/live/sport/v1/${++n}.ts`;
   const release = gate();
   const body = 'segment-'.repeat(5000);
-  upstream.on(p, { headers: { 'cache-control': 'max-age=60' }, body: [body.slice(0, 1000), { wait: release.promise }, body.slice(1000)] });
-  const requests = [a, b, a, b, a, b].map((e) => fetch(e.url + p).then(async (r) => ({ cache: r.headers.get('x-cache'), body: await r.text() })));
+  upstream.on(p, {
+    headers: { 'cache-control': 'max-age=60' },
+    body: [body.slice(0, 1000), { wait: release.promise }, body.slice(1000)],
+  });
+  const requests = [a, b, a, b, a, b].map((e) =>
+    fetch(e.url + p).then(async (r) => ({ cache: r.headers.get('x-cache'), body: await r.text() })),
+  );
   await waitFor(() => upstream.count(p) >= 1);
   await new Promise((r) => setTimeout(r, 100)); // let every request reach its worker
   release.open();
@@ -129,7 +143,10 @@ it('fetches every live segment exactly once across two workers, with prefetch an
       body: segmentBody(i),
     });
   for (let i = 0; i <= last; i++) publish(i);
-  upstream.on(`${base}/index.m3u8`, () => ({ headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' }, body: playlist() }));
+  upstream.on(`${base}/index.m3u8`, () => ({
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' },
+    body: playlist(),
+  }));
 
   // Viewers on both workers, as node:cluster spreads connections: poll the playlist, fetch what is new.
   const viewer = async (edge: StartedEdge, upTo: () => number, stop: () => boolean) => {
@@ -148,7 +165,13 @@ it('fetches every live segment exactly once across two workers, with prefetch an
   const rounds = 5;
   const seen = new Set<string>();
   let done = false;
-  const viewers = Array.from({ length: 12 }, (_, k) => viewer(k % 2 ? b : a, () => last, () => done));
+  const viewers = Array.from({ length: 12 }, (_, k) =>
+    viewer(
+      k % 2 ? b : a,
+      () => last,
+      () => done,
+    ),
+  );
   for (let round = 0; round < rounds; round++) {
     publish(++last);
     // The round ends when the new segment has reached a viewer on each worker.
@@ -170,13 +193,22 @@ it('refreshes a live playlist once for both workers: the refresher never takes b
   const origin = await startUpstream({ now: clock.now });
   const pair = [] as StartedEdge[];
   try {
-    for (let i = 0; i < 2; i++) pair.push(await startEdge({ upstreamUrl: origin.url, redisUrl: `redis://127.0.0.1:${redisPort}` }, { now: clock.now, log: () => {} }));
+    for (let i = 0; i < 2; i++)
+      pair.push(
+        await startEdge(
+          { upstreamUrl: origin.url, redisUrl: `redis://127.0.0.1:${redisPort}` },
+          { now: clock.now, log: () => {} },
+        ),
+      );
     await waitFor(async () => (await Promise.all(pair.map(sharing))).every((s) => s === 'up'));
     const [a, b] = pair as [StartedEdge, StartedEdge];
     const p = `/hls/live/refresh${++n}/v1/index.m3u8`;
     let version = 1;
     // TD 10: kept 5 s, refreshed ahead from 2.5 s.
-    origin.on(p, () => ({ headers: { 'cache-control': 'max-age=5' }, body: `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:${version}\n#EXTINF:10.0,\n${version}.ts\n` }));
+    origin.on(p, () => ({
+      headers: { 'cache-control': 'max-age=5' },
+      body: `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:${version}\n#EXTINF:10.0,\n${version}.ts\n`,
+    }));
     const sequence = async (e: StartedEdge) => /SEQUENCE:(\d+)/.exec(await (await fetch(e.url + p)).text())?.[1];
     expect(await sequence(a)).toBe('1');
     await waitFor(async () => (await fetch(b.url + p)).headers.get('x-cache') === 'HIT'); // B took A's copy
@@ -237,9 +269,17 @@ it('propagates a purge to the other workers and to the shared copy', async () =>
   await fetch(a.url + p).then((r) => r.text());
   await new Promise((r) => setTimeout(r, 50));
   expect(await (await fetch(b.url + p)).text()).toBe('version-1');
-  const purged = await fetch(`${a.url}/_edge/purge`, { method: 'POST', headers: { authorization: 'Bearer tok' }, body: JSON.stringify({ prefix: '/hls/vod/purge/' }) });
+  const purged = await fetch(`${a.url}/_edge/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok' },
+    body: JSON.stringify({ prefix: '/hls/vod/purge/' }),
+  });
   expect(purged.status).toBe(200);
-  await waitFor(async () => b.edge.stats().objects === 0 || !(await fetch(b.url + p, { method: 'HEAD' })).headers.get('x-cache')?.startsWith('HIT'));
+  await waitFor(
+    async () =>
+      b.edge.stats().objects === 0 ||
+      !(await fetch(b.url + p, { method: 'HEAD' })).headers.get('x-cache')?.startsWith('HIT'),
+  );
   const after = await fetch(b.url + p);
   expect(await after.text()).toBe('version-2');
 });
@@ -271,8 +311,15 @@ it('keeps serving when Redis goes down, logs it once, and shares again when it i
 
 it('starts and serves while Redis is not there yet, and joins it when it comes up', async () => {
   const laterPort = await freePort();
-  const lonely = await startEdge({ upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${laterPort}` }, { log: () => {} });
-  const later = spawn('redis-server', ['--port', String(laterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const lonely = await startEdge(
+    { upstreamUrl: upstream.url, redisUrl: `redis://127.0.0.1:${laterPort}` },
+    { log: () => {} },
+  );
+  const later = spawn(
+    'redis-server',
+    ['--port', String(laterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   try {
     const p = `/hls/vod/early/v1/${++n}.ts`;
     upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'served-without-redis' });

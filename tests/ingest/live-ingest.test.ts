@@ -9,7 +9,16 @@ import { runFfmpeg } from '../support/ffmpeg.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { eventually } from '../support/browser.ts';
-import { ADMIN, adminStaff, eventOnAir, grabLiveFrame, readClock, secondsOfDay, startIngestStack, readLive } from '../support/ingest.ts';
+import {
+  ADMIN,
+  adminStaff,
+  eventOnAir,
+  grabLiveFrame,
+  readClock,
+  secondsOfDay,
+  startIngestStack,
+  readLive,
+} from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
 import type { ChannelIngestStatus } from '../../edge-origin/src/origin/ingest/index.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
@@ -24,7 +33,9 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 async function status(channel: string): Promise<ChannelIngestStatus> {
-  const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
   const body = (await response.json()) as { channels: ChannelIngestStatus[] };
   return body.channels.find((c) => c.channel === channel)!;
 }
@@ -43,8 +54,16 @@ async function clockOnAir(channel: string, name: string): Promise<number> {
 describe('live ingest: an encoder reaches the viewers', () => {
   test('SRT: the encoder’s picture plays through the edge, read by ffmpeg, its clock advancing', async () => {
     await stack.encoder('sport', { protocol: 'srt' });
-    const on = await eventually(() => status('sport'), (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 3, 30_000, 'sport receiving');
-    expect(on.feed).toMatchObject({ protocol: 'srt', input: { format: 'mpegts', video: { codec: 'h264', width: 640, height: 360, fps: 25 }, audio: { codec: 'aac' } } });
+    const on = await eventually(
+      () => status('sport'),
+      (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 3,
+      30_000,
+      'sport receiving',
+    );
+    expect(on.feed).toMatchObject({
+      protocol: 'srt',
+      input: { format: 'mpegts', video: { codec: 'h264', width: 640, height: 360, fps: 25 }, audio: { codec: 'aac' } },
+    });
     expect(on.feed!.bitrateKbps).toBeGreaterThan(100);
     expect(on.feed!.secondsSinceKeyframe).not.toBeNull();
     expect(on.feed!.secondsSinceKeyframe!).toBeLessThan(2.5); // the test encoder sends one a second
@@ -71,7 +90,10 @@ describe('live ingest: an encoder reaches the viewers', () => {
     expect(await rtmp.exited).not.toBe(0);
     const srt = await stack.encoder('sport', { protocol: 'srt', seconds: 8 });
     await eventually(
-      async () => stack.logs.filter((l) => l.event === 'refused' && l.channel === 'sport' && l.reason === 'busy').map((l) => l.protocol),
+      async () =>
+        stack.logs
+          .filter((l) => l.event === 'refused' && l.channel === 'sport' && l.reason === 'busy')
+          .map((l) => l.protocol),
       (p) => p.includes('rtmp') && p.includes('srt'),
       20_000,
       'both refusals logged',
@@ -79,13 +101,21 @@ describe('live ingest: an encoder reaches the viewers', () => {
     await srt.kill();
     const refusal = stack.logs.find((l) => l.event === 'refused' && l.reason === 'busy')!;
     expect(refusal.message).toMatch(/Chaîne occupée : un direct arrive déjà en SRT/);
-    const after = await eventually(() => status('sport'), (s) => (s.feed?.segments ?? 0) > (before.feed?.segments ?? 0) + 2, 20_000, 'sport still on air');
+    const after = await eventually(
+      () => status('sport'),
+      (s) => (s.feed?.segments ?? 0) > (before.feed?.segments ?? 0) + 2,
+      20_000,
+      'sport still on air',
+    );
     expect(after.feed!.since).toBe(before.feed!.since);
     expect(after.state).toBe('receiving');
   }, 90_000);
 
   test('a wrong key, a wrong channel, an unsupported codec: refused with a log line that says why, the key never logged', async () => {
-    const refusals = async () => stack.logs.filter((l) => l.event === 'refused' && l.channel === 'culture').map((l) => `${l.protocol}:${l.reason}`);
+    const refusals = async () =>
+      stack.logs
+        .filter((l) => l.event === 'refused' && l.channel === 'culture')
+        .map((l) => `${l.protocol}:${l.reason}`);
     // One RTMP publisher at a time: each refusal closes the door for a moment before it reopens.
     const wrongRtmp = await stack.encoder('culture', { protocol: 'rtmp', key: 'not-the-key-0123456789' });
     const wrongSrt = await stack.encoder('culture', { protocol: 'srt', key: 'not-the-passphrase-0123' });
@@ -112,14 +142,25 @@ describe('live ingest: an encoder reaches the viewers', () => {
     expect((await status('culture')).lastRefusal).not.toBeNull();
     // Not one secret in the logs.
     const logged = JSON.stringify(stack.logs);
-    for (const channel of ['sport', 'culture', 'business', 'agglo'] as const) expect(logged).not.toContain(await stack.key(channel));
+    for (const channel of ['sport', 'culture', 'business', 'agglo'] as const)
+      expect(logged).not.toContain(await stack.key(channel));
     // The doors reopen: the right key is taken afterwards.
     await stack.encoder('culture', { protocol: 'rtmp', audio: false });
-    const on = await eventually(() => status('culture'), (s) => s.state === 'receiving', 30_000, 'culture receiving');
+    const on = await eventually(
+      () => status('culture'),
+      (s) => s.state === 'receiving',
+      30_000,
+      'culture receiving',
+    );
     expect(on.feed).toMatchObject({ protocol: 'rtmp', input: { format: 'flv', video: { codec: 'h264' } } });
     expect(on.feed!.input.audio).toBeUndefined();
     // Video without audio plays with a silent track; its clock advances.
-    await eventually(() => status('culture'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'culture segments');
+    await eventually(
+      () => status('culture'),
+      (s) => (s.feed?.segments ?? 0) >= 2,
+      20_000,
+      'culture segments',
+    );
     const read = await readLive(`${stack.edgeUrl}/hls/live/culture/master.m3u8`, 4);
     expect(read.stderr).toBe('');
     const first = await clockOnAir('culture', 'rtmp-clock-1');
@@ -129,46 +170,82 @@ describe('live ingest: an encoder reaches the viewers', () => {
 
   test('HEVC in, H.264 ladder out', async () => {
     await stack.encoder('business', { protocol: 'srt', videoCodec: 'hevc' });
-    const on = await eventually(() => status('business'), (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2, 40_000, 'business receiving HEVC');
+    const on = await eventually(
+      () => status('business'),
+      (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2,
+      40_000,
+      'business receiving HEVC',
+    );
     expect(on.feed!.input.video!.codec).toBe('hevc');
     const read = await readLive(`${stack.edgeUrl}/hls/live/business/master.m3u8`, 4);
     expect(read.stderr).toBe('');
   }, 90_000);
 
   test('the stream key is shown to admins only and rotates: the old key is refused, the new one taken', async () => {
-    const editorView = await fetch(`${stack.originUrl}/api/v1/staff/ingest/agglo`, { headers: { authorization: 'Bearer nope' } });
+    const editorView = await fetch(`${stack.originUrl}/api/v1/staff/ingest/agglo`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(editorView.status).toBe(401);
     const old = await stack.key('agglo');
-    const rotated = await fetch(`${stack.originUrl}/api/v1/staff/ingest/agglo/key`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const rotated = await fetch(`${stack.originUrl}/api/v1/staff/ingest/agglo/key`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(rotated.status).toBe(200);
-    const body = (await rotated.json()) as { streamKey: string; urls: { srt: string; rtmp: { server: string; streamKey: string } } };
+    const body = (await rotated.json()) as {
+      streamKey: string;
+      urls: { srt: string; rtmp: { server: string; streamKey: string } };
+    };
     expect(body.streamKey).not.toBe(old);
     expect(body.urls.rtmp.server).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/agglo$/);
     expect(body.urls.srt).toContain(`passphrase=${body.streamKey}`);
     // Give the SRT door a moment to reopen with the new passphrase.
     await new Promise((r) => setTimeout(r, 1500));
     const stale = await stack.encoder('agglo', { protocol: 'srt', key: old });
-    await eventually(async () => stack.logs.some((l) => l.event === 'refused' && l.channel === 'agglo' && l.reason === 'wrong_key'), Boolean, 20_000, 'old key refused');
+    await eventually(
+      async () => stack.logs.some((l) => l.event === 'refused' && l.channel === 'agglo' && l.reason === 'wrong_key'),
+      Boolean,
+      20_000,
+      'old key refused',
+    );
     await stale.kill();
     await stack.encoder('agglo', { protocol: 'srt', key: body.streamKey });
-    await eventually(() => status('agglo'), (s) => s.state === 'receiving', 30_000, 'agglo receiving with the new key');
+    await eventually(
+      () => status('agglo'),
+      (s) => s.state === 'receiving',
+      30_000,
+      'agglo receiving with the new key',
+    );
   }, 90_000);
 
   test('start → 20 s of the feed → stop → publish: the replay is those 20 s (± one segment), read by ffmpeg, showing the feed', async () => {
     // agglo is on air from the previous test (SRT, the new key).
     const staff = adminStaff(stack.originUrl);
-    await eventually(() => status('agglo'), (s) => (s.feed?.segments ?? 0) >= 2, 20_000, 'agglo feed');
+    await eventually(
+      () => status('agglo'),
+      (s) => (s.feed?.segments ?? 0) >= 2,
+      20_000,
+      'agglo feed',
+    );
     const startedAt = secondsOfDay();
     const event = await eventOnAir(stack.originUrl, 'agglo', 'Conseil communautaire');
     await new Promise((r) => setTimeout(r, 20_000));
     await staff('POST', `/events/${event.id}/stop`);
-    const replay = await staff<Replay>('POST', `/events/${event.id}/publish`, { chapters: [{ title: 'Ouverture', start: 0 }, { title: 'Débats', start: 12 }] });
+    const replay = await staff<Replay>('POST', `/events/${event.id}/publish`, {
+      chapters: [
+        { title: 'Ouverture', start: 0 },
+        { title: 'Débats', start: 12 },
+      ],
+    });
     expect(Math.abs(replay.duration - 20)).toBeLessThanOrEqual(2);
     expect(replay.chapters.map((c) => c.title)).toEqual(['Ouverture', 'Débats']);
     // ffmpeg reads every video frame of the replay through the edge: 25 a second, as long as the
     // replay says (frames, not timestamps: a slot of slate inside would restart those).
     const url = `${stack.edgeUrl}${replay.playbackUrl}`;
-    const read = await runFfmpeg(['-v', 'error', '-stats', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], 60_000);
+    const read = await runFfmpeg(
+      ['-v', 'error', '-stats', '-i', url, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'],
+      60_000,
+    );
     expect(read.code).toBe(0);
     const frames = [...read.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
     expect(Math.abs(itemAt(frames, frames.length - 1) / 25 - 20)).toBeLessThanOrEqual(2);
@@ -184,7 +261,9 @@ describe('live ingest: an encoder reaches the viewers', () => {
   }, 120_000);
 
   test('the ingest’s metrics: segments on air, input bitrate, refusals', async () => {
-    const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest/metrics`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     const text = await response.text();
     expect(text).toMatch(/ingest_segments_total\{channel="sport"\} [1-9]/);
     expect(text).toMatch(/ingest_receiving\{channel="sport"\} 1/);

@@ -21,13 +21,25 @@ async function bitrate(url: string, seconds: number): Promise<number> {
 test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded as usual', async () => {
   await stack.encoder('sport', { protocol: 'srt', width: 960, height: 540, fps: 25 });
   await stack.encoder('culture', { protocol: 'srt', width: 640, height: 360, fps: 25 });
-  const sport = await eventually(async () => stack.ingest.status('sport')!, (s) => (s.feed?.segments ?? 0) >= 3, 40_000, 'sport on air');
-  const culture = await eventually(async () => stack.ingest.status('culture')!, (s) => (s.feed?.segments ?? 0) >= 3, 40_000, 'culture on air');
+  const sport = await eventually(
+    async () => stack.ingest.status('sport')!,
+    (s) => (s.feed?.segments ?? 0) >= 3,
+    40_000,
+    'sport on air',
+  );
+  const culture = await eventually(
+    async () => stack.ingest.status('culture')!,
+    (s) => (s.feed?.segments ?? 0) >= 3,
+    40_000,
+    'culture on air',
+  );
   expect(sport.feed!.passthrough).toBe(true);
   expect(culture.feed!.passthrough).toBe(false);
 
   const newest = async (channel: string, rendition: string) => {
-    const segments = playlistSegments(await (await fetch(`${stack.edgeUrl}/hls/live/${channel}/${rendition}/index.m3u8`)).text());
+    const segments = playlistSegments(
+      await (await fetch(`${stack.edgeUrl}/hls/live/${channel}/${rendition}/index.m3u8`)).text(),
+    );
     return itemAt(segments, segments.length - 1);
   };
   // The encoder's own bitstream (sent at 2.5 Mbit/s) in sport's v540; our encode (1.1 Mbit/s,
@@ -35,9 +47,12 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
   const top = await newest('sport', 'v540');
   expect(await bitrate(`${stack.edgeUrl}/hls/live/sport/v540/${top.uri}`, top.duration)).toBeGreaterThan(2_000_000);
   const encoded = await newest('culture', 'v540');
-  expect(await bitrate(`${stack.edgeUrl}/hls/live/culture/v540/${encoded.uri}`, encoded.duration)).toBeLessThan(1_600_000);
+  expect(await bitrate(`${stack.edgeUrl}/hls/live/culture/v540/${encoded.uri}`, encoded.duration)).toBeLessThan(
+    1_600_000,
+  );
   // Every rendition cut at the same instants: 2 s segments everywhere.
-  for (const rendition of ['v240', 'v360', 'v540']) expect((await newest('sport', rendition)).duration).toBeCloseTo(2, 1);
+  for (const rendition of ['v240', 'v360', 'v540'])
+    expect((await newest('sport', rendition)).duration).toBeCloseTo(2, 1);
   const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
   expect(read.stderr).toBe('');
 }, 120_000);

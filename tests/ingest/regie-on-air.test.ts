@@ -35,19 +35,49 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
   // A wrong token is refused, said in an alert.
   await page.getByTestId('token').fill('not-a-token');
   await page.getByTestId('token').press('Enter');
-  await eventually(() => page.getByRole('alert').innerText(), (t) => t.startsWith('Jeton refusé : '), 10_000, 'refusal alert');
+  await eventually(
+    () => page.getByRole('alert').innerText(),
+    (t) => t.startsWith('Jeton refusé : '),
+    10_000,
+    'refusal alert',
+  );
   await page.getByTestId('token').fill(ADMIN);
   await page.getByTestId('token').press('Enter');
-  await eventually(() => text('state-sport'), (t) => t === 'En attente du direct', 10_000, 'sport waiting');
-  expect(await page.locator('section.channel h2').allInnerTexts()).toEqual(['C’Sport', 'C’Culture', 'C’Business', 'C’Agglo']);
+  await eventually(
+    () => text('state-sport'),
+    (t) => t === 'En attente du direct',
+    10_000,
+    'sport waiting',
+  );
+  expect(await page.locator('section.channel h2').allInnerTexts()).toEqual([
+    'C’Sport',
+    'C’Culture',
+    'C’Business',
+    'C’Agglo',
+  ]);
 
   // An event on air, the encoder pushing: the card says so, with the feed's figures.
   await eventOnAir(stack.originUrl, 'sport', 'Finale régionale de handball');
   const encoder = await ingest.encoder('sport', { protocol: 'srt' });
-  await eventually(() => text('state-sport'), (t) => t === 'Direct reçu', 30_000, 'sport receiving');
-  await eventually(() => text('event-sport'), (t) => t === 'À l’antenne : Finale régionale de handball', 10_000, 'event shown');
+  await eventually(
+    () => text('state-sport'),
+    (t) => t === 'Direct reçu',
+    30_000,
+    'sport receiving',
+  );
+  await eventually(
+    () => text('event-sport'),
+    (t) => t === 'À l’antenne : Finale régionale de handball',
+    10_000,
+    'event shown',
+  );
   expect(await text('input-sport')).toBe('SRT · h264 640×360 25 i/s · aac');
-  await eventually(() => text('bitrate-sport'), (t) => /^[1-9][\d\s\u202f]* kbit\/s$/.test(t), 10_000, 'bitrate');
+  await eventually(
+    () => text('bitrate-sport'),
+    (t) => /^[1-9][\d\s\u202f]* kbit\/s$/.test(t),
+    10_000,
+    'bitrate',
+  );
   // The preview plays the programme as viewers get it (through the edge).
   await eventually(
     () => page.getByTestId('preview-sport').evaluate((v: HTMLVideoElement) => v.currentTime),
@@ -58,10 +88,19 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
   await screenshot(page, 'ingest/regie-on-air');
 
   // The key, by keyboard: shown, then rotated after a confirmation; focus stays on the button.
-  const before = ((await (await fetch(`${stack.originUrl}/api/v1/staff/ingest/sport`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { streamKey: string }).streamKey;
+  const before = (
+    (await (
+      await fetch(`${stack.originUrl}/api/v1/staff/ingest/sport`, { headers: { authorization: `Bearer ${ADMIN}` } })
+    ).json()) as { streamKey: string }
+  ).streamKey;
   await page.getByTestId('show-key-sport').focus();
   await page.keyboard.press('Enter');
-  await eventually(() => text('stream-key-sport'), (t) => t === before, 10_000, 'key shown');
+  await eventually(
+    () => text('stream-key-sport'),
+    (t) => t === before,
+    10_000,
+    'key shown',
+  );
   let asked = '';
   page.once('dialog', (dialog) => {
     asked = dialog.message();
@@ -69,7 +108,12 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
   });
   await page.getByTestId('rotate-key-sport').focus();
   await page.keyboard.press('Enter');
-  await eventually(() => text('stream-key-sport'), (t) => t !== before && t.length === 32, 10_000, 'key rotated');
+  await eventually(
+    () => text('stream-key-sport'),
+    (t) => t !== before && t.length === 32,
+    10_000,
+    'key rotated',
+  );
   expect(asked).toMatch(/^Changer la clé de flux de C’Sport \?/);
   expect(await text('message')).toBe('Nouvelle clé de flux pour C’Sport.');
   await new Promise((r) => setTimeout(r, 2500)); // a refresh went by
@@ -85,12 +129,26 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
 
   // The encoder dies with the event on air: the slate.
   await encoder.kill();
-  await eventually(() => text('state-sport'), (t) => t === 'Ardoise à l’antenne', 30_000, 'slate shown');
+  await eventually(
+    () => text('state-sport'),
+    (t) => t === 'Ardoise à l’antenne',
+    30_000,
+    'slate shown',
+  );
   await screenshot(page, 'ingest/regie-slate');
 
   // A publisher with a wrong key on another channel: refused, and the card says why.
   const intruder = await ingest.encoder('culture', { protocol: 'rtmp', key: 'not-the-key-of-culture-0000' });
-  await eventually(() => page.getByTestId('refusal-culture').innerText().catch(() => ''), (t) => t.endsWith('— Clé de flux incorrecte'), 30_000, 'refusal shown');
+  await eventually(
+    () =>
+      page
+        .getByTestId('refusal-culture')
+        .innerText()
+        .catch(() => ''),
+    (t) => t.endsWith('— Clé de flux incorrecte'),
+    30_000,
+    'refusal shown',
+  );
   await intruder.kill();
   expect(await text('state-culture')).toBe('En attente du direct');
 

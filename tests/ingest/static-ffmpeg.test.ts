@@ -19,7 +19,12 @@ test('with the npm static ffmpeg: RTMP only, and an RTMP feed without audio play
   expect(stack.ingest.protocols).toEqual(['rtmp']);
   expect(stack.ingest.status('sport')!.ports).toEqual({ rtmp: expect.any(Number) });
   await stack.encoder('sport', { protocol: 'rtmp', audio: false });
-  await eventually(async () => stack.ingest.status('sport')!, (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2, 40_000, 'sport receiving');
+  await eventually(
+    async () => stack.ingest.status('sport')!,
+    (s) => s.state === 'receiving' && (s.feed?.segments ?? 0) >= 2,
+    40_000,
+    'sport receiving',
+  );
   const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
   expect(read.stderr).toBe('');
   expect(stack.logs.filter((l) => l.level === 'error')).toEqual([]);

@@ -13,7 +13,15 @@ const at = (slot: number, ms = 0) => EPOCH + slot * D + ms;
 const durations = { video: 2, audio: 2.005 };
 
 function timeline(extra: Partial<TimelineOptions> = {}): LiveTimeline {
-  return new LiveTimeline({ clock, loopSegments: LOOP, graceMs: 500, lockMarginMs: 1000, maxQueuedSlots: 3, fallback: () => 'slate', ...extra });
+  return new LiveTimeline({
+    clock,
+    loopSegments: LOOP,
+    graceMs: 500,
+    lockMarginMs: 1000,
+    maxQueuedSlots: 3,
+    fallback: () => 'slate',
+    ...extra,
+  });
 }
 
 /** Each slot's discontinuity sequence number as every window containing it says. */
@@ -112,7 +120,8 @@ describe('live timeline', () => {
     const t = timeline();
     const results = [];
     // Eight units complete within 80 ms, then one every 2 s.
-    for (let k = 0; k < 8; k++) results.push(t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100, 10 * k) }));
+    for (let k = 0; k < 8; k++)
+      results.push(t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100, 10 * k) }));
     expect(results.filter((r) => 'dropped' in r)).toEqual([]);
     expect(results.filter((r) => 'gaveWay' in r).map((r) => 'gaveWay' in r && r.gaveWay)).toEqual([0, 1, 2, 3]);
     for (let k = 8; k < 12; k++) {

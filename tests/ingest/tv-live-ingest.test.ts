@@ -49,23 +49,41 @@ async function clockOnTv(page: Page, name: string): Promise<number> {
 }
 
 async function playerState(page: Page): Promise<string> {
-  return page.evaluate(() => document.querySelector('[data-testid^="player-state-"]')?.getAttribute('data-testid')?.replace('player-state-', '') ?? '');
+  return page.evaluate(
+    () =>
+      document
+        .querySelector('[data-testid^="player-state-"]')
+        ?.getAttribute('data-testid')
+        ?.replace('player-state-', '') ?? '',
+  );
 }
 
 test('SRT feed on the TV: the clock advances; encoder killed → slate, no error; back over RTMP → live, the clock advancing', async () => {
   const page = stack.tv.page;
   const event = await eventOnAir(stack.origin.url, 'sport', 'Handball : Cité – Port');
   const encoder = await ingest.encoder('sport', { protocol: 'srt' });
-  await eventually(async () => (await window()).filter((s) => s.kind === 'ingest').length, (n) => n >= 2, 30_000, 'feed on air');
+  await eventually(
+    async () => (await window()).filter((s) => s.kind === 'ingest').length,
+    (n) => n >= 2,
+    30_000,
+    'feed on air',
+  );
 
   await openApp(page, `${stack.appUrl}?event=${event.id}`, 'button-watchLive');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
-  await eventually(() => videoState(page), (v) => v.currentTime > 2 && v.totalVideoFrames > 0, 45_000, 'live playing');
+  await eventually(
+    () => videoState(page),
+    (v) => v.currentTime > 2 && v.totalVideoFrames > 0,
+    45_000,
+    'live playing',
+  );
   await new Promise((r) => setTimeout(r, 6000)); // the overlay fades 5 s after the last key
   const first = await clockOnTv(page, 'tv-clock-1');
   const latency = secondsOfDay() - first;
-  process.stderr.write(`[ingest] glass-to-glass on the TV (SRT, through the edge, hls.js defaults): ${latency.toFixed(1)} s\n`);
+  process.stderr.write(
+    `[ingest] glass-to-glass on the TV (SRT, through the edge, hls.js defaults): ${latency.toFixed(1)} s\n`,
+  );
   expect(latency).toBeGreaterThan(0);
   expect(latency).toBeLessThan(30);
   await new Promise((r) => setTimeout(r, 4000));
@@ -74,7 +92,14 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
 
   // The encoder dies. The playlist goes on slot after slot: the feed's last, then the slate.
   const states: string[] = [];
-  const sampler = setInterval(() => void playerState(page).then((s) => states.push(s), () => {}), 250);
+  const sampler = setInterval(
+    () =>
+      void playerState(page).then(
+        (s) => states.push(s),
+        () => {},
+      ),
+    250,
+  );
   const killedAt = Date.now();
   await encoder.kill();
   const edges: { at: number; sequence: number }[] = [];
@@ -82,7 +107,8 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
     async () => {
       const w = await window();
       const newest = itemAt(w, w.length - 1);
-      if (edges[edges.length - 1]?.sequence !== newest.sequence) edges.push({ at: Date.now(), sequence: newest.sequence });
+      if (edges[edges.length - 1]?.sequence !== newest.sequence)
+        edges.push({ at: Date.now(), sequence: newest.sequence });
       return w;
     },
     (w) => w.some((s) => s.kind === 'slate'),
@@ -95,7 +121,9 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
   const firstSlate = slate.find((s) => s.kind === 'slate' && s.sequence > lastFeed.sequence)!;
   expect(firstSlate.sequence).toBe(lastFeed.sequence + 1); // no hole: the slate takes the very next slot
   expect(firstSlate.discontinuity).toBe(true);
-  process.stderr.write(`[ingest] slate listed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the encoder was killed\n`);
+  process.stderr.write(
+    `[ingest] slate listed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the encoder was killed\n`,
+  );
   // The slot the slate takes is published on time (within two target durations of the feed's last).
   const lastFeedListed = edges.find((e) => e.sequence === lastFeed.sequence)?.at ?? killedAt;
   expect(Date.now() - lastFeedListed).toBeLessThan(2 * 2000 + 1000);
@@ -108,14 +136,24 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
 
   // The encoder comes back, over RTMP this time (as OBS sends): the feed again, after one discontinuity.
   await ingest.encoder('sport', { protocol: 'rtmp' });
-  const back = await eventually(window, (w) => w.length > 0 && itemAt(w, w.length - 1).kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2, 40_000, 'feed back');
+  const back = await eventually(
+    window,
+    (w) =>
+      w.length > 0 && itemAt(w, w.length - 1).kind === 'ingest' && w.filter((s) => s.kind === 'ingest').length >= 2,
+    40_000,
+    'feed back',
+  );
   const returned = back.findIndex((s, i) => s.kind === 'ingest' && back[i - 1]?.kind === 'slate');
   if (returned >= 0) expect(itemAt(back, returned).discontinuity).toBe(true);
   expect(back.filter((s) => s.kind === 'ingest' && s.discontinuity).length).toBeLessThanOrEqual(1);
-  const third = await eventually(() => clockOnTv(page, 'tv-clock-back'), (c) => c > second + 5, 40_000, 'TV shows the feed again');
+  const third = await eventually(
+    () => clockOnTv(page, 'tv-clock-back'),
+    (c) => c > second + 5,
+    40_000,
+    'TV shows the feed again',
+  );
   await new Promise((r) => setTimeout(r, 3000));
   expect((await clockOnTv(page, 'tv-clock-back-later')) - third).toBeGreaterThanOrEqual(2);
   clearInterval(sampler);
   expect(states).not.toContain('error');
-
 }, 240_000);

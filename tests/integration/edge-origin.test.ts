@@ -35,7 +35,8 @@ describe('the edge in front of the origin', () => {
     const mediaPath = master.replace('master.m3u8', 'v360/index.m3u8');
     const playlist = await get(mediaPath);
     expect(playlist.res.status).toBe(200);
-    const segment = new URL(itemAt(parseMediaPlaylistUris(playlist.body.toString()), 0), `http://x${mediaPath}`).pathname;
+    const segment = new URL(itemAt(parseMediaPlaylistUris(playlist.body.toString()), 0), `http://x${mediaPath}`)
+      .pathname;
 
     const before = stack.origin.requests.count(segment);
     const first = await get(segment);

@@ -1,6 +1,13 @@
 // The catalog API as the TV app sees it, on a real origin over HTTP.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { ApiError, ChannelRails, ChannelsResponse, HomeResponse, LiveEvent, Replay } from '../../shared/catalog/types.ts';
+import type {
+  ApiError,
+  ChannelRails,
+  ChannelsResponse,
+  HomeResponse,
+  LiveEvent,
+  Replay,
+} from '../../shared/catalog/types.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
@@ -82,7 +89,11 @@ describe('GET /api/v1/home', () => {
 
   test('French titles keep their accents', async () => {
     const { body } = await getJson<HomeResponse>('/api/v1/home');
-    const titles = body.channels.flatMap((r) => [r.onAir!.title, ...r.upcoming.map((e) => e.title), ...r.replays.map((x) => x.title)]);
+    const titles = body.channels.flatMap((r) => [
+      r.onAir!.title,
+      ...r.upcoming.map((e) => e.title),
+      ...r.replays.map((x) => x.title),
+    ]);
     expect(titles).toContain('Handball : HBC Cité – Nantes');
     expect(titles.some((t) => /[éèêàçœ]/.test(t))).toBe(true);
   });
@@ -101,7 +112,9 @@ describe('single resources', () => {
     const event = await getJson<LiveEvent>(`/api/v1/events/${replay.body.eventId}`);
     expect(event.body.status).toBe('published');
     expect(event.body.replayId).toBe(replayId);
-    const highlight = await getJson<{ id: string; replayId: string }>(`/api/v1/highlights/${itemAt(culture.body.highlights, 0).id}`);
+    const highlight = await getJson<{ id: string; replayId: string }>(
+      `/api/v1/highlights/${itemAt(culture.body.highlights, 0).id}`,
+    );
     expect(highlight.status).toBe(200);
     expect(culture.body.replays.map((r) => r.id)).toContain(highlight.body.replayId);
   });
@@ -120,11 +133,14 @@ describe('single resources', () => {
     expect(body.error.message.length).toBeGreaterThan(0);
   });
 
-  test.each(['/api/v1/events/Bad%20Id', '/api/v1/replays/..%2F..%2Fetc', '/api/v1/channels/SPORT'])('%s → 400 ApiError', async (path) => {
-    const { status, body } = await getJson<ApiError>(path);
-    expect(status).toBe(400);
-    expect(body.error).toMatchObject({ code: 'invalid_id', field: 'id' });
-  });
+  test.each(['/api/v1/events/Bad%20Id', '/api/v1/replays/..%2F..%2Fetc', '/api/v1/channels/SPORT'])(
+    '%s → 400 ApiError',
+    async (path) => {
+      const { status, body } = await getJson<ApiError>(path);
+      expect(status).toBe(400);
+      expect(body.error).toMatchObject({ code: 'invalid_id', field: 'id' });
+    },
+  );
 });
 
 describe('caching', () => {

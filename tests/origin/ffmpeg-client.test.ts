@@ -13,7 +13,6 @@ beforeAll(async () => {
 }, MEDIA_TIMEOUT_MS);
 afterAll(() => origin?.close());
 
-
 /** Decoded duration from ffmpeg's last progress line (`time=00:00:10.00`). */
 function decodedSeconds(stderr: string): number {
   const times = [...stderr.matchAll(/time=(\d+):(\d+):(\d+\.\d+)/g)];
@@ -56,7 +55,17 @@ test('ffmpeg plays on across the loop restart (EXT-X-DISCONTINUITY)', async () =
 
 test('ffmpeg reads a whole replay, English audio included', async () => {
   const replay = '/hls/vod/replay-hbc-montpellier/master.m3u8';
-  const run = await ffmpeg(['-i', origin.url + replay, '-map', '0:v:0', '-map', '0:a:m:language:en', '-f', 'null', '-']);
+  const run = await ffmpeg([
+    '-i',
+    origin.url + replay,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:m:language:en',
+    '-f',
+    'null',
+    '-',
+  ]);
   expect(errorLines(run.stderr)).toEqual([]);
   expect(run.code).toBe(0);
   expect(decodedSeconds(run.stderr)).toBeGreaterThanOrEqual(47.5);

@@ -2,7 +2,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'hls-parser';
 import type { MasterPlaylist as ParsedMaster, MediaPlaylist as ParsedMedia } from 'hls-parser/types';
-import { discontinuitySequenceAt, isSegmentAvailable, liveEdge, liveWindow, sourceSegmentIndex } from '../../shared/hls/live-clock.ts';
+import {
+  discontinuitySequenceAt,
+  isSegmentAvailable,
+  liveEdge,
+  liveWindow,
+  sourceSegmentIndex,
+} from '../../shared/hls/live-clock.ts';
 import { serializeMaster, serializeMedia } from '../../shared/hls/serialize.ts';
 import { parseRange } from '../../edge-origin/src/origin/files/file-response.ts';
 import { recordedMediaPlaylist } from '../../edge-origin/src/origin/hls/playlists.ts';
@@ -17,16 +23,56 @@ describe('serializer', () => {
       version: 3,
       independentSegments: true,
       renditions: [
-        { type: 'AUDIO', groupId: 'aud', name: 'Français', language: 'fr', isDefault: true, autoselect: true, channels: '2', uri: 'a/fr.m3u8' },
-        { type: 'SUBTITLES', groupId: 'sub', name: 'Français', language: 'fr', isDefault: false, autoselect: true, uri: 's/fr.m3u8' },
+        {
+          type: 'AUDIO',
+          groupId: 'aud',
+          name: 'Français',
+          language: 'fr',
+          isDefault: true,
+          autoselect: true,
+          channels: '2',
+          uri: 'a/fr.m3u8',
+        },
+        {
+          type: 'SUBTITLES',
+          groupId: 'sub',
+          name: 'Français',
+          language: 'fr',
+          isDefault: false,
+          autoselect: true,
+          uri: 's/fr.m3u8',
+        },
       ],
-      variants: [{ uri: 'v/1.m3u8', bandwidth: 500_000, averageBandwidth: 400_000, codecs: 'avc1.42c01e,mp4a.40.2', resolution: { width: 640, height: 360 }, frameRate: 25, audio: 'aud', subtitles: 'sub' }],
+      variants: [
+        {
+          uri: 'v/1.m3u8',
+          bandwidth: 500_000,
+          averageBandwidth: 400_000,
+          codecs: 'avc1.42c01e,mp4a.40.2',
+          resolution: { width: 640, height: 360 },
+          frameRate: 25,
+          audio: 'aud',
+          subtitles: 'sub',
+        },
+      ],
     });
     const master = parse(text) as ParsedMaster;
     const v = itemAt(master.variants, 0);
-    expect(v).toMatchObject({ uri: 'v/1.m3u8', bandwidth: 500_000, averageBandwidth: 400_000, codecs: 'avc1.42c01e,mp4a.40.2', frameRate: 25 });
+    expect(v).toMatchObject({
+      uri: 'v/1.m3u8',
+      bandwidth: 500_000,
+      averageBandwidth: 400_000,
+      codecs: 'avc1.42c01e,mp4a.40.2',
+      frameRate: 25,
+    });
     expect(v.resolution).toEqual({ width: 640, height: 360 });
-    expect(v.audio[0]).toMatchObject({ name: 'Français', language: 'fr', isDefault: true, channels: '2', uri: 'a/fr.m3u8' });
+    expect(v.audio[0]).toMatchObject({
+      name: 'Français',
+      language: 'fr',
+      isDefault: true,
+      channels: '2',
+      uri: 'a/fr.m3u8',
+    });
     expect(v.subtitles[0]).toMatchObject({ language: 'fr', uri: 's/fr.m3u8' });
   });
 
@@ -58,7 +104,13 @@ describe('serializer', () => {
 
   test('refuses a quoted-string that would break the playlist', () => {
     expect(() =>
-      serializeMaster({ kind: 'master', version: 3, independentSegments: false, renditions: [{ type: 'AUDIO', groupId: 'a', name: 'say "hi"', isDefault: true, autoselect: true, uri: 'x' }], variants: [] }),
+      serializeMaster({
+        kind: 'master',
+        version: 3,
+        independentSegments: false,
+        renditions: [{ type: 'AUDIO', groupId: 'a', name: 'say "hi"', isDefault: true, autoselect: true, uri: 'x' }],
+        variants: [],
+      }),
     ).toThrow(/quoted-string/);
   });
 });
@@ -118,13 +170,17 @@ describe('byte ranges', () => {
 
 test('WebVTT timestamp map shift wraps at 2^33', () => {
   expect(shiftWebVtt('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n', 1000)).toContain('MPEGTS:127000,');
-  expect(shiftWebVtt('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n', TIMESTAMP_MODULO - 126000)).toContain('MPEGTS:0,');
+  expect(
+    shiftWebVtt('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n', TIMESTAMP_MODULO - 126000),
+  ).toContain('MPEGTS:0,');
 });
 
 test('a recording of live segments is a VOD playlist pointing at the live segment URLs', () => {
   const clock = { epochMs: 0, segmentDuration: 2, windowSize: 6 };
   const media = { segmentDurations: [2, 2, 2, 2], peakBitrate: 1, averageBitrate: 1, codecs: 'avc1.42c01e' };
-  const text = serializeMedia(recordedMediaPlaylist(media, clock, 10, 14, (s) => livePaths.segment('sport', 'v360', s, 'ts')));
+  const text = serializeMedia(
+    recordedMediaPlaylist(media, clock, 10, 14, (s) => livePaths.segment('sport', 'v360', s, 'ts')),
+  );
   const playlist = parse(text) as ParsedMedia;
   expect(playlist.playlistType).toBe('VOD');
   expect(playlist.endlist).toBe(true);

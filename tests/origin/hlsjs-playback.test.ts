@@ -80,7 +80,12 @@ test('live: plays on across the loop restart with French subtitles shown, Englis
 
   // Keep playing until a fragment after the restart (next discontinuity) is on screen.
   const firstCc = itemAt(started.report.ccs, 0);
-  const crossed = await eventually(state, (s) => s.report.ccs.includes(firstCc + 1) && s.cues.length > 0, 40_000, 'crossing the loop restart');
+  const crossed = await eventually(
+    state,
+    (s) => s.report.ccs.includes(firstCc + 1) && s.cues.length > 0,
+    40_000,
+    'crossing the loop restart',
+  );
   expect(crossed.report.fatal).toEqual([]);
   expect(crossed.cues[0]).toMatch(/^Sous-titre — C'Sport — 00:00:\d\d$/);
   const before = crossed.time;
@@ -90,7 +95,12 @@ test('live: plays on across the loop restart with French subtitles shown, Englis
   await page.evaluate(() => {
     (window as unknown as { hls: { audioTrack: number } }).hls.audioTrack = 1;
   });
-  const english = await eventually(state, (s) => s.report.loadedAudio.some((u) => u.includes('/audio-en/')), 20_000, 'English audio');
+  const english = await eventually(
+    state,
+    (s) => s.report.loadedAudio.some((u) => u.includes('/audio-en/')),
+    20_000,
+    'English audio',
+  );
   expect(english.report.fatal).toEqual([]);
   expect(tv.errors).toEqual([]);
   expect(origin.requests.paths().filter((p) => !p.startsWith('/hls/') && p !== '/' && p !== '/hls.min.js')).toEqual([]);

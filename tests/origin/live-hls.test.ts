@@ -85,7 +85,11 @@ describe('master playlist', () => {
 
   test('every rendition it names has a live media playlist', async () => {
     const master = parse((await getText('/hls/live/culture/master.m3u8')).text) as MasterPlaylist;
-    const uris = [...master.variants.map((v) => v.uri), ...itemAt(master.variants, 0).audio.map((a) => a.uri!), itemAt(itemAt(master.variants, 0).subtitles, 0).uri!];
+    const uris = [
+      ...master.variants.map((v) => v.uri),
+      ...itemAt(master.variants, 0).audio.map((a) => a.uri!),
+      itemAt(itemAt(master.variants, 0).subtitles, 0).uri!,
+    ];
     for (const uri of uris) {
       const playlist = await mediaPlaylist(`/hls/live/culture/${uri}`);
       expect(playlist.segments).toHaveLength(WINDOW);
@@ -168,24 +172,31 @@ describe('live segments', () => {
     expect(response.headers.get('content-type')).toBe('video/mp2t');
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const source = new Uint8Array(await readFile(join(manifest.root, 'live/sport/v540', `${segment.mediaSequenceNumber % loop}.ts`)));
+    const source = new Uint8Array(
+      await readFile(join(manifest.root, 'live/sport/v540', `${segment.mediaSequenceNumber % loop}.ts`)),
+    );
     expect(bytes.length).toBe(source.length);
     expect(bytes[0]).toBe(0x47); // MPEG-TS sync byte
     const loopTicks = loop * 2 * 90_000;
     expect(firstPts(bytes)).toBe((firstPts(source)! + 1000 * loopTicks) % 2 ** 33);
     // Only timestamps differ: undoing the shift gives the source back.
-    expect(Buffer.from(shiftTransportStream(bytes, 2 ** 33 - ((1000 * loopTicks) % 2 ** 33))).equals(Buffer.from(source))).toBe(true);
+    expect(
+      Buffer.from(shiftTransportStream(bytes, 2 ** 33 - ((1000 * loopTicks) % 2 ** 33))).equals(Buffer.from(source)),
+    ).toBe(true);
   });
 
   test('timestamps run on across the loop restart, in video, audio and subtitles', async () => {
     const wrap = 1000 * loop;
     setEdge(wrap + 1);
     const pts = async (rendition: string, seq: number) =>
-      firstPts(new Uint8Array(await (await fetch(`${origin.url}/hls/live/sport/${rendition}/${seq}.ts`)).arrayBuffer()))!;
+      firstPts(
+        new Uint8Array(await (await fetch(`${origin.url}/hls/live/sport/${rendition}/${seq}.ts`)).arrayBuffer()),
+      )!;
     // One segment (2 s = 180000 ticks) later, not back to the start of the loop.
     expect((await pts('v240', wrap)) - (await pts('v240', wrap - 1))).toBe(180_000);
     expect(Math.abs((await pts('audio-fr', wrap)) - (await pts('audio-fr', wrap - 1)) - 180_000)).toBeLessThan(3000);
-    const map = async (seq: number) => Number(/MPEGTS:(\d+)/.exec(await (await fetch(`${origin.url}/hls/live/sport/subs-fr/${seq}.vtt`)).text())![1]);
+    const map = async (seq: number) =>
+      Number(/MPEGTS:(\d+)/.exec(await (await fetch(`${origin.url}/hls/live/sport/subs-fr/${seq}.vtt`)).text())![1]);
     expect((await map(wrap)) - (await map(wrap - 1))).toBe(loopTicks());
     expect(await map(wrap)).toBe(await pts('v240', wrap)); // cue time 0 of the new loop = its first frame
   });
@@ -214,7 +225,12 @@ describe('live segments', () => {
     expect(audio.status).toBe(200);
     expect(audio.headers.get('content-type')).toBe('video/mp2t');
     await audio.arrayBuffer();
-    for (const path of [`/hls/live/sport/v240/${1000 * loop}.vtt`, '/hls/live/sport/v999/index.m3u8', '/hls/live/tennis/master.m3u8', '/hls/live/sport/v240/abc.ts']) {
+    for (const path of [
+      `/hls/live/sport/v240/${1000 * loop}.vtt`,
+      '/hls/live/sport/v999/index.m3u8',
+      '/hls/live/tennis/master.m3u8',
+      '/hls/live/sport/v240/abc.ts',
+    ]) {
       const response = await fetch(origin.url + path);
       await response.arrayBuffer();
       expect([path, response.status]).toEqual([path, 404]);

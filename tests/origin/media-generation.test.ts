@@ -24,11 +24,21 @@ describe('the generated library', () => {
     expect(Object.keys(manifest.live).sort()).toEqual(['agglo', 'business', 'culture', 'sport']);
     const spec = mediaSpecFromSeedFile(DEFAULT_SEED_FILE);
     expect(manifest.version).toBe(spec.version);
-    expect(Object.keys(manifest.vod).sort()).toEqual(spec.streams.filter((s) => s.kind === 'vod').map((s) => s.id).sort());
+    expect(Object.keys(manifest.vod).sort()).toEqual(
+      spec.streams
+        .filter((s) => s.kind === 'vod')
+        .map((s) => s.id)
+        .sort(),
+    );
     for (const stream of [...Object.values(manifest.live), ...Object.values(manifest.vod)]) {
       const ids = [...VIDEO_RENDITIONS, ...AUDIO_RENDITIONS, ...SUBTITLE_RENDITIONS].map((r) => r.id);
       expect(Object.keys(stream.renditions).sort()).toEqual([...ids].sort());
-      for (const id of ids) expect([stream.id, id, stream.renditions[id]!.segmentDurations.length]).toEqual([stream.id, id, stream.segmentCount]);
+      for (const id of ids)
+        expect([stream.id, id, stream.renditions[id]!.segmentDurations.length]).toEqual([
+          stream.id,
+          id,
+          stream.segmentCount,
+        ]);
       // Video segments are exactly one GOP of 2 s.
       expect(new Set(stream.renditions.v240!.segmentDurations)).toEqual(new Set([2]));
       expect(stream.duration).toBe(stream.segmentCount * 2);
@@ -39,7 +49,23 @@ describe('the generated library', () => {
 
   test('each video segment starts with a keyframe, in every rendition', () => {
     for (const r of VIDEO_RENDITIONS) {
-      const run = spawnSync('/usr/bin/ffmpeg', ['-hide_banner', '-nostdin', '-i', join(manifest.root, 'live/agglo', r.id, '3.ts'), '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-'], { encoding: 'utf8' });
+      const run = spawnSync(
+        '/usr/bin/ffmpeg',
+        [
+          '-hide_banner',
+          '-nostdin',
+          '-i',
+          join(manifest.root, 'live/agglo', r.id, '3.ts'),
+          '-frames:v',
+          '1',
+          '-vf',
+          'showinfo',
+          '-f',
+          'null',
+          '-',
+        ],
+        { encoding: 'utf8' },
+      );
       expect(run.stderr).toMatch(/iskey:1/);
       expect(run.stderr).toMatch(/type:I/);
     }
@@ -48,7 +74,20 @@ describe('the generated library', () => {
   test('French and English audio are different tones (440 Hz and 880 Hz)', async () => {
     const dominantHz = async (rendition: string) => {
       const pcm = await new Promise<Buffer>((resolve, reject) => {
-        const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', join(manifest.root, 'vod/replay-conte', rendition, '2.ts'), '-f', 's16le', '-ac', '1', '-ar', '48000', '-']);
+        const child = spawn('/usr/bin/ffmpeg', [
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-i',
+          join(manifest.root, 'vod/replay-conte', rendition, '2.ts'),
+          '-f',
+          's16le',
+          '-ac',
+          '1',
+          '-ar',
+          '48000',
+          '-',
+        ]);
         const chunks: Buffer[] = [];
         child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
         child.on('error', reject);
@@ -59,7 +98,7 @@ describe('the generated library', () => {
       const from = 24_000;
       const to = 48_000;
       let crossings = 0;
-      for (let i = from + 1; i < to; i++) if ((itemAt(samples, i - 1) < 0) !== (itemAt(samples, i) < 0)) crossings++;
+      for (let i = from + 1; i < to; i++) if (itemAt(samples, i - 1) < 0 !== itemAt(samples, i) < 0) crossings++;
       return crossings / 2 / ((to - from) / 48_000);
     };
     expect(Math.abs((await dominantHz('audio-fr')) - 440)).toBeLessThan(20);
@@ -76,7 +115,10 @@ describe('the seek-bar sprite sheets', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** A sheet decoded to grey pixels. */
-  const grey = (file: string) => spawnSync('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-pix_fmt', 'gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 24 }).stdout;
+  const grey = (file: string) =>
+    spawnSync('/usr/bin/ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-pix_fmt', 'gray', '-f', 'rawvideo', '-'], {
+      maxBuffer: 1 << 24,
+    }).stdout;
 
   test('every stream has its sheets, under their own recipe hash beside the media (not in it)', () => {
     const thumbs = readThumbnails(manifest)!;
@@ -85,8 +127,14 @@ describe('the seek-bar sprite sheets', () => {
     expect(thumbs.version).not.toBe(manifest.version);
     expect(thumbs.root).toBe(join(manifest.root, '..', 'thumbs', thumbs.version));
     for (const stream of [...Object.values(manifest.live), ...Object.values(manifest.vod)]) {
-      const sheets = (stream.kind === 'live' ? thumbs.live[stream.id as keyof typeof thumbs.live] : thumbs.vod[stream.id])!;
-      expect([stream.id, sheets.tiles, sheets.sheets]).toEqual([stream.id, stream.segmentCount, Math.ceil(stream.segmentCount / 25)]);
+      const sheets = (
+        stream.kind === 'live' ? thumbs.live[stream.id as keyof typeof thumbs.live] : thumbs.vod[stream.id]
+      )!;
+      expect([stream.id, sheets.tiles, sheets.sheets]).toEqual([
+        stream.id,
+        stream.segmentCount,
+        Math.ceil(stream.segmentCount / 25),
+      ]);
       for (const bytes of sheets.sheetBytes) expect(bytes).toBeGreaterThan(5_000);
       for (const bytes of sheets.sheetBytes) expect(bytes).toBeLessThan(80_000);
     }
@@ -95,10 +143,18 @@ describe('the seek-bar sprite sheets', () => {
   test('the 2018 static ffmpeg makes the same sheets; concurrent callers generate once', async () => {
     // The real media seen from another cache directory (a symlink), so sheets land in `dir`.
     await symlink(manifest.root, join(dir, manifest.version));
-    const media = { ...manifest, root: join(dir, manifest.version), live: { sport: manifest.live.sport }, vod: { 'replay-conte': manifest.vod['replay-conte']! } };
+    const media = {
+      ...manifest,
+      root: join(dir, manifest.version),
+      live: { sport: manifest.live.sport },
+      vod: { 'replay-conte': manifest.vod['replay-conte']! },
+    };
     const logs: string[] = [];
     const log = (msg: string) => logs.push(msg);
-    const [a, b] = await Promise.all([ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log }), ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log })]);
+    const [a, b] = await Promise.all([
+      ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log }),
+      ensureThumbnails(media, { ffmpegPath: STATIC_FFMPEG, log }),
+    ]);
     expect(a).toEqual(b);
     expect(logs.filter((m) => /thumbnail sheets/.test(m))).toHaveLength(1);
     expect(a.root.startsWith(dir)).toBe(true);
@@ -129,11 +185,15 @@ describe('the generator lock', () => {
     const events: string[] = [];
     const waits: string[] = [];
     const job = (name: string) =>
-      withDirLock(lock, (owner) => waits.push(owner), async () => {
-        events.push(`${name} start`);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        events.push(`${name} end`);
-      });
+      withDirLock(
+        lock,
+        (owner) => waits.push(owner),
+        async () => {
+          events.push(`${name} start`);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          events.push(`${name} end`);
+        },
+      );
     await Promise.all([job('a'), job('b')]);
     // Whichever takes the lock first runs to its end before the other starts.
     const first = itemAt(itemAt(events, 0).split(' '), 0);
@@ -148,9 +208,13 @@ describe('the generator lock', () => {
     // A pid that cannot be alive: far above Linux's pid_max.
     await writeFile(join(lock, 'owner'), '999999999');
     let ran = false;
-    await withDirLock(lock, () => {}, async () => {
-      ran = true;
-    });
+    await withDirLock(
+      lock,
+      () => {},
+      async () => {
+        ran = true;
+      },
+    );
     expect(ran).toBe(true);
   });
 });

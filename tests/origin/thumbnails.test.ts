@@ -43,7 +43,10 @@ let clockMs = Date.now();
 beforeAll(async () => {
   store = new MemoryRecordStore();
   await store.ready();
-  await seedOnce(store, () => ({ records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, clockMs), atIso: new Date(clockMs).toISOString() }));
+  await seedOnce(store, () => ({
+    records: loadSeedRecords(ORIGIN_DEFAULTS.seedFile, clockMs),
+    atIso: new Date(clockMs).toISOString(),
+  }));
   origin = await startOrigin({ store, staffAdminToken: ADMIN, now: () => clockMs });
   edge = await startEdge({ upstreamUrl: origin.url });
 }, MEDIA_TIMEOUT_MS);
@@ -83,7 +86,10 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
     const marker = byteAt(bytes, i + 1);
     const length = (byteAt(bytes, i + 2) << 8) | byteAt(bytes, i + 3);
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: (byteAt(bytes, i + 5) << 8) | byteAt(bytes, i + 6), width: (byteAt(bytes, i + 7) << 8) | byteAt(bytes, i + 8) };
+      return {
+        height: (byteAt(bytes, i + 5) << 8) | byteAt(bytes, i + 6),
+        width: (byteAt(bytes, i + 7) << 8) | byteAt(bytes, i + 8),
+      };
     }
     i += 2 + length;
   }
@@ -93,13 +99,17 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
 /** Runs ffmpeg on `input` (stdin) and returns its stdout. */
 function ffmpegPipe(input: Uint8Array, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg ${code}: ${err}`)),
+    );
     child.stdin.on('error', () => {}); // ffmpeg may stop reading once it has its frame
     child.stdin.end(input);
   });
@@ -120,7 +130,17 @@ function sheetGrey(url: string): Promise<Grey> {
     pending = (async () => {
       const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
       const size = jpegSize(bytes)!;
-      const pixels = await ffmpegPipe(bytes, ['-f', 'image2pipe', '-i', 'pipe:0', '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1']);
+      const pixels = await ffmpegPipe(bytes, [
+        '-f',
+        'image2pipe',
+        '-i',
+        'pipe:0',
+        '-pix_fmt',
+        'gray',
+        '-f',
+        'rawvideo',
+        'pipe:1',
+      ]);
       return { ...size, pixels: new Uint8Array(pixels) };
     })();
     sheets.set(url, pending);
@@ -132,7 +152,10 @@ async function tileGrey(cue: ThumbnailCue): Promise<Uint8Array> {
   const sheet = await sheetGrey(cue.url);
   const tile = new Uint8Array(cue.w * cue.h);
   for (let row = 0; row < cue.h; row++) {
-    tile.set(sheet.pixels.subarray((cue.y + row) * sheet.width + cue.x, (cue.y + row) * sheet.width + cue.x + cue.w), row * cue.w);
+    tile.set(
+      sheet.pixels.subarray((cue.y + row) * sheet.width + cue.x, (cue.y + row) * sheet.width + cue.x + cue.w),
+      row * cue.w,
+    );
   }
   return tile;
 }
@@ -148,14 +171,24 @@ async function frameAt(asset: { playbackUrl: string }, time: number): Promise<Ui
   const uris = parseMediaPlaylistUris(text);
   let start = 0;
   let index = 0;
-  while (index < durations.length - 1 && start + itemAt(durations, index) <= time + 1e-6) start += itemAt(durations, index++);
+  while (index < durations.length - 1 && start + itemAt(durations, index) <= time + 1e-6)
+    start += itemAt(durations, index++);
   const segment = await fetch(new URL(itemAt(uris, index), playlistUrl));
   expect(segment.status).toBe(200);
   const offset = time - start;
   const pixels = await ffmpegPipe(new Uint8Array(await segment.arrayBuffer()), [
-    '-f', 'mpegts', '-i', 'pipe:0',
+    '-f',
+    'mpegts',
+    '-i',
+    'pipe:0',
     ...(offset > 0 ? ['-ss', offset.toFixed(3)] : []),
-    '-frames:v', '1', '-vf', `scale=${TILE.w}:${TILE.h},format=gray`, '-f', 'rawvideo', 'pipe:1',
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${TILE.w}:${TILE.h},format=gray`,
+    '-f',
+    'rawvideo',
+    'pipe:1',
   ]);
   expect(pixels.length).toBe(TILE.w * TILE.h);
   return new Uint8Array(pixels);
@@ -171,7 +204,11 @@ function differentPixels(a: Uint8Array, b: Uint8Array): number {
  * At each time: the tile the track gives matches the frame the HLS plays at the start of that
  * tile's cue, and the tile of a far-away moment (another picture of the source) does not.
  */
-async function expectTilesShowTheVideo(asset: { playbackUrl: string; duration: number }, cues: ThumbnailCue[], times: number[]): Promise<void> {
+async function expectTilesShowTheVideo(
+  asset: { playbackUrl: string; duration: number },
+  cues: ThumbnailCue[],
+  times: number[],
+): Promise<void> {
   for (const time of times) {
     const cue = thumbnailAt(cues, time)!;
     expect(cue.start).toBeLessThanOrEqual(time);
@@ -185,7 +222,12 @@ async function expectTilesShowTheVideo(asset: { playbackUrl: string; duration: n
       .reduce((a, b) => (Math.abs(b.start - target) < Math.abs(a.start - target) ? b : a));
     const other = differentPixels(frame, await tileGrey(far));
     // Measured here: 1-4 different pixels for the same moment, 49-143 for the far one.
-    expect({ time, cue: cue.start, differentPixels: { same, other }, ok: same <= SAME_PICTURE_MAX && other >= OTHER_PICTURE_MIN }).toMatchObject({ ok: true });
+    expect({
+      time,
+      cue: cue.start,
+      differentPixels: { same, other },
+      ok: same <= SAME_PICTURE_MAX && other >= OTHER_PICTURE_MIN,
+    }).toMatchObject({ ok: true });
   }
 }
 
@@ -193,7 +235,8 @@ async function expectTilesShowTheVideo(asset: { playbackUrl: string; duration: n
 async function expectCompleteTrack(asset: { id: string; duration: number }, cues: ThumbnailCue[]): Promise<void> {
   expect(cues.length).toBeGreaterThan(0);
   expect(itemAt(cues, 0).start).toBe(0);
-  for (let i = 1; i < cues.length; i++) expect([asset.id, i, itemAt(cues, i).start]).toEqual([asset.id, i, itemAt(cues, i - 1).end]);
+  for (let i = 1; i < cues.length; i++)
+    expect([asset.id, i, itemAt(cues, i).start]).toEqual([asset.id, i, itemAt(cues, i - 1).end]);
   expect(cues.at(-1)!.end).toBeCloseTo(asset.duration, 2);
   const sizes = new Map<string, { width: number; height: number }>();
   for (const url of new Set(cues.map((c) => c.url))) {
@@ -226,16 +269,22 @@ describe('seeded replays and highlights', () => {
     const highlights = await allOf<Highlight>('/api/v1/highlights');
     expect(replays.length).toBeGreaterThan(5);
     expect(highlights.length).toBeGreaterThan(5);
-    for (const asset of [...replays, ...highlights]) expect([asset.id, asset.thumbnails]).toEqual([asset.id, vodPaths.thumbnails(asset.id)]);
+    for (const asset of [...replays, ...highlights])
+      expect([asset.id, asset.thumbnails]).toEqual([asset.id, vodPaths.thumbnails(asset.id)]);
     const one = await getJson<Replay>(`/api/v1/replays/${itemAt(replays, 0).id}`);
     expect(one.thumbnails).toBe(vodPaths.thumbnails(one.id));
-    const openapi = await getJson<{ components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>('/api/v1/openapi.json');
+    const openapi = await getJson<{ components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>(
+      '/api/v1/openapi.json',
+    );
     expect(Object.keys(openapi.components.schemas.Replay!.properties)).toContain('thumbnails');
     expect(Object.keys(openapi.components.schemas.Highlight!.properties)).toContain('thumbnails');
   });
 
   test('every track covers its asset from 0 to its duration without gaps, and names real JPEG sheets', async () => {
-    for (const asset of [...(await allOf<Replay>('/api/v1/replays')), ...(await allOf<Highlight>('/api/v1/highlights'))]) {
+    for (const asset of [
+      ...(await allOf<Replay>('/api/v1/replays')),
+      ...(await allOf<Highlight>('/api/v1/highlights')),
+    ]) {
       await expectCompleteTrack(asset, await trackOf(asset));
     }
   }, 60_000);
@@ -263,9 +312,13 @@ describe('seeded replays and highlights', () => {
 describe('a replay published from a live, and a clip cut from it', () => {
   let replay: Replay;
   beforeAll(async () => {
-    replay = await publishLiveReplay(staff, { channelId: 'culture', title: 'Vignettes en direct', nowMs: clockMs }, () => {
-      clockMs += 48_000; // 24 segments: more than the channel's 16-segment loop, so it starts over inside
-    });
+    replay = await publishLiveReplay(
+      staff,
+      { channelId: 'culture', title: 'Vignettes en direct', nowMs: clockMs },
+      () => {
+        clockMs += 48_000; // 24 segments: more than the channel's 16-segment loop, so it starts over inside
+      },
+    );
     clockMs += 10_000; // every recorded segment is out
   });
 
@@ -280,7 +333,12 @@ describe('a replay published from a live, and a clip cut from it', () => {
   }, 60_000);
 
   test('a clip cut from it gets its own track (times from the clip’s start)', async () => {
-    const clip = await staff<Highlight>('POST', '/highlights', { replayId: replay.id, title: 'Le moment fort', in: 13, out: 29 });
+    const clip = await staff<Highlight>('POST', '/highlights', {
+      replayId: replay.id,
+      title: 'Le moment fort',
+      in: 13,
+      out: 29,
+    });
     expect(clip.status).toBe(201);
     expect(clip.body.thumbnails).toBe(vodPaths.thumbnails(clip.body.id));
     const cues = await trackOf(clip.body);
@@ -298,7 +356,10 @@ describe('behind an edge', () => {
   test('the track and the sheets are cached: the second request is a HIT that never reaches the origin', async () => {
     const replay = itemAt(await allOf<Replay>('/api/v1/replays'), 0);
     const trackPath = replay.thumbnails!;
-    const cues = parseThumbnailTrack(await (await fetch(origin.url + trackPath)).text(), (u) => new URL(u, `http://x${trackPath}`).pathname);
+    const cues = parseThumbnailTrack(
+      await (await fetch(origin.url + trackPath)).text(),
+      (u) => new URL(u, `http://x${trackPath}`).pathname,
+    );
     for (const path of [trackPath, itemAt(cues, 0).url]) {
       const before = origin.requests.count(path);
       const first = await fetch(edge.url + path);

@@ -19,7 +19,10 @@ let appDir: string;
 
 beforeAll(async () => {
   appDir = await mkdtemp(join(tmpdir(), 'cite-tv-app-'));
-  await writeFile(join(appDir, 'index.html'), '<!doctype html><title>Cité TV</title><script src="app-5XJ2KQ3L.js"></script>');
+  await writeFile(
+    join(appDir, 'index.html'),
+    '<!doctype html><title>Cité TV</title><script src="app-5XJ2KQ3L.js"></script>',
+  );
   await writeFile(join(appDir, 'app-5XJ2KQ3L.js'), 'console.log("cite-tv");');
   await mkdir(join(appDir, 'static'));
   await writeFile(join(appDir, 'static', 'manifest.json'), '{}');
@@ -44,10 +47,16 @@ describe('VOD', () => {
       expect(response.headers.get('cache-control')).toBe(IMMUTABLE);
       const master = parse(await response.text()) as MasterPlaylist;
       expect(master.variants.length).toBeGreaterThanOrEqual(3);
-      expect(itemAt(master.variants, 0).audio.map((a) => a.language).sort()).toEqual(['en', 'fr']);
+      expect(
+        itemAt(master.variants, 0)
+          .audio.map((a) => a.language)
+          .sort(),
+      ).toEqual(['en', 'fr']);
       expect(itemAt(master.variants, 0).subtitles.map((s) => s.language)).toEqual(['fr']);
       const base = item.playbackUrl.replace(/master\.m3u8$/, '');
-      const video = parse(await (await fetch(origin.url + base + itemAt(master.variants, 0).uri)).text()) as MediaPlaylist;
+      const video = parse(
+        await (await fetch(origin.url + base + itemAt(master.variants, 0).uri)).text(),
+      ) as MediaPlaylist;
       expect(video.playlistType).toBe('VOD');
       expect(video.endlist).toBe(true);
       const total = video.segments.reduce((sum, s) => sum + s.duration, 0);
@@ -96,7 +105,11 @@ describe('VOD', () => {
     expect(revalidated.status).toBe(304);
     expect((await revalidated.arrayBuffer()).byteLength).toBe(0);
 
-    for (const path of ['/hls/vod/replay-conte/v360/999.ts', '/hls/vod/no-such-asset/master.m3u8', '/hls/vod/replay-conte/subs-fr/0.ts']) {
+    for (const path of [
+      '/hls/vod/replay-conte/v360/999.ts',
+      '/hls/vod/no-such-asset/master.m3u8',
+      '/hls/vod/replay-conte/subs-fr/0.ts',
+    ]) {
       const response = await fetch(origin.url + path);
       await response.arrayBuffer();
       expect([path, response.status]).toEqual([path, 404]);
@@ -109,7 +122,12 @@ describe('images', () => {
     const data = await home();
     const paths = [
       ...data.channels.map((r) => r.channel.logo),
-      ...data.channels.flatMap((r) => [r.onAir!.poster, ...r.upcoming.map((e) => e.poster), ...r.replays.map((x) => x.poster), ...r.highlights.map((h) => h.poster)]),
+      ...data.channels.flatMap((r) => [
+        r.onAir!.poster,
+        ...r.upcoming.map((e) => e.poster),
+        ...r.replays.map((x) => x.poster),
+        ...r.highlights.map((h) => h.poster),
+      ]),
     ];
     for (const path of paths) {
       const response = await fetch(origin.url + path);

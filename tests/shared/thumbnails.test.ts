@@ -1,4 +1,9 @@
-import { parseThumbnailTrack, serializeThumbnailTrack, thumbnailAt, type ThumbnailCue } from '../../shared/hls/thumbnails.ts';
+import {
+  parseThumbnailTrack,
+  serializeThumbnailTrack,
+  thumbnailAt,
+  type ThumbnailCue,
+} from '../../shared/hls/thumbnails.ts';
 
 const cues: ThumbnailCue[] = [
   { start: 0, end: 5, url: 'thumbs/0.jpg', x: 0, y: 0, w: 160, h: 90 },
@@ -24,7 +29,8 @@ describe('WebVTT thumbnail track', () => {
 
   test('a broken or hostile track gives fewer cues, never an exception', () => {
     expect(parseThumbnailTrack('<html>not found</html>')).toEqual([]);
-    const text = 'WEBVTT\n\n00:00.000 --> 00:05.000\nsprite.jpg#xywh=0,0,10,10\n\n00:09.000 --> 00:05.000\nbackwards.jpg#xywh=0,0,1,1\n\n00:10.000 --> 00:15.000\njust text\n';
+    const text =
+      'WEBVTT\n\n00:00.000 --> 00:05.000\nsprite.jpg#xywh=0,0,10,10\n\n00:09.000 --> 00:05.000\nbackwards.jpg#xywh=0,0,1,1\n\n00:10.000 --> 00:15.000\njust text\n';
     expect(parseThumbnailTrack(text).map((c) => c.url)).toEqual(['sprite.jpg']);
   });
 });

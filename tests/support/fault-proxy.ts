@@ -6,7 +6,14 @@
 // pathname matches, answer a status (500, 404…), hold the response back (first byte late),
 // trickle the body, or cut the connection mid-body. Bodies are streamed chunk by chunk, never
 // buffered whole, and every fault applied is recorded so a test can assert it really happened.
-import { request as httpRequest, createServer, Agent, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import {
+  request as httpRequest,
+  createServer,
+  Agent,
+  type IncomingMessage,
+  type ServerResponse,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
@@ -81,7 +88,15 @@ interface ActiveRule extends FaultRule {
   seen: FaultRecord[];
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
@@ -92,8 +107,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   /** Delayed requests not yet forwarded: cleared on close so nothing outlives the proxy. */
   const pending = new Set<ReturnType<typeof setTimeout>>();
 
-  const isActive = (rule: ActiveRule) => !rule.removed && (rule.times === undefined || rule.applied < rule.times) && Date.now() < rule.until;
-  const matches = (rule: ActiveRule, pathname: string) => (typeof rule.match === 'function' ? rule.match(pathname) : rule.match.test(pathname));
+  const isActive = (rule: ActiveRule) =>
+    !rule.removed && (rule.times === undefined || rule.applied < rule.times) && Date.now() < rule.until;
+  const matches = (rule: ActiveRule, pathname: string) =>
+    typeof rule.match === 'function' ? rule.match(pathname) : rule.match.test(pathname);
 
   /** The fault for this request, counted as applied (the newest matching active rule). */
   function take(pathname: string, userAgent: string): Fault | null {
@@ -126,11 +143,20 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       if (clientGone) return;
       const headers = { ...req.headers, host: target.host };
       const upstream = httpRequest(
-        { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent,
+        },
         (upRes) => relay(upRes, res, fault),
       );
       upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('fault proxy: origin unreachable\n');
+        if (!res.headersSent)
+          res.writeHead(502, { 'content-type': 'text/plain' }).end('fault proxy: origin unreachable\n');
         else res.destroy();
       });
       // The edge gave up (its own timeout, a viewer gone): stop asking the origin.

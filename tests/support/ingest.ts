@@ -34,7 +34,10 @@ export interface TestIngest {
   /** Every structured line the ingest logged, in order. */
   logs: IngestLogEntry[];
   /** Starts a test encoder pushing to the channel (with its stream key unless `key` is given). */
-  encoder(channel: ChannelId, options: Partial<TestEncoderOptions> & Pick<TestEncoderOptions, 'protocol'>): Promise<Encoder>;
+  encoder(
+    channel: ChannelId,
+    options: Partial<TestEncoderOptions> & Pick<TestEncoderOptions, 'protocol'>,
+  ): Promise<Encoder>;
   /** What the origin needs to use this ingest. */
   originOptions: { store: RecordStore; ingest: Ingest; staffAdminToken: string };
   close(): Promise<void>;
@@ -69,7 +72,8 @@ async function tcpListening(port: number, timeoutMs = 15_000): Promise<void> {
   while (Date.now() < deadline) {
     const table = await readFile('/proc/net/tcp', 'utf8');
     // Columns: sl local_address rem_address st…; st 0A is LISTEN.
-    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local && line.trim().split(/\s+/)[3] === '0A')) return;
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local && line.trim().split(/\s+/)[3] === '0A'))
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`nothing listens on 127.0.0.1:${port}`);
@@ -88,10 +92,23 @@ export async function startTestIngest(overrides: Partial<IngestConfig> = {}): Pr
   const dir = await mkdtemp(join(tmpdir(), 'ingest-'));
   const store = openRecordStore({});
   const [srtBasePort, rtmpBasePort] = [await freeBase(), await freeBase()];
-  const config = loadIngestConfig({ overrides: { dir, ffmpegPath: 'ffmpeg', srtBasePort, rtmpBasePort, x264Preset: 'ultrafast', ...overrides } });
+  const config = loadIngestConfig({
+    overrides: { dir, ffmpegPath: 'ffmpeg', srtBasePort, rtmpBasePort, x264Preset: 'ultrafast', ...overrides },
+  });
   const logs: IngestLogEntry[] = [];
-  const clock = { epochMs: ORIGIN_DEFAULTS.live.epochMs, windowSize: ORIGIN_DEFAULTS.live.windowSize, segmentDuration: manifest.segmentDuration };
-  const ingest = await startIngest({ config, mediaDir: manifest.root, store, clock, staffAdminToken: ADMIN, log: (e) => logs.push(e) });
+  const clock = {
+    epochMs: ORIGIN_DEFAULTS.live.epochMs,
+    windowSize: ORIGIN_DEFAULTS.live.windowSize,
+    segmentDuration: manifest.segmentDuration,
+  };
+  const ingest = await startIngest({
+    config,
+    mediaDir: manifest.root,
+    store,
+    clock,
+    staffAdminToken: ADMIN,
+    log: (e) => logs.push(e),
+  });
   const encoders: Encoder[] = [];
   return {
     ingest,
@@ -106,7 +123,16 @@ export async function startTestIngest(overrides: Partial<IngestConfig> = {}): Pr
       // busy guard) to be there. SRT callers retry their handshake by themselves.
       if (options.protocol === 'rtmp') await tcpListening(port);
       const key = options.key ?? (await streamKey(store, channel));
-      const args = testEncoderArgs({ host: '127.0.0.1', port, channel, width: 640, height: 360, fps: 25, ...options, key });
+      const args = testEncoderArgs({
+        host: '127.0.0.1',
+        port,
+        channel,
+        width: 640,
+        height: 360,
+        fps: 25,
+        ...options,
+        key,
+      });
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.setEncoding('utf8');
@@ -141,7 +167,9 @@ export async function startIngestStack(overrides: Partial<IngestConfig> = {}): P
     ...stack,
     ...ingest,
     async key(channel) {
-      const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest/${channel}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+      const response = await fetch(`${stack.originUrl}/api/v1/staff/ingest/${channel}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
       if (!response.ok) throw new Error(`GET ingest/${channel}: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { streamKey: string }).streamKey;
     },
@@ -170,8 +198,11 @@ export function adminStaff(originUrl: string): <T>(method: string, path: string,
 export async function eventOnAir(originUrl: string, channel: ChannelId, title: string): Promise<LiveEvent> {
   const staff = adminStaff(originUrl);
   const event = await staff<LiveEvent>('POST', '/events', {
-    channelId: channel, title, venue: 'Salle de la Cité',
-    startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString(),
+    channelId: channel,
+    title,
+    venue: 'Salle de la Cité',
+    startsAt: new Date(Date.now() + 3600_000).toISOString(),
+    endsAt: new Date(Date.now() + 7200_000).toISOString(),
   });
   await staff('POST', `/events/${event.id}/start`);
   return event;
@@ -184,7 +215,26 @@ export async function eventOnAir(originUrl: string, channel: ChannelId, title: s
  */
 export function readLive(url: string, seconds: number): Promise<FfmpegRun> {
   const frames = (n: number) => String(Math.round(n * seconds));
-  return runFfmpeg(['-v', 'error', '-i', url, '-map', '0:v:0', '-map', '0:a:0', '-frames:v', frames(25), '-frames:a', frames(48000 / 1024), '-f', 'null', '-'], 60_000);
+  return runFfmpeg(
+    [
+      '-v',
+      'error',
+      '-i',
+      url,
+      '-map',
+      '0:v:0',
+      '-map',
+      '0:a:0',
+      '-frames:v',
+      frames(25),
+      '-frames:a',
+      frames(48000 / 1024),
+      '-f',
+      'null',
+      '-',
+    ],
+    60_000,
+  );
 }
 
 /** The live media playlist of a rendition, fetched through the edge. */
@@ -215,7 +265,17 @@ export async function readClock(png: string, width: number, height: number): Pro
   // black on white, ×2.
   const cropped = `${png}.clock.png`;
   const crop = `crop=${Math.round(width * 0.55)}:${Math.round(height * 0.2)}:0:${Math.round(height * 0.12)}`;
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', png, '-vf', `${crop},format=gray,lut=y='if(gt(val\\,128)\\,0\\,255)',scale=iw*2:ih*2`, cropped]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    png,
+    '-vf',
+    `${crop},format=gray,lut=y='if(gt(val\\,128)\\,0\\,255)',scale=iw*2:ih*2`,
+    cropped,
+  ]);
   const text = await run('tesseract', [cropped, '-', '--psm', '7', '-c', 'tessedit_char_whitelist=0123456789:.']);
   const m = /(\d{2}):(\d{2}):(\d{2})\.(\d{3})/.exec(text);
   return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000 : null;
@@ -223,7 +283,23 @@ export async function readClock(png: string, width: number, height: number): Pro
 
 /** Grabs one frame of the live (the newest segment's start) as a PNG, through `url`. */
 export async function grabLiveFrame(url: string, png: string, videoStream = 1): Promise<void> {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-live_start_index', '-1', '-i', url, '-map', `0:v:${videoStream}`, '-frames:v', '1', '-update', '1', png]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-live_start_index',
+    '-1',
+    '-i',
+    url,
+    '-map',
+    `0:v:${videoStream}`,
+    '-frames:v',
+    '1',
+    '-update',
+    '1',
+    png,
+  ]);
 }
 
 function run(cmd: string, args: string[]): Promise<string> {

@@ -24,8 +24,15 @@ export async function startStack(
 ): Promise<Stack> {
   const purgeToken = options.purgeEdge ? `purge-${Math.random().toString(36).slice(2)}` : undefined;
   const purgeUrls: string[] = [];
-  const origin = await startOrigin({ ...options.origin, ...(purgeToken ? { edgePurge: { urls: purgeUrls, token: purgeToken } } : {}) });
-  const edge = await startEdge({ ...options.edge, ...(purgeToken ? { adminToken: purgeToken } : {}), upstreamUrl: origin.url });
+  const origin = await startOrigin({
+    ...options.origin,
+    ...(purgeToken ? { edgePurge: { urls: purgeUrls, token: purgeToken } } : {}),
+  });
+  const edge = await startEdge({
+    ...options.edge,
+    ...(purgeToken ? { adminToken: purgeToken } : {}),
+    upstreamUrl: origin.url,
+  });
   purgeUrls.push(edge.url);
   return {
     edgeUrl: edge.url,

@@ -50,7 +50,12 @@ export async function startUpstream(options: { now?: () => number } = {}): Promi
     const url = new URL(c.req.url);
     const n = (counts.get(url.pathname) ?? 0) + 1;
     counts.set(url.pathname, n);
-    requests.push({ method: c.req.method, url: url.pathname + url.search, path: url.pathname, headers: new Headers(c.req.raw.headers) });
+    requests.push({
+      method: c.req.method,
+      url: url.pathname + url.search,
+      path: url.pathname,
+      headers: new Headers(c.req.raw.headers),
+    });
     const route = routes.get(url.pathname);
     if (!route) return c.text('not found', 404);
     const reply = typeof route === 'function' ? await route(c.req.raw, n) : route;

@@ -5,8 +5,16 @@ import { AdBreakPlayback } from '../../tv-app/src/player/ad-break.ts';
 
 const assetList = {
   ASSETS: [
-    { URI: '/hls/ads/a/master.m3u8', DURATION: 10, 'X-CITETV-AD': { creativeId: 'a', kind: 'sponsor', sponsorId: 'velocite', tracking: '/t?creative=a' } },
-    { URI: '/hls/ads/p/master.m3u8', DURATION: 6, 'X-CITETV-AD': { creativeId: 'p', kind: 'promo', tracking: '/t?creative=p' } },
+    {
+      URI: '/hls/ads/a/master.m3u8',
+      DURATION: 10,
+      'X-CITETV-AD': { creativeId: 'a', kind: 'sponsor', sponsorId: 'velocite', tracking: '/t?creative=a' },
+    },
+    {
+      URI: '/hls/ads/p/master.m3u8',
+      DURATION: 6,
+      'X-CITETV-AD': { creativeId: 'p', kind: 'promo', tracking: '/t?creative=p' },
+    },
   ],
 };
 
@@ -49,7 +57,13 @@ describe('AdBreakPlayback', () => {
     expect(ads.view()?.remaining).toBe(11);
     clock = 10;
     ads.spotEnded();
-    expect(sent.map((u) => u.split('&event=')[1])).toEqual(['start', 'firstQuartile', 'midpoint', 'thirdQuartile', 'complete']);
+    expect(sent.map((u) => u.split('&event=')[1])).toEqual([
+      'start',
+      'firstQuartile',
+      'midpoint',
+      'thirdQuartile',
+      'complete',
+    ]);
 
     // The second spot: 2 of 2, its own tracking URL.
     clock = 0;

@@ -35,7 +35,9 @@ function scriptOf(dir: string): string {
 test('modern: initial JS (entry + its static imports) ≤ 150 KB gzipped, hls.js only in a lazy chunk', () => {
   const entry = scriptOf('dist');
   const entryCode = readFileSync(join(OUT, 'dist', entry), 'utf8');
-  const statics = [...entryCode.matchAll(/(?:^|[;\s])import\s*(?:[^'"]*?from\s*)?"(\.\/chunks\/[^"]+)"/g)].map((m) => itemAt(m, 1));
+  const statics = [...entryCode.matchAll(/(?:^|[;\s])import\s*(?:[^'"]*?from\s*)?"(\.\/chunks\/[^"]+)"/g)].map((m) =>
+    itemAt(m, 1),
+  );
   const initial = [entry, ...statics];
   const size = initial.reduce((sum, f) => sum + gzipSync(readFileSync(join(OUT, 'dist', f))).length, 0);
   expect(size).toBeLessThanOrEqual(BUDGET_GZIP);
@@ -43,7 +45,9 @@ test('modern: initial JS (entry + its static imports) ≤ 150 KB gzipped, hls.js
   // chunk it loads at start), never loaded at start.
   const initialCode = initial.map((f) => readFileSync(join(OUT, 'dist', f), 'utf8')).join('\n');
   for (const lazy of ['hls', 'PlayerPage']) {
-    const dynamic = [...initialCode.matchAll(new RegExp(`import\\("\\.\\/(?:chunks\\/)?(${lazy}-[^"]+)"\\)`, 'g'))].map((m) => `chunks/${itemAt(m, 1)}`);
+    const dynamic = [...initialCode.matchAll(new RegExp(`import\\("\\.\\/(?:chunks\\/)?(${lazy}-[^"]+)"\\)`, 'g'))].map(
+      (m) => `chunks/${itemAt(m, 1)}`,
+    );
     expect(new Set(dynamic).size).toBe(1);
     expect(initial).not.toContain(dynamic[0]);
   }
@@ -59,7 +63,8 @@ test('legacy: the app and hls.js parse as ES5 scripts; index.html loads a classi
   expect(() => acorn.parse(hls, { ecmaVersion: 5, sourceType: 'script' })).not.toThrow();
 });
 
-test('legacy: the player\'s component states keep their class names (Lightning names states after them; old engines cannot redefine a name)', () => {
+test("legacy: the player's component states keep their class names (Lightning names states after them; old engines cannot redefine a name)", () => {
   const code = readFileSync(join(OUT, 'dist-legacy', scriptOf('dist-legacy')), 'utf8');
-  for (const name of ['Watching', 'Tracks', 'Chapters', 'Failed', 'Ended', 'Seeking']) expect(code).toContain(`function ${name}(`);
+  for (const name of ['Watching', 'Tracks', 'Chapters', 'Failed', 'Ended', 'Seeking'])
+    expect(code).toContain(`function ${name}(`);
 });

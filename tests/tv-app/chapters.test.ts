@@ -1,13 +1,22 @@
 // Chapters of a replay: current chapter, seek-bar marks, next/previous jumps.
-import { chapterIndexAt, chapterJump, chapterMarks, orderedChapters, RESTART_GRACE_S } from '../../tv-app/src/player/chapters.ts';
+import {
+  chapterIndexAt,
+  chapterJump,
+  chapterMarks,
+  orderedChapters,
+  RESTART_GRACE_S,
+} from '../../tv-app/src/player/chapters.ts';
 
-const CHAPTERS = orderedChapters([
-  { title: 'Seconde mi-temps', start: 26 },
-  { title: 'Avant-match', start: 0 },
-  { title: 'Première mi-temps', start: 8 },
-  { title: 'Réactions', start: 42 },
-  { title: 'Hors du replay', start: 90 },
-], 60);
+const CHAPTERS = orderedChapters(
+  [
+    { title: 'Seconde mi-temps', start: 26 },
+    { title: 'Avant-match', start: 0 },
+    { title: 'Première mi-temps', start: 8 },
+    { title: 'Réactions', start: 42 },
+    { title: 'Hors du replay', start: 90 },
+  ],
+  60,
+);
 
 test('chapters are ordered by start; those past the end are dropped', () => {
   expect(CHAPTERS.map((c) => c.start)).toEqual([0, 8, 26, 42]);
@@ -34,7 +43,7 @@ test('next chapter: the one after the current; none after the last', () => {
   expect(chapterJump(CHAPTERS, 50, 1)).toBeNull();
 });
 
-test('previous chapter: back to the current one\'s start, or the one before near its start', () => {
+test("previous chapter: back to the current one's start, or the one before near its start", () => {
   expect(chapterJump(CHAPTERS, 35, -1)).toBe(2);
   expect(chapterJump(CHAPTERS, 26 + RESTART_GRACE_S - 1, -1)).toBe(1);
   expect(chapterJump(CHAPTERS, 1, -1)).toBeNull();

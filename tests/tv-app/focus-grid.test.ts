@@ -1,7 +1,10 @@
 import { FocusGrid, scrollStart } from '../../tv-app/src/navigation/focus-grid.ts';
 
 test('arrows move within a row and between rows; edges report no move', () => {
-  const grid = new FocusGrid([{ id: 'a', length: 3 }, { id: 'b', length: 2 }]);
+  const grid = new FocusGrid([
+    { id: 'a', length: 3 },
+    { id: 'b', length: 2 },
+  ]);
   expect(grid.focused).toEqual({ row: 0, col: 0, rowId: 'a' });
   expect(grid.move('left')).toBe(false);
   expect(grid.move('up')).toBe(false);
@@ -15,9 +18,14 @@ test('arrows move within a row and between rows; edges report no move', () => {
 });
 
 test('each row remembers its focused item when focus comes back to it', () => {
-  const grid = new FocusGrid([{ id: 'a', length: 5 }, { id: 'b', length: 5 }]);
-  grid.move('right'); grid.move('right');
-  grid.move('down'); grid.move('right');
+  const grid = new FocusGrid([
+    { id: 'a', length: 5 },
+    { id: 'b', length: 5 },
+  ]);
+  grid.move('right');
+  grid.move('right');
+  grid.move('down');
+  grid.move('right');
   grid.move('up');
   expect(grid.focused).toEqual({ row: 0, col: 2, rowId: 'a' });
   grid.move('down');
@@ -25,16 +33,32 @@ test('each row remembers its focused item when focus comes back to it', () => {
 });
 
 test('a refresh keeps focus on the same row by id, drops empty rows and clamps columns', () => {
-  const grid = new FocusGrid([{ id: 'live', length: 2 }, { id: 'replays', length: 6 }]);
-  grid.move('down'); for (let i = 0; i < 5; i++) grid.move('right');
-  grid.setRows([{ id: 'live', length: 0 }, { id: 'upcoming', length: 3 }, { id: 'replays', length: 4 }]);
+  const grid = new FocusGrid([
+    { id: 'live', length: 2 },
+    { id: 'replays', length: 6 },
+  ]);
+  grid.move('down');
+  for (let i = 0; i < 5; i++) grid.move('right');
+  grid.setRows([
+    { id: 'live', length: 0 },
+    { id: 'upcoming', length: 3 },
+    { id: 'replays', length: 4 },
+  ]);
   expect(grid.focused).toEqual({ row: 1, col: 3, rowId: 'replays' });
 });
 
 test('a snapshot restores the exact focus on a new grid (page memory)', () => {
-  const grid = new FocusGrid([{ id: 'a', length: 5 }, { id: 'b', length: 5 }]);
-  grid.move('down'); grid.move('right'); grid.move('right');
-  const other = new FocusGrid([{ id: 'a', length: 5 }, { id: 'b', length: 5 }]);
+  const grid = new FocusGrid([
+    { id: 'a', length: 5 },
+    { id: 'b', length: 5 },
+  ]);
+  grid.move('down');
+  grid.move('right');
+  grid.move('right');
+  const other = new FocusGrid([
+    { id: 'a', length: 5 },
+    { id: 'b', length: 5 },
+  ]);
   other.restore(grid.snapshot());
   expect(other.focused).toEqual({ row: 1, col: 2, rowId: 'b' });
 });

@@ -12,7 +12,11 @@ test('status → phase', () => {
 
 test('the watcher reports ended, then published, then stops polling; errors are skipped', async () => {
   const answers: ({ status: EventStatus; replayId?: string } | Error)[] = [
-    { status: 'live' }, new Error('network'), { status: 'ended' }, { status: 'ended' }, { status: 'published', replayId: 'r9' },
+    { status: 'live' },
+    new Error('network'),
+    { status: 'ended' },
+    { status: 'ended' },
+    { status: 'published', replayId: 'r9' },
   ];
   const timers: (() => void)[] = [];
   const seen: LiveEndPhase[] = [];
@@ -27,7 +31,11 @@ test('the watcher reports ended, then published, then stops polling; errors are 
     },
     onChange: (p) => seen.push(p),
     intervalMs: 20_000,
-    setTimer: (run, ms) => { expect(ms).toBe(20_000); timers.push(run); return timers.length; },
+    setTimer: (run, ms) => {
+      expect(ms).toBe(20_000);
+      timers.push(run);
+      return timers.length;
+    },
     clearTimer: () => undefined,
   });
   watcher.start();
@@ -43,8 +51,15 @@ test('the watcher reports ended, then published, then stops polling; errors are 
 test('stop() ends the polling', async () => {
   const timers: (() => void)[] = [];
   const watcher = new LiveEndWatcher({
-    eventId: 'e1', fetchEvent: async () => ({ status: 'live' }), onChange: () => undefined, intervalMs: 1,
-    setTimer: (run) => { timers.push(run); return 1; }, clearTimer: () => timers.splice(0),
+    eventId: 'e1',
+    fetchEvent: async () => ({ status: 'live' }),
+    onChange: () => undefined,
+    intervalMs: 1,
+    setTimer: (run) => {
+      timers.push(run);
+      return 1;
+    },
+    clearTimer: () => timers.splice(0),
   });
   watcher.start();
   watcher.stop();

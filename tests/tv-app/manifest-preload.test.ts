@@ -45,8 +45,12 @@ const preloader = (options: { ttlMs?: number; maxEntries?: number; dwellMs?: num
   new ManifestPreloader({ base: () => base, dwellMs: 60, now: () => clock, ...options });
 
 test('the key is the absolute URL without the CMCD parameter hls.js adds', () => {
-  expect(preloadKey('/hls/live/sport/master.m3u8?CMCD=sid%3D%22a%22', 'http://tv.example/app/')).toBe('http://tv.example/hls/live/sport/master.m3u8');
-  expect(preloadKey('hls/vod/r1/master.m3u8?token=x&CMCD=bl%3D2', 'http://tv.example/app/')).toBe('http://tv.example/app/hls/vod/r1/master.m3u8?token=x');
+  expect(preloadKey('/hls/live/sport/master.m3u8?CMCD=sid%3D%22a%22', 'http://tv.example/app/')).toBe(
+    'http://tv.example/hls/live/sport/master.m3u8',
+  );
+  expect(preloadKey('hls/vod/r1/master.m3u8?token=x&CMCD=bl%3D2', 'http://tv.example/app/')).toBe(
+    'http://tv.example/app/hls/vod/r1/master.m3u8?token=x',
+  );
 });
 
 test('focus passing along a rail preloads nothing; focus that rests preloads once, as a prefetch without CMCD', async () => {

@@ -10,17 +10,26 @@ const chapters = [
 ];
 const replay: OverlayInput = {
   snap: { state: 'playing', live: false, position: 10, start: 0, end: 48, duration: 48 },
-  kind: 'replay', ended: false, chapters, target: null,
+  kind: 'replay',
+  ended: false,
+  chapters,
+  target: null,
 };
 const live: OverlayInput = {
   snap: { state: 'playing', live: true, position: 94, start: 40, end: 100, duration: 100 },
-  kind: 'live', ended: false, chapters: [], target: null,
+  kind: 'live',
+  ended: false,
+  chapters: [],
+  target: null,
 };
 
 describe('badge', () => {
   test('a live at its edge is DIRECT, red; behind it EN DIFFÉRÉ; over, TERMINÉ', () => {
     expect(overlayView(live).badge).toEqual({ text: 'DIRECT', live: true });
-    expect(overlayView({ ...live, snap: { ...live.snap, position: 60 } }).badge).toEqual({ text: 'EN DIFFÉRÉ', live: false });
+    expect(overlayView({ ...live, snap: { ...live.snap, position: 60 } }).badge).toEqual({
+      text: 'EN DIFFÉRÉ',
+      live: false,
+    });
     expect(overlayView({ ...live, ended: true }).badge).toEqual({ text: 'TERMINÉ', live: false });
   });
 
@@ -37,7 +46,8 @@ describe('badge', () => {
 describe('state words', () => {
   test('nothing over a picture that plays; the spinner while waiting for media; failures said aloud', () => {
     expect(overlayView(replay).state).toEqual({ text: '', spinning: false, announce: false });
-    const state = (s: OverlayInput['snap']['state']) => overlayView({ ...replay, snap: { ...replay.snap, state: s } }).state;
+    const state = (s: OverlayInput['snap']['state']) =>
+      overlayView({ ...replay, snap: { ...replay.snap, state: s } }).state;
     expect(state('loading')).toEqual({ text: 'Chargement de la vidéo…', spinning: true, announce: false });
     expect(state('buffering').spinning).toBe(true);
     expect(state('reconnecting')).toEqual({ text: 'Reconnexion…', spinning: true, announce: true });
@@ -49,7 +59,12 @@ describe('state words', () => {
 describe('bar, chapter and hints', () => {
   test('a replay: elapsed / total, the chapter playing, the chapters hint', () => {
     const view = overlayView(replay);
-    expect(view).toMatchObject({ elapsed: '0:10', total: '0:48', chapter: 'Chapitre 2/3 · Première mi-temps', preview: null });
+    expect(view).toMatchObject({
+      elapsed: '0:10',
+      total: '0:48',
+      chapter: 'Chapitre 2/3 · Première mi-temps',
+      preview: null,
+    });
     expect(view.played).toBeCloseTo(10 / 48);
     expect(view.knob).toBeCloseTo(10 / 48);
     expect(view.hints).toContain('▲ Chapitres');

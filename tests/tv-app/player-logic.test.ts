@@ -33,14 +33,28 @@ test('seeks stay inside the seekable range', () => {
 });
 
 test('track options: names, the current one selected, subtitles "off" first', () => {
-  const audio = audioOptions([{ name: 'Français', lang: 'fr' }, { name: 'English', lang: 'en' }], 1);
-  expect(audio).toEqual([{ index: 0, label: 'Français', selected: false }, { index: 1, label: 'English', selected: true }]);
+  const audio = audioOptions(
+    [
+      { name: 'Français', lang: 'fr' },
+      { name: 'English', lang: 'en' },
+    ],
+    1,
+  );
+  expect(audio).toEqual([
+    { index: 0, label: 'Français', selected: false },
+    { index: 1, label: 'English', selected: true },
+  ]);
   const subs = subtitleOptions([{ name: 'Français', lang: 'fr' }], -1, 'Désactivés');
-  expect(subs).toEqual([{ index: -1, label: 'Désactivés', selected: true }, { index: 0, label: 'Français', selected: false }]);
+  expect(subs).toEqual([
+    { index: -1, label: 'Désactivés', selected: true },
+    { index: 0, label: 'Français', selected: false },
+  ]);
 });
 
-test('subtitles on by default become hls.js\'s subtitle preference (it picks the track itself)', () => {
-  expect(hlsConfig({ live: false, sessionId: 's', contentId: 'c', subtitleLanguage: 'fr' }).subtitlePreference).toEqual({ lang: 'fr' });
+test("subtitles on by default become hls.js's subtitle preference (it picks the track itself)", () => {
+  expect(hlsConfig({ live: false, sessionId: 's', contentId: 'c', subtitleLanguage: 'fr' }).subtitlePreference).toEqual(
+    { lang: 'fr' },
+  );
   expect(hlsConfig({ live: false, sessionId: 's', contentId: 'c' }).subtitlePreference).toBeUndefined();
 });
 

@@ -3,7 +3,11 @@ import { DEFAULT_PREFERENCES, PreferenceStore, type KeyValueStore } from '../../
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
   // Round-trips through JSON like the SDK's Storage does.
-  return { data, get: (k) => (data.has(k) ? JSON.parse(data.get(k)!) : null), set: (k, v) => data.set(k, JSON.stringify(v)) };
+  return {
+    data,
+    get: (k) => (data.has(k) ? JSON.parse(data.get(k)!) : null),
+    set: (k, v) => data.set(k, JSON.stringify(v)),
+  };
 }
 
 test('defaults: French, no subtitles, next highlight autoplays, no voice guidance', () => {
@@ -14,7 +18,11 @@ test('defaults: French, no subtitles, next highlight autoplays, no voice guidanc
 test('settings persist across store instances; garbage falls back to defaults', () => {
   const store = memoryStore();
   new PreferenceStore(store).update({ language: 'en', subtitles: true });
-  expect(new PreferenceStore(store).get()).toMatchObject({ language: 'en', subtitles: true, autoplayNextHighlight: true });
+  expect(new PreferenceStore(store).get()).toMatchObject({
+    language: 'en',
+    subtitles: true,
+    autoplayNextHighlight: true,
+  });
   store.set('preferences', { language: 'de', subtitles: 'yes' });
   expect(new PreferenceStore(store).get()).toEqual(DEFAULT_PREFERENCES);
 });
@@ -24,7 +32,10 @@ test('resume points: newest first, one per item, finished or barely started item
   prefs.saveResume({ id: 'r1', kind: 'replay', position: 600, duration: 3600 }, 1);
   prefs.saveResume({ id: 'r2', kind: 'replay', position: 120, duration: 3600 }, 2);
   prefs.saveResume({ id: 'r1', kind: 'replay', position: 900, duration: 3600 }, 3);
-  expect(prefs.resumePoints().map((p) => [p.id, p.position])).toEqual([['r1', 900], ['r2', 120]]);
+  expect(prefs.resumePoints().map((p) => [p.id, p.position])).toEqual([
+    ['r1', 900],
+    ['r2', 120],
+  ]);
   prefs.saveResume({ id: 'r2', kind: 'replay', position: 3590, duration: 3600 }, 4);
   prefs.saveResume({ id: 'r3', kind: 'replay', position: 3, duration: 3600 }, 5);
   expect(prefs.resumePoints().map((p) => p.id)).toEqual(['r1']);

@@ -1,4 +1,12 @@
-import type { ChannelRails, HomeResponse, LiveEvent, Replay, Highlight, Channel, ChannelId } from '../../shared/catalog/types.ts';
+import type {
+  ChannelRails,
+  HomeResponse,
+  LiveEvent,
+  Replay,
+  Highlight,
+  Channel,
+  ChannelId,
+} from '../../shared/catalog/types.ts';
 import { eventActions, heroFor, homeRails, channelRail } from '../../tv-app/src/catalog/rails.ts';
 import { searchEntries } from '../../tv-app/src/catalog/searchable.ts';
 import { search } from '../../tv-app/src/search/search.ts';
@@ -8,16 +16,60 @@ const NOW = new Date('2026-11-28T18:00:00Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
 
 function channel(id: ChannelId): Channel {
-  return { id, name: `C'${id}`, description: '', color: '#112233', logo: `/images/logos/${id}.png`, liveUrl: `/hls/live/${id}/master.m3u8` };
+  return {
+    id,
+    name: `C'${id}`,
+    description: '',
+    color: '#112233',
+    logo: `/images/logos/${id}.png`,
+    liveUrl: `/hls/live/${id}/master.m3u8`,
+  };
 }
-function event(id: string, ch: ChannelId, start: number, status: LiveEvent['status'], extra: Partial<LiveEvent> = {}): LiveEvent {
-  return { id, channelId: ch, title: id, venue: 'Salle', description: '', poster: `/images/posters/${id}/card.jpg`, startsAt: at(start), endsAt: at(start + 60), status, ...extra };
+function event(
+  id: string,
+  ch: ChannelId,
+  start: number,
+  status: LiveEvent['status'],
+  extra: Partial<LiveEvent> = {},
+): LiveEvent {
+  return {
+    id,
+    channelId: ch,
+    title: id,
+    venue: 'Salle',
+    description: '',
+    poster: `/images/posters/${id}/card.jpg`,
+    startsAt: at(start),
+    endsAt: at(start + 60),
+    status,
+    ...extra,
+  };
 }
 function replay(id: string, ch: ChannelId, publishedMin: number): Replay {
-  return { id, eventId: `ev-${id}`, channelId: ch, title: id, description: '', poster: '', duration: 3600, publishedAt: at(publishedMin), playbackUrl: `/hls/vod/${id}/master.m3u8`, chapters: [] };
+  return {
+    id,
+    eventId: `ev-${id}`,
+    channelId: ch,
+    title: id,
+    description: '',
+    poster: '',
+    duration: 3600,
+    publishedAt: at(publishedMin),
+    playbackUrl: `/hls/vod/${id}/master.m3u8`,
+    chapters: [],
+  };
 }
 function highlight(id: string, replayId: string, ch: ChannelId, publishedMin: number): Highlight {
-  return { id, replayId, channelId: ch, title: id, poster: '', duration: 60, publishedAt: at(publishedMin), playbackUrl: `/hls/vod/${id}/master.m3u8` };
+  return {
+    id,
+    replayId,
+    channelId: ch,
+    title: id,
+    poster: '',
+    duration: 60,
+    publishedAt: at(publishedMin),
+    playbackUrl: `/hls/vod/${id}/master.m3u8`,
+  };
 }
 function rails(ch: ChannelId, over: Partial<ChannelRails> = {}): ChannelRails {
   return { channel: channel(ch), onAir: null, upcoming: [], replays: [], highlights: [], ...over };
@@ -26,7 +78,10 @@ function rails(ch: ChannelId, over: Partial<ChannelRails> = {}): ChannelRails {
 const home: HomeResponse = {
   generatedAt: NOW.toISOString(),
   channels: [
-    rails('sport', { upcoming: [event('match', 'sport', 120, 'scheduled')], replays: [replay('r-old', 'sport', -3000)] }),
+    rails('sport', {
+      upcoming: [event('match', 'sport', 120, 'scheduled')],
+      replays: [replay('r-old', 'sport', -3000)],
+    }),
     rails('culture', {
       onAir: event('concert', 'culture', -30, 'live', { playbackUrl: '/hls/live/culture/master.m3u8' }),
       upcoming: [event('théâtre', 'culture', 30, 'scheduled')],

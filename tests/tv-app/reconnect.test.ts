@@ -43,7 +43,7 @@ test('the defaults give a dead origin less than a minute of "Reconnexion…" aft
   expect(PLAYER_DEFAULTS.reconnectGiveUpMs).toBeLessThan(now);
 });
 
-test('the budget leaves room for the player\'s own reloads even after hls.js\'s longest retrying of one segment', () => {
+test("the budget leaves room for the player's own reloads even after hls.js's longest retrying of one segment", () => {
   // hls.js's worst case: every retry of one segment waits its full backoff (1 s, 2 s, 4 s, 8 s, …).
   const { maxNumRetry, retryDelayMs, maxRetryDelayMs } = FRAGMENT_LOAD_POLICY.errorRetry;
   let hlsRetrying = 0;
@@ -54,5 +54,7 @@ test('the budget leaves room for the player\'s own reloads even after hls.js\'s 
 });
 
 test('hls.js gets the pinned fragment policy', () => {
-  expect(hlsConfig({ live: true, sessionId: 's', contentId: 'c' }).fragLoadPolicy).toEqual({ default: FRAGMENT_LOAD_POLICY });
+  expect(hlsConfig({ live: true, sessionId: 's', contentId: 'c' }).fragLoadPolicy).toEqual({
+    default: FRAGMENT_LOAD_POLICY,
+  });
 });

@@ -24,7 +24,13 @@ test('each family maps its Back key, arrows, OK, media, colour and digit keys', 
     const map = keyMapFor(family);
     expect([map[37], map[38], map[39], map[40], map[13]]).toEqual(['Left', 'Up', 'Right', 'Down', 'Enter']);
     expect([map[403], map[404], map[405], map[406]]).toEqual(['Red', 'Green', 'Yellow', 'Blue']);
-    expect([map[415], map[19], map[413], map[417], map[412]]).toEqual(['Play', 'Pause', 'Stop', 'FastForward', 'Rewind']);
+    expect([map[415], map[19], map[413], map[417], map[412]]).toEqual([
+      'Play',
+      'Pause',
+      'Stop',
+      'FastForward',
+      'Rewind',
+    ]);
     expect([map[49], map[50], map[51], map[52]]).toEqual(['Digit1', 'Digit2', 'Digit3', 'Digit4']);
   }
 });
@@ -37,7 +43,8 @@ test('a long press lets the first press through, then one repeat per interval, d
   expect(handled[0]).toBe(0);
   expect(handled.length).toBeLessThanOrEqual(11);
   expect(handled.length).toBeGreaterThanOrEqual(8);
-  for (let i = 1; i < handled.length; i++) expect(itemAt(handled, i) - itemAt(handled, i - 1)).toBeGreaterThanOrEqual(100);
+  for (let i = 1; i < handled.length; i++)
+    expect(itemAt(handled, i) - itemAt(handled, i - 1)).toBeGreaterThanOrEqual(100);
 });
 
 test('separate presses (keyup between) are all handled, however fast', () => {

@@ -14,7 +14,11 @@ test('countdown rounds up to the minute and switches to hours and days', () => {
 
 test('an event is on air when live, or scheduled with now inside its slot', () => {
   const now = at(20, 0);
-  const ev = (status: 'live' | 'scheduled' | 'ended', s: Date, e: Date) => ({ status, startsAt: s.toISOString(), endsAt: e.toISOString() });
+  const ev = (status: 'live' | 'scheduled' | 'ended', s: Date, e: Date) => ({
+    status,
+    startsAt: s.toISOString(),
+    endsAt: e.toISOString(),
+  });
   expect(isOnAir(ev('live', at(21), at(22)), now)).toBe(true);
   expect(isOnAir(ev('scheduled', at(19), at(21)), now)).toBe(true);
   expect(isOnAir(ev('scheduled', at(21), at(22)), now)).toBe(false);
@@ -24,7 +28,10 @@ test('an event is on air when live, or scheduled with now inside its slot', () =
 test('the programme has 7 days from today, events sorted in their start day, empty days kept', () => {
   const now = at(20, 0);
   const e = (id: string, d: Date) => ({ id, startsAt: d.toISOString() });
-  const days = groupByDay([e('late', at(23, 0, 29)), e('early', at(9, 0, 29)), e('today', at(21)), e('far', at(10, 0, 10 + 28))], now);
+  const days = groupByDay(
+    [e('late', at(23, 0, 29)), e('early', at(9, 0, 29)), e('today', at(21)), e('far', at(10, 0, 10 + 28))],
+    now,
+  );
   expect(days).toHaveLength(7);
   expect(itemAt(days, 0).items.map((x) => x.id)).toEqual(['today']);
   expect(itemAt(days, 1).items.map((x) => x.id)).toEqual(['early', 'late']);

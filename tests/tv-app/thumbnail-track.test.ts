@@ -10,10 +10,14 @@ const TRACK = serializeThumbnailTrack([
 
 test('the track loads once, with absolute sheet URLs beside it (on the edge the app came from)', async () => {
   const asked: string[] = [];
-  const cues = await loadThumbnailTrack('/hls/vod/r1/thumbnails.vtt', 'http://edge.example:8080/index.html', async (url) => {
-    asked.push(url);
-    return TRACK;
-  });
+  const cues = await loadThumbnailTrack(
+    '/hls/vod/r1/thumbnails.vtt',
+    'http://edge.example:8080/index.html',
+    async (url) => {
+      asked.push(url);
+      return TRACK;
+    },
+  );
   expect(asked).toEqual(['http://edge.example:8080/hls/vod/r1/thumbnails.vtt']);
   expect(cues.map((c) => c.url)).toEqual([
     'http://edge.example:8080/hls/vod/r1/thumbs/0.jpg',
@@ -24,9 +28,15 @@ test('the track loads once, with absolute sheet URLs beside it (on the edge the 
 });
 
 test('no track, a failed request, or not a track: no cues (the preview shows the time alone)', async () => {
-  const never = async (): Promise<string> => { throw new Error('must not fetch'); };
+  const never = async (): Promise<string> => {
+    throw new Error('must not fetch');
+  };
   expect(await loadThumbnailTrack(undefined, 'http://e/', never)).toEqual([]);
-  expect(await loadThumbnailTrack('/t.vtt', 'http://e/', async () => { throw new Error('HTTP 404'); })).toEqual([]);
+  expect(
+    await loadThumbnailTrack('/t.vtt', 'http://e/', async () => {
+      throw new Error('HTTP 404');
+    }),
+  ).toEqual([]);
   expect(await loadThumbnailTrack('/t.vtt', 'http://e/', async () => '<html>not found</html>')).toEqual([]);
 });
 
@@ -34,8 +44,14 @@ test('at most two sheets alive: the least recently shown one is freed', () => {
   const freed: string[] = [];
   const created: string[] = [];
   const budget = new SheetBudget<string>(2, (h) => freed.push(h));
-  const use = (url: string) => budget.use(url, (u) => { created.push(u); return `tex:${u}`; });
-  use('a'); use('b'); use('a'); // a is the most recent
+  const use = (url: string) =>
+    budget.use(url, (u) => {
+      created.push(u);
+      return `tex:${u}`;
+    });
+  use('a');
+  use('b');
+  use('a'); // a is the most recent
   expect(created).toEqual(['a', 'b']);
   use('c');
   expect(freed).toEqual(['tex:b']);

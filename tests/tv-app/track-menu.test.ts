@@ -5,7 +5,10 @@ import { TrackMenu, type TrackSource } from '../../tv-app/src/player/track-menu.
 
 const labels = { subtitlesOff: () => 'Désactivés', qualityAuto: () => 'Auto' };
 const source: TrackSource = {
-  audioTracks: [{ name: 'Français', lang: 'fr' }, { name: 'English', lang: 'en' }],
+  audioTracks: [
+    { name: 'Français', lang: 'fr' },
+    { name: 'English', lang: 'en' },
+  ],
   audioTrack: 1,
   subtitleTracks: [{ name: 'Français', lang: 'fr' }],
   subtitleTrack: -1,
@@ -54,7 +57,14 @@ test('only the rows that changed are reported; a new choice moves the tick, not 
 
 test('nothing to choose (one audio track, no subtitles, one rendition): not worth opening', () => {
   const menu = new TrackMenu(labels);
-  menu.update({ audioTracks: [{ name: 'Français' }], audioTrack: 0, subtitleTracks: [], subtitleTrack: -1, levels: [], levelCap: -1 });
+  menu.update({
+    audioTracks: [{ name: 'Français' }],
+    audioTrack: 0,
+    subtitleTracks: [],
+    subtitleTrack: -1,
+    levels: [],
+    levelCap: -1,
+  });
   expect(menu.hasChoices).toBe(false);
   menu.update({ ...source });
   expect(menu.hasChoices).toBe(true);

@@ -3,7 +3,8 @@
 import { audioOptions, qualityOptions, subtitleOptions } from '../../tv-app/src/player/tracks.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
-const labels = (options: { label: string; selected: boolean }[]) => options.map((o) => (o.selected ? `✓ ${o.label}` : o.label));
+const labels = (options: { label: string; selected: boolean }[]) =>
+  options.map((o) => (o.selected ? `✓ ${o.label}` : o.label));
 
 describe('qualityOptions', () => {
   // hls.js lists levels lowest bitrate first.
@@ -37,7 +38,17 @@ describe('qualityOptions', () => {
 
 describe('audio and subtitles', () => {
   test('audio lists the tracks by name, the current one selected', () => {
-    expect(labels(audioOptions([{ name: 'Français', lang: 'fr' }, { name: '', lang: 'en' }], 1))).toEqual(['Français', '✓ en']);
+    expect(
+      labels(
+        audioOptions(
+          [
+            { name: 'Français', lang: 'fr' },
+            { name: '', lang: 'en' },
+          ],
+          1,
+        ),
+      ),
+    ).toEqual(['Français', '✓ en']);
   });
 
   test('subtitles: « Désactivés » first, selected when off', () => {

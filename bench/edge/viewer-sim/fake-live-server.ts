@@ -36,7 +36,12 @@ export async function startFakeLiveServer(o: FakeLiveOptions = {}): Promise<Fake
     if (path === '/live/index.m3u8') {
       const last = newest();
       const first = last - windowSize + 1;
-      const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
+      const lines = [
+        '#EXTM3U',
+        '#EXT-X-VERSION:3',
+        `#EXT-X-TARGETDURATION:${target}`,
+        `#EXT-X-MEDIA-SEQUENCE:${first}`,
+      ];
       for (let s = first; s <= last; s++) lines.push(`#EXTINF:${target.toFixed(3)},`, `${s}.ts`);
       res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=0' });
       res.end(`${lines.join('\n')}\n`); // no Content-Length: Node sends it chunked

@@ -87,7 +87,9 @@ export class HttpConnection {
     this.resetParser();
     if (!this.socket || this.socket.destroyed || !this.keepAlive) this.connect();
     p.reused = this.served > 0;
-    this.socket!.write(`GET ${p.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nUser-Agent: cite-tv-viewer-sim\r\n\r\n`);
+    this.socket!.write(
+      `GET ${p.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nUser-Agent: cite-tv-viewer-sim\r\n\r\n`,
+    );
   }
 
   private connect(): void {
@@ -189,7 +191,10 @@ export class HttpConnection {
       if (name === 'content-length') length = Number(line.slice(colon + 1).trim());
       else if (name === 'transfer-encoding') chunked = /chunked/i.test(line.slice(colon + 1));
       else if (name === 'connection') {
-        const v = line.slice(colon + 1).trim().toLowerCase();
+        const v = line
+          .slice(colon + 1)
+          .trim()
+          .toLowerCase();
         if (v === 'close') this.keepAlive = false;
         else if (v === 'keep-alive') this.keepAlive = true;
       }

@@ -42,7 +42,19 @@ export interface PlayerStats {
 }
 
 export function emptyStats(): PlayerStats {
-  return { playlistRequests: 0, segmentRequests: 0, errors: 0, errorsByStatus: {}, segmentTtfbMs: [], stalls: 0, stalledMs: 0, stallStartedAt: [], segments: new Set(), bytes: 0, startupMs: [] };
+  return {
+    playlistRequests: 0,
+    segmentRequests: 0,
+    errors: 0,
+    errorsByStatus: {},
+    segmentTtfbMs: [],
+    stalls: 0,
+    stalledMs: 0,
+    stallStartedAt: [],
+    segments: new Set(),
+    bytes: 0,
+    startupMs: [],
+  };
 }
 
 interface MediaPlaylist {
@@ -105,7 +117,8 @@ export async function playLive(
   const base = new URL(o.playlistPath, 'http://viewer');
   const dir = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
   // Segment URIs are relative names in our playlists: skip URL parsing for those (hot path).
-  const resolve = (uri: string) => (/^[a-z][a-z0-9+.-]*:|^\/|\.\./i.test(uri) ? new URL(uri, base).pathname : dir + uri);
+  const resolve = (uri: string) =>
+    /^[a-z][a-z0-9+.-]*:|^\/|\.\./i.test(uri) ? new URL(uri, base).pathname : dir + uri;
   const joinedAt = performance.now();
   let nextSeq = -1; // media sequence number of the next segment to fetch; -1: not joined yet
   // Playback clock (media seconds): `playedFrom` at wall time `playingSince`, until `bufferedEnd`.
@@ -173,7 +186,9 @@ export async function playLive(
     }
     // Rule 4: the next reload is scheduled from when this one was due, not from when it ended.
     const lastDurationMs = (playlist.segments.at(-1)?.durationS ?? playlist.targetDurationS) * 1000;
-    const interval = updated ? Math.min(playlist.targetDurationS * 1000, lastDurationMs) : (playlist.targetDurationS * 1000) / 2;
+    const interval = updated
+      ? Math.min(playlist.targetDurationS * 1000, lastDurationMs)
+      : (playlist.targetDurationS * 1000) / 2;
     // (base-playlist-controller: `requestScheduled += reloadInterval`, or now when that is already past.)
     reloadDue = Math.max(reloadDue + interval, performance.now());
 

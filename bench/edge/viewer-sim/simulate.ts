@@ -101,7 +101,10 @@ function startGenerator(): ChildProcess {
 
 function nextMessage(child: ChildProcess, timeoutMs: number): Promise<FromChild> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`viewer-sim: a load generator did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`viewer-sim: a load generator did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (m: FromChild) => done(undefined, m);
     const onExit = (code: number | null) => done(new Error(`viewer-sim: a load generator exited (${code})`));
     function done(e?: Error, m?: FromChild) {
@@ -117,7 +120,10 @@ function nextMessage(child: ChildProcess, timeoutMs: number): Promise<FromChild>
 }
 
 export async function simulateViewers(o: ViewerSimOptions): Promise<ViewerSimResult> {
-  const processes = Math.max(1, Math.min(o.processes ?? Math.min(os.availableParallelism(), Math.ceil(o.viewers / 500)), o.viewers));
+  const processes = Math.max(
+    1,
+    Math.min(o.processes ?? Math.min(os.availableParallelism(), Math.ceil(o.viewers / 500)), o.viewers),
+  );
   const children = Array.from({ length: processes }, startGenerator);
   try {
     // Everyone loaded before the clock starts.
@@ -179,7 +185,10 @@ function merge(o: ViewerSimOptions, slices: SliceResult[]): ViewerSimResult {
     segmentTtfbP99Ms: percentile(ttfb, 99),
     stalls: sum((s) => s.stalls),
     stallSeconds: sum((s) => s.stalledMs) / 1000,
-    stallsPerSecond: histogram(sorted((s) => s.stallStartS), Math.ceil(o.durationMs / 1000)),
+    stallsPerSecond: histogram(
+      sorted((s) => s.stallStartS),
+      Math.ceil(o.durationMs / 1000),
+    ),
     playing: startup.length,
     startupP50Ms: percentile(startup, 50),
     startupP99Ms: percentile(startup, 99),

@@ -65,14 +65,23 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
     if (ended) return;
     const connection = new HttpConnection(url.hostname, port);
     connections.push(connection);
-    const options = { playlistPath: o.playlistPath, liveSyncDurationCount: o.liveSyncDurationCount, retryDelayMs: o.retryDelayMs, endAt, ended: () => ended };
+    const options = {
+      playlistPath: o.playlistPath,
+      liveSyncDurationCount: o.liveSyncDurationCount,
+      retryDelayMs: o.retryDelayMs,
+      endAt,
+      ended: () => ended,
+    };
     await playLive((path, keepBody) => connection.get(path, keepBody), options, stats);
   });
   // At the end, requests still in flight are cut (the players know not to count that as an error).
-  const ending = setTimeout(() => {
-    ended = true;
-    for (const c of connections) c.close();
-  }, Math.max(0, endAt - performance.now()));
+  const ending = setTimeout(
+    () => {
+      ended = true;
+      for (const c of connections) c.close();
+    },
+    Math.max(0, endAt - performance.now()),
+  );
   await Promise.all(players);
   clearTimeout(ending);
   ended = true;

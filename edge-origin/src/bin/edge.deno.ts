@@ -35,12 +35,16 @@ const server = Deno.serve(
   {
     port: config.port,
     hostname: config.host,
-    onListen: ({ hostname, port }) => console.log(`edge: listening on http://${hostname}:${port} → upstream ${config.upstreamUrl}`),
+    onListen: ({ hostname, port }) =>
+      console.log(`edge: listening on http://${hostname}:${port} → upstream ${config.upstreamUrl}`),
   },
   edge.fetch,
 );
 const stop = () => {
-  void server.shutdown().then(() => edge.close()).then(() => Deno.exit(0));
+  void server
+    .shutdown()
+    .then(() => edge.close())
+    .then(() => Deno.exit(0));
 };
 Deno.addSignalListener('SIGINT', stop);
 Deno.addSignalListener('SIGTERM', stop);

@@ -35,7 +35,8 @@ async function runWorker(config: EdgeConfig): Promise<void> {
 }
 
 function runPrimary(config: EdgeConfig): void {
-  if (!config.redisUrl) console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
+  if (!config.redisUrl)
+    console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
   let stopping = false;
   let announced = false;
   const fork = () => {

@@ -29,7 +29,8 @@ const fail = (message: string): never => {
 
 const channel = values.channel!;
 if (!isChannelId(channel)) fail(`unknown channel « ${channel} » (sport, culture, business, agglo)`);
-const protocol = values.protocol === 'rtmp' ? 'rtmp' : values.protocol === 'srt' ? 'srt' : fail('--protocol is srt or rtmp');
+const protocol =
+  values.protocol === 'rtmp' ? 'rtmp' : values.protocol === 'srt' ? 'srt' : fail('--protocol is srt or rtmp');
 const run = await readRunToken();
 const originUrl = values.origin ?? run?.originUrl ?? 'http://127.0.0.1:8081';
 
@@ -37,20 +38,38 @@ let key = values.key;
 let port = values.port ? Number(values.port) : undefined;
 if (!key || !port) {
   const token = values.token ?? process.env.STAFF_ADMIN_TOKEN ?? run?.token;
-  if (!token) fail('no staff admin token: start the system with `npm start` first, or pass --token (or --key and --port)');
-  const response = await fetch(`${originUrl}/api/v1/staff/ingest/${channel}`, { headers: { authorization: `Bearer ${token}` } }).catch((e: Error) =>
-    fail(`cannot reach the origin at ${originUrl} (${e.message}): is \`npm start\` running?`),
-  );
+  if (!token)
+    fail('no staff admin token: start the system with `npm start` first, or pass --token (or --key and --port)');
+  const response = await fetch(`${originUrl}/api/v1/staff/ingest/${channel}`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).catch((e: Error) => fail(`cannot reach the origin at ${originUrl} (${e.message}): is \`npm start\` running?`));
   if (!response.ok) fail(`the origin said ${response.status}: ${await response.text()}`);
   const status = (await response.json()) as { streamKey: string; ports: { srt?: number; rtmp?: number } };
   key ??= status.streamKey;
-  port ??= status.ports[protocol] ?? fail(protocol === 'srt' ? 'this origin does not listen on SRT (its ffmpeg has no libsrt): use --protocol rtmp' : 'this origin does not listen on RTMP');
+  port ??=
+    status.ports[protocol] ??
+    fail(
+      protocol === 'srt'
+        ? 'this origin does not listen on SRT (its ffmpeg has no libsrt): use --protocol rtmp'
+        : 'this origin does not listen on RTMP',
+    );
 }
 const host = values.host ?? new URL(originUrl).hostname;
 const [width, height] = values.size!.split('x').map(Number);
 
-console.log(`encoder: test pattern with a burned-in clock → ${channel} over ${protocol.toUpperCase()} (${host}:${port}); Ctrl-C stops`);
-const child = spawnTestEncoder(findFfmpeg(), { protocol, host, port: port!, key: key!, channel, ...(width && height ? { width, height } : {}), ...(values.seconds ? { seconds: Number(values.seconds) } : {}), label: channel });
+console.log(
+  `encoder: test pattern with a burned-in clock → ${channel} over ${protocol.toUpperCase()} (${host}:${port}); Ctrl-C stops`,
+);
+const child = spawnTestEncoder(findFfmpeg(), {
+  protocol,
+  host,
+  port: port!,
+  key: key!,
+  channel,
+  ...(width && height ? { width, height } : {}),
+  ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+  label: channel,
+});
 child.stderr?.pipe(process.stderr);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGINT'));
 child.on('exit', (code) => process.exit(code ?? 0));

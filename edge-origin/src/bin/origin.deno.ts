@@ -20,10 +20,18 @@ const mediaDir = Deno.env.get('MEDIA_DIR');
 const appDir = Deno.env.get('APP_DIR');
 
 const media = await ensureDemoMedia({ ...(mediaDir ? { dir: mediaDir } : {}), log: (msg) => console.log(msg) });
-const app = createOriginApp({ mediaDir: media.root, ...backOfficeOptionsFromEnv(Deno.env.toObject()), ...(appDir ? { appDir } : {}) });
+const app = createOriginApp({
+  mediaDir: media.root,
+  ...backOfficeOptionsFromEnv(Deno.env.toObject()),
+  ...(appDir ? { appDir } : {}),
+});
 
-Deno.serve({
-  port,
-  hostname,
-  onListen: (addr) => console.log(`origin listening on http://${addr.hostname}:${addr.port} (media ${media.version}, Deno)`),
-}, app.fetch);
+Deno.serve(
+  {
+    port,
+    hostname,
+    onListen: (addr) =>
+      console.log(`origin listening on http://${addr.hostname}:${addr.port} (media ${media.version}, Deno)`),
+  },
+  app.fetch,
+);

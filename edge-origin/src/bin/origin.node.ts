@@ -17,12 +17,28 @@ const media = await ensureDemoMedia({
   log: (msg) => console.log(msg),
 });
 const backOffice = backOfficeOptionsFromEnv(process.env);
-const ingest = await ingestFromEnvOrExit(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
-const app = createOriginApp({ mediaDir: media.root, ...backOffice, ...(ingest ? { ingest } : {}), ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}) });
+const ingest = await ingestFromEnvOrExit(process.env, {
+  mediaDir: media.root,
+  store: backOffice.store,
+  staffAdminToken: backOffice.staffAdminToken,
+});
+const app = createOriginApp({
+  mediaDir: media.root,
+  ...backOffice,
+  ...(ingest ? { ingest } : {}),
+  ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}),
+});
 
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
   console.log(`origin listening on http://${hostname}:${info.port} (media ${media.version})`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => void Promise.resolve(ingest?.close()).then(() => backOffice.store.close()).finally(() => process.exit(0))));
+  process.on(signal, () =>
+    server.close(
+      () =>
+        void Promise.resolve(ingest?.close())
+          .then(() => backOffice.store.close())
+          .finally(() => process.exit(0)),
+    ),
+  );
 }

@@ -35,7 +35,11 @@ const purgeUrls = [...backOffice.edgePurge.urls];
 // shares with the origin in this process.
 const memoryAudience = process.env.REDIS_URL ? undefined : new MemoryAudience();
 // Live ingest: encoders push SRT/RTMP to this origin (`npm run encoder -- --channel sport`).
-const ingest = await ingestFromEnvOrExit(process.env, { mediaDir: media.root, store: backOffice.store, staffAdminToken: backOffice.staffAdminToken });
+const ingest = await ingestFromEnvOrExit(process.env, {
+  mediaDir: media.root,
+  store: backOffice.store,
+  staffAdminToken: backOffice.staffAdminToken,
+});
 // `npm run encoder` finds this run's admin token here, to read a channel's stream key (mode 600).
 await writeRunToken(backOffice.staffAdminToken, `http://${originHost}:${originPort}`);
 const origin = createOriginApp({
@@ -57,7 +61,7 @@ let config;
 try {
   // The demo keeps its terminal readable: no access log unless asked (EDGE_ACCESS_LOG=true).
   config = loadEdgeConfig({
-    env: { UPSTREAM_URL: originUrl, EDGE_ACCESS_LOG: "false", ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken },
+    env: { UPSTREAM_URL: originUrl, EDGE_ACCESS_LOG: 'false', ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken },
   });
 } catch (error) {
   console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);
@@ -68,7 +72,9 @@ const edge = await startEdgeNode(config, {
 });
 console.log(`edge: listening on ${edge.url} → upstream ${config.upstreamUrl}`);
 purgeUrls.push(edge.url);
-console.log(`staff console: ${originUrl}/staff/ (staff API ${originUrl}/api/v1/staff/, OpenAPI ${originUrl}/api/v1/openapi.json)`);
+console.log(
+  `staff console: ${originUrl}/staff/ (staff API ${originUrl}/api/v1/staff/, OpenAPI ${originUrl}/api/v1/openapi.json)`,
+);
 console.log(`\n  Cité TV is up. Open ${edge.url}/ in Chromium (arrows, Enter, Backspace).\n`);
 
 const stop = async (signal: string) => {

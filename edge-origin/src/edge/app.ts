@@ -55,9 +55,16 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const log = deps.log ?? ((line) => console.log(JSON.stringify(line)));
   const store = new MemoryStore(config.memoryBytes, () => metrics.eviction());
   const disk = deps.diskDir
-    ? new DiskTier(deps.diskDir, { budget: config.diskBytes, minLifetimeSeconds: config.diskMinLifetimeSeconds, maxObjectBytes: config.maxObjectBytes })
+    ? new DiskTier(deps.diskDir, {
+        budget: config.diskBytes,
+        minLifetimeSeconds: config.diskMinLifetimeSeconds,
+        maxObjectBytes: config.maxObjectBytes,
+      })
     : undefined;
-  const metrics = createMetrics(() => store.stats(), () => disk?.stats());
+  const metrics = createMetrics(
+    () => store.stats(),
+    () => disk?.stats(),
+  );
   const background = new Set<Promise<unknown>>();
   const ctx: EdgeContext = {
     config,
@@ -88,12 +95,23 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     },
     log,
   };
-  const ready = disk ? disk.load().catch((error) => log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) })) : Promise.resolve();
+  const ready = disk
+    ? disk
+        .load()
+        .catch((error) => log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) }))
+    : Promise.resolve();
 
   const app = new Hono();
   app.get('/_edge/health', (c) =>
     c.json(
-      healthBody(store.stats(), ctx.inflight.size, [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0), [config.upstreamUrl, ...config.fallbackUpstreamUrls], disk?.stats(), ctx.sharing ? (ctx.sharing.ready ? 'up' : 'down') : 'off'),
+      healthBody(
+        store.stats(),
+        ctx.inflight.size,
+        [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0),
+        [config.upstreamUrl, ...config.fallbackUpstreamUrls],
+        disk?.stats(),
+        ctx.sharing ? (ctx.sharing.ready ? 'up' : 'down') : 'off',
+      ),
     ),
   );
   app.get('/_edge/metrics', async () => {
@@ -116,7 +134,8 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     async close() {
       if (closed) return;
       closed = true;
-      for (const fill of ctx.inflight.values()) void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
+      for (const fill of ctx.inflight.values())
+        void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);
       await disk?.flush();
       await ctx.audience?.flush();

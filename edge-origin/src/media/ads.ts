@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
+import {
+  AUDIO_RENDITIONS,
+  FRAME_RATE,
+  SEGMENT_DURATION,
+  SUBTITLE_RENDITIONS,
+  VIDEO_RENDITIONS,
+} from '../../../shared/hls/ladder.ts';
 import { encodeStream, prepareEncodeContext } from './encode.ts';
 import { renderImage } from './images.ts';
 import { findFfmpeg } from './ffmpeg.ts';
@@ -31,14 +37,41 @@ export interface AdCreativeSpec {
 
 /** The demo creatives. Sponsor ids match the demo sponsors the ads module seeds. */
 export const AD_CREATIVES: readonly AdCreativeSpec[] = [
-  { id: 'ad-boulangerie-du-port', kind: 'sponsor', advertiser: 'Boulangerie du Port', title: 'Le pain du matin, cuit sur place depuis 1952', color: '#b5651d', seconds: 10 },
-  { id: 'ad-velocite', kind: 'sponsor', advertiser: 'Vélocité', title: 'Vélos en libre-service : 200 stations dans l’agglo', color: '#2a9d8f', seconds: 10 },
-  { id: 'promo-cite-tv', kind: 'promo', advertiser: 'Cité TV', title: 'Vos quatre chaînes, en direct et en replay', color: '#3d348b', seconds: 10 },
+  {
+    id: 'ad-boulangerie-du-port',
+    kind: 'sponsor',
+    advertiser: 'Boulangerie du Port',
+    title: 'Le pain du matin, cuit sur place depuis 1952',
+    color: '#b5651d',
+    seconds: 10,
+  },
+  {
+    id: 'ad-velocite',
+    kind: 'sponsor',
+    advertiser: 'Vélocité',
+    title: 'Vélos en libre-service : 200 stations dans l’agglo',
+    color: '#2a9d8f',
+    seconds: 10,
+  },
+  {
+    id: 'promo-cite-tv',
+    kind: 'promo',
+    advertiser: 'Cité TV',
+    title: 'Vos quatre chaînes, en direct et en replay',
+    color: '#3d348b',
+    seconds: 10,
+  },
 ];
 
 /** The demo sponsors (their logos are drawn with the spots). */
 export const DEMO_SPONSORS = [
-  { id: 'boulangerie-du-port', name: 'Boulangerie du Port', url: 'https://boulangerie-du-port.example', color: '#b5651d', creativeId: 'ad-boulangerie-du-port' },
+  {
+    id: 'boulangerie-du-port',
+    name: 'Boulangerie du Port',
+    url: 'https://boulangerie-du-port.example',
+    color: '#b5651d',
+    creativeId: 'ad-boulangerie-du-port',
+  },
   { id: 'velocite', name: 'Vélocité', url: 'https://velocite.example', color: '#2a9d8f', creativeId: 'ad-velocite' },
 ] as const;
 
@@ -57,12 +90,25 @@ export interface AdMediaManifest {
 }
 
 function streamSpec(ad: AdCreativeSpec): StreamSpec {
-  return { kind: 'vod', id: ad.id, channelName: ad.advertiser, color: ad.color, badge: 'PUBLICITÉ', title: ad.title, seconds: ad.seconds };
+  return {
+    kind: 'vod',
+    id: ad.id,
+    channelName: ad.advertiser,
+    color: ad.color,
+    badge: 'PUBLICITÉ',
+    title: ad.title,
+    seconds: ad.seconds,
+  };
 }
 
 /** Hash of the recipe: names the directory, so a change re-encodes. */
 export function adMediaVersion(): string {
-  const recipe = { ADS_GENERATOR_VERSION, DEMO_SPONSORS, ladder: { SEGMENT_DURATION, FRAME_RATE, VIDEO_RENDITIONS, AUDIO_RENDITIONS, SUBTITLE_RENDITIONS }, AD_CREATIVES };
+  const recipe = {
+    ADS_GENERATOR_VERSION,
+    DEMO_SPONSORS,
+    ladder: { SEGMENT_DURATION, FRAME_RATE, VIDEO_RENDITIONS, AUDIO_RENDITIONS, SUBTITLE_RENDITIONS },
+    AD_CREATIVES,
+  };
   return createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12);
 }
 
@@ -80,7 +126,11 @@ export function readAdMedia(mediaCacheDir: string): AdMediaManifest | null {
 }
 
 /** Encodes the demo spots into `<mediaCacheDir>/ads/<hash>/` unless they already are there. */
-export async function ensureAdMedia(options: { dir: string; ffmpegPath?: string; log?: (msg: string) => void }): Promise<AdMediaManifest> {
+export async function ensureAdMedia(options: {
+  dir: string;
+  ffmpegPath?: string;
+  log?: (msg: string) => void;
+}): Promise<AdMediaManifest> {
   const log = options.log ?? (() => {});
   const root = adMediaRoot(options.dir);
   const existing = readAdMedia(options.dir);
@@ -88,18 +138,35 @@ export async function ensureAdMedia(options: { dir: string; ffmpegPath?: string;
   const adsDir = join(resolve(options.dir), 'ads');
   await mkdir(adsDir, { recursive: true });
   const tmp = join(adsDir, `.tmp-${adMediaVersion()}-${process.pid}`);
-  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for ads generator pid ${owner}`), async () => {
-    const ctx = await prepareEncodeContext(tmp, options.ffmpegPath ?? findFfmpeg());
-    const creatives: AdMediaManifest['creatives'] = [];
-    for (const ad of AD_CREATIVES) {
-      creatives.push({ ...ad, media: await encodeStream(streamSpec(ad), ctx) });
-      log(`media: ad ${ad.id} (${ad.seconds} s) encoded`);
-    }
-    for (const [i, sponsor] of DEMO_SPONSORS.entries()) {
-      await renderImage({ path: sponsorLogoPath(sponsor.id), width: 320, height: 180, color: sponsor.color, channelName: sponsor.name, badge: '', title: '' }, i, ctx);
-    }
-    await rm(join(tmp, '.work'), { recursive: true, force: true });
-    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version: adMediaVersion(), creatives }, null, 1));
-  });
+  await buildDirOnce(
+    root,
+    tmp,
+    (owner) => log(`media: waiting for ads generator pid ${owner}`),
+    async () => {
+      const ctx = await prepareEncodeContext(tmp, options.ffmpegPath ?? findFfmpeg());
+      const creatives: AdMediaManifest['creatives'] = [];
+      for (const ad of AD_CREATIVES) {
+        creatives.push({ ...ad, media: await encodeStream(streamSpec(ad), ctx) });
+        log(`media: ad ${ad.id} (${ad.seconds} s) encoded`);
+      }
+      for (const [i, sponsor] of DEMO_SPONSORS.entries()) {
+        await renderImage(
+          {
+            path: sponsorLogoPath(sponsor.id),
+            width: 320,
+            height: 180,
+            color: sponsor.color,
+            channelName: sponsor.name,
+            badge: '',
+            title: '',
+          },
+          i,
+          ctx,
+        );
+      }
+      await rm(join(tmp, '.work'), { recursive: true, force: true });
+      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version: adMediaVersion(), creatives }, null, 1));
+    },
+  );
   return readAdMedia(options.dir)!;
 }

@@ -5,7 +5,14 @@ import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'hls-parser';
 import type { MediaPlaylist as ParsedMediaPlaylist } from 'hls-parser/types';
-import { AUDIO_RENDITIONS, FRAME_RATE, LOWEST_VIDEO_RENDITION, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
+import {
+  AUDIO_RENDITIONS,
+  FRAME_RATE,
+  LOWEST_VIDEO_RENDITION,
+  SEGMENT_DURATION,
+  SUBTITLE_RENDITIONS,
+  VIDEO_RENDITIONS,
+} from '../../../shared/hls/ladder.ts';
 import { fontFiles, runFfmpeg } from './ffmpeg.ts';
 import type { RenditionMedia, StreamMedia } from './manifest.ts';
 import { h264CodecString, startPts90k } from './probe.ts';
@@ -31,7 +38,12 @@ export async function prepareEncodeContext(root: string, ffmpeg: string): Promis
   const fonts = fontFiles();
   await cp(fonts.regular, join(root, '.work/fonts/regular.ttf'));
   await cp(fonts.bold, join(root, '.work/fonts/bold.ttf'));
-  return { ffmpeg, root, fonts: { regular: '.work/fonts/regular.ttf', bold: '.work/fonts/bold.ttf' }, scratch: '.work/text' };
+  return {
+    ffmpeg,
+    root,
+    fonts: { regular: '.work/fonts/regular.ttf', bold: '.work/fonts/bold.ttf' },
+    scratch: '.work/text',
+  };
 }
 
 /** Tones of the two audio languages, so a listener (or a test) can tell them apart. */
@@ -54,7 +66,8 @@ export async function encodeStream(spec: StreamSpec, ctx: EncodeContext): Promis
 
   const d = spec.seconds;
   const { bold, regular } = ctx.fonts;
-  const draw = (font: string, file: string, opts: string) => `drawtext=fontfile=${font}:textfile=${text}/${file}:fontcolor=white:${opts}`;
+  const draw = (font: string, file: string, opts: string) =>
+    `drawtext=fontfile=${font}:textfile=${text}/${file}:fontcolor=white:${opts}`;
   const picture = [
     // A small moving test pattern: motion, so the picture visibly plays.
     `[0:v][1:v]overlay=x=W-w-40:y=H-h-40`,
@@ -68,25 +81,72 @@ export async function encodeStream(spec: StreamSpec, ctx: EncodeContext): Promis
   const scales = VIDEO_RENDITIONS.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
 
   const hlsOutput = (rendition: string) => [
-    '-f', 'hls', '-hls_time', String(SEGMENT_DURATION), '-hls_playlist_type', 'vod',
-    '-hls_segment_filename', `${dir}/${rendition}/%d.ts`, `${dir}/${rendition}/source.m3u8`,
+    '-f',
+    'hls',
+    '-hls_time',
+    String(SEGMENT_DURATION),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    `${dir}/${rendition}/%d.ts`,
+    `${dir}/${rendition}/source.m3u8`,
   ];
   const gop = SEGMENT_DURATION * FRAME_RATE;
   const args = [
-    '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=0x${spec.color.slice(1)}:s=${CANVAS.width}x${CANVAS.height}:r=${FRAME_RATE}:d=${d}`,
-    '-f', 'lavfi', '-i', `testsrc2=s=240x135:r=${FRAME_RATE}:d=${d}`,
-    ...AUDIO_RENDITIONS.flatMap((a) => ['-f', 'lavfi', '-i', `sine=frequency=${TONE_HZ[a.id] ?? 440}:beep_factor=2:sample_rate=48000:d=${d}`]),
-    '-filter_complex', [picture, ...scales].join(';'),
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x${spec.color.slice(1)}:s=${CANVAS.width}x${CANVAS.height}:r=${FRAME_RATE}:d=${d}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=240x135:r=${FRAME_RATE}:d=${d}`,
+    ...AUDIO_RENDITIONS.flatMap((a) => [
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${TONE_HZ[a.id] ?? 440}:beep_factor=2:sample_rate=48000:d=${d}`,
+    ]),
+    '-filter_complex',
+    [picture, ...scales].join(';'),
     ...VIDEO_RENDITIONS.flatMap((r, i) => [
-      '-map', `[v${i}]`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-      '-b:v', String(r.targetBitrate), '-maxrate', String(r.maxBitrate), '-bufsize', String(r.maxBitrate * 2),
+      '-map',
+      `[v${i}]`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-b:v',
+      String(r.targetBitrate),
+      '-maxrate',
+      String(r.maxBitrate),
+      '-bufsize',
+      String(r.maxBitrate * 2),
       // One closed GOP per segment: every segment starts with a keyframe, at the same instant in every rendition.
-      '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+      '-g',
+      String(gop),
+      '-keyint_min',
+      String(gop),
+      '-sc_threshold',
+      '0',
       ...hlsOutput(r.id),
     ]),
     ...AUDIO_RENDITIONS.flatMap((a, i) => [
-      '-map', `${2 + i}:a`, '-c:a', 'aac', '-b:a', String(a.bitrate), '-ac', String(a.channels), '-ar', '48000',
+      '-map',
+      `${2 + i}:a`,
+      '-c:a',
+      'aac',
+      '-b:a',
+      String(a.bitrate),
+      '-ac',
+      String(a.channels),
+      '-ar',
+      '48000',
       ...hlsOutput(a.id),
     ]),
   ];
@@ -97,13 +157,21 @@ export async function encodeStream(spec: StreamSpec, ctx: EncodeContext): Promis
   for (const r of VIDEO_RENDITIONS) {
     const durations = await sourceDurations(ctx.root, dir, r.id);
     segmentCount ||= durations.length;
-    if (durations.length !== segmentCount) throw new Error(`${dir}/${r.id}: ${durations.length} segments, expected ${segmentCount}`);
-    renditions[r.id] = await measure(ctx.root, dir, r.id, durations, await h264CodecString(join(ctx.root, dir, r.id, '0.ts')));
+    if (durations.length !== segmentCount)
+      throw new Error(`${dir}/${r.id}: ${durations.length} segments, expected ${segmentCount}`);
+    renditions[r.id] = await measure(
+      ctx.root,
+      dir,
+      r.id,
+      durations,
+      await h264CodecString(join(ctx.root, dir, r.id, '0.ts')),
+    );
   }
   for (const a of AUDIO_RENDITIONS) {
     // The AAC encoder's priming adds a last ~20 ms segment: drop what goes past the video.
     const durations = await sourceDurations(ctx.root, dir, a.id);
-    if (durations.length < segmentCount) throw new Error(`${dir}/${a.id}: ${durations.length} segments, expected ${segmentCount}`);
+    if (durations.length < segmentCount)
+      throw new Error(`${dir}/${a.id}: ${durations.length} segments, expected ${segmentCount}`);
     for (let i = segmentCount; i < durations.length; i++) await rm(join(ctx.root, dir, a.id, `${i}.ts`));
     renditions[a.id] = await measure(ctx.root, dir, a.id, durations.slice(0, segmentCount), a.codecs);
   }
@@ -137,7 +205,13 @@ async function sourceDurations(root: string, dir: string, rendition: string): Pr
   return playlist.segments.map((s) => round3(s.duration));
 }
 
-async function measure(root: string, dir: string, rendition: string, durations: number[], codecs: string): Promise<RenditionMedia> {
+async function measure(
+  root: string,
+  dir: string,
+  rendition: string,
+  durations: number[],
+  codecs: string,
+): Promise<RenditionMedia> {
   let peak = 0;
   let bits = 0;
   for (const [i, duration] of durations.entries()) {

@@ -55,41 +55,54 @@ export async function ensureDemoMedia(options: EnsureDemoMediaOptions = {}): Pro
 
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.tmp-${spec.version}-${process.pid}`);
-  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for generator pid ${owner}`), async () => {
-    const started = Date.now();
-    const ffmpeg = options.ffmpegPath ?? findFfmpeg();
-    const ctx = await prepareEncodeContext(tmp, ffmpeg);
-    log(`media: generating ${spec.streams.length} streams and ${spec.images.length} images with ${ffmpeg} into ${root}`);
+  await buildDirOnce(
+    root,
+    tmp,
+    (owner) => log(`media: waiting for generator pid ${owner}`),
+    async () => {
+      const started = Date.now();
+      const ffmpeg = options.ffmpegPath ?? findFfmpeg();
+      const ctx = await prepareEncodeContext(tmp, ffmpeg);
+      log(
+        `media: generating ${spec.streams.length} streams and ${spec.images.length} images with ${ffmpeg} into ${root}`,
+      );
 
-    const streams: StreamMedia[] = [];
-    await runPool(spec.streams, options.concurrency ?? 2, async (stream, i) => {
+      const streams: StreamMedia[] = [];
+      await runPool(spec.streams, options.concurrency ?? 2, async (stream, i) => {
+        const t0 = Date.now();
+        streams.push(await encodeStream(stream, ctx));
+        log(
+          `media: [${i + 1}/${spec.streams.length}] ${stream.kind} ${stream.id} (${stream.seconds} s) in ${seconds(Date.now() - t0)} s`,
+        );
+      });
       const t0 = Date.now();
-      streams.push(await encodeStream(stream, ctx));
-      log(`media: [${i + 1}/${spec.streams.length}] ${stream.kind} ${stream.id} (${stream.seconds} s) in ${seconds(Date.now() - t0)} s`);
-    });
-    const t0 = Date.now();
-    await runPool(spec.images, 4, (image, i) => renderImage(image, i, ctx));
-    log(`media: ${spec.images.length} images in ${seconds(Date.now() - t0)} s`);
+      await runPool(spec.images, 4, (image, i) => renderImage(image, i, ctx));
+      log(`media: ${spec.images.length} images in ${seconds(Date.now() - t0)} s`);
 
-    await rm(join(tmp, '.work'), { recursive: true, force: true });
-    const byId = (kind: 'live' | 'vod') =>
-      Object.fromEntries(spec.streams.filter((s) => s.kind === kind).map((s) => [s.id, streams.find((m) => m.kind === kind && m.id === s.id)!]));
-    const manifest: Omit<MediaManifest, 'root'> = {
-      version: spec.version,
-      generatedAt: new Date().toISOString(),
-      generationSeconds: seconds(Date.now() - started),
-      ffmpeg,
-      segmentDuration: SEGMENT_DURATION,
-      live: byId('live') as MediaManifest['live'],
-      vod: byId('vod'),
-      images: spec.images.map((i) => i.path),
-      totalBytes: await directorySize(tmp),
-    };
-    // The manifest is written last: its presence means "complete".
-    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-    log(`media: done in ${manifest.generationSeconds} s, ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${root}`);
-    await pruneOtherVersions(dir, spec.version, log);
-  });
+      await rm(join(tmp, '.work'), { recursive: true, force: true });
+      const byId = (kind: 'live' | 'vod') =>
+        Object.fromEntries(
+          spec.streams
+            .filter((s) => s.kind === kind)
+            .map((s) => [s.id, streams.find((m) => m.kind === kind && m.id === s.id)!]),
+        );
+      const manifest: Omit<MediaManifest, 'root'> = {
+        version: spec.version,
+        generatedAt: new Date().toISOString(),
+        generationSeconds: seconds(Date.now() - started),
+        ffmpeg,
+        segmentDuration: SEGMENT_DURATION,
+        live: byId('live') as MediaManifest['live'],
+        vod: byId('vod'),
+        images: spec.images.map((i) => i.path),
+        totalBytes: await directorySize(tmp),
+      };
+      // The manifest is written last: its presence means "complete".
+      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+      log(`media: done in ${manifest.generationSeconds} s, ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${root}`);
+      await pruneOtherVersions(dir, spec.version, log);
+    },
+  );
   await extras();
   return readManifest(root);
 }
@@ -119,7 +132,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -26,18 +26,38 @@ export async function renderImage(image: ImageSpec, index: number, ctx: EncodeCo
   } else {
     const titleSize = font(0.075);
     await writeFile(join(ctx.root, text, 'badge.txt'), image.badge);
-    await writeFile(join(ctx.root, text, 'title.txt'), wrapText(image.title, Math.floor(image.width / (titleSize * 0.62)), 3));
+    await writeFile(
+      join(ctx.root, text, 'title.txt'),
+      wrapText(image.title, Math.floor(image.width / (titleSize * 0.62)), 3),
+    );
     filters.push(
       `drawbox=x=0:y=ih*0.62:w=iw:h=ih*0.38:color=black@0.3:t=fill`,
       draw(ctx.fonts.bold, 'name.txt', `fontsize=${font(0.15)}:x=${font(0.06)}:y=${font(0.06)}`),
-      draw(ctx.fonts.bold, 'badge.txt', `fontsize=${font(0.06)}:box=1:boxcolor=black@0.35:boxborderw=${font(0.015)}:x=${font(0.07)}:y=${font(0.27)}`),
+      draw(
+        ctx.fonts.bold,
+        'badge.txt',
+        `fontsize=${font(0.06)}:box=1:boxcolor=black@0.35:boxborderw=${font(0.015)}:x=${font(0.07)}:y=${font(0.27)}`,
+      ),
       draw(ctx.fonts.regular, 'title.txt', `fontsize=${titleSize}:line_spacing=${font(0.02)}:x=${font(0.06)}:y=h*0.66`),
     );
   }
   await runFfmpeg(
     ctx.ffmpeg,
-    ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${image.color.slice(1)}:s=${even(image.width)}x${even(h)}:d=1`,
-      '-vf', filters.join(','), '-frames:v', '1', ...(out.endsWith('.jpg') ? ['-q:v', '3'] : []), out],
+    [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=0x${image.color.slice(1)}:s=${even(image.width)}x${even(h)}:d=1`,
+      '-vf',
+      filters.join(','),
+      '-frames:v',
+      '1',
+      ...(out.endsWith('.jpg') ? ['-q:v', '3'] : []),
+      out,
+    ],
     ctx.root,
   );
 }

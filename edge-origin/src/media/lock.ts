@@ -11,7 +11,11 @@ const POLL_MS = 500;
 /** A lock older than this is considered abandoned even if its pid is alive (pid reuse). */
 const STALE_MS = 20 * 60_000;
 
-export async function withDirLock<T>(lockDir: string, onWait: (owner: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withDirLock<T>(
+  lockDir: string,
+  onWait: (owner: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   let announced = false;
   const staging = `${lockDir}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   await mkdir(staging);
@@ -49,7 +53,12 @@ export async function withDirLock<T>(lockDir: string, onWait: (owner: string) =>
  * which is then renamed into place, so a reader never sees half a directory. A failed build
  * leaves nothing behind.
  */
-export async function buildDirOnce(root: string, tmp: string, onWait: (owner: string) => void, build: (tmp: string) => Promise<void>): Promise<void> {
+export async function buildDirOnce(
+  root: string,
+  tmp: string,
+  onWait: (owner: string) => void,
+  build: (tmp: string) => Promise<void>,
+): Promise<void> {
   await withDirLock(`${root}.lock`, onWait, async () => {
     if (existsSync(join(root, MANIFEST_FILE))) return; // made while we waited
     await rm(tmp, { recursive: true, force: true });

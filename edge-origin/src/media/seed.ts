@@ -79,6 +79,7 @@ function checkReferences(seed: Seed): void {
     }
   }
   for (const h of seed.highlights) {
-    if (!replayIds.has(h.replayId)) throw new Error(`seed: highlight "${h.id}" points at unknown replay "${h.replayId}"`);
+    if (!replayIds.has(h.replayId))
+      throw new Error(`seed: highlight "${h.id}" points at unknown replay "${h.replayId}"`);
   }
 }

@@ -38,7 +38,14 @@ export interface SlateManifest {
 }
 
 export function slateVersion(channels: readonly SlateChannel[]): string {
-  const recipe = { SLATE_GENERATOR_VERSION, SLATE_MESSAGE, SEGMENT_DURATION, FRAME_RATE, VIDEO_RENDITIONS, channels: channels.map(({ logoFile: _l, ...c }) => c) };
+  const recipe = {
+    SLATE_GENERATOR_VERSION,
+    SLATE_MESSAGE,
+    SEGMENT_DURATION,
+    FRAME_RATE,
+    VIDEO_RENDITIONS,
+    channels: channels.map(({ logoFile: _l, ...c }) => c),
+  };
   return createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12);
 }
 
@@ -47,29 +54,47 @@ export function slateFile(manifest: SlateManifest, channel: ChannelId, output: s
   return join(manifest.root, channel, output, '0.ts');
 }
 
-export async function ensureSlates(options: { dir: string; channels: readonly SlateChannel[]; ffmpegPath?: string; log?: (msg: string) => void }): Promise<SlateManifest> {
+export async function ensureSlates(options: {
+  dir: string;
+  channels: readonly SlateChannel[];
+  ffmpegPath?: string;
+  log?: (msg: string) => void;
+}): Promise<SlateManifest> {
   const version = slateVersion(options.channels);
   const base = join(resolve(options.dir), 'slate');
   const root = join(base, version);
-  const read = (): SlateManifest => ({ ...(JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8')) as Omit<SlateManifest, 'root'>), root });
+  const read = (): SlateManifest => ({
+    ...(JSON.parse(readFileSync(join(root, MANIFEST_FILE), 'utf8')) as Omit<SlateManifest, 'root'>),
+    root,
+  });
   if (existsSync(join(root, MANIFEST_FILE))) return read();
   await mkdir(base, { recursive: true });
   const tmp = join(base, `.tmp-${version}-${process.pid}`);
-  await buildDirOnce(root, tmp, (owner) => options.log?.(`media: waiting for slate generator pid ${owner}`), async () => {
-    const ctx = await prepareEncodeContext(tmp, options.ffmpegPath ?? findFfmpeg());
-    const durations: SlateManifest['durations'] = {};
-    await writeFile(join(tmp, '.work', 'message.txt'), SLATE_MESSAGE);
-    for (const channel of options.channels) {
-      durations[channel.id] = await encodeSlate(channel, ctx.ffmpeg, tmp, ctx.fonts.bold);
-      options.log?.(`media: slate of ${channel.id} encoded`);
-    }
-    await rm(join(tmp, '.work'), { recursive: true, force: true });
-    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version, durations }, null, 1));
-  });
+  await buildDirOnce(
+    root,
+    tmp,
+    (owner) => options.log?.(`media: waiting for slate generator pid ${owner}`),
+    async () => {
+      const ctx = await prepareEncodeContext(tmp, options.ffmpegPath ?? findFfmpeg());
+      const durations: SlateManifest['durations'] = {};
+      await writeFile(join(tmp, '.work', 'message.txt'), SLATE_MESSAGE);
+      for (const channel of options.channels) {
+        durations[channel.id] = await encodeSlate(channel, ctx.ffmpeg, tmp, ctx.fonts.bold);
+        options.log?.(`media: slate of ${channel.id} encoded`);
+      }
+      await rm(join(tmp, '.work'), { recursive: true, force: true });
+      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify({ version, durations }, null, 1));
+    },
+  );
   return read();
 }
 
-async function encodeSlate(channel: SlateChannel, ffmpeg: string, root: string, font: string): Promise<Record<string, number>> {
+async function encodeSlate(
+  channel: SlateChannel,
+  ffmpeg: string,
+  root: string,
+  font: string,
+): Promise<Record<string, number>> {
   const outputs = [...VIDEO_RENDITIONS.map((r) => r.id), SLATE_AUDIO];
   for (const o of outputs) await mkdir(join(root, channel.id, o), { recursive: true });
   const gop = SEGMENT_DURATION * FRAME_RATE;
@@ -80,20 +105,74 @@ async function encodeSlate(channel: SlateChannel, ffmpeg: string, root: string, 
     `split=${VIDEO_RENDITIONS.length}${VIDEO_RENDITIONS.map((_, i) => `[s${i}]`).join('')}`,
   ].join(',');
   const scales = VIDEO_RENDITIONS.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1[v${i}]`);
-  const hls = (o: string) => ['-f', 'hls', '-hls_time', String(d), '-hls_playlist_type', 'vod', '-hls_segment_filename', `${channel.id}/${o}/%d.ts`, `${channel.id}/${o}/source.m3u8`];
-  await runFfmpeg(ffmpeg, [
-    '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `color=c=black:s=960x540:r=${FRAME_RATE}:d=${d}`,
-    '-i', channel.logoFile,
-    '-f', 'lavfi', '-i', `anullsrc=channel_layout=mono:sample_rate=48000`,
-    '-filter_complex', [picture, ...scales].join(';'),
-    ...VIDEO_RENDITIONS.flatMap((r, i) => [
-      '-map', `[v${i}]`, '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'baseline', '-level:v', channel.levels[r.id] ?? '3.1',
-      '-pix_fmt', 'yuv420p', '-b:v', String(r.targetBitrate), '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
-      ...hls(r.id),
-    ]),
-    '-map', '2:a', '-t', String(d), '-c:a', 'aac', '-b:a', '64000', '-ac', '1', '-ar', '48000', ...hls(SLATE_AUDIO),
-  ], root);
+  const hls = (o: string) => [
+    '-f',
+    'hls',
+    '-hls_time',
+    String(d),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    `${channel.id}/${o}/%d.ts`,
+    `${channel.id}/${o}/source.m3u8`,
+  ];
+  await runFfmpeg(
+    ffmpeg,
+    [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=black:s=960x540:r=${FRAME_RATE}:d=${d}`,
+      '-i',
+      channel.logoFile,
+      '-f',
+      'lavfi',
+      '-i',
+      `anullsrc=channel_layout=mono:sample_rate=48000`,
+      '-filter_complex',
+      [picture, ...scales].join(';'),
+      ...VIDEO_RENDITIONS.flatMap((r, i) => [
+        '-map',
+        `[v${i}]`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-profile:v',
+        'baseline',
+        '-level:v',
+        channel.levels[r.id] ?? '3.1',
+        '-pix_fmt',
+        'yuv420p',
+        '-b:v',
+        String(r.targetBitrate),
+        '-g',
+        String(gop),
+        '-keyint_min',
+        String(gop),
+        '-sc_threshold',
+        '0',
+        ...hls(r.id),
+      ]),
+      '-map',
+      '2:a',
+      '-t',
+      String(d),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64000',
+      '-ac',
+      '1',
+      '-ar',
+      '48000',
+      ...hls(SLATE_AUDIO),
+    ],
+    root,
+  );
   const durations: Record<string, number> = {};
   for (const o of outputs) {
     const playlist = parse(await readFile(join(root, channel.id, o, 'source.m3u8'), 'utf8')) as MediaPlaylist;

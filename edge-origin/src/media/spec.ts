@@ -4,7 +4,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ChannelId } from '../../../shared/catalog/types.ts';
-import { AUDIO_RENDITIONS, FRAME_RATE, SEGMENT_DURATION, SUBTITLE_RENDITIONS, VIDEO_RENDITIONS } from '../../../shared/hls/ladder.ts';
+import {
+  AUDIO_RENDITIONS,
+  FRAME_RATE,
+  SEGMENT_DURATION,
+  SUBTITLE_RENDITIONS,
+  VIDEO_RENDITIONS,
+} from '../../../shared/hls/ladder.ts';
 import { LOGO_SIZE, POSTER_SIZES, imagePaths } from '../../../shared/hls/paths.ts';
 import type { PosterSize } from '../../../shared/hls/paths.ts';
 import { parseSeed } from './seed.ts';
@@ -60,17 +66,41 @@ export function mediaSpecFromSeed(seed: Seed): MediaSpec {
   const streams: StreamSpec[] = [];
   for (const c of seed.channels) {
     // The loop shows what is on air when the seed is loaded (times are relative to that).
-    const onAir = seed.events.find((e) => e.channelId === c.id && e.startsInMinutes <= 0 && e.startsInMinutes + e.durationMinutes > 0);
-    streams.push({ kind: 'live', id: c.id, ...look(c.id), badge: 'EN DIRECT', title: onAir?.title ?? c.description, seconds: LIVE_LOOP_SECONDS });
+    const onAir = seed.events.find(
+      (e) => e.channelId === c.id && e.startsInMinutes <= 0 && e.startsInMinutes + e.durationMinutes > 0,
+    );
+    streams.push({
+      kind: 'live',
+      id: c.id,
+      ...look(c.id),
+      badge: 'EN DIRECT',
+      title: onAir?.title ?? c.description,
+      seconds: LIVE_LOOP_SECONDS,
+    });
   }
   for (const r of seed.replays) {
-    streams.push({ kind: 'vod', id: r.id, ...look(replayChannel.get(r.id)!), badge: 'REPLAY', title: r.title, seconds: r.mediaSeconds });
+    streams.push({
+      kind: 'vod',
+      id: r.id,
+      ...look(replayChannel.get(r.id)!),
+      badge: 'REPLAY',
+      title: r.title,
+      seconds: r.mediaSeconds,
+    });
   }
   for (const h of seed.highlights) {
-    streams.push({ kind: 'vod', id: h.id, ...look(replayChannel.get(h.replayId)!), badge: 'RÉSUMÉ', title: h.title, seconds: h.mediaSeconds });
+    streams.push({
+      kind: 'vod',
+      id: h.id,
+      ...look(replayChannel.get(h.replayId)!),
+      badge: 'RÉSUMÉ',
+      title: h.title,
+      seconds: h.mediaSeconds,
+    });
   }
   for (const s of streams) {
-    if (s.seconds % SEGMENT_DURATION !== 0) throw new Error(`media: ${s.id} lasts ${s.seconds} s, not a multiple of ${SEGMENT_DURATION} s`);
+    if (s.seconds % SEGMENT_DURATION !== 0)
+      throw new Error(`media: ${s.id} lasts ${s.seconds} s, not a multiple of ${SEGMENT_DURATION} s`);
   }
 
   const images: ImageSpec[] = [];

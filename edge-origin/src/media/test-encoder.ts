@@ -40,14 +40,44 @@ export function testEncoderArgs(o: TestEncoderOptions): string[] {
   const size = Math.round(height / 10);
   const draw = [
     `drawtext=fontfile=${font}:text='%{pts\\:hms\\:${offset}}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black:boxborderw=${Math.round(size / 4)}:x=${Math.round(width / 32)}:y=${Math.round(height / 6)}`,
-    ...(o.label ? [`drawtext=fontfile=${font}:text='${o.label.replace(/[^\w -]/g, '')}':fontsize=${Math.round(size / 2)}:fontcolor=white:box=1:boxcolor=black:x=${Math.round(width / 32)}:y=${Math.round(height / 6) + size * 2}`] : []),
+    ...(o.label
+      ? [
+          `drawtext=fontfile=${font}:text='${o.label.replace(/[^\w -]/g, '')}':fontsize=${Math.round(size / 2)}:fontcolor=white:box=1:boxcolor=black:x=${Math.round(width / 32)}:y=${Math.round(height / 6) + size * 2}`,
+        ]
+      : []),
   ].join(',');
   const codec = o.videoCodec ?? 'h264';
   const video =
     codec === 'h264'
-      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(fps), '-b:v', '2500k']
+      ? [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-pix_fmt',
+          'yuv420p',
+          '-g',
+          String(fps),
+          '-b:v',
+          '2500k',
+        ]
       : codec === 'hevc'
-        ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(fps), '-x265-params', 'log-level=error']
+        ? [
+            '-c:v',
+            'libx265',
+            '-preset',
+            'ultrafast',
+            '-tune',
+            'zerolatency',
+            '-pix_fmt',
+            'yuv420p',
+            '-g',
+            String(fps),
+            '-x265-params',
+            'log-level=error',
+          ]
         : ['-c:v', 'mpeg2video', '-b:v', '2500k'];
   const audio = o.audio === false ? ['-an'] : ['-map', '1:a', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000'];
   const target =
@@ -55,11 +85,23 @@ export function testEncoderArgs(o: TestEncoderOptions): string[] {
       ? ['-f', 'mpegts', `srt://${o.host}:${o.port}?passphrase=${o.key}&pbkeylen=16`]
       : ['-f', 'flv', `rtmp://${o.host}:${o.port}/${o.channel}/${o.key}`];
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=s=${width}x${height}:r=${fps}`,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=${width}x${height}:r=${fps}`,
     ...(o.audio === false ? [] : ['-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=48000']),
     ...(o.seconds ? ['-t', String(o.seconds)] : []),
-    '-map', '0:v', '-vf', draw, ...video, ...audio,
+    '-map',
+    '0:v',
+    '-vf',
+    draw,
+    ...video,
+    ...audio,
     ...target,
   ];
 }

@@ -6,7 +6,7 @@ export function wrapText(text: string, width: number, maxLines = 3): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
-    if (line && (`${line} ${word}`).length > width) {
+    if (line && `${line} ${word}`.length > width) {
       lines.push(line);
       line = word;
     } else {

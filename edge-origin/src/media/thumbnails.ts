@@ -124,31 +124,38 @@ export async function ensureThumbnails(
   const parent = join(root, '..');
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.tmp-${version}-${process.pid}`);
-  await buildDirOnce(root, tmp, (owner) => log(`media: waiting for thumbnails generator pid ${owner}`), async () => {
-    const started = Date.now();
-    const ffmpeg = options.ffmpegPath ?? findFfmpeg();
-    const sheetsOf = async (stream: StreamMedia) => makeSheets(ffmpeg, media.root, stream, tmp);
-    const live: ThumbnailManifest['live'] = {};
-    for (const [id, stream] of Object.entries(media.live)) if (stream) live[id as ChannelId] = await sheetsOf(stream);
-    const vod: ThumbnailManifest['vod'] = {};
-    for (const [id, stream] of Object.entries(media.vod)) vod[id] = await sheetsOf(stream);
-    const all = [...Object.values(live), ...Object.values(vod)];
-    const manifest: Omit<ThumbnailManifest, 'root'> = {
-      version,
-      mediaVersion: media.version,
-      recipe: THUMBNAIL_RECIPE,
-      sheetWidth: THUMBNAIL_RECIPE.tileWidth * THUMBNAIL_RECIPE.columns,
-      sheetHeight: THUMBNAIL_RECIPE.tileHeight * THUMBNAIL_RECIPE.rows,
-      generationSeconds: Math.round((Date.now() - started) / 100) / 10,
-      live,
-      vod,
-      totalBytes: all.reduce((sum, s) => sum + s.sheetBytes.reduce((a, b) => a + b, 0), 0),
-    };
-    // The manifest is written last: its presence means "complete".
-    await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-    const sheets = all.reduce((n, s) => n + s.sheets, 0);
-    log(`media: ${sheets} thumbnail sheets (${(manifest.totalBytes / 1e3).toFixed(0)} KB) in ${manifest.generationSeconds} s in ${root}`);
-  });
+  await buildDirOnce(
+    root,
+    tmp,
+    (owner) => log(`media: waiting for thumbnails generator pid ${owner}`),
+    async () => {
+      const started = Date.now();
+      const ffmpeg = options.ffmpegPath ?? findFfmpeg();
+      const sheetsOf = async (stream: StreamMedia) => makeSheets(ffmpeg, media.root, stream, tmp);
+      const live: ThumbnailManifest['live'] = {};
+      for (const [id, stream] of Object.entries(media.live)) if (stream) live[id as ChannelId] = await sheetsOf(stream);
+      const vod: ThumbnailManifest['vod'] = {};
+      for (const [id, stream] of Object.entries(media.vod)) vod[id] = await sheetsOf(stream);
+      const all = [...Object.values(live), ...Object.values(vod)];
+      const manifest: Omit<ThumbnailManifest, 'root'> = {
+        version,
+        mediaVersion: media.version,
+        recipe: THUMBNAIL_RECIPE,
+        sheetWidth: THUMBNAIL_RECIPE.tileWidth * THUMBNAIL_RECIPE.columns,
+        sheetHeight: THUMBNAIL_RECIPE.tileHeight * THUMBNAIL_RECIPE.rows,
+        generationSeconds: Math.round((Date.now() - started) / 100) / 10,
+        live,
+        vod,
+        totalBytes: all.reduce((sum, s) => sum + s.sheetBytes.reduce((a, b) => a + b, 0), 0),
+      };
+      // The manifest is written last: its presence means "complete".
+      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+      const sheets = all.reduce((n, s) => n + s.sheets, 0);
+      log(
+        `media: ${sheets} thumbnail sheets (${(manifest.totalBytes / 1e3).toFixed(0)} KB) in ${manifest.generationSeconds} s in ${root}`,
+      );
+    },
+  );
   return readThumbnails(media)!;
 }
 
@@ -159,21 +166,36 @@ export async function ensureThumbnails(
  * `-vsync passthrough` writes each tiled frame once (the image muxer would otherwise pad to a
  * constant frame rate). Filters and options all exist in the 2018 static build and in 5.1.
  */
-async function makeSheets(ffmpeg: string, mediaRoot: string, stream: StreamMedia, outRoot: string): Promise<StreamThumbnails> {
+async function makeSheets(
+  ffmpeg: string,
+  mediaRoot: string,
+  stream: StreamMedia,
+  outRoot: string,
+): Promise<StreamThumbnails> {
   const r = THUMBNAIL_RECIPE;
   const outDir = join(outRoot, stream.dir);
   await mkdir(outDir, { recursive: true });
-  const segments = Array.from({ length: stream.segmentCount }, (_, i) => join(stream.dir, r.sourceRendition, `${i}.ts`));
+  const segments = Array.from({ length: stream.segmentCount }, (_, i) =>
+    join(stream.dir, r.sourceRendition, `${i}.ts`),
+  );
   await runFfmpeg(
     ffmpeg,
     [
-      '-loglevel', 'error', '-y',
-      '-skip_frame', 'nokey',
-      '-i', `concat:${segments.join('|')}`,
-      '-vf', `scale=${r.tileWidth}:${r.tileHeight}:flags=area,tile=${r.columns}x${r.rows}`,
-      '-vsync', 'passthrough',
-      '-q:v', String(r.jpegQuality),
-      '-start_number', '0',
+      '-loglevel',
+      'error',
+      '-y',
+      '-skip_frame',
+      'nokey',
+      '-i',
+      `concat:${segments.join('|')}`,
+      '-vf',
+      `scale=${r.tileWidth}:${r.tileHeight}:flags=area,tile=${r.columns}x${r.rows}`,
+      '-vsync',
+      'passthrough',
+      '-q:v',
+      String(r.jpegQuality),
+      '-start_number',
+      '0',
       join(outDir, '%d.jpg'),
     ],
     mediaRoot,

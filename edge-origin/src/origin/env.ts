@@ -12,13 +12,23 @@ export function backOfficeOptionsFromEnv(
   log: (message: string) => void = console.log,
 ): Required<Pick<OriginOptions, 'store' | 'staffAdminToken' | 'edgePurge'>> & Pick<OriginOptions, 'ads'> {
   const store = openRecordStore({ redisUrl: env.REDIS_URL || undefined });
-  log(`origin: catalog store ${env.REDIS_URL ? `redis (${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')})` : 'memory (set REDIS_URL to keep it)'}`);
+  log(
+    `origin: catalog store ${env.REDIS_URL ? `redis (${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')})` : 'memory (set REDIS_URL to keep it)'}`,
+  );
   let staffAdminToken = env.STAFF_ADMIN_TOKEN;
   if (!staffAdminToken) {
     staffAdminToken = newToken();
     log(`origin: STAFF_ADMIN_TOKEN not set; admin token for this run only: ${staffAdminToken}`);
   }
-  const urls = (env.EDGE_PURGE_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = (env.EDGE_PURGE_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   // Ads (decisions, caps, impressions) and audience figures live in the same Redis.
-  return { store, staffAdminToken, edgePurge: { urls, token: env.EDGE_ADMIN_TOKEN || undefined }, ...(env.REDIS_URL ? { ads: { redisUrl: env.REDIS_URL } } : {}) };
+  return {
+    store,
+    staffAdminToken,
+    edgePurge: { urls, token: env.EDGE_ADMIN_TOKEN || undefined },
+    ...(env.REDIS_URL ? { ads: { redisUrl: env.REDIS_URL } } : {}),
+  };
 }

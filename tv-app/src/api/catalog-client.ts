@@ -1,7 +1,15 @@
 // The catalog API as the app reads it, from the host the app was loaded from
 // (the edge): relative URLs, a timeout so a dead network fails fast into the
 // error screen, and a typed error instead of a rejected fetch.
-import type { HomeResponse, ChannelResponse, ChannelId, LiveEvent, Replay, Highlight, Sponsor } from '../../../shared/catalog/types.ts';
+import type {
+  HomeResponse,
+  ChannelResponse,
+  ChannelId,
+  LiveEvent,
+  Replay,
+  Highlight,
+  Sponsor,
+} from '../../../shared/catalog/types.ts';
 
 export class CatalogError extends Error {
   constructor(

@@ -49,7 +49,8 @@ export class App extends Lightning.Component<Loose> implements Navigator {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       Background: { w: STAGE.w, h: STAGE.h, rect: true, colorTop: COLOR.background, colorBottom: 0xff05070d },
       Pages: {},
       Dialog: { type: Dialog },
@@ -115,14 +116,22 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     const pages = this.tag('Pages');
     const add = (spec: Record<string, unknown>) => pages.childList.a({ nav: this, ...spec }) as Lightning.Component;
     switch (route.name) {
-      case 'home': return add({ type: HomePage });
-      case 'player': return add({ type: PlayerHost, route });
-      case 'channel': return add({ type: ChannelPage, route });
-      case 'event': return add({ type: EventPage, route });
-      case 'programme': return add({ type: ProgrammePage });
-      case 'search': return add({ type: SearchPage });
-      case 'settings': return add({ type: SettingsPage });
-      case 'venue': return add({ type: VenueHost, eventId: route.eventId });
+      case 'home':
+        return add({ type: HomePage });
+      case 'player':
+        return add({ type: PlayerHost, route });
+      case 'channel':
+        return add({ type: ChannelPage, route });
+      case 'event':
+        return add({ type: EventPage, route });
+      case 'programme':
+        return add({ type: ProgrammePage });
+      case 'search':
+        return add({ type: SearchPage });
+      case 'settings':
+        return add({ type: SettingsPage });
+      case 'venue':
+        return add({ type: VenueHost, eventId: route.eventId });
     }
   }
 
@@ -138,7 +147,11 @@ export class App extends Lightning.Component<Loose> implements Navigator {
       else if (link.kind === 'channel') this.open({ name: 'channel', channelId: link.id });
       else {
         const replay = await catalog.replay(link.id);
-        this.open({ name: 'player', playable: { kind: 'replay', replay }, startPosition: preferences.resumePosition(replay.id) ?? undefined });
+        this.open({
+          name: 'player',
+          playable: { kind: 'replay', replay },
+          startPosition: preferences.resumePosition(replay.id) ?? undefined,
+        });
       }
     } catch {
       // Unknown id or network down: the home (already open) is the right place to be.
@@ -148,7 +161,10 @@ export class App extends Lightning.Component<Loose> implements Navigator {
   private askToQuit(): void {
     (this.tag('Dialog') as Dialog).open(
       t('quit.title'),
-      [{ id: 'cancel', label: t('action.cancel') }, { id: 'quit', label: t('action.quit') }],
+      [
+        { id: 'cancel', label: t('action.cancel') },
+        { id: 'quit', label: t('action.quit') },
+      ],
       (choice) => {
         if (choice === 'quit') (this.application as unknown as { closeApp(): void }).closeApp();
         this._refocus();
@@ -229,18 +245,40 @@ export class App extends Lightning.Component<Loose> implements Navigator {
     if (onAir) this.open({ name: 'player', playable: { kind: 'live', event: onAir } });
   }
 
-  _handleChannelUp(): void { this.zapBy(1); }
-  _handleChannelDown(): void { this.zapBy(-1); }
-  _handleDigit1(): void { this.zap('Digit1'); }
-  _handleDigit2(): void { this.zap('Digit2'); }
-  _handleDigit3(): void { this.zap('Digit3'); }
-  _handleDigit4(): void { this.zap('Digit4'); }
+  _handleChannelUp(): void {
+    this.zapBy(1);
+  }
+  _handleChannelDown(): void {
+    this.zapBy(-1);
+  }
+  _handleDigit1(): void {
+    this.zap('Digit1');
+  }
+  _handleDigit2(): void {
+    this.zap('Digit2');
+  }
+  _handleDigit3(): void {
+    this.zap('Digit3');
+  }
+  _handleDigit4(): void {
+    this.zap('Digit4');
+  }
   /** Colour keys: red = programme, green = search, yellow = settings, blue = home. */
-  _handleRed(): void { this.open({ name: 'programme' }); }
-  _handleGreen(): void { this.open({ name: 'search' }); }
-  _handleYellow(): void { this.open({ name: 'settings' }); }
-  _handleBlue(): void { while (this.stack.length > 1) this.back(); }
-  _handleSearch(): void { this.open({ name: 'search' }); }
+  _handleRed(): void {
+    this.open({ name: 'programme' });
+  }
+  _handleGreen(): void {
+    this.open({ name: 'search' });
+  }
+  _handleYellow(): void {
+    this.open({ name: 'settings' });
+  }
+  _handleBlue(): void {
+    while (this.stack.length > 1) this.back();
+  }
+  _handleSearch(): void {
+    this.open({ name: 'search' });
+  }
 
   /** A page's focus settled where OK would open `route`: a playback's playlist is preloaded. */
   $focusLeadsTo(route: Route | null): void {

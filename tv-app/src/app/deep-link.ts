@@ -30,7 +30,13 @@ export function parseDeepLink(search: string, launchParams: Record<string, unkno
 export function platformLaunchParams(): Record<string, unknown> | null {
   const w = window as unknown as {
     PalmSystem?: { launchParams?: string };
-    tizen?: { application?: { getCurrentApplication(): { getRequestedAppControl(): { appControl: { data: { key: string; value: string[] }[] } } | null } } };
+    tizen?: {
+      application?: {
+        getCurrentApplication(): {
+          getRequestedAppControl(): { appControl: { data: { key: string; value: string[] }[] } } | null;
+        };
+      };
+    };
   };
   try {
     if (w.PalmSystem?.launchParams) return JSON.parse(w.PalmSystem.launchParams) as Record<string, unknown>;

@@ -1,6 +1,13 @@
 // Turns the catalog into what the screens show: tiles grouped in rails. Pure, so
 // the choices (what goes first, what a subtitle says) are unit-tested without Lightning.
-import type { Channel, ChannelRails, Highlight, HomeResponse, LiveEvent, Replay } from '../../../shared/catalog/types.ts';
+import type {
+  Channel,
+  ChannelRails,
+  Highlight,
+  HomeResponse,
+  LiveEvent,
+  Replay,
+} from '../../../shared/catalog/types.ts';
 import type { TileData } from '../ui/tile-data.ts';
 import { countdown, durationParts, isOnAir, progress, type Countdown } from '../schedule/schedule.ts';
 import { formatDate, formatTime, t } from '../i18n/index.ts';
@@ -8,10 +15,14 @@ import type { ResumePoint } from '../settings/preferences.ts';
 
 export function countdownLabel(c: Countdown): string {
   switch (c.kind) {
-    case 'now': return t('countdown.now');
-    case 'minutes': return t('countdown.inMinutes', { m: c.minutes });
-    case 'hours': return t('countdown.inHours', { h: c.hours, m: c.minutes < 10 ? `0${c.minutes}` : c.minutes });
-    case 'days': return t('countdown.inDays', { n: c.days });
+    case 'now':
+      return t('countdown.now');
+    case 'minutes':
+      return t('countdown.inMinutes', { m: c.minutes });
+    case 'hours':
+      return t('countdown.inHours', { h: c.hours, m: c.minutes < 10 ? `0${c.minutes}` : c.minutes });
+    case 'days':
+      return t('countdown.inDays', { n: c.days });
   }
 }
 
@@ -84,7 +95,14 @@ export function channelRail(rails: ChannelRails, now: Date, resume: ResumePoint[
   const { channel } = rails;
   const tiles: TileData[] = [];
   if (rails.onAir && isOnAir(rails.onAir, now)) tiles.push(liveTile(rails.onAir, channel, now));
-  for (const r of rails.replays) tiles.push(replayTile(r, channel, resume.find((p) => p.id === r.id)));
+  for (const r of rails.replays)
+    tiles.push(
+      replayTile(
+        r,
+        channel,
+        resume.find((p) => p.id === r.id),
+      ),
+    );
   for (const h of rails.highlights) tiles.push(highlightTile(h, channel));
   return tiles;
 }
@@ -100,7 +118,10 @@ export interface HomeRail {
 }
 
 /** Newest first across channels. */
-const byDateDesc = <T>(date: (x: T) => string) => (a: T, b: T) => Date.parse(date(b)) - Date.parse(date(a));
+const byDateDesc =
+  <T>(date: (x: T) => string) =>
+  (a: T, b: T) =>
+    Date.parse(date(b)) - Date.parse(date(a));
 
 /** The home screen's rails across the four channels; empty rails are dropped. */
 export function homeRails(home: HomeResponse, now: Date, resume: ResumePoint[] = []): HomeRail[] {
@@ -126,15 +147,29 @@ export function homeRails(home: HomeResponse, now: Date, resume: ResumePoint[] =
   }
   const rails: HomeRail[] = [
     { id: 'live', title: t('rail.live'), tiles: live },
-    { id: 'continue', title: t('rail.continue'), tiles: continueTiles.map((tile) => ({ ...tile, id: `continue-${tile.id}` })) },
+    {
+      id: 'continue',
+      title: t('rail.continue'),
+      tiles: continueTiles.map((tile) => ({ ...tile, id: `continue-${tile.id}` })),
+    },
     { id: 'upcoming', title: t('rail.upcoming'), tiles: upcoming.sort((a, b) => a.at - b.at).map((u) => u.tile) },
     {
-      id: 'replays', title: t('rail.replays'),
-      tiles: replays.sort(byDateDesc((r) => r.replay.publishedAt)).map((r) => replayTile(r.replay, r.channel, resume.find((p) => p.id === r.replay.id))),
+      id: 'replays',
+      title: t('rail.replays'),
+      tiles: replays.sort(byDateDesc((r) => r.replay.publishedAt)).map((r) =>
+        replayTile(
+          r.replay,
+          r.channel,
+          resume.find((p) => p.id === r.replay.id),
+        ),
+      ),
     },
     {
-      id: 'highlights', title: t('rail.highlights'),
-      tiles: highlights.sort(byDateDesc((h) => h.highlight.publishedAt)).map((h) => highlightTile(h.highlight, h.channel)),
+      id: 'highlights',
+      title: t('rail.highlights'),
+      tiles: highlights
+        .sort(byDateDesc((h) => h.highlight.publishedAt))
+        .map((h) => highlightTile(h.highlight, h.channel)),
     },
   ];
   return rails.filter((r) => r.tiles.length > 0);
@@ -155,7 +190,8 @@ export function heroFor(home: HomeResponse, now: Date): HeroChoice | null {
   for (const rails of home.channels) {
     for (const e of rails.upcoming) {
       if (e.status !== 'scheduled' || Date.parse(e.startsAt) <= now.getTime()) continue;
-      if (!next || Date.parse(e.startsAt) < Date.parse(next.event.startsAt)) next = { kind: 'next', event: e, channel: rails.channel };
+      if (!next || Date.parse(e.startsAt) < Date.parse(next.event.startsAt))
+        next = { kind: 'next', event: e, channel: rails.channel };
     }
   }
   return next;
@@ -184,7 +220,9 @@ export function eventActions(
 
 /** The channel page's rails: upcoming, replays, highlights of one channel. */
 export function channelPageRails(rails: ChannelRails, now: Date, resume: ResumePoint[] = []): HomeRail[] {
-  return homeRails({ generatedAt: now.toISOString(), channels: [rails] }, now, resume).filter((r) => r.id !== 'live' && r.id !== 'continue');
+  return homeRails({ generatedAt: now.toISOString(), channels: [rails] }, now, resume).filter(
+    (r) => r.id !== 'live' && r.id !== 'continue',
+  );
 }
 
 /** Looks a replay / highlights up in the home snapshot (the event page's related items). */

@@ -15,11 +15,17 @@ export function searchEntries(home: HomeResponse, now: Date): SearchEntry[] {
   for (const rails of home.channels) {
     const { channel } = rails;
     if (rails.onAir && isOnAir(rails.onAir, now)) {
-      entries.push({ tile: liveTile(rails.onAir, channel, now), fields: [rails.onAir.title, rails.onAir.venue, channel.name] });
+      entries.push({
+        tile: liveTile(rails.onAir, channel, now),
+        fields: [rails.onAir.title, rails.onAir.venue, channel.name],
+      });
     }
-    for (const e of rails.upcoming) entries.push({ tile: upcomingTile(e, channel, now), fields: [e.title, e.venue, channel.name] });
-    for (const r of rails.replays) entries.push({ tile: replayTile(r, channel, undefined), fields: [r.title, r.description, channel.name] });
-    for (const h of rails.highlights) entries.push({ tile: highlightTile(h, channel), fields: [h.title, channel.name] });
+    for (const e of rails.upcoming)
+      entries.push({ tile: upcomingTile(e, channel, now), fields: [e.title, e.venue, channel.name] });
+    for (const r of rails.replays)
+      entries.push({ tile: replayTile(r, channel, undefined), fields: [r.title, r.description, channel.name] });
+    for (const h of rails.highlights)
+      entries.push({ tile: highlightTile(h, channel), fields: [h.title, channel.name] });
   }
   return entries;
 }

@@ -23,14 +23,39 @@ export class ChannelPage extends RowsPage {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       Band: { w: STAGE.w, h: 420, rect: true, colorTop: COLOR.surface, colorBottom: COLOR.background },
       Rows: {
-        x: SAFE.x, y: SAFE.y,
+        x: SAFE.x,
+        y: SAFE.y,
         Logo: { w: 240, h: 135 },
         Name: { x: 270, y: 10, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.hero, textColor: COLOR.text } },
-        OnAir: { x: 270, y: 96, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text, wordWrapWidth: 1400, maxLines: 1, textOverflow: 'ellipsis' } },
-        Description: { y: 170, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: 1500, maxLines: 2, lineHeight: 40 } },
+        OnAir: {
+          x: 270,
+          y: 96,
+          text: {
+            text: '',
+            fontFace: FONT.semibold,
+            fontSize: TYPE.body,
+            textColor: COLOR.text,
+            wordWrapWidth: 1400,
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
+        },
+        Description: {
+          y: 170,
+          text: {
+            text: '',
+            fontFace: FONT.regular,
+            fontSize: TYPE.body,
+            textColor: COLOR.textDim,
+            wordWrapWidth: 1500,
+            maxLines: 2,
+            lineHeight: 40,
+          },
+        },
         Actions: { type: ButtonRow, y: 270, rowId: 'channel-actions' },
         Rails: { y: 400 },
       },
@@ -71,11 +96,18 @@ export class ChannelPage extends RowsPage {
     this.tag('Name').text.text = data.channel.name;
     this.tag('OnAir').text.text = live && data.onAir ? `● ${t('badge.live')} · ${data.onAir.title}` : '';
     this.tag('Description').text.text = data.channel.description;
-    (this.tag('Actions') as ButtonRow).patch({ buttons: live ? [{ id: 'watch-live', label: t('action.watchLive') }] : [] });
+    (this.tag('Actions') as ButtonRow).patch({
+      buttons: live ? [{ id: 'watch-live', label: t('action.watchLive') }] : [],
+    });
     this.rails = channelPageRails(data, now, preferences.resumePoints());
     const container = this.tag('Rails');
     container.children = this.rails.map((rail, i) => ({
-      type: Rail, ref: railRef(rail.id), y: i * RAIL_HEIGHT, railId: `${data.channel.id}-${rail.id}`, title: rail.title, items: rail.tiles,
+      type: Rail,
+      ref: railRef(rail.id),
+      y: i * RAIL_HEIGHT,
+      railId: `${data.channel.id}-${rail.id}`,
+      title: rail.title,
+      items: rail.tiles,
     }));
     this.syncGrid();
   }
@@ -91,7 +123,8 @@ export class ChannelPage extends RowsPage {
   protected override routeAt(rowId: string, col: number): Route | null {
     const data = this.data;
     if (!data) return null;
-    if (rowId === 'actions') return data.onAir ? { name: 'player', playable: { kind: 'live', event: data.onAir } } : null;
+    if (rowId === 'actions')
+      return data.onAir ? { name: 'player', playable: { kind: 'live', event: data.onAir } } : null;
     const rail = this.rails.find((r) => r.id === rowId);
     const tile = rail?.tiles[col];
     return tile ? tileRoute(tile, rail.tiles) : null;

@@ -9,7 +9,15 @@ import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
 import { Rail } from '../ui/components/Rail.ts';
 import { StatusView } from '../ui/components/StatusView.ts';
 import { ButtonRow } from '../ui/components/ButtonRow.ts';
-import { channelOf, countdownLabel, eventActions, findReplay, highlightTile, highlightsOfReplay, type EventActionId } from '../catalog/rails.ts';
+import {
+  channelOf,
+  countdownLabel,
+  eventActions,
+  findReplay,
+  highlightTile,
+  highlightsOfReplay,
+  type EventActionId,
+} from '../catalog/rails.ts';
 import { countdown, isOnAir } from '../schedule/schedule.ts';
 import { cachedHome, catalog, loadHome, preferences } from '../app/services.ts';
 import { formatDate, formatTime, t, type MessageKey } from '../i18n/index.ts';
@@ -41,37 +49,73 @@ export class EventPage extends RowsPage {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       Picture: {
-        x: STAGE.w - 1280, y: 0, w: 1280, h: 720, alpha: 0.001,
+        x: STAGE.w - 1280,
+        y: 0,
+        w: 1280,
+        h: 720,
+        alpha: 0.001,
         Image: { w: 1280, h: 720 },
         FadeLeft: { w: 700, h: 720, rect: true, colorLeft: COLOR.background, colorRight: 0x000b0f1a },
         FadeBottom: { y: 360, w: 1280, h: 360, rect: true, colorTop: 0x000b0f1a, colorBottom: COLOR.background },
       },
       Rows: {
-        x: SAFE.x, y: SAFE.y,
+        x: SAFE.x,
+        y: SAFE.y,
         Channel: {
-          rect: true, color: COLOR.surfaceRaised,
+          rect: true,
+          color: COLOR.surfaceRaised,
           flex: { paddingLeft: 14, paddingRight: 14, paddingTop: 4, paddingBottom: 4 },
           shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
           Label: { text: { text: '', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
         },
-        Title: { y: 60, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.hero, textColor: COLOR.text, wordWrapWidth: 1100, maxLines: 2, lineHeight: 76 } },
+        Title: {
+          y: 60,
+          text: {
+            text: '',
+            fontFace: FONT.bold,
+            fontSize: TYPE.hero,
+            textColor: COLOR.text,
+            wordWrapWidth: 1100,
+            maxLines: 2,
+            lineHeight: 76,
+          },
+        },
         When: { y: 230, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
         Venue: { y: 276, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
-        Synopsis: { y: 330, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, wordWrapWidth: 1000, maxLines: 4, lineHeight: 40 } },
+        Synopsis: {
+          y: 330,
+          text: {
+            text: '',
+            fontFace: FONT.regular,
+            fontSize: TYPE.body,
+            textColor: COLOR.textDim,
+            wordWrapWidth: 1000,
+            maxLines: 4,
+            lineHeight: 40,
+          },
+        },
         Actions: { type: ButtonRow, y: 510, rowId: 'event-actions' },
         Related: { type: Rail, y: 640, railId: 'related' },
       },
       // The event's sponsor, discreet, top right over the poster.
       Sponsor: {
-        x: STAGE.w - SAFE.x - 160, y: SAFE.y, visible: false,
+        x: STAGE.w - SAFE.x - 160,
+        y: SAFE.y,
+        visible: false,
         Logo: { w: 160, h: 90, alpha: 0.9 },
-        Caption: { y: 96, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim } },
+        Caption: {
+          y: 96,
+          text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim },
+        },
       },
       // While the event's contribution window is open: the QR code of its phone page (issue #13).
       Qr: {
-        type: ContributeQr, x: STAGE.w - SAFE.x - 520, y: 230,
+        type: ContributeQr,
+        x: STAGE.w - SAFE.x - 520,
+        y: 230,
         qrLayout: { size: 220, callSize: 26, urlSize: 28, textBeside: false, textWidth: 520 },
       },
       Status: { type: StatusView },
@@ -103,7 +147,9 @@ export class EventPage extends RowsPage {
       this.replay = findReplay(home, event.replayId) ?? (event.replayId ? await catalog.replay(event.replayId) : null);
       this.highlights = highlightsOfReplay(home, event.replayId);
       // A sponsor that cannot be read is left out; the page still opens.
-      this.sponsor = event.sponsorId ? ((await catalog.sponsors().catch(() => [])).find((s) => s.id === event.sponsorId) ?? null) : null;
+      this.sponsor = event.sponsorId
+        ? ((await catalog.sponsors().catch(() => [])).find((s) => s.id === event.sponsorId) ?? null)
+        : null;
     });
   }
 
@@ -124,7 +170,9 @@ export class EventPage extends RowsPage {
     }
     const label = this.tag('Channel');
     label.color = isOnAir(event, now) ? COLOR.live : argb(channel?.color ?? '#333333');
-    label.tag('Label').text.text = isOnAir(event, now) ? `● ${t('badge.live')} · ${channel?.name ?? ''}` : channel?.name ?? '';
+    label.tag('Label').text.text = isOnAir(event, now)
+      ? `● ${t('badge.live')} · ${channel?.name ?? ''}`
+      : (channel?.name ?? '');
     const title = this.tag('Title');
     title.text.text = event.title;
     // A one-line title pulls the details up under it.
@@ -136,9 +184,12 @@ export class EventPage extends RowsPage {
     });
     const when = `${t('event.startsAt', { date: formatDate(starts), time: formatTime(starts) })} – ${formatTime(ends)}`;
     const upcoming = event.status === 'scheduled' && starts.getTime() > now.getTime();
-    this.tag('When').text.text = event.status === 'cancelled'
-      ? `${when} · ${t('event.cancelled')}`
-      : upcoming ? `${when} · ${countdownLabel(countdown(starts, now))}` : when;
+    this.tag('When').text.text =
+      event.status === 'cancelled'
+        ? `${when} · ${t('event.cancelled')}`
+        : upcoming
+          ? `${when} · ${countdownLabel(countdown(starts, now))}`
+          : when;
     this.tag('Venue').text.text = event.venue;
     this.tag('Synopsis').text.text = event.description;
     const picture = this.tag('Picture');
@@ -147,7 +198,9 @@ export class EventPage extends RowsPage {
 
     const resume = this.replay ? preferences.resumePosition(this.replay.id) : null;
     this.actions = eventActions(event, this.replay, this.highlights[0] ?? null, resume, now);
-    (this.tag('Actions') as ButtonRow).patch({ buttons: this.actions.map((id) => ({ id, label: t(ACTION_LABEL[id]) })) });
+    (this.tag('Actions') as ButtonRow).patch({
+      buttons: this.actions.map((id) => ({ id, label: t(ACTION_LABEL[id]) })),
+    });
     this.related = channel ? this.highlights.map((h) => highlightTile(h, channel)) : [];
     const related = this.tag('Related') as Rail;
     related.patch({ visible: this.related.length > 0, title: t('event.related'), items: this.related });
@@ -175,7 +228,13 @@ export class EventPage extends RowsPage {
       case 'startOver':
         return { name: 'player', playable: { kind: 'live', event }, startOver: true };
       case 'resume':
-        return replay ? { name: 'player', playable: { kind: 'replay', replay }, startPosition: preferences.resumePosition(replay.id) ?? 0 } : null;
+        return replay
+          ? {
+              name: 'player',
+              playable: { kind: 'replay', replay },
+              startPosition: preferences.resumePosition(replay.id) ?? 0,
+            }
+          : null;
       case 'fromStart':
       case 'watch':
         return replay ? { name: 'player', playable: { kind: 'replay', replay }, startPosition: 0 } : null;

@@ -34,19 +34,26 @@ export class HomePage extends RowsPage {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
+      w: STAGE.w,
+      h: STAGE.h,
       Rows: {
-        x: SAFE.x, y: 130,
+        x: SAFE.x,
+        y: 130,
         Hero: { type: Hero, y: 0 },
         Channels: { type: ChannelRow, y: CHANNELS_Y },
         Rails: { y: RAILS_Y },
       },
       Header: {
-        w: STAGE.w, h: 140,
+        w: STAGE.w,
+        h: 140,
         // Rails scrolled up pass under the header: an opaque band, then a short fade.
         Shade: { w: STAGE.w, h: 128, rect: true, color: COLOR.background },
         Fade: { y: 128, w: STAGE.w, h: 40, rect: true, colorTop: COLOR.background, colorBottom: 0x000b0f1a },
-        Brand: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+        Brand: {
+          x: SAFE.x,
+          y: SAFE.y,
+          text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
+        },
         Menu: { type: ButtonRow, x: 520, y: SAFE.y - 12, rowId: 'menu' },
         Clock: { type: Clock, x: STAGE.w - SAFE.x, y: SAFE.y },
       },
@@ -104,17 +111,27 @@ export class HomePage extends RowsPage {
     if (this.hero) hero.patch({ data: this.heroData(this.hero, now) });
     (this.tag('Channels') as ChannelRow).patch({
       title: t('rail.channels'),
-      entries: home.channels.map((rails) => ({ channel: rails.channel, onAir: channelIsLive(rails, now) ? rails.onAir!.title : null })),
+      entries: home.channels.map((rails) => ({
+        channel: rails.channel,
+        onAir: channelIsLive(rails, now) ? rails.onAir!.title : null,
+      })),
     });
     this.rails = homeRails(home, now, preferences.resumePoints());
     const container = this.tag('Rails');
     // Rails are rebuilt only when their set changes; otherwise updated in place (keeps focus and scroll).
-    const sameSet = container.children.length === this.rails.length &&
+    const sameSet =
+      container.children.length === this.rails.length &&
       this.rails.every((r, i) => (container.children[i] as unknown as { ref: string }).ref === railRef(r.id));
     if (!sameSet) {
-      container.children = this.rails.map((rail, i) => ({ type: Rail, ref: railRef(rail.id), y: i * RAIL_HEIGHT, railId: rail.id }));
+      container.children = this.rails.map((rail, i) => ({
+        type: Rail,
+        ref: railRef(rail.id),
+        y: i * RAIL_HEIGHT,
+        railId: rail.id,
+      }));
     }
-    for (const rail of this.rails) (container.tag(railRef(rail.id)) as Rail).patch({ title: rail.title, items: rail.tiles });
+    for (const rail of this.rails)
+      (container.tag(railRef(rail.id)) as Rail).patch({ title: rail.title, items: rail.tiles });
     this.syncGrid();
   }
 
@@ -123,18 +140,23 @@ export class HomePage extends RowsPage {
     const starts = new Date(event.startsAt);
     const ends = new Date(event.endsAt);
     return {
-      kicker: choice.kind === 'live'
-        ? `${t('home.onAirNow').toUpperCase()} · ${channel.name}`
-        : `${t('home.next').toUpperCase()} · ${countdownLabel(countdown(starts, now))}`,
+      kicker:
+        choice.kind === 'live'
+          ? `${t('home.onAirNow').toUpperCase()} · ${channel.name}`
+          : `${t('home.next').toUpperCase()} · ${countdownLabel(countdown(starts, now))}`,
       color: channel.color,
       live: choice.kind === 'live',
       title: event.title,
       meta: `${channel.name} · ${event.venue} · ${formatDate(starts)}, ${formatTime(starts)} – ${formatTime(ends)}`,
       description: event.description,
       poster: event.poster,
-      buttons: choice.kind === 'live'
-        ? [{ id: 'watch-live', label: t('action.watchLive') }, { id: 'details', label: t('action.details') }]
-        : [{ id: 'details', label: t('action.details') }],
+      buttons:
+        choice.kind === 'live'
+          ? [
+              { id: 'watch-live', label: t('action.watchLive') },
+              { id: 'details', label: t('action.details') },
+            ]
+          : [{ id: 'details', label: t('action.details') }],
     };
   }
 
@@ -166,7 +188,9 @@ export class HomePage extends RowsPage {
     }
     if (rowId === 'hero' && this.hero) {
       const id = (this.tag('Hero') as Hero).actions.buttons[col]?.id;
-      return id === 'watch-live' ? { name: 'player', playable: { kind: 'live', event: this.hero.event } } : { name: 'event', eventId: this.hero.event.id };
+      return id === 'watch-live'
+        ? { name: 'player', playable: { kind: 'live', event: this.hero.event } }
+        : { name: 'event', eventId: this.hero.event.id };
     }
     if (rowId === 'channels') {
       const channel = home.channels[col]?.channel;

@@ -26,9 +26,17 @@ interface Slot {
 class DayTab extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: TAB.w, h: TAB.h, rect: true, color: COLOR.surface,
+      w: TAB.w,
+      h: TAB.h,
+      rect: true,
+      color: COLOR.surface,
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 36 },
-      Label: { x: TAB.w / 2, y: TAB.h / 2 + 2, mount: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
+      Label: {
+        x: TAB.w / 2,
+        y: TAB.h / 2 + 2,
+        mount: 0.5,
+        text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text },
+      },
     };
   }
   set label(text: string) {
@@ -55,19 +63,66 @@ class ProgrammeRow extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     const w = STAGE.w - 2 * SAFE.x;
     return {
-      w, h: ROW.h,
+      w,
+      h: ROW.h,
       Outline: {
-        x: -5, y: -5, w: w + 10, h: ROW.h + 10, rect: true, color: COLOR.focus, alpha: 0,
+        x: -5,
+        y: -5,
+        w: w + 10,
+        h: ROW.h + 10,
+        rect: true,
+        color: COLOR.focus,
+        alpha: 0,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
       },
-      Body: { w, h: ROW.h, rect: true, color: COLOR.surface, shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 } },
+      Body: {
+        w,
+        h: ROW.h,
+        rect: true,
+        color: COLOR.surface,
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 },
+      },
       Accent: { w: 10, h: ROW.h, rect: true },
       Time: { x: 40, y: 22, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
-      Channel: { x: 40, y: 66, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.textDim } },
-      Title: { x: 360, y: 22, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.heading, textColor: COLOR.text, wordWrapWidth: w - 620, maxLines: 1, textOverflow: 'ellipsis' } },
-      Venue: { x: 360, y: 66, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim, wordWrapWidth: w - 620, maxLines: 1, textOverflow: 'ellipsis' } },
+      Channel: {
+        x: 40,
+        y: 66,
+        text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.textDim },
+      },
+      Title: {
+        x: 360,
+        y: 22,
+        text: {
+          text: '',
+          fontFace: FONT.semibold,
+          fontSize: TYPE.heading,
+          textColor: COLOR.text,
+          wordWrapWidth: w - 620,
+          maxLines: 1,
+          textOverflow: 'ellipsis',
+        },
+      },
+      Venue: {
+        x: 360,
+        y: 66,
+        text: {
+          text: '',
+          fontFace: FONT.regular,
+          fontSize: TYPE.caption,
+          textColor: COLOR.textDim,
+          wordWrapWidth: w - 620,
+          maxLines: 1,
+          textOverflow: 'ellipsis',
+        },
+      },
       Live: {
-        x: w - 40, y: ROW.h / 2, mountX: 1, mountY: 0.5, rect: true, color: COLOR.live, visible: false,
+        x: w - 40,
+        y: ROW.h / 2,
+        mountX: 1,
+        mountY: 0.5,
+        rect: true,
+        color: COLOR.live,
+        visible: false,
         flex: { paddingLeft: 14, paddingRight: 14, paddingTop: 4, paddingBottom: 4 },
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
         Label: { text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
@@ -81,7 +136,8 @@ class ProgrammeRow extends Lightning.Component<Loose> {
     this.tag('Time').text.text = `${formatTime(new Date(event.startsAt))} – ${formatTime(new Date(event.endsAt))}`;
     this.tag('Channel').text.text = channel.name;
     this.tag('Title').text.text = event.title;
-    this.tag('Venue').text.text = event.status === 'cancelled' ? `${event.venue} · ${t('event.cancelled')}` : event.venue;
+    this.tag('Venue').text.text =
+      event.status === 'cancelled' ? `${event.venue} · ${t('event.cancelled')}` : event.venue;
     this.tag('Live').visible = isOnAir(event, new Date());
     this.tag('Live.Label').text.text = t('badge.live');
   }
@@ -108,11 +164,27 @@ export class ProgrammePage extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+      w: STAGE.w,
+      h: STAGE.h,
+      Title: {
+        x: SAFE.x,
+        y: SAFE.y,
+        text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
+      },
       Tabs: { x: SAFE.x, y: SAFE.y + 84 },
-      List: { x: SAFE.x, y: SAFE.y + 196, w: STAGE.w - 2 * SAFE.x, h: VISIBLE_ROWS * (ROW.h + ROW.gap), clipping: true, Items: {} },
-      Empty: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
+      List: {
+        x: SAFE.x,
+        y: SAFE.y + 196,
+        w: STAGE.w - 2 * SAFE.x,
+        h: VISIBLE_ROWS * (ROW.h + ROW.gap),
+        clipping: true,
+        Items: {},
+      },
+      Empty: {
+        x: SAFE.x,
+        y: SAFE.y + 220,
+        text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim },
+      },
       Status: { type: StatusView },
     };
   }
@@ -153,7 +225,8 @@ export class ProgrammePage extends Lightning.Component<Loose> {
 
   private renderTabs(): void {
     this.tag('Tabs').children = this.days.map((d, i) => ({
-      type: DayTab, x: i * (TAB.w + TAB.gap),
+      type: DayTab,
+      x: i * (TAB.w + TAB.gap),
       label: i === 0 ? t('programme.today') : i === 1 ? t('programme.tomorrow') : formatShortDay(d.day),
       selected: i === this.day,
     }));

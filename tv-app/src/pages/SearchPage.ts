@@ -24,15 +24,24 @@ class Key extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: KEY.w, h: KEY.h, rect: true, color: COLOR.surfaceRaised,
+      w: KEY.w,
+      h: KEY.h,
+      rect: true,
+      color: COLOR.surfaceRaised,
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 10 },
-      Label: { x: KEY.w / 2, y: KEY.h / 2 + 2, mount: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
+      Label: {
+        x: KEY.w / 2,
+        y: KEY.h / 2 + 2,
+        mount: 0.5,
+        text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text },
+      },
     };
   }
 
   set keyCap(cap: KeyCap) {
     this.cap = cap;
-    const label = cap.kind === 'char' ? cap.char.toUpperCase() : cap.kind === 'space' ? t('search.space') : t('search.delete');
+    const label =
+      cap.kind === 'char' ? cap.char.toUpperCase() : cap.kind === 'space' ? t('search.space') : t('search.delete');
     setTestId(this, cap.kind === 'char' ? `key-${cap.char}` : `key-${cap.kind}`);
     this.tag('Label').text.text = label;
     if (cap.kind !== 'char') {
@@ -71,17 +80,49 @@ export class SearchPage extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
-      Query: {
-        x: SAFE.x + 840, y: SAFE.y + 96, w: STAGE.w - 2 * SAFE.x - 840, h: 84, rect: true, color: COLOR.surface,
-        shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 },
-        Text: { x: 28, y: 20, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.title, textColor: COLOR.text, wordWrapWidth: 840, maxLines: 1 } },
+      w: STAGE.w,
+      h: STAGE.h,
+      Title: {
+        x: SAFE.x,
+        y: SAFE.y,
+        text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
       },
-      Count: { x: SAFE.x + 840, y: SAFE.y + 220, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
+      Query: {
+        x: SAFE.x + 840,
+        y: SAFE.y + 96,
+        w: STAGE.w - 2 * SAFE.x - 840,
+        h: 84,
+        rect: true,
+        color: COLOR.surface,
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 },
+        Text: {
+          x: 28,
+          y: 20,
+          text: {
+            text: '',
+            fontFace: FONT.semibold,
+            fontSize: TYPE.title,
+            textColor: COLOR.text,
+            wordWrapWidth: 840,
+            maxLines: 1,
+          },
+        },
+      },
+      Count: {
+        x: SAFE.x + 840,
+        y: SAFE.y + 220,
+        text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim },
+      },
       Keyboard: { x: SAFE.x, y: SAFE.y + 96 },
       // Results to the right of the keyboard, under the query: Right (or Down) reaches them.
-      Results: { type: Rail, x: SAFE.x + 840, y: SAFE.y + 220, railId: 'search-results', visibleTiles: 2, clipping: false },
+      Results: {
+        type: Rail,
+        x: SAFE.x + 840,
+        y: SAFE.y + 220,
+        railId: 'search-results',
+        visibleTiles: 2,
+        clipping: false,
+      },
     };
   }
 
@@ -93,7 +134,13 @@ export class SearchPage extends Lightning.Component<Loose> {
     setTestId(this, 'page-search');
     this.tag('Title').text.text = t('search.title');
     this.tag('Keyboard').children = this.keyboard.rows.flatMap((row, r) =>
-      row.map((cap, c) => ({ type: Key, ref: `K${r}_${c}`, x: c * (KEY.w + KEY.gap) * (cap.kind === 'char' ? 1 : 3), y: r * (KEY.h + KEY.gap), keyCap: cap })),
+      row.map((cap, c) => ({
+        type: Key,
+        ref: `K${r}_${c}`,
+        x: c * (KEY.w + KEY.gap) * (cap.kind === 'char' ? 1 : 3),
+        y: r * (KEY.h + KEY.gap),
+        keyCap: cap,
+      })),
     );
     void this.prepare();
     this.update();
@@ -115,7 +162,11 @@ export class SearchPage extends Lightning.Component<Loose> {
     this.results = search(this.entries, this.query).map((e) => e.tile);
     this.tag('Count').text.text = this.query.trim() !== '' && this.results.length === 0 ? t('search.noResult') : ' ';
     this.resultIndex = 0;
-    (this.tag('Results') as Rail).patch({ title: t('search.results', { n: this.results.length }), items: this.results, visible: this.results.length > 0 });
+    (this.tag('Results') as Rail).patch({
+      title: t('search.results', { n: this.results.length }),
+      items: this.results,
+      visible: this.results.length > 0,
+    });
     if (this.results.length === 0) this.inResults = false;
   }
 
@@ -124,18 +175,31 @@ export class SearchPage extends Lightning.Component<Loose> {
       const rail = this.tag('Results') as Rail;
       if (direction === 'up' || (direction === 'left' && this.resultIndex === 0)) this.inResults = false;
       else if (direction === 'left') rail.setFocusIndex(--this.resultIndex);
-      else if (direction === 'right' && this.resultIndex < this.results.length - 1) rail.setFocusIndex(++this.resultIndex);
-    } else if (!this.keyboard.move(direction) && (direction === 'down' || direction === 'right') && this.results.length > 0) {
+      else if (direction === 'right' && this.resultIndex < this.results.length - 1)
+        rail.setFocusIndex(++this.resultIndex);
+    } else if (
+      !this.keyboard.move(direction) &&
+      (direction === 'down' || direction === 'right') &&
+      this.results.length > 0
+    ) {
       this.inResults = true;
       (this.tag('Results') as Rail).setFocusIndex(this.resultIndex);
     }
     this._refocus();
   }
 
-  override _handleLeft(): void { this.move('left'); }
-  override _handleRight(): void { this.move('right'); }
-  override _handleUp(): void { this.move('up'); }
-  override _handleDown(): void { this.move('down'); }
+  override _handleLeft(): void {
+    this.move('left');
+  }
+  override _handleRight(): void {
+    this.move('right');
+  }
+  override _handleUp(): void {
+    this.move('up');
+  }
+  override _handleDown(): void {
+    this.move('down');
+  }
 
   override _handleEnter(): void {
     if (this.inResults) {

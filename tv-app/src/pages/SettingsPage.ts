@@ -30,10 +30,24 @@ function valueLabel(prefs: Preferences, key: SettingKey): string {
 class SettingRow extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: ROW.w, h: ROW.h, rect: true, color: COLOR.surface,
+      w: ROW.w,
+      h: ROW.h,
+      rect: true,
+      color: COLOR.surface,
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 14 },
-      Label: { x: 40, y: ROW.h / 2 + 2, mountY: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.heading, textColor: COLOR.text } },
-      Value: { x: ROW.w - 40, y: ROW.h / 2 + 2, mountX: 1, mountY: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+      Label: {
+        x: 40,
+        y: ROW.h / 2 + 2,
+        mountY: 0.5,
+        text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.heading, textColor: COLOR.text },
+      },
+      Value: {
+        x: ROW.w - 40,
+        y: ROW.h / 2 + 2,
+        mountX: 1,
+        mountY: 0.5,
+        text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text },
+      },
     };
   }
   set setting({ id, label, value }: { id: string; label: string; value: string }) {
@@ -61,8 +75,13 @@ export class SettingsPage extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+      w: STAGE.w,
+      h: STAGE.h,
+      Title: {
+        x: SAFE.x,
+        y: SAFE.y,
+        text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
+      },
       Rows: { x: SAFE.x, y: SAFE.y + 110 },
     };
   }
@@ -81,7 +100,11 @@ export class SettingsPage extends Lightning.Component<Loose> {
     const prefs = preferences.get();
     this.tag('Title').text.text = t('settings.title');
     SETTINGS.forEach((s, i) => {
-      (this.tag('Rows').children[i] as SettingRow).setting = { id: s.key, label: t(s.label), value: valueLabel(prefs, s.key) };
+      (this.tag('Rows').children[i] as SettingRow).setting = {
+        id: s.key,
+        label: t(s.label),
+        value: valueLabel(prefs, s.key),
+      };
     });
   }
 
@@ -90,16 +113,24 @@ export class SettingsPage extends Lightning.Component<Loose> {
     if (!setting) return;
     const prefs = preferences.get();
     const patch: Partial<Preferences> =
-      setting.key === 'language' ? { language: prefs.language === 'fr' ? 'en' : 'fr' } : { [setting.key]: !prefs[setting.key] };
+      setting.key === 'language'
+        ? { language: prefs.language === 'fr' ? 'en' : 'fr' }
+        : { [setting.key]: !prefs[setting.key] };
     const next = preferences.update(patch);
     setLanguage(next.language);
     setVoiceGuidance(next.voiceGuidance);
     this.render();
   }
 
-  override _handleEnter(): void { this.change(); }
-  override _handleLeft(): void { this.change(); }
-  override _handleRight(): void { this.change(); }
+  override _handleEnter(): void {
+    this.change();
+  }
+  override _handleLeft(): void {
+    this.change();
+  }
+  override _handleRight(): void {
+    this.change();
+  }
   override _handleUp(): void {
     this.index = Math.max(0, this.index - 1);
     this._refocus();

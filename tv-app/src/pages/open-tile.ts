@@ -14,9 +14,13 @@ export function tileRoute(tile: TileData, siblings: TileData[] = []): Route {
       }
       // Highlights that follow in the same rail play next (when the viewer wants autoplay).
       const after = siblings.slice(siblings.indexOf(tile) + 1);
-      const next = after.flatMap((t) => (t.action.kind === 'play' && t.action.playable.kind === 'highlight' ? [t.action.playable] : []));
+      const next = after.flatMap((t) =>
+        t.action.kind === 'play' && t.action.playable.kind === 'highlight' ? [t.action.playable] : [],
+      );
       return {
-        name: 'player', playable: action.playable, startPosition: action.startPosition,
+        name: 'player',
+        playable: action.playable,
+        startPosition: action.startPosition,
         next: action.playable.kind === 'highlight' ? next : undefined,
       };
     }

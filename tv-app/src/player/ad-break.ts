@@ -121,7 +121,12 @@ export class AdBreakPlayback {
   }
 
   spotStarted(start: SpotStart): void {
-    this.spot = { spots: spotsOf(start.assetList), index: start.index, key: `${start.breakId}#${start.index}`, position: start.position };
+    this.spot = {
+      spots: spotsOf(start.assetList),
+      index: start.index,
+      key: `${start.breakId}#${start.index}`,
+      position: start.position,
+    };
     this.track(false);
     // hls.js reports no progress inside a spot: its clock is read while it plays.
     this.timer ??= setInterval(() => this.track(false), this.pollMs);

@@ -13,7 +13,8 @@ export type LiveEndPhase =
 
 export function liveEndPhase(event: Pick<LiveEvent, 'status' | 'replayId'>): LiveEndPhase {
   if (event.status === 'published' && event.replayId) return { phase: 'published', replayId: event.replayId };
-  if (event.status === 'ended' || event.status === 'published' || event.status === 'cancelled') return { phase: 'ended' };
+  if (event.status === 'ended' || event.status === 'published' || event.status === 'cancelled')
+    return { phase: 'ended' };
   return { phase: 'live' };
 }
 

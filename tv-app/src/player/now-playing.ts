@@ -35,9 +35,11 @@ export interface SponsorSource {
 /** The sponsor the staff chose for the event (a replay shows its event's; a highlight none). */
 export async function sponsorOf(playable: Playable, catalog: SponsorSource): Promise<Sponsor | undefined> {
   const sponsorId =
-    playable.kind === 'live' ? playable.event.sponsorId
-    : playable.kind === 'replay' ? (await catalog.event(playable.replay.eventId)).sponsorId
-    : undefined;
+    playable.kind === 'live'
+      ? playable.event.sponsorId
+      : playable.kind === 'replay'
+        ? (await catalog.event(playable.replay.eventId)).sponsorId
+        : undefined;
   return sponsorId ? (await catalog.sponsors()).find((s) => s.id === sponsorId) : undefined;
 }
 
@@ -45,7 +47,11 @@ export async function sponsorOf(playable: Playable, catalog: SponsorSource): Pro
  * Where a replay or highlight stopped (for « Reprendre »), or null for a live. The video's
  * duration when known, the catalog's otherwise (stopped before the playlist loaded).
  */
-export function resumePointOf(playable: Playable, position: number, videoDuration: number): Omit<ResumePoint, 'updatedAt'> | null {
+export function resumePointOf(
+  playable: Playable,
+  position: number,
+  videoDuration: number,
+): Omit<ResumePoint, 'updatedAt'> | null {
   if (playable.kind === 'live') return null;
   const item = playable.kind === 'replay' ? playable.replay : playable.highlight;
   return { id: item.id, kind: playable.kind, position, duration: videoDuration || item.duration };
@@ -55,7 +61,11 @@ export function resumePointOf(playable: Playable, position: number, videoDuratio
  * A highlight that ended plays the next of its rail when the viewer wants it (« Lecture auto
  * du résumé suivant »): that one and the rest of the queue, or null to stay on the ended one.
  */
-export function autoplayNext(ended: Playable, queue: readonly Playable[], autoplay: boolean): { next: Playable; rest: Playable[] } | null {
+export function autoplayNext(
+  ended: Playable,
+  queue: readonly Playable[],
+  autoplay: boolean,
+): { next: Playable; rest: Playable[] } | null {
   const [next, ...rest] = queue;
   if (!next || !autoplay || ended.kind !== 'highlight') return null;
   return { next, rest };

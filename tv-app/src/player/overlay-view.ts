@@ -37,8 +37,14 @@ export interface OverlayView {
 
 /** The words over the picture for each player state (none while it simply plays). */
 const STATE_LABEL: Record<PlayerState, MessageKey | null> = {
-  idle: null, loading: 'player.loading', buffering: 'player.loading', playing: null,
-  paused: 'player.paused', reconnecting: 'player.reconnecting', ended: null, error: 'error.playback',
+  idle: null,
+  loading: 'player.loading',
+  buffering: 'player.loading',
+  playing: null,
+  paused: 'player.paused',
+  reconnecting: 'player.reconnecting',
+  ended: null,
+  error: 'error.playback',
 };
 
 export function overlayView({ snap, kind, ended, chapters, target }: OverlayInput): OverlayView {
@@ -48,7 +54,15 @@ export function overlayView({ snap, kind, ended, chapters, target }: OverlayInpu
   // A live that failed is still a live: the playhead fell behind because the stream stopped,
   // not because the viewer chose to watch late, so not "EN DIFFÉRÉ".
   const delayed = snap.live && !line.atLiveEdge && snap.state !== 'error';
-  const badge: MessageKey = ended ? 'badge.ended' : snap.live ? (delayed ? 'badge.delayed' : 'badge.live') : kind === 'highlight' ? 'badge.highlight' : 'badge.replay';
+  const badge: MessageKey = ended
+    ? 'badge.ended'
+    : snap.live
+      ? delayed
+        ? 'badge.delayed'
+        : 'badge.live'
+      : kind === 'highlight'
+        ? 'badge.highlight'
+        : 'badge.replay';
   const stateKey = STATE_LABEL[snap.state];
   const playing = chapterIndexAt(chapters, snap.position);
   const chapter = chapters[playing];
@@ -68,7 +82,14 @@ export function overlayView({ snap, kind, ended, chapters, target }: OverlayInpu
     total: line.total,
     hints: t(snap.live ? 'player.hintsLive' : chapters.length > 0 ? 'player.hintsVodChapters' : 'player.hintsVod'),
     // The preview is narrow: the chapter's title alone.
-    preview: target === null ? null : { time: target, label: shown.elapsed || liveLabel, chapter: chapters[chapterIndexAt(chapters, target)]?.title ?? '' },
+    preview:
+      target === null
+        ? null
+        : {
+            time: target,
+            label: shown.elapsed || liveLabel,
+            chapter: chapters[chapterIndexAt(chapters, target)]?.title ?? '',
+          },
   };
 }
 
@@ -77,6 +98,14 @@ export function overlayView({ snap, kind, ended, chapters, target }: OverlayInpu
  * progress, anything but plain playing: paused, loading, an error); otherwise it fades a while
  * after the last key.
  */
-export function overlayStaysUp({ covered, seeking, state }: { covered: boolean; seeking: boolean; state: PlayerState }): boolean {
+export function overlayStaysUp({
+  covered,
+  seeking,
+  state,
+}: {
+  covered: boolean;
+  seeking: boolean;
+  state: PlayerState;
+}): boolean {
   return covered || seeking || state !== 'playing';
 }

@@ -2,16 +2,28 @@
 // manifest preloader when it holds that playlist (manifest-preload.ts); every other
 // request, and a master playlist it does not hold, goes to hls.js's own loader.
 import type HlsType from 'hls.js';
-import type { HlsConfig, LoaderCallbacks, LoaderConfiguration, PlaylistLoaderConstructor, PlaylistLoaderContext } from 'hls.js';
+import type {
+  HlsConfig,
+  LoaderCallbacks,
+  LoaderConfiguration,
+  PlaylistLoaderConstructor,
+  PlaylistLoaderContext,
+} from 'hls.js';
 import type { ManifestPreloader } from './manifest-preload.ts';
 
 export function preloadedPlaylistLoader(Hls: typeof HlsType, preloader: ManifestPreloader): PlaylistLoaderConstructor {
   const Base = Hls.DefaultConfig.loader as unknown as PlaylistLoaderConstructor;
-  return class PreloadedPlaylistLoader extends (Base as unknown as new (config: HlsConfig) => InstanceType<PlaylistLoaderConstructor>) {
+  return class PreloadedPlaylistLoader extends (Base as unknown as new (
+    config: HlsConfig,
+  ) => InstanceType<PlaylistLoaderConstructor>) {
     /** Set by abort() and destroy(): an answer that comes later is dropped. */
     private given = false;
 
-    override load(context: PlaylistLoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<PlaylistLoaderContext>): void {
+    override load(
+      context: PlaylistLoaderContext,
+      config: LoaderConfiguration,
+      callbacks: LoaderCallbacks<PlaylistLoaderContext>,
+    ): void {
       const preloaded = context.type === 'manifest' ? preloader.take(context.url) : null;
       if (!preloaded) {
         super.load(context, config, callbacks);

@@ -3,7 +3,14 @@
 // its column); what OK asks the player for. Plain TypeScript (tests/tv-app/track-menu.test.ts);
 // TracksPanel draws it and routes the keys to it.
 import { FocusGrid, type Direction } from '../navigation/focus-grid.ts';
-import { audioOptions, qualityOptions, subtitleOptions, type LevelInfo, type MediaTrackInfo, type TrackOption } from './tracks.ts';
+import {
+  audioOptions,
+  qualityOptions,
+  subtitleOptions,
+  type LevelInfo,
+  type MediaTrackInfo,
+  type TrackOption,
+} from './tracks.ts';
 
 export type TrackRowId = 'audio' | 'subtitles' | 'quality';
 export const TRACK_ROWS: readonly TrackRowId[] = ['audio', 'subtitles', 'quality'];
@@ -54,7 +61,14 @@ export class TrackMenu {
 
   /** The panel opens on the audio row, every row on its current choice. */
   open(): void {
-    for (const id of TRACK_ROWS) this.grid.focus(id, Math.max(0, this.rows[id].findIndex((o) => o.selected)));
+    for (const id of TRACK_ROWS)
+      this.grid.focus(
+        id,
+        Math.max(
+          0,
+          this.rows[id].findIndex((o) => o.selected),
+        ),
+      );
     this.grid.focus('audio');
   }
 

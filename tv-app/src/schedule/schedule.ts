@@ -51,7 +51,11 @@ export interface ProgrammeDay<T> {
  * kept so the guide always shows 7 tabs), each day sorted by start time. Events already ended
  * stay in today's list: the guide shows what happened today too.
  */
-export function groupByDay<T extends Pick<LiveEvent, 'startsAt'>>(events: T[], now: Date, count = 7): ProgrammeDay<T>[] {
+export function groupByDay<T extends Pick<LiveEvent, 'startsAt'>>(
+  events: T[],
+  now: Date,
+  count = 7,
+): ProgrammeDay<T>[] {
   const days = nextDays(now, count).map((day) => ({ day, items: [] as T[] }));
   const sorted = [...events].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   for (const event of sorted) {

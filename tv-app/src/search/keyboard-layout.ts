@@ -5,7 +5,7 @@ import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export type KeyCap = { kind: 'char'; char: string } | { kind: 'space' } | { kind: 'delete' };
 
-const LETTER_ROWS = ['abcdefg', 'hijklmn', 'opqrstu', 'vwxyz-\'', '0123456', '789'];
+const LETTER_ROWS = ['abcdefg', 'hijklmn', 'opqrstu', "vwxyz-'", '0123456', '789'];
 
 export const KEYBOARD_ROWS: KeyCap[][] = [
   ...LETTER_ROWS.map((row) => row.split('').map((char): KeyCap => ({ kind: 'char', char }))),
@@ -56,8 +56,11 @@ export class KeyboardModel {
 /** The query after pressing `key`. */
 export function applyKey(query: string, key: KeyCap): string {
   switch (key.kind) {
-    case 'char': return query + key.char;
-    case 'space': return query.endsWith(' ') || query === '' ? query : `${query} `;
-    case 'delete': return query.slice(0, -1);
+    case 'char':
+      return query + key.char;
+    case 'space':
+      return query.endsWith(' ') || query === '' ? query : `${query} `;
+    case 'delete':
+      return query.slice(0, -1);
   }
 }

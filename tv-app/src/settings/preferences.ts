@@ -53,7 +53,9 @@ export class PreferenceStore {
       language: isLanguage(saved.language) ? saved.language : DEFAULT_PREFERENCES.language,
       subtitles: typeof saved.subtitles === 'boolean' ? saved.subtitles : DEFAULT_PREFERENCES.subtitles,
       autoplayNextHighlight:
-        typeof saved.autoplayNextHighlight === 'boolean' ? saved.autoplayNextHighlight : DEFAULT_PREFERENCES.autoplayNextHighlight,
+        typeof saved.autoplayNextHighlight === 'boolean'
+          ? saved.autoplayNextHighlight
+          : DEFAULT_PREFERENCES.autoplayNextHighlight,
       voiceGuidance: typeof saved.voiceGuidance === 'boolean' ? saved.voiceGuidance : DEFAULT_PREFERENCES.voiceGuidance,
     };
   }

@@ -4,7 +4,16 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreStats } from '../cache/memory-store.ts';
 
-export type CacheResult = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'COLLAPSED' | 'PASS' | 'EXPIRED' | 'NEGATIVE' | 'ERROR';
+export type CacheResult =
+  | 'HIT'
+  | 'MISS'
+  | 'STALE'
+  | 'REVALIDATED'
+  | 'COLLAPSED'
+  | 'PASS'
+  | 'EXPIRED'
+  | 'NEGATIVE'
+  | 'ERROR';
 
 export interface EdgeMetrics {
   request(status: number, cache: CacheResult | 'ADMIN'): void;
@@ -18,7 +27,10 @@ export interface EdgeMetrics {
 }
 
 /** `diskStats`: the disk tier's figures, undefined when the edge has none (no gauge values then). */
-export function createMetrics(stats: () => StoreStats, diskStats: () => { bytes: number; objects: number } | undefined = () => undefined): EdgeMetrics {
+export function createMetrics(
+  stats: () => StoreStats,
+  diskStats: () => { bytes: number; objects: number } | undefined = () => undefined,
+): EdgeMetrics {
   const registry = new Registry();
   const requests = new Counter({
     name: 'edge_requests_total',
@@ -26,7 +38,11 @@ export function createMetrics(stats: () => StoreStats, diskStats: () => { bytes:
     labelNames: ['status', 'cache'] as const,
     registers: [registry],
   });
-  const bytes = new Counter({ name: 'edge_bytes_served_total', help: 'Body bytes sent to clients', registers: [registry] });
+  const bytes = new Counter({
+    name: 'edge_bytes_served_total',
+    help: 'Body bytes sent to clients',
+    registers: [registry],
+  });
   const upstreamRequests = new Counter({
     name: 'edge_upstream_requests_total',
     help: 'Requests sent upstream, by status (or error)',
@@ -45,9 +61,21 @@ export function createMetrics(stats: () => StoreStats, diskStats: () => { bytes:
     buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 5000],
     registers: [registry],
   });
-  const prefetches = new Counter({ name: 'edge_prefetches_total', help: 'Segments fetched ahead of viewers after a live playlist refresh', registers: [registry] });
-  const slowCuts = new Counter({ name: 'edge_slow_clients_cut_total', help: 'Viewers cut off for falling too far behind a pass-through stream', registers: [registry] });
-  const evictions = new Counter({ name: 'edge_cache_evictions_total', help: 'Objects evicted by the LRU to stay within the memory budget', registers: [registry] });
+  const prefetches = new Counter({
+    name: 'edge_prefetches_total',
+    help: 'Segments fetched ahead of viewers after a live playlist refresh',
+    registers: [registry],
+  });
+  const slowCuts = new Counter({
+    name: 'edge_slow_clients_cut_total',
+    help: 'Viewers cut off for falling too far behind a pass-through stream',
+    registers: [registry],
+  });
+  const evictions = new Counter({
+    name: 'edge_cache_evictions_total',
+    help: 'Objects evicted by the LRU to stay within the memory budget',
+    registers: [registry],
+  });
   // The stored figures are read when Prometheus scrapes, not kept up to date per request.
   const gauge = (name: string, help: string, read: () => number | undefined) =>
     new Gauge({

@@ -21,7 +21,11 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
   if (!token) return json(403, { error: 'purge désactivée / purge disabled: no adminToken configured' });
   const auth = req.headers.get('authorization') ?? '';
   if (!(await sameSecret(auth, `Bearer ${token}`))) {
-    return json(401, { error: 'jeton invalide / invalid bearer token' }, { 'www-authenticate': 'Bearer realm="edge-admin"' });
+    return json(
+      401,
+      { error: 'jeton invalide / invalid bearer token' },
+      { 'www-authenticate': 'Bearer realm="edge-admin"' },
+    );
   }
   let body: unknown;
   try {
@@ -30,7 +34,10 @@ export async function handlePurge(ctx: EdgeContext, req: Request): Promise<Respo
     return json(400, { error: 'corps JSON attendu / JSON body expected: {"url"} | {"prefix"} | {"tag"}' });
   }
   const parsed = purgeRequest.safeParse(body);
-  if (!parsed.success) return json(400, { error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}, {"surrogateKeys": [...]}' });
+  if (!parsed.success)
+    return json(400, {
+      error: 'attendu / expected exactly one of {"url"}, {"prefix"}, {"tag"}, {"surrogateKeys": [...]}',
+    });
   const purged = purge(ctx, parsed.data, { propagate: true });
   return json(200, { purged });
 }
@@ -70,7 +77,10 @@ function discardFills(ctx: EdgeContext, match: (key: string) => boolean): void {
 /** Constant-time comparison (via digests) so the token cannot be guessed byte by byte. */
 async function sameSecret(a: string, b: string): Promise<boolean> {
   const enc = new TextEncoder();
-  const [da, db] = await Promise.all([crypto.subtle.digest('SHA-256', enc.encode(a)), crypto.subtle.digest('SHA-256', enc.encode(b))]);
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest('SHA-256', enc.encode(a)),
+    crypto.subtle.digest('SHA-256', enc.encode(b)),
+  ]);
   const x = new Uint8Array(da);
   const y = new Uint8Array(db);
   let diff = 0;
@@ -79,5 +89,8 @@ async function sameSecret(a: string, b: string): Promise<boolean> {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
 }

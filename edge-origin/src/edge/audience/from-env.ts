@@ -5,7 +5,10 @@
 import { AudienceObserver } from './observer.ts';
 import { RedisAudienceSink } from './redis-sink.ts';
 
-export function audienceObserverFromEnv(env: Record<string, string | undefined>, workersRedisUrl?: string): AudienceObserver | undefined {
+export function audienceObserverFromEnv(
+  env: Record<string, string | undefined>,
+  workersRedisUrl?: string,
+): AudienceObserver | undefined {
   const url = env.AUDIENCE_REDIS_URL || workersRedisUrl;
   return url ? new AudienceObserver({ sink: new RedisAudienceSink({ url }) }) : undefined;
 }

@@ -65,12 +65,18 @@ export class AudienceObserver {
       const batch = this.#pending;
       this.#pending = new Map();
       const sightings: Sighting[] = [];
-      for (const [channel, viewers] of batch) for (const [viewer, seenMs] of viewers) sightings.push({ channel, viewer, seenMs });
+      for (const [channel, viewers] of batch)
+        for (const [viewer, seenMs] of viewers) sightings.push({ channel, viewer, seenMs });
       if (sightings.length === 0) return;
       try {
         await this.#sink.record(sightings);
       } catch (error) {
-        this.#log({ level: 'warn', msg: 'audience: sink unavailable, sightings dropped', count: sightings.length, error: String(error) });
+        this.#log({
+          level: 'warn',
+          msg: 'audience: sink unavailable, sightings dropped',
+          count: sightings.length,
+          error: String(error),
+        });
       }
     });
     return this.#flushing;

@@ -3,7 +3,14 @@
 // viewer's previous sighting, if under the active window), atomically, so any number of edges
 // can flush the same viewers in any order without double counting.
 import { createClient } from 'redis';
-import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCHED_RETENTION_SECONDS, WATCH_BUCKET_MS, audienceKeys, utcDay } from '../../../../shared/audience/keys.ts';
+import {
+  ACTIVE_WINDOW_MS,
+  AUDIENCE_PREFIX,
+  WATCHED_RETENTION_SECONDS,
+  WATCH_BUCKET_MS,
+  audienceKeys,
+  utcDay,
+} from '../../../../shared/audience/keys.ts';
 import type { Sighting } from '../../../../shared/audience/keys.ts';
 import type { AudienceSink } from './observer.ts';
 import { itemAt } from '../../../../shared/lang/item-at.ts';
@@ -43,7 +50,11 @@ export class RedisAudienceSink implements AudienceSink {
 
   constructor(options: { url: string; prefix?: string }) {
     this.#prefix = options.prefix ?? AUDIENCE_PREFIX;
-    this.#client = createClient({ url: options.url, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) } });
+    this.#client = createClient({
+      url: options.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) },
+    });
     this.#client.on('error', () => {});
     this.#client.connect().catch(() => {});
   }
@@ -63,8 +74,16 @@ export class RedisAudienceSink implements AudienceSink {
         const day = utcDay(itemAt(list, i).seenMs);
         let end = i;
         while (end < list.length && end - i < BATCH && utcDay(itemAt(list, end).seenMs) === day) end++;
-        const args = [String(ACTIVE_WINDOW_MS), String(WATCH_BUCKET_MS), String(WATCHED_RETENTION_SECONDS), ...list.slice(i, end).flatMap((s) => [s.viewer, String(s.seenMs)])];
-        await this.#client.eval(RECORD_SCRIPT, { keys: [audienceKeys.live(this.#prefix, channel), audienceKeys.watched(this.#prefix, channel, day)], arguments: args });
+        const args = [
+          String(ACTIVE_WINDOW_MS),
+          String(WATCH_BUCKET_MS),
+          String(WATCHED_RETENTION_SECONDS),
+          ...list.slice(i, end).flatMap((s) => [s.viewer, String(s.seenMs)]),
+        ];
+        await this.#client.eval(RECORD_SCRIPT, {
+          keys: [audienceKeys.live(this.#prefix, channel), audienceKeys.watched(this.#prefix, channel, day)],
+          arguments: args,
+        });
         i = end;
       }
     }

@@ -87,7 +87,8 @@ export class DiskTier {
   /** Writes the entry if it is worth keeping on disk. Asynchronous; errors only cost the copy. */
   offer(entry: CacheEntry, lifetimeSeconds: number): void {
     if (lifetimeSeconds < this.options.minLifetimeSeconds) return;
-    if (entry.body.byteLength > this.options.maxObjectBytes || entry.body.byteLength + 1024 > this.options.budget) return;
+    if (entry.body.byteLength > this.options.maxObjectBytes || entry.body.byteLength + 1024 > this.options.budget)
+      return;
     const meta = entryMeta(entry);
     this.background(
       (async () => {
@@ -138,9 +139,15 @@ export class DiskTier {
       meta,
       tags: [
         ...(tags.get('surrogate-key') ?? '').split(/\s+/).filter(Boolean),
-        ...(tags.get('cache-tag') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+        ...(tags.get('cache-tag') ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
       ],
-      varyNames: (tags.get('vary') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      varyNames: (tags.get('vary') ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
     };
     this.index.set(meta.storageKey, record);
     if (!this.index.has(meta.storageKey)) return;

@@ -51,7 +51,8 @@ export function makeEntry(init: {
     ageValue,
     varyNames: listHeader(headers.get('vary')),
     tags: surrogateTags(headers),
-    size: init.body.byteLength + headerBytes(headers) + init.primaryKey.length + init.storageKey.length + ENTRY_OVERHEAD,
+    size:
+      init.body.byteLength + headerBytes(headers) + init.primaryKey.length + init.storageKey.length + ENTRY_OVERHEAD,
     cacheControl: parseCacheControl(headers.get('cache-control')),
   };
 }

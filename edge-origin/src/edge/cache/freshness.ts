@@ -82,7 +82,11 @@ export function ageHeaderValue(age: number): string {
 }
 
 /** Delta-seconds of stale-while-revalidate / stale-if-error (RFC 5861), or the configured default. */
-export function staleAllowance(entry: CacheEntry, directive: 'stale-while-revalidate' | 'stale-if-error', fallback: number): number {
+export function staleAllowance(
+  entry: CacheEntry,
+  directive: 'stale-while-revalidate' | 'stale-if-error',
+  fallback: number,
+): number {
   return deltaSeconds(entry.cacheControl, directive) ?? fallback;
 }
 

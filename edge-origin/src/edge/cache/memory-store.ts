@@ -108,7 +108,12 @@ export class MemoryStore {
   }
 
   stats(): StoreStats {
-    return { bytes: this.lru.calculatedSize, objects: this.lru.size, evictions: this.evictionCount, budget: this.budget };
+    return {
+      bytes: this.lru.calculatedSize,
+      objects: this.lru.size,
+      evictions: this.evictionCount,
+      budget: this.budget,
+    };
   }
 
   private unindex(storageKey: string, entry: CacheEntry): void {

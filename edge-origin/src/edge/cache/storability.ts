@@ -52,7 +52,10 @@ export function storeDecision(
  */
 export function headersToStore(responseHeaders: Headers, responseCc: Directives): Headers {
   const out = new Headers(responseHeaders);
-  for (const name of [...(directiveFieldNames(responseCc, 'private') ?? []), ...(directiveFieldNames(responseCc, 'no-cache') ?? [])]) {
+  for (const name of [
+    ...(directiveFieldNames(responseCc, 'private') ?? []),
+    ...(directiveFieldNames(responseCc, 'no-cache') ?? []),
+  ]) {
     out.delete(name);
   }
   return out;

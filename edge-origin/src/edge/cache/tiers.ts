@@ -4,7 +4,11 @@ import { freshnessLifetime } from './freshness.ts';
 import type { CacheEntry } from './entry.ts';
 import type { EdgeContext } from '../context.ts';
 
-export async function lookupTiers(ctx: EdgeContext, primary: string, requestHeaders: Headers): Promise<CacheEntry | undefined> {
+export async function lookupTiers(
+  ctx: EdgeContext,
+  primary: string,
+  requestHeaders: Headers,
+): Promise<CacheEntry | undefined> {
   const inMemory = ctx.store.lookup(primary, requestHeaders);
   if (inMemory || !ctx.disk) return inMemory;
   const onDisk = await ctx.disk.lookup(primary, requestHeaders);

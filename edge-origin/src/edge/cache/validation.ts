@@ -13,7 +13,12 @@ export function addValidators(headers: Headers, stored: CacheEntry): void {
 
 /** §4.3.4: the origin said 304: its header fields replace the stored ones, and the entry is as
  * new as this answer. */
-export function freshenFromNotModified(stored: CacheEntry, notModified: Headers, requestTime: number, responseTime: number): void {
+export function freshenFromNotModified(
+  stored: CacheEntry,
+  notModified: Headers,
+  requestTime: number,
+  responseTime: number,
+): void {
   for (const [name, value] of notModified) {
     if (name === 'content-length') continue;
     stored.headers.set(name, value);

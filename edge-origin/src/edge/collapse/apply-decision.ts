@@ -17,7 +17,12 @@ export type BackgroundFill = (key: string, headers: Headers) => Fill | undefined
  * Applies `decision` to `entry` and starts its prefetches. Returns the gate: a promise to wait
  * for before storing the entry (so before viewers see it), or undefined to store it now.
  */
-export function applyStoreDecision(ctx: EdgeContext, entry: CacheEntry, decision: StoreDecision, startFill: BackgroundFill): Promise<void> | undefined {
+export function applyStoreDecision(
+  ctx: EdgeContext,
+  entry: CacheEntry,
+  decision: StoreDecision,
+  startFill: BackgroundFill,
+): Promise<void> | undefined {
   if (decision.playlist) entry.playlist = decision.playlist;
   if (decision.negative) entry.negative = true;
   if (decision.lifetime !== undefined) entry.lifetimeOverride = decision.lifetime;
@@ -56,7 +61,12 @@ function prefetch(ctx: EdgeContext, keys: readonly string[], startFill: Backgrou
  * never later than the version stored now may still be served: past that, viewers would join the
  * refresh and get the new version at once, so holding it back would only hold them.
  */
-function gate(ctx: EdgeContext, incoming: CacheEntry, pending: Promise<void>[], boundSeconds: number): Promise<void> | undefined {
+function gate(
+  ctx: EdgeContext,
+  incoming: CacheEntry,
+  pending: Promise<void>[],
+  boundSeconds: number,
+): Promise<void> | undefined {
   const previous = ctx.store.lookup(incoming.primaryKey, NO_HEADERS);
   const servable = previous && previous !== incoming ? servableFor(ctx, previous) : 0;
   const waitSeconds = Math.min(boundSeconds, servable);

@@ -35,12 +35,17 @@ export function failureOutcome(fill: FillSteps, error: unknown): FillOutcome {
   fill.ctx.metrics.upstream('error', 0);
   const upstreamError = error instanceof UpstreamError ? error : new UpstreamError(String(error), 'unreachable');
   fill.finish();
-  if (fill.stale && staleUsableOnError(fill.ctx, fill.stale)) return { kind: 'stale-on-error', entry: fill.stale, reason: upstreamError.message };
+  if (fill.stale && staleUsableOnError(fill.ctx, fill.stale))
+    return { kind: 'stale-on-error', entry: fill.stale, reason: upstreamError.message };
   return { kind: 'error', error: upstreamError };
 }
 
 /** `share`: fetched from the origin by this worker, so the other workers may take it. */
-export function answerOutcome(fill: FillSteps, { response, requestTime, responseTime }: UpstreamResult, share: boolean): FillOutcome {
+export function answerOutcome(
+  fill: FillSteps,
+  { response, requestTime, responseTime }: UpstreamResult,
+  share: boolean,
+): FillOutcome {
   const { ctx, stale } = fill;
   if (response.status === 304 && stale) {
     freshenFromNotModified(stale, response.headers, requestTime, responseTime);
@@ -57,7 +62,13 @@ export function answerOutcome(fill: FillSteps, { response, requestTime, response
   return newResponse(fill, response, requestTime, responseTime, share);
 }
 
-function newResponse(fill: FillSteps, response: Response, requestTime: number, responseTime: number, share: boolean): FillOutcome {
+function newResponse(
+  fill: FillSteps,
+  response: Response,
+  requestTime: number,
+  responseTime: number,
+  share: boolean,
+): FillOutcome {
   const { ctx, key, requestHeaders } = fill;
   const headers = new Headers(response.headers);
   // RFC 9110 §6.6.1: a recipient caching a response without Date adds one.
@@ -70,9 +81,21 @@ function newResponse(fill: FillSteps, response: Response, requestTime: number, r
   const expectedLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
   const storable = decision.store && (expectedLength === undefined || expectedLength <= ctx.config.maxObjectBytes);
   // Other viewers may share this very response only if a cache could have served it to them.
-  const shareable = decision.store && !cc.has('no-cache') && (lifetime > 0 || ctx.policy.forcesLifetime(fill.pathAndQuery, response.status, headers));
-  const entryOf = (body: Uint8Array) => entryFrom(ctx, key, requestHeaders, response.status, headers, cc, body, requestTime, responseTime);
-  const outcome = { kind: 'response', status: response.status, headers, requestTime, responseTime, ageValue, shareable } as const;
+  const shareable =
+    decision.store &&
+    !cc.has('no-cache') &&
+    (lifetime > 0 || ctx.policy.forcesLifetime(fill.pathAndQuery, response.status, headers));
+  const entryOf = (body: Uint8Array) =>
+    entryFrom(ctx, key, requestHeaders, response.status, headers, cc, body, requestTime, responseTime);
+  const outcome = {
+    kind: 'response',
+    status: response.status,
+    headers,
+    requestTime,
+    responseTime,
+    ageValue,
+    shareable,
+  } as const;
 
   if (!response.body) {
     if (storable) fill.store(entryOf(new Uint8Array(0)), share);
@@ -107,7 +130,15 @@ function entryFrom(
   requestTime: number,
   responseTime: number,
 ): CacheEntry {
-  const entry = makeEntry({ primaryKey: key, storageKey: '', status, headers: headersToStore(responseHeaders, cc), body, requestTime, responseTime });
+  const entry = makeEntry({
+    primaryKey: key,
+    storageKey: '',
+    status,
+    headers: headersToStore(responseHeaders, cc),
+    body,
+    requestTime,
+    responseTime,
+  });
   entry.storageKey = ctx.store.storageKeyFor(key, entry.varyNames, requestHeaders);
   return entry;
 }

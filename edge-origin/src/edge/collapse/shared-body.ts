@@ -105,7 +105,16 @@ export class SharedBody {
   /** A stream of the whole body for one more reader, or null if its start was already dropped. */
   subscribe(onRead?: (bytes: number) => void): ReadableStream<Uint8Array> | null {
     if (this.base > 0 || this.failure !== undefined) return null;
-    const reader: Reader = { pos: 0, offset: 0, wake: null, cut: null, onRead, controller: null, sink: null, paused: false };
+    const reader: Reader = {
+      pos: 0,
+      offset: 0,
+      wake: null,
+      cut: null,
+      onRead,
+      controller: null,
+      sink: null,
+      paused: false,
+    };
     this.readers.add(reader);
     this.start();
     return new ReadableStream<Uint8Array>(

@@ -37,5 +37,8 @@ export function deltaSeconds(d: Directives, name: string): number | undefined {
 export function directiveFieldNames(d: Directives, name: string): string[] | undefined {
   const v = d.get(name);
   if (typeof v !== 'string') return undefined;
-  return v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }

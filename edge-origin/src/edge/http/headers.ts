@@ -16,7 +16,10 @@ const HOP_BY_HOP = [
 /** A copy of `headers` without hop-by-hop fields, including those named by `Connection`. */
 export function withoutHopByHop(headers: Headers): Headers {
   const out = new Headers(headers);
-  const listed = (headers.get('connection') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const listed = (headers.get('connection') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const name of [...HOP_BY_HOP, ...listed]) out.delete(name);
   return out;
 }
@@ -37,7 +40,10 @@ export function withoutOwnVia(headers: Headers, viaName: string, protocol = '1.1
 }
 
 function listVia(value: string | null): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Approximate size of a header block, to enforce limits and to account stored entries. */
@@ -52,5 +58,8 @@ export function headerBytes(headers: Headers): number {
 /** Header names listed in a field such as Vary or Connection, lower-cased. */
 export function listHeader(value: string | null | undefined): string[] {
   if (!value) return [];
-  return value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }

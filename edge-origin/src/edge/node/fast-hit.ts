@@ -57,7 +57,11 @@ export function createFastHitPath(edge: Edge): FastHitPath {
     if (!pair) prepared.set(entry, (pair = {}));
     const cached = isHead ? pair.head : pair.get;
     // A 304 from upstream refreshes an entry's fields in place, and always its responseTime.
-    if (cached !== undefined && (cached === null || (cached.responseTime === entry.responseTime && cached.result === result))) return cached;
+    if (
+      cached !== undefined &&
+      (cached === null || (cached.responseTime === entry.responseTime && cached.result === result))
+    )
+      return cached;
     const list = headerList(wholeAnswerHeaders(ctx, entry, result, isHead), !isHead && !bodylessStatus(entry.status));
     return remember(pair, isHead, list && { responseTime: entry.responseTime, result, ...list });
   }

@@ -38,7 +38,9 @@ export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolea
   }
   const host = h.host;
   if (!host || !PLAIN_HOST.test(host) || !config.allowedMethods.includes(req.method ?? '')) return false;
-  return 7 + host.length + target.length <= config.maxUrlLength && rawHeaderBytes(req.rawHeaders) <= config.maxHeaderBytes;
+  return (
+    7 + host.length + target.length <= config.maxUrlLength && rawHeaderBytes(req.rawHeaders) <= config.maxHeaderBytes
+  );
 }
 
 /** A plain request's primary key, and its URL when the key or the record needs one. */

@@ -29,7 +29,10 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
   const options = {
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3000) },
+    socket: {
+      connectTimeout: 2000,
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3000),
+    },
   };
   const client = createClient(options);
   const subscriber = createClient(options);
@@ -72,18 +75,37 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
     },
     elect: (object, lock, owner, leaseMs, newerThan) =>
       safely(null, async () => {
-        const reply = (await binary.eval(ELECT, { keys: [object, lock], arguments: [owner, String(lease(leaseMs)), String(newerThan)] })) as Buffer[];
+        const reply = (await binary.eval(ELECT, {
+          keys: [object, lock],
+          arguments: [owner, String(lease(leaseMs)), String(newerThan)],
+        })) as Buffer[];
         const [kindBytes, payload] = reply;
         const kind = kindBytes?.toString();
-        if (kind === 'object' && payload) return { kind: 'object' as const, bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) };
+        if (kind === 'object' && payload)
+          return {
+            kind: 'object' as const,
+            bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+          };
         if (kind === 'leader') return { kind: 'leader' as const };
         return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
       }),
-    renew: (lock, owner, leaseMs) => safely(undefined, async () => void (await client.eval(RENEW, { keys: [lock], arguments: [owner, String(lease(leaseMs))] }))),
-    release: (lock, owner) => safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] }))),
+    renew: (lock, owner, leaseMs) =>
+      safely(
+        undefined,
+        async () => void (await client.eval(RENEW, { keys: [lock], arguments: [owner, String(lease(leaseMs))] })),
+      ),
+    release: (lock, owner) =>
+      safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] }))),
     putObject: (object, version, bytes, ttlMs) =>
       safely(undefined, async () => {
-        await client.eval(PUT, { keys: [object], arguments: [String(version), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), String(lease(ttlMs))] });
+        await client.eval(PUT, {
+          keys: [object],
+          arguments: [
+            String(version),
+            Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+            String(lease(ttlMs)),
+          ],
+        });
       }),
     del: (keys) => safely(undefined, async () => void (keys.length && (await client.del(keys)))),
     addToSet: (set, member, ttlMs) =>

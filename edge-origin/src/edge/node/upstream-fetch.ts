@@ -4,8 +4,15 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 
 export function nodeUpstreamFetch(connectTimeoutMs: number): { fetch: typeof fetch; close(): Promise<void> } {
-  const agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+  const agent = new Agent({
+    connect: { timeout: connectTimeoutMs },
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+  });
   const fetchWithAgent = (input: RequestInfo | URL, init?: RequestInit) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher: agent,
+    }) as unknown as Promise<Response>;
   return { fetch: fetchWithAgent as typeof fetch, close: () => agent.close() };
 }

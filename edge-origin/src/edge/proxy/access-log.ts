@@ -36,6 +36,8 @@ export function accessLogLine(
 }
 
 function cmcdFromHeaders(headers: LoggedRequest['headers']): string | undefined {
-  const parts = ['cmcd-request', 'cmcd-object', 'cmcd-status', 'cmcd-session'].map((n) => headers.get(n)).filter(Boolean);
+  const parts = ['cmcd-request', 'cmcd-object', 'cmcd-status', 'cmcd-session']
+    .map((n) => headers.get(n))
+    .filter(Boolean);
   return parts.length ? parts.join(',') : undefined;
 }

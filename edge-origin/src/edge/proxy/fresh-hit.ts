@@ -19,7 +19,11 @@ export function freshHit(ctx: EdgeContext, entry: CacheEntry): FreshHit | null {
   const age = currentAge(entry, ctx.now());
   const lifetime = freshnessLifetime(entry, ctx.config);
   if (!(age < lifetime) || entry.cacheControl.get('no-cache') === true) return null;
-  return { result: entry.negative ? 'NEGATIVE' : 'HIT', age, refreshAhead: ctx.policy.refreshAhead(entry, age, lifetime) };
+  return {
+    result: entry.negative ? 'NEGATIVE' : 'HIT',
+    age,
+    refreshAhead: ctx.policy.refreshAhead(entry, age, lifetime),
+  };
 }
 
 /**
@@ -34,7 +38,11 @@ export function servableWhileRevalidating(ctx: EdgeContext, entry: CacheEntry): 
 /** Seconds past its freshness this entry may be served while revalidated: its own
  * stale-while-revalidate, else the content policy's (live playlist), else the configured default. */
 export function staleWhileRevalidateAllowance(ctx: EdgeContext, entry: CacheEntry): number {
-  return staleAllowance(entry, 'stale-while-revalidate', ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds);
+  return staleAllowance(
+    entry,
+    'stale-while-revalidate',
+    ctx.policy.staleWhileRevalidate(entry) ?? ctx.config.staleWhileRevalidateSeconds,
+  );
 }
 
 /**

@@ -54,6 +54,19 @@ export class RequestRecord {
   answered(status: number, result: CacheResult, bytes: number, upstreamSeconds?: number): void {
     const { ctx } = this;
     ctx.metrics.request(status, result);
-    if (ctx.config.accessLog) ctx.log(accessLogLine(this.req!, this.url!, status, result, bytes, this.started, ctx.now(), this.client, upstreamSeconds));
+    if (ctx.config.accessLog)
+      ctx.log(
+        accessLogLine(
+          this.req!,
+          this.url!,
+          status,
+          result,
+          bytes,
+          this.started,
+          ctx.now(),
+          this.client,
+          upstreamSeconds,
+        ),
+      );
   }
 }

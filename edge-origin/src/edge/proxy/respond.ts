@@ -65,7 +65,9 @@ export function wholeAnswerHeaders(ctx: EdgeContext, entry: CacheEntry, result: 
  * prepares its header list from this too.
  */
 export function fillAnswerHeaders(ctx: EdgeContext, outcome: ResponseOutcome, joined: boolean): Headers {
-  const base = joined ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control'))) : new Headers(outcome.headers);
+  const base = joined
+    ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control')))
+    : new Headers(outcome.headers);
   return decorate(ctx, base, joined ? 'COLLAPSED' : 'MISS', outcome);
 }
 
@@ -81,13 +83,24 @@ export function bodylessStatus(status: number): boolean {
 /** 502/504 with a message an operator can act on (French first, as the project's user-facing text). */
 export function gatewayError(ctx: EdgeContext, kind: 'unreachable' | 'timeout', message: string): Response {
   const status = kind === 'timeout' ? 504 : 502;
-  const title = kind === 'timeout' ? "Délai dépassé en attendant l'origine / Gateway timeout" : 'Origine injoignable / Bad gateway';
-  const headers = decorate(ctx, new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }), 'ERROR', null);
+  const title =
+    kind === 'timeout' ? "Délai dépassé en attendant l'origine / Gateway timeout" : 'Origine injoignable / Bad gateway';
+  const headers = decorate(
+    ctx,
+    new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }),
+    'ERROR',
+    null,
+  );
   return new Response(`${status} ${title}: ${message}\n`, { status, headers });
 }
 
 export function plainError(ctx: EdgeContext, status: number, message: string): Response {
-  const headers = decorate(ctx, new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }), 'ERROR', null);
+  const headers = decorate(
+    ctx,
+    new Headers({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }),
+    'ERROR',
+    null,
+  );
   return new Response(`${status} ${message}\n`, { status, headers });
 }
 

@@ -58,11 +58,14 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
 
   function hold(key: string): void {
     const until = Date.now() + MAX_RENEWALS * options.lockMs;
-    const timer = setInterval(() => {
-      // A fill that never ends would otherwise keep its object's lease for ever.
-      if (Date.now() > until) return void clearInterval(timer);
-      void bus.renew(LOCK + key, options.workerId, options.lockMs);
-    }, Math.max(10, options.lockMs / 2));
+    const timer = setInterval(
+      () => {
+        // A fill that never ends would otherwise keep its object's lease for ever.
+        if (Date.now() > until) return void clearInterval(timer);
+        void bus.renew(LOCK + key, options.workerId, options.lockMs);
+      },
+      Math.max(10, options.lockMs / 2),
+    );
     (timer as { unref?: () => void }).unref?.();
     leases.set(key, timer);
   }

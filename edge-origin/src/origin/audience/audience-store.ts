@@ -2,7 +2,13 @@
 // who is watching a channel now, sampling that into a time series (once per slot, whichever
 // origin replica gets there first), and the series and minutes watched over a window.
 import { createClient } from 'redis';
-import { ACTIVE_WINDOW_MS, AUDIENCE_PREFIX, WATCH_BUCKET_MS, audienceKeys, utcDay } from '../../../../shared/audience/keys.ts';
+import {
+  ACTIVE_WINDOW_MS,
+  AUDIENCE_PREFIX,
+  WATCH_BUCKET_MS,
+  audienceKeys,
+  utcDay,
+} from '../../../../shared/audience/keys.ts';
 
 export interface AudienceSample {
   /** ms since the Unix epoch. */
@@ -31,7 +37,10 @@ export class RedisAudienceStore implements AudienceStore {
 
   constructor(options: { url: string; prefix?: string }) {
     this.#prefix = options.prefix ?? AUDIENCE_PREFIX;
-    this.#client = createClient({ url: options.url, socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) } });
+    this.#client = createClient({
+      url: options.url,
+      socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) },
+    });
     this.#client.on('error', () => {});
     this.#client.connect().catch(() => {});
   }
@@ -42,7 +51,10 @@ export class RedisAudienceStore implements AudienceStore {
 
   async sample(channel: string, atMs: number): Promise<AudienceSample> {
     const viewers = await this.concurrent(channel, atMs);
-    const claimed = await this.#client.set(audienceKeys.sampled(this.#prefix, channel, atMs), String(viewers), { condition: 'NX', expiration: { type: 'EX', value: 3600 } });
+    const claimed = await this.#client.set(audienceKeys.sampled(this.#prefix, channel, atMs), String(viewers), {
+      condition: 'NX',
+      expiration: { type: 'EX', value: 3600 },
+    });
     if (claimed) {
       const series = audienceKeys.series(this.#prefix, channel);
       await this.#client

@@ -16,7 +16,14 @@ export interface AudienceOptions {
 }
 
 export function createAudience(options: AudienceOptions, now: () => number): AudienceStore {
-  const store = options.store ?? (options.redisUrl ? new RedisAudienceStore({ url: options.redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}) }) : new MemoryAudience());
+  const store =
+    options.store ??
+    (options.redisUrl
+      ? new RedisAudienceStore({
+          url: options.redisUrl,
+          ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}),
+        })
+      : new MemoryAudience());
   const every = options.sampleEveryMs ?? DEFAULT_SAMPLE_MS;
   if (every > 0) startSampler(store, every, now);
   return store;

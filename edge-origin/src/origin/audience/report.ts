@@ -35,7 +35,11 @@ export interface CampaignReport {
   sponsor: Sponsor | null;
   impressions: ImpressionCounts;
   completionRate: number | null;
-  events: (EventReport['event'] & { audience: Omit<AudienceFigures, 'samples'>; impressions: ImpressionCounts; completionRate: number | null })[];
+  events: (EventReport['event'] & {
+    audience: Omit<AudienceFigures, 'samples'>;
+    impressions: ImpressionCounts;
+    completionRate: number | null;
+  })[];
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -59,7 +63,15 @@ export async function eventAudience(store: AudienceStore, event: StoredEvent, no
   }
   const average = samples.length ? round1(samples.reduce((sum, s) => sum + s.viewers, 0) / samples.length) : 0;
   const minutesWatched = round1((await store.watchedMs(event.channelId, from, to)) / 60_000);
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), peak, peakAt: peakAt === null ? null : new Date(peakAt).toISOString(), average, minutesWatched, samples };
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    peak,
+    peakAt: peakAt === null ? null : new Date(peakAt).toISOString(),
+    average,
+    minutesWatched,
+    samples,
+  };
 }
 
 export interface ReportDeps {
@@ -79,7 +91,8 @@ export async function eventReport(deps: ReportDeps, event: StoredEvent): Promise
   const rows = [];
   for (const c of [...campaigns, { id: 'promo', name: 'Autopromotion Cité TV' }]) {
     const impressions = await deps.ads.impressions(tallyScopes.eventCampaign(event.id, c.id));
-    if (impressions.start || impressions.complete) rows.push({ campaignId: c.id, name: c.name, impressions, completionRate: completionRate(impressions) });
+    if (impressions.start || impressions.complete)
+      rows.push({ campaignId: c.id, name: c.name, impressions, completionRate: completionRate(impressions) });
   }
   const impressions = await deps.ads.impressions(tallyScopes.event(event.id));
   return {
@@ -105,5 +118,11 @@ export async function campaignReport(deps: ReportDeps, campaign: Campaign): Prom
     const counts = row?.impressions ?? (await deps.ads.impressions(tallyScopes.eventCampaign(id, campaign.id)));
     events.push({ ...eventSummary(event), audience, impressions: counts, completionRate: completionRate(counts) });
   }
-  return { campaign, sponsor: await store.get('sponsors', campaign.sponsorId), impressions, completionRate: rate, events };
+  return {
+    campaign,
+    sponsor: await store.get('sponsors', campaign.sponsorId),
+    impressions,
+    completionRate: rate,
+    events,
+  };
 }

@@ -21,23 +21,48 @@ const notFound = { content: { 'application/json': { schema: z.any() } }, descrip
 export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undefined): OpenAPIHono<StaffEnv> {
   const app = staffApi();
   const store = deps.ads.store;
-  const common = { tags: ['Staff audience'], security: ['bearer'], middleware: [requireRole('editor', store, adminToken)] };
-
-  addRoute(app, { method: 'get', path: '/now', summary: 'Spectateurs simultanés par chaîne, maintenant (et l’événement à l’antenne)', ...common, responses: { 200: ok('OK') } }, async (c) => {
-    const nowMs = deps.now();
-    const events = await store.list('events');
-    const channels = await Promise.all(
-      CHANNEL_IDS.map(async (channelId) => {
-        const onAir = events.find((e) => e.channelId === channelId && eventStatusAt(e, nowMs) === 'live');
-        return { channelId, viewers: await deps.audience.concurrent(channelId, nowMs), ...(onAir ? { eventId: onAir.id } : {}) };
-      }),
-    );
-    return c.json({ at: new Date(nowMs).toISOString(), channels });
-  });
+  const common = {
+    tags: ['Staff audience'],
+    security: ['bearer'],
+    middleware: [requireRole('editor', store, adminToken)],
+  };
 
   addRoute(
     app,
-    { method: 'get', path: '/events/{id}/report', summary: 'Rapport partenaire d’un événement (audience, impressions)', ...common, request: { params: IdParam }, responses: { 200: ok('OK'), 404: notFound } },
+    {
+      method: 'get',
+      path: '/now',
+      summary: 'Spectateurs simultanés par chaîne, maintenant (et l’événement à l’antenne)',
+      ...common,
+      responses: { 200: ok('OK') },
+    },
+    async (c) => {
+      const nowMs = deps.now();
+      const events = await store.list('events');
+      const channels = await Promise.all(
+        CHANNEL_IDS.map(async (channelId) => {
+          const onAir = events.find((e) => e.channelId === channelId && eventStatusAt(e, nowMs) === 'live');
+          return {
+            channelId,
+            viewers: await deps.audience.concurrent(channelId, nowMs),
+            ...(onAir ? { eventId: onAir.id } : {}),
+          };
+        }),
+      );
+      return c.json({ at: new Date(nowMs).toISOString(), channels });
+    },
+  );
+
+  addRoute(
+    app,
+    {
+      method: 'get',
+      path: '/events/{id}/report',
+      summary: 'Rapport partenaire d’un événement (audience, impressions)',
+      ...common,
+      request: { params: IdParam },
+      responses: { 200: ok('OK'), 404: notFound },
+    },
     async (c, { param }) => {
       const event = await store.get('events', param.id);
       if (!event) return apiError(c, 404, 'event_not_found', `Événement inconnu : « ${param.id} »`, 'id');
@@ -47,7 +72,14 @@ export function audienceStaffRoutes(deps: ReportDeps, adminToken: string | undef
 
   addRoute(
     app,
-    { method: 'get', path: '/campaigns/{id}/report', summary: 'Rapport partenaire d’une campagne', ...common, request: { params: IdParam }, responses: { 200: ok('OK'), 404: notFound } },
+    {
+      method: 'get',
+      path: '/campaigns/{id}/report',
+      summary: 'Rapport partenaire d’une campagne',
+      ...common,
+      request: { params: IdParam },
+      responses: { 200: ok('OK'), 404: notFound },
+    },
     async (c, { param }) => {
       const campaign = await store.get('campaigns', param.id);
       if (!campaign) return apiError(c, 404, 'campaign_not_found', `Campagne inconnue : « ${param.id} »`, 'id');

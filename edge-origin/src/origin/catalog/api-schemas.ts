@@ -3,16 +3,36 @@
 // the two drift apart.
 import { z } from '@hono/zod-openapi';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
-import type { ApiError, Channel, ChannelRails, Highlight, HomeResponse, LiveEvent, Replay, ScheduleResponse, SearchResponse, Sponsor } from '../../../../shared/catalog/types.ts';
+import type {
+  ApiError,
+  Channel,
+  ChannelRails,
+  Highlight,
+  HomeResponse,
+  LiveEvent,
+  Replay,
+  ScheduleResponse,
+  SearchResponse,
+  Sponsor,
+} from '../../../../shared/catalog/types.ts';
 
 export const ChannelIdSchema = z.enum(CHANNEL_IDS).openapi('ChannelId');
 const isoDate = z.string().openapi({ format: 'date-time', example: '2026-11-28T19:00:00.000Z' });
 
 export const ChannelSchema = z
-  .object({ id: ChannelIdSchema, name: z.string(), description: z.string(), color: z.string(), logo: z.string(), liveUrl: z.string() })
+  .object({
+    id: ChannelIdSchema,
+    name: z.string(),
+    description: z.string(),
+    color: z.string(),
+    logo: z.string(),
+    liveUrl: z.string(),
+  })
   .openapi('Channel');
 
-export const EventStatusSchema = z.enum(['scheduled', 'live', 'ended', 'published', 'cancelled']).openapi('EventStatus');
+export const EventStatusSchema = z
+  .enum(['scheduled', 'live', 'ended', 'published', 'cancelled'])
+  .openapi('EventStatus');
 
 export const LiveEventSchema = z
   .object({
@@ -47,7 +67,10 @@ export const ReplaySchema = z
     publishedAt: isoDate,
     playbackUrl: z.string(),
     chapters: z.array(ChapterSchema),
-    thumbnails: z.string().optional().openapi({ description: 'Piste WebVTT de vignettes pour la barre de recherche (tuiles de planches JPEG)', example: '/hls/vod/replay-conte/thumbnails.vtt' }),
+    thumbnails: z.string().optional().openapi({
+      description: 'Piste WebVTT de vignettes pour la barre de recherche (tuiles de planches JPEG)',
+      example: '/hls/vod/replay-conte/thumbnails.vtt',
+    }),
   })
   .openapi('Replay');
 
@@ -68,7 +91,13 @@ export const HighlightSchema = z
   .openapi('Highlight');
 
 export const SponsorSchema = z
-  .object({ id: z.string(), name: z.string(), logo: z.string(), url: z.string(), channelIds: z.array(ChannelIdSchema).optional() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    logo: z.string(),
+    url: z.string(),
+    channelIds: z.array(ChannelIdSchema).optional(),
+  })
   .openapi('Sponsor');
 
 export const ChannelRailsSchema = z
@@ -81,11 +110,17 @@ export const ChannelRailsSchema = z
   })
   .openapi('ChannelRails');
 
-export const HomeSchema = z.object({ generatedAt: isoDate, channels: z.array(ChannelRailsSchema) }).openapi('HomeResponse');
+export const HomeSchema = z
+  .object({ generatedAt: isoDate, channels: z.array(ChannelRailsSchema) })
+  .openapi('HomeResponse');
 export const ChannelsSchema = z.object({ channels: z.array(ChannelSchema) }).openapi('ChannelsResponse');
 
 export const ScheduleSchema = z
-  .object({ from: isoDate, to: isoDate, days: z.array(z.object({ date: z.string(), events: z.array(LiveEventSchema) })) })
+  .object({
+    from: isoDate,
+    to: isoDate,
+    days: z.array(z.object({ date: z.string(), events: z.array(LiveEventSchema) })),
+  })
   .openapi('ScheduleResponse');
 
 export const SearchHitSchema = z

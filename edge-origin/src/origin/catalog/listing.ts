@@ -19,7 +19,12 @@ export function pageOf<T>(items: T[], offset: number, limit: number, baseUrl: UR
 }
 
 /** Calendar day of a time in the city's zone (what "the 28th" means to a viewer). */
-const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 export function localDay(ms: number): string {
   return DAY.format(new Date(ms));
 }
@@ -35,16 +40,31 @@ export function scheduleOf(events: LiveEvent[], fromMs: number, days: number): S
     const day = localDay(Math.max(Date.parse(e.startsAt), fromMs));
     byDay.set(day, [...(byDay.get(day) ?? []), e]);
   }
-  return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), days: [...byDay].map(([date, list]) => ({ date, events: list })) };
+  return {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    days: [...byDay].map(([date, list]) => ({ date, events: list })),
+  };
 }
 
 const KIND_ORDER = { event: 0, replay: 1, highlight: 2 } as const;
-const STATUS_ORDER: Record<LiveEvent['status'], number> = { live: 0, scheduled: 1, ended: 2, published: 3, cancelled: 4 };
+const STATUS_ORDER: Record<LiveEvent['status'], number> = {
+  live: 0,
+  scheduled: 1,
+  ended: 2,
+  published: 3,
+  cancelled: 4,
+};
 
 /** Titles matching `query` (accent- and case-insensitive, every word): lives first, then replays, then highlights. */
 export function searchHits(query: string, hits: SearchHit[], nowMs: number): SearchHit[] {
-  const title = (h: SearchHit) => (h.kind === 'event' ? h.event.title : h.kind === 'replay' ? h.replay.title : h.highlight.title);
+  const title = (h: SearchHit) =>
+    h.kind === 'event' ? h.event.title : h.kind === 'replay' ? h.replay.title : h.highlight.title;
   const rank = (h: SearchHit) =>
-    h.kind === 'event' ? STATUS_ORDER[h.event.status] * 1e15 + Math.abs(Date.parse(h.event.startsAt) - nowMs) : -Date.parse(h.kind === 'replay' ? h.replay.publishedAt : h.highlight.publishedAt);
-  return hits.filter((h) => matchesQuery(title(h), query)).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank(a) - rank(b));
+    h.kind === 'event'
+      ? STATUS_ORDER[h.event.status] * 1e15 + Math.abs(Date.parse(h.event.startsAt) - nowMs)
+      : -Date.parse(h.kind === 'replay' ? h.replay.publishedAt : h.highlight.publishedAt);
+  return hits
+    .filter((h) => matchesQuery(title(h), query))
+    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank(a) - rank(b));
 }

@@ -5,7 +5,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { etag } from 'hono/etag';
-import type { ChannelsResponse, HomeResponse, LiveEvent, SearchHit, SearchResponse } from '../../../../shared/catalog/types.ts';
+import type {
+  ChannelsResponse,
+  HomeResponse,
+  LiveEvent,
+  SearchHit,
+  SearchResponse,
+} from '../../../../shared/catalog/types.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import type { ApiError } from '../../../../shared/catalog/types.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
@@ -40,10 +46,26 @@ import type { CatalogStore } from './store.ts';
  */
 const SNAPSHOT_MS = 10_000;
 
-const IdParam = z.object({ id: z.string().regex(ID_PATTERN, 'identifiant attendu : minuscules, chiffres et tirets').openapi({ param: { name: 'id', in: 'path' }, example: 'sport-hbc-nantes' }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .regex(ID_PATTERN, 'identifiant attendu : minuscules, chiffres et tirets')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'sport-hbc-nantes' }),
+});
 const PagingQuery = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).openapi({ param: { name: 'limit', in: 'query' } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({ param: { name: 'limit', in: 'query' } }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .openapi({ param: { name: 'offset', in: 'query' } }),
 };
 const ChannelQuery = ChannelIdSchema.optional().openapi({ param: { name: 'channel', in: 'query' } });
 
@@ -83,17 +105,24 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     return c.json(body, 200);
   });
 
-  addRoute(api, get('/channels/{id}', "Page d'une chaîne", ChannelRailsSchema, { params: IdParam }), async (c, input) => {
-    const { id } = input.param;
-    const parsed = ChannelIdSchema.safeParse(id);
-    const rails = parsed.success ? await channelRailsAt(store, parsed.data, now()) : null;
-    if (!rails) return notFound(c, 'channel', id);
-    tag(c, surrogateKeys.catalog, surrogateKeys.channel(id));
-    return c.json(rails, 200);
-  });
+  addRoute(
+    api,
+    get('/channels/{id}', "Page d'une chaîne", ChannelRailsSchema, { params: IdParam }),
+    async (c, input) => {
+      const { id } = input.param;
+      const parsed = ChannelIdSchema.safeParse(id);
+      const rails = parsed.success ? await channelRailsAt(store, parsed.data, now()) : null;
+      if (!rails) return notFound(c, 'channel', id);
+      tag(c, surrogateKeys.catalog, surrogateKeys.channel(id));
+      return c.json(rails, 200);
+    },
+  );
 
-  addRoute(api, 
-    get('/events', 'Événements (paginés), les plus proches d’abord', pageSchema(LiveEventSchema, 'EventPage'), { query: z.object({ channel: ChannelQuery, ...PagingQuery }) }),
+  addRoute(
+    api,
+    get('/events', 'Événements (paginés), les plus proches d’abord', pageSchema(LiveEventSchema, 'EventPage'), {
+      query: z.object({ channel: ChannelQuery, ...PagingQuery }),
+    }),
     async (c, input) => {
       const { channel, limit, offset } = input.query;
       const events = await currentEvents(store, now(), channel);
@@ -103,21 +132,33 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     },
   );
 
-  addRoute(api, get('/events/{id}', "Détail d'un événement", LiveEventSchema, { params: IdParam }), async (c, input) => {
-    const { id } = input.param;
-    const event = await store.getEvent(id);
-    if (!event) return notFound(c, 'event', id);
-    const channel = await store.getChannel(event.channelId);
-    tag(c, surrogateKeys.event(id), surrogateKeys.channel(event.channelId));
-    return c.json(eventAt(event, channel?.liveUrl ?? '', now()), 200);
-  });
+  addRoute(
+    api,
+    get('/events/{id}', "Détail d'un événement", LiveEventSchema, { params: IdParam }),
+    async (c, input) => {
+      const { id } = input.param;
+      const event = await store.getEvent(id);
+      if (!event) return notFound(c, 'event', id);
+      const channel = await store.getChannel(event.channelId);
+      tag(c, surrogateKeys.event(id), surrogateKeys.channel(event.channelId));
+      return c.json(eventAt(event, channel?.liveUrl ?? '', now()), 200);
+    },
+  );
 
-  addRoute(api, 
-    get('/replays', 'Replays publiés (paginés), du plus récent au plus ancien', pageSchema(ReplaySchema, 'ReplayPage'), { query: z.object({ channel: ChannelQuery, ...PagingQuery }) }),
+  addRoute(
+    api,
+    get(
+      '/replays',
+      'Replays publiés (paginés), du plus récent au plus ancien',
+      pageSchema(ReplaySchema, 'ReplayPage'),
+      { query: z.object({ channel: ChannelQuery, ...PagingQuery }) },
+    ),
     async (c, input) => {
       const { channel, limit, offset } = input.query;
       const nowMs = now();
-      const replays = (await store.listReplays(channel ? { channelId: channel } : undefined)).filter((r) => Date.parse(r.publishedAt) <= nowMs);
+      const replays = (await store.listReplays(channel ? { channelId: channel } : undefined)).filter(
+        (r) => Date.parse(r.publishedAt) <= nowMs,
+      );
       replays.sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
       tag(c, surrogateKeys.catalog);
       return c.json(pageOf(replays, offset, limit, new URL(c.req.url)), 200);
@@ -132,10 +173,24 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     return c.json(replay, 200);
   });
 
-  addRoute(api, 
-    get('/highlights', 'Résumés publiés (paginés), du plus récent au plus ancien', pageSchema(HighlightSchema, 'HighlightPage'), {
-      query: z.object({ channel: ChannelQuery, replay: z.string().regex(ID_PATTERN).optional().openapi({ param: { name: 'replay', in: 'query' } }), ...PagingQuery }),
-    }),
+  addRoute(
+    api,
+    get(
+      '/highlights',
+      'Résumés publiés (paginés), du plus récent au plus ancien',
+      pageSchema(HighlightSchema, 'HighlightPage'),
+      {
+        query: z.object({
+          channel: ChannelQuery,
+          replay: z
+            .string()
+            .regex(ID_PATTERN)
+            .optional()
+            .openapi({ param: { name: 'replay', in: 'query' } }),
+          ...PagingQuery,
+        }),
+      },
+    ),
     async (c, input) => {
       const { channel, replay, limit, offset } = input.query;
       const nowMs = now();
@@ -148,27 +203,51 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     },
   );
 
-  addRoute(api, get('/highlights/{id}', "Détail d'un résumé", HighlightSchema, { params: IdParam }), async (c, input) => {
-    const { id } = input.param;
-    const highlight = await store.getHighlight(id);
-    if (!highlight) return notFound(c, 'highlight', id);
-    tag(c, surrogateKeys.highlight(id), surrogateKeys.replay(highlight.replayId), surrogateKeys.channel(highlight.channelId));
-    return c.json(highlight, 200);
-  });
+  addRoute(
+    api,
+    get('/highlights/{id}', "Détail d'un résumé", HighlightSchema, { params: IdParam }),
+    async (c, input) => {
+      const { id } = input.param;
+      const highlight = await store.getHighlight(id);
+      if (!highlight) return notFound(c, 'highlight', id);
+      tag(
+        c,
+        surrogateKeys.highlight(id),
+        surrogateKeys.replay(highlight.replayId),
+        surrogateKeys.channel(highlight.channelId),
+      );
+      return c.json(highlight, 200);
+    },
+  );
 
   addRoute(api, get('/sponsors', 'Partenaires', z.object({ sponsors: z.array(SponsorSchema) })), async (c) => {
     tag(c, surrogateKeys.catalog);
     return c.json({ sponsors: await store.listSponsors() }, 200);
   });
 
-  addRoute(api, 
-    get('/schedule', 'Programme : les événements des prochains jours, groupés par jour (heure de Paris)', ScheduleSchema, {
-      query: z.object({
-        from: z.iso.datetime({ offset: true }).optional().openapi({ param: { name: 'from', in: 'query' }, description: 'Début (ISO 8601) ; maintenant par défaut' }),
-        days: z.coerce.number().int().min(1).max(31).default(7).openapi({ param: { name: 'days', in: 'query' } }),
-        channel: ChannelQuery,
-      }),
-    }),
+  addRoute(
+    api,
+    get(
+      '/schedule',
+      'Programme : les événements des prochains jours, groupés par jour (heure de Paris)',
+      ScheduleSchema,
+      {
+        query: z.object({
+          from: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .openapi({ param: { name: 'from', in: 'query' }, description: 'Début (ISO 8601) ; maintenant par défaut' }),
+          days: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(31)
+            .default(7)
+            .openapi({ param: { name: 'days', in: 'query' } }),
+          channel: ChannelQuery,
+        }),
+      },
+    ),
     async (c, input) => {
       const { from, days, channel } = input.query;
       const nowMs = now();
@@ -179,14 +258,32 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
     },
   );
 
-  addRoute(api, 
-    get('/search', 'Recherche par titre (sans accents ni majuscules : « evenement » trouve « Événement »)', SearchSchema, {
-      query: z.object({ q: z.string().trim().min(1, 'texte à chercher attendu').max(100).openapi({ param: { name: 'q', in: 'query' } }), ...PagingQuery }),
-    }),
+  addRoute(
+    api,
+    get(
+      '/search',
+      'Recherche par titre (sans accents ni majuscules : « evenement » trouve « Événement »)',
+      SearchSchema,
+      {
+        query: z.object({
+          q: z
+            .string()
+            .trim()
+            .min(1, 'texte à chercher attendu')
+            .max(100)
+            .openapi({ param: { name: 'q', in: 'query' } }),
+          ...PagingQuery,
+        }),
+      },
+    ),
     async (c, input) => {
       const { q, limit, offset } = input.query;
       const nowMs = now();
-      const [events, replays, highlights] = await Promise.all([currentEvents(store, nowMs), store.listReplays(), store.listHighlights()]);
+      const [events, replays, highlights] = await Promise.all([
+        currentEvents(store, nowMs),
+        store.listReplays(),
+        store.listHighlights(),
+      ]);
       const published = (x: { publishedAt: string }) => Date.parse(x.publishedAt) <= nowMs;
       const hits = searchHits(
         q,
@@ -219,8 +316,15 @@ async function seededChannels(store: CatalogStore) {
 }
 
 /** Every event as the TV sees it now (statuses derived from the clock, live URL while on air). */
-async function currentEvents(store: CatalogStore, nowMs: number, channel?: LiveEvent['channelId']): Promise<LiveEvent[]> {
-  const [events, channels] = await Promise.all([store.listEvents(channel ? { channelId: channel } : undefined), store.listChannels()]);
+async function currentEvents(
+  store: CatalogStore,
+  nowMs: number,
+  channel?: LiveEvent['channelId'],
+): Promise<LiveEvent[]> {
+  const [events, channels] = await Promise.all([
+    store.listEvents(channel ? { channelId: channel } : undefined),
+    store.listChannels(),
+  ]);
   const liveUrl = new Map(channels.map((ch) => [ch.id, ch.liveUrl]));
   return events.map((e) => eventAt(e, liveUrl.get(e.channelId) ?? '', nowMs));
 }
@@ -234,7 +338,12 @@ function fail(c: Context, status: 400 | 404 | 503, code: string, message: string
   return c.json(body, status);
 }
 
-const NOT_FOUND_LABEL = { channel: 'Chaîne inconnue', event: 'Événement inconnu', replay: 'Replay inconnu', highlight: 'Résumé inconnu' } as const;
+const NOT_FOUND_LABEL = {
+  channel: 'Chaîne inconnue',
+  event: 'Événement inconnu',
+  replay: 'Replay inconnu',
+  highlight: 'Résumé inconnu',
+} as const;
 
 function notFound(c: Context, kind: keyof typeof NOT_FOUND_LABEL, id: string) {
   return fail(c, 404, `${kind}_not_found`, `${NOT_FOUND_LABEL[kind]} : « ${id} »`, 'id');

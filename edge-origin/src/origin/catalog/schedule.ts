@@ -29,7 +29,11 @@ export function eventAt(event: LiveEvent, liveUrl: string, nowMs: number): LiveE
 export const RAIL_LIMIT = 20;
 
 /** One channel's rails at `nowMs`, or null for an unknown channel. */
-export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, nowMs: number): Promise<ChannelRails | null> {
+export async function channelRailsAt(
+  store: CatalogStore,
+  channelId: ChannelId,
+  nowMs: number,
+): Promise<ChannelRails | null> {
   const [channel, events, replays, highlights] = await Promise.all([
     store.getChannel(channelId),
     store.listEvents({ channelId }),
@@ -39,14 +43,21 @@ export async function channelRailsAt(store: CatalogStore, channelId: ChannelId, 
   if (!channel) return null;
   const current = events.map((e) => eventAt(e, channel.liveUrl, nowMs));
   const byStart = (a: LiveEvent, b: LiveEvent) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
-  const newestFirst = (a: { publishedAt: string }, b: { publishedAt: string }) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt);
+  const newestFirst = (a: { publishedAt: string }, b: { publishedAt: string }) =>
+    Date.parse(b.publishedAt) - Date.parse(a.publishedAt);
   const published = (item: { publishedAt: string }) => Date.parse(item.publishedAt) <= nowMs;
   const staffStarted = (e: LiveEvent) => (e.startedAt ? 1 : 0);
   return {
     channel,
     // A live the staff started beats one that is on air only by the timetable.
-    onAir: current.filter((e) => e.status === 'live').sort((a, b) => staffStarted(b) - staffStarted(a) || byStart(a, b))[0] ?? null,
-    upcoming: current.filter((e) => e.status === 'scheduled').sort(byStart).slice(0, RAIL_LIMIT),
+    onAir:
+      current
+        .filter((e) => e.status === 'live')
+        .sort((a, b) => staffStarted(b) - staffStarted(a) || byStart(a, b))[0] ?? null,
+    upcoming: current
+      .filter((e) => e.status === 'scheduled')
+      .sort(byStart)
+      .slice(0, RAIL_LIMIT),
     replays: replays.filter(published).sort(newestFirst).slice(0, RAIL_LIMIT),
     highlights: highlights.filter(published).sort(newestFirst).slice(0, RAIL_LIMIT),
   };

@@ -19,7 +19,8 @@ export function resolveSeed(seed: Seed, nowMs: number): CatalogRecords {
   const at = (minutes: number) => new Date(nowMs + minutes * 60_000).toISOString();
   const eventsById = new Map(seed.events.map((e) => [e.id, e]));
   const replayByEvent = new Map(seed.replays.map((r) => [r.eventId, r.id]));
-  const replayChannel = (replayId: string): ChannelId => eventsById.get(seed.replays.find((r) => r.id === replayId)!.eventId)!.channelId;
+  const replayChannel = (replayId: string): ChannelId =>
+    eventsById.get(seed.replays.find((r) => r.id === replayId)!.eventId)!.channelId;
 
   const channels: Channel[] = seed.channels.map((c) => ({
     id: c.id,

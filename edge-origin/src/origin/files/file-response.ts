@@ -19,7 +19,11 @@ export interface FileResponseOptions {
 }
 
 /** The response for `path`, or null if there is no such file. */
-export async function fileResponse(request: Request, path: string, options: FileResponseOptions): Promise<Response | null> {
+export async function fileResponse(
+  request: Request,
+  path: string,
+  options: FileResponseOptions,
+): Promise<Response | null> {
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) return null;
   const transformed = options.transform ? options.transform(new Uint8Array(await readFile(path))) : null;

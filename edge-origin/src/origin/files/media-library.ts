@@ -16,7 +16,9 @@ export class MediaLibrary {
     try {
       this.manifest = readManifest(mediaDir);
     } catch (error) {
-      throw new Error(`No demo media in ${mediaDir} (${(error as Error).message}). Generate it with ensureDemoMedia() / \`npx tsx edge-origin/src/media/cli.ts\` and pass its root as mediaDir.`);
+      throw new Error(
+        `No demo media in ${mediaDir} (${(error as Error).message}). Generate it with ensureDemoMedia() / \`npx tsx edge-origin/src/media/cli.ts\` and pass its root as mediaDir.`,
+      );
     }
     this.#images = new Set(this.manifest.images);
     this.thumbnails = readThumbnails(this.manifest);
@@ -37,7 +39,8 @@ export class MediaLibrary {
 
   /** A stream's sprite sheets (tile `i` shows source segment `i`), if they were made. */
   streamThumbnails(stream: StreamMedia): StreamThumbnails | undefined {
-    const table: Record<string, StreamThumbnails> | undefined = stream.kind === 'live' ? this.thumbnails?.live : this.thumbnails?.vod;
+    const table: Record<string, StreamThumbnails> | undefined =
+      stream.kind === 'live' ? this.thumbnails?.live : this.thumbnails?.vod;
     return table && Object.hasOwn(table, stream.id) ? table[stream.id] : undefined;
   }
 

@@ -23,7 +23,9 @@ export interface ThumbnailSource {
   segments: TrackSegment[];
 }
 
-export type ThumbnailSourceResolver = (assetId: string) => Promise<ThumbnailSource | undefined> | ThumbnailSource | undefined;
+export type ThumbnailSourceResolver = (
+  assetId: string,
+) => Promise<ThumbnailSource | undefined> | ThumbnailSource | undefined;
 
 const SHEET_NAME = /^(\d{1,6})\.jpg$/;
 
@@ -36,7 +38,9 @@ export function thumbnailRoutes(library: MediaLibrary, resolve: ThumbnailSourceR
     if (!source) return undefined;
     const sheets = library.streamThumbnails(source.stream);
     const track: AssetThumbnailTrack | null =
-      sheets && library.thumbnails ? assetThumbnailTrack(assetId, source.segments, sheets.tiles, library.thumbnails.recipe) : null;
+      sheets && library.thumbnails
+        ? assetThumbnailTrack(assetId, source.segments, sheets.tiles, library.thumbnails.recipe)
+        : null;
     return { source, sheets, track };
   };
 

@@ -4,7 +4,13 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiError } from '../../../../shared/catalog/types.ts';
 
-export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string, field?: string): Response {
+export function apiError(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  field?: string,
+): Response {
   const body: ApiError = { error: field ? { code, message, field } : { code, message } };
   return c.json(body, status);
 }

@@ -10,7 +10,8 @@ export async function commitAudited(store: RecordStore, change: Change, audit: A
   try {
     await store.commit({ ...change, audit });
   } catch (error) {
-    if (error instanceof StoreConflictError) throw new StaffError(409, 'conflict', 'Modifié en même temps par quelqu’un d’autre : rechargez et recommencez');
+    if (error instanceof StoreConflictError)
+      throw new StaffError(409, 'conflict', 'Modifié en même temps par quelqu’un d’autre : rechargez et recommencez');
     throw error;
   }
 }

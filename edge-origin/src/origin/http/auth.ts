@@ -22,7 +22,10 @@ export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 /** A new random token: 32 bytes, base64url, with a recognisable prefix (secret scanners, logs). */
 export function newToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `ctv_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  return `ctv_${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')}`;
 }
 
 export function hashToken(token: string): Promise<string> {
@@ -35,11 +38,21 @@ export function tokenIdOf(hash: string): string {
 }
 
 /** Who is calling, or a 401 StaffError. */
-export async function authenticate(authorization: string | undefined, store: RecordStore, adminToken: string | undefined): Promise<StaffActor> {
+export async function authenticate(
+  authorization: string | undefined,
+  store: RecordStore,
+  adminToken: string | undefined,
+): Promise<StaffActor> {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-  if (!token) throw new StaffError(401, 'unauthenticated', 'Jeton d’accès manquant : en-tête « Authorization: Bearer <jeton> » attendu');
+  if (!token)
+    throw new StaffError(
+      401,
+      'unauthenticated',
+      'Jeton d’accès manquant : en-tête « Authorization: Bearer <jeton> » attendu',
+    );
   const hash = await hashToken(token);
-  if (adminToken && hash === (await hashToken(adminToken))) return { tokenId: BOOTSTRAP_TOKEN_ID, label: 'STAFF_ADMIN_TOKEN', role: 'admin' };
+  if (adminToken && hash === (await hashToken(adminToken)))
+    return { tokenId: BOOTSTRAP_TOKEN_ID, label: 'STAFF_ADMIN_TOKEN', role: 'admin' };
   const record = await store.get('tokens', hash);
   if (!record) throw new StaffError(401, 'invalid_token', 'Jeton d’accès inconnu');
   if (record.revokedAt) throw new StaffError(401, 'revoked_token', `Jeton révoqué le ${record.revokedAt}`);
@@ -47,11 +60,16 @@ export async function authenticate(authorization: string | undefined, store: Rec
 }
 
 /** Middleware: authenticates, checks the role (admin can do everything), sets `c.get('actor')`. */
-export function requireRole(role: StaffRole, store: RecordStore, adminToken: string | undefined): MiddlewareHandler<StaffEnv> {
+export function requireRole(
+  role: StaffRole,
+  store: RecordStore,
+  adminToken: string | undefined,
+): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
     try {
       const actor = await authenticate(c.req.header('authorization'), store, adminToken);
-      if (role === 'admin' && actor.role !== 'admin') throw new StaffError(403, 'forbidden', 'Réservé aux administrateurs');
+      if (role === 'admin' && actor.role !== 'admin')
+        throw new StaffError(403, 'forbidden', 'Réservé aux administrateurs');
       c.set('actor', actor);
     } catch (error) {
       if (error instanceof StaffError) return staffErrorResponse(c, error);

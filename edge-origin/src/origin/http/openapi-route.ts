@@ -35,7 +35,11 @@ export interface RouteSpec<R extends RouteRequest> {
 }
 
 /** The handler's context is typed by the app's env (a staff app's `c.get('actor')`). */
-export function addRoute<R extends RouteRequest, E extends Env = Env>(app: OpenAPIHono<E>, spec: RouteSpec<R>, handler: (c: Context<E>, input: RouteInput<R>) => Promise<Response> | Response): void {
+export function addRoute<R extends RouteRequest, E extends Env = Env>(
+  app: OpenAPIHono<E>,
+  spec: RouteSpec<R>,
+  handler: (c: Context<E>, input: RouteInput<R>) => Promise<Response> | Response,
+): void {
   const r = spec.request;
   const route = createRoute({
     method: spec.method,
@@ -48,11 +52,22 @@ export function addRoute<R extends RouteRequest, E extends Env = Env>(app: OpenA
       ...(r?.params ? { params: r.params } : {}),
       ...(r?.query ? { query: r.query } : {}),
       ...(r?.json ? { body: { content: { 'application/json': { schema: r.json } }, required: true } } : {}),
-      ...(r?.raw ? { body: { content: Object.fromEntries(r.raw.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])), description: r.raw.description, required: true } } : {}),
+      ...(r?.raw
+        ? {
+            body: {
+              content: Object.fromEntries(
+                r.raw.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+              ),
+              description: r.raw.description,
+              required: true,
+            },
+          }
+        : {}),
     },
     responses: spec.responses,
   } as RouteConfig);
-  const valid = (c: Context<E>, target: string, present: unknown) => (present ? (c.req.valid as (t: string) => unknown)(target) : undefined);
+  const valid = (c: Context<E>, target: string, present: unknown) =>
+    present ? (c.req.valid as (t: string) => unknown)(target) : undefined;
   app.openapi(route, ((c: Context<E>) =>
     handler(c, {
       param: valid(c, 'param', r?.params),

@@ -5,7 +5,10 @@ import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import type { ApiError } from '../../../../shared/catalog/types.ts';
 
-export function validationHook(result: { success: boolean; target: string; error?: ZodError }, c: Context): Response | undefined {
+export function validationHook(
+  result: { success: boolean; target: string; error?: ZodError },
+  c: Context,
+): Response | undefined {
   if (result.success || !result.error) return undefined;
   const issue = result.error.issues[0];
   // An unknown key is reported on the object holding it: name the key itself.

@@ -27,12 +27,20 @@ export function sniffImageType(bytes: Uint8Array): PosterType | null {
 /** Rejects what is not a poster we accept; returns its real type. */
 export function checkPosterUpload(bytes: Uint8Array, declaredType: string | undefined): PosterType {
   if (bytes.length === 0) throw new StaffError(400, 'empty_body', 'Image attendue dans le corps de la requête', 'body');
-  if (bytes.length > MAX_POSTER_BYTES) throw new StaffError(413, 'too_large', `Image trop lourde : ${bytes.length} octets (5 Mo au plus)`, 'body');
+  if (bytes.length > MAX_POSTER_BYTES)
+    throw new StaffError(413, 'too_large', `Image trop lourde : ${bytes.length} octets (5 Mo au plus)`, 'body');
   const type = sniffImageType(bytes);
-  if (!type) throw new StaffError(415, 'unsupported_image', 'Ce fichier n’est ni un JPEG, ni un PNG, ni un WebP', 'body');
+  if (!type)
+    throw new StaffError(415, 'unsupported_image', 'Ce fichier n’est ni un JPEG, ni un PNG, ni un WebP', 'body');
   const [mediaType = ''] = (declaredType ?? '').split(';');
   const declared = mediaType.trim().toLowerCase();
-  if (declared !== type) throw new StaffError(415, 'type_mismatch', `Le contenu est un ${type} mais l’en-tête Content-Type annonce « ${declared || 'rien'} »`, 'content-type');
+  if (declared !== type)
+    throw new StaffError(
+      415,
+      'type_mismatch',
+      `Le contenu est un ${type} mais l’en-tête Content-Type annonce « ${declared || 'rien'} »`,
+      'content-type',
+    );
   return type;
 }
 
@@ -57,7 +65,20 @@ export async function resizePoster(bytes: Uint8Array): Promise<Record<PosterSize
     const sizes = Object.entries(POSTER_SIZES) as [PosterSize, { width: number; height: number }][];
     const args = ['-v', 'error', '-i', 'upload'];
     for (const [name, { width, height }] of sizes) {
-      args.push('-vf', `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},format=yuvj444p`, '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', '-y', `${name}.jpg`);
+      args.push(
+        '-vf',
+        `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},format=yuvj444p`,
+        '-frames:v',
+        '1',
+        '-q:v',
+        '3',
+        '-f',
+        'image2',
+        '-c:v',
+        'mjpeg',
+        '-y',
+        `${name}.jpg`,
+      );
     }
     try {
       await runFfmpeg(findFfmpeg(), args, dir);

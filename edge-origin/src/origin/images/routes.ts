@@ -15,10 +15,15 @@ export function uploadedImageRoutes(store: RecordStore): Hono {
     const size = /^(\w+)\.jpg$/.exec(c.req.param('file'))?.[1];
     if (!/^[0-9a-f]{24}$/.test(key) || !size || !Object.hasOwn(POSTER_SIZES, size)) return c.text('Not Found\n', 404);
     const tag = `"${key}-${size}"`;
-    if (c.req.header('if-none-match') === tag) return c.body(null, 304, { ETag: tag, 'Cache-Control': CACHE_CONTROL.immutable });
+    if (c.req.header('if-none-match') === tag)
+      return c.body(null, 304, { ETag: tag, 'Cache-Control': CACHE_CONTROL.immutable });
     const bytes = await store.getImage(imageStoreKey(key, size as PosterSize));
     if (!bytes) return c.text('Not Found\n', 404);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': CACHE_CONTROL.immutable, ETag: tag });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'image/jpeg',
+      'Cache-Control': CACHE_CONTROL.immutable,
+      ETag: tag,
+    });
   });
   return images;
 }

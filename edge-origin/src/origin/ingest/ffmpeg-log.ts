@@ -52,9 +52,14 @@ export function parseListenerLine(line: string): ListenerEvent | null {
   m = INPUT.exec(line);
   if (m) return { type: 'input-start', format: itemAt(m, 1) };
   m = VIDEO.exec(line);
-  if (m) return { type: 'video', video: { codec: itemAt(m, 1), width: Number(m[2]), height: Number(m[3]), fps: Number(m[4] ?? m[5]) } };
+  if (m)
+    return {
+      type: 'video',
+      video: { codec: itemAt(m, 1), width: Number(m[2]), height: Number(m[3]), fps: Number(m[4] ?? m[5]) },
+    };
   m = AUDIO.exec(line);
-  if (m) return { type: 'audio', audio: { codec: itemAt(m, 1), sampleRate: Number(m[2]), channels: itemAt(m, 3).trim() } };
+  if (m)
+    return { type: 'audio', audio: { codec: itemAt(m, 1), sampleRate: Number(m[2]), channels: itemAt(m, 3).trim() } };
   if (INPUT_END.test(line)) return { type: 'input-end' };
   return null;
 }

@@ -13,16 +13,38 @@ import type { Ingest } from './index.ts';
 export const DEFAULT_INGEST_DIR = fileURLToPath(new URL('../../../ingest', import.meta.url));
 
 /** Null when INGEST_ENABLED=false. A bad INGEST_* value throws IngestConfigError (the entry point stops). */
-export async function ingestFromEnv(env: Record<string, string | undefined>, deps: { mediaDir: string; store: RecordStore; staffAdminToken: string | undefined; live?: Partial<LiveOptions> }): Promise<Ingest | null> {
-  const config = loadIngestConfig({ env, overrides: { ...(env.INGEST_DIR ? {} : { dir: DEFAULT_INGEST_DIR }), ...(env.INGEST_FFMPEG ? {} : { ffmpegPath: findFfmpeg() }) } });
+export async function ingestFromEnv(
+  env: Record<string, string | undefined>,
+  deps: { mediaDir: string; store: RecordStore; staffAdminToken: string | undefined; live?: Partial<LiveOptions> },
+): Promise<Ingest | null> {
+  const config = loadIngestConfig({
+    env,
+    overrides: {
+      ...(env.INGEST_DIR ? {} : { dir: DEFAULT_INGEST_DIR }),
+      ...(env.INGEST_FFMPEG ? {} : { ffmpegPath: findFfmpeg() }),
+    },
+  });
   if (!config.enabled) return null;
   const live = { ...ORIGIN_DEFAULTS.live, ...deps.live };
-  const clock: LiveClockConfig = { epochMs: live.epochMs, windowSize: live.windowSize, segmentDuration: readManifest(deps.mediaDir).segmentDuration };
-  return startIngest({ config, mediaDir: deps.mediaDir, store: deps.store, clock, staffAdminToken: deps.staffAdminToken });
+  const clock: LiveClockConfig = {
+    epochMs: live.epochMs,
+    windowSize: live.windowSize,
+    segmentDuration: readManifest(deps.mediaDir).segmentDuration,
+  };
+  return startIngest({
+    config,
+    mediaDir: deps.mediaDir,
+    store: deps.store,
+    clock,
+    staffAdminToken: deps.staffAdminToken,
+  });
 }
 
 /** For the entry points: the ingest, or the process stops with a message naming the bad setting. */
-export async function ingestFromEnvOrExit(env: Record<string, string | undefined>, deps: Parameters<typeof ingestFromEnv>[1]): Promise<Ingest | null> {
+export async function ingestFromEnvOrExit(
+  env: Record<string, string | undefined>,
+  deps: Parameters<typeof ingestFromEnv>[1],
+): Promise<Ingest | null> {
   try {
     return await ingestFromEnv(env, deps);
   } catch (error) {

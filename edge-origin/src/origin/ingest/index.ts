@@ -65,7 +65,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 
   const srt = config.srt && ffmpegHasSrt(config.ffmpegPath);
   if (config.srt && !srt) {
-    console.warn(`ingest: SRT indisponible : ${config.ffmpegPath} n'a pas libsrt (installez le ffmpeg de Debian : apt-get install ffmpeg). Les encodeurs peuvent envoyer en RTMP.`);
+    console.warn(
+      `ingest: SRT indisponible : ${config.ffmpegPath} n'a pas libsrt (installez le ffmpeg de Debian : apt-get install ffmpeg). Les encodeurs peuvent envoyer en RTMP.`,
+    );
   }
   const protocols: Protocol[] = [...(srt ? (['srt'] as const) : []), ...(config.rtmp ? (['rtmp'] as const) : [])];
 
@@ -73,7 +75,11 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   const slateChannels: SlateChannel[] = channels.map((id) => {
     return { id, logoFile: library.imageFile(imagePaths.logo(id)) ?? '', levels: levelsOf(library, id) };
   });
-  const slates = await ensureSlates({ dir: dirname(library.manifest.root), channels: slateChannels, ffmpegPath: config.ffmpegPath });
+  const slates = await ensureSlates({
+    dir: dirname(library.manifest.root),
+    channels: slateChannels,
+    ffmpegPath: config.ffmpegPath,
+  });
 
   // Which channels have an event on air, read from the store every 2 s (the last answer stands while it is down).
   let onAir = new Set<ChannelId>();
@@ -118,7 +124,13 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       return duration === undefined ? undefined : { path: slateFile(slates, channel, output), duration };
     },
     unit(channel, session, rendition, index) {
-      return join(config.dir, channel, session, outputKind(rendition) === 'audio' ? AUDIO_OUTPUT : rendition, `${index}.ts`);
+      return join(
+        config.dir,
+        channel,
+        session,
+        outputKind(rendition) === 'audio' ? AUDIO_OUTPUT : rendition,
+        `${index}.ts`,
+      );
     },
   };
   const live = new LiveChannels(clock, new Map([...ingests].map(([c, i]) => [c, i.timeline])), files);
@@ -147,7 +159,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     setInterval(() => void Promise.all(journals.map((j) => j.flush())), 1000),
   ];
   for (const ingest of ingests.values()) ingest.start();
-  console.log(`ingest: ${channels.map((c) => `${c} ${protocols.map((p) => `${p}:${channelPorts(config, c)[p]}`).join(' ')}`).join(', ')} (stream keys: GET /api/v1/staff/ingest/<channel>, admin)`);
+  console.log(
+    `ingest: ${channels.map((c) => `${c} ${protocols.map((p) => `${p}:${channelPorts(config, c)[p]}`).join(' ')}`).join(', ')} (stream keys: GET /api/v1/staff/ingest/<channel>, admin)`,
+  );
 
   const statuses = () => [...ingests.values()].map((i) => i.status());
   return {
@@ -178,7 +192,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 /** The H.264 level of each rendition of the channel's loop (the master playlist names them). */
 function levelsOf(library: MediaLibrary, channel: ChannelId): Record<string, string> {
   const stream = library.live(channel)!;
-  return Object.fromEntries(VIDEO_RENDITIONS.map((r) => [r.id, h264Level(stream.renditions[r.id]?.codecs ?? '') ?? '3.1']));
+  return Object.fromEntries(
+    VIDEO_RENDITIONS.map((r) => [r.id, h264Level(stream.renditions[r.id]?.codecs ?? '') ?? '3.1']),
+  );
 }
 
 function defaultLog(entry: IngestLogEntry): void {

@@ -15,11 +15,13 @@ export interface InputLimits {
 export function refuseInput(input: InputInfo, limits: InputLimits): string | null {
   const { video, audio } = input;
   if (!video) return 'Aucune vidéo dans le flux reçu : H.264 ou HEVC attendu';
-  if (!(ACCEPTED_VIDEO as readonly string[]).includes(video.codec)) return `Codec vidéo « ${video.codec} » refusé : H.264 ou HEVC attendu`;
+  if (!(ACCEPTED_VIDEO as readonly string[]).includes(video.codec))
+    return `Codec vidéo « ${video.codec} » refusé : H.264 ou HEVC attendu`;
   if (video.width > limits.maxWidth || video.height > limits.maxHeight) {
     return `Image ${video.width}×${video.height} refusée : ${limits.maxWidth}×${limits.maxHeight} au plus`;
   }
   if (video.fps > limits.maxFps + 0.01) return `${video.fps} images/s refusées : ${limits.maxFps} au plus`;
-  if (audio && !(ACCEPTED_AUDIO as readonly string[]).includes(audio.codec)) return `Codec audio « ${audio.codec} » refusé : AAC, Opus ou MP3 attendu`;
+  if (audio && !(ACCEPTED_AUDIO as readonly string[]).includes(audio.codec))
+    return `Codec audio « ${audio.codec} » refusé : AAC, Opus ou MP3 attendu`;
   return null;
 }

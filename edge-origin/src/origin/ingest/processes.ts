@@ -24,7 +24,12 @@ export interface Listener {
 }
 
 /** A listening ffmpeg; `onEvent` gets what its stderr says, `onLine` every line (for errors). */
-export function spawnListener(ffmpeg: string, args: string[], onEvent: (event: ListenerEvent) => void, onLine: (line: string) => void): Listener {
+export function spawnListener(
+  ffmpeg: string,
+  args: string[],
+  onEvent: (event: ListenerEvent) => void,
+  onLine: (line: string) => void,
+): Listener {
   const child = spawnFfmpeg(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   createInterface({ input: child.stderr! }).on('line', (line) => {
     const event = parseListenerLine(line);
@@ -40,7 +45,13 @@ export interface Transcoder {
 }
 
 /** The ladder's ffmpeg, in `cwd` (the session's directory); stdin is the feed. */
-export function spawnTranscoder(ffmpeg: string, args: string[], cwd: string, onProgress: (p: TranscodeProgress) => void, onLine: (line: string) => void): Transcoder {
+export function spawnTranscoder(
+  ffmpeg: string,
+  args: string[],
+  cwd: string,
+  onProgress: (p: TranscodeProgress) => void,
+  onLine: (line: string) => void,
+): Transcoder {
   const child = spawnFfmpeg(ffmpeg, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const read = progressReader();
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -54,7 +65,11 @@ export function spawnTranscoder(ffmpeg: string, args: string[], cwd: string, onP
 }
 
 /** Asks politely (SIGINT: ffmpeg finishes its files), then insists after `graceMs`. */
-export async function stopProcess(p: { process: ChildProcess; exited: Promise<unknown> }, graceMs: number, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+export async function stopProcess(
+  p: { process: ChildProcess; exited: Promise<unknown> },
+  graceMs: number,
+  signal: NodeJS.Signals = 'SIGINT',
+): Promise<void> {
   if (p.process.exitCode !== null || p.process.signalCode !== null) return;
   p.process.kill(signal);
   const timer = setTimeout(() => p.process.kill('SIGKILL'), graceMs);

@@ -31,11 +31,23 @@ export interface IngestStaffDeps {
 }
 
 /** Where an encoder sends a channel's feed, with its key: what the admin pastes into OBS. */
-export function ingestUrls(host: string, status: ChannelIngestStatus, key: string): { srt?: string; rtmp?: { server: string; streamKey: string; url: string } } {
+export function ingestUrls(
+  host: string,
+  status: ChannelIngestStatus,
+  key: string,
+): { srt?: string; rtmp?: { server: string; streamKey: string; url: string } } {
   const { srt, rtmp } = status.ports;
   return {
     ...(srt ? { srt: `srt://${host}:${srt}?passphrase=${key}&pbkeylen=16` } : {}),
-    ...(rtmp ? { rtmp: { server: `rtmp://${host}:${rtmp}/${status.channel}`, streamKey: key, url: `rtmp://${host}:${rtmp}/${status.channel}/${key}` } } : {}),
+    ...(rtmp
+      ? {
+          rtmp: {
+            server: `rtmp://${host}:${rtmp}/${status.channel}`,
+            streamKey: key,
+            url: `rtmp://${host}:${rtmp}/${status.channel}/${key}`,
+          },
+        }
+      : {}),
   };
 }
 
@@ -50,22 +62,54 @@ export function ingestStaffRoutes(deps: IngestStaffDeps): OpenAPIHono<StaffEnv> 
   const tags = ['Staff ingest'];
   const known = (channel: ChannelId) => {
     const status = deps.status(channel);
-    if (!status) throw new StaffError(404, 'not_found', `La chaîne « ${channel} » ne reçoit pas de direct sur cette origine`);
+    if (!status)
+      throw new StaffError(404, 'not_found', `La chaîne « ${channel} » ne reçoit pas de direct sur cette origine`);
     return status;
   };
 
-  addRoute(app, { method: 'get', path: '/', summary: 'État de la réception des directs, par chaîne', tags, security: ['bearer'], middleware: [editor], responses: { 200: ok('OK') } }, (c) =>
-    c.json({ channels: deps.statuses() }),
+  addRoute(
+    app,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'État de la réception des directs, par chaîne',
+      tags,
+      security: ['bearer'],
+      middleware: [editor],
+      responses: { 200: ok('OK') },
+    },
+    (c) => c.json({ channels: deps.statuses() }),
   );
-
-  addRoute(app, { method: 'get', path: '/metrics', summary: 'Métriques Prometheus de la réception', tags, security: ['bearer'], middleware: [editor], responses: { 200: ok('text/plain') } }, async (c) => {
-    c.header('Content-Type', deps.metrics.registry.contentType);
-    return c.body(await deps.metrics.registry.metrics());
-  });
 
   addRoute(
     app,
-    { method: 'get', path: '/{channel}', summary: 'Une chaîne : état, adresses de réception et clé de flux (admin)', tags, security: ['bearer'], middleware: [admin], request: { params: ChannelParam }, responses: { 200: ok('OK') } },
+    {
+      method: 'get',
+      path: '/metrics',
+      summary: 'Métriques Prometheus de la réception',
+      tags,
+      security: ['bearer'],
+      middleware: [editor],
+      responses: { 200: ok('text/plain') },
+    },
+    async (c) => {
+      c.header('Content-Type', deps.metrics.registry.contentType);
+      return c.body(await deps.metrics.registry.metrics());
+    },
+  );
+
+  addRoute(
+    app,
+    {
+      method: 'get',
+      path: '/{channel}',
+      summary: 'Une chaîne : état, adresses de réception et clé de flux (admin)',
+      tags,
+      security: ['bearer'],
+      middleware: [admin],
+      request: { params: ChannelParam },
+      responses: { 200: ok('OK') },
+    },
     async (c, { param }) => {
       const status = known(param.channel);
       const key = await streamKey(deps.store, param.channel);
@@ -75,7 +119,16 @@ export function ingestStaffRoutes(deps: IngestStaffDeps): OpenAPIHono<StaffEnv> 
 
   addRoute(
     app,
-    { method: 'post', path: '/{channel}/key', summary: 'Nouvelle clé de flux (l’ancienne est refusée dès la prochaine connexion)', tags, security: ['bearer'], middleware: [admin], request: { params: ChannelParam }, responses: { 200: ok('OK') } },
+    {
+      method: 'post',
+      path: '/{channel}/key',
+      summary: 'Nouvelle clé de flux (l’ancienne est refusée dès la prochaine connexion)',
+      tags,
+      security: ['bearer'],
+      middleware: [admin],
+      request: { params: ChannelParam },
+      responses: { 200: ok('OK') },
+    },
     async (c: Context<StaffEnv>, { param }) => {
       const status = known(param.channel);
       const actor = c.get('actor');

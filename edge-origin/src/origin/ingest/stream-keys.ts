@@ -13,7 +13,9 @@ const recordId = (channel: ChannelId) => `ingest-key:${channel}`;
 /** 24 random bytes, base64url: 32 characters, inside SRT's 10–79 and safe in any URL. */
 export function newStreamKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 }
 
 /** The channel's key, made on first use. */
@@ -23,7 +25,10 @@ export async function streamKey(store: RecordStore, channel: ChannelId): Promise
     if (stored) return stored.value;
     const key = newStreamKey();
     try {
-      await store.commit({ expect: [{ collection: 'meta', id: recordId(channel), value: null }], put: [{ collection: 'meta', id: recordId(channel), value: { value: key } }] });
+      await store.commit({
+        expect: [{ collection: 'meta', id: recordId(channel), value: null }],
+        put: [{ collection: 'meta', id: recordId(channel), value: { value: key } }],
+      });
       return key;
     } catch (error) {
       if (!(error instanceof StoreConflictError)) throw error; // another origin made it first: read theirs
@@ -40,7 +45,8 @@ export async function rotateStreamKey(store: RecordStore, channel: ChannelId, au
 
 /** Compares a presented key with the channel's in constant time (digests of equal length). */
 export async function sameKey(presented: string, expected: string): Promise<boolean> {
-  const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
+  const digest = async (s: string) =>
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
   const [a, b] = await Promise.all([digest(presented), digest(expected)]);
   let diff = 0;
   for (const [i, byte] of a.entries()) diff |= byte ^ byteAt(b, i);

@@ -32,7 +32,13 @@ function isVideoKeyframe(b: Uint8Array, p: number): boolean {
   if (length === 0 || (byteAt(b, p + 5) & 0x40) === 0) return false; // random_access_indicator
   const pes = p + 5 + length;
   // PES start code, then a video stream id (0xE0–0xEF).
-  return pes + 4 <= p + PACKET && b[pes] === 0 && b[pes + 1] === 0 && b[pes + 2] === 1 && (byteAt(b, pes + 3) & 0xf0) === 0xe0;
+  return (
+    pes + 4 <= p + PACKET &&
+    b[pes] === 0 &&
+    b[pes + 1] === 0 &&
+    b[pes + 2] === 1 &&
+    (byteAt(b, pes + 3) & 0xf0) === 0xe0
+  );
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -69,5 +69,12 @@ export class LiveChannels {
 
 /** A timeline that never gets a unit: the loop, worked out from the clock. */
 export function loopTimeline(clock: LiveClockConfig, loopSegments: number): LiveTimeline {
-  return new LiveTimeline({ clock, loopSegments, graceMs: 0, lockMarginMs: 0, maxQueuedSlots: 0, fallback: () => 'loop' });
+  return new LiveTimeline({
+    clock,
+    loopSegments,
+    graceMs: 0,
+    lockMarginMs: 0,
+    maxQueuedSlots: 0,
+    fallback: () => 'loop',
+  });
 }

@@ -44,7 +44,10 @@ export function shiftTransportStream(source: Uint8Array, offset: number): Uint8A
 
 /** A WebVTT segment whose X-TIMESTAMP-MAP MPEGTS value is moved forward by `offset` ticks. */
 export function shiftWebVtt(text: string, offset: number): string {
-  return text.replace(/X-TIMESTAMP-MAP=MPEGTS:(\d+)/, (_, value: string) => `X-TIMESTAMP-MAP=MPEGTS:${(Number(value) + offset) % TIMESTAMP_MODULO}`);
+  return text.replace(
+    /X-TIMESTAMP-MAP=MPEGTS:(\d+)/,
+    (_, value: string) => `X-TIMESTAMP-MAP=MPEGTS:${(Number(value) + offset) % TIMESTAMP_MODULO}`,
+  );
 }
 
 // PES timestamp, 5 bytes:
@@ -66,7 +69,12 @@ function shiftPesTimestamp(bytes: Uint8Array, at: number, offset: number): void 
 
 // PCR: 33-bit base (90 kHz), 6 reserved bits, 9-bit extension; only the base moves.
 function shiftPcr(bytes: Uint8Array, at: number, offset: number): void {
-  const base = byteAt(bytes, at) * 2 ** 25 + byteAt(bytes, at + 1) * 2 ** 17 + byteAt(bytes, at + 2) * 2 ** 9 + byteAt(bytes, at + 3) * 2 + (byteAt(bytes, at + 4) >> 7);
+  const base =
+    byteAt(bytes, at) * 2 ** 25 +
+    byteAt(bytes, at + 1) * 2 ** 17 +
+    byteAt(bytes, at + 2) * 2 ** 9 +
+    byteAt(bytes, at + 3) * 2 +
+    (byteAt(bytes, at + 4) >> 7);
   const shifted = (base + offset) % TIMESTAMP_MODULO;
   bytes[at] = Math.floor(shifted / 2 ** 25) & 0xff;
   bytes[at + 1] = Math.floor(shifted / 2 ** 17) & 0xff;
@@ -84,7 +92,13 @@ export function firstPts(bytes: Uint8Array): number | null {
     if (bytes[payload] !== 0 || bytes[payload + 1] !== 0 || bytes[payload + 2] !== 1) continue;
     if (!(byteAt(bytes, payload + 7) & 0x80)) continue;
     const at = payload + 9;
-    return ((byteAt(bytes, at) >> 1) & 0x07) * 2 ** 30 + byteAt(bytes, at + 1) * 2 ** 22 + (byteAt(bytes, at + 2) >> 1) * 2 ** 15 + byteAt(bytes, at + 3) * 2 ** 7 + (byteAt(bytes, at + 4) >> 1);
+    return (
+      ((byteAt(bytes, at) >> 1) & 0x07) * 2 ** 30 +
+      byteAt(bytes, at + 1) * 2 ** 22 +
+      (byteAt(bytes, at + 2) >> 1) * 2 ** 15 +
+      byteAt(bytes, at + 3) * 2 ** 7 +
+      (byteAt(bytes, at + 4) >> 1)
+    );
   }
   return null;
 }

@@ -26,7 +26,9 @@ export function recordedArchive(store: RecordStore, now: () => number, ttlMs = 1
   };
   return {
     async holds(channel, mediaSequence) {
-      return (await cuts()).some((c) => c.channelId === channel && c.firstSequence <= mediaSequence && mediaSequence <= c.lastSequence);
+      return (await cuts()).some(
+        (c) => c.channelId === channel && c.firstSequence <= mediaSequence && mediaSequence <= c.lastSequence,
+      );
     },
   };
 }

@@ -39,10 +39,17 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
   if (cut.kind === 'live') {
     const timeline = live?.timeline(cut.channelId);
     for (let s = cut.firstSequence; s <= cut.lastSequence; s++) {
-      const slot: Slot = timeline?.slot(s) ?? { sequence: s, kind: 'loop', discontinuity: startsLoop(s, stream.segmentCount), sourceIndex: sourceSegmentIndex(s, stream.segmentCount) };
+      const slot: Slot = timeline?.slot(s) ?? {
+        sequence: s,
+        kind: 'loop',
+        discontinuity: startsLoop(s, stream.segmentCount),
+        sourceIndex: sourceSegmentIndex(s, stream.segmentCount),
+      };
       segments.push({
         uri: livePaths.segment(cut.channelId, rendition, s, ext),
-        duration: live ? live.duration(cut.channelId, slot, rendition, media) : itemAt(media.segmentDurations, slot.sourceIndex ?? -1),
+        duration: live
+          ? live.duration(cut.channelId, slot, rendition, media)
+          : itemAt(media.segmentDurations, slot.sourceIndex ?? -1),
         // Only the loop has seek-bar tiles; a feed's segments show none.
         sourceIndex: slot.kind === 'loop' ? slot.sourceIndex! : -1,
         discontinuity: s > cut.firstSequence && slot.discontinuity,
@@ -50,7 +57,12 @@ export function cutSegments(cut: MediaCut, stream: StreamMedia, rendition: strin
     }
   } else {
     for (let i = cut.firstSegment; i <= cut.lastSegment; i++) {
-      segments.push({ uri: vodPaths.segment(cut.assetId, rendition, i, ext), duration: itemAt(media.segmentDurations, i), sourceIndex: i, discontinuity: false });
+      segments.push({
+        uri: vodPaths.segment(cut.assetId, rendition, i, ext),
+        duration: itemAt(media.segmentDurations, i),
+        sourceIndex: i,
+        discontinuity: false,
+      });
     }
   }
   return segments;
@@ -78,7 +90,13 @@ export interface Clip {
  * The sub-range of `source` covering [inSec, outSec): from the segment containing `inSec` to the
  * segment containing the last instant before `outSec`. Null if the range is empty or outside.
  */
-export function clipOf(source: MediaCut, stream: StreamMedia, inSec: number, outSec: number, live?: LiveChannels): Clip | null {
+export function clipOf(
+  source: MediaCut,
+  stream: StreamMedia,
+  inSec: number,
+  outSec: number,
+  live?: LiveChannels,
+): Clip | null {
   const segments = cutSegments(source, stream, LOWEST_VIDEO_RENDITION.id, live);
   let start = 0;
   let first = -1;
@@ -101,7 +119,17 @@ export function clipOf(source: MediaCut, stream: StreamMedia, inSec: number, out
   const round = (x: number) => Math.round(x * 1000) / 1000;
   const cut: MediaCut =
     source.kind === 'live'
-      ? { kind: 'live', channelId: source.channelId, firstSequence: source.firstSequence + first, lastSequence: source.firstSequence + last }
-      : { kind: 'vod', assetId: source.assetId, firstSegment: source.firstSegment + first, lastSegment: source.firstSegment + last };
+      ? {
+          kind: 'live',
+          channelId: source.channelId,
+          firstSequence: source.firstSequence + first,
+          lastSequence: source.firstSequence + last,
+        }
+      : {
+          kind: 'vod',
+          assetId: source.assetId,
+          firstSegment: source.firstSegment + first,
+          lastSegment: source.firstSegment + last,
+        };
   return { cut, inPoint: round(inPoint), outPoint: round(outPoint) };
 }

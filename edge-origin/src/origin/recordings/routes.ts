@@ -20,24 +20,41 @@ import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 import type { InterstitialSignals } from '../ads/signaling.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
 
-export function cutMediaPlaylist(cut: MediaCut, library: MediaLibrary, rendition: string, live?: LiveChannels): MediaPlaylist | null {
+export function cutMediaPlaylist(
+  cut: MediaCut,
+  library: MediaLibrary,
+  rendition: string,
+  live?: LiveChannels,
+): MediaPlaylist | null {
   const stream = cutStream(cut, library);
   if (!stream?.renditions[rendition]) return null;
   const segments = cutSegments(cut, stream, rendition, live);
   return {
     kind: 'media',
     version: 3,
-    targetDuration: targetDurationFor(segments.map((s) => s.duration), Math.ceil(library.manifest.segmentDuration)),
+    targetDuration: targetDurationFor(
+      segments.map((s) => s.duration),
+      Math.ceil(library.manifest.segmentDuration),
+    ),
     mediaSequence: 0,
     discontinuitySequence: 0,
     playlistType: 'VOD',
     independentSegments: true,
     endList: true,
-    segments: segments.map((s) => ({ uri: s.uri, duration: s.duration, ...(s.discontinuity ? { discontinuity: true } : {}) })),
+    segments: segments.map((s) => ({
+      uri: s.uri,
+      duration: s.duration,
+      ...(s.discontinuity ? { discontinuity: true } : {}),
+    })),
   };
 }
 
-export function recordingRoutes(store: RecordStore, library: MediaLibrary, live: LiveChannels, signals?: InterstitialSignals): Hono {
+export function recordingRoutes(
+  store: RecordStore,
+  library: MediaLibrary,
+  live: LiveChannels,
+  signals?: InterstitialSignals,
+): Hono {
   const vod = new Hono();
   vod.use('*', etag());
 

@@ -44,7 +44,10 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   async listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
-    return { entries: this.#audit.slice(offset, offset + limit).map((t) => JSON.parse(t) as AuditEntry), total: this.#audit.length };
+    return {
+      entries: this.#audit.slice(offset, offset + limit).map((t) => JSON.parse(t) as AuditEntry),
+      total: this.#audit.length,
+    };
   }
 
   async getImage(key: string): Promise<Uint8Array | null> {

@@ -4,7 +4,15 @@ import { MemoryRecordStore } from './memory-record-store.ts';
 import type { RecordStore } from './record-store.ts';
 import { RedisRecordStore } from './redis-record-store.ts';
 
-export function openRecordStore(options: { redisUrl?: string | undefined; redisPrefix?: string; log?: (m: string) => void }): RecordStore {
+export function openRecordStore(options: {
+  redisUrl?: string | undefined;
+  redisPrefix?: string;
+  log?: (m: string) => void;
+}): RecordStore {
   if (!options.redisUrl) return new MemoryRecordStore();
-  return new RedisRecordStore({ url: options.redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}), ...(options.log ? { log: options.log } : {}) });
+  return new RedisRecordStore({
+    url: options.redisUrl,
+    ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }

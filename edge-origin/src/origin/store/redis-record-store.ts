@@ -64,7 +64,10 @@ export class RedisRecordStore implements RecordStore {
       socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
     });
     this.#client.on('error', (error: Error) => {
-      if (!this.#down) this.#log(`redis: ${options.url.replace(/\/\/[^@]*@/, '//***@')} unreachable (${error.message}); writes answer 503 until it is back`);
+      if (!this.#down)
+        this.#log(
+          `redis: ${options.url.replace(/\/\/[^@]*@/, '//***@')} unreachable (${error.message}); writes answer 503 until it is back`,
+        );
       this.#down = true;
     });
     this.#client.on('ready', () => {
@@ -105,7 +108,8 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async commit(change: Change): Promise<void> {
-    if (!this.#client.isReady) throw new StoreUnavailableError('Redis est injoignable : modification impossible pour le moment');
+    if (!this.#client.isReady)
+      throw new StoreUnavailableError('Redis est injoignable : modification impossible pour le moment');
     const keys: string[] = [];
     const keyIndex = (key: string) => {
       let i = keys.indexOf(key);
@@ -115,7 +119,11 @@ export class RedisRecordStore implements RecordStore {
     const values: (string | Buffer)[] = [];
     const argIndex = (value: string | Buffer) => values.push(value) + 1; // ARGV[1] is the plan
     const plan = {
-      e: (change.expect ?? []).map((e) => [keyIndex(this.#key(e.collection)), e.id, e.value === null ? 0 : argIndex(encodeRecord(e.value))]),
+      e: (change.expect ?? []).map((e) => [
+        keyIndex(this.#key(e.collection)),
+        e.id,
+        e.value === null ? 0 : argIndex(encodeRecord(e.value)),
+      ]),
       h: (change.put ?? []).map((p) => [keyIndex(this.#key(p.collection)), p.id, argIndex(encodeRecord(p.value))]),
       d: (change.remove ?? []).map((r) => [keyIndex(this.#key(r.collection)), r.id]),
       s: (change.images ?? []).map((im) => [keyIndex(this.#key(`image:${im.key}`)), argIndex(Buffer.from(im.bytes))]),
@@ -136,7 +144,10 @@ export class RedisRecordStore implements RecordStore {
   async listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
     try {
       const key = this.#key('audit');
-      const [texts, total] = await Promise.all([this.#client.lRange(key, offset, offset + limit - 1), this.#client.lLen(key)]);
+      const [texts, total] = await Promise.all([
+        this.#client.lRange(key, offset, offset + limit - 1),
+        this.#client.lLen(key),
+      ]);
       return { entries: texts.map((t) => JSON.parse(t) as AuditEntry), total };
     } catch (error) {
       throw unavailable(error);
@@ -145,7 +156,9 @@ export class RedisRecordStore implements RecordStore {
 
   async getImage(key: string): Promise<Uint8Array | null> {
     try {
-      const bytes = await this.#client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).get(this.#key(`image:${key}`));
+      const bytes = await this.#client
+        .withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })
+        .get(this.#key(`image:${key}`));
       return bytes ? new Uint8Array(bytes) : null;
     } catch (error) {
       throw unavailable(error);

@@ -19,7 +19,9 @@ export class ChaptersPanel extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      x: SAFE.x, y: STAGE.h - SAFE.y - 230, visible: false,
+      x: SAFE.x,
+      y: STAGE.h - SAFE.y - 230,
+      visible: false,
       Panel: panelBackground(230),
       Label: { y: 0, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       // Clipped to the panel: a long list slides to keep the focused chapter in view.
@@ -41,7 +43,10 @@ export class ChaptersPanel extends Lightning.Component<Loose> {
 
   /** Shows the list, focused on the chapter playing at `time`. */
   open(time: number): void {
-    const buttons = this.chapters.map((c, i) => ({ id: `chapter-${i + 1}`, label: `${formatClock(c.start)}  ${c.title}` }));
+    const buttons = this.chapters.map((c, i) => ({
+      id: `chapter-${i + 1}`,
+      label: `${formatClock(c.start)}  ${c.title}`,
+    }));
     if (JSON.stringify(this.list.buttons) !== JSON.stringify(buttons)) this.list.patch({ buttons });
     this.visible = true;
     this.focus(Math.max(0, chapterIndexAt(this.chapters, time)));

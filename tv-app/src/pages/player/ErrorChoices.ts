@@ -11,13 +11,20 @@ type Loose = Lightning.Component.TemplateSpecLoose;
 export class ErrorChoices extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      x: STAGE.w / 2, y: STAGE.h / 2 + 70, visible: false,
+      x: STAGE.w / 2,
+      y: STAGE.h / 2 + 70,
+      visible: false,
       Row: { type: ButtonRow, rowId: 'player-error', centred: true },
     };
   }
 
   override _init(): void {
-    this.row.patch({ buttons: [{ id: 'player-retry', label: t('action.retry') }, { id: 'player-back', label: t('action.back') }] });
+    this.row.patch({
+      buttons: [
+        { id: 'player-retry', label: t('action.retry') },
+        { id: 'player-back', label: t('action.back') },
+      ],
+    });
   }
 
   private get row(): ButtonRow {

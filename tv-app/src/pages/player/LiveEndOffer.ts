@@ -25,10 +25,31 @@ export class LiveEndOffer extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      x: STAGE.w / 2, y: STAGE.h / 2, mount: 0.5, w: W, h: 330, visible: false,
-      Panel: { w: W, h: 330, rect: true, color: 0xf0101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 24 } },
-      Title: { x: W / 2, y: 48, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
-      Body: { x: W / 2, y: 118, mountX: 0.5, text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim } },
+      x: STAGE.w / 2,
+      y: STAGE.h / 2,
+      mount: 0.5,
+      w: W,
+      h: 330,
+      visible: false,
+      Panel: {
+        w: W,
+        h: 330,
+        rect: true,
+        color: 0xf0101522,
+        shader: { type: Lightning.shaders.RoundedRectangle, radius: 24 },
+      },
+      Title: {
+        x: W / 2,
+        y: 48,
+        mountX: 0.5,
+        text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
+      },
+      Body: {
+        x: W / 2,
+        y: 118,
+        mountX: 0.5,
+        text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim },
+      },
       Buttons: { type: ButtonRow, x: W / 2, y: 196, rowId: 'live-ended', centred: true },
     };
   }

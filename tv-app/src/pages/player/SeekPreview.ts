@@ -43,14 +43,33 @@ export class SeekPreview extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     // Anchored at its bottom centre: the overlay puts that point just above the bar's head.
     return {
-      w: PREVIEW_TILE.w + 2 * PAD, h: 0, mountX: 0.5, mountY: 1, visible: false,
+      w: PREVIEW_TILE.w + 2 * PAD,
+      h: 0,
+      mountX: 0.5,
+      mountY: 1,
+      visible: false,
       Frame: { rect: true, color: 0xee101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 12 } },
       Placeholder: { x: PAD, y: PAD, w: PREVIEW_TILE.w, h: PREVIEW_TILE.h, rect: true, color: 0xff222a3d },
       Thumb: { x: PAD, y: PAD, w: PREVIEW_TILE.w, h: PREVIEW_TILE.h },
-      Time: { x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+      Time: {
+        x: (PREVIEW_TILE.w + 2 * PAD) / 2,
+        mountX: 0.5,
+        text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text },
+      },
       Chapter: {
-        x: (PREVIEW_TILE.w + 2 * PAD) / 2, mountX: 0.5,
-        text: { text: ' ', fontFace: FONT.regular, fontSize: TYPE.caption, textColor: COLOR.textDim, wordWrapWidth: PREVIEW_TILE.w, maxLines: 2, lineHeight: 34, textOverflow: 'ellipsis', textAlign: 'center' },
+        x: (PREVIEW_TILE.w + 2 * PAD) / 2,
+        mountX: 0.5,
+        text: {
+          text: ' ',
+          fontFace: FONT.regular,
+          fontSize: TYPE.caption,
+          textColor: COLOR.textDim,
+          wordWrapWidth: PREVIEW_TILE.w,
+          maxLines: 2,
+          lineHeight: 34,
+          textOverflow: 'ellipsis',
+          textAlign: 'center',
+        },
       },
     };
   }
@@ -90,7 +109,12 @@ export class SeekPreview extends Lightning.Component<Loose> {
     if (player.inAd) return false;
     const snap = player.snapshot();
     if (!(snap.end > snap.start)) return false;
-    this.scrubber.press(direction, performance.now(), { position: snap.position, start: snap.start, end: snap.end }, minStep);
+    this.scrubber.press(
+      direction,
+      performance.now(),
+      { position: snap.position, start: snap.start, end: snap.end },
+      minStep,
+    );
     this.scheduleSettle();
     this.signal('seekMoved');
     return true;

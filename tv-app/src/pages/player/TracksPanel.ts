@@ -20,15 +20,23 @@ const ROW_TAG: Record<TrackRowId, string> = { audio: 'Audio', subtitles: 'Subtit
 const label = (o: TrackOption) => (o.selected ? `✓ ${o.label}` : o.label);
 
 export class TracksPanel extends Lightning.Component<Loose> {
-  private readonly menu = new TrackMenu({ subtitlesOff: () => t('player.subtitlesOff'), qualityAuto: () => t('player.qualityAuto') });
+  private readonly menu = new TrackMenu({
+    subtitlesOff: () => t('player.subtitlesOff'),
+    qualityAuto: () => t('player.qualityAuto'),
+  });
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      x: SAFE.x, y: STAGE.h - SAFE.y - 420, visible: false,
+      x: SAFE.x,
+      y: STAGE.h - SAFE.y - 420,
+      visible: false,
       Panel: panelBackground(420),
       AudioLabel: { y: 16, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       Audio: { type: ButtonRow, x: 300, y: 0, rowId: 'audio' },
-      SubtitlesLabel: { y: 136, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
+      SubtitlesLabel: {
+        y: 136,
+        text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text },
+      },
       Subtitles: { type: ButtonRow, x: 300, y: 120, rowId: 'subtitles' },
       QualityLabel: { y: 256, text: { text: ' ', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text } },
       Quality: { type: ButtonRow, x: 300, y: 240, rowId: 'quality' },
@@ -53,7 +61,9 @@ export class TracksPanel extends Lightning.Component<Loose> {
   update(snap: PlayerSnapshot): void {
     const changed = this.menu.update(snap);
     for (const id of changed) {
-      (this.tag(ROW_TAG[id]) as ButtonRow).patch({ buttons: this.menu.options(id).map((o) => ({ id: `${id}-${o.index}`, label: label(o) })) });
+      (this.tag(ROW_TAG[id]) as ButtonRow).patch({
+        buttons: this.menu.options(id).map((o) => ({ id: `${id}-${o.index}`, label: label(o) })),
+      });
     }
     if (changed.length > 0 && this.visible) this.applyFocus();
   }

@@ -8,5 +8,13 @@ export const BAR_W = STAGE.w - 2 * SAFE.x;
 
 /** A panel's background, `h` high, behind content laid out from (0, 0). */
 export function panelBackground(h: number): Lightning.Element.PatchTemplate<Lightning.Element.TemplateSpecLoose> {
-  return { x: -40, y: -30, w: BAR_W + 80, h, rect: true, color: 0xe6101522, shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 } };
+  return {
+    x: -40,
+    y: -30,
+    w: BAR_W + 80,
+    h,
+    rect: true,
+    color: 0xe6101522,
+    shader: { type: Lightning.shaders.RoundedRectangle, radius: 20 },
+  };
 }

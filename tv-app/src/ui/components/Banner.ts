@@ -13,7 +13,13 @@ export class Banner extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     return {
       // Bottom centre, inside the title-safe area: over the rails, never over the header's menu.
-      x: STAGE.w / 2, y: STAGE.h - SAFE.y, mountX: 0.5, mountY: 1, alpha: 0, rect: true, color: COLOR.live,
+      x: STAGE.w / 2,
+      y: STAGE.h - SAFE.y,
+      mountX: 0.5,
+      mountY: 1,
+      alpha: 0,
+      rect: true,
+      color: COLOR.live,
       flex: { paddingLeft: 32, paddingRight: 32, paddingTop: 12, paddingBottom: 12 },
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 30 },
       Label: { text: { text: ' ', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },

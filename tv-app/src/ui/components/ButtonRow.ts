@@ -33,7 +33,10 @@ export class ButtonRow extends Lightning.Component<Loose> {
     this.specs = specs;
     this.index = Math.min(this.index, Math.max(0, specs.length - 1));
     this.tag('Items').children = specs.map((b) => ({
-      type: Button, label: b.label, buttonId: b.id, flexItem: { marginRight: 28 },
+      type: Button,
+      label: b.label,
+      buttonId: b.id,
+      flexItem: { marginRight: 28 },
     }));
   }
 

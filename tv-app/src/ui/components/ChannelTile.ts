@@ -15,19 +15,57 @@ export class ChannelTile extends Lightning.Component<Loose> {
   static override _template(): Lightning.Component.Template<Loose> {
     const { w, h } = CHANNEL_TILE;
     return {
-      w, h,
+      w,
+      h,
       Outline: {
-        x: -6, y: -6, w: w + 12, h: h + 12, rect: true, color: COLOR.focus, alpha: 0,
+        x: -6,
+        y: -6,
+        w: w + 12,
+        h: h + 12,
+        rect: true,
+        color: COLOR.focus,
+        alpha: 0,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 22 },
       },
       Body: {
-        w, h, rect: true, color: COLOR.surface,
+        w,
+        h,
+        rect: true,
+        color: COLOR.surface,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 16 },
         // The logo carries the name; the text name is the fallback until (or unless) it loads.
         Logo: { x: 20, y: 18, w: 160, h: 90 },
-        Name: { x: 20, y: 40, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.heading, textColor: COLOR.text, wordWrapWidth: 170, maxLines: 1, textOverflow: 'ellipsis' } },
-        Status: { x: 200, y: 46, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text } },
-        Now: { x: 20, y: 112, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.caption, textColor: COLOR.text, wordWrapWidth: w - 40, maxLines: 1, textOverflow: 'ellipsis' } },
+        Name: {
+          x: 20,
+          y: 40,
+          text: {
+            text: '',
+            fontFace: FONT.bold,
+            fontSize: TYPE.heading,
+            textColor: COLOR.text,
+            wordWrapWidth: 170,
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
+        },
+        Status: {
+          x: 200,
+          y: 46,
+          text: { text: '', fontFace: FONT.bold, fontSize: TYPE.caption, textColor: COLOR.text },
+        },
+        Now: {
+          x: 20,
+          y: 112,
+          text: {
+            text: '',
+            fontFace: FONT.semibold,
+            fontSize: TYPE.caption,
+            textColor: COLOR.text,
+            wordWrapWidth: w - 40,
+            maxLines: 1,
+            textOverflow: 'ellipsis',
+          },
+        },
       },
     };
   }
@@ -38,7 +76,9 @@ export class ChannelTile extends Lightning.Component<Loose> {
     this.tag('Body').color = argb(channel.color);
     this.tag('Name').text.text = channel.name;
     const logo = this.tag('Logo');
-    logo.on('txLoaded', () => { this.tag('Name').visible = false; });
+    logo.on('txLoaded', () => {
+      this.tag('Name').visible = false;
+    });
     logo.src = assetUrl(channel.logo);
   }
 
@@ -90,7 +130,10 @@ export class ChannelRow extends Lightning.Component<Loose> {
     this.channels = entries;
     setTestId(this, 'rail-channels');
     this.tag('Items').children = entries.map((e, i) => ({
-      type: ChannelTile, x: i * (CHANNEL_TILE.w + CHANNEL_TILE.gap), channel: e.channel, onAir: e.onAir,
+      type: ChannelTile,
+      x: i * (CHANNEL_TILE.w + CHANNEL_TILE.gap),
+      channel: e.channel,
+      onAir: e.onAir,
     }));
   }
 

@@ -13,7 +13,9 @@ export class Clock extends Lightning.Component<Loose> {
   }
 
   override _attach(): void {
-    const tick = () => { this.text!.text = formatTime(new Date()); };
+    const tick = () => {
+      this.text!.text = formatTime(new Date());
+    };
     tick();
     this.timer = setInterval(tick, 10_000);
   }

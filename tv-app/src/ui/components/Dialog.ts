@@ -14,12 +14,25 @@ export class Dialog extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h, visible: false,
+      w: STAGE.w,
+      h: STAGE.h,
+      visible: false,
       Scrim: { w: STAGE.w, h: STAGE.h, rect: true, color: COLOR.scrim },
       Box: {
-        x: STAGE.w / 2, y: STAGE.h / 2, mount: 0.5, w: 900, h: 340, rect: true, color: COLOR.surface,
+        x: STAGE.w / 2,
+        y: STAGE.h / 2,
+        mount: 0.5,
+        w: 900,
+        h: 340,
+        rect: true,
+        color: COLOR.surface,
         shader: { type: Lightning.shaders.RoundedRectangle, radius: 24 },
-        Title: { x: 450, y: 70, mountX: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text } },
+        Title: {
+          x: 450,
+          y: 70,
+          mountX: 0.5,
+          text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text },
+        },
         Buttons: { type: ButtonRow, x: 140, y: 190, rowId: 'dialog' },
       },
     };

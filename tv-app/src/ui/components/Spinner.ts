@@ -21,7 +21,12 @@ export class Spinner extends Lightning.Component<Loose> {
       dots[`Dot${i}`] = {
         x: SIZE / 2 + Math.cos(angle) * (SIZE / 2 - DOT / 2),
         y: SIZE / 2 + Math.sin(angle) * (SIZE / 2 - DOT / 2),
-        mount: 0.5, w: DOT, h: DOT, rect: true, color: COLOR.text, alpha: 0.15 + (0.85 * i) / (DOTS - 1),
+        mount: 0.5,
+        w: DOT,
+        h: DOT,
+        rect: true,
+        color: COLOR.text,
+        alpha: 0.15 + (0.85 * i) / (DOTS - 1),
         shader: { type: Lightning.shaders.RoundedRectangle, radius: DOT / 2 },
       };
     }
@@ -30,7 +35,11 @@ export class Spinner extends Lightning.Component<Loose> {
 
   override _init(): void {
     setTestId(this, 'player-spinner');
-    this.turning = this.animation({ duration: 1, repeat: -1, actions: [{ p: 'rotation', v: { 0: 0, 1: 2 * Math.PI } }] });
+    this.turning = this.animation({
+      duration: 1,
+      repeat: -1,
+      actions: [{ p: 'rotation', v: { 0: 0, 1: 2 * Math.PI } }],
+    });
   }
 
   /** Shows (and turns) or hides (and stops) the spinner. */

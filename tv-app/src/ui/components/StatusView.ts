@@ -12,9 +12,17 @@ export class Button extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      h: 80, w: 360, rect: true, color: COLOR.surfaceRaised,
+      h: 80,
+      w: 360,
+      rect: true,
+      color: COLOR.surfaceRaised,
       shader: { type: Lightning.shaders.RoundedRectangle, radius: 40 },
-      Label: { x: 180, y: 42, mount: 0.5, text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text } },
+      Label: {
+        x: 180,
+        y: 42,
+        mount: 0.5,
+        text: { text: '', fontFace: FONT.semibold, fontSize: TYPE.body, textColor: COLOR.text },
+      },
     };
   }
 
@@ -61,24 +69,74 @@ export class StatusView extends Lightning.Component<Loose> {
 
   static override _template(): Lightning.Component.Template<Loose> {
     return {
-      w: STAGE.w, h: STAGE.h, visible: false,
+      w: STAGE.w,
+      h: STAGE.h,
+      visible: false,
       // Loading placeholder: grey shapes where the hero and a rail will be, gently pulsing,
       // so the screen has its layout at once instead of a blank wait.
       Skeleton: {
-        x: SAFE.x, y: 170, visible: false,
-        Kicker: { w: 360, h: 40, rect: true, color: COLOR.surfaceRaised, shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 } },
-        Headline: { y: 70, w: 900, h: 64, rect: true, color: COLOR.surfaceRaised, shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 } },
-        Line: { y: 160, w: 700, h: 32, rect: true, color: COLOR.surface, shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 } },
+        x: SAFE.x,
+        y: 170,
+        visible: false,
+        Kicker: {
+          w: 360,
+          h: 40,
+          rect: true,
+          color: COLOR.surfaceRaised,
+          shader: { type: Lightning.shaders.RoundedRectangle, radius: 6 },
+        },
+        Headline: {
+          y: 70,
+          w: 900,
+          h: 64,
+          rect: true,
+          color: COLOR.surfaceRaised,
+          shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 },
+        },
+        Line: {
+          y: 160,
+          w: 700,
+          h: 32,
+          rect: true,
+          color: COLOR.surface,
+          shader: { type: Lightning.shaders.RoundedRectangle, radius: 8 },
+        },
         Tiles: {
           y: 520,
-          ...Object.fromEntries([0, 1, 2, 3].map((i) => [`T${i}`, {
-            x: i * (TILE.w + TILE.gap), w: TILE.w, h: TILE.h, rect: true, color: COLOR.surface,
-            shader: { type: Lightning.shaders.RoundedRectangle, radius: 14 },
-          }])),
+          ...Object.fromEntries(
+            [0, 1, 2, 3].map((i) => [
+              `T${i}`,
+              {
+                x: i * (TILE.w + TILE.gap),
+                w: TILE.w,
+                h: TILE.h,
+                rect: true,
+                color: COLOR.surface,
+                shader: { type: Lightning.shaders.RoundedRectangle, radius: 14 },
+              },
+            ]),
+          ),
         },
       },
-      Title: { x: STAGE.w / 2, y: 420, mountX: 0.5, text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, textAlign: 'center' } },
-      Body: { x: STAGE.w / 2, y: 500, mountX: 0.5, text: { text: '', fontFace: FONT.regular, fontSize: TYPE.body, textColor: COLOR.textDim, textAlign: 'center', wordWrapWidth: 1200 } },
+      Title: {
+        x: STAGE.w / 2,
+        y: 420,
+        mountX: 0.5,
+        text: { text: '', fontFace: FONT.bold, fontSize: TYPE.title, textColor: COLOR.text, textAlign: 'center' },
+      },
+      Body: {
+        x: STAGE.w / 2,
+        y: 500,
+        mountX: 0.5,
+        text: {
+          text: '',
+          fontFace: FONT.regular,
+          fontSize: TYPE.body,
+          textColor: COLOR.textDim,
+          textAlign: 'center',
+          wordWrapWidth: 1200,
+        },
+      },
       Retry: { type: Button, x: STAGE.w / 2, y: 600, mountX: 0.5, visible: false, buttonId: 'retry' },
     };
   }
@@ -90,7 +148,11 @@ export class StatusView extends Lightning.Component<Loose> {
     this.patch({ visible: true });
     const skeleton = this.tag('Skeleton');
     skeleton.visible = true;
-    const pulse = (this.pulse ??= skeleton.animation({ duration: 1.2, repeat: -1, actions: [{ p: 'alpha', v: { 0: 1, 0.5: 0.5, 1: 1 } }] }));
+    const pulse = (this.pulse ??= skeleton.animation({
+      duration: 1.2,
+      repeat: -1,
+      actions: [{ p: 'alpha', v: { 0: 1, 0.5: 0.5, 1: 1 } }],
+    }));
     pulse.start();
     // Read by voice guidance and tests; not drawn over the placeholder.
     this.tag('Title').patch({ visible: false });
