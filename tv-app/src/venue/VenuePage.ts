@@ -13,7 +13,7 @@ import { playbackOf } from '../player/playable.ts';
 import { COLOR, FONT, SAFE, STAGE, assetUrl, posterUrl } from '../ui/theme.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { ContributeQr } from './ContributeQr.ts';
-import { ContributionStream } from './contributions-client.ts';
+import { ContributionStream } from './contribution-stream.ts';
 import { MAX_MESSAGE, MAX_NAME, canDrawEmoji, screenText } from './screen-text.ts';
 import { VenueFeed, type VenueItem } from './venue-feed.ts';
 
