@@ -1,6 +1,6 @@
 // `npm run bench` (latency part, BENCH=latency): how far behind the picture's clock a viewer is,
-// through the edge, with the TV app (its test build, which lets the bench read the screen's texts) in Chromium playing the live in hls.js's
-// low-latency mode, for a minute:
+// through the edge, with the TV app (its test build, which lets the bench read the screen's texts) in Chromium playing
+// the live in hls.js's low-latency mode, for a minute:
 //  - the demo live: the origin publishes its parts by the wall clock and dates them with
 //    EXT-X-PROGRAM-DATE-TIME, so the picture's clock is its PDT; read from the TV's own debug
 //    overlay (« Retard sur l'horloge », Date.now() - hls.playingDate) once a second;

@@ -1,5 +1,5 @@
-// Simulated LL-HLS players, one load-generator process's share (ll-player-process.ts): each joins at a random moment, loads the
-// plain playlist once, then does what hls.js does at the live edge in low-latency mode: asks for
+// Simulated LL-HLS players, one load-generator process's share (ll-player-process.ts): each joins at a random moment,
+// loads the plain playlist once, then does what hls.js does at the live edge in low-latency mode: asks for
 // the hinted part (before it exists) and, at the same time, the blocking reload for that part;
 // when the reload answers it moves on to the next hint. It plays parts in order once it holds
 // PART-HOLD-BACK of them and counts a stall whenever the next part is not complete when due.

@@ -86,7 +86,8 @@ test('a followed live that stalled its way behind jumps back to its target; a de
   // Stalls left it 11 s behind: back to the target.
   const behind = { ...followed, latency: 11 };
   expect(shouldResync(behind, cooldown)).toBe(true);
-  // Not after a seek back, a pause or « Depuis le début » (not following), not paused, not in an ad, not twice in a row.
+  // Not after a seek back, a pause or « Depuis le début » (not following), not paused, not in an ad,
+  // not twice in a row.
   expect(shouldResync({ ...behind, followingLive: false }, cooldown)).toBe(false);
   expect(shouldResync({ ...behind, paused: true }, cooldown)).toBe(false);
   expect(shouldResync({ ...behind, inAd: true }, cooldown)).toBe(false);

@@ -67,7 +67,10 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-/** One call: JSON in (when a body is given, or raw bytes with their own type), JSON out; `no-store` so an edit shows at once. */
+/**
+ * One call: JSON in (when a body is given, or raw bytes with their own type), JSON out;
+ * `no-store` so an edit shows at once.
+ */
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${session.token() ?? ''}` };
   let payload: BodyInit | undefined;
@@ -125,7 +128,9 @@ export interface Unpublished {
 
 export type { ContributionSettings, ContributionState } from '../../contributions/model.ts';
 
-/** A spectator's contribution as moderators see it (contributions/staff-routes.ts staffView): the photo's served URL. */
+/**
+ * A spectator's contribution as moderators see it (contributions/staff-routes.ts staffView): the photo's served URL.
+ */
 export interface StaffContribution extends Omit<Contribution, 'codeHash' | 'addressHash' | 'photo'> {
   photo: string;
   width: number;

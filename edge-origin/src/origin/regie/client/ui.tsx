@@ -128,7 +128,9 @@ export function useLoaded<T>(
   return { data, reload: fetchInOrder };
 }
 
-/** A form's poster: the card the TV shows now, and a file input that uploads at once (the preview is the resized card). */
+/**
+ * A form's poster: the card the TV shows now, and a file input that uploads at once (the preview is the resized card).
+ */
 export function PosterField({
   current,
   onPoster,

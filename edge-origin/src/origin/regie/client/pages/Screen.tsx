@@ -321,7 +321,8 @@ function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Prom
           <li
             key={c.id}
             class="contribution pending"
-            // biome-ignore lint/a11y/noNoninteractiveTabindex: A / R / B act on the focused item: one Tab stop each, read whole (its label), its buttons after it
+            // A / R / B act on the focused item: one Tab stop each, read whole (its label), its buttons after it.
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: the item itself is what the keys act on
             tabIndex={0}
             data-row={c.id}
             data-testid="pending-item"

@@ -50,7 +50,7 @@ export function TokensPage() {
       {secret && (
         <div class="secrets" data-testid="secret">
           <p>{T.secretOnce(secret.label)}</p>
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: shown once and focused, so a keyboard user can select and copy it, and come back to it */}
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: shown once, focused, for a keyboard user to copy */}
           <code tabIndex={0} data-testid="new-token">
             {secret.token}
           </code>
