@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 
-const bool = z.preprocess((v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v), z.boolean());
+const bool = z.preprocess(
+  (v) => (typeof v === 'string' ? !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase()) : v),
+  z.boolean(),
+);
 const port = z.coerce.number().int().min(1).max(65535);
 const ms = z.coerce.number().int().nonnegative();
 
@@ -82,7 +85,10 @@ export class IngestConfigError extends Error {
 }
 
 /** Environment < overrides; throws IngestConfigError naming every bad key. */
-export function loadIngestConfig(sources: { env?: Record<string, string | undefined>; overrides?: Partial<IngestConfig> }): IngestConfig {
+export function loadIngestConfig(sources: {
+  env?: Record<string, string | undefined>;
+  overrides?: Partial<IngestConfig>;
+}): IngestConfig {
   const fromEnv: Record<string, string> = {};
   for (const [key, name] of Object.entries(ingestEnvNames)) {
     const value = sources.env?.[name];
