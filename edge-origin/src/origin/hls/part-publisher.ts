@@ -22,7 +22,7 @@ import type { LowLatencyConfig } from '../live/low-latency-config.ts';
 import { partTargetFor } from '../live/low-latency-config.ts';
 import type { Slot } from '../live/timeline.ts';
 import { frameIndex, muxAudioPart, readAudioFrames } from '../live/ts-audio.ts';
-import { cutParts, indexTransportStream } from '../live/ts-parts.ts';
+import { cutParts, indexTransportStream, partsSoFar } from '../live/ts-parts.ts';
 import type { PartSpan } from '../live/ts-parts.ts';
 import { slotSource } from './slot-source.ts';
 
@@ -39,6 +39,11 @@ export interface SlotParts {
   parts: PartSpan[];
   /** Audio: parts are frame ranges, re-packetized (live/ts-audio.ts); else byte ranges of the file. */
   audio: boolean;
+  /**
+   * False while the slot's unit is being encoded: `parts` are those written so far, more follow
+   * in this slot.
+   */
+  complete: boolean;
   /** The file and how its timestamps are made continuous (slot-source.ts). */
   path: string;
   tag: string;
@@ -56,6 +61,9 @@ export interface RenditionState {
   /** The part after it: the preload hint. */
   next: PartPosition;
 }
+
+/** How often a wait looks again at a unit being encoded for its next part. */
+const GROWING_POLL_MS = 40;
 
 export class PartPublisher {
   /** The video renditions' PART-TARGET: the configured length rounded up to whole frames. */
@@ -87,25 +95,36 @@ export class PartPublisher {
     if (!source || 'bytes' in source || !media) return undefined;
     const duration = this.liveChannels.duration(stream.id as ChannelId, slot, rendition, media);
     const limit = await this.partTarget(stream, rendition);
-    const key = `${source.path}|${duration}|${limit}`;
-    let cut = this.#cuts.get(key);
-    if (!cut) {
-      const audio = outputKind(rendition) === 'audio';
-      cut = readFile(source.path).then((raw) => {
-        const bytes = new Uint8Array(raw);
-        const frames = audio ? readAudioFrames(bytes) : undefined;
-        return cutParts(frames ? frameIndex(frames) : indexTransportStream(bytes), duration, limit);
-      });
-      this.#cuts.set(key, cut);
-      cut.catch(() => this.#cuts.delete(key));
+    // An ingest unit is cut as if it lasted its nominal length, so that its parts read while it
+    // was encoded stay what they were once it is complete.
+    const aim = slot.kind === 'ingest' ? this.clock.segmentDuration : duration;
+    const growing = slot.unit?.growing === true;
+    const audio = outputKind(rendition) === 'audio';
+    const cutFrom = (raw: Buffer) => {
+      const bytes = new Uint8Array(raw);
+      const frames = audio ? readAudioFrames(bytes) : undefined;
+      const index = frames ? frameIndex(frames) : indexTransportStream(bytes);
+      return growing ? partsSoFar(index, aim, limit) : cutParts(index, duration, limit, aim);
+    };
+    let cut: Promise<PartSpan[]> | undefined;
+    if (growing) cut = readFile(source.path).then(cutFrom);
+    else {
+      const key = `${source.path}|${duration}|${limit}|${aim}`;
+      cut = this.#cuts.get(key);
+      if (!cut) {
+        cut = readFile(source.path).then(cutFrom);
+        this.#cuts.set(key, cut);
+        cut.catch(() => this.#cuts.delete(key));
+      }
     }
-    const parts = await cut.catch(() => undefined);
+    const parts = await cut.catch(() => (growing ? [] : undefined));
     if (!parts) return undefined;
     return {
       slot,
       startMs: segmentStartMs(slot.sequence, this.clock),
       parts,
-      audio: outputKind(rendition) === 'audio',
+      audio,
+      complete: !growing,
       path: source.path,
       tag: source.tag,
       ...(source.transform ? { transform: source.transform } : {}),
@@ -138,7 +157,7 @@ export class PartPublisher {
       position = { msn: edge, part: Math.max(0, (lastParts?.parts.length ?? 1) - 1) };
     }
     const next =
-      pending && pending.published < pending.parts.length
+      pending && (pending.published < pending.parts.length || !pending.complete)
         ? { msn: upcoming, part: pending.published }
         : { msn: position.msn + 1, part: 0 };
     return { edge, ...(pending ? { pending } : {}), position, next };
@@ -182,6 +201,8 @@ export class PartPublisher {
     const slotEnd = segmentStartMs(state.edge + 2, this.clock);
     const candidates = [
       part && pending ? this.publishedAt(pending.startMs, part) : Infinity,
+      // A unit being encoded: its next part is looked for on disk as often as frames come.
+      pending && !pending.complete && !part ? now + GROWING_POLL_MS : Infinity,
       slotEnd,
       slotEnd + graceMs,
     ].filter((t) => t > now);

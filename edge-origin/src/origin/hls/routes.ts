@@ -259,6 +259,18 @@ export function hlsRoutes(
       );
       if (!state) return notYet();
     }
+    // A unit being encoded: the part is streamed once it is written (its frames still by the clock).
+    if (state.pending?.slot.sequence === msn && !state.pending.complete && index >= state.pending.parts.length) {
+      const written = (s: RenditionState) =>
+        s.edge >= msn || (s.pending?.slot.sequence === msn && (s.pending.complete || s.pending.parts.length > index));
+      state = await publisher.waitFor(
+        stream,
+        rendition,
+        written,
+        nowMs + lowLatency.blockingTimeoutTargetDurations * target * 1000,
+      );
+      if (!state) return notYet();
+    }
     const made =
       state.pending?.slot.sequence === msn ? state.pending : await publishedParts(stream, rendition, msn, now());
     const body = made && (await publisher.partStream(made, index));

@@ -15,7 +15,7 @@ import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import { segmentStartMs } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { LiveTimeline } from '../live/timeline.ts';
-import type { JournalEntry } from '../live/timeline.ts';
+import type { AddResult, JournalEntry } from '../live/timeline.ts';
 import { BusyGuard } from './busy-guard.ts';
 import { SrtRelay } from './srt-relay.ts';
 import { createSocket } from 'node:dgram';
@@ -34,7 +34,7 @@ import type { Listener, Transcoder } from './processes.ts';
 import { sameKey } from './stream-keys.ts';
 import { keyframeScanner } from './ts-keyframes.ts';
 import { UnitWatcher } from './unit-watcher.ts';
-import type { ReadyUnit } from './unit-watcher.ts';
+import type { ReadyUnit, StartedUnit } from './unit-watcher.ts';
 
 export interface IngestLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -97,6 +97,10 @@ interface Session {
   /** When the last unit came out of the transcoder, and whether the feed's units go on air yet. */
   lastUnitAt: number | null;
   onAir: boolean;
+  /** Units placed as they began to be written (LL-HLS): at their end, they are only finished. */
+  placedAtStart: Set<number>;
+  /** Units complete before they were seen begin, left out while waiting for one placed as it begins. */
+  skippedForParts: number;
 }
 
 /** Units coming out faster than one per this are a transcoder catching up, not the live pace (2 s). */
@@ -131,6 +135,7 @@ export class ChannelIngest {
       loopSegments: deps.loopSegments,
       graceMs: deps.config.slotGraceMs,
       lockMarginMs: deps.config.lockMarginMs,
+      partLockMarginMs: deps.config.partLockMarginMs,
       // A unit may wait one slot more than the margin; beyond, the feed is running ahead of the
       // clock (a burst after a stall): the unit is dropped rather than the delay kept for good.
       maxQueuedSlots: 1,
@@ -435,7 +440,15 @@ export class ChannelIngest {
       dir,
       startedAt: now,
       transcoder,
-      watcher: new UnitWatcher(dir, (unit) => this.#onUnit(session, unit)),
+      watcher: new UnitWatcher(
+        dir,
+        (unit) => this.#onUnit(session, unit),
+        undefined,
+        this.deps.config.partsAsEncoded ? (unit) => this.#onStart(session, unit) : undefined,
+        this.deps.now,
+      ),
+      placedAtStart: new Set(),
+      skippedForParts: 0,
       rate: [],
       lastKeyframeAt: null,
       segments: 0,
@@ -499,8 +512,29 @@ export class ChannelIngest {
     });
   }
 
+  /** A unit begins to be written: once the feed is on air, it takes its slot now (LL-HLS parts as encoded). */
+  #onStart(session: Session, unit: StartedUnit): void {
+    if (!session.onAir) return;
+    session.placedAtStart.add(unit.index);
+    this.#place(
+      session,
+      unit.index,
+      this.timeline.addUnit({
+        session: session.id,
+        index: unit.index,
+        completedAtMs: this.deps.now(),
+        startedAtMs: unit.startedAtMs,
+      }),
+    );
+  }
+
   #onUnit(session: Session, unit: ReadyUnit): void {
     const now = this.deps.now();
+    if (session.placedAtStart.delete(unit.index)) {
+      this.timeline.finishUnit(session.id, unit.index, unit.durations);
+      session.lastUnitAt = now;
+      return;
+    }
     // A new feed goes on air once its segments come at the pace of real time: those that pour
     // out while the transcoder catches up on what it buffered are already old, and placing one
     // would either keep that delay or cost a discontinuity when the queue is trimmed.
@@ -509,15 +543,29 @@ export class ChannelIngest {
     if (!session.onAir) {
       if (previous === null || now - previous < CAUGHT_UP_MS) return;
       session.onAir = true;
+      // Parts as encoded: the feed goes on air with the next unit, placed as it begins, so the
+      // whole run keeps that unit's short delay (later units follow it slot by slot).
+      if (this.deps.config.partsAsEncoded) return;
     }
-    const placed = this.timeline.addUnit({
-      session: session.id,
-      index: unit.index,
-      durations: unit.durations,
-      completedAtMs: now,
-    });
+    // One that was complete before it was seen begin (the transcoder still catching up) would
+    // set the run's delay: a few are let go by for one placed as it begins.
+    if (this.deps.config.partsAsEncoded && session.segments === 0 && ++session.skippedForParts <= 5) return;
+    this.#place(
+      session,
+      unit.index,
+      this.timeline.addUnit({
+        session: session.id,
+        index: unit.index,
+        durations: unit.durations,
+        completedAtMs: now,
+      }),
+    );
+  }
+
+  #place(session: Session, index: number, placed: AddResult): void {
+    const now = this.deps.now();
     if ('dropped' in placed) {
-      this.#log('warn', 'segment-dropped', `Segment ${unit.index} de ${this.channel} écarté : ${placed.dropped}`, {
+      this.#log('warn', 'segment-dropped', `Segment ${index} de ${this.channel} écarté : ${placed.dropped}`, {
         session: session.id,
       });
       return;

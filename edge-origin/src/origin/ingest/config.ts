@@ -47,6 +47,13 @@ export const ingestConfigSchema = z.object({
   slotGraceMs: ms.default(1000),
   /** A feed's first segment goes to a slot published at least this long after it is complete. */
   lockMarginMs: ms.default(1000),
+  /**
+   * LL-HLS: a unit goes on air as it is encoded (its slot is taken once its first frames are
+   * written, each part published once written and its time come); false: once it is complete.
+   */
+  partsAsEncoded: bool.default(false),
+  /** A unit placed as it is encoded takes a slot that starts at least this long after its first frame is written. */
+  partLockMarginMs: ms.default(400),
   /** After a feed drops with no event on air, the slate stays this long, then the ident loop. */
   slateAfterDropMs: ms.default(60_000),
   /** Restart delay of a listener that exited (doubles on each quick failure, up to 10 s). */
@@ -75,6 +82,8 @@ export const ingestEnvNames: Record<keyof IngestConfig, string> = {
   passthrough: 'INGEST_PASSTHROUGH',
   slotGraceMs: 'INGEST_SLOT_GRACE_MS',
   lockMarginMs: 'INGEST_LOCK_MARGIN_MS',
+  partsAsEncoded: 'INGEST_PARTS_AS_ENCODED',
+  partLockMarginMs: 'INGEST_PART_LOCK_MARGIN_MS',
   slateAfterDropMs: 'INGEST_SLATE_AFTER_DROP_MS',
   restartDelayMs: 'INGEST_RESTART_DELAY_MS',
   drainMs: 'INGEST_DRAIN_MS',

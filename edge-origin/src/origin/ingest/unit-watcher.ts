@@ -3,15 +3,22 @@
 // a segment listed there is whole. Segment n of every output covers the same 2 s (keyframes are
 // forced on the boundaries), so once all outputs list n, unit n is ready for the timeline. The
 // lists are read a few times a second.
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AUDIO_OUTPUT, OUTPUTS, SEGMENT_LIST } from './commands.ts';
 import type { UnitDurations } from '../live/timeline.ts';
+import { indexTransportStream } from '../live/ts-parts.ts';
 import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 
 export interface ReadyUnit {
   index: number;
   durations: UnitDurations;
+}
+
+/** A unit being written: its first frames are on disk, `startedAtMs` is when its first one was. */
+export interface StartedUnit {
+  index: number;
+  startedAtMs: number;
 }
 
 export class UnitWatcher {
@@ -22,10 +29,15 @@ export class UnitWatcher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #reading = false;
 
+  /** The newest unit reported started. */
+  #started = -1;
+
   constructor(
     readonly sessionDir: string,
     readonly onUnit: (unit: ReadyUnit) => void,
     readonly intervalMs = 150,
+    readonly onStart?: (unit: StartedUnit) => void,
+    readonly now: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -47,9 +59,11 @@ export class UnitWatcher {
         if (!complete || video === undefined) break;
         const audio = this.#durations.get(AUDIO_OUTPUT)!.get(this.#next)!;
         for (const o of OUTPUTS) this.#durations.get(o)!.delete(this.#next);
+        this.#started = Math.max(this.#started, this.#next);
         this.onUnit({ index: this.#next, durations: { video, audio } });
         this.#next++;
       }
+      if (this.onStart && this.#started < this.#next) await this.#lookForStart(this.#next);
     } finally {
       this.#reading = false;
     }
@@ -58,6 +72,23 @@ export class UnitWatcher {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Unit `index` has begun in the lowest rendition: its first frames are on disk. */
+  async #lookForStart(index: number): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = await readFile(join(this.sessionDir, LOWEST_VIDEO_RENDITION.id, `${index}.ts`));
+    } catch {
+      return;
+    }
+    const { units } = indexTransportStream(new Uint8Array(raw));
+    const first = units[0];
+    const last = units[units.length - 1];
+    if (!first || !last || units.length < 2) return;
+    const writtenMs = (((last.pts - first.pts + 2 ** 33) % 2 ** 33) / 90_000) * 1000;
+    this.#started = index;
+    this.onStart?.({ index, startedAtMs: this.now() - writtenMs });
   }
 
   async #read(output: string): Promise<void> {

@@ -27,10 +27,19 @@ export interface IngestUnit {
   session: string;
   /** Its number within the session: `<index>.ts` in each rendition's directory. */
   index: number;
-  /** Seconds per output (`video`, `audio`): EXTINF of the slot in those renditions. */
-  durations: UnitDurations;
-  /** When the last of its renditions was complete (ms since the epoch). */
+  /**
+   * Seconds per output (`video`, `audio`): EXTINF of the slot in those renditions. Undefined
+   * while the unit is still being encoded (`startedAtMs`): `finishUnit` gives them.
+   */
+  durations?: UnitDurations;
+  /** When the last of its renditions was complete (ms since the epoch), or when it was placed. */
   completedAtMs: number;
+  /**
+   * A unit placed while it is being encoded: when its first frame was written (ms since the
+   * epoch). It takes a slot that starts at least `partLockMarginMs` later, so each of its parts
+   * exists before the clock reaches its end.
+   */
+  startedAtMs?: number;
 }
 export interface UnitDurations {
   video: number;
@@ -44,8 +53,11 @@ export interface Slot {
   discontinuity: boolean;
   /** Loop slots: the source segment it replays. */
   sourceIndex?: number;
-  /** Ingest slots: the unit it carries. */
-  unit?: { session: string; index: number; durations: UnitDurations };
+  /**
+   * Ingest slots: the unit it carries. `growing`: the slot being made carries a unit still being
+   * encoded, `durations` are then the nominal ones (its parts are read as they are written).
+   */
+  unit?: { session: string; index: number; durations: UnitDurations; growing?: boolean };
 }
 
 export interface TimelineWindow {
@@ -75,6 +87,8 @@ export interface TimelineOptions {
   graceMs: number;
   /** A unit is first placed in a slot published at least this long after it is complete. */
   lockMarginMs: number;
+  /** A unit placed while it is encoded (`startedAtMs`): its slot starts at least this long after its first frame. */
+  partLockMarginMs?: number;
   /** Slots a unit may wait ahead of the clock before the feed is taken to run fast (unit dropped). */
   maxQueuedSlots: number;
   /** What an empty slot becomes once its grace is over. */
@@ -120,8 +134,11 @@ export class LiveTimeline {
   /** Places a finished unit in a slot, or says why it was dropped. */
   addUnit(unit: IngestUnit): AddResult {
     const { clock } = this.options;
+    const step = clock.segmentDuration * 1000;
     const lock =
-      Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / (clock.segmentDuration * 1000)) - 1;
+      unit.startedAtMs !== undefined
+        ? Math.ceil((unit.startedAtMs + (this.options.partLockMarginMs ?? 0) - clock.epochMs) / step)
+        : Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / step) - 1;
     if (!this.active) {
       // The loop so far becomes the first run; everything before the lock slot stays loop.
       this.#startRun({ from: 0, kind: 'loop' });
@@ -159,6 +176,20 @@ export class LiveTimeline {
     return { slot };
   }
 
+  /**
+   * Gives a unit placed while it was encoded its durations, now that it is complete in every
+   * output (false: it is not waiting for a slot, having given way or been dropped).
+   */
+  finishUnit(session: string, index: number, durations: UnitDurations): boolean {
+    for (const unit of this.#pending.values())
+      if (unit.session === session && unit.index === index) {
+        unit.durations = durations;
+        this.#changed();
+        return true;
+      }
+    return false;
+  }
+
   /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */
   seal(nowMs: number): Slot[] {
     if (!this.active) return [];
@@ -170,9 +201,16 @@ export class LiveTimeline {
       if (publishAt > nowMs) break;
       const unit = this.#pending.get(s);
       const decided = this.#decided.get(s);
-      if (unit) {
+      if (unit?.durations) {
         this.#pending.delete(s);
-        this.#sealIngest(s, unit);
+        this.#sealIngest(s, unit, unit.durations);
+      } else if (unit) {
+        // Still being encoded: its parts are on air, the segment is what they add up to. It waits
+        // for its end (the transcoder closes a unit it stops in, shorter) for the grace, and
+        // is the fallback after that.
+        if (nowMs < publishAt + this.options.graceMs) break;
+        this.#pending.delete(s);
+        this.#sealAs(s, this.options.fallback(s));
       } else if (decided) {
         this.#decided.delete(s);
         this.#sealAs(s, decided);
@@ -201,6 +239,7 @@ export class LiveTimeline {
     if (sequence !== this.#sealedThrough + 1) return undefined;
     const unit = this.#pending.get(sequence);
     if (!unit) return this.#settle(sequence);
+    const { clock } = this.options;
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
@@ -209,7 +248,12 @@ export class LiveTimeline {
       sequence,
       kind: 'ingest',
       discontinuity: !continues,
-      unit: { session: unit.session, index: unit.index, durations: unit.durations },
+      unit: {
+        session: unit.session,
+        index: unit.index,
+        durations: unit.durations ?? { video: clock.segmentDuration, audio: clock.segmentDuration },
+        ...(unit.durations ? {} : { growing: true }),
+      },
     };
   }
 
@@ -283,9 +327,9 @@ export class LiveTimeline {
     }
   }
 
-  #sealIngest(s: number, unit: IngestUnit): void {
-    this.#units.set(unitKey(unit.session, unit.index), unit.durations);
-    this.options.journal?.({ type: 'unit', session: unit.session, index: unit.index, durations: unit.durations });
+  #sealIngest(s: number, unit: IngestUnit, durations: UnitDurations): void {
+    this.#units.set(unitKey(unit.session, unit.index), durations);
+    this.options.journal?.({ type: 'unit', session: unit.session, index: unit.index, durations });
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;

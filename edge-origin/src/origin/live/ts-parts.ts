@@ -101,9 +101,11 @@ export interface PartSpan {
 /**
  * Cuts a segment of `duration` seconds into parts of at most `limit` seconds (the advertised
  * PART-TARGET) and of near-equal length, each cut at an access unit start. A single access unit
- * longer than `limit` (never ours) makes its part longer.
+ * longer than `limit` (never ours) makes its part longer. `aim`: the length the shares are worked
+ * out from (a unit read while it is encoded is cut as if it lasted its nominal length, so its
+ * parts are the same before and after its end is known).
  */
-export function cutParts(index: TsIndex, duration: number, limit: number): PartSpan[] {
+export function cutParts(index: TsIndex, duration: number, limit: number, aim = duration): PartSpan[] {
   const { units } = index;
   if (units.length === 0)
     return [
@@ -123,15 +125,15 @@ export function cutParts(index: TsIndex, duration: number, limit: number): PartS
   for (;;) {
     const from = itemAt(starts, starts.length - 1);
     const s = at(from);
-    if (duration - s <= limit + epsilon) break;
+    if (aim - s <= limit + epsilon) break;
     // Aim at an even share of what is left, never past the limit.
-    const ideal = s + (duration - s) / Math.ceil((duration - s) / limit - epsilon);
+    const ideal = s + (aim - s) / Math.ceil((aim - s) / limit - epsilon);
     let best = -1;
     for (let i = from + 1; i < units.length && at(i) <= s + limit + epsilon; i++) {
       if (best < 0 || Math.abs(at(i) - ideal) < Math.abs(at(best) - ideal)) best = i;
     }
     if (best < 0) best = from + 1;
-    if (best >= units.length || at(best) >= duration) break;
+    if (best >= units.length || at(best) >= Math.min(duration, aim)) break;
     starts.push(best);
   }
   return starts.map((u, k) => {
@@ -152,6 +154,19 @@ export function cutParts(index: TsIndex, duration: number, limit: number): PartS
       steps,
     };
   });
+}
+
+/**
+ * The parts of a segment still being written: those whose end is already fixed (an access unit
+ * past where the next cut could fall has been written), cut as `cutParts` will cut the whole.
+ */
+export function partsSoFar(index: TsIndex, aim: number, limit: number): PartSpan[] {
+  const { units } = index;
+  if (units.length === 0) return [];
+  const first = itemAt(units, 0).pts;
+  const last = ((itemAt(units, units.length - 1).pts - first + 2 ** 33) % 2 ** 33) / TICKS;
+  const parts = cutParts(index, aim, limit, aim);
+  return parts.filter((p, k) => k + 1 < parts.length && last > p.start + limit + 1e-6);
 }
 
 function readPts(bytes: Uint8Array, at: number): number {
