@@ -50,6 +50,8 @@ export const ingestConfigSchema = z.object({
   /**
    * LL-HLS: a unit goes on air as it is encoded (its slot is taken once its first frames are
    * written, each part published once written and its time come); false: once it is complete.
+   * Experimental and untested: a loaded machine can seal a slot on air as parts as the slate
+   * (ingest README, « Not yet »). Leave it off in production.
    */
   partsAsEncoded: bool.default(false),
   /** A unit placed as it is encoded takes a slot that starts at least this long after its first frame is written. */
