@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Builds the Node entry points into plain JavaScript with esbuild, so production runs `node`, not
+// `tsx` (a second Node process and a TypeScript transform at every start):
+//   edge-origin/dist/edge.mjs     the edge, every dependency inside: one file, runs with `node` alone
+//                                 (what scripts/pack-edge.mjs ships to ISPs)
+//   edge-origin/dist/origin.mjs   the origin, \
+//   edge-origin/dist/start.mjs    `npm start`,  } workspace code bundled, npm packages left to node_modules
+//   edge-origin/dist/encoder.mjs  the encoder, /  (sharp is native, ffmpeg is a binary)
+// Each bundle has a <name>.inputs.json beside it (the source files it was made from) so that
+// scripts/run.mjs can tell a stale build from a fresh one. The Deno entry points are untouched.
+//   node scripts/build-server.mjs [--out <dir>] [edge|origin|start|encoder ...]   (default: all)
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const out = outIndex >= 0 ? join(process.cwd(), args[outIndex + 1]) : join(root, 'edge-origin/dist');
+const names = args.filter((a, i) => !a.startsWith('--') && (outIndex < 0 || i !== outIndex + 1));
+const ALL = ['edge', 'origin', 'start', 'encoder'];
+const wanted = names.length ? names : ALL;
+const unknown = wanted.filter((n) => !ALL.includes(n));
+if (unknown.length) {
+  console.error(`build-server: unknown entry point(s) ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+  process.exit(2);
+}
+
+// The origin finds its folders (media, ingest, dist/regie, the repo root) with
+// `new URL('../../../x', import.meta.url)` from its source files. In a bundle import.meta.url is
+// the bundle's, so each source's own URL is put back: the bundle's URL resolved to that source's
+// path, relative to the output folder (the bundle must stay inside the repository for this).
+const keepSourceUrls = {
+  name: 'keep-source-urls',
+  setup(b) {
+    b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const rel = relative(out, args.path).split('\\').join('/');
+      return {
+        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
+const bins = join(root, 'edge-origin/src/bin');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+};
+// CommonJS packages inside an ES module bundle call require() (for node:events and the like);
+// this gives them Node's.
+const requireBanner = {
+  js: "import { createRequire as __citeTvCreateRequire } from 'node:module'; const require = __citeTvCreateRequire(import.meta.url);",
+};
+
+const entries = {
+  edge: {
+    entryPoints: [join(bins, 'edge.node.ts')],
+    banner: requireBanner,
+    // prom-client's optional tracing support: required inside a try, absent here.
+    external: ['@opentelemetry/api'],
+  },
+  origin: { entryPoints: [join(bins, 'origin.node.ts')], packages: 'external', plugins: [keepSourceUrls] },
+  start: { entryPoints: [join(bins, 'start.node.ts')], packages: 'external', plugins: [keepSourceUrls] },
+  encoder: { entryPoints: [join(bins, 'encoder.node.ts')], packages: 'external', plugins: [keepSourceUrls] },
+};
+
+mkdirSync(out, { recursive: true });
+const started = Date.now();
+await Promise.all(
+  wanted.map(async (name) => {
+    const outfile = join(out, `${name}.mjs`);
+    const result = await build({ ...common, ...entries[name], outfile });
+    const inputs = Object.keys(result.metafile.inputs)
+      .filter((p) => !p.includes('node_modules/'))
+      .map((p) => relative(root, join(process.cwd(), p)));
+    writeFileSync(join(out, `${name}.inputs.json`), `${JSON.stringify(inputs, null, 1)}\n`);
+  }),
+);
+console.log(
+  `server built into ${relative(process.cwd(), out) || '.'}: ${wanted.map((n) => `${n}.mjs`).join(', ')} (${Date.now() - started} ms)`,
+);
