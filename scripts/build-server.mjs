@@ -11,13 +11,13 @@
 //   node scripts/build-server.mjs [--out <dir>] [edge|origin|start|encoder ...]   (default: all)
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
-const out = outIndex >= 0 ? join(process.cwd(), args[outIndex + 1]) : join(root, 'edge-origin/dist');
+const out = outIndex >= 0 ? resolve(args[outIndex + 1] ?? '.') : join(root, 'edge-origin/dist');
 const names = args.filter((a, i) => !a.startsWith('--') && (outIndex < 0 || i !== outIndex + 1));
 const ALL = ['edge', 'origin', 'start', 'encoder'];
 const wanted = names.length ? names : ALL;
