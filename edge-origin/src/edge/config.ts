@@ -2,6 +2,7 @@
 // (hls.js style). Sources, later ones winning: defaults < optional JSON file < environment <
 // values passed in code. A bad value stops the edge at start with a message naming the key.
 import { z } from 'zod';
+import { ACCESS_ENV, parseRestrictedPrefixes, parseSigningKeys } from '../../../shared/signing/access-config.ts';
 
 const bytes = z.coerce.number().int().nonnegative();
 const seconds = z.coerce.number().nonnegative();
@@ -13,6 +14,18 @@ const httpUrl = z
   .string()
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+/** A list written as text in the environment, read by `parse`; its error becomes the key's issue. */
+const listFrom =
+  <T>(parse: (text: string) => T) =>
+  (v: unknown, ctx: z.RefinementCtx): unknown => {
+    if (typeof v !== 'string') return v;
+    try {
+      return parse(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  };
 
 export const edgeConfigSchema = z.object({
   /** Where the edge listens (used by the runtime entry points, not by the core). */
@@ -104,6 +117,15 @@ export const edgeConfigSchema = z.object({
   upstreamConnectTimeoutMs: z.coerce.number().int().positive().default(3000),
   upstreamFirstByteTimeoutMs: z.coerce.number().int().positive().default(10_000),
   upstreamIdleTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Access control (access/): paths under these prefixes are served only with a valid signed-URL
+   * token (shared/signing/), checked with these keys (`kid:secret,…`; the origin reads the same
+   * variables to mint tokens). No prefix: every path open, the default.
+   */
+  urlSigningKeys: z
+    .preprocess(listFrom(parseSigningKeys), z.array(z.object({ id: z.string(), secret: z.string() })))
+    .default([]),
+  urlSigningPrefixes: z.preprocess(listFrom(parseRestrictedPrefixes), z.array(z.string())).default([]),
   /** Bearer token for the purge API; empty disables purging. */
   adminToken: z.string().default(''),
   /** One structured JSON line per request on stdout (EDGE_ACCESS_LOG=false turns it off). */
@@ -171,6 +193,8 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   upstreamConnectTimeoutMs: 'EDGE_UPSTREAM_CONNECT_TIMEOUT_MS',
   upstreamFirstByteTimeoutMs: 'EDGE_UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
   upstreamIdleTimeoutMs: 'EDGE_UPSTREAM_IDLE_TIMEOUT_MS',
+  urlSigningKeys: ACCESS_ENV.keys,
+  urlSigningPrefixes: ACCESS_ENV.prefixes,
   adminToken: 'EDGE_ADMIN_TOKEN',
   accessLog: 'EDGE_ACCESS_LOG',
   fastHitPath: 'EDGE_FAST_HIT_PATH',
