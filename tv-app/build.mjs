@@ -29,9 +29,33 @@ const FONTS = [
   ['InterBold', 'inter-latin-700-normal.woff2'],
 ];
 
-function html({ script, module }) {
+/**
+ * dist/index.html's loader: one build for every TV, the bundle chosen by what the engine can do,
+ * never by its user agent. The modern bundle needs ES modules and uses Object.fromEntries and
+ * Array.prototype.flatMap unpolyfilled (Chrome 73 class; esbuild's chrome69 syntax target is
+ * older), so an engine with modules but without them (Tizen 5.0's Chromium 63, webOS 5's 68) would
+ * fail on it: `<script type="module">` + `nomodule` alone would send them there. Those and every
+ * engine without modules get the ES5 bundle with core-js. ES5 itself, inline (no extra request).
+ */
+function loaderScript(modern, legacy) {
+  return `(function (d) {
+  var s = d.createElement('script');
+  if ('noModule' in s && typeof Object.fromEntries === 'function' && typeof [].flatMap === 'function') {
+    s.type = 'module';
+    s.src = '${modern}';
+  } else {
+    s.src = '${legacy}';
+  }
+  d.body.appendChild(s);
+})(document);`;
+}
+
+function html({ script, module, inline }) {
   // The canvas sits above the <video> (z-index 2 over 1) and is cleared transparent,
   // so the UI draws over the picture; the body is black for the letterbox.
+  const tag = inline
+    ? `<script>\n${inline}\n</script>`
+    : `<script ${module ? 'type="module" ' : ''}src="${script}"></script>`;
   return `<!doctype html>
 <html lang="fr">
 <head>
@@ -45,7 +69,7 @@ function html({ script, module }) {
 </style>
 </head>
 <body>
-<script ${module ? 'type="module" ' : ''}src="${script}"></script>
+${tag}
 </body>
 </html>
 `;
@@ -225,6 +249,14 @@ if (isTest) {
 } else {
   const modern = join(outRoot ?? here, 'dist');
   const legacy = join(outRoot ?? here, 'dist-legacy');
-  report(modern, await buildModern(modern, { test: false }));
-  report(legacy, await buildLegacy(legacy));
+  const modernMain = await buildModern(modern, { test: false });
+  const legacyApp = await buildLegacy(legacy);
+  // dist/ is the one build every TV loads (hosted, Tizen and webOS packages): the ES5 bundle and
+  // hls.js's ES5 build sit beside the modern one (same fonts, hls.min.js where the legacy player
+  // asks for it), and index.html picks one by capability. dist-legacy/ stays a legacy-only copy.
+  copyFileSync(join(legacy, legacyApp), join(modern, legacyApp));
+  copyFileSync(join(legacy, 'hls.min.js'), join(modern, 'hls.min.js'));
+  writeFileSync(join(modern, 'index.html'), html({ inline: loaderScript(`./${modernMain}`, `./${legacyApp}`) }));
+  report(modern, modernMain);
+  report(legacy, legacyApp);
 }

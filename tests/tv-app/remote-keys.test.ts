@@ -2,15 +2,15 @@ import { detectPlatform, keyMapFor, nextLiveChannel } from '../../tv-app/src/nav
 import { createKeyRepeatGate } from '../../tv-app/src/navigation/key-repeat.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
-test('platform families are recognised from the user agent and globals', () => {
-  const hints = (userAgent: string, extra: Partial<{ hasTizen: boolean; hasWebOS: boolean }> = {}) =>
-    detectPlatform({ userAgent, hasTizen: false, hasWebOS: false, ...extra });
-  expect(hints('Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36')).toBe('tizen');
-  expect(hints('Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36')).toBe('webos');
-  expect(hints('Mozilla/5.0 (Linux; x86_64 GNU/Linux) AppleWebKit/605.1.15 WPE')).toBe('rdk');
-  expect(hints('Mozilla/5.0 (Linux; Android 11; AFTKA) AppleWebKit/537.36')).toBe('androidtv');
-  expect(hints('Mozilla/5.0 (X11; Linux x86_64) Chrome/120')).toBe('desktop');
-  expect(hints('anything', { hasWebOS: true })).toBe('webos');
+test('platform families are recognised from the APIs the device gives, never from the user agent', () => {
+  const hints = (extra: Partial<{ hasTizen: boolean; hasWebOS: boolean; hint: string }> = {}) =>
+    detectPlatform({ hasTizen: false, hasWebOS: false, ...extra });
+  expect(hints({ hasTizen: true })).toBe('tizen');
+  expect(hints({ hasWebOS: true })).toBe('webos');
+  expect(hints({ hint: 'rdk' })).toBe('rdk');
+  expect(hints({ hint: 'androidtv' })).toBe('androidtv');
+  expect(hints({ hint: 'tizen' })).toBe('desktop'); // a query string cannot fake the Tizen API
+  expect(hints()).toBe('desktop');
 });
 
 test('each family maps its Back key, arrows, OK, media, colour and digit keys', () => {

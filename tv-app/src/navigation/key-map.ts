@@ -158,17 +158,22 @@ export const TIZEN_KEYS_TO_REGISTER = [
 ] as const;
 
 export interface PlatformHints {
-  userAgent: string;
+  /** Samsung's `tizen` object is there (a packaged Tizen app). */
   hasTizen: boolean;
+  /** LG's `webOS` (webOSTV.js) or `PalmSystem` is there. */
   hasWebOS: boolean;
+  /** `?platform=` from a hosted launcher (RDK/WPE, Android TV WebView): they expose no API to test. */
+  hint?: string | undefined;
 }
 
-export function detectPlatform({ userAgent, hasTizen, hasWebOS }: PlatformHints): PlatformFamily {
-  if (hasTizen || /Tizen/i.test(userAgent)) return 'tizen';
-  if (hasWebOS || /Web0S|webOS|NetCast/i.test(userAgent)) return 'webos';
-  if (/WPE|RDK|Metrological/i.test(userAgent)) return 'rdk';
-  if (/Android/i.test(userAgent) && /\bTV\b|AFT|BRAVIA|SHIELD|Chromecast/i.test(userAgent)) return 'androidtv';
-  return 'desktop';
+const HINTED: readonly PlatformFamily[] = ['rdk', 'androidtv'];
+
+/** The platform from what the page can test, never from the user agent (which TVs spoof and vary). */
+export function detectPlatform({ hasTizen, hasWebOS, hint }: PlatformHints): PlatformFamily {
+  if (hasTizen) return 'tizen';
+  if (hasWebOS) return 'webos';
+  const hinted = HINTED.find((f) => f === hint);
+  return hinted ?? 'desktop';
 }
 
 /** Digits 1–4 jump to the channels in catalog order. */
