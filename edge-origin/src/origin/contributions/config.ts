@@ -19,6 +19,14 @@ export const contributionsConfigSchema = z.object({
   screenWidth: count.default(1920),
   screenHeight: count.default(1080),
   jpegQuality: z.coerce.number().int().min(40).max(95).default(82),
+  /** Photos re-encoded at once: 1 on a 2-core box that also serves the live and the edge. */
+  photoConcurrency: count.default(1),
+  /** Photos waiting for a slot; past them a sending is refused at once (503, Retry-After). */
+  photoQueueLength: z.coerce.number().int().nonnegative().default(4),
+  /** libvips threads one re-encode may use (sharp.concurrency): 1 keeps a core for the live. */
+  photoThreads: count.default(1),
+  /** Retry-After of that 503, in seconds (the phone page says to try again). */
+  busyRetryAfterSeconds: count.default(5),
   /** Per device: at most this many sendings per window. */
   perDeviceLimit: count.default(5),
   /** Per address (a venue's Wi-Fi or a carrier's NAT holds many phones): more. */
@@ -52,6 +60,10 @@ export const contributionsEnvNames: Record<keyof ContributionsConfig, string> = 
   screenWidth: 'CONTRIB_SCREEN_WIDTH',
   screenHeight: 'CONTRIB_SCREEN_HEIGHT',
   jpegQuality: 'CONTRIB_JPEG_QUALITY',
+  photoConcurrency: 'CONTRIB_PHOTO_CONCURRENCY',
+  photoQueueLength: 'CONTRIB_PHOTO_QUEUE_LENGTH',
+  photoThreads: 'CONTRIB_PHOTO_THREADS',
+  busyRetryAfterSeconds: 'CONTRIB_BUSY_RETRY_AFTER_SECONDS',
   perDeviceLimit: 'CONTRIB_PER_DEVICE_LIMIT',
   perAddressLimit: 'CONTRIB_PER_ADDRESS_LIMIT',
   rateWindowSeconds: 'CONTRIB_RATE_WINDOW_SECONDS',

@@ -28,14 +28,20 @@ export interface ProcessedPhoto {
 
 type Sharp = typeof import('sharp').default;
 let sharpModule: Promise<Sharp> | undefined;
-const loadSharp = () => {
-  sharpModule ??= import('sharp').then((m) => m.default);
-  return sharpModule;
+const loadSharp = async (threads: number) => {
+  sharpModule ??= import('sharp').then((m) => {
+    // Every photo is new: libvips's operation cache would only hold memory after the flood.
+    m.default.cache(false);
+    return m.default;
+  });
+  const sharp = await sharpModule;
+  if (sharp.concurrency() !== threads) sharp.concurrency(threads);
+  return sharp;
 };
 
 type PhotoLimits = Pick<
   ContributionsConfig,
-  'maxUploadBytes' | 'maxPixels' | 'screenWidth' | 'screenHeight' | 'jpegQuality'
+  'maxUploadBytes' | 'maxPixels' | 'screenWidth' | 'screenHeight' | 'jpegQuality' | 'photoThreads'
 >;
 
 /** Checks and re-encodes; throws a ContributionError saying what is wrong. */
@@ -44,7 +50,7 @@ export async function processPhoto(bytes: Uint8Array, limits: PhotoLimits): Prom
   if (bytes.length > limits.maxUploadBytes) throw refuse.tooHeavy(bytes.length, limits.maxUploadBytes);
   const type = sniffPhotoType(bytes);
   if (!type) throw refuse.notAnImage();
-  const sharp = await loadSharp();
+  const sharp = await loadSharp(limits.photoThreads);
   const input = { limitInputPixels: limits.maxPixels, failOn: 'warning' as const };
   let header: { width?: number | undefined; height?: number | undefined };
   try {

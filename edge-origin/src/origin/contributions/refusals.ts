@@ -12,7 +12,7 @@ export class ContributionError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    /** Seconds before trying again (429): sent as Retry-After. */
+    /** Seconds before trying again (429, 503 busy): sent as Retry-After. */
     readonly retryAfter?: number,
   ) {
     super(message);
@@ -108,6 +108,14 @@ export const refuse = {
       507,
       'storage_full',
       'Plus de place pour de nouvelles photos pour le moment : réessayez plus tard.',
+    ),
+  busy: (retryAfter: number) =>
+    new ContributionError(
+      503,
+      'busy',
+      `Beaucoup de photos arrivent en même temps : rien n’a été envoyé, réessayez dans ${wait(retryAfter)}.`,
+      undefined,
+      retryAfter,
     ),
   storeUnavailable: () =>
     new ContributionError(

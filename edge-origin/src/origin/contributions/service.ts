@@ -14,6 +14,7 @@ import type { Limiter } from './limiter.ts';
 import type { MediaFolder } from './media-folder.ts';
 import type { Contribution, ContributionSettings, ContributionState, PublicContribution } from './model.ts';
 import { processPhoto } from './photo.ts';
+import { PhotoQueue, PhotoQueueFullError } from './photo-queue.ts';
 import { refuse } from './refusals.ts';
 
 export const MAX_MESSAGE = 140;
@@ -79,7 +80,12 @@ export function normaliseCode(code: string): string {
 }
 
 export class ContributionsService {
-  constructor(readonly deps: ContributionsDeps) {}
+  /** The re-encodes, bounded: a flood of photos waits in a short line or is refused (503). */
+  readonly photos: PhotoQueue;
+
+  constructor(readonly deps: ContributionsDeps) {
+    this.photos = new PhotoQueue(deps.config.photoConcurrency, deps.config.photoQueueLength);
+  }
 
   get store(): RecordStore {
     return this.deps.store;
@@ -110,10 +116,11 @@ export class ContributionsService {
     return (await sha256Hex(new TextEncoder().encode(`contrib:${address}`))).slice(0, 16);
   }
 
-  /** Before the body is read: the window, then the address's rate. */
+  /** Before the body is read: the window, the photo line (full: 503), then the address's rate. */
   async admit(eventId: string, address: string): Promise<void> {
     await this.checkOpen(eventId);
     const { config, limiter } = this.deps;
+    if (this.photos.full) throw refuse.busy(config.busyRetryAfterSeconds);
     const taken = await limiter.take(
       `addr:${await this.addressHash(address)}`,
       1,
@@ -136,12 +143,19 @@ export class ContributionsService {
     if (visibleLength(message) > MAX_MESSAGE) throw refuse.messageTooLong(MAX_MESSAGE);
     if (!sending.termsAccepted) throw refuse.termsNotAccepted();
     if (!sending.photo) throw refuse.missingPhoto();
+    // Checked again before anything is counted: a refused sending costs the spectator nothing.
+    if (this.photos.full) throw refuse.busy(config.busyRetryAfterSeconds);
     const device = await limiter.take(`dev:${sending.deviceId}`, 1, config.perDeviceLimit, config.rateWindowSeconds);
     if (!device.allowed) throw refuse.deviceRate(device.retryAfter);
     const counted = await limiter.take(`event:${sending.eventId}:n`, 1, config.perEventLimit, EVENT_CAP_WINDOW_SECONDS);
     if (!counted.allowed) throw refuse.eventFull();
 
-    const photo = await processPhoto(sending.photo, config);
+    const bytes = sending.photo;
+    const photo = await this.photos
+      .run(() => processPhoto(bytes, config))
+      .catch((error: unknown) => {
+        throw error instanceof PhotoQueueFullError ? refuse.busy(config.busyRetryAfterSeconds) : error;
+      });
     const weighed = await limiter.take(
       `event:${sending.eventId}:bytes`,
       photo.jpeg.length,
