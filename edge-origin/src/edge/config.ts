@@ -126,8 +126,37 @@ export const edgeConfigSchema = z.object({
     .preprocess(listFrom(parseSigningKeys), z.array(z.object({ id: z.string(), secret: z.string() })))
     .default([]),
   urlSigningPrefixes: z.preprocess(listFrom(parseRestrictedPrefixes), z.array(z.string())).default([]),
-  /** Bearer token for the purge API; empty disables purging. */
+  /**
+   * Admin endpoints (/_edge/health detail, /_edge/metrics, /_edge/purge; admin/access.ts). With a
+   * token, only with `Authorization: Bearer <token>`; with an admin address (`host:port`), only
+   * there (403 on the public one). Neither: reads from loopback clients only, no purge. The
+   * probes /_edge/health/live and /_edge/health/ready answer anyone and name no upstream.
+   */
   adminToken: z.string().default(''),
+  adminListen: z
+    .string()
+    .refine((v) => v === '' || /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port')
+    .default(''),
+  /**
+   * Readiness (/_edge/health/ready): an upstream answers a HEAD of this path with a status under
+   * 500 within the timeout (probed at most once per readinessCacheMs), and the process's resident
+   * memory is under readinessMaxRssBytes (0: memoryBytes + 512 MiB).
+   */
+  readinessProbePath: z.string().startsWith('/').default('/'),
+  readinessProbeTimeoutMs: z.coerce.number().int().positive().default(1000),
+  readinessCacheMs: z.coerce.number().int().nonnegative().default(2000),
+  readinessMaxRssBytes: bytes.default(0),
+  /**
+   * Client connections (Node runtime): all request headers within headersTimeoutMs of the
+   * connection or of its previous response (slowloris), the whole request (body included) within
+   * requestTimeoutMs (0: none), an idle keep-alive connection closed after keepAliveTimeoutMs
+   * (longer than players' gaps between requests). On SIGTERM, responses in progress get
+   * shutdownGraceMs to finish.
+   */
+  headersTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  requestTimeoutMs: z.coerce.number().int().nonnegative().default(120_000),
+  keepAliveTimeoutMs: z.coerce.number().int().positive().default(65_000),
+  shutdownGraceMs: z.coerce.number().int().nonnegative().default(10_000),
   /** One structured JSON line per request on stdout (EDGE_ACCESS_LOG=false turns it off). */
   accessLog: bool.default(true),
   /**
@@ -137,7 +166,12 @@ export const edgeConfigSchema = z.object({
    * compare the two).
    */
   fastHitPath: bool.default(true),
-  /** Request limits, answered with a clear 4xx instead of being proxied. */
+  /**
+   * Request limits, answered with a clear 4xx instead of being proxied: 414, 431, and for a method
+   * not allowed 405 (with Allow) if RFC 9110 defines it, else 501. Node's parser takes up to
+   * maxUrlLength + maxHeaderBytes (+1 KiB) of request line and headers, so these are the limits
+   * that apply; past that bound the connection is answered 414/431 and closed.
+   */
   maxUrlLength: z.coerce.number().int().positive().default(8192),
   maxHeaderBytes: z.coerce
     .number()
@@ -196,6 +230,15 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   urlSigningKeys: ACCESS_ENV.keys,
   urlSigningPrefixes: ACCESS_ENV.prefixes,
   adminToken: 'EDGE_ADMIN_TOKEN',
+  adminListen: 'EDGE_ADMIN_LISTEN',
+  readinessProbePath: 'EDGE_READINESS_PROBE_PATH',
+  readinessProbeTimeoutMs: 'EDGE_READINESS_PROBE_TIMEOUT_MS',
+  readinessCacheMs: 'EDGE_READINESS_CACHE_MS',
+  readinessMaxRssBytes: 'EDGE_READINESS_MAX_RSS_BYTES',
+  headersTimeoutMs: 'EDGE_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'EDGE_REQUEST_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'EDGE_KEEP_ALIVE_TIMEOUT_MS',
+  shutdownGraceMs: 'EDGE_SHUTDOWN_GRACE_MS',
   accessLog: 'EDGE_ACCESS_LOG',
   fastHitPath: 'EDGE_FAST_HIT_PATH',
   maxUrlLength: 'EDGE_MAX_URL_LENGTH',
