@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
 import { readsRequests, RequestRecord, type RecordedRequest } from '../proxy/record.ts';
+import { bypassesGate } from '../access/gate.ts';
 import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
 
@@ -25,6 +26,8 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolean {
   const target = req.url ?? '';
   if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
+  // Access control's restricted paths and tokens are the general path's (access/guard.ts).
+  if (!bypassesGate(target, config)) return false;
   const h = req.headers;
   if (
     h.range !== undefined ||

@@ -1,0 +1,56 @@
+// Carries a viewer's token from a playlist to what it lists. hls.js (and ffmpeg, and Safari)
+// resolve a playlist's URIs against the playlist's URL and drop its query, so without this only
+// the master playlist would carry the token. The edge stores the playlist as the origin wrote it
+// (one copy for everyone) and writes the token onto its URIs on the way out, for each viewer:
+// media playlists, parts, segments, init sections, keys, preload hints, rendition reports, and the
+// sprite sheets of a WebVTT thumbnail track. Only URIs on this host under the token's prefix get
+// it: a token never leaks to another host nor opens a path it was not minted for.
+import { splitToken, withToken } from '../../../../shared/signing/url-signing.ts';
+
+export type Carrier = 'playlist' | 'thumbnails';
+
+const PLAYLIST_TYPES = /^(?:application\/(?:vnd\.apple\.|x-)mpegurl|audio\/(?:x-)?mpegurl)\b/i;
+
+/** What kind of text this response is, if its URIs are to carry the token. */
+export function carrierOf(contentType: string | null, path: string): Carrier | undefined {
+  const type = contentType ?? '';
+  if (PLAYLIST_TYPES.test(type) || (!type && path.endsWith('.m3u8'))) return 'playlist';
+  if (/^text\/vtt\b/i.test(type) || path.endsWith('.vtt')) return 'thumbnails';
+  return undefined;
+}
+
+/** Attributes holding a URI in playlist tags (URI, X-ASSET-URI, X-ASSET-LIST…), after `:` or `,`. */
+const URI_ATTRIBUTE = /([:,])((?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)="([^"]*)"/g;
+/** A thumbnail cue's payload: `sprite-0.jpg#xywh=0,0,160,90`. */
+const TILE_LINE = /^(\S+?)(#xywh=.*)$/;
+
+export function textWithToken(carrier: Carrier, text: string, base: URL, prefix: string, token: string): string {
+  const carry = (uri: string): string => (inScope(uri, base, prefix) ? withToken(uri, token) : uri);
+  return text
+    .split('\n')
+    .map((line) => {
+      if (carrier === 'thumbnails') {
+        const tile = TILE_LINE.exec(line);
+        return tile ? `${carry(tile[1] ?? '')}${tile[2] ?? ''}` : line;
+      }
+      const trimmed = line.trim();
+      if (trimmed === '') return line;
+      if (trimmed.startsWith('#'))
+        return line.replace(
+          URI_ATTRIBUTE,
+          (_all, sep: string, name: string, uri: string) => `${sep}${name}="${carry(uri)}"`,
+        );
+      return line.replace(trimmed, carry(trimmed));
+    })
+    .join('\n');
+}
+
+function inScope(uri: string, base: URL, prefix: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(uri, base);
+  } catch {
+    return false;
+  }
+  return target.origin === base.origin && target.pathname.startsWith(prefix) && splitToken(target.search).token === '';
+}

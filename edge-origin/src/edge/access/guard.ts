@@ -1,0 +1,82 @@
+// The request path behind access control: the gate decides first (a refusal is a 403 that costs
+// the upstream nothing), the proxy sees the request without its token (so the cache key, the
+// upstream request and the access log never hold one), and a granted playlist or thumbnail track
+// leaves with the viewer's token written onto its URIs (carry-token.ts).
+import { handleProxy } from '../proxy/handler.ts';
+import { RequestRecord } from '../proxy/record.ts';
+import { plainError } from '../proxy/respond.ts';
+import { PEER_HEADER } from '../upstream/upstream-client.ts';
+import { carrierOf, textWithToken } from './carry-token.ts';
+import type { RefusalReason } from '../../../../shared/signing/url-signing.ts';
+import type { EdgeContext } from '../context.ts';
+import type { AccessDecision, AccessGate } from './gate.ts';
+
+const REFUSALS: Record<RefusalReason, string> = {
+  missing: 'jeton absent / token missing',
+  malformed: 'jeton illisible / token malformed',
+  expired: 'jeton expiré / token expired',
+  'wrong-prefix': 'jeton pour un autre chemin / token not valid for this path',
+  'unknown-key': 'clé inconnue / unknown key id',
+  'bad-signature': 'signature invalide / bad signature',
+};
+
+const encoder = new TextEncoder();
+
+export async function guardedProxy(
+  ctx: EdgeContext,
+  gate: AccessGate | undefined,
+  req: Request,
+  client?: string,
+): Promise<Response> {
+  // Another worker of this edge streaming a fill: the viewer's request was checked where it arrived.
+  if (!gate || req.headers.get(PEER_HEADER) === ctx.peerSecret) return handleProxy(ctx, req, client);
+  const url = new URL(req.url);
+  const decision = await gate.decide(url, ctx.now());
+  if (decision.kind === 'refused') return refuse(ctx, req, url, client, decision.reason);
+  const inner = decision.search === url.search ? req : withSearch(req, url, decision.search);
+  const response = await handleProxy(ctx, inner, client);
+  return decision.kind === 'granted' ? carried(response, url, decision) : response;
+}
+
+/** 403, `Cache-Control: no-store` (plainError), counted and logged like any answer, token left out. */
+function refuse(ctx: EdgeContext, req: Request, url: URL, client: string | undefined, reason: RefusalReason): Response {
+  const logged = new URL(url);
+  logged.search = '';
+  const response = plainError(ctx, 403, `Accès refusé / Forbidden: ${REFUSALS[reason]}`);
+  new RequestRecord(ctx, { method: req.method, url: logged.href, headers: req.headers }, logged, client).answered(
+    403,
+    'ERROR',
+    Number(response.headers.get('content-length') ?? -1),
+  );
+  return response;
+}
+
+function withSearch(req: Request, url: URL, search: string): Request {
+  const target = new URL(url);
+  target.search = search;
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal: req.signal };
+  if (req.body) {
+    init.body = req.body;
+    init.duplex = 'half';
+  }
+  return new Request(target.href, init);
+}
+
+async function carried(
+  response: Response,
+  url: URL,
+  decision: Extract<AccessDecision, { kind: 'granted' }>,
+): Promise<Response> {
+  const carrier = carrierOf(response.headers.get('content-type'), url.pathname);
+  if (!carrier || response.status !== 200) return response;
+  const headers = new Headers(response.headers);
+  if (!response.body) {
+    // HEAD: the stored length is the origin's text, not the one this viewer would get.
+    headers.delete('content-length');
+    return new Response(null, { status: response.status, headers });
+  }
+  const text = textWithToken(carrier, await response.text(), url, decision.grant.prefix, decision.token);
+  const bytes = encoder.encode(text);
+  headers.set('content-length', String(bytes.byteLength));
+  return new Response(bytes, { status: response.status, headers });
+}
