@@ -133,7 +133,9 @@ describe('a live day', () => {
     const event = await viewer<LiveEvent>(`/api/v1/events/${eventId}`);
     expect(event.body).toMatchObject({ status: 'live', playbackUrl: '/hls/live/business/master.m3u8' });
     expect(event.body.startedAt).toBeDefined();
-    expect(event.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(event.headers.get('cache-control')).toBe(
+      'public, max-age=10, stale-while-revalidate=10, stale-if-error=86400',
+    );
     expect(event.headers.get('surrogate-key')).toContain(`event-${eventId}`);
 
     const master = await fetch(stack.edgeUrl + event.body.playbackUrl!);

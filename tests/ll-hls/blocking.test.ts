@@ -125,7 +125,7 @@ describe('delta updates', () => {
     const delta = readLowLatency(answer.text);
     expect(delta.skip).toMatch(/^#EXT-X-SKIP:SKIPPED-SEGMENTS=\d+,RECENTLY-REMOVED-DATERANGES=""$/);
     expect(delta.version).toBe(10);
-    // A non-blocking playlist: about half a target duration.
-    expect(answer.headers.get('cache-control')).toBe('public, max-age=1');
+    // A non-blocking playlist: about half a target duration; stale (RFC 5861) as a plain live one.
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=1, stale-while-revalidate=2, stale-if-error=6');
   });
 });

@@ -108,7 +108,7 @@ describe('what RFC 8216bis asks of each tag', () => {
       expect(s.msn).toBe(ll.mediaSequence + i);
       expect(s.programDateTime).toBe(EPOCH + s.msn * 2000);
     });
-    expect(answer.headers.get('cache-control')).toBe('public, max-age=1');
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=1, stale-while-revalidate=2, stale-if-error=6');
     expect(answer.headers.get('age')).toBe('0');
     const subtitles = (await get(media('subs-fr'))).text;
     expect(subtitles).not.toMatch(/EXT-X-PART|EXT-X-SERVER-CONTROL|EXT-X-PRELOAD-HINT/);

@@ -147,7 +147,9 @@ describe('caching', () => {
   test('short Cache-Control and an ETag; If-None-Match answers 304 without a body', async () => {
     const first = await fetch(`${origin.url}/api/v1/home`);
     await first.arrayBuffer();
-    expect(first.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(first.headers.get('cache-control')).toBe(
+      'public, max-age=10, stale-while-revalidate=10, stale-if-error=86400',
+    );
     const tag = first.headers.get('etag');
     expect(tag).toMatch(/^"[^"]+"$/);
 
@@ -155,7 +157,9 @@ describe('caching', () => {
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     expect(again.headers.get('etag')).toBe(tag);
-    expect(again.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(again.headers.get('cache-control')).toBe(
+      'public, max-age=10, stale-while-revalidate=10, stale-if-error=86400',
+    );
 
     const other = await fetch(`${origin.url}/api/v1/home`, { headers: { 'If-None-Match': '"something-else"' } });
     expect(other.status).toBe(200);
@@ -165,6 +169,8 @@ describe('caching', () => {
   test('errors carry the short Cache-Control too', async () => {
     const response = await fetch(`${origin.url}/api/v1/replays/nope`);
     await response.arrayBuffer();
-    expect(response.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(response.headers.get('cache-control')).toBe(
+      'public, max-age=10, stale-while-revalidate=10, stale-if-error=86400',
+    );
   });
 });

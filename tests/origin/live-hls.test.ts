@@ -63,7 +63,7 @@ describe('master playlist', () => {
     const { status, headers, text } = await getText('/hls/live/sport/master.m3u8');
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-    expect(headers.get('cache-control')).toBe('public, max-age=30');
+    expect(headers.get('cache-control')).toBe('public, max-age=30, stale-while-revalidate=30, stale-if-error=86400');
     const master = parse(text) as MasterPlaylist;
     expect(master.isMasterPlaylist).toBe(true);
     expect(master.variants.length).toBeGreaterThanOrEqual(3);
@@ -101,7 +101,7 @@ describe('live media playlist', () => {
   test('a window of 6 segments ending at the newest published one, with PDT from the clock', async () => {
     const { headers, text } = await getText('/hls/live/sport/v360/index.m3u8');
     expect(headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-    expect(headers.get('cache-control')).toBe('public, max-age=1');
+    expect(headers.get('cache-control')).toBe('public, max-age=1, stale-while-revalidate=2, stale-if-error=6');
     const playlist = parse(text) as MediaPlaylist;
     expect(playlist.endlist).toBe(false);
     expect(playlist.playlistType).toBeUndefined();

@@ -42,6 +42,9 @@ export class RecordCatalog implements CatalogStore {
   listSponsors(): Promise<Sponsor[]> {
     return this.records.list('sponsors');
   }
+  staleSeconds(): number | undefined {
+    return this.records.staleSeconds();
+  }
 }
 
 function byChannel<T extends { channelId: ChannelId }>(items: T[], filter?: ChannelFilter): T[] {

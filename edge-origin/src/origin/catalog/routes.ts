@@ -14,7 +14,7 @@ import type {
 } from '../../../../shared/catalog/types.ts';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
 import type { ApiError } from '../../../../shared/catalog/types.ts';
-import { CACHE_CONTROL } from '../http/cache-control.ts';
+import { CACHE_CONTROL, STORE_STALE_HEADER } from '../http/cache-control.ts';
 import { SURROGATE_KEY_HEADER, surrogateKeyHeader, surrogateKeys } from '../http/surrogate-keys.ts';
 import { addRoute } from '../http/openapi-route.ts';
 import type { RouteRequest } from '../http/openapi-route.ts';
@@ -84,7 +84,11 @@ export function catalogRoutes(store: CatalogStore, now: () => number): OpenAPIHo
   api.use('*', etag(), async (c, next) => {
     await next();
     // A server error (store unreachable) must not be kept by the edges: it says so itself.
-    if (c.res.status < 500) c.header('Cache-Control', CACHE_CONTROL.api);
+    if (c.res.status >= 500) return;
+    c.header('Cache-Control', CACHE_CONTROL.api);
+    // Redis unreachable: answered from the store's last good copy, this many seconds old at least.
+    const stale = store.staleSeconds?.();
+    if (stale !== undefined) c.header(STORE_STALE_HEADER, String(stale));
   });
 
   addRoute(api, get('/home', 'Accueil : par chaîne, le direct, à venir, replays, résumés', HomeSchema), async (c) => {

@@ -19,4 +19,6 @@ export interface CatalogStore {
   listHighlights(filter?: ChannelFilter): Promise<Highlight[]>;
   getHighlight(id: string): Promise<Highlight | null>;
   listSponsors(): Promise<Sponsor[]>;
+  /** Seconds since the store last answered while reads come from its last good copy (see RecordStore). */
+  staleSeconds?(): number | undefined;
 }

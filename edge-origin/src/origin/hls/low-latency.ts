@@ -166,14 +166,21 @@ export function partedSequences(
   return out;
 }
 
-/** Cache-Control of LL-HLS answers (RFC 8216bis, the appendix on caching). */
+/**
+ * Cache-Control of LL-HLS answers (RFC 8216bis, the appendix on caching). A non-blocking playlist
+ * (plain or delta) may be served stale (RFC 5861) as a plain live one: one target duration while
+ * refreshed, three (the hold-back) while the origin fails. Never a blocking reload: a stale
+ * answer would not hold the part it was asked for (the spec's promise), and refreshing it would
+ * ask for that same part again. Nor a 400/503: an error is not kept past its second.
+ */
 export function lowLatencyCacheControl(
   config: LowLatencyConfig,
   targetDuration: number,
 ): { blocking: string; playlist: string; failure: string } {
+  const stale = `stale-while-revalidate=${targetDuration}, stale-if-error=${3 * targetDuration}`;
   return {
     blocking: `public, max-age=${Math.round(config.blockingCacheTargetDurations * targetDuration)}`,
-    playlist: `public, max-age=${Math.max(1, Math.round(config.playlistCacheTargetDurations * targetDuration))}`,
+    playlist: `public, max-age=${Math.max(1, Math.round(config.playlistCacheTargetDurations * targetDuration))}, ${stale}`,
     failure: `public, max-age=${config.failureCacheSeconds}`,
   };
 }

@@ -55,6 +55,10 @@ export class MemoryRecordStore implements RecordStore {
     return bytes ? new Uint8Array(bytes) : null;
   }
 
+  staleSeconds(): undefined {
+    return undefined;
+  }
+
   async ready(): Promise<void> {}
   async close(): Promise<void> {}
 }

@@ -14,6 +14,11 @@ export interface RecordStore {
   /** Newest first. */
   listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }>;
   getImage(key: string): Promise<Uint8Array | null>;
+  /**
+   * Seconds since the store last answered, while reads come from its last good copy (Redis
+   * unreachable); undefined while they are live. Answers say it (X-Store-Stale).
+   */
+  staleSeconds(): number | undefined;
   /** Resolves once the store has answered (Redis: connected); rejects after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;

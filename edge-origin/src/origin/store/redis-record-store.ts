@@ -8,13 +8,19 @@
 // Writes are one Lua script: it checks every expectation, then writes every key, so a Change is
 // applied entirely or not at all, and two racing writers cannot both pass the same check.
 // Availability: the client reconnects on its own; while it is down writes fail at once
-// (StoreUnavailableError → 503) instead of queueing, and reads answer from the last data read.
+// (StoreUnavailableError → 503) instead of queueing, and reads answer from the last good copy of
+// every collection (read-model.ts), read whole at each connection and every
+// `readModelRefreshSeconds`, for at most `staleReadsMaxSeconds` after Redis last answered
+// (redis-config.ts); `staleSeconds()` says when reads come from that copy.
 import { RESP_TYPES, createClient } from 'redis';
 import type { RecordStore } from './record-store.ts';
 import { encodeRecord } from './record-store.ts';
 import { StoreClosedError, StoreConflictError, StoreUnavailableError } from './records.ts';
 import type { AuditEntry, Change, Collection, CollectionRecords } from './records.ts';
 import { AUDIT_LIMIT } from './memory-record-store.ts';
+import { COLLECTIONS } from './records.ts';
+import { ReadModel } from './read-model.ts';
+import { loadRedisStoreConfig, type RedisStoreConfig } from './redis-config.ts';
 import { itemAt } from '../../../../shared/lang/item-at.ts';
 
 /** KEYS are every key touched; ARGV[1] is the plan (indexes into KEYS and ARGV), ARGV[2..] the values. */
@@ -42,6 +48,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Called with connection problems (default: console.error, at most once per outage). */
   log?: (message: string) => void;
+  /** Outage behaviour (redis-config.ts); default: its defaults. */
+  config?: Partial<RedisStoreConfig>;
 }
 
 export class RedisRecordStore implements RecordStore {
@@ -49,14 +57,19 @@ export class RedisRecordStore implements RecordStore {
   readonly #client;
   readonly #prefix: string;
   readonly #log: (message: string) => void;
-  /** The last text of each collection read successfully: what reads answer while Redis is down. */
-  readonly #lastKnown = new Map<Collection, Map<string, string>>();
+  readonly #config: RedisStoreConfig;
+  /** What reads answer while Redis is unreachable. */
+  readonly #copy = new ReadModel();
+  /** When Redis last answered a command (ms); undefined: never since start. */
+  #answeredAt: number | undefined;
+  readonly #refreshTimer: ReturnType<typeof setInterval>;
   #down = false;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.prefix ?? 'citetv:';
     this.#log = options.log ?? ((m) => console.error(m));
+    this.#config = loadRedisStoreConfig({ overrides: options.config ?? {} });
     this.#client = createClient({
       url: options.url,
       // Fail commands at once while disconnected rather than queueing them until Redis is back.
@@ -66,16 +79,56 @@ export class RedisRecordStore implements RecordStore {
     this.#client.on('error', (error: Error) => {
       if (!this.#down)
         this.#log(
-          `redis: ${options.url.replace(/\/\/[^@]*@/, '//***@')} unreachable (${error.message}); writes answer 503 until it is back`,
+          `redis: ${options.url.replace(/\/\/[^@]*@/, '//***@')} unreachable (${error.message}); writes answer 503 until it is back, reads the last good copy for ${this.#config.staleReadsMaxSeconds} s`,
         );
       this.#down = true;
     });
     this.#client.on('ready', () => {
       if (this.#down) this.#log('redis: connection back');
       this.#down = false;
+      // Whole at each connection: what another replica wrote meanwhile, and what this process never read.
+      void this.#refreshCopy();
     });
+    this.#refreshTimer = setInterval(() => {
+      if (this.#client.isReady) void this.#refreshCopy();
+    }, this.#config.readModelRefreshSeconds * 1000);
+    (this.#refreshTimer as { unref?: () => void }).unref?.();
     // Not awaited: the origin starts (and serves what it can) even when Redis is down.
     this.#client.connect().catch(() => {});
+  }
+
+  async #refreshCopy(): Promise<void> {
+    try {
+      for (const collection of COLLECTIONS) {
+        const texts = await this.#client.hGetAll(this.#key(collection));
+        this.#answered();
+        this.#copy.replace(collection, new Map(Object.entries(texts)));
+      }
+    } catch {
+      // Redis went away mid-way: the collections not refreshed keep their older copy.
+    }
+  }
+
+  #answered(): void {
+    this.#answeredAt = Date.now();
+  }
+
+  /**
+   * Seconds since Redis last answered while reads come from the last good copy (Redis
+   * unreachable); undefined while they come from Redis.
+   */
+  staleSeconds(): number | undefined {
+    if (this.#client.isReady || this.#answeredAt === undefined) return undefined;
+    return Math.max(0, Math.floor((Date.now() - this.#answeredAt) / 1000));
+  }
+
+  /** A read from the copy, or StoreUnavailableError when it cannot tell or is past its bound. */
+  #fromCopy<T>(read: () => T | undefined, error: unknown): T {
+    const tooOld =
+      this.#answeredAt === undefined || Date.now() - this.#answeredAt > this.#config.staleReadsMaxSeconds * 1000;
+    const value = tooOld ? undefined : read();
+    if (value === undefined) throw unavailable(error);
+    return value;
   }
 
   #key(name: string): string {
@@ -83,28 +136,28 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async get<C extends Collection>(collection: C, id: string): Promise<CollectionRecords[C] | null> {
-    let text: string | null | undefined;
+    let text: string | null;
     try {
-      text = await this.#client.hGet(this.#key(collection), id);
+      text = (await this.#client.hGet(this.#key(collection), id)) ?? null;
+      this.#answered();
+      this.#copy.put(collection, id, text);
     } catch (error) {
-      const known = this.#lastKnown.get(collection);
-      if (!known) throw unavailable(error);
-      text = known.get(id);
+      text = this.#fromCopy(() => this.#copy.get(collection, id), error);
     }
-    return text == null ? null : (JSON.parse(text) as CollectionRecords[C]);
+    return text === null ? null : (JSON.parse(text) as CollectionRecords[C]);
   }
 
   async list<C extends Collection>(collection: C): Promise<CollectionRecords[C][]> {
-    let records: Map<string, string>;
+    let texts: string[];
     try {
-      records = new Map(Object.entries(await this.#client.hGetAll(this.#key(collection))));
-      this.#lastKnown.set(collection, records);
+      const records = new Map(Object.entries(await this.#client.hGetAll(this.#key(collection))));
+      this.#answered();
+      this.#copy.replace(collection, records);
+      texts = [...records.values()];
     } catch (error) {
-      const known = this.#lastKnown.get(collection);
-      if (!known) throw unavailable(error);
-      records = known;
+      texts = this.#fromCopy(() => this.#copy.list(collection), error);
     }
-    return [...records.values()].map((t) => JSON.parse(t) as CollectionRecords[C]);
+    return texts.map((t) => JSON.parse(t) as CollectionRecords[C]);
   }
 
   async commit(change: Change): Promise<void> {
@@ -135,10 +188,12 @@ export class RedisRecordStore implements RecordStore {
     } catch (error) {
       throw unavailable(error);
     }
+    this.#answered();
     if (failed > 0) {
       const e = itemAt(change.expect ?? [], failed - 1);
       throw new StoreConflictError(e.collection, e.id);
     }
+    this.#copy.apply(change);
   }
 
   async listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
@@ -184,6 +239,7 @@ export class RedisRecordStore implements RecordStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#refreshTimer);
     try {
       if (this.#client.isReady) await this.#client.close();
       else this.#client.destroy();
