@@ -36,17 +36,28 @@ const FONTS = [
  * older), so an engine with modules but without them (Tizen 5.0's Chromium 63, webOS 5's 68) would
  * fail on it: `<script type="module">` + `nomodule` alone would send them there. Those and every
  * engine without modules get the ES5 bundle with core-js. ES5 itself, inline (no extra request).
+ * A module graph the engine cannot fetch (module scripts are CORS requests, and a packaged app's
+ * page is a file:// one, which some engines refuse them) fires `error` on the tag: the ES5 bundle
+ * then, the same capability test by the result.
  */
 function loaderScript(modern, legacy) {
   return `(function (d) {
-  var s = d.createElement('script');
-  if ('noModule' in s && typeof Object.fromEntries === 'function' && typeof [].flatMap === 'function') {
-    s.type = 'module';
-    s.src = '${modern}';
-  } else {
-    s.src = '${legacy}';
+  function load(src, module, onerror) {
+    var s = d.createElement('script');
+    if (module) s.type = 'module';
+    s.onerror = onerror;
+    s.src = src;
+    d.body.appendChild(s);
   }
-  d.body.appendChild(s);
+  function legacy() {
+    load('${legacy}', false, null);
+  }
+  var probe = d.createElement('script');
+  if ('noModule' in probe && typeof Object.fromEntries === 'function' && typeof [].flatMap === 'function') {
+    load('${modern}', true, legacy);
+  } else {
+    legacy();
+  }
 })(document);`;
 }
 

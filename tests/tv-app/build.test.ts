@@ -27,8 +27,8 @@ afterAll(() => {
 
 function scriptOf(dir: string): string {
   const html = readFileSync(join(OUT, dir, 'index.html'), 'utf8');
-  // dist/ picks its bundle in an inline loader (the modern one named first), dist-legacy/ has a tag.
-  const match = /(?:<script[^>]*src="|\.src = ')\.\/([^"']+)["']/.exec(html);
+  // dist/ picks its bundle in an inline loader (the modern one loaded as a module), dist-legacy/ has a tag.
+  const match = /load\('\.\/([^']+)', true/.exec(html) ?? /<script[^>]*src="\.\/([^"]+)"/.exec(html);
   if (!match) throw new Error(`${dir}/index.html loads no script`);
   return itemAt(match, 1);
 }

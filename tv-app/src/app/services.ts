@@ -6,6 +6,7 @@ import { ConnectivityMonitor } from './connectivity.ts';
 import { PreferenceStore, type KeyValueStore } from '../settings/preferences.ts';
 import { HlsPlayer } from '../player/hls-player.ts';
 import { ManifestPreloader } from '../player/manifest-preload.ts';
+import { serviceRoot } from '../platform/service-base.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 
 const sdkStorage: KeyValueStore = {
@@ -27,7 +28,7 @@ const observedFetch: typeof fetch = async (input, init) => {
   }
 };
 
-export const catalog = new CatalogClient({ fetch: observedFetch });
+export const catalog = new CatalogClient({ fetch: observedFetch, baseUrl: serviceRoot() });
 export const preferences = new PreferenceStore(sdkStorage);
 /** Master playlists preloaded while the focus rests on something that plays on OK. */
 export const manifests = new ManifestPreloader();

@@ -12,6 +12,7 @@
 // - A few entries, each kept `ttlMs`: a master playlist names renditions, it does not move.
 // This module is in the main bundle (it runs on the home screen); hls.js is not.
 import { PLAYER_DEFAULTS } from './config.ts';
+import { serviceBase } from '../platform/service-base.ts';
 
 export interface PreloadedPlaylist {
   /** Where the text came from after redirects: hls.js resolves the renditions' URIs against it. */
@@ -58,7 +59,7 @@ export class ManifestPreloader {
     const defaults = PLAYER_DEFAULTS.manifestPreload;
     this.fetcher = options.fetch ?? ((url, init) => fetch(url, init));
     this.now = options.now ?? Date.now;
-    this.base = options.base ?? (() => location.href);
+    this.base = options.base ?? serviceBase;
     this.dwellMs = options.dwellMs ?? defaults.dwellMs;
     this.ttlMs = options.ttlMs ?? defaults.ttlMs;
     this.maxEntries = options.maxEntries ?? defaults.maxEntries;

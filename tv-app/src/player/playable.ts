@@ -1,6 +1,8 @@
-// What the player needs to know of anything the catalog lets the viewer play. In the main
+// What the player needs to know of anything the catalog lets the viewer play (its playlist as an
+// absolute URL: hls.js resolves a relative one against the page, a local file in a TV package). In the main
 // bundle: the home screen preloads the playlist of what OK would play (manifest-preload.ts).
 import type { Playable } from '../../../shared/catalog/types.ts';
+import { serviceUrl } from '../platform/service-base.ts';
 
 export function playbackOf(playable: Playable): {
   url: string;
@@ -12,7 +14,7 @@ export function playbackOf(playable: Playable): {
   switch (playable.kind) {
     case 'live':
       return {
-        url: playable.event.playbackUrl ?? '',
+        url: serviceUrl(playable.event.playbackUrl ?? ''),
         live: true,
         title: playable.event.title,
         id: playable.event.id,
@@ -20,7 +22,7 @@ export function playbackOf(playable: Playable): {
       };
     case 'replay':
       return {
-        url: playable.replay.playbackUrl,
+        url: serviceUrl(playable.replay.playbackUrl),
         live: false,
         title: playable.replay.title,
         id: playable.replay.id,
@@ -28,7 +30,7 @@ export function playbackOf(playable: Playable): {
       };
     case 'highlight':
       return {
-        url: playable.highlight.playbackUrl,
+        url: serviceUrl(playable.highlight.playbackUrl),
         live: false,
         title: playable.highlight.title,
         id: playable.highlight.id,

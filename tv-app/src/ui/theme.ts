@@ -1,5 +1,6 @@
 // Visual constants for a 1920×1080 stage seen from 3 m: type no smaller than 26 px,
 // title-safe margins (5 % each side), channel colours from the catalog.
+import { serviceBase } from '../platform/service-base.ts';
 
 export const STAGE = { w: 1920, h: 1080 } as const;
 /** Title-safe area: nothing readable outside it (overscan on older TVs). */
@@ -51,7 +52,7 @@ export function posterUrl(path: string, size: 'card' | 'hero'): string {
 export function assetUrl(path: string): string {
   if (!path) return path;
   try {
-    return new URL(path, location.href).href;
+    return new URL(path, serviceBase()).href;
   } catch {
     return path;
   }

@@ -5,6 +5,7 @@
 // is read again.
 import { API } from './contributions-client.ts';
 import { parseChange, parseItems, snapshotIsCurrent, type VenueChange, type VenueItem } from './venue-feed.ts';
+import { serviceUrl } from '../platform/service-base.ts';
 
 export interface FeedListener {
   /** The whole approved list (first load, a snapshot, a re-read after a reconnection). */
@@ -43,7 +44,7 @@ export class ContributionStream {
 
   private open(): void {
     const resume = this.lastId ? `?lastEventId=${encodeURIComponent(this.lastId)}` : '';
-    const source = new EventSource(`${API}/${encodeURIComponent(this.eventId)}/stream${resume}`);
+    const source = new EventSource(serviceUrl(`${API}/${encodeURIComponent(this.eventId)}/stream${resume}`));
     this.source = source;
     source.addEventListener('open', () => {
       this.listener.connected?.(true);
@@ -77,7 +78,9 @@ export class ContributionStream {
   /** After a blip: the feed as it is now, unless the stream has already gone past it. */
   private async reread(): Promise<void> {
     try {
-      const response = await fetch(`${API}/${encodeURIComponent(this.eventId)}/feed`, { cache: 'no-store' });
+      const response = await fetch(serviceUrl(`${API}/${encodeURIComponent(this.eventId)}/feed`), {
+        cache: 'no-store',
+      });
       if (!response.ok) return;
       const body = (await response.json()) as { lastEventId?: string };
       if (typeof body.lastEventId === 'string' && snapshotIsCurrent(body.lastEventId, this.lastId))

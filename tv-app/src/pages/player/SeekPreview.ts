@@ -13,6 +13,7 @@ import { player } from '../../app/services.ts';
 import { PLAYER_DEFAULTS } from '../../player/config.ts';
 import { SeekScrubber } from '../../player/seek-scrubber.ts';
 import { SheetBudget, loadThumbnailTrack, thumbnailAt, type ThumbnailCue } from '../../player/thumbnail-track.ts';
+import { serviceBase } from '../../platform/service-base.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -195,7 +196,7 @@ export class SeekPreview extends Lightning.Component<Loose> {
   async loadTrack(url: string | undefined): Promise<void> {
     const loading = (this.loading = {});
     this.setCues([]);
-    const cues = await loadThumbnailTrack(url, location.href, fetchText);
+    const cues = await loadThumbnailTrack(url, serviceBase(), fetchText);
     if (this.loading === loading) this.setCues(cues);
   }
 
