@@ -67,8 +67,6 @@ const entries = {
   edge: {
     entryPoints: [join(bins, 'edge.node.ts')],
     banner: requireBanner,
-    // prom-client's optional tracing support: required inside a try, absent here.
-    external: ['@opentelemetry/api'],
   },
   origin: { entryPoints: [join(bins, 'origin.node.ts')], packages: 'external', plugins: [keepSourceUrls] },
   start: { entryPoints: [join(bins, 'start.node.ts')], packages: 'external', plugins: [keepSourceUrls] },
@@ -81,10 +79,12 @@ await Promise.all(
   wanted.map(async (name) => {
     const outfile = join(out, `${name}.mjs`);
     const result = await build({ ...common, ...entries[name], outfile });
-    const inputs = Object.keys(result.metafile.inputs)
-      .filter((p) => !p.includes('node_modules/'))
-      .map((p) => relative(root, join(process.cwd(), p)));
+    const all = Object.keys(result.metafile.inputs).map((p) => relative(root, join(process.cwd(), p)));
+    const inputs = all.filter((p) => !p.includes('node_modules/'));
     writeFileSync(join(out, `${name}.inputs.json`), `${JSON.stringify(inputs, null, 1)}\n`);
+    // The npm packages inside the bundle (their folders), for the license notices a package ships.
+    const packages = new Set(all.flatMap((p) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1] ?? []));
+    writeFileSync(join(out, `${name}.packages.json`), `${JSON.stringify([...packages].sort(), null, 1)}\n`);
   }),
 );
 console.log(

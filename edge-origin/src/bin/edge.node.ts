@@ -10,17 +10,43 @@ import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
 
+function loadConfig(): EdgeConfig {
+  const file = process.env.EDGE_CONFIG_FILE;
+  const fileJson = file ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  const flag = process.argv.indexOf('--workers');
+  const overrides = flag > 0 ? { workers: process.argv[flag + 1] as unknown as number } : undefined;
+  return loadEdgeConfig({ env: process.env, fileJson, overrides });
+}
+
 function readConfig(): EdgeConfig {
   try {
-    const file = process.env.EDGE_CONFIG_FILE;
-    const fileJson = file ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
-    const flag = process.argv.indexOf('--workers');
-    const overrides = flag > 0 ? { workers: process.argv[flag + 1] as unknown as number } : undefined;
-    return loadEdgeConfig({ env: process.env, fileJson, overrides });
+    return loadConfig();
   } catch (error) {
     console.error(error instanceof EdgeConfigError || error instanceof SyntaxError ? `edge: ${error.message}` : error);
     process.exit(2);
   }
+}
+
+// `systemctl reload` sends SIGHUP, whose default in Node is to exit. Here it reads the config again,
+// checks it and logs which keys changed; they apply at the next restart (the cache is this
+// process's memory, so it is not rebuilt behind the operator's back).
+function reloadOnHangup(running: EdgeConfig): void {
+  process.on('SIGHUP', () => {
+    try {
+      const next = loadConfig();
+      const changed = (Object.keys(next) as (keyof EdgeConfig)[]).filter(
+        (key) => JSON.stringify(next[key]) !== JSON.stringify(running[key]),
+      );
+      console.log(
+        changed.length
+          ? `edge: reload: config valid; changed: ${changed.join(', ')} (applied at the next restart)`
+          : 'edge: reload: config valid, unchanged',
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`edge: reload: ${message}; still running on the config it started with`);
+    }
+  });
 }
 
 async function runWorker(config: EdgeConfig): Promise<void> {
@@ -66,5 +92,6 @@ function runPrimary(config: EdgeConfig): void {
 }
 
 const config = readConfig();
+if (cluster.isPrimary) reloadOnHangup(config);
 if (config.workers > 1 && cluster.isPrimary) runPrimary(config);
 else void runWorker(config);

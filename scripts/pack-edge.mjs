@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm run pack:edge`: the edge-only package an ISP installs, cite-tv-edge-<version>.tgz (an npm
+// tarball: `tar xzf` it, or `npm install -g` it). It holds the edge as one file with every
+// dependency inside (scripts/build-server.mjs), so it needs Node and nothing else: no npm install,
+// no ffmpeg, Deno, Chromium or sharp (those are the origin's and the tests'). Also inside: the
+// operator's README, the example config, the systemd unit, the licenses.
+//   node scripts/pack-edge.mjs [--out <dir>]     (default: edge-origin/dist/)
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? resolve(process.argv[outIndex + 1] ?? '.') : join(root, 'edge-origin/dist');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const stage = mkdtempSync(join(tmpdir(), 'cite-tv-edge-'));
+try {
+  execFileSync(process.execPath, [join(root, 'scripts/build-server.mjs'), '--out', stage, 'edge'], {
+    stdio: 'inherit',
+  });
+  // Run as a command (`npm install -g`, the bin link) as well as with `node edge.mjs`.
+  const edge = join(stage, 'edge.mjs');
+  writeFileSync(edge, `#!/usr/bin/env node\n${readFileSync(edge, 'utf8')}`);
+  chmodSync(edge, 0o755);
+
+  copyFileSync(join(root, 'deploy/edge/README.md'), join(stage, 'README.md'));
+  copyFileSync(join(root, 'deploy/edge.example.json'), join(stage, 'edge.example.json'));
+  copyFileSync(join(root, 'deploy/systemd/cite-tv-edge.service'), join(stage, 'cite-tv-edge.service'));
+  copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
+  writeFileSync(
+    join(stage, 'THIRD-PARTY-NOTICES'),
+    notices(JSON.parse(readFileSync(join(stage, 'edge.packages.json'), 'utf8'))),
+  );
+
+  const manifest = {
+    name: 'cite-tv-edge',
+    version,
+    description: "Cité TV's HLS edge cache, for the ISPs that host it: one file, Node.js only.",
+    license: 'MIT',
+    type: 'module',
+    bin: { 'cite-tv-edge': 'edge.mjs' },
+    main: 'edge.mjs',
+    // Node 22 LTS is the target; 20 is what it is tested on too.
+    engines: { node: '>=20' },
+    files: ['edge.mjs', 'edge.example.json', 'cite-tv-edge.service', 'THIRD-PARTY-NOTICES'],
+  };
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
+  console.log(join(out, tarball ?? ''));
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}
+
+/** Each bundled package's name, version, license and license text. */
+function notices(packageDirs) {
+  const parts = ['The edge (edge.mjs) bundles these libraries; their licenses follow.\n'];
+  for (const dir of packageDirs) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const file = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENSE-MIT'].find((f) =>
+      existsSync(join(root, dir, f)),
+    );
+    const text = file
+      ? readFileSync(join(root, dir, file), 'utf8').trim()
+      : `License: ${pkg.license ?? 'see the package'}`;
+    parts.push(`${'-'.repeat(72)}\n${pkg.name} ${pkg.version} (${pkg.license ?? '?'})\n\n${text}\n`);
+  }
+  return parts.join('\n');
+}
