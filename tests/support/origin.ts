@@ -19,7 +19,11 @@ export interface TestOrigin {
   close(): Promise<void>;
 }
 
-export async function startOrigin(opts: Partial<OriginOptions> = {}): Promise<TestOrigin> {
+/** `listen.port`: a given port (an origin restarted where its edge expects it); default: a free one. */
+export async function startOrigin(
+  opts: Partial<OriginOptions> = {},
+  listen: { port?: number } = {},
+): Promise<TestOrigin> {
   const mediaDir = opts.mediaDir ?? (await ensureTestMedia());
   const app = createOriginApp({ ...opts, mediaDir });
   let seen: string[] = [];
@@ -32,7 +36,7 @@ export async function startOrigin(opts: Partial<OriginOptions> = {}): Promise<Te
           seen.push(new URL(request.url).pathname);
           return app.fetch(request, env);
         },
-        port: 0,
+        port: listen.port ?? 0,
         hostname: '127.0.0.1',
       },
       () => resolve(s as Server),
