@@ -94,8 +94,18 @@ export function isSegmentAvailable(
   config: LiveClockConfig,
   retentionSegments: number,
 ): boolean {
-  const edge = liveEdge(nowMs, config);
-  return (
-    mediaSequence >= 0 && mediaSequence <= edge && mediaSequence > edge - Math.max(retentionSegments, config.windowSize)
-  );
+  return mediaSequence <= liveEdge(nowMs, config) && isRetained(mediaSequence, nowMs, config, retentionSegments);
+}
+
+/**
+ * The retention half of `isSegmentAvailable`, for a segment whose publication its timeline
+ * decides (a feed's slots start a phase before the clock's boundaries, origin/live/timeline.ts).
+ */
+export function isRetained(
+  mediaSequence: number,
+  nowMs: number,
+  config: LiveClockConfig,
+  retentionSegments: number,
+): boolean {
+  return mediaSequence >= 0 && mediaSequence > liveEdge(nowMs, config) - Math.max(retentionSegments, config.windowSize);
 }

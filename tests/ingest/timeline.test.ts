@@ -57,14 +57,17 @@ describe('live timeline', () => {
   test('a feed takes the next slots, one unit per slot; it stops → slate after the grace; it returns → live again', () => {
     const t = timeline();
     const base = LOOP * 100 + 3; // mid-loop
-    // Units complete every 2 s, 0.3 s into a slot.
+    // Units complete every 2 s, 0.3 s into a clock slot. The run's phase makes its slots end the
+    // lock margin (1 s) after each unit is complete: 0.7 s before the clock's boundaries.
+    const P = 700;
     for (let k = 0; k < 5; k++) {
       const r = t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(base + k, 300) });
-      expect('slot' in r && r.slot).toBe(base + k); // published at its slot's end, 1.7 s later: ≥ the margin
+      expect('slot' in r && r.slot).toBe(base + k);
+      expect(t.startMs(base + k) + D).toBe(at(base + k, 300) + 1000); // published the margin after it is complete
       t.seal(at(base + k, 300));
     }
-    t.seal(at(base + 6, 0)); // slot base+5 is published now
-    const live = t.window(at(base + 6, 0));
+    t.seal(at(base + 6, -P)); // slot base+5 is due now
+    const live = t.window(at(base + 6, -P));
     expect(live.slots.slice(-5).map((s) => [s.kind, s.unit?.index, s.discontinuity])).toEqual([
       ['ingest', 0, true],
       ['ingest', 1, false],
@@ -72,22 +75,81 @@ describe('live timeline', () => {
       ['ingest', 3, false],
       ['ingest', 4, false],
     ]);
-    // The feed stops: slot base+5 stays pending during the grace, then becomes the slate.
-    t.seal(at(base + 6, 400));
-    expect(t.edge(at(base + 6, 400))).toBe(base + 4);
-    t.seal(at(base + 6, 500));
+    // The feed stops: slot base+5 stays pending during the grace, then becomes the slate (same phase).
+    t.seal(at(base + 6, 400 - P));
+    expect(t.edge(at(base + 6, 400 - P))).toBe(base + 4);
+    t.seal(at(base + 6, 500 - P));
     expect(t.slot(base + 5)).toMatchObject({ kind: 'slate', discontinuity: true });
-    t.seal(at(base + 8, 600));
+    t.seal(at(base + 8, 600 - P));
     expect(t.slot(base + 7)).toMatchObject({ kind: 'slate', discontinuity: false });
-    // A new session: a new run, one discontinuity. Slot base+8 is published 0.4 s after the unit
-    // is complete: too close, it goes to base+9.
+    // A new session: a new run, one discontinuity, its own phase. Its slot ends 1 s after the
+    // unit is complete: base+9, starting 0.6 s into the clock's slot base+8.
     const r = t.addUnit({ session: 'b', index: 0, durations, completedAtMs: at(base + 8, 1600) });
     expect(r).toEqual({ slot: base + 9 });
+    expect(t.startMs(base + 9)).toBe(at(base + 8, 600));
     t.seal(at(base + 11, 600));
     expect(t.slot(base + 8)).toMatchObject({ kind: 'slate', discontinuity: false });
     expect(t.slot(base + 9)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { session: 'b', index: 0 } });
-    // Every slot has one discontinuity number whichever window lists it.
+    // Every slot has one discontinuity number whichever window lists it, and publication times only grow.
     for (const [, numbers] of discontinuityNumbers(t, base - 2, base + 12)) expect(numbers.size).toBe(1);
+    for (let s = base - 2; s < base + 12; s++) expect(t.startMs(s + 1) + D).toBeGreaterThan(t.startMs(s) + D);
+  });
+
+  test('a unit placed as it is encoded starts its run the part margin after its first frame, not on the clock grid', () => {
+    const t = timeline({ partLockMarginMs: 400 });
+    const base = 700;
+    // The feed's units begin 1.3 s into the clock's slots: on the grid they would wait 0.7 s more.
+    const r = t.addUnit({ session: 'a', index: 0, completedAtMs: at(base, 1300), startedAtMs: at(base, 1300) });
+    expect(r).toEqual({ slot: base + 1 });
+    expect(t.startMs(base + 1)).toBe(at(base, 1700));
+    // The next units follow slot by slot, each starting 0.4 s after its first frame.
+    expect(
+      t.addUnit({ session: 'a', index: 1, completedAtMs: at(base + 1, 1300), startedAtMs: at(base + 1, 1300) }),
+    ).toEqual({
+      slot: base + 2,
+    });
+    expect(t.startMs(base + 2)).toBe(at(base + 1, 1700));
+    // The loop before them keeps the clock's boundaries; the edge moves when each slot's time is over.
+    expect(t.startMs(base)).toBe(at(base));
+    t.seal(at(base, 1700));
+    expect(t.provisional(base + 1)).toMatchObject({ kind: 'ingest', unit: { index: 0, growing: true } });
+    t.seal(at(base + 1, 1699));
+    expect(t.edge(at(base + 1, 1699))).toBe(base);
+    expect(t.finishUnit('a', 0, durations)).toBe(true);
+    t.seal(at(base + 1, 1700));
+    expect(t.edge(at(base + 1, 1700))).toBe(base + 1);
+    expect(t.slot(base + 1)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { index: 0 } });
+  });
+
+  test('a unit on air as parts waits past the grace for its end (a lagging transcoder), not sealed as the slate', () => {
+    const t = timeline({ partLockMarginMs: 400, growingGraceMs: 3000 });
+    const base = 800;
+    t.addUnit({ session: 'a', index: 0, completedAtMs: at(base, 100), startedAtMs: at(base, 100) });
+    const slot = base + 1;
+    const start = t.startMs(slot);
+    t.seal(start + 100);
+    expect(t.provisional(slot)).toMatchObject({ kind: 'ingest', unit: { growing: true } }); // its parts go on air
+    t.seal(start + D + 2000); // past the grace (500), within the growing grace
+    expect(t.edge(start + D + 2000)).toBe(slot - 1);
+    expect(t.unfinished()).toEqual([{ slot, session: 'a', index: 0 }]);
+    t.finishUnit('a', 0, { video: 1.2, audio: 1.2 }); // the transcoder closed it short
+    t.seal(start + D + 2100);
+    expect(t.slot(slot)).toMatchObject({ kind: 'ingest', unit: { durations: { video: 1.2 } } });
+    // Never finished: the slate after the growing grace.
+    const placed = t.addUnit({
+      session: 'a',
+      index: 1,
+      completedAtMs: start + D + 2100,
+      startedAtMs: start + D + 2100,
+    });
+    const next = 'slot' in placed ? placed.slot : -1;
+    const nextStart = t.startMs(next);
+    t.seal(nextStart + 10);
+    t.provisional(next);
+    t.seal(nextStart + D + 2999);
+    expect(t.edge(nextStart + D + 2999)).toBeLessThan(next);
+    t.seal(nextStart + D + 3000);
+    expect(t.slot(next)).toMatchObject({ kind: 'slate' });
   });
 
   test('the loop returns after a feed when the owner says so, and wraps as before', () => {
@@ -123,7 +185,8 @@ describe('live timeline', () => {
     for (let k = 0; k < 8; k++)
       results.push(t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100, 10 * k) }));
     expect(results.filter((r) => 'dropped' in r)).toEqual([]);
-    expect(results.filter((r) => 'gaveWay' in r).map((r) => 'gaveWay' in r && r.gaveWay)).toEqual([0, 1, 2, 3]);
+    // Unit 0 sets the run's phase (its slot ends 1 s after it is complete); the three oldest give way.
+    expect(results.filter((r) => 'gaveWay' in r).map((r) => 'gaveWay' in r && r.gaveWay)).toEqual([0, 1, 2]);
     for (let k = 8; k < 12; k++) {
       t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(100 + (k - 7) * 1, 10) });
       t.seal(at(100 + (k - 7), 10));
@@ -131,7 +194,7 @@ describe('live timeline', () => {
     t.seal(at(110));
     const run = [];
     for (let s = 100; s <= 107; s++) run.push(t.slot(s)!);
-    expect(run.map((s) => s.unit?.index)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(run.map((s) => s.unit?.index)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
     expect(run.map((s) => s.discontinuity)).toEqual([true, false, false, false, false, false, false, false]);
   });
 
@@ -141,8 +204,8 @@ describe('live timeline', () => {
       t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(200 + k, 100) });
       t.seal(at(200 + k, 100));
     }
-    // Three units at once (a stall, then a burst).
-    for (let k = 3; k < 6; k++) t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(203, 100 + k) });
+    // Three units at once (a stall, then a burst), the first a little ahead of its time.
+    for (let k = 3; k < 6; k++) t.addUnit({ session: 'a', index: k, durations, completedAtMs: at(203, 50 + k) });
     t.seal(at(210));
     const slots = [];
     for (let s = 200; s <= 205; s++) slots.push(t.slot(s)!);

@@ -61,8 +61,10 @@ beforeAll(async () => {
 afterAll(() => origin?.close());
 
 test('a unit waiting for the slot being made is published part by part, then whole; a burst does not displace it', async () => {
-  // Finished at the start of slot S: it goes to S (published once S ends, 1 s margin and more).
-  expect(timeline.addUnit(unit(0, EPOCH + S * 2000))).toEqual({ slot: S });
+  // Finished 1 s into the clock's slot S: it goes to S, whose end is the 1 s margin away (the run's
+  // phase is then 0: S starts on the clock's boundary, live/timeline.ts).
+  expect(timeline.addUnit(unit(0, EPOCH + S * 2000 + 1000))).toEqual({ slot: S });
+  expect(timeline.startMs(S)).toBe(EPOCH + S * 2000);
   nowMs = EPOCH + S * 2000 + 1100;
   const text = await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text();
   const ll = readLowLatency(text);

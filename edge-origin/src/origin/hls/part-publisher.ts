@@ -121,7 +121,7 @@ export class PartPublisher {
     if (!parts) return undefined;
     return {
       slot,
-      startMs: segmentStartMs(slot.sequence, this.clock),
+      startMs: this.#startMs(stream, slot.sequence),
       parts,
       audio,
       complete: !growing,
@@ -143,7 +143,7 @@ export class PartPublisher {
     timeline.seal(nowMs);
     const edge = timeline.edge(nowMs);
     const upcoming = edge + 1;
-    const slot = segmentStartMs(upcoming, this.clock) <= nowMs ? timeline.provisional(upcoming) : undefined;
+    const slot = timeline.startMs(upcoming) <= nowMs ? timeline.provisional(upcoming) : undefined;
     const made = slot && (await this.partsOf(stream, slot, rendition));
     const pending = made && {
       ...made,
@@ -181,7 +181,10 @@ export class PartPublisher {
       if (!state) return undefined;
       if (done(state)) return state;
       if (now >= deadlineMs) return undefined;
-      const wakeAt = Math.min(deadlineMs, this.#nextEvent(state, now, timeline.options.graceMs));
+      const wakeAt = Math.min(
+        deadlineMs,
+        this.#nextEvent(stream, state, now, [timeline.options.graceMs, timeline.options.growingGraceMs ?? 0]),
+      );
       await new Promise<void>((resolve) => {
         const stop = timeline.subscribe(finish);
         const timer = setTimeout(finish, Math.max(0, wakeAt - now));
@@ -194,19 +197,25 @@ export class PartPublisher {
     }
   }
 
-  /** The next instant something may be published: a part's end, a slot's end, a slot's grace. */
-  #nextEvent(state: RenditionState, now: number, graceMs: number): number {
+  /** The next instant something may be published: a part's end, a slot's end, a slot's graces. */
+  #nextEvent(stream: StreamMedia, state: RenditionState, now: number, graces: number[]): number {
     const pending = state.pending;
     const part = pending?.parts[pending.published];
-    const slotEnd = segmentStartMs(state.edge + 2, this.clock);
+    const slotEnd = this.#startMs(stream, state.edge + 2);
     const candidates = [
       part && pending ? this.publishedAt(pending.startMs, part) : Infinity,
       // A unit being encoded: its next part is looked for on disk as often as frames come.
       pending && !pending.complete && !part ? now + GROWING_POLL_MS : Infinity,
       slotEnd,
-      slotEnd + graceMs,
+      ...graces.map((grace) => slotEnd + grace),
     ].filter((t) => t > now);
     return candidates.length > 0 ? Math.min(...candidates) : now + (this.clock.segmentDuration * 1000) / 4;
+  }
+
+  /** When a slot starts: its timeline's clock (a feed's run has its own phase, live/timeline.ts). */
+  #startMs(stream: StreamMedia, sequence: number): number {
+    const timeline = this.liveChannels.timeline(stream.id as ChannelId);
+    return timeline ? timeline.startMs(sequence) : segmentStartMs(sequence, this.clock);
   }
 
   /** A published part's bytes. */

@@ -93,7 +93,8 @@ export function vodMediaPlaylist(rendition: string, media: RenditionMedia): Medi
 
 /**
  * A live media playlist over a timeline's window (live/timeline.ts): each slot `s` is
- * `<s>.<ext>`, dated by the live clock; `duration(slot)` is its EXTINF in this rendition. The
+ * `<s>.<ext>`, dated by `startMs(s)` (the timeline's: the live clock less a feed's phase);
+ * `duration(slot)` is its EXTINF in this rendition. The
  * target duration is the loop's, whatever the window holds: it may never change in a live.
  */
 export function liveMediaPlaylist(
@@ -102,6 +103,7 @@ export function liveMediaPlaylist(
   window: TimelineWindow,
   clock: LiveClockConfig,
   duration: (slot: Slot) => number,
+  startMs: (sequence: number) => number = (s) => segmentStartMs(s, clock),
 ): MediaPlaylist {
   const ext = segmentExtension(rendition);
   const durations = window.slots.map(duration);
@@ -117,7 +119,7 @@ export function liveMediaPlaylist(
       uri: `${s.sequence}.${ext}`,
       duration: itemAt(durations, i),
       discontinuity: s.discontinuity,
-      programDateTime: segmentStartMs(s.sequence, clock),
+      programDateTime: startMs(s.sequence),
     })),
   };
 }

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { etag } from 'hono/etag';
 import { isChannelId, type ChannelId } from '../../../../shared/catalog/types.ts';
 import { segmentExtension } from '../../../../shared/hls/ladder.ts';
-import { isSegmentAvailable, segmentStartMs } from '../../../../shared/hls/live-clock.ts';
+import { isRetained } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { Playlist } from '../../../../shared/hls/model.ts';
 import { PLAYLIST_CONTENT_TYPE, serializePlaylist } from '../../../../shared/hls/serialize.ts';
@@ -82,12 +82,17 @@ export function hlsRoutes(
     const nowMs = now();
     timeline.seal(nowMs);
     const id = stream.id as ChannelId;
-    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) =>
-      liveChannels.duration(id, slot, rendition, media),
+    const window = liveMediaPlaylist(
+      rendition,
+      media,
+      timeline.window(nowMs),
+      clock,
+      (slot) => liveChannels.duration(id, slot, rendition, media),
+      (s) => timeline.startMs(s),
     );
     const playlist = signals ? await signals.live(channel, window) : window;
     // Changes exactly when a segment is published: the end of the newest listed segment.
-    c.header('Last-Modified', new Date(segmentStartMs(timeline.edge(nowMs) + 1, clock)).toUTCString());
+    c.header('Last-Modified', new Date(timeline.startMs(timeline.edge(nowMs) + 1)).toUTCString());
     return playlistResponse(c, playlist, CACHE_CONTROL.liveMediaPlaylist);
   });
 
@@ -126,16 +131,21 @@ export function hlsRoutes(
       nowMs = now();
       state = (await publisher.state(stream, rendition, nowMs))!;
     }
-    const window = liveMediaPlaylist(rendition, media, timeline.window(nowMs), clock, (slot) =>
-      liveChannels.duration(id, slot, rendition, media),
+    const window = liveMediaPlaylist(
+      rendition,
+      media,
+      timeline.window(nowMs),
+      clock,
+      (slot) => liveChannels.duration(id, slot, rendition, media),
+      (s) => timeline.startMs(s),
     );
     const plain = signals ? await signals.live(id, window) : window;
     const recent: SlotParts[] = [];
     const pending = state.pending;
     const lastPart = pending && pending.published > 0 ? pending.parts[pending.published - 1] : undefined;
     const endMs =
-      pending && lastPart ? publisher.publishedAt(pending.startMs, lastPart) : segmentStartMs(state.edge + 1, clock);
-    for (const sequence of partedSequences(state, (s) => segmentStartMs(s, clock), endMs, target, lowLatency)) {
+      pending && lastPart ? publisher.publishedAt(pending.startMs, lastPart) : timeline.startMs(state.edge + 1);
+    for (const sequence of partedSequences(state, (s) => timeline.startMs(s), endMs, target, lowLatency)) {
       const slot = timeline.slot(sequence);
       const made = slot && (await publisher.partsOf(stream, slot, rendition));
       if (made) recent.push(made);
@@ -153,8 +163,13 @@ export function hlsRoutes(
     let recentlyRemoved: string[] = [];
     if (query.skip === 'v2' && signals) {
       const beforeMs = nowMs - lowLatency.canSkipUntilTargetDurations * target * 1000;
-      const before = liveMediaPlaylist(rendition, media, timeline.window(beforeMs), clock, (slot) =>
-        liveChannels.duration(id, slot, rendition, media),
+      const before = liveMediaPlaylist(
+        rendition,
+        media,
+        timeline.window(beforeMs),
+        clock,
+        (slot) => liveChannels.duration(id, slot, rendition, media),
+        (s) => timeline.startMs(s),
       );
       const now = new Set((plain.dateRanges ?? []).map((d) => d.id));
       recentlyRemoved = ((await signals.live(id, before)).dateRanges ?? []).map((d) => d.id).filter((d) => !now.has(d));
@@ -188,7 +203,7 @@ export function hlsRoutes(
     const slot = liveChannels.slot(channel, mediaSequence, nowMs);
     const archived = async () =>
       slot !== undefined && archive !== undefined && (await archive.holds(channel, mediaSequence));
-    if (!slot || (!isSegmentAvailable(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived()))) {
+    if (!slot || (!isRetained(mediaSequence, nowMs, clock, live.retentionSegments) && !(await archived()))) {
       // Not published yet (or long gone): say so without letting anyone cache the miss.
       c.header('Cache-Control', CACHE_CONTROL.notYet);
       return c.text(!slot && mediaSequence >= 0 ? 'Segment not yet available\n' : 'Segment expired\n', 404);
@@ -203,7 +218,7 @@ export function hlsRoutes(
     const response = await fileResponse(c.req.raw, source.path, {
       cacheControl: CACHE_CONTROL.immutable,
       etag: `"${source.tag}-${rendition}-${mediaSequence}"`,
-      lastModified: segmentStartMs(mediaSequence + 1, clock),
+      lastModified: liveChannels.timeline(channel)!.startMs(mediaSequence + 1),
       ...(source.transform ? { transform: source.transform } : {}),
     });
     return response ?? notFound(c);
@@ -286,7 +301,7 @@ export function hlsRoutes(
     nowMs: number,
   ): Promise<SlotParts | undefined> {
     const slot = liveChannels.slot(stream.id as ChannelId, msn, nowMs);
-    if (!slot || !isSegmentAvailable(msn, nowMs, clock, live.retentionSegments)) return undefined;
+    if (!slot || !isRetained(msn, nowMs, clock, live.retentionSegments)) return undefined;
     return publisher.partsOf(stream, slot, rendition);
   }
 

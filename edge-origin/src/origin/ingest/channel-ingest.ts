@@ -12,7 +12,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
-import { segmentStartMs } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { LiveTimeline } from '../live/timeline.ts';
 import type { AddResult, JournalEntry } from '../live/timeline.ts';
@@ -33,7 +32,7 @@ import { spawnListener, spawnTranscoder, stopProcess } from './processes.ts';
 import type { Listener, Transcoder } from './processes.ts';
 import { sameKey } from './stream-keys.ts';
 import { keyframeScanner } from './ts-keyframes.ts';
-import { UnitWatcher } from './unit-watcher.ts';
+import { UnitWatcher, unitDurationsOnDisk } from './unit-watcher.ts';
 import type { ReadyUnit, StartedUnit } from './unit-watcher.ts';
 
 export interface IngestLogEntry {
@@ -136,6 +135,7 @@ export class ChannelIngest {
       graceMs: deps.config.slotGraceMs,
       lockMarginMs: deps.config.lockMarginMs,
       partLockMarginMs: deps.config.partLockMarginMs,
+      growingGraceMs: deps.config.growingGraceMs,
       // A unit may wait one slot more than the margin; beyond, the feed is running ahead of the
       // clock (a burst after a stall): the unit is dropped rather than the delay kept for good.
       maxQueuedSlots: 1,
@@ -579,7 +579,7 @@ export class ChannelIngest {
       );
     session.segments++;
     this.#lastUnitAt = now;
-    this.#packagerLagMs = Math.max(0, segmentStartMs(placed.slot + 1, this.deps.clock) - now);
+    this.#packagerLagMs = Math.max(0, this.timeline.startMs(placed.slot + 1) - now);
     this.deps.metrics.segments.inc({ channel: this.channel });
     this.deps.metrics.packagerLag.set({ channel: this.channel }, this.#packagerLagMs / 1000);
   }
@@ -618,10 +618,21 @@ export class ChannelIngest {
       if (!drained) await stopProcess(session.transcoder, 2000);
       await session.watcher.poll();
       session.watcher.stop();
+      // A unit on air as parts that the transcoder never closed (killed, or past the drain): its
+      // end is read from the bytes it wrote, so its slot is the segment its parts add up to.
+      await this.#finishFromDisk(session.id, session.dir);
     } finally {
       this.#draining--;
     }
     for (const protocol of this.deps.protocols) this.#scheduleOpen(protocol, false);
+  }
+
+  async #finishFromDisk(sessionId: string, dir: string): Promise<void> {
+    for (const unit of this.timeline.unfinished()) {
+      if (unit.session !== sessionId) continue;
+      const durations = await unitDurationsOnDisk(dir, unit.index);
+      if (durations) this.timeline.finishUnit(unit.session, unit.index, durations);
+    }
   }
 
   #log(level: IngestLogEntry['level'], event: string, message: string, fields: Record<string, unknown>): void {

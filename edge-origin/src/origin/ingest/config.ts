@@ -56,6 +56,11 @@ export const ingestConfigSchema = z.object({
   partsAsEncoded: bool.default(false),
   /** A unit placed as it is encoded takes a slot that starts at least this long after its first frame is written. */
   partLockMarginMs: ms.default(400),
+  /**
+   * A slot whose unit is on air as parts waits this long past its time for the unit's end (a
+   * transcoder lagging on a busy machine) before it is sealed as the slate against its parts.
+   */
+  growingGraceMs: ms.default(3000),
   /** After a feed drops with no event on air, the slate stays this long, then the ident loop. */
   slateAfterDropMs: ms.default(60_000),
   /** Restart delay of a listener that exited (doubles on each quick failure, up to 10 s). */
@@ -86,6 +91,7 @@ export const ingestEnvNames: Record<keyof IngestConfig, string> = {
   lockMarginMs: 'INGEST_LOCK_MARGIN_MS',
   partsAsEncoded: 'INGEST_PARTS_AS_ENCODED',
   partLockMarginMs: 'INGEST_PART_LOCK_MARGIN_MS',
+  growingGraceMs: 'INGEST_GROWING_GRACE_MS',
   slateAfterDropMs: 'INGEST_SLATE_AFTER_DROP_MS',
   restartDelayMs: 'INGEST_RESTART_DELAY_MS',
   drainMs: 'INGEST_DRAIN_MS',

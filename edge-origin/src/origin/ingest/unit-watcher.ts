@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AUDIO_OUTPUT, OUTPUTS, SEGMENT_LIST } from './commands.ts';
 import type { UnitDurations } from '../live/timeline.ts';
 import { indexTransportStream } from '../live/ts-parts.ts';
-import { LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
+import { FRAME_RATE, LOWEST_VIDEO_RENDITION } from '../../../../shared/hls/ladder.ts';
 
 export interface ReadyUnit {
   index: number;
@@ -120,4 +120,26 @@ export class UnitWatcher {
       if (index >= this.#next) seen.set(index, Math.round((Number(match[3]) - Number(match[2])) * 1000) / 1000);
     }
   }
+}
+
+/**
+ * How long unit `index` of a session lasts, read from its bytes: for a unit the transcoder never
+ * listed (killed, or gone without closing it) whose parts are on air already. Its lowest video
+ * rendition's frames (first to last, plus one frame) for video and audio alike; undefined when
+ * it has no frame on disk.
+ */
+export async function unitDurationsOnDisk(sessionDir: string, index: number): Promise<UnitDurations | undefined> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(join(sessionDir, LOWEST_VIDEO_RENDITION.id, `${index}.ts`));
+  } catch {
+    return undefined;
+  }
+  const { units } = indexTransportStream(new Uint8Array(raw));
+  const first = units[0];
+  const last = units[units.length - 1];
+  if (!first || !last) return undefined;
+  const seconds = ((last.pts - first.pts + 2 ** 33) % 2 ** 33) / 90_000 + 1 / FRAME_RATE;
+  const rounded = Math.round(seconds * 1000) / 1000;
+  return { video: rounded, audio: rounded };
 }

@@ -13,6 +13,16 @@
 // Each new run starts with EXT-X-DISCONTINUITY, as does each wrap of the loop, and the
 // discontinuity sequence is counted from the runs, so every playlist agrees on it.
 //
+// A feed's units do not begin on the clock's 2 s boundaries: each new ingest run gets a *phase*,
+// the ms its slots start before the clock's boundaries (0 ≤ phase < 2 s), chosen so that its
+// first slot starts as soon as its unit allows (its first frames written + a margin, or the unit
+// complete + the lock margin). Without it a unit waited up to a whole slot for the grid: that was
+// most of a feed's delay behind the picture. Slot `s` then covers [epoch + s·2 s − phase, +2 s);
+// the media sequence still comes from the clock (never more than one slot apart), the run starts
+// with a discontinuity anyway, and later runs (the slate, the loop) keep the phase until the next
+// feed chooses its own. Its first slot may overlap the previous one's dates by up to the phase:
+// the player catches up over it (PROGRAM-DATE-TIME steps back at the discontinuity).
+//
 // Pure: no timers, no I/O. The owner (origin/ingest/) calls `addUnit` and `seal`, and keeps the
 // journal it is handed so a restart rebuilds the same timeline (`restore`).
 import { liveEdge, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
@@ -76,6 +86,7 @@ interface Run {
 /** What the owner stores to rebuild the timeline after a restart, in order. */
 export type JournalEntry =
   | { type: 'run'; from: number; kind: SlotKind; session?: string; firstUnit?: number }
+  | { type: 'phase'; from: number; phaseMs: number }
   | { type: 'unit'; session: string; index: number; durations: UnitDurations }
   | { type: 'sealed'; through: number };
 
@@ -91,6 +102,12 @@ export interface TimelineOptions {
   partLockMarginMs?: number;
   /** Slots a unit may wait ahead of the clock before the feed is taken to run fast (unit dropped). */
   maxQueuedSlots: number;
+  /**
+   * A slot whose unit is on air as parts (placed while encoded) waits this long past its
+   * publication for the unit's end (the owner's `finishUnit`) before it is sealed as the fallback
+   * against its parts: longer than `graceMs`, as a lagging transcoder still finishes it.
+   */
+  growingGraceMs?: number;
   /** What an empty slot becomes once its grace is over. */
   fallback: (sequence: number) => 'slate' | 'loop';
   /**
@@ -118,6 +135,8 @@ export class LiveTimeline {
   readonly #decided = new Map<number, 'slate' | 'loop'>();
   #decidedThrough = -1;
   readonly #listeners = new Set<() => void>();
+  /** Where the phase changes (a new ingest run), oldest first; none: every slot on the clock's boundaries. */
+  readonly #phases: { from: number; phaseMs: number }[] = [];
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -135,14 +154,20 @@ export class LiveTimeline {
   addUnit(unit: IngestUnit): AddResult {
     const { clock } = this.options;
     const step = clock.segmentDuration * 1000;
-    const lock =
+    // When the unit's slot should start at the earliest: each part exists before the clock
+    // reaches its end (placed while encoded), or the whole segment is out `lockMarginMs` after
+    // the unit is complete.
+    const target =
       unit.startedAtMs !== undefined
-        ? Math.ceil((unit.startedAtMs + (this.options.partLockMarginMs ?? 0) - clock.epochMs) / step)
-        : Math.ceil((unit.completedAtMs + this.options.lockMarginMs - clock.epochMs) / step) - 1;
+        ? unit.startedAtMs + (this.options.partLockMarginMs ?? 0)
+        : unit.completedAtMs + this.options.lockMarginMs - step;
     if (!this.active) {
-      // The loop so far becomes the first run; everything before the lock slot stays loop.
+      // The loop so far becomes the first run; everything before the unit's slot stays loop.
       this.#startRun({ from: 0, kind: 'loop' });
-      this.#sealedThrough = Math.max(lock - 1, liveEdge(unit.completedAtMs, clock));
+      this.#sealedThrough = Math.max(
+        Math.ceil((target - clock.epochMs) / step) - 1,
+        liveEdge(unit.completedAtMs, clock),
+      );
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
     }
     const last = this.#last;
@@ -150,14 +175,27 @@ export class LiveTimeline {
     const free = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
     const follows =
       last !== undefined && last.session === unit.session && unit.index === last.index + 1 && last.slot + 1 >= free;
-    const slot = follows ? last.slot + 1 : Math.max(free, lock, (last?.slot ?? -1) + 1);
+    if (!follows) {
+      // A new run: its phase makes its first slot start at the target, or as close after it as
+      // the slots already taken allow.
+      const slot = Math.max(free, (last?.slot ?? -1) + 1, Math.ceil((target - clock.epochMs) / step));
+      const phaseMs = Math.min(step - 1, Math.max(0, Math.round(clock.epochMs + slot * step - target)));
+      this.#setPhase(slot, phaseMs);
+      this.#pending.set(slot, unit);
+      this.#last = { slot, session: unit.session, index: unit.index };
+      this.#changed();
+      return { slot };
+    }
+    // The slot the unit would start its own run in: later ones mean the feed runs ahead.
+    const lock = Math.ceil((target + this.#phaseAt(last.slot) - clock.epochMs) / step);
+    const slot = last.slot + 1;
     if (slot > Math.max(lock, free) + this.options.maxQueuedSlots) {
       // The feed runs ahead of the clock (a burst: the transcoder catching up). Units still
       // waiting for their slot are on nobody's screen yet: the oldest gives way and the others
       // move one slot earlier, so the newest picture is not held back and, at the start of a
       // run, no discontinuity is added. With nothing waiting, the new unit is the one dropped.
       const waiting = [...this.#pending.keys()].filter((s) => s > this.#frozenThrough).sort((a, b) => a - b);
-      if (!follows || !this.#pending.has(slot - 1) || waiting.length === 0)
+      if (!this.#pending.has(slot - 1) || waiting.length === 0)
         return { dropped: `the feed runs ${slot - lock} segments ahead of the clock` };
       const dropped = this.#pending.get(itemAt(waiting, 0))!;
       for (let i = 0; i < waiting.length; i++) {
@@ -174,6 +212,27 @@ export class LiveTimeline {
     this.#last = { slot, session: unit.session, index: unit.index };
     this.#changed();
     return { slot };
+  }
+
+  /** ms since the epoch at which slot `sequence` starts: the clock's boundary less its phase. */
+  startMs(sequence: number): number {
+    const { clock } = this.options;
+    return clock.epochMs + sequence * clock.segmentDuration * 1000 - this.#phaseAt(sequence);
+  }
+
+  #phaseAt(sequence: number): number {
+    for (let i = this.#phases.length - 1; i >= 0; i--) {
+      const change = itemAt(this.#phases, i);
+      if (change.from <= sequence) return change.phaseMs;
+    }
+    return 0;
+  }
+
+  #setPhase(from: number, phaseMs: number): void {
+    while (this.#phases.length > 0 && itemAt(this.#phases, this.#phases.length - 1).from >= from) this.#phases.pop();
+    if (this.#phaseAt(from) === phaseMs) return;
+    this.#phases.push({ from, phaseMs });
+    this.options.journal?.({ type: 'phase', from, phaseMs });
   }
 
   /**
@@ -197,7 +256,7 @@ export class LiveTimeline {
     const step = this.options.clock.segmentDuration * 1000;
     for (;;) {
       const s = this.#sealedThrough + 1;
-      const publishAt = this.options.clock.epochMs + (s + 1) * step;
+      const publishAt = this.startMs(s) + step;
       if (publishAt > nowMs) break;
       const unit = this.#pending.get(s);
       const decided = this.#decided.get(s);
@@ -205,10 +264,12 @@ export class LiveTimeline {
         this.#pending.delete(s);
         this.#sealIngest(s, unit, unit.durations);
       } else if (unit) {
-        // Still being encoded: its parts are on air, the segment is what they add up to. It waits
-        // for its end (the transcoder closes a unit it stops in, shorter) for the grace, and
-        // is the fallback after that.
-        if (nowMs < publishAt + this.options.graceMs) break;
+        // Still being encoded: once its parts are on air the segment is what they add up to, so
+        // it waits for its end (the transcoder closes a unit it stops in, shorter; the owner
+        // reads the end from the disk when it does not) for the longer grace; the fallback after.
+        const frozen = s <= this.#frozenThrough;
+        const grace = frozen ? Math.max(this.options.graceMs, this.options.growingGraceMs ?? 0) : this.options.graceMs;
+        if (nowMs < publishAt + grace) break;
         this.#pending.delete(s);
         this.#sealAs(s, this.options.fallback(s));
       } else if (decided) {
@@ -281,10 +342,20 @@ export class LiveTimeline {
     for (const listener of [...this.#listeners]) listener();
   }
 
-  /** The newest slot a playlist may list at `nowMs`. */
+  /** The newest slot a playlist may list at `nowMs`: sealed, and its time over. */
   edge(nowMs: number): number {
-    const clockEdge = liveEdge(nowMs, this.options.clock);
-    return this.active ? Math.min(clockEdge, this.#sealedThrough) : clockEdge;
+    if (!this.active) return liveEdge(nowMs, this.options.clock);
+    const step = this.options.clock.segmentDuration * 1000;
+    let edge = this.#sealedThrough;
+    while (edge >= 0 && this.startMs(edge) + step > nowMs) edge--;
+    return edge;
+  }
+
+  /** Units placed while encoded, on air as parts, still waiting for their end (the owner finishes them). */
+  unfinished(): { slot: number; session: string; index: number }[] {
+    return [...this.#pending.entries()]
+      .filter(([slot, unit]) => slot <= this.#frozenThrough && !unit.durations)
+      .map(([slot, unit]) => ({ slot, session: unit.session, index: unit.index }));
   }
 
   /** A published slot, or undefined for one not sealed yet (or negative). */
@@ -322,7 +393,11 @@ export class LiveTimeline {
   restore(entries: Iterable<JournalEntry>): void {
     for (const e of entries) {
       if (e.type === 'run') this.#runs.push(runOf(e));
-      else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
+      else if (e.type === 'phase') {
+        while (this.#phases.length > 0 && itemAt(this.#phases, this.#phases.length - 1).from >= e.from)
+          this.#phases.pop();
+        this.#phases.push({ from: e.from, phaseMs: e.phaseMs });
+      } else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
       else this.#sealedThrough = Math.max(this.#sealedThrough, e.through);
     }
   }
