@@ -1,4 +1,5 @@
-// Poster uploads: checked by their bytes (not by what the client claims), resized once with
+// Poster uploads: checked by their bytes (not by what the client claims) and their size in pixels
+// (from the header, before anything is decoded), resized once with
 // ffmpeg into the sizes the TV shows (shared/hls/paths.ts POSTER_SIZES), stored in the record
 // store and served for a year under a content-addressed URL (the key is a hash of the upload,
 // so a URL never changes meaning and re-uploading the same picture is a no-op).
@@ -11,6 +12,11 @@ import { findFfmpeg, runFfmpeg } from '../../media/ffmpeg.ts';
 import { StaffError } from '../http/api-errors.ts';
 
 export const MAX_POSTER_BYTES = 5 * 1024 * 1024;
+/**
+ * Largest picture, in pixels (a designer's 8K master passes): a file of a few hundred bytes can
+ * claim 30,000 × 30,000, which ffmpeg would try to decode into gigabytes.
+ */
+export const MAX_POSTER_PIXELS = 40_000_000;
 export const POSTER_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PosterType = (typeof POSTER_TYPES)[number];
 export const UPLOADS_PREFIX = '/images/uploads';
@@ -42,6 +48,28 @@ export function checkPosterUpload(bytes: Uint8Array, declaredType: string | unde
       'content-type',
     );
   return type;
+}
+
+/** Refuses (413) a picture whose header claims more than `maxPixels`; reads the header only. */
+export async function checkPosterPixels(bytes: Uint8Array, maxPixels = MAX_POSTER_PIXELS): Promise<void> {
+  // sharp (libvips) reads the size from the header without decoding a pixel; loaded on first use.
+  const sharp = (await import('sharp')).default;
+  let width = 0;
+  let height = 0;
+  try {
+    ({ width = 0, height = 0 } = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata());
+  } catch {
+    throw new StaffError(400, 'unreadable_image', 'Image illisible (fichier corrompu ou tronqué)', 'body');
+  }
+  if (width * height > maxPixels)
+    throw new StaffError(
+      413,
+      'too_many_pixels',
+      `Image trop grande : ${width} × ${height} pixels (${Math.round(maxPixels / 1e6)} millions de pixels au plus)`,
+      'body',
+    );
+  if (width === 0 || height === 0)
+    throw new StaffError(400, 'unreadable_image', 'Image illisible (fichier corrompu ou tronqué)', 'body');
 }
 
 export function posterKey(digestHex: string): string {

@@ -6,6 +6,7 @@ import { ApiErrorSchema, json } from '../catalog/api-schemas.ts';
 import { StaffError } from '../http/api-errors.ts';
 import { sha256Hex } from '../http/ids.ts';
 import {
+  checkPosterPixels,
   checkPosterUpload,
   imageStoreKey,
   MAX_POSTER_BYTES,
@@ -24,14 +25,15 @@ export function posterRoutes(router: StaffRouter): void {
       method: 'post',
       path: '/posters',
       summary:
-        'Envoyer une affiche (JPEG, PNG ou WebP, 5 Mo au plus ; type vérifié sur le contenu) : redimensionnée pour la TV',
+        'Envoyer une affiche (JPEG, PNG ou WebP, 5 Mo et 40 millions de pixels au plus ; type vérifié sur le contenu) : redimensionnée pour la TV',
       request: { raw: { mediaTypes: [...POSTER_TYPES], description: 'Les octets de l’image' } },
       responses: {
         201: json(
           z.object({ poster: z.string(), hero: z.string() }),
           'Chemins de l’affiche (card 400×225) et du grand format (hero 1280×720)',
         ),
-        413: json(ApiErrorSchema, 'Trop lourde'),
+        400: json(ApiErrorSchema, 'Illisible (fichier corrompu ou tronqué)'),
+        413: json(ApiErrorSchema, 'Trop lourde, ou trop grande en pixels (40 millions au plus)'),
         415: json(ApiErrorSchema, 'Pas une image acceptée'),
       },
     },
@@ -42,6 +44,7 @@ export function posterRoutes(router: StaffRouter): void {
         throw new StaffError(413, 'too_large', `Image trop lourde : ${declaredLength} octets (5 Mo au plus)`, 'body');
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       checkPosterUpload(bytes, c.req.header('content-type'));
+      await checkPosterPixels(bytes);
       const key = posterKey(await sha256Hex(bytes));
       const sized = await resizePoster(bytes);
       return {
