@@ -136,7 +136,7 @@ async function both(method: string, path: string, headers: Record<string, string
 
 const header = (raw: string, name: string) => new RegExp(`\r\n${name}: ([^\r]*)`, 'i').exec(raw)?.[1];
 const countersOf = async (s: Side) =>
-  (await (await fetch(`${s.edge.url}/_edge/metrics`)).text())
+  (await (await fetch(`${s.edge.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })).text())
     .split('\n')
     .filter((l) => l.startsWith('edge_requests_total{') || l.startsWith('edge_bytes_served_total'))
     .sort();

@@ -46,7 +46,9 @@ async function stopRedis(): Promise<void> {
 async function waitFor(cond: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 2000 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
 }
-const sharing = async (e: StartedEdge) => (await (await fetch(`${e.url}/_edge/health`)).json()).sharing as string;
+// The health detail is an admin endpoint: these edges have a token.
+const sharing = async (e: StartedEdge) =>
+  (await (await fetch(`${e.url}/_edge/health`, { headers: { authorization: 'Bearer tok' } })).json()).sharing as string;
 
 beforeAll(async () => {
   upstream = await startUpstream();

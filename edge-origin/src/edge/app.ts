@@ -6,8 +6,9 @@ import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
 import { currentAge, freshnessLifetime } from './cache/freshness.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics } from './admin/metrics.ts';
-import { healthBody } from './admin/health.ts';
-import { handlePurge, purge } from './admin/purge.ts';
+import { purge } from './admin/purge.ts';
+import { mountEdgeRoutes } from './admin/routes.ts';
+import { createReadiness } from './admin/readiness.ts';
 import { handleProxy } from './proxy/handler.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
@@ -20,6 +21,8 @@ export interface Edge {
   app: Hono;
   /** `env`: the runtime's connection info (node-server bindings, Deno's ServeHandlerInfo). */
   fetch(req: Request, env?: unknown): Promise<Response>;
+  /** The admin listener's handler (config.adminListen): /_edge/ only, never proxied. */
+  adminFetch(req: Request, env?: unknown): Promise<Response>;
   close(): Promise<void>;
   /** Memory tier counters (what /_edge/health reports). */
   stats(): StoreStats;
@@ -47,6 +50,8 @@ export interface EdgeDeps {
   policy?: (host: PolicyHost) => ContentPolicy;
   /** Several workers as one cache (workers/sharing.ts `sharingOver`); absent: this edge works alone. */
   sharing?: (host: SharingHost) => Sharing;
+  /** The process's resident memory in bytes, for readiness (absent: memory not checked). */
+  memoryUsage?: () => number;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
@@ -101,27 +106,14 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
         .catch((error) => log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) }))
     : Promise.resolve();
 
+  const readiness = createReadiness(config, deps.upstreamFetch ?? fetch, deps.memoryUsage);
+  const clientAddress = (env: unknown) => deps.clientAddress?.(env);
   const app = new Hono();
-  app.get('/_edge/health', (c) =>
-    c.json(
-      healthBody(
-        store.stats(),
-        ctx.inflight.size,
-        [...ctx.inflight.values()].reduce((n, f) => n + f.participants, 0),
-        [config.upstreamUrl, ...config.fallbackUpstreamUrls],
-        disk?.stats(),
-        ctx.sharing ? (ctx.sharing.ready ? 'up' : 'down') : 'off',
-      ),
-    ),
-  );
-  app.get('/_edge/metrics', async () => {
-    const { contentType, body } = await metrics.render();
-    return new Response(body, { headers: { 'content-type': contentType } });
-  });
-  app.post('/_edge/purge', (c) => handlePurge(ctx, c.req.raw));
-  // The reserved prefix is never proxied, even for paths the edge does not serve.
-  app.all('/_edge/*', (c) => c.text('404 Inconnu sur cette edge / Not found on this edge', 404));
+  mountEdgeRoutes(app, ctx, 'public', readiness, clientAddress);
   app.all('*', (c) => handleProxy(ctx, c.req.raw, deps.clientAddress?.(c.env)));
+  const adminApp = new Hono();
+  mountEdgeRoutes(adminApp, ctx, 'admin', readiness, clientAddress);
+  adminApp.all('*', (c) => c.text('404 Adresse d’administration / Admin address: /_edge/ only', 404));
 
   let closed = false;
   return {
@@ -130,6 +122,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     ready,
     context: ctx,
     fetch: async (req, env) => app.fetch(req, env),
+    adminFetch: async (req, env) => adminApp.fetch(req, env),
     stats: () => store.stats(),
     async close() {
       if (closed) return;

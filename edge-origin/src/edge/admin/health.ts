@@ -1,5 +1,7 @@
-// /_edge/health: is this edge up, and what does it hold. Cheap: load balancers poll it.
+// /_edge/health: the admin's view of this edge (what it holds, what it fetches, its readiness
+// with the upstream it probed). Load balancers use the public probes instead (admin/routes.ts).
 import type { StoreStats } from '../cache/memory-store.ts';
+import type { ReadinessReport } from './readiness.ts';
 
 export function healthBody(
   stats: StoreStats,
@@ -8,6 +10,7 @@ export function healthBody(
   upstreams: string[],
   disk?: { bytes: number; objects: number },
   sharing: 'off' | 'up' | 'down' = 'off',
+  readiness?: ReadinessReport,
 ) {
   return {
     status: 'ok',
@@ -19,5 +22,6 @@ export function healthBody(
     /** Clients attached to those fetches (collapsed waiters included). */
     inflightParticipants: participants,
     upstreams,
+    readiness: readiness ?? null,
   };
 }

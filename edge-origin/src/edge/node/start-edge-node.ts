@@ -15,6 +15,9 @@ import { sharingOver } from '../workers/sharing.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
+import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
+import { applyReload, type ReloadResult } from '../config-reload.ts';
+import type { EdgeConfig } from '../config.ts';
 
 export interface RunningEdge {
   url: string;
@@ -23,7 +26,12 @@ export interface RunningEdge {
   fastPath: FastHitPath | null;
   /** The Node fast path for viewers joining a fetch in progress (null when config.fastHitPath is off). */
   fastJoin: FastJoinPath | null;
-  /** Graceful: stops accepting, lets responses in progress finish (up to graceMs), then closes. */
+  /** The admin listener's URL (config.adminListen), if any. */
+  adminUrl: string | undefined;
+  /** Takes a new config's reloadable knobs (config-reload.ts) and applies them to the listeners. */
+  reload(next: EdgeConfig): ReloadResult;
+  /** Graceful: stops accepting, lets responses in progress finish (up to graceMs, default
+   * config.shutdownGraceMs), then closes. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -39,6 +47,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const peerListener = bus ? await startPeerListener(() => peerTarget) : null;
   const edge = createEdge(config, {
     upstreamFetch: upstreamFetch?.fetch,
+    memoryUsage: () => process.memoryUsage.rss(),
     clientAddress: (env) =>
       (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
     sharing:
@@ -59,7 +68,9 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge) : null;
   const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
-  const http = createServer((req, res) => {
+  const ctx = edge.context;
+  const http = createServer(serverOptions(edge.config), (req, res) => {
+    if (refuseRawTarget(req, res, ctx)) return;
     try {
       if (fastPath?.serve(req, res) || fastJoin?.serve(req, res, general)) return;
     } catch (error) {
@@ -69,22 +80,28 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     }
     void general(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen({ port, host, backlog: listenBacklog }, () => resolve());
-  });
-  // Many viewers on few connections: keep them alive longer than players' request gaps.
-  http.keepAliveTimeout = 65_000;
-  const address = http.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  applyClientLimits(http, edge.config);
+  guardConnections(http, ctx);
+  await listen(http, port, host, listenBacklog);
+  const admin = edge.config.adminListen ? await startAdminListener(edge, edge.config.adminListen) : null;
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url: urlOf(http),
     edge,
     fastPath,
     fastJoin,
-    close(graceMs = 5000) {
+    adminUrl: admin ? urlOf(admin) : undefined,
+    reload(next) {
+      const result = applyReload(edge.config, next);
+      applyClientLimits(http, edge.config);
+      return result;
+    },
+    close(graceMs = edge.config.shutdownGraceMs) {
       closing ??= (async () => {
+        if (admin) {
+          admin.close();
+          admin.closeAllConnections();
+        }
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         // Keep-alive connections become idle as their responses finish: close them as they do.
         http.closeIdleConnections();
@@ -105,6 +122,28 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
       return closing;
     },
   };
+}
+
+function listen(server: Server, port: number, host: string, backlog?: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, backlog }, () => resolve());
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${hostForUrl}:${address.port}`;
+}
+
+/** The admin address (config.adminListen, `host:port`): /_edge/ only, see admin/access.ts. */
+async function startAdminListener(edge: Edge, listenAt: string): Promise<Server> {
+  const colon = listenAt.lastIndexOf(':');
+  const host = listenAt.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const server = createAdaptorServer({ fetch: edge.adminFetch }) as Server;
+  await listen(server, Number(listenAt.slice(colon + 1)), host);
+  return server;
 }
 
 /**

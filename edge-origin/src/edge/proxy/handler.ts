@@ -10,6 +10,7 @@ import { PEER_HEADER, UpstreamError } from '../upstream/upstream-client.ts';
 import { notModified, notModifiedHeaders } from './conditional.ts';
 import { freshHit, servableWhileRevalidating } from './fresh-hit.ts';
 import { RequestRecord } from './record.ts';
+import { badTargetMessage, refusedPath } from './request-target.ts';
 import { decorate, fillAnswerHeaders, gatewayError, plainError, responseFromEntry } from './respond.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
@@ -43,7 +44,7 @@ async function route(
   record: RequestRecord,
 ): Promise<Answer> {
   const method = req.method.toUpperCase();
-  const limit = checkLimits(ctx, req, method);
+  const limit = checkLimits(ctx, req, url, method);
   if (limit) return { response: limit, result: 'ERROR' };
   if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS', forwarded);
   // Preconditions meant for the origin (§4.3.2: a cache must not evaluate them itself).
@@ -251,8 +252,13 @@ function fillPath(url: URL): string {
   return u.pathname + u.search;
 }
 
-function checkLimits(ctx: EdgeContext, req: Request, method: string): Response | null {
+/** The methods RFC 9110 (§9) and RFC 5789 define: one of these not allowed here is a 405, any other a 501. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
+function checkLimits(ctx: EdgeContext, req: Request, url: URL, method: string): Response | null {
   const { maxUrlLength, maxHeaderBytes, allowedMethods } = ctx.config;
+  const refused = refusedPath(url.pathname);
+  if (refused) return plainError(ctx, 400, badTargetMessage(refused));
   if (req.url.length > maxUrlLength)
     return plainError(ctx, 414, `URI trop longue / URI too long (limite ${maxUrlLength} octets)`);
   if (headerBytes(req.headers) > maxHeaderBytes) {
@@ -263,6 +269,8 @@ function checkLimits(ctx: EdgeContext, req: Request, method: string): Response |
     );
   }
   if (!allowedMethods.includes(method)) {
+    if (!KNOWN_METHODS.has(method))
+      return plainError(ctx, 501, `Méthode non prise en charge / Not implemented: ${method}`);
     const response = plainError(ctx, 405, `Méthode non autorisée / Method not allowed: ${method}`);
     response.headers.set('allow', allowedMethods.join(', '));
     return response;

@@ -56,7 +56,8 @@ export class UpstreamClient {
   target(base: string, pathAndQuery: string): URL {
     const b = new URL(base);
     const prefix = b.pathname.replace(/\/+$/, '');
-    return new URL(prefix + pathAndQuery, b.origin);
+    // Joined as text: resolved against the origin, a path starting `//` would name another host.
+    return new URL(b.origin + prefix + pathAndQuery);
   }
 
   /** Request fields forwarded upstream. */

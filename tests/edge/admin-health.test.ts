@@ -1,0 +1,147 @@
+// What load balancers and operators see of the edge itself: public liveness and readiness probes
+// that name no upstream, and the admin endpoints (health detail, metrics, purge) behind the admin
+// token, or on the admin address, or (neither set) for this machine only.
+import { networkInterfaces } from 'node:os';
+import { startUpstream, gate, deadPort, type TestUpstream } from '../support/upstream.ts';
+import { startEdge, type StartedEdge } from '../support/edge.ts';
+import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
+
+let upstream: TestUpstream;
+const started: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  upstream = await startUpstream();
+  upstream.on('/', { status: 200 });
+});
+afterAll(async () => {
+  await Promise.all(started.map((e) => e.close()));
+  await upstream.close();
+});
+async function edgeWith(config: Record<string, unknown> = {}): Promise<StartedEdge> {
+  const e = await startEdge({ upstreamUrl: upstream.url, ...config });
+  started.push(e);
+  return e;
+}
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> });
+
+describe('public probes', () => {
+  it('says live and ready while the upstream answers, without naming it', async () => {
+    const edge = await edgeWith();
+    const live = await fetch(`${edge.url}/_edge/health/live`);
+    expect(await json(live)).toEqual({ status: 200, body: { status: 'ok' } });
+    const ready = await fetch(`${edge.url}/_edge/health/ready`);
+    const text = await ready.text();
+    expect([ready.status, JSON.parse(text)]).toEqual([200, { status: 'ready' }]);
+    expect(text).not.toContain(new URL(upstream.url).port);
+  });
+
+  it('says not ready (503, which check) when the upstream is down, still live, and names no address', async () => {
+    const port = await deadPort();
+    const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}` });
+    const ready = await fetch(`${edge.url}/_edge/health/ready`);
+    const text = await ready.text();
+    expect([ready.status, JSON.parse(text)]).toEqual([503, { status: 'not-ready', failing: ['upstream'] }]);
+    expect(text).not.toContain(String(port));
+    expect((await fetch(`${edge.url}/_edge/health/live`)).status).toBe(200);
+  });
+
+  it('gives up on an upstream that does not answer the probe within its timeout', async () => {
+    const silent = await startUpstream();
+    started.push(silent);
+    const never = gate();
+    silent.on('/', { delay: never.promise });
+    const edge = await edgeWith({ upstreamUrl: silent.url, readinessProbeTimeoutMs: 300 });
+    const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
+    expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['upstream'] } });
+    // The detail (admin; this client is on loopback) says why.
+    const detail = await json(await fetch(`${edge.url}/_edge/health`));
+    expect(detail.body.readiness).toMatchObject({ upstream: { ok: false, error: 'no answer within 300 ms' } });
+    never.open();
+  });
+
+  it('probes the upstream once per cache period however often it is asked', async () => {
+    const counted = await startUpstream();
+    started.push(counted);
+    counted.on('/ping', { status: 204 });
+    const edge = await edgeWith({ upstreamUrl: counted.url, readinessProbePath: '/ping', readinessCacheMs: 60_000 });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${edge.url}/_edge/health/ready`).then((r) => r.status)),
+    );
+    expect(answers).toEqual(Array(20).fill(200));
+    expect(counted.count('/ping')).toBe(1);
+    expect(counted.requests[0]?.method).toBe('HEAD');
+  });
+
+  it('says not ready when the process is over its memory budget', async () => {
+    const edge = await edgeWith({ readinessMaxRssBytes: 1024 * 1024 });
+    const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
+    expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['memory'] } });
+  });
+});
+
+describe('admin endpoints with a token', () => {
+  const token = 'admin-secret-for-tests';
+  const bearer = { authorization: `Bearer ${token}` };
+
+  it('refuses health detail, metrics and purge without the token (401), answers them with it', async () => {
+    const edge = await edgeWith({ adminToken: token });
+    for (const path of ['/_edge/health', '/_edge/metrics']) {
+      const anonymous = await fetch(`${edge.url}${path}`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await anonymous.text()).not.toContain(new URL(upstream.url).port);
+      expect((await fetch(`${edge.url}${path}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(`${edge.url}${path}`, { headers: bearer })).status).toBe(200);
+    }
+    const purge = (headers: Record<string, string>) =>
+      fetch(`${edge.url}/_edge/purge`, { method: 'POST', headers, body: '{"prefix":"/"}' });
+    expect((await purge({})).status).toBe(401);
+    expect((await purge(bearer)).status).toBe(200);
+    // The detail names the upstreams, for the admin only.
+    const detail = await json(await fetch(`${edge.url}/_edge/health`, { headers: bearer }));
+    expect(detail.body.upstreams).toEqual([upstream.url]);
+    expect(detail.body.readiness).toMatchObject({ ready: true, upstream: { ok: true, status: 200 } });
+    // The probes stay public.
+    expect((await fetch(`${edge.url}/_edge/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('admin endpoints on their own address', () => {
+  it('answers them there only: 403 on the public address, 404 for anything else on the admin one', async () => {
+    const running: RunningEdge = await startEdgeNode(
+      { port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, adminListen: '127.0.0.1:0' },
+      { log: () => {} },
+    );
+    started.push({ close: () => running.close(500) });
+    expect(running.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.adminUrl).not.toBe(running.url);
+    for (const path of ['/_edge/health', '/_edge/metrics']) {
+      expect((await fetch(`${running.url}${path}`)).status).toBe(403);
+      expect((await fetch(`${running.adminUrl}${path}`)).status).toBe(200);
+    }
+    const purge = await fetch(`${running.adminUrl}/_edge/purge`, { method: 'POST', body: '{"prefix":"/"}' });
+    expect(purge.status).toBe(200);
+    expect((await fetch(`${running.url}/_edge/health/ready`)).status).toBe(200);
+    upstream.on('/not-through-admin', { body: 'origin' });
+    expect((await fetch(`${running.adminUrl}/not-through-admin`)).status).toBe(404);
+    expect(upstream.count('/not-through-admin')).toBe(0);
+  });
+});
+
+describe('admin endpoints with neither token nor admin address', () => {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+  it('answers reads to this machine only, and no purge', async () => {
+    expect(external).toBeDefined(); // the test needs a non-loopback address to come from
+    const edge = await edgeWith({ host: '0.0.0.0' });
+    const port = new URL(edge.url).port;
+    const fromOutside = `http://${external}:${port}`;
+    expect((await fetch(`${fromOutside}/_edge/metrics`)).status).toBe(403);
+    expect((await fetch(`${fromOutside}/_edge/health`)).status).toBe(403);
+    expect((await fetch(`${fromOutside}/_edge/health/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/_edge/metrics`)).status).toBe(200);
+    const purge = await fetch(`http://127.0.0.1:${port}/_edge/purge`, { method: 'POST', body: '{"prefix":"/"}' });
+    expect(purge.status).toBe(403);
+  });
+});
