@@ -1,0 +1,223 @@
+// #15: deploy/ as an operator uses it. The systemd unit passes `systemd-analyze verify` and keeps
+// its hardening; the example config is one the edge accepts; the Dockerfiles copy files that exist
+// and that .dockerignore lets through, run as a non-root user on Node 22, and their health check
+// commands tell a running edge from a stopped one; compose's edge settings are ones the edge accepts.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { loadEdgeConfig } from '../../edge-origin/src/edge/config.ts';
+import { buildServer, plainEnv, removeBuild, ROOT, startNode } from '../support/built.ts';
+import { startOrigin } from '../support/origin.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+
+const run = promisify(execFile);
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const UNIT = 'deploy/systemd/cite-tv-edge.service';
+
+/** `Key=value` lines of a unit file, by section (comments and blank lines left out). */
+function unitKeys(text: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  let section = '';
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (!line || line.startsWith('#')) continue;
+    if (line.startsWith('[')) section = line;
+    else {
+      const eq = line.indexOf('=');
+      const key = `${section}${line.slice(0, eq)}`;
+      keys.set(key, [...(keys.get(key) ?? []), line.slice(eq + 1)]);
+    }
+  }
+  return keys;
+}
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** A Dockerfile's instructions, continuation lines joined. */
+function dockerfile(file: string): Instruction[] {
+  const joined = read(file)
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [op = '', ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+/** The instructions of the last stage (what the image runs). */
+const finalStage = (all: Instruction[]) => all.slice(all.map((i) => i.op).lastIndexOf('FROM'));
+
+describe('the systemd unit', () => {
+  it('passes systemd-analyze verify without a warning', async () => {
+    if (!existsSync('/usr/bin/systemd-analyze')) {
+      process.stderr.write('systemd-analyze not installed: the unit is only parsed\n');
+      return;
+    }
+    // verify checks that ExecStart's program exists: point it at this machine's node if it is elsewhere.
+    const dir = mkdtempSync(path.join(tmpdir(), 'unit-'));
+    const unit = path.join(dir, 'cite-tv-edge.service');
+    writeFileSync(unit, read(UNIT).replace('/usr/bin/node', process.execPath));
+    try {
+      const { stderr } = await run('systemd-analyze', ['verify', unit]);
+      expect(stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the packaged edge as a throwaway user, confined, restarted on failure, reloaded with SIGHUP', () => {
+    const keys = unitKeys(read(UNIT));
+    const one = (key: string) => keys.get(`[Service]${key}`)?.at(-1);
+    expect(one('ExecStart')).toBe('/usr/bin/node /opt/cite-tv-edge/edge.mjs');
+    expect(one('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
+    expect(one('DynamicUser')).toBe('yes');
+    expect(one('ProtectSystem')).toBe('strict');
+    expect(one('NoNewPrivileges')).toBe('yes');
+    expect(one('PrivateTmp')).toBe('yes');
+    expect(one('CapabilityBoundingSet')).toBe('');
+    expect(one('Restart')).toBe('on-failure');
+    expect(one('MemoryMax')).toMatch(/^\d+[KMG]$/);
+    // The only place it may write under ProtectSystem=strict is where the disk tier is.
+    expect(one('CacheDirectory')).toBe('cite-tv-edge');
+    expect(keys.get('[Service]Environment')).toContain('EDGE_DISK_DIR=/var/cache/cite-tv-edge');
+    expect(keys.get('[Service]Environment')).toContain('EDGE_CONFIG_FILE=/etc/cite-tv-edge/edge.json');
+  });
+});
+
+describe('the example edge config', () => {
+  it('is accepted by the edge as a config file, every key known', () => {
+    const fileJson = JSON.parse(read('deploy/edge.example.json'));
+    const config = loadEdgeConfig({ fileJson });
+    expect(config.upstreamUrl).toBe(fileJson.upstreamUrl);
+    expect(config.memoryBytes).toBe(fileJson.memoryBytes);
+    // The same loader refuses a misspelt key: the check above can fail.
+    expect(() => loadEdgeConfig({ fileJson: { ...fileJson, upstreamURL: 'x' } })).toThrow(/unknown key/);
+  });
+});
+
+describe('the Dockerfiles', () => {
+  const ignored = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  // Docker's rules for these patterns: `**/` any folders, `*` within a name; a matched folder
+  // takes its contents with it.
+  const patterns = ignored.map((p) => {
+    const parts = p.split('**/').map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'));
+    return new RegExp(`^${parts.join('(?:.*/)?')}(?:/.*)?$`);
+  });
+  const isIgnored = (file: string) => patterns.some((pattern) => pattern.test(file));
+
+  for (const service of ['edge', 'origin']) {
+    const file = `deploy/${service}/Dockerfile`;
+    it(`${service}: multi-stage on Node 22, copies what exists, runs as a non-root user with a health check`, () => {
+      const all = dockerfile(file);
+      const froms = all.filter((i) => i.op === 'FROM');
+      expect(froms.length).toBeGreaterThanOrEqual(2);
+      for (const from of froms) expect(from.args).toMatch(/^node:22-/);
+      for (const copy of all.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))) {
+        const sources = copy.args.split(' ').slice(0, -1);
+        for (const source of sources) {
+          if (source === '.') continue;
+          expect([source, existsSync(path.join(ROOT, source))]).toEqual([source, true]);
+          expect([source, isIgnored(source.replace(/\/$/, ''))]).toEqual([source, false]);
+        }
+      }
+      const last = finalStage(all);
+      const user = last.filter((i) => i.op === 'USER').at(-1)?.args;
+      expect(user).toBeDefined();
+      expect(user).not.toMatch(/^(root|0)(:|$)/);
+      expect(last.some((i) => i.op === 'HEALTHCHECK')).toBe(true);
+    });
+  }
+
+  it('keeps the sources in the build context, and local builds and media out of it', () => {
+    expect(isIgnored('edge-origin/src/edge/config.ts')).toBe(false);
+    expect(isIgnored('node_modules')).toBe(true);
+    expect(isIgnored('edge-origin/media')).toBe(true);
+    expect(isIgnored('tv-app/dist')).toBe(true);
+  });
+
+  it(
+    "edge: the image's health check passes on a running edge and fails on a stopped one",
+    async () => {
+      const healthcheck = finalStage(dockerfile('deploy/edge/Dockerfile')).find((i) => i.op === 'HEALTHCHECK')!;
+      const command = JSON.parse(healthcheck.args.slice(healthcheck.args.indexOf('CMD') + 3)) as string[];
+      expect(command[0]).toBe('node');
+      expect(command.join(' ')).toContain('/_edge/health');
+
+      const out = await buildServer(['edge']);
+      const origin = await startOrigin();
+      const edge = await startNode(
+        [path.join(out, 'edge.mjs')],
+        plainEnv({ UPSTREAM_URL: origin.url, EDGE_PORT: '0' }),
+      );
+      const port = new URL(edge.url).port;
+      const check = () =>
+        run(process.execPath, command.slice(1), { env: plainEnv({ EDGE_PORT: port }) }).then(
+          () => 0,
+          (error: { code?: number }) => error.code ?? -1,
+        );
+      try {
+        expect(await check()).toBe(0);
+        await edge.stop();
+        expect(await check()).toBe(1);
+      } finally {
+        await edge.stop();
+        await origin.close();
+        removeBuild(out);
+      }
+    },
+    MEDIA_TIMEOUT_MS,
+  );
+});
+
+describe('compose.yaml', () => {
+  const compose = parseYaml(read('deploy/compose.yaml')) as {
+    services: Record<
+      string,
+      {
+        build?: { context: string; dockerfile: string };
+        environment?: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+      }
+    >;
+  };
+
+  it('runs Redis, the origin and the edge in front of it, each built from its Dockerfile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['edge', 'origin', 'redis']);
+    for (const name of ['edge', 'origin']) {
+      const build = compose.services[name]!.build!;
+      expect(existsSync(path.join(ROOT, 'deploy', build.context, build.dockerfile))).toBe(true);
+    }
+    expect(compose.services.origin!.depends_on?.redis?.condition).toBe('service_healthy');
+    expect(compose.services.edge!.depends_on?.origin?.condition).toBe('service_healthy');
+    expect(compose.services.origin!.environment?.REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it("gives the edge settings it accepts, its upstream being the origin's port", () => {
+    // ${VAR:?message} is compose's required variable: give it a value as the operator would.
+    const env = Object.fromEntries(
+      Object.entries(compose.services.edge!.environment ?? {}).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{[^}]+\}/g, 'x'),
+      ]),
+    );
+    const config = loadEdgeConfig({ env });
+    const originPort = /ORIGIN_PORT=(\d+)/.exec(read('deploy/origin/Dockerfile'))?.[1];
+    expect(config.upstreamUrl).toBe(`http://origin:${originPort}`);
+    expect(config.redisUrl).toBe('redis://redis:6379');
+    expect(config.workers).toBe(2);
+  });
+});
