@@ -24,6 +24,7 @@ import {
 } from './contributions/index.ts';
 import { HLS_ROOT, IMAGES_ROOT } from '../../../shared/hls/paths.ts';
 import { apiV1Routes } from './api/routes.ts';
+import { signPlaybackUrls } from './access/sign-playback.ts';
 import { loadSeedRecords, MemoryCatalogStore } from './catalog/memory-store.ts';
 import { RecordCatalog } from './catalog/record-catalog.ts';
 import { regieRoutes } from './regie/routes.ts';
@@ -94,6 +95,9 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
+  // Restricted streams leave the TV's API with signed URLs (access/sign-playback.ts).
+  const signing = signPlaybackUrls(config.access, config.now);
+  if (signing) app.use('/api/v1/*', signing);
   app.route('/api/v1/ads', adsPublicRoutes(ads));
   app.route('/api/v1/contributions', contributionPublicRoutes(contributions));
   app.route(

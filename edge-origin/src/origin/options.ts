@@ -9,6 +9,7 @@ import type { LowLatencyConfig } from './live/low-latency-config.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
+import { accessConfigFromEnv, type AccessConfig } from '../../../shared/signing/access-config.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -59,6 +60,11 @@ export interface OriginOptions {
   lowLatency?: Partial<LowLatencyConfig>;
   /** The participative screen (origin/contributions/): its knobs; its Redis is the ads' (REDIS_URL). */
   contributions?: ContributionsOptions;
+  /**
+   * Access control (access/): the keys that sign, the restricted prefixes, the tokens' lifetime.
+   * Default: the `URL_SIGNING_*` environment the edge reads too (shared/signing/access-config.ts); none: all open.
+   */
+  access?: AccessConfig;
 }
 
 export interface IngestPort {
@@ -102,5 +108,6 @@ export function resolveOriginOptions(options: OriginOptions): ResolvedOriginOpti
     ...(options.staffAdminToken ? { staffAdminToken: options.staffAdminToken } : {}),
     edgePurge: options.edgePurge ?? { urls: [] },
     live: { ...ORIGIN_DEFAULTS.live, ...options.live },
+    access: options.access ?? accessConfigFromEnv(globalThis.process?.env ?? {}),
   };
 }

@@ -19,6 +19,11 @@ export function carrierOf(contentType: string | null, path: string): Carrier | u
   return undefined;
 }
 
+/** Whether a path may be a playlist or a thumbnail track, before its answer says so. */
+export function mayCarry(path: string): boolean {
+  return path.endsWith('.m3u8') || path.endsWith('.vtt');
+}
+
 /** Attributes holding a URI in playlist tags (URI, X-ASSET-URI, X-ASSET-LIST…), after `:` or `,`. */
 const URI_ATTRIBUTE = /([:,])((?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)="([^"]*)"/g;
 /** A thumbnail cue's payload: `sprite-0.jpg#xywh=0,0,160,90`. */

@@ -6,7 +6,7 @@ import { handleProxy } from '../proxy/handler.ts';
 import { RequestRecord } from '../proxy/record.ts';
 import { plainError } from '../proxy/respond.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
-import { carrierOf, textWithToken } from './carry-token.ts';
+import { carrierOf, mayCarry, textWithToken } from './carry-token.ts';
 import type { RefusalReason } from '../../../../shared/signing/url-signing.ts';
 import type { EdgeContext } from '../context.ts';
 import type { AccessDecision, AccessGate } from './gate.ts';
@@ -33,7 +33,10 @@ export async function guardedProxy(
   const url = new URL(req.url);
   const decision = await gate.decide(url, ctx.now());
   if (decision.kind === 'refused') return refuse(ctx, req, url, client, decision.reason);
-  const inner = decision.search === url.search ? req : withSearch(req, url, decision.search);
+  // A playlist is rewritten whole, so it is answered whole: a Range on it is ignored (RFC 9110
+  // §14.2 allows it; ffmpeg asks every playlist with `Range: bytes=0-`).
+  const whole = decision.kind === 'granted' && mayCarry(url.pathname) && req.headers.has('range');
+  const inner = decision.search === url.search && !whole ? req : rebuilt(req, url, decision.search, whole);
   const response = await handleProxy(ctx, inner, client);
   return decision.kind === 'granted' ? carried(response, url, decision) : response;
 }
@@ -51,10 +54,15 @@ function refuse(ctx: EdgeContext, req: Request, url: URL, client: string | undef
   return response;
 }
 
-function withSearch(req: Request, url: URL, search: string): Request {
+function rebuilt(req: Request, url: URL, search: string, withoutRange: boolean): Request {
   const target = new URL(url);
   target.search = search;
-  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal: req.signal };
+  const headers = new Headers(req.headers);
+  if (withoutRange) {
+    headers.delete('range');
+    headers.delete('if-range');
+  }
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: req.signal };
   if (req.body) {
     init.body = req.body;
     init.duplex = 'half';
