@@ -10,12 +10,17 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Where the bundles are: edge-origin/dist, or SERVER_DIST_DIR (the tests' own builds).
+const dist = process.env.SERVER_DIST_DIR
+  ? path.resolve(process.env.SERVER_DIST_DIR)
+  : path.join(root, 'edge-origin/dist');
+const shown = path.relative(process.cwd(), dist) || '.';
 const ENTRIES = ['edge', 'origin', 'start', 'encoder'];
 
 /** Why edge-origin/dist/<entry>.mjs cannot be used ('' when it can). */
 export function staleReason(entry) {
-  const bundle = path.join(root, `edge-origin/dist/${entry}.mjs`);
-  const inputsFile = path.join(root, `edge-origin/dist/${entry}.inputs.json`);
+  const bundle = path.join(dist, `${entry}.mjs`);
+  const inputsFile = path.join(dist, `${entry}.inputs.json`);
   if (!existsSync(bundle) || !existsSync(inputsFile)) return 'is not built yet';
   const builtAt = statSync(bundle).mtimeMs;
   for (const input of JSON.parse(readFileSync(inputsFile, 'utf8'))) {
@@ -32,16 +37,16 @@ export async function runEntry(entry, args) {
   if (!why) {
     // The bundle reads its flags from process.argv like the sources do; cluster workers re-run
     // this script with the same arguments, so they land here too.
-    await import(pathToFileURL(path.join(root, `edge-origin/dist/${entry}.mjs`)).href);
+    await import(pathToFileURL(path.join(dist, `${entry}.mjs`)).href);
     return;
   }
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   if (!existsSync(tsx)) {
-    console.error(`${entry}: edge-origin/dist/${entry}.mjs ${why}, and tsx is not installed: run npm run build`);
+    console.error(`${entry}: ${shown}/${entry}.mjs ${why}, and tsx is not installed: run npm run build`);
     process.exit(1);
   }
   console.error(
-    `${entry}: edge-origin/dist/${entry}.mjs ${why}: running the TypeScript sources with tsx (npm run build makes it)`,
+    `${entry}: ${shown}/${entry}.mjs ${why}: running the TypeScript sources with tsx (npm run build makes it)`,
   );
   const child = spawn(tsx, [path.join(root, `edge-origin/src/bin/${entry}.node.ts`), ...args], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -1,6 +1,7 @@
 // #15: the edge and the origin as `npm run build` makes them (scripts/build-server.mjs), run as an
 // operator runs them: `node edge.mjs`, plain Node, no tsx and no loader, each one process. The edge,
-// in front of the built origin, serves a live playlist and a segment of it.
+// in front of the built origin, serves a live playlist and a segment of it. `npm run edge` runs the
+// build when it is fresh, and says so and runs the sources through tsx when it is not.
 import {
   buildServer,
   childrenOf,
@@ -8,6 +9,7 @@ import {
   plainEnv,
   removeBuild,
   residentMiB,
+  ROOT,
   startNode,
   type Running,
 } from '../support/built.ts';
@@ -15,7 +17,7 @@ import { ensureTestMedia, MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { parseMediaPlaylistUris } from '../support/hls.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 
 let out = '';
 let origin: Running | undefined;
@@ -74,5 +76,40 @@ describe('the built edge (node edge.mjs) in front of the built origin', () => {
     }
     // Nothing of tsx inside the edge's single file either (it would need tsx installed).
     expect(readFileSync(path.join(out, 'edge.mjs'), 'utf8')).not.toMatch(/from ['"]tsx/);
+  });
+});
+
+describe('npm run edge (scripts/run.mjs)', () => {
+  const script = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.edge as string;
+  const runEdge = () =>
+    startNode(
+      [path.join(ROOT, 'scripts/run.mjs'), 'edge'],
+      plainEnv({ SERVER_DIST_DIR: out, UPSTREAM_URL: origin!.url, EDGE_PORT: '0', EDGE_ACCESS_LOG: 'false' }),
+    );
+
+  it('runs the build in its own process when it is newer than the sources', async () => {
+    expect(script).toBe('node scripts/run.mjs edge');
+    const edgeByScript = await runEdge();
+    try {
+      expect((await fetch(`${edgeByScript.url}/hls/live/culture/v240/index.m3u8`)).status).toBe(200);
+      expect(childrenOf(edgeByScript.child.pid!)).toEqual([]);
+      expect(edgeByScript.output()).not.toMatch(/tsx/);
+    } finally {
+      await edgeByScript.stop();
+    }
+  });
+
+  it('says the build is older than the sources and runs them through tsx instead', async () => {
+    const old = new Date('2000-01-01T00:00:00Z');
+    utimesSync(path.join(out, 'edge.mjs'), old, old);
+    const edgeBySources = await runEdge();
+    try {
+      expect(edgeBySources.output()).toMatch(
+        /edge\.mjs is older than its sources \(.+ changed\): running the TypeScript sources with tsx/,
+      );
+      expect((await fetch(`${edgeBySources.url}/hls/live/culture/v240/index.m3u8`)).status).toBe(200);
+    } finally {
+      await edgeBySources.stop();
+    }
   });
 });
