@@ -155,7 +155,7 @@ describe('the Dockerfiles', () => {
       const healthcheck = finalStage(dockerfile('deploy/edge/Dockerfile')).find((i) => i.op === 'HEALTHCHECK')!;
       const command = JSON.parse(healthcheck.args.slice(healthcheck.args.indexOf('CMD') + 3)) as string[];
       expect(command[0]).toBe('node');
-      expect(command.join(' ')).toContain('/_edge/health');
+      expect(command.join(' ')).toContain('/_edge/health/live');
 
       const out = await buildServer(['edge']);
       const origin = await startOrigin();
