@@ -183,6 +183,18 @@ describe('signed URLs at the edge', () => {
     expect(upstream.requests.filter((r) => r.url.includes('sig=')).map((r) => r.url)).toEqual([]);
   });
 
+  it('answers a granted playlist whole, with the token, whatever Range asks (ffmpeg asks bytes=0-)', async () => {
+    const edge = await edgeWith([keyA]);
+    const url = await signed(edge, `${PREFIX}master.m3u8`, keyA);
+    for (const range of ['bytes=0-', 'bytes=0-9']) {
+      const res = await fetch(url, { headers: { range } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('v360/index.m3u8?exp=');
+      expect(Number(res.headers.get('content-length'))).toBe(new TextEncoder().encode(text).byteLength);
+    }
+  });
+
   it('carries the token into a thumbnail track: its sprite sheets load', async () => {
     const edge = await edgeWith([keyA]);
     const track = await fetch(await signed(edge, `${PREFIX}thumbs/track.vtt`, keyA));

@@ -50,6 +50,8 @@ export function signPlaybackUrls(access: AccessConfig, nowMs: () => number): Mid
     const etag = `"${await sha1Hex(body)}"`;
     headers.set('etag', etag);
     const ifNoneMatch = c.req.header('if-none-match');
+    // Hono copies the old response's fields onto a new one (its ETag would win): drop it first.
+    c.res = undefined;
     if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
       headers.delete('content-type');
       c.res = new Response(null, { status: 304, headers });
