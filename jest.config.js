@@ -1,6 +1,10 @@
 // One jest for the whole repo. Sources are ES modules in strict TypeScript with explicit `.ts`
 // import extensions (so the same files run under Node/tsx, Deno and esbuild unchanged);
 // ts-jest transpiles them per file and tsc does the type checking (`npm run typecheck`).
+// The origin's JSON logs (one access line per request) would drown the report: warnings and
+// errors only, unless LOG_LEVEL says otherwise (workers and the servers tests spawn inherit it).
+process.env.LOG_LEVEL ??= 'warn';
+
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',

@@ -2,19 +2,20 @@
 // Env: ORIGIN_PORT (8081), ORIGIN_HOST (127.0.0.1), MEDIA_DIR (media cache, default
 // edge-origin/media), APP_DIR (built TV app, default tv-app/dist), and the back office's
 // REDIS_URL, STAFF_ADMIN_TOKEN, EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN (origin/env.ts), and the live
-// ingest's INGEST_* (origin/ingest/config.ts).
+// ingest's INGEST_* (origin/ingest/config.ts), LOG_LEVEL (origin/log/logger.ts: JSON lines on stdout).
 import { serve } from '@hono/node-server';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
 import { ingestFromEnvOrExit } from '../origin/ingest/from-env.ts';
+import { log } from '../origin/log/logger.ts';
 
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
 const hostname = process.env.ORIGIN_HOST ?? '127.0.0.1';
 
 const media = await ensureDemoMedia({
   ...(process.env.MEDIA_DIR ? { dir: process.env.MEDIA_DIR } : {}),
-  log: (msg) => console.log(msg),
+  log: (msg) => log.info(msg),
 });
 const backOffice = backOfficeOptionsFromEnv(process.env);
 const ingest = await ingestFromEnvOrExit(process.env, {
@@ -30,7 +31,7 @@ const app = createOriginApp({
 });
 
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
-  console.log(`origin listening on http://${hostname}:${info.port} (media ${media.version})`);
+  log.info({ media: media.version }, `origin listening on http://${hostname}:${info.port}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () =>

@@ -34,6 +34,7 @@ import { hlsRoutes } from './hls/routes.ts';
 import { loadLowLatencyConfig } from './live/low-latency-config.ts';
 import { recordedArchive } from './recordings/archive.ts';
 import { apiError } from './http/api-errors.ts';
+import { accessLog } from './log/access-log.ts';
 import { CACHE_CONTROL } from './http/cache-control.ts';
 import { resolveOriginOptions } from './options.ts';
 import type { OriginOptions } from './options.ts';
@@ -62,8 +63,9 @@ export function createOriginApp(options: OriginOptions): Hono {
       records: loadSeedRecords(seedFile, config.now()),
       atIso: new Date(config.now()).toISOString(),
     })).then(
-      (seeded) => seeded && console.log(`origin: ${store.kind} store seeded from ${seedFile}`),
-      (error: unknown) => error instanceof StoreClosedError || console.error('origin: seeding failed:', error),
+      (seeded) => seeded && config.logger.info({ store: store.kind, seedFile }, 'origin: store seeded'),
+      (error: unknown) =>
+        error instanceof StoreClosedError || config.logger.error({ err: error }, 'origin: seeding failed'),
     );
   }
   const clock = {
@@ -86,6 +88,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   );
 
   const app = new Hono();
+  app.use(accessLog(config.logger));
   // Public, read-only content: any page may read it (a TV app on a dev server, a test player).
   const publicRead = cors({
     origin: '*',
@@ -141,7 +144,7 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.route('/', appRoutes(config.appDir));
   app.notFound((c) => c.text('Not Found\n', 404));
   app.onError((error, c) => {
-    console.error(`origin: ${c.req.method} ${c.req.path}:`, error);
+    config.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'origin: request failed');
     return c.req.path.startsWith('/api/')
       ? apiError(c, 500, 'internal_error', 'Erreur interne du serveur')
       : c.text('Internal Server Error\n', 500);

@@ -6,14 +6,19 @@
 //   EDGE_ADMIN_TOKEN   bearer token of the edges' purge API
 import type { OriginOptions } from './options.ts';
 import { newToken } from './http/auth.ts';
+import { log as logger } from './log/logger.ts';
 import { openRecordStore } from './store/open-store.ts';
 import { loadRedisStoreConfig } from './store/redis-config.ts';
 
 export function backOfficeOptionsFromEnv(
   env: Record<string, string | undefined>,
-  log: (message: string) => void = console.log,
+  log: (message: string) => void = (message) => logger.info(message),
 ): Required<Pick<OriginOptions, 'store' | 'staffAdminToken' | 'edgePurge'>> & Pick<OriginOptions, 'ads'> {
-  const store = openRecordStore({ redisUrl: env.REDIS_URL || undefined, redisConfig: loadRedisStoreConfig({ env }) });
+  const store = openRecordStore({
+    redisUrl: env.REDIS_URL || undefined,
+    redisConfig: loadRedisStoreConfig({ env }),
+    log: (message) => logger.warn(message),
+  });
   log(
     `origin: catalog store ${env.REDIS_URL ? `redis (${env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')})` : 'memory (set REDIS_URL to keep it)'}`,
   );

@@ -9,6 +9,7 @@ import type { LowLatencyConfig } from './live/low-latency-config.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
+import { log, type Logger } from './log/logger.ts';
 import { accessConfigFromEnv, type AccessConfig } from '../../../shared/signing/access-config.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -65,6 +66,8 @@ export interface OriginOptions {
    * Default: the `URL_SIGNING_*` environment the edge reads too (shared/signing/access-config.ts); none: all open.
    */
   access?: AccessConfig;
+  /** Where the origin's JSON lines go (log/logger.ts, level LOG_LEVEL); default: stdout. */
+  logger?: Logger;
 }
 
 export interface IngestPort {
@@ -109,5 +112,6 @@ export function resolveOriginOptions(options: OriginOptions): ResolvedOriginOpti
     edgePurge: options.edgePurge ?? { urls: [] },
     live: { ...ORIGIN_DEFAULTS.live, ...options.live },
     access: options.access ?? accessConfigFromEnv(globalThis.process?.env ?? {}),
+    logger: options.logger ?? log,
   };
 }

@@ -3,6 +3,7 @@
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { EdgePurgeClient } from '../purge/edge-purge-client.ts';
 import type { RecordStore } from '../store/record-store.ts';
+import { log } from '../log/logger.ts';
 import { CreativeLibrary } from './creatives.ts';
 import { seedDemoAds } from './demo-seed.ts';
 import { MemoryAdLedger, RedisAdLedger } from './ledger.ts';
@@ -43,7 +44,7 @@ export function createAds(
   if (options.demo ?? true) {
     // In the background, like the catalog seed: the origin serves while the store comes up.
     void retry(() => seedDemoAds(deps.store, deps.now())).catch((error: unknown) =>
-      console.error('ads: demo seed failed:', error),
+      log.error({ err: error }, 'ads: demo seed failed'),
     );
   }
   return ads;

@@ -3,6 +3,7 @@
 // pieces; app.ts mounts the routes. See README.md.
 import { fileURLToPath } from 'node:url';
 import type { RecordStore } from '../store/record-store.ts';
+import { log } from '../log/logger.ts';
 import { loadContributionsConfig } from './config.ts';
 import type { ContributionsConfig } from './config.ts';
 import { ContributionFeed } from './feed.ts';
@@ -53,7 +54,7 @@ export function createContributions(
     now: deps.now,
   });
   const timer = setInterval(() => {
-    void service.sweep().catch((error: unknown) => console.error('contributions: retention sweep failed:', error));
+    void service.sweep().catch((error: unknown) => log.error({ err: error }, 'contributions: retention sweep failed'));
   }, config.sweepIntervalSeconds * 1000);
   (timer as { unref?: () => void }).unref?.();
   return service;

@@ -5,6 +5,7 @@ import { findFfmpeg } from '../../media/ffmpeg.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { readManifest } from '../../media/manifest.ts';
 import type { RecordStore } from '../store/record-store.ts';
+import { log } from '../log/logger.ts';
 import { ORIGIN_DEFAULTS } from '../options.ts';
 import type { LiveOptions } from '../options.ts';
 import { IngestConfigError, loadIngestConfig, startIngest } from './index.ts';
@@ -48,7 +49,8 @@ export async function ingestFromEnvOrExit(
   try {
     return await ingestFromEnv(env, deps);
   } catch (error) {
-    console.error(error instanceof IngestConfigError ? error.message : error);
+    if (error instanceof IngestConfigError) log.fatal(error.message);
+    else log.fatal({ err: error }, 'ingest: cannot start');
     process.exit(2);
   }
 }

@@ -10,6 +10,7 @@ import { VIDEO_RENDITIONS } from '../../../../shared/hls/ladder.ts';
 import { imagePaths } from '../../../../shared/hls/paths.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { ensureSlates, slateFile, SLATE_AUDIO } from '../../media/slate.ts';
+import { log as logger } from '../log/logger.ts';
 import type { SlateChannel } from '../../media/slate.ts';
 import { MediaLibrary } from '../files/media-library.ts';
 import { LiveChannels, outputKind } from '../live/live-channels.ts';
@@ -65,7 +66,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 
   const srt = config.srt && ffmpegHasSrt(config.ffmpegPath);
   if (config.srt && !srt) {
-    console.warn(
+    logger.warn(
       `ingest: SRT indisponible : ${config.ffmpegPath} n'a pas libsrt (installez le ffmpeg de Debian : apt-get install ffmpeg). Les encodeurs peuvent envoyer en RTMP.`,
     );
   }
@@ -159,7 +160,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     setInterval(() => void Promise.all(journals.map((j) => j.flush())), 1000),
   ];
   for (const ingest of ingests.values()) ingest.start();
-  console.log(
+  logger.info(
     `ingest: ${channels.map((c) => `${c} ${protocols.map((p) => `${p}:${channelPorts(config, c)[p]}`).join(' ')}`).join(', ')} (stream keys: GET /api/v1/staff/ingest/<channel>, admin)`,
   );
 
@@ -197,10 +198,9 @@ function levelsOf(library: MediaLibrary, channel: ChannelId): Record<string, str
   );
 }
 
-function defaultLog(entry: IngestLogEntry): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), component: 'ingest', ...entry });
-  if (entry.level === 'info') console.log(line);
-  else console.error(line);
+const ingestLog = logger.child({ component: 'ingest' });
+function defaultLog({ level, message, ...fields }: IngestLogEntry): void {
+  ingestLog[level](fields, message);
 }
 
 /** The timeline's journal, appended once a second; `sealed` marks collapse to the latest. */

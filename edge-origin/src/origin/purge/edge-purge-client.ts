@@ -13,6 +13,9 @@
 //
 // Best effort: a purge never fails the write that caused it (viewers then see the change when
 // the API's 10 s TTL runs out); each failure is logged.
+import { log } from '../log/logger.ts';
+
+const warn = (message: string) => log.warn(message);
 
 export interface EdgePurgeConfig {
   /** Edge base URLs. Read at each purge, so a test can add an edge started after the origin. */
@@ -39,8 +42,7 @@ export class EdgePurgeClient {
     if (keys.length === 0 || this.config.urls.length === 0) return [];
     const outcomes = await Promise.all(this.config.urls.map((url) => this.#purgeOne(url, keys)));
     for (const o of outcomes) {
-      if (!o.ok)
-        (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${keys.join(' ')}`);
+      if (!o.ok) (this.config.log ?? warn)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${keys.join(' ')}`);
     }
     return outcomes;
   }
@@ -61,8 +63,7 @@ export class EdgePurgeClient {
       ),
     );
     for (const o of outcomes) {
-      if (!o.ok)
-        (this.config.log ?? console.error)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${prefixes.join(' ')}`);
+      if (!o.ok) (this.config.log ?? warn)(`purge: ${o.url} failed (${o.status ?? o.error}) for ${prefixes.join(' ')}`);
     }
     return outcomes;
   }
