@@ -3,7 +3,7 @@
 // and that .dockerignore lets through, run as a non-root user on Node 22, and their health check
 // commands tell a running edge from a stopped one; compose's edge settings are ones the edge accepts.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadEdgeConfig } from '../../edge-origin/src/edge/config.ts';
 import { buildServer, plainEnv, removeBuild, ROOT, startNode } from '../support/built.ts';
 import { startOrigin } from '../support/origin.ts';
-import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { ensureTestMedia, MEDIA_TIMEOUT_MS } from '../support/media.ts';
 
 const run = promisify(execFile);
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -176,6 +176,66 @@ describe('the Dockerfiles', () => {
       } finally {
         await edge.stop();
         await origin.close();
+        removeBuild(out);
+      }
+    },
+    MEDIA_TIMEOUT_MS,
+  );
+});
+
+describe("the origin image's layout", () => {
+  it(
+    'runs origin.mjs with only what the image copies: node_modules, edge-origin/{data,dist}, tv-app/dist',
+    async () => {
+      const mediaDir = await ensureTestMedia();
+      const out = await buildServer(['origin']);
+      // /app of the image, in a folder of its own: the bundle at the same depth below it as it was
+      // built (it finds its folders from there), no sources.
+      const app = mkdtempSync(path.join(tmpdir(), 'origin-image-'));
+      const bundleDir = path.join(app, path.relative(ROOT, out));
+      const copiesFrom = (stage: string, root: string) =>
+        finalStage(dockerfile('deploy/origin/Dockerfile'))
+          .filter((i) => i.op === 'COPY' && i.args.startsWith(`--from=${stage} `))
+          .map((i) => i.args.split(' ')[1]!.replace(root, ''));
+      const copies = copiesFrom('build', '/src/');
+      const installed = copiesFrom('deps', '/app/');
+      expect(installed).toContain('node_modules');
+      let origin: Awaited<ReturnType<typeof startNode>> | undefined;
+      try {
+        // What the deps stage installs is this checkout's (the same lockfile): linked, not copied.
+        for (const folder of installed) {
+          mkdirSync(path.dirname(path.join(app, folder)), { recursive: true });
+          symlinkSync(path.join(ROOT, folder), path.join(app, folder));
+        }
+        for (const copy of copies.filter((c) => c !== 'edge-origin/dist'))
+          cpSync(path.join(ROOT, copy), path.join(app, copy), { recursive: true });
+        for (const page of ['regie', 'participer'])
+          cpSync(path.join(ROOT, 'edge-origin/dist', page), path.join(app, 'edge-origin/dist', page), {
+            recursive: true,
+          });
+        mkdirSync(bundleDir, { recursive: true });
+        cpSync(path.join(out, 'origin.mjs'), path.join(bundleDir, 'origin.mjs'));
+        expect(existsSync(path.join(app, 'edge-origin/src'))).toBe(false);
+        origin = await startNode(
+          [path.join(bundleDir, 'origin.mjs')],
+          plainEnv({
+            ORIGIN_PORT: '0',
+            INGEST_ENABLED: 'false',
+            // The demo media's folder (MEDIA_DIR holds one folder per media version).
+            MEDIA_DIR: path.dirname(mediaDir),
+            CONTRIB_DIR: path.join(app, 'contributions'),
+          }),
+          app,
+        );
+        expect((await fetch(`${origin.url}/api/v1/home`)).status).toBe(200);
+        const tvApp = await fetch(`${origin.url}/`);
+        expect(tvApp.status).toBe(200);
+        expect(await tvApp.text()).toContain('<title>Cité TV</title>');
+        expect((await fetch(`${origin.url}/regie/`)).status).toBe(200);
+        expect((await fetch(`${origin.url}/hls/live/agglo/v240/index.m3u8`)).status).toBe(200);
+      } finally {
+        await origin?.stop();
+        rmSync(app, { recursive: true, force: true });
         removeBuild(out);
       }
     },

@@ -53,7 +53,7 @@ export function startNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, ti
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       text += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(text);
+      const match = /listening on (http:\/\/[^\s"',]+)/.exec(text);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => text, stop });
