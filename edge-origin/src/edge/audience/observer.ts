@@ -30,6 +30,8 @@ export class AudienceObserver {
   readonly #inflight = new Set<Promise<void>>();
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** Sightings dropped since the sink last took a batch (0: it is up). */
+  #dropped = 0;
 
   constructor(options: AudienceObserverOptions) {
     this.#sink = options.sink;
@@ -70,13 +72,18 @@ export class AudienceObserver {
       if (sightings.length === 0) return;
       try {
         await this.#sink.record(sightings);
+        if (this.#dropped > 0) this.#log({ level: 'info', msg: 'audience: sink back', dropped: this.#dropped });
+        this.#dropped = 0;
       } catch (error) {
-        this.#log({
-          level: 'warn',
-          msg: 'audience: sink unavailable, sightings dropped',
-          count: sightings.length,
-          error: String(error),
-        });
+        // Once per outage (a flush every 2 s would flood the log), then the count when it is back.
+        if (this.#dropped === 0)
+          this.#log({
+            level: 'warn',
+            msg: 'audience: sink unavailable, sightings dropped',
+            count: sightings.length,
+            error: String(error),
+          });
+        this.#dropped += sightings.length;
       }
     });
     return this.#flushing;
