@@ -23,7 +23,15 @@ try {
   });
   // Run as a command (`npm install -g`, the bin link) as well as with `node edge.mjs`.
   const edge = join(stage, 'edge.mjs');
-  writeFileSync(edge, `#!/usr/bin/env node\n${readFileSync(edge, 'utf8')}`);
+  // The source map and the LEGAL file stay out of the package: their pointers go, the notices are
+  // in THIRD-PARTY-NOTICES.
+  const code = readFileSync(edge, 'utf8')
+    .replace(
+      /\/\*! For license information please see edge\.mjs\.LEGAL\.txt \*\/\n/,
+      '/*! Licenses: THIRD-PARTY-NOTICES */\n',
+    )
+    .replace(/\/\/# sourceMappingURL=edge\.mjs\.map\n?$/, '');
+  writeFileSync(edge, `#!/usr/bin/env node\n${code}`);
   chmodSync(edge, 0o755);
 
   copyFileSync(join(root, 'deploy/edge/README.md'), join(stage, 'README.md'));
