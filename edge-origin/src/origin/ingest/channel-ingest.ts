@@ -89,6 +89,10 @@ interface Session {
   progress?: TranscodeProgress;
   /** Bytes received per second, newest last: [second, bytes]. */
   rate: [number, number][];
+  /** When the publisher's last bytes came (a feed silent for `feedStallMs` is taken as gone). */
+  lastByteAt: number;
+  /** The last tick found the feed silent. */
+  silentSeen: boolean;
   lastKeyframeAt: number | null;
   segments: number;
   /** The feed is copied as the top rendition (config.passthrough). */
@@ -98,8 +102,6 @@ interface Session {
   onAir: boolean;
   /** Units placed as they began to be written (LL-HLS): at their end, they are only finished. */
   placedAtStart: Set<number>;
-  /** Units complete before they were seen begin, left out while waiting for one placed as it begins. */
-  skippedForParts: number;
 }
 
 /** Units coming out faster than one per this are a transcoder catching up, not the live pace (2 s). */
@@ -192,7 +194,25 @@ export class ChannelIngest {
   /** Seals the slots that are due (called a few times a second) and counts the slate on air. */
   tick(): void {
     const now = this.deps.now();
-    if (this.#session) this.deps.metrics.bitrate.set({ channel: this.channel }, bitrate(this.#session.rate, now));
+    const session = this.#session;
+    if (session) this.deps.metrics.bitrate.set({ channel: this.channel }, bitrate(session.rate, now));
+    const stall = this.deps.config.feedStallMs;
+    const silent = session !== undefined && stall > 0 && now - session.lastByteAt > stall;
+    // Seen silent on two ticks in a row: a busy event loop may run a tick before the bytes that
+    // came meanwhile (read in the poll phase after timers), never two.
+    if (session && silent && session.silentSeen && session.door.listener.process.exitCode === null) {
+      // Silent publisher: end the session now (the transcoder then closes the unit on air).
+      this.#log(
+        'warn',
+        'feed-stalled',
+        `Plus rien n’arrive sur ${this.channel} depuis ${stall / 1000} s : flux coupé`,
+        {
+          session: session.id,
+        },
+      );
+      session.door.listener.process.kill('SIGKILL');
+    }
+    if (session) session.silentSeen = silent;
     for (const slot of this.timeline.seal(now)) {
       if (slot.kind === 'slate')
         this.deps.metrics.slateSeconds.inc({ channel: this.channel }, this.deps.clock.segmentDuration);
@@ -448,8 +468,9 @@ export class ChannelIngest {
         this.deps.now,
       ),
       placedAtStart: new Set(),
-      skippedForParts: 0,
       rate: [],
+      lastByteAt: now,
+      silentSeen: false,
       lastKeyframeAt: null,
       segments: 0,
       passthrough,
@@ -460,7 +481,8 @@ export class ChannelIngest {
     const scan = keyframeScanner(() => (session.lastKeyframeAt = this.deps.now()));
     const tap = (chunk: Buffer) => {
       scan(chunk);
-      countBytes(session.rate, this.deps.now(), chunk.length);
+      session.lastByteAt = this.deps.now();
+      countBytes(session.rate, session.lastByteAt, chunk.length);
     };
     for (const chunk of door.early) {
       tap(chunk);
@@ -547,9 +569,10 @@ export class ChannelIngest {
       // whole run keeps that unit's short delay (later units follow it slot by slot).
       if (this.deps.config.partsAsEncoded) return;
     }
-    // One that was complete before it was seen begin (the transcoder still catching up) would
-    // set the run's delay: a few are let go by for one placed as it begins.
-    if (this.deps.config.partsAsEncoded && session.segments === 0 && ++session.skippedForParts <= 5) return;
+    // Parts as encoded, but the unit was complete before it was seen begin (the watcher looked
+    // late on a busy machine): placed as if seen at its start, dated back by its length, so the
+    // run keeps the short delay instead of taking a whole unit's.
+    const startedAtMs = this.deps.config.partsAsEncoded ? now - unit.durations.video * 1000 : undefined;
     this.#place(
       session,
       unit.index,
@@ -558,6 +581,7 @@ export class ChannelIngest {
         index: unit.index,
         durations: unit.durations,
         completedAtMs: now,
+        ...(startedAtMs !== undefined ? { startedAtMs } : {}),
       }),
     );
   }

@@ -49,11 +49,10 @@ export const ingestConfigSchema = z.object({
   lockMarginMs: ms.default(1000),
   /**
    * LL-HLS: a unit goes on air as it is encoded (its slot is taken once its first frames are
-   * written, each part published once written and its time come); false: once it is complete.
-   * Experimental and untested: a loaded machine can seal a slot on air as parts as the slate
-   * (ingest README, « Not yet »). Leave it off in production.
+   * written, each part published once written and its time come); false: once it is complete
+   * (2 s and the lock margin more behind the picture).
    */
-  partsAsEncoded: bool.default(false),
+  partsAsEncoded: bool.default(true),
   /** A unit placed as it is encoded takes a slot that starts at least this long after its first frame is written. */
   partLockMarginMs: ms.default(400),
   /**
@@ -65,6 +64,12 @@ export const ingestConfigSchema = z.object({
   slateAfterDropMs: ms.default(60_000),
   /** Restart delay of a listener that exited (doubles on each quick failure, up to 10 s). */
   restartDelayMs: ms.default(500),
+  /**
+   * A publisher that sends nothing for this long is taken as gone (an encoder killed, a fibre cut):
+   * SRT's own idle time-out is 5 s, and until the session ends the unit on air as parts cannot be
+   * closed, so its slot would reach its grace and the slate. 0: wait for the protocol's time-out.
+   */
+  feedStallMs: ms.default(3000),
   /** After the publisher leaves, the transcoder gets this long to write its last segments. */
   drainMs: ms.default(3000),
 });
@@ -94,6 +99,7 @@ export const ingestEnvNames: Record<keyof IngestConfig, string> = {
   growingGraceMs: 'INGEST_GROWING_GRACE_MS',
   slateAfterDropMs: 'INGEST_SLATE_AFTER_DROP_MS',
   restartDelayMs: 'INGEST_RESTART_DELAY_MS',
+  feedStallMs: 'INGEST_FEED_STALL_MS',
   drainMs: 'INGEST_DRAIN_MS',
 };
 

@@ -1,0 +1,60 @@
+// LL-HLS parts of a real feed as they are encoded: a player's blocking reload for the first part
+// of the segment being made, through the edge, is answered while the transcoder is still writing
+// that segment (its end is not in the transcoder's list yet), and the part's bytes are there.
+// On by default (INGEST_PARTS_AS_ENCODED); a unit whose start the watcher misses (a transcoder
+// writing a whole unit between two looks, on a starved machine) goes on air once complete, so
+// most, not every one, of the slots sampled must be early.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { eventually } from '../support/browser.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { startIngestStack } from '../support/ingest.ts';
+import type { IngestStack } from '../support/ingest.ts';
+
+let stack: IngestStack;
+beforeAll(async () => {
+  stack = await startIngestStack();
+}, MEDIA_TIMEOUT_MS);
+afterAll(() => stack?.close());
+
+/** The unit index the transcoder lists as complete, in the rendition's list. */
+async function completeUnits(file: string): Promise<Set<number>> {
+  const text = await readFile(join(dirname(file), 'segments.csv'), 'utf8').catch(() => '');
+  return new Set([...text.matchAll(/^(\d+)\.ts,/gm)].map((m) => Number(m[1])));
+}
+
+test('part 0 of the newest slot is in the playlist before its unit is complete', async () => {
+  await stack.encoder('sport', { protocol: 'srt' });
+  await eventually(
+    async () => stack.ingest.status('sport')!,
+    (s) => (s.feed?.segments ?? 0) >= 2,
+    40_000,
+    'feed on air',
+  );
+  const timeline = stack.ingest.channels.timeline('sport')!;
+  const url = `${stack.edgeUrl}/hls/live/sport/v360/index.m3u8`;
+  let early = 0;
+  const SAMPLES = 4;
+  for (let attempt = 0; attempt < SAMPLES; attempt++) {
+    // The slot after the one being made: its part 0 is not out yet.
+    const text = await (await fetch(url)).text();
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="(\d+)\.(\d+)\.ts"/.exec(text);
+    expect(hint).not.toBeNull();
+    const msn = Number(hint![1]) + 1;
+    const response = await fetch(`${url}?_HLS_msn=${msn}&_HLS_part=0`);
+    expect(response.status).toBe(200);
+    const answered = await response.text();
+    // What a player reads: part 0 of that segment is listed, and can be fetched.
+    expect(answered).toContain(`URI="${msn}.0.ts"`);
+    const slot = timeline.provisional(msn) ?? timeline.slot(msn);
+    expect(slot?.kind).toBe('ingest');
+    const file = stack.ingest.channels.files!.unit('sport', slot!.unit!.session, 'v360', slot!.unit!.index);
+    const complete = (await completeUnits(file)).has(slot!.unit!.index);
+    if (!complete) early++;
+    const part = await fetch(`${stack.edgeUrl}/hls/live/sport/v360/${msn}.0.ts`);
+    expect(part.status).toBe(200);
+    expect((await part.arrayBuffer()).byteLength).toBeGreaterThan(188 * 10);
+  }
+  expect(early).toBeGreaterThanOrEqual(SAMPLES - 1);
+}, 120_000);
