@@ -195,6 +195,20 @@ describe('signed URLs at the edge', () => {
     }
   });
 
+  it('a playlist that changed is carried anew for a viewer whose token is the same', async () => {
+    const edge = await edgeWith([keyA]);
+    const path = `${PREFIX}changing/index.m3u8`;
+    upstream.on(path, (_req, n) => ({
+      headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=0' },
+      body: `#EXTM3U\n#EXTINF:2.0,\n${n}.ts\n`,
+    }));
+    const url = await signed(edge, path, keyA);
+    const first = await (await fetch(url)).text();
+    const second = await (await fetch(url)).text();
+    expect(first).toMatch(/\n1\.ts\?exp=/);
+    expect(second).toMatch(/\n2\.ts\?exp=/);
+  });
+
   it('carries the token into a thumbnail track: its sprite sheets load', async () => {
     const edge = await edgeWith([keyA]);
     const track = await fetch(await signed(edge, `${PREFIX}thumbs/track.vtt`, keyA));
