@@ -136,3 +136,37 @@ test('Redis stopped then restarted under the edge: viewers served throughout, sh
   }
   expect(shared).toBe(true);
 }, 120_000);
+
+test('a purge made while Redis is down is done on Redis once it is back: the purged copy never comes back from it', async () => {
+  const token = 'edge-outage-purge-token';
+  const purging = await startEdge({ upstreamUrl: origin.url, redisUrl: redis.url, adminToken: token });
+  const other = await startEdge({ upstreamUrl: origin.url, redisUrl: redis.url });
+  try {
+    const path = await newSegment();
+    expect((await fetch(purging.url + path)).status).toBe(200);
+    expect(await sharedThroughRedis(path)).toBe(true);
+
+    await redis.crash();
+    const purge = await fetch(`${purging.url}/_edge/purge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: path }),
+    });
+    expect(purge.status).toBe(200);
+
+    await redis.restart(); // its append-only file still holds the shared copy
+    let gone = false;
+    for (let i = 0; i < 40 && !gone; i++) {
+      gone = !(await sharedThroughRedis(path));
+      if (!gone) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(gone).toBe(true);
+    // A worker that never had it goes to the origin for it, not to a purged copy.
+    const asked = origin.requests.count(path);
+    expect((await fetch(other.url + path)).status).toBe(200);
+    expect(origin.requests.count(path)).toBe(asked + 1);
+  } finally {
+    await purging.close();
+    await other.close();
+  }
+}, 120_000);

@@ -45,9 +45,12 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
   };
   client.on('error', onError);
   subscriber.on('error', onError);
+  const reconnected: (() => void)[] = [];
   client.on('ready', () => {
-    if (down) log({ level: 'info', msg: 'redis reachable again: sharing resumed', url });
+    if (!down) return;
+    log({ level: 'info', msg: 'redis reachable again: sharing resumed', url });
     down = false;
+    for (const listener of reconnected) listener();
   });
   const subscriptions: [string, (m: string) => void][] = [];
   // Not awaited: the edge starts (and serves) whether Redis is up or not.
@@ -72,6 +75,9 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
   return {
     get ready() {
       return client.isReady;
+    },
+    onReconnect(listener) {
+      reconnected.push(listener);
     },
     elect: (object, lock, owner, leaseMs, newerThan) =>
       safely(null, async () => {

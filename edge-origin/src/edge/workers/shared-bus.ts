@@ -11,6 +11,8 @@ export type ElectionReply =
 export interface SharedBus {
   /** False while the bus is unreachable (operations then return empty results at once). */
   readonly ready: boolean;
+  /** Calls `listener` each time the bus is reachable again after an outage. */
+  onReconnect(listener: () => void): void;
   /**
    * In ONE atomic step: the shared copy of `object` if its version is greater than `newerThan`;
    * otherwise the lease `lock` taken for `owner` for `leaseMs`; otherwise the lease's holder.

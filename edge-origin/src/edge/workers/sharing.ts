@@ -14,7 +14,9 @@
 //
 // The edge gets this through its EdgeDeps (`sharingOver`), built into its context at creation.
 // Also: purges propagate over pub/sub. If the bus is down every worker simply acts alone: no
-// request ever waits for the bus.
+// request ever waits for the bus. A purge made meanwhile is kept and done again on the bus once it
+// is back (shared copies deleted, other workers told), and until then this worker takes no shared
+// copy: otherwise a copy purged during the outage would come back from Redis (a year, for VOD).
 import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
 import { deserializeEntry, serializeEntry } from '../cache/serialize.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -27,6 +29,8 @@ const TAG = 'edge:tag:';
 const PURGE = 'edge:purge';
 /** A lease is renewed for at most this many lease periods (a stuck fill lets go eventually). */
 const MAX_RENEWALS = 30;
+/** Purges kept while the bus is down; past this many, everything shared is purged on its return. */
+const MAX_PENDING_PURGES = 1000;
 
 export interface SharingOptions {
   /** Unique per worker: the URL of its private listener (other workers stream from it). */
@@ -54,6 +58,49 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
     } catch {
       // Not ours: ignore.
     }
+  });
+
+  /** Purges the bus missed (it was down); `everything`: too many to keep, drop every shared copy. */
+  let missed: PurgeRequest[] = [];
+  let everything = false;
+  let replaying: Promise<void> | null = null;
+  const caughtUp = () => missed.length === 0 && !everything && !replaying;
+
+  function miss(request: PurgeRequest): void {
+    if (missed.length >= MAX_PENDING_PURGES) everything = true;
+    else missed.push(request);
+  }
+
+  async function onBus(request: PurgeRequest): Promise<void> {
+    if ('url' in request) await bus.del([OBJ + request.url]);
+    else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
+    else {
+      for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
+        const keys = await bus.members(TAG + tag);
+        await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
+      }
+    }
+    await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
+  }
+
+  async function propagate(request: PurgeRequest): Promise<void> {
+    if (!bus.ready) return miss(request);
+    await onBus(request);
+    // Redis went away during it: it may not have been done; doing it again is harmless.
+    if (!bus.ready) miss(request);
+  }
+
+  bus.onReconnect(() => {
+    replaying ??= (async () => {
+      while ((missed.length > 0 || everything) && bus.ready) {
+        const requests: PurgeRequest[] = everything ? [{ prefix: '' }] : missed;
+        missed = [];
+        everything = false;
+        for (const request of requests) await propagate(request);
+      }
+    })().finally(() => {
+      replaying = null;
+    });
   });
 
   function hold(key: string): void {
@@ -95,7 +142,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       return bus.ready;
     },
 
-    elect: (key, newerThan) => (bus.ready ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' })),
+    elect: (key, newerThan) => (bus.ready && caughtUp() ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' })),
 
     publish(entry) {
       if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
@@ -118,17 +165,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
     },
 
     propagate(request) {
-      void (async () => {
-        if ('url' in request) await bus.del([OBJ + request.url]);
-        else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
-        else {
-          for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
-            const keys = await bus.members(TAG + tag);
-            await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
-          }
-        }
-        await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
-      })();
+      void propagate(request);
     },
   };
 }
