@@ -59,7 +59,8 @@ test("subtitles on by default become hls.js's subtitle preference (it picks the 
 });
 
 test('reconnection: growing delays, then give up; a success resets it', () => {
-  const policy = new ReconnectPolicy([100, 200, 400]);
+  // The jitter's draw at its top: the delays are their caps (backoff.test.ts draws them).
+  const policy = new ReconnectPolicy([100, 200, 400], undefined, () => 1);
   expect([policy.next(), policy.next(), policy.next(), policy.next()]).toEqual([100, 200, 400, null]);
   policy.reset();
   expect(policy.next()).toBe(100);

@@ -1,14 +1,22 @@
 import { ReconnectPolicy } from '../../tv-app/src/player/reconnect.ts';
-import { FRAGMENT_LOAD_POLICY, PLAYER_DEFAULTS, hlsConfig } from '../../tv-app/src/player/config.ts';
+import {
+  FRAGMENT_LOAD_POLICY,
+  FRAGMENT_RETRY_BASE_MS,
+  PLAYER_DEFAULTS,
+  hlsConfig,
+} from '../../tv-app/src/player/config.ts';
+
+/** The jitter's draw at its top: every delay is its cap, the longest schedule (backoff.test.ts draws them). */
+const top = () => 1;
 
 test('reloads on a growing schedule, then gives up when the schedule is used up', () => {
-  const policy = new ReconnectPolicy([1000, 2000, 4000], 60_000);
+  const policy = new ReconnectPolicy([1000, 2000, 4000], 60_000, top);
   expect([policy.next(0), policy.next(1000), policy.next(3000), policy.next(7000)]).toEqual([1000, 2000, 4000, null]);
   expect(policy.attempts).toBe(3);
 });
 
 test('gives up once the outage, counted from its first failed request, would outlast the budget', () => {
-  const policy = new ReconnectPolicy([1000, 2000, 4000, 8000, 8000], 40_000);
+  const policy = new ReconnectPolicy([1000, 2000, 4000, 8000, 8000], 40_000, top);
   // hls.js retried the fragment on its own for ~15 s before its first fatal error.
   policy.failed(0);
   policy.failed(5_000); // later failures of the same outage do not move its start
@@ -19,7 +27,7 @@ test('gives up once the outage, counted from its first failed request, would out
 });
 
 test('media buffered again ends the outage: the next one starts from scratch', () => {
-  const policy = new ReconnectPolicy([1000, 2000], 10_000);
+  const policy = new ReconnectPolicy([1000, 2000], 10_000, top);
   policy.failed(0);
   expect(policy.next(9_500)).toBeNull(); // 9.5 s + 1 s > 10 s
   expect(policy.inOutage).toBe(true);
@@ -30,7 +38,7 @@ test('media buffered again ends the outage: the next one starts from scratch', (
 });
 
 test('the defaults give a dead origin less than a minute of "Reconnexion…" after hls.js gives up', () => {
-  const policy = new ReconnectPolicy();
+  const policy = new ReconnectPolicy(undefined, undefined, top);
   // Every reload fails the way hls.js does: ~15 s of its own retries, then a fatal error.
   let now = 15_000;
   policy.failed(0);
@@ -45,10 +53,10 @@ test('the defaults give a dead origin less than a minute of "Reconnexion…" aft
 
 test("the budget leaves room for the player's own reloads even after hls.js's longest retrying of one segment", () => {
   // hls.js's worst case: every retry of one segment waits its full backoff (1 s, 2 s, 4 s, 8 s, …).
-  const { maxNumRetry, retryDelayMs, maxRetryDelayMs } = FRAGMENT_LOAD_POLICY.errorRetry;
+  const { maxNumRetry, maxRetryDelayMs } = FRAGMENT_LOAD_POLICY.errorRetry;
   let hlsRetrying = 0;
-  for (let i = 0; i < maxNumRetry; i++) hlsRetrying += Math.min(retryDelayMs * 2 ** i, maxRetryDelayMs);
-  const policy = new ReconnectPolicy();
+  for (let i = 0; i < maxNumRetry; i++) hlsRetrying += Math.min(FRAGMENT_RETRY_BASE_MS * 2 ** i, maxRetryDelayMs);
+  const policy = new ReconnectPolicy(undefined, undefined, top);
   policy.failed(0);
   expect(policy.next(hlsRetrying)).toBe(PLAYER_DEFAULTS.reconnectDelaysMs[0]);
 });

@@ -1,6 +1,7 @@
 // Every tunable of the player in one place (as hls.js does with its config defaults).
 import type { HlsConfig } from 'hls.js';
 import type { LatencyChoice } from './latency.ts';
+import { fullJitter } from './backoff.ts';
 
 export const PLAYER_DEFAULTS = {
   /**
@@ -12,8 +13,11 @@ export const PLAYER_DEFAULTS = {
   lowLatency: {
     /** Off: every live plays whole segments, `segmentTargetDurations` behind the edge. */
     enabled: true,
-    /** Seconds behind the live edge with parts; never closer than the playlist's PART-HOLD-BACK. */
-    targetLatencyS: 2,
+    /**
+     * Seconds behind the live edge with parts; never closer than the playlist's PART-HOLD-BACK
+     * (three parts: 1.56 s with ours, which is what this asks for: the README's latency table).
+     */
+    targetLatencyS: 1.5,
     /** Without parts: target durations behind the live edge (hls.js's liveSyncDurationCount). */
     segmentTargetDurations: 3,
     /**
@@ -78,7 +82,10 @@ export const PLAYER_DEFAULTS = {
   liveEdgeTolerance: 8,
   /** The overlay starts fading this long after the last key while playing (never while seeking). */
   overlayHideMs: 5000,
-  /** Reconnection after a fatal network error: delays (ms) between attempts, then give up. */
+  /**
+   * Reconnection after a fatal network error: the longest delay (ms) before each attempt, then
+   * give up; each delay is drawn between 0 and it (full jitter, backoff.ts).
+   */
   reconnectDelaysMs: [1000, 2000, 4000, 8000, 8000],
   /**
    * …or sooner: once segments have failed for this long (ms) with nothing buffered since, the
@@ -138,15 +145,26 @@ export function hlsConfig({
  * pinned here because the reconnection budget above is reasoned from them):
  *  - first byte within 10 s: the edge's own upstream first-byte timeout is 10 s too, and a
  *    retry sent earlier would only join the edge's fetch of the same segment (collapsing);
- *  - a failed request (5xx, cut connection) is retried 6 times, 1 s then doubling up to 8 s
- *    (a 404 is not retried: hls.js tries another rendition, then reports it fatal and the
- *    player's ReconnectPolicy takes over);
+ *  - a failed request (5xx, cut connection) is retried 6 times, up to 1 s then doubling up to 8 s
+ *    with full jitter (backoff.ts): hls.js waits min(2^n × retryDelayMs, maxRetryDelayMs) and
+ *    reads retryDelayMs at each retry, so drawing it in [0, 1 s] each time makes the first four
+ *    waits uniform in [0, 1], [0, 2], [0, 4], [0, 8] s (later ones are clipped at 8 s, so TVs
+ *    bunch there somewhat); (a 404 is not retried: hls.js tries another rendition, then reports
+ *    it fatal and the player's ReconnectPolicy takes over);
  *  - the error count is shared by video and audio, so both failing together halve it: ~15 s of
  *    hls.js retries before the player's own reloads start (seen in tests/e2e/player-faults).
  */
+/** hls.js's first retry of a failed segment waits up to this (ms), doubling after. */
+export const FRAGMENT_RETRY_BASE_MS = 1000;
 export const FRAGMENT_LOAD_POLICY = {
   maxTimeToFirstByteMs: 10_000,
   maxLoadTimeMs: 120_000,
   timeoutRetry: { maxNumRetry: 4, retryDelayMs: 0, maxRetryDelayMs: 0 },
-  errorRetry: { maxNumRetry: 6, retryDelayMs: 1000, maxRetryDelayMs: 8000 },
+  errorRetry: {
+    maxNumRetry: 6,
+    get retryDelayMs(): number {
+      return fullJitter(FRAGMENT_RETRY_BASE_MS);
+    },
+    maxRetryDelayMs: 8000,
+  },
 } as const;
