@@ -166,7 +166,8 @@ const AppInfo = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/, 'reverse-DNS: lowercase letters, digits, - and .')
+      // LG's CLI: lowercase letters, digits, + - and periods; reverse DNS: at least two labels.
+      .regex(/^[a-z0-9][a-z0-9+-]*(\.[a-z0-9][a-z0-9+-]*)+$/, 'reverse-DNS: lowercase letters, digits, + - and .')
       .refine((id) => !WEBOS_RESERVED.test(id), 'reserved prefix'),
     version: z.string().regex(new RegExp(`^${webOSVersionPart}\\.${webOSVersionPart}\\.${webOSVersionPart}$`)),
     vendor: z.string().min(1),
