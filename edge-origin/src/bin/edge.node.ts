@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
+import type { ReloadResult } from '../edge/config-reload.ts';
 import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
 
 function loadConfig(): EdgeConfig {
@@ -27,26 +28,44 @@ function readConfig(): EdgeConfig {
   }
 }
 
-// `systemctl reload` sends SIGHUP, whose default in Node is to exit. Here it reads the config again,
-// checks it and logs which keys changed; they apply at the next restart (the cache is this
-// process's memory, so it is not rebuilt behind the operator's back).
-function reloadOnHangup(running: EdgeConfig): void {
+// `systemctl reload` sends SIGHUP, whose default in Node is to exit. Here it reads the config again
+// (file and environment, the same precedence as at start) and checks it. A worker applies the
+// knobs read on each use (edge/config-reload.ts); the others keep their running values until the
+// next restart (the cache is this process's memory, so it is not rebuilt behind the operator's
+// back). An invalid config changes nothing. With several workers, the primary checks and passes the
+// signal on; each worker applies it.
+function reloadOnHangup(running: EdgeConfig, apply: (next: EdgeConfig) => ReloadResult | null): void {
   process.on('SIGHUP', () => {
     try {
       const next = loadConfig();
       const changed = (Object.keys(next) as (keyof EdgeConfig)[]).filter(
         (key) => JSON.stringify(next[key]) !== JSON.stringify(running[key]),
       );
-      console.log(
-        changed.length
-          ? `edge: reload: config valid; changed: ${changed.join(', ')} (applied at the next restart)`
-          : 'edge: reload: config valid, unchanged',
-      );
+      const result = apply(next);
+      if (!changed.length) return void console.log('edge: reload: config valid, unchanged');
+      const detail = result
+        ? `; applied now: ${result.applied.join(', ') || 'none'}; at the next restart: ${result.needRestart.join(', ') || 'none'}`
+        : ' (passed on to the workers)';
+      console.log(`edge: reload: config valid; changed: ${changed.join(', ')}${detail}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`edge: reload: ${message}; still running on the config it started with`);
+      console.error(`edge: reload: ${message}; still running on the config it had`);
     }
   });
+}
+
+/** SIGTERM/SIGINT: stop accepting, let responses in progress finish within the grace, exit; a
+ * second signal, or a close that overruns the grace by 5 s, exits at once. */
+function stopOnSignals(close: () => Promise<void>, graceMs: () => number): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    setTimeout(() => process.exit(1), graceMs() + 5000).unref();
+    void close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 async function runWorker(config: EdgeConfig): Promise<void> {
@@ -55,9 +74,12 @@ async function runWorker(config: EdgeConfig): Promise<void> {
   const running = await startEdgeNode(config, audience ? { audience } : {});
   if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
   else process.send?.({ listening: running.url });
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A worker's own copy of the config it started with: running.reload changes the edge's.
+  reloadOnHangup(structuredClone(config), (next) => running.reload(next));
+  stopOnSignals(
+    () => running.close(),
+    () => running.edge.config.shutdownGraceMs,
+  );
 }
 
 function runPrimary(config: EdgeConfig): void {
@@ -89,9 +111,12 @@ function runPrimary(config: EdgeConfig): void {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  reloadOnHangup(config, () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+    return null;
+  });
 }
 
 const config = readConfig();
-if (cluster.isPrimary) reloadOnHangup(config);
 if (config.workers > 1 && cluster.isPrimary) runPrimary(config);
 else void runWorker(config);

@@ -14,5 +14,7 @@ export function nodeUpstreamFetch(connectTimeoutMs: number): { fetch: typeof fet
       ...(init as Parameters<typeof undiciFetch>[1]),
       dispatcher: agent,
     }) as unknown as Promise<Response>;
-  return { fetch: fetchWithAgent as typeof fetch, close: () => agent.close() };
+  // Closed last, once the edge's responses are done or cut: a fetch still open then (an upstream
+  // body that never ends) must not hold the process (agent.close() would wait for it).
+  return { fetch: fetchWithAgent as typeof fetch, close: () => agent.destroy() };
 }
