@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from './logger.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const NULL_BODY = new Set([101, 204, 205, 304]);
 
 export function accessLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
@@ -26,7 +27,8 @@ export function accessLog(logger: Logger): MiddlewareHandler {
       });
     const headers = new Headers(res.headers);
     headers.set('X-Request-Id', reqId);
-    if (!res.body) {
+    // Statuses that may not carry a body (a Response with one would throw).
+    if (!res.body || NULL_BODY.has(res.status)) {
       write(Number(res.headers.get('content-length') ?? 0));
       c.res = undefined;
       c.res = new Response(null, { status: res.status, statusText: res.statusText, headers });
