@@ -37,7 +37,8 @@ const MEDIA = [
   'https://elsewhere.example/hls/live/csport/v360/12.m4s',
   '',
 ].join('\n');
-const THUMBS = ['WEBVTT', '', '00:00:00.000 --> 00:00:02.000', 'sprite-0.jpg#xywh=0,0,160,90', ''].join('\n');
+// CRLF line ends, as some tools write WebVTT.
+const THUMBS = ['WEBVTT', '', '00:00:00.000 --> 00:00:02.000', 'sprite-0.jpg#xywh=0,0,160,90', ''].join('\r\n');
 
 let upstream: TestUpstream;
 const edges: StartedEdge[] = [];

@@ -27,7 +27,7 @@ export function mayCarry(path: string): boolean {
 /** Attributes holding a URI in playlist tags (URI, X-ASSET-URI, X-ASSET-LIST…), after `:` or `,`. */
 const URI_ATTRIBUTE = /([:,])((?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)="([^"]*)"/g;
 /** A thumbnail cue's payload: `sprite-0.jpg#xywh=0,0,160,90`. */
-const TILE_LINE = /^(\S+?)(#xywh=.*)$/;
+const TILE_LINE = /^(\S+?)(#xywh=.*\r?)$/;
 
 export function textWithToken(carrier: Carrier, text: string, base: URL, prefix: string, token: string): string {
   const carry = (uri: string): string => (inScope(uri, base, prefix) ? withToken(uri, token) : uri);

@@ -44,7 +44,8 @@ function rewritten(
   url: URL,
   decision: Extract<AccessDecision, { kind: 'granted' }>,
 ): Uint8Array<ArrayBuffer> {
-  const key = `${url.pathname}${decision.search}\n${decision.token}`;
+  // The text depends on the path (URIs resolve against it) and the token, not on the query (CMCD, _HLS_*).
+  const key = `${url.pathname}\n${decision.token}`;
   const known = memo.get(key);
   if (known && known.source === source) return known.bytes;
   const bytes = encoder.encode(textWithToken(carrier, source, url, decision.grant.prefix, decision.token));
