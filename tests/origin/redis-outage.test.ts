@@ -13,6 +13,8 @@ import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { publishLiveReplay, staffClient } from '../support/staff-api.ts';
+import { useTestImages } from '../support/test-images.ts';
+import { readFileSync } from 'node:fs';
 
 const ADMIN = 'redis-outage-admin-token-0123';
 let redis: TestRedis;
@@ -44,6 +46,7 @@ afterAll(async () => {
 });
 
 const staff = staffClient(() => origin.url, ADMIN);
+const images = useTestImages({ 'affiche.jpg': '1280x720' });
 
 async function read(url: string): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(url);
@@ -72,6 +75,13 @@ test('Redis stopped after a busy day and an origin restart: the TVs keep the cat
   const cut = await staff<Highlight>('POST', '/highlights', { replayId: replay.id, title: 'Le but', in: 2, out: 8 });
   expect(cut.status).toBe(201);
   const highlight = cut.body;
+  const upload = await fetch(`${origin.url}/api/v1/staff/posters`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'image/jpeg' },
+    body: readFileSync(images.path('affiche.jpg')),
+  });
+  expect(upload.status).toBe(201);
+  const poster = ((await upload.json()) as { poster: string }).poster;
   // TVs read the home through the edge (it keeps it, max-age 10 s).
   const homeBefore = await read(`${edge.url}/api/v1/home`);
   expect(homeBefore.status).toBe(200);
@@ -132,6 +142,16 @@ test('Redis stopped after a busy day and an origin restart: the TVs keep the cat
     expect([path, playlist.status, playlist.text.startsWith('#EXTM3U')]).toEqual([path, 200, true]);
   }
 
+  // The poster uploaded that day, never read by this process either (an edge that lacks it asks).
+  const posterNow = await fetch(origin.url + poster);
+  const posterBytes = new Uint8Array(await posterNow.arrayBuffer());
+  expect([posterNow.status, posterNow.headers.get('content-type'), posterBytes[0], posterBytes[1]]).toEqual([
+    200,
+    'image/jpeg',
+    0xff,
+    0xd8,
+  ]);
+
   // Through the edge, once max-age and stale-while-revalidate have run out: the same content.
   edgeClock.advance(30);
   const edgeHome = await read(`${edge.url}/api/v1/home`);
@@ -153,6 +173,7 @@ test('Redis stopped after a busy day and an origin restart: the TVs keep the cat
   const fresh = await read(`${origin.url}/api/v1/replays/${replay.id}`);
   expect([fresh.status, fresh.headers.get('x-store-stale')]).toEqual([200, null]);
   expect((await read(`${origin.url}/api/v1/highlights/${highlight.id}`)).status).toBe(200);
+  expect(new Uint8Array(await (await fetch(origin.url + poster)).arrayBuffer())).toEqual(posterBytes);
   expect((await read(`${origin.url}/api/v1/events/${created.body.id}`)).status).toBe(200);
   const events = await staff<{ events: { id: string }[] }>('GET', '/events');
   expect(events.body.events.map((e) => e.id)).toEqual(expect.arrayContaining([replay.eventId, created.body.id]));

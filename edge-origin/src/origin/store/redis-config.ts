@@ -18,6 +18,16 @@ export const redisStoreConfigSchema = z.object({
    * what another origin replica wrote.
    */
   readModelRefreshSeconds: seconds.default(30),
+  /**
+   * Posters (content-addressed, never changing) kept in memory to be served while Redis is down:
+   * the ones read and written by this process, and at each refresh the others, while they fit.
+   * About 170 KB a poster (both sizes): 64 MiB holds some 400.
+   */
+  imageCopyBytes: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(64 * 1024 * 1024),
 });
 
 export type RedisStoreConfig = z.infer<typeof redisStoreConfigSchema>;
@@ -25,6 +35,7 @@ export type RedisStoreConfig = z.infer<typeof redisStoreConfigSchema>;
 export const redisStoreEnvNames: Record<keyof RedisStoreConfig, string> = {
   staleReadsMaxSeconds: 'REDIS_STALE_READS_MAX_SECONDS',
   readModelRefreshSeconds: 'REDIS_READ_MODEL_REFRESH_SECONDS',
+  imageCopyBytes: 'REDIS_IMAGE_COPY_BYTES',
 };
 
 export class RedisStoreConfigError extends Error {

@@ -11,7 +11,8 @@
 // (StoreUnavailableError → 503) instead of queueing, and reads answer from the last good copy of
 // every collection (read-model.ts), read whole at each connection and every
 // `readModelRefreshSeconds`, for at most `staleReadsMaxSeconds` after Redis last answered
-// (redis-config.ts); `staleSeconds()` says when reads come from that copy.
+// (redis-config.ts); `staleSeconds()` says when reads come from that copy. Posters likewise
+// (image-copy.ts), without a bound: they never change.
 import { RESP_TYPES, createClient } from 'redis';
 import type { RecordStore } from './record-store.ts';
 import { encodeRecord } from './record-store.ts';
@@ -20,6 +21,7 @@ import type { AuditEntry, Change, Collection, CollectionRecords } from './record
 import { AUDIT_LIMIT } from './memory-record-store.ts';
 import { COLLECTIONS } from './records.ts';
 import { ReadModel } from './read-model.ts';
+import { ImageCopy } from './image-copy.ts';
 import { loadRedisStoreConfig, type RedisStoreConfig } from './redis-config.ts';
 import { itemAt } from '../../../../shared/lang/item-at.ts';
 
@@ -60,6 +62,7 @@ export class RedisRecordStore implements RecordStore {
   readonly #config: RedisStoreConfig;
   /** What reads answer while Redis is unreachable. */
   readonly #copy = new ReadModel();
+  readonly #images: ImageCopy;
   /** When Redis last answered a command (ms); undefined: never since start. */
   #answeredAt: number | undefined;
   readonly #refreshTimer: ReturnType<typeof setInterval>;
@@ -70,6 +73,7 @@ export class RedisRecordStore implements RecordStore {
     this.#prefix = options.prefix ?? 'citetv:';
     this.#log = options.log ?? ((m) => console.error(m));
     this.#config = loadRedisStoreConfig({ overrides: options.config ?? {} });
+    this.#images = new ImageCopy(this.#config.imageCopyBytes);
     this.#client = createClient({
       url: options.url,
       // Fail commands at once while disconnected rather than queueing them until Redis is back.
@@ -104,9 +108,30 @@ export class RedisRecordStore implements RecordStore {
         this.#answered();
         this.#copy.replace(collection, new Map(Object.entries(texts)));
       }
+      await this.#copyImages();
     } catch {
       // Redis went away mid-way: the collections not refreshed keep their older copy.
     }
+  }
+
+  /** The posters not copied yet, while they fit (those already copied never change). */
+  async #copyImages(): Promise<void> {
+    const prefix = this.#key('image:');
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    for await (const keys of this.#client.scanIterator({ MATCH: pattern, COUNT: 500 })) {
+      for (const key of keys) {
+        const name = key.slice(prefix.length);
+        if (this.#images.has(name)) continue;
+        const bytes = await this.#binary.get(key);
+        if (!bytes) continue;
+        if (!this.#images.fits(bytes.byteLength)) return;
+        this.#images.put(name, new Uint8Array(bytes));
+      }
+    }
+  }
+
+  get #binary() {
+    return this.#client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   }
 
   #answered(): void {
@@ -194,6 +219,7 @@ export class RedisRecordStore implements RecordStore {
       throw new StoreConflictError(e.collection, e.id);
     }
     this.#copy.apply(change);
+    for (const image of change.images ?? []) this.#images.put(image.key, new Uint8Array(image.bytes));
   }
 
   async listAudit(offset: number, limit: number): Promise<{ entries: AuditEntry[]; total: number }> {
@@ -210,14 +236,19 @@ export class RedisRecordStore implements RecordStore {
   }
 
   async getImage(key: string): Promise<Uint8Array | null> {
+    let bytes: Buffer | null;
     try {
-      const bytes = await this.#client
-        .withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })
-        .get(this.#key(`image:${key}`));
-      return bytes ? new Uint8Array(bytes) : null;
+      bytes = await this.#binary.get(this.#key(`image:${key}`));
     } catch (error) {
-      throw unavailable(error);
+      // Content-addressed: a copy is right however long Redis has been gone.
+      const copy = this.#images.get(key);
+      if (!copy) throw unavailable(error);
+      return new Uint8Array(copy);
     }
+    if (!bytes) return null;
+    const image = new Uint8Array(bytes);
+    this.#images.put(key, image);
+    return new Uint8Array(image);
   }
 
   ready(timeoutMs = 5000): Promise<void> {
