@@ -1,5 +1,6 @@
 // What a browser opens: the phone page (`/participer/<eventId>`, and `/p/<shortCode>` under the
-// QR code), its script, and the re-encoded photos (`/contributions/photos/<id>.jpg`). A photo is
+// QR code), its script, the broadcast's lower third (`/ecran/<eventId>/bandeau`, a vision mixer's
+// browser source), and the re-encoded photos (`/contributions/photos/<id>.jpg`). A photo is
 // served only while it is not rejected, from our own JPEG, never the bytes the phone sent; browsers
 // may keep it, edges may not (a removal must take effect on the next request).
 import { Hono } from 'hono';
@@ -29,6 +30,11 @@ export function contributionPageRoutes(service: ContributionsService, dir: strin
   app.get('/participer/:eventId', async (c) => {
     if (!isEventId(c.req.param('eventId'))) return c.text('Not Found\n', 404);
     return page(c, 'index.html', 'no-cache');
+  });
+  app.get('/ecran/bandeau.js', (c) => page(c, 'bandeau.js', 'no-cache'));
+  app.get('/ecran/:eventId/bandeau', async (c) => {
+    if (!isEventId(c.req.param('eventId'))) return c.text('Not Found\n', 404);
+    return page(c, 'bandeau.html', 'no-cache');
   });
   app.get('/p/:code', async (c) => {
     const eventId = /^[a-z0-9]{3,12}$/i.test(c.req.param('code'))

@@ -1,5 +1,5 @@
 // The spectators' and the venue screens' side, `/api/v1/contributions/...` (no token):
-//   GET  /events/<id>          the event's title and window, for the phone page
+//   GET  /events/<id>          the event's title, window and channel (name, colour, logo)
 //   POST /events/<id>          a sending (multipart: photo, firstName, message, terms, deviceId)
 //   POST /delete {code}        the spectator's deletion, by the code they got
 //   GET  /events/<id>/feed     approved items (pinned first) and the feed's last event id
@@ -57,8 +57,11 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
 
   app.get('/events/:id', async (c) => {
     const { event, settings, open } = await service.eventWindow(c.req.param('id'));
+    // The channel's look, for the broadcast's lower third.
+    const channel = await service.store.get('channels', event.channelId);
     return c.json({
       event: { id: event.id, title: event.title, venue: event.venue },
+      channel: channel ? { name: channel.name, color: channel.color, logo: channel.logo } : null,
       window: settings
         ? { opensAt: settings.opensAt, closesAt: settings.closesAt, open, shortCode: settings.shortCode }
         : null,

@@ -231,6 +231,9 @@ export const TEXT = {
     shortUrlLater: 'L’adresse courte est créée avec la première fenêtre enregistrée.',
     venueScreen: 'Écran de la salle (appli TV, plein écran)',
     openVenue: 'Ouvrir l’écran de la salle',
+    lowerThird: 'Bandeau pour le direct (source navigateur OBS ou entrée « Web Browser » de vMix)',
+    lowerThirdHelp:
+      'À coller dans le mélangeur en 1920 × 1080, fond transparent : chaque photo approuvée passe en bas de l’image 8 secondes (?duree= pour changer). La régie décide quand la couche est à l’antenne.',
     counts: (pending: number, approved: number, rejected: number) =>
       `${pending} en attente · ${approved} approuvée${approved > 1 ? 's' : ''} · ${rejected} refusée${rejected > 1 ? 's' : ''}`,
     pendingTitle: 'À modérer (les plus anciennes d’abord)',

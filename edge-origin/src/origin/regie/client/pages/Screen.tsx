@@ -1,6 +1,7 @@
 // « Écran géant » (issue #13): an event's participative screen. Choose the event (lives, then the
 // upcoming ones; `#/ecran?event=<id>` keeps the choice), set when spectators may send and the trusted
-// mode, read the phone page's addresses and open the venue screen (the TV app's `?venue=` mode).
+// mode, read the phone page's addresses, open the venue screen (the TV app's `?venue=` mode) and
+// copy the broadcast lower third's address for the vision mixer.
 // Below, the moderation queue: pending first, oldest first, then the approved and the rejected.
 // The queue is read again every 3 s (new arrivals appear, the focus stays where it was: items are
 // keyed by id). With a pending item focused, A approves, R rejects, B bans its device (confirmed
@@ -163,6 +164,7 @@ function Addresses({ event, settings }: { event: StaffEvent; settings: Contribut
   const phone = `${location.origin}/participer/${encodeURIComponent(event.id)}`;
   const short = settings ? `${location.origin}/p/${settings.shortCode}` : null;
   const venue = `${location.origin}/?venue=${encodeURIComponent(event.id)}`;
+  const lowerThird = `${location.origin}/ecran/${encodeURIComponent(event.id)}/bandeau?duree=8`;
   return (
     <section class="card" data-testid="screen-addresses">
       <dl>
@@ -190,6 +192,12 @@ function Addresses({ event, settings }: { event: StaffEvent; settings: Contribut
             {T.openVenue}
           </a>{' '}
           <code>{venue}</code>
+        </dd>
+        <dt>{T.lowerThird}</dt>
+        <dd>
+          <code data-testid="bandeau-url">{lowerThird}</code>
+          <br />
+          <small class="muted">{T.lowerThirdHelp}</small>
         </dd>
       </dl>
     </section>
