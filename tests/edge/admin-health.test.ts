@@ -42,6 +42,11 @@ describe('public probes', () => {
     expect([ready.status, JSON.parse(text)]).toEqual([503, { status: 'not-ready', failing: ['upstream'] }]);
     expect(text).not.toContain(String(port));
     expect((await fetch(`${edge.url}/_edge/health/live`)).status).toBe(200);
+    // A viewer's 502 says the origin is unreachable, not where it is.
+    const gateway = await fetch(`${edge.url}/hls/live/sport/master.m3u8`);
+    const said = await gateway.text();
+    expect([gateway.status, said]).toEqual([502, expect.stringMatching(/unreachable/)]);
+    expect(said).not.toMatch(new RegExp(`${port}|127\\.0\\.0\\.1`));
   });
 
   it('gives up on an upstream that does not answer the probe within its timeout', async () => {

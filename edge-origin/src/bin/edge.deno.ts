@@ -40,7 +40,13 @@ const server = Deno.serve(
   },
   edge.fetch,
 );
+// The admin address (EDGE_ADMIN_LISTEN, host:port): /_edge/ only (edge/admin/access.ts).
+const adminAt = config.adminListen ? /^\[?(.*?)\]?:(\d+)$/.exec(config.adminListen) : null;
+const admin = adminAt
+  ? Deno.serve({ port: Number(adminAt[2]), hostname: adminAt[1] ?? '127.0.0.1' }, edge.adminFetch)
+  : null;
 const stop = () => {
+  void admin?.shutdown();
   void server
     .shutdown()
     .then(() => edge.close())

@@ -91,7 +91,17 @@ export function gatewayError(ctx: EdgeContext, kind: 'unreachable' | 'timeout', 
     'ERROR',
     null,
   );
-  return new Response(`${status} ${title}: ${message}\n`, { status, headers });
+  return new Response(`${status} ${title}: ${withoutUpstreamAddresses(ctx, message)}\n`, { status, headers });
+}
+
+/** Viewers learn what went wrong, not where the origin is (the admin health detail names it). */
+function withoutUpstreamAddresses(ctx: EdgeContext, message: string): string {
+  let out = message;
+  for (const url of [ctx.config.upstreamUrl, ...ctx.config.fallbackUpstreamUrls]) {
+    const { origin, host, hostname } = new URL(url);
+    for (const address of [url.replace(/\/+$/, ''), origin, host, hostname]) out = out.split(address).join('upstream');
+  }
+  return out.replace(/\b(upstream)(?:[ :]+upstream\b)+/g, '$1');
 }
 
 export function plainError(ctx: EdgeContext, status: number, message: string): Response {
