@@ -184,6 +184,33 @@ describe('signed URLs at the edge', () => {
     expect(upstream.requests.filter((r) => r.url.includes('sig=')).map((r) => r.url)).toEqual([]);
   });
 
+  it('a replay under another restricted prefix plays the live segments it was cut from (delegated token)', async () => {
+    const e = await startEdge({
+      upstreamUrl: upstream.url,
+      urlSigningKeys: [keyA],
+      urlSigningPrefixes: [PREFIX, '/hls/vod/'],
+    });
+    edges.push(e);
+    upstream.on('/hls/vod/cut/index.m3u8', {
+      headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=60' },
+      body: '#EXTM3U\n#EXTINF:2.0,\n/hls/live/csport/v360/10.m4s\n#EXTINF:2.0,\n/hls/live/culture/v360/10.m4s\n#EXT-X-ENDLIST\n',
+    });
+    const replay = await new Keyring([keyA]).sign(new URL('/hls/vod/cut/index.m3u8', e.url), {
+      expires: inAnHour(),
+      pathPrefix: '/hls/vod/',
+    });
+    const playlist = await fetch(replay);
+    expect(playlist.status).toBe(200);
+    const [live, open] = (await playlist.text()).split('\n').filter((l) => l.startsWith('/hls/live/'));
+    const liveUrl = new URL(live ?? '', e.url);
+    // Scoped to the live's own prefix, expiring with the viewer's token; the open path gets none.
+    expect(liveUrl.searchParams.get('pfx')).toBe(PREFIX);
+    expect(liveUrl.searchParams.get('exp')).toBe(replay.searchParams.get('exp'));
+    expect(open).toBe('/hls/live/culture/v360/10.m4s');
+    expect((await fetch(liveUrl)).status).toBe(200);
+    expect((await fetch(new URL(liveUrl.pathname, e.url))).status).toBe(403);
+  });
+
   it('answers a granted playlist whole, with the token, whatever Range asks (ffmpeg asks bytes=0-)', async () => {
     const edge = await edgeWith([keyA]);
     const url = await signed(edge, `${PREFIX}master.m3u8`, keyA);

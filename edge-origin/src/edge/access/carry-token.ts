@@ -3,8 +3,9 @@
 // the master playlist would carry the token. The edge stores the playlist as the origin wrote it
 // (one copy for everyone) and writes the token onto its URIs on the way out, for each viewer:
 // media playlists, parts, segments, init sections, keys, preload hints, rendition reports, and the
-// sprite sheets of a WebVTT thumbnail track. Only URIs on this host under the token's prefix get
-// it: a token never leaks to another host nor opens a path it was not minted for.
+// sprite sheets of a WebVTT thumbnail track. Only URIs on this host get a token: the viewer's under
+// its prefix, a delegated one (gate.ts) under another restricted prefix, none on open paths; a
+// token never leaks to another host.
 import { splitToken, withToken } from '../../../../shared/signing/url-signing.ts';
 
 export type Carrier = 'playlist' | 'thumbnails';
@@ -29,8 +30,21 @@ const URI_ATTRIBUTE = /([:,])((?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)="([^"]*)"/g;
 /** A thumbnail cue's payload: `sprite-0.jpg#xywh=0,0,160,90`. */
 const TILE_LINE = /^(\S+?)(#xywh=.*\r?)$/;
 
-export function textWithToken(carrier: Carrier, text: string, base: URL, prefix: string, token: string): string {
-  const carry = (uri: string): string => (inScope(uri, base, prefix) ? withToken(uri, token) : uri);
+/**
+ * `text` with a token on each URI of this host for which `tokenFor(pathname)` gives one (undefined:
+ * the URI is left as written). A URI that already carries a token keeps it.
+ */
+export function textWithToken(
+  carrier: Carrier,
+  text: string,
+  base: URL,
+  tokenFor: (path: string) => string | undefined,
+): string {
+  const carry = (uri: string): string => {
+    const path = sameHostPath(uri, base);
+    const token = path === undefined ? undefined : tokenFor(path);
+    return token === undefined ? uri : withToken(uri, token);
+  };
   return text
     .split('\n')
     .map((line) => {
@@ -50,12 +64,13 @@ export function textWithToken(carrier: Carrier, text: string, base: URL, prefix:
     .join('\n');
 }
 
-function inScope(uri: string, base: URL, prefix: string): boolean {
+/** The path `uri` resolves to on `base`'s host, if it does and carries no token yet. */
+function sameHostPath(uri: string, base: URL): string | undefined {
   let target: URL;
   try {
     target = new URL(uri, base);
   } catch {
-    return false;
+    return undefined;
   }
-  return target.origin === base.origin && target.pathname.startsWith(prefix) && splitToken(target.search).token === '';
+  return target.origin === base.origin && splitToken(target.search).token === '' ? target.pathname : undefined;
 }

@@ -26,6 +26,7 @@ const MAX_REMEMBERED = 10_000;
 export class AccessGate {
   private readonly keyring: Keyring;
   private readonly verified = new Map<string, Grant>();
+  private readonly delegations = new Map<string, string>();
 
   private constructor(
     config: EdgeConfig,
@@ -42,6 +43,29 @@ export class AccessGate {
         'invalid edge config: urlSigningPrefixes (env URL_SIGNING_PREFIXES) is set but urlSigningKeys (env URL_SIGNING_KEYS) is empty',
       );
     return new AccessGate(config, config.urlSigningPrefixes);
+  }
+
+  /** The restricted prefix `path` falls under, or undefined: open. */
+  restrictedPrefixOf(path: string): string | undefined {
+    return restrictedPrefixOf(path, this.prefixes);
+  }
+
+  /**
+   * A token for another restricted prefix, for the URIs a granted playlist lists there (a replay's
+   * playlist under /hls/vod/ lists the live segments it was cut from, under /hls/live/<channel>/):
+   * the origin wrote that playlist, so whoever may read it may read what it lists, until the same
+   * expiry. Signed with this edge's first key; one per (prefix, expiry), remembered.
+   */
+  async delegated(prefix: string, expires: number): Promise<string> {
+    const key = `${prefix}|${expires}`;
+    let token = this.delegations.get(key);
+    if (token === undefined) {
+      const signed = await this.keyring.sign(new URL(prefix, 'http://edge.invalid'), { expires, pathPrefix: prefix });
+      token = splitToken(signed.search).token;
+      if (this.delegations.size >= MAX_REMEMBERED) this.delegations.clear();
+      this.delegations.set(key, token);
+    }
+    return token;
   }
 
   async decide(url: URL, nowSeconds: number): Promise<AccessDecision> {

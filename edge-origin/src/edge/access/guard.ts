@@ -37,18 +37,33 @@ function memoOf(gate: AccessGate): RewriteMemo {
   return memo;
 }
 
-function rewritten(
+async function rewritten(
+  gate: AccessGate,
   memo: RewriteMemo,
   carrier: Carrier,
   source: string,
   url: URL,
   decision: Extract<AccessDecision, { kind: 'granted' }>,
-): Uint8Array<ArrayBuffer> {
+): Promise<Uint8Array<ArrayBuffer>> {
   // The text depends on the path (URIs resolve against it) and the token, not on the query (CMCD, _HLS_*).
   const key = `${url.pathname}\n${decision.token}`;
   const known = memo.get(key);
   if (known && known.source === source) return known.bytes;
-  const bytes = encoder.encode(textWithToken(carrier, source, url, decision.grant.prefix, decision.token));
+  const { prefix, expires } = decision.grant;
+  // First the other restricted prefixes it lists, whose tokens are minted (async), then the text.
+  const others = new Map<string, string>();
+  textWithToken(carrier, source, url, (path) => {
+    const restricted = path.startsWith(prefix) ? undefined : gate.restrictedPrefixOf(path);
+    if (restricted !== undefined) others.set(restricted, '');
+    return undefined;
+  });
+  for (const other of others.keys()) others.set(other, await gate.delegated(other, expires));
+  const text = textWithToken(carrier, source, url, (path) => {
+    if (path.startsWith(prefix)) return decision.token;
+    const restricted = gate.restrictedPrefixOf(path);
+    return restricted === undefined ? undefined : others.get(restricted);
+  });
+  const bytes = encoder.encode(text);
   if (memo.size >= MAX_REWRITES) memo.clear();
   memo.set(key, { source, bytes });
   return bytes;
@@ -70,7 +85,7 @@ export async function guardedProxy(
   const whole = decision.kind === 'granted' && mayCarry(url.pathname) && req.headers.has('range');
   const inner = decision.search === url.search && !whole ? req : rebuilt(req, url, decision.search, whole);
   const response = await handleProxy(ctx, inner, client);
-  return decision.kind === 'granted' ? carried(memoOf(gate), response, url, decision) : response;
+  return decision.kind === 'granted' ? carried(gate, response, url, decision) : response;
 }
 
 /** 403, `Cache-Control: no-store` (plainError), counted and logged like any answer, token left out. */
@@ -106,7 +121,7 @@ function rebuilt(req: Request, url: URL, search: string, withoutRange: boolean):
 }
 
 async function carried(
-  memo: RewriteMemo,
+  gate: AccessGate,
   response: Response,
   url: URL,
   decision: Extract<AccessDecision, { kind: 'granted' }>,
@@ -119,7 +134,7 @@ async function carried(
     headers.delete('content-length');
     return new Response(null, { status: response.status, headers });
   }
-  const bytes = rewritten(memo, carrier, await response.text(), url, decision);
+  const bytes = await rewritten(gate, memoOf(gate), carrier, await response.text(), url, decision);
   headers.set('content-length', String(bytes.byteLength));
   return new Response(bytes, { status: response.status, headers });
 }
