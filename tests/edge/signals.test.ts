@@ -29,10 +29,10 @@ interface EdgeProcess {
   exited: Promise<number | null>;
 }
 
-async function spawnEdge(file: string, config: Record<string, unknown>): Promise<EdgeProcess> {
+async function spawnEdge(file: string, config: Record<string, unknown>, args: string[] = []): Promise<EdgeProcess> {
   writeFileSync(file, JSON.stringify(config));
   // tsx's loader in this very process (the tsx CLI runs a child and would relay SIGHUP to nobody).
-  const child = spawn(process.execPath, ['--import', 'tsx', `${root}edge-origin/src/bin/edge.node.ts`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${root}edge-origin/src/bin/edge.node.ts`, ...args], {
     cwd: root,
     env: { ...process.env, EDGE_CONFIG_FILE: file, EDGE_PORT: '0', EDGE_ACCESS_LOG: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +83,30 @@ describe('SIGHUP', () => {
     await waitFor(() => /reload: .*memoryBytes.*still running/.test(edge.output()), edge.output);
     expect((await fetch(`${edge.url}/reload/item`, { method: 'DELETE' })).status).toBe(200); // unchanged
     expect(edge.child.exitCode).toBeNull();
+    edge.child.kill('SIGTERM');
+    expect(await edge.exited).toBe(0);
+  }, 60_000);
+});
+
+describe('SIGHUP with several workers', () => {
+  it('the primary checks the config and passes the signal on: every worker applies it', async () => {
+    const file = path.join(dir, 'workers.json');
+    const config = { upstreamUrl: upstream.url, allowedMethods: ['GET', 'HEAD'] };
+    upstream.on('/workers/item', { body: 'item' });
+    const edge = await spawnEdge(file, config, ['--workers', '2']);
+    writeFileSync(file, JSON.stringify({ ...config, allowedMethods: ['GET', 'HEAD', 'DELETE'] }));
+    edge.child.kill('SIGHUP');
+    // Each worker says so: it applied the change, or (forked while the file changed) started with it.
+    const workerLines = /reload: config valid(?:; changed: allowedMethods; applied now: allowedMethods|, unchanged)/g;
+    await waitFor(() => (edge.output().match(workerLines) ?? []).length === 2, edge.output);
+    expect(edge.output()).toMatch(/passed on to the workers/);
+    // Each request on its own connection: the kernel spreads them over both workers.
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${edge.url}/workers/item`, { method: 'DELETE', headers: { connection: 'close' } }).then((r) => r.status),
+      ),
+    );
+    expect(statuses).toEqual(Array(20).fill(200));
     edge.child.kill('SIGTERM');
     expect(await edge.exited).toBe(0);
   }, 60_000);

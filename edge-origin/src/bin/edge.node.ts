@@ -71,11 +71,17 @@ function stopOnSignals(close: () => Promise<void>, graceMs: () => number): void 
 async function runWorker(config: EdgeConfig): Promise<void> {
   // Audience figures (edge/audience/) go to AUDIENCE_REDIS_URL or EDGE_REDIS_URL when set.
   const audience = audienceObserverFromEnv(process.env, config.redisUrl);
+  // A SIGHUP while starting (a worker forked late) must not kill it: kept for once it runs.
+  let hungUp = false;
+  const early = () => void (hungUp = true);
+  process.on('SIGHUP', early);
   const running = await startEdgeNode(config, audience ? { audience } : {});
   if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
   else process.send?.({ listening: running.url });
   // A worker's own copy of the config it started with: running.reload changes the edge's.
   reloadOnHangup(structuredClone(config), (next) => running.reload(next));
+  process.off('SIGHUP', early);
+  if (hungUp) process.emit('SIGHUP', 'SIGHUP');
   stopOnSignals(
     () => running.close(),
     () => running.edge.config.shutdownGraceMs,
@@ -87,9 +93,14 @@ function runPrimary(config: EdgeConfig): void {
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
   let stopping = false;
   let announced = false;
+  // A worker still loading would die of a SIGHUP: it gets the signal once it listens.
+  const listening = new Set<number>();
+  const hangupPending = new Set<number>();
   const fork = () => {
     const worker = cluster.fork();
     worker.on('message', (m: { listening?: string }) => {
+      if (m.listening) listening.add(worker.id);
+      if (m.listening && hangupPending.delete(worker.id)) worker.process.kill('SIGHUP');
       if (m.listening && !announced) {
         announced = true;
         console.log(`edge: listening on ${m.listening} → upstream ${config.upstreamUrl} (${config.workers} workers)`);
@@ -112,7 +123,10 @@ function runPrimary(config: EdgeConfig): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   reloadOnHangup(config, () => {
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+    for (const w of Object.values(cluster.workers ?? {})) {
+      if (w && listening.has(w.id)) w.process.kill('SIGHUP');
+      else if (w) hangupPending.add(w.id);
+    }
     return null;
   });
 }
