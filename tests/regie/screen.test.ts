@@ -253,9 +253,12 @@ test('the queue by keyboard: A approves, B bans, R rejects, the focus goes on; a
   await page.keyboard.press('ArrowUp');
   await focusOn(ids.Zoé!, 'Zoé again');
   expect(await page.getByTestId('queue-counts').innerText()).toBe('2 en attente · 1 approuvée · 2 refusées');
+  // The rejected are in their own view (tests/regie/screen-rejected.test.ts); back to the queue.
+  await page.getByTestId('view-rejected').click();
   expect(await page.getByTestId('rejected-item').getByTestId('first-name').allInnerTexts()).toEqual(
     expect.arrayContaining(['Hugo', 'Inès']),
   );
+  await page.getByTestId('view-queue').click();
 
   // Pin Léa: the feed says pinned, the page shows it.
   const lea = page.locator(`[data-testid="approved-item"][data-row="${ids.Léa}"]`);

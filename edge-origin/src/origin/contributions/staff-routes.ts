@@ -7,9 +7,12 @@
 //   POST /<contributionId>/ban                                the device may not send to the event
 //                                                             any more; its items are rejected
 //   DELETE /<contributionId>                                  gone: record, photo, code
+//   GET  /<contributionId>/photo                              the JPEG whatever its state: a
+//                                                             rejected one, for a second look
 // Screens learn what changed through the feed once the write is committed.
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ID_PATTERN } from '../../../../shared/catalog/ids.ts';
+import { fileResponse } from '../files/file-response.ts';
 import { commitAudited } from '../http/audited-commit.ts';
 import { requireRole } from '../http/auth.ts';
 import type { StaffContext } from '../staff/routing.ts';
@@ -145,7 +148,8 @@ export function contributionStaffRoutes(
           },
           action,
           param.id,
-          { eventId: before.eventId, ...(json ?? {}) },
+          // `from`: an approval of a rejected one is a mistake undone, and the audit says so.
+          { eventId: before.eventId, from: before.state, ...(json ?? {}) },
         );
         service.announce(before, after);
         return c.json(staffView(after), 200);
@@ -220,6 +224,29 @@ export function contributionStaffRoutes(
       );
       for (const { before, after } of rejected) service.announce(before, after);
       return c.json({ banned: banId, rejected: rejected.length }, 200);
+    },
+  );
+
+  addRoute(
+    app,
+    {
+      method: 'get',
+      path: '/{id}/photo',
+      summary: 'La photo (JPEG ré-encodé), quel que soit son état : une refusée se revoit ici seulement',
+      ...common,
+      request: { params: ItemParam },
+      responses: { 200: { content: { 'image/jpeg': { schema: z.any() } }, description: 'La photo' } },
+    },
+    async (c, { param }) => {
+      const item = await store.get('contributions', param.id);
+      if (!item) throw refuse.unknownContribution();
+      // Staff only: never kept by a browser or a cache (the token is what lets it out).
+      const response = await fileResponse(c.req.raw, service.deps.media.path(item.photo.file), {
+        cacheControl: 'no-store',
+      });
+      if (!response) throw refuse.unknownContribution();
+      response.headers.set('X-Content-Type-Options', 'nosniff');
+      return response;
     },
   );
 

@@ -213,6 +213,15 @@ export const api = {
   pin: (id: string, pinned: boolean) => call<StaffContribution>('POST', contribution(id, 'pin'), { pinned }),
   banDevice: (id: string) => call<{ banned: string; rejected: number }>('POST', contribution(id, 'ban')),
   deleteContribution: (id: string) => call<null>('DELETE', `/staff/contributions/${encodeURIComponent(id)}`),
+  /** A contribution's photo whatever its state (a rejected one is served to staff only): its bytes. */
+  contributionPhoto: async (id: string): Promise<Blob> => {
+    const response = await fetch(`/api/v1${contribution(id, 'photo')}`, {
+      headers: { authorization: `Bearer ${session.token() ?? ''}` },
+      cache: 'no-store',
+    });
+    if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`);
+    return response.blob();
+  },
   liveEvents: async () =>
     (await call<{ items: LiveEvent[] }>('GET', '/events?limit=100')).items.filter((e) => e.status === 'live'),
 };

@@ -2,12 +2,14 @@
 // upcoming ones; `#/ecran?event=<id>` keeps the choice), set when spectators may send and the trusted
 // mode, read the phone page's addresses, open the venue screen (the TV app's `?venue=` mode) and
 // copy the broadcast lower third's address for the vision mixer.
-// Below, the moderation queue: pending first, oldest first, then the approved and the rejected.
+// Below, the moderation queue: pending first, oldest first, then the approved; a second view
+// (`&vue=refusees`) lists the rejected with their photo (fetched with the staff token: the public
+// URL no longer serves it) and approves one after all, a mistake undone.
 // The queue is read again every 3 s (new arrivals appear, the focus stays where it was: items are
 // keyed by id). With a pending item focused, A approves, R rejects, B bans its device (confirmed
 // first), and the focus goes on to the next pending item, so a moderator works through a burst
 // from the keyboard. Names and messages are text nodes (hono/jsx escapes them), never markup.
-import { useRef, useState } from 'hono/jsx/dom';
+import { useEffect, useRef, useState } from 'hono/jsx/dom';
 import { api } from '../api.ts';
 import type { ContributionQueue, ContributionSettings, StaffContribution, StaffEvent } from '../api.ts';
 import { TEXT } from '../text.ts';
@@ -19,6 +21,16 @@ const QUEUE_EVERY_MS = 3000;
 
 /** The event the hash names (`#/ecran?event=<id>`), if any. */
 const eventInHash = (): string => new URLSearchParams(location.hash.split('?')[1] ?? '').get('event') ?? '';
+type View = 'file' | 'refusees';
+const viewInHash = (): View =>
+  new URLSearchParams(location.hash.split('?')[1] ?? '').get('vue') === 'refusees' ? 'refusees' : 'file';
+/** `#/ecran?event=<id>[&vue=refusees]`: bookmarkable without a `hashchange` (same page). */
+const keepInHash = (event: string, view: View) =>
+  history.replaceState(
+    null,
+    '',
+    `#/ecran?event=${encodeURIComponent(event)}${view === 'refusees' ? '&vue=refusees' : ''}`,
+  );
 
 /** Lives first, then the upcoming by start; the chosen one stays listed whatever its status. */
 function candidates(events: StaffEvent[], chosen: string): StaffEvent[] {
@@ -38,8 +50,7 @@ export function ScreenPage() {
   const choose = (ev: Event) => {
     const id = (ev.currentTarget as HTMLSelectElement).value;
     setChosen(id);
-    // Bookmarkable without a `hashchange` (the page is the same, only its event changed).
-    history.replaceState(null, '', `#/ecran?event=${encodeURIComponent(id)}`);
+    keepInHash(id, viewInHash());
   };
   return (
     <>
@@ -68,7 +79,7 @@ function EventScreen({ event }: { event: StaffEvent }) {
         <WindowForm event={event} settings={data.settings} reload={reload} />
         <Addresses event={event} settings={data.settings} />
       </div>
-      <Queue queue={data} reload={reload} />
+      <Queue event={event} queue={data} reload={reload} />
     </>
   );
 }
@@ -229,8 +240,13 @@ function focusPending(ids: (string | undefined)[]): void {
   }, 50);
 }
 
-function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Promise<void> }) {
+function Queue({ event, queue, reload }: { event: StaffEvent; queue: ContributionQueue; reload: () => Promise<void> }) {
   const { say } = useRegie();
+  const [view, setView] = useState<View>(viewInHash());
+  const show = (next: View) => {
+    setView(next);
+    keepInHash(event.id, next);
+  };
   const fail = useFail();
   const act = useAction(reload);
   const pending = queue.items
@@ -312,11 +328,68 @@ function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Prom
     />
   );
 
+  const counts = (
+    <p data-testid="queue-counts">
+      <strong>{T.counts(queue.counts.pending, queue.counts.approved, queue.counts.rejected)}</strong>
+    </p>
+  );
+  const views = (
+    <nav class="views" aria-label={T.views} data-testid="views">
+      <button
+        type="button"
+        aria-pressed={view === 'file' ? 'true' : 'false'}
+        onClick={() => show('file')}
+        data-testid="view-queue"
+      >
+        {T.viewQueue(queue.counts.pending)}
+      </button>{' '}
+      <button
+        type="button"
+        aria-pressed={view === 'refusees' ? 'true' : 'false'}
+        onClick={() => show('refusees')}
+        data-testid="view-rejected"
+      >
+        {T.viewRejected(queue.counts.rejected)}
+      </button>
+    </nav>
+  );
+
+  if (view === 'refusees')
+    return (
+      <>
+        {counts}
+        {views}
+        <h2 id="rejected-title">{T.rejectedTitle}</h2>
+        <p class="muted">{T.rejectedHelp}</p>
+        <ul class="contributions" aria-labelledby="rejected-title" data-testid="rejected">
+          {rejected.length === 0 && <li class="empty">{T.noneRejected}</li>}
+          {rejected.map((c) => (
+            <li key={c.id} class="contribution rejected" data-row={c.id} data-testid="rejected-item">
+              <StaffPhoto item={c} />
+              <Words item={c} />
+              <div class="actions">
+                <ActionButton
+                  act={act}
+                  label={T.approveAfterAll}
+                  testid="approve"
+                  confirm={T.confirmApproveAfterAll(c.firstName)}
+                  run={async () => {
+                    await api.moderate(c.id, 'approve');
+                    return T.approved(c.firstName);
+                  }}
+                />
+                {deleteButton(c)}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+
   return (
     <>
-      <p data-testid="queue-counts">
-        <strong>{T.counts(queue.counts.pending, queue.counts.approved, queue.counts.rejected)}</strong>
-      </p>
+      {counts}
+      {views}
       <p class="keys" data-testid="keys-help">
         {T.keysLabel} : <kbd>A</kbd> <kbd>R</kbd> <kbd>B</kbd> <kbd>↑</kbd> <kbd>↓</kbd> — {T.keys}
       </p>
@@ -393,40 +466,12 @@ function Queue({ queue, reload }: { queue: ContributionQueue; reload: () => Prom
           </li>
         ))}
       </ul>
-      <h2 id="rejected-title">{T.rejectedTitle}</h2>
-      <ul class="contributions" aria-labelledby="rejected-title" data-testid="rejected">
-        {rejected.length === 0 && <li class="empty">{T.noneRejected}</li>}
-        {rejected.map((c) => (
-          <li key={c.id} class="contribution rejected" data-row={c.id} data-testid="rejected-item">
-            <Photo item={c} />
-            <Words item={c} />
-            <div class="actions">
-              <ActionButton
-                act={act}
-                label={T.approveAgain}
-                testid="approve"
-                run={async () => {
-                  await api.moderate(c.id, 'approve');
-                  return T.approved(c.firstName);
-                }}
-              />
-              {deleteButton(c)}
-            </div>
-          </li>
-        ))}
-      </ul>
     </>
   );
 }
 
-/** The re-encoded photo the origin serves (a rejected one is no longer served: said instead). */
+/** The re-encoded photo the origin serves to anyone while it is not rejected. */
 function Photo({ item }: { item: StaffContribution }) {
-  if (item.state === 'rejected')
-    return (
-      <div class="photo gone" data-testid="photo-gone">
-        {T.photoGone}
-      </div>
-    );
   return (
     <img
       class="photo"
@@ -435,6 +480,47 @@ function Photo({ item }: { item: StaffContribution }) {
       width={item.width}
       height={item.height}
       loading="lazy"
+      data-testid="photo"
+    />
+  );
+}
+
+/**
+ * A rejected one's photo: the public URL refuses it, so its bytes come from the staff API with the
+ * token (an <img> cannot send one) and are shown from memory, released when the item goes.
+ */
+function StaffPhoto({ item }: { item: StaffContribution }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    let made: string | null = null;
+    let gone = false;
+    api.contributionPhoto(item.id).then(
+      (blob) => {
+        if (gone) return;
+        made = URL.createObjectURL(blob);
+        setUrl(made);
+      },
+      () => !gone && setMissing(true),
+    );
+    return () => {
+      gone = true;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [item.id]);
+  if (!url)
+    return (
+      <div class="photo gone" data-testid={missing ? 'photo-missing' : 'photo-loading'}>
+        {missing ? T.photoMissing : T.photoLoading}
+      </div>
+    );
+  return (
+    <img
+      class="photo"
+      src={url}
+      alt={T.photoOf(item.firstName)}
+      width={item.width}
+      height={item.height}
       data-testid="photo"
     />
   );
