@@ -3,6 +3,7 @@
 // (smuggling attempts, unknown methods, oversized heads), CONNECT, and the raw request targets
 // the edge refuses before any URL parser rewrites them (proxy/request-target.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
@@ -18,8 +19,8 @@ export function serverOptions(config: EdgeConfig): { connectionsCheckingInterval
 
 export function applyClientLimits(http: Server, config: EdgeConfig): void {
   // The parser's bound covers the request line and the headers: room for both limits, so that
-  // within it the general path answers the precise 414 or 431 (proxy/handler.ts).
-  // Read by Node for each new connection (not in its types), so a reload applies to the next ones.
+  // within it the general path answers the precise 414 or 431 (proxy/handler.ts). Node reads it
+  // for each new connection (it is not in its types), so a reload applies to the next ones.
   (http as Server & { maxHeaderSize: number }).maxHeaderSize = config.maxHeaderBytes + config.maxUrlLength + 1024;
   http.requestTimeout = config.requestTimeoutMs;
   // Node refuses a header time-out longer than the whole request's.
@@ -99,7 +100,9 @@ const REASONS: Record<number, string> = {
 };
 
 function closeWith(socket: Duplex, status: number, text: string, allow?: string[]): void {
-  if (!socket.writable) return void socket.destroy();
+  // After bytes of an earlier response (keep-alive, pipelining), an answer here would land inside
+  // or after it unasked for: close only, as Node does.
+  if (!socket.writable || ((socket as Socket).bytesWritten ?? 0) > 0) return void socket.destroy();
   const body = `${status} ${text}\n`;
   const head =
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nConnection: close\r\n` +
