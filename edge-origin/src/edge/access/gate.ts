@@ -70,21 +70,36 @@ export class AccessGate {
 
   async decide(url: URL, nowSeconds: number): Promise<AccessDecision> {
     const { token, rest } = splitToken(url.search);
-    if (restrictedPrefixOf(url.pathname, this.prefixes) === undefined) return { kind: 'open', search: rest };
+    // The path as the origin will read it: `/hls/live/%73port/` is `/hls/live/sport/` there.
+    const path = withUnreservedDecoded(url.pathname);
+    if (restrictedPrefixOf(path, this.prefixes) === undefined) return { kind: 'open', search: rest };
     if (token === '') return { kind: 'refused', reason: 'missing' };
     let grant = this.verified.get(token);
     if (!grant) {
-      const result = await this.keyring.verify(url, nowSeconds);
+      const checked = path === url.pathname ? url : new URL(`${path}${url.search}`, url);
+      const result = await this.keyring.verify(checked, nowSeconds);
       if (!result.ok) return { kind: 'refused', reason: result.reason };
       grant = { prefix: result.prefix, expires: result.expires, keyId: result.keyId };
       if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
       this.verified.set(token, grant);
     }
     // A remembered token is still checked against this path and this moment.
-    if (!url.pathname.startsWith(grant.prefix)) return { kind: 'refused', reason: 'wrong-prefix' };
+    if (!path.startsWith(grant.prefix)) return { kind: 'refused', reason: 'wrong-prefix' };
     if (nowSeconds > grant.expires) return { kind: 'refused', reason: 'expired' };
     return { kind: 'granted', search: rest, token, grant };
   }
+}
+
+/**
+ * RFC 3986 §6.2.2.2: a percent-encoded unreserved character is the character itself, so origins
+ * decode it; the prefixes are compared with it decoded, or an escape would walk around them.
+ */
+function withUnreservedDecoded(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : encoded;
+  });
 }
 
 const TOKEN_IN_QUERY = new RegExp(`[?&](?:${Object.values(SIGNING_PARAMS).join('|')})=`);
@@ -99,5 +114,7 @@ export function bypassesGate(target: string, config: EdgeConfig): boolean {
   if (prefixes.length === 0) return true;
   const query = target.indexOf('?');
   const path = query < 0 ? target : target.slice(0, query);
+  // An escape in the path: the general path decodes it before deciding.
+  if (path.includes('%')) return false;
   return restrictedPrefixOf(path, prefixes) === undefined && !(query >= 0 && TOKEN_IN_QUERY.test(target.slice(query)));
 }
