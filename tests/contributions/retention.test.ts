@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadContributionsConfig } from '../../edge-origin/src/origin/contributions/config.ts';
-import { ContributionFeed } from '../../edge-origin/src/origin/contributions/feed.ts';
+import { MemoryFeed } from '../../edge-origin/src/origin/contributions/feed.ts';
 import { MemoryLimiter } from '../../edge-origin/src/origin/contributions/limiter.ts';
 import { MediaFolder } from '../../edge-origin/src/origin/contributions/media-folder.ts';
 import { ContributionsService } from '../../edge-origin/src/origin/contributions/service.ts';
@@ -28,7 +28,7 @@ describe('retention', () => {
       store,
       config,
       limiter: new MemoryLimiter(() => now),
-      feed: new ContributionFeed(10),
+      feed: new MemoryFeed(10),
       media,
       now: () => now,
     });

@@ -1,9 +1,9 @@
-// What venue screens follow: per event, the approved contributions' changes (approved, pinned,
-// unpinned, removed) as a numbered log, pushed to listeners as they happen. Ids are
-// `<boot>.<seq>`: a screen reconnecting with `Last-Event-ID` gets exactly what it missed, and one
-// whose id is from before a restart (or older than the backlog kept) gets a fresh snapshot.
-// The log lives in this process: with several origin replicas, screens must reach the replica
-// the staff moderate on (README: « Push »).
+// What venue screens (and the broadcast's lower third) follow: per event, the approved
+// contributions' changes (approved, pinned, unpinned, removed) as a numbered log, pushed to
+// listeners as they happen. A screen reconnecting with `Last-Event-ID` gets exactly what it
+// missed; an id that cannot be placed (older than the backlog kept, from another log) gets a
+// fresh snapshot instead. Two logs: this process's memory (`MemoryFeed`, one origin) and a Redis
+// stream per event (`RedisFeed`, redis-feed.ts: any number of origins on one Redis).
 import type { PublicContribution } from './model.ts';
 
 export type FeedChange =
@@ -15,20 +15,34 @@ export interface FeedEntry {
   change: FeedChange;
 }
 
-type Listener = (entry: FeedEntry) => void;
+export type FeedListener = (entry: FeedEntry) => void;
 
-export class ContributionFeed {
+export interface ContributionFeed {
+  /** The id of the event's newest entry (what a snapshot taken now stands for). */
+  lastId(eventId: string): Promise<string>;
+  publish(eventId: string, change: FeedChange): Promise<FeedEntry>;
+  /** What came after `lastEventId`, or null when it cannot be told (another log, too old). */
+  since(eventId: string, lastEventId: string): Promise<FeedEntry[] | null>;
+  /** Resolves once listening: nothing published after that is missed. Returns the way out. */
+  subscribe(eventId: string, listener: FeedListener): Promise<() => void>;
+  /** Whether id `a` comes after id `b` in this feed's order. */
+  newer(a: string, b: string): boolean;
+  close(): Promise<void>;
+}
+
+/** One origin's log: ids `<boot>.<seq>`, so an id from before a restart asks for a snapshot. */
+export class MemoryFeed implements ContributionFeed {
   readonly #boot = Math.floor(Math.random() * 36 ** 6).toString(36);
   readonly #logs = new Map<string, { seq: number; entries: FeedEntry[] }>();
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #listeners = new Map<string, Set<FeedListener>>();
 
   constructor(readonly backlog: number) {}
 
-  lastId(eventId: string): string {
+  async lastId(eventId: string): Promise<string> {
     return `${this.#boot}.${this.#logs.get(eventId)?.seq ?? 0}`;
   }
 
-  publish(eventId: string, change: FeedChange): FeedEntry {
+  async publish(eventId: string, change: FeedChange): Promise<FeedEntry> {
     let log = this.#logs.get(eventId);
     if (!log) this.#logs.set(eventId, (log = { seq: 0, entries: [] }));
     log.seq += 1;
@@ -39,8 +53,7 @@ export class ContributionFeed {
     return entry;
   }
 
-  /** What came after `lastEventId`, or null when it cannot be told (another boot, too old). */
-  since(eventId: string, lastEventId: string): FeedEntry[] | null {
+  async since(eventId: string, lastEventId: string): Promise<FeedEntry[] | null> {
     const [boot, seqText] = lastEventId.split('.');
     const seq = Number(seqText);
     if (boot !== this.#boot || !Number.isInteger(seq) || seq < 0) return null;
@@ -52,7 +65,7 @@ export class ContributionFeed {
     return log.entries.filter((e) => Number(e.id.split('.')[1]) > seq);
   }
 
-  subscribe(eventId: string, listener: Listener): () => void {
+  async subscribe(eventId: string, listener: FeedListener): Promise<() => void> {
     let set = this.#listeners.get(eventId);
     if (!set) this.#listeners.set(eventId, (set = new Set()));
     set.add(listener);
@@ -62,7 +75,9 @@ export class ContributionFeed {
     };
   }
 
-  listeners(eventId: string): number {
-    return this.#listeners.get(eventId)?.size ?? 0;
+  newer(a: string, b: string): boolean {
+    return Number(a.split('.')[1]) > Number(b.split('.')[1]);
   }
+
+  async close(): Promise<void> {}
 }

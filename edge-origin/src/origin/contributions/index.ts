@@ -6,10 +6,13 @@ import type { RecordStore } from '../store/record-store.ts';
 import { log } from '../log/logger.ts';
 import { loadContributionsConfig } from './config.ts';
 import type { ContributionsConfig } from './config.ts';
-import { ContributionFeed } from './feed.ts';
+import { MemoryFeed } from './feed.ts';
+import type { ContributionFeed } from './feed.ts';
 import { MemoryLimiter, RedisLimiter } from './limiter.ts';
 import type { Limiter } from './limiter.ts';
-import { MediaFolder } from './media-folder.ts';
+import { MediaFolder, RedisByteTally } from './media-folder.ts';
+import type { ByteTally } from './media-folder.ts';
+import { RedisFeed } from './redis-feed.ts';
 import { ContributionsService } from './service.ts';
 
 export { contributionPublicRoutes } from './public-routes.ts';
@@ -22,11 +25,16 @@ export const DEFAULT_CONTRIBUTIONS_DIR = fileURLToPath(new URL('../../../contrib
 export interface ContributionsOptions {
   /** Any knob of config.ts (environment `CONTRIB_*` below these). */
   config?: Partial<ContributionsConfig>;
-  /** Redis of the rate limits (REDIS_URL, as the store); unset: this process's memory. */
+  /**
+   * Redis of the rate limits, the screens' feed and the photo folder's byte tally (REDIS_URL, as the
+   * store): several origins then act as one; unset: this process's memory.
+   */
   redisUrl?: string;
   redisPrefix?: string;
-  /** A limiter made by the caller (tests: one they close). */
+  /** A limiter, feed or byte tally made by the caller (tests: ones they close). */
   limiter?: Limiter;
+  feed?: ContributionFeed;
+  mediaTally?: ByteTally;
   /** The built phone page (scripts/build-participer.mjs). */
   pageDir?: string;
 }
@@ -45,12 +53,27 @@ export function createContributions(
     (options.redisUrl
       ? new RedisLimiter({ url: options.redisUrl, prefix: `${options.redisPrefix ?? 'citetv:'}contrib:rate:` })
       : new MemoryLimiter(deps.now));
+  const prefix = `${options.redisPrefix ?? 'citetv:'}contrib:`;
+  const feed =
+    options.feed ??
+    (options.redisUrl
+      ? new RedisFeed({
+          url: options.redisUrl,
+          prefix: `${prefix}feed:`,
+          backlog: config.feedBacklog,
+          // An event's stream outlives its contributions' retention by a day, then goes.
+          ttlSeconds: (config.retentionHours + 24) * 3600,
+        })
+      : new MemoryFeed(config.feedBacklog));
+  const tally =
+    options.mediaTally ??
+    (options.redisUrl ? new RedisByteTally({ url: options.redisUrl, key: `${prefix}media-bytes` }) : undefined);
   const service = new ContributionsService({
     store: deps.store,
     config,
     limiter,
-    feed: new ContributionFeed(config.feedBacklog),
-    media: new MediaFolder(config.mediaDir, config.mediaMaxBytes),
+    feed,
+    media: new MediaFolder(config.mediaDir, config.mediaMaxBytes, tally),
     now: deps.now,
   });
   const timer = setInterval(() => {

@@ -120,7 +120,7 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
   app.get('/events/:id/feed', async (c) => {
     const eventId = c.req.param('id');
     await service.eventWindow(eventId);
-    const lastEventId = feed.lastId(eventId);
+    const lastEventId = await feed.lastId(eventId);
     return c.json({ lastEventId, items: await service.approved(eventId) });
   });
 
@@ -132,30 +132,34 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
     return streamSSE(c, async (stream) => {
       const queue: FeedEntry[] = [];
       let wake: (() => void) | undefined;
-      const unsubscribe = feed.subscribe(eventId, (entry) => {
-        queue.push(entry);
-        wake?.();
-      });
       let closed = false;
       stream.onAbort(() => {
         closed = true;
         wake?.();
       });
+      // Listening before the backlog or the snapshot is read: nothing published between is lost.
+      const unsubscribe = await feed.subscribe(eventId, (entry) => {
+        queue.push(entry);
+        wake?.();
+      });
       try {
-        const missed = resumeFrom ? feed.since(eventId, resumeFrom) : null;
-        if (missed) queue.unshift(...missed.filter((e) => !queue.includes(e)));
-        else {
+        const missed = resumeFrom ? await feed.since(eventId, resumeFrom) : null;
+        // What the screen has: every entry up to this id (live ones are skipped up to it).
+        let sent: string;
+        if (missed) {
+          sent = resumeFrom as string;
+          queue.unshift(...missed);
+        } else {
           // Snapshot first, at the id it stands for: changes after it are queued behind it.
-          const id = feed.lastId(eventId);
+          sent = await feed.lastId(eventId);
           const items = await service.approved(eventId);
-          const fresh = queue.filter((e) => Number(e.id.split('.')[1]) > Number(id.split('.')[1]));
-          queue.length = 0;
-          queue.push(...fresh);
-          await stream.writeSSE({ event: 'snapshot', id, data: JSON.stringify({ items }), retry: 1000 });
+          await stream.writeSSE({ event: 'snapshot', id: sent, data: JSON.stringify({ items }), retry: 1000 });
         }
         while (!closed) {
           const entry = queue.shift();
           if (entry) {
+            if (!feed.newer(entry.id, sent)) continue;
+            sent = entry.id;
             await stream.writeSSE({ event: entry.change.type, id: entry.id, data: JSON.stringify(entry.change) });
             continue;
           }

@@ -9,7 +9,8 @@ import { StoreConflictError, StoreUnavailableError } from '../store/records.ts';
 import type { Change } from '../store/records.ts';
 import { cleanText, visibleLength } from './clean-text.ts';
 import type { ContributionsConfig } from './config.ts';
-import type { ContributionFeed } from './feed.ts';
+import { log } from '../log/logger.ts';
+import type { ContributionFeed, FeedChange } from './feed.ts';
 import type { Limiter } from './limiter.ts';
 import type { MediaFolder } from './media-folder.ts';
 import type { Contribution, ContributionSettings, ContributionState, PublicContribution } from './model.ts';
@@ -197,7 +198,7 @@ export class ContributionsService {
       throw error;
     }
     if (contribution.state === 'approved')
-      this.deps.feed.publish(sending.eventId, { type: 'approved', item: publicView(contribution) });
+      await this.tell(sending.eventId, { type: 'approved', item: publicView(contribution) });
     return { id, code: `${code.slice(0, 4)}-${code.slice(4)}`, state: contribution.state, firstName, message };
   }
 
@@ -220,7 +221,7 @@ export class ContributionsService {
     });
     await this.deps.media.remove(contribution.photo.file);
     if (contribution.state === 'approved')
-      this.deps.feed.publish(contribution.eventId, { type: 'removed', id: contribution.id });
+      await this.tell(contribution.eventId, { type: 'removed', id: contribution.id });
   }
 
   /** A short code not used by another event: `/p/<code>` leads to the event's phone page. */
@@ -268,14 +269,23 @@ export class ContributionsService {
   }
 
   /** After a staff write committed: what the screens must learn. */
-  announce(before: Contribution, after: Contribution): void {
-    const { feed } = this.deps;
+  async announce(before: Contribution, after: Contribution): Promise<void> {
     if (before.state !== 'approved' && after.state === 'approved')
-      feed.publish(after.eventId, { type: 'approved', item: publicView(after) });
+      await this.tell(after.eventId, { type: 'approved', item: publicView(after) });
     else if (before.state === 'approved' && after.state !== 'approved')
-      feed.publish(after.eventId, { type: 'removed', id: after.id });
+      await this.tell(after.eventId, { type: 'removed', id: after.id });
     else if (after.state === 'approved' && before.pinned !== after.pinned)
-      feed.publish(after.eventId, { type: after.pinned ? 'pinned' : 'unpinned', item: publicView(after) });
+      await this.tell(after.eventId, { type: after.pinned ? 'pinned' : 'unpinned', item: publicView(after) });
+  }
+
+  /**
+   * Into the feed, once the write is committed. A feed that fails (Redis gone) must not turn a
+   * stored decision into an error: screens still get it with their next snapshot.
+   */
+  async tell(eventId: string, change: FeedChange): Promise<void> {
+    await this.deps.feed.publish(eventId, change).catch((error: unknown) => {
+      log.warn({ err: error, eventId, change: change.type }, 'contributions: feed not told');
+    });
   }
 
   async commit(change: Change): Promise<void> {

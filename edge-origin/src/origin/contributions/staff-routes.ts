@@ -79,7 +79,7 @@ export function contributionStaffRoutes(
       const all = await service.list(param.id);
       const counts = Object.fromEntries(CONTRIBUTION_STATES.map((s) => [s, all.filter((x) => x.state === s).length]));
       const items = await service.list(param.id, query.state);
-      return c.json({ settings, counts, items: items.map(staffView), lastEventId: feed.lastId(param.id) }, 200);
+      return c.json({ settings, counts, items: items.map(staffView), lastEventId: await feed.lastId(param.id) }, 200);
     },
   );
 
@@ -151,7 +151,7 @@ export function contributionStaffRoutes(
           // `from`: an approval of a rejected one is a mistake undone, and the audit says so.
           { eventId: before.eventId, from: before.state, ...(json ?? {}) },
         );
-        service.announce(before, after);
+        await service.announce(before, after);
         return c.json(staffView(after), 200);
       },
     );
@@ -222,7 +222,7 @@ export function contributionStaffRoutes(
         param.id,
         { eventId: item.eventId, rejected: rejected.map(({ after }) => after.id) },
       );
-      for (const { before, after } of rejected) service.announce(before, after);
+      for (const { before, after } of rejected) await service.announce(before, after);
       return c.json({ banned: banId, rejected: rejected.length }, 200);
     },
   );
