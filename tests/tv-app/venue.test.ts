@@ -91,6 +91,9 @@ test('a re-read feed older than what the stream applied is not used; another boo
   expect(snapshotIsCurrent('k1.5', 'k1.5')).toBe(true);
   expect(snapshotIsCurrent('k1.4', 'k1.5')).toBe(false);
   expect(snapshotIsCurrent('z9.0', 'k1.5')).toBe(true);
+  // Several origins: Redis stream ids, ordered by time then sequence.
+  expect(snapshotIsCurrent('1796308291564-0', '1796308291562-3')).toBe(true);
+  expect(snapshotIsCurrent('1796308291562-2', '1796308291562-3')).toBe(false);
 });
 
 test('feed messages are checked: anything malformed is dropped, never shown', () => {

@@ -20,8 +20,14 @@ export type VenueChange =
   | { type: 'approved' | 'pinned' | 'unpinned'; item: VenueItem }
   | { type: 'removed'; id: string };
 
-/** Feed ids are `<boot>.<seq>` (origin/contributions/feed.ts). */
+/**
+ * Feed ids (origin/contributions/feed.ts): `<boot>.<seq>` from one origin's memory, or a Redis
+ * stream's `<ms>-<n>` when several origins share one; `seq` orders ids of the same `boot`.
+ */
 export function feedPosition(id: string): { boot: string; seq: number } | null {
+  const stream = /^(\d+)-(\d+)$/.exec(id);
+  // Exact as a number while fewer than a thousand entries share a millisecond.
+  if (stream) return { boot: 'stream', seq: Number(stream[1]) * 1000 + Number(stream[2]) };
   const [boot, seqText] = id.split('.');
   const seq = Number(seqText);
   return boot && Number.isInteger(seq) ? { boot, seq } : null;
