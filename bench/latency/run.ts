@@ -122,8 +122,10 @@ async function encoderFeed(): Promise<{ glassToGlass: Stats; overlay: Stats }> {
     const glass: number[] = [];
     const end = Date.now() + SECONDS * 1000;
     for (let i = 0; Date.now() < end; i++) {
+      // The picture is taken during the screenshot call: dated at its middle.
+      const before = secondsOfDay();
       const png = await screenshot(page, `bench-latency-encoder-${i % 4}`);
-      const at = secondsOfDay();
+      const at = (before + secondsOfDay()) / 2;
       const clock = await readClock(png, 1920, 1080);
       // Around midnight the clock wraps: a reading from « yesterday » is not a latency.
       if (clock !== null && at - clock >= 0 && at - clock < 60) glass.push(at - clock);

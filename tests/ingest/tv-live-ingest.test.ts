@@ -14,6 +14,9 @@ import { startTvStack } from '../e2e/harness.ts';
 import type { TvStack } from '../e2e/harness.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
+/** The issue's goal: the picture on the TV within 3 s of the encoder's clock, through the edge. */
+const LATENCY_GOAL_S = 3;
+
 let ingest: TestIngest;
 let stack: TvStack;
 
@@ -35,6 +38,18 @@ async function window(): Promise<{ sequence: number; kind: string; discontinuity
     const sequence = Number(s.uri.replace('.ts', ''));
     return { sequence, kind: timeline.slot(sequence)?.kind ?? '?', discontinuity: s.discontinuity };
   });
+}
+
+/**
+ * How far the TV's picture is behind the wall clock (s): its burned-in clock read from a
+ * screenshot, against the middle of the time the screenshot took; null when tesseract cannot read it.
+ */
+async function glassToGlass(page: Page, name: string): Promise<number | null> {
+  const before = secondsOfDay();
+  const png = await screenshot(page, name);
+  const at = (before + secondsOfDay()) / 2;
+  const clock = await readClock(png, 1920, 1080);
+  return clock === null || at - clock < 0 || at - clock > 60 ? null : at - clock;
 }
 
 /** The TV's picture: its burned-in clock, read from a screenshot once the overlay is gone. */
@@ -80,13 +95,22 @@ test('SRT feed on the TV: the clock advances; encoder killed → slate, no error
   );
   await new Promise((r) => setTimeout(r, 6000)); // the overlay fades 5 s after the last key
   const first = await clockOnTv(page, 'tv-clock-1');
-  const latency = secondsOfDay() - first;
+  // Glass to glass, the median of readings over about 10 s (a single one catches the player
+  // wherever hls.js's catch-up is): the issue's goal is 3 s through the edge.
+  const readings: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const g = await glassToGlass(page, `ingest/tv-glass-${i}`);
+    if (g !== null) readings.push(g);
+    await new Promise((r) => setTimeout(r, 600));
+  }
+  readings.sort((a, b) => a - b);
+  const latency = itemAt(readings, Math.floor(readings.length / 2));
   process.stderr.write(
-    `[ingest] glass-to-glass on the TV (SRT, through the edge, hls.js defaults): ${latency.toFixed(1)} s\n`,
+    `[ingest] glass-to-glass on the TV (SRT, through the edge, LL-HLS): median ${latency.toFixed(2)} s of ${readings.map((r) => r.toFixed(2)).join(', ')}\n`,
   );
+  expect(readings.length).toBeGreaterThanOrEqual(5);
   expect(latency).toBeGreaterThan(0);
-  expect(latency).toBeLessThan(30);
-  await new Promise((r) => setTimeout(r, 4000));
+  expect(latency).toBeLessThanOrEqual(LATENCY_GOAL_S);
   const second = await clockOnTv(page, 'tv-clock-2');
   expect(second - first).toBeGreaterThanOrEqual(2);
 

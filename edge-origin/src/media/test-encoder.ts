@@ -33,18 +33,22 @@ export function testEncoderArgs(o: TestEncoderOptions): string[] {
   const height = o.height ?? 720;
   const fps = o.fps ?? 30;
   const font = fontFiles().bold;
-  // drawtext's pts in h:m:s.ms plus an offset: the UTC time of day when the first frame is made
-  // (-re paces frames in real time, so the picture shows the wall clock as it is captured). Drawn
+  // The wall clock as each frame is made (-re paces them in real time), UTC time of day to the
+  // millisecond: setpts stamps the frame with RTCTIME, drawtext shows that less the day's start,
+  // then the timestamps start from 0 again for the encoder. (A clock counted from the frames'
+  // own timestamps lagged by ffmpeg's start-up, a few hundred ms added to every reading.) Drawn
   // below testsrc2's own small counter in the corner, which would confuse a reader.
-  const offset = ((Date.now() / 1000) % 86400).toFixed(3);
+  const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400;
   const size = Math.round(height / 10);
   const draw = [
-    `drawtext=fontfile=${font}:text='%{pts\\:hms\\:${offset}}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black:boxborderw=${Math.round(size / 4)}:x=${Math.round(width / 32)}:y=${Math.round(height / 6)}`,
+    'setpts=RTCTIME/(TB*1000000)',
+    `drawtext=fontfile=${font}:text='%{pts\\:hms\\:-${dayStart}}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black:boxborderw=${Math.round(size / 4)}:x=${Math.round(width / 32)}:y=${Math.round(height / 6)}`,
     ...(o.label
       ? [
           `drawtext=fontfile=${font}:text='${o.label.replace(/[^\w -]/g, '')}':fontsize=${Math.round(size / 2)}:fontcolor=white:box=1:boxcolor=black:x=${Math.round(width / 32)}:y=${Math.round(height / 6) + size * 2}`,
         ]
       : []),
+    'setpts=PTS-STARTPTS',
   ].join(',');
   const codec = o.videoCodec ?? 'h264';
   const video =

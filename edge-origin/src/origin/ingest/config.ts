@@ -54,7 +54,7 @@ export const ingestConfigSchema = z.object({
    */
   partsAsEncoded: bool.default(true),
   /** A unit placed as it is encoded takes a slot that starts at least this long after its first frame is written. */
-  partLockMarginMs: ms.default(400),
+  partLockMarginMs: ms.default(100),
   /**
    * A slot whose unit is on air as parts waits this long past its time for the unit's end (a
    * transcoder lagging on a busy machine) before it is sealed as the slate against its parts.
