@@ -3,7 +3,7 @@
 // balancer: a venue screen on origin B sees an approval made on origin A within 5 s; a screen
 // cut off from B resumes on A with Last-Event-ID and gets exactly what it missed (no snapshot),
 // while an id it cannot place gets a snapshot; the folder's bound counts what both wrote and
-// what either deleted.
+// what either deleted; a screen left open while Redis restarts hears approvals again after.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,5 +185,29 @@ describe('two origins on one Redis', () => {
     expect((await staffB('DELETE', `/contributions/${ids.Zoé}`)).status).toBe(204);
     const again = await send('A', 'Noé', 'device-two-0006');
     expect(again.status).toBe(201);
+    ids.Noé = again.body.id as string;
   }, 30_000);
+});
+
+describe('Redis restarted under the screens', () => {
+  test('a screen left open on B hears approvals again once Redis is back', async () => {
+    const screen = stream('B');
+    await screen.next('snapshot');
+    // Noé, still pending from the test above (the folder is full).
+    const id = ids.Noé as string;
+    await redis.restart();
+    // The origins reconnect by themselves; the screen's connection to B stayed open.
+    const before = screen.messages.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await staffA('POST', `/contributions/${id}/approve`)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(status).toBe(200);
+    const approved = await screen.next('approved', before, 5000);
+    expect((approved.data as { item: PublicContribution }).item.firstName).toBe('Noé');
+    await screen.close();
+  }, 60_000);
 });

@@ -37,12 +37,12 @@ export class RedisFeed implements ContributionFeed {
   readonly #subscribed = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: RedisFeedOptions) {
-    this.#client = createClient({
-      url: options.url,
-      socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 3000) },
-    });
+    const socket = { connectTimeout: 2000, reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 3000) };
+    // Commands fail at once while Redis is away (a moderator's write is not held up by the feed);
+    // subscriptions wait for it and are made again on reconnection.
+    this.#client = createClient({ url: options.url, disableOfflineQueue: true, socket });
     this.#client.on('error', () => {});
-    this.#subscriber = this.#client.duplicate();
+    this.#subscriber = createClient({ url: options.url, socket });
     this.#subscriber.on('error', () => {});
     this.#client.connect().catch(() => {});
     this.#subscriber.connect().catch(() => {});
