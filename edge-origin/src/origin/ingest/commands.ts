@@ -64,6 +64,9 @@ export function listenerArgs(o: ListenerOptions): string[] {
     '0',
     '-muxpreload',
     '0',
+    // Each packet written to the pipe at once, not when 32 KiB have gathered.
+    '-flush_packets',
+    '1',
     '-f',
     'mpegts',
     'pipe:1',
@@ -141,6 +144,9 @@ export function transcoderArgs(o: TranscoderOptions): string[] {
     '500000',
     '-analyzeduration',
     '500000',
+    // Packets handed to the decoder as they come, not buffered to smooth the input's timing.
+    '-fflags',
+    'nobuffer',
     '-f',
     'mpegts',
     '-i',
