@@ -15,10 +15,16 @@ export const PLAYER_DEFAULTS = {
     enabled: true,
     /**
      * Seconds behind the live edge with parts; never closer than the playlist's PART-HOLD-BACK.
-     * Not the floor itself (1.56 s with our parts): tried, Chromium on a busy 2-core box fell
-     * behind a little more at every part and drifted away from it; 2 s held steady.
+     * Not the floor itself (1.56 s with our parts): there Chromium on a busy 2-core box stalled
+     * again and again and drifted away from it; 1.8 s held steady (the README's latency table).
      */
-    targetLatencyS: 2,
+    targetLatencyS: 1.8,
+    /**
+     * Seconds hls.js adds to the target at each stall (`liveSyncOnStallIncrease`, 1 by default,
+     * up to a target duration): one stall on a busy box then held a live a whole second further
+     * behind for the rest of the playback; a quarter second keeps a single stall from costing that.
+     */
+    stallIncreaseS: 0.25,
     /** Without parts: target durations behind the live edge (hls.js's liveSyncDurationCount). */
     segmentTargetDurations: 3,
     /**
@@ -130,6 +136,7 @@ export function hlsConfig({
     // playlist's PART-HOLD-BACK; the player sets the target per playlist (liveTargetLatency).
     lowLatencyMode: latency?.lowLatencyMode ?? false,
     maxLiveSyncPlaybackRate: latency?.maxLiveSyncPlaybackRate ?? 1,
+    liveSyncOnStallIncrease: PLAYER_DEFAULTS.lowLatency.stallIncreaseS,
     backBufferLength: live ? PLAYER_DEFAULTS.backBufferLive : PLAYER_DEFAULTS.backBufferVod,
     enableWorker: true,
     // CMCD as a query parameter, not headers: no CORS preflight, and the edge logs it and

@@ -15,6 +15,7 @@ export interface LowLatencySettings {
   maxLiveSyncPlaybackRate: number;
   minCores: number;
   resyncCooldownMs: number;
+  stallIncreaseS: number;
 }
 
 /** What the device can do, read once per playback (hls-player.ts reads it from the page). */
