@@ -7,6 +7,7 @@
 // its prefix, a delegated one (gate.ts) under another restricted prefix, none on open paths; a
 // token never leaks to another host.
 import { splitToken, withToken } from '../../../../shared/signing/url-signing.ts';
+import { attributeList } from '../hls/playlist.ts';
 
 export type Carrier = 'playlist' | 'thumbnails';
 
@@ -25,8 +26,8 @@ export function mayCarry(path: string): boolean {
   return path.endsWith('.m3u8') || path.endsWith('.vtt');
 }
 
-/** Attributes holding a URI in playlist tags (URI, X-ASSET-URI, X-ASSET-LIST…), after `:` or `,`. */
-const URI_ATTRIBUTE = /([:,])((?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)="([^"]*)"/g;
+/** Names of the attributes holding a URI in playlist tags (URI, X-ASSET-URI, X-ASSET-LIST…). */
+const URI_NAME = /^(?:(?:[A-Z0-9-]+-)?URI|X-ASSET-LIST)$/;
 /** A thumbnail cue's payload: `sprite-0.jpg#xywh=0,0,160,90`. */
 const TILE_LINE = /^(\S+?)(#xywh=.*\r?)$/;
 
@@ -54,14 +55,30 @@ export function textWithToken(
       }
       const trimmed = line.trim();
       if (trimmed === '') return line;
-      if (trimmed.startsWith('#'))
-        return line.replace(
-          URI_ATTRIBUTE,
-          (_all, sep: string, name: string, uri: string) => `${sep}${name}="${carry(uri)}"`,
-        );
-      return line.replace(trimmed, carry(trimmed));
+      if (trimmed.startsWith('#')) return trimmed.startsWith('#EXT') ? tagWithToken(line, carry) : line;
+      // Spliced, not String.replace: a URI may hold `$&` or `$'`, which replace() would expand.
+      const at = line.indexOf(trimmed);
+      return line.slice(0, at) + carry(trimmed) + line.slice(at + trimmed.length);
     })
     .join('\n');
+}
+
+/**
+ * A tag line with its URI attributes carried. The attribute list is read value by value
+ * (hls/playlist.ts): a quoted value such as `NAME="a,URI="` is not an attribute of its own.
+ */
+function tagWithToken(line: string, carry: (uri: string) => string): string {
+  const colon = line.indexOf(':');
+  if (colon < 0) return line;
+  const offset = colon + 1;
+  const uris = attributeList(line.slice(offset)).filter((a) => a.quoted && URI_NAME.test(a.name));
+  let out = line;
+  // From the last to the first, so that the offsets before each stay right.
+  for (const a of uris.reverse()) {
+    const at = offset + a.start;
+    out = out.slice(0, at) + carry(a.value) + out.slice(at + a.value.length);
+  }
+  return out;
 }
 
 /** The path `uri` resolves to on `base`'s host, if it does and carries no token yet. */

@@ -1,4 +1,3 @@
-import { itemAt } from '../../../../shared/lang/item-at.ts';
 // The few facts about an HLS playlist the edge needs, read with a line scan: the edge sees every
 // live playlist refresh of every rendition, so this must be cheap and must never throw on odd input
 // (a full parser such as hls-parser rejects playlists players accept). RFC 8216 §4.3, and the
@@ -25,8 +24,51 @@ export interface PlaylistFacts {
   partsOfLast: number;
 }
 
-const URI_ATTRIBUTE = /(?:^|[:,])URI="([^"]*)"/;
 const SKIPPED = /SKIPPED-SEGMENTS=(\d+)/;
+
+/** One attribute of a tag's attribute list (RFC 8216 §4.2), and where its value sits in the list. */
+export interface Attribute {
+  name: string;
+  /** The value as written, without its quotes when quoted. */
+  value: string;
+  quoted: boolean;
+  /** Offset of the value in the list (after the opening quote when quoted). */
+  start: number;
+}
+
+/**
+ * A tag's attributes (the text after its `:`), read left to right so that a quoted-string value is
+ * one value whatever it holds: `NAME="a,URI=",URI="x"` has one URI, `x` (a regex looking for
+ * `,URI="` took `,URI=` inside NAME for it). Linear, never throws; stops at an unclosed quote.
+ */
+export function attributeList(list: string): Attribute[] {
+  const out: Attribute[] = [];
+  let i = 0;
+  while (i < list.length) {
+    const eq = list.indexOf('=', i);
+    if (eq < 0) break;
+    const written = list.slice(i, eq);
+    const name = written.slice(written.lastIndexOf(',') + 1).trim();
+    if (list[eq + 1] === '"') {
+      const close = list.indexOf('"', eq + 2);
+      if (close < 0) break;
+      out.push({ name, value: list.slice(eq + 2, close), quoted: true, start: eq + 2 });
+      const comma = list.indexOf(',', close + 1);
+      i = comma < 0 ? list.length : comma + 1;
+    } else {
+      const comma = list.indexOf(',', eq + 1);
+      const end = comma < 0 ? list.length : comma;
+      out.push({ name, value: list.slice(eq + 1, end), quoted: false, start: eq + 1 });
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+/** The quoted URI attribute of an attribute list, if any. */
+function uriOf(attributes: Attribute[]): string | undefined {
+  return attributes.find((a) => a.name === 'URI' && a.quoted)?.value;
+}
 
 export function scanPlaylist(text: string): PlaylistFacts | null {
   if (!text.startsWith('#EXTM3U')) return null;
@@ -60,12 +102,13 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
         if (Number.isInteger(v) && v >= 0) sequence = v;
       } else if (line.startsWith('#EXT-X-PART:')) {
         facts.partsOfNext++;
-        const uri = URI_ATTRIBUTE.exec(line.slice(12));
-        if (uri) facts.parts.push(itemAt(uri, 1));
+        const uri = uriOf(attributeList(line.slice(12)));
+        if (uri !== undefined) facts.parts.push(uri);
       } else if (line.startsWith('#EXT-X-PRELOAD-HINT:')) {
-        const attributes = line.slice(20);
-        const uri = URI_ATTRIBUTE.exec(attributes);
-        if (uri && /(?:^|,)TYPE=PART(?:,|$)/.test(attributes)) facts.parts.push(itemAt(uri, 1));
+        const attributes = attributeList(line.slice(20));
+        const uri = uriOf(attributes);
+        const part = attributes.some((a) => a.name === 'TYPE' && !a.quoted && a.value === 'PART');
+        if (uri !== undefined && part) facts.parts.push(uri);
       } else if (line.startsWith('#EXT-X-SKIP:')) {
         const n = SKIPPED.exec(line);
         if (n) skipped = Number(n[1]);
