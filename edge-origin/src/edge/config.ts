@@ -80,6 +80,31 @@ export const edgeConfigSchema = z.object({
   /** RFC 9111 §4.2.2 heuristic freshness: fraction of (Date - Last-Modified), capped. */
   heuristicFraction: z.coerce.number().min(0).max(1).default(0.1),
   heuristicMaxSeconds: seconds.default(24 * 3600),
+  /**
+   * RFC 9213 targeted cache-control: the response fields this edge takes as its own
+   * Cache-Control, in order (`none`: only Cache-Control). The first one present with a valid,
+   * non-empty value (a Structured Fields Dictionary) replaces Cache-Control and Expires for the
+   * edge's caching; Cache-Control still governs the caches downstream.
+   */
+  targetedCacheControl: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be field names')),
+    )
+    .transform((names) => {
+      const list = names.map((n) => n.toLowerCase());
+      return list.length === 1 && list[0] === 'none' ? [] : list;
+    })
+    .default(['cdn-cache-control']),
+  /** Pass the targeted fields above on to clients (RFC 9213 §3: CDNs "typically forward"; this
+   * edge is the last CDN hop before the TVs, so by default it removes them). */
+  forwardTargetedCacheControl: bool.default(false),
   /** Defaults applied when the upstream gives no stale-while-revalidate / stale-if-error. */
   staleWhileRevalidateSeconds: seconds.default(0),
   staleIfErrorSeconds: seconds.default(0),
@@ -214,6 +239,8 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   viaName: 'EDGE_VIA_NAME',
   heuristicFraction: 'EDGE_HEURISTIC_FRACTION',
   heuristicMaxSeconds: 'EDGE_HEURISTIC_MAX_SECONDS',
+  targetedCacheControl: 'EDGE_TARGETED_CACHE_CONTROL',
+  forwardTargetedCacheControl: 'EDGE_FORWARD_TARGETED_CACHE_CONTROL',
   staleWhileRevalidateSeconds: 'EDGE_STALE_WHILE_REVALIDATE_SECONDS',
   staleIfErrorSeconds: 'EDGE_STALE_IF_ERROR_SECONDS',
   playlistTtlTargetFraction: 'EDGE_PLAYLIST_TTL_TARGET_FRACTION',

@@ -1,6 +1,7 @@
 // A stored response and the times the RFC needs to age it (RFC 9111 §4.2.3).
 import { listHeader, headerBytes } from '../http/headers.ts';
-import { parseCacheControl, type Directives } from '../http/cache-control.ts';
+import type { Directives } from '../http/cache-control.ts';
+import { effectiveDirectives, type TargetList } from '../http/targeted.ts';
 import type { PlaylistFacts } from '../hls/playlist.ts';
 
 export interface CacheEntry {
@@ -28,8 +29,11 @@ export interface CacheEntry {
   negative?: boolean;
   /** Bytes this entry costs the memory tier. */
   size: number;
-  /** Parsed Cache-Control of the stored response (cached: read on every hit). */
+  /** The directives the edge caches this response by (cached: read on every hit): Cache-Control,
+   * or the first valid targeted field of `targets` (RFC 9213, http/targeted.ts). */
   cacheControl: Directives;
+  /** The targeted cache-control fields this entry was read with (the config's list). */
+  targets: TargetList;
 }
 
 const ENTRY_OVERHEAD = 256;
@@ -42,20 +46,26 @@ export function makeEntry(init: {
   body: Uint8Array;
   requestTime: number;
   responseTime: number;
+  targets?: TargetList;
 }): CacheEntry {
   const headers = init.headers;
   const ageValue = parseAge(headers.get('age'));
   headers.delete('age');
+  const targets = init.targets ?? DEFAULT_TARGETS;
   return {
     ...init,
+    targets,
     ageValue,
     varyNames: listHeader(headers.get('vary')),
     tags: surrogateTags(headers),
     size:
       init.body.byteLength + headerBytes(headers) + init.primaryKey.length + init.storageKey.length + ENTRY_OVERHEAD,
-    cacheControl: parseCacheControl(headers.get('cache-control')),
+    cacheControl: effectiveDirectives(headers, targets),
   };
 }
+
+/** The config's default target list (RFC 9213 CDN-Cache-Control). */
+export const DEFAULT_TARGETS: TargetList = ['cdn-cache-control'];
 
 /** Tags an upstream attaches for purging: Surrogate-Key (space-separated) and Cache-Tag (commas). */
 export function surrogateTags(headers: Headers): string[] {
@@ -69,11 +79,17 @@ export function surrogateTags(headers: Headers): string[] {
 export function refreshDerived(entry: CacheEntry): void {
   entry.varyNames = listHeader(entry.headers.get('vary'));
   entry.tags = surrogateTags(entry.headers);
-  entry.cacheControl = parseCacheControl(entry.headers.get('cache-control'));
+  entry.cacheControl = effectiveDirectives(entry.headers, entry.targets);
 }
 
-/** Age header value (delta-seconds); anything unparseable counts as 0. */
+/**
+ * Age header value (RFC 9111 §5.1, delta-seconds). Several values (a list, or several field lines,
+ * which fetch joins with ", "): the first counts. A value that is not delta-seconds (`abc`, `-1`,
+ * `7200.0`, `10a`) is invalid and ignored, i.e. counts as 0; overflow saturates at 2^31 (§1.2.2).
+ */
 export function parseAge(value: string | null): number {
-  if (!value || !/^\s*\d+\s*$/.test(value)) return 0;
-  return Number(value);
+  if (!value) return 0;
+  const first = (value.split(',')[0] ?? '').trim();
+  if (!/^\d+$/.test(first)) return 0;
+  return Math.min(Number(first), 2 ** 31);
 }

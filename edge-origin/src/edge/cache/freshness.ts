@@ -1,6 +1,7 @@
 // Freshness and age of a stored response, as a shared cache computes them (RFC 9111 §4.2).
 import { deltaSeconds } from '../http/cache-control.ts';
 import { parseHttpDate } from '../http/dates.ts';
+import { isTargeted } from '../http/targeted.ts';
 import type { CacheEntry } from './entry.ts';
 
 /** Status codes a cache may give heuristic freshness to (RFC 9110 §15.1 "heuristically cacheable"). */
@@ -32,7 +33,8 @@ export function headerLifetime(
   const maxAge = deltaSeconds(cc, 'max-age');
   if (maxAge !== undefined) return maxAge;
   if (cc.has('max-age')) return 0; // present but invalid: treat as stale (§4.2.1, §1.2.2)
-  const expiresText = headers.get('expires');
+  // RFC 9213 §2.2: directives from a targeted field replace Expires too.
+  const expiresText = isTargeted(cc) ? null : headers.get('expires');
   if (expiresText !== null) {
     const expires = parseHttpDate(expiresText);
     const date = parseHttpDate(headers.get('date'));
@@ -51,7 +53,7 @@ export function headerLifetime(
 }
 
 export function hasExplicitExpiry(cc: Map<string, string | true>, headers: Headers): boolean {
-  return cc.has('s-maxage') || cc.has('max-age') || headers.has('expires');
+  return cc.has('s-maxage') || cc.has('max-age') || (!isTargeted(cc) && headers.has('expires'));
 }
 
 /**

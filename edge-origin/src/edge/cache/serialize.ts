@@ -14,6 +14,8 @@ export interface EntryMeta {
   lifetimeOverride?: number;
   playlist?: PlaylistFacts;
   negative?: boolean;
+  /** The targeted cache-control fields the entry is read with (RFC 9213); absent: the default. */
+  targets?: string[];
   bodyBytes: number;
 }
 
@@ -29,6 +31,7 @@ export function entryMeta(entry: CacheEntry): EntryMeta {
     lifetimeOverride: entry.lifetimeOverride,
     playlist: entry.playlist,
     negative: entry.negative,
+    targets: [...entry.targets],
     bodyBytes: entry.body.byteLength,
   };
 }
@@ -42,6 +45,7 @@ export function entryFromMeta(meta: EntryMeta, body: Uint8Array): CacheEntry {
     body,
     requestTime: meta.requestTime,
     responseTime: meta.responseTime,
+    targets: meta.targets,
   });
   entry.ageValue = meta.ageValue;
   if (meta.lifetimeOverride !== undefined) entry.lifetimeOverride = meta.lifetimeOverride;

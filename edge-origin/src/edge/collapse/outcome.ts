@@ -8,7 +8,8 @@ import { headerLifetime, mustNotServeStale, staleAllowance } from '../cache/fres
 import { headersToStore, storeDecision } from '../cache/storability.ts';
 import { keepRefreshed } from '../cache/tiers.ts';
 import { freshenFromNotModified } from '../cache/validation.ts';
-import { parseCacheControl, type Directives } from '../http/cache-control.ts';
+import type { Directives } from '../http/cache-control.ts';
+import { effectiveDirectives } from '../http/targeted.ts';
 import { UpstreamError, type UpstreamResult } from '../upstream/upstream-client.ts';
 import { applyRevalidationDecision } from './apply-decision.ts';
 import { SharedBody } from './shared-body.ts';
@@ -73,7 +74,7 @@ function newResponse(
   const headers = new Headers(response.headers);
   // RFC 9110 §6.6.1: a recipient caching a response without Date adds one.
   if (!headers.has('date')) headers.set('date', new Date(responseTime * 1000).toUTCString());
-  const cc = parseCacheControl(headers.get('cache-control'));
+  const cc = effectiveDirectives(headers, ctx.config.targetedCacheControl);
   const decision = storeDecision('GET', requestHeaders, response.status, headers, cc);
   const lifetime = headerLifetime(response.status, headers, cc, ctx.config);
   const ageValue = parseAge(headers.get('age'));
@@ -138,6 +139,7 @@ function entryFrom(
     body,
     requestTime,
     responseTime,
+    targets: ctx.config.targetedCacheControl,
   });
   entry.storageKey = ctx.store.storageKeyFor(key, entry.varyNames, requestHeaders);
   return entry;

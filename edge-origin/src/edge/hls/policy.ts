@@ -31,7 +31,7 @@
 import { isPlaylistPath } from '../../../../shared/hls/paths.ts';
 import { hasExplicitExpiry, headerLifetime } from '../cache/freshness.ts';
 import { deliveryDirectives, isBlockingReload, primaryKey } from '../cache/key.ts';
-import { parseCacheControl } from '../http/cache-control.ts';
+import { effectiveDirectives } from '../http/targeted.ts';
 import { containsPart, scanPlaylist, type PlaylistFacts } from './playlist.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { ContentPolicy, PolicyHost, StoreDecision } from '../context.ts';
@@ -190,7 +190,7 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
     },
 
     forcesLifetime(pathAndQuery, status, headers) {
-      const cc = parseCacheControl(headers.get('cache-control'));
+      const cc = effectiveDirectives(headers, config.targetedCacheControl);
       if (hasExplicitExpiry(cc, headers)) return false; // the headers' own lifetime decides
       if (status === 404) return SEGMENT_PATH.test(pathnameOf(pathAndQuery)) && config.negativeTtlSeconds > 0;
       // A playlist without explicit freshness gets one from its target duration (or ENDLIST).

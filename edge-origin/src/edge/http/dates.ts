@@ -1,10 +1,14 @@
 // HTTP-date (RFC 9110 §5.6.7) in seconds since the epoch. An invalid date is `undefined`,
 // which callers treat as the RFC asks (e.g. an invalid Expires means "already expired").
 
-// The three formats RFC 9110 allows (IMF-fixdate, obsolete RFC 850, asctime). Date.parse alone
-// would accept anything, e.g. "0" as the year 2000, where the RFC wants "invalid".
+// The three formats RFC 9110 allows (IMF-fixdate, obsolete RFC 850, asctime), each with single
+// spaces where the grammar has SP (asctime's day is 2DIGIT or SP DIGIT) and GMT only. Date.parse
+// alone would accept anything, e.g. "0" as the year 2000 or "18  Aug  2050" with doubled spaces,
+// where the RFC wants "invalid" (an invalid Expires means already expired, RFC 9111 §5.3).
+// Day and month names are matched without regard to case (recipients' leniency: the cache-tests
+// suite's "optimal" cache reuses `THU, 18 AUG 2050 ... gMT`).
 const HTTP_DATE =
-  /^\s*(?:[A-Za-z]{3},\s*\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}:\d{2}\s+GMT|[A-Za-z]+,\s*\d{1,2}-[A-Za-z]{3}-\d{2}\s+\d{2}:\d{2}:\d{2}\s+GMT|[A-Za-z]{3}\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\d{4})\s*$/;
+  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} [Gg][Mm][Tt]|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} [Gg][Mm][Tt]|[A-Za-z]{3} [A-Za-z]{3} (?:\d{2}| \d) \d{2}:\d{2}:\d{2} \d{4})$/;
 
 // Every hit computes Age from the stored Date: the last few values parsed are remembered (the
 // hot objects of a moment share a handful of Date values), which saves a regex and a Date.parse.
@@ -22,7 +26,16 @@ export function parseHttpDate(value: string | null | undefined): number | undefi
 
 function parseUncached(value: string): number | undefined {
   if (!HTTP_DATE.test(value)) return undefined;
-  const ms = Date.parse(value);
+  let text = value;
+  const rfc850 = /^[A-Za-z]+, (\d{2})-([A-Za-z]{3})-(\d{2}) (\S+) /.exec(value);
+  if (rfc850) {
+    // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is the most recent past such year.
+    const limit = new Date().getUTCFullYear() + 50;
+    let year = 1900 + Number(rfc850[3]);
+    while (year + 100 <= limit) year += 100;
+    text = `${rfc850[1]} ${rfc850[2]} ${year} ${rfc850[4]} GMT`;
+  } else if (!/GMT$/i.test(value)) text = `${value} GMT`; // asctime: no zone written, UTC meant
+  const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 

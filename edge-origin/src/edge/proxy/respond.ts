@@ -3,7 +3,7 @@ import { currentAge, ageHeaderValue, type AgeInputs } from '../cache/freshness.t
 import { appendVia } from '../http/headers.ts';
 import { notModified, notModifiedHeaders, rangeDecision } from './conditional.ts';
 import { headersToStore } from '../cache/storability.ts';
-import { parseCacheControl } from '../http/cache-control.ts';
+import { effectiveDirectives } from '../http/targeted.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { FillOutcome } from '../collapse/in-flight.ts';
 import type { CacheResult } from '../admin/metrics.ts';
@@ -13,6 +13,8 @@ type ResponseOutcome = Extract<FillOutcome, { kind: 'response' }>;
 
 export function decorate(ctx: EdgeContext, headers: Headers, result: CacheResult, age: AgeInputs | null): Headers {
   if (age) headers.set('age', ageHeaderValue(currentAge(age, ctx.now())));
+  // RFC 9213: the targeted fields were for this edge; Cache-Control speaks to the caches after it.
+  if (!ctx.config.forwardTargetedCacheControl) for (const name of ctx.config.targetedCacheControl) headers.delete(name);
   headers.set('x-cache', result);
   appendVia(headers, ctx.config.viaName);
   return headers;
@@ -66,7 +68,7 @@ export function wholeAnswerHeaders(ctx: EdgeContext, entry: CacheEntry, result: 
  */
 export function fillAnswerHeaders(ctx: EdgeContext, outcome: ResponseOutcome, joined: boolean): Headers {
   const base = joined
-    ? headersToStore(outcome.headers, parseCacheControl(outcome.headers.get('cache-control')))
+    ? headersToStore(outcome.headers, effectiveDirectives(outcome.headers, ctx.config.targetedCacheControl))
     : new Headers(outcome.headers);
   return decorate(ctx, base, joined ? 'COLLAPSED' : 'MISS', outcome);
 }
