@@ -4,6 +4,7 @@
 // `CMCD-Session` header: one id per playback session, whatever rendition or edge it uses.
 // Clients without CMCD (ffmpeg, other players) are told apart by client address + user-agent,
 // hashed so no address is stored.
+import { cmcdSessionId } from '../../../../shared/cmcd/cmcd.ts';
 
 const LIVE_PLAYLIST = /^\/hls\/live\/([a-z0-9-]+)\/(?:[a-z0-9-]+\/index|master)\.m3u8$/;
 
@@ -12,11 +13,8 @@ export function liveChannelOf(pathname: string): string | null {
   return LIVE_PLAYLIST.exec(pathname)?.[1] ?? null;
 }
 
-export function cmcdSessionId(payload: string | null | undefined): string | undefined {
-  if (!payload) return undefined;
-  const match = /(?:^|,)\s*sid="((?:[^"\\]|\\.)*)"/.exec(payload);
-  return match?.[1] || undefined;
-}
+/** The `sid` of a CMCD payload (read value by value, escapes undone: shared/cmcd/cmcd.ts). */
+export { cmcdSessionId };
 
 /** What identifying a viewer reads from a request (a web Request, or the Node fast path's view). */
 export interface ViewerRequest {

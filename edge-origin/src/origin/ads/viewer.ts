@@ -3,12 +3,10 @@
 // as a `CMCD=` query parameter or a `CMCD-Session` header. An explicit `viewer` parameter (the
 // tracking URLs carry it) wins. Without any, the request is anonymous: decided fresh each time.
 
-/** The `sid` of a CMCD payload (`sid="abc",br=800,...`), if any. */
-export function cmcdSessionId(payload: string | null | undefined): string | undefined {
-  if (!payload) return undefined;
-  const match = /(?:^|,)\s*sid="((?:[^"\\]|\\.)*)"/.exec(payload);
-  return match?.[1] || undefined;
-}
+import { cmcdSessionId } from '../../../../shared/cmcd/cmcd.ts';
+
+/** The `sid` of a CMCD payload (`sid="abc",br=800,...`), if any (shared/cmcd/cmcd.ts). */
+export { cmcdSessionId };
 
 export function viewerIdOf(req: Request): string | undefined {
   const url = new URL(req.url);
