@@ -361,6 +361,14 @@ describe('RFC 9111 edge cases from the public cache test suite', () => {
     expect((await get(edge, unknown)).body).toBe('body-2');
   });
 
+  it('§5.2.1.5 a request with no-store: its answer is not stored', async () => {
+    const p = path({ 'cache-control': 'max-age=60' });
+    await get(edge, p, { headers: { 'cache-control': 'no-store' } });
+    expect((await get(edge, p)).body).toBe('body-2');
+    expect((await get(edge, p)).cache).toBe('HIT');
+    expect(upstream.count(p)).toBe(2);
+  });
+
   it('§5.2.2.3 must-understand with a status the edge understands: no-store is ignored', async () => {
     const p = path({ 'cache-control': 'max-age=60, no-store, must-understand' });
     await get(edge, p);
