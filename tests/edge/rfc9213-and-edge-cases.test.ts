@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startUpstream, type TestUpstream, type Reply } from '../support/upstream.ts';
 import { startEdge, manualClock, rawRequest, type StartedEdge } from '../support/edge.ts';
-import type { EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
+import { loadEdgeConfig, type EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
 import { parseTargetedField } from '../../edge-origin/src/edge/http/targeted.ts';
 import { makeEntry } from '../../edge-origin/src/edge/cache/entry.ts';
 import { deserializeEntry, serializeEntry } from '../../edge-origin/src/edge/cache/serialize.ts';
@@ -219,6 +219,19 @@ describe('RFC 9213 target list (config)', () => {
     const q = path({ 'cache-control': 'no-store', 'cdn-cache-control': 'private' });
     expect((await get(forward, q)).headers.get('cdn-cache-control')).toBe('private');
     expect((await get(forward, q)).body).toBe('body-2');
+  });
+
+  it('the knobs read from the environment: a comma list, lower-cased; `none`; a bad name refused', () => {
+    const env = (value: string) =>
+      loadEdgeConfig({ env: { EDGE_TARGETED_CACHE_CONTROL: value, EDGE_FORWARD_TARGETED_CACHE_CONTROL: 'true' } });
+    expect(env('Cite-Edge-Cache-Control, CDN-Cache-Control').targetedCacheControl).toEqual([
+      'cite-edge-cache-control',
+      'cdn-cache-control',
+    ]);
+    expect(env('none').targetedCacheControl).toEqual([]);
+    expect(env('none').forwardTargetedCacheControl).toBe(true);
+    expect(loadEdgeConfig({}).targetedCacheControl).toEqual(['cdn-cache-control']);
+    expect(() => env('bad name')).toThrow(/EDGE_TARGETED_CACHE_CONTROL/);
   });
 
   it('the target list goes with an entry to the disk tier and to other workers', () => {
