@@ -326,6 +326,16 @@ describe('RFC 9111 edge cases from the public cache test suite', () => {
     }
   });
 
+  it('RFC 9110 §6.6.1 an invalid Date is taken as none: Expires counts from the arrival, the client gets a valid Date', async () => {
+    const p = path({ date: 'foo', expires: httpDate(clock.now() + 10) });
+    const first = await get(edge, p);
+    expect(first.headers.get('date')).toBe(httpDate(clock.now()));
+    clock.advance(9);
+    expect((await get(edge, p)).cache).toBe('HIT');
+    clock.advance(2);
+    expect((await get(edge, p)).body).toBe('body-2');
+  });
+
   it('§4.2.1 max-age or s-maxage overrides an invalid Expires', async () => {
     for (const cc of ['max-age=60', 's-maxage=60']) {
       const p = path({ 'cache-control': cc, expires: 'Thu, 18  Aug  2050 02:01:18 GMT' });

@@ -1,6 +1,7 @@
 // Validating a stored response with the origin (RFC 9111 §4.3): the conditional request a refresh
 // sends, and what a 304 answer does to the stored response. The entry is updated in place, so
 // every reader holding it (the memory tier, a fast path's prepared headers) sees the new version.
+import { parseHttpDate } from '../http/dates.ts';
 import { parseAge, refreshDerived, type CacheEntry } from './entry.ts';
 
 /** §4.3.1: ask the origin whether the stored response is still current, by its validators. */
@@ -25,7 +26,9 @@ export function freshenFromNotModified(
   }
   stored.ageValue = parseAge(stored.headers.get('age'));
   stored.headers.delete('age');
-  if (!stored.headers.has('date')) stored.headers.set('date', new Date(responseTime * 1000).toUTCString());
+  if (parseHttpDate(stored.headers.get('date')) === undefined) {
+    stored.headers.set('date', new Date(responseTime * 1000).toUTCString());
+  }
   stored.requestTime = requestTime;
   stored.responseTime = responseTime;
   refreshDerived(stored);

@@ -10,6 +10,7 @@ import { keepRefreshed } from '../cache/tiers.ts';
 import { freshenFromNotModified } from '../cache/validation.ts';
 import type { Directives } from '../http/cache-control.ts';
 import { effectiveDirectives } from '../http/targeted.ts';
+import { parseHttpDate } from '../http/dates.ts';
 import { UpstreamError, type UpstreamResult } from '../upstream/upstream-client.ts';
 import { applyRevalidationDecision } from './apply-decision.ts';
 import { SharedBody } from './shared-body.ts';
@@ -72,8 +73,10 @@ function newResponse(
 ): FillOutcome {
   const { ctx, key, requestHeaders } = fill;
   const headers = new Headers(response.headers);
-  // RFC 9110 §6.6.1: a recipient caching a response without Date adds one.
-  if (!headers.has('date')) headers.set('date', new Date(responseTime * 1000).toUTCString());
+  // RFC 9110 §6.6.1: a recipient caching a response without Date adds one; an invalid Date is
+  // taken as none (RFC 9111 §4.2.1 then ages and expires it from when it arrived).
+  if (parseHttpDate(headers.get('date')) === undefined)
+    headers.set('date', new Date(responseTime * 1000).toUTCString());
   const cc = effectiveDirectives(headers, ctx.config.targetedCacheControl);
   const decision = storeDecision('GET', requestHeaders, response.status, headers, cc);
   const lifetime = headerLifetime(response.status, headers, cc, ctx.config);
