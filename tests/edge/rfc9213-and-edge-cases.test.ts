@@ -263,6 +263,22 @@ describe('RFC 9213 target list (config)', () => {
   });
 });
 
+/** A GET through Node's client, which shows interim responses ('information' events). */
+async function interimSeen(url: string) {
+  const { request } = await import('node:http');
+  return new Promise<{ interim: [number, string | undefined][]; status: number; body: string }>((resolve, reject) => {
+    const interim: [number, string | undefined][] = [];
+    const req = request(url, { agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ interim, status: res.statusCode ?? 0, body }));
+    });
+    req.on('information', (info) => interim.push([info.statusCode, info.headers.link as string | undefined]));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('RFC 9111 edge cases from the public cache test suite', () => {
   let edge: StartedEdge;
   beforeAll(async () => {
@@ -363,6 +379,16 @@ describe('RFC 9111 edge cases from the public cache test suite', () => {
       const second = await get(rawEdge, '/early');
       expect([second.status, second.cache, second.body]).toEqual([200, 'HIT', 'final-1']);
       expect(hits).toBe(1);
+      // Node runtime: the origin's 102 and 103 reach the viewer whose request went upstream
+      // (node/interim.ts); a hit has none.
+      const relayed = await interimSeen(`${rawEdge.url}/early-2`);
+      expect(relayed.interim).toEqual([
+        [102, undefined],
+        [103, '</a.css>; rel=preload; as=style'],
+      ]);
+      expect([relayed.status, relayed.body]).toEqual([200, 'final-2']);
+      const hit = await interimSeen(`${rawEdge.url}/early-2`);
+      expect([hit.interim, hit.body]).toEqual([[], 'final-2']);
     } finally {
       raw.closeAllConnections();
       await new Promise<void>((r) => raw.close(() => r()));

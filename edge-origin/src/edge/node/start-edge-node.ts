@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
 import { resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
 import { nodeUpstreamFetch } from './upstream-fetch.ts';
+import { withInterimRelay } from './interim.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
 import { batchedStdoutLog } from './batched-log.ts';
@@ -78,7 +79,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
       edge.context.log({ level: 'error', msg: 'fast path failed', error: String(error) });
       if (res.headersSent) return void res.destroy();
     }
-    void general(req, res);
+    withInterimRelay(req, res, () => void general(req, res));
   });
   applyClientLimits(http, edge.config);
   guardConnections(http, ctx);
