@@ -69,7 +69,7 @@ export const ingestConfigSchema = z.object({
    * SRT's own idle time-out is 5 s, and until the session ends the unit on air as parts cannot be
    * closed, so its slot would reach its grace and the slate. 0: wait for the protocol's time-out.
    */
-  feedStallMs: ms.default(3000),
+  feedStallMs: ms.default(1500),
   /** After the publisher leaves, the transcoder gets this long to write its last segments. */
   drainMs: ms.default(3000),
 });
