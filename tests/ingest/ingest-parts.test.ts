@@ -213,3 +213,24 @@ test('a bad ingest setting stops the start with the key named', () => {
   );
   expect(loadIngestConfig({ env: { INGEST_RTMP: 'false' }, overrides: { dir: '/tmp' } }).rtmp).toBe(false);
 });
+
+test('a unit the transcoder never listed is measured from its bytes on disk (its frames, first to last, plus one)', async () => {
+  const { unitDurationsOnDisk } = await import('../../edge-origin/src/origin/ingest/unit-watcher.ts');
+  const { LOWEST_VIDEO_RENDITION } = await import('../../shared/hls/ladder.ts');
+  const { ensureTestManifest } = await import('../support/media.ts');
+  const { copyFileSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const manifest = await ensureTestManifest();
+  const loop = manifest.live.sport;
+  const session = mkdtempSync(join(tmpdir(), 'cite-tv-unit-'));
+  const dir = join(session, LOWEST_VIDEO_RENDITION.id);
+  mkdirSync(dir);
+  copyFileSync(join(manifest.root, loop.dir, LOWEST_VIDEO_RENDITION.id, '0.ts'), join(dir, '0.ts'));
+  const expected = loop.renditions[LOWEST_VIDEO_RENDITION.id]!.segmentDurations[0]!;
+  const measured = await unitDurationsOnDisk(session, 0);
+  expect(measured!.video).toBeCloseTo(expected, 2);
+  expect(measured!.audio).toBe(measured!.video);
+  // Nothing written yet, or not a frame: no durations (the slot then becomes the slate).
+  expect(await unitDurationsOnDisk(session, 1)).toBeUndefined();
+  writeFileSync(join(dir, '2.ts'), new Uint8Array(0));
+  expect(await unitDurationsOnDisk(session, 2)).toBeUndefined();
+}, 120_000);

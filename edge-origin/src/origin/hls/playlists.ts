@@ -103,7 +103,7 @@ export function liveMediaPlaylist(
   window: TimelineWindow,
   clock: LiveClockConfig,
   duration: (slot: Slot) => number,
-  startMs: (sequence: number) => number = (s) => segmentStartMs(s, clock),
+  startMs: (sequence: number) => number,
 ): MediaPlaylist {
   const ext = segmentExtension(rendition);
   const durations = window.slots.map(duration);

@@ -9,7 +9,7 @@ import { isRetained } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { Playlist } from '../../../../shared/hls/model.ts';
 import { PLAYLIST_CONTENT_TYPE, serializePlaylist } from '../../../../shared/hls/serialize.ts';
-import { renditionMedia, type StreamMedia } from '../../media/manifest.ts';
+import { renditionMedia, type RenditionMedia, type StreamMedia } from '../../media/manifest.ts';
 import { fileResponse } from '../files/file-response.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import { CACHE_CONTROL } from '../http/cache-control.ts';
@@ -64,6 +64,19 @@ export function hlsRoutes(
   // bring their own, which the middleware keeps. Either way If-None-Match answers 304.
   hls.use('*', etag());
 
+  /** A live media playlist of the channel's timeline as it stood at `atMs`, dated by that timeline. */
+  function liveWindowPlaylist(id: ChannelId, rendition: string, media: RenditionMedia, atMs: number) {
+    const timeline = liveChannels.timeline(id)!;
+    return liveMediaPlaylist(
+      rendition,
+      media,
+      timeline.window(atMs),
+      clock,
+      (slot) => liveChannels.duration(id, slot, rendition, media),
+      (s) => timeline.startMs(s),
+    );
+  }
+
   // ---- live -------------------------------------------------------------------------------
   hls.get('/live/:channel/master.m3u8', (c) => {
     const stream = liveStream(library, c.req.param('channel'));
@@ -82,14 +95,7 @@ export function hlsRoutes(
     const nowMs = now();
     timeline.seal(nowMs);
     const id = stream.id as ChannelId;
-    const window = liveMediaPlaylist(
-      rendition,
-      media,
-      timeline.window(nowMs),
-      clock,
-      (slot) => liveChannels.duration(id, slot, rendition, media),
-      (s) => timeline.startMs(s),
-    );
+    const window = liveWindowPlaylist(id, rendition, media, nowMs);
     const playlist = signals ? await signals.live(channel, window) : window;
     // Changes exactly when a segment is published: the end of the newest listed segment.
     c.header('Last-Modified', new Date(timeline.startMs(timeline.edge(nowMs) + 1)).toUTCString());
@@ -131,14 +137,7 @@ export function hlsRoutes(
       nowMs = now();
       state = (await publisher.state(stream, rendition, nowMs))!;
     }
-    const window = liveMediaPlaylist(
-      rendition,
-      media,
-      timeline.window(nowMs),
-      clock,
-      (slot) => liveChannels.duration(id, slot, rendition, media),
-      (s) => timeline.startMs(s),
-    );
+    const window = liveWindowPlaylist(id, rendition, media, nowMs);
     const plain = signals ? await signals.live(id, window) : window;
     const recent: SlotParts[] = [];
     const pending = state.pending;
@@ -163,14 +162,7 @@ export function hlsRoutes(
     let recentlyRemoved: string[] = [];
     if (query.skip === 'v2' && signals) {
       const beforeMs = nowMs - lowLatency.canSkipUntilTargetDurations * target * 1000;
-      const before = liveMediaPlaylist(
-        rendition,
-        media,
-        timeline.window(beforeMs),
-        clock,
-        (slot) => liveChannels.duration(id, slot, rendition, media),
-        (s) => timeline.startMs(s),
-      );
+      const before = liveWindowPlaylist(id, rendition, media, beforeMs);
       const now = new Set((plain.dateRanges ?? []).map((d) => d.id));
       recentlyRemoved = ((await signals.live(id, before)).dateRanges ?? []).map((d) => d.id).filter((d) => !now.has(d));
     }
