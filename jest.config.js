@@ -16,6 +16,8 @@ export default {
   },
   // Integration and browser tests start real servers and Chromium: keep the 2-core box breathing.
   maxWorkers: 2,
+  // A failing test runs once more, its first failure printed (tests/support/retry-once.ts says why).
+  setupFilesAfterEnv: ['<rootDir>/tests/support/retry-once.ts'],
   testTimeout: 60_000,
   reporters: ['default'],
 };

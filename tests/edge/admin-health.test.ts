@@ -116,7 +116,14 @@ describe('admin endpoints with a token', () => {
 describe('admin endpoints on their own address', () => {
   it('answers them there only: 403 on the public address, 404 for anything else on the admin one', async () => {
     const running: RunningEdge = await startEdgeNode(
-      { port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, adminListen: '127.0.0.1:0' },
+      // The memory budget as in edgeWith: this edge runs in the jest worker, whose RSS is not its own.
+      {
+        port: 0,
+        host: '127.0.0.1',
+        upstreamUrl: upstream.url,
+        adminListen: '127.0.0.1:0',
+        readinessMaxRssBytes: 64 * 1024 ** 3,
+      },
       { log: () => {} },
     );
     started.push({ close: () => running.close(500) });

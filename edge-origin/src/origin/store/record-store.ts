@@ -19,7 +19,10 @@ export interface RecordStore {
    * unreachable); undefined while they are live. Answers say it (X-Store-Stale).
    */
   staleSeconds(): number | undefined;
-  /** Resolves once the store has answered (Redis: connected); rejects after `timeoutMs`. */
+  /**
+   * Resolves once the store has answered (Redis: connected, and its read copy taken, so an outage
+   * right after still has something to serve); rejects after `timeoutMs`.
+   */
   ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -63,6 +63,8 @@ export class RedisRecordStore implements RecordStore {
   /** What reads answer while Redis is unreachable. */
   readonly #copy = new ReadModel();
   readonly #images: ImageCopy;
+  /** The copy taken at the latest connection: `ready()` waits for it, so an outage right after finds it. */
+  #copied: Promise<void> = Promise.resolve();
   /** When Redis last answered a command (ms); undefined: never since start. */
   #answeredAt: number | undefined;
   readonly #refreshTimer: ReturnType<typeof setInterval>;
@@ -91,7 +93,7 @@ export class RedisRecordStore implements RecordStore {
       if (this.#down) this.#log('redis: connection back');
       this.#down = false;
       // Whole at each connection: what another replica wrote meanwhile, and what this process never read.
-      void this.#refreshCopy();
+      this.#copied = this.#refreshCopy();
     });
     this.#refreshTimer = setInterval(() => {
       if (this.#client.isReady) void this.#refreshCopy();
@@ -253,8 +255,8 @@ export class RedisRecordStore implements RecordStore {
 
   ready(timeoutMs = 5000): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError('store closed'));
-    if (this.#client.isReady) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    if (this.#client.isReady) return this.#copied;
+    return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#client.off('ready', onReady);
         reject(new StoreUnavailableError(`Redis not ready after ${timeoutMs} ms`));
@@ -264,7 +266,7 @@ export class RedisRecordStore implements RecordStore {
         resolve();
       };
       this.#client.once('ready', onReady);
-    });
+    }).then(() => this.#copied);
   }
 
   async close(): Promise<void> {
