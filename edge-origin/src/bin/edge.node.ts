@@ -10,6 +10,7 @@ import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import type { ReloadResult } from '../edge/config-reload.ts';
 import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
+import { clusterWorkerExposer, serveClusterMetrics } from '../edge/node/cluster-metrics.ts';
 
 function loadConfig(): EdgeConfig {
   const file = process.env.EDGE_CONFIG_FILE;
@@ -75,7 +76,9 @@ async function runWorker(config: EdgeConfig): Promise<void> {
   let hungUp = false;
   const early = () => void (hungUp = true);
   process.on('SIGHUP', early);
-  const running = await startEdgeNode(config, audience ? { audience } : {});
+  // A worker of several: a scrape of /_edge/metrics answers the sum over the workers.
+  const exposeMetrics = cluster.isWorker ? { exposeMetrics: clusterWorkerExposer() } : {};
+  const running = await startEdgeNode(config, { ...(audience ? { audience } : {}), ...exposeMetrics });
   if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
   else process.send?.({ listening: running.url });
   // A worker's own copy of the config it started with: running.reload changes the edge's.
@@ -89,8 +92,9 @@ async function runWorker(config: EdgeConfig): Promise<void> {
 }
 
 function runPrimary(config: EdgeConfig): void {
-  if (!config.redisUrl)
+  if (!config.redisUrl && config.redisClusterNodes.length === 0)
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
+  serveClusterMetrics();
   let stopping = false;
   let announced = false;
   // A worker still loading would die of a SIGHUP: it gets the signal once it listens.

@@ -5,7 +5,7 @@ import { resolveEdgeConfig, type EdgeConfig, type EdgeConfigInput } from './conf
 import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
 import { currentAge, freshnessLifetime } from './cache/freshness.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
-import { createMetrics } from './admin/metrics.ts';
+import { createMetrics, type MetricsExposer } from './admin/metrics.ts';
 import { purge } from './admin/purge.ts';
 import { mountEdgeRoutes } from './admin/routes.ts';
 import { createReadiness } from './admin/readiness.ts';
@@ -53,6 +53,9 @@ export interface EdgeDeps {
   sharing?: (host: SharingHost) => Sharing;
   /** The process's resident memory in bytes, for readiness (absent: memory not checked). */
   memoryUsage?: () => number;
+  /** How /_edge/metrics answers (Node: with the process's metrics; `--workers N`: summed over the
+   * workers, node/cluster-metrics.ts); absent: this edge's own metrics. */
+  exposeMetrics?: MetricsExposer;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
@@ -70,6 +73,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const metrics = createMetrics(
     () => store.stats(),
     () => disk?.stats(),
+    deps.exposeMetrics,
   );
   const background = new Set<Promise<unknown>>();
   const ctx: EdgeContext = {

@@ -1,6 +1,8 @@
 // Prometheus metrics. prom-client is Node-flavoured, so the rest of the edge only sees the small
 // EdgeMetrics interface; each edge has its own registry (several edges can live in one process,
-// as in the tests).
+// as in the tests). How a scrape is answered is the runtime's (`MetricsExposer`): the Node entry
+// adds the process's default metrics and, with `--workers N`, the sum over the workers
+// (node/cluster-metrics.ts). Each metric says how workers' values add up (`aggregator`).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreStats } from '../cache/memory-store.ts';
 
@@ -15,27 +17,50 @@ export type CacheResult =
   | 'NEGATIVE'
   | 'ERROR';
 
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
+/** How a scrape is answered, given this edge's own registry (default: that registry alone). */
+export type MetricsExposer = (own: Registry) => () => Promise<Exposition>;
+
+/** Answers to viewers, from the request to the response's headers: 1 ms (a hit) to 10 s (a held
+ * LL-HLS reload, a slow origin). */
+const RESPONSE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export interface EdgeMetrics {
-  request(status: number, cache: CacheResult | 'ADMIN'): void;
+  /** An answer's head went out, `seconds` after its request arrived (0: refused as it arrived). */
+  request(status: number, cache: CacheResult | 'ADMIN', seconds?: number): void;
   bytesServed(bytes: number): void;
   upstream(status: number | 'error', seconds: number): void;
   collapsedFetch(waiters: number): void;
   eviction(): void;
   prefetch(): void;
   slowClientCut(): void;
-  render(): Promise<{ contentType: string; body: string }>;
+  render(): Promise<Exposition>;
 }
+
+const alone: MetricsExposer = (own) => async () => ({ contentType: own.contentType, body: await own.metrics() });
 
 /** `diskStats`: the disk tier's figures, undefined when the edge has none (no gauge values then). */
 export function createMetrics(
   stats: () => StoreStats,
   diskStats: () => { bytes: number; objects: number } | undefined = () => undefined,
+  expose: MetricsExposer = alone,
 ): EdgeMetrics {
   const registry = new Registry();
   const requests = new Counter({
     name: 'edge_requests_total',
     help: 'Requests answered, by status and cache result',
     labelNames: ['status', 'cache'] as const,
+    registers: [registry],
+  });
+  const responseTime = new Histogram({
+    name: 'edge_response_seconds',
+    help: 'Time from a request to its answer headers, by cache result',
+    labelNames: ['cache'] as const,
+    buckets: RESPONSE_BUCKETS,
     registers: [registry],
   });
   const bytes = new Counter({
@@ -76,11 +101,13 @@ export function createMetrics(
     help: 'Objects evicted by the LRU to stay within the memory budget',
     registers: [registry],
   });
-  // The stored figures are read when Prometheus scrapes, not kept up to date per request.
+  // The stored figures are read when Prometheus scrapes, not kept up to date per request. Each
+  // worker has its own tiers and budget: the edge's figure is the sum.
   const gauge = (name: string, help: string, read: () => number | undefined) =>
     new Gauge({
       name,
       help,
+      aggregator: 'sum',
       registers: [registry],
       collect() {
         const value = read();
@@ -92,15 +119,20 @@ export function createMetrics(
   gauge('edge_disk_bytes', 'Bytes held by the disk tier (bodies and headers)', () => diskStats()?.bytes);
   gauge('edge_disk_objects', 'Objects held by the disk tier', () => diskStats()?.objects);
   gauge('edge_cache_budget_bytes', 'Configured memory tier budget', () => stats().budget);
+  gauge('edge_workers', 'Worker processes whose figures this scrape adds up', () => 1);
   // One labelled child per (status, cache) pair, looked up once: every request counts here, and
   // prom-client hashes the label object on each labelled inc().
   const requestCounters = new Map<string, { inc(): void }>();
+  const responseTimers = new Map<string, { observe(seconds: number): void }>();
   return {
-    request: (status, cache) => {
+    request: (status, cache, seconds = 0) => {
       const id = `${status} ${cache}`;
       let counter = requestCounters.get(id);
       if (!counter) requestCounters.set(id, (counter = requests.labels(String(status), cache)));
       counter.inc();
+      let timer = responseTimers.get(cache);
+      if (!timer) responseTimers.set(cache, (timer = responseTime.labels(cache)));
+      timer.observe(seconds);
     },
     bytesServed: (n) => bytes.inc(n),
     upstream: (status, seconds) => {
@@ -111,6 +143,6 @@ export function createMetrics(
     eviction: () => evictions.inc(),
     prefetch: () => prefetches.inc(),
     slowClientCut: () => slowCuts.inc(),
-    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    render: expose(registry),
   };
 }

@@ -48,8 +48,15 @@ export function mountEdgeRoutes(
   app.get('/_edge/metrics', async (c) => {
     const refused = await refusal(c.req.raw, c.env);
     if (refused) return refused;
-    const { contentType, body } = await ctx.metrics.render();
-    return new Response(body, { headers: { 'content-type': contentType, ...noStore } });
+    try {
+      const { contentType, body } = await ctx.metrics.render();
+      return new Response(body, { headers: { 'content-type': contentType, ...noStore } });
+    } catch (error) {
+      // With several workers: the sum could not be gathered. No partial figures (a worker's
+      // counters alone would read as a reset).
+      const why = error instanceof Error ? error.message : String(error);
+      return c.text(`503 Métriques indisponibles / Metrics unavailable: ${why}`, 503, noStore);
+    }
   });
   app.post('/_edge/purge', async (c) => (await refusal(c.req.raw, c.env, true)) ?? handlePurge(ctx, c.req.raw));
   // The reserved prefix is never proxied, even for paths the edge does not serve.

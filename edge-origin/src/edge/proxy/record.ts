@@ -25,6 +25,8 @@ export function readsRequests(ctx: EdgeContext): boolean {
 
 export class RequestRecord {
   private readonly started: number;
+  /** A monotonic clock for the response-time histogram (ctx.now may be a test's frozen clock). */
+  private readonly startedAt = performance.now();
 
   /** `req` and `url` may be left out only when !readsRequests(ctx); `client`: the peer address. */
   constructor(
@@ -53,7 +55,7 @@ export class RequestRecord {
    * body's length (-1: none, or unknown); `upstreamSeconds`: the fetch it came from took that. */
   answered(status: number, result: CacheResult, bytes: number, upstreamSeconds?: number): void {
     const { ctx } = this;
-    ctx.metrics.request(status, result);
+    ctx.metrics.request(status, result, (performance.now() - this.startedAt) / 1000);
     if (ctx.config.accessLog)
       ctx.log(
         accessLogLine(

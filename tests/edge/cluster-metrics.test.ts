@@ -1,0 +1,80 @@
+// #15: one Prometheus scrape for the whole edge. The real `npm run edge` entry point as a process,
+// with `--workers 2` (node:cluster: the kernel hands each connection to either worker) and with
+// one; a counting upstream behind it. Whichever worker takes the scrape, it shows the sum over the
+// workers: every viewer's answer counted once, in the counters and in the response-time
+// histogram, the upstream requests the upstream itself counted, and the process's default metrics.
+import path from 'node:path';
+import { startUpstream, type TestUpstream } from '../support/upstream.ts';
+import { rawRequest } from '../support/edge.ts';
+import { plainEnv, ROOT, startNode, type Running } from '../support/built.ts';
+
+let upstream: TestUpstream;
+const running: Running[] = [];
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()));
+  await upstream.close();
+});
+
+async function spawnEdge(args: string[]): Promise<Running> {
+  const edge = await startNode(
+    ['--import', 'tsx', path.join(ROOT, 'edge-origin/src/bin/edge.node.ts'), ...args],
+    plainEnv({ UPSTREAM_URL: upstream.url, EDGE_PORT: '0', EDGE_ACCESS_LOG: 'false' }),
+  );
+  running.push(edge);
+  return edge;
+}
+
+/** The value of every sample of `name` (labels ignored), summed; undefined when there is none. */
+function total(text: string, name: string): number | undefined {
+  const values = text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+  return values.length ? values.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/** A scrape on a connection of its own (so either worker may take it). */
+async function scrape(url: string): Promise<string> {
+  const answer = await rawRequest(`${url}/_edge/metrics`);
+  expect(answer.status).toBe(200);
+  return answer.body.toString();
+}
+
+describe.each([
+  { workers: 2, args: ['--workers', '2'] },
+  { workers: 1, args: [] },
+])('/_edge/metrics with $workers worker(s)', ({ workers, args }) => {
+  it('one scrape shows every answer, summed over the workers, with the process metrics', async () => {
+    const object = `/metrics-${workers}/segment.ts`;
+    upstream.on(object, { headers: { 'cache-control': 'max-age=600' }, body: 'x'.repeat(1000) });
+    const edge = await spawnEdge(args);
+    const n = 24;
+    // One connection per request: the primary spreads them over the workers in turn.
+    for (let i = 0; i < n; i++) {
+      const answer = await rawRequest(`${edge.url}${object}`);
+      expect(answer.status).toBe(200);
+    }
+    // Several scrapes, each on its own connection, so both workers take some: each shows the sum.
+    for (let i = 0; i < 4; i++) {
+      const text = await scrape(edge.url);
+      expect(total(text, 'edge_workers')).toBe(workers);
+      expect(total(text, 'edge_requests_total')).toBe(n);
+      expect(total(text, 'edge_response_seconds_count')).toBe(n);
+      expect(total(text, 'edge_bytes_served_total')).toBe(n * 1000);
+      // Without Redis each worker fetched the object alone: the sum is what the upstream counted.
+      expect(total(text, 'edge_upstream_requests_total')).toBe(upstream.count(object));
+      expect(text).toMatch(/^edge_response_seconds_bucket\{le="0\.001",cache="HIT"\} \d+$/m);
+      // The process's default metrics (prom-client), over all the workers' processes.
+      expect(total(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+      expect(total(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
+      expect(text).toContain('nodejs_heap_size_used_bytes');
+    }
+    expect(upstream.count(object)).toBeGreaterThanOrEqual(1);
+    expect(upstream.count(object)).toBeLessThanOrEqual(workers);
+  }, 120_000);
+});
