@@ -242,12 +242,12 @@ it('is not blocked by the lease of a dead worker: the object comes from the orig
   const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
   await redisClient.connect();
   try {
-    await redisClient.set(`edge:lock:${p}`, `http://127.0.0.1:${await deadPort()}`, { PX: 60_000 });
+    await redisClient.set(`edge:lock:{${p}}`, `http://127.0.0.1:${await deadPort()}`, { PX: 60_000 });
     const res = await fetch(a.url + p);
     expect([res.status, await res.text()]).toEqual([200, 'after-a-crash']);
     expect(upstream.count(p)).toBe(1);
     // Leases expire by themselves (a dead worker's lease is gone after it at the latest).
-    expect(await redisClient.pTTL(`edge:lock:${p}`)).toBeGreaterThan(0);
+    expect(await redisClient.pTTL(`edge:lock:{${p}}`)).toBeGreaterThan(0);
   } finally {
     await redisClient.close();
   }

@@ -67,6 +67,46 @@ export const edgeConfigSchema = z.object({
     .refine((u) => u === '' || /^rediss?:\/\//.test(u), 'must be a redis:// URL')
     .default(''),
   redisMaxObjectBytes: bytes.default(8 * 1024 * 1024),
+  /**
+   * Several edge nodes (one site) on a Redis Cluster instead of one Redis: its nodes, `host:port`
+   * (any of them; the rest are discovered). Set, it replaces redisUrl for the election, the shared
+   * copies and purges (node/redis-bus.ts); audience figures still go to one Redis
+   * (AUDIENCE_REDIS_URL), the one the origin reads.
+   */
+  redisClusterNodes: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port')),
+    )
+    .default([]),
+  /**
+   * Where this node's peer listener binds (`host:port`, port 0: any free port): the siblings of
+   * the site stream from it the objects this node is fetching. Loopback by default (the workers
+   * of one machine); an address other nodes reach for a site of several machines.
+   */
+  peerListen: z
+    .string()
+    .refine((v) => /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port')
+    .default('127.0.0.1:0'),
+  /**
+   * The URL the siblings use to reach it ('' = http://<peerListen's host>:<its port>); without a
+   * port, the listener's own port is added (port 0 and `--workers N`: each worker its port).
+   */
+  peerAdvertise: z
+    .string()
+    .refine((u) => u === '' || /^https?:\/\/[^/?#]+\/?$/.test(u), 'must be an http(s) URL without a path')
+    .default(''),
+  /**
+   * The site's shared secret: every request between siblings carries it, and the peer listener
+   * answers 403 without it. Required when peerListen is not a loopback address.
+   */
+  peerToken: z.string().default(''),
   /** Objects bigger than this are streamed through (still collapsed), never stored. */
   maxObjectBytes: bytes.default(16 * 1024 * 1024),
   /**
@@ -232,6 +272,10 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   workers: 'EDGE_WORKERS',
   redisUrl: 'EDGE_REDIS_URL',
   redisMaxObjectBytes: 'EDGE_REDIS_MAX_OBJECT_BYTES',
+  redisClusterNodes: 'EDGE_REDIS_CLUSTER_NODES',
+  peerListen: 'EDGE_PEER_LISTEN',
+  peerAdvertise: 'EDGE_PEER_ADVERTISE',
+  peerToken: 'EDGE_PEER_TOKEN',
   diskDir: 'EDGE_DISK_DIR',
   diskBytes: 'EDGE_DISK_BYTES',
   diskMinLifetimeSeconds: 'EDGE_DISK_MIN_LIFETIME_SECONDS',
@@ -280,13 +324,34 @@ export class EdgeConfigError extends Error {
 /** Validates and completes a config; throws EdgeConfigError naming every bad key. */
 export function resolveEdgeConfig(input: unknown): EdgeConfig {
   const parsed = edgeConfigSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const problem = peerListenerProblem(parsed.data);
+    if (problem) throw new EdgeConfigError(`invalid edge config: ${problem}`);
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '?') as keyof EdgeConfig;
     const env = envNames[key] ? ` (env ${envNames[key]})` : '';
     return `${issue.path.join('.') || '?'}${env}: ${issue.message}`;
   });
   throw new EdgeConfigError(`invalid edge config: ${problems.join('; ')}`);
+}
+
+/** The host part of a `host:port` (brackets of an IPv6 address removed). */
+export function hostOf(hostPort: string): string {
+  return hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+}
+
+const isLoopback = (host: string) => /^127\./.test(host) || host === '::1' || host === 'localhost';
+
+/** A peer listener other machines reach must be closed to strangers and named by a reachable URL. */
+function peerListenerProblem(config: EdgeConfig): string {
+  const host = hostOf(config.peerListen);
+  if (!isLoopback(host) && !config.peerToken)
+    return `peerListen (env ${envNames.peerListen}) ${config.peerListen} is reachable from other machines: set peerToken (env ${envNames.peerToken}), the site's shared secret`;
+  if ((host === '0.0.0.0' || host === '::') && !config.peerAdvertise)
+    return `peerListen (env ${envNames.peerListen}) ${config.peerListen} names no address the siblings can use: set peerAdvertise (env ${envNames.peerAdvertise})`;
+  return '';
 }
 
 /** Picks the edge's keys out of an environment (e.g. process.env or Deno.env.toObject()). */

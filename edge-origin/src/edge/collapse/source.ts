@@ -7,7 +7,7 @@ import { addValidators } from '../cache/validation.ts';
 import { withoutOwnVia } from '../http/headers.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from '../context.ts';
-import type { FetchOptions, UpstreamResult } from '../upstream/upstream-client.ts';
+import { PEER_TOKEN_HEADER, type FetchOptions, type UpstreamResult } from '../upstream/upstream-client.ts';
 
 /** Fields that make no sense on the edge's own fetch of a whole object for the cache. */
 const NOT_FOR_FILL = [
@@ -83,7 +83,10 @@ export function fetchObject(
     : ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
 }
 
-/** The peer streams the object as its own fetch receives it; if the peer fails, go upstream. */
+/**
+ * The peer streams the object as its own fetch receives it; if the peer fails, or has nothing to
+ * offer (its fetch ended and kept nothing: 503, it never goes upstream for a sibling), go upstream.
+ */
 async function fromPeer(
   ctx: EdgeContext,
   pathAndQuery: string,
@@ -92,7 +95,9 @@ async function fromPeer(
   options: FetchOptions,
 ): Promise<UpstreamResult> {
   try {
-    const result = await ctx.upstream.fetch('GET', pathAndQuery, headers, null, { ...options, only: url });
+    const toPeer = new Headers(headers);
+    if (ctx.config.peerToken) toPeer.set(PEER_TOKEN_HEADER, ctx.config.peerToken);
+    const result = await ctx.upstream.fetch('GET', pathAndQuery, toPeer, null, { ...options, only: url });
     if (result.response.status < 500) return { ...result, response: asFromOrigin(ctx, result.response) };
     void result.response.body?.cancel().catch(() => {});
   } catch {

@@ -1,7 +1,18 @@
-// SharedBus on Redis with node-redis. Commands are never queued while Redis is down (the edge
-// must not wait for it): they return empty results, the edge carries on alone, logs the outage
-// once, and picks sharing up again when the client has reconnected.
-import { createClient, RESP_TYPES } from 'redis';
+// SharedBus on Redis with node-redis: one Redis (a URL) or a Redis Cluster (its nodes). Commands
+// are never queued while Redis is down (the edge must not wait for it): they return empty
+// results, the edge carries on alone, logs the outage once, and picks sharing up again when the
+// client has reconnected.
+//
+// On a cluster: every script touches keys of one hash slot (workers/sharing.ts puts the object's
+// key in a hash tag, `{…}`, in both its object and lease keys), so the election stays one atomic
+// step on the master that owns the object. Several keys are deleted one by one (a DEL across
+// slots is refused), a prefix is scanned on every master. Purges use plain pub/sub, not sharded:
+// a plain message reaches every node of the cluster, so a subscriber on any surviving master gets
+// it; a sharded channel lives on the one shard owning its slot and is silent while that shard is
+// lost (no replicas). Purges are rare, the broadcast costs nothing that matters. The bus counts as
+// down while any master is unreachable: the nodes then act alone (each fetches for itself, keeps
+// its purges for later) until every slot is served again (the master back, or a replica promoted).
+import { createClient, createCluster, RESP_TYPES } from 'redis';
 import type { SharedBus } from '../workers/shared-bus.ts';
 
 // Objects are hashes {v: version, e: serialized entry}; locks are strings holding their owner.
@@ -23,47 +34,188 @@ redis.call('HSET', KEYS[1], 'v', ARGV[1], 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
-const lease = (ms: number) => Math.max(1, Math.round(ms));
+/** Where the bus is: one Redis, or the nodes (`host:port`) of a Redis Cluster. */
+export type RedisTarget = { url: string } | { clusterNodes: string[] };
 
-export function redisBus(url: string, log: (line: Record<string, unknown>) => void): SharedBus {
-  const options = {
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3000),
+const lease = (ms: number) => Math.max(1, Math.round(ms));
+const clientDefaults = {
+  disableOfflineQueue: true,
+  socket: {
+    connectTimeout: 2000,
+    reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3000),
+  },
+};
+
+/** What the bus needs from a connection, single or cluster (node-redis types differ, not this). */
+interface Commands {
+  eval(script: string, options: { keys: string[]; arguments: (string | Buffer)[] }): Promise<unknown>;
+  sAdd(key: string, member: string): Promise<unknown>;
+  pExpire(key: string, ms: number): Promise<unknown>;
+  sMembers(key: string): Promise<string[]>;
+  del(keys: string | string[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Connection {
+  commands: Commands;
+  /** Replies to the election with bulk strings as Buffers (the serialized object is bytes). */
+  binaryEval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** The subscriber (a separate connection on a single Redis; the cluster keeps its own). */
+  subscriber: Pick<Commands, 'subscribe'>;
+  /** Deletes keys; on a cluster, one by one (keys of different slots). */
+  del(keys: string[]): Promise<void>;
+  scan(pattern: string): Promise<string[]>;
+  /** Resolves once the subscriber can subscribe (retrying while Redis is not there yet). */
+  connect(onError: (error: Error) => void): Promise<void>;
+  /** Every slot served (cluster) / connected (single). */
+  readonly ready: boolean;
+  on(event: 'error', listener: (error: Error) => void): void;
+  /** When it is ready again after an outage. */
+  onReady(listener: () => void): void;
+  describe: string;
+  close(): Promise<void>;
+}
+
+function single(url: string): Connection {
+  const client = createClient({ url, ...clientDefaults });
+  const subscriber = createClient({ url, ...clientDefaults });
+  const binary = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  return {
+    commands: client as unknown as Commands,
+    binaryEval: (script, options) => binary.eval(script, options),
+    subscriber: subscriber as unknown as Commands,
+    del: async (keys) => void (keys.length && (await client.del(keys))),
+    async scan(pattern) {
+      const found: string[] = [];
+      for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 500 })) found.push(...keys);
+      return found;
+    },
+    async connect(onError) {
+      void client.connect().catch(onError);
+      await subscriber.connect();
+    },
+    get ready() {
+      return client.isReady;
+    },
+    on(_event, listener) {
+      client.on('error', listener);
+      subscriber.on('error', listener);
+    },
+    onReady: (listener) => void client.on('ready', listener),
+    describe: url,
+    async close() {
+      await Promise.allSettled([client.close(), subscriber.close()]);
     },
   };
-  const client = createClient(options);
-  const subscriber = createClient(options);
+}
+
+function cluster(nodes: string[]): Connection {
+  const client = createCluster({
+    rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
+    defaults: clientDefaults,
+  });
   const binary = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  // Masters (by address) whose connection is not ready: while one is, some slots are not served.
+  const unreachable = new Set<string>();
+  const readyListeners: (() => void)[] = [];
+  const errorListeners: ((error: Error) => void)[] = [];
+  const address = (info: { host?: string; port?: number }) => `${info.host}:${info.port}`;
+  let closed = false;
+  const lost = (info: { host?: string; port?: number }, error?: Error) => {
+    unreachable.add(address(info));
+    for (const listener of errorListeners) listener(error ?? new Error(`redis node ${address(info)} unreachable`));
+  };
+  client.on('node-error', (error: Error, info) => lost(info, error));
+  client.on('node-reconnecting', (info) => lost(info));
+  client.on('node-disconnect', (info) => lost(info));
+  client.on('node-ready', (info) => {
+    // A master replaced by failover stays unreachable, but is no longer one of the masters.
+    if (!unreachable.delete(address(info))) return;
+    for (const listener of readyListeners) listener();
+  });
+  client.on('error', (error: Error) => {
+    for (const listener of errorListeners) listener(error);
+  });
+  return {
+    commands: client as unknown as Commands,
+    binaryEval: (script, options) => binary.eval(script, options),
+    subscriber: client as unknown as Commands,
+    async del(keys) {
+      await Promise.all(keys.map((key) => client.del(key)));
+    },
+    async scan(pattern) {
+      const found: string[] = [];
+      for (const master of client.masters) {
+        const node = await client.nodeClient(master);
+        for await (const keys of node.scanIterator({ MATCH: pattern, COUNT: 500 })) found.push(...keys);
+      }
+      return found;
+    },
+    async connect(onError) {
+      // node-redis gives up on a cluster none of whose nodes answers: try again until one does.
+      for (;;) {
+        try {
+          await client.connect();
+          return;
+        } catch (error) {
+          onError(error as Error);
+          if (closed) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    },
+    get ready() {
+      return client.isReady && !client.masters.some((master) => unreachable.has(master.address));
+    },
+    close() {
+      closed = true;
+      return client.isOpen ? client.close() : Promise.resolve();
+    },
+    on: (_event, listener) => void errorListeners.push(listener),
+    onReady: (listener) => void readyListeners.push(listener),
+    describe: `cluster ${nodes.join(',')}`,
+  };
+}
+
+export function redisBus(target: RedisTarget | string, log: (line: Record<string, unknown>) => void): SharedBus {
+  const where = typeof target === 'string' ? { url: target } : target;
+  const connection = 'url' in where ? single(where.url) : cluster(where.clusterNodes);
+  const client = connection.commands;
+  const redis = connection.describe;
   let down = false;
   const onError = (error: Error) => {
     if (down) return; // once per outage
     down = true;
-    log({ level: 'warn', msg: 'redis unreachable: workers share nothing until it is back', url, error: error.message });
+    log({
+      level: 'warn',
+      msg: 'redis unreachable: workers share nothing until it is back',
+      redis,
+      error: error.message,
+    });
   };
-  client.on('error', onError);
-  subscriber.on('error', onError);
+  connection.on('error', onError);
   const reconnected: (() => void)[] = [];
-  client.on('ready', () => {
-    if (!down) return;
-    log({ level: 'info', msg: 'redis reachable again: sharing resumed', url });
+  connection.onReady(() => {
+    if (!down || !connection.ready) return;
+    log({ level: 'info', msg: 'redis reachable again: sharing resumed', redis });
     down = false;
     for (const listener of reconnected) listener();
   });
   const subscriptions: [string, (m: string) => void][] = [];
+  let subscribed = false;
   // Not awaited: the edge starts (and serves) whether Redis is up or not.
-  void client.connect().catch(onError);
-  void subscriber
-    .connect()
+  void connection
+    .connect(onError)
     .then(async () => {
-      for (const [channel, handler] of subscriptions) await subscriber.subscribe(channel, handler);
+      subscribed = true;
+      for (const [channel, handler] of subscriptions) await connection.subscriber.subscribe(channel, handler);
     })
     .catch(onError);
 
   const safely = async <T>(fallback: T, op: () => Promise<T>): Promise<T> => {
-    if (!client.isReady) return fallback;
+    if (!connection.ready) return fallback;
     try {
       return await op();
     } catch (error) {
@@ -74,14 +226,14 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
 
   return {
     get ready() {
-      return client.isReady;
+      return connection.ready;
     },
     onReconnect(listener) {
       reconnected.push(listener);
     },
     elect: (object, lock, owner, leaseMs, newerThan) =>
       safely(null, async () => {
-        const reply = (await binary.eval(ELECT, {
+        const reply = (await connection.binaryEval(ELECT, {
           keys: [object, lock],
           arguments: [owner, String(lease(leaseMs)), String(newerThan)],
         })) as Buffer[];
@@ -113,7 +265,7 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
           ],
         });
       }),
-    del: (keys) => safely(undefined, async () => void (keys.length && (await client.del(keys)))),
+    del: (keys) => safely(undefined, () => connection.del(keys)),
     addToSet: (set, member, ttlMs) =>
       safely(undefined, async () => {
         await client.sAdd(set, member);
@@ -121,19 +273,14 @@ export function redisBus(url: string, log: (line: Record<string, unknown>) => vo
       }),
     members: (set) => safely([] as string[], () => client.sMembers(set)),
     keysWithPrefix: (prefix) =>
-      safely([] as string[], async () => {
-        const found: string[] = [];
-        const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-        for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 500 })) found.push(...keys);
-        return found;
-      }),
+      safely([] as string[], () => connection.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`)),
     publish: (channel, message) => safely(undefined, async () => void (await client.publish(channel, message))),
     subscribe(channel, onMessage) {
       subscriptions.push([channel, onMessage]);
-      if (subscriber.isReady) void subscriber.subscribe(channel, onMessage).catch(onError);
+      if (subscribed) void connection.subscriber.subscribe(channel, onMessage).catch(onError);
     },
     async close() {
-      await Promise.allSettled([client.close(), subscriber.close()]);
+      await connection.close().catch(() => {});
     },
   };
 }

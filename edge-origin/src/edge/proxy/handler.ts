@@ -75,6 +75,11 @@ async function route(
     running.participants++;
     return answerFromFill(ctx, req, url, running, true, forwarded);
   }
+  // A sibling is sent here only while this edge fetches the object (or just has): with neither
+  // the fetch nor a fresh copy, it is told so (503) and goes upstream itself. Never upstream on a
+  // sibling's behalf: its own fetch may be the one we would be waiting for (no loops).
+  if (fromPeer && !(entry && freshHit(ctx, entry)))
+    return { response: plainError(ctx, 503, 'Pas ici / Not here (peer)'), result: 'MISS' };
   if (entry) {
     const hit = freshHit(ctx, entry);
     if (hit) {

@@ -46,6 +46,8 @@ export interface FetchOptions {
 
 /** Header a worker's private listener adds to requests from its peers (see workers/sharing.ts). */
 export const PEER_HEADER = 'x-edge-peer';
+/** Header carrying the site's shared secret (config peerToken) on requests between siblings. */
+export const PEER_TOKEN_HEADER = 'x-edge-peer-token';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
@@ -66,6 +68,7 @@ export class UpstreamClient {
     headers.delete('host');
     headers.delete('content-length'); // fetch recomputes it from the body
     headers.delete(PEER_HEADER); // never leaves the edge
+    headers.delete(PEER_TOKEN_HEADER);
     headers.set('accept-encoding', 'identity');
     if (clientHost) headers.set('x-forwarded-host', clientHost);
     appendVia(headers, this.options.viaName);

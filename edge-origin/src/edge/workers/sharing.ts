@@ -23,8 +23,12 @@ import type { CacheEntry } from '../cache/entry.ts';
 import type { Election, PurgeRequest, Sharing, SharingHost } from '../context.ts';
 import type { SharedBus } from './shared-bus.ts';
 
-const OBJ = 'edge:obj:';
-const LOCK = 'edge:lock:';
+// An object's copy and its lease share a Redis Cluster hash slot: the election touches both in one
+// script. The key goes in a hash tag (`{…}`); a path has no braces (URLs percent-encode them), and
+// both keys hash the same text up to the first `}` anyway.
+const OBJ = 'edge:obj:{';
+const LOCK = 'edge:lock:{';
+const slotted = (key: string) => `${key}}`;
 const TAG = 'edge:tag:';
 const PURGE = 'edge:purge';
 /** A lease is renewed for at most this many lease periods (a stuck fill lets go eventually). */
@@ -72,12 +76,12 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
   }
 
   async function onBus(request: PurgeRequest): Promise<void> {
-    if ('url' in request) await bus.del([OBJ + request.url]);
+    if ('url' in request) await bus.del([OBJ + slotted(request.url)]);
     else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
     else {
       for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
         const keys = await bus.members(TAG + tag);
-        await bus.del([...keys.map((k) => OBJ + k), TAG + tag]);
+        await bus.del([...keys.map((k) => OBJ + slotted(k)), TAG + tag]);
       }
     }
     await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
@@ -109,7 +113,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       () => {
         // A fill that never ends would otherwise keep its object's lease for ever.
         if (Date.now() > until) return void clearInterval(timer);
-        void bus.renew(LOCK + key, options.workerId, options.lockMs);
+        void bus.renew(LOCK + slotted(key), options.workerId, options.lockMs);
       },
       Math.max(10, options.lockMs / 2),
     );
@@ -118,7 +122,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
   }
 
   async function elect(key: string, newerThan: number, retry = true): Promise<Election> {
-    const reply = await bus.elect(OBJ + key, LOCK + key, options.workerId, options.lockMs, newerThan);
+    const reply = await bus.elect(OBJ + slotted(key), LOCK + slotted(key), options.workerId, options.lockMs, newerThan);
     if (!reply) return { kind: 'fetch' };
     switch (reply.kind) {
       case 'object': {
@@ -150,9 +154,11 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       const remaining = freshLeft(entry);
       if (remaining <= 0) return;
       const keepFor = remaining * 1000;
-      void bus.putObject(OBJ + entry.primaryKey, entry.responseTime, serializeEntry(entry), keepFor).then(() => {
-        for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
-      });
+      void bus
+        .putObject(OBJ + slotted(entry.primaryKey), entry.responseTime, serializeEntry(entry), keepFor)
+        .then(() => {
+          for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
+        });
     },
 
     release(key) {
@@ -161,7 +167,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       const timer = leases.get(key);
       if (timer) clearInterval(timer);
       leases.delete(key);
-      void bus.release(LOCK + key, options.workerId);
+      void bus.release(LOCK + slotted(key), options.workerId);
     },
 
     propagate(request) {
