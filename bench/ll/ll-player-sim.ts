@@ -27,6 +27,13 @@ export interface LlPlayersResult {
   /** A blocking reload's answer, ms after it was asked for or its part was complete, whichever came last. */
   reloadAfterPartMs: { p50: number; p99: number };
   stalls: number;
+  /** Where they come from: how many followed a hint that skipped parts, and how many began in each
+   * second of the run (the join rush is the first JOIN_SPREAD_MS). */
+  stallCauses: { afterSkip: number; perSecond: number[] };
+  /** Parts late players loaded as ordinary requests because a reload's hint jumped over them. */
+  skippedParts: number;
+  /** Reloads answered over 500 ms after their part, per second of the run. */
+  slowReloadsPerSecond: number[];
   errors: number;
   errorsByStatus: Record<string, number>;
 }
@@ -92,6 +99,12 @@ export async function runLlPlayerSim(
         p,
       ) * 10,
     ) / 10;
+  const perSecond = (times: number[]) => {
+    const counts = Array.from({ length: Math.ceil(options.durationMs / 1000) + 1 }, () => 0);
+    for (const t of times) counts[Math.max(0, Math.min(counts.length - 1, Math.floor(t)))]! += 1;
+    return counts;
+  };
+  const stallsAt = slices.flatMap((s) => s.stallsAt);
   const partTtfb = slices.flatMap((s) => s.partTtfbMs);
   const reloadAfter = slices.flatMap((s) => s.reloadAfterPartMs);
   return {
@@ -107,6 +120,12 @@ export async function runLlPlayerSim(
     partTtfbMs: { p50: pct(partTtfb, 50), p99: pct(partTtfb, 99) },
     reloadAfterPartMs: { p50: pct(reloadAfter, 50), p99: pct(reloadAfter, 99) },
     stalls: slices.reduce((n, s) => n + s.stalls, 0),
+    stallCauses: {
+      afterSkip: stallsAt.filter((s) => s.afterSkip).length,
+      perSecond: perSecond(stallsAt.map((s) => s.atS)),
+    },
+    skippedParts: slices.reduce((n, s) => n + s.skippedParts, 0),
+    slowReloadsPerSecond: perSecond(slices.flatMap((s) => s.slowReloads.map((r) => r.atS))),
     errors: Object.values(errorsByStatus).reduce((a, b) => a + b, 0),
     errorsByStatus,
   };

@@ -1,11 +1,12 @@
 // Simulated LL-HLS players, one load-generator process's share (ll-player-process.ts): each joins at a random moment,
 // loads the plain playlist once, then does what hls.js does at the live edge in low-latency mode: asks for
 // the hinted part (before it exists) and, at the same time, the blocking reload for that part;
-// when the reload answers it moves on to the next hint. It plays parts in order once it holds
+// when the reload answers it moves on to the next hint (a late player whose reload answered a newer
+// playlist first loads the parts listed in between, as hls.js does). It plays parts in order once it holds
 // PART-HOLD-BACK of them and counts a stall whenever the next part is not complete when due.
 // Read at the origin: requests per part and per playlist version (each (msn, part) reload).
 import http from 'node:http';
-import { PART_MS, PLAYLIST_PATH, partReadyAt } from './ll-origin.ts';
+import { PART_MS, PARTS_PER_SEGMENT, PLAYLIST_PATH, partReadyAt } from './ll-origin.ts';
 
 /** What one load-generator process saw (raw samples: the parent merges them). */
 export interface LlPlayersSlice {
@@ -19,6 +20,14 @@ export interface LlPlayersSlice {
   /** A blocking reload's answer, ms after it was asked for or its part was complete, whichever came last. */
   reloadAfterPartMs: number[];
   stalls: number;
+  /** Where the stalls come from: s after the start of the run at which each began, and whether the
+   * reload before it answered a newer playlist than the part asked for (a late player). */
+  stallsAt: { atS: number; afterSkip: boolean }[];
+  /** Parts between the one asked for and the hint its reload answered (a late player catching up:
+   * it loads them as ordinary requests, as hls.js loads the parts a playlist lists). */
+  skippedParts: number;
+  /** The slow reloads (over 500 ms after their part), s after the start of the run, and how slow. */
+  slowReloads: { atS: number; ms: number }[];
   /** Failed requests by status ("0": no answer). */
   errorsByStatus: Record<string, number>;
 }
@@ -44,21 +53,25 @@ export async function runLlPlayers(
   let partRequests = 0;
   let reloadRequests = 0;
   let stalls = 0;
+  const stallsAt: { atS: number; afterSkip: boolean }[] = [];
+  let skippedParts = 0;
+  const slowReloads: { atS: number; ms: number }[] = [];
   const errorsByStatus: Record<string, number> = {};
   const failed = (status: number) => {
     errorsByStatus[status] = (errorsByStatus[status] ?? 0) + 1;
   };
 
+  /** A GET; `onFirstByte` marks a part, whose bytes are counted, not kept (the load generator's CPU
+   * goes to asking, not to copying 64 KB parts into strings). */
   function get(path: string, onFirstByte?: () => void): Promise<{ status: number; body: string }> {
     return new Promise((resolve) => {
       const req = http.get({ host: base.hostname, port: base.port, path, agent }, (res) => {
         let body = '';
         let first = true;
-        res.setEncoding('latin1');
-        res.on('data', (c: string) => {
+        res.on('data', (c: Buffer) => {
           if (first) onFirstByte?.();
           first = false;
-          body += c;
+          if (!onFirstByte) body += c.toString('latin1');
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         res.on('error', () => resolve({ status: 0, body: '' }));
@@ -101,11 +114,32 @@ export async function runLlPlayers(
         await partDone;
         continue;
       }
-      reloadAfter.push(Date.now() - ready);
+      const after = Date.now() - ready;
+      reloadAfter.push(after);
+      if (after > 500) slowReloads.push({ atS: (Date.now() - start) / 1000, ms: after });
       const next = HINT.exec(reload.body);
       if (!next) return void failed(reload.status);
       [msn, part] = [Number(next[1]), Number(next[2])];
+      const skipped = msn * PARTS_PER_SEGMENT + part - (m * PARTS_PER_SEGMENT + p) - 1;
       await partDone;
+      if (skipped > 0) {
+        // The reload answered a newer playlist (a late player): as hls.js does, load the parts it
+        // lists in between (they exist), in order, rather than jumping to the hint.
+        skippedParts += skipped;
+        const from = m * PARTS_PER_SEGMENT + p + 1;
+        const times = await Promise.all(
+          Array.from({ length: skipped }, async (_, i) => {
+            const path = `/ll/v1/${Math.floor((from + i) / PARTS_PER_SEGMENT)}.${(from + i) % PARTS_PER_SEGMENT}.m4s`;
+            partsAsked.add(path);
+            partRequests++;
+            const r = await get(path, () => {});
+            if (r.status !== 200) failed(r.status);
+            return Date.now();
+          }),
+        );
+        let last = 0;
+        for (const t of times) arrived.push((last = Math.max(last, t)));
+      }
       // Each part is due PART_MS after the one before; late: a stall, and playback shifts.
       while (arrived.length > 0) {
         const at = arrived.shift()!;
@@ -115,6 +149,7 @@ export async function runLlPlayers(
           const due = playStart + played * PART_MS;
           if (at > due) {
             stalls++;
+            stallsAt.push({ atS: (due - start) / 1000, afterSkip: skipped > 0 });
             playStart += at - due;
           }
         }
@@ -133,6 +168,9 @@ export async function runLlPlayers(
     partTtfbMs: partTtfb,
     reloadAfterPartMs: reloadAfter,
     stalls,
+    stallsAt,
+    skippedParts,
+    slowReloads,
     errorsByStatus,
   };
 }
