@@ -87,6 +87,10 @@ describe('live timeline', () => {
     const r = t.addUnit({ session: 'b', index: 0, durations, completedAtMs: at(base + 8, 1600) });
     expect(r).toEqual({ slot: base + 9 });
     expect(t.startMs(base + 9)).toBe(at(base + 8, 600));
+    // What is produced now (where a recording started now begins) follows the run's dates, not the
+    // clock's: 0.2 s after slot base+9 began, the clock's own slot is still base+8.
+    expect([t.producing(at(base + 8, 500)), t.producing(at(base + 8, 800))]).toEqual([base + 8, base + 9]);
+    expect(timeline().producing(at(base + 8, 800))).toBe(base + 8);
     t.seal(at(base + 11, 600));
     expect(t.slot(base + 8)).toMatchObject({ kind: 'slate', discontinuity: false });
     expect(t.slot(base + 9)).toMatchObject({ kind: 'ingest', discontinuity: true, unit: { session: 'b', index: 0 } });

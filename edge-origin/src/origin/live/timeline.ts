@@ -342,6 +342,17 @@ export class LiveTimeline {
     for (const listener of [...this.#listeners]) listener();
   }
 
+  /**
+   * The slot whose time holds `nowMs`, by this timeline's dates: a feed's phase starts its slots
+   * before the clock's boundaries, so the clock's slot may already be over.
+   */
+  producing(nowMs: number): number {
+    let slot = liveEdge(nowMs, this.options.clock) + 1;
+    while (this.startMs(slot + 1) <= nowMs) slot++;
+    while (slot > 0 && this.startMs(slot) > nowMs) slot--;
+    return slot;
+  }
+
   /** The newest slot a playlist may list at `nowMs`: sealed, and its time over. */
   edge(nowMs: number): number {
     if (!this.active) return liveEdge(nowMs, this.options.clock);

@@ -184,7 +184,13 @@ export function eventRoutes(router: StaffRouter): void {
       request: { params: IdParam, json: EmptySchema },
       responses: { 200: json(EventView, 'OK') },
     },
-    ({ param }) => onAir(param.id, (e) => lifecycle.start(e, now(), clock), param.id, true),
+    ({ param }) =>
+      onAir(
+        param.id,
+        (e) => lifecycle.start(e, now(), clock, deps.live.timeline(e.channelId)?.producing(now())),
+        param.id,
+        true,
+      ),
   );
 
   router.write(

@@ -51,8 +51,16 @@ export function edit(
   return after;
 }
 
-/** Going on air: the recording starts with the segment being produced now. */
-export function start(event: StoredEvent, nowMs: number, clock: LiveClockConfig): StoredEvent {
+/**
+ * Going on air: the recording starts with the segment being produced now; `producing` is that
+ * segment when the channel's timeline knows better than the clock (a feed's phase).
+ */
+export function start(
+  event: StoredEvent,
+  nowMs: number,
+  clock: LiveClockConfig,
+  producing = liveEdge(nowMs, clock) + 1,
+): StoredEvent {
   if (event.status === 'live')
     refuse(event, 'already_live', 'Le direct a déjà commencé : il ne peut pas démarrer deux fois');
   if (event.status !== 'scheduled') refuse(event, 'not_startable', 'Seul un événement programmé peut passer en direct');
@@ -60,7 +68,7 @@ export function start(event: StoredEvent, nowMs: number, clock: LiveClockConfig)
     ...event,
     status: 'live',
     startedAt: new Date(nowMs).toISOString(),
-    recording: { channelId: event.channelId, firstSequence: liveEdge(nowMs, clock) + 1 },
+    recording: { channelId: event.channelId, firstSequence: producing },
   };
 }
 
