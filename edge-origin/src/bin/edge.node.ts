@@ -92,7 +92,7 @@ async function runWorker(config: EdgeConfig): Promise<void> {
 }
 
 function runPrimary(config: EdgeConfig): void {
-  if (!config.redisUrl)
+  if (!config.redisUrl && config.redisClusterNodes.length === 0)
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
   serveClusterMetrics();
   let stopping = false;

@@ -120,9 +120,10 @@ export interface Sharing {
   /**
    * Who fetches this object. Every fill that would go upstream asks first; `newerThan` is the
    * version (responseTime) of the copy this worker already has (-1: none), so a refresh never
-   * takes back the same copy.
+   * takes back the same copy. `deadHolder`: the holder this worker was sent to did not answer;
+   * if it still holds the lease, this worker takes it over (one sibling fetches in its place).
    */
-  elect(key: string, newerThan: number): Promise<Election>;
+  elect(key: string, newerThan: number, deadHolder?: string): Promise<Election>;
   /** An object this worker fetched from the origin was stored or refreshed: offer it to the others. */
   publish(entry: CacheEntry): void;
   /** A fill that won its election ended, stored or not: the object's lease goes. */

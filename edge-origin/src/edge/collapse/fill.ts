@@ -14,7 +14,7 @@ import { keep } from '../cache/tiers.ts';
 import { UpstreamError } from '../upstream/upstream-client.ts';
 import { applyStoreDecision } from './apply-decision.ts';
 import { drainFill } from './background.ts';
-import { chooseSource, fetchObject, fillRequestHeaders } from './source.ts';
+import { chooseSource, fetchObject, fillRequestHeaders, fromPeer } from './source.ts';
 import { answerOutcome, failureOutcome, type FillSteps } from './outcome.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { EdgeContext } from '../context.ts';
@@ -98,7 +98,21 @@ class Filling implements Fill, FillSteps {
   }
 
   private async run(elect: boolean): Promise<FillOutcome> {
-    const source = await chooseSource(this.ctx, this.key, this.stale, elect);
+    const headers = fillRequestHeaders(this.ctx, this.requestHeaders, this.stale);
+    const holdSeconds = this.ctx.policy.upstreamHoldSeconds(this.key);
+    let source = await chooseSource(this.ctx, this.key, this.stale, elect);
+    let result;
+    // A sibling holds the object's lease: stream from it. If it does not answer (dead, or done
+    // with nothing kept), elect again in its place: one sibling takes its lease over and fetches,
+    // the others stream from that one. A second silent holder: fetch alone.
+    for (let tries = 0; source.kind === 'fetch' && source.peerUrl; tries++) {
+      result = await fromPeer(this.ctx, this.pathAndQuery, headers, source.peerUrl, holdSeconds);
+      if (result) break;
+      source =
+        tries === 0
+          ? await chooseSource(this.ctx, this.key, this.stale, true, source.peerUrl)
+          : { kind: 'fetch', elected: false, share: true };
+    }
     if (source.kind === 'shared') {
       // Through the policy, as if fetched here: this worker's live-HLS bookkeeping (known
       // segments, prefetch) and its wait for the prefetch before the new version is served.
@@ -106,16 +120,8 @@ class Filling implements Fill, FillSteps {
       return source;
     }
     this.elected = source.elected;
-    const holdSeconds = this.ctx.policy.upstreamHoldSeconds(this.key);
-    let result;
     try {
-      result = await fetchObject(
-        this.ctx,
-        this.pathAndQuery,
-        fillRequestHeaders(this.ctx, this.requestHeaders, this.stale),
-        source.peerUrl,
-        holdSeconds,
-      );
+      result ??= await fetchObject(this.ctx, this.pathAndQuery, headers, holdSeconds);
     } catch (error) {
       return failureOutcome(this, error);
     }

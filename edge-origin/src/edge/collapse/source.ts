@@ -33,15 +33,19 @@ export type Source =
 
 const ALONE: Source = { kind: 'fetch', elected: false, share: true };
 
-/** `elect`: false for a request from another worker, which already won this object's election. */
+/**
+ * `elect`: false for a request from another worker, which already won this object's election.
+ * `deadHolder`: the sibling this worker was sent to did not answer (Sharing.elect).
+ */
 export async function chooseSource(
   ctx: EdgeContext,
   key: string,
   stale: CacheEntry | undefined,
   elect: boolean,
+  deadHolder?: string,
 ): Promise<Source> {
   if (!elect || !ctx.sharing) return ALONE;
-  const election = await ctx.sharing.elect(key, stale?.responseTime ?? -1);
+  const election = await ctx.sharing.elect(key, stale?.responseTime ?? -1, deadHolder);
   switch (election.kind) {
     case 'shared':
       return election;
@@ -63,37 +67,37 @@ export function fillRequestHeaders(ctx: EdgeContext, requestHeaders: Headers, st
 }
 
 /**
- * The object, from the peer or the origin. `holdSeconds`: how long the origin may hold this
- * request by design (a blocking playlist reload, the content policy says), on top of the usual
- * first-byte timeout.
+ * The object from the origin. `holdSeconds`: how long the origin may hold this request by design
+ * (a blocking playlist reload, the content policy says), on top of the usual first-byte timeout.
  */
 export function fetchObject(
   ctx: EdgeContext,
   pathAndQuery: string,
   headers: Headers,
-  peerUrl: string | undefined,
   holdSeconds = 0,
 ): Promise<UpstreamResult> {
-  const options: FetchOptions =
-    holdSeconds > 0
-      ? { firstByteTimeoutMs: ctx.config.upstreamFirstByteTimeoutMs + Math.ceil(holdSeconds * 1000) }
-      : {};
-  return peerUrl
-    ? fromPeer(ctx, pathAndQuery, headers, peerUrl, options)
-    : ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
+  return ctx.upstream.fetch('GET', pathAndQuery, headers, null, holdOptions(ctx, holdSeconds));
+}
+
+function holdOptions(ctx: EdgeContext, holdSeconds: number): FetchOptions {
+  return holdSeconds > 0
+    ? { firstByteTimeoutMs: ctx.config.upstreamFirstByteTimeoutMs + Math.ceil(holdSeconds * 1000) }
+    : {};
 }
 
 /**
- * The peer streams the object as its own fetch receives it; if the peer fails, or has nothing to
- * offer (its fetch ended and kept nothing: 503, it never goes upstream for a sibling), go upstream.
+ * The object from the sibling fetching it, streamed as its own fetch receives it. Null when the
+ * sibling does not answer, fails, or has nothing to offer (its fetch ended and kept nothing: 503;
+ * it never goes upstream for a sibling): the caller then elects again in its place.
  */
-async function fromPeer(
+export async function fromPeer(
   ctx: EdgeContext,
   pathAndQuery: string,
   headers: Headers,
   url: string,
-  options: FetchOptions,
-): Promise<UpstreamResult> {
+  holdSeconds: number,
+): Promise<UpstreamResult | null> {
+  const options = holdOptions(ctx, holdSeconds);
   try {
     const toPeer = new Headers(headers);
     if (ctx.config.peerToken) toPeer.set(PEER_TOKEN_HEADER, ctx.config.peerToken);
@@ -101,9 +105,9 @@ async function fromPeer(
     if (result.response.status < 500) return { ...result, response: asFromOrigin(ctx, result.response) };
     void result.response.body?.cancel().catch(() => {});
   } catch {
-    // The peer went away (a dead worker's lease): fall through to the origin.
+    // The peer went away (a dead worker's lease).
   }
-  return ctx.upstream.fetch('GET', pathAndQuery, headers, null, options);
+  return null;
 }
 
 /** Two workers are one edge: what the peer added for its client is not part of the object. */

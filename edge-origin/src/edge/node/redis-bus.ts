@@ -16,12 +16,20 @@ import { createClient, createCluster, RESP_TYPES } from 'redis';
 import type { SharedBus } from '../workers/shared-bus.ts';
 
 // Objects are hashes {v: version, e: serialized entry}; locks are strings holding their owner.
-/** The election in one step (KEYS: object, lock; ARGV: owner, lease ms, newer-than version). */
+/**
+ * The election in one step (KEYS: object, lock; ARGV: owner, lease ms, newer-than version, and
+ * the dead holder to replace, '' for none).
+ */
 const ELECT = `
 local v = redis.call('HGET', KEYS[1], 'v')
 if v and tonumber(v) > tonumber(ARGV[3]) then return {'object', redis.call('HGET', KEYS[1], 'e')} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'leader'} end
-return {'held', redis.call('GET', KEYS[2])}
+local holder = redis.call('GET', KEYS[2])
+if ARGV[4] ~= '' and holder == ARGV[4] then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+  return {'leader'}
+end
+return {'held', holder}
 `;
 /** Lease operations only by its owner: an expired lease may have been taken by another since. */
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -231,11 +239,11 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     onReconnect(listener) {
       reconnected.push(listener);
     },
-    elect: (object, lock, owner, leaseMs, newerThan) =>
+    elect: (object, lock, owner, leaseMs, newerThan, deadHolder = '') =>
       safely(null, async () => {
         const reply = (await connection.binaryEval(ELECT, {
           keys: [object, lock],
-          arguments: [owner, String(lease(leaseMs)), String(newerThan)],
+          arguments: [owner, String(lease(leaseMs)), String(newerThan), deadHolder],
         })) as Buffer[];
         const [kindBytes, payload] = reply;
         const kind = kindBytes?.toString();

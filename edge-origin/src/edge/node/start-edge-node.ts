@@ -6,14 +6,15 @@ import { createAdaptorServer, getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
-import { resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
+import { hostOf, resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
 import { nodeUpstreamFetch } from './upstream-fetch.ts';
 import { withInterimRelay } from './interim.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
 import { redisBus } from './redis-bus.ts';
+import { timingSafeEqual } from 'node:crypto';
 import { batchedStdoutLog } from './batched-log.ts';
 import { sharingOver } from '../workers/sharing.ts';
-import { PEER_HEADER } from '../upstream/upstream-client.ts';
+import { PEER_HEADER, PEER_TOKEN_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
 import { processExposer } from './cluster-metrics.ts';
@@ -42,11 +43,17 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const config = resolveEdgeConfig(input);
   const upstreamFetch = deps.upstreamFetch ? null : nodeUpstreamFetch(config.upstreamConnectTimeoutMs);
   const log = deps.log ?? stdoutLog!.log;
-  // Workers share one cache through Redis when configured (see workers/sharing.ts): the private
-  // listener other workers stream from comes first, as its URL is this worker's name there.
+  // Workers (and the nodes of a site) share one cache through Redis when configured (see
+  // workers/sharing.ts): the peer listener the others stream from comes first, as its URL is
+  // this worker's name there.
   let peerTarget: Edge | undefined;
-  const bus = config.redisUrl ? redisBus(config.redisUrl, log) : null;
-  const peerListener = bus ? await startPeerListener(() => peerTarget) : null;
+  const bus =
+    config.redisClusterNodes.length > 0
+      ? redisBus({ clusterNodes: config.redisClusterNodes }, log)
+      : config.redisUrl
+        ? redisBus({ url: config.redisUrl }, log)
+        : null;
+  const peerListener = bus ? await startPeerListener(config, () => peerTarget) : null;
   const edge = createEdge(config, {
     upstreamFetch: upstreamFetch?.fetch,
     memoryUsage: () => process.memoryUsage.rss(),
@@ -150,28 +157,51 @@ async function startAdminListener(edge: Edge, listenAt: string): Promise<Server>
 }
 
 /**
- * The private door other workers use to stream an object this worker is fetching. Its own port
- * (`exclusive`: under node:cluster a shared port would hand the request to any worker), on
- * loopback only; requests through it are marked so they join fetches instead of electing again.
+ * The door the other workers and nodes of the site use to stream an object this worker is
+ * fetching. Its own port (`exclusive`: under node:cluster a shared port would hand the request to
+ * any worker), at config.peerListen (loopback by default), named by config.peerAdvertise. With a
+ * peerToken, a request without it is refused (403): nobody else may use the edge's peer privileges
+ * (joining fills, skipping the access gate). Requests through it are marked so they join fetches
+ * instead of electing again, and never go upstream (proxy/handler.ts).
  */
-async function startPeerListener(edgeOf: () => Edge | undefined): Promise<{ url: string; close(): Promise<void> }> {
+async function startPeerListener(
+  config: EdgeConfig,
+  edgeOf: () => Edge | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const token = Buffer.from(config.peerToken);
+  const allowed = (given: string | null) => {
+    if (token.length === 0) return true;
+    const bytes = Buffer.from(given ?? '');
+    return bytes.length === token.length && timingSafeEqual(bytes, token);
+  };
   const server = createAdaptorServer({
     fetch: (req: Request) => {
+      if (!allowed(req.headers.get(PEER_TOKEN_HEADER)))
+        return new Response('Accès refusé / Forbidden: peer token\n', { status: 403 });
       // Peers learn this listener's URL from the edge's elections: never before the edge exists.
       const edge = edgeOf();
       if (!edge) return new Response(null, { status: 503 });
       const headers = new Headers(req.headers);
+      headers.delete(PEER_TOKEN_HEADER);
       headers.set(PEER_HEADER, edge.context.peerSecret);
       return edge.fetch(new Request(req, { headers }));
     },
   }) as Server;
+  const host = hostOf(config.peerListen);
+  const wanted = Number(config.peerListen.slice(config.peerListen.lastIndexOf(':') + 1));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
+    server.listen({ port: wanted, host, exclusive: true }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const advertised = config.peerAdvertise.replace(/\/$/, '');
+  const url = !advertised
+    ? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+    : new URL(advertised).port
+      ? advertised
+      : `${advertised}:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

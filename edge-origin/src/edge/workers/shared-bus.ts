@@ -15,11 +15,19 @@ export interface SharedBus {
   onReconnect(listener: () => void): void;
   /**
    * In ONE atomic step: the shared copy of `object` if its version is greater than `newerThan`;
-   * otherwise the lease `lock` taken for `owner` for `leaseMs`; otherwise the lease's holder.
+   * otherwise the lease `lock` taken for `owner` for `leaseMs` (also when it is held by
+   * `deadHolder`, a holder that stopped answering); otherwise the lease's holder.
    * Atomic, so no worker can slip between "nobody has it" and "I take the lease".
    * Null when the bus is down.
    */
-  elect(object: string, lock: string, owner: string, leaseMs: number, newerThan: number): Promise<ElectionReply | null>;
+  elect(
+    object: string,
+    lock: string,
+    owner: string,
+    leaseMs: number,
+    newerThan: number,
+    deadHolder?: string,
+  ): Promise<ElectionReply | null>;
   /** Extends the lease while `owner` still holds it (a long fetch keeps its lease). */
   renew(lock: string, owner: string, leaseMs: number): Promise<void>;
   /** Ends the lease if `owner` still holds it (an expired lease may belong to another by now). */

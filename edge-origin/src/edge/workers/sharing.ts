@@ -121,15 +121,22 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
     leases.set(key, timer);
   }
 
-  async function elect(key: string, newerThan: number, retry = true): Promise<Election> {
-    const reply = await bus.elect(OBJ + slotted(key), LOCK + slotted(key), options.workerId, options.lockMs, newerThan);
+  async function elect(key: string, newerThan: number, deadHolder?: string, retry = true): Promise<Election> {
+    const reply = await bus.elect(
+      OBJ + slotted(key),
+      LOCK + slotted(key),
+      options.workerId,
+      options.lockMs,
+      newerThan,
+      deadHolder,
+    );
     if (!reply) return { kind: 'fetch' };
     switch (reply.kind) {
       case 'object': {
         const entry = deserializeEntry(reply.bytes);
         if (entry && freshLeft(entry) > 0) return { kind: 'shared', entry };
         // Expired a moment ago (or unreadable): elect again, as if it were not there.
-        return retry ? elect(key, entry?.responseTime ?? Number.MAX_VALUE, false) : { kind: 'fetch' };
+        return retry ? elect(key, entry?.responseTime ?? Number.MAX_VALUE, deadHolder, false) : { kind: 'fetch' };
       }
       case 'leader':
         hold(key);
@@ -146,7 +153,8 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       return bus.ready;
     },
 
-    elect: (key, newerThan) => (bus.ready && caughtUp() ? elect(key, newerThan) : Promise.resolve({ kind: 'fetch' })),
+    elect: (key, newerThan, deadHolder) =>
+      bus.ready && caughtUp() ? elect(key, newerThan, deadHolder) : Promise.resolve({ kind: 'fetch' }),
 
     publish(entry) {
       if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
