@@ -10,6 +10,7 @@ import { purge } from './admin/purge.ts';
 import { mountEdgeRoutes } from './admin/routes.ts';
 import { createReadiness } from './admin/readiness.ts';
 import { guardedProxy } from './access/guard.ts';
+import { loopRefusal } from './proxy/loop-guard.ts';
 import { AccessGate } from './access/gate.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
@@ -116,7 +117,11 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const app = new Hono();
   mountEdgeRoutes(app, ctx, 'public', readiness, clientAddress);
   const gate = AccessGate.from(config);
-  app.all('*', (c) => guardedProxy(ctx, gate, c.req.raw, deps.clientAddress?.(c.env)));
+  // A request back from its own trip upstream is refused before anything else (proxy/loop-guard.ts).
+  app.all('*', (c) => {
+    const client = deps.clientAddress?.(c.env);
+    return loopRefusal(ctx, c.req.raw, client) ?? guardedProxy(ctx, gate, c.req.raw, client);
+  });
   const adminApp = new Hono();
   mountEdgeRoutes(adminApp, ctx, 'admin', readiness, clientAddress);
   adminApp.all('*', (c) => c.text('404 Adresse d’administration / Admin address: /_edge/ only', 404));

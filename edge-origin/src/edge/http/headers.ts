@@ -39,6 +39,21 @@ export function withoutOwnVia(headers: Headers, viaName: string, protocol = '1.1
   else headers.delete('via');
 }
 
+/**
+ * Whether a Via field lists a hop received by `viaName` (RFC 9110 §7.6.3: `[protocol/]version
+ * received-by [comment]`; names compared without case, as host names are).
+ */
+export function viaNames(value: string | null, viaName: string): boolean {
+  const name = viaName.toLowerCase();
+  return listVia(value).some((hop) => {
+    const receivedBy = hop
+      .slice(hop.search(/\s/) + 1)
+      .trim()
+      .toLowerCase();
+    return receivedBy === name || receivedBy.startsWith(`${name} `);
+  });
+}
+
 function listVia(value: string | null): string[] {
   return (value ?? '')
     .split(',')

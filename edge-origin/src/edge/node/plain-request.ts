@@ -39,6 +39,8 @@ export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolea
   ) {
     return false;
   }
+  // A request naming this edge in Via may be a loop: the general path decides (proxy/loop-guard.ts).
+  if (h.via?.toLowerCase().includes(config.viaName.toLowerCase())) return false;
   const host = h.host;
   if (!host || !PLAIN_HOST.test(host) || !config.allowedMethods.includes(req.method ?? '')) return false;
   return (
