@@ -11,8 +11,6 @@ import {
 } from '../../shared/hls/live-clock.ts';
 import { serializeMaster, serializeMedia } from '../../shared/hls/serialize.ts';
 import { parseRange } from '../../edge-origin/src/origin/files/file-response.ts';
-import { recordedMediaPlaylist } from '../../edge-origin/src/origin/hls/playlists.ts';
-import { livePaths } from '../../shared/hls/paths.ts';
 import { shiftWebVtt, TIMESTAMP_MODULO } from '../../edge-origin/src/origin/live/timestamps.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
@@ -173,19 +171,4 @@ test('WebVTT timestamp map shift wraps at 2^33', () => {
   expect(
     shiftWebVtt('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n', TIMESTAMP_MODULO - 126000),
   ).toContain('MPEGTS:0,');
-});
-
-test('a recording of live segments is a VOD playlist pointing at the live segment URLs', () => {
-  const clock = { epochMs: 0, segmentDuration: 2, windowSize: 6 };
-  const media = { segmentDurations: [2, 2, 2, 2], peakBitrate: 1, averageBitrate: 1, codecs: 'avc1.42c01e' };
-  const text = serializeMedia(
-    recordedMediaPlaylist(media, clock, 10, 14, (s) => livePaths.segment('sport', 'v360', s, 'ts')),
-  );
-  const playlist = parse(text) as ParsedMedia;
-  expect(playlist.playlistType).toBe('VOD');
-  expect(playlist.endlist).toBe(true);
-  expect(playlist.segments.map((s) => s.uri)).toEqual([10, 11, 12, 13, 14].map((s) => `/hls/live/sport/v360/${s}.ts`));
-  // The loop restarts at 12 (= 3 × 4): marked, and only there.
-  expect(playlist.segments.map((s) => s.discontinuity ?? false)).toEqual([false, false, true, false, false]);
-  expect(itemAt(playlist.segments, 0).programDateTime!.getTime()).toBe(20_000);
 });

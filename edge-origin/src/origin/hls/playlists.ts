@@ -9,7 +9,6 @@ import {
   VIDEO_RENDITIONS,
   segmentExtension,
 } from '../../../../shared/hls/ladder.ts';
-import { segmentStartMs, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import { targetDurationFor } from '../../../../shared/hls/model.ts';
 import type { MasterPlaylist, MediaPlaylist } from '../../../../shared/hls/model.ts';
@@ -121,40 +120,5 @@ export function liveMediaPlaylist(
       discontinuity: s.discontinuity,
       programDateTime: startMs(s.sequence),
     })),
-  };
-}
-
-/**
- * A complete (VOD) playlist over the live segments `first..last` of a channel, as they were on
- * air: the building block for turning a live event into a replay without copying media.
- * `uri(mediaSequence)` says how to reference each live segment (e.g. its `livePaths.segment`).
- */
-export function recordedMediaPlaylist(
-  media: RenditionMedia,
-  clock: LiveClockConfig,
-  first: number,
-  last: number,
-  uri: (mediaSequence: number) => string,
-): MediaPlaylist {
-  const count = media.segmentDurations.length;
-  const segments = [];
-  for (let s = first; s <= last; s++) {
-    segments.push({
-      uri: uri(s),
-      duration: itemAt(media.segmentDurations, sourceSegmentIndex(s, count)),
-      discontinuity: s > first && startsLoop(s, count),
-      programDateTime: segmentStartMs(s, clock),
-    });
-  }
-  return {
-    kind: 'media',
-    version: VERSION,
-    targetDuration: targetDurationFor(media.segmentDurations, Math.ceil(clock.segmentDuration)),
-    mediaSequence: 0,
-    discontinuitySequence: 0,
-    playlistType: 'VOD',
-    independentSegments: true,
-    endList: true,
-    segments,
   };
 }
