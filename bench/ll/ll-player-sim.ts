@@ -34,6 +34,8 @@ export interface LlPlayersResult {
   skippedParts: number;
   /** Reloads answered over 500 ms after their part, per second of the run. */
   slowReloadsPerSecond: number[];
+  /** The slow reloads by how the cache answered them (X-Cache) and by how far behind the player was. */
+  slowReloadsBy: { cache: Record<string, number>; behindParts: Record<string, number> };
   errors: number;
   errorsByStatus: Record<string, number>;
 }
@@ -104,6 +106,11 @@ export async function runLlPlayerSim(
     for (const t of times) counts[Math.max(0, Math.min(counts.length - 1, Math.floor(t)))]! += 1;
     return counts;
   };
+  const tally = (values: string[]) => {
+    const out: Record<string, number> = {};
+    for (const v of values) out[v] = (out[v] ?? 0) + 1;
+    return out;
+  };
   const stallsAt = slices.flatMap((s) => s.stallsAt);
   const partTtfb = slices.flatMap((s) => s.partTtfbMs);
   const reloadAfter = slices.flatMap((s) => s.reloadAfterPartMs);
@@ -126,6 +133,10 @@ export async function runLlPlayerSim(
     },
     skippedParts: slices.reduce((n, s) => n + s.skippedParts, 0),
     slowReloadsPerSecond: perSecond(slices.flatMap((s) => s.slowReloads.map((r) => r.atS))),
+    slowReloadsBy: {
+      cache: tally(slices.flatMap((s) => s.slowReloads.map((r) => r.cache))),
+      behindParts: tally(slices.flatMap((s) => s.slowReloads.map((r) => String(Math.min(r.behindParts, 8))))),
+    },
     errors: Object.values(errorsByStatus).reduce((a, b) => a + b, 0),
     errorsByStatus,
   };

@@ -27,7 +27,7 @@ export interface LlPlayersSlice {
    * it loads them as ordinary requests, as hls.js loads the parts a playlist lists). */
   skippedParts: number;
   /** The slow reloads (over 500 ms after their part), s after the start of the run, and how slow. */
-  slowReloads: { atS: number; ms: number }[];
+  slowReloads: { atS: number; ms: number; cache: string; behindParts: number }[];
   /** Failed requests by status ("0": no answer). */
   errorsByStatus: Record<string, number>;
 }
@@ -55,7 +55,7 @@ export async function runLlPlayers(
   let stalls = 0;
   const stallsAt: { atS: number; afterSkip: boolean }[] = [];
   let skippedParts = 0;
-  const slowReloads: { atS: number; ms: number }[] = [];
+  const slowReloads: { atS: number; ms: number; cache: string; behindParts: number }[] = [];
   const errorsByStatus: Record<string, number> = {};
   const failed = (status: number) => {
     errorsByStatus[status] = (errorsByStatus[status] ?? 0) + 1;
@@ -63,7 +63,7 @@ export async function runLlPlayers(
 
   /** A GET; `onFirstByte` marks a part, whose bytes are counted, not kept (the load generator's CPU
    * goes to asking, not to copying 64 KB parts into strings). */
-  function get(path: string, onFirstByte?: () => void): Promise<{ status: number; body: string }> {
+  function get(path: string, onFirstByte?: () => void): Promise<{ status: number; body: string; cache: string }> {
     return new Promise((resolve) => {
       const req = http.get({ host: base.hostname, port: base.port, path, agent }, (res) => {
         let body = '';
@@ -73,10 +73,12 @@ export async function runLlPlayers(
           first = false;
           if (!onFirstByte) body += c.toString('latin1');
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', () => resolve({ status: 0, body: '' }));
+        // X-Cache: how a cache answered (our edge and the Varnish config say it; nginx does not).
+        const cache = String(res.headers['x-cache'] ?? '-');
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cache }));
+        res.on('error', () => resolve({ status: 0, body: '', cache: '-' }));
       });
-      req.on('error', () => resolve({ status: 0, body: '' }));
+      req.on('error', () => resolve({ status: 0, body: '', cache: '-' }));
     });
   }
 
@@ -116,7 +118,11 @@ export async function runLlPlayers(
       }
       const after = Date.now() - ready;
       reloadAfter.push(after);
-      if (after > 500) slowReloads.push({ atS: (Date.now() - start) / 1000, ms: after });
+      if (after > 500) {
+        // How far behind the live edge the player was when it asked (0: the part was not out yet).
+        const behindParts = Math.max(0, Math.floor((sent - partReadyAt(origin, m, p)) / PART_MS));
+        slowReloads.push({ atS: (Date.now() - start) / 1000, ms: after, cache: reload.cache, behindParts });
+      }
       const next = HINT.exec(reload.body);
       if (!next) return void failed(reload.status);
       [msn, part] = [Number(next[1]), Number(next[2])];
