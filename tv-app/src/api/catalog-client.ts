@@ -22,6 +22,11 @@ export class CatalogError extends Error {
   }
 }
 
+export interface ReadOptions {
+  /** Revalidate with the server rather than take the browser's stored copy. */
+  fresh?: boolean;
+}
+
 export interface CatalogClientOptions {
   baseUrl?: string;
   timeoutMs?: number;
@@ -47,16 +52,17 @@ export class CatalogClient {
     return this.getJson<ChannelResponse>(`/api/v1/channels/${encodeURIComponent(id)}`);
   }
 
-  event(id: string): Promise<LiveEvent> {
-    return this.getJson<LiveEvent>(`/api/v1/events/${encodeURIComponent(id)}`);
+  /** `fresh`: revalidated, not the browser's stored copy (a renewed signed URL, player/renew-playback.ts). */
+  event(id: string, options: ReadOptions = {}): Promise<LiveEvent> {
+    return this.getJson<LiveEvent>(`/api/v1/events/${encodeURIComponent(id)}`, options);
   }
 
-  replay(id: string): Promise<Replay> {
-    return this.getJson<Replay>(`/api/v1/replays/${encodeURIComponent(id)}`);
+  replay(id: string, options: ReadOptions = {}): Promise<Replay> {
+    return this.getJson<Replay>(`/api/v1/replays/${encodeURIComponent(id)}`, options);
   }
 
-  highlight(id: string): Promise<Highlight> {
-    return this.getJson<Highlight>(`/api/v1/highlights/${encodeURIComponent(id)}`);
+  highlight(id: string, options: ReadOptions = {}): Promise<Highlight> {
+    return this.getJson<Highlight>(`/api/v1/highlights/${encodeURIComponent(id)}`, options);
   }
 
   /** The channel's sponsors (events name theirs with `sponsorId`). */
@@ -64,13 +70,14 @@ export class CatalogClient {
     return (await this.getJson<{ sponsors: Sponsor[] }>('/api/v1/sponsors')).sponsors;
   }
 
-  private async getJson<T>(path: string): Promise<T> {
+  private async getJson<T>(path: string, { fresh = false }: ReadOptions = {}): Promise<T> {
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = setTimeout(() => controller?.abort(), this.timeoutMs);
     try {
       const response = await this.fetchImpl(this.baseUrl + path, {
         headers: { accept: 'application/json' },
         signal: controller?.signal,
+        ...(fresh ? { cache: 'no-cache' as const } : {}),
       });
       if (!response.ok) throw new CatalogError(`${path}: HTTP ${response.status}`, response.status);
       return (await response.json()) as T;

@@ -61,6 +61,7 @@ export const en: Record<MessageKey, string> = {
   'error.title': 'Service unavailable',
   'error.body': 'The service cannot be reached. Check your connection.',
   'error.playback': 'Playback failed',
+  'error.accessRefused': 'Access to the video refused',
   'network.lost': 'Connection lost, retrying…',
   'network.back': 'Connection restored',
   loading: 'Loading…',

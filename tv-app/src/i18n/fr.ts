@@ -61,6 +61,7 @@ export const fr = {
   'error.title': 'Service indisponible',
   'error.body': 'Impossible de joindre le service. Vérifiez votre connexion.',
   'error.playback': 'La lecture a échoué',
+  'error.accessRefused': 'Accès à la vidéo refusé',
   'network.lost': 'Connexion perdue, nouvelle tentative…',
   'network.back': 'Connexion rétablie',
   loading: 'Chargement…',

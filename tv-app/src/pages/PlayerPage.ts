@@ -22,9 +22,10 @@ import type { Playable, Replay } from '../../../shared/catalog/types.ts';
 import { STAGE } from '../ui/theme.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { state } from '../ui/state.ts';
-import { player, preferences } from '../app/services.ts';
+import { catalog, player, preferences } from '../app/services.ts';
 import type { Navigator } from '../app/routes.ts';
 import { playbackOf } from '../player/playable.ts';
+import { renewedPlaybackUrl } from '../player/renew-playback.ts';
 import { autoplayNext, playbackExtras, resumePointOf } from '../player/now-playing.ts';
 import { PlayerOverlay } from './player/PlayerOverlay.ts';
 import { TracksPanel } from './player/TracksPanel.ts';
@@ -188,7 +189,15 @@ export class PlayerPage extends Lightning.Component<Loose> {
     this.chapters.setChapters(extras.chapters);
     this.liveEnd.watch(playable);
     this._setState('Watching');
-    void player.load({ url: source.url, live: source.live, contentId: source.id, startPosition, startDate });
+    void player.load({
+      url: source.url,
+      live: source.live,
+      contentId: source.id,
+      startPosition,
+      startDate,
+      // A signed URL expires: the catalog signs a fresh one for the same item (access-renewal.ts).
+      renew: () => renewedPlaybackUrl(catalog, playable),
+    });
     this.render();
   }
 

@@ -105,6 +105,12 @@ export const PLAYER_DEFAULTS = {
    * every ~250 ms); a bigger step is a seek or a jump to the live edge, not playback.
    */
   maxPlaybackStepS: 1.5,
+  /**
+   * Signed playback URLs (access-renewal.ts): the catalog is asked for a fresh one `aheadMs`
+   * before the token expires (or at `aheadFraction` of its life left, for short tokens), once
+   * per token; after a 403, at most `maxRefusedRenewals` renewals until media flows again.
+   */
+  accessRenewal: { aheadMs: 60_000, aheadFraction: 0.25, minDelayMs: 1000, maxRefusedRenewals: 1 },
 } as const;
 
 export interface HlsConfigInput {

@@ -17,6 +17,7 @@ import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
 import { latencyChoice, liveTargetLatency, shouldResync, type PlaybackCapabilities } from './latency.ts';
 import type { DebugFigures } from './debug-view.ts';
+import { ACCESS_REFUSED, AccessRenewal } from './access-renewal.ts';
 import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export interface PlaySource {
@@ -34,6 +35,11 @@ export interface PlaySource {
    * into the window (startAtDate).
    */
   startDate?: Date;
+  /**
+   * Asks the catalog again for what plays and answers its playback URL now (null: no answer).
+   * Given, a signed URL is renewed before it expires and after a 403 (access-renewal.ts).
+   */
+  renew?: () => Promise<string | null>;
 }
 
 export interface PlayerSnapshot {
@@ -147,6 +153,9 @@ export class HlsPlayer {
   private lastResyncAt = -Infinity;
   /** The target latency last given to hls.js (liveTargetLatency). */
   private appliedTargetLatency: number | null = null;
+  /** A signed stream's token renewals (null: open stream, or nobody to ask). */
+  private access: AccessRenewal | null = null;
+  private accessTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: PlayerOptions) {
     this.machine.subscribe(() => this.emit());
@@ -228,14 +237,21 @@ export class HlsPlayer {
     return () => this.listeners.delete(listener);
   }
 
-  async load(source: PlaySource): Promise<void> {
+  load(source: PlaySource): Promise<void> {
+    this.access = source.renew ? new AccessRenewal(source.url, Date.now()) : null;
+    return this.start(source, false);
+  }
+
+  /** Plays `source` (`paused`: and leaves it paused, as the viewer had it). */
+  private async start(source: PlaySource, paused: boolean): Promise<void> {
     this.teardown();
     this.source = source;
     this.liveFromPlaylist = null;
     this.reconnect.reset();
     this.mediaRecoveries = 0;
-    this.userPaused = false;
+    this.userPaused = paused;
     this.followingLive = !source.startDate;
+    this.planRenewal();
     this.lastResyncAt = -Infinity;
     this.machine.send({ type: 'load' });
     const video = (this.video = videoElement());
@@ -253,7 +269,8 @@ export class HlsPlayer {
         this.machine.send({ type: 'error', fatal: true, message: 'unsupported' });
         return;
       }
-      await video.play().catch(() => undefined); // an autoplay refusal surfaces as 'paused'
+      if (paused) this.machine.send({ type: 'pause' });
+      else await video.play().catch(() => undefined); // an autoplay refusal surfaces as 'paused'
     } catch (error) {
       this.machine.send({ type: 'error', fatal: true, message: (error as Error).message });
     }
@@ -274,6 +291,11 @@ export class HlsPlayer {
         subtitleLanguage: subtitles.enabled ? subtitles.language : undefined,
       }),
       ...(manifests ? { pLoader: preloadedPlaylistLoader(Hls, manifests) } : {}),
+      // A renewed token goes onto requests hls.js still makes with the old one (access-renewal.ts).
+      xhrSetup: (xhr: XMLHttpRequest, url: string) => {
+        const renewed = this.access?.rewrite(url) ?? url;
+        if (renewed !== url) xhr.open('GET', renewed, true);
+      },
     });
     // hls.js names its playback session with a fresh id per instance and sends it to the ad
     // server as `_HLS_primary_id`; use the app's session id (the CMCD sid) instead, so frequency
@@ -311,7 +333,9 @@ export class HlsPlayer {
     // Media buffered again is what ends an outage (the clock moving does not: a live reload
     // jumps the playhead with nothing to play there).
     hls.on(Hls.Events.FRAG_BUFFERED, (_e, data) => {
-      if (data.frag.type !== 'subtitle') this.reconnect.reset();
+      if (data.frag.type === 'subtitle') return;
+      this.reconnect.reset();
+      this.access?.mediaFlowing();
     });
     this.followAdBreaks(Hls, hls);
     // Playlist requests only after the media is attached: hls.js's CMCD starts then, and the
@@ -402,6 +426,7 @@ export class HlsPlayer {
    * outage past the budget, is the error screen.
    */
   private onError(Hls: typeof HlsType, data: ErrorData): void {
+    if (data.response?.code === 403 && this.onRefused(data)) return;
     const network = data.type === Hls.ErrorTypes.NETWORK_ERROR;
     // An outage starts with the first media request that fails (subtitles do not count: the
     // picture plays on without them).
@@ -427,6 +452,74 @@ export class HlsPlayer {
       return;
     }
     this.machine.send({ type: 'error', fatal: true, message: data.details });
+  }
+
+  /**
+   * A 403 on a signed stream: its token expired (or was never good). hls.js would try the other
+   * renditions (more 403s) then give up: stop it, ask the catalog for a fresh URL and reload
+   * there, where the viewer was. False when this is no access matter (the usual handling).
+   */
+  private onRefused(data: ErrorData): boolean {
+    const access = this.access;
+    const url = data.url ?? data.context?.url ?? data.part?.url ?? data.frag?.url;
+    if (!access || !url) return false;
+    const decision = access.refused(url);
+    // 'wait': a renewal is on its way; until it lands, hls.js and the reconnection go on as usual
+    // (a renewal ahead swaps the token under them; one after a 403 reloads).
+    if (decision === 'ignore' || decision === 'wait') return false;
+    this.hls?.stopLoad();
+    if (decision === 'give-up') this.machine.send({ type: 'error', fatal: true, message: ACCESS_REFUSED });
+    else if (decision === 'renew') {
+      this.machine.send({ type: 'reconnect' });
+      void this.renewAccess(access);
+    }
+    return true;
+  }
+
+  /** The next renewal ahead of the token's expiry, on a timer (none for an open stream). */
+  private planRenewal(): void {
+    if (this.accessTimer) clearTimeout(this.accessTimer);
+    this.accessTimer = null;
+    const access = this.access;
+    const at = access?.renewAt;
+    if (!access || at === null || at === undefined) return;
+    this.accessTimer = setTimeout(
+      () => {
+        this.accessTimer = null;
+        if (access === this.access && access.dueAhead(Date.now())) void this.renewAccess(access);
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /** Asks the catalog (the source's `renew`) and acts on access-renewal.ts's verdict. */
+  private async renewAccess(access: AccessRenewal): Promise<void> {
+    const renew = this.source?.renew;
+    const url = renew ? await renew().catch(() => null) : null;
+    const source = this.source;
+    if (access !== this.access || !source) return; // stopped or replaced meanwhile
+    const outcome = access.renewed(url, Date.now());
+    if (outcome === 'give-up') {
+      this.machine.send({ type: 'error', fatal: true, message: ACCESS_REFUSED });
+      return;
+    }
+    if (outcome === 'reload') {
+      await this.start(this.resumePoint({ ...source, url: access.currentUrl }), this.userPaused);
+      return;
+    }
+    if (outcome === 'swap') this.source = { ...source, url: access.currentUrl };
+    this.planRenewal();
+  }
+
+  /**
+   * `source` resumed where the viewer is: a replay at the same position; a live followed at its
+   * edge; a live watched behind (start-over, pause, seek back) at the same programme date.
+   */
+  private resumePoint(source: PlaySource): PlaySource {
+    const resumed = { ...source, startPosition: undefined, startDate: undefined };
+    if (!source.live) return { ...resumed, startPosition: this.currentTime || source.startPosition };
+    const date = this.followingLive ? null : this.hls?.playingDate;
+    return date ? { ...resumed, startDate: date } : resumed;
   }
 
   private resumeLoading(): void {
@@ -538,6 +631,7 @@ export class HlsPlayer {
     const position = this.currentTime;
     this.teardown();
     this.source = null;
+    this.access = null;
     this.machine.send({ type: 'stop' });
     return position;
   }
@@ -579,6 +673,8 @@ export class HlsPlayer {
   private teardown(): void {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    if (this.accessTimer) clearTimeout(this.accessTimer);
+    this.accessTimer = null;
     for (const off of this.detach.splice(0)) off();
     this.ads.breakEnded();
     this.hls?.destroy();

@@ -5,11 +5,12 @@
 import type { Chapter, Playable } from '../../../shared/catalog/types.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { chapterIndexAt } from './chapters.ts';
+import { ACCESS_REFUSED } from './access-renewal.ts';
 import type { PlayerState } from './player-state.ts';
 import { timeline, type TimelineInput } from './timeline.ts';
 
 export interface OverlayInput {
-  snap: TimelineInput & { state: PlayerState };
+  snap: TimelineInput & { state: PlayerState; error?: string | null };
   kind: Playable['kind'] | null;
   /** The live is over (the live-end offer is up). */
   ended: boolean;
@@ -63,7 +64,9 @@ export function overlayView({ snap, kind, ended, chapters, target }: OverlayInpu
       : kind === 'highlight'
         ? 'badge.highlight'
         : 'badge.replay';
-  const stateKey = STATE_LABEL[snap.state];
+  // A signed stream the edge keeps refusing (access-renewal.ts gave up): say so, not "failed".
+  const stateKey =
+    snap.state === 'error' && snap.error === ACCESS_REFUSED ? 'error.accessRefused' : STATE_LABEL[snap.state];
   const playing = chapterIndexAt(chapters, snap.position);
   const chapter = chapters[playing];
   return {

@@ -10,6 +10,8 @@ import type { LiveEvent, Sponsor } from '../../../shared/catalog/types.ts';
 import { catalog, player } from '../app/services.ts';
 import { t } from '../i18n/index.ts';
 import { playbackOf } from '../player/playable.ts';
+import { withoutToken } from '../player/access-renewal.ts';
+import { renewedPlaybackUrl } from '../player/renew-playback.ts';
 import { COLOR, FONT, SAFE, STAGE, assetUrl, posterUrl } from '../ui/theme.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { ContributeQr } from './ContributeQr.ts';
@@ -212,9 +214,13 @@ export class VenuePage extends Lightning.Component<Loose> {
     this.event = event;
     if (first) void this.loadSponsor(event);
     const url = playbackOf({ kind: 'live', event }).url;
-    if (url && url !== this.playingUrl) {
+    // A signed URL changes with each token the origin mints: the same stream, nothing to reload
+    // (the player renews its own token, access-renewal.ts).
+    if (url && withoutToken(url) !== withoutToken(this.playingUrl)) {
       this.playingUrl = url;
-      void player.load({ url, live: true, contentId: event.id });
+      this.play(url, event);
+    } else if (url) {
+      this.playingUrl = url;
     } else if (!url && this.playingUrl) {
       this.playingUrl = '';
       player.stop();
@@ -226,6 +232,11 @@ export class VenuePage extends Lightning.Component<Loose> {
       waiting.tag('Title').text.text = event.title;
       waiting.tag('Line').text.text = event.status === 'scheduled' ? t('venue.waiting') : event.venue;
     }
+  }
+
+  private play(url: string, event: LiveEvent): void {
+    const renew = () => renewedPlaybackUrl(catalog, { kind: 'live', event });
+    void player.load({ url, live: true, contentId: event.id, renew });
   }
 
   private async loadSponsor(event: LiveEvent): Promise<void> {
@@ -249,7 +260,7 @@ export class VenuePage extends Lightning.Component<Loose> {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       const url = this.playingUrl;
-      if (url && this.event) void player.load({ url, live: true, contentId: this.event.id });
+      if (url && this.event) this.play(url, this.event);
     }, REPLAY_AFTER_MS);
   }
 

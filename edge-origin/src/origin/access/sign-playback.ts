@@ -2,15 +2,22 @@
 // under a restricted prefix (a playback URL, a live URL, a thumbnail track) goes out signed, so
 // the TV app plays what the catalog gives it, unchanged, and the edge lets it through.
 //
-// Expiries are rounded up to a 10-minute step: the catalog's answer, and its ETag, stay the same
-// within a step, so edges and TVs keep revalidating with 304s, while every token still lasts at
-// least the configured lifetime. The ETag is recomputed over the signed body here: the catalog's
+// Expiries are rounded up to a 10-minute step (a quarter of the lifetime for tokens under 40
+// minutes, so a short-lived one, as in the TV's renewal test, expires near when said): the
+// catalog's answer, and its ETag, stay the same within a step, so edges and TVs keep
+// revalidating with 304s, while every token still lasts at least the configured lifetime. The ETag is recomputed over the signed body here: the catalog's
 // own, of the unsigned body, would let a revalidation keep a body whose tokens had expired.
 import type { MiddlewareHandler } from 'hono';
 import { restrictedPrefixOf, type AccessConfig } from '../../../../shared/signing/access-config.ts';
 import { Keyring } from '../../../../shared/signing/url-signing.ts';
 
 const EXPIRY_STEP_SECONDS = 600;
+
+/** The step expiries are rounded up to, for tokens of `ttlSeconds`. */
+export function expiryStepSeconds(ttlSeconds: number): number {
+  return Math.max(1, Math.min(EXPIRY_STEP_SECONDS, Math.ceil(ttlSeconds / 4)));
+}
+
 const STAFF_API = '/api/v1/staff/';
 
 /** The middleware for `/api/v1/*`, or undefined when no prefix is restricted. `nowMs`: the origin's clock. */
@@ -18,6 +25,7 @@ export function signPlaybackUrls(access: AccessConfig, nowMs: () => number): Mid
   if (access.restrictedPrefixes.length === 0) return undefined;
   const keyring = new Keyring(access.keys);
   const { restrictedPrefixes, ttlSeconds } = access;
+  const step = expiryStepSeconds(ttlSeconds);
 
   async function sign(path: string, expires: number): Promise<string> {
     const prefix = restrictedPrefixOf(path.split('?')[0] ?? path, restrictedPrefixes);
@@ -39,7 +47,7 @@ export function signPlaybackUrls(access: AccessConfig, nowMs: () => number): Mid
       return value;
     });
     if (paths.size === 0) return;
-    const expires = Math.ceil((nowMs() / 1000 + ttlSeconds) / EXPIRY_STEP_SECONDS) * EXPIRY_STEP_SECONDS;
+    const expires = Math.ceil((nowMs() / 1000 + ttlSeconds) / step) * step;
     const signed = new Map<string, string>();
     for (const path of paths) signed.set(path, await sign(path, expires));
     const body = JSON.stringify(
