@@ -1,0 +1,212 @@
+// Issue #14, "an edge worker killed under load": the real entry point with `--workers 2` on a real
+// redis-server (EDGE_REDIS_URL), 100 simulated live viewers through its one port, one worker
+// SIGKILLed mid-run (an out-of-memory kill, a crash). What viewers and the operator observe:
+// - the primary forks a replacement;
+// - a viewer whose connection was on the dead worker opens a new one and plays on: at most one
+//   stall and a few failed requests (no answer: status 0) each, retried; every other viewer sees
+//   nothing at all;
+// - the origin still gets about one request per segment: the dead worker's leases do not hold the
+//   survivor back (its peer listener refuses, so the survivor fetches itself);
+// - what is lost is what only the dead worker's memory had: its Prometheus counters (a scrape sums
+//   the living workers) and its audience sightings not yet flushed (2 s at most), which the
+//   viewers' next requests on the other worker make up for.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { createClient } from 'redis';
+import { startCrowd, type ViewerRecord } from '../../bench/edge/viewer-sim/crowd.ts';
+import { AUDIENCE_PREFIX, audienceKeys, utcDay } from '../../shared/audience/keys.ts';
+import { childrenOf, commandLine, plainEnv, startNode, type Running } from '../support/built.ts';
+import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
+import { startOrigin, type TestOrigin } from '../support/origin.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+
+const ADMIN = 'worker-killed-edge-token';
+const VIEWERS = Number(process.env.WORKER_KILLED_VIEWERS ?? 100);
+const DURATION_MS = 45_000;
+const KILL_AT_MS = 15_000;
+const CHANNEL = 'sport';
+
+let redis: TestRedis;
+let origin: TestOrigin;
+let edge: Running;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  origin = await startOrigin();
+  edge = await startNode(
+    ['--import', 'tsx', 'edge-origin/src/bin/edge.node.ts', '--workers', '2'],
+    plainEnv({
+      EDGE_PORT: '0',
+      EDGE_HOST: '127.0.0.1',
+      UPSTREAM_URL: origin.url,
+      EDGE_REDIS_URL: redis.url,
+      EDGE_ACCESS_LOG: 'false',
+      EDGE_ADMIN_TOKEN: ADMIN,
+    }),
+  );
+}, MEDIA_TIMEOUT_MS);
+afterAll(async () => {
+  await edge?.stop();
+  await origin?.close();
+  await redis?.stop();
+});
+
+/** The primary's workers (its other children are tsx's esbuild services). */
+function workersOf(primary: number): number[] {
+  return childrenOf(primary).filter((pid) => {
+    try {
+      return commandLine(pid).some((arg) => arg.endsWith('edge.node.ts'));
+    } catch {
+      return false; // gone while we looked
+    }
+  });
+}
+
+const admin = { authorization: `Bearer ${ADMIN}` };
+
+async function until<T>(what: string, probe: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end)
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(v)})\n${edge.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every worker shares through Redis: 10 health reads on fresh connections (the kernel spreads them). */
+async function allSharing(): Promise<boolean> {
+  const reads = await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      const res = await fetch(`${edge.url}/_edge/health`, { headers: { ...admin, connection: 'close' } });
+      return ((await res.json()) as { sharing: string }).sharing;
+    }),
+  );
+  return reads.every((s) => s === 'up');
+}
+
+/** The viewers' answers the edge counted (edge_requests_total, its own admin requests left out), over every living worker. */
+async function countedRequests(): Promise<number> {
+  const res = await fetch(`${edge.url}/_edge/metrics`, { headers: admin });
+  expect(res.status).toBe(200);
+  let sum = 0;
+  for (const line of (await res.text()).split('\n')) {
+    if (line.startsWith('edge_requests_total{') && !line.includes('cache="ADMIN"'))
+      sum += Number(line.split(' ').at(-1));
+  }
+  return sum;
+}
+
+test('a worker SIGKILLed under 100 viewers: a new one is forked, its viewers reconnect and play on, ~1 upstream request per segment, only its memory lost', async () => {
+  await until('two workers sharing through Redis', allSharing, (up) => up);
+  const primary = edge.child.pid!;
+  const workers = await until(
+    'two workers',
+    () => workersOf(primary),
+    (pids) => pids.length === 2,
+  );
+
+  const playlist = (k: number) =>
+    `/hls/live/${CHANNEL}/v240/index.m3u8?CMCD=${encodeURIComponent(`sid="viewer-${k}"`)}`;
+  const crowd = await startCrowd({
+    baseUrl: edge.url,
+    viewers: Array.from({ length: VIEWERS }, (_, k) => ({
+      kind: 'live' as const,
+      playlistPath: playlist(k),
+      joinAtMs: Math.random() * 5000,
+    })),
+    durationMs: DURATION_MS,
+    processes: 2,
+  });
+
+  await new Promise((r) => setTimeout(r, crowd.startAtEpochMs + KILL_AT_MS - Date.now()));
+  const victim = workers[0]!;
+  process.kill(victim, 'SIGKILL');
+  const killedAt = Date.now();
+  const replacement = await until(
+    'the primary forks a replacement',
+    () => workersOf(primary).filter((pid) => !workers.includes(pid)),
+    (pids) => pids.length === 1,
+  );
+  const forkedMs = Date.now() - killedAt;
+  expect(edge.output()).toContain(`worker ${victim} exited`);
+  // A scrape right after: the living workers' sum, never an error.
+  const countedAfterKill = await countedRequests();
+
+  const records = await crowd.done;
+  await new Promise((r) => setTimeout(r, 2500)); // the audience's last flush (every 2 s)
+  expect(workersOf(primary).sort()).toEqual([workers[1]!, ...replacement].sort());
+  await until('the new worker shares too', allSharing, (up) => up);
+
+  // The viewers the dead worker served: their connection was closed under them.
+  const cut = (v: ViewerRecord) => v.reconnects > 0 || v.requests.some((r) => r.status === 0);
+  const onDead = records.filter(cut);
+  const others = records.filter((v) => !cut(v));
+  const stallsAfterKill = (v: ViewerRecord) => v.stallsAt.filter((t) => t >= killedAt - 1000).length;
+  const errors = (v: ViewerRecord) => v.requests.filter((r) => r.status !== 200);
+  const lastStall = Math.max(0, ...records.flatMap((v) => v.stallsAt));
+
+  // Upstream requests per live segment, counted at the origin.
+  const perSegment = new Map<string, number>();
+  for (const path of origin.requests.paths()) {
+    if (path.startsWith(`/hls/live/${CHANNEL}/`) && path.endsWith('.ts'))
+      perSegment.set(path, (perSegment.get(path) ?? 0) + 1);
+  }
+  const fetched = [...perSegment.values()].reduce((a, b) => a + b, 0);
+  const twice = [...perSegment].filter(([, n]) => n > 1).map(([p]) => p.split('/').at(-1));
+
+  // Metrics: the dead worker's counters went with it. It had counted the answers to its viewers.
+  const counted = await countedRequests();
+  const answered = records.reduce((n, v) => n + v.requests.filter((r) => r.status !== 0).length, 0);
+  const answeredByDead = onDead.reduce(
+    (n, v) => n + v.requests.filter((r) => r.status !== 0 && r.at + r.ms < killedAt).length,
+    0,
+  );
+
+  // Audience: every viewer counted once; watched time against what the viewers' playlist requests span.
+  const audience = createClient({ url: redis.url });
+  await audience.connect();
+  const counted_viewers = await audience.zCard(audienceKeys.live(AUDIENCE_PREFIX, CHANNEL));
+  const watchedHash = await audience.hVals(audienceKeys.watched(AUDIENCE_PREFIX, CHANNEL, utcDay(Date.now())));
+  await audience.quit();
+  const watchedS = watchedHash.reduce((n, v) => n + Number(v), 0) / 1000;
+  const spanS =
+    records.reduce((n, v) => {
+      const seen = v.requests.filter((r) => r.path.includes('.m3u8') && r.status === 200).map((r) => r.at);
+      return n + (seen.length > 1 ? Math.max(...seen) - Math.min(...seen) : 0);
+    }, 0) / 1000;
+
+  console.log(
+    `[worker-killed] ${records.length} live viewers, 2 workers, worker ${victim} SIGKILLed at ${KILL_AT_MS / 1000} s, replacement forked in ${forkedMs} ms; ` +
+      `${onDead.length} viewers on it: ${onDead.reduce((n, v) => n + errors(v).length, 0)} failed requests (status ${[...new Set(onDead.flatMap(errors).map((r) => r.status))].join('/') || '-'}), ` +
+      `${onDead.reduce((n, v) => n + stallsAfterKill(v), 0)} stalls; ${others.length} others: ${others.reduce((n, v) => n + errors(v).length, 0)} failed, ${others.reduce((n, v) => n + stallsAfterKill(v), 0)} stalls; ` +
+      `upstream ${fetched} requests for ${perSegment.size} segments (${(fetched / perSegment.size).toFixed(3)} per segment; more than once: ${twice.join(' ') || 'none'}); ` +
+      `metrics: ${counted} answers counted of ${answered} given (lost ${answered - counted}; the dead worker had answered ${answeredByDead}; right after the kill ${countedAfterKill}); ` +
+      `audience: ${counted_viewers} viewers counted, ${watchedS.toFixed(0)} s watched of ${spanS.toFixed(0)} s spanned by their playlist requests; last stall ${lastStall ? `at ${((lastStall - crowd.startAtEpochMs) / 1000).toFixed(1)} s` : 'none'}`,
+  );
+
+  // Every viewer plays; the kill cut some viewers (those on the dead worker), not all.
+  expect(records.filter((v) => v.played).length).toBe(VIEWERS);
+  expect(onDead.length).toBeGreaterThan(0);
+  expect(others.length).toBeGreaterThan(0);
+  // The others saw nothing; the cut ones reconnected: failures only "no answer", retried, at most one stall.
+  expect(others.flatMap(errors)).toEqual([]);
+  expect(others.map(stallsAfterKill).filter((n) => n > 0)).toEqual([]);
+  expect(onDead.flatMap(errors).filter((r) => r.status !== 0)).toEqual([]);
+  expect(onDead.filter((v) => errors(v).length > 3)).toEqual([]);
+  expect(onDead.filter((v) => stallsAfterKill(v) > 1)).toEqual([]);
+  // …and play on: each one answered a segment after the kill, none stalled in the last 10 s.
+  for (const v of onDead)
+    expect(v.requests.some((r) => r.at > killedAt && r.path.endsWith('.ts') && r.status === 200)).toBe(true);
+  expect(lastStall).toBeLessThan(crowd.endAtEpochMs - 10_000);
+  // About one upstream request per segment; a segment the dead worker was fetching at most twice.
+  expect(fetched / perSegment.size).toBeLessThanOrEqual(1.1);
+  expect([...perSegment.values()].filter((n) => n > 2)).toEqual([]);
+  // Lost: the dead worker's counters, no more (its requests in flight at the kill aside).
+  expect(counted).toBeLessThanOrEqual(answered);
+  expect(Math.abs(answered - counted - answeredByDead)).toBeLessThanOrEqual(onDead.length * 2 + 5);
+  // Every viewer counted once in the audience, watched time about what they watched.
+  expect(counted_viewers).toBe(VIEWERS);
+  expect(watchedS).toBeGreaterThanOrEqual(spanS * 0.9);
+  expect(watchedS).toBeLessThanOrEqual(spanS * 1.05);
+}, 180_000);
