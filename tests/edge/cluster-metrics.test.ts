@@ -52,6 +52,8 @@ describe.each([
     const object = `/metrics-${workers}/segment.ts`;
     upstream.on(object, { headers: { 'cache-control': 'max-age=600' }, body: 'x'.repeat(1000) });
     const edge = await spawnEdge(args);
+    // At once, while another worker may still be loading: it has served nothing, the scrape answers.
+    expect(total(await scrape(edge.url), 'edge_requests_total') ?? 0).toBe(0);
     const n = 24;
     // One connection per request: the primary spreads them over the workers in turn.
     for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
 // act as one cache: one upstream fetch per object, shared hot objects, purges everywhere.
 // Fresh memory hits and viewers joining a fetch in progress take the Node fast paths
 // (edge/node/fast-hit.ts, fast-join.ts; EDGE_FAST_HIT_PATH=false: off).
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { loadEdgeConfig, EdgeConfigError, type EdgeConfig } from '../edge/config.ts';
 import { startEdgeNode } from '../edge/node/start-edge-node.ts';
@@ -94,11 +94,14 @@ async function runWorker(config: EdgeConfig): Promise<void> {
 function runPrimary(config: EdgeConfig): void {
   if (!config.redisUrl && config.redisClusterNodes.length === 0)
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
-  serveClusterMetrics();
   let stopping = false;
   let announced = false;
   // A worker still loading would die of a SIGHUP: it gets the signal once it listens.
   const listening = new Set<number>();
+  // A scrape of /_edge/metrics adds up the workers that listen (one still loading has served nothing).
+  serveClusterMetrics(() =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && listening.has(w.id)),
+  );
   const hangupPending = new Set<number>();
   const fork = () => {
     const worker = cluster.fork();

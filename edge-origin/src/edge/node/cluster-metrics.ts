@@ -1,22 +1,38 @@
 // Prometheus on Node: the edge's own metrics plus the process's (prom-client's default metrics:
 // CPU, resident memory, heap, event-loop lag, GC, handles), and with `--workers N` one scrape for
 // the whole edge. Under node:cluster each worker counts on its own and the kernel hands a scrape to
-// any of them, so the worker that takes it asks the primary over IPC; the primary gathers every
-// worker's figures (prom-client's AggregatorRegistry.clusterMetrics) and adds them up as each
-// metric says (`aggregator`: counters, histograms and the tiers' gauges summed, event-loop lag
+// any of them, so the worker that takes it asks the primary over IPC; the primary collects every
+// listening worker's figures and adds them up with prom-client's AggregatorRegistry.aggregate, as
+// each metric says (`aggregator`: counters, histograms and the tiers' gauges summed, event-loop lag
 // averaged, the Node version taken once). The admin checks stay where they are: in the worker.
-import cluster from 'node:cluster';
+//
+// The primary asks only the workers that listen (not prom-client's clusterMetrics, which asks
+// every forked worker): one still loading, after a crash or at start, has served nothing and
+// would drop the message, failing every scrape until its timeout.
+import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client';
 import type { Exposition, MetricsExposer } from '../admin/metrics.ts';
 
+/** worker → primary: a scrape; primary → worker: the sum, or why not. */
 const ASK = 'edge:metrics-ask';
 const ANSWER = 'edge:metrics-answer';
+/** primary → worker: your figures, please; worker → primary: here they are. */
+const COLLECT = 'edge:metrics-collect';
+const FIGURES = 'edge:metrics-figures';
 
 type Ask = { type: typeof ASK; id: number };
 type Answer = { type: typeof ANSWER; id: number; body?: string; error?: string };
+type Collect = { type: typeof COLLECT; id: number };
+type Figures = { type: typeof FIGURES; id: number; metrics?: object[]; error?: string };
 
-const isAsk = (m: unknown): m is Ask => (m as Ask | null)?.type === ASK;
-const isAnswer = (m: unknown): m is Answer => (m as Answer | null)?.type === ANSWER;
+const is =
+  <T extends { type: string }>(type: T['type']) =>
+  (m: unknown): m is T =>
+    (m as T | null)?.type === type;
+const isAsk = is<Ask>(ASK);
+const isAnswer = is<Answer>(ANSWER);
+const isCollect = is<Collect>(COLLECT);
+const isFigures = is<Figures>(FIGURES);
 
 let processRegistry: Registry | undefined;
 
@@ -38,20 +54,26 @@ export const processExposer: MetricsExposer = (own) => {
   };
 };
 
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
- * A worker of `--workers N`: a scrape answers the sum over all the workers, which the primary
- * gathers (serveClusterMetrics); meanwhile this worker answers the primary's requests for its own
- * figures. Past `timeoutMs` without the primary's answer the scrape fails rather than showing
- * this worker alone (Prometheus would read the drop as counters reset).
+ * A worker of `--workers N`: a scrape answers the sum over the workers, which the primary gathers
+ * (serveClusterMetrics); meanwhile this worker gives the primary its own figures when asked. Past
+ * `timeoutMs` without the primary's answer the scrape fails rather than showing this worker alone
+ * (Prometheus would read the drop as counters reset).
  */
 export function clusterWorkerExposer(timeoutMs = 10_000): MetricsExposer {
   return (own) => {
-    AggregatorRegistry.setRegistries([own, processMetrics()]);
-    // Constructed in a worker, it makes this process answer the primary's requests for its figures.
-    new AggregatorRegistry();
+    const registries = [own, processMetrics()];
+    const send = (m: Figures | Ask) => process.send?.(m);
     const waiting = new Map<number, (answer: Answer) => void>();
     process.on('message', (m: unknown) => {
       if (isAnswer(m)) waiting.get(m.id)?.(m);
+      else if (isCollect(m))
+        Promise.all(registries.map((r) => r.getMetricsAsJSON())).then(
+          (metrics) => send({ type: FIGURES, id: m.id, metrics }),
+          (error: unknown) => send({ type: FIGURES, id: m.id, error: message(error) }),
+        );
     });
     let next = 0;
     return () =>
@@ -67,28 +89,54 @@ export function clusterWorkerExposer(timeoutMs = 10_000): MetricsExposer {
           if (answer.body !== undefined) resolve({ contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: answer.body });
           else reject(new Error(answer.error ?? 'no answer'));
         });
-        const ask: Ask = { type: ASK, id };
-        if (!process.send) return waiting.get(id)?.(failed(id, new Error('not a worker: no primary to ask')));
-        process.send(ask, undefined, undefined, (error) => error && waiting.get(id)?.(failed(id, error)));
+        if (!process.send) return waiting.get(id)?.({ type: ANSWER, id, error: 'not a worker: no primary to ask' });
+        send({ type: ASK, id });
       });
   };
 }
 
-/** The primary of `--workers N`: answers a worker's scrape with the sum over all the workers. */
-export function serveClusterMetrics(): void {
-  const aggregator = new AggregatorRegistry();
+/**
+ * The primary of `--workers N`: answers a worker's scrape with the sum over `listening()` (the
+ * workers serving now), each asked for its figures; one that does not answer within `timeoutMs`
+ * fails the scrape.
+ */
+export function serveClusterMetrics(listening: () => Worker[], timeoutMs = 5_000): void {
+  const collecting = new Map<number, (figures: Figures) => void>();
+  let next = 0;
+
+  function gather(workers: Worker[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const id = next++;
+      const figures: object[] = [];
+      let pending = workers.length;
+      const timer = setTimeout(() => {
+        collecting.delete(id);
+        reject(new Error(`${pending} of ${workers.length} workers did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const end = (outcome: () => void) => {
+        clearTimeout(timer);
+        collecting.delete(id);
+        outcome();
+      };
+      collecting.set(id, (m) => {
+        if (m.error !== undefined || !m.metrics) return end(() => reject(new Error(m.error ?? 'no figures')));
+        figures.push(...m.metrics);
+        if (--pending === 0) end(() => resolve(AggregatorRegistry.aggregate(figures).metrics()));
+      });
+      if (pending === 0) return end(() => resolve(''));
+      for (const worker of workers) worker.send({ type: COLLECT, id } satisfies Collect);
+    });
+  }
+
   cluster.on('message', (worker, m: unknown) => {
+    if (isFigures(m)) return void collecting.get(m.id)?.(m);
     if (!isAsk(m)) return;
     const reply = (answer: Answer) => {
       if (worker.isConnected()) worker.send(answer);
     };
-    aggregator.clusterMetrics().then(
+    gather(listening().filter((w) => w.isConnected())).then(
       (body) => reply({ type: ANSWER, id: m.id, body }),
-      (error: unknown) => reply(failed(m.id, error)),
+      (error: unknown) => reply({ type: ANSWER, id: m.id, error: message(error) }),
     );
   });
-}
-
-function failed(id: number, error: unknown): Answer {
-  return { type: ANSWER, id, error: error instanceof Error ? error.message : String(error) };
 }
