@@ -23,8 +23,27 @@ export const contributionsConfigSchema = z.object({
   photoConcurrency: count.default(1),
   /** Photos waiting for a slot; past them a sending is refused at once (503, Retry-After). */
   photoQueueLength: z.coerce.number().int().nonnegative().default(4),
+  /**
+   * A sending whose photo is not through the line and re-encoded this long after its body was read
+   * is answered 503 (and its photo dropped): always before the edge's first-byte timeout (10 s), else
+   * the phone sees a 504 for a photo stored anyway. A box short of CPU then refuses, it does not pile up.
+   */
+  photoDeadlineSeconds: z.coerce.number().positive().default(7),
   /** libvips threads one re-encode may use (sharp.concurrency): 1 keeps a core for the live. */
   photoThreads: count.default(1),
+  /**
+   * Where the photos' work runs (multipart body, decode, re-encode): `process`, a child process at
+   * the lowest CPU priority (photo-process.ts), so the live and the TV API get the CPU first;
+   * `inline`, this process's event loop and libvips threads (what Deno does).
+   */
+  photoWorker: z
+    .enum(['process', 'inline'])
+    .default(globalThis.process?.versions?.node && !('Deno' in globalThis) ? 'process' : 'inline'),
+  /**
+   * The photo process's nice value: 10 gives it about a tenth of a core's share against each busy
+   * thread of the live (0: as the origin; 19: only what nobody else wants, none on a saturated box).
+   */
+  photoNice: z.coerce.number().int().min(0).max(19).default(10),
   /** Retry-After of that 503, in seconds (the phone page says to try again). */
   busyRetryAfterSeconds: count.default(5),
   /** Per device: at most this many sendings per window. */
@@ -63,6 +82,9 @@ export const contributionsEnvNames: Record<keyof ContributionsConfig, string> = 
   photoConcurrency: 'CONTRIB_PHOTO_CONCURRENCY',
   photoQueueLength: 'CONTRIB_PHOTO_QUEUE_LENGTH',
   photoThreads: 'CONTRIB_PHOTO_THREADS',
+  photoDeadlineSeconds: 'CONTRIB_PHOTO_DEADLINE_SECONDS',
+  photoWorker: 'CONTRIB_PHOTO_WORKER',
+  photoNice: 'CONTRIB_PHOTO_NICE',
   busyRetryAfterSeconds: 'CONTRIB_BUSY_RETRY_AFTER_SECONDS',
   perDeviceLimit: 'CONTRIB_PER_DEVICE_LIMIT',
   perAddressLimit: 'CONTRIB_PER_ADDRESS_LIMIT',

@@ -3,7 +3,8 @@
 // header before anything is decoded (a small file can claim 30,000 × 30,000), then sharp decodes it
 // (refusing truncated or corrupt files), applies the EXIF orientation, fits it in the screen's box
 // and writes a fresh JPEG: no metadata of the original (GPS, camera, author) survives.
-// sharp is loaded on first use, so an origin that never receives a photo (and Deno) never loads it.
+// sharp is loaded on first use, so an origin that never receives a photo (and Deno) never loads it;
+// by default the work runs in photo-process.ts's process, not this one's event loop.
 import { sniffImageType } from '../images/poster-upload.ts';
 import type { ContributionsConfig } from './config.ts';
 import { refuse } from './refusals.ts';
@@ -26,6 +27,19 @@ export interface ProcessedPhoto {
   height: number;
 }
 
+/**
+ * Where the heavy work runs: a sending's multipart body read, the header read, the re-encode.
+ * `inlineEngine` here in the event loop; photo-process.ts's `PhotoProcess` in a process of its own.
+ */
+export interface PhotoEngine {
+  form(body: Uint8Array, contentType: string): Promise<{ fields: [string, string][]; files: [string, Uint8Array][] }>;
+  metadata(bytes: Uint8Array): Promise<{ width: number; height: number }>;
+  encode(
+    bytes: Uint8Array,
+    o: { maxPixels: number; width: number; height: number; quality: number },
+  ): Promise<ProcessedPhoto>;
+}
+
 type Sharp = typeof import('sharp').default;
 let sharpModule: Promise<Sharp> | undefined;
 const loadSharp = async (threads: number) => {
@@ -39,38 +53,73 @@ const loadSharp = async (threads: number) => {
   return sharp;
 };
 
+/** The work in this process (the Deno origin; `photoWorker: 'inline'`). */
+export function inlineEngine(threads: number): PhotoEngine {
+  return {
+    async form(body, contentType) {
+      const form = await new Response(body as Uint8Array<ArrayBuffer>, {
+        headers: { 'content-type': contentType },
+      }).formData();
+      const fields: [string, string][] = [];
+      const files: [string, Uint8Array][] = [];
+      for (const [name, value] of form) {
+        if (typeof value === 'string') fields.push([name, value]);
+        else files.push([name, new Uint8Array(await value.arrayBuffer())]);
+      }
+      return { fields, files };
+    },
+    async metadata(bytes) {
+      const sharp = await loadSharp(threads);
+      const { width = 0, height = 0 } = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
+      return { width, height };
+    },
+    async encode(bytes, o) {
+      const sharp = await loadSharp(threads);
+      const { data, info } = await sharp(bytes, { limitInputPixels: o.maxPixels, failOn: 'warning' })
+        .rotate()
+        .resize({ width: o.width, height: o.height, fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#000000' })
+        .jpeg({ quality: o.quality, progressive: true })
+        .toBuffer({ resolveWithObject: true });
+      return { jpeg: new Uint8Array(data), width: info.width, height: info.height };
+    },
+  };
+}
+
 type PhotoLimits = Pick<
   ContributionsConfig,
   'maxUploadBytes' | 'maxPixels' | 'screenWidth' | 'screenHeight' | 'jpegQuality' | 'photoThreads'
 >;
 
 /** Checks and re-encodes; throws a ContributionError saying what is wrong. */
-export async function processPhoto(bytes: Uint8Array, limits: PhotoLimits): Promise<ProcessedPhoto> {
+export async function processPhoto(
+  bytes: Uint8Array,
+  limits: PhotoLimits,
+  engine: PhotoEngine = inlineEngine(limits.photoThreads),
+): Promise<ProcessedPhoto> {
   if (bytes.length === 0) throw refuse.emptyPhoto();
   if (bytes.length > limits.maxUploadBytes) throw refuse.tooHeavy(bytes.length, limits.maxUploadBytes);
   const type = sniffPhotoType(bytes);
   if (!type) throw refuse.notAnImage();
-  const sharp = await loadSharp(limits.photoThreads);
-  const input = { limitInputPixels: limits.maxPixels, failOn: 'warning' as const };
-  let header: { width?: number | undefined; height?: number | undefined };
+  let header: { width: number; height: number };
   try {
     // The header only (no pixel is decoded), so its size is told even when it is far too big.
-    header = await sharp(bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
+    header = await engine.metadata(bytes);
   } catch {
     throw type === 'image/heic' ? refuse.heicUnsupported() : refuse.unreadable();
   }
-  const { width = 0, height = 0 } = header;
+  const { width, height } = header;
   if (width * height > limits.maxPixels) throw refuse.tooManyPixels(width, height, limits.maxPixels);
   if (width === 0 || height === 0) throw refuse.unreadable();
   try {
-    const { data, info } = await sharp(bytes, input)
-      .rotate()
-      .resize({ width: limits.screenWidth, height: limits.screenHeight, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#000000' })
-      .jpeg({ quality: limits.jpegQuality, progressive: true })
-      .toBuffer({ resolveWithObject: true });
-    return { jpeg: new Uint8Array(data), width: info.width, height: info.height };
+    return await engine.encode(bytes, {
+      maxPixels: limits.maxPixels,
+      width: limits.screenWidth,
+      height: limits.screenHeight,
+      quality: limits.jpegQuality,
+    });
   } catch {
+    // The photo process dying on a picture is that picture's doing as far as the sender is told.
     throw type === 'image/heic' ? refuse.heicUnsupported() : refuse.unreadable();
   }
 }

@@ -14,7 +14,9 @@ import type { ContributionFeed, FeedChange } from './feed.ts';
 import type { Limiter } from './limiter.ts';
 import type { MediaFolder } from './media-folder.ts';
 import type { Contribution, ContributionSettings, ContributionState, PublicContribution } from './model.ts';
-import { processPhoto } from './photo.ts';
+import { inlineEngine, processPhoto } from './photo.ts';
+import type { PhotoEngine } from './photo.ts';
+import { PhotoProcess } from './photo-process.ts';
 import { PhotoQueue, PhotoQueueFullError } from './photo-queue.ts';
 import { refuse } from './refusals.ts';
 
@@ -83,9 +85,16 @@ export function normaliseCode(code: string): string {
 export class ContributionsService {
   /** The re-encodes, bounded: a flood of photos waits in a short line or is refused (503). */
   readonly photos: PhotoQueue;
+  /** Where the multipart bodies are read and the photos decoded (config `photoWorker`). */
+  readonly engine: PhotoEngine;
 
   constructor(readonly deps: ContributionsDeps) {
-    this.photos = new PhotoQueue(deps.config.photoConcurrency, deps.config.photoQueueLength);
+    const { config } = deps;
+    this.photos = new PhotoQueue(config.photoConcurrency, config.photoQueueLength, config.photoDeadlineSeconds * 1000);
+    this.engine =
+      config.photoWorker === 'process'
+        ? new PhotoProcess({ nice: config.photoNice, threads: config.photoThreads })
+        : inlineEngine(config.photoThreads);
   }
 
   get store(): RecordStore {
@@ -146,17 +155,35 @@ export class ContributionsService {
     if (!sending.photo) throw refuse.missingPhoto();
     // Checked again before anything is counted: a refused sending costs the spectator nothing.
     if (this.photos.full) throw refuse.busy(config.busyRetryAfterSeconds);
-    const device = await limiter.take(`dev:${sending.deviceId}`, 1, config.perDeviceLimit, config.rateWindowSeconds);
-    if (!device.allowed) throw refuse.deviceRate(device.retryAfter);
-    const counted = await limiter.take(`event:${sending.eventId}:n`, 1, config.perEventLimit, EVENT_CAP_WINDOW_SECONDS);
-    if (!counted.allowed) throw refuse.eventFull();
-
     const bytes = sending.photo;
-    const photo = await this.photos
-      .run(() => processPhoto(bytes, config))
+    const work = this.photos.run(async () => {
+      // Counted once a slot is theirs: a sending refused for waiting too long costs nothing either.
+      const device = await limiter.take(`dev:${sending.deviceId}`, 1, config.perDeviceLimit, config.rateWindowSeconds);
+      if (!device.allowed) throw refuse.deviceRate(device.retryAfter);
+      const counted = await limiter.take(
+        `event:${sending.eventId}:n`,
+        1,
+        config.perEventLimit,
+        EVENT_CAP_WINDOW_SECONDS,
+      );
+      if (!counted.allowed) throw refuse.eventFull();
+      return processPhoto(bytes, config, this.engine);
+    });
+    // Past the deadline the phone is answered « réessayez »; the re-encode under way keeps its slot
+    // until it ends (the line stays bounded) and its result is dropped.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PhotoQueueFullError('past the deadline')),
+        config.photoDeadlineSeconds * 1000,
+      );
+    });
+    work.catch(() => {});
+    const photo = await Promise.race([work, late])
       .catch((error: unknown) => {
         throw error instanceof PhotoQueueFullError ? refuse.busy(config.busyRetryAfterSeconds) : error;
-      });
+      })
+      .finally(() => clearTimeout(timer));
     const weighed = await limiter.take(
       `event:${sending.eventId}:bytes`,
       photo.jpeg.length,

@@ -1,0 +1,120 @@
+// The photos' heavy work in a process of its own (photo-child.mjs): reading a sending's multipart
+// body and sharp's decode and re-encode, at the lowest CPU priority. In the origin's process the
+// same work took the CPU the live packager, the TV API and (on a one-box venue) the edge need: a
+// flood of 12-megapixel photos raised the live's p50 through the edge from 2 to about 70 ms. Here
+// the kernel serves the live first and the photos get what is left; the line (photo-queue.ts)
+// still bounds what waits. Started at the first photo, stopped after a minute without one (an
+// origin that never gets a photo never starts it), started again if it dies (its jobs then fail).
+// Node only (the Deno origin keeps the work inline: config `photoWorker`).
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { PhotoEngine } from './photo.ts';
+
+const CHILD = fileURLToPath(new URL('./photo-child.mjs', import.meta.url));
+const IDLE_STOP_MS = 60_000;
+
+export class PhotoProcessGoneError extends Error {
+  override name = 'PhotoProcessGoneError';
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** The most images libvips held at once in any photo process of this origin (tests: the line's bound). */
+let peakDecodes = 0;
+export function photoProcessPeakDecodes(): number {
+  return peakDecodes;
+}
+
+export class PhotoProcess implements PhotoEngine {
+  private child: ChildProcess | null = null;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: { nice: number; threads: number }) {}
+
+  async form(body: Uint8Array, contentType: string) {
+    return (await this.call({ op: 'form', body, contentType })) as {
+      fields: [string, string][];
+      files: [string, Uint8Array][];
+    };
+  }
+
+  async metadata(bytes: Uint8Array) {
+    return (await this.call({ op: 'metadata', bytes })) as { width: number; height: number };
+  }
+
+  async encode(bytes: Uint8Array, o: { maxPixels: number; width: number; height: number; quality: number }) {
+    return (await this.call({ op: 'encode', bytes, ...o })) as { jpeg: Uint8Array; width: number; height: number };
+  }
+
+  /** Stops the process now (jobs in progress fail). */
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.child?.kill();
+    this.gone(this.child);
+  }
+
+  private call(message: Record<string, unknown>): Promise<unknown> {
+    const child = this.started();
+    const id = this.nextId++;
+    clearTimeout(this.idleTimer);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ id, ...message }, (error) => {
+        if (error) this.settle(id, (p) => p.reject(new PhotoProcessGoneError(`photo process: ${error.message}`)));
+      });
+    });
+  }
+
+  private started(): ChildProcess {
+    if (this.child) return this.child;
+    const child = fork(CHILD, [], {
+      // Plain JavaScript: no TypeScript loader, whatever ran the origin.
+      execArgv: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        CONTRIB_PHOTO_CHILD_NICE: String(this.options.nice),
+        CONTRIB_PHOTO_CHILD_THREADS: String(this.options.threads),
+      },
+    });
+    // Never what keeps the origin (or a test) running.
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    child.on('message', (raw) => {
+      const m = raw as { id: number; ok: boolean; result?: unknown; error?: string; peak?: number };
+      peakDecodes = Math.max(peakDecodes, m.peak ?? 0);
+      this.settle(m.id, (p) => (m.ok ? p.resolve(m.result) : p.reject(new Error(m.error ?? 'photo process error'))));
+    });
+    child.on('exit', () => this.gone(child));
+    child.on('error', () => this.gone(child));
+    this.child = child;
+    return child;
+  }
+
+  private settle(id: number, how: (p: Pending) => void): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    how(p);
+    if (this.pending.size === 0 && this.child) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.close(), IDLE_STOP_MS);
+      (this.idleTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** The process ended: what it was doing fails (the next call starts another). */
+  private gone(child: ChildProcess | null): void {
+    if (!child || this.child !== child) return;
+    this.child = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(new PhotoProcessGoneError('photo process ended'));
+  }
+}
