@@ -132,6 +132,7 @@ function cluster(nodes: string[]): Connection {
   const address = (info: { host?: string; port?: number }) => `${info.host}:${info.port}`;
   let closed = false;
   const lost = (info: { host?: string; port?: number }, error?: Error) => {
+    if (closed) return; // our own close disconnects every node: no outage
     unreachable.add(address(info));
     for (const listener of errorListeners) listener(error ?? new Error(`redis node ${address(info)} unreachable`));
   };
