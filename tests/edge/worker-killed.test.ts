@@ -18,6 +18,8 @@ import { childrenOf, commandLine, plainEnv, startNode, type Running } from '../s
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { execFileSync } from 'node:child_process';
 
 const ADMIN = 'worker-killed-edge-token';
 const VIEWERS = Number(process.env.WORKER_KILLED_VIEWERS ?? 100);
@@ -27,17 +29,20 @@ const CHANNEL = 'sport';
 
 let redis: TestRedis;
 let origin: TestOrigin;
+/** Between the edge and the origin: passes everything, until the second test holds one segment back. */
+let proxy: FaultProxy;
 let edge: Running;
 
 beforeAll(async () => {
   redis = await startRedis();
   origin = await startOrigin();
+  proxy = await startFaultProxy(origin.url);
   edge = await startNode(
     ['--import', 'tsx', 'edge-origin/src/bin/edge.node.ts', '--workers', '2'],
     plainEnv({
       EDGE_PORT: '0',
       EDGE_HOST: '127.0.0.1',
-      UPSTREAM_URL: origin.url,
+      UPSTREAM_URL: proxy.url,
       EDGE_REDIS_URL: redis.url,
       EDGE_ACCESS_LOG: 'false',
       EDGE_ADMIN_TOKEN: ADMIN,
@@ -46,6 +51,7 @@ beforeAll(async () => {
 }, MEDIA_TIMEOUT_MS);
 afterAll(async () => {
   await edge?.stop();
+  await proxy?.close();
   await origin?.close();
   await redis?.stop();
 });
@@ -210,3 +216,88 @@ test('a worker SIGKILLed under 100 viewers: a new one is forked, its viewers rec
   expect(watchedS).toBeGreaterThanOrEqual(spanS * 0.9);
   expect(watchedS).toBeLessThanOrEqual(spanS * 1.05);
 }, 180_000);
+
+/** The pid listening on a loopback port (a worker's peer listener). */
+function listenerPid(port: number): number {
+  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  if (!pid) throw new Error(`nobody listens on ${port}: ${out}`);
+  return Number(pid);
+}
+
+test('the worker holding a segment’s lease SIGKILLed mid-fetch: the other worker’s viewers still get that segment, fetched once more at most', async () => {
+  await until('both workers sharing through Redis', allSharing, (up) => up);
+  const primary = edge.child.pid!;
+  const channel = 'culture';
+  const crowd = await startCrowd({
+    baseUrl: edge.url,
+    viewers: Array.from({ length: 40 }, (_, k) => ({
+      kind: 'live' as const,
+      playlistPath: `/hls/live/${channel}/v240/index.m3u8?CMCD=${encodeURIComponent(`sid="lease-${k}"`)}`,
+      joinAtMs: Math.random() * 3000,
+    })),
+    durationMs: 35_000,
+    processes: 1,
+  });
+  await new Promise((r) => setTimeout(r, crowd.startAtEpochMs + 10_000 - Date.now()));
+
+  // The segment published in about 4 s: its first upstream request is held 8 s at the proxy, so the
+  // worker that won its election is still fetching it when it dies.
+  const newest = Number(
+    /#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(
+      await (await fetch(`${origin.url}/hls/live/${channel}/v240/index.m3u8`)).text(),
+    )?.[1],
+  );
+  const listed = (await (await fetch(`${origin.url}/hls/live/${channel}/v240/index.m3u8`)).text())
+    .split('\n')
+    .filter((l) => l.endsWith('.ts')).length;
+  const segment = `/hls/live/${channel}/v240/${newest + listed + 1}.ts`;
+  const held = proxy.inject({ match: (p) => p === segment, fault: { kind: 'delay', ms: 8000 }, times: 1 });
+  await until(
+    'the segment’s first fetch reaches the proxy',
+    () => held.applied,
+    (n) => n === 1,
+    20_000,
+  );
+
+  // Its lease, in Redis, names the holder's peer listener: that worker dies.
+  const bus = createClient({ url: redis.url });
+  await bus.connect();
+  const lockKey = (await bus.keys('edge:lock:*')).find((k) => k.includes(segment));
+  const holderUrl = lockKey ? await bus.get(lockKey) : null;
+  await bus.quit();
+  expect(holderUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  const victim = listenerPid(Number(new URL(holderUrl!).port));
+  expect(workersOf(primary)).toContain(victim);
+  process.kill(victim, 'SIGKILL');
+  const killedAt = Date.now();
+
+  const records = await crowd.done;
+  const cut = (v: ViewerRecord) => v.reconnects > 0 || v.requests.some((r) => r.status === 0);
+  const asked = records.flatMap((v) =>
+    v.requests.filter((r) => r.path === segment).map((r) => ({ ...r, cut: cut(v) })),
+  );
+  const gotIt = records.filter((v) => v.requests.some((r) => r.path === segment && r.status === 200));
+  const answeredAfterKill = asked.filter((r) => r.status === 200).map((r) => r.at + r.ms - killedAt);
+  const upstream = origin.requests.paths().filter((p) => p === segment).length;
+  const stalls = records.reduce((n, v) => n + v.stallsAt.filter((t) => t >= killedAt - 2000).length, 0);
+  const failures = records.flatMap((v) => v.requests.filter((r) => r.status !== 200));
+  console.log(
+    `[worker-killed] lease holder ${victim} SIGKILLed while fetching ${segment.split('/').at(-1)} (held 8 s at the proxy): ` +
+      `${gotIt.length}/${records.length} viewers got it (answered ${Math.min(...answeredAfterKill).toFixed(0)}-${Math.max(...answeredAfterKill).toFixed(0)} ms after the kill), ` +
+      `${asked.filter((r) => r.status !== 200).length} failed answers for it (status ${[...new Set(asked.filter((r) => r.status !== 200).map((r) => r.status))].join('/') || '-'}); ` +
+      `origin asked ${upstream} time(s) for it; ${records.filter(cut).length} viewers cut; ${failures.length} failed requests in all; ${stalls} stalls after the kill`,
+  );
+
+  // Every viewer got the segment (the dead holder's viewers on their new connection), and the
+  // origin was asked for it once more at most: the survivor took the lease over.
+  expect(gotIt.length).toBe(records.length);
+  expect(upstream).toBeGreaterThanOrEqual(1);
+  expect(upstream).toBeLessThanOrEqual(2);
+  // Failures are the cut connections' only ("no answer"), never an error from the edge.
+  expect(failures.filter((r) => r.status !== 0)).toEqual([]);
+  // They were waiting on the dead worker's fetch (nobody had it before the kill)…
+  expect(answeredAfterKill.filter((ms) => ms < 0)).toEqual([]);
+  // …and nobody waited for the dead worker's lease to run out (first byte + idle time-outs: 20 s).
+  expect(answeredAfterKill.filter((ms) => ms > 10_000)).toEqual([]);
+}, 120_000);
