@@ -93,14 +93,20 @@ export class UpstreamClient {
       attempts++;
       const url = this.target(base, pathAndQuery);
       const requestTime = this.options.now();
-      const timeout = AbortSignal.timeout(firstByteTimeoutMs);
-      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      // The first byte is awaited from the request's end: with a body (a phone's photo over 4G),
+      // from its last byte, so a slow upload is not taken for a slow origin (a 504 after 10 s).
+      const clock = new AbortController();
+      const startClock = () => {
+        const timeout = AbortSignal.timeout(firstByteTimeoutMs);
+        timeout.addEventListener('abort', () => clock.abort(timeout.reason), { once: true });
+      };
+      const combined = signal ? AbortSignal.any([signal, clock.signal]) : clock.signal;
       try {
         const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect: 'manual', signal: combined };
         if (body) {
-          init.body = body;
+          init.body = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: startClock }));
           init.duplex = 'half';
-        }
+        } else startClock();
         const response = await (this.options.fetch ?? fetch)(url, init);
         const responseTime = this.options.now();
         return {
@@ -113,11 +119,11 @@ export class UpstreamClient {
       } catch (error) {
         if (signal?.aborted) throw error;
         const connectTimedOut = errorCode(error) === 'UND_ERR_CONNECT_TIMEOUT';
-        const timedOut = timeout.aborted || connectTimedOut;
+        const timedOut = clock.signal.aborted || connectTimedOut;
         lastError = new UpstreamError(
           connectTimedOut
             ? `could not connect to upstream ${url.origin} within ${this.options.connectTimeoutMs ?? '?'} ms`
-            : timeout.aborted
+            : clock.signal.aborted
               ? `upstream ${url.origin} sent no response within ${firstByteTimeoutMs} ms`
               : `upstream ${url.origin} unreachable: ${describe(error)}`,
           timedOut ? 'timeout' : 'unreachable',
