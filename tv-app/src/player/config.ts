@@ -101,6 +101,11 @@ export const PLAYER_DEFAULTS = {
    */
   reconnectGiveUpMs: 40_000,
   /**
+   * A live on the error screen is probed every half this to this (ms, drawn: live-return.ts) and
+   * comes back by itself once its stream is back; « Réessayer » still works meanwhile.
+   */
+  liveReturnProbeMs: 10_000,
+  /**
    * Seconds: the most the clock moves between two 'timeupdate' events by playing (they come
    * every ~250 ms); a bigger step is a seek or a jump to the live edge, not playback.
    */

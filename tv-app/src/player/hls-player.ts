@@ -9,6 +9,7 @@ import type { ErrorData } from 'hls.js';
 import { PlayerStateMachine, advancedByPlayback, type PlayerState } from './player-state.ts';
 import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
 import { ReconnectPolicy } from './reconnect.ts';
+import { LiveReturnWatch } from './live-return.ts';
 import { createSessionId } from './session.ts';
 import type { LevelInfo, MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
@@ -138,6 +139,12 @@ export class HlsPlayer {
   private liveFromPlaylist: boolean | null = null;
   private readonly reconnect = new ReconnectPolicy();
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A live given up on (error screen) restarts by itself once its stream answers again. */
+  private readonly liveReturn = new LiveReturnWatch(
+    () => this.liveIsBack(),
+    () => void this.retry(),
+    PLAYER_DEFAULTS.liveReturnProbeMs,
+  );
   private mediaRecoveries = 0;
   private readonly detach: (() => void)[] = [];
   private readonly listeners = new Set<() => void>();
@@ -440,6 +447,7 @@ export class HlsPlayer {
       const delay = this.reconnect.next(Date.now());
       if (delay === null) {
         this.machine.send({ type: 'error', fatal: true, message: data.details });
+        if (this.isLive) this.liveReturn.start();
         return;
       }
       this.machine.send({ type: 'reconnect' });
@@ -619,6 +627,27 @@ export class HlsPlayer {
     this.emit();
   }
 
+  /**
+   * Whether the live given up on can play again: its media playlist answers, and so does the
+   * newest segment it lists (a playlist alone may come from a cache while segments still fail).
+   */
+  private async liveIsBack(): Promise<boolean> {
+    const hls = this.hls;
+    const playlistUrl = hls?.levels[Math.max(0, hls.currentLevel)]?.uri ?? this.source?.url;
+    if (!playlistUrl) return false;
+    const playlist = await fetch(playlistUrl, { cache: 'no-store' });
+    if (!playlist.ok) return false;
+    const newest = (await playlist.text())
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .pop();
+    if (!newest) return false;
+    const segment = await fetch(new URL(newest, playlist.url || playlistUrl).href, { cache: 'no-store' });
+    void segment.body?.cancel().catch(() => undefined);
+    return segment.ok;
+  }
+
   /** Restarts the current source from where it was (the "Réessayer" of the error screen). */
   retry(): Promise<void> {
     const source = this.source;
@@ -671,6 +700,7 @@ export class HlsPlayer {
   }
 
   private teardown(): void {
+    this.liveReturn.stop();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     if (this.accessTimer) clearTimeout(this.accessTimer);
