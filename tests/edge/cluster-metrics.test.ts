@@ -2,14 +2,16 @@
 // with `--workers 2` (node:cluster: the kernel hands each connection to either worker) and with
 // one; a counting upstream behind it. Whichever worker takes the scrape, it shows the sum over the
 // workers: every viewer's answer counted once, in the counters and in the response-time
-// histogram, the upstream requests the upstream itself counted, and the process's default metrics.
+// histogram, the upstream requests the upstream itself counted, and the process's default metrics;
+// a worker killed and replaced takes nothing away from the counters.
 import path from 'node:path';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
 import { rawRequest } from '../support/edge.ts';
-import { plainEnv, ROOT, startNode, type Running } from '../support/built.ts';
+import { childrenOf, plainEnv, ROOT, startNode, type Running } from '../support/built.ts';
 
 let upstream: TestUpstream;
 const running: Running[] = [];
+let attempts = 0;
 
 beforeAll(async () => {
   upstream = await startUpstream();
@@ -49,7 +51,7 @@ describe.each([
   { workers: 1, args: [] },
 ])('/_edge/metrics with $workers worker(s)', ({ workers, args }) => {
   it('one scrape shows every answer, summed over the workers, with the process metrics', async () => {
-    const object = `/metrics-${workers}/segment.ts`;
+    const object = `/metrics-${workers}-${++attempts}/segment.ts`; // a retry counts from zero
     upstream.on(object, { headers: { 'cache-control': 'max-age=600' }, body: 'x'.repeat(1000) });
     const edge = await spawnEdge(args);
     // At once, while another worker may still be loading: it has served nothing, the scrape answers.
@@ -78,5 +80,21 @@ describe.each([
     }
     expect(upstream.count(object)).toBeGreaterThanOrEqual(1);
     expect(upstream.count(object)).toBeLessThanOrEqual(workers);
-  }, 120_000);
+    if (workers < 2) return;
+
+    // A worker dies (SIGKILL) and the primary starts another: the counts it had stay in the sum,
+    // so the counters never go down (Prometheus would read a drop as a reset).
+    const [victim] = childrenOf(edge.child.pid!);
+    process.kill(victim!, 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    let text = '';
+    while (!/starting another/.test(edge.output()) || total((text = await scrape(edge.url)), 'edge_workers') !== 2) {
+      if (Date.now() > deadline) throw new Error(`no new worker within 60 s:\n${edge.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(childrenOf(edge.child.pid!)).not.toContain(victim);
+    expect(total(text, 'edge_requests_total')).toBe(n);
+    expect(total(text, 'edge_response_seconds_count')).toBe(n);
+    expect(total(text, 'edge_bytes_served_total')).toBe(n * 1000);
+  }, 180_000);
 });

@@ -95,14 +95,36 @@ export function clusterWorkerExposer(timeoutMs = 10_000): MetricsExposer {
   };
 }
 
+/** A registry's figures as getMetricsAsJSON gives them (what the aggregation reads of each). */
+type MetricJson = { type?: string; aggregator?: string };
+
+/** The figures that only ever grow: counters and histograms, summed across workers. */
+function cumulative(registries: object[]): object[] {
+  return registries.map((metrics) =>
+    (metrics as MetricJson[]).filter(
+      (m) => (m.type === 'counter' || m.type === 'histogram') && (m.aggregator ?? 'sum') === 'sum',
+    ),
+  );
+}
+
 /**
  * The primary of `--workers N`: answers a worker's scrape with the sum over `listening()` (the
  * workers serving now), each asked for its figures; one that does not answer within `timeoutMs`
- * fails the scrape.
+ * fails the scrape. A worker that exits leaves its counters and histograms, as last collected, in
+ * the sum: without them the sum would drop, which Prometheus reads as a reset of every counter
+ * (rate() would count the survivors' totals again). What it counted after that collection is lost.
  */
 export function serveClusterMetrics(listening: () => Worker[], timeoutMs = 5_000): void {
   const collecting = new Map<number, (figures: Figures) => void>();
+  /** Each live worker's figures as last collected; the exited ones' counters and histograms. */
+  const lastFigures = new Map<number, object[]>();
+  const retired: object[] = [];
   let next = 0;
+  cluster.on('exit', (worker) => {
+    const figures = lastFigures.get(worker.id);
+    lastFigures.delete(worker.id);
+    if (figures) retired.push(...cumulative(figures));
+  });
 
   function gather(workers: Worker[]): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -121,15 +143,18 @@ export function serveClusterMetrics(listening: () => Worker[], timeoutMs = 5_000
       collecting.set(id, (m) => {
         if (m.error !== undefined || !m.metrics) return end(() => reject(new Error(m.error ?? 'no figures')));
         figures.push(...m.metrics);
-        if (--pending === 0) end(() => resolve(AggregatorRegistry.aggregate(figures).metrics()));
+        if (--pending === 0) end(() => resolve(AggregatorRegistry.aggregate([...figures, ...retired]).metrics()));
       });
-      if (pending === 0) return end(() => resolve(''));
+      if (pending === 0) return end(() => resolve(AggregatorRegistry.aggregate(retired).metrics()));
       for (const worker of workers) worker.send({ type: COLLECT, id } satisfies Collect);
     });
   }
 
   cluster.on('message', (worker, m: unknown) => {
-    if (isFigures(m)) return void collecting.get(m.id)?.(m);
+    if (isFigures(m)) {
+      if (m.metrics) lastFigures.set(worker.id, m.metrics);
+      return void collecting.get(m.id)?.(m);
+    }
     if (!isAsk(m)) return;
     const reply = (answer: Answer) => {
       if (worker.isConnected()) worker.send(answer);
