@@ -59,11 +59,14 @@ describe('renewing ahead of expiry', () => {
     });
   });
 
-  it('tries once per token when the catalog has nothing later, and never for an open stream', async () => {
+  it('tries twice per token when the catalog has nothing later, the second halfway to the expiry', async () => {
     const first = await signed(MASTER, T0 / 1000 + 600);
     const renewal = new AccessRenewal(first, T0, tuning);
-    expect(renewal.dueAhead(T0 + 560_000)).toBe(true);
-    expect(renewal.renewed(first, T0 + 560_100)).toBe('keep'); // the same token (a stored copy)
+    expect(renewal.dueAhead(T0 + 540_000)).toBe(true);
+    expect(renewal.renewed(first, T0 + 540_000)).toBe('keep'); // the same token (a stored copy)
+    expect(renewal.renewAt).toBe(T0 + 570_000);
+    expect(renewal.dueAhead(T0 + 570_000)).toBe(true);
+    expect(renewal.renewed(first, T0 + 570_000)).toBe('keep');
     expect(renewal.renewAt).toBeNull();
     expect(renewal.dueAhead(T0 + 599_000)).toBe(false);
     expect(renewal.rewrite(first)).toBe(first);
@@ -75,7 +78,7 @@ describe('renewing ahead of expiry', () => {
     expect(renewal.renewAt).toBe(T0 + 1000);
     expect(renewal.dueAhead(T0 + 1000)).toBe(true);
     expect(renewal.renewed(null, T0 + 1100)).toBe('keep');
-    expect(renewal.renewAt).toBeNull();
+    expect(renewal.renewAt).toBeNull(); // no time left to try again: a 403 will tell
   });
 
   it('keeps what plays when the catalog moved the item elsewhere or does not answer', async () => {

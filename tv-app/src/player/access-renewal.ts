@@ -10,7 +10,9 @@
 // onto requests still carrying the old one (`rewrite`), seamlessly. The TV's clock may be wrong,
 // so a 403 is still handled: one renewal, then a reload at the same place; a catalog that keeps
 // answering a refused token (or renewals that never bring media back) ends in the error screen,
-// never in a loop: at most one renewal ahead per token and one after a refusal until media flows again.
+// never in a loop: at most two renewals ahead per token (the second halfway to the expiry, when
+// the first brought back the same token: a copy of the catalog's answer stored at the edge, up
+// to 20 s old, which the minute ahead outlasts) and one after a refusal until media flows again.
 import { PLAYER_DEFAULTS } from './config.ts';
 
 /** The token's query parameters (shared/signing/url-signing.ts's SIGNING_PARAMS; not imported: that module needs Web Crypto at load, which old TVs lack). */
@@ -127,6 +129,8 @@ export class AccessRenewal {
   /** Tokens this playback no longer uses: requests still carrying them get the current one. */
   private readonly superseded: UrlToken[] = [];
   private renewAtMs: number | null = null;
+  /** Renewals ahead tried for the current token (a stale answer earns one more, nearer its expiry). */
+  private aheadTries = 0;
   private renewing: 'ahead' | 'refused' | null = null;
   private refusedRenewals = 0;
   /** The token a 403 was answered with: the catalog handing it back means no way through. */
@@ -156,9 +160,10 @@ export class AccessRenewal {
     return this.renewAtMs;
   }
 
-  /** One renewal ahead per token, planned from its remaining life as the TV's clock sees it. */
+  /** A renewal ahead per token, planned from its remaining life as the TV's clock sees it. */
   private plan(nowMs: number): void {
     const token = this.token;
+    this.aheadTries = 0;
     if (!token) {
       this.renewAtMs = null;
       return;
@@ -171,7 +176,8 @@ export class AccessRenewal {
   /** Time to renew ahead: true when a renewal should start now (the caller asks the catalog). */
   dueAhead(nowMs: number): boolean {
     if (this.renewing || this.renewAtMs === null || nowMs < this.renewAtMs) return false;
-    this.renewAtMs = null; // one try per token: a 403, if it comes, is handled anyway
+    this.renewAtMs = null;
+    this.aheadTries++;
     this.renewing = 'ahead';
     return true;
   }
@@ -207,13 +213,28 @@ export class AccessRenewal {
       this.adopt(url, token, nowMs);
       return 'reload';
     }
-    if (url === null || !current) return 'keep';
-    // The stream moved, or is open now: what plays is still good until it expires.
-    if (!token || withoutToken(url) !== withoutToken(this.url)) return 'keep';
-    if (token.exp <= current.exp || token.pfx !== current.pfx) return 'keep';
+    // No answer, the stream moved or is open now, or no later token (a stored copy of the
+    // catalog's answer): what plays is good until it expires; one more try halfway there.
+    if (
+      url === null ||
+      !current ||
+      !token ||
+      withoutToken(url) !== withoutToken(this.url) ||
+      token.exp <= current.exp ||
+      token.pfx !== current.pfx
+    ) {
+      this.tryAgainAhead(nowMs);
+      return 'keep';
+    }
     this.superseded.push(current);
     this.adopt(url, token, nowMs);
     return 'swap';
+  }
+
+  /** A second renewal ahead, halfway to the expiry, if there is time for it; then a 403 will tell. */
+  private tryAgainAhead(nowMs: number): void {
+    const left = this.token ? this.token.exp * 1000 - nowMs : 0;
+    if (this.aheadTries < 2 && left > 2 * this.tuning.minDelayMs) this.renewAtMs = nowMs + left / 2;
   }
 
   private adopt(url: string, token: UrlToken | null, nowMs: number): void {
