@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the heavy measurements, kept out of `npm test` (CI stays short).
-//   BENCH=edge|ll|tv|ingest|latency|flood|all (default all). Each part writes its JSON and chart under bench/results/.
+//   BENCH=edge|ll|tv|ingest|latency|flood|site|all (default all), or BENCH=soak (30 minutes: never part of all). Each part writes its JSON and chart under bench/results/.
 // Installs its peers and load generator (nginx, Varnish, wrk) from Debian apt when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,9 +35,11 @@ const parts = {
   ingest: 'bench/ingest/run.ts',
   latency: 'bench/latency/run.ts',
   flood: 'bench/flood/run.ts',
+  site: 'bench/site/run.ts',
+  soak: 'bench/soak/run.ts',
 };
 for (const [name, file] of Object.entries(parts)) {
-  if (which !== 'all' && which !== name) continue;
+  if (which !== name && (which !== 'all' || name === 'soak')) continue;
   if (!existsSync(path.join(root, file))) {
     console.log(`bench: ${name}: not written yet (${file})`);
     continue;
