@@ -553,6 +553,49 @@ describe('live', () => {
     await leavePlayer(page);
   }, 300_000);
 
+  test('the origin down 60 s: « Reconnexion… », the error screen, then the live plays again by itself once the origin is back', async () => {
+    const { page } = stack.tv;
+    await openLive(page);
+    // Everything of the live fails at the origin for 60 s: playlists and segments (the edge serves
+    // its playlist stale for 6 s, then passes the errors on), as when the origin is stopped.
+    const origin = (p: string) => p.startsWith('/hls/live/sport/');
+    const samples = await during(
+      page,
+      'live-origin-down',
+      { match: origin, fault: { kind: 'status', status: 502 }, forMs: 60_000 },
+      async (fault) => {
+        await eventually(
+          async () => fault.applied,
+          (n) => n > 0,
+          60_000,
+          'live-origin-down: the fault was applied',
+        );
+        // The player's clear state: it gives up after its budget and says so (Réessayer focused).
+        await waitForFocus(page, 'button-player-retry', 180_000);
+        expect(await textsIn(page, 'player')).toContain('La lecture a échoué');
+        await screenshot(page, 'faults-live-origin-down-error');
+        await eventually(
+          async () => fault.active,
+          (a) => !a,
+          120_000,
+          'live-origin-down: the origin is back',
+        );
+        // No key pressed: the live comes back by itself.
+        await waitForFocus(page, 'player', 60_000);
+        await expectPlayingOn(page, 'live-origin-down, by itself');
+      },
+    );
+    await screenshot(page, 'faults-live-origin-down-recovered');
+    expect(frozenWithoutMessage(samples)).toEqual([]);
+    expect(samples.some((s) => s.state === 'reconnecting')).toBe(true);
+    expect(samples.some((s) => s.state === 'error')).toBe(true);
+    const lastError = samples.filter((s) => s.state === 'error').at(-1)!;
+    process.stderr.write(
+      `[faults] live-origin-down: error screen for ${((lastError.at - samples.find((s) => s.state === 'error')!.at) / 1000).toFixed(0)} s, playing again by itself\n`,
+    );
+    await leavePlayer(page);
+  }, 420_000);
+
   test('every segment failing for good: the error screen with Réessayer; Réessayer plays the live once the origin is back', async () => {
     const { page } = stack.tv;
     await openLive(page);
