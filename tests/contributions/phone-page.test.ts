@@ -214,6 +214,61 @@ describe('the phone page', () => {
     await context.close();
   }, 180_000);
 
+  test('told the server is busy (503, Retry-After): the sentence, and the button waits that long', async () => {
+    // A real origin whose photo line gives up at once: every sending is answered 503 busy.
+    const busy = await startOrigin({
+      staffAdminToken: ADMIN,
+      contributions: {
+        pageDir: `${join(dir, 'page')}/`,
+        config: { mediaDir: join(dir, 'media-busy'), photoDeadlineSeconds: 0.001, busyRetryAfterSeconds: 3 },
+      },
+    });
+    const busyStaff = staffClient(() => busy.url, ADMIN);
+    const { context, page, errors } = await phone();
+    try {
+      let eventId = '';
+      for (let i = 0; !eventId; i++) {
+        const made = await busyStaff<{ id: string }>('POST', '/events', {
+          channelId: 'sport',
+          title: 'Match sous le déluge',
+          venue: 'Palais des sports',
+          startsAt: iso(Date.now() + 3_600_000),
+          endsAt: iso(Date.now() + 7_200_000),
+        });
+        if (made.status === 201) eventId = made.body.id;
+        else if (i > 50) throw new Error(`event not created: ${JSON.stringify(made)}`);
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+      await busyStaff('PUT', `/contributions/events/${eventId}/settings`, {
+        opensAt: iso(Date.now() - 60_000),
+        closesAt: iso(Date.now() + 3_600_000),
+      });
+      const photoFile = join(dir, 'deluge.jpg');
+      writeFileSync(photoFile, testJpeg(800, 600));
+      await page.goto(`${busy.url}/participer/${eventId}`);
+      await page.locator('#title', { hasText: 'Match' }).waitFor();
+      await page.setInputFiles('#library', photoFile);
+      await page.fill('#firstName', 'Noé');
+      await page.check('#terms');
+      await page.click('#send');
+      await page.locator('#error', { hasText: 'réessayez dans 3 secondes' }).waitFor();
+      expect(await page.textContent('#error')).toBe(
+        'Beaucoup de photos arrivent en même temps : rien n’a été envoyé, réessayez dans 3 secondes.',
+      );
+      // The button counts down instead of inviting an immediate retry, then comes back.
+      await page.locator('#send', { hasText: /^Réessayer dans [1-3] s$/ }).waitFor();
+      expect(await page.isDisabled('#send')).toBe(true);
+      await screenshot(page, 'contributions-phone-busy');
+      await page.locator('#send', { hasText: /^Envoyer$/ }).waitFor({ timeout: 30_000 });
+      expect(await page.isDisabled('#send')).toBe(false);
+      // Only the browser's own line about the 503: no script error.
+      expect(errors.filter((e) => !/status of 503/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+      await busy.close();
+    }
+  }, 120_000);
+
   test('outside the window: a clear sentence, no form; the short URL leads to the page', async () => {
     const eventId = await newEvent('Concert de clôture');
     const { context, page } = await phone();

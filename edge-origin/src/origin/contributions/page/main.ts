@@ -114,7 +114,7 @@ function problem(): string | null {
   return null;
 }
 
-function upload(body: FormData): Promise<{ status: number; json: Record<string, unknown> }> {
+function upload(body: FormData): Promise<{ status: number; json: Record<string, unknown>; retryAfter: number }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', api);
@@ -129,11 +129,33 @@ function upload(body: FormData): Promise<{ status: number; json: Record<string, 
       try {
         json = JSON.parse(xhr.responseText) as Record<string, unknown>;
       } catch {}
-      resolve({ status: xhr.status, json });
+      // Seconds (a date form is not sent by this server): 0 when absent.
+      const retryAfter = Number(xhr.getResponseHeader('Retry-After') ?? 0);
+      resolve({ status: xhr.status, json, retryAfter: Number.isFinite(retryAfter) ? Math.min(retryAfter, 3600) : 0 });
     };
     xhr.onerror = () => reject(new Error('network'));
     xhr.send(body);
   });
+}
+
+/**
+ * The server asked to wait (503 busy, 429): the button stays off and counts down, so a spectator
+ * tapping again and again does not add to the flood that made the server refuse.
+ */
+function holdSend(seconds: number): void {
+  let left = Math.ceil(seconds);
+  send.disabled = true;
+  const tick = () => {
+    if (left <= 0) {
+      send.disabled = false;
+      send.textContent = words.send;
+      return;
+    }
+    send.textContent = words.retryIn(left);
+    left--;
+    setTimeout(tick, 1000);
+  };
+  tick();
 }
 
 async function submit(e: Event): Promise<void> {
@@ -144,6 +166,7 @@ async function submit(e: Event): Promise<void> {
   send.disabled = true;
   progress.hidden = false;
   progress.value = 0;
+  let wait = 0;
   try {
     const body = new FormData();
     const blob = await shrink(photo);
@@ -152,17 +175,21 @@ async function submit(e: Event): Promise<void> {
     body.set('message', message.value);
     body.set('terms', 'on');
     body.set('deviceId', deviceId());
-    const { status, json } = await upload(body);
+    const { status, json, retryAfter } = await upload(body);
     if (status === 201) return showSent(String(json.said ?? words.sent), String(json.code ?? ''));
     const refusal = (json.error as { message?: string; code?: string } | undefined) ?? {};
     if (refusal.code === 'window_closed') return showClosed(refusal.message ?? words.notOpen);
     error.textContent = refusal.message ?? words.network;
+    if (status === 503 || status === 429) wait = retryAfter;
   } catch {
     error.textContent = words.network;
   } finally {
-    send.disabled = false;
-    send.textContent = words.send;
     progress.hidden = true;
+    if (wait > 0) holdSend(wait);
+    else {
+      send.disabled = false;
+      send.textContent = words.send;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ export const words = {
   sent: 'Envoyé ! Il sera peut-être bientôt sur l’écran géant',
   sending: (percent: number) => `Envoi… ${percent} %`,
   send: 'Envoyer',
+  retryIn: (seconds: number) => `Réessayer dans ${seconds} s`,
   needPhoto: 'Ajoutez une photo.',
   needName: 'Indiquez votre prénom.',
   needTerms: 'Cochez la case pour accepter que la chaîne montre votre photo.',
