@@ -138,7 +138,12 @@ export function serveClusterMetrics(listening: () => Worker[], timeoutMs = 5_000
       const end = (outcome: () => void) => {
         clearTimeout(timer);
         collecting.delete(id);
-        outcome();
+        // An aggregation error fails this scrape, never the primary (it runs in an IPC handler).
+        try {
+          outcome();
+        } catch (error) {
+          reject(error);
+        }
       };
       collecting.set(id, (m) => {
         if (m.error !== undefined || !m.metrics) return end(() => reject(new Error(m.error ?? 'no figures')));
