@@ -30,4 +30,7 @@ it('keeps the peer listener on loopback by default, and wants a token and an add
     's',
   ]);
   expect(() => load({ EDGE_PEER_ADVERTISE: 'http://10.0.0.5/peer' })).toThrow(/EDGE_PEER_ADVERTISE/);
+  // Each worker has its own listener: a fixed port would make the second one fail to bind.
+  expect(() => load({ EDGE_WORKERS: '2', EDGE_PEER_LISTEN: '127.0.0.1:7400' })).toThrow(/port 0/);
+  expect(load({ EDGE_WORKERS: '2', EDGE_PEER_LISTEN: '127.0.0.1:0' }).workers).toBe(2);
 });

@@ -349,6 +349,9 @@ function peerListenerProblem(config: EdgeConfig): string {
   const host = hostOf(config.peerListen);
   if (!isLoopback(host) && !config.peerToken)
     return `peerListen (env ${envNames.peerListen}) ${config.peerListen} is reachable from other machines: set peerToken (env ${envNames.peerToken}), the site's shared secret`;
+  // Each worker has its own peer listener: one fixed port cannot be shared (exclusive bind).
+  if (config.workers > 1 && !config.peerListen.endsWith(':0'))
+    return `peerListen (env ${envNames.peerListen}) ${config.peerListen}: with several workers each needs its own port: use port 0`;
   if ((host === '0.0.0.0' || host === '::') && !config.peerAdvertise)
     return `peerListen (env ${envNames.peerListen}) ${config.peerListen} names no address the siblings can use: set peerAdvertise (env ${envNames.peerAdvertise})`;
   return '';
