@@ -36,12 +36,14 @@ const settings = {
   seconds: Number(process.env.BENCH_FLOOD_SECONDS ?? 30),
   viewers: Number(process.env.BENCH_FLOOD_VIEWERS ?? 20),
   uploaders: Number(process.env.BENCH_FLOOD_UPLOADERS ?? 16),
+  /** The uploaders' nice value: 19, phones' work comes after the servers' (0: as they do). */
+  uploadersNice: Number(process.env.BENCH_FLOOD_UPLOADERS_NICE ?? 19),
   photo: process.env.BENCH_FLOOD_PHOTO ?? '4000x3000',
   resultsName: process.env.BENCH_RESULTS_NAME ?? 'flood',
 };
 
 const ORIGIN_SETTINGS = {
-  // The defaults: the line, and the photos' work in a child process at nice 19 (photo-process.ts).
+  // The defaults: the line, and the photos' work in a child process at nice 10 (photo-process.ts).
   process: {},
   // The same line, the work in the origin's own process (as before the photo process; Deno's way).
   inline: { CONTRIB_PHOTO_WORKER: 'inline' },
@@ -142,12 +144,12 @@ async function viewer(
 function flood(url: string, photoFile: string): Promise<Required<Phase>['uploads']> {
   return new Promise((resolve, reject) => {
     // The phones' own work (building and sending the bodies) is not the servers' in a venue: here
-    // it shares the box, so it comes after everything else (nice 19).
+    // it shares the box, so it comes after everything else (nice 19; BENCH_FLOOD_UPLOADERS_NICE).
     execFile(
       'nice',
       [
         '-n',
-        '19',
+        String(settings.uploadersNice),
         tsx,
         path.join(root, 'bench/flood/uploaders.ts'),
         url,
