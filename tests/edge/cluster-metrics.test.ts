@@ -39,6 +39,18 @@ function total(text: string, name: string): number | undefined {
   return values.length ? values.reduce((a, b) => a + b, 0) : undefined;
 }
 
+/** Scrapes until `workers` workers listen (the primary announces the first; the others may be
+ * loading still on a busy box); the last scrape's text. */
+async function untilWorkers(edge: Running, workers: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await scrape(edge.url);
+    if (total(text, 'edge_workers') === workers) return text;
+    if (Date.now() > deadline) throw new Error(`${workers} workers not listening within 60 s:\n${edge.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** A scrape on a connection of its own (so either worker may take it). */
 async function scrape(url: string): Promise<string> {
   const answer = await rawRequest(`${url}/_edge/metrics`);
@@ -56,6 +68,7 @@ describe.each([
     const edge = await spawnEdge(args);
     // At once, while another worker may still be loading: it has served nothing, the scrape answers.
     expect(total(await scrape(edge.url), 'edge_requests_total') ?? 0).toBe(0);
+    await untilWorkers(edge, workers);
     const n = 24;
     // One connection per request: the primary spreads them over the workers in turn.
     for (let i = 0; i < n; i++) {
@@ -87,11 +100,11 @@ describe.each([
     const [victim] = childrenOf(edge.child.pid!);
     process.kill(victim!, 'SIGKILL');
     const deadline = Date.now() + 60_000;
-    let text = '';
-    while (!/starting another/.test(edge.output()) || total((text = await scrape(edge.url)), 'edge_workers') !== 2) {
-      if (Date.now() > deadline) throw new Error(`no new worker within 60 s:\n${edge.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
+    while (!/starting another/.test(edge.output())) {
+      if (Date.now() > deadline) throw new Error(`the primary did not replace the worker:\n${edge.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
+    const text = await untilWorkers(edge, 2);
     expect(childrenOf(edge.child.pid!)).not.toContain(victim);
     expect(total(text, 'edge_requests_total')).toBe(n);
     expect(total(text, 'edge_response_seconds_count')).toBe(n);
