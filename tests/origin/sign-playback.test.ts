@@ -3,7 +3,7 @@
 // paths get signed, and that revalidations never keep a body whose tokens have expired.
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
-import { signPlaybackUrls } from '../../edge-origin/src/origin/access/sign-playback.ts';
+import { expiryStepSeconds, signPlaybackUrls } from '../../edge-origin/src/origin/access/sign-playback.ts';
 import { Keyring } from '../../shared/signing/url-signing.ts';
 import type { AccessConfig } from '../../shared/signing/access-config.ts';
 
@@ -48,6 +48,13 @@ describe('the origin signs restricted URLs in the TV API', () => {
     expect(verdict.expires % 600).toBe(0);
     expect(json.live.poster).toBe(body.live.poster);
     expect(json.others).toEqual(body.others);
+  });
+
+  it('rounds expiries to 10 minutes, or to a quarter of a lifetime under 40 minutes', () => {
+    expect(expiryStepSeconds(6 * 3600)).toBe(600);
+    expect(expiryStepSeconds(3600)).toBe(600);
+    expect(expiryStepSeconds(80)).toBe(20); // a short test token lasts 80 to 100 s, not up to 680
+    expect(expiryStepSeconds(2)).toBe(1);
   });
 
   it('leaves the staff API as stored (the régie would save a signed URL back)', async () => {
