@@ -10,7 +10,7 @@
 // scripts/run.mjs can tell a stale build from a fresh one. The Deno entry points are untouched.
 //   node scripts/build-server.mjs [--out <dir>] [edge|origin|start|encoder ...]   (default: all)
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,6 +87,10 @@ await Promise.all(
     writeFileSync(join(out, `${name}.packages.json`), `${JSON.stringify([...packages].sort(), null, 1)}\n`);
   }),
 );
+// The origin's photo process runs a plain JavaScript file of its own (contributions/photo-child.mjs):
+// beside the bundles, for an install that ships dist/ without the sources (deploy/origin's image).
+if (wanted.some((n) => n === 'origin' || n === 'start'))
+  copyFileSync(join(root, 'edge-origin/src/origin/contributions/photo-child.mjs'), join(out, 'photo-child.mjs'));
 console.log(
   `server built into ${relative(process.cwd(), out) || '.'}: ${wanted.map((n) => `${n}.mjs`).join(', ')} (${Date.now() - started} ms)`,
 );

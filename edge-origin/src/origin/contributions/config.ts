@@ -32,8 +32,8 @@ export const contributionsConfigSchema = z.object({
   /** libvips threads one re-encode may use (sharp.concurrency): 1 keeps a core for the live. */
   photoThreads: count.default(1),
   /**
-   * Where the photos' work runs (multipart body, decode, re-encode): `process`, a child process at
-   * the lowest CPU priority (photo-process.ts), so the live and the TV API get the CPU first;
+   * Where the photos' decode and re-encode run: `process`, a child process at a lower CPU
+   * priority (photo-process.ts), so the live and the TV API get the CPU first;
    * `inline`, this process's event loop and libvips threads (what Deno does).
    */
   photoWorker: z

@@ -1,15 +1,14 @@
 // @ts-check
-// The process the photos' heavy work runs in (photo-process.ts starts it): reading a sending's
-// multipart body, and sharp's header read and re-encode. Apart from the origin's event loop, and
-// at the lowest CPU priority (nice 19 by default), so on a box that also packages the live and
-// answers the TVs, the kernel gives them the CPU first and a flood of photos only takes what is
-// left. Plain JavaScript so it runs with `node` alone, under tsx, jest or the built origin alike.
+// The process the photos' heavy work runs in (photo-process.ts starts it): sharp's decode and
+// re-encode. Apart from the origin's event loop, and at a lower CPU priority (nice 10 by default),
+// so on a box that also packages the live and answers the TVs, the kernel gives them the CPU
+// first and a flood of photos mostly takes what is left. Plain JavaScript so it runs with `node` alone, under tsx, jest or the built origin alike.
 // Messages (advanced serialization: bytes cross as bytes): {id, op, ...} → {id, ok, result | error, peak}.
 import os from 'node:os';
 
 // First, before any thread is started: the threads libuv and libvips start later inherit it.
 try {
-  os.setPriority(Number(process.env.CONTRIB_PHOTO_CHILD_NICE ?? 19));
+  os.setPriority(Number(process.env.CONTRIB_PHOTO_CHILD_NICE ?? 10));
 } catch {
   // Not allowed here (a container without the right): the work is still off the event loop.
 }
@@ -29,22 +28,6 @@ sampler.unref();
 /** @param {any} msg */
 async function run(msg) {
   switch (msg.op) {
-    case 'form': {
-      const form = await new Response(msg.body, { headers: { 'content-type': msg.contentType } }).formData();
-      /** @type {[string, string][]} */
-      const fields = [];
-      /** @type {[string, Uint8Array][]} */
-      const files = [];
-      for (const [name, value] of form) {
-        if (typeof value === 'string') fields.push([name, value]);
-        else files.push([name, new Uint8Array(await value.arrayBuffer())]);
-      }
-      return { fields, files };
-    }
-    case 'metadata': {
-      const { width, height } = await sharp(msg.bytes, { limitInputPixels: false, failOn: 'none' }).metadata();
-      return { width: width ?? 0, height: height ?? 0 };
-    }
     case 'encode': {
       const { data, info } = await sharp(msg.bytes, { limitInputPixels: msg.maxPixels, failOn: 'warning' })
         .rotate()

@@ -1,5 +1,5 @@
-// The photos' heavy work in a process of its own (photo-child.mjs): reading a sending's multipart
-// body and sharp's decode and re-encode, at the lowest CPU priority. In the origin's process the
+// The photos' heavy work in a process of its own (photo-child.mjs): sharp's decode and re-encode
+// (about 85 ms of CPU for 12 megapixels), at a lower CPU priority (nice 10). In the origin's process the
 // same work took the CPU the live packager, the TV API and (on a one-box venue) the edge need: a
 // flood of 12-megapixel photos raised the live's p50 through the edge from 2 to about 70 ms. Here
 // the kernel serves the live first and the photos get what is left; the line (photo-queue.ts)
@@ -7,10 +7,21 @@
 // origin that never gets a photo never starts it), started again if it dies (its jobs then fail).
 // Node only (the Deno origin keeps the work inline: config `photoWorker`).
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PhotoEngine } from './photo.ts';
+import { inlineEngine, type PhotoEngine } from './photo.ts';
 
-const CHILD = fileURLToPath(new URL('./photo-child.mjs', import.meta.url));
+/**
+ * The child's script: beside this source (tsx, jest, a bundle inside the repository), or beside
+ * the running bundle (deploy/origin's image ships dist/ only; scripts/build-server.mjs copies it).
+ */
+export function photoChildScript(): string | null {
+  const candidates = [fileURLToPath(new URL('./photo-child.mjs', import.meta.url))];
+  const main = globalThis.process?.argv?.[1];
+  if (main) candidates.push(join(dirname(main), 'photo-child.mjs'));
+  return candidates.find((file) => existsSync(file)) ?? null;
+}
 const IDLE_STOP_MS = 60_000;
 
 export class PhotoProcessGoneError extends Error {
@@ -34,17 +45,21 @@ export class PhotoProcess implements PhotoEngine {
   private readonly pending = new Map<number, Pending>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: { nice: number; threads: number }) {}
-
-  async form(body: Uint8Array, contentType: string) {
-    return (await this.call({ op: 'form', body, contentType })) as {
-      fields: [string, string][];
-      files: [string, Uint8Array][];
-    };
+  constructor(private readonly options: { script: string; nice: number; threads: number }) {
+    this.here = inlineEngine(options.threads);
   }
 
-  async metadata(bytes: Uint8Array) {
-    return (await this.call({ op: 'metadata', bytes })) as { width: number; height: number };
+  // Cheap work stays here: a child would cost more in copies than it saves (a 345 KB message's
+  // round trip took 3-4 ms of this process's CPU, a 10 MB one 16-42 ms, against 2 and 50 ms of
+  // multipart parsing; the header read decodes nothing).
+  private readonly here: PhotoEngine;
+
+  form(body: Uint8Array, contentType: string) {
+    return this.here.form(body, contentType);
+  }
+
+  metadata(bytes: Uint8Array) {
+    return this.here.metadata(bytes);
   }
 
   async encode(bytes: Uint8Array, o: { maxPixels: number; width: number; height: number; quality: number }) {
@@ -72,7 +87,7 @@ export class PhotoProcess implements PhotoEngine {
 
   private started(): ChildProcess {
     if (this.child) return this.child;
-    const child = fork(CHILD, [], {
+    const child = fork(this.options.script, [], {
       // Plain JavaScript: no TypeScript loader, whatever ran the origin.
       execArgv: [],
       serialization: 'advanced',

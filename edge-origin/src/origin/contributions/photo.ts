@@ -28,8 +28,8 @@ export interface ProcessedPhoto {
 }
 
 /**
- * Where the heavy work runs: a sending's multipart body read, the header read, the re-encode.
- * `inlineEngine` here in the event loop; photo-process.ts's `PhotoProcess` in a process of its own.
+ * Where the work runs: a sending's multipart body read, the header read, the re-encode.
+ * `inlineEngine` all in this process; photo-process.ts's `PhotoProcess` the re-encode in its own.
  */
 export interface PhotoEngine {
   form(body: Uint8Array, contentType: string): Promise<{ fields: [string, string][]; files: [string, Uint8Array][] }>;

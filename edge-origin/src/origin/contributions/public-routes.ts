@@ -86,8 +86,8 @@ export function contributionPublicRoutes(service: ContributionsService): Hono {
       onError: (c) => contributionErrorResponse(c, refuse.tooHeavy(config.maxUploadBytes + 1, config.maxUploadBytes)),
     }),
     async (c) => {
-      // Read here (bytes only, bounded above), parsed where the photo's work runs: a 10 MB body
-      // takes about 50 ms of parsing, which the live's event loop does not have to give.
+      // Parsed here: handing the body to the photo process would cost this loop more in copies
+      // than the parsing (photo-process.ts); the decode and re-encode go there.
       let fields: Map<string, string>;
       let photo: Uint8Array | undefined;
       try {

@@ -16,7 +16,7 @@ import type { MediaFolder } from './media-folder.ts';
 import type { Contribution, ContributionSettings, ContributionState, PublicContribution } from './model.ts';
 import { inlineEngine, processPhoto } from './photo.ts';
 import type { PhotoEngine } from './photo.ts';
-import { PhotoProcess } from './photo-process.ts';
+import { PhotoProcess, photoChildScript } from './photo-process.ts';
 import { PhotoQueue, PhotoQueueFullError } from './photo-queue.ts';
 import { refuse } from './refusals.ts';
 
@@ -91,10 +91,12 @@ export class ContributionsService {
   constructor(readonly deps: ContributionsDeps) {
     const { config } = deps;
     this.photos = new PhotoQueue(config.photoConcurrency, config.photoQueueLength, config.photoDeadlineSeconds * 1000);
-    this.engine =
-      config.photoWorker === 'process'
-        ? new PhotoProcess({ nice: config.photoNice, threads: config.photoThreads })
-        : inlineEngine(config.photoThreads);
+    const script = config.photoWorker === 'process' ? photoChildScript() : null;
+    if (config.photoWorker === 'process' && !script)
+      log.warn('contributions: photo-child.mjs not found: photos re-encoded in the origin process');
+    this.engine = script
+      ? new PhotoProcess({ script, nice: config.photoNice, threads: config.photoThreads })
+      : inlineEngine(config.photoThreads);
   }
 
   get store(): RecordStore {
