@@ -26,6 +26,8 @@ interface Answer {
 }
 const answers: Answer[] = [];
 const catalogReads: string[] = [];
+/** The event's catalog answers (time, token expiry): what a renewal got, for a failure's message. */
+const catalogAnswers: string[] = [];
 
 const stack = useTvStack(
   { origin: { access }, edge: { urlSigningKeys: access.keys, urlSigningPrefixes: access.restrictedPrefixes } },
@@ -35,6 +37,11 @@ const stack = useTvStack(
       if (!url.pathname.startsWith('/hls/live/sport/')) return;
       const exp = url.searchParams.get('exp');
       answers.push({ path: url.pathname, status: r.status(), exp: exp === null ? null : Number(exp), at: Date.now() });
+    });
+    started.tv.page.on('response', async (r: Response) => {
+      if (!new URL(r.url()).pathname.startsWith('/api/v1/events/')) return;
+      const exp = /exp=(\d+)/.exec(await r.text().catch(() => ''))?.[1] ?? '-';
+      catalogAnswers.push(`${new Date().toISOString().slice(11, 21)} ${r.status()} exp=${exp}`);
     });
     started.tv.page.on('request', (r: Request) => {
       const path = new URL(r.url()).pathname;
@@ -47,6 +54,7 @@ const stack = useTvStack(
 async function playRestrictedLive(page: Page): Promise<number> {
   answers.length = 0;
   catalogReads.length = 0;
+  catalogAnswers.length = 0;
   await openApp(page, stack.appUrl, 'button-watch-live');
   await press(page, 'Enter');
   await waitForFocus(page, 'player');
@@ -100,7 +108,11 @@ test('renewed ahead of its expiry: plays on past it, no request refused, no relo
     'the first token expired',
   );
   const seen = await watchUntil(page, exp + 12);
-  expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+  const refused = answers.filter((a) => a.status !== 200);
+  if (refused.length > 0)
+    throw new Error(
+      `refused after expiry ${exp}: ${JSON.stringify(refused)}; the event's catalog answers: ${catalogAnswers.join(', ')}`,
+    );
   await expectPlaying(page);
   const end = await videoState(page);
   expect(end.currentTime).toBeGreaterThan(atExpiry.currentTime + 8);
