@@ -24,14 +24,23 @@ const root = new URL('../..', import.meta.url).pathname;
 const CONNECTIONS = 10_000;
 const BATCH = 500;
 const OBJECT = 'x'.repeat(1000);
-// Longer than opening 10,000 connections takes on a loaded box (4-6 s seen), so all are held at once.
-const HEADERS_TIMEOUT_MS = 20_000;
-const KEEP_ALIVE_TIMEOUT_MS = 15_000;
+// Longer than opening 10,000 connections and answering half takes on a loaded box (4-6 s seen alone;
+// in a CI run beside another jest worker's Chromium, over 15 s: the first answered ones closed before
+// the last were accepted), so all are held at once.
+const HEADERS_TIMEOUT_MS = 45_000;
+const KEEP_ALIVE_TIMEOUT_MS = 40_000;
 
 // Every process and server an attempt starts (jest runs a failed test once more), stopped at the end.
 const edges: ChildProcess[] = [];
 const upstreams: TestUpstream[] = [];
 let output = '';
+/** This side's sockets of an attempt: a failed one must not leave 10,000 open for the next (EMFILE). */
+const sockets = new Set<Socket>();
+afterEach(() => {
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
+  for (const edge of edges) if (edge.exitCode === null) edge.kill('SIGKILL');
+});
 afterAll(async () => {
   for (const edge of edges) if (edge.exitCode === null) edge.kill('SIGKILL');
   await Promise.all(upstreams.map((u) => u.close()));
@@ -64,6 +73,8 @@ async function collect(child: ChildProcess): Promise<void> {
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     socket.once('error', reject);
   });
 }
@@ -153,7 +164,8 @@ test('holds 10,000 idle connections, still answers a viewer, closes them all at 
 
   // Measured: 5,000 ask once and keep the connection, 5,000 never send a byte.
   const held = await hold(port, CONNECTIONS, CONNECTIONS / 2);
-  await until('all 10,000 accepted', () => usage(pid).fds >= baseline.fds + CONNECTIONS, 30_000);
+  // (A few of the edge's own descriptors, its keep-alive socket to the upstream, may close meanwhile.)
+  await until('all 10,000 accepted', () => usage(pid).fds >= baseline.fds + CONNECTIONS - 4, 30_000);
   const during = usage(pid);
   expect(held.filter((h) => h.closed)).toHaveLength(0); // all of them at once
   expect(held.slice(0, CONNECTIONS / 2).every((h) => /^HTTP\/1\.1 200 /.test(h.text))).toBe(true);
@@ -178,4 +190,4 @@ test('holds 10,000 idle connections, still answers a viewer, closes them all at 
   expect(after.fds).toBeLessThanOrEqual(baseline.fds + 2);
   expect((await viewer()).status).toBe(200);
   edge.kill('SIGTERM');
-}, 180_000);
+}, 240_000);

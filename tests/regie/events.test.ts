@@ -43,9 +43,18 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
   await page.getByTestId('description').press('Tab');
   await page.keyboard.press('Enter');
   await said(page, `Direct programmé : ${TITLE}`);
-  const row = () => page.getByTestId('event-row').filter({ hasText: 'Gala des sportifs' }).first();
+  // The row of the event just scheduled (a second attempt, jest's retry, finds the first's ended one too).
+  let id = '';
+  const row = () =>
+    id
+      ? page.locator(`[data-testid="event-row"][data-event-id="${id}"]`)
+      : page
+          .getByTestId('event-row')
+          .filter({ hasText: TITLE })
+          .filter({ has: page.getByTestId('status').getByText('programmé', { exact: true }) })
+          .first();
   await row().waitFor();
-  const id = (await row().getAttribute('data-event-id'))!;
+  id = (await row().getAttribute('data-event-id'))!;
   let event = (await publicGet<LiveEvent>(rig, `/events/${id}`)).body;
   expect(event).toMatchObject({
     title: TITLE,
