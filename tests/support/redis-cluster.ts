@@ -2,13 +2,12 @@
 // loopback): three redis-server with cluster mode on, each in its own temporary directory (its
 // nodes.conf lets a restarted master take its slots back), joined by `redis-cli --cluster create`
 // with no replicas, ready when every node says `cluster_state:ok`. Stopped by pid.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REDIS_SERVER } from './redis.ts';
+import { freePort, launchRedisServer, stopRedisServer } from './redis.ts';
 
 const run = promisify(execFile);
 export const REDIS_CLI = '/usr/bin/redis-cli';
@@ -25,71 +24,19 @@ export interface TestRedisCluster {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function launch(port: number, dir: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      REDIS_SERVER,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        'nodes.conf',
-        // A lost master is declared failed after 2 s (default 15 s), so the tests see the cluster's
-        // own reaction in CI time.
-        '--cluster-node-timeout',
-        '2000',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'no',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`redis-server (cluster) did not start on ${port}:\n${out}`));
-    }, 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+  return launchRedisServer(port, dir, [
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    'nodes.conf',
+    // A lost master is declared failed after 2 s (default 15 s), so the tests see the cluster's
+    // own reaction in CI time.
+    '--cluster-node-timeout',
+    '2000',
+    '--appendonly',
+    'no',
+  ]);
 }
 
 async function clusterState(port: number): Promise<string> {
@@ -126,22 +73,22 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
     return {
       nodes,
       async kill(i) {
-        await stopChild(children[i], 'SIGKILL');
+        await stopRedisServer(children[i], 'SIGKILL');
         children[i] = undefined;
       },
       async restart(i) {
-        await stopChild(children[i]);
+        await stopRedisServer(children[i]);
         children[i] = await launch(ports[i]!, dirs[i]!);
         await until(allOk, 'cluster_state:ok after a restart');
       },
       state: (i) => clusterState(ports[i]!),
       async stop() {
-        await Promise.all(children.map((c) => stopChild(c)));
+        await Promise.all(children.map((c) => stopRedisServer(c)));
         for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await Promise.all(children.map((c) => stopChild(c, 'SIGKILL')));
+    await Promise.all(children.map((c) => stopRedisServer(c, 'SIGKILL')));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     throw error;
   }

@@ -19,7 +19,7 @@ export interface TestRedis {
   restart(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -30,26 +30,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+/** A redis-server on 127.0.0.1:`port` keeping its files in `dir`, with `extra` settings; resolves once it accepts connections. */
+export function launchRedisServer(port: number, dir: string, extra: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       REDIS_SERVER,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--protected-mode',
-        'no',
-      ],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'no', ...extra],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -72,13 +58,18 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-function kill(child: ChildProcess | undefined): Promise<void> {
+/** Stops a server started here (by pid) and resolves once it has exited. */
+export function stopRedisServer(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
+
+/** Append-only, fsync'd at every write: `restart()` finds the data as a real deployment would. */
+const DURABLE = ['--appendonly', 'yes', '--appendfsync', 'always'];
+const launch = (port: number, dir: string) => launchRedisServer(port, dir, DURABLE);
 
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'cite-tv-redis-'));
@@ -88,15 +79,15 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async crash() {
-      await kill(child);
+      await stopRedisServer(child);
       child = undefined;
     },
     async restart() {
-      await kill(child);
+      await stopRedisServer(child);
       child = await launch(port, dir);
     },
     async stop() {
-      await kill(child);
+      await stopRedisServer(child);
       child = undefined;
       rmSync(dir, { recursive: true, force: true });
     },
