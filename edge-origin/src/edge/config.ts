@@ -26,6 +26,21 @@ const listFrom =
       return z.NEVER;
     }
   };
+/** A comma-separated list in the environment, each item checked by `item`. */
+const commaList = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item),
+  );
+/** `host:port`, an IPv6 host in brackets. */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/;
+const hostPort = z.string().regex(HOST_PORT, 'must be host:port');
 
 export const edgeConfigSchema = z.object({
   /** Where the edge listens (used by the runtime entry points, not by the core). */
@@ -40,18 +55,7 @@ export const edgeConfigSchema = z.object({
   /** The origin the edge fronts. More than one: failover in this order. */
   upstreamUrl: httpUrl,
   /** Extra upstreams tried, in order, when the first is unreachable (idempotent requests). */
-  fallbackUpstreamUrls: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(httpUrl),
-    )
-    .default([]),
+  fallbackUpstreamUrls: commaList(httpUrl).default([]),
   /** Memory tier budget: the sum of stored bodies and headers never exceeds it. */
   memoryBytes: bytes.default(256 * 1024 * 1024),
   /** Disk tier for long-lived objects: directory ('' = no disk tier), byte budget, and the
@@ -73,27 +77,13 @@ export const edgeConfigSchema = z.object({
    * copies and purges (node/redis-bus.ts); audience figures still go to one Redis
    * (AUDIENCE_REDIS_URL), the one the origin reads.
    */
-  redisClusterNodes: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port')),
-    )
-    .default([]),
+  redisClusterNodes: commaList(hostPort).default([]),
   /**
    * Where this node's peer listener binds (`host:port`, port 0: any free port): the siblings of
    * the site stream from it the objects this node is fetching. Loopback by default (the workers
    * of one machine); an address other nodes reach for a site of several machines.
    */
-  peerListen: z
-    .string()
-    .refine((v) => /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port')
-    .default('127.0.0.1:0'),
+  peerListen: hostPort.default('127.0.0.1:0'),
   /**
    * The URL the siblings use to reach it ('' = http://<peerListen's host>:<its port>); without a
    * port, the listener's own port is added (port 0 and `--workers N`: each worker its port).
@@ -200,7 +190,7 @@ export const edgeConfigSchema = z.object({
   adminToken: z.string().default(''),
   adminListen: z
     .string()
-    .refine((v) => v === '' || /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(v), 'must be host:port')
+    .refine((v) => v === '' || HOST_PORT.test(v), 'must be host:port')
     .default(''),
   /**
    * Readiness (/_edge/health/ready): an upstream answers a HEAD of this path with a status under
@@ -337,16 +327,17 @@ export function resolveEdgeConfig(input: unknown): EdgeConfig {
   throw new EdgeConfigError(`invalid edge config: ${problems.join('; ')}`);
 }
 
-/** The host part of a `host:port` (brackets of an IPv6 address removed). */
-export function hostOf(hostPort: string): string {
-  return hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+/** A `host:port` of the config, split (brackets of an IPv6 address removed). */
+export function splitHostPort(value: string): { host: string; port: number } {
+  const colon = value.lastIndexOf(':');
+  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
 }
 
 const isLoopback = (host: string) => /^127\./.test(host) || host === '::1' || host === 'localhost';
 
 /** A peer listener other machines reach must be closed to strangers and named by a reachable URL. */
 function peerListenerProblem(config: EdgeConfig): string {
-  const host = hostOf(config.peerListen);
+  const { host } = splitHostPort(config.peerListen);
   if (!isLoopback(host) && !config.peerToken)
     return `peerListen (env ${envNames.peerListen}) ${config.peerListen} is reachable from other machines: set peerToken (env ${envNames.peerToken}), the site's shared secret`;
   // Each worker has its own peer listener: one fixed port cannot be shared (exclusive bind).

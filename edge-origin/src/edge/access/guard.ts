@@ -3,8 +3,7 @@
 // upstream request and the access log never hold one), and a granted playlist or thumbnail track
 // leaves with the viewer's token written onto its URIs (carry-token.ts).
 import { handleProxy } from '../proxy/handler.ts';
-import { RequestRecord } from '../proxy/record.ts';
-import { plainError } from '../proxy/respond.ts';
+import { refused } from '../proxy/refused.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { carrierOf, mayCarry, textWithToken, type Carrier } from './carry-token.ts';
 import type { RefusalReason } from '../../../../shared/signing/url-signing.ts';
@@ -79,7 +78,7 @@ export async function guardedProxy(
   if (!gate || req.headers.get(PEER_HEADER) === ctx.peerSecret) return handleProxy(ctx, req, client);
   const url = new URL(req.url);
   const decision = await gate.decide(url, ctx.now());
-  if (decision.kind === 'refused') return refuse(ctx, req, url, client, decision.reason);
+  if (decision.kind === 'refused') return refuse(ctx, req, client, decision.reason);
   // A playlist is rewritten whole, so it is answered whole: a Range on it is ignored (RFC 9110
   // §14.2 allows it; ffmpeg asks every playlist with `Range: bytes=0-`).
   const whole = decision.kind === 'granted' && mayCarry(url.pathname) && req.headers.has('range');
@@ -88,17 +87,9 @@ export async function guardedProxy(
   return decision.kind === 'granted' ? carried(gate, response, url, decision) : response;
 }
 
-/** 403, `Cache-Control: no-store` (plainError), counted and logged like any answer, token left out. */
-function refuse(ctx: EdgeContext, req: Request, url: URL, client: string | undefined, reason: RefusalReason): Response {
-  const logged = new URL(url);
-  logged.search = '';
-  const response = plainError(ctx, 403, `Accès refusé / Forbidden: ${REFUSALS[reason]}`);
-  new RequestRecord(ctx, { method: req.method, url: logged.href, headers: req.headers }, logged, client).answered(
-    403,
-    'ERROR',
-    Number(response.headers.get('content-length') ?? -1),
-  );
-  return response;
+/** 403, `Cache-Control: no-store`, counted and logged like any answer, token left out. */
+function refuse(ctx: EdgeContext, req: Request, client: string | undefined, reason: RefusalReason): Response {
+  return refused(ctx, req, client, 403, `Accès refusé / Forbidden: ${REFUSALS[reason]}`);
 }
 
 function rebuilt(req: Request, url: URL, search: string, withoutRange: boolean): Request {

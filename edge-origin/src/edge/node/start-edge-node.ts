@@ -6,7 +6,7 @@ import { createAdaptorServer, getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEdge, type Edge, type EdgeDeps } from '../app.ts';
-import { hostOf, resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
+import { splitHostPort, resolveEdgeConfig, type EdgeConfigInput } from '../config.ts';
 import { nodeUpstreamFetch } from './upstream-fetch.ts';
 import { withInterimRelay } from './interim.ts';
 import { fsBlobDir } from './fs-blob-dir.ts';
@@ -149,10 +149,9 @@ function urlOf(server: Server): string {
 
 /** The admin address (config.adminListen, `host:port`): /_edge/ only, see admin/access.ts. */
 async function startAdminListener(edge: Edge, listenAt: string): Promise<Server> {
-  const colon = listenAt.lastIndexOf(':');
-  const host = listenAt.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const { host, port } = splitHostPort(listenAt);
   const server = createAdaptorServer({ fetch: edge.adminFetch }) as Server;
-  await listen(server, Number(listenAt.slice(colon + 1)), host);
+  await listen(server, port, host);
   return server;
 }
 
@@ -187,19 +186,15 @@ async function startPeerListener(
       return edge.fetch(new Request(req, { headers }));
     },
   }) as Server;
-  const host = hostOf(config.peerListen);
-  const wanted = Number(config.peerListen.slice(config.peerListen.lastIndexOf(':') + 1));
+  const { host, port: wanted } = splitHostPort(config.peerListen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: wanted, host, exclusive: true }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const advertised = config.peerAdvertise.replace(/\/$/, '');
-  const url = !advertised
-    ? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-    : new URL(advertised).port
-      ? advertised
-      : `${advertised}:${port}`;
+  // Named by the advertised URL (its own port, else the listener's), or by the address bound.
+  const url = !advertised ? urlOf(server) : new URL(advertised).port ? advertised : `${advertised}:${port}`;
   return {
     url,
     close: () =>

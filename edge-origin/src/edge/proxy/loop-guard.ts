@@ -11,8 +11,7 @@
 // design; its private listener marks it (peerSecret), and it passes.
 import { viaNames } from '../http/headers.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
-import { RequestRecord } from './record.ts';
-import { plainError } from './respond.ts';
+import { refused } from './refused.ts';
 import type { EdgeContext } from '../context.ts';
 
 /** The 508 for a request that already went through this edge; null for any other request. */
@@ -20,19 +19,12 @@ export function loopRefusal(ctx: EdgeContext, req: Request, client?: string): Re
   if (req.headers.get(PEER_HEADER) === ctx.peerSecret) return null;
   const name = ctx.config.viaName;
   if (!viaNames(req.headers.get('via'), name)) return null;
-  const response = plainError(
+  ctx.log({ level: 'warn', msg: 'request loop refused', path: new URL(req.url).pathname, via: req.headers.get('via') });
+  return refused(
     ctx,
+    req,
+    client,
     508,
     `Boucle détectée / Loop detected: cette edge (${name}) figure déjà dans Via ; ses upstreams la ramènent à elle, ou une autre edge du chemin porte le même EDGE_VIA_NAME / this edge (${name}) is already in Via: its upstreams lead back to it, or another edge on the path has the same EDGE_VIA_NAME`,
   );
-  // Logged without the query (it may hold a token the gate has not taken out yet).
-  const logged = new URL(req.url);
-  logged.search = '';
-  new RequestRecord(ctx, { method: req.method, url: logged.href, headers: req.headers }, logged, client).answered(
-    508,
-    'ERROR',
-    -1,
-  );
-  ctx.log({ level: 'warn', msg: 'request loop refused', path: logged.pathname, via: req.headers.get('via') });
-  return response;
 }

@@ -27,8 +27,8 @@ import type { SharedBus } from './shared-bus.ts';
 // script. The key goes in a hash tag (`{…}`); a path has no braces (URLs percent-encode them), and
 // both keys hash the same text up to the first `}` anyway.
 const OBJ = 'edge:obj:{';
-const LOCK = 'edge:lock:{';
-const slotted = (key: string) => `${key}}`;
+const objKey = (key: string) => `${OBJ}${key}}`;
+const lockKey = (key: string) => `edge:lock:{${key}}`;
 const TAG = 'edge:tag:';
 const PURGE = 'edge:purge';
 /** A lease is renewed for at most this many lease periods (a stuck fill lets go eventually). */
@@ -76,12 +76,12 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
   }
 
   async function onBus(request: PurgeRequest): Promise<void> {
-    if ('url' in request) await bus.del([OBJ + slotted(request.url)]);
+    if ('url' in request) await bus.del([objKey(request.url)]);
     else if ('prefix' in request) await bus.del(await bus.keysWithPrefix(OBJ + request.prefix));
     else {
       for (const tag of 'tag' in request ? [request.tag] : request.surrogateKeys) {
         const keys = await bus.members(TAG + tag);
-        await bus.del([...keys.map((k) => OBJ + slotted(k)), TAG + tag]);
+        await bus.del([...keys.map(objKey), TAG + tag]);
       }
     }
     await bus.publish(PURGE, JSON.stringify({ from: options.workerId, request }));
@@ -113,7 +113,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       () => {
         // A fill that never ends would otherwise keep its object's lease for ever.
         if (Date.now() > until) return void clearInterval(timer);
-        void bus.renew(LOCK + slotted(key), options.workerId, options.lockMs);
+        void bus.renew(lockKey(key), options.workerId, options.lockMs);
       },
       Math.max(10, options.lockMs / 2),
     );
@@ -122,14 +122,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
   }
 
   async function elect(key: string, newerThan: number, deadHolder?: string, retry = true): Promise<Election> {
-    const reply = await bus.elect(
-      OBJ + slotted(key),
-      LOCK + slotted(key),
-      options.workerId,
-      options.lockMs,
-      newerThan,
-      deadHolder,
-    );
+    const reply = await bus.elect(objKey(key), lockKey(key), options.workerId, options.lockMs, newerThan, deadHolder);
     if (!reply) return { kind: 'fetch' };
     switch (reply.kind) {
       case 'object': {
@@ -162,11 +155,9 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       const remaining = freshLeft(entry);
       if (remaining <= 0) return;
       const keepFor = remaining * 1000;
-      void bus
-        .putObject(OBJ + slotted(entry.primaryKey), entry.responseTime, serializeEntry(entry), keepFor)
-        .then(() => {
-          for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
-        });
+      void bus.putObject(objKey(entry.primaryKey), entry.responseTime, serializeEntry(entry), keepFor).then(() => {
+        for (const tag of entry.tags) void bus.addToSet(TAG + tag, entry.primaryKey, Math.max(keepFor, 3_600_000));
+      });
     },
 
     release(key) {
@@ -175,7 +166,7 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
       const timer = leases.get(key);
       if (timer) clearInterval(timer);
       leases.delete(key);
-      void bus.release(LOCK + slotted(key), options.workerId);
+      void bus.release(lockKey(key), options.workerId);
     },
 
     propagate(request) {
