@@ -41,6 +41,7 @@ import type { OriginOptions } from './options.ts';
 import { uploadedImageRoutes } from './images/routes.ts';
 import { EdgePurgeClient } from './purge/edge-purge-client.ts';
 import { recordingRoutes } from './recordings/routes.ts';
+import { replicaRoutes } from './replicas/routes.ts';
 import { StoreClosedError } from './store/records.ts';
 import { seedOnce } from './store/seeding.ts';
 import { appRoutes } from './static/app-routes.ts';
@@ -98,6 +99,8 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use('/api/*', publicRead);
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
+  // Another replica packages a channel: its live (and the staff's start and stop) are answered by it (replicas/).
+  if (options.replicas) replicaRoutes(app, options.replicas, store, config.logger);
   // Restricted streams leave the TV's API with signed URLs (access/sign-playback.ts).
   const signing = signPlaybackUrls(config.access, config.now);
   if (signing) app.use('/api/v1/*', signing);

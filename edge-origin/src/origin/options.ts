@@ -9,6 +9,7 @@ import type { LowLatencyConfig } from './live/low-latency-config.ts';
 import type { RecordCatalog } from './catalog/record-catalog.ts';
 import type { EdgePurgeConfig } from './purge/edge-purge-client.ts';
 import type { RecordStore } from './store/record-store.ts';
+import type { LivePackagers } from './replicas/live-lease.ts';
 import { log, type Logger } from './log/logger.ts';
 import { accessConfigFromEnv, type AccessConfig } from '../../../shared/signing/access-config.ts';
 
@@ -66,6 +67,12 @@ export interface OriginOptions {
    * Default: the `URL_SIGNING_*` environment the edge reads too (shared/signing/access-config.ts); none: all open.
    */
   access?: AccessConfig;
+  /**
+   * Origin replicas (replicas/, started by the Node entry points when ORIGIN_REPLICA_URL and
+   * REDIS_URL are set): which replica packages each channel's live; the others ask it. Without
+   * it this origin packages every channel.
+   */
+  replicas?: { packagers: LivePackagers; proxyTimeoutMs: number };
   /** Where the origin's JSON lines go (log/logger.ts, level LOG_LEVEL); default: stdout. */
   logger?: Logger;
 }
@@ -78,7 +85,16 @@ export interface IngestPort {
 export type ResolvedOriginOptions = Required<
   Omit<
     OriginOptions,
-    'catalog' | 'live' | 'store' | 'staffAdminToken' | 'edgePurge' | 'ads' | 'ingest' | 'lowLatency' | 'contributions'
+    | 'catalog'
+    | 'live'
+    | 'store'
+    | 'staffAdminToken'
+    | 'edgePurge'
+    | 'ads'
+    | 'ingest'
+    | 'lowLatency'
+    | 'contributions'
+    | 'replicas'
   >
 > & {
   catalog?: RecordCatalog;

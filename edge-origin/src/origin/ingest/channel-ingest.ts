@@ -62,6 +62,11 @@ export interface ChannelIngestDeps {
   journal: (entry: JournalEntry) => void;
   restored: readonly JournalEntry[];
   now: () => number;
+  /**
+   * Origin replicas (origin/replicas/): takes the channel's lease for a publisher about to be let
+   * in; a refusal's reason when another replica packages the channel (it has a feed on air).
+   */
+  mayPublish?: () => Promise<string | undefined>;
 }
 
 interface Door {
@@ -219,6 +224,17 @@ export class ChannelIngest {
     }
   }
 
+  /**
+   * Another origin replica packages the channel now (this one's lease ran out): the publisher is
+   * cut, as a fenced holder must stop; a venue encoder then reconnects, to its backup URL.
+   */
+  dropPublisher(reason: string): void {
+    const session = this.#session;
+    if (!session) return;
+    this.#log('warn', 'lease-lost', `${this.channel} : ${reason} — flux coupé`, { session: session.id });
+    session.door.listener.process.kill('SIGKILL');
+  }
+
   /** The stream key changed: a waiting SRT door reopens with the new passphrase (RTMP reads it per connection). */
   keyChanged(): void {
     const door = this.#doors.get('srt');
@@ -370,6 +386,12 @@ export class ChannelIngest {
     });
     if (reason) {
       this.#refuse(door, 'input', reason);
+      return;
+    }
+    const standby = await this.deps.mayPublish?.();
+    if (door.closedByUs || this.#stopped) return;
+    if (standby) {
+      this.#refuse(door, 'standby', standby);
       return;
     }
     await this.#startSession(door);

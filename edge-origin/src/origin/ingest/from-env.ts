@@ -9,14 +9,20 @@ import { log } from '../log/logger.ts';
 import { ORIGIN_DEFAULTS } from '../options.ts';
 import type { LiveOptions } from '../options.ts';
 import { IngestConfigError, loadIngestConfig, startIngest } from './index.ts';
-import type { Ingest } from './index.ts';
+import type { Ingest, IngestOptions } from './index.ts';
 
 export const DEFAULT_INGEST_DIR = fileURLToPath(new URL('../../../ingest', import.meta.url));
 
 /** Null when INGEST_ENABLED=false. A bad INGEST_* value throws IngestConfigError (the entry point stops). */
 export async function ingestFromEnv(
   env: Record<string, string | undefined>,
-  deps: { mediaDir: string; store: RecordStore; staffAdminToken: string | undefined; live?: Partial<LiveOptions> },
+  deps: {
+    mediaDir: string;
+    store: RecordStore;
+    staffAdminToken: string | undefined;
+    live?: Partial<LiveOptions>;
+    replicas?: IngestOptions['replicas'];
+  },
 ): Promise<Ingest | null> {
   const config = loadIngestConfig({
     env,
@@ -38,6 +44,7 @@ export async function ingestFromEnv(
     store: deps.store,
     clock,
     staffAdminToken: deps.staffAdminToken,
+    ...(deps.replicas ? { replicas: deps.replicas } : {}),
   });
 }
 

@@ -17,6 +17,7 @@ import { LiveChannels, outputKind } from '../live/live-channels.ts';
 import type { LiveFiles } from '../live/live-channels.ts';
 import type { JournalEntry } from '../live/timeline.ts';
 import type { IngestPort } from '../options.ts';
+import type { LivePackagers } from '../replicas/live-lease.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import { ChannelIngest } from './channel-ingest.ts';
 import type { ChannelIngestStatus, IngestLogEntry } from './channel-ingest.ts';
@@ -42,12 +43,19 @@ export interface IngestOptions {
   now?: () => number;
   /** One structured entry per event; default: a JSON line on stdout (warn and error on stderr). */
   log?: (entry: IngestLogEntry) => void;
+  /**
+   * Origin replicas (origin/replicas/): a publisher is let in only once this replica holds its
+   * channel's lease (taken if free, handed over by a holder with no feed within `claimWaitMs`).
+   */
+  replicas?: { packagers: LivePackagers; claimWaitMs: number };
 }
 
 export interface Ingest extends IngestPort {
   /** The protocols this ffmpeg can listen with (SRT needs libsrt). */
   readonly protocols: readonly Protocol[];
   status(channel: ChannelId): ChannelIngestStatus | undefined;
+  /** This replica no longer packages the channel: its publisher, if any, is cut. */
+  dropPublisher(channel: ChannelId, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +122,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
         journal: (entry) => journal.write(entry),
         restored: await journal.read(),
         now,
+        ...(options.replicas ? { mayPublish: () => mayPublish(options.replicas!, channel) } : {}),
       }),
     );
   }
@@ -182,12 +191,23 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       now,
     }),
     status: (c) => ingests.get(c)?.status(),
+    dropPublisher: (c, reason) => ingests.get(c)?.dropPublisher(reason),
     async close() {
       for (const t of timers) clearInterval(t);
       await Promise.all([...ingests.values()].map((i) => i.stop()));
       for (const j of journals) j.flushSync();
     },
   };
+}
+
+/** Undefined once this replica holds the channel's lease; else why the publisher is refused. */
+async function mayPublish(
+  replicas: NonNullable<IngestOptions['replicas']>,
+  channel: ChannelId,
+): Promise<string | undefined> {
+  const claim = await replicas.packagers.claim(channel, replicas.claimWaitMs);
+  if (claim.ok) return undefined;
+  return `${channel} est diffusée par l’autre origine (${claim.holder?.url ?? 'inconnue'}), qui reçoit déjà un direct : envoyez-y le flux`;
 }
 
 /** The H.264 level of each rendition of the channel's loop (the master playlist names them). */

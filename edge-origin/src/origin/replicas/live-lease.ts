@@ -1,0 +1,272 @@
+// Which origin replica packages each channel's live: one lease per channel in Redis.
+//
+//   citetv:live:lease:<channel>  {"id","url","fence"}, SET NX PX leaseMs — the holder renews it
+//                                every renewMs (compare-and-PEXPIRE), the others try to take it
+//   citetv:live:fence:<channel>  INCR at each acquisition: the fence, higher for every new holder
+//   citetv:live:want:<channel>   a replica whose encoder just connected asks for the lease; a
+//                                holder with no feed of that channel hands it over (DEL if ours)
+//
+// Fenced on both sides: every renewal and release compares the whole value (fence included), so a
+// holder that stalled past its TTL cannot renew or delete its successor's lease; and a holder
+// counts itself holder only until its last successful renewal's send time + leaseMs − renewMs,
+// never on a lease Redis may already have dropped. Redis unreachable: nobody is known to hold the
+// channel and every replica serves its own timeline (live-proxy.ts), the most available choice.
+import { hostname } from 'node:os';
+import { createClient } from 'redis';
+import type { ChannelId } from '../../../../shared/catalog/types.ts';
+import type { ReplicaConfig } from './config.ts';
+
+/** The replica packaging a channel, as its lease says. */
+export interface LeaseHolder {
+  id: string;
+  url: string;
+  fence: number;
+}
+
+/** What the HTTP routes and the ingest ask of the leases (memory store: `soloPackagers`). */
+export interface LivePackagers {
+  /** This replica's name. */
+  readonly id: string;
+  /** This replica packages the channel now (its lease is valid). */
+  holds(channel: ChannelId): boolean;
+  /** Another replica packages the channel (its lease as last read); undefined: ours, or nobody's. */
+  holder(channel: ChannelId): LeaseHolder | undefined;
+  /**
+   * Takes the channel's lease for an encoder that connected here: at once when it is free or
+   * ours; else asks the holder to hand it over (it does when it has no feed) for up to `waitMs`.
+   */
+  claim(channel: ChannelId, waitMs: number): Promise<{ ok: true } | { ok: false; holder: LeaseHolder | undefined }>;
+  close(): Promise<void>;
+}
+
+/** One origin (memory store, or no advertised address): it packages every channel, as before. */
+export function soloPackagers(): LivePackagers {
+  return {
+    id: 'solo',
+    holds: () => true,
+    holder: () => undefined,
+    claim: async () => ({ ok: true }),
+    close: async () => {},
+  };
+}
+
+/** Takes the lease when free: [1, value] (ours, new fence), or [0, current value]. */
+const ACQUIRE = `
+local current = redis.call('GET', KEYS[1])
+if current then return {0, current} end
+local fence = redis.call('INCR', KEYS[2])
+local value = string.gsub(ARGV[1], '"fence":0', '"fence":' .. fence, 1)
+redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2])
+return {1, value}
+`;
+/** Renews the lease if it still is this value: 1, else 0. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+/** Deletes the lease if it still is this value (and the hand-over request with it). */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) return 1 end
+return 0
+`;
+
+export interface RedisPackagersOptions {
+  redisUrl: string;
+  config: ReplicaConfig & { advertiseUrl: string };
+  channels: readonly ChannelId[];
+  /** The channel has an encoder on air here: its lease is not handed over. */
+  feeding?: (channel: ChannelId) => boolean;
+  /** The lease was lost while held (Redis says another holds it, or it could not be renewed). */
+  onLost?: (channel: ChannelId) => void;
+  log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+  prefix?: string;
+  now?: () => number;
+}
+
+interface Held {
+  value: string;
+  fence: number;
+  /** ms: the lease is counted ours until then (last renewal's send time + leaseMs − renewMs). */
+  validUntil: number;
+}
+
+export class RedisPackagers implements LivePackagers {
+  readonly id: string;
+  readonly #client;
+  readonly #options: RedisPackagersOptions;
+  readonly #prefix: string;
+  readonly #now: () => number;
+  readonly #held = new Map<ChannelId, Held>();
+  readonly #others = new Map<ChannelId, { holder: LeaseHolder; seenAt: number }>();
+  readonly #timer: ReturnType<typeof setInterval>;
+  #ticking = false;
+  #closed = false;
+
+  constructor(options: RedisPackagersOptions) {
+    this.#options = options;
+    this.#prefix = options.prefix ?? 'citetv:live:';
+    this.#now = options.now ?? Date.now;
+    this.id = options.config.id ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.#client = createClient({
+      url: options.redisUrl,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (n) => Math.min(100 * 2 ** n, 2000) },
+    });
+    this.#client.on('error', () => {});
+    this.#client.on('ready', () => void this.tick());
+    this.#client.connect().catch(() => {});
+    this.#timer = setInterval(() => void this.tick(), options.config.renewMs);
+  }
+
+  holds(channel: ChannelId): boolean {
+    const held = this.#held.get(channel);
+    return held !== undefined && this.#now() < held.validUntil;
+  }
+
+  holder(channel: ChannelId): LeaseHolder | undefined {
+    if (this.holds(channel)) return undefined;
+    const other = this.#others.get(channel);
+    // A reading older than a lease's life says nothing about now.
+    return other && this.#now() - other.seenAt < this.#options.config.leaseMs ? other.holder : undefined;
+  }
+
+  async claim(channel: ChannelId, waitMs: number) {
+    const deadline = this.#now() + waitMs;
+    for (;;) {
+      if (this.holds(channel) || (await this.#acquire(channel).catch(() => false))) return { ok: true as const };
+      if (this.#now() >= deadline) return { ok: false as const, holder: this.holder(channel) };
+      await this.#client
+        .set(this.#key('want', channel), this.id, { PX: this.#options.config.leaseMs })
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Math.min(this.#options.config.renewMs / 2, 500)));
+    }
+  }
+
+  /** Renews what we hold, hands over what is asked for and idle, tries to take what is free. */
+  async tick(): Promise<void> {
+    if (this.#ticking || this.#closed || !this.#client.isReady) {
+      this.#expireLocally();
+      return;
+    }
+    this.#ticking = true;
+    try {
+      for (const channel of this.#options.channels) {
+        try {
+          if (this.#held.has(channel)) await this.#renew(channel);
+          else await this.#acquire(channel);
+        } catch {
+          // Redis went away mid-tick: what we hold runs out locally at its validity.
+        }
+      }
+    } finally {
+      this.#ticking = false;
+      this.#expireLocally();
+    }
+  }
+
+  async #acquire(channel: ChannelId): Promise<boolean> {
+    const sentAt = this.#now();
+    const value = JSON.stringify({ id: this.id, url: this.#options.config.advertiseUrl, fence: 0 });
+    const [won, current] = (await this.#client.eval(ACQUIRE, {
+      keys: [this.#key('lease', channel), this.#key('fence', channel)],
+      arguments: [value, String(this.#options.config.leaseMs)],
+    })) as [number, string];
+    const holder = parseHolder(current);
+    if (won !== 1 || !holder) {
+      if (holder) this.#others.set(channel, { holder, seenAt: sentAt });
+      return false;
+    }
+    const previous = this.#others.get(channel)?.holder;
+    this.#others.delete(channel);
+    this.#held.set(channel, { value: current, fence: holder.fence, validUntil: this.#validUntil(sentAt) });
+    this.#options.log('info', `replicas: ${channel} packaged here (lease fence ${holder.fence})`, {
+      event: 'lease-acquired',
+      channel,
+      fence: holder.fence,
+      ...(previous ? { from: previous.id } : {}),
+    });
+    return true;
+  }
+
+  async #renew(channel: ChannelId): Promise<void> {
+    const held = this.#held.get(channel)!;
+    const sentAt = this.#now();
+    const renewed = Number(
+      await this.#client.eval(RENEW, {
+        keys: [this.#key('lease', channel)],
+        arguments: [held.value, String(this.#options.config.leaseMs)],
+      }),
+    );
+    if (renewed !== 1) {
+      this.#lose(channel, 'the lease is no longer ours');
+      return;
+    }
+    held.validUntil = this.#validUntil(sentAt);
+    // Another replica's encoder asks for the channel: hand it over unless a feed is on air here.
+    const want = await this.#client.get(this.#key('want', channel));
+    if (want && want !== this.id && !this.#options.feeding?.(channel)) {
+      await this.#client.eval(RELEASE, {
+        keys: [this.#key('lease', channel), this.#key('want', channel)],
+        arguments: [held.value],
+      });
+      this.#held.delete(channel);
+      this.#options.log('info', `replicas: ${channel} handed over to ${want} (its encoder connected)`, {
+        event: 'lease-handed-over',
+        channel,
+        to: want,
+      });
+    }
+  }
+
+  #expireLocally(): void {
+    for (const [channel, held] of this.#held) {
+      if (this.#now() >= held.validUntil) this.#lose(channel, 'it could not be renewed in time');
+    }
+  }
+
+  #lose(channel: ChannelId, why: string): void {
+    if (!this.#held.delete(channel)) return;
+    this.#options.log('warn', `replicas: lease of ${channel} lost: ${why}`, { event: 'lease-lost', channel });
+    this.#options.onLost?.(channel);
+  }
+
+  #validUntil(sentAt: number): number {
+    return sentAt + this.#options.config.leaseMs - this.#options.config.renewMs;
+  }
+
+  #key(kind: 'lease' | 'fence' | 'want', channel: ChannelId): string {
+    return `${this.#prefix}${kind}:${channel}`;
+  }
+
+  /** Releases what we hold (a clean stop: the other replica takes over at its next tick, not after the TTL). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    if (this.#client.isReady) {
+      for (const [channel, held] of this.#held) {
+        await this.#client
+          .eval(RELEASE, { keys: [this.#key('lease', channel), this.#key('want', channel)], arguments: [held.value] })
+          .catch(() => undefined);
+      }
+    }
+    this.#held.clear();
+    try {
+      if (this.#client.isReady) await this.#client.close();
+      else this.#client.destroy();
+    } catch {
+      this.#client.destroy();
+    }
+  }
+}
+
+function parseHolder(value: string | null | undefined): LeaseHolder | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Partial<LeaseHolder>;
+    return typeof parsed.id === 'string' && typeof parsed.url === 'string' && typeof parsed.fence === 'number'
+      ? { id: parsed.id, url: parsed.url, fence: parsed.fence }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

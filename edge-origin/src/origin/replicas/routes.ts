@@ -1,0 +1,42 @@
+// Where the replica proxy stands in the app: in front of the live HLS routes (the channel is in
+// the path) and of the staff's start and stop of an event (the channel is the event's), so the
+// media sequence a recording starts and stops at is read from the timeline that packages it.
+import type { Hono } from 'hono';
+import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
+import type { ChannelId } from '../../../../shared/catalog/types.ts';
+import { HLS_ROOT } from '../../../../shared/hls/paths.ts';
+import type { Logger } from '../log/logger.ts';
+import type { RecordStore } from '../store/record-store.ts';
+import type { LivePackagers } from './live-lease.ts';
+import { replicaProxy } from './live-proxy.ts';
+
+const LIVE_PATH = new RegExp(`^${HLS_ROOT}/live/([^/]+)/`);
+const START_STOP_PATH = /^\/api\/v1\/staff\/events\/([^/]+)\/(?:start|stop)$/;
+
+export function liveChannelOf(path: string): ChannelId | undefined {
+  const id = LIVE_PATH.exec(path)?.[1];
+  return id && (CHANNEL_IDS as readonly string[]).includes(id) ? (id as ChannelId) : undefined;
+}
+
+export function replicaRoutes(
+  app: Hono,
+  replicas: { packagers: LivePackagers; proxyTimeoutMs: number },
+  store: RecordStore,
+  logger: Logger,
+): void {
+  const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger };
+  app.use(`${HLS_ROOT}/live/*`, replicaProxy({ ...common, channelOf: (c) => liveChannelOf(c.req.path) }));
+  app.use(
+    '/api/v1/staff/events/*',
+    replicaProxy({
+      ...common,
+      channelOf: async (c) => {
+        const id = c.req.method === 'POST' ? START_STOP_PATH.exec(c.req.path)?.[1] : undefined;
+        if (!id) return undefined;
+        // Unreadable (Redis down): answered here, where the write fails with 503 anyway.
+        const event = await store.get('events', decodeURIComponent(id)).catch(() => null);
+        return event?.channelId;
+      },
+    }),
+  );
+}
