@@ -89,6 +89,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       firstByteTimeoutMs: config.upstreamFirstByteTimeoutMs,
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
       connectTimeoutMs: config.upstreamConnectTimeoutMs,
+      downMemoryMs: config.upstreamDownMemoryMs,
       now,
       fetch: deps.upstreamFetch,
     }),

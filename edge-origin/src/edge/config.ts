@@ -56,6 +56,11 @@ export const edgeConfigSchema = z.object({
   upstreamUrl: httpUrl,
   /** Extra upstreams tried, in order, when the first is unreachable (idempotent requests). */
   fallbackUpstreamUrls: commaList(httpUrl).default([]),
+  /**
+   * An upstream found unreachable (origin replicas: one was killed) is tried after the others for
+   * this long, so a dead origin costs viewers one retry, not one per request; 0: always in order.
+   */
+  upstreamDownMemoryMs: z.coerce.number().int().nonnegative().default(10_000),
   /** Memory tier budget: the sum of stored bodies and headers never exceeds it. */
   memoryBytes: bytes.default(256 * 1024 * 1024),
   /** Disk tier for long-lived objects: directory ('' = no disk tier), byte budget, and the
@@ -257,6 +262,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   listenBacklog: 'EDGE_LISTEN_BACKLOG',
   upstreamUrl: 'UPSTREAM_URL',
   fallbackUpstreamUrls: 'EDGE_FALLBACK_UPSTREAM_URLS',
+  upstreamDownMemoryMs: 'EDGE_UPSTREAM_DOWN_MEMORY_MS',
   memoryBytes: 'EDGE_MEMORY_BYTES',
   maxObjectBytes: 'EDGE_MAX_OBJECT_BYTES',
   workers: 'EDGE_WORKERS',

@@ -1,7 +1,9 @@
 // Fetching the origin. Forwards the request minus hop-by-hop fields, says `Via`, asks for an
 // identity body (fetch() in Node and Deno silently decodes gzip/br; a proxy must not store a
 // decoded body under a Content-Encoding header), times out, and fails over to the next upstream
-// (once, for idempotent requests) when one is unreachable.
+// (once, for idempotent requests) when one is unreachable or answers 5xx. An upstream found
+// unreachable is tried last for `downMemoryMs` (origin replicas: a dead origin costs one retry,
+// not one per request); a 5xx proves it alive, so it is only skipped for that request.
 import { appendVia, withoutHopByHop } from '../http/headers.ts';
 
 export interface UpstreamOptions {
@@ -14,6 +16,8 @@ export interface UpstreamOptions {
   now: () => number;
   /** The runtime's fetch (Node: undici with a connect timeout and pooling); default: global fetch. */
   fetch?: typeof fetch;
+  /** An upstream found unreachable is tried after the others for this long (ms); 0: never. */
+  downMemoryMs?: number;
 }
 
 export interface UpstreamResult {
@@ -52,7 +56,17 @@ export const PEER_TOKEN_HEADER = 'x-edge-peer-token';
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export class UpstreamClient {
+  /** Upstream base → until when (clock of `now`, seconds) it is tried last. */
+  readonly #downUntil = new Map<string, number>();
+
   constructor(private readonly options: UpstreamOptions) {}
+
+  /** The upstreams in the order to try them now: those not lately found unreachable first. */
+  ordered(): string[] {
+    const now = this.options.now();
+    const down = (base: string) => (this.#downUntil.get(base) ?? 0) > now;
+    return [...this.options.upstreamUrls.filter((b) => !down(b)), ...this.options.upstreamUrls.filter((b) => down(b))];
+  }
 
   /** Builds the upstream URL for a request path (+query), under the upstream's own base path. */
   target(base: string, pathAndQuery: string): URL {
@@ -84,10 +98,12 @@ export class UpstreamClient {
   ): Promise<UpstreamResult> {
     const { signal, only } = options;
     const firstByteTimeoutMs = options.firstByteTimeoutMs ?? this.options.firstByteTimeoutMs;
-    const upstreamUrls = only ? [only] : this.options.upstreamUrls;
+    const upstreamUrls = only ? [only] : this.ordered();
     // One retry on another upstream, only when replaying is safe (idempotent, no streamed body).
     const candidates = IDEMPOTENT.has(method) && body === null ? upstreamUrls.slice(0, 2) : upstreamUrls.slice(0, 1);
     let lastError: UpstreamError | null = null;
+    /** A 5xx answer kept while the next upstream is tried: the answer if that one fails too. */
+    let failed: UpstreamResult | null = null;
     let attempts = 0;
     for (const base of candidates) {
       attempts++;
@@ -109,15 +125,21 @@ export class UpstreamClient {
         } else startClock();
         const response = await (this.options.fetch ?? fetch)(url, init);
         const responseTime = this.options.now();
-        return {
+        this.#downUntil.delete(base);
+        const result = {
           response: this.cleanResponse(response, method),
           requestTime,
           responseTime,
           upstream: base,
           attempts,
         };
+        if (response.status < 500 || attempts === candidates.length) return result;
+        if (failed) void failed.response.body?.cancel().catch(() => {});
+        failed = result;
       } catch (error) {
         if (signal?.aborted) throw error;
+        const memory = this.options.downMemoryMs ?? 0;
+        if (memory > 0 && !only) this.#downUntil.set(base, this.options.now() + memory / 1000);
         const connectTimedOut = errorCode(error) === 'UND_ERR_CONNECT_TIMEOUT';
         const timedOut = clock.signal.aborted || connectTimedOut;
         lastError = new UpstreamError(
@@ -129,6 +151,10 @@ export class UpstreamClient {
           timedOut ? 'timeout' : 'unreachable',
         );
       }
+    }
+    if (failed) {
+      failed.attempts = attempts;
+      return failed;
     }
     throw lastError ?? new UpstreamError('no upstream configured', 'unreachable');
   }
