@@ -86,10 +86,12 @@ test('a viewer follows the live through the edge while the origin packaging it i
   const staff = (origin: () => string) => staffClient(origin, ADMIN);
   const onB = staff(() => b!.url);
 
-  // The standby answers the live by asking the holder: same window, tagged as proxied.
-  const viaB = await fetch(`${b!.url}${PLAYLIST}`);
-  expect(viaB.status).toBe(200);
-  expect(viaB.headers.get('x-origin-replica')).toMatch(/^proxied a#\d+$/);
+  // The standby answers the live by asking the holder (once it has read the lease, at its first
+  // tick after connecting to Redis): the same window, tagged as proxied.
+  const viaB = await until('B to proxy the live to A', async () => {
+    const res = await fetch(`${b!.url}${PLAYLIST}`);
+    return res.status === 200 && /^proxied a#\d+$/.test(res.headers.get('x-origin-replica') ?? '') ? res : undefined;
+  });
   const viaA = await fetch(`${a!.url}${PLAYLIST}`);
   expect(Math.abs(mediaSequence(await viaB.text()) - mediaSequence(await viaA.text()))).toBeLessThanOrEqual(1);
 
