@@ -25,7 +25,10 @@ const ingest = await ingestFromEnvOrExit(process.env, {
   mediaDir: media.root,
   store: backOffice.store,
   staffAdminToken: backOffice.staffAdminToken,
-  ...(replicas ? { replicas: { packagers: replicas.packagers, claimWaitMs: replicas.config.renewMs * 2 + 1000 } } : {}),
+  // An encoder reaching this replica waits up to a lease's life for it: a dead holder's lease runs out by then.
+  ...(replicas
+    ? { replicas: { packagers: replicas.packagers, claimWaitMs: replicas.config.leaseMs + replicas.config.renewMs } }
+    : {}),
 });
 if (ingest) replicas?.bindIngest(ingest);
 const app = createOriginApp({

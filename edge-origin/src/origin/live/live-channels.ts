@@ -43,6 +43,15 @@ export class LiveChannels {
     return new LiveChannels(clock, timelines);
   }
 
+  /**
+   * This replica answers the channel again after another packaged it (origin/replicas/): with
+   * ingest, its timeline starts a new run at the next slot (what the other put on air may differ);
+   * the loop alone is the same arithmetic on every replica, nothing to mark.
+   */
+  takeOver(channel: ChannelId, nowMs: number): void {
+    if (this.files) this.timelines.get(channel)?.takeOver(nowMs);
+  }
+
   timeline(channel: ChannelId): LiveTimeline | undefined {
     return this.timelines.get(channel);
   }

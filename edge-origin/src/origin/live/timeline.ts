@@ -137,6 +137,8 @@ export class LiveTimeline {
   readonly #listeners = new Set<() => void>();
   /** Where the phase changes (a new ingest run), oldest first; none: every slot on the clock's boundaries. */
   readonly #phases: { from: number; phaseMs: number }[] = [];
+  /** The first slot published after this replica took the channel over from another: a new run. */
+  #breakAt = -1;
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -249,6 +251,21 @@ export class LiveTimeline {
     return false;
   }
 
+  /**
+   * Another origin replica published this channel until now (origin/replicas/): what it put in
+   * the slots so far may differ from what this timeline holds (its feed, its slate), so the next
+   * slot this one publishes starts a new run, with EXT-X-DISCONTINUITY; the media sequence goes
+   * on from the clock. An inactive timeline becomes active, the loop so far sealed as it is.
+   */
+  takeOver(nowMs: number): void {
+    if (!this.active) {
+      this.#startRun({ from: 0, kind: 'loop' });
+      this.#sealedThrough = liveEdge(nowMs, this.options.clock);
+      this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
+    }
+    this.#breakAt = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
+  }
+
   /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */
   seal(nowMs: number): Slot[] {
     if (!this.active) return [];
@@ -308,7 +325,7 @@ export class LiveTimeline {
     return {
       sequence,
       kind: 'ingest',
-      discontinuity: !continues,
+      discontinuity: !continues || sequence === this.#breakAt,
       unit: {
         session: unit.session,
         index: unit.index,
@@ -326,7 +343,8 @@ export class LiveTimeline {
     this.#decidedThrough = Math.max(this.#decidedThrough, sequence);
     const n = this.options.loopSegments;
     const run = itemAt(this.#runs, this.#runs.length - 1);
-    const discontinuity = run.kind !== kind || (kind === 'loop' && startsLoop(sequence, n));
+    const discontinuity =
+      run.kind !== kind || sequence === this.#breakAt || (kind === 'loop' && startsLoop(sequence, n));
     return kind === 'loop'
       ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
       : { sequence, kind, discontinuity };
@@ -419,11 +437,13 @@ export class LiveTimeline {
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
-    if (!continues) this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
+    if (!continues || s === this.#breakAt)
+      this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
   }
 
   #sealAs(s: number, kind: 'slate' | 'loop'): void {
-    if (itemAt(this.#runs, this.#runs.length - 1).kind !== kind) this.#startRun({ from: s, kind });
+    if (itemAt(this.#runs, this.#runs.length - 1).kind !== kind || s === this.#breakAt)
+      this.#startRun({ from: s, kind });
   }
 
   #startRun(run: Run): void {

@@ -33,17 +33,24 @@ export interface ReplicaProxyOptions {
   timeoutMs: number;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Called for each request answered here / sent to the holder (replicas/routes.ts marks takeovers). */
+  servedHere?: (channel: ChannelId) => void;
+  proxied?: (channel: ChannelId) => void;
 }
 
 export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
   const { packagers } = options;
   return async (c, next) => {
-    if (c.req.header(REPLICA_HOP_HEADER)) return next();
     const channel = await options.channelOf(c);
-    if (!channel || packagers.holds(channel)) return next();
+    if (!channel) return next();
+    const here = () => {
+      options.servedHere?.(channel);
+      return next();
+    };
+    if (c.req.header(REPLICA_HOP_HEADER) || packagers.holds(channel)) return here();
     const holder = packagers.holder(channel);
     // Nobody is known to hold it (Redis unreachable, or the lease free for a moment): answer here.
-    if (!holder) return next();
+    if (!holder) return here();
     const url = new URL(c.req.url);
     const target = `${holder.url.replace(/\/+$/, '')}${url.pathname}${url.search}`;
     const headers = new Headers(c.req.raw.headers);
@@ -69,10 +76,11 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
         { channel, holder: holder.id, err: (error as Error).message },
         'replicas: live holder unreachable, answered here',
       );
-      await next();
+      await here();
       c.res.headers.set(REPLICA_HEADER, 'local');
       return;
     }
+    options.proxied?.(channel);
     const out = new Headers(response.headers);
     for (const name of HOP_BY_HOP) if (name !== 'content-length') out.delete(name);
     if (out.has('content-encoding')) {

@@ -7,6 +7,7 @@ import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import { HLS_ROOT } from '../../../../shared/hls/paths.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RecordStore } from '../store/record-store.ts';
+import type { LiveChannels } from '../live/live-channels.ts';
 import type { LivePackagers } from './live-lease.ts';
 import { replicaProxy } from './live-proxy.ts';
 
@@ -21,11 +22,25 @@ export function liveChannelOf(path: string): ChannelId | undefined {
 export function replicaRoutes(
   app: Hono,
   replicas: { packagers: LivePackagers; proxyTimeoutMs: number },
-  store: RecordStore,
-  logger: Logger,
+  deps: { store: RecordStore; live: LiveChannels; now: () => number; logger: Logger },
 ): void {
+  const { store, live, now, logger } = deps;
   const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger };
-  app.use(`${HLS_ROOT}/live/*`, replicaProxy({ ...common, channelOf: (c) => liveChannelOf(c.req.path) }));
+  // A channel answered here after being sent to another replica: this one took it over.
+  const proxiedLately = new Set<ChannelId>();
+  app.use(
+    `${HLS_ROOT}/live/*`,
+    replicaProxy({
+      ...common,
+      channelOf: (c) => liveChannelOf(c.req.path),
+      proxied: (channel) => proxiedLately.add(channel),
+      servedHere: (channel) => {
+        if (!proxiedLately.delete(channel)) return;
+        live.takeOver(channel, now());
+        logger.info({ channel }, 'replicas: live answered here again (taken over): a new run from the next slot');
+      },
+    }),
+  );
   app.use(
     '/api/v1/staff/events/*',
     replicaProxy({
