@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { loadEdgeConfig } from '../../edge-origin/src/edge/config.ts';
+import { loadReplicaConfig } from '../../edge-origin/src/origin/replicas/config.ts';
 import { buildServer, plainEnv, removeBuild, ROOT, startNode } from '../support/built.ts';
 import { startOrigin } from '../support/origin.ts';
 import { ensureTestMedia, MEDIA_TIMEOUT_MS } from '../support/media.ts';
@@ -255,15 +256,22 @@ describe('compose.yaml', () => {
     >;
   };
 
-  it('runs Redis, the origin and the edge in front of it, each built from its Dockerfile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['edge', 'origin', 'redis']);
-    for (const name of ['edge', 'origin']) {
+  it('runs Redis, two origin replicas and the edge in front of them, each built from its Dockerfile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['edge', 'origin', 'origin-2', 'redis']);
+    for (const name of ['edge', 'origin', 'origin-2']) {
       const build = compose.services[name]!.build!;
       expect(existsSync(path.join(ROOT, 'deploy', build.context, build.dockerfile))).toBe(true);
     }
     expect(compose.services.origin!.depends_on?.redis?.condition).toBe('service_healthy');
     expect(compose.services.edge!.depends_on?.origin?.condition).toBe('service_healthy');
     expect(compose.services.origin!.environment?.REDIS_URL).toBe('redis://redis:6379');
+    // Replicas: both on the same Redis, each advertising its own address (service name, image port), valid for the origin.
+    const originPort = /ORIGIN_PORT=(\d+)/.exec(read('deploy/origin/Dockerfile'))?.[1];
+    for (const name of ['origin', 'origin-2']) {
+      const env = compose.services[name]!.environment ?? {};
+      expect(env.REDIS_URL).toBe('redis://redis:6379');
+      expect(loadReplicaConfig({ env }).advertiseUrl).toBe(`http://${name}:${originPort}`);
+    }
   });
 
   it("gives the edge settings it accepts, its upstream being the origin's port", () => {
@@ -277,6 +285,7 @@ describe('compose.yaml', () => {
     const config = loadEdgeConfig({ env });
     const originPort = /ORIGIN_PORT=(\d+)/.exec(read('deploy/origin/Dockerfile'))?.[1];
     expect(config.upstreamUrl).toBe(`http://origin:${originPort}`);
+    expect(config.fallbackUpstreamUrls).toEqual([`http://origin-2:${originPort}`]);
     expect(config.redisUrl).toBe('redis://redis:6379');
     expect(config.workers).toBe(2);
   });
