@@ -29,8 +29,14 @@ type Route = () => {
   status?: number;
   headers?: OutgoingHttpHeaders;
   body?: string;
-  more?: { after: Promise<unknown>; body: string };
+  /** The rest of the body once `after` settles, or (`cut`) the connection cut there mid-body. */
+  more?: { after: Promise<unknown>; body?: string; cut?: boolean };
+  /** Headers held until this settles (an origin holding a hinted part until it is made). */
   wait?: Promise<unknown>;
+  /** The body sent chunked (without Content-Length), whole with its head. */
+  chunked?: boolean;
+  /** No answer at all: the connection cut (after `wait`). */
+  drop?: boolean;
 };
 async function startBareUpstream() {
   const routes = new Map<string, Route>();
@@ -44,12 +50,20 @@ async function startBareUpstream() {
     send(res, reply);
   });
   function send(res: import('node:http').ServerResponse, reply: ReturnType<Route>) {
+    if (reply.drop) return void res.destroy();
     res.writeHead(reply.status ?? 200, { date: new Date(clock.now() * 1000).toUTCString(), ...reply.headers });
+    if (reply.chunked) {
+      // Head, body and last chunk in one write: they arrive together.
+      res.socket?.cork();
+      res.write(reply.body ?? '');
+      res.end();
+      return void res.socket?.uncork();
+    }
     if (!reply.more) return void res.end(reply.body);
     // A body in two parts, the second when the test says: a fetch viewers can join while it runs.
     res.write(reply.body ?? '');
-    const rest = reply.more.body;
-    void reply.more.after.then(() => res.end(rest));
+    const { body: rest, cut } = reply.more;
+    void reply.more.after.then(() => (cut ? res.destroy() : res.end(rest)));
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -517,4 +531,281 @@ it('answers LL-HLS blocking reloads alike on both paths: held and collapsed, the
   // The same lines; the joiner's may come first on the fast path (answered as the leader is).
   const sorted = (logs: Record<string, unknown>[]) => logs.map((l) => JSON.stringify(l)).sort();
   expect(sorted(fast.logs.slice(logsBefore[0]))).toEqual(sorted(general.logs.slice(logsBefore[1])));
+});
+
+// Bodies without Content-Length: an LL-HLS hinted part is held by the origin until it is made,
+// then streamed as it is written (chunked). Its viewers join on the Node fast path too, before its
+// headers or mid-body, and get what the general path writes for a body of unknown length.
+
+/** The raw answer up to the connection's close, whatever ended it (an answer cut mid-body). */
+function untilClose(base: string, path: string): { firstBytes: Promise<void>; answer: Promise<string> } {
+  const { port } = new URL(base);
+  let arrived!: () => void;
+  const firstBytes = new Promise<void>((r) => (arrived = r));
+  const answer = new Promise<string>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: fast-hit-test\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      arrived();
+    });
+    socket.on('error', () => {}); // a reset ends it as well as a close
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+  });
+  return { firstBytes, answer };
+}
+
+/** A chunked body's content, and whether its last chunk came (null: not chunked). */
+function dechunked(raw: string): { body: string; complete: boolean } | null {
+  if (!/\r\ntransfer-encoding: chunked\r\n/i.test(raw)) return null;
+  let at = raw.indexOf('\r\n\r\n') + 4;
+  let body = '';
+  for (;;) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) return { body, complete: false };
+    const size = Number.parseInt(raw.slice(at, eol), 16);
+    if (size === 0) return { body, complete: raw.slice(eol + 2) === '\r\n' };
+    if (raw.length < eol + 2 + size + 2) return { body: body + raw.slice(eol + 2), complete: false };
+    body += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+}
+
+/** Waits until `n` clients are attached to the fill for `key` on both edges. */
+async function participants(key: string, n: number): Promise<void> {
+  const count = (s: Side) => s.edge.edge.context.inflight.get(key)?.participants ?? 0;
+  for (let i = 0; i < 2000 && (count(fast) < n || count(general) < n); i++) await new Promise((r) => setTimeout(r, 10));
+  expect([count(fast), count(general)]).toEqual([n, n]);
+}
+
+/** Counters, log lines and audience sightings the two edges added since `mark()`: must be the same. */
+function sameRecords() {
+  const before = Promise.all([countersOf(fast), countersOf(general)]);
+  const logs = [fast.logs.length, general.logs.length] as const;
+  const sightings = [fast.sightings.length, general.sightings.length] as const;
+  return async () => {
+    const [a, b] = await before;
+    const added = [counterDelta(a, await countersOf(fast)), counterDelta(b, await countersOf(general))];
+    expect(added[0]).toEqual(added[1]);
+    // The same lines; answered as the fill's headers come, their order may differ.
+    const sorted = (lines: unknown[]) => lines.map((l) => JSON.stringify(l)).sort();
+    expect(sorted(fast.logs.slice(logs[0]))).toEqual(sorted(general.logs.slice(logs[1])));
+    await fast.audience.flush();
+    await general.audience.flush();
+    expect(sorted(fast.sightings.slice(sightings[0]))).toEqual(sorted(general.sightings.slice(sightings[1])));
+    return added[0];
+  };
+}
+
+const PART_HEADERS = { 'content-type': 'video/mp4', 'cache-control': 'max-age=12', via: '1.1 origin' };
+
+it('joins a streamed (chunked) hinted part mid-body on the fast path: chunked as the general path writes it, the same bytes', async () => {
+  const PART = '/hls/live/sport/v3/12.1.m4s';
+  let release!: () => void;
+  const rest = new Promise<void>((r) => (release = r));
+  upstream.on(PART, () => ({
+    headers: PART_HEADERS,
+    body: 'P'.repeat(3000),
+    more: { after: rest, body: 'Q'.repeat(5000) },
+  }));
+  const served = fast.edge.fastJoin!.served;
+  const records = sameRecords();
+  const leaders = [openExchange(fast.edge.url, 'GET', PART), openExchange(general.edge.url, 'GET', PART)] as const;
+  await Promise.all(leaders.map((l) => l.firstBytes));
+  clock.advance(1);
+  const joiners = [0, 1].map(() => [
+    openExchange(fast.edge.url, 'GET', PART),
+    openExchange(general.edge.url, 'GET', PART),
+  ]);
+  // Their heads and first bytes come while the part is still being written.
+  await Promise.all(joiners.flat().map((j) => j.firstBytes));
+  expect(fast.edge.fastJoin!.served).toBe(served + 2);
+  release();
+  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  expect(leadFast).toBe(leadGeneral);
+  for (const [a, b] of joiners) {
+    const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
+    expect(fastAnswer).toBe(generalAnswer);
+    expect([header(fastAnswer, 'x-cache'), header(fastAnswer, 'age'), header(fastAnswer, 'content-length')]).toEqual([
+      'COLLAPSED',
+      '1',
+      undefined,
+    ]);
+    expect(dechunked(fastAnswer)).toEqual({ body: 'P'.repeat(3000) + 'Q'.repeat(5000), complete: true });
+  }
+  expect(upstream.count(PART)).toBe(2); // one fetch per edge
+  expect(await records()).toEqual({
+    edge_bytes_served_total: 24000,
+    'edge_requests_total{status="200",cache="COLLAPSED"}': 2,
+    'edge_requests_total{status="200",cache="MISS"}': 1,
+  });
+  expect(fast.logs.at(-1)).toMatchObject({ path: PART, cache: 'COLLAPSED' });
+});
+
+it('takes viewers of a hinted part arriving before its headers, answers them when the headers come, as bytes arrive', async () => {
+  const PART = '/hls/live/sport/v3/12.2.m4s';
+  let letHeadersGo!: () => void;
+  const held = new Promise<void>((r) => (letHeadersGo = r));
+  let release!: () => void;
+  const rest = new Promise<void>((r) => (release = r));
+  upstream.on(PART, () => ({
+    wait: held,
+    headers: PART_HEADERS,
+    body: 'P'.repeat(3000),
+    more: { after: rest, body: 'Q'.repeat(5000) },
+  }));
+  const [served, handedOff] = [fast.edge.fastJoin!.served, fast.edge.fastJoin!.handedOff];
+  const records = sameRecords();
+  const leaders = [openExchange(fast.edge.url, 'GET', PART), openExchange(general.edge.url, 'GET', PART)] as const;
+  await participants(PART, 1);
+  const joiners = [0, 1].map(() => [
+    openExchange(fast.edge.url, 'GET', PART),
+    openExchange(general.edge.url, 'GET', PART),
+  ]);
+  await participants(PART, 3);
+  // Taken by the fast join, waiting: nothing answered yet.
+  expect(fast.edge.fastJoin!.served).toBe(served);
+  clock.advance(2); // held 2 s by the origin
+  letHeadersGo();
+  // Every viewer's head and first bytes, before the part is complete.
+  await Promise.all([...leaders, ...joiners.flat()].map((e) => e.firstBytes));
+  expect([fast.edge.fastJoin!.served, fast.edge.fastJoin!.handedOff]).toEqual([served + 2, handedOff]);
+  release();
+  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  expect(leadFast).toBe(leadGeneral);
+  for (const [a, b] of joiners) {
+    const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
+    expect(fastAnswer).toBe(generalAnswer);
+    expect([header(fastAnswer, 'x-cache'), header(fastAnswer, 'via')]).toEqual([
+      'COLLAPSED',
+      '1.1 origin, 1.1 cite-tv-edge',
+    ]);
+    expect(dechunked(fastAnswer)).toEqual({ body: 'P'.repeat(3000) + 'Q'.repeat(5000), complete: true });
+  }
+  expect(upstream.count(PART)).toBe(2);
+  expect(await records()).toMatchObject({ 'edge_requests_total{status="200",cache="COLLAPSED"}': 2 });
+  // Stored: the next viewer is a hit on the fast path.
+  expect(header(await exchange(fast.edge.url, 'GET', PART), 'x-cache')).toBe('HIT');
+});
+
+it('answers early viewers of a chunked answer that comes whole with its headers as the general path does', async () => {
+  // A small chunked body whole on arrival: the general path's reads see its end before the head goes.
+  const PLAYLIST_LL = '/hls/live/sport/v3/index.m3u8';
+  const reload = `${PLAYLIST_LL}?_HLS_msn=12&_HLS_part=3`;
+  let letGo!: () => void;
+  const held = new Promise<void>((r) => (letGo = r));
+  upstream.on(PLAYLIST_LL, () => ({
+    wait: held,
+    chunked: true,
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=12' },
+    body: '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:10\n#EXTINF:2.0,\n10.m4s\n#EXTINF:2.0,\n11.m4s\n',
+  }));
+  const served = fast.edge.fastJoin!.served;
+  const records = sameRecords();
+  const leaders = [openExchange(fast.edge.url, 'GET', reload), openExchange(general.edge.url, 'GET', reload)] as const;
+  await participants(reload, 1);
+  const joiners = [0, 1].map(() => [
+    openExchange(fast.edge.url, 'GET', reload),
+    openExchange(general.edge.url, 'GET', reload),
+  ]);
+  await participants(reload, 3);
+  letGo();
+  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  expect(leadFast).toBe(leadGeneral);
+  for (const [a, b] of joiners) {
+    const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
+    expect(fastAnswer).toBe(generalAnswer);
+    expect(header(fastAnswer, 'x-cache')).toBe('COLLAPSED');
+  }
+  expect(fast.edge.fastJoin!.served).toBe(served + 2);
+  await records();
+});
+
+it('cuts a joiner off when the upstream cuts a streamed part mid-body, as the general path does', async () => {
+  const PART = '/hls/live/sport/v3/12.3.m4s';
+  let cut!: () => void;
+  const cutNow = new Promise<void>((r) => (cut = r));
+  upstream.on(PART, () => ({ headers: PART_HEADERS, body: 'P'.repeat(3000), more: { after: cutNow, cut: true } }));
+  const served = fast.edge.fastJoin!.served;
+  const records = sameRecords();
+  const leaders = [untilClose(fast.edge.url, PART), untilClose(general.edge.url, PART)] as const;
+  await Promise.all(leaders.map((l) => l.firstBytes));
+  const joiners = [0, 1].map(() => [untilClose(fast.edge.url, PART), untilClose(general.edge.url, PART)]);
+  await Promise.all(joiners.flat().map((j) => j.firstBytes));
+  expect(fast.edge.fastJoin!.served).toBe(served + 2);
+  cut();
+  const [leadFast, leadGeneral] = await Promise.all(leaders.map((l) => l.answer));
+  expect(leadFast).toBe(leadGeneral);
+  for (const [a, b] of joiners) {
+    const [fastAnswer, generalAnswer] = await Promise.all([a!.answer, b!.answer]);
+    expect(fastAnswer).toBe(generalAnswer);
+    // The head and what had come, then the connection closed: no last chunk, nothing pretends it is whole.
+    expect(header(fastAnswer, 'x-cache')).toBe('COLLAPSED');
+    expect(dechunked(fastAnswer)).toEqual({ body: 'P'.repeat(3000), complete: false });
+  }
+  await records();
+  // Nothing stored: the next viewer starts a new fetch.
+  upstream.on(PART, () => ({ headers: PART_HEADERS, body: 'P'.repeat(3000) }));
+  expect(header(await exchange(fast.edge.url, 'GET', PART), 'x-cache')).toBe('MISS');
+  expect(upstream.count(PART)).toBe(3);
+});
+
+it('hands early joiners of an answer others may not share (no-store) to the general path, which passes them through', async () => {
+  const PRIVATE = '/api/v1/me/recordings';
+  let held: Promise<void> = Promise.resolve();
+  let n = 0;
+  upstream.on(PRIVATE, () => ({
+    wait: held,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: `{"answer":${++n}}`,
+  }));
+  const [served, handedOff] = [fast.edge.fastJoin!.served, fast.edge.fastJoin!.handedOff];
+  const records = sameRecords();
+  // One edge after the other, each with its own hold, so that their upstream answers are numbered alike.
+  const answers: string[][] = [];
+  for (const side of [fast, general]) {
+    let letGo!: () => void;
+    held = new Promise<void>((r) => (letGo = r));
+    n = 0;
+    const count = () => side.edge.edge.context.inflight.get(PRIVATE)?.participants ?? 0;
+    const leader = openExchange(side.edge.url, 'GET', PRIVATE);
+    for (let i = 0; i < 2000 && count() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    const joiners = [0, 1].map(() => openExchange(side.edge.url, 'GET', PRIVATE));
+    for (let i = 0; i < 2000 && count() < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(count()).toBe(3);
+    letGo();
+    answers.push(await Promise.all([leader, ...joiners].map((e) => e.answer)));
+  }
+  const [fromFast, fromGeneral] = answers as [string[], string[]];
+  // The one fetch's answer said no-store: each joiner then asked upstream on its own (PASS).
+  expect(fromFast.map((a) => header(a, 'x-cache'))).toEqual(['MISS', 'PASS', 'PASS']);
+  expect(fromFast.map((a) => dechunked(a)?.body).sort()).toEqual(['{"answer":1}', '{"answer":2}', '{"answer":3}']);
+  expect([...fromFast].sort()).toEqual([...fromGeneral].sort());
+  expect(upstream.count(PRIVATE)).toBe(6);
+  expect([fast.edge.fastJoin!.served, fast.edge.fastJoin!.handedOff]).toEqual([served, handedOff + 2]);
+  await records();
+});
+
+it('gives early joiners of a fetch that fails before its headers the general path’s 502', async () => {
+  const GONE = '/hls/live/sport/v3/13.0.m4s';
+  let letGo!: () => void;
+  const held = new Promise<void>((r) => (letGo = r));
+  upstream.on(GONE, () => ({ wait: held, drop: true }));
+  const handedOff = fast.edge.fastJoin!.handedOff;
+  const records = sameRecords();
+  const leaders = [openExchange(fast.edge.url, 'GET', GONE), openExchange(general.edge.url, 'GET', GONE)] as const;
+  await participants(GONE, 1);
+  const joiners = [openExchange(fast.edge.url, 'GET', GONE), openExchange(general.edge.url, 'GET', GONE)] as const;
+  await participants(GONE, 2);
+  letGo();
+  const [leadFast, leadGeneral, joinFast, joinGeneral] = await Promise.all(
+    [...leaders, ...joiners].map((e) => e.answer),
+  );
+  expect([leadFast, joinFast]).toEqual([leadGeneral, joinGeneral]);
+  expect(fast.edge.fastJoin!.handedOff).toBe(handedOff + 1);
+  await records();
 });

@@ -33,6 +33,33 @@ export async function handleProxy(ctx: EdgeContext, req: Request, client?: strin
   return response;
 }
 
+/**
+ * The answer to a viewer a runtime's fast path (node/fast-join.ts) joined to `fill` before its
+ * outcome was known, and that outcome turned out not to be one the fast path writes: what this
+ * path gives a joiner (another worker's copy as a HIT, PASS for an answer others may not share,
+ * the 502/504 of a failed fetch...), recorded on the record started at its arrival (its sighting
+ * was taken then). One exception, kept from before: a 5xx others may not share (an LL-HLS origin's
+ * 503 to a reload it held past three target durations) is asked again by all its waiters at once,
+ * as one fetch they join, not one pass-through each (tests/edge/ll-hls.test.ts).
+ */
+export async function answerJoiner(
+  ctx: EdgeContext,
+  req: Request,
+  fill: Fill,
+  record: RequestRecord,
+  client?: string,
+): Promise<Response> {
+  const url = new URL(req.url);
+  const forwarded = lazyForwardedHeaders(req, url, client);
+  const outcome = await fill.outcome;
+  const askAgain = outcome.kind === 'response' && !outcome.shareable && outcome.status >= 500;
+  const { response, result, upstreamSeconds } = askAgain
+    ? await route(ctx, req, url, forwarded, record)
+    : await answerFromFill(ctx, req, url, fill, true, forwarded);
+  record.answered(response.status, result, Number(response.headers.get('content-length') ?? -1), upstreamSeconds);
+  return response;
+}
+
 /** `upstreamSeconds`: how long the upstream took to answer the fetch this answer came from. */
 type Answer = { response: Response; result: CacheResult; upstreamSeconds?: number };
 
