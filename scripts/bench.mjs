@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the heavy measurements, kept out of `npm test` (CI stays short).
-//   BENCH=edge|ll|tv|ingest|latency|flood|site|all (default all), or BENCH=soak (30 minutes: never part of all). Each part writes its JSON and chart under bench/results/.
+//   BENCH=edge|ll|tv|ingest|latency|flood|pass|site|all (default all), or BENCH=soak (30 minutes: never part of all). Each part writes its JSON and chart under bench/results/.
 // Installs its peers and load generator (nginx, Varnish, wrk) from Debian apt when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,6 +35,7 @@ const parts = {
   ingest: 'bench/ingest/run.ts',
   latency: 'bench/latency/run.ts',
   flood: 'bench/flood/run.ts',
+  pass: 'bench/pass/run.ts',
   site: 'bench/site/run.ts',
   soak: 'bench/soak/run.ts',
 };

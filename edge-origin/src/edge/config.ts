@@ -227,6 +227,13 @@ export const edgeConfigSchema = z.object({
    */
   fastHitPath: bool.default(true),
   /**
+   * Node runtime only, with fastHitPath: requests the edge passes through uncached (uploads,
+   * beacons and pings by POST, PUT, DELETE...) proxied by node/fast-pass.ts with node:http, body
+   * and answer streamed, the same answers as the general path. Off: they take the general path
+   * (the bench compares the two: BENCH=pass).
+   */
+  fastPassPath: bool.default(true),
+  /**
    * Request limits, answered with a clear 4xx instead of being proxied: 414, 431, and for a method
    * not allowed 405 (with Allow) if RFC 9110 defines it, else 501. Node's parser takes up to
    * maxUrlLength + maxHeaderBytes (+1 KiB) of request line and headers, so these are the limits
@@ -308,6 +315,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   shutdownGraceMs: 'EDGE_SHUTDOWN_GRACE_MS',
   accessLog: 'EDGE_ACCESS_LOG',
   fastHitPath: 'EDGE_FAST_HIT_PATH',
+  fastPassPath: 'EDGE_FAST_PASS_PATH',
   maxUrlLength: 'EDGE_MAX_URL_LENGTH',
   maxHeaderBytes: 'EDGE_MAX_HEADER_BYTES',
   allowedMethods: 'EDGE_ALLOWED_METHODS',

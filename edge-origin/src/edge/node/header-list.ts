@@ -25,3 +25,28 @@ export function headerList(headers: Headers, bodyFollows: boolean): HeaderList |
   if (bodyFollows && !headers.has('content-type')) fields.push('content-type', NODE_SERVER_DEFAULT_CONTENT_TYPE);
   return ageAt < 0 ? null : { fields, ageAt };
 }
+
+/** A message's fields as a web Headers, built as @hono/node-server and undici build theirs: each
+ * raw field appended in order (HTTP/2 pseudo-fields left out). */
+export function headersFromRaw(raw: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (!name.startsWith(':')) headers.append(name, raw[i + 1]!);
+  }
+  return headers;
+}
+
+/** The fields @hono/node-server hands writeHead for a Response with these headers: Headers' order,
+ * Set-Cookie moved last, a Content-Type added when a body follows without one. */
+export function outgoingFields(headers: Headers, bodyFollows: boolean): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') (cookies ??= []).push(value);
+    else out[name] = value;
+  }
+  if (cookies) out['set-cookie'] = cookies;
+  if (bodyFollows) out['content-type'] ??= NODE_SERVER_DEFAULT_CONTENT_TYPE;
+  return out;
+}

@@ -35,7 +35,7 @@ export function interimInterceptor(): Dispatcher.DispatcherComposeInterceptor {
         if (typeof value !== 'function') return value;
         if (prop !== 'onResponseStart') return value.bind(target);
         return (controller: unknown, status: number, headers: Record<string, string | string[]>, text: string) => {
-          if (status === 102 || status === 103) relay(client.res, status, headers);
+          if (status === 102 || status === 103) relayInterim(client.res, status, headers);
           return value.call(target, controller, status, headers, text);
         };
       },
@@ -44,7 +44,8 @@ export function interimInterceptor(): Dispatcher.DispatcherComposeInterceptor {
   };
 }
 
-function relay(res: ServerResponse, status: number, headers: Record<string, string | string[]>): void {
+/** Passes a 102 or 103 on to the client, if its final answer has not started (node/fast-pass.ts relays its own). */
+export function relayInterim(res: ServerResponse, status: number, headers: Record<string, string | string[]>): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   try {
     if (status === 102) return void res.writeProcessing();

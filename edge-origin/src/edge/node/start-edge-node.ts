@@ -1,7 +1,8 @@
 // Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
 // edge, with the entry point; the lead's combined starter and the tests call it. Fresh memory hits
-// are answered by the fast path (fast-hit.ts), and viewers joining a fetch in progress by its
-// sibling (fast-join.ts), before the web-standard app sees them.
+// are answered by the fast path (fast-hit.ts), viewers joining a fetch in progress by its sibling
+// (fast-join.ts), and requests passed through uncached by the third (fast-pass.ts), before the
+// web-standard app sees them.
 import { createAdaptorServer, getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import { sharingOver } from '../workers/sharing.ts';
 import { PEER_HEADER, PEER_TOKEN_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
+import { createFastPassPath, type FastPassPath } from './fast-pass.ts';
 import { processExposer } from './cluster-metrics.ts';
 import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
 import { applyReload, type ReloadResult } from '../config-reload.ts';
@@ -29,6 +31,8 @@ export interface RunningEdge {
   fastPath: FastHitPath | null;
   /** The Node fast path for viewers joining a fetch in progress (null when config.fastHitPath is off). */
   fastJoin: FastJoinPath | null;
+  /** The Node fast path for pass-through requests (null when config.fastHitPath or fastPassPath is off). */
+  fastPass: FastPassPath | null;
   /** The admin listener's URL (config.adminListen), if any. */
   adminUrl: string | undefined;
   /** Takes a new config's reloadable knobs (config-reload.ts) and applies them to the listeners. */
@@ -77,12 +81,13 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const { port, host, listenBacklog } = edge.config;
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge) : null;
   const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge) : null;
+  const fastPass = edge.config.fastHitPath && edge.config.fastPassPath ? createFastPassPath(edge) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const ctx = edge.context;
   const http = createServer(serverOptions(edge.config), (req, res) => {
     if (refuseRawTarget(req, res, ctx)) return;
     try {
-      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res, general)) return;
+      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res, general) || fastPass?.serve(req, res)) return;
     } catch (error) {
       // Never expected; the general path (with its own error handling) answers instead.
       edge.context.log({ level: 'error', msg: 'fast path failed', error: String(error) });
@@ -100,6 +105,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     edge,
     fastPath,
     fastJoin,
+    fastPass,
     adminUrl: admin ? urlOf(admin) : undefined,
     reload(next) {
       const result = applyReload(edge.config, next);
@@ -126,6 +132,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         await peerListener?.close();
         await edge.close();
         await upstreamFetch?.close();
+        fastPass?.close();
         await bus?.close();
         stdoutLog?.flush();
       })();

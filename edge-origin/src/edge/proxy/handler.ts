@@ -1,7 +1,7 @@
 // The request path of the edge: answer from the cache when HTTP allows it, otherwise join or
 // start the one upstream fetch for the object (collapsing), otherwise pass the request through.
 import { primaryKey, stripUnkeyedParams, varyValue } from '../cache/key.ts';
-import { forgetPrimary, lookupTiers } from '../cache/tiers.ts';
+import { lookupTiers } from '../cache/tiers.ts';
 import { parseCacheControl } from '../http/cache-control.ts';
 import { headerBytes } from '../http/headers.ts';
 import { fillInBackground, startFill } from '../collapse/fill.ts';
@@ -11,13 +11,12 @@ import { notModified, notModifiedHeaders } from './conditional.ts';
 import { freshHit, servableWhileRevalidating } from './fresh-hit.ts';
 import { RequestRecord } from './record.ts';
 import { badTargetMessage, refusedPath } from './request-target.ts';
-import { decorate, fillAnswerHeaders, gatewayError, plainError, responseFromEntry } from './respond.ts';
+import { fillAnswerHeaders, gatewayError, plainError, responseFromEntry } from './respond.ts';
+import { invalidateAfterUnsafe, passAnswerHeaders, passesThrough } from './pass-through.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { CacheResult } from '../admin/metrics.ts';
 import type { EdgeContext } from '../context.ts';
 import type { Fill } from '../collapse/in-flight.ts';
-
-const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 /**
  * `client` is the viewer's address as the runtime saw it: it goes upstream in X-Forwarded-For,
@@ -27,7 +26,7 @@ export async function handleProxy(ctx: EdgeContext, req: Request, client?: strin
   const url = new URL(req.url);
   const record = new RequestRecord(ctx, req, url, client);
   record.arrived();
-  const forwarded = lazyForwardedHeaders(req, url, client);
+  const forwarded = lazyForwardedHeaders(req.headers, url, client);
   const { response, result, upstreamSeconds } = await route(ctx, req, url, forwarded, record);
   record.answered(response.status, result, Number(response.headers.get('content-length') ?? -1), upstreamSeconds);
   return response;
@@ -50,7 +49,7 @@ export async function answerJoiner(
   client?: string,
 ): Promise<Response> {
   const url = new URL(req.url);
-  const forwarded = lazyForwardedHeaders(req, url, client);
+  const forwarded = lazyForwardedHeaders(req.headers, url, client);
   const outcome = await fill.outcome;
   const askAgain = outcome.kind === 'response' && !outcome.shareable && outcome.status >= 500;
   const { response, result, upstreamSeconds } = askAgain
@@ -73,10 +72,7 @@ async function route(
   const method = req.method.toUpperCase();
   const limit = checkLimits(ctx, req, url, method);
   if (limit) return { response: limit, result: 'ERROR' };
-  if (method !== 'GET' && method !== 'HEAD') return passThrough(ctx, req, url, 'PASS', forwarded);
-  // Preconditions meant for the origin (§4.3.2: a cache must not evaluate them itself).
-  if (req.headers.has('if-match') || req.headers.has('if-unmodified-since'))
-    return passThrough(ctx, req, url, 'PASS', forwarded);
+  if (passesThrough(method, (name) => req.headers.has(name))) return passThrough(ctx, req, url, 'PASS', forwarded);
 
   const key = primaryKey(url);
   const entry = await lookupTiers(ctx, key, req.headers);
@@ -231,29 +227,15 @@ async function passThrough(
   }
   const { response, requestTime, responseTime } = upstreamResult;
   ctx.metrics.upstream(response.status, responseTime - requestTime);
-  if (UNSAFE.has(method) && response.status < 400) invalidateAfterUnsafe(ctx, url, response.headers);
-  const out = decorate(ctx, new Headers(response.headers), result, null);
+  invalidateAfterUnsafe(ctx, method, url, response.status, response.headers);
   return {
-    response: new Response(response.body, { status: response.status, headers: out }),
+    response: new Response(response.body, {
+      status: response.status,
+      headers: passAnswerHeaders(ctx, response.headers),
+    }),
     result,
     upstreamSeconds: responseTime - requestTime,
   };
-}
-
-/** RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI, and the
- * Location / Content-Location URIs when they have the same origin. */
-function invalidateAfterUnsafe(ctx: EdgeContext, url: URL, responseHeaders: Headers): void {
-  forgetPrimary(ctx, primaryKey(url));
-  for (const name of ['location', 'content-location']) {
-    const value = responseHeaders.get(name);
-    if (!value) continue;
-    try {
-      const target = new URL(value, url);
-      if (target.origin === url.origin) forgetPrimary(ctx, primaryKey(target));
-    } catch {
-      // Not a URI: nothing to invalidate.
-    }
-  }
 }
 
 /** A fresh stored response under another key that the content policy says answers this one too. */
@@ -310,13 +292,14 @@ function checkLimits(ctx: EdgeContext, req: Request, url: URL, method: string): 
   return null;
 }
 
-/** The request's headers plus X-Forwarded-For/-Proto for the upstream, built once, on first use. */
-function lazyForwardedHeaders(req: Request, url: URL, client: string | undefined): () => Headers {
+/** The request's headers plus X-Forwarded-For/-Proto for the upstream, built once, on first use
+ * (the Node fast pass, node/fast-pass.ts, builds its upstream request's with it too). */
+export function lazyForwardedHeaders(incoming: Headers, url: URL, client: string | undefined): () => Headers {
   let headers: Headers | undefined;
   return () => {
     if (headers) return headers;
-    if (!client) return (headers = req.headers);
-    headers = new Headers(req.headers);
+    if (!client) return (headers = incoming);
+    headers = new Headers(incoming);
     const prior = headers.get('x-forwarded-for');
     headers.set('x-forwarded-for', prior ? `${prior}, ${client}` : client);
     if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', url.protocol.replace(':', ''));

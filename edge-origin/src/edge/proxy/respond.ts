@@ -84,6 +84,16 @@ export function bodylessStatus(status: number): boolean {
 
 /** 502/504 with a message an operator can act on (French first, as the project's user-facing text). */
 export function gatewayError(ctx: EdgeContext, kind: 'unreachable' | 'timeout', message: string): Response {
+  const { status, headers, text } = gatewayErrorParts(ctx, kind, message);
+  return new Response(text, { status, headers });
+}
+
+/** gatewayError's status, fields and text, for a runtime that writes them itself (node/fast-pass.ts). */
+export function gatewayErrorParts(
+  ctx: EdgeContext,
+  kind: 'unreachable' | 'timeout',
+  message: string,
+): { status: number; headers: Headers; text: string } {
   const status = kind === 'timeout' ? 504 : 502;
   const title =
     kind === 'timeout' ? "Délai dépassé en attendant l'origine / Gateway timeout" : 'Origine injoignable / Bad gateway';
@@ -93,7 +103,7 @@ export function gatewayError(ctx: EdgeContext, kind: 'unreachable' | 'timeout', 
     'ERROR',
     null,
   );
-  return new Response(`${status} ${title}: ${withoutUpstreamAddresses(ctx, message)}\n`, { status, headers });
+  return { status, headers, text: `${status} ${title}: ${withoutUpstreamAddresses(ctx, message)}\n` };
 }
 
 /** Viewers learn what went wrong, not where the origin is (the admin health detail names it). */

@@ -141,15 +141,8 @@ export class UpstreamClient {
         const memory = this.options.downMemoryMs ?? 0;
         if (memory > 0 && !only) this.#downUntil.set(base, this.options.now() + memory / 1000);
         const connectTimedOut = errorCode(error) === 'UND_ERR_CONNECT_TIMEOUT';
-        const timedOut = clock.signal.aborted || connectTimedOut;
-        lastError = new UpstreamError(
-          connectTimedOut
-            ? `could not connect to upstream ${url.origin} within ${this.options.connectTimeoutMs ?? '?'} ms`
-            : clock.signal.aborted
-              ? `upstream ${url.origin} sent no response within ${firstByteTimeoutMs} ms`
-              : `upstream ${url.origin} unreachable: ${describe(error)}`,
-          timedOut ? 'timeout' : 'unreachable',
-        );
+        const how = connectTimedOut ? 'connect-timeout' : clock.signal.aborted ? 'first-byte-timeout' : 'unreachable';
+        lastError = this.failure(url.origin, how, error, firstByteTimeoutMs);
       }
     }
     if (failed) {
@@ -157,6 +150,24 @@ export class UpstreamClient {
       return failed;
     }
     throw lastError ?? new UpstreamError('no upstream configured', 'unreachable');
+  }
+
+  /** What a failed upstream request becomes (the Node fast pass, node/fast-pass.ts, words its
+   * failures with it too). `error`: as fetch reports it (`fetch failed`, the cause's code). */
+  failure(
+    origin: string,
+    how: 'connect-timeout' | 'first-byte-timeout' | 'unreachable',
+    error: unknown,
+    firstByteTimeoutMs = this.options.firstByteTimeoutMs,
+  ): UpstreamError {
+    if (how === 'connect-timeout')
+      return new UpstreamError(
+        `could not connect to upstream ${origin} within ${this.options.connectTimeoutMs ?? '?'} ms`,
+        'timeout',
+      );
+    if (how === 'first-byte-timeout')
+      return new UpstreamError(`upstream ${origin} sent no response within ${firstByteTimeoutMs} ms`, 'timeout');
+    return new UpstreamError(`upstream ${origin} unreachable: ${describe(error)}`, 'unreachable');
   }
 
   private cleanResponse(response: Response, method: string): Response {
