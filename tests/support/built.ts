@@ -36,9 +36,15 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts `node <args>` and waits for its "listening on http://..." line. */
-export function startNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, timeoutMs = 60_000): Promise<Running> {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node <args>` (this Node, or the `node` binary given) and waits for its "listening on http://..." line. */
+export function startNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+  timeoutMs = 60_000,
+  node = process.execPath,
+): Promise<Running> {
+  const child = spawn(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const stop = () =>
     new Promise<void>((resolve) => {
