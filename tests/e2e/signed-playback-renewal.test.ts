@@ -1,6 +1,7 @@
 // A viewer watches a restricted live longer than its token lasts (80 s here; six hours in
 // production) and it keeps playing: the TV asks the catalog for a freshly signed URL before the
-// token expires and swaps it in without a single refused request (access-renewal.ts); a TV whose
+// token expires (again a few seconds later when the catalog does not answer) and swaps it in
+// without a single refused request (access-renewal.ts); a TV whose
 // clock is an hour behind misses that moment, gets a 403 at the expiry, renews then and reloads
 // at the live edge, without the viewer doing anything and without a 403 storm.
 import type { Page, Request, Response } from 'playwright-core';
@@ -31,7 +32,7 @@ const catalogAnswers: string[] = [];
 
 const stack = useTvStack(
   { origin: { access }, edge: { urlSigningKeys: access.keys, urlSigningPrefixes: access.restrictedPrefixes } },
-  (started) => {
+  async (started) => {
     started.tv.page.on('response', (r: Response) => {
       const url = new URL(r.url());
       if (!url.pathname.startsWith('/hls/live/sport/')) return;
@@ -45,10 +46,41 @@ const stack = useTvStack(
     });
     started.tv.page.on('request', (r: Request) => {
       const path = new URL(r.url()).pathname;
-      if (path.startsWith('/api/v1/events/')) catalogReads.push(path);
+      if (!path.startsWith('/api/v1/events/')) return;
+      catalogReads.push(path);
+      catalogAnswers.push(`${new Date().toISOString().slice(11, 21)} asked (${r.headers()['cache-control'] ?? ''})`);
+    });
+    // The TV's clock, and renewals the catalog does not answer (a blip: the player's reads past
+    // the browser's cache fail as a network error would), set per test by cookies, not by init
+    // scripts of their own: those stay on the page, and jest's retry of the first test runs
+    // after the second.
+    await started.tv.page.addInitScript(() => {
+      const cookie = (name: string) => Number(new RegExp(`(?:^|; )${name}=(-?\\d+)`).exec(document.cookie)?.[1] ?? 0);
+      const offset = cookie('tv-clock-offset-ms');
+      if (offset) {
+        const real = Date.now.bind(Date);
+        Date.now = () => real() + offset;
+      }
+      const w = window as unknown as { renewalsToLose: number };
+      w.renewalsToLose = cookie('tv-lost-renewals');
+      const realFetch = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        if (init?.cache === 'no-store' && w.renewalsToLose > 0) {
+          w.renewalsToLose--;
+          return Promise.reject(new TypeError('Failed to fetch (the test: a catalog blip)'));
+        }
+        return realFetch(input, init);
+      };
     });
   },
 );
+/** From the next page load: the TV's clock this far (ms) from the real one, and its first `lost` renewals lost. */
+async function setTv(page: Page, { clockOffsetMs, lost }: { clockOffsetMs: number; lost: number }): Promise<void> {
+  await page.context().addCookies([
+    { name: 'tv-clock-offset-ms', value: String(clockOffsetMs), url: stack.appUrl },
+    { name: 'tv-lost-renewals', value: String(lost), url: stack.appUrl },
+  ]);
+}
 
 /** Starts the restricted live from the home screen; answers the first master playlist's token expiry (s). */
 async function playRestrictedLive(page: Page): Promise<number> {
@@ -98,8 +130,10 @@ async function expectPlaying(page: Page): Promise<void> {
 
 const failures = [fr['error.playback'], fr['error.accessRefused']];
 
-test('renewed ahead of its expiry: plays on past it, no request refused, no reload', async () => {
+test('renewed ahead of its expiry, through a catalog blip: plays on past it, no request refused, no reload', async () => {
   const { page } = stack.tv;
+  // The first two renewals get no answer: the player asks again a few seconds later.
+  await setTv(page, { clockOffsetMs: 0, lost: 2 });
   const exp = await playRestrictedLive(page);
   const atExpiry = await eventually(
     () => videoState(page),
@@ -125,16 +159,15 @@ test('renewed ahead of its expiry: plays on past it, no request refused, no relo
   // Swapped in place: the master playlist was loaded once, the picture never went back to loading.
   expect(answers.filter((a) => a.path === '/hls/live/sport/master.m3u8')).toHaveLength(1);
   expect(catalogReads.length).toBeGreaterThan(0);
+  // The blip really happened: both renewals lost, and one asked after them got through.
+  expect(await page.evaluate(() => (window as unknown as { renewalsToLose: number }).renewalsToLose)).toBe(0);
   for (const text of failures) expect(seen).not.toContain(text);
 }, 300_000);
 
 test('a TV clock an hour behind: one 403 at the expiry, renewed, back at the live edge on its own', async () => {
   const { page } = stack.tv;
   // The TV believes it is an hour earlier: its renewal ahead would come an hour late.
-  await page.addInitScript(() => {
-    const real = Date.now.bind(Date);
-    Date.now = () => real() - 3600_000;
-  });
+  await setTv(page, { clockOffsetMs: -3600_000, lost: 0 });
   const exp = await playRestrictedLive(page);
   await eventually(
     () => Promise.resolve(answers.some((a) => a.status === 403)),

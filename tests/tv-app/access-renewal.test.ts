@@ -11,7 +11,13 @@ import { Keyring } from '../../shared/signing/url-signing.ts';
 
 const keyring = new Keyring([{ id: 'k1', secret: 'a-secret-of-sixteen-chars' }]);
 const MASTER = 'http://tv.test/hls/live/sport/master.m3u8';
-const tuning: RenewalTuning = { aheadMs: 60_000, aheadFraction: 0.25, minDelayMs: 1000, maxRefusedRenewals: 1 };
+const tuning: RenewalTuning = {
+  aheadMs: 60_000,
+  aheadFraction: 0.25,
+  minDelayMs: 1000,
+  retryMs: 3000,
+  maxRefusedRenewals: 1,
+};
 const T0 = 1_800_000_000_000; // ms, the TV's clock
 
 async function signed(url: string, expiresS: number, prefix = '/hls/live/sport/'): Promise<string> {
@@ -59,6 +65,18 @@ describe('renewing ahead of expiry', () => {
     });
   });
 
+  it('plans on a whole millisecond: a timer set for it is never before it by Date.now()', async () => {
+    // A quarter of 80.999 s left is 20,249.75 ms: planned at a fraction, a timer of the truncated
+    // delay fired just before it, was "not due yet", and the renewal never happened.
+    const renewal = new AccessRenewal(await signed(MASTER, T0 / 1000 + 81), T0 + 1, tuning);
+    const at = renewal.renewAt!;
+    expect(Number.isInteger(at)).toBe(true);
+    expect(renewal.dueAhead(at - 1)).toBe(false);
+    expect(renewal.busy).toBe(false);
+    expect(renewal.dueAhead(at)).toBe(true);
+    expect(renewal.busy).toBe(true);
+  });
+
   it('tries twice per token when the catalog has nothing later, the second halfway to the expiry', async () => {
     const first = await signed(MASTER, T0 / 1000 + 600);
     const renewal = new AccessRenewal(first, T0, tuning);
@@ -71,6 +89,30 @@ describe('renewing ahead of expiry', () => {
     expect(renewal.dueAhead(T0 + 599_000)).toBe(false);
     expect(renewal.rewrite(first)).toBe(first);
     expect(new AccessRenewal(MASTER, T0, tuning).renewAt).toBeNull();
+  });
+
+  it('asks again every few seconds while the catalog does not answer, until the token expires', async () => {
+    const first = await signed(MASTER, T0 / 1000 + 600);
+    const renewal = new AccessRenewal(first, T0, tuning);
+    let now = T0 + 540_000;
+    let tries = 0;
+    while (renewal.renewAt !== null && tries < 100) {
+      now = renewal.renewAt;
+      expect(renewal.dueAhead(now)).toBe(true);
+      expect(renewal.renewed(null, now)).toBe('keep');
+      tries++;
+    }
+    // Every 3 s over the last minute, the last one halfway through the final seconds: then a 403 will tell.
+    expect(tries).toBeGreaterThanOrEqual(19);
+    expect(tries).toBeLessThanOrEqual(21);
+    expect(now).toBeLessThan(T0 + 600_000);
+    // An answer at last: swapped in.
+    const fresh = new AccessRenewal(first, T0, tuning);
+    fresh.dueAhead(T0 + 540_000);
+    expect(fresh.renewed(null, T0 + 540_000)).toBe('keep');
+    expect(fresh.renewAt).toBe(T0 + 543_000);
+    fresh.dueAhead(T0 + 543_000);
+    expect(fresh.renewed(await signed(MASTER, T0 / 1000 + 1200), T0 + 543_000)).toBe('swap');
   });
 
   it('a TV clock past the expiry renews once, a second from now, not in a loop', async () => {

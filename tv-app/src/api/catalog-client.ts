@@ -23,7 +23,10 @@ export class CatalogError extends Error {
 }
 
 export interface ReadOptions {
-  /** Revalidate with the server rather than take the browser's stored copy. */
+  /**
+   * Ask the server, past the browser's cache ('no-store'): neither its stored copy nor a wait
+   * behind another read of the same URL that holds the cache entry (the live page's polling).
+   */
   fresh?: boolean;
 }
 
@@ -52,7 +55,7 @@ export class CatalogClient {
     return this.getJson<ChannelResponse>(`/api/v1/channels/${encodeURIComponent(id)}`);
   }
 
-  /** `fresh`: revalidated, not the browser's stored copy (a renewed signed URL, player/renew-playback.ts). */
+  /** `fresh`: from the server, not the browser's stored copy (a renewed signed URL, player/renew-playback.ts). */
   event(id: string, options: ReadOptions = {}): Promise<LiveEvent> {
     return this.getJson<LiveEvent>(`/api/v1/events/${encodeURIComponent(id)}`, options);
   }
@@ -77,7 +80,7 @@ export class CatalogClient {
       const response = await this.fetchImpl(this.baseUrl + path, {
         headers: { accept: 'application/json' },
         signal: controller?.signal,
-        ...(fresh ? { cache: 'no-cache' as const } : {}),
+        ...(fresh ? { cache: 'no-store' as const } : {}),
       });
       if (!response.ok) throw new CatalogError(`${path}: HTTP ${response.status}`, response.status);
       return (await response.json()) as T;

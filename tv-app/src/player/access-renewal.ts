@@ -10,9 +10,10 @@
 // onto requests still carrying the old one (`rewrite`), seamlessly. The TV's clock may be wrong,
 // so a 403 is still handled: one renewal, then a reload at the same place; a catalog that keeps
 // answering a refused token (or renewals that never bring media back) ends in the error screen,
-// never in a loop: at most two renewals ahead per token (the second halfway to the expiry, when
-// the first brought back the same token: a copy of the catalog's answer stored at the edge, up
-// to 20 s old, which the minute ahead outlasts) and one after a refusal until media flows again.
+// never in a loop: at most two renewals ahead per token that the catalog answers (the second
+// halfway to the expiry, when the first brought back the same token: a copy of the catalog's
+// answer stored at the edge, up to 20 s old, which the minute ahead outlasts), one every few
+// seconds until the expiry while it does not answer, and one after a refusal until media flows.
 import { PLAYER_DEFAULTS } from './config.ts';
 
 /** The token's query parameters (shared/signing/url-signing.ts's SIGNING_PARAMS; not imported: that module needs Web Crypto at load, which old TVs lack). */
@@ -120,6 +121,8 @@ export interface RenewalTuning {
   aheadFraction: number;
   /** A renewal planned in the past is made this long (ms) from now, not at once. */
   minDelayMs: number;
+  /** A renewal ahead that got no answer is tried again this long (ms) later, while the token lasts. */
+  retryMs: number;
   /** Renewals after a 403 with no media buffered since the previous one: then give up. */
   maxRefusedRenewals: number;
 }
@@ -155,6 +158,11 @@ export class AccessRenewal {
     return this.token !== null;
   }
 
+  /** A renewal is under way (its answer will plan the next one). */
+  get busy(): boolean {
+    return this.renewing !== null;
+  }
+
   /** When (ms, the TV's clock) to renew ahead; null when there is nothing to renew ahead of. */
   get renewAt(): number | null {
     return this.renewAtMs;
@@ -170,7 +178,7 @@ export class AccessRenewal {
     }
     const { aheadMs, aheadFraction, minDelayMs } = this.tuning;
     const left = token.exp * 1000 - nowMs;
-    this.renewAtMs = nowMs + Math.max(minDelayMs, left - Math.min(aheadMs, left * aheadFraction));
+    this.renewAtMs = Math.ceil(nowMs + Math.max(minDelayMs, left - Math.min(aheadMs, left * aheadFraction)));
   }
 
   /** Time to renew ahead: true when a renewal should start now (the caller asks the catalog). */
@@ -213,10 +221,16 @@ export class AccessRenewal {
       this.adopt(url, token, nowMs);
       return 'reload';
     }
-    // No answer, the stream moved or is open now, or no later token (a stored copy of the
-    // catalog's answer): what plays is good until it expires; one more try halfway there.
+    // No answer (the catalog slow or unreachable for a moment): what plays is good until it
+    // expires; asked again a few seconds later, as long as there is time (bounded by the expiry,
+    // not by a count: a single lost request must not cost the viewer a 403 and a reload).
+    if (url === null) {
+      this.retrySoon(nowMs);
+      return 'keep';
+    }
+    // The stream moved or is open now, or no later token (a stored copy of the catalog's
+    // answer): what plays is good until it expires; one more try halfway there.
     if (
-      url === null ||
       !current ||
       !token ||
       withoutToken(url) !== withoutToken(this.url) ||
@@ -234,7 +248,15 @@ export class AccessRenewal {
   /** A second renewal ahead, halfway to the expiry, if there is time for it; then a 403 will tell. */
   private tryAgainAhead(nowMs: number): void {
     const left = this.token ? this.token.exp * 1000 - nowMs : 0;
-    if (this.aheadTries < 2 && left > 2 * this.tuning.minDelayMs) this.renewAtMs = nowMs + left / 2;
+    if (this.aheadTries < 2 && left > 2 * this.tuning.minDelayMs) this.renewAtMs = Math.ceil(nowMs + left / 2);
+  }
+
+  /** Another renewal ahead after no answer, `retryMs` from now if it lands before the expiry. */
+  private retrySoon(nowMs: number): void {
+    const left = this.token ? this.token.exp * 1000 - nowMs : 0;
+    const { retryMs, minDelayMs } = this.tuning;
+    if (left > retryMs + minDelayMs) this.renewAtMs = nowMs + retryMs;
+    else this.tryAgainAhead(nowMs);
   }
 
   private adopt(url: string, token: UrlToken | null, nowMs: number): void {

@@ -113,9 +113,10 @@ export const PLAYER_DEFAULTS = {
   /**
    * Signed playback URLs (access-renewal.ts): the catalog is asked for a fresh one `aheadMs`
    * before the token expires (or at `aheadFraction` of its life left, for short tokens), once
-   * per token; after a 403, at most `maxRefusedRenewals` renewals until media flows again.
+   * per token (again `retryMs` later while the catalog does not answer); after a 403, at most
+   * `maxRefusedRenewals` renewals until media flows again.
    */
-  accessRenewal: { aheadMs: 60_000, aheadFraction: 0.25, minDelayMs: 1000, maxRefusedRenewals: 1 },
+  accessRenewal: { aheadMs: 60_000, aheadFraction: 0.25, minDelayMs: 1000, retryMs: 3000, maxRefusedRenewals: 1 },
 } as const;
 
 export interface HlsConfigInput {

@@ -494,7 +494,11 @@ export class HlsPlayer {
     this.accessTimer = setTimeout(
       () => {
         this.accessTimer = null;
-        if (access === this.access && access.dueAhead(Date.now())) void this.renewAccess(access);
+        if (access !== this.access) return;
+        if (access.dueAhead(Date.now())) void this.renewAccess(access);
+        // Timers and Date.now() are different clocks: one may fire a moment early. Not due yet is
+        // "wait a little more", never "no renewal" (the token would expire under the viewer).
+        else if (!access.busy) this.planRenewal();
       },
       Math.max(0, at - Date.now()),
     );

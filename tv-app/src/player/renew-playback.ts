@@ -1,6 +1,6 @@
 // A playback's signed URL, asked again: the catalog answer for the same item carries a freshly
 // signed URL (the origin signs on the way out), which access-renewal.ts swaps in or reloads.
-// Revalidated, not the browser's stored copy, which could hold the token that is expiring.
+// From the server, not the browser's stored copy, which could hold the token that is expiring.
 import type { Highlight, LiveEvent, Playable, Replay } from '../../../shared/catalog/types.ts';
 import type { ReadOptions } from '../api/catalog-client.ts';
 import { playbackOf } from './playable.ts';
