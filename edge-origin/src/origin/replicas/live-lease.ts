@@ -135,9 +135,9 @@ export class RedisPackagers implements LivePackagers {
     for (;;) {
       if (this.holds(channel) || (await this.#acquire(channel).catch(() => false))) return { ok: true as const };
       if (this.#now() >= deadline) return { ok: false as const, holder: this.holder(channel) };
-      await this.#client
-        .set(this.#key('want', channel), this.id, { PX: this.#options.config.leaseMs })
-        .catch(() => undefined);
+      await this.#bounded(
+        this.#client.set(this.#key('want', channel), this.id, { PX: this.#options.config.leaseMs }),
+      ).catch(() => undefined);
       await new Promise((r) => setTimeout(r, Math.min(this.#options.config.renewMs / 2, 500)));
     }
   }
@@ -167,10 +167,12 @@ export class RedisPackagers implements LivePackagers {
   async #acquire(channel: ChannelId): Promise<boolean> {
     const sentAt = this.#now();
     const value = JSON.stringify({ id: this.id, url: this.#options.config.advertiseUrl, fence: 0 });
-    const [won, current] = (await this.#client.eval(ACQUIRE, {
-      keys: [this.#key('lease', channel), this.#key('fence', channel)],
-      arguments: [value, String(this.#options.config.leaseMs)],
-    })) as [number, string];
+    const [won, current] = (await this.#bounded(
+      this.#client.eval(ACQUIRE, {
+        keys: [this.#key('lease', channel), this.#key('fence', channel)],
+        arguments: [value, String(this.#options.config.leaseMs)],
+      }),
+    )) as [number, string];
     const holder = parseHolder(current);
     if (won !== 1 || !holder) {
       if (holder) this.#others.set(channel, { holder, seenAt: sentAt });
@@ -192,10 +194,12 @@ export class RedisPackagers implements LivePackagers {
     const held = this.#held.get(channel)!;
     const sentAt = this.#now();
     const renewed = Number(
-      await this.#client.eval(RENEW, {
-        keys: [this.#key('lease', channel)],
-        arguments: [held.value, String(this.#options.config.leaseMs)],
-      }),
+      await this.#bounded(
+        this.#client.eval(RENEW, {
+          keys: [this.#key('lease', channel)],
+          arguments: [held.value, String(this.#options.config.leaseMs)],
+        }),
+      ),
     );
     if (renewed !== 1) {
       this.#lose(channel, 'the lease is no longer ours');
@@ -203,12 +207,14 @@ export class RedisPackagers implements LivePackagers {
     }
     held.validUntil = this.#validUntil(sentAt);
     // Another replica's encoder asks for the channel: hand it over unless a feed is on air here.
-    const want = await this.#client.get(this.#key('want', channel));
+    const want = await this.#bounded(this.#client.get(this.#key('want', channel)));
     if (want && want !== this.id && !this.#options.feeding?.(channel)) {
-      await this.#client.eval(RELEASE, {
-        keys: [this.#key('lease', channel), this.#key('want', channel)],
-        arguments: [held.value],
-      });
+      await this.#bounded(
+        this.#client.eval(RELEASE, {
+          keys: [this.#key('lease', channel), this.#key('want', channel)],
+          arguments: [held.value],
+        }),
+      );
       this.#held.delete(channel);
       this.#options.log('info', `replicas: ${channel} handed over to ${want} (its encoder connected)`, {
         event: 'lease-handed-over',
@@ -216,6 +222,19 @@ export class RedisPackagers implements LivePackagers {
         to: want,
       });
     }
+  }
+
+  /**
+   * A command Redis has not answered within a renewal period fails: a command caught in a dropped
+   * connection may never settle, and a tick waiting on it would stop every later one.
+   */
+  #bounded<T>(command: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('redis: no answer in time')), this.#options.config.renewMs);
+    });
+    command.catch(() => {}); // settled late, after the race: nobody waits for it
+    return Promise.race([command, late]).finally(() => clearTimeout(timer));
   }
 
   #expireLocally(): void {
@@ -240,6 +259,7 @@ export class RedisPackagers implements LivePackagers {
 
   /** Releases what we hold (a clean stop: the other replica takes over at its next tick, not after the TTL). */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
     if (this.#client.isReady) {
