@@ -432,10 +432,29 @@ it('drops the rest of an upload the upstream refused on sight, and answers its r
   expect(fast.edge.fastPass!.served).toBe(served + 1);
 });
 
-it('leaves Expect: 100-continue, Authorization and this edge’s own Via to the general path, with the same answers', async () => {
+it('takes Expect: 100-continue bodies (the client hears 100 Continue, the upstream gets the body without the field)', async () => {
   const served = fast.edge.fastPass!.served;
-  const [a, b] = await both('POST', '/api/v1/echo', { Expect: '100-continue' }, 'after continue');
+  const seenBefore = upstream.seen.length;
+  const answers: string[] = [];
+  for (const s of [fast, general]) {
+    const e = open(s.edge.url, 'POST', '/api/v1/echo', { 'Content-Length': '14', Expect: '100-continue' });
+    await e.firstBytes; // the 100 Continue, before any of the body is sent (as curl waits for it)
+    e.socket.write('after continue');
+    answers.push(await e.answer);
+  }
+  const [a, b] = answers as [string, string];
   expect(a).toBe(b);
+  expect(a).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  expect(bodyOf(a.slice(a.indexOf('HTTP/1.1 200')))).toBe('after continue');
+  expect(upstream.seen.slice(seenBefore).map((s) => [s.headers.expect, s.body.toString()])).toEqual([
+    [undefined, 'after continue'],
+    [undefined, 'after continue'],
+  ]);
+  expect(fast.edge.fastPass!.served).toBe(served + 1);
+});
+
+it('leaves Authorization and this edge’s own Via to the general path, with the same answers', async () => {
+  const served = fast.edge.fastPass!.served;
   const [c, d] = await both('POST', '/api/v1/echo', { Authorization: 'Bearer x' }, 'mine');
   expect(c).toBe(d);
   expect(bodyOf(c)).toBe('mine');

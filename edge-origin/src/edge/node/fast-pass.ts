@@ -19,7 +19,7 @@
 // upstream request. It takes only plain requests (plain-request.ts: no Authorization or
 // preconditions, plain target and host, well under the limits, outside signed-URL prefixes, not
 // naming this edge in Via) with a method other than GET and HEAD (no failover: their bodies cannot
-// be replayed, on either path), without Expect or Upgrade; anything else takes the general path.
+// be replayed, on either path), without Upgrade; anything else takes the general path.
 // Two differences, both in what the upstream sees or sends, not in answers: the client's
 // Content-Length goes upstream (fetch sends a streamed body chunked), and an encoded answer the
 // upstream sends although asked for identity is passed on as it is (fetch decodes it).
@@ -68,7 +68,7 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       const h = req.headers;
       if (method === 'GET' || method === 'HEAD' || method === 'TRACE') return false;
       if (!passesThrough(method, (name) => h[name] !== undefined) || !isPlainRequest(req, config)) return false;
-      if (h.expect !== undefined || h.upgrade !== undefined) return false;
+      if (h.upgrade !== undefined) return false;
 
       const url = new URL(`http://${h.host!}${req.url!}`);
       const client = req.socket.remoteAddress;

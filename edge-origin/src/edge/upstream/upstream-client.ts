@@ -83,6 +83,9 @@ export class UpstreamClient {
     headers.delete('content-length'); // fetch recomputes it from the body
     headers.delete(PEER_HEADER); // never leaves the edge
     headers.delete(PEER_TOKEN_HEADER);
+    // Expect: 100-continue is met on the client's hop (Node's server answers 100 before the body);
+    // fetch refuses the field (undici: "expect header not supported"), so a curl upload got a 502.
+    headers.delete('expect');
     headers.set('accept-encoding', 'identity');
     if (clientHost) headers.set('x-forwarded-host', clientHost);
     appendVia(headers, this.options.viaName);
