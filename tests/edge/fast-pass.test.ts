@@ -72,6 +72,9 @@ let general: Side;
 /** The same pair in front of an address nobody listens on. */
 let deadFast: Side;
 let deadGeneral: Side;
+/** The same pair with that dead address first and the live upstream as its fallback. */
+let failoverFast: Side;
+let failoverGeneral: Side;
 
 async function side(upstreamUrl: string, config: Partial<EdgeConfigInput>): Promise<Side> {
   const logs: Record<string, unknown>[] = [];
@@ -223,6 +226,18 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.end('{"ok":true}');
   });
+  // A body that takes longer than the first-byte timeout (400 ms here) to come, its head at once.
+  upstream.on('/api/v1/slow-answer', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store', 'content-length': '1000' });
+    let i = 0;
+    const timer = setInterval(() => {
+      res.write('s'.repeat(100));
+      if (++i === 10) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 100);
+  });
   upstream.on('/api/v1/ping', (_req, res) => void res.writeHead(204, { 'cache-control': 'no-store' }).end());
   upstream.on('/api/v1/not-modified', (_req, res) => void res.writeHead(304, { etag: '"v1"' }).end());
   upstream.on(
@@ -245,10 +260,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => dead.close(() => r()));
   deadFast = await side(deadUrl, {});
   deadGeneral = await side(deadUrl, { fastHitPath: false });
+  failoverFast = await side(deadUrl, { fallbackUpstreamUrls: [upstream.url] });
+  failoverGeneral = await side(deadUrl, { fallbackUpstreamUrls: [upstream.url], fastHitPath: false });
 });
 
 afterAll(async () => {
-  for (const s of [fast, general, deadFast, deadGeneral]) await s?.edge.close(1000);
+  for (const s of [fast, general, deadFast, deadGeneral, failoverFast, failoverGeneral]) await s?.edge.close(1000);
   await upstream?.close();
 });
 
@@ -339,6 +356,18 @@ it('streams a large answer, and gives the same length or chunking as the general
   expect(fast.edge.fastPass!.served).toBe(served + 2);
 });
 
+it('lets an answer take longer than the first-byte timeout once its head is in (a fill too)', async () => {
+  const served = fast.edge.fastPass!.served;
+  const [a, b] = await both('POST', '/api/v1/slow-answer', {}, 'go');
+  expect(a).toBe(b);
+  expect(bodyOf(a)).toBe('s'.repeat(1000));
+  // A GET goes through a fill on both edges: the general path's upstream client alone.
+  const [c, d] = await both('GET', '/api/v1/slow-answer');
+  expect(c).toBe(d);
+  expect([header(c, 'x-cache'), bodyOf(c)]).toEqual(['MISS', 's'.repeat(1000)]);
+  expect(fast.edge.fastPass!.served).toBe(served + 1);
+});
+
 it('passes 204, 304 and an upstream 500 on as the general path does', async () => {
   const served = fast.edge.fastPass!.served;
   for (const [method, path, status] of [
@@ -403,6 +432,20 @@ it('answers 502 with the same words when the upstream cannot be reached', async 
   expect(deadFast.edge.fastPass!.served).toBe(1);
   expect(deadFast.logs).toEqual(deadGeneral.logs);
   expect(await countersOf(deadFast)).toEqual(await countersOf(deadGeneral));
+});
+
+it('sends an upload to the upstream the general path would: after a failure, the next one', async () => {
+  const pair: [Side, Side] = [failoverFast, failoverGeneral];
+  // A body is sent once, to one upstream: the dead first one answers 502 on both paths…
+  const [a, b] = await both('POST', '/api/v1/echo', {}, 'first', pair);
+  expect(a).toBe(b);
+  expect(a).toMatch(/^HTTP\/1\.1 502 /);
+  // …and is tried last from then on (EDGE_UPSTREAM_DOWN_MEMORY_MS): the next upload reaches the live one.
+  const [c, d] = await both('POST', '/api/v1/echo', {}, 'second', pair);
+  expect(c).toBe(d);
+  expect([c.slice(0, 15), bodyOf(c)]).toEqual(['HTTP/1.1 200 OK', 'second']);
+  expect(failoverFast.edge.fastPass!.served).toBe(2);
+  expect(failoverFast.logs).toEqual(failoverGeneral.logs);
 });
 
 it('ends the upstream request when the client goes mid-upload', async () => {

@@ -78,7 +78,10 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       );
       const fields = outgoingFields(headers, false);
       if (h['content-length'] !== undefined) fields['content-length'] = h['content-length'];
-      const target = ctx.upstream.target(config.upstreamUrl, url.pathname + url.search);
+      // One upstream, as the general path asks for a request with a body: the first not lately
+      // found unreachable (no failover: a streamed body cannot be sent twice).
+      const base = ctx.upstream.ordered()[0] ?? config.upstreamUrl;
+      const target = ctx.upstream.target(base, url.pathname + url.search);
       const requestTime = ctx.now();
       // Built before anything is taken from the request: if Node refuses it, the general path answers.
       const up = send(target, { method, headers: fields, agent });
@@ -93,9 +96,14 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       let connectTimer: NodeJS.Timeout | undefined;
       let firstByteTimer: NodeJS.Timeout | undefined;
 
+      let clientGone = false;
+
       const fail = (how: 'connect-timeout' | 'first-byte-timeout' | 'unreachable', error?: unknown) => {
         if (settled) return;
         settled = true;
+        // A client gone is no fault of the upstream's (the general path, whose body stream fails
+        // then, takes it for one: a difference kept on purpose).
+        if (!clientGone) ctx.upstream.unreachable(base);
         clearTimeout(connectTimer);
         clearTimeout(firstByteTimer);
         req.unpipe(up);
@@ -135,13 +143,16 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       });
       // A client gone (mid-upload, or mid-answer): the upstream request ends too.
       res.on('close', () => {
-        if (!res.writableFinished) up.destroy(new Error('client closed the connection'));
+        if (res.writableFinished) return;
+        clientGone = true;
+        up.destroy(new Error('client closed the connection'));
       });
 
       up.on('response', (upstream) => {
         if (settled) return void upstream.destroy();
         settled = true;
         answering = true;
+        ctx.upstream.reached(base);
         clearTimeout(connectTimer);
         clearTimeout(firstByteTimer);
         const status = upstream.statusCode!;

@@ -114,10 +114,17 @@ export class UpstreamClient {
       const requestTime = this.options.now();
       // The first byte is awaited from the request's end: with a body (a phone's photo over 4G),
       // from its last byte, so a slow upload is not taken for a slow origin (a 504 after 10 s).
+      // The clock stops at the answer's head: past it the idle timeout watches the body (an
+      // AbortSignal.timeout left in fetch's signal cut every body still coming after it).
       const clock = new AbortController();
+      let headIn = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const startClock = () => {
-        const timeout = AbortSignal.timeout(firstByteTimeoutMs);
-        timeout.addEventListener('abort', () => clock.abort(timeout.reason), { once: true });
+        if (headIn) return; // answered before the body's end (an early refusal)
+        timer = setTimeout(
+          () => clock.abort(new DOMException('no response within the first-byte timeout', 'TimeoutError')),
+          firstByteTimeoutMs,
+        );
       };
       const combined = signal ? AbortSignal.any([signal, clock.signal]) : clock.signal;
       try {
@@ -127,8 +134,10 @@ export class UpstreamClient {
           init.duplex = 'half';
         } else startClock();
         const response = await (this.options.fetch ?? fetch)(url, init);
+        headIn = true;
+        clearTimeout(timer);
         const responseTime = this.options.now();
-        this.#downUntil.delete(base);
+        this.reached(base);
         const result = {
           response: this.cleanResponse(response, method),
           requestTime,
@@ -140,9 +149,9 @@ export class UpstreamClient {
         if (failed) void failed.response.body?.cancel().catch(() => {});
         failed = result;
       } catch (error) {
+        clearTimeout(timer);
         if (signal?.aborted) throw error;
-        const memory = this.options.downMemoryMs ?? 0;
-        if (memory > 0 && !only) this.#downUntil.set(base, this.options.now() + memory / 1000);
+        if (!only) this.unreachable(base);
         const connectTimedOut = errorCode(error) === 'UND_ERR_CONNECT_TIMEOUT';
         const how = connectTimedOut ? 'connect-timeout' : clock.signal.aborted ? 'first-byte-timeout' : 'unreachable';
         lastError = this.failure(url.origin, how, error, firstByteTimeoutMs);
@@ -153,6 +162,17 @@ export class UpstreamClient {
       return failed;
     }
     throw lastError ?? new UpstreamError('no upstream configured', 'unreachable');
+  }
+
+  /** This upstream answered: tried in its order again. */
+  reached(base: string): void {
+    this.#downUntil.delete(base);
+  }
+
+  /** This upstream could not be reached or timed out: tried after the others for downMemoryMs. */
+  unreachable(base: string): void {
+    const memory = this.options.downMemoryMs ?? 0;
+    if (memory > 0) this.#downUntil.set(base, this.options.now() + memory / 1000);
   }
 
   /** What a failed upstream request becomes (the Node fast pass, node/fast-pass.ts, words its
