@@ -46,10 +46,11 @@ export class LiveChannels {
   /**
    * This replica answers the channel again after another packaged it (origin/replicas/): with
    * ingest, its timeline starts a new run at the next slot (what the other put on air may differ);
-   * the loop alone is the same arithmetic on every replica, nothing to mark.
+   * the loop alone is the same arithmetic on every replica, nothing to mark. Returns the first
+   * slot of the new run.
    */
-  takeOver(channel: ChannelId, nowMs: number): void {
-    if (this.files) this.timelines.get(channel)?.takeOver(nowMs);
+  takeOver(channel: ChannelId, nowMs: number): number | undefined {
+    return this.files ? this.timelines.get(channel)?.takeOver(nowMs) : undefined;
   }
 
   timeline(channel: ChannelId): LiveTimeline | undefined {

@@ -256,14 +256,16 @@ export class LiveTimeline {
    * the slots so far may differ from what this timeline holds (its feed, its slate), so the next
    * slot this one publishes starts a new run, with EXT-X-DISCONTINUITY; the media sequence goes
    * on from the clock. An inactive timeline becomes active, the loop so far sealed as it is.
+   * Returns that slot.
    */
-  takeOver(nowMs: number): void {
+  takeOver(nowMs: number): number {
     if (!this.active) {
       this.#startRun({ from: 0, kind: 'loop' });
       this.#sealedThrough = liveEdge(nowMs, this.options.clock);
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
     }
     this.#breakAt = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
+    return this.#breakAt;
   }
 
   /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */

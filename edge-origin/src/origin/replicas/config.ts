@@ -23,7 +23,10 @@ export const replicaConfigSchema = z.object({
   leaseMs: ms.default(4000),
   /** How often the holder renews and the others try to take a free lease. */
   renewMs: ms.default(1000),
-  /** A request proxied to the holder gives up after this long (a held LL-HLS reload is shorter). */
+  /**
+   * A blocking LL-HLS reload sent on to the holder gives up without an answer after this long (the
+   * holder may hold it three target durations); anything else after 3 s.
+   */
   proxyTimeoutMs: ms.default(15_000),
 });
 

@@ -5,6 +5,9 @@
 //   citetv:live:fence:<channel>  INCR at each acquisition: the fence, higher for every new holder
 //   citetv:live:want:<channel>   a replica whose encoder just connected asks for the lease; a
 //                                holder with no feed of that channel hands it over (DEL if ours)
+//   citetv:live:publishers:<channel>  [{"from","url"}…]: who published the channel from which slot
+//                                on (appended at each acquisition and takeover), so a replay's older
+//                                slots are asked of the replica that has them on its disk
 //
 // Fenced on both sides: every renewal and release compares the whole value (fence included), so a
 // holder that stalled past its TTL cannot renew or delete its successor's lease; and a holder
@@ -36,6 +39,18 @@ export interface LivePackagers {
    * ours; else asks the holder to hand it over (it does when it has no feed) for up to `waitMs`.
    */
   claim(channel: ChannelId, waitMs: number): Promise<{ ok: true } | { ok: false; holder: LeaseHolder | undefined }>;
+  /** Records that this replica publishes the channel's slots from `slot` on. */
+  publishedFrom(channel: ChannelId, slot: number): Promise<void>;
+  /**
+   * Who published `slot` of the channel, as last read: `self`, another replica's address, or
+   * undefined when nothing is recorded (the holder answers, as for the live).
+   */
+  publisherOf(channel: ChannelId, slot: number): 'self' | string | undefined;
+  /**
+   * How the app tells the first slot this replica publishes once it takes a lease (its timelines):
+   * recorded from then on at each acquisition, and at once for the leases already held.
+   */
+  trackSlots(firstSlot: (channel: ChannelId) => number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -46,9 +61,15 @@ export function soloPackagers(): LivePackagers {
     holds: () => true,
     holder: () => undefined,
     claim: async () => ({ ok: true }),
+    publishedFrom: async () => {},
+    publisherOf: () => undefined,
+    trackSlots: () => {},
     close: async () => {},
   };
 }
+
+/** Publishers remembered per channel: years of takeovers. */
+const PUBLISHERS_KEPT = 1000;
 
 /** Takes the lease when free: [1, value] (ours, new fence), or [0, current value]. */
 const ACQUIRE = `
@@ -98,6 +119,8 @@ export class RedisPackagers implements LivePackagers {
   readonly #now: () => number;
   readonly #held = new Map<ChannelId, Held>();
   readonly #others = new Map<ChannelId, { holder: LeaseHolder; seenAt: number }>();
+  readonly #publishers = new Map<ChannelId, { from: number; url: string }[]>();
+  #firstSlot?: (channel: ChannelId) => number | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
   #ticking = false;
   #closed = false;
@@ -154,6 +177,7 @@ export class RedisPackagers implements LivePackagers {
         try {
           if (this.#held.has(channel)) await this.#renew(channel);
           else await this.#acquire(channel);
+          await this.#readPublishers(channel);
         } catch {
           // Redis went away mid-tick: what we hold runs out locally at its validity.
         }
@@ -181,6 +205,8 @@ export class RedisPackagers implements LivePackagers {
     const previous = this.#others.get(channel)?.holder;
     this.#others.delete(channel);
     this.#held.set(channel, { value: current, fence: holder.fence, validUntil: this.#validUntil(sentAt) });
+    const first = this.#firstSlot?.(channel);
+    if (first !== undefined) await this.publishedFrom(channel, first).catch(() => undefined);
     this.#options.log('info', `replicas: ${channel} packaged here (lease fence ${holder.fence})`, {
       event: 'lease-acquired',
       channel,
@@ -224,6 +250,46 @@ export class RedisPackagers implements LivePackagers {
     }
   }
 
+  trackSlots(firstSlot: (channel: ChannelId) => number | undefined): void {
+    this.#firstSlot = firstSlot;
+    // Leases taken before the app was there: nothing was served before now.
+    for (const channel of this.#held.keys()) {
+      const first = firstSlot(channel);
+      if (first !== undefined) void this.publishedFrom(channel, first).catch(() => undefined);
+    }
+  }
+
+  async publishedFrom(channel: ChannelId, slot: number): Promise<void> {
+    const key = this.#key('publishers', channel);
+    const entry = { from: slot, url: this.#options.config.advertiseUrl };
+    await this.#bounded(this.#client.rPush(key, JSON.stringify(entry)));
+    await this.#bounded(this.#client.lTrim(key, -PUBLISHERS_KEPT, -1));
+    this.#publishers.set(channel, [...(this.#publishers.get(channel) ?? []), entry]);
+  }
+
+  publisherOf(channel: ChannelId, slot: number): 'self' | string | undefined {
+    let found: { from: number; url: string } | undefined;
+    // The latest entry starting at or before the slot (a later one wins a tie: it is the newer publisher).
+    for (const entry of this.#publishers.get(channel) ?? [])
+      if (entry.from <= slot && entry.from >= (found?.from ?? -1)) found = entry;
+    if (!found) return undefined;
+    return found.url === this.#options.config.advertiseUrl ? 'self' : found.url;
+  }
+
+  async #readPublishers(channel: ChannelId): Promise<void> {
+    const texts = await this.#bounded(this.#client.lRange(this.#key('publishers', channel), 0, -1));
+    const entries: { from: number; url: string }[] = [];
+    for (const text of texts) {
+      try {
+        const e = JSON.parse(text) as { from?: unknown; url?: unknown };
+        if (typeof e.from === 'number' && typeof e.url === 'string') entries.push({ from: e.from, url: e.url });
+      } catch {
+        /* not ours */
+      }
+    }
+    this.#publishers.set(channel, entries);
+  }
+
   /**
    * A command Redis has not answered within a renewal period fails: a command caught in a dropped
    * connection may never settle, and a tick waiting on it would stop every later one.
@@ -253,7 +319,7 @@ export class RedisPackagers implements LivePackagers {
     return sentAt + this.#options.config.leaseMs - this.#options.config.renewMs;
   }
 
-  #key(kind: 'lease' | 'fence' | 'want', channel: ChannelId): string {
+  #key(kind: 'lease' | 'fence' | 'want' | 'publishers', channel: ChannelId): string {
     return `${this.#prefix}${kind}:${channel}`;
   }
 

@@ -11,7 +11,7 @@ import type { LivePackagers } from './live-lease.ts';
 
 /** On a request one replica sends another: answered from the receiver's own timeline, never sent on (no ping-pong). */
 export const REPLICA_HOP_HEADER = 'x-origin-replica-hop';
-/** On answers: `proxied <holder>#<fence>`, or `local` when the holder could not be reached. */
+/** On answers: `proxied <holder>#<fence>` (`proxied published <url>`: a slot another replica published), or `local` when the holder could not be reached. */
 export const REPLICA_HEADER = 'x-origin-replica';
 
 const HOP_BY_HOP = [
@@ -33,13 +33,21 @@ export interface ReplicaProxyOptions {
   timeoutMs: number;
   logger: Logger;
   fetch?: typeof fetch;
+  /** The live slot (media sequence) a segment or part request is for; undefined: a playlist. */
+  slotOf?: (c: Context) => number | undefined;
   /** Called for each request answered here / sent to the holder (replicas/routes.ts marks takeovers). */
   servedHere?: (channel: ChannelId) => void;
   proxied?: (channel: ChannelId) => void;
 }
 
+/** First byte from another replica for anything but a blocking LL-HLS reload (a host gone without a reset). */
+const QUICK_FIRST_BYTE_MS = 3000;
+/** A replica that could not be reached is not asked again for this long (answered here meanwhile). */
+const DOWN_MEMORY_MS = 10_000;
+
 export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
   const { packagers } = options;
+  const downUntil = new Map<string, number>();
   return async (c, next) => {
     const channel = await options.channelOf(c);
     if (!channel) return next();
@@ -47,52 +55,90 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
       options.servedHere?.(channel);
       return next();
     };
-    if (c.req.header(REPLICA_HOP_HEADER) || packagers.holds(channel)) return here();
-    const holder = packagers.holder(channel);
-    // Nobody is known to hold it (Redis unreachable, or the lease free for a moment): answer here.
-    if (!holder) return here();
-    const url = new URL(c.req.url);
-    const target = `${holder.url.replace(/\/+$/, '')}${url.pathname}${url.search}`;
-    const headers = new Headers(c.req.raw.headers);
-    for (const name of HOP_BY_HOP) headers.delete(name);
-    headers.set(REPLICA_HOP_HEADER, packagers.id);
-    headers.set('accept-encoding', 'identity');
+    if (c.req.header(REPLICA_HOP_HEADER)) return here();
     const method = c.req.method;
     // Read whole first (the staff's start and stop: a few bytes), so the request can still be answered here if the holder is gone.
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer();
-    let response: Response;
-    try {
-      response = await (options.fetch ?? fetch)(target, {
-        method,
-        headers,
-        ...(body ? { body } : {}),
-        redirect: 'manual',
-        signal: AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(options.timeoutMs)]),
-      });
-    } catch (error) {
-      if (c.req.raw.signal.aborted) throw error;
-      // The holder died and its lease has not run out yet: this replica's timeline is the next best answer.
-      options.logger.warn(
-        { channel, holder: holder.id, err: (error as Error).message },
-        'replicas: live holder unreachable, answered here',
-      );
-      await here();
-      c.res.headers.set(REPLICA_HEADER, 'local');
-      return;
+    const forward = async (base: string, label: string) => {
+      if ((downUntil.get(base) ?? 0) > Date.now()) return undefined;
+      const answer = await sendOn(c, options, { base, label, body, channel });
+      if (answer) downUntil.delete(base);
+      else downUntil.set(base, Date.now() + DOWN_MEMORY_MS);
+      return answer;
+    };
+    // A segment or part: asked of the replica that published its slot (a replay's older slots are
+    // on the disk of the replica that packaged them then), when that is another one and it answers.
+    const slot = options.slotOf?.(c);
+    const publisher = slot === undefined ? undefined : packagers.publisherOf(channel, slot);
+    if (publisher === 'self') return here();
+    const holder = packagers.holds(channel) ? undefined : packagers.holder(channel);
+    if (publisher && publisher !== holder?.url) {
+      const answer = await forward(publisher, `published ${publisher}`);
+      if (answer) return answer;
     }
-    options.proxied?.(channel);
-    const out = new Headers(response.headers);
-    for (const name of HOP_BY_HOP) if (name !== 'content-length') out.delete(name);
-    if (out.has('content-encoding')) {
-      // fetch has decoded it already.
-      out.delete('content-encoding');
-      out.delete('content-length');
+    // Nobody else is known to hold it (ours, Redis unreachable, or the lease free for a moment): answer here.
+    if (!holder) return here();
+    const answer = await forward(holder.url, `${holder.id}#${holder.fence}`);
+    if (answer) {
+      options.proxied?.(channel);
+      return answer;
     }
-    out.set(REPLICA_HEADER, `proxied ${holder.id}#${holder.fence}`);
-    return new Response(method === 'HEAD' ? null : response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: out,
-    });
+    // The holder died and its lease has not run out yet: this replica's timeline is the next best answer.
+    await here();
+    c.res.headers.set(REPLICA_HEADER, 'local');
   };
+}
+
+/** The request sent on to another replica, its answer streamed back; undefined when it cannot be reached. */
+async function sendOn(
+  c: Context,
+  options: ReplicaProxyOptions,
+  to: { base: string; label: string; body: ArrayBuffer | undefined; channel: ChannelId },
+): Promise<Response | undefined> {
+  const url = new URL(c.req.url);
+  const target = `${to.base.replace(/\/+$/, '')}${url.pathname}${url.search}`;
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  headers.set(REPLICA_HOP_HEADER, options.packagers.id);
+  headers.set('accept-encoding', 'identity');
+  const method = c.req.method;
+  // Until the answer's head only: the body then streams as long as it takes (the client's abort ends it).
+  const firstByte = new AbortController();
+  const blocking = url.searchParams.has('_HLS_msn');
+  const timer = setTimeout(
+    () => firstByte.abort(new Error('no answer in time')),
+    blocking ? options.timeoutMs : Math.min(options.timeoutMs, QUICK_FIRST_BYTE_MS),
+  );
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(target, {
+      method,
+      headers,
+      ...(to.body ? { body: to.body } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.any([c.req.raw.signal, firstByte.signal]),
+    });
+  } catch (error) {
+    if (c.req.raw.signal.aborted) throw error;
+    options.logger.warn(
+      { channel: to.channel, replica: to.base, err: (error as Error).message },
+      'replicas: another replica unreachable, answered here',
+    );
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+  const out = new Headers(response.headers);
+  for (const name of HOP_BY_HOP) if (name !== 'content-length') out.delete(name);
+  if (out.has('content-encoding')) {
+    // fetch has decoded it already.
+    out.delete('content-encoding');
+    out.delete('content-length');
+  }
+  out.set(REPLICA_HEADER, `proxied ${to.label}`);
+  return new Response(method === 'HEAD' ? null : response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: out,
+  });
 }

@@ -13,6 +13,8 @@ import { replicaProxy } from './live-proxy.ts';
 
 const LIVE_PATH = new RegExp(`^${HLS_ROOT}/live/([^/]+)/`);
 const START_STOP_PATH = /^\/api\/v1\/staff\/events\/([^/]+)\/(?:start|stop)$/;
+/** `<n>.ts`, `<n>.<part>.ts`, `<n>.vtt`…: a live slot's segment or part (not a playlist). */
+const SLOT_FILE = /\/(\d+)(?:\.\d+)?\.(?:ts|vtt|aac|m4s|mp4)$/;
 
 export function liveChannelOf(path: string): ChannelId | undefined {
   const id = LIVE_PATH.exec(path)?.[1];
@@ -28,15 +30,25 @@ export function replicaRoutes(
   const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger };
   // A channel answered here after being sent to another replica: this one took it over.
   const proxiedLately = new Set<ChannelId>();
+  // A lease taken: its slots are this replica's from the next one its timeline publishes.
+  replicas.packagers.trackSlots((channel) => {
+    const timeline = live.timeline(channel);
+    return timeline ? timeline.edge(now()) + 1 : undefined;
+  });
   app.use(
     `${HLS_ROOT}/live/*`,
     replicaProxy({
       ...common,
       channelOf: (c) => liveChannelOf(c.req.path),
+      slotOf: (c) => {
+        const n = SLOT_FILE.exec(c.req.path)?.[1];
+        return n === undefined ? undefined : Number(n);
+      },
       proxied: (channel) => proxiedLately.add(channel),
       servedHere: (channel) => {
         if (!proxiedLately.delete(channel)) return;
-        live.takeOver(channel, now());
+        const from = live.takeOver(channel, now());
+        if (from !== undefined) void replicas.packagers.publishedFrom(channel, from).catch(() => undefined);
         logger.info({ channel }, 'replicas: live answered here again (taken over): a new run from the next slot');
       },
     }),
