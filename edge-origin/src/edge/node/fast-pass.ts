@@ -95,7 +95,6 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       let answering = false;
       let connectTimer: NodeJS.Timeout | undefined;
       let firstByteTimer: NodeJS.Timeout | undefined;
-
       let clientGone = false;
 
       const fail = (how: 'connect-timeout' | 'first-byte-timeout' | 'unreachable', error?: unknown) => {
