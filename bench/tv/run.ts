@@ -4,10 +4,16 @@
 //    4x CPU throttling (production build; CDP Performance metrics),
 //  - JS heap after minutes of browsing (production build; after a forced GC),
 //  - zap time, OK on a tile → first decoded frame, through a cold edge and a warm one, with OK
-//    pressed at once or after the focus rested (the tile's master playlist preloaded).
+//    pressed at once or after the focus rested (the tile's master playlist preloaded),
+//  - cold start-up, drawn and still (startup.ts), modern and legacy production builds.
+// BENCH_TV_ONLY=startup runs that last part alone and keeps the file's other figures;
+// BENCH_TV_APP_BUILD=<dir> measures that production build (`node build.mjs --out <dir>`, e.g. an
+// older commit's) instead of building the working tree's; BENCH_TV_RESULTS=<name> writes
+// bench/results/<name>.json instead of tv.json.
 // Chromium renders WebGL with SwiftShader here (CPU): frame rates are regression floors, not
 // what a TV's GPU does. Writes bench/results/tv.json and prints a table.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
@@ -16,13 +22,16 @@ import { startEdge, type StartedEdge } from '../../tests/support/edge.ts';
 import { launchTv, waitForFocus } from '../../tests/support/browser.ts';
 import { buildApp } from '../../tests/e2e/harness.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
+import { coldStartup, median, CLOCK_MASK, type StartupRun } from './startup.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const settings = {
   browseMinutes: Number(process.env.BENCH_TV_BROWSE_MINUTES ?? 5),
   scrollSeconds: Number(process.env.BENCH_TV_SCROLL_SECONDS ?? 6),
   zapRuns: Number(process.env.BENCH_TV_ZAP_RUNS ?? 3),
+  startupRuns: Number(process.env.BENCH_TV_STARTUP_RUNS ?? 5),
 };
+const only = process.env.BENCH_TV_ONLY;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,10 +98,67 @@ async function zap(page: Page): Promise<number> {
   throw new Error('bench: no frame within 30 s of OK');
 }
 
+/**
+ * Cold start-ups of one production build through an edge warmed by one untimed load (the
+ * posters resized once at the origin, as for every viewer after the first): each run a fresh
+ * Chromium profile, so nothing comes from the browser's cache.
+ */
+async function startupOf(appDir: string, framesDir: string) {
+  const origin = await startOrigin({ appDir });
+  const edge = await startEdge({ upstreamUrl: origin.url });
+  try {
+    await coldStartup(`${edge.url}/`);
+    const runs: StartupRun[] = [];
+    for (let i = 0; i < settings.startupRuns; i++)
+      runs.push(await coldStartup(`${edge.url}/`, i === 0 ? framesDir : undefined));
+    const figures = (pick: (r: StartupRun) => number | null) => runs.map(pick).filter((x): x is number => x !== null);
+    return {
+      drawnAtMsMedian: median(figures((r) => r.drawnAtMs)),
+      stillAtMsMedian: median(figures((r) => r.stillAtMs)),
+      // A run whose screen never stayed still 1 s has no stillAt: count them.
+      runsNeverStill: runs.filter((r) => r.stillAtMs === null).length,
+      runs: runs.map((r) => ({ ...r, drawnAtMs: round(r.drawnAtMs), stillAtMs: round(r.stillAtMs) })),
+    };
+  } finally {
+    await edge.close();
+    await origin.close();
+  }
+}
+
+const round = (x: number | null) => (x === null ? null : Math.round(x));
+
+async function startupFigures(prodBuildDir: string) {
+  const framesDir = path.join(tmpdir(), `cite-tv-startup-frames-${Date.now()}`);
+  const modern = await startupOf(path.join(prodBuildDir, 'dist'), path.join(framesDir, 'modern'));
+  const legacy = await startupOf(path.join(prodBuildDir, 'dist-legacy'), path.join(framesDir, 'legacy'));
+  console.log(`bench: start-up frames of the first timed runs in ${framesDir}`);
+  return {
+    method:
+      'ms from navigation start; fresh Chromium profile per run, edge warmed by one untimed load; CDP screencast frames at 960x540; header clock masked',
+    clockMask: CLOCK_MASK,
+    modern,
+    legacy,
+  };
+}
+
 async function main() {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  const resultsFile = path.join(root, `bench/results/${process.env.BENCH_TV_RESULTS ?? 'tv'}.json`);
+  if (only === 'startup') {
+    const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+    const prodBuildDir = process.env.BENCH_TV_APP_BUILD ?? buildApp('production');
+    previous.coldStartup = {
+      date: new Date().toISOString(),
+      runs: settings.startupRuns,
+      ...(await startupFigures(prodBuildDir)),
+    };
+    writeFileSync(resultsFile, `${JSON.stringify(previous, null, 2)}\n`);
+    console.log(JSON.stringify(previous.coldStartup, null, 2));
+    return;
+  }
   const TEST_APP_DIR = buildApp('test');
-  const PROD_APP_DIR = path.join(buildApp('production'), 'dist');
+  const PROD_BUILD_DIR = buildApp('production');
+  const PROD_APP_DIR = path.join(PROD_BUILD_DIR, 'dist');
   const results: Record<string, unknown> = { date: new Date().toISOString(), settings };
 
   // 1. Time to an interactive Home (test build, cold browser).
@@ -217,7 +283,10 @@ async function main() {
   await edge.close();
   await origin.close();
 
-  writeFileSync(path.join(root, 'bench/results/tv.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // 5. Cold start-up, drawn and still, on a quiet stack of its own.
+  results.coldStartup = await startupFigures(PROD_BUILD_DIR);
+
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results, null, 2));
 }
 

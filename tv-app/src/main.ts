@@ -3,8 +3,15 @@
 import { Launch, Lightning } from '@lightningjs/sdk';
 import { App } from './app/App.ts';
 import { currentPlatform, exitApp, setUpRemote } from './platform/platform.ts';
+import { prefetchHome } from './app/services.ts';
+import { venueEventOf, platformLaunchParams } from './app/deep-link.ts';
+import { parallelFontLoader, startFonts } from './startup/fonts.ts';
 
 async function start(): Promise<void> {
+  // The cold start's critical requests go first, side by side: the home's data (not on a
+  // venue's wall, which has no home) and the fonts (cold start-up: tv-app/README.md).
+  if (!venueEventOf(location.search, platformLaunchParams())) prefetchHome();
+  startFonts(App.getFonts()).catch(() => undefined);
   const family = currentPlatform();
   const keys = setUpRemote(family);
 
@@ -26,6 +33,7 @@ async function start(): Promise<void> {
     log: false,
     showVersion: false,
     onClose: () => exitApp(family),
+    fontLoader: parallelFontLoader,
   };
   const app = Launch(App, appSettings, platformSettings);
   document.body.appendChild(app.stage.getCanvas());

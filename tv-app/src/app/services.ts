@@ -8,6 +8,8 @@ import { HlsPlayer } from '../player/hls-player.ts';
 import { ManifestPreloader } from '../player/manifest-preload.ts';
 import { serviceRoot } from '../platform/service-base.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
+import { warmImages } from '../startup/warm-images.ts';
+import { firstScreenImages } from '../startup/first-screen.ts';
 
 const sdkStorage: KeyValueStore = {
   get: (key) => Storage.get(key) as unknown,
@@ -42,8 +44,28 @@ let lastHome: HomeResponse | null = null;
 
 export { CatalogError };
 
+/** The home's first read, sent from the first line of start-up (`prefetchHome`), until taken. */
+let homeInFlight: Promise<HomeResponse> | null = null;
+
+/**
+ * Asks for the home now, in parallel with the fonts and Lightning's set-up, instead of once the
+ * home page exists (measured: 965 ms after navigation start on a cold load, before this).
+ */
+export function prefetchHome(): void {
+  homeInFlight ??= catalog.home();
+  // The first screen's images as soon as their addresses are known. A failure is the home
+  // page's to show (this copy of the promise must not be unhandled).
+  homeInFlight.then(
+    (home) => warmImages(firstScreenImages(home, new Date())),
+    () => undefined,
+  );
+}
+
 export async function loadHome(): Promise<HomeResponse> {
-  lastHome = await catalog.home();
+  // The prefetched answer is used once: a retry or a refresh asks again.
+  const pending = homeInFlight;
+  homeInFlight = null;
+  lastHome = await (pending ?? catalog.home());
   return lastHome;
 }
 

@@ -5,6 +5,7 @@ import type { Lightning } from '@lightningjs/sdk';
 import type { Route } from '../app/routes.ts';
 import type { HomeResponse } from '../../../shared/catalog/types.ts';
 import { COLOR, FONT, SAFE, STAGE, TYPE } from '../ui/theme.ts';
+import { FIRST_SCREEN_TILES } from '../startup/first-screen.ts';
 import { RowsPage, type FocusRow } from '../ui/components/RowsPage.ts';
 import { ChannelRow } from '../ui/components/ChannelTile.ts';
 import { Rail, RAIL_HEIGHT } from '../ui/components/Rail.ts';
@@ -18,6 +19,7 @@ import { loadHome, preferences } from '../app/services.ts';
 import { formatDate, formatTime, t } from '../i18n/index.ts';
 import { setTestId } from '../ui/test-id.ts';
 import { railRef, tileRoute } from './open-tile.ts';
+import { texturesLoaded } from '../ui/textures-loaded.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -25,6 +27,12 @@ const CHANNELS_Y = HERO_HEIGHT + 20;
 const RAILS_Y = CHANNELS_Y + 280;
 /** The home re-reads the catalog this often so "on air" and countdowns stay true. */
 const REFRESH_MS = 60_000;
+/**
+ * The home waits this long at most, once its data is in, for the images of its first screen
+ * before it is shown (the placeholder stays meanwhile): shown once and complete, not tile by
+ * tile; past it, what is missing fades in when it comes.
+ */
+const FIRST_SCREEN_IMAGES_WAIT_MS = 800;
 
 export class HomePage extends RowsPage {
   private home: HomeResponse | null = null;
@@ -87,6 +95,19 @@ export class HomePage extends RowsPage {
     return this.loadWith(async () => {
       this.home = await loadHome();
     }, background);
+  }
+
+  /** The images on screen when the home opens: the hero's picture, the channels' logos, the first rail's posters. */
+  protected override firstScreenReady(): Promise<void> {
+    const firstRail = this.rails[0] ? (this.tag('Rails').tag(railRef(this.rails[0].id)) as Rail) : null;
+    return texturesLoaded(
+      [
+        ...(this.hero ? [(this.tag('Hero') as Hero).image] : []),
+        ...(this.tag('Channels') as ChannelRow).logos,
+        ...(firstRail?.posters(FIRST_SCREEN_TILES) ?? []),
+      ],
+      FIRST_SCREEN_IMAGES_WAIT_MS,
+    );
   }
 
   /** The header's menu (its labels follow the language setting). */

@@ -141,6 +141,11 @@ export class ChannelRow extends Lightning.Component<Loose> {
     return this.channels.length;
   }
 
+  /** The channels' logo elements (their textures are the logos). */
+  get logos(): Lightning.Element[] {
+    return this.tag('Items').children.map((tile: Lightning.Element) => tile.tag('Logo'));
+  }
+
   get focusedChannel(): Channel | null {
     return this.channels[this.index]?.channel ?? null;
   }

@@ -3,6 +3,7 @@
 import { Lightning } from '@lightningjs/sdk';
 import { COLOR, FONT, STAGE, TYPE, SAFE, argb, posterUrl } from '../theme.ts';
 import { ButtonRow, type ButtonSpec } from './ButtonRow.ts';
+import { revealWhenLoaded } from '../image-reveal.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -88,11 +89,13 @@ export class Hero extends Lightning.Component<Loose> {
     });
     this.tag('Meta').text.text = d.meta;
     this.tag('Description').text.text = d.description;
-    const picture = this.tag('Picture');
-    const image = this.tag('Picture.Image');
-    image.on('txLoaded', () => picture.setSmooth('alpha', 1, { duration: 0.4 }));
-    image.src = posterUrl(d.poster, 'hero');
+    revealWhenLoaded(this.tag('Picture.Image'), this.tag('Picture'), posterUrl(d.poster, 'hero'), 0.4);
     (this.tag('Actions') as ButtonRow).patch({ buttons: d.buttons });
+  }
+
+  /** The picture's element (its texture is the poster). */
+  get image(): Lightning.Element {
+    return this.tag('Picture.Image');
   }
 
   get actions(): ButtonRow {

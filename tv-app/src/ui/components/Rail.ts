@@ -54,6 +54,13 @@ export class Rail extends Lightning.Component<Loose> {
     return this.tiles.length;
   }
 
+  /** The poster elements of the first `count` tiles (their textures are the posters). */
+  posters(count: number): Lightning.Element[] {
+    return this.tag('Items')
+      .children.slice(0, count)
+      .map((tile: Lightning.Element) => tile.tag('Frame.Poster'));
+  }
+
   get focusedItem(): TileData | null {
     return this.tiles[this.index] ?? null;
   }

@@ -64,10 +64,27 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
       this._refocus();
       return;
     }
-    status.hide();
-    this.tag('Rows').visible = true;
+    const rows = this.tag('Rows');
+    if (background) {
+      status.hide();
+      rows.patch({ visible: true, alpha: 1 });
+      this.render();
+      this._refocus();
+      return;
+    }
+    // Drawn unseen first (alpha 0.001: Lightning loads the textures of what it draws) behind the
+    // placeholder, shown once its first screen is ready: the page appears complete, at once.
+    rows.patch({ visible: true, alpha: 0.001 });
     this.render();
     this._refocus();
+    await this.firstScreenReady();
+    status.hide();
+    rows.alpha = 1;
+  }
+
+  /** Resolves when what the page shows first is ready to be seen (its images; bounded in time). */
+  protected firstScreenReady(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Called after focus moved (e.g. the home updates its channel rail). */

@@ -1,11 +1,12 @@
 // A 16:9 poster tile with title and subtitle. Focus scales it up and draws a white
 // outline (visible from across the room); the channel colour fills in until the
-// poster has loaded, or if it never does.
+// poster has loaded, or if it never does (a poster already in the cache shows at once).
 import { Lightning } from '@lightningjs/sdk';
 import { COLOR, FONT, TILE, TYPE, argb, posterUrl } from '../theme.ts';
 import { t } from '../../i18n/index.ts';
 import type { TileData } from '../tile-data.ts';
 import { setTestId } from '../test-id.ts';
+import { revealWhenLoaded } from '../image-reveal.ts';
 
 type Loose = Lightning.Component.TemplateSpecLoose;
 
@@ -103,8 +104,7 @@ export class Tile extends Lightning.Component<Loose> {
     this.tag('Frame').color = argb(data.color, 1);
     this.tag('Initials').text.text = data.channelName;
     const poster = this.tag('Poster');
-    poster.patch({ src: posterUrl(data.poster, 'card'), alpha: 0.001 });
-    poster.on('txLoaded', () => poster.setSmooth('alpha', 1, { duration: 0.2 }));
+    revealWhenLoaded(poster, poster, posterUrl(data.poster, 'card'), 0.2);
     this.tag('Title').text.text = data.title;
     this.tag('Subtitle').text.text = data.subtitle;
     const badge = this.tag('Badge');
