@@ -141,6 +141,17 @@ it('has viewers on the other nodes stream from the node fetching, across address
     expect(side.text).toBe(half + rest);
   }
   expect(upstream.count(p)).toBe(1);
+
+  // B's figures: its one viewer in the viewers' counter, A and C (siblings, not viewers) apart.
+  const total = async (node: Node, name: string, labels: string) => {
+    const text = await (await fetch(`${node.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) && line.includes(labels))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  };
+  expect(await total(b, 'edge_sibling_requests_total', 'status="200"')).toBe(2);
+  expect(await total(b, 'edge_requests_total', 'status="200"')).toBe(1);
 }, 60_000);
 
 it('fetches every segment and every blocking playlist reload once for the site, 30 viewers over 3 nodes', async () => {

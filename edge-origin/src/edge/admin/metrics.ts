@@ -32,6 +32,8 @@ const RESPONSE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export interface EdgeMetrics {
   /** An answer's head went out, `seconds` after its request arrived (0: refused as it arrived). */
   request(status: number, cache: CacheResult | 'ADMIN', seconds?: number): void;
+  /** An answer to a sibling edge or worker streaming an object this one fetched (not a viewer's). */
+  siblingRequest(status: number, cache: CacheResult): void;
   bytesServed(bytes: number): void;
   upstream(status: number | 'error', seconds: number): void;
   collapsedFetch(waiters: number): void;
@@ -53,6 +55,12 @@ export function createMetrics(
   const requests = new Counter({
     name: 'edge_requests_total',
     help: 'Requests answered, by status and cache result',
+    labelNames: ['status', 'cache'] as const,
+    registers: [registry],
+  });
+  const siblingRequests = new Counter({
+    name: 'edge_sibling_requests_total',
+    help: 'Answers to sibling edges and workers streaming an object this one fetched for the site (not in edge_requests_total), by status and cache result',
     labelNames: ['status', 'cache'] as const,
     registers: [registry],
   });
@@ -134,6 +142,7 @@ export function createMetrics(
       if (!timer) responseTimers.set(cache, (timer = responseTime.labels(cache)));
       timer.observe(seconds);
     },
+    siblingRequest: (status, cache) => siblingRequests.inc({ status: String(status), cache }),
     bytesServed: (n) => bytes.inc(n),
     upstream: (status, seconds) => {
       upstreamRequests.inc({ status: String(status) });

@@ -1,6 +1,7 @@
 // The requests the Node fast paths (fast-hit.ts, fast-join.ts) may answer, and how they see one:
 // its cache key, its URL, and what its record (proxy/record.ts) reads, each built only when
 // something needs it (a playlist hit is ~1 KB: a URL parse is a real share of its cost).
+import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import type { IncomingMessage } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
 import { readsRequests, RequestRecord, type RecordedRequest } from '../proxy/record.ts';
@@ -59,7 +60,8 @@ export function plainTarget(ctx: EdgeContext, req: IncomingMessage): { key: stri
 
 /** The request's record, given Node's view of the request only when the audience or the log reads it. */
 export function recordOf(ctx: EdgeContext, req: IncomingMessage, url: URL | undefined): RequestRecord {
-  if (!readsRequests(ctx)) return new RequestRecord(ctx, undefined, undefined, undefined);
+  if (!readsRequests(ctx))
+    return new RequestRecord(ctx, undefined, undefined, undefined, req.headers[PEER_HEADER] === ctx.peerSecret);
   return new RequestRecord(ctx, nodeRequestView(req, url!), url, req.socket.remoteAddress);
 }
 

@@ -28,21 +28,28 @@ export class RequestRecord {
   /** A monotonic clock for the response-time histogram (ctx.now may be a test's frozen clock). */
   private readonly startedAt = performance.now();
 
-  /** `req` and `url` may be left out only when !readsRequests(ctx); `client`: the peer address. */
+  /** Asked by a sibling edge (or worker) streaming an object this one fetched for the site: not a viewer. */
+  private readonly sibling: boolean;
+
+  /**
+   * `req` and `url` may be left out only when !readsRequests(ctx); `client`: the peer address.
+   * `sibling`: whether a sibling asked, for a caller that gives no `req` (read from it otherwise).
+   */
   constructor(
     private readonly ctx: EdgeContext,
     private readonly req: RecordedRequest | undefined,
     private readonly url: URL | undefined,
     private readonly client: string | undefined,
+    sibling?: boolean,
   ) {
     this.started = ctx.now();
+    this.sibling = sibling ?? req?.headers.get(PEER_HEADER) === ctx.peerSecret;
   }
 
-  /** The request arrived: a sighting carries its arrival time. A worker streaming an object from
-   * another is not a viewer. */
+  /** The request arrived: a sighting carries its arrival time. A sibling is not a viewer. */
   arrived(): void {
-    const { audience, peerSecret } = this.ctx;
-    if (audience && this.req!.headers.get(PEER_HEADER) !== peerSecret) audience.observe(this.req!, this.client);
+    const { audience } = this.ctx;
+    if (audience && !this.sibling) audience.observe(this.req!, this.client);
   }
 
   /** It asks, as a viewer, for the object stored under this primary key (the policy learns which
@@ -55,7 +62,9 @@ export class RequestRecord {
    * body's length (-1: none, or unknown); `upstreamSeconds`: the fetch it came from took that. */
   answered(status: number, result: CacheResult, bytes: number, upstreamSeconds?: number): void {
     const { ctx } = this;
-    ctx.metrics.request(status, result, (performance.now() - this.startedAt) / 1000);
+    // Siblings' requests are counted apart: the viewers' figures (requests, answer times) stay theirs.
+    if (this.sibling) ctx.metrics.siblingRequest(status, result);
+    else ctx.metrics.request(status, result, (performance.now() - this.startedAt) / 1000);
     if (ctx.config.accessLog)
       ctx.log(
         accessLogLine(
