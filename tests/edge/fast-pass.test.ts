@@ -86,6 +86,7 @@ async function side(upstreamUrl: string, config: Partial<EdgeConfigInput>): Prom
       adminToken: 'tok',
       accessLog: true,
       upstreamFirstByteTimeoutMs: 400,
+      passPrefixes: ['/api/v1/ads/'],
       ...config,
     },
     { now: clock.now, log: (l) => logs.push(l) },
@@ -238,6 +239,17 @@ beforeAll(async () => {
       }
     }, 100);
   });
+  // Per viewer, never kept: an ad break's asset list and its tracking beacon.
+  upstream.on('/api/v1/ads/breaks/b1/asset-list', (req, res) => {
+    const body = JSON.stringify({ ASSETS: [{ URI: '/hls/ads/spot-1.m3u8', DURATION: 15 }], viewer: req.url });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'cache-control': 'private, no-store',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    res.end(body);
+  });
+  upstream.on('/api/v1/ads/track', (_req, res) => void res.writeHead(204, { 'cache-control': 'no-store' }).end());
   upstream.on('/api/v1/ping', (_req, res) => void res.writeHead(204, { 'cache-control': 'no-store' }).end());
   upstream.on('/api/v1/not-modified', (_req, res) => void res.writeHead(304, { etag: '"v1"' }).end());
   upstream.on(
@@ -368,6 +380,36 @@ it('lets an answer take longer than the first-byte timeout once its head is in (
   expect(fast.edge.fastPass!.served).toBe(served + 1);
 });
 
+it('passes GET and HEAD under config.passPrefixes through, neither kept nor collapsed (an ad break’s asset lists and beacons)', async () => {
+  const served = fast.edge.fastPass!.served;
+  const countersBefore = [await countersOf(fast), await countersOf(general)];
+  const logsBefore = [fast.logs.length, general.logs.length];
+  const seenBefore = upstream.seen.length;
+  const LIST = '/api/v1/ads/breaks/b1/asset-list?_HLS_primary_id=viewer-1';
+  const answers: string[] = [];
+  for (const [method, path] of [
+    ['GET', LIST],
+    ['GET', LIST],
+    ['HEAD', LIST],
+    ['GET', '/api/v1/ads/track?break=b1&viewer=viewer-1&event=start'],
+  ] as const) {
+    const [a, b] = await both(method, path);
+    expect(a).toBe(b);
+    expect(header(a, 'x-cache')).toBe('PASS');
+    answers.push(a);
+  }
+  const [list, , head, beacon] = answers as [string, string, string, string];
+  expect(bodyOf(list)).toContain('"viewer":"/api/v1/ads/breaks/b1/asset-list?_HLS_primary_id=viewer-1"');
+  expect([header(head, 'content-length'), bodyOf(head)]).toEqual([header(list, 'content-length'), '']);
+  expect(beacon).toMatch(/^HTTP\/1\.1 204 /);
+  // Every one of them went upstream (4 per edge): none kept, none joined.
+  expect(upstream.seen.length - seenBefore).toBe(8);
+  expect(fast.edge.fastPass!.served).toBe(served + 4);
+  expect(countersBefore[0]).toEqual(countersBefore[1]);
+  expect(await countersOf(fast)).toEqual(await countersOf(general));
+  expect(fast.logs.slice(logsBefore[0])).toEqual(general.logs.slice(logsBefore[1]));
+});
+
 it('passes 204, 304 and an upstream 500 on as the general path does', async () => {
   const served = fast.edge.fastPass!.served;
   for (const [method, path, status] of [
@@ -446,6 +488,10 @@ it('sends an upload to the upstream the general path would: after a failure, the
   expect([c.slice(0, 15), bodyOf(c)]).toEqual(['HTTP/1.1 200 OK', 'second']);
   expect(failoverFast.edge.fastPass!.served).toBe(2);
   expect(failoverFast.logs).toEqual(failoverGeneral.logs);
+  // With a second upstream a GET under a pass prefix may fail over on the general path: the fast
+  // pass leaves it there.
+  expect(header(await open(failoverFast.edge.url, 'GET', '/api/v1/ads/track?x=1').answer, 'x-cache')).toBe('PASS');
+  expect(failoverFast.edge.fastPass!.served).toBe(2);
 });
 
 it('ends the upstream request when the client goes mid-upload', async () => {

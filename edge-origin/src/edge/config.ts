@@ -234,6 +234,14 @@ export const edgeConfigSchema = z.object({
    */
   fastPassPath: bool.default(true),
   /**
+   * Path prefixes whose requests always pass through, uncached and not collapsed, whatever the
+   * method (Varnish's `return (pass)`): answers per viewer that the origin marks no-store, e.g. the
+   * ads API's asset lists and tracking beacons (`/api/v1/ads/`), each of which would otherwise open
+   * a fill that learns only from the answer that it is not to be kept. Empty (the default): methods
+   * and preconditions alone decide (proxy/pass-through.ts).
+   */
+  passPrefixes: commaList(z.string().startsWith('/')).default([]),
+  /**
    * Request limits, answered with a clear 4xx instead of being proxied: 414, 431, and for a method
    * not allowed 405 (with Allow) if RFC 9110 defines it, else 501. Node's parser takes up to
    * maxUrlLength + maxHeaderBytes (+1 KiB) of request line and headers, so these are the limits
@@ -316,6 +324,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   accessLog: 'EDGE_ACCESS_LOG',
   fastHitPath: 'EDGE_FAST_HIT_PATH',
   fastPassPath: 'EDGE_FAST_PASS_PATH',
+  passPrefixes: 'EDGE_PASS_PREFIXES',
   maxUrlLength: 'EDGE_MAX_URL_LENGTH',
   maxHeaderBytes: 'EDGE_MAX_HEADER_BYTES',
   allowedMethods: 'EDGE_ALLOWED_METHODS',

@@ -18,8 +18,10 @@
 // metrics, access log line and audience observation (proxy/record.ts). A client gone ends the
 // upstream request. It takes only plain requests (plain-request.ts: no Authorization or
 // preconditions, plain target and host, well under the limits, outside signed-URL prefixes, not
-// naming this edge in Via) with a method other than GET and HEAD (no failover: their bodies cannot
-// be replayed, on either path), without Upgrade; anything else takes the general path.
+// naming this edge in Via) without Upgrade: with a method other than GET and HEAD (no failover:
+// their bodies cannot be replayed, on either path), or a GET or HEAD under config.passPrefixes
+// when there is one upstream only (the general path may try a second); anything else takes the
+// general path.
 // Two differences, both in what the upstream sees or sends, not in answers: the client's
 // Content-Length goes upstream (fetch sends a streamed body chunked), and an encoded answer the
 // upstream sends although asked for identity is passed on as it is (fetch decodes it).
@@ -66,11 +68,16 @@ export function createFastPassPath(edge: Edge): FastPassPath {
     serve(req, res) {
       const method = req.method ?? '';
       const h = req.headers;
-      if (method === 'GET' || method === 'HEAD' || method === 'TRACE') return false;
-      if (!passesThrough(method, (name) => h[name] !== undefined) || !isPlainRequest(req, config)) return false;
-      if (h.upgrade !== undefined) return false;
+      const requestTarget = req.url ?? '';
+      const query = requestTarget.indexOf('?');
+      const path = query < 0 ? requestTarget : requestTarget.slice(0, query);
+      if (method === 'TRACE' || !passesThrough(config, method, path, (name) => h[name] !== undefined)) return false;
+      // A GET or HEAD passed through may fail over to the next upstream on the general path.
+      const bodiless = method === 'GET' || method === 'HEAD';
+      if (bodiless && config.fallbackUpstreamUrls.length > 0) return false;
+      if (!isPlainRequest(req, config) || h.upgrade !== undefined) return false;
 
-      const url = new URL(`http://${h.host!}${req.url!}`);
+      const url = new URL(`http://${h.host!}${requestTarget}`);
       const client = req.socket.remoteAddress;
       const headers = ctx.upstream.forwardHeaders(
         lazyForwardedHeaders(headersFromRaw(req.rawHeaders), url, client)(),
@@ -78,8 +85,8 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       );
       const fields = outgoingFields(headers, false);
       if (h['content-length'] !== undefined) fields['content-length'] = h['content-length'];
-      // One upstream, as the general path asks for a request with a body: the first not lately
-      // found unreachable (no failover: a streamed body cannot be sent twice).
+      // One upstream, as the general path asks for a request with a body (a streamed body cannot be
+      // sent twice) or with no other upstream: the first not lately found unreachable.
       const base = ctx.upstream.ordered()[0] ?? config.upstreamUrl;
       const target = ctx.upstream.target(base, url.pathname + url.search);
       const requestTime = ctx.now();
@@ -162,7 +169,7 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         const answer = passAnswerHeaders(ctx, upstreamHeaders);
         const length = answer.get('content-length');
         record.answered(status, 'PASS', Number(length ?? -1), upstreamSeconds);
-        if (bodylessStatus(status)) {
+        if (bodylessStatus(status) || method === 'HEAD') {
           upstream.resume();
           res.writeHead(status, outgoingFields(answer, false));
           res.end();

@@ -72,7 +72,8 @@ async function route(
   const method = req.method.toUpperCase();
   const limit = checkLimits(ctx, req, url, method);
   if (limit) return { response: limit, result: 'ERROR' };
-  if (passesThrough(method, (name) => req.headers.has(name))) return passThrough(ctx, req, url, 'PASS', forwarded);
+  if (passesThrough(ctx.config, method, url.pathname, (name) => req.headers.has(name)))
+    return passThrough(ctx, req, url, 'PASS', forwarded);
 
   const key = primaryKey(url);
   const entry = await lookupTiers(ctx, key, req.headers);

@@ -4,17 +4,29 @@
 import { primaryKey } from '../cache/key.ts';
 import { forgetPrimary } from '../cache/tiers.ts';
 import { decorate } from './respond.ts';
+import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 /**
  * Whether a request goes straight upstream, the cache neither answering nor storing it, known
- * before any lookup: a method other than GET and HEAD, or preconditions meant for the origin
- * (RFC 9111 §4.3.2: a cache must not evaluate If-Match / If-Unmodified-Since itself).
+ * before any lookup: a method other than GET and HEAD, preconditions meant for the origin
+ * (RFC 9111 §4.3.2: a cache must not evaluate If-Match / If-Unmodified-Since itself), or a path
+ * under one of config.passPrefixes.
  */
-export function passesThrough(method: string, has: (name: string) => boolean): boolean {
-  return (method !== 'GET' && method !== 'HEAD') || has('if-match') || has('if-unmodified-since');
+export function passesThrough(
+  config: EdgeConfig,
+  method: string,
+  path: string,
+  has: (name: string) => boolean,
+): boolean {
+  return (
+    (method !== 'GET' && method !== 'HEAD') ||
+    has('if-match') ||
+    has('if-unmodified-since') ||
+    config.passPrefixes.some((prefix) => path.startsWith(prefix))
+  );
 }
 
 /** A pass-through answer's fields: the upstream's (hop-by-hop already out), X-Cache: PASS, Via. */
