@@ -1,5 +1,6 @@
 // hls.js (the TV app's player) in real Chromium plays the origin's live stream across the loop
-// restart, with French subtitles shown and both audio languages.
+// restart, with French subtitles shown and both audio languages. hls.js's defaults, low-latency
+// mode on, as the TV's on capable devices.
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,22 @@ const PAGE = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,
   hls.on(Hls.Events.FRAG_CHANGED, (e, d) => report.ccs.push(d.frag.cc));
   hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => (report.audio = hls.audioTracks.map((t) => t.lang)));
   hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => (report.subtitles = hls.subtitleTracks.length));
-  // Turn the French subtitles on once playback has begun (as a viewer would from the menu).
-  video.addEventListener('playing', () => (hls.subtitleTrack = 0), { once: true });
+  // As the TV app does (tv-app/src/player/latency.ts): subtitles come in whole segments, so with
+  // them on, a low-latency live is held the whole-segment latency behind, not a few parts (there,
+  // the picture plays past the newest cues hls.js knows of, and it loads none).
+  const holdForSubtitles = () => {
+    const details = hls.latestLevelDetails;
+    if (details && hls.subtitleTrack >= 0) hls.targetLatency = details.holdBack || 3 * details.targetduration;
+  };
+  hls.on(Hls.Events.LEVEL_UPDATED, holdForSubtitles);
+  // Turn the French subtitles on once playback has begun (as a viewer would from the menu), and
+  // go back to where their cues are.
+  video.addEventListener('playing', () => {
+    hls.subtitleTrack = 0;
+    holdForSubtitles();
+    const position = hls.liveSyncPosition;
+    if (position !== null && video.currentTime > position + 1) video.currentTime = position;
+  }, { once: true });
   hls.on(Hls.Events.FRAG_LOADED, (e, d) => d.frag.type === 'audio' && report.loadedAudio.push(d.frag.url));
   hls.on(Hls.Events.MANIFEST_PARSED, () => video.play());
   hls.subtitleDisplay = true;

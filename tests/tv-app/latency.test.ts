@@ -67,6 +67,10 @@ test('target latency: with parts, the configured target but never closer than PA
   // Plain HLS ignores the parts: HOLD-BACK.
   expect(liveTargetLatency(parts, plain)).toBe(6);
   expect(target).toBeLessThanOrEqual(3);
+  // Subtitles on: they come in whole segments, so the whole-segment latency, parts or not.
+  expect(liveTargetLatency(parts, lowLatency, undefined, true)).toBe(6);
+  expect(liveTargetLatency({ ...parts, holdBack: 0 }, lowLatency, undefined, true)).toBe(6);
+  expect(liveTargetLatency(segments, plain, undefined, true)).toBe(6);
 });
 
 test('a followed live that stalled its way behind jumps back to its target; a delay the viewer chose stays', () => {

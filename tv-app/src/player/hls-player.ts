@@ -104,6 +104,9 @@ function videoElement(): HTMLVideoElement {
 }
 
 /** What this device can do for low latency (latency.ts decides from it). */
+/** Subtitles on screen (hls.js selects a track from the viewer's preference at load). */
+const subtitlesShown = (hls: HlsType): boolean => hls.subtitleDisplay && hls.subtitleTrack >= 0;
+
 function capabilities(Hls: typeof HlsType, video: HTMLVideoElement): PlaybackCapabilities {
   const cores =
     typeof navigator.hardwareConcurrency === 'number' && navigator.hardwareConcurrency > 0
@@ -319,7 +322,7 @@ export class HlsPlayer {
     // inside hls.js's own LEVEL_LOADED handling, before it picks the first fragment of a live.
     hls.on(Hls.Events.LEVEL_UPDATED, (_e, { details }) => {
       if (!details.live) return;
-      const target = liveTargetLatency(details, latency);
+      const target = liveTargetLatency(details, latency, undefined, subtitlesShown(hls));
       if (target !== this.appliedTargetLatency) {
         this.appliedTargetLatency = target;
         hls.targetLatency = target;
@@ -608,10 +611,29 @@ export class HlsPlayer {
 
   /** -1 turns subtitles off. */
   setSubtitleTrack(index: number): void {
-    if (!this.hls) return;
-    this.hls.subtitleDisplay = index >= 0;
-    this.hls.subtitleTrack = index;
+    const hls = this.hls;
+    if (!hls) return;
+    hls.subtitleDisplay = index >= 0;
+    hls.subtitleTrack = index;
+    this.holdForSubtitles(hls);
     this.emit();
+  }
+
+  /**
+   * Subtitles turned on during a followed low-latency live: the whole-segment latency at once
+   * (latency.ts), back to where their cues are (a jump of a few seconds); hls.js would not slow
+   * down to get there. Turned off, the catch-up brings the picture forward again by itself.
+   */
+  private holdForSubtitles(hls: HlsType): void {
+    const details = hls.latestLevelDetails;
+    if (!this.isLive || !details?.live || !this.followingLive) return;
+    const latency = latencyChoice(true, capabilities(this.Hls!, this.video!));
+    const target = liveTargetLatency(details, latency, undefined, subtitlesShown(hls));
+    if (target === this.appliedTargetLatency) return;
+    this.appliedTargetLatency = target;
+    hls.targetLatency = target;
+    const position = hls.liveSyncPosition;
+    if (this.video && position !== null && this.video.currentTime > position + 1) this.video.currentTime = position;
   }
 
   /**

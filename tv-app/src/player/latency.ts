@@ -63,13 +63,20 @@ export interface LatencyPlaylist {
   holdBack: number;
 }
 
-/** Seconds behind the live edge to hold for this playlist (hls.js's `targetLatency`). */
+/**
+ * Seconds behind the live edge to hold for this playlist (hls.js's `targetLatency`).
+ * `subtitlesShown`: subtitles come in whole segments (no parts), listed once a segment is over and
+ * seen by the TV up to a reload later: a picture held a few parts behind the edge plays past the
+ * newest cues it knows, and hls.js then loads none (it waits for the subtitle playlist to pass
+ * the picture, which moves as fast). So with subtitles on, the whole-segment latency.
+ */
 export function liveTargetLatency(
   playlist: LatencyPlaylist,
   choice: LatencyChoice,
   settings: LowLatencySettings = PLAYER_DEFAULTS.lowLatency,
+  subtitlesShown = false,
 ): number {
-  if (choice.lowLatencyMode && playlist.partTarget > 0) {
+  if (choice.lowLatencyMode && playlist.partTarget > 0 && !subtitlesShown) {
     // The spec: PART-HOLD-BACK is at least three part targets; a server that omits it gets that.
     const floor = playlist.partHoldBack > 0 ? playlist.partHoldBack : 3 * playlist.partTarget;
     return Math.max(floor, settings.targetLatencyS);
