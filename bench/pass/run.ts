@@ -7,7 +7,9 @@
 // server's CPU per request (/proc), its event-loop delay (bench/flood/loop-probe.mjs preloaded; not
 // for nginx), the viewer's playlist times (p50/p95/max), the bursts' wall time.
 // Targets: the edge with its Node fast pass off (EDGE_FAST_PASS_PATH=false: the general path), the
-// edge as configured by default, nginx (bench/edge/nginx.ts's config; it caches neither).
+// edge as configured by default, nginx (bench/edge/nginx.ts's config; it caches neither). Both
+// edges get EDGE_PASS_PREFIXES=BENCH_PASS_PREFIXES (default empty: the beacons then each open a
+// fill, as before that knob; `/ads/` passes them).
 // Writes bench/results/pass.json (BENCH_RESULTS_NAME=other: other.json) and prints the table.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ const settings = {
   rounds: Number(process.env.BENCH_PASS_ROUNDS ?? 10),
   postBytes: Number(process.env.BENCH_PASS_POST_BYTES ?? 4096),
   targets: (process.env.BENCH_PASS_TARGETS ?? 'edge-general,edge-fast,nginx').split(','),
+  passPrefixes: process.env.BENCH_PASS_PREFIXES ?? '',
   resultsName: process.env.BENCH_RESULTS_NAME ?? 'pass',
 };
 
@@ -142,6 +145,7 @@ async function target(name: string, upstreamUrl: string, work: string): Promise<
           EDGE_PORT: String(port),
           UPSTREAM_URL: upstreamUrl,
           EDGE_ACCESS_LOG: 'false',
+          EDGE_PASS_PREFIXES: settings.passPrefixes,
           ...(name === 'edge-general' ? { EDGE_FAST_PASS_PATH: 'false' } : {}),
           NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${probe}`.trim(),
           LOOP_PROBE_FILE: probeFile!,
