@@ -34,10 +34,10 @@ export function applyClientLimits(http: Server, config: EdgeConfig): void {
 export function guardConnections(http: Server, ctx: EdgeContext): void {
   http.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     const answer = clientErrorAnswer(error, ctx.config);
-    if (answer) {
-      ctx.metrics.request(answer.status, 'ERROR');
-      closeWith(socket, answer.status, answer.text);
-    } else socket.destroy();
+    // Counted only when answered: a socket destroyed mid-answer (an upstream body failing, a
+    // slow client cut off) comes here too, and is no refused request.
+    if (answer && closeWith(socket, answer.status, answer.text)) ctx.metrics.request(answer.status, 'ERROR');
+    else if (!answer) socket.destroy();
   });
   http.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     ctx.metrics.request(405, 'ERROR');
@@ -99,10 +99,14 @@ const REASONS: Record<number, string> = {
   501: 'Not Implemented',
 };
 
-function closeWith(socket: Duplex, status: number, text: string, allow?: string[]): void {
+/** Answers and closes; false: closed without an answer (bytes of another one already went out). */
+function closeWith(socket: Duplex, status: number, text: string, allow?: string[]): boolean {
   // After bytes of an earlier response (keep-alive, pipelining), an answer here would land inside
   // or after it unasked for: close only, as Node does.
-  if (!socket.writable || ((socket as Socket).bytesWritten ?? 0) > 0) return void socket.destroy();
+  if (!socket.writable || ((socket as Socket).bytesWritten ?? 0) > 0) {
+    socket.destroy();
+    return false;
+  }
   const body = `${status} ${text}\n`;
   const head =
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nConnection: close\r\n` +
@@ -110,4 +114,5 @@ function closeWith(socket: Duplex, status: number, text: string, allow?: string[
     (allow ? `Allow: ${allow.join(', ')}\r\n` : '') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
   socket.end(head + body, () => socket.destroy());
+  return true;
 }
