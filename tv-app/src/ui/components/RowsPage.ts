@@ -74,6 +74,7 @@ export abstract class RowsPage extends Lightning.Component<Loose> {
     }
     // Drawn unseen first (alpha 0.001: Lightning loads the textures of what it draws) behind the
     // placeholder, shown once its first screen is ready: the page appears complete, at once.
+    status.holdStill();
     rows.patch({ visible: true, alpha: 0.001 });
     this.render();
     this._refocus();

@@ -173,6 +173,15 @@ export class StatusView extends Lightning.Component<Loose> {
     this.onRetry = onRetry;
   }
 
+  /**
+   * The placeholder stops pulsing where it is, still shown: while a page is drawn unseen behind
+   * it, a pulse would redraw the whole screen every frame (on the CPU where the GPU is weak),
+   * time taken from decoding the page's images.
+   */
+  holdStill(): void {
+    this.pulse?.pause();
+  }
+
   hide(): void {
     this.visible = false;
     this.onRetry = null;
