@@ -7,6 +7,7 @@
 // origin that never gets a photo never starts it), started again if it dies (its jobs then fail).
 // Node only (the Deno origin keeps the work inline: config `photoWorker`).
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,13 @@ export class PhotoProcess implements PhotoEngine {
         CONTRIB_PHOTO_CHILD_THREADS: String(this.options.threads),
       },
     });
+    // Lowered from here too, at once: the child's own call (before its threads start) comes once
+    // Node has booted, and until then it would compete at the origin's priority.
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, this.options.nice);
+    } catch {
+      // Not allowed here (a container without the right): the work is still off the event loop.
+    }
     // Never what keeps the origin (or a test) running.
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
