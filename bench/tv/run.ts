@@ -9,7 +9,8 @@
 // BENCH_TV_ONLY=startup runs that last part alone and keeps the file's other figures;
 // BENCH_TV_APP_BUILD=<dir> measures that production build (`node build.mjs --out <dir>`, e.g. an
 // older commit's) instead of building the working tree's; BENCH_TV_RESULTS=<name> writes
-// bench/results/<name>.json instead of tv.json.
+// bench/results/<name>.json instead of tv.json; BENCH_TV_REFERENCE_BUILD=<dir> measures that
+// production build's start-up too, its runs alternating with the current build's.
 // Chromium renders WebGL with SwiftShader here (CPU): frame rates are regression floors, not
 // what a TV's GPU does. Writes bench/results/tv.json and prints a table.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -99,45 +100,66 @@ async function zap(page: Page): Promise<number> {
 }
 
 /**
- * Cold start-ups of one production build through an edge warmed by one untimed load (the
- * posters resized once at the origin, as for every viewer after the first): each run a fresh
- * Chromium profile, so nothing comes from the browser's cache.
+ * Cold start-ups of production builds (`current`, and `reference` when comparing) through edges
+ * warmed by one untimed load each (the posters resized once at the origin, as for every viewer
+ * after the first): each run a fresh Chromium profile, so nothing comes from the browser's cache.
+ * The builds' runs alternate, so a shared box's load falls on both alike.
  */
-async function startupOf(appDir: string, framesDir: string) {
-  const origin = await startOrigin({ appDir });
-  const edge = await startEdge({ upstreamUrl: origin.url });
+async function startupOf(appDirs: Record<string, string>, framesDir: string) {
+  const stacks: { name: string; url: string; close(): Promise<void> }[] = [];
   try {
-    await coldStartup(`${edge.url}/`);
-    const runs: StartupRun[] = [];
+    for (const [name, appDir] of Object.entries(appDirs)) {
+      const origin = await startOrigin({ appDir });
+      const edge = await startEdge({ upstreamUrl: origin.url });
+      const close = async () => {
+        await edge.close();
+        await origin.close();
+      };
+      stacks.push({ name, url: `${edge.url}/`, close });
+      await coldStartup(`${edge.url}/`);
+    }
+    const runs: Record<string, StartupRun[]> = Object.fromEntries(stacks.map((s) => [s.name, []]));
     for (let i = 0; i < settings.startupRuns; i++)
-      runs.push(await coldStartup(`${edge.url}/`, i === 0 ? framesDir : undefined));
-    const figures = (pick: (r: StartupRun) => number | null) => runs.map(pick).filter((x): x is number => x !== null);
-    return {
-      drawnAtMsMedian: median(figures((r) => r.drawnAtMs)),
-      stillAtMsMedian: median(figures((r) => r.stillAtMs)),
-      // A run whose screen never stayed still 1 s has no stillAt: count them.
-      runsNeverStill: runs.filter((r) => r.stillAtMs === null).length,
-      runs: runs.map((r) => ({ ...r, drawnAtMs: round(r.drawnAtMs), stillAtMs: round(r.stillAtMs) })),
-    };
+      for (const stack of stacks)
+        runs[stack.name]!.push(await coldStartup(stack.url, i === 0 ? path.join(framesDir, stack.name) : undefined));
+    return Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, summary(list)]));
   } finally {
-    await edge.close();
-    await origin.close();
+    for (const stack of stacks) await stack.close();
   }
+}
+
+function summary(runs: StartupRun[]) {
+  const figures = (pick: (r: StartupRun) => number | null) => runs.map(pick).filter((x): x is number => x !== null);
+  return {
+    drawnAtMsMedian: round(median(figures((r) => r.drawnAtMs))),
+    stillAtMsMedian: round(median(figures((r) => r.stillAtMs))),
+    // A run whose screen never stayed still 1 s has no stillAt: count them.
+    runsNeverStill: runs.filter((r) => r.stillAtMs === null).length,
+    runs: runs.map((r) => ({ ...r, drawnAtMs: round(r.drawnAtMs), stillAtMs: round(r.stillAtMs) })),
+  };
 }
 
 const round = (x: number | null) => (x === null ? null : Math.round(x));
 
-async function startupFigures(prodBuildDir: string) {
+/** `referenceBuildDir`: another production build (an older commit's) measured alongside. */
+async function startupFigures(prodBuildDir: string, referenceBuildDir?: string) {
   const framesDir = path.join(tmpdir(), `cite-tv-startup-frames-${Date.now()}`);
-  const modern = await startupOf(path.join(prodBuildDir, 'dist'), path.join(framesDir, 'modern'));
-  const legacy = await startupOf(path.join(prodBuildDir, 'dist-legacy'), path.join(framesDir, 'legacy'));
+  const dirs = (variant: string) => ({
+    current: path.join(prodBuildDir, variant),
+    ...(referenceBuildDir ? { reference: path.join(referenceBuildDir, variant) } : {}),
+  });
+  const modern = await startupOf(dirs('dist'), path.join(framesDir, 'modern'));
+  const legacy = await startupOf(dirs('dist-legacy'), path.join(framesDir, 'legacy'));
   console.log(`bench: start-up frames of the first timed runs in ${framesDir}`);
   return {
     method:
       'ms from navigation start; fresh Chromium profile per run, edge warmed by one untimed load; CDP screencast frames at 960x540; header clock masked',
     clockMask: CLOCK_MASK,
-    modern,
-    legacy,
+    modern: modern.current,
+    legacy: legacy.current,
+    ...(referenceBuildDir
+      ? { reference: { build: referenceBuildDir, modern: modern.reference, legacy: legacy.reference } }
+      : {}),
   };
 }
 
@@ -150,7 +172,7 @@ async function main() {
     previous.coldStartup = {
       date: new Date().toISOString(),
       runs: settings.startupRuns,
-      ...(await startupFigures(prodBuildDir)),
+      ...(await startupFigures(prodBuildDir, process.env.BENCH_TV_REFERENCE_BUILD)),
     };
     writeFileSync(resultsFile, `${JSON.stringify(previous, null, 2)}\n`);
     console.log(JSON.stringify(previous.coldStartup, null, 2));
