@@ -51,6 +51,8 @@ const settings = {
   breakEverySeconds: num('SOAK_BREAK_EVERY_S', 120),
   breakSeconds: num('SOAK_BREAK_SECONDS', 20),
   edgeWorkers: num('SOAK_EDGE_WORKERS', 1),
+  /** The edge's EDGE_PASS_PREFIXES (empty: none). */
+  edgePassPrefixes: process.env.SOAK_EDGE_PASS_PREFIXES ?? '/api/v1/ads/',
   resultsName: process.env.SOAK_RESULTS_NAME || 'soak',
   channel: 'sport',
   event: 'sport-hbc-nantes', // on air for 80 minutes after the demo catalog is seeded (data/seed.json)
@@ -253,6 +255,8 @@ async function main() {
     UPSTREAM_URL: originUrl,
     EDGE_ACCESS_LOG: 'false',
     EDGE_WORKERS: String(settings.edgeWorkers),
+    // As deployed (deploy/edge/README.md): the ad server's beacons and asset lists pass through.
+    EDGE_PASS_PREFIXES: settings.edgePassPrefixes,
     AUDIENCE_REDIS_URL: redisUrl,
     ...(settings.edgeWorkers > 1 ? { EDGE_REDIS_URL: redisUrl } : {}),
   });
