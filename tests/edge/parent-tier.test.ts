@@ -170,10 +170,12 @@ describe('the Via loop guard', () => {
       const readerA = onA.body!.getReader();
       await readerA.read(); // the origin has started sending
       const onB = fetch(workers[1].url + path); // B streams from A's peer listener
-      // B's request has reached A (A counts it as it answers) while the origin still holds the rest.
-      for (let i = 0; i < 500 && (await metric(workers[0], 'edge_requests_total')) < 2; i++)
+      // B's request has reached A (A counts it, as a sibling's, as it answers) while the origin
+      // still holds the rest.
+      for (let i = 0; i < 500 && (await metric(workers[0], 'edge_sibling_requests_total')) < 1; i++)
         await new Promise((r) => setTimeout(r, 20));
-      expect(await metric(workers[0], 'edge_requests_total')).toBe(2);
+      expect(await metric(workers[0], 'edge_sibling_requests_total')).toBe(1);
+      expect(await metric(workers[0], 'edge_requests_total')).toBe(1);
       expect(upstream.count(path)).toBe(1);
       release.open();
       const b = await onB;
@@ -183,6 +185,7 @@ describe('the Via loop guard', () => {
       expect(upstream.count(path)).toBe(1);
       while (!(await readerA.read()).done);
       expect(await metric(workers[0], 'edge_requests_total', 'status="508"')).toBe(0);
+      expect(await metric(workers[0], 'edge_sibling_requests_total', 'status="508"')).toBe(0);
     });
   });
 });
