@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import type { ChannelId } from '../../shared/catalog/types.ts';
-import { testEncoderArgs } from '../../edge-origin/src/media/test-encoder.ts';
 import { createOriginApp } from '../../edge-origin/src/origin/app.ts';
 import { loadIngestConfig, startIngest } from '../../edge-origin/src/origin/ingest/index.ts';
 import type { Ingest } from '../../edge-origin/src/origin/ingest/index.ts';
@@ -22,6 +21,7 @@ import { RedisPackagers } from '../../edge-origin/src/origin/replicas/live-lease
 import { openRecordStore } from '../../edge-origin/src/origin/store/open-store.ts';
 import type { RecordStore } from '../../edge-origin/src/origin/store/record-store.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
+import { leaseHolder, srtEncoder, until } from '../support/replicas.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 
 const CHANNEL: ChannelId = 'sport';
@@ -93,36 +93,12 @@ async function startReplica(id: string): Promise<Replica> {
 }
 
 function encode(replica: Replica, key: string, label: string): ChildProcess {
-  const args = testEncoderArgs({
-    protocol: 'srt',
-    host: '127.0.0.1',
-    port: replica.srtPort, // sport is channel 0
-    channel: CHANNEL,
-    key,
-    width: 640,
-    height: 360,
-    fps: 25,
-    label,
-  });
-  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = srtEncoder(replica.srtPort, CHANNEL, key, label); // sport is channel 0
   encoders.push(child);
   return child;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const holderId = async () => {
-  const value = await lease.get(`citetv:live:lease:${CHANNEL}`);
-  return value ? (JSON.parse(value) as { id: string }).id : undefined;
-};
+const holderId = () => leaseHolder(lease, CHANNEL);
 
 beforeAll(async () => {
   redis = await startRedis();

@@ -121,17 +121,7 @@ export const edgeConfigSchema = z.object({
    * non-empty value (a Structured Fields Dictionary) replaces Cache-Control and Expires for the
    * edge's caching; Cache-Control still governs the caches downstream.
    */
-  targetedCacheControl: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be field names')),
-    )
+  targetedCacheControl: commaList(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be field names'))
     .transform((names) => {
       const list = names.map((n) => n.toLowerCase());
       return list.length === 1 && list[0] === 'none' ? [] : list;
