@@ -142,10 +142,11 @@ describe('a flood of photos through the edge', () => {
       // The photo line is at work (some sendings answered) before the live is looked at.
       for (const until = Date.now() + 60_000; flood.answered() < 5 && Date.now() < until; ) await sleep(100);
       expect(flood.answered()).toBeGreaterThanOrEqual(5);
-      // The photos' work is in its own process, at a lower CPU priority (nice 10).
+      // The photos' work is in its own process, at a lower CPU priority (nice 10). One at work; a
+      // replaced one (idle stop, deadline) may still be exiting beside it: each at nice 10.
       const workers = photoProcesses();
-      expect(workers.length).toBe(1);
-      expect(workers[0]?.nice).toBe(10);
+      expect(workers.length).toBeGreaterThanOrEqual(1);
+      expect(workers.map((w) => w.nice)).toEqual(workers.map(() => 10));
 
       const first = newest(await (await fetch(atOrigin)).text()).msn;
       let last = first;
