@@ -27,7 +27,11 @@ test('an event is on air when live, or scheduled with now inside its slot', () =
 
 test('the programme has 7 days from today, events sorted in their start day, empty days kept', () => {
   const now = at(20, 0);
-  const e = (id: string, d: Date) => ({ id, startsAt: d.toISOString() });
+  const e = (id: string, d: Date) => ({
+    id,
+    startsAt: d.toISOString(),
+    endsAt: new Date(d.getTime() + 3_600_000).toISOString(),
+  });
   const days = groupByDay(
     [e('late', at(23, 0, 29)), e('early', at(9, 0, 29)), e('today', at(21)), e('far', at(10, 0, 10 + 28))],
     now,
@@ -37,6 +41,21 @@ test('the programme has 7 days from today, events sorted in their start day, emp
   expect(itemAt(days, 1).items.map((x) => x.id)).toEqual(['early', 'late']);
   expect(days.slice(2).every((d) => d.items.length === 0)).toBe(true);
   expect(nextDays(now, 3).map((d) => d.getDate())).toEqual([28, 29, 30]);
+});
+
+test('an event begun yesterday and still on air after midnight is listed today; one over before midnight is not', () => {
+  const now = at(0, 30, 29);
+  const e = (id: string, from: Date, to: Date) => ({ id, startsAt: from.toISOString(), endsAt: to.toISOString() });
+  const days = groupByDay(
+    [
+      e('concert', at(22, 0, 28), at(1, 0, 29)),
+      e('match', at(19, 0, 28), at(21, 0, 28)),
+      e('morning', at(9, 0, 29), at(10, 0, 29)),
+    ],
+    now,
+  );
+  expect(itemAt(days, 0).items.map((x) => x.id)).toEqual(['concert', 'morning']);
+  expect(days.flatMap((d) => d.items).map((x) => x.id)).not.toContain('match');
 });
 
 test('progress is clamped between 0 and 1', () => {

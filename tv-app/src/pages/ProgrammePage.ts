@@ -214,7 +214,12 @@ export class ProgrammePage extends Lightning.Component<Loose> {
     const slots = home.channels.flatMap((rails) =>
       [rails.onAir, ...rails.upcoming]
         .filter((e): e is LiveEvent => e !== null)
-        .map((event): Slot & { startsAt: string } => ({ event, channel: rails.channel, startsAt: event.startsAt })),
+        .map((event): Slot & { startsAt: string; endsAt: string } => ({
+          event,
+          channel: rails.channel,
+          startsAt: event.startsAt,
+          endsAt: event.endsAt,
+        })),
     );
     this.days = groupByDay(slots, now, 7);
     status.hide();

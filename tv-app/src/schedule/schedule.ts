@@ -49,17 +49,21 @@ export interface ProgrammeDay<T> {
 /**
  * Events grouped by the local day they start in, one entry per day of the window (empty days
  * kept so the guide always shows 7 tabs), each day sorted by start time. Events already ended
- * stay in today's list: the guide shows what happened today too.
+ * stay in today's list: the guide shows what happened today too. An event begun before today
+ * and not over at midnight (a concert from 22:00 to 01:00) is listed today, where a viewer
+ * looking for what is on now will look, not in yesterday's tab that the guide no longer has.
  */
-export function groupByDay<T extends Pick<LiveEvent, 'startsAt'>>(
+export function groupByDay<T extends Pick<LiveEvent, 'startsAt' | 'endsAt'>>(
   events: T[],
   now: Date,
   count = 7,
 ): ProgrammeDay<T>[] {
   const days = nextDays(now, count).map((day) => ({ day, items: [] as T[] }));
+  const today = days[0]?.day.getTime() ?? startOfDay(now).getTime();
   const sorted = [...events].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   for (const event of sorted) {
-    const start = startOfDay(new Date(event.startsAt)).getTime();
+    let start = startOfDay(new Date(event.startsAt)).getTime();
+    if (start < today && Date.parse(event.endsAt) > today) start = today;
     const slot = days.find((d) => d.day.getTime() === start);
     slot?.items.push(event);
   }
