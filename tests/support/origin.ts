@@ -1,9 +1,8 @@
 // A real origin on 127.0.0.1 (free port) for tests, counting every request it receives by
 // path, so edge tests can prove how many requests reached the origin.
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOriginApp } from '../../edge-origin/src/origin/app.ts';
+import { serveOrigin } from '../../edge-origin/src/origin/node/serve-origin.ts';
 import type { OriginOptions } from '../../edge-origin/src/origin/app.ts';
 import { ensureTestMedia } from './media.ts';
 
@@ -28,19 +27,14 @@ export async function startOrigin(
   const app = createOriginApp({ ...opts, mediaDir });
   let seen: string[] = [];
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve(
-      {
-        // The runtime's env goes on, as in production: routes read the peer's address from it.
-        fetch: (request: Request, env: unknown) => {
-          seen.push(new URL(request.url).pathname);
-          return app.fetch(request, env);
-        },
-        port: listen.port ?? 0,
-        hostname: '127.0.0.1',
-      },
-      () => resolve(s as Server),
-    );
+  // As in production (origin/node/serve-origin.ts); the runtime's env goes on: routes read the peer's address from it.
+  const server = await serveOrigin({
+    fetch: (request: Request, env: unknown) => {
+      seen.push(new URL(request.url).pathname);
+      return app.fetch(request, env);
+    },
+    port: listen.port ?? 0,
+    hostname: '127.0.0.1',
   });
   const { port } = server.address() as AddressInfo;
 

@@ -4,12 +4,12 @@
 // REDIS_URL, STAFF_ADMIN_TOKEN, EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN (origin/env.ts), and the live
 // ingest's INGEST_* (origin/ingest/config.ts), the replicas' ORIGIN_REPLICA_URL and ORIGIN_LIVE_LEASE_*
 // (origin/replicas/config.ts), LOG_LEVEL (origin/log/logger.ts: JSON lines on stdout).
-import { serve } from '@hono/node-server';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
 import { ingestFromEnvOrExit } from '../origin/ingest/from-env.ts';
 import { log } from '../origin/log/logger.ts';
+import { serveOrigin } from '../origin/node/serve-origin.ts';
 import { replicasFromEnvOrExit } from '../origin/replicas/from-env.ts';
 
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
@@ -39,9 +39,8 @@ const app = createOriginApp({
   ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}),
 });
 
-const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
-  log.info({ media: media.version }, `origin listening on http://${hostname}:${info.port}`);
-});
+const server = await serveOrigin({ fetch: app.fetch, port, hostname });
+log.info({ media: media.version }, `origin listening on http://${hostname}:${port}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () =>
     server.close(

@@ -6,10 +6,9 @@
 // Live ingest (origin/ingest/config.ts): INGEST_* (ports, bind address, ffmpeg, INGEST_ENABLED=false).
 // Back office (origin/env.ts): REDIS_URL, STAFF_ADMIN_TOKEN (printed if unset), EDGE_PURGE_URLS
 // (the in-process edge is always purged), EDGE_ADMIN_TOKEN (default: a random one shared with it).
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
+import { serveOrigin } from '../origin/node/serve-origin.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
 import { newToken } from '../origin/http/auth.ts';
 import { loadEdgeConfig, EdgeConfigError } from '../edge/config.ts';
@@ -50,10 +49,7 @@ const origin = createOriginApp({
   ...(memoryAudience ? { ads: { audience: { store: memoryAudience } } } : {}),
   ...(process.env.APP_DIR ? { appDir: process.env.APP_DIR } : {}),
 });
-const originServer = await new Promise<Server>((resolve, reject) => {
-  const s = serve({ fetch: origin.fetch, port: originPort, hostname: originHost }, () => resolve(s as Server));
-  (s as Server).once('error', reject);
-});
+const originServer = await serveOrigin({ fetch: origin.fetch, port: originPort, hostname: originHost });
 const originUrl = `http://${originHost}:${originPort}`;
 console.log(`origin: listening on ${originUrl}`);
 
