@@ -37,9 +37,9 @@ describe('public probes', () => {
     expect(text).not.toContain(new URL(upstream.url).port);
   });
 
-  it('says not ready (503, which check) when the upstream is down, still live, and names no address', async () => {
+  it('strict: says not ready (503, which check) when the upstream is down, still live, and names no address', async () => {
     const port = await deadPort();
-    const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}` });
+    const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}`, readinessUpstream: 'strict' });
     const ready = await fetch(`${edge.url}/_edge/health/ready`);
     const text = await ready.text();
     expect([ready.status, JSON.parse(text)]).toEqual([503, { status: 'not-ready', failing: ['upstream'] }]);
@@ -52,12 +52,37 @@ describe('public probes', () => {
     expect(said).not.toMatch(new RegExp(`${port}|127\\.0\\.0\\.1`));
   });
 
+  it('site (the default), no Redis: an unreachable upstream leaves the edge ready, saying degraded', async () => {
+    // No siblings to send viewers to: taking this edge out would lose its cached replays too.
+    const port = await deadPort();
+    const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}` });
+    const ready = await fetch(`${edge.url}/_edge/health/ready`);
+    const text = await ready.text();
+    expect([ready.status, JSON.parse(text)]).toEqual([200, { status: 'ready', degraded: ['upstream'] }]);
+    expect(text).not.toContain(String(port));
+    const detail = await json(await fetch(`${edge.url}/_edge/health`));
+    expect(detail.body.readiness).toMatchObject({
+      ready: true,
+      policy: 'site',
+      degraded: ['upstream'],
+      upstream: { ok: false },
+      site: { registry: 'off', siblings: [] },
+    });
+  });
+
+  it('ignore: never not ready for the upstream, still says degraded', async () => {
+    const port = await deadPort();
+    const edge = await edgeWith({ upstreamUrl: `http://127.0.0.1:${port}`, readinessUpstream: 'ignore' });
+    const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
+    expect(ready).toEqual({ status: 200, body: { status: 'ready', degraded: ['upstream'] } });
+  });
+
   it('gives up on an upstream that does not answer the probe within its timeout', async () => {
     const silent = await startUpstream();
     started.push(silent);
     const never = gate();
     silent.on('/', { delay: never.promise });
-    const edge = await edgeWith({ upstreamUrl: silent.url, readinessProbeTimeoutMs: 300 });
+    const edge = await edgeWith({ upstreamUrl: silent.url, readinessProbeTimeoutMs: 300, readinessUpstream: 'strict' });
     const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
     expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['upstream'] } });
     // The detail (admin; this client is on loopback) says why.
@@ -79,10 +104,17 @@ describe('public probes', () => {
     expect(counted.requests[0]?.method).toBe('HEAD');
   });
 
-  it('says not ready when the process is over its memory budget', async () => {
-    const edge = await edgeWith({ readinessMaxRssBytes: 1024 * 1024 });
+  it('says not ready when the process is over its memory budget, whatever the upstream policy', async () => {
+    for (const readinessUpstream of ['site', 'strict', 'ignore']) {
+      const edge = await edgeWith({ readinessMaxRssBytes: 1024 * 1024, readinessUpstream });
+      const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
+      expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['memory'] } });
+    }
+    // Both at once (no Redis, upstream down): memory fails, the upstream is only degraded.
+    const port = await deadPort();
+    const edge = await edgeWith({ readinessMaxRssBytes: 1024 * 1024, upstreamUrl: `http://127.0.0.1:${port}` });
     const ready = await json(await fetch(`${edge.url}/_edge/health/ready`));
-    expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['memory'] } });
+    expect(ready).toEqual({ status: 503, body: { status: 'not-ready', failing: ['memory'], degraded: ['upstream'] } });
   });
 });
 

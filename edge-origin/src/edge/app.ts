@@ -15,6 +15,7 @@ import { AccessGate } from './access/gate.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
 import type { AudienceObserver } from './audience/observer.ts';
+import type { SiteReadiness } from './workers/site-readiness.ts';
 import type { ContentPolicy, EdgeContext, PolicyHost, Sharing, SharingHost } from './context.ts';
 
 export const RESERVED_PREFIX = '/_edge/';
@@ -54,6 +55,9 @@ export interface EdgeDeps {
   sharing?: (host: SharingHost) => Sharing;
   /** The process's resident memory in bytes, for readiness (absent: memory not checked). */
   memoryUsage?: () => number;
+  /** The site's registry of upstream probes (workers/site-readiness.ts, over Redis), for
+   * readiness; absent: this edge knows no siblings. */
+  siteReadiness?: SiteReadiness;
   /** How /_edge/metrics answers (Node: with the process's metrics; `--workers N`: summed over the
    * workers, node/cluster-metrics.ts); absent: this edge's own metrics. */
   exposeMetrics?: MetricsExposer;
@@ -113,7 +117,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
         .catch((error) => log({ level: 'error', msg: 'disk tier: cannot read previous content', error: String(error) }))
     : Promise.resolve();
 
-  const readiness = createReadiness(config, deps.upstreamFetch ?? fetch, deps.memoryUsage);
+  const readiness = createReadiness(config, deps.upstreamFetch ?? fetch, deps.memoryUsage, deps.siteReadiness);
   const clientAddress = (env: unknown) => deps.clientAddress?.(env);
   const app = new Hono();
   mountEdgeRoutes(app, ctx, 'public', readiness, clientAddress);
@@ -139,6 +143,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     async close() {
       if (closed) return;
       closed = true;
+      await readiness.close();
       for (const fill of ctx.inflight.values())
         void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
       await Promise.allSettled([...background]);

@@ -26,6 +26,7 @@ export const RELOADABLE_KEYS = [
   'readinessProbeTimeoutMs',
   'readinessCacheMs',
   'readinessMaxRssBytes',
+  'readinessUpstream',
   'headersTimeoutMs',
   'requestTimeoutMs',
   'keepAliveTimeoutMs',

@@ -197,6 +197,15 @@ export const edgeConfigSchema = z.object({
   readinessCacheMs: z.coerce.number().int().nonnegative().default(2000),
   readinessMaxRssBytes: bytes.default(0),
   /**
+   * What an upstream this edge cannot reach does to readiness (admin/readiness.ts). `site`: not
+   * ready only while a sibling of the site (same Redis) reported reaching it recently, so a load
+   * balancer moves viewers to an edge that does better; when none does, the origin is down for
+   * everyone and the edge stays ready (cached replays keep playing, stale-if-error), saying
+   * `degraded`. Without Redis, or with it down, the same: ready, degraded. `strict`: not ready as
+   * soon as no upstream answers. `ignore`: never not ready for the upstream (still `degraded`).
+   */
+  readinessUpstream: z.enum(['site', 'strict', 'ignore']).default('site'),
+  /**
    * Client connections (Node runtime): all request headers within headersTimeoutMs of the
    * connection or of its previous response (slowloris), the whole request (body included) within
    * requestTimeoutMs (0: none), an idle keep-alive connection closed after keepAliveTimeoutMs
@@ -307,6 +316,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   readinessProbeTimeoutMs: 'EDGE_READINESS_PROBE_TIMEOUT_MS',
   readinessCacheMs: 'EDGE_READINESS_CACHE_MS',
   readinessMaxRssBytes: 'EDGE_READINESS_MAX_RSS_BYTES',
+  readinessUpstream: 'EDGE_READINESS_UPSTREAM',
   headersTimeoutMs: 'EDGE_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'EDGE_REQUEST_TIMEOUT_MS',
   keepAliveTimeoutMs: 'EDGE_KEEP_ALIVE_TIMEOUT_MS',

@@ -1,6 +1,6 @@
 // The edge's own paths under /_edge/, on either listener: the public probes for load balancers
 // and service managers (liveness: the process answers; readiness: admin/readiness.ts, saying only
-// which check fails, never an upstream's address), and the admin endpoints behind admin/access.ts.
+// which check fails or is degraded, never an upstream's address), and the admin endpoints behind admin/access.ts.
 import type { Hono } from 'hono';
 import { healthBody } from './health.ts';
 import { handlePurge } from './purge.ts';
@@ -19,9 +19,11 @@ export function mountEdgeRoutes(
   app.get('/_edge/health/live', (c) => c.json({ status: 'ok' }, 200, noStore));
   app.get('/_edge/health/ready', async (c) => {
     const report = await readiness.check();
+    // Check names only: never an upstream's address, nor a sibling's.
+    const degraded = report.degraded.length > 0 ? { degraded: report.degraded } : {};
     return report.ready
-      ? c.json({ status: 'ready' }, 200, noStore)
-      : c.json({ status: 'not-ready', failing: report.failing }, 503, noStore);
+      ? c.json({ status: 'ready', ...degraded }, 200, noStore)
+      : c.json({ status: 'not-ready', failing: report.failing, ...degraded }, 503, noStore);
   });
   const refusal = (req: Request, env: unknown, write = false) =>
     adminRefusal(ctx.config, {

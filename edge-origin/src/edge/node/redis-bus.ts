@@ -42,6 +42,35 @@ redis.call('HSET', KEYS[1], 'v', ARGV[1], 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
+/**
+ * A report in a hash of reports (KEYS: the hash; ARGV: member, value, ttl ms), each field
+ * `<written at, ms> <ttl ms> <value>` on Redis's clock (TIME: allowed in a script since scripts
+ * replicate their effects); expired fields go, the hash lives as long as its longest-lived field.
+ * Returns member, age, ttl, value for each live field.
+ */
+const REPORT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%d %d %s', now, tonumber(ARGV[3]), ARGV[2]))
+local all = redis.call('HGETALL', KEYS[1])
+local out = {}
+local keep = 1
+for i = 1, #all, 2 do
+  local at, ttl, value = string.match(all[i + 1], '^(%d+) (%d+) (.*)$')
+  local age = at and (now - tonumber(at))
+  if not at or age > tonumber(ttl) then
+    redis.call('HDEL', KEYS[1], all[i])
+  else
+    keep = math.max(keep, tonumber(ttl) - age)
+    table.insert(out, all[i])
+    table.insert(out, string.format('%d', age))
+    table.insert(out, ttl)
+    table.insert(out, value)
+  end
+end
+redis.call('PEXPIRE', KEYS[1], keep)
+return out
+`;
 /** Where the bus is: one Redis, or the nodes (`host:port`) of a Redis Cluster. */
 export type RedisTarget = { url: string } | { clusterNodes: string[] };
 
@@ -283,6 +312,22 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     members: (set) => safely([] as string[], () => client.sMembers(set)),
     keysWithPrefix: (prefix) =>
       safely([] as string[], () => connection.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`)),
+    report: (key, member, value, ttlMs) =>
+      safely(null, async () => {
+        const flat = (await client.eval(REPORT, {
+          keys: [key],
+          arguments: [member, value, String(lease(ttlMs))],
+        })) as string[];
+        const reports = [];
+        for (let i = 0; i + 3 < flat.length; i += 4)
+          reports.push({
+            member: String(flat[i]),
+            ageMs: Number(flat[i + 1]),
+            ttlMs: Number(flat[i + 2]),
+            value: String(flat[i + 3]),
+          });
+        return reports;
+      }),
     publish: (channel, message) => safely(undefined, async () => void (await client.publish(channel, message))),
     subscribe(channel, onMessage) {
       subscriptions.push([channel, onMessage]);

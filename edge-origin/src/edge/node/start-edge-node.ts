@@ -15,6 +15,7 @@ import { redisBus } from './redis-bus.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { batchedStdoutLog } from './batched-log.ts';
 import { sharingOver } from '../workers/sharing.ts';
+import { siteReadinessOver } from '../workers/site-readiness.ts';
 import { PEER_HEADER, PEER_TOKEN_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
@@ -72,6 +73,8 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
             lockMs: config.upstreamFirstByteTimeoutMs + config.upstreamIdleTimeoutMs,
           })
         : undefined,
+    // Each worker, each node, is a sibling of the site under its peer listener's URL.
+    siteReadiness: bus && peerListener ? siteReadinessOver(bus, peerListener.url) : undefined,
     ...deps,
     log,
     diskDir: deps.diskDir ?? (config.diskDir ? await fsBlobDir(config.diskDir) : undefined),

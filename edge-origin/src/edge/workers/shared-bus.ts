@@ -8,6 +8,16 @@ export type ElectionReply =
   | { kind: 'leader' } // the caller now holds the object's lease: it fetches
   | { kind: 'held'; owner: string }; // another worker holds the lease: its id (a URL)
 
+/** A member's live report in a hash of reports (see SharedBus.report). */
+export interface BusReport {
+  member: string;
+  value: string;
+  /** Milliseconds since it was written, on the bus's clock. */
+  ageMs: number;
+  /** How long its writer wanted it kept. */
+  ttlMs: number;
+}
+
 export interface SharedBus {
   /** False while the bus is unreachable (operations then return empty results at once). */
   readonly ready: boolean;
@@ -39,6 +49,13 @@ export interface SharedBus {
   members(set: string): Promise<string[]>;
   /** Keys starting with `prefix` (an incremental scan). */
   keysWithPrefix(prefix: string): Promise<string[]>;
+  /**
+   * In ONE step: writes `value` as `member`'s report in the hash `key`, stamped by the bus's own
+   * clock and kept `ttlMs`, drops the reports past their time, and returns the live ones (this one
+   * included) with their ages on that one clock, so the hosts' clocks need not agree.
+   * Null when the bus is down.
+   */
+  report(key: string, member: string, value: string, ttlMs: number): Promise<BusReport[] | null>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): void;
   close(): Promise<void>;
