@@ -19,6 +19,8 @@ const ADMIN = 'origin-replicas-admin-token-0123';
 const CHANNEL = 'culture';
 const PLAYLIST = `/hls/live/${CHANNEL}/v360/index.m3u8`;
 const LEASE_MS = 3000;
+/** X-Origin-Replica is told to staff only (README « Replicas »). */
+const STAFF = { authorization: `Bearer ${ADMIN}` };
 
 let redis: TestRedis;
 let a: Running | undefined;
@@ -89,7 +91,7 @@ test('a viewer follows the live through the edge while the origin packaging it i
   // The standby answers the live by asking the holder (once it has read the lease, at its first
   // tick after connecting to Redis): the same window, tagged as proxied.
   const viaB = await until('B to proxy the live to A', async () => {
-    const res = await fetch(`${b!.url}${PLAYLIST}`);
+    const res = await fetch(`${b!.url}${PLAYLIST}`, { headers: STAFF });
     return res.status === 200 && /^proxied a#\d+$/.test(res.headers.get('x-origin-replica') ?? '') ? res : undefined;
   });
   const viaA = await fetch(`${a!.url}${PLAYLIST}`);
@@ -171,7 +173,7 @@ test('a viewer follows the live through the edge while the origin packaging it i
   expect(sequences.filter((s) => s.at > Date.now() - 5000).length).toBeGreaterThanOrEqual(4);
   expect(segmentsAfterKill).toBeGreaterThanOrEqual(5);
   // The survivor answers the live itself now.
-  expect((await fetch(`${b!.url}${PLAYLIST}`)).headers.get('x-origin-replica')).toBeNull();
+  expect((await fetch(`${b!.url}${PLAYLIST}`, { headers: STAFF })).headers.get('x-origin-replica')).toBeNull();
 
   // The recording goes on on the survivor: stopped there, published, its replay plays through the edge.
   expect((await onB('POST', `/events/${eventId}/stop`, {})).status).toBe(200);

@@ -100,7 +100,15 @@ export function createOriginApp(options: OriginOptions): Hono {
   app.use(`${HLS_ROOT}/*`, publicRead);
   app.use(`${IMAGES_ROOT}/*`, publicRead);
   // Another replica packages a channel: its live (and the staff's start and stop) are answered by it (replicas/).
-  if (options.replicas) replicaRoutes(app, options.replicas, { store, live, now: config.now, logger: config.logger });
+  if (options.replicas)
+    replicaRoutes(app, options.replicas, {
+      store,
+      live,
+      now: config.now,
+      logger: config.logger,
+      staffAdminToken: config.staffAdminToken,
+      edgeAdminToken: config.edgePurge.token,
+    });
   // Restricted streams leave the TV's API with signed URLs (access/sign-playback.ts).
   const signing = signPlaybackUrls(config.access, config.now);
   if (signing) app.use('/api/v1/*', signing);

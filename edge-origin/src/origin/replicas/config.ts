@@ -13,7 +13,10 @@ export const replicaConfigSchema = z.object({
    * Unset: this origin packages every channel itself, as a single origin does.
    */
   advertiseUrl: z.string().url().optional(),
-  /** This replica's name in the lease and the logs (default: host name, pid and a random tag). */
+  /**
+   * This replica's name in the lease, the logs and (to staff) X-Origin-Replica. Default: `r-` and
+   * a random tag made at each start (replicas/live-lease.ts), not the host name.
+   */
   id: z.string().min(1).optional(),
   /**
    * How long a lease lives without renewal: a dead holder's channels are taken over this long

@@ -14,7 +14,6 @@
 // counts itself holder only until its last successful renewal's send time + leaseMs − renewMs,
 // never on a lease Redis may already have dropped. Redis unreachable: nobody is known to hold the
 // channel and every replica serves its own timeline (live-proxy.ts), the most available choice.
-import { hostname } from 'node:os';
 import { createClient } from 'redis';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import type { ReplicaConfig } from './config.ts';
@@ -129,7 +128,7 @@ export class RedisPackagers implements LivePackagers {
     this.#options = options;
     this.#prefix = options.prefix ?? 'citetv:live:';
     this.#now = options.now ?? Date.now;
-    this.id = options.config.id ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.id = options.config.id ?? randomReplicaId();
     this.#client = createClient({
       url: options.redisUrl,
       disableOfflineQueue: true,
@@ -343,6 +342,16 @@ export class RedisPackagers implements LivePackagers {
       this.#client.destroy();
     }
   }
+}
+
+/**
+ * A default name that says nothing about the machine (it travels in the lease, the logs and, to
+ * staff, X-Origin-Replica): `r-` and 8 random hex digits, new at each start. The start log line
+ * pairs it with the replica's address; set ORIGIN_REPLICA_ID for a stable name.
+ */
+export function randomReplicaId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return `r-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 function parseHolder(value: string | null | undefined): LeaseHolder | undefined {

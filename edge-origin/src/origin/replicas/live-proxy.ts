@@ -11,8 +11,15 @@ import type { LivePackagers } from './live-lease.ts';
 
 /** On a request one replica sends another: answered from the receiver's own timeline, never sent on (no ping-pong). */
 export const REPLICA_HOP_HEADER = 'x-origin-replica-hop';
-/** On answers: `proxied <holder>#<fence>` (`proxied published <url>`: a slot another replica published), or `local` when the holder could not be reached. */
+/**
+ * On answers to staff only (`disclose`): `proxied <holder>#<fence>` (`proxied published <url>`: a
+ * slot another replica published), or `local` when the holder could not be reached. A debugging
+ * aid naming replicas: viewers never get it, and an answer carrying it is `no-store`, so no cache
+ * keeps it for them (README « Replicas »).
+ */
 export const REPLICA_HEADER = 'x-origin-replica';
+/** What an answer carrying REPLICA_HEADER says to caches: for the asker only, never stored. */
+export const DISCLOSED_CACHE_CONTROL = 'private, no-store';
 
 const HOP_BY_HOP = [
   'connection',
@@ -38,6 +45,8 @@ export interface ReplicaProxyOptions {
   /** Called for each request answered here / sent to the holder (replicas/routes.ts marks takeovers). */
   servedHere?: (channel: ChannelId) => void;
   proxied?: (channel: ChannelId) => void;
+  /** The request may be told which replica answered (staff); asked only when there is something to tell. Default: never. */
+  disclose?: (c: Context) => boolean | Promise<boolean>;
 }
 
 /** First byte from another replica for anything but a blocking LL-HLS reload (a host gone without a reset). */
@@ -48,6 +57,11 @@ const DOWN_MEMORY_MS = 10_000;
 export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
   const { packagers } = options;
   const downUntil = new Map<string, number>();
+  const tell = async (c: Context, headers: Headers, value: string) => {
+    if (!(await options.disclose?.(c))) return;
+    headers.set(REPLICA_HEADER, value);
+    headers.set('cache-control', DISCLOSED_CACHE_CONTROL);
+  };
   return async (c, next) => {
     const channel = await options.channelOf(c);
     if (!channel) return next();
@@ -61,9 +75,11 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer();
     const forward = async (base: string, label: string) => {
       if ((downUntil.get(base) ?? 0) > Date.now()) return undefined;
-      const answer = await sendOn(c, options, { base, label, body, channel });
-      if (answer) downUntil.delete(base);
-      else downUntil.set(base, Date.now() + DOWN_MEMORY_MS);
+      const answer = await sendOn(c, options, { base, body, channel });
+      if (answer) {
+        downUntil.delete(base);
+        await tell(c, answer.headers, `proxied ${label}`);
+      } else downUntil.set(base, Date.now() + DOWN_MEMORY_MS);
       return answer;
     };
     // A segment or part: asked of the replica that published its slot (a replay's older slots are
@@ -85,7 +101,7 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
     }
     // The holder died and its lease has not run out yet: this replica's timeline is the next best answer.
     await here();
-    c.res.headers.set(REPLICA_HEADER, 'local');
+    await tell(c, c.res.headers, 'local');
   };
 }
 
@@ -93,7 +109,7 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
 async function sendOn(
   c: Context,
   options: ReplicaProxyOptions,
-  to: { base: string; label: string; body: ArrayBuffer | undefined; channel: ChannelId },
+  to: { base: string; body: ArrayBuffer | undefined; channel: ChannelId },
 ): Promise<Response | undefined> {
   const url = new URL(c.req.url);
   const target = `${to.base.replace(/\/+$/, '')}${url.pathname}${url.search}`;
@@ -135,7 +151,8 @@ async function sendOn(
     out.delete('content-encoding');
     out.delete('content-length');
   }
-  out.set(REPLICA_HEADER, `proxied ${to.label}`);
+  // Another replica's own disclosure (it was asked with a hop: it has none to add) is not passed on.
+  out.delete(REPLICA_HEADER);
   return new Response(method === 'HEAD' ? null : response.body, {
     status: response.status,
     statusText: response.statusText,

@@ -1,10 +1,11 @@
 // Where the replica proxy stands in the app: in front of the live HLS routes (the channel is in
 // the path) and of the staff's start and stop of an event (the channel is the event's), so the
 // media sequence a recording starts and stops at is read from the timeline that packages it.
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { CHANNEL_IDS } from '../../../../shared/catalog/types.ts';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import { HLS_ROOT } from '../../../../shared/hls/paths.ts';
+import { authenticate, hashToken } from '../http/auth.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
@@ -24,10 +25,20 @@ export function liveChannelOf(path: string): ChannelId | undefined {
 export function replicaRoutes(
   app: Hono,
   replicas: { packagers: LivePackagers; proxyTimeoutMs: number },
-  deps: { store: RecordStore; live: LiveChannels; now: () => number; logger: Logger },
+  deps: {
+    store: RecordStore;
+    live: LiveChannels;
+    now: () => number;
+    logger: Logger;
+    /** Who may see X-Origin-Replica: a staff token (STAFF_ADMIN_TOKEN or a stored one), or the edges' admin token. */
+    staffAdminToken?: string | undefined;
+    edgeAdminToken?: string | undefined;
+  },
 ): void {
-  const { store, live, now, logger } = deps;
-  const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger };
+  const { store, live, now, logger, staffAdminToken, edgeAdminToken } = deps;
+  const disclose = (c: Context) =>
+    staffOrEdgeAdmin(c.req.header('authorization'), store, staffAdminToken, edgeAdminToken);
+  const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger, disclose };
   // A channel answered here after being sent to another replica: this one took it over.
   const proxiedLately = new Set<ChannelId>();
   // A lease taken: its slots are this replica's from the next one its timeline publishes.
@@ -66,4 +77,29 @@ export function replicaRoutes(
       },
     }),
   );
+}
+
+/**
+ * Whether the caller is staff (any valid staff token) or holds the edges' admin token: the only
+ * ones told which replica answered. Checked at the source rather than trusting every edge, load
+ * balancer or CDN in front to strip a header; Redis unreachable (a stored token unreadable): no.
+ */
+async function staffOrEdgeAdmin(
+  authorization: string | undefined,
+  store: RecordStore,
+  staffAdminToken: string | undefined,
+  edgeAdminToken: string | undefined,
+): Promise<boolean> {
+  if (!authorization) return false;
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (edgeAdminToken && token !== undefined && (await sameSecret(token, edgeAdminToken))) return true;
+  return authenticate(authorization, store, staffAdminToken).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Compared as hashes: the time taken says nothing about how much of the secret matched. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  return (await hashToken(a)) === (await hashToken(b));
 }
