@@ -87,6 +87,8 @@ async function side(upstreamUrl: string, config: Partial<EdgeConfigInput>): Prom
       accessLog: true,
       upstreamFirstByteTimeoutMs: 400,
       passPrefixes: ['/api/v1/ads/'],
+      // Tracking GETs pass through here (this file is about pass-through); tests/edge/beacons.test.ts collects them.
+      beaconPrefixes: [],
       ...config,
     },
     { now: clock.now, log: (l) => logs.push(l) },

@@ -11,6 +11,9 @@ import { mountEdgeRoutes } from './admin/routes.ts';
 import { createReadiness } from './admin/readiness.ts';
 import { guardedProxy } from './access/guard.ts';
 import { loopRefusal } from './proxy/loop-guard.ts';
+import { BeaconCollector, type CollectorHost } from './beacons/collector.ts';
+import { collectedBeacon } from './beacons/answer.ts';
+import { appendVia } from './http/headers.ts';
 import { AccessGate } from './access/gate.ts';
 import { createHlsPolicy } from './hls/policy.ts';
 import { DiskTier, type BlobDir } from './cache/disk-tier.ts';
@@ -101,6 +104,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     // Purges other workers received reach this edge once it exists (never during its creation).
     sharing: deps.sharing?.({ config, now, purgeHere: (request) => void purge(ctx, request, { propagate: false }) }),
     audience: deps.audience,
+    beacons: config.beaconPrefixes.length > 0 ? new BeaconCollector(beaconHost()) : undefined,
     inflight: new Map(),
     purgedTags: new Map(),
     peerSecret: crypto.randomUUID(),
@@ -111,6 +115,24 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
     },
     log,
   };
+  /** The collector's way upstream: one POST per batch, as any request the edge makes. */
+  function beaconHost(): CollectorHost {
+    return {
+      config,
+      send: async (batch) => {
+        const headers = new Headers({ 'content-type': 'application/json' });
+        appendVia(headers, config.viaName);
+        const body = new Response(JSON.stringify(batch)).body;
+        const sent = performance.now();
+        const { response } = await ctx.upstream.fetch('POST', config.beaconBatchPath, headers, body);
+        metrics.upstream(response.status, (performance.now() - sent) / 1000);
+        return response;
+      },
+      log,
+      count: (outcome, n) => metrics.beacons(outcome, n),
+      waiting: (n) => metrics.beaconsWaiting(n),
+    };
+  }
   const ready = disk
     ? disk
         .load()
@@ -125,7 +147,11 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   // A request back from its own trip upstream is refused before anything else (proxy/loop-guard.ts).
   app.all('*', (c) => {
     const client = deps.clientAddress?.(c.env);
-    return loopRefusal(ctx, c.req.raw, client) ?? guardedProxy(ctx, gate, c.req.raw, client);
+    return (
+      loopRefusal(ctx, c.req.raw, client) ??
+      collectedBeacon(ctx, c.req.raw, client) ??
+      guardedProxy(ctx, gate, c.req.raw, client)
+    );
   });
   const adminApp = new Hono();
   mountEdgeRoutes(adminApp, ctx, 'admin', readiness, clientAddress);
@@ -146,7 +172,7 @@ export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
       await readiness.close();
       for (const fill of ctx.inflight.values())
         void fill.outcome.then((o) => (o.kind === 'response' ? o.body?.abort() : undefined));
-      await Promise.allSettled([...background]);
+      await Promise.allSettled([...background, ctx.beacons?.close()]);
       await disk?.flush();
       await ctx.audience?.flush();
       store.clear();

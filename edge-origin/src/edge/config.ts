@@ -241,6 +241,25 @@ export const edgeConfigSchema = z.object({
    */
   passPrefixes: commaList(z.string().startsWith('/')).default([]),
   /**
+   * Beacons the edge answers itself (204 at once) and sends on in batches (beacons/collector.ts):
+   * GETs under these prefixes, e.g. the ads API's impression tracking, which every TV sends at the
+   * same moments of an ad break. Empty: none; they pass through or are fetched like any request.
+   */
+  beaconPrefixes: commaList(z.string().startsWith('/')).default(['/api/v1/ads/track']),
+  /** Where the batches go upstream: POST, JSON `{"beacons":[{"target":"/path?query","at":"ISO date"}]}`. */
+  beaconBatchPath: z.string().startsWith('/').default('/api/v1/ads/track/batch'),
+  /** A beacon waits at most this long before its batch leaves (the origin's counts lag by as much). */
+  beaconFlushMs: z.coerce.number().int().positive().default(250),
+  /** Beacons per batch at most. */
+  beaconBatchMax: z.coerce.number().int().positive().default(1000),
+  /**
+   * Beacons waiting at most (an origin away: kept and sent on its return); past this, beacons pass
+   * through as any request. About 200 bytes each.
+   */
+  beaconQueueMax: z.coerce.number().int().nonnegative().default(200_000),
+  /** A batch not taken is sent again after a jittered backoff growing up to this. */
+  beaconRetryMaxMs: z.coerce.number().int().positive().default(30_000),
+  /**
    * Request limits, answered with a clear 4xx instead of being proxied: 414, 431, and for a method
    * not allowed 405 (with Allow) if RFC 9110 defines it, else 501. Node's parser takes up to
    * maxUrlLength + maxHeaderBytes (+1 KiB) of request line and headers, so these are the limits
@@ -325,6 +344,12 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   fastHitPath: 'EDGE_FAST_HIT_PATH',
   fastPassPath: 'EDGE_FAST_PASS_PATH',
   passPrefixes: 'EDGE_PASS_PREFIXES',
+  beaconPrefixes: 'EDGE_BEACON_PREFIXES',
+  beaconBatchPath: 'EDGE_BEACON_BATCH_PATH',
+  beaconFlushMs: 'EDGE_BEACON_FLUSH_MS',
+  beaconBatchMax: 'EDGE_BEACON_BATCH_MAX',
+  beaconQueueMax: 'EDGE_BEACON_QUEUE_MAX',
+  beaconRetryMaxMs: 'EDGE_BEACON_RETRY_MAX_MS',
   maxUrlLength: 'EDGE_MAX_URL_LENGTH',
   maxHeaderBytes: 'EDGE_MAX_HEADER_BYTES',
   allowedMethods: 'EDGE_ALLOWED_METHODS',

@@ -10,6 +10,7 @@ import type { MemoryStore } from './cache/memory-store.ts';
 import type { DiskTier } from './cache/disk-tier.ts';
 import type { EdgeMetrics } from './admin/metrics.ts';
 import type { UpstreamClient } from './upstream/upstream-client.ts';
+import type { BeaconCollector } from './beacons/collector.ts';
 import type { AudienceObserver } from './audience/observer.ts';
 import type { Fill } from './collapse/in-flight.ts';
 import type { PlaylistFacts } from './hls/playlist.ts';
@@ -28,6 +29,8 @@ export interface EdgeContext {
   readonly sharing: Sharing | undefined;
   /** Counts viewers from their playlist requests (audience/); undefined: not counted. */
   readonly audience: AudienceObserver | undefined;
+  /** Beacons answered here and sent on in batches (beacons/); undefined: none configured. */
+  readonly beacons: BeaconCollector | undefined;
   /** Primary key → the one upstream fetch in progress for it (collapse/). */
   readonly inflight: Map<string, Fill>;
   /** Tag → when it was purged: fills that started before must not store objects with that tag. */

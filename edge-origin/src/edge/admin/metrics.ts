@@ -15,7 +15,9 @@ export type CacheResult =
   | 'PASS'
   | 'EXPIRED'
   | 'NEGATIVE'
-  | 'ERROR';
+  | 'ERROR'
+  /** A beacon answered here and sent on in a batch (beacons/collector.ts). */
+  | 'BEACON';
 
 export interface Exposition {
   contentType: string;
@@ -40,6 +42,10 @@ export interface EdgeMetrics {
   eviction(): void;
   prefetch(): void;
   slowClientCut(): void;
+  /** Beacons collected, sent on in batches, or refused with their batch (beacons/collector.ts). */
+  beacons(outcome: 'collected' | 'sent' | 'refused', n: number): void;
+  /** Beacons waiting to be sent, now. */
+  beaconsWaiting(n: number): void;
   render(): Promise<Exposition>;
 }
 
@@ -104,6 +110,18 @@ export function createMetrics(
     help: 'Viewers cut off for falling too far behind a pass-through stream',
     registers: [registry],
   });
+  const beacons = new Counter({
+    name: 'edge_beacons_total',
+    help: 'Beacons answered by the edge (collected), sent on to the upstream in batches (sent), or dropped with a batch the upstream refused (refused)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const beaconsWaiting = new Gauge({
+    name: 'edge_beacons_waiting',
+    help: 'Beacons collected and not yet taken by the upstream',
+    aggregator: 'sum',
+    registers: [registry],
+  });
   const evictions = new Counter({
     name: 'edge_cache_evictions_total',
     help: 'Objects evicted by the LRU to stay within the memory budget',
@@ -152,6 +170,8 @@ export function createMetrics(
     eviction: () => evictions.inc(),
     prefetch: () => prefetches.inc(),
     slowClientCut: () => slowCuts.inc(),
+    beacons: (outcome, n) => beacons.inc({ outcome }, n),
+    beaconsWaiting: (n) => beaconsWaiting.set(n),
     render: expose(registry),
   };
 }

@@ -20,6 +20,7 @@ import { PEER_HEADER, PEER_TOKEN_HEADER } from '../upstream/upstream-client.ts';
 import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
 import { createFastPassPath, type FastPassPath } from './fast-pass.ts';
+import { createFastBeaconPath, type FastBeaconPath } from './fast-beacon.ts';
 import { processExposer } from './cluster-metrics.ts';
 import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
 import { applyReload, type ReloadResult } from '../config-reload.ts';
@@ -34,6 +35,8 @@ export interface RunningEdge {
   fastJoin: FastJoinPath | null;
   /** The Node fast path for pass-through requests (null when config.fastHitPath or fastPassPath is off). */
   fastPass: FastPassPath | null;
+  /** The Node path for beacons collected here (null when config.fastHitPath is off or no beacon prefix). */
+  fastBeacon: FastBeaconPath | null;
   /** The admin listener's URL (config.adminListen), if any. */
   adminUrl: string | undefined;
   /** Takes a new config's reloadable knobs (config-reload.ts) and applies them to the listeners. */
@@ -85,12 +88,19 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const fastPath = edge.config.fastHitPath ? createFastHitPath(edge) : null;
   const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge) : null;
   const fastPass = edge.config.fastHitPath && edge.config.fastPassPath ? createFastPassPath(edge) : null;
+  const fastBeacon = edge.config.fastHitPath ? createFastBeaconPath(edge) : null;
   const general = getRequestListener(edge.fetch, { hostname: host });
   const ctx = edge.context;
   const http = createServer(serverOptions(edge.config), (req, res) => {
     if (refuseRawTarget(req, res, ctx)) return;
     try {
-      if (fastPath?.serve(req, res) || fastJoin?.serve(req, res, general) || fastPass?.serve(req, res)) return;
+      if (
+        fastBeacon?.serve(req, res) ||
+        fastPath?.serve(req, res) ||
+        fastJoin?.serve(req, res, general) ||
+        fastPass?.serve(req, res)
+      )
+        return;
     } catch (error) {
       // Never expected; the general path (with its own error handling) answers instead.
       edge.context.log({ level: 'error', msg: 'fast path failed', error: String(error) });
@@ -109,6 +119,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     fastPath,
     fastJoin,
     fastPass,
+    fastBeacon,
     adminUrl: admin ? urlOf(admin) : undefined,
     reload(next) {
       const result = applyReload(edge.config, next);

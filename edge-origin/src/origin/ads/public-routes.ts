@@ -1,8 +1,11 @@
 // The viewer-facing ads API (through the edge, never cached there):
 //   GET /api/v1/ads/breaks/<id>/asset-list   the HLS Interstitials asset list for this viewer
 //   GET|POST /api/v1/ads/track?break=&viewer=&creative=&event=   impression tracking (204)
+//   POST /api/v1/ads/track/batch   tracking GETs an edge answered itself, in a batch (edge/beacons/)
 // Answers are `Cache-Control: private, no-store`: they depend on who asks.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
 import type { Context } from 'hono';
 import { apiError } from '../http/api-errors.ts';
 import type { AdsService } from './service.ts';
@@ -12,10 +15,35 @@ import { viewerIdOf } from './viewer.ts';
 
 export const PRIVATE_NO_STORE = 'private, no-store';
 
+const TRACK_PATH = '/api/v1/ads/track';
+const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+const BATCH_PARALLEL = 64;
+const trackBatchSchema = z.object({
+  beacons: z.array(z.object({ target: z.string().max(4096), at: z.string().optional() })).max(10_000),
+});
+
+/** A tracking GET's request target read as the GET route reads it; null: not one. */
+function trackedBeacon(
+  target: string,
+): { breakId: string; viewer: string; creative: string; event: ImpressionEvent } | null {
+  let url: URL;
+  try {
+    url = new URL(target, 'http://edge.invalid');
+  } catch {
+    return null;
+  }
+  if (url.pathname !== TRACK_PATH) return null;
+  const q = url.searchParams;
+  const [breakId, viewer, creative, event] = ['break', 'viewer', 'creative', 'event'].map((k) => q.get(k));
+  if (!breakId || !viewer || !creative || !event || !(IMPRESSION_EVENTS as readonly string[]).includes(event))
+    return null;
+  return { breakId, viewer, creative, event: event as ImpressionEvent };
+}
+
 /** The tracking URL of one spot of a decision; the player appends `&event=<start|…|complete>`. */
 export function trackingPath(breakId: string, viewerId: string, creativeId: string): string {
   const q = new URLSearchParams({ break: breakId, viewer: viewerId, creative: creativeId });
-  return `/api/v1/ads/track?${q}`;
+  return `${TRACK_PATH}?${q}`;
 }
 
 export function adsPublicRoutes(ads: AdsService): Hono {
@@ -76,5 +104,39 @@ export function adsPublicRoutes(ads: AdsService): Hono {
   };
   app.get('/track', track);
   app.post('/track', track);
+
+  // An edge's batch: each beacon counted as its GET would have been (recordImpression is
+  // idempotent, so a batch sent again after a failure counts once). A store failure fails the
+  // whole batch (5xx): the edge keeps it and sends it again.
+  app.post(
+    '/track/batch',
+    bodyLimit({
+      maxSize: BATCH_MAX_BYTES,
+      onError: (c) => apiError(c, 413, 'batch_too_large', `Lot de plus de ${BATCH_MAX_BYTES} octets`),
+    }),
+    async (c) => {
+      const parsed = trackBatchSchema.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success)
+        return apiError(c, 400, 'invalid_request', 'Attendu : {"beacons":[{"target":"/api/v1/ads/track?…"}]}');
+      const outcomes: Record<'recorded' | 'duplicate' | 'unknown' | 'invalid', number> = {
+        recorded: 0,
+        duplicate: 0,
+        unknown: 0,
+        invalid: 0,
+      };
+      const beacons = parsed.data.beacons;
+      // A few at a time: the store's client pipelines them, and one batch does not hog it.
+      for (let i = 0; i < beacons.length; i += BATCH_PARALLEL) {
+        const results = await Promise.all(
+          beacons.slice(i, i + BATCH_PARALLEL).map(async ({ target }) => {
+            const beacon = trackedBeacon(target);
+            return beacon ? ads.track(beacon.breakId, beacon.viewer, beacon.creative, beacon.event) : 'invalid';
+          }),
+        );
+        for (const outcome of results) outcomes[outcome]++;
+      }
+      return c.json(outcomes);
+    },
+  );
   return app;
 }

@@ -1,0 +1,42 @@
+// The Node listener's way with a beacon to collect (beacons/): answered 204 from node:http at
+// once, without a web Request or Response; the same answer, count and log line as the general
+// path's (beacons/answer.ts; tests/edge/beacons.test.ts compares them).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { beaconFields, collects } from '../beacons/answer.ts';
+import { readsRequests } from '../proxy/record.ts';
+import { PEER_HEADER } from '../upstream/upstream-client.ts';
+import { isPlainRequest, recordOf } from './plain-request.ts';
+import type { Edge } from '../app.ts';
+
+export interface FastBeaconPath {
+  /** Collects and answers the request if it is a beacon to collect; false: another path must. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Requests answered here (tests check this path really was taken). */
+  readonly served: number;
+}
+
+export function createFastBeaconPath(edge: Edge): FastBeaconPath | null {
+  const ctx = edge.context;
+  const collector = ctx.beacons;
+  if (!collector) return null;
+  let served = 0;
+  return {
+    get served() {
+      return served;
+    },
+    serve(req, res) {
+      if (req.method !== 'GET' || !isPlainRequest(req, ctx.config)) return false;
+      const target = req.url!;
+      if (!collects(ctx, 'GET', target, req.headers[PEER_HEADER] === ctx.peerSecret)) return false;
+      served++;
+      const url = readsRequests(ctx) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
+      const record = recordOf(ctx, req, url);
+      record.arrived();
+      collector.collect(target, ctx.now() * 1000);
+      res.writeHead(204, beaconFields(ctx));
+      res.end();
+      record.answered(204, 'BEACON', -1);
+      return true;
+    },
+  };
+}
