@@ -116,6 +116,16 @@ describe('one edge cannot reach the upstream, its sibling can', () => {
       () => ready(cutOff),
       (a) => a.status === 503,
     );
+
+    // The sibling gone (stopped, its reports no longer renewed): once its last one has expired,
+    // nobody is known to do better, and the cut-off edge is ready again, degraded.
+    await reaching.close();
+    const orphan = await until(
+      () => ready(cutOff),
+      (a) => a.status === 200,
+    );
+    expect(orphan.body).toEqual({ status: 'ready', degraded: ['upstream'] });
+    expect(await detail(cutOff)).toMatchObject({ site: { registry: 'up', siblings: [] } });
   }, 60_000);
 });
 
