@@ -4,6 +4,7 @@
 // REDIS_URL, STAFF_ADMIN_TOKEN, EDGE_PURGE_URLS, EDGE_ADMIN_TOKEN (origin/env.ts), and the live
 // ingest's INGEST_* (origin/ingest/config.ts), the replicas' ORIGIN_REPLICA_URL and ORIGIN_LIVE_LEASE_*
 // (origin/replicas/config.ts), LOG_LEVEL (origin/log/logger.ts: JSON lines on stdout).
+import type { AddressInfo } from 'node:net';
 import { ensureDemoMedia } from '../media/ensure.ts';
 import { createOriginApp } from '../origin/app.ts';
 import { backOfficeOptionsFromEnv } from '../origin/env.ts';
@@ -40,7 +41,7 @@ const app = createOriginApp({
 });
 
 const server = await serveOrigin({ fetch: app.fetch, port, hostname });
-log.info({ media: media.version }, `origin listening on http://${hostname}:${port}`);
+log.info({ media: media.version }, `origin listening on http://${hostname}:${(server.address() as AddressInfo).port}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () =>
     server.close(
