@@ -69,6 +69,9 @@ it('starts under Deno, serves a cached object as HIT, keeps it on disk and expos
   expect(second.headers.get('x-cache')).toBe('HIT');
   expect(await second.text()).toBe('deno-segment');
   expect(upstream.count('/hls/vod/d/v1/0.ts')).toBe(1);
+  // Readiness under Deno: no site registry (no Redis there), the upstream answers the probe.
+  const ready = await fetch(`${url}/_edge/health/ready`);
+  expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
   // prom-client runs under Deno; the disk tier (node:fs) too.
   const metrics = await (await fetch(`${url}/_edge/metrics`)).text();
   expect(metrics).toContain('edge_requests_total{status="200",cache="HIT"} 1');

@@ -80,6 +80,20 @@ it('fetches each of 30 segments once for three edges, the objects spread over th
   }
 }, 60_000);
 
+it("shares the edges' upstream probes on the cluster: each sees the two others reach the upstream", async () => {
+  // The site's readiness registry (workers/site-readiness.ts): one hash, one slot of the cluster.
+  const site = async (e: StartedEdge) =>
+    (
+      (await (await fetch(`${e.url}/_edge/health`, { headers: { authorization: 'Bearer tok' } })).json()) as {
+        readiness: { site: { registry: string; siblings: { ok: boolean }[] } };
+      }
+    ).readiness.site;
+  const seen = async () => Promise.all(edges.map(site));
+  await waitFor(async () => (await seen()).every((s) => s.siblings.filter((x) => x.ok).length === 2), 15_000);
+  for (const view of await seen())
+    expect(view).toMatchObject({ registry: 'up', siblings: [{ ok: true }, { ok: true }] });
+}, 30_000);
+
 it('propagates a purge by prefix to every edge and every master', async () => {
   const base = `/hls/vod/purge${++n}/`;
   const paths = Array.from({ length: 12 }, (_, i) => `${base}v1/${i}.ts`);
