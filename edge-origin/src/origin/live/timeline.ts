@@ -137,8 +137,8 @@ export class LiveTimeline {
   readonly #listeners = new Set<() => void>();
   /** Where the phase changes (a new ingest run), oldest first; none: every slot on the clock's boundaries. */
   readonly #phases: { from: number; phaseMs: number }[] = [];
-  /** The first slot published after this replica took the channel over from another: a new run. */
-  #breakAt = -1;
+  /** Slots published after this replica took the channel over from another: each a new run. */
+  readonly #breaks = new Set<number>();
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -254,18 +254,26 @@ export class LiveTimeline {
   /**
    * Another origin replica published this channel until now (origin/replicas/): what it put in
    * the slots so far may differ from what this timeline holds (its feed, its slate), so the next
-   * slot this one publishes starts a new run, with EXT-X-DISCONTINUITY; the media sequence goes
-   * on from the clock. An inactive timeline becomes active, the loop so far sealed as it is.
-   * Returns that slot.
+   * slots this one publishes start new runs, with EXT-X-DISCONTINUITY; the media sequence goes
+   * on from the clock. An inactive timeline becomes active, the loop so far sealed as it is but
+   * for the slot whose time just ended. Returns the first slot of this replica's.
    */
   takeOver(nowMs: number): number {
+    const edge = liveEdge(nowMs, this.options.clock);
     if (!this.active) {
+      // The slot whose time just ended is re-decided too: the other replica may have died before
+      // publishing it (below).
       this.#startRun({ from: 0, kind: 'loop' });
-      this.#sealedThrough = liveEdge(nowMs, this.options.clock);
+      this.#sealedThrough = edge - 1;
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
     }
-    this.#breakAt = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
-    return this.#breakAt;
+    // Which slot the other replica published last is not known here (it may have died just
+    // before or just after the clock's edge), and a viewer's player needs the discontinuity on
+    // the first slot of ours after it: each slot from the first still undecided through the one
+    // whose time runs now starts a run (a spare one on content that goes on is harmless).
+    const first = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
+    for (let s = first; s <= Math.max(first, edge + 1); s++) this.#breaks.add(s);
+    return first;
   }
 
   /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */
@@ -327,7 +335,7 @@ export class LiveTimeline {
     return {
       sequence,
       kind: 'ingest',
-      discontinuity: !continues || sequence === this.#breakAt,
+      discontinuity: !continues || this.#breaks.has(sequence),
       unit: {
         session: unit.session,
         index: unit.index,
@@ -346,7 +354,7 @@ export class LiveTimeline {
     const n = this.options.loopSegments;
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const discontinuity =
-      run.kind !== kind || sequence === this.#breakAt || (kind === 'loop' && startsLoop(sequence, n));
+      run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n));
     return kind === 'loop'
       ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
       : { sequence, kind, discontinuity };
@@ -439,12 +447,12 @@ export class LiveTimeline {
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (s - run.from) === unit.index;
-    if (!continues || s === this.#breakAt)
+    if (!continues || this.#breaks.has(s))
       this.#startRun({ from: s, kind: 'ingest', session: unit.session, firstUnit: unit.index });
   }
 
   #sealAs(s: number, kind: 'slate' | 'loop'): void {
-    if (itemAt(this.#runs, this.#runs.length - 1).kind !== kind || s === this.#breakAt)
+    if (itemAt(this.#runs, this.#runs.length - 1).kind !== kind || this.#breaks.has(s))
       this.#startRun({ from: s, kind });
   }
 

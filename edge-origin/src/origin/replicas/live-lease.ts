@@ -48,8 +48,9 @@ export interface LivePackagers {
   /**
    * How the app tells the first slot this replica publishes once it takes a lease (its timelines):
    * recorded from then on at each acquisition, and at once for the leases already held.
+   * `previous`: the replica last seen holding it, when one was (a takeover).
    */
-  trackSlots(firstSlot: (channel: ChannelId) => number | undefined): void;
+  trackSlots(firstSlot: (channel: ChannelId, previous?: LeaseHolder) => number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -119,7 +120,7 @@ export class RedisPackagers implements LivePackagers {
   readonly #held = new Map<ChannelId, Held>();
   readonly #others = new Map<ChannelId, { holder: LeaseHolder; seenAt: number }>();
   readonly #publishers = new Map<ChannelId, { from: number; url: string }[]>();
-  #firstSlot?: (channel: ChannelId) => number | undefined;
+  #firstSlot?: (channel: ChannelId, previous?: LeaseHolder) => number | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
   #ticking = false;
   #closed = false;
@@ -204,7 +205,7 @@ export class RedisPackagers implements LivePackagers {
     const previous = this.#others.get(channel)?.holder;
     this.#others.delete(channel);
     this.#held.set(channel, { value: current, fence: holder.fence, validUntil: this.#validUntil(sentAt) });
-    const first = this.#firstSlot?.(channel);
+    const first = this.#firstSlot?.(channel, previous);
     if (first !== undefined) await this.publishedFrom(channel, first).catch(() => undefined);
     this.#options.log('info', `replicas: ${channel} packaged here (lease fence ${holder.fence})`, {
       event: 'lease-acquired',
@@ -249,7 +250,7 @@ export class RedisPackagers implements LivePackagers {
     }
   }
 
-  trackSlots(firstSlot: (channel: ChannelId) => number | undefined): void {
+  trackSlots(firstSlot: (channel: ChannelId, previous?: LeaseHolder) => number | undefined): void {
     this.#firstSlot = firstSlot;
     // Leases taken before the app was there: nothing was served before now.
     for (const channel of this.#held.keys()) {

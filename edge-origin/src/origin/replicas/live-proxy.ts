@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import type { Logger } from '../log/logger.ts';
-import type { LivePackagers } from './live-lease.ts';
+import type { LeaseHolder, LivePackagers } from './live-lease.ts';
 
 /** On a request one replica sends another: answered from the receiver's own timeline, never sent on (no ping-pong). */
 export const REPLICA_HOP_HEADER = 'x-origin-replica-hop';
@@ -42,8 +42,11 @@ export interface ReplicaProxyOptions {
   fetch?: typeof fetch;
   /** The live slot (media sequence) a segment or part request is for; undefined: a playlist. */
   slotOf?: (c: Context) => number | undefined;
-  /** Called for each request answered here / sent to the holder (replicas/routes.ts marks takeovers). */
-  servedHere?: (channel: ChannelId) => void;
+  /**
+   * Called for each live request answered here (`instead`: the holder it could not reach) / sent
+   * to the holder (replicas/routes.ts marks takeovers). Not for a slot this replica published.
+   */
+  servedHere?: (channel: ChannelId, instead?: LeaseHolder) => void;
   proxied?: (channel: ChannelId) => void;
   /** The request may be told which replica answered (staff); asked only when there is something to tell. Default: never. */
   disclose?: (c: Context) => boolean | Promise<boolean>;
@@ -65,8 +68,8 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
   return async (c, next) => {
     const channel = await options.channelOf(c);
     if (!channel) return next();
-    const here = () => {
-      options.servedHere?.(channel);
+    const here = (instead?: LeaseHolder) => {
+      options.servedHere?.(channel, instead);
       return next();
     };
     if (c.req.header(REPLICA_HOP_HEADER)) return here();
@@ -86,7 +89,8 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
     // on the disk of the replica that packaged them then), when that is another one and it answers.
     const slot = options.slotOf?.(c);
     const publisher = slot === undefined ? undefined : packagers.publisherOf(channel, slot);
-    if (publisher === 'self') return here();
+    // Its own old slot: read from its disk, whoever packages the live now (no takeover).
+    if (publisher === 'self') return next();
     const holder = packagers.holds(channel) ? undefined : packagers.holder(channel);
     if (publisher && publisher !== holder?.url) {
       const answer = await forward(publisher, `published ${publisher}`);
@@ -100,7 +104,7 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
       return answer;
     }
     // The holder died and its lease has not run out yet: this replica's timeline is the next best answer.
-    await here();
+    await here(holder);
     await tell(c, c.res.headers, 'local');
   };
 }

@@ -39,10 +39,26 @@ export function replicaRoutes(
   const disclose = (c: Context) =>
     staffOrEdgeAdmin(c.req.header('authorization'), store, staffAdminToken, edgeAdminToken);
   const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger, disclose };
-  // A channel answered here after being sent to another replica: this one took it over.
-  const proxiedLately = new Set<ChannelId>();
+  // Whose timeline this replica last gave (or knew given) for each channel: `other` once it sent
+  // the channel on, knew another holder when taking the lease, or answered for an unreachable
+  // holder. Going from `other` to `here` is a takeover: a new run, so the viewer's player gets
+  // EXT-X-DISCONTINUITY between the other replica's last segment and this one's first. (Marked
+  // only on a proxied request before: a replica the edges never asked, its peer SIGKILLed, took
+  // a feed's channel over with its loop glued to the feed, no discontinuity.)
+  const publishing = new Map<ChannelId, 'here' | 'other'>();
+  const nowHere = (channel: ChannelId, otherBefore: boolean): number | undefined => {
+    const before = publishing.get(channel) ?? (otherBefore ? 'other' : undefined);
+    publishing.set(channel, 'here');
+    if (before !== 'other') return undefined;
+    const from = live.takeOver(channel, now());
+    if (from !== undefined)
+      logger.info({ channel, from }, 'replicas: live answered here again (taken over): a new run from the next slot');
+    return from;
+  };
   // A lease taken: its slots are this replica's from the next one its timeline publishes.
-  replicas.packagers.trackSlots((channel) => {
+  replicas.packagers.trackSlots((channel, previous) => {
+    const from = nowHere(channel, previous !== undefined);
+    if (from !== undefined) return from;
     const timeline = live.timeline(channel);
     return timeline ? timeline.edge(now()) + 1 : undefined;
   });
@@ -55,12 +71,10 @@ export function replicaRoutes(
         const n = SLOT_FILE.exec(c.req.path)?.[1];
         return n === undefined ? undefined : Number(n);
       },
-      proxied: (channel) => proxiedLately.add(channel),
-      servedHere: (channel) => {
-        if (!proxiedLately.delete(channel)) return;
-        const from = live.takeOver(channel, now());
+      proxied: (channel) => publishing.set(channel, 'other'),
+      servedHere: (channel, instead) => {
+        const from = nowHere(channel, instead !== undefined);
         if (from !== undefined) void replicas.packagers.publishedFrom(channel, from).catch(() => undefined);
-        logger.info({ channel }, 'replicas: live answered here again (taken over): a new run from the next slot');
       },
     }),
   );

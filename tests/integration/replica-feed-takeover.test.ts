@@ -1,0 +1,268 @@
+// Issue #15, the takeover with a live feed: two origin replica processes (Node, tsx) with their
+// ingest on, one redis-server, an edge with A first and B as its fallback, a venue encoder (real
+// ffmpeg, SRT) pushing sport to A, the holder. A is SIGKILLed; the encoder, its primary gone,
+// reconnects to its backup URL, B (README « Replicas »: how venue encoders fail over; ffmpeg has
+// no backup URL, so the test starts the same encoder on B once the first one has given up).
+// What a viewer through the edge sees: the playlist never stops advancing for longer than a
+// dead holder's lease can last (lease + renewal + a segment), the media sequence never goes back,
+// B's segments come after an EXT-X-DISCONTINUITY, and what plays at the end is the feed again
+// (a new ingest session, on B), not B's loop or slate. Which object is which: the segments'
+// ETags (`"ingest-<session>-<unit>-…"`, `"slate-…"`, `"<media version>-<channel>-…"`).
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { testEncoderArgs } from '../../edge-origin/src/media/test-encoder.ts';
+import { ROOT, plainEnv, startNode, type Running } from '../support/built.ts';
+import { startEdge, type StartedEdge } from '../support/edge.ts';
+import { playlistSegments } from '../support/ingest.ts';
+import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
+import { leaseHolder, until } from '../support/replicas.ts';
+import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
+
+// No second run (tests/support/retry-once.ts): the first one killed A, a retry would test nothing.
+jest.retryTimes(0);
+
+const ADMIN = 'replica-feed-takeover-admin-0123';
+const CHANNEL = 'sport'; // channel 0: its SRT port is the base port
+const PLAYLIST = `/hls/live/${CHANNEL}/v360/index.m3u8`;
+const LEASE_MS = 3000;
+const RENEW_MS = 500;
+const SEGMENT_MS = 2000;
+/**
+ * The longest a viewer may see the playlist stand still: a dead holder's lease lives up to
+ * LEASE_MS after its last renewal, the survivor takes it at its next tick (RENEW_MS) and
+ * publishes at the next slot (a segment). (B answers from its own timeline before that already,
+ * once the edge has found A dead: this is the bound, not the expectation.) Plus the viewer's own
+ * poll period (1 s).
+ */
+const MAX_STILL_MS = LEASE_MS + RENEW_MS + SEGMENT_MS + 1000;
+
+interface Replica extends Running {
+  srtPort: number;
+  dir: string;
+}
+
+let redis: TestRedis;
+let a: Replica | undefined;
+let b: Replica | undefined;
+let edge: StartedEdge | undefined;
+let lease: ReturnType<typeof createClient>;
+const encoders: ChildProcess[] = [];
+
+async function startReplica(id: string): Promise<Replica> {
+  const port = await freePort();
+  const srtPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const dir = await mkdtemp(join(tmpdir(), `feed-takeover-${id}-`));
+  const running = await startNode(
+    ['--import', 'tsx', 'edge-origin/src/bin/origin.node.ts'],
+    plainEnv({
+      ORIGIN_PORT: String(port),
+      ORIGIN_HOST: '127.0.0.1',
+      REDIS_URL: redis.url,
+      ORIGIN_REPLICA_URL: `http://127.0.0.1:${port}`,
+      ORIGIN_REPLICA_ID: id,
+      ORIGIN_LIVE_LEASE_MS: String(LEASE_MS),
+      ORIGIN_LIVE_LEASE_RENEW_MS: String(RENEW_MS),
+      INGEST_ENABLED: 'true',
+      INGEST_FFMPEG: 'ffmpeg',
+      INGEST_DIR: dir,
+      INGEST_BIND_HOST: '127.0.0.1',
+      INGEST_SRT_BASE_PORT: String(srtPort),
+      INGEST_RTMP: 'false',
+      INGEST_X264_PRESET: 'ultrafast',
+      STAFF_ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'info',
+    }),
+    ROOT,
+  );
+  return { ...running, srtPort, dir };
+}
+
+function encoder(replica: Replica, key: string, label: string): ChildProcess {
+  const args = testEncoderArgs({
+    protocol: 'srt',
+    host: '127.0.0.1',
+    port: replica.srtPort,
+    channel: CHANNEL,
+    key,
+    width: 640,
+    height: 360,
+    fps: 25,
+    label,
+  });
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  encoders.push(child);
+  return child;
+}
+
+const staffGet = async <T>(replica: Replica, path: string): Promise<T> => {
+  const res = await fetch(`${replica.url}/api/v1/staff/ingest${path}`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return (await res.json()) as T;
+};
+const ingestState = (replica: Replica) =>
+  staffGet<{ state: string }>(replica, `/${CHANNEL}`).then(
+    (s) => s.state,
+    () => undefined,
+  );
+
+beforeAll(async () => {
+  await ensureTestMedia();
+  redis = await startRedis();
+  lease = createClient({ url: redis.url });
+  await lease.connect();
+  a = await startReplica('a');
+  await until('A to hold the lease', async () => ((await leaseHolder(lease, CHANNEL)) === 'a' ? true : undefined));
+  b = await startReplica('b');
+  edge = await startEdge({ upstreamUrl: a.url, fallbackUpstreamUrls: [b.url], upstreamDownMemoryMs: 10_000 });
+}, MEDIA_TIMEOUT_MS);
+
+afterAll(async () => {
+  for (const child of encoders) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await edge?.close();
+  await Promise.all([a?.stop(), b?.stop()]);
+  for (const r of [a, b]) if (r) await rm(r.dir, { recursive: true, force: true });
+  await lease?.quit().catch(() => undefined);
+  await redis?.stop();
+});
+
+interface Seen {
+  uri: string;
+  msn: number;
+  discontinuity: boolean;
+  etag: string;
+  /** When the viewer first saw it listed. */
+  at: number;
+}
+
+test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back from the other replica', async () => {
+  const { streamKey } = await staffGet<{ streamKey: string }>(a!, `/${CHANNEL}`);
+  encoder(a!, streamKey, 'A');
+  await until(
+    'A to receive the feed',
+    async () => ((await ingestState(a!)) === 'receiving' ? true : undefined),
+    30_000,
+  );
+
+  // The viewer: the media playlist through the edge every second, every new segment fetched.
+  const seen: Seen[] = [];
+  const byUri = new Map<string, Seen>();
+  const errors: string[] = [];
+  const advances: number[] = []; // when the newest listed segment changed
+  const sequences: number[] = [];
+  let newest = '';
+  const watch = async (untilDone: () => boolean, maxMs: number) => {
+    const deadline = Date.now() + maxMs;
+    while (!untilDone() && Date.now() < deadline) {
+      const tick = Date.now();
+      try {
+        const res = await fetch(`${edge!.url}${PLAYLIST}`);
+        const text = await res.text();
+        if (res.status !== 200) errors.push(`playlist ${res.status}`);
+        else {
+          const msn = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
+          sequences.push(msn);
+          const segments = playlistSegments(text);
+          const last = segments.at(-1)?.uri ?? '';
+          if (last !== newest) {
+            newest = last;
+            advances.push(tick);
+          }
+          for (const [i, s] of segments.entries()) {
+            const prior = byUri.get(s.uri);
+            // A discontinuity is the segment's wherever it is listed (it moves up the window as is).
+            if (prior) {
+              prior.discontinuity ||= s.discontinuity;
+              continue;
+            }
+            if (i < segments.length - 3) continue; // joining: the newest three, as a player starts
+            const seg = await fetch(new URL(s.uri, `${edge!.url}${PLAYLIST}`));
+            const bytes = (await seg.arrayBuffer()).byteLength;
+            if (seg.status !== 200 || bytes === 0) {
+              errors.push(`segment ${s.uri} ${seg.status}`);
+              continue;
+            }
+            const entry = {
+              uri: s.uri,
+              msn: msn + i,
+              discontinuity: s.discontinuity,
+              etag: seg.headers.get('etag') ?? '',
+              at: tick,
+            };
+            seen.push(entry);
+            byUri.set(s.uri, entry);
+          }
+        }
+      } catch (error) {
+        errors.push(`fetch: ${(error as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
+    }
+  };
+  const session = (etag: string) => /^"ingest-(.+?)-\d+-v360-\d+"$/.exec(etag)?.[1];
+  const feedFrom = (s: Seen) => session(s.etag);
+
+  // The feed on the TV through the edge, from A.
+  await watch(() => seen.filter((s) => feedFrom(s)).length >= 3, 30_000);
+  const sessionA = feedFrom(seen.at(-1)!);
+  expect(sessionA).toBeDefined();
+  expect(errors).toEqual([]);
+
+  // A dies with the feed on air. The encoder finds its primary gone and moves to its backup, B
+  // (when ffmpeg gives up on the dead SRT peer, or after 8 s, what a venue encoder's backup
+  // switch would take at most).
+  const first = encoders[0]!;
+  a!.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  const gaveUp = new Promise<string>((resolve) => {
+    first.once('exit', () => resolve('exited'));
+    setTimeout(() => resolve('killed after 8 s'), 8000);
+  });
+  let movedAt = 0;
+  let how = '';
+  void gaveUp.then((why) => {
+    how = why;
+    if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
+    movedAt = Date.now();
+    encoder(b!, streamKey, 'B');
+  });
+  // Until B's feed has been on the viewer's playlist for three segments.
+  const isFeedOnB = (s: Seen) => s.at > killedAt && feedFrom(s) !== undefined && feedFrom(s) !== sessionA;
+  await watch(() => seen.filter(isFeedOnB).length >= 3, 45_000);
+
+  const after = seen.filter((s) => s.at > killedAt);
+  const report = seen.map((s) => `${s.msn}${s.discontinuity ? ' D' : ''} ${s.etag} +${s.at - killedAt}ms`).join('\n');
+  const feedOnB = after.filter(isFeedOnB);
+  process.stderr.write(`${report}\n`);
+  process.stderr.write(
+    `[replica-feed-takeover] encoder moved ${movedAt - killedAt} ms after the kill (${how}); B's feed listed ${
+      (feedOnB[0]?.at ?? Number.NaN) - killedAt
+    } ms after; longest still playlist ${Math.max(...advances.slice(1).map((t, i) => t - advances[i]!))} ms; errors ${errors.length}\n`,
+  );
+  expect({ report, feedOnB: feedOnB.length }).toEqual({ report, feedOnB: 3 });
+  expect(await leaseHolder(lease, CHANNEL)).toBe('b');
+
+  // Never backwards: the playlists' media sequence, and the segments in the order first listed.
+  for (let i = 1; i < sequences.length; i++) expect(sequences[i]).toBeGreaterThanOrEqual(sequences[i - 1]!);
+  for (let i = 1; i < seen.length; i++) expect(seen[i]!.msn).toBeGreaterThan(seen[i - 1]!.msn);
+  // The playlist kept advancing: never still longer than a dead holder's lease allows.
+  for (let i = 1; i < advances.length; i++) expect(advances[i]! - advances[i - 1]!).toBeLessThanOrEqual(MAX_STILL_MS);
+  // At most a couple of failed requests (the edge's one failed connection to A, a late segment).
+  expect(errors.length).toBeLessThanOrEqual(2);
+
+  // A's last feed segment, then B's segments after a discontinuity: B's first (its slate or
+  // loop, or its feed straight away), and B's feed after one more when it was not the first.
+  const lastOfA = seen.map((s) => feedFrom(s) === sessionA).lastIndexOf(true);
+  const firstOfB = seen[lastOfA + 1]!;
+  expect(firstOfB.discontinuity).toBe(true);
+  expect(firstOfB.msn).toBe(seen[lastOfA]!.msn + 1);
+  expect(feedOnB[0]!.discontinuity).toBe(true);
+  // What plays at the end is the feed, on B, not B's loop or slate.
+  for (const s of seen.slice(-3)) expect(isFeedOnB(s)).toBe(true);
+  expect(await ingestState(b!)).toBe('receiving');
+}, 120_000);
