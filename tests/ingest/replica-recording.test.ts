@@ -164,7 +164,8 @@ test('a slot published by the replica the encoder left is still answered with it
 
   // B's own timeline has something else in A's slot (B was the standby: its loop)...
   expect(timelineB.slot(slotA)?.kind).not.toBe('ingest');
-  const bOwn = await bytes(`${b.url}${SEGMENT(slotA)}`, { 'x-origin-replica-hop': 'test' });
+  // (Asked as a replica asks another, with the replicas' secret: answered from B's own timeline.)
+  const bOwn = await bytes(`${b.url}${SEGMENT(slotA)}`, { 'x-origin-replica-hop': a.packagers.hopToken() });
   expect(bOwn.body.equals(fromA.body)).toBe(false);
   // ...but asked of B, the slot comes from A, which published it; and through A, the same.
   const viaB = await bytes(`${b.url}${SEGMENT(slotA)}`);

@@ -3,7 +3,7 @@
 // the live leases, B the standby (it answers the live by asking A), and a real edge with B as its
 // only upstream, so everything the edge asks is proxied. A viewer through the edge gets no header;
 // staff (a staff token, or the edges' admin token) get it, on an answer no cache may store; the
-// default replica id does not carry the host name.
+// default replica id does not carry the host name; a forged X-Origin-Replica-Hop is not honoured.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -132,4 +132,21 @@ test('viewers never see X-Origin-Replica; staff do, on an answer no cache keeps'
   const asEdge = await fetch(`${b.url}${PLAYLIST}`, { headers: bearer(EDGE_TOKEN) });
   await asEdge.arrayBuffer();
   expect(asEdge.headers.get('x-origin-replica')).toMatch(proxied);
+
+  // X-Origin-Replica-Hop (a replica's request to another: answered from the receiver's own
+  // timeline) is honoured only with the replicas' secret: a viewer's forged one is sent on to the
+  // holder as any request, or a standby's own view of a slot would be cached by the edge.
+  const forged = await fetch(`${b.url}${PLAYLIST}`, {
+    headers: { ...bearer(STAFF_TOKEN), 'x-origin-replica-hop': a.packagers.id },
+  });
+  await forged.arrayBuffer();
+  expect(forged.headers.get('x-origin-replica')).toMatch(proxied);
+  const secret = a.packagers.hopToken();
+  expect(secret).not.toBe(a.packagers.id);
+  const genuine = await fetch(`${b.url}${PLAYLIST}`, {
+    headers: { ...bearer(STAFF_TOKEN), 'x-origin-replica-hop': secret },
+  });
+  await genuine.arrayBuffer();
+  expect(genuine.status).toBe(200);
+  expect(genuine.headers.get('x-origin-replica')).toBeNull(); // B's own timeline
 }, 60_000);

@@ -5,6 +5,10 @@
 //   citetv:live:fence:<channel>  INCR at each acquisition: the fence, higher for every new holder
 //   citetv:live:want:<channel>   a replica whose encoder just connected asks for the lease; a
 //                                holder with no feed of that channel hands it over (DEL if ours)
+//   citetv:live:hop              a random secret, made by the first replica (SET NX): what a
+//                                replica's request to another carries, so a viewer cannot pass
+//                                for one (live-proxy.ts: a hop is answered from the receiver's
+//                                own timeline, which an edge would then cache for everyone)
 //   citetv:live:publishers:<channel>  [{"from","url"}…]: who published the channel from which slot
 //                                on (appended at each acquisition and takeover), so a replay's older
 //                                slots are asked of the replica that has them on its disk
@@ -51,6 +55,10 @@ export interface LivePackagers {
    * `previous`: the replica last seen holding it, when one was (a takeover).
    */
   trackSlots(firstSlot: (channel: ChannelId, previous?: LeaseHolder) => number | undefined): void;
+  /** What this replica's requests to another carry as X-Origin-Replica-Hop. */
+  hopToken(): string;
+  /** Whether a request's X-Origin-Replica-Hop comes from a replica; undefined: cannot tell (the secret not read yet). */
+  isHop(value: string): boolean | undefined;
   close(): Promise<void>;
 }
 
@@ -64,6 +72,8 @@ export function soloPackagers(): LivePackagers {
     publishedFrom: async () => {},
     publisherOf: () => undefined,
     trackSlots: () => {},
+    hopToken: () => 'solo',
+    isHop: () => undefined,
     close: async () => {},
   };
 }
@@ -121,6 +131,7 @@ export class RedisPackagers implements LivePackagers {
   readonly #others = new Map<ChannelId, { holder: LeaseHolder; seenAt: number }>();
   readonly #publishers = new Map<ChannelId, { from: number; url: string }[]>();
   #firstSlot?: (channel: ChannelId, previous?: LeaseHolder) => number | undefined;
+  #hopSecret: string | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
   #ticking = false;
   #closed = false;
@@ -173,6 +184,7 @@ export class RedisPackagers implements LivePackagers {
     }
     this.#ticking = true;
     try {
+      if (this.#hopSecret === undefined) await this.#readHopSecret().catch(() => undefined);
       for (const channel of this.#options.channels) {
         try {
           if (this.#held.has(channel)) await this.#renew(channel);
@@ -319,6 +331,23 @@ export class RedisPackagers implements LivePackagers {
     return sentAt + this.#options.config.leaseMs - this.#options.config.renewMs;
   }
 
+  async #readHopSecret(): Promise<void> {
+    const key = `${this.#prefix}hop`;
+    await this.#bounded(this.#client.set(key, randomHex(16), { NX: true }));
+    this.#hopSecret = (await this.#bounded(this.#client.get(key))) ?? undefined;
+  }
+
+  hopToken(): string {
+    // Before the secret is read (Redis not reached yet): the id, which a receiver that has the
+    // secret refuses as a hop and simply answers as any request (sent on, or here).
+    return this.#hopSecret ?? this.id;
+  }
+
+  isHop(value: string): boolean | undefined {
+    if (this.#hopSecret === undefined) return undefined;
+    return value === this.#hopSecret;
+  }
+
   #key(kind: 'lease' | 'fence' | 'want' | 'publishers', channel: ChannelId): string {
     return `${this.#prefix}${kind}:${channel}`;
   }
@@ -351,8 +380,11 @@ export class RedisPackagers implements LivePackagers {
  * pairs it with the replica's address; set ORIGIN_REPLICA_ID for a stable name.
  */
 export function randomReplicaId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return `r-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `r-${randomHex(4)}`;
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function parseHolder(value: string | null | undefined): LeaseHolder | undefined {

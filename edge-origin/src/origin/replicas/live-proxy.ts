@@ -9,7 +9,12 @@ import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LeaseHolder, LivePackagers } from './live-lease.ts';
 
-/** On a request one replica sends another: answered from the receiver's own timeline, never sent on (no ping-pong). */
+/**
+ * On a request one replica sends another (the replicas' shared secret, live-lease.ts): answered
+ * from the receiver's own timeline, never sent on (no ping-pong). From anyone else it is ignored:
+ * a viewer's request with it would get a standby's own view of a slot (its loop, not the feed),
+ * which the edge would then cache, a segment for a year.
+ */
 export const REPLICA_HOP_HEADER = 'x-origin-replica-hop';
 /**
  * On answers to staff only (`disclose`): `proxied <holder>#<fence>` (`proxied published <url>`: a
@@ -72,7 +77,9 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
       options.servedHere?.(channel, instead);
       return next();
     };
-    if (c.req.header(REPLICA_HOP_HEADER)) return here();
+    const hop = c.req.header(REPLICA_HOP_HEADER);
+    // Cannot tell (the secret not read yet, Redis not reached): taken for one, as before.
+    if (hop !== undefined && packagers.isHop(hop) !== false) return here();
     const method = c.req.method;
     // Read whole first (the staff's start and stop: a few bytes), so the request can still be answered here if the holder is gone.
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer();
@@ -119,7 +126,7 @@ async function sendOn(
   const target = `${to.base.replace(/\/+$/, '')}${url.pathname}${url.search}`;
   const headers = new Headers(c.req.raw.headers);
   for (const name of HOP_BY_HOP) headers.delete(name);
-  headers.set(REPLICA_HOP_HEADER, options.packagers.id);
+  headers.set(REPLICA_HOP_HEADER, options.packagers.hopToken());
   headers.set('accept-encoding', 'identity');
   const method = c.req.method;
   // Until the answer's head only: the body then streams as long as it takes (the client's abort ends it).
