@@ -52,7 +52,7 @@ export interface ReplicaProxyOptions {
    * to the holder (replicas/routes.ts marks takeovers). Not for a slot this replica published.
    */
   servedHere?: (channel: ChannelId, instead?: LeaseHolder) => void;
-  proxied?: (channel: ChannelId) => void;
+  proxied?: (channel: ChannelId, holder: LeaseHolder) => void;
   /** The request may be told which replica answered (staff); asked only when there is something to tell. Default: never. */
   disclose?: (c: Context) => boolean | Promise<boolean>;
 }
@@ -107,7 +107,7 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
     if (!holder) return here();
     const answer = await forward(holder.url, `${holder.id}#${holder.fence}`);
     if (answer) {
-      options.proxied?.(channel);
+      options.proxied?.(channel, holder);
       return answer;
     }
     // The holder died and its lease has not run out yet: this replica's timeline is the next best answer.

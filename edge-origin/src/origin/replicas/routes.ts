@@ -9,7 +9,7 @@ import { authenticate, hashToken } from '../http/auth.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RecordStore } from '../store/record-store.ts';
 import type { LiveChannels } from '../live/live-channels.ts';
-import type { LivePackagers } from './live-lease.ts';
+import type { LeaseHolder, LivePackagers } from './live-lease.ts';
 import { replicaProxy } from './live-proxy.ts';
 
 const LIVE_PATH = new RegExp(`^${HLS_ROOT}/live/([^/]+)/`);
@@ -39,25 +39,28 @@ export function replicaRoutes(
   const disclose = (c: Context) =>
     staffOrEdgeAdmin(c.req.header('authorization'), store, staffAdminToken, edgeAdminToken);
   const common = { packagers: replicas.packagers, timeoutMs: replicas.proxyTimeoutMs, logger, disclose };
-  // Whose timeline this replica last gave (or knew given) for each channel: `other` once it sent
-  // the channel on, knew another holder when taking the lease, or answered for an unreachable
-  // holder. Going from `other` to `here` is a takeover: a new run, so the viewer's player gets
-  // EXT-X-DISCONTINUITY between the other replica's last segment and this one's first. (Marked
-  // only on a proxied request before: a replica the edges never asked, its peer SIGKILLed, took
-  // a feed's channel over with its loop glued to the feed, no discontinuity.)
-  const publishing = new Map<ChannelId, 'here' | 'other'>();
-  const nowHere = (channel: ChannelId, otherBefore: boolean): number | undefined => {
-    const before = publishing.get(channel) ?? (otherBefore ? 'other' : undefined);
-    publishing.set(channel, 'here');
-    if (before !== 'other') return undefined;
+  // A takeover: this replica gives its own timeline of a channel another one was publishing (it
+  // sent the channel on to it, saw it hold the lease it now takes, or cannot reach it). Once per
+  // other holder (its fence): a new run, so the viewer's player gets EXT-X-DISCONTINUITY between
+  // the other replica's last segment and this one's first. (Marked only after a proxied request
+  // before: a replica the edges never asked, its peer SIGKILLed, took a feed's channel over with
+  // its loop glued to the feed, no discontinuity.)
+  const lastOther = new Map<ChannelId, LeaseHolder>();
+  const takenFrom = new Map<ChannelId, number>();
+  const takeOverFrom = (channel: ChannelId, other: LeaseHolder | undefined): number | undefined => {
+    if (!other || takenFrom.get(channel) === other.fence) return undefined;
+    takenFrom.set(channel, other.fence);
     const from = live.takeOver(channel, now());
     if (from !== undefined)
-      logger.info({ channel, from }, 'replicas: live answered here again (taken over): a new run from the next slot');
+      logger.info(
+        { channel, from, replica: other.id },
+        'replicas: live answered here again (taken over): a new run from the next slot',
+      );
     return from;
   };
   // A lease taken: its slots are this replica's from the next one its timeline publishes.
   replicas.packagers.trackSlots((channel, previous) => {
-    const from = nowHere(channel, previous !== undefined);
+    const from = takeOverFrom(channel, previous ?? lastOther.get(channel));
     if (from !== undefined) return from;
     const timeline = live.timeline(channel);
     return timeline ? timeline.edge(now()) + 1 : undefined;
@@ -71,9 +74,9 @@ export function replicaRoutes(
         const n = SLOT_FILE.exec(c.req.path)?.[1];
         return n === undefined ? undefined : Number(n);
       },
-      proxied: (channel) => publishing.set(channel, 'other'),
+      proxied: (channel, holder) => lastOther.set(channel, holder),
       servedHere: (channel, instead) => {
-        const from = nowHere(channel, instead !== undefined);
+        const from = takeOverFrom(channel, instead ?? lastOther.get(channel));
         if (from !== undefined) void replicas.packagers.publishedFrom(channel, from).catch(() => undefined);
       },
     }),
