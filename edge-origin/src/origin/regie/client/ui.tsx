@@ -32,7 +32,7 @@ export const errorText = (error: unknown): string =>
  * keyboard user carries on from where they were.
  */
 export function keepFocus(rows: (string | undefined)[]): void {
-  setTimeout(() => {
+  const refocus = () => {
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return;
     for (const row of rows) {
@@ -45,7 +45,10 @@ export function keepFocus(rows: (string | undefined)[]): void {
       return;
     }
     document.querySelector<HTMLElement>('[data-testid="page-title"]')?.focus();
-  }, 50);
+  };
+  // Looked at again a little later: the redraw that removes the row may come after the first look
+  // (the focus was then still on the doomed button, and fell to nothing once it went).
+  for (const ms of [50, 300, 1000]) setTimeout(refocus, ms);
 }
 
 /** The row an event came from (`data-row`), and its neighbours (where the focus goes if it is removed). */
