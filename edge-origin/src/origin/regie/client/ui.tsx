@@ -245,51 +245,14 @@ export function useRowForm<K extends string = 'form'>() {
   const isOpen = (id: string, kind?: K): boolean => open?.id === id && (kind === undefined || open.kind === kind);
   const toggle = (id: string, kind = 'form' as K): void => {
     const opening = !isOpen(id, kind);
-    if (open) drafts.delete(draftKey(open.id, open.kind));
     setOpen(opening ? { id, kind } : null);
     if (opening) focusSoon(`[data-form-of="${CSS.escape(id)}"] :is(input, textarea)`);
   };
   const close = (id: string): void => {
-    if (open) drafts.delete(draftKey(open.id, open.kind));
     setOpen(null);
     focusSoon(`[data-row="${CSS.escape(id)}"] button`);
   };
   return { open, isOpen, toggle, close };
-}
-
-/**
- * What has been typed in each open row form, by `draftKey`, outside the form's own elements: a
- * form the list's refresh re-creates (seen once in a test: the chapters typed, then an empty
- * field after a refresh; not understood) gets it back. Forgotten when the form closes.
- */
-const drafts = new Map<string, Map<string, string>>();
-
-export const draftKey = (id: string, kind: string): string => `${id}\n${kind}`;
-
-/** A row form's `ref` and `onInput`: they keep its typing in `drafts` and put it back into a new element. */
-export function keptDraft(key: string): { ref: (form: HTMLFormElement | null) => void; onInput: (ev: Event) => void } {
-  return {
-    ref: (form) => {
-      const kept = form ? drafts.get(key) : undefined;
-      if (!form || !kept) return;
-      for (const [name, value] of kept) {
-        const el = form.elements.namedItem(name);
-        // Only where it differs: setting a field's value moves its caret to the end.
-        if (
-          (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) &&
-          el.value !== value
-        )
-          el.value = value;
-      }
-    },
-    onInput: (ev) => {
-      const target = ev.target as HTMLInputElement;
-      if (!target.name || target.type === 'file') return;
-      let kept = drafts.get(key);
-      if (!kept) drafts.set(key, (kept = new Map()));
-      kept.set(target.name, target.value);
-    },
-  };
 }
 
 /** The row that holds a table row's open form, under it. */

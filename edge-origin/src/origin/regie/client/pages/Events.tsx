@@ -16,8 +16,6 @@ import {
   OpenButton,
   PosterField,
   TableHead,
-  draftKey,
-  keptDraft,
   useAction,
   useLoaded,
   useRegie,
@@ -252,13 +250,7 @@ function EditForm({
     void submit(async () => T.edited((await api.editEvent(event.id, patch)).title), close);
   };
   return (
-    <form
-      class="inline"
-      onSubmit={onSubmit}
-      {...keptDraft(draftKey(event.id, 'edit'))}
-      data-testid="event-form"
-      aria-label={T.editTitle(initial.title)}
-    >
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.editTitle(initial.title)}>
       <strong>{T.editTitle(initial.title)}</strong>
       <br />
       <label>
@@ -315,13 +307,7 @@ function RescheduleForm({
     }, close);
   };
   return (
-    <form
-      class="inline"
-      onSubmit={onSubmit}
-      {...keptDraft(draftKey(event.id, 'reschedule'))}
-      data-testid="event-form"
-      aria-label={T.rescheduleTitle(initial.title)}
-    >
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.rescheduleTitle(initial.title)}>
       <strong>{T.rescheduleTitle(initial.title)}</strong>
       <br />
       <label>
@@ -369,13 +355,7 @@ function PublishForm({ event, reload, close }: { event: StaffEvent; reload: () =
     }, close);
   };
   return (
-    <form
-      class="inline"
-      onSubmit={onSubmit}
-      {...keptDraft(draftKey(event.id, 'publish'))}
-      data-testid="event-form"
-      aria-label={T.publishTitle(initial.title)}
-    >
+    <form class="inline" onSubmit={onSubmit} data-testid="event-form" aria-label={T.publishTitle(initial.title)}>
       <strong>{T.publishTitle(initial.title)}</strong>
       <br />
       <label>
