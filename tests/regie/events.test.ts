@@ -134,8 +134,17 @@ test('Directs: schedule, edit, reschedule, start, stop (confirmed), publish with
     5000,
     'focus on publish',
   );
-  await page.keyboard.press('Enter');
-  await page.getByTestId('chapters').fill('0:00 Ouverture\n4 Remise des prix');
+  // Opened, and straight into the chapters as soon as they show, as a quick user clicking there:
+  // the form's own first focus (on its title, a moment after it opens) must not take the typing away.
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement).click();
+    const chapters = () => document.querySelector<HTMLElement>('[data-testid="chapters"]');
+    for (let i = 0; i < 200 && !chapters(); i++) await new Promise((r) => setTimeout(r, 1));
+    chapters()?.focus();
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  await page.keyboard.type('0:00 Ouverture\n4 Remise des prix');
+  expect(await page.getByTestId('publish-title').inputValue()).toBe(`${TITLE} 2026`);
   // The list refreshes itself every 5 s: an open form keeps what was typed.
   await new Promise((r) => setTimeout(r, 5500));
   expect(await page.getByTestId('chapters').inputValue()).toBe('0:00 Ouverture\n4 Remise des prix');

@@ -231,9 +231,18 @@ export function ChannelBoxes({
 export const checkedValues = (form: HTMLFormElement, name: string): string[] =>
   new FormData(form).getAll(name).map(String);
 
-/** Moves the focus once the page has redrawn (a form just opened, a row just came back). */
+/**
+ * Moves the focus once the page has redrawn (a form just opened, a row just came back), unless the
+ * user has moved it meanwhile: one who clicked into the form's third field at once had their
+ * typing sent to the first (the régie's events test saw its chapters typed into the title).
+ */
 const focusSoon = (selector: string): void => {
-  setTimeout(() => document.querySelector<HTMLElement>(selector)?.focus(), 50);
+  const before = document.activeElement;
+  setTimeout(() => {
+    const now = document.activeElement;
+    if (now !== before && now !== null && now !== document.body && now.isConnected) return;
+    document.querySelector<HTMLElement>(selector)?.focus();
+  }, 50);
 };
 
 /**
