@@ -45,9 +45,15 @@ export interface FastPassPath {
   close(): void;
 }
 
-/** How long a request body the upstream did not read may still be drained after the answer, as
- * @hono/node-server does for the general path, before the client's connection is cut. */
-const DRAIN_MS = 500;
+/**
+ * A request body still coming after its answer (an upload the upstream refused before reading it)
+ * is read to its end, up to these, before the client's connection may be cut: cutting it on bytes
+ * still coming makes the kernel send a reset, which can destroy the answer before the phone reads
+ * it (nginx's and Apache's lingering close; the origin does the same, origin/node/serve-origin.ts).
+ * @hono/node-server's 500 ms on the general path lost a flood test's phone its 503 in CI.
+ */
+const LINGER_MS = 30_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
 
 export function createFastPassPath(edge: Edge): FastPassPath {
   const ctx = edge.context;
@@ -145,7 +151,10 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       });
       up.on('error', (error) => {
         if (!settled) fail('unreachable', error);
-        else if (answering) res.destroy(); // gone mid-answer: it cannot complete
+        // Gone mid-answer: it cannot complete. Gone after it (the upstream stopped reading an
+        // upload it had answered): the rest of the body is drained here (drainRequest).
+        else if (answering && !res.writableFinished) res.destroy();
+        else req.unpipe(up);
       });
       // A client gone (mid-upload, or mid-answer): the upstream request ends too.
       res.on('close', () => {
@@ -225,8 +234,15 @@ function drainRequest(req: IncomingMessage, res: ServerResponse): void {
   if (req.readableEnded) return;
   res.once('finish', () => {
     if (req.readableEnded) return;
+    const cut = () => req.socket?.destroy();
+    const timer = setTimeout(cut, LINGER_MS);
+    timer.unref();
+    let read = 0;
+    req.on('data', (chunk: Buffer) => {
+      read += chunk.byteLength;
+      if (read > LINGER_BYTES) cut();
+    });
+    req.once('close', () => clearTimeout(timer));
     req.resume();
-    const cut = setTimeout(() => req.socket.destroy(), DRAIN_MS);
-    req.once('end', () => clearTimeout(cut));
   });
 }
