@@ -168,3 +168,16 @@ test('an origin away loses no beacon: kept at the edge, counted once it is back;
     'queue drained',
   );
 }, 60_000);
+
+test('an edge closing sends what it still holds (SIGTERM: one last batch)', async () => {
+  // A flush period longer than the test: only the close can send them.
+  const running = await edge({ beaconFlushMs: 600_000 });
+  const spots = await trackingFor(running.url, ['close-v1']);
+  const before = await impressions();
+  const answers = await Promise.all(spots.map((spot) => fetch(`${running.url}${spot}&event=complete`)));
+  expect(answers.map((r) => r.status)).toEqual(spots.map(() => 204));
+  await new Promise((r) => setTimeout(r, 300));
+  expect(delta(before, await impressions()).complete).toBe(0);
+  await running.close();
+  expect(delta(before, await impressions()).complete).toBe(spots.length);
+});

@@ -9,17 +9,16 @@
 // (a new ingest session, on B), not B's loop or slate. Which object is which: the segments'
 // ETags (`"ingest-<session>-<unit>-…"`, `"slate-…"`, `"<media version>-<channel>-…"`).
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { testEncoderArgs } from '../../edge-origin/src/media/test-encoder.ts';
 import { ROOT, plainEnv, startNode, type Running } from '../support/built.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { playlistSegments } from '../support/ingest.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
-import { leaseHolder, until } from '../support/replicas.ts';
+import { leaseHolder, srtEncoder, until } from '../support/replicas.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 
 // No second run (tests/support/retry-once.ts): the first one killed A, a retry would test nothing.
@@ -82,18 +81,7 @@ async function startReplica(id: string): Promise<Replica> {
 }
 
 function encoder(replica: Replica, key: string, label: string): ChildProcess {
-  const args = testEncoderArgs({
-    protocol: 'srt',
-    host: '127.0.0.1',
-    port: replica.srtPort,
-    channel: CHANNEL,
-    key,
-    width: 640,
-    height: 360,
-    fps: 25,
-    label,
-  });
-  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = srtEncoder(replica.srtPort, CHANNEL, key, label);
   encoders.push(child);
   return child;
 }

@@ -5,7 +5,7 @@
 // staff (a staff token, or the edges' admin token) get it, on an answer no cache may store; the
 // default replica id does not carry the host name; a forged X-Origin-Replica-Hop is not honoured.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { serve } from '@hono/node-server';
+import { serveOrigin } from '../../edge-origin/src/origin/node/serve-origin.ts';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { createClient } from 'redis';
@@ -54,9 +54,7 @@ async function startReplica(id: string | undefined): Promise<Replica> {
     edgePurge: { urls: [], token: EDGE_TOKEN },
     replicas: { packagers, proxyTimeoutMs: 5000 },
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
+  const server = await serveOrigin({ fetch: app.fetch, port, hostname: '127.0.0.1' });
   return { url, packagers, store, server };
 }
 

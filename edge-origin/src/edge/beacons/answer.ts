@@ -26,6 +26,10 @@ export function collects(ctx: EdgeContext, method: string, target: string, fromS
 
 /** The general path: collects the beacon and answers it, or null when it is not one to collect. */
 export function collectedBeacon(ctx: EdgeContext, req: Request, client: string | undefined): Response | null {
+  if (!ctx.beacons || req.method !== 'GET') return null;
+  // The path as sent, before parsing the URL: most requests are no beacon, and this path is theirs too.
+  const pathStart = req.url.indexOf('/', req.url.indexOf('//') + 2);
+  if (pathStart < 0 || !ctx.config.beaconPrefixes.some((prefix) => req.url.startsWith(prefix, pathStart))) return null;
   const url = new URL(req.url);
   const target = url.pathname + url.search;
   if (!collects(ctx, req.method, target, req.headers.get(PEER_HEADER) === ctx.peerSecret)) return null;

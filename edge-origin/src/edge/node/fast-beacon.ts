@@ -25,9 +25,10 @@ export function createFastBeaconPath(edge: Edge): FastBeaconPath | null {
       return served;
     },
     serve(req, res) {
-      if (req.method !== 'GET' || !isPlainRequest(req, ctx.config)) return false;
-      const target = req.url!;
-      if (!collects(ctx, 'GET', target, req.headers[PEER_HEADER] === ctx.peerSecret)) return false;
+      // First the prefix (a string compare): every request comes here before the hit path.
+      const target = req.url ?? '';
+      if (!collects(ctx, req.method ?? '', target, req.headers[PEER_HEADER] === ctx.peerSecret)) return false;
+      if (!isPlainRequest(req, ctx.config)) return false;
       served++;
       const url = readsRequests(ctx) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
       const record = recordOf(ctx, req, url);

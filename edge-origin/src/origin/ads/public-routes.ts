@@ -22,25 +22,32 @@ const trackBatchSchema = z.object({
   beacons: z.array(z.object({ target: z.string().max(4096), at: z.string().optional() })).max(10_000),
 });
 
-/** A tracking GET's request target read as the GET route reads it; null: not one. */
-function trackedBeacon(
-  target: string,
-): { breakId: string; viewer: string; creative: string; event: ImpressionEvent } | null {
+interface Tracked {
+  breakId: string;
+  viewer: string;
+  creative: string;
+  event: ImpressionEvent;
+}
+
+/** A tracking request's fields (its query, or a POST's body over it); null: one is missing or wrong. */
+function trackedFields(q: Record<string, string | undefined>): Tracked | null {
+  const { break: breakId, viewer, creative, event } = q;
+  if (!breakId || !viewer || !creative || !event || !(IMPRESSION_EVENTS as readonly string[]).includes(event))
+    return null;
+  return { breakId, viewer, creative, event: event as ImpressionEvent };
+}
+
+/** A tracking GET's request target (a batched beacon) read as the GET route reads it; null: not one. */
+function trackedBeacon(target: string): Tracked | null {
   let url: URL;
   try {
     url = new URL(target, 'http://edge.invalid');
   } catch {
     return null;
   }
-  if (url.pathname !== TRACK_PATH) return null;
-  const q = url.searchParams;
-  const [breakId, viewer, creative, event] = ['break', 'viewer', 'creative', 'event'].map((k) => q.get(k));
-  if (!breakId || !viewer || !creative || !event || !(IMPRESSION_EVENTS as readonly string[]).includes(event))
-    return null;
-  return { breakId, viewer, creative, event: event as ImpressionEvent };
+  return url.pathname === TRACK_PATH ? trackedFields(Object.fromEntries(url.searchParams)) : null;
 }
 
-/** The tracking URL of one spot of a decision; the player appends `&event=<start|…|complete>`. */
 export function trackingPath(breakId: string, viewerId: string, creativeId: string): string {
   const q = new URLSearchParams({ break: breakId, viewer: viewerId, creative: creativeId });
   return `${TRACK_PATH}?${q}`;
@@ -83,8 +90,8 @@ export function adsPublicRoutes(ads: AdsService): Hono {
       c.req.method === 'POST'
         ? { ...c.req.query(), ...((await c.req.json().catch(() => ({}))) as Record<string, string>) }
         : c.req.query();
-    const { break: breakId, viewer, creative, event } = q;
-    if (!breakId || !viewer || !creative || !event || !(IMPRESSION_EVENTS as readonly string[]).includes(event)) {
+    const tracked = trackedFields(q);
+    if (!tracked) {
       return apiError(
         c,
         400,
@@ -92,7 +99,7 @@ export function adsPublicRoutes(ads: AdsService): Hono {
         `Attendu : break, viewer, creative et event (${IMPRESSION_EVENTS.join(', ')})`,
       );
     }
-    const outcome = await ads.track(breakId, viewer, creative, event as ImpressionEvent);
+    const outcome = await ads.track(tracked.breakId, tracked.viewer, tracked.creative, tracked.event);
     if (outcome === 'unknown')
       return apiError(
         c,
