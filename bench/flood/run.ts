@@ -9,9 +9,13 @@
 // both sides of the flood tells the flood from someone else's load). Besides the viewers' times:
 // each server's CPU and event-loop delay (loop-probe.mjs, preloaded), and the whole machine's CPU.
 // Settings: BENCH_FLOOD_SETTINGS (comma-separated names of ORIGIN_SETTINGS, default process,inline).
+// BENCH_FLOOD_PIN (default `auto`: on with 2 cores or more): the servers (origin, edge and their
+// children) run on the first core, the bench's viewers and the uploaders on the others, as they
+// would on other machines (taskset): the phones' own work then no longer counts as the flood's
+// cost to the live. `off`: everything shares every core, as before.
 // Writes bench/results/flood.json (BENCH_RESULTS_NAME=other: other.json) and prints the table.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -40,7 +44,17 @@ const settings = {
   uploadersNice: Number(process.env.BENCH_FLOOD_UPLOADERS_NICE ?? 19),
   photo: process.env.BENCH_FLOOD_PHOTO ?? '4000x3000',
   resultsName: process.env.BENCH_RESULTS_NAME ?? 'flood',
+  pin: (process.env.BENCH_FLOOD_PIN ?? 'auto') === 'off' ? false : os.cpus().length >= 2,
 };
+
+/** The cores of the servers and of the load generators (the bench and the uploaders), when pinned. */
+const SERVER_CORES = '0';
+const CLIENT_CORES = `1-${os.cpus().length - 1}`;
+
+/** `cmd args` as started: on the servers' core when pinned (their children inherit it). */
+function onServerCores(cmd: string, args: string[]): [string, string[]] {
+  return settings.pin ? ['taskset', ['-c', SERVER_CORES, cmd, ...args]] : [cmd, args];
+}
 
 const ORIGIN_SETTINGS = {
   // The defaults: the line, and the photos' work in a child process at nice 10 (photo-process.ts).
@@ -288,24 +302,28 @@ async function measure(setting: Setting, photoFile: string): Promise<Phases> {
     LOOP_PROBE_FILE: probeFile,
   };
   const [originPort, edgePort] = [await freePort(), await freePort()];
-  const origin = startProcess('origin', tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')], {
-    ORIGIN_PORT: String(originPort),
-    STAFF_ADMIN_TOKEN: ADMIN,
-    LOG_LEVEL: 'warn',
-    CONTRIB_DIR: path.join(contribDir, 'photos'),
-    CONTRIB_PER_ADDRESS_LIMIT: '100000000',
-    CONTRIB_PER_EVENT_LIMIT: '100000000',
-    CONTRIB_PER_EVENT_MAX_BYTES: String(1024 ** 4),
-    CONTRIB_MEDIA_MAX_BYTES: String(1024 ** 4),
-    ...probeEnv,
-    ...ORIGIN_SETTINGS[setting],
-  });
+  const origin = startProcess(
+    'origin',
+    ...onServerCores(tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')]),
+    {
+      ORIGIN_PORT: String(originPort),
+      STAFF_ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'warn',
+      CONTRIB_DIR: path.join(contribDir, 'photos'),
+      CONTRIB_PER_ADDRESS_LIMIT: '100000000',
+      CONTRIB_PER_EVENT_LIMIT: '100000000',
+      CONTRIB_PER_EVENT_MAX_BYTES: String(1024 ** 4),
+      CONTRIB_MEDIA_MAX_BYTES: String(1024 ** 4),
+      ...probeEnv,
+      ...ORIGIN_SETTINGS[setting],
+    },
+  );
   const originUrl = `http://127.0.0.1:${originPort}`;
   const edgeUrl = `http://127.0.0.1:${edgePort}`;
   let edge: Started | undefined;
   try {
     await waitForHttp(`${originUrl}/api/v1/channels`, 300_000, origin);
-    edge = startProcess('edge', tsx, [path.join(root, 'edge-origin/src/bin/edge.node.ts')], {
+    edge = startProcess('edge', ...onServerCores(tsx, [path.join(root, 'edge-origin/src/bin/edge.node.ts')]), {
       EDGE_PORT: String(edgePort),
       UPSTREAM_URL: originUrl,
       EDGE_ACCESS_LOG: 'false',
@@ -334,6 +352,8 @@ async function measure(setting: Setting, photoFile: string): Promise<Phases> {
 
 async function main() {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  // The bench (its viewers) and the uploaders it starts, on the load generators' cores; all threads.
+  if (settings.pin) execFileSync('taskset', ['-a', '-c', '-p', CLIENT_CORES, String(process.pid)], { stdio: 'ignore' });
   const [w = 4000, h = 3000] = settings.photo.split('x').map(Number);
   const jpeg = testJpeg(w, h);
   const work = mkdtempSync(path.join(os.tmpdir(), 'cite-tv-bench-flood-photo-'));

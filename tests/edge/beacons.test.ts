@@ -181,3 +181,33 @@ test('an edge closing sends what it still holds (SIGTERM: one last batch)', asyn
   await running.close();
   expect(delta(before, await impressions()).complete).toBe(spots.length);
 });
+
+test('not collected: a beacon under access control (the gate answers it), nor a sibling edge asking (the peer door answers it)', async () => {
+  const gated = await edge({
+    urlSigningKeys: [{ id: 'k1', secret: 'beacons-test-signing-secret-0123456789' }],
+    urlSigningPrefixes: ['/api/v1/ads/'],
+  });
+  const open = await edge();
+  origin.requests.reset();
+  const target = (viewer: string) => `/api/v1/ads/track?break=x&viewer=${viewer}&creative=y&event=start`;
+
+  // Restricted and unsigned: refused by the gate, neither collected nor sent upstream.
+  const refused = await fetch(`${gated.url}${target('gated')}`);
+  expect(refused.status).toBe(403);
+  expect(refused.headers.get('x-cache')).not.toBe('BEACON');
+  expect(gated.fastBeacon?.served).toBe(0);
+  expect(gated.edge.context.beacons?.size).toBe(0);
+
+  // A sibling asks another edge only for what that edge fetched for the site: never a viewer's
+  // beacon to count. Not collected; the peer door says it holds no such object, and nothing goes up.
+  const sibling = await fetch(`${open.url}${target('sibling')}`, {
+    headers: { 'x-edge-peer': open.edge.context.peerSecret },
+  });
+  expect(sibling.status).toBe(503);
+  expect(sibling.headers.get('x-cache')).not.toBe('BEACON');
+  expect(open.fastBeacon?.served).toBe(0);
+  expect(open.edge.context.beacons?.size).toBe(0);
+
+  await new Promise((r) => setTimeout(r, 300)); // a flush period or three: still nothing sent
+  expect(origin.requests.paths().filter((p) => p.startsWith('/api/v1/ads/track'))).toEqual([]);
+});

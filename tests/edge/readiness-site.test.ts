@@ -53,9 +53,10 @@ async function edgeOn(config: Parameters<typeof startEdge>[0]): Promise<StartedE
   return edge;
 }
 
-describe('one edge cannot reach the upstream, its sibling can', () => {
-  let redis: TestRedis;
-  let upstream: TestUpstream;
+/** A describe's own site: a Redis and an upstream answering `/`; at its end the edges go first. */
+function siteOfItsOwn(): { redis: () => TestRedis; upstream: () => TestUpstream } {
+  let redis: TestRedis | undefined;
+  let upstream: TestUpstream | undefined;
   beforeAll(async () => {
     redis = await startRedis();
     upstream = await startUpstream();
@@ -63,11 +64,17 @@ describe('one edge cannot reach the upstream, its sibling can', () => {
   });
   afterAll(async () => {
     await closeEdges();
-    await upstream.close();
-    await redis.stop();
+    await upstream?.close();
+    await redis?.stop();
   });
+  return { redis: () => redis!, upstream: () => upstream! };
+}
+
+describe('one edge cannot reach the upstream, its sibling can', () => {
+  const site = siteOfItsOwn();
 
   it('the one cut off says not ready (503 upstream), the other ready; Redis down: both ready', async () => {
+    const [redis, upstream] = [site.redis(), site.upstream()];
     const dead = await deadPort();
     const reaching = await edgeOn({ upstreamUrl: upstream.url, redisUrl: redis.url });
     // Its own route to the origin is broken (a firewall on this node): a dead port as its upstream.
@@ -130,19 +137,10 @@ describe('one edge cannot reach the upstream, its sibling can', () => {
 });
 
 describe('the upstream down for every edge of the site', () => {
-  let redis: TestRedis;
-  let upstream: TestUpstream;
-  beforeAll(async () => {
-    redis = await startRedis();
-    upstream = await startUpstream();
-    upstream.on('/', { status: 200 });
-  });
-  afterAll(async () => {
-    await closeEdges();
-    await redis.stop();
-  });
+  const site = siteOfItsOwn();
 
   it('leaves the site edges ready, saying degraded; a strict one goes', async () => {
+    const [redis, upstream] = [site.redis(), site.upstream()];
     const one = await edgeOn({ upstreamUrl: upstream.url, redisUrl: redis.url });
     const two = await edgeOn({ upstreamUrl: upstream.url, redisUrl: redis.url });
     const strict = await edgeOn({ upstreamUrl: upstream.url, redisUrl: redis.url, readinessUpstream: 'strict' });

@@ -55,9 +55,16 @@ console.log(`origin: listening on ${originUrl}`);
 
 let config;
 try {
-  // The demo keeps its terminal readable: no access log unless asked (EDGE_ACCESS_LOG=true).
+  // The demo keeps its terminal readable: no access log unless asked (EDGE_ACCESS_LOG=true). The
+  // ads API answers per viewer: passed through at once, not opened as fills (edge/README.md).
   config = loadEdgeConfig({
-    env: { UPSTREAM_URL: originUrl, EDGE_ACCESS_LOG: 'false', ...process.env, EDGE_ADMIN_TOKEN: edgeAdminToken },
+    env: {
+      UPSTREAM_URL: originUrl,
+      EDGE_ACCESS_LOG: 'false',
+      EDGE_PASS_PREFIXES: '/api/v1/ads/',
+      ...process.env,
+      EDGE_ADMIN_TOKEN: edgeAdminToken,
+    },
   });
 } catch (error) {
   console.error(error instanceof EdgeConfigError ? `edge: ${error.message}` : error);

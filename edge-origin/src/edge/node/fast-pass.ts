@@ -45,16 +45,6 @@ export interface FastPassPath {
   close(): void;
 }
 
-/**
- * A request body still coming after its answer (an upload the upstream refused before reading it)
- * is read to its end, up to these, before the client's connection may be cut: cutting it on bytes
- * still coming makes the kernel send a reset, which can destroy the answer before the phone reads
- * it (nginx's and Apache's lingering close; the origin does the same, origin/node/serve-origin.ts).
- * @hono/node-server's 500 ms on the general path lost a flood test's phone its 503 in CI.
- */
-const LINGER_MS = 30_000;
-const LINGER_BYTES = 64 * 1024 * 1024;
-
 export function createFastPassPath(edge: Edge): FastPassPath {
   const ctx = edge.context;
   const { config } = ctx;
@@ -132,7 +122,6 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         if (res.destroyed) return;
         res.writeHead(status, out);
         res.end(body);
-        drainRequest(req, res);
       };
 
       up.on('socket', (socket) => {
@@ -152,7 +141,7 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       up.on('error', (error) => {
         if (!settled) fail('unreachable', error);
         // Gone mid-answer: it cannot complete. Gone after it (the upstream stopped reading an
-        // upload it had answered): the rest of the body is drained here (drainRequest).
+        // upload it had answered): the rest of the body is read and dropped (lingering-close.ts).
         else if (answering && !res.writableFinished) res.destroy();
         else req.unpipe(up);
       });
@@ -181,8 +170,7 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         if (bodylessStatus(status) || method === 'HEAD') {
           upstream.resume();
           res.writeHead(status, outgoingFields(answer, false));
-          res.end();
-          return void drainRequest(req, res);
+          return void res.end();
         }
         // Head out at once, as @hono/node-server sends a streamed Response (without a length: chunked).
         res.writeHead(status, outgoingFields(answer, true));
@@ -214,7 +202,6 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         upstream.on('end', () => {
           clearTimeout(idle);
           to.end();
-          drainRequest(req, to);
         });
         upstream.on('close', () => {
           clearTimeout(idle);
@@ -226,23 +213,4 @@ export function createFastPassPath(edge: Edge): FastPassPath {
       return true;
     },
   };
-}
-
-/** A request body nobody read to its end (the upstream answered first, or failed): read and
- * dropped once the answer is out, so the connection can carry the next request; cut if it goes on. */
-function drainRequest(req: IncomingMessage, res: ServerResponse): void {
-  if (req.readableEnded) return;
-  res.once('finish', () => {
-    if (req.readableEnded) return;
-    const cut = () => req.socket?.destroy();
-    const timer = setTimeout(cut, LINGER_MS);
-    timer.unref();
-    let read = 0;
-    req.on('data', (chunk: Buffer) => {
-      read += chunk.byteLength;
-      if (read > LINGER_BYTES) cut();
-    });
-    req.once('close', () => clearTimeout(timer));
-    req.resume();
-  });
 }
