@@ -73,6 +73,10 @@ interface ProcessSample {
   fds: number;
   loopDelayP99Ms: number | null;
   loopDelayMaxMs: number | null;
+  /** The edge's memory tier (edge_cache_bytes), the last read; absent for the origin. */
+  cacheMiB?: number | null;
+  /** The edge's V8 heap in use (nodejs_heap_size_used_bytes), the last read; absent for the origin. */
+  heapUsedMiB?: number | null;
 }
 
 interface Sample {
@@ -154,14 +158,21 @@ function slope(points: [number, number][]): number {
 /**
  * Flat or not over a stretch of samples: the fitted growth across the stretch against its mean.
  * Flat: RSS grows by less than 10 % of its mean (and under 50 MiB), open files by less than 5 % of theirs + 20.
+ * For the edge, RSS is judged beside its memory tier (RSS less edge_cache_bytes): the tier fills
+ * with the live's segments and parts as the night goes on, up to EDGE_MEMORY_BYTES, by design;
+ * what must not grow is everything else. Both figures are reported.
  */
 function flatness(samples: { tS: number; p: ProcessSample }[]) {
   const rss = samples.map((s): [number, number] => [s.tS, s.p.rssMiB]);
   const fds = samples.map((s): [number, number] => [s.tS, s.p.fds]);
+  const withTier = samples.every((s) => typeof s.p.cacheMiB === 'number');
+  const beside = withTier ? samples.map((s): [number, number] => [s.tS, s.p.rssMiB - (s.p.cacheMiB ?? 0)]) : null;
   const span = samples.length > 1 ? itemAt(samples, samples.length - 1).tS - itemAt(samples, 0).tS : 0;
   const mean = (xs: [number, number][]) => xs.reduce((a, [, y]) => a + y, 0) / Math.max(1, xs.length);
+  const grows = (xs: [number, number][]) => slope(xs) * span < Math.min(0.1 * mean(xs), 50);
   const rssGrowth = slope(rss) * span;
   const fdGrowth = slope(fds) * span;
+  const fdsFlat = fdGrowth < 0.05 * mean(fds) + 20;
   const delays = samples.map((s) => s.p.loopDelayP99Ms).filter((d): d is number => d !== null);
   return {
     fromS: samples[0]?.tS ?? NaN,
@@ -170,6 +181,16 @@ function flatness(samples: { tS: number; p: ProcessSample }[]) {
     rssGrowthMiB: rssGrowth,
     rssMeanMiB: mean(rss),
     rssMaxMiB: Math.max(...rss.map(([, y]) => y)),
+    ...(beside
+      ? {
+          memoryTierGrowthMiB: slope(samples.map((s): [number, number] => [s.tS, s.p.cacheMiB ?? 0])) * span,
+          memoryTierMaxMiB: Math.max(...samples.map((s) => s.p.cacheMiB ?? 0)),
+          rssBesideTierGrowthMiB: slope(beside) * span,
+          rssBesideTierMeanMiB: mean(beside),
+          heapFloorGrowthMiB: heapFloorGrowthMiB(samples),
+          rssFlat: grows(rss),
+        }
+      : {}),
     fdSlopePerHour: slope(fds) * 3600,
     fdMax: Math.max(...fds.map(([, y]) => y)),
     loopDelayP99Ms: delays.length
@@ -179,8 +200,41 @@ function flatness(samples: { tS: number; p: ProcessSample }[]) {
         )
       : null,
     loopDelayMaxMs: Math.max(...samples.map((s) => s.p.loopDelayMaxMs ?? 0)),
-    flat: rssGrowth < Math.min(0.1 * mean(rss), 50) && fdGrowth < 0.05 * mean(fds) + 20,
+    flat: grows(beside ?? rss) && fdsFlat,
   };
+}
+
+/** The edge's memory tier and V8 heap in use, in MiB, from its metrics (loopback: no token needed). */
+async function edgeMemory(edgeUrl: string): Promise<{ tierMiB: number | null; heapUsedMiB: number | null }> {
+  try {
+    const res = await fetch(`${edgeUrl}/_edge/metrics`, { signal: AbortSignal.timeout(2000) });
+    const text = await res.text();
+    const read = (name: string) => {
+      const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
+      return value === undefined ? null : Number(value) / 1024 / 1024;
+    };
+    return { tierMiB: read('edge_cache_bytes'), heapUsedMiB: read('nodejs_heap_size_used_bytes') };
+  } catch {
+    return { tierMiB: null, heapUsedMiB: null };
+  }
+}
+
+/**
+ * The V8 heap's floor: the lowest heap in use per two minutes (after a major collection), fitted
+ * over the stretch. A heap that leaks raises its floor; one that only allocates fast does not.
+ */
+function heapFloorGrowthMiB(samples: { tS: number; p: ProcessSample }[]): number | null {
+  const windows = new Map<number, [number, number]>();
+  for (const { tS, p } of samples) {
+    if (typeof p.heapUsedMiB !== 'number') continue;
+    const w = Math.floor(tS / 120);
+    const low = windows.get(w);
+    if (!low || p.heapUsedMiB < low[1]) windows.set(w, [tS, p.heapUsedMiB]);
+  }
+  const floors = [...windows.values()];
+  if (floors.length < 3) return null;
+  const span = itemAt(floors, floors.length - 1)[0] - itemAt(floors, 0)[0];
+  return slope(floors) * span;
 }
 
 async function startRedis(port: number, dir: string): Promise<Started> {
@@ -367,12 +421,23 @@ async function main() {
     const samples: Sample[] = [];
     const previous: SoakCounters[] = [];
     const sum = (xs: SoakCounters[], k: keyof SoakCounters) => xs.reduce((a, c) => a + (c?.[k] ?? 0), 0);
+    // Read between samples (a fetch): each sample takes the last value read.
+    let edgeMemoryRead: { tierMiB: number | null; heapUsedMiB: number | null } = { tierMiB: null, heapUsedMiB: null };
+    const tierReader = setInterval(() => {
+      void edgeMemory(edgeUrl).then((m) => {
+        edgeMemoryRead = m;
+      });
+    }, settings.sampleSeconds * 1000);
     const sampler = setInterval(() => {
       const now = latest.slice();
       const diff = (k: keyof SoakCounters) => sum(now, k) - sum(previous, k);
       const s: Sample = {
         tS: Math.round(tOf(Date.now())),
-        edge: processSample(edge, dir),
+        edge: {
+          ...processSample(edge, dir),
+          cacheMiB: edgeMemoryRead.tierMiB,
+          heapUsedMiB: edgeMemoryRead.heapUsedMiB,
+        },
         origin: origin ? processSample(origin, dir) : null,
         redisRssMiB: redis ? rssBytes(redis.pids()) / 1024 / 1024 : null,
         playlistRequests: diff('playlistRequests'),
@@ -387,7 +452,7 @@ async function main() {
       if (samples.length % Math.max(1, Math.round(30 / settings.sampleSeconds)) === 0) {
         const f = (n: number | null | undefined, d = 0) => (n === null || n === undefined ? '-' : n.toFixed(d));
         console.log(
-          `soak: t=${s.tS} s  edge ${f(s.edge.rssMiB)} MiB ${s.edge.fds} fds ELD p99 ${f(s.edge.loopDelayP99Ms, 1)} ms | ` +
+          `soak: t=${s.tS} s  edge ${f(s.edge.rssMiB)} MiB (tier ${f(s.edge.cacheMiB)}) ${s.edge.fds} fds ELD p99 ${f(s.edge.loopDelayP99Ms, 1)} ms | ` +
             `origin ${f(s.origin?.rssMiB)} MiB ${f(s.origin?.fds)} fds ELD p99 ${f(s.origin?.loopDelayP99Ms, 1)} ms | ` +
             `requests ${s.playlistRequests + s.segmentRequests}, errors ${s.errors}, stalls ${s.stallsCounted}, ads ${s.adEventsOk}/${s.adEventsSent}`,
         );
@@ -396,6 +461,7 @@ async function main() {
 
     const slices = await Promise.all(results);
     clearInterval(sampler);
+    clearInterval(tierReader);
     await Promise.all(timeline);
     const endMs = t0 + durationS * 1000;
     // The edge flushes sightings every 2 s: let the last batch land.
@@ -574,6 +640,10 @@ function printSummary(s: {
   ] as const) {
     console.log(
       `${name.padEnd(6)} RSS ${f(p.rssMeanMiB, 0)} MiB (max ${f(p.rssMaxMiB, 0)}), slope ${f(p.rssSlopeMiBPerHour)} MiB/h; ` +
+        ('rssBesideTierGrowthMiB' in p
+          ? `memory tier max ${f(p.memoryTierMaxMiB, 0)} MiB, RSS beside it grew ${f(p.rssBesideTierGrowthMiB, 0)} MiB, ` +
+            `V8 heap floor grew ${f(p.heapFloorGrowthMiB, 0)} MiB; `
+          : '') +
         `fds max ${p.fdMax}; ELD p99 ${f(p.loopDelayP99Ms)} ms (max ${f(p.loopDelayMaxMs, 0)}); flat: ${p.flat}`,
     );
   }
