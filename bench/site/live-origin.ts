@@ -8,6 +8,10 @@ export interface LiveOrigin {
   baseUrl: string;
   playlistPath: string;
   counts: Map<string, number>;
+  /** Media sequence number of the newest segment listed now. */
+  newestSequence(): number;
+  /** A segment path's media sequence number (NaN for any other path). */
+  sequenceOf(path: string): number;
   close(): Promise<void>;
 }
 
@@ -19,8 +23,11 @@ export async function startLiveOrigin(o: {
   const dir = '/hls/live/site/v1';
   const windowSize = 6;
   const segment = Buffer.alloc(o.segmentBytes, 0x47);
-  const epoch = Date.now() - (windowSize + 100) * o.targetDurationS * 1000;
-  const newest = () => Math.floor((Date.now() - epoch) / (o.targetDurationS * 1000)) - 1;
+  // Numbered on the wall clock: a later configuration of the same run never asks for a segment
+  // path an earlier one left in the shared cluster.
+  const newest = () => Math.floor(Date.now() / (o.targetDurationS * 1000)) - 1;
+  const segmentPath = new RegExp(`^${dir}/(\\d+)\\.ts$`);
+  const sequenceOf = (p: string) => Number(segmentPath.exec(p)?.[1] ?? NaN);
   const counts = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
@@ -36,8 +43,8 @@ export async function startLiveOrigin(o: {
         res.end(`${lines.join('\n')}\n`);
         return;
       }
-      const m = new RegExp(`^${dir}/(\\d+)\\.ts$`).exec(path);
-      if (!m || Number(m[1]) > newest()) {
+      const seq = sequenceOf(path);
+      if (!(seq <= newest())) {
         res.writeHead(404, { 'content-length': 0, 'cache-control': 'max-age=1' });
         res.end();
         return;
@@ -56,6 +63,8 @@ export async function startLiveOrigin(o: {
     baseUrl: `http://127.0.0.1:${port}`,
     playlistPath: `${dir}/index.m3u8`,
     counts,
+    newestSequence: newest,
+    sequenceOf,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -15,6 +15,14 @@ export interface PlayerOptions {
   endAt: number;
   /** True once the run is over (requests then in flight are cut: not the server's failure). */
   ended(): boolean;
+  /**
+   * Moves the viewer to its next address after a request got no answer (status 0), as a TV
+   * resolving several addresses for the site does; false when it has no other address. Absent:
+   * one address, the player as before.
+   */
+  failover?(): boolean;
+  /** Told performance.now() at each segment received (who was watching when). */
+  onSegment?(now: number): void;
 }
 
 /** What a player observed; summed over viewers by the caller. */
@@ -39,6 +47,12 @@ export interface PlayerStats {
   bytes: number;
   /** Per player that started playing: ms from joining to playback start (its first segment complete). */
   startupMs: number[];
+  /** Moves to another address after a request got no answer (`failover`). */
+  failovers: number;
+  /** Per move: ms from the start of the first failed request to the first 200 on the new address. */
+  reconnectMs: number[];
+  /** performance.now() of each of those first 200s (how long after a failure the audience was back). */
+  reconnectedAt: number[];
 }
 
 export function emptyStats(): PlayerStats {
@@ -54,6 +68,9 @@ export function emptyStats(): PlayerStats {
     segments: new Set(),
     bytes: 0,
     startupMs: [],
+    failovers: 0,
+    reconnectMs: [],
+    reconnectedAt: [],
   };
 }
 
@@ -103,6 +120,9 @@ const sleepUntil = (t: number) => new Promise<void>((r) => setTimeout(r, Math.ma
  *    sync point again: that is counted as a stall too (the viewer lost their place).
  * 6. A failed request (status other than 200, connection error) is retried after
  *    `retryDelayMs`; the buffer keeps draining meanwhile, so failures turn into stalls.
+ * 7. With other addresses (`failover`): a request that got no answer at all moves the viewer to
+ *    the next address, retried there at once the first time (the network stack trying the next
+ *    address, not the player's error path), then as in rule 6 if that one fails too.
  *
  * The run ends at `endAt`; a player that has run dry by then and is still waiting counts that
  * stall. Simplification, said plainly: playlist reloads and segment fetches share the one
@@ -138,6 +158,30 @@ export async function playLive(
     stats.errorsByStatus[status] = (stats.errorsByStatus[status] ?? 0) + 1;
   };
 
+  // Rule 7: when the viewer's first unanswered request began (-1: answered since), and whether
+  // the last request moved the viewer to another address (retried there at once).
+  let failingSince = -1;
+  let moved = false;
+  const failover = o.failover;
+  const get = !failover
+    ? fetch
+    : async (path: string, keepBody: boolean): Promise<HttpResult> => {
+        const startedAt = performance.now();
+        const res = await fetch(path, keepBody);
+        moved = false;
+        if (o.ended()) return res;
+        if (res.status === 0 && failover()) {
+          stats.failovers++;
+          moved = failingSince < 0;
+          if (moved) failingSince = startedAt;
+        } else if (res.status === 200 && failingSince >= 0) {
+          stats.reconnectMs.push(performance.now() - failingSince);
+          stats.reconnectedAt.push(performance.now());
+          failingSince = -1;
+        }
+        return res;
+      };
+
   const stall = (from: number, to: number) => {
     stats.stalls++;
     stats.stalledMs += Math.max(0, to - from);
@@ -164,13 +208,13 @@ export async function playLive(
     await sleepUntil(Math.min(reloadDue, o.endAt));
     if (o.ended() || performance.now() >= o.endAt) break;
     stats.playlistRequests++;
-    const pl = await fetch(o.playlistPath, true);
+    const pl = await get(o.playlistPath, true);
     if (o.ended()) break; // cut off by the end of the run, not a server failure
     stats.bytes += pl.bytes;
     const playlist = pl.status === 200 ? parseMediaPlaylist(pl.body) : undefined;
     if (!playlist) {
       failed(pl.status);
-      reloadDue = performance.now() + o.retryDelayMs;
+      reloadDue = performance.now() + (moved ? 0 : o.retryDelayMs);
       continue;
     }
     const newest = playlist.mediaSequence + playlist.segments.length - 1;
@@ -197,7 +241,7 @@ export async function playLive(
       const seg = itemAt(playlist.segments, nextSeq - playlist.mediaSequence);
       const path = resolve(seg.uri);
       stats.segmentRequests++;
-      const res = await fetch(path, false);
+      const res = await get(path, false);
       if (o.ended()) break;
       // Counted once answered: a request cut by the end of the run may never have reached the
       // server, and would make the offload figure (upstream requests per segment) read below 1.
@@ -205,11 +249,12 @@ export async function playLive(
       stats.bytes += res.bytes;
       if (res.status !== 200) {
         failed(res.status); // rule 6: retry this segment after the delay (re-reading the playlist)
-        reloadDue = Math.min(reloadDue, performance.now() + o.retryDelayMs);
+        reloadDue = Math.min(reloadDue, performance.now() + (moved ? 0 : o.retryDelayMs));
         break;
       }
       stats.segmentTtfbMs.push(res.ttfbMs);
       segmentComplete(seg.durationS, performance.now());
+      o.onSegment?.(performance.now());
       nextSeq++;
     }
   }

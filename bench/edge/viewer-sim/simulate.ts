@@ -26,6 +26,18 @@ export interface ViewerSimOptions {
   liveSyncDurationCount?: number;
   /** Delay before retrying a failed request. Default 1 s (hls.js). */
   retryDelayMs?: number;
+  /**
+   * The site's other addresses, for a server that stops answering: a viewer then moves to the
+   * next one (player.ts, rule 7). Default none: a failed server's viewers only retry it.
+   */
+  fallbackBaseUrls?: string[];
+  /**
+   * Date.now() at which the period starts, to put several simulations on one clock (a failure
+   * injected at a known second of all of them). Default: as soon as the generators are loaded.
+   */
+  startAtEpochMs?: number;
+  /** Periods (ms since the start, [from, to)) in which to count the viewers receiving segments. */
+  watchingWindowsMs?: [number, number][];
 }
 
 export interface ViewerSimResult {
@@ -47,6 +59,13 @@ export interface ViewerSimResult {
   startupP50Ms: number;
   startupP99Ms: number;
   reconnects: number;
+  /** Moves to another address (`fallbackBaseUrls`), and per move the ms from the first unanswered request to the first 200 on the new address, sorted. */
+  failovers: number;
+  reconnectMs: Float64Array;
+  /** When each reconnection completed, seconds since the start of the period, sorted. */
+  reconnectedAtS: Float64Array;
+  /** Per `watchingWindowsMs` period: viewers that received at least one segment in it. */
+  watching: number[];
   bytes: number;
   /** Distinct segment paths the viewers asked for. */
   uniqueSegments: Set<string>;
@@ -130,7 +149,9 @@ export async function simulateViewers(o: ViewerSimOptions): Promise<ViewerSimRes
     for (const m of await Promise.all(children.map((c) => nextMessage(c, 60_000)))) {
       if (m.type !== 'ready') throw new Error(`viewer-sim: unexpected ${m.type} before start`);
     }
-    const startAtEpochMs = Date.now() + 250;
+    const startAtEpochMs = o.startAtEpochMs ?? Date.now() + 250;
+    if (startAtEpochMs < Date.now())
+      throw new Error('viewer-sim: the load generators were loaded after the requested start');
     const results = children.map((c) => nextMessage(c, o.durationMs + 60_000));
     children.forEach((c, i) => {
       const slice: SliceOptions = {
@@ -142,6 +163,8 @@ export async function simulateViewers(o: ViewerSimOptions): Promise<ViewerSimRes
         joinSpreadMs: o.joinSpreadMs ?? 5000,
         liveSyncDurationCount: o.liveSyncDurationCount ?? 3,
         retryDelayMs: o.retryDelayMs ?? 1000,
+        ...(o.fallbackBaseUrls ? { fallbackBaseUrls: o.fallbackBaseUrls } : {}),
+        ...(o.watchingWindowsMs ? { watchingWindowsMs: o.watchingWindowsMs } : {}),
       };
       c.send({ type: 'start', slice });
     });
@@ -193,6 +216,10 @@ function merge(o: ViewerSimOptions, slices: SliceResult[]): ViewerSimResult {
     startupP50Ms: percentile(startup, 50),
     startupP99Ms: percentile(startup, 99),
     reconnects: sum((s) => s.reconnects),
+    failovers: sum((s) => s.failovers),
+    reconnectMs: sorted((s) => s.reconnectMs),
+    reconnectedAtS: sorted((s) => s.reconnectedAtS),
+    watching: (o.watchingWindowsMs ?? []).map((_, w) => sum((s) => s.watching[w] ?? 0)),
     bytes: sum((s) => s.bytes),
     uniqueSegments: new Set(slices.flatMap((s) => s.segments)),
     simulator: {

@@ -21,6 +21,10 @@ export interface SliceOptions {
   joinSpreadMs: number;
   liveSyncDurationCount: number;
   retryDelayMs: number;
+  /** The site's other addresses: a viewer whose server stops answering moves to the next (player.ts, rule 7). */
+  fallbackBaseUrls?: string[];
+  /** Periods (ms since the start, [from, to)) in which to count the viewers receiving segments. */
+  watchingWindowsMs?: [number, number][];
 }
 
 export interface SliceResult {
@@ -39,6 +43,12 @@ export interface SliceResult {
   startupMs: Float64Array;
   /** Viewers whose connection had to be reopened (the server closed an idle keep-alive one). */
   reconnects: number;
+  failovers: number;
+  reconnectMs: Float64Array;
+  /** When each of those reconnections completed, seconds since the start of the period. */
+  reconnectedAtS: Float64Array;
+  /** Per `watchingWindowsMs` period: viewers that received at least one segment in it. */
+  watching: number[];
   /** CPU this process used during the measured period, seconds (user + system). */
   cpuSeconds: number;
   /** Event-loop delay of this process during the period, ms. */
@@ -48,7 +58,6 @@ export interface SliceResult {
 
 export async function runSlice(o: SliceOptions): Promise<SliceResult> {
   const url = new URL(o.baseUrl);
-  const port = Number(url.port || 80);
   const startAt = performance.now() + (o.startAtEpochMs - Date.now());
   const endAt = startAt + o.durationMs;
   const stats = emptyStats();
@@ -59,18 +68,52 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
   const loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   loop.enable();
 
+  const fallbacks = (o.fallbackBaseUrls ?? []).map((u) => new URL(u));
+  const windows = o.watchingWindowsMs ?? [];
+  const watching = windows.map(() => 0);
+  const open = (u: URL) => {
+    const c = new HttpConnection(u.hostname, Number(u.port || 80));
+    connections.push(c);
+    return c;
+  };
+
   let ended = false;
-  const players = Array.from({ length: o.viewers }, async () => {
+  const players = Array.from({ length: o.viewers }, async (_, i) => {
     await new Promise((r) => setTimeout(r, Math.random() * o.joinSpreadMs));
     if (ended) return;
-    const connection = new HttpConnection(url.hostname, port);
-    connections.push(connection);
+    // Each viewer tries the other addresses in its own order (a resolver rotating the site's
+    // records), so a dead node's audience spreads over the nodes left.
+    const addresses = [url, ...fallbacks.map((_, k) => fallbacks[(i + k) % fallbacks.length]!)];
+    let at = 0;
+    let connection = open(url);
+    const seen = windows.map(() => false);
     const options = {
       playlistPath: o.playlistPath,
       liveSyncDurationCount: o.liveSyncDurationCount,
       retryDelayMs: o.retryDelayMs,
       endAt,
       ended: () => ended,
+      failover:
+        fallbacks.length === 0
+          ? undefined
+          : () => {
+              connection.close();
+              at = (at + 1) % addresses.length;
+              connection = open(addresses[at]!);
+              return true;
+            },
+      onSegment:
+        windows.length === 0
+          ? undefined
+          : (now: number) => {
+              const t = now - startAt;
+              windows.forEach(([from, to], w) => {
+                if (!seen[w] && t >= from && t < to) {
+                  seen[w] = true;
+                  watching[w]!++;
+                }
+              });
+            },
     };
     await playLive((path, keepBody) => connection.get(path, keepBody), options, stats);
   });
@@ -103,6 +146,10 @@ export async function runSlice(o: SliceOptions): Promise<SliceResult> {
     stallStartS: Float64Array.from(stats.stallStartedAt, (t) => (t - startAt) / 1000),
     startupMs: Float64Array.from(stats.startupMs),
     reconnects: connections.reduce((n, c) => n + c.reconnects, 0),
+    failovers: stats.failovers,
+    reconnectMs: Float64Array.from(stats.reconnectMs),
+    reconnectedAtS: Float64Array.from(stats.reconnectedAt, (t) => (t - startAt) / 1000),
+    watching,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     // The histogram holds whole sampling intervals: the delay is what exceeds the interval.
     loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_SAMPLE_MS),
