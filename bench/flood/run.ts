@@ -104,6 +104,8 @@ interface Phase {
     busy: number;
     other: number;
     cutShort: number;
+    /** The other answers' statuses (neither 201 nor 503). */
+    otherByStatus?: Record<string, number>;
     perSecondAccepted: number;
   };
   originCpuCores: number;

@@ -8,7 +8,16 @@ import { readFileSync } from 'node:fs';
 const [url = '', count = '16', seconds = '30', photoFile = ''] = process.argv.slice(2);
 const photo = new Blob([readFileSync(photoFile)], { type: 'image/jpeg' });
 const until = Date.now() + Number(seconds) * 1000;
-const tally = { sent: 0, accepted: 0, busy: 0, other: 0, cutShort: 0 };
+const tally = {
+  sent: 0,
+  accepted: 0,
+  busy: 0,
+  other: 0,
+  cutShort: 0,
+  otherByStatus: {} as Record<string, number>,
+  /** The first answers of each other status, cut short: what a phone was told. */
+  otherSamples: {} as Record<string, string[]>,
+};
 
 async function uploader(id: number): Promise<void> {
   for (let n = 0; Date.now() < until; n++) {
@@ -21,10 +30,15 @@ async function uploader(id: number): Promise<void> {
     tally.sent++;
     try {
       const response = await fetch(url, { method: 'POST', body: form });
-      await response.arrayBuffer();
+      const text = await response.text();
       if (response.status === 201) tally.accepted++;
       else if (response.status === 503) tally.busy++;
-      else tally.other++;
+      else {
+        tally.other++;
+        tally.otherByStatus[response.status] = (tally.otherByStatus[response.status] ?? 0) + 1;
+        const samples = (tally.otherSamples[response.status] ??= []);
+        if (samples.length < 3) samples.push(text.slice(0, 200));
+      }
     } catch {
       // A refusal answered before the body was read may close the connection under the upload.
       tally.cutShort++;

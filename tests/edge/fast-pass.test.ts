@@ -604,3 +604,42 @@ test.each([
     socket.destroy();
   },
 );
+
+test('an upload answered early leaves no half-sent body on an upstream connection used again (the next request arrives whole)', async () => {
+  upstream.on('/api/v1/refuses-at-once', (_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5' }).end('busy');
+  });
+  const { port } = new URL(fast.edge.url);
+  const part = Buffer.alloc(64 * 1024, 0x62);
+  const parts = 8;
+  for (let round = 0; round < 3; round++) {
+    // A phone's upload, refused at once, its body still coming after the answer.
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    let received = '';
+    socket.on('data', (d: Buffer) => {
+      received += d.toString('latin1');
+    });
+    socket.on('error', () => {});
+    socket.write(
+      `POST /api/v1/refuses-at-once HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\n` +
+        `Content-Length: ${part.byteLength * parts}\r\n\r\n`,
+    );
+    socket.write(part);
+    for (let i = 0; i < 100 && !received.includes('busy'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(received).toMatch(/^HTTP\/1\.1 503 /);
+    for (let i = 1; i < parts; i++) socket.write(part);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+
+    // The next upload through the edge (on the upstream connection the last one used, if kept):
+    // the upstream reads it as sent.
+    const body = `after-${round}`;
+    const answer = await fetch(`${fast.edge.url}/api/v1/echo`, { method: 'POST', body });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe(body);
+  }
+  expect(upstream.seen.filter((s) => s.path === '/api/v1/echo' && s.body.toString().startsWith('after-'))).toHaveLength(
+    3,
+  );
+});

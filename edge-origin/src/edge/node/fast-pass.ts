@@ -145,6 +145,14 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         else if (answering && !res.writableFinished) res.destroy();
         else req.unpipe(up);
       });
+      // The answer is out before the whole body went up (the upstream answered early): the rest
+      // is the viewer's connection's to read and drop (lingering-close.ts), and this upstream
+      // connection, mid-body, must not carry another request (the upstream would read it as body).
+      res.once('finish', () => {
+        if (req.readableEnded) return;
+        req.unpipe(up);
+        up.destroy();
+      });
       // A client gone (mid-upload, or mid-answer): the upstream request ends too.
       res.on('close', () => {
         if (res.writableFinished) return;
