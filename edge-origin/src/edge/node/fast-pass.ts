@@ -34,6 +34,7 @@ import { bodylessStatus, gatewayErrorParts } from '../proxy/respond.ts';
 import { isPlainRequest, recordOf } from './plain-request.ts';
 import { headersFromRaw, outgoingFields } from './header-list.ts';
 import { relayInterim } from './interim.ts';
+import { type LingerLimits, lingerOnUnreadBody } from './lingering-close.ts';
 import type { Edge } from '../app.ts';
 
 export interface FastPassPath {
@@ -44,6 +45,13 @@ export interface FastPassPath {
   /** Closes the kept-alive upstream connections. */
   close(): void;
 }
+
+/**
+ * An upload's rest, after an answer its upstream gave early, read and dropped up to these before
+ * the phone's connection may be cut (lingering-close.ts): a 16 MB photo form and then some, over a
+ * slow 4G uplink.
+ */
+const UNREAD_BODY_LINGER: LingerLimits = { maxBytes: 64 * 1024 * 1024, maxMs: 30_000 };
 
 export function createFastPassPath(edge: Edge): FastPassPath {
   const ctx = edge.context;
@@ -153,6 +161,7 @@ export function createFastPassPath(edge: Edge): FastPassPath {
         req.unpipe(up);
         up.destroy();
       });
+      lingerOnUnreadBody(req, res, UNREAD_BODY_LINGER);
       // A client gone (mid-upload, or mid-answer): the upstream request ends too.
       res.on('close', () => {
         if (res.writableFinished) return;

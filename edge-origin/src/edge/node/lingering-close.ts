@@ -8,8 +8,10 @@
 // leaves a body a web stream started reading paused for ever. Here, as nginx's and Apache's
 // lingering close: the rest is read and dropped, up to `maxBytes` and `maxMs`, and the connection
 // then goes on (keep-alive) or is cut (a sender past the limits).
-// The edge ships alone, without origin code; the origin ships with the whole package, so it takes
-// this one from here (origin/node/serve-origin.ts).
+// The edge's fast pass uses it per request (fast-pass.ts; the general path keeps @hono/node-server's
+// 500 ms: its upstream fetch may still be reading the body through a web stream); the origin on
+// every request (origin/node/serve-origin.ts). The edge ships alone, without origin code; the
+// origin ships with the whole package, so it takes this one from here.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export interface LingerLimits {
@@ -19,30 +21,32 @@ export interface LingerLimits {
   maxMs: number;
 }
 
-/**
- * After each answer whose request body is not all in, that body is read and dropped (see above).
- * Listeners added after `server`'s own request handler still run before any answer can finish.
- */
+/** After each answer whose request body is not all in, that body is read and dropped (see above). */
 export function lingerOnUnreadBodies(server: Server, limits: LingerLimits): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return;
-    res.once('finish', () => linger(req, limits));
+    if (req.method !== 'GET' && req.method !== 'HEAD') lingerOnUnreadBody(req, res, limits);
   });
 }
 
-function linger(req: IncomingMessage, limits: LingerLimits): void {
-  if (req.complete || req.destroyed) return;
-  const cut = () => req.socket.destroy();
-  const timer = setTimeout(cut, limits.maxMs);
-  timer.unref();
-  let read = 0;
-  // Whoever was reading it (a pipe to the upstream, a web stream the handler opened and left)
-  // would keep the bytes or stop the flow: they lose them.
-  req.removeAllListeners('data');
-  req.on('data', (chunk: Buffer) => {
-    read += chunk.byteLength;
-    if (read > limits.maxBytes) cut();
+/**
+ * Once this answer is out, the rest of its request's body (if any) is read and dropped. Whoever
+ * was reading it (a pipe to an upstream, a web stream the handler opened and left) would keep
+ * the bytes or stop the flow: they lose them, so a caller still sending it somewhere lets go of
+ * that first (fast-pass.ts closes its upstream request: mid-body, it cannot carry another).
+ */
+export function lingerOnUnreadBody(req: IncomingMessage, res: ServerResponse, limits: LingerLimits): void {
+  res.once('finish', () => {
+    if (req.complete || req.destroyed) return;
+    const cut = () => req.socket.destroy();
+    const timer = setTimeout(cut, limits.maxMs);
+    timer.unref();
+    let read = 0;
+    req.removeAllListeners('data');
+    req.on('data', (chunk: Buffer) => {
+      read += chunk.byteLength;
+      if (read > limits.maxBytes) cut();
+    });
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
   });
-  req.once('close', () => clearTimeout(timer));
-  req.resume();
 }

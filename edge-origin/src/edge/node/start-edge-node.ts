@@ -21,18 +21,10 @@ import { createFastHitPath, type FastHitPath } from './fast-hit.ts';
 import { createFastJoinPath, type FastJoinPath } from './fast-join.ts';
 import { createFastPassPath, type FastPassPath } from './fast-pass.ts';
 import { createFastBeaconPath, type FastBeaconPath } from './fast-beacon.ts';
-import { type LingerLimits, lingerOnUnreadBodies } from './lingering-close.ts';
 import { processExposer } from './cluster-metrics.ts';
 import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
 import { applyReload, type ReloadResult } from '../config-reload.ts';
 import type { EdgeConfig } from '../config.ts';
-
-/**
- * An upload body still coming after its answer (one the upstream refused before reading it) is read
- * and dropped up to these before the viewer's connection may be cut (lingering-close.ts): a 16 MB
- * photo form and then some, over a slow 4G uplink.
- */
-const UNREAD_BODY_LINGER: LingerLimits = { maxBytes: 64 * 1024 * 1024, maxMs: 30_000 };
 
 export interface RunningEdge {
   url: string;
@@ -97,8 +89,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   const fastJoin = edge.config.fastHitPath ? createFastJoinPath(edge) : null;
   const fastPass = edge.config.fastHitPath && edge.config.fastPassPath ? createFastPassPath(edge) : null;
   const fastBeacon = edge.config.fastHitPath ? createFastBeaconPath(edge) : null;
-  // Unread upload bodies are lingered on below, on every path, not cut after 500 ms.
-  const general = getRequestListener(edge.fetch, { hostname: host, autoCleanupIncoming: false });
+  const general = getRequestListener(edge.fetch, { hostname: host });
   const ctx = edge.context;
   const http = createServer(serverOptions(edge.config), (req, res) => {
     if (refuseRawTarget(req, res, ctx)) return;
@@ -117,7 +108,6 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     }
     withInterimRelay(req, res, () => void general(req, res));
   });
-  lingerOnUnreadBodies(http, UNREAD_BODY_LINGER);
   applyClientLimits(http, edge.config);
   guardConnections(http, ctx);
   await listen(http, port, host, listenBacklog);
