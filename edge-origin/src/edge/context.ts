@@ -118,8 +118,10 @@ export interface SharingHost {
 
 /** Several workers acting as one cache (workers/sharing.ts). */
 export interface Sharing {
-  /** Is the shared bus reachable (health reporting)? */
+  /** Is all of the shared bus reachable (health reporting)? */
   readonly ready: boolean;
+  /** Is some of it (a cluster missing a master: the other masters' objects are still shared)? */
+  readonly serving: boolean;
   /**
    * Who fetches this object. Every fill that would go upstream asks first; `newerThan` is the
    * version (responseTime) of the copy this worker already has (-1: none), so a refresh never

@@ -9,14 +9,14 @@ export function healthBody(
   participants: number,
   upstreams: string[],
   disk?: { bytes: number; objects: number },
-  sharing: 'off' | 'up' | 'down' = 'off',
+  sharing: 'off' | 'up' | 'partial' | 'down' = 'off',
   readiness?: ReadinessReport,
 ) {
   return {
     status: 'ok',
     cache: stats,
     disk: disk ?? null,
-    /** Multi-worker sharing through Redis. */
+    /** Multi-worker sharing through Redis (partial: a cluster master lost, the rest shared). */
     sharing,
     inflightFetches: inflight,
     /** Clients attached to those fetches (collapsed waiters included). */

@@ -42,7 +42,7 @@ export function mountEdgeRoutes(
       participants,
       [ctx.config.upstreamUrl, ...ctx.config.fallbackUpstreamUrls],
       ctx.disk?.stats(),
-      ctx.sharing ? (ctx.sharing.ready ? 'up' : 'down') : 'off',
+      !ctx.sharing ? 'off' : ctx.sharing.ready ? 'up' : ctx.sharing.serving ? 'partial' : 'down',
       await readiness.check(),
     );
     return c.json(body, 200, noStore);

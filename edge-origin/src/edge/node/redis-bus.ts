@@ -9,9 +9,14 @@
 // slots is refused), a prefix is scanned on every master. Purges use plain pub/sub, not sharded:
 // a plain message reaches every node of the cluster, so a subscriber on any surviving master gets
 // it; a sharded channel lives on the one shard owning its slot and is silent while that shard is
-// lost (no replicas). Purges are rare, the broadcast costs nothing that matters. The bus counts as
-// down while any master is unreachable: the nodes then act alone (each fetches for itself, keeps
-// its purges for later) until every slot is served again (the master back, or a replica promoted).
+// lost (no replicas). Purges are rare, the broadcast costs nothing that matters.
+//
+// While a master is unreachable the bus is not `ready` (purges are kept for later, and no shared
+// copy is taken while one is kept) but still `serving`: elections on the other masters' slots go
+// on, so only the lost master's objects are fetched by each node alone, until every slot is served
+// again (the master back, or a replica promoted). A promotion is seen within about a second: node
+// clients retry a lost master every half second at most, and after half a second of retries the
+// client asks the cluster for its new topology; a poll then sees every slot served and says so.
 import { createClient, createCluster, RESP_TYPES } from 'redis';
 import type { SharedBus } from '../workers/shared-bus.ts';
 
@@ -75,13 +80,13 @@ return out
 export type RedisTarget = { url: string } | { clusterNodes: string[] };
 
 const lease = (ms: number) => Math.max(1, Math.round(ms));
+const backoff = (capMs: number) => (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), capMs);
 const clientDefaults = {
   disableOfflineQueue: true,
-  socket: {
-    connectTimeout: 2000,
-    reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 3000),
-  },
+  socket: { connectTimeout: 2000, reconnectStrategy: backoff(3000) },
 };
+/** How soon a cluster's lost master is retried and its replacement looked for (see above). */
+const CLUSTER_RETRY_MS = 500;
 
 /** What the bus needs from a connection, single or cluster (node-redis types differ, not this). */
 interface Commands {
@@ -108,6 +113,8 @@ interface Connection {
   connect(onError: (error: Error) => void): Promise<void>;
   /** Every slot served (cluster) / connected (single). */
   readonly ready: boolean;
+  /** Some slots served (cluster: connected, maybe a master lost) / connected (single). */
+  readonly serving: boolean;
   on(event: 'error', listener: (error: Error) => void): void;
   /** When it is ready again after an outage. */
   onReady(listener: () => void): void;
@@ -136,6 +143,9 @@ function single(url: string): Connection {
     get ready() {
       return client.isReady;
     },
+    get serving() {
+      return client.isReady;
+    },
     on(_event, listener) {
       client.on('error', listener);
       subscriber.on('error', listener);
@@ -151,7 +161,8 @@ function single(url: string): Connection {
 function cluster(nodes: string[]): Connection {
   const client = createCluster({
     rootNodes: nodes.map((node) => ({ url: `redis://${node}` })),
-    defaults: clientDefaults,
+    defaults: { ...clientDefaults, socket: { ...clientDefaults.socket, reconnectStrategy: backoff(CLUSTER_RETRY_MS) } },
+    topologyRefreshOnReconnectionAttemptStrategy: CLUSTER_RETRY_MS,
   });
   const binary = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   // Masters (by address) whose connection is not ready: while one is, some slots are not served.
@@ -160,9 +171,23 @@ function cluster(nodes: string[]): Connection {
   const errorListeners: ((error: Error) => void)[] = [];
   const address = (info: { host?: string; port?: number }) => `${info.host}:${info.port}`;
   let closed = false;
+  const everySlotServed = () => client.isReady && !client.masters.some((master) => unreachable.has(master.address));
+  // A promoted replica is a new master, not the lost one coming back: no event says every slot is
+  // served again, so it is polled while one is not.
+  let poll: ReturnType<typeof setInterval> | undefined;
+  const watch = () => {
+    poll ??= setInterval(() => {
+      if (closed || !everySlotServed()) return;
+      clearInterval(poll);
+      poll = undefined;
+      for (const listener of readyListeners) listener();
+    }, CLUSTER_RETRY_MS / 2);
+    (poll as { unref?: () => void }).unref?.();
+  };
   const lost = (info: { host?: string; port?: number }, error?: Error) => {
     if (closed) return; // our own close disconnects every node: no outage
     unreachable.add(address(info));
+    watch();
     for (const listener of errorListeners) listener(error ?? new Error(`redis node ${address(info)} unreachable`));
   };
   client.on('node-error', (error: Error, info) => lost(info, error));
@@ -205,10 +230,14 @@ function cluster(nodes: string[]): Connection {
       }
     },
     get ready() {
-      return client.isReady && !client.masters.some((master) => unreachable.has(master.address));
+      return everySlotServed();
+    },
+    get serving() {
+      return client.isReady;
     },
     close() {
       closed = true;
+      clearInterval(poll);
       return client.isOpen ? client.close() : Promise.resolve();
     },
     on: (_event, listener) => void errorListeners.push(listener),
@@ -228,7 +257,7 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     down = true;
     log({
       level: 'warn',
-      msg: 'redis unreachable: workers share nothing until it is back',
+      msg: 'redis unreachable: workers fetch alone what it cannot elect, until it is back',
       redis,
       error: error.message,
     });
@@ -252,8 +281,11 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     })
     .catch(onError);
 
-  const safely = async <T>(fallback: T, op: () => Promise<T>): Promise<T> => {
-    if (!connection.ready) return fallback;
+  /** For operations on one object's keys (one slot): tried while a master is lost, failing alone. */
+  const PER_SLOT = false;
+  /** Runs `op` if the bus is `ready` (every slot: `whole`) or else `serving`; never throws. */
+  const safely = async <T>(fallback: T, op: () => Promise<T>, whole = true): Promise<T> => {
+    if (!(whole ? connection.ready : connection.serving)) return fallback;
     try {
       return await op();
     } catch (error) {
@@ -266,43 +298,55 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     get ready() {
       return connection.ready;
     },
+    get serving() {
+      return connection.serving;
+    },
     onReconnect(listener) {
       reconnected.push(listener);
     },
     elect: (object, lock, owner, leaseMs, newerThan, deadHolder = '') =>
-      safely(null, async () => {
-        const reply = (await connection.binaryEval(ELECT, {
-          keys: [object, lock],
-          arguments: [owner, String(lease(leaseMs)), String(newerThan), deadHolder],
-        })) as Buffer[];
-        const [kindBytes, payload] = reply;
-        const kind = kindBytes?.toString();
-        if (kind === 'object' && payload)
-          return {
-            kind: 'object' as const,
-            bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
-          };
-        if (kind === 'leader') return { kind: 'leader' as const };
-        return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
-      }),
+      safely(
+        null,
+        async () => {
+          const reply = (await connection.binaryEval(ELECT, {
+            keys: [object, lock],
+            arguments: [owner, String(lease(leaseMs)), String(newerThan), deadHolder],
+          })) as Buffer[];
+          const [kindBytes, payload] = reply;
+          const kind = kindBytes?.toString();
+          if (kind === 'object' && payload)
+            return {
+              kind: 'object' as const,
+              bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+            };
+          if (kind === 'leader') return { kind: 'leader' as const };
+          return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
+        },
+        PER_SLOT,
+      ),
     renew: (lock, owner, leaseMs) =>
       safely(
         undefined,
         async () => void (await client.eval(RENEW, { keys: [lock], arguments: [owner, String(lease(leaseMs))] })),
+        PER_SLOT,
       ),
     release: (lock, owner) =>
-      safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] }))),
+      safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] })), PER_SLOT),
     putObject: (object, version, bytes, ttlMs) =>
-      safely(undefined, async () => {
-        await client.eval(PUT, {
-          keys: [object],
-          arguments: [
-            String(version),
-            Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-            String(lease(ttlMs)),
-          ],
-        });
-      }),
+      safely(
+        undefined,
+        async () => {
+          await client.eval(PUT, {
+            keys: [object],
+            arguments: [
+              String(version),
+              Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+              String(lease(ttlMs)),
+            ],
+          });
+        },
+        PER_SLOT,
+      ),
     del: (keys) => safely(undefined, () => connection.del(keys)),
     addToSet: (set, member, ttlMs) =>
       safely(undefined, async () => {
@@ -313,21 +357,25 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     keysWithPrefix: (prefix) =>
       safely([] as string[], () => connection.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`)),
     report: (key, member, value, ttlMs) =>
-      safely(null, async () => {
-        const flat = (await client.eval(REPORT, {
-          keys: [key],
-          arguments: [member, value, String(lease(ttlMs))],
-        })) as string[];
-        const reports = [];
-        for (let i = 0; i + 3 < flat.length; i += 4)
-          reports.push({
-            member: String(flat[i]),
-            ageMs: Number(flat[i + 1]),
-            ttlMs: Number(flat[i + 2]),
-            value: String(flat[i + 3]),
-          });
-        return reports;
-      }),
+      safely(
+        null,
+        async () => {
+          const flat = (await client.eval(REPORT, {
+            keys: [key],
+            arguments: [member, value, String(lease(ttlMs))],
+          })) as string[];
+          const reports = [];
+          for (let i = 0; i + 3 < flat.length; i += 4)
+            reports.push({
+              member: String(flat[i]),
+              ageMs: Number(flat[i + 1]),
+              ttlMs: Number(flat[i + 2]),
+              value: String(flat[i + 3]),
+            });
+          return reports;
+        },
+        PER_SLOT,
+      ),
     publish: (channel, message) => safely(undefined, async () => void (await client.publish(channel, message))),
     subscribe(channel, onMessage) {
       subscriptions.push([channel, onMessage]);

@@ -19,8 +19,17 @@ export interface BusReport {
 }
 
 export interface SharedBus {
-  /** False while the bus is unreachable (operations then return empty results at once). */
+  /**
+   * False while any part of the bus is unreachable (a Redis Cluster missing a master): what spans
+   * the whole bus (purges, scans, tag sets) then returns empty results at once.
+   */
   readonly ready: boolean;
+  /**
+   * True while some of the bus answers (a cluster missing a master still serves the others'
+   * slots): one object's operations (elect, renew, release, putObject, report) are tried, and
+   * those of a lost part fail alone (null / nothing) at once.
+   */
+  readonly serving: boolean;
   /** Calls `listener` each time the bus is reachable again after an outage. */
   onReconnect(listener: () => void): void;
   /**

@@ -14,7 +14,9 @@
 //
 // The edge gets this through its EdgeDeps (`sharingOver`), built into its context at creation.
 // Also: purges propagate over pub/sub. If the bus is down every worker simply acts alone: no
-// request ever waits for the bus. A purge made meanwhile is kept and done again on the bus once it
+// request ever waits for the bus. If only part of it is (a Redis Cluster master lost, until its
+// replica is promoted), the objects of the other parts are still elected and shared, and those of
+// the lost part fetched by each worker alone. A purge made meanwhile is kept and done again on the bus once it
 // is back (shared copies deleted, other workers told), and until then this worker takes no shared
 // copy: otherwise a copy purged during the outage would come back from Redis (a year, for VOD).
 import { currentAge, freshnessLifetime } from '../cache/freshness.ts';
@@ -145,12 +147,18 @@ function createSharing(host: SharingHost, bus: SharedBus, options: SharingOption
     get ready() {
       return bus.ready;
     },
+    get serving() {
+      return bus.serving;
+    },
 
     elect: (key, newerThan, deadHolder) =>
-      bus.ready && caughtUp() ? elect(key, newerThan, deadHolder) : Promise.resolve({ kind: 'fetch' }),
+      bus.serving && caughtUp() ? elect(key, newerThan, deadHolder) : Promise.resolve({ kind: 'fetch' }),
 
     publish(entry) {
-      if (!bus.ready || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
+      if (!bus.serving || entry.varyNames.length > 0 || entry.body.byteLength > options.maxSharedBytes) return;
+      // A tagged copy needs its tag sets written (other slots, maybe the lost part): otherwise a
+      // purge by tag would miss it. Kept here only, until the whole bus is back.
+      if (!bus.ready && entry.tags.length > 0) return;
       // Kept in the bus while fresh only: a stale copy would only be revalidated again.
       const remaining = freshLeft(entry);
       if (remaining <= 0) return;
