@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run site`: one site of three edge nodes on one machine, as an ISP would run it on three.
-//   - a 3-master Redis Cluster (no replicas) in a temporary directory: the nodes' shared election,
-//     copies and purges (EDGE_REDIS_CLUSTER_NODES);
+//   - a Redis Cluster of three masters, each with a replica, in a temporary directory: the nodes'
+//     shared election, copies and purges (EDGE_REDIS_CLUSTER_NODES); a lost master's replica takes
+//     its slots over, and the other masters keep serving meanwhile (full coverage not required);
 //   - one plain Redis for the origin's back office and the audience figures the edges count
 //     (REDIS_URL, AUDIENCE_REDIS_URL): the origin reads one Redis;
 //   - the origin with the demo media (made on first start, as `npm start` does);
@@ -141,8 +142,9 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  // 1. Redis: three cluster masters and the origin's own.
-  const clusterPorts = [await freePort(), await freePort(), await freePort()];
+  // 1. Redis: three cluster masters, their three replicas, and the origin's own.
+  const clusterPorts = [];
+  for (let i = 0; i < 6; i++) clusterPorts.push(await freePort());
   const clusterArgs = [
     '--cluster-enabled',
     'yes',
@@ -150,10 +152,12 @@ try {
     'nodes.conf',
     '--cluster-node-timeout',
     '5000',
+    '--cluster-require-full-coverage',
+    'no',
   ];
   await Promise.all(clusterPorts.map((port, i) => redis(`redis-cluster-${i + 1}`, port, clusterArgs)));
   const clusterNodes = clusterPorts.map((port) => `127.0.0.1:${port}`);
-  await run(REDIS_CLI, ['--cluster', 'create', ...clusterNodes, '--cluster-replicas', '0', '--cluster-yes']);
+  await run(REDIS_CLI, ['--cluster', 'create', ...clusterNodes, '--cluster-replicas', '1', '--cluster-yes']);
   while (!(await clusterOk(clusterPorts))) await new Promise((r) => setTimeout(r, 200));
   const storePort = await freePort();
   await redis('redis-origin', storePort, []);

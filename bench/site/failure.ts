@@ -25,6 +25,9 @@ export interface Kill {
   newestAtKill: number;
   /** CPU the dead node had used by then (it is gone from the meter afterwards). */
   deadCpuSeconds: number;
+  /** From the kill to the master's replica serving its slots (the cluster's failover), and the
+   *  newest segment's media sequence number then. */
+  redisFailover: Promise<{ ms: number; newest: number }>;
 }
 
 export interface Failure {
@@ -57,7 +60,14 @@ export function injectFailure(o: {
         }
         dead = true;
         masterKilled = true;
-        o.cluster.kill(MASTER).then(() => resolve(kill), reject);
+        const killedAt = Date.now();
+        o.cluster.kill(MASTER).then(() => {
+          const redisFailover = o.cluster.failedOver(MASTER, 60_000).then(
+            () => ({ ms: Date.now() - killedAt, newest: o.origin.newestSequence() }),
+            () => ({ ms: NaN, newest: Number.MAX_SAFE_INTEGER }),
+          );
+          resolve({ ...kill, redisFailover });
+        }, reject);
       },
       Math.max(0, o.atEpochMs - Date.now()),
     );
@@ -76,6 +86,11 @@ export interface FailureFigures {
   killAtS: number;
   killedNode: string;
   killedRedisMaster: string;
+  /** From the kill to its replica serving its slots. */
+  redisFailoverMs: number;
+  /** Of the segments after the kill, those listed by the time the replica was promoted. */
+  segmentsDuringFailover: number;
+  upstreamRequestsPerSegmentDuringFailover: number;
   /** Upstream requests per distinct segment among those the origin listed only after the kill. */
   segmentsAfterKill: number;
   upstreamRequestsPerSegmentAfterKill: number;
@@ -124,7 +139,10 @@ export async function failureFigures(o: {
   targetDurationS: number;
 }): Promise<FailureFigures> {
   const after = [...o.segments].filter((p) => o.origin.sequenceOf(p) > o.kill.newestAtKill);
-  const upstreamAfter = after.reduce((n, p) => n + (o.origin.counts.get(p) ?? 0), 0);
+  const upstreamOf = (paths: string[]) => paths.reduce((n, p) => n + (o.origin.counts.get(p) ?? 0), 0);
+  const upstreamAfter = upstreamOf(after);
+  const failover = await o.kill.redisFailover;
+  const during = after.filter((p) => o.origin.sequenceOf(p) <= failover.newest);
 
   const outageFrom = Math.floor(o.killAtS - OUTAGE_BEFORE_S);
   const outageTo = Math.ceil(o.killAtS + OUTAGE_TARGET_DURATIONS * o.targetDurationS);
@@ -169,6 +187,9 @@ export async function failureFigures(o: {
     killAtS: o.killAtS,
     killedNode: o.urls[o.kill.node]!,
     killedRedisMaster: o.clusterNodes[MASTER]!,
+    redisFailoverMs: failover.ms,
+    segmentsDuringFailover: during.length,
+    upstreamRequestsPerSegmentDuringFailover: upstreamOf(during) / Math.max(1, during.length),
     segmentsAfterKill: after.length,
     upstreamRequestsPerSegmentAfterKill: upstreamAfter / Math.max(1, after.length),
     stallsBeforeKill: before,

@@ -7,7 +7,8 @@
 // a Redis master mid-run (failure.ts): the viewers hold the site's three addresses and move to
 // another when theirs stops answering. Writes bench/results/site.json and prints the tables.
 // Env: BENCH_SITE_VIEWERS (10000), BENCH_SITE_SECONDS (30), BENCH_SITE_JOIN_SECONDS (10),
-// BENCH_SITE_ORDER (site,alone,site-failure), BENCH_SITE_KILL_AT_S (half of the run).
+// BENCH_SITE_ORDER (site,alone,site-failure), BENCH_SITE_KILL_AT_S (half of the run),
+// BENCH_RESULTS_NAME (site: the file's name under bench/results/).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,7 +189,8 @@ async function measure(config: Row['config'], cluster: TestRedisCluster | null):
   }
 }
 
-const cluster = await startRedisCluster();
+// A replica per master, as a site runs it (edge README): a lost master's slots fail over.
+const cluster = await startRedisCluster({ replicas: 1 });
 const rows: Row[] = [];
 try {
   for (const config of settings.order) {
@@ -214,6 +216,6 @@ for (const { failure } of rows) {
 }
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(
-  path.join(root, 'bench/results/site.json'),
+  path.join(root, `bench/results/${process.env.BENCH_RESULTS_NAME ?? 'site'}.json`),
   `${JSON.stringify({ measuredAt: new Date().toISOString(), settings, rows }, null, 2)}\n`,
 );
