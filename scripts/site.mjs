@@ -51,6 +51,9 @@ function freePort() {
   });
 }
 
+/** An edge node or a cluster server may die (a try of the site's resilience); the origin may not. */
+const EXPENDABLE = /^(edge-|redis-cluster-)/;
+
 /**
  * Starts a child, its lines prefixed with its name (`quiet`: kept, shown only if it stops on its
  * own); resolves once `ready(output)` says so.
@@ -75,7 +78,10 @@ function start(name, command, args, env, ready, quiet = false) {
     }, 100);
     child.once('exit', (code, signal) => {
       clearInterval(timer);
-      if (!stopping) {
+      if (!stopping && EXPENDABLE.test(name)) {
+        // What the site is built to lose: the others carry on (and this is how to try it).
+        console.error(`site: ${name} stopped (${code ?? signal}); the others carry on`);
+      } else if (!stopping) {
         if (quiet) process.stderr.write(output);
         console.error(`site: ${name} stopped (${code ?? signal}); stopping everything`);
         void stop(1);
@@ -210,7 +216,7 @@ try {
   Cité TV, one site of three edges, is up.
     TV app, through any node:  ${edgeUrls.map((u) => `${u}/`).join('  ')}
     origin:                    ${originUrl}/   (staff console ${originUrl}/staff/)
-    Redis Cluster:             ${clusterNodes.join(' ')}   (origin's Redis ${storeUrl})
+    Redis Cluster:             masters ${clusterNodes.slice(0, 3).join(' ')}, their replicas ${clusterNodes.slice(3).join(' ')}   (origin's Redis ${storeUrl})
     a node's figures:          curl -H 'Authorization: Bearer ${adminToken}' ${edgeUrls[0]}/_edge/metrics
     share state:               curl -H 'Authorization: Bearer ${adminToken}' ${edgeUrls[0]}/_edge/health
   Kill a node (kill -9 its pid, listed by 'ps') or a Redis master and watch the others carry on.
