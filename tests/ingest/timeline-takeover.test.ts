@@ -72,3 +72,149 @@ test('a run of the same kind (the loop) is broken too, and the discontinuity seq
   const next = windowAt(t, at(base + 10, 900));
   expect(next.discontinuitySequence).toBe(w.discontinuitySequence + 3);
 });
+
+// A standby whose timeline is active (it had a feed of its own earlier) goes on sealing the
+// channel's slots while the other replica publishes it: the ingest ticks every replica's
+// timelines, and an empty slot is sealed as the fallback once its time and the grace are over.
+// With its phase kept from its own feed it seals them ahead of the other's clock, so at the
+// takeover it has sealed, as its own slate run, a slot the other never published.
+const durations = { video: 2, audio: 2.005 };
+
+/**
+ * This replica (a) had the feed, then the other (b) took the channel and its feed; b is killed at
+ * slot `kill` + 1.5 s (published through `kill` − 1). Both timelines are ticked every 200 ms.
+ */
+function standbyAndHolder(
+  base: number,
+  kill: number,
+  extra: { settled?: 'slate'; fallback?: (sequence: number) => 'slate' | 'loop' } = {},
+) {
+  const journal: JournalEntry[] = [];
+  const a = new LiveTimeline({
+    clock,
+    loopSegments: LOOP,
+    graceMs: 500,
+    lockMarginMs: 1000,
+    maxQueuedSlots: 3,
+    fallback: extra.fallback ?? (() => 'slate'),
+    ...(extra.settled ? { settled: () => extra.settled } : {}),
+    journal: (e) => journal.push(e),
+  });
+  const b = timeline('slate');
+  const killAt = at(kill, 1500);
+  for (let now = at(base - 1); now <= killAt; now += 200) {
+    // a's units complete 1.2 s into a clock slot: its slots end 0.2 s after the clock's (phase 1.8 s).
+    const k = (now - at(base - 1, 1200)) / D;
+    if (Number.isInteger(k) && k >= 0 && k < 3) a.addUnit({ session: 'a', index: k, durations, completedAtMs: now });
+    if (now === at(base + 8, 400)) b.takeOver(now); // b takes the lease, then its encoder comes
+    // b's units complete 1 s into a clock slot: its slots on the clock's boundaries (phase 0).
+    const j = (now - at(base + 10, 1000)) / D;
+    if (Number.isInteger(j) && j >= 0) b.addUnit({ session: 'b', index: j, durations, completedAtMs: now });
+    a.seal(now);
+    b.seal(now);
+  }
+  return { a, b, journal, killAt };
+}
+
+/** Ticks `t` every 200 ms from `from` through `to` and returns each window a playlist lists. */
+function windowsFrom(t: LiveTimeline, from: number, to: number) {
+  const windows = [];
+  for (let now = from; now <= to; now += 200) {
+    t.seal(now);
+    windows.push(t.window(now));
+  }
+  return windows;
+}
+
+test('a standby that had its own feed marks the first slot it publishes after the other’s last one, even one it had sealed', () => {
+  const base = LOOP * 30 + 3;
+  const kill = base + 20;
+  const { a, b, journal, killAt } = standbyAndHolder(base, kill);
+  // What a viewer holds from the other replica: its feed through kill − 1.
+  const held = b.window(killAt);
+  const last = held.slots.at(-1)!;
+  expect([last.sequence, last.kind, last.unit?.session]).toEqual([kill - 1, 'ingest', 'b']);
+  // The standby sealed kill − 1 and kill (its own slate, one run since its feed stopped) before
+  // the viewer's edge found the other gone 0.3 s after the kill.
+  const now = killAt + 300;
+  a.seal(now);
+  expect(a.sealedThrough).toBe(kill);
+  const sealed = [kill - 1, kill].map((s) => a.slot(s)!);
+  expect(sealed.map((s) => [s.kind, s.discontinuity])).toEqual([
+    ['slate', false],
+    ['slate', false],
+  ]);
+
+  a.takeOver(now);
+  const windows = windowsFrom(a, now, now + 4 * D);
+  // The player keeps the other's slots and takes the standby's after them: the first one it takes
+  // starts with EXT-X-DISCONTINUITY (the other's feed → this replica's slate).
+  const taken = windows.flatMap((w) => w.slots).find((s) => s.sequence > last.sequence)!;
+  expect([taken.sequence, taken.kind, taken.discontinuity]).toEqual([kill, 'slate', true]);
+  // The media sequence never goes back.
+  let previous = held.mediaSequence;
+  for (const w of windows) {
+    expect(w.mediaSequence).toBeGreaterThanOrEqual(previous);
+    previous = w.mediaSequence;
+  }
+  // What the standby lists never changes once listed, discontinuity numbers included, and its
+  // sealed slots keep their content (the slate), only now starting a run.
+  const listed = new Map<number, { slot: unknown; number: number }>();
+  for (const w of windows) {
+    let n = w.discontinuitySequence;
+    for (const slot of w.slots) {
+      if (slot.discontinuity) n++;
+      const seen = listed.get(slot.sequence);
+      if (seen) expect({ slot, number: n }).toEqual(seen);
+      else listed.set(slot.sequence, { slot, number: n });
+    }
+  }
+  for (const before of sealed) expect(a.slot(before.sequence)).toEqual({ ...before, discontinuity: true });
+  // Journaled: a restart serves the same windows.
+  const restored = timeline('slate');
+  restored.restore(journal);
+  expect(restored.window(now + 4 * D)).toEqual(a.window(now + 4 * D));
+});
+
+test('slots the standby already listed itself keep what they were: the discontinuity comes on the first after them', () => {
+  const base = LOOP * 40 + 3;
+  const kill = base + 20;
+  const { a, killAt } = standbyAndHolder(base, kill, { settled: 'slate' });
+  const now = killAt + 300;
+  // This replica listed slot `kill` and put the one being made (kill + 1) on air as parts (it
+  // answered for the channel itself, e.g. asked by the other replica as the lease moved).
+  a.seal(now);
+  const listed = a.window(now);
+  expect(listed.slots.at(-1)!.sequence).toBe(kill);
+  expect(a.provisional(kill + 1)).toMatchObject({ kind: 'slate', discontinuity: false });
+
+  expect(a.takeOver(now)).toBe(kill + 2);
+  const after = windowsFrom(a, now, now + 4 * D).at(-1)!;
+  for (const slot of listed.slots.filter((s) => s.sequence >= after.mediaSequence))
+    expect(after.slots.find((s) => s.sequence === slot.sequence)).toEqual(slot);
+  expect(after.slots.find((s) => s.sequence === kill + 1)).toMatchObject({ kind: 'slate', discontinuity: false });
+  expect(after.slots.find((s) => s.sequence === kill + 2)).toMatchObject({ kind: 'slate', discontinuity: true });
+});
+
+test('a run of its own that began among those slots stays, and the one before it is broken too (journaled in order)', () => {
+  const base = LOOP * 50 + 3;
+  const kill = base + 20;
+  // The standby's slate turned to the loop at slot `kill` (its fallback's choice, e.g. the event over).
+  const { a, journal, killAt } = standbyAndHolder(base, kill, { fallback: (s) => (s >= kill ? 'loop' : 'slate') });
+  const now = killAt + 300;
+  a.seal(now);
+  expect([a.slot(kill - 1), a.slot(kill)].map((s) => [s!.kind, s!.discontinuity])).toEqual([
+    ['slate', false],
+    ['loop', true],
+  ]);
+  a.takeOver(now);
+  const w = windowsFrom(a, now, now + 4 * D).at(-1)!;
+  expect(w.slots.filter((s) => s.sequence >= kill - 1).map((s) => [s.sequence, s.kind, s.discontinuity])).toEqual([
+    [kill - 1, 'slate', true],
+    [kill, 'loop', true],
+    ...w.slots.filter((s) => s.sequence > kill).map((s) => [s.sequence, 'loop', false]),
+  ]);
+  const restored = timeline('slate');
+  restored.restore(journal);
+  expect(restored.window(now + 4 * D)).toEqual(w);
+});

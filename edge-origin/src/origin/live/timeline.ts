@@ -139,6 +139,8 @@ export class LiveTimeline {
   readonly #phases: { from: number; phaseMs: number }[] = [];
   /** Slots published after this replica took the channel over from another: each a new run. */
   readonly #breaks = new Set<number>();
+  /** Newest slot a playlist of this timeline listed or put on air as parts: what viewers may hold. */
+  #listedThrough = -1;
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -260,7 +262,8 @@ export class LiveTimeline {
    */
   takeOver(nowMs: number): number {
     const edge = liveEdge(nowMs, this.options.clock);
-    if (!this.active) {
+    const wasActive = this.active;
+    if (!wasActive) {
       // The slot whose time just ended is re-decided too: the other replica may have died before
       // publishing it (below).
       this.#startRun({ from: 0, kind: 'loop' });
@@ -269,11 +272,33 @@ export class LiveTimeline {
     }
     // Which slot the other replica published last is not known here (it may have died just
     // before or just after the clock's edge), and a viewer's player needs the discontinuity on
-    // the first slot of ours after it: each slot from the first still undecided through the one
-    // whose time runs now starts a run (a spare one on content that goes on is harmless).
-    const first = Math.max(this.#sealedThrough, this.#decidedThrough) + 1;
-    for (let s = first; s <= Math.max(first, edge + 1); s++) this.#breaks.add(s);
+    // the first slot of ours after it: each slot from the one whose time just ended through the
+    // one whose time runs now starts a run (a spare one on content that goes on is harmless),
+    // but none this replica listed itself (a published slot never changes).
+    const first = wasActive ? Math.max(edge, this.#listedThrough + 1) : edge;
+    for (let s = first; s <= Math.max(first, edge + 1); s++) {
+      // Sealed here all the same: an active timeline is sealed by the ingest's ticks on every
+      // replica, the other's slots too (as this one's slate or loop, ahead of the other when the
+      // phase kept from a feed of its own is larger). Never listed, no viewer got it from here:
+      // the same content starts a new run. Left as it was, the discontinuity came after it, late.
+      if (s <= this.#sealedThrough) this.#breakSealed(s);
+      else this.#breaks.add(s);
+    }
     return first;
+  }
+
+  /** Starts a new run at sealed slot `s`, carrying what it did (takeOver). */
+  #breakSealed(s: number): void {
+    let i = this.#runs.length - 1;
+    while (itemAt(this.#runs, i).from > s) i--;
+    const run = itemAt(this.#runs, i);
+    if (run.from === s) return;
+    const next: Run =
+      run.kind === 'ingest'
+        ? { from: s, kind: 'ingest', session: run.session!, firstUnit: run.firstUnit! + (s - run.from) }
+        : { from: s, kind: run.kind };
+    this.#runs.splice(i + 1, 0, next);
+    this.options.journal?.({ type: 'run', ...next });
   }
 
   /** Seals every slot that is due at `nowMs`; returns the newly sealed ones. */
@@ -322,11 +347,11 @@ export class LiveTimeline {
    * not give way to a later one, no unit will be placed in a settled slot.
    */
   provisional(sequence: number): Slot | undefined {
-    if (!this.active) return this.slot(sequence);
-    if (sequence <= this.#sealedThrough) return this.slot(sequence);
+    if (!this.active || sequence <= this.#sealedThrough) return this.#listed(this.slot(sequence));
     if (sequence !== this.#sealedThrough + 1) return undefined;
     const unit = this.#pending.get(sequence);
-    if (!unit) return this.#settle(sequence);
+    if (!unit) return this.#listed(this.#settle(sequence));
+    this.#listed({ sequence });
     const { clock } = this.options;
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
     const run = itemAt(this.#runs, this.#runs.length - 1);
@@ -343,6 +368,12 @@ export class LiveTimeline {
         ...(unit.durations ? {} : { growing: true }),
       },
     };
+  }
+
+  /** Notes a slot a viewer may now hold: a takeover leaves it as it is. */
+  #listed<T extends { sequence: number } | undefined>(slot: T): T {
+    if (slot) this.#listedThrough = Math.max(this.#listedThrough, slot.sequence);
+    return slot;
   }
 
   /** The slot being made as the slate or the loop, when nothing can fill it any more. */
@@ -423,6 +454,7 @@ export class LiveTimeline {
     const first = Math.max(0, edge - this.options.clock.windowSize + 1);
     const slots: Slot[] = [];
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
+    this.#listedThrough = Math.max(this.#listedThrough, edge);
     const discontinuitySequence =
       slots.length > 0 ? this.#discontinuitiesThrough(first) - (itemAt(slots, 0).discontinuity ? 1 : 0) : 0;
     return { mediaSequence: first, discontinuitySequence, slots };
@@ -431,14 +463,20 @@ export class LiveTimeline {
   /** Replays a journal written by an earlier instance (a restart keeps what was on air). */
   restore(entries: Iterable<JournalEntry>): void {
     for (const e of entries) {
-      if (e.type === 'run') this.#runs.push(runOf(e));
-      else if (e.type === 'phase') {
+      if (e.type === 'run') {
+        // In order of `from`: a takeover starts runs in slots sealed before (#breakSealed).
+        let i = this.#runs.length;
+        while (i > 0 && itemAt(this.#runs, i - 1).from > e.from) i--;
+        this.#runs.splice(i, 0, runOf(e));
+      } else if (e.type === 'phase') {
         while (this.#phases.length > 0 && itemAt(this.#phases, this.#phases.length - 1).from >= e.from)
           this.#phases.pop();
         this.#phases.push({ from: e.from, phaseMs: e.phaseMs });
       } else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
       else this.#sealedThrough = Math.max(this.#sealedThrough, e.through);
     }
+    // What was sealed before the restart may have been listed.
+    this.#listedThrough = Math.max(this.#listedThrough, this.#sealedThrough);
   }
 
   #sealIngest(s: number, unit: IngestUnit, durations: UnitDurations): void {
