@@ -5,7 +5,7 @@
 // Observation never delays or fails a viewer's request: it is recorded after the fact and a
 // sink outage only loses figures.
 import type { Sighting } from '../../../../shared/audience/keys.ts';
-import { liveChannelOf, viewerKey, type ViewerRequest } from './viewer-key.ts';
+import { knownViewerKey, liveChannelOf, viewerKey, type ViewerRequest } from './viewer-key.ts';
 
 export interface AudienceSink {
   record(sightings: Sighting[]): Promise<void>;
@@ -51,13 +51,17 @@ export class AudienceObserver {
     const channel = liveChannelOf(url.pathname);
     if (!channel || isPrefetch(req)) return;
     const seenMs = this.#now();
-    const work = viewerKey(req, url, clientAddress).then((viewer) => {
-      let viewers = this.#pending.get(channel);
-      if (!viewers) this.#pending.set(channel, (viewers = new Map()));
-      if ((viewers.get(viewer) ?? -Infinity) < seenMs) viewers.set(viewer, seenMs);
-    });
+    const known = knownViewerKey(req, url, clientAddress);
+    if (known) return this.#seen(channel, known, seenMs);
+    const work = viewerKey(req, url, clientAddress).then((viewer) => this.#seen(channel, viewer, seenMs));
     this.#inflight.add(work);
     void work.finally(() => this.#inflight.delete(work));
+  }
+
+  #seen(channel: string, viewer: string, seenMs: number): void {
+    let viewers = this.#pending.get(channel);
+    if (!viewers) this.#pending.set(channel, (viewers = new Map()));
+    if ((viewers.get(viewer) ?? -Infinity) < seenMs) viewers.set(viewer, seenMs);
   }
 
   /** Sends what was seen since the last flush (one batch), after observations in progress. */

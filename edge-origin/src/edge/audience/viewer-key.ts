@@ -4,6 +4,7 @@
 // `CMCD-Session` header: one id per playback session, whatever rendition or edge it uses.
 // Clients without CMCD (ffmpeg, other players) are told apart by client address + user-agent,
 // hashed so no address is stored.
+import { LRUCache } from 'lru-cache';
 import { cmcdSessionId } from '../../../../shared/cmcd/cmcd.ts';
 
 const LIVE_PLAYLIST = /^\/hls\/live\/([a-z0-9-]+)\/(?:[a-z0-9-]+\/index|master)\.m3u8$/;
@@ -22,11 +23,35 @@ export interface ViewerRequest {
   headers: { get(name: string): string | null };
 }
 
+/**
+ * Hashes already made, by address and user-agent. A viewer without CMCD reloads its playlist every
+ * target duration: without this, each reload cost a SHA-256 through Web Crypto's thread pool, most
+ * of a live playlist hit's CPU. Held in memory only (bounded, never written anywhere).
+ */
+const hashed = new LRUCache<string, string>({ max: 65_536 });
+
+const rawOf = (req: ViewerRequest, clientAddress: string | undefined) =>
+  `${clientAddress ?? '?'}|${req.headers.get('user-agent') ?? ''}`;
+
+function sessionOf(req: ViewerRequest, url: URL): string | undefined {
+  const sid = cmcdSessionId(url.searchParams.get('CMCD')) ?? cmcdSessionId(req.headers.get('cmcd-session'));
+  return sid && sid.length <= 128 ? `sid:${sid}` : undefined;
+}
+
+/** The viewer's key if it needs no hashing now (a CMCD session, or a hash made before), else undefined. */
+export function knownViewerKey(req: ViewerRequest, url: URL, clientAddress: string | undefined): string | undefined {
+  return sessionOf(req, url) ?? hashed.get(rawOf(req, clientAddress));
+}
+
 /** `sid:<sid>` or `ua:<hash of address and user-agent>`. */
 export async function viewerKey(req: ViewerRequest, url: URL, clientAddress: string | undefined): Promise<string> {
-  const sid = cmcdSessionId(url.searchParams.get('CMCD')) ?? cmcdSessionId(req.headers.get('cmcd-session'));
-  if (sid && sid.length <= 128) return `sid:${sid}`;
-  const raw = `${clientAddress ?? '?'}|${req.headers.get('user-agent') ?? ''}`;
+  const session = sessionOf(req, url);
+  if (session) return session;
+  const raw = rawOf(req, clientAddress);
+  const known = hashed.get(raw);
+  if (known) return known;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(raw)));
-  return `ua:${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const key = `ua:${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  hashed.set(raw, key);
+  return key;
 }

@@ -1,0 +1,36 @@
+// The viewer key of a live playlist request (edge/audience/viewer-key.ts): a CMCD session id as
+// it is; otherwise a hash of address and user-agent, made once per viewer and then known at once
+// (a viewer reloads its playlist every target duration: hashing each reload was most of a hit's
+// CPU). The hash is checked against node:crypto's.
+import { expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { knownViewerKey, viewerKey } from '../../edge-origin/src/edge/audience/viewer-key.ts';
+
+const request = (ua: string, query = '') => {
+  const url = new URL(`http://edge.test/hls/live/sport/v240/index.m3u8${query}`);
+  return { req: { url: url.href, headers: new Headers({ 'user-agent': ua }) }, url };
+};
+const expected = (raw: string) => `ua:${createHash('sha256').update(raw).digest('hex').slice(0, 24)}`;
+
+test('without CMCD: hashed once, then known at once, the same key; another client another key', async () => {
+  const ua = `ffmpeg-${Math.random()}`;
+  const { req, url } = request(ua);
+  expect(knownViewerKey(req, url, '192.0.2.7')).toBeUndefined();
+  const key = await viewerKey(req, url, '192.0.2.7');
+  expect(key).toBe(expected(`192.0.2.7|${ua}`));
+  expect(knownViewerKey(req, url, '192.0.2.7')).toBe(key);
+  expect(await viewerKey(req, url, '192.0.2.7')).toBe(key);
+
+  // Another address, or another user-agent: not known until hashed, and not the same viewer.
+  expect(knownViewerKey(req, url, '192.0.2.8')).toBeUndefined();
+  expect(await viewerKey(req, url, '192.0.2.8')).toBe(expected(`192.0.2.8|${ua}`));
+  const other = request(`${ua}-other`);
+  expect(knownViewerKey(other.req, other.url, '192.0.2.7')).toBeUndefined();
+  expect(await viewerKey(other.req, other.url, '192.0.2.7')).not.toBe(key);
+});
+
+test('with a CMCD session id: known at once, whatever the address', () => {
+  const { req, url } = request('hls.js', `?CMCD=${encodeURIComponent('sid="tv-42"')}`);
+  expect(knownViewerKey(req, url, '192.0.2.9')).toBe('sid:tv-42');
+  expect(knownViewerKey(req, url, undefined)).toBe('sid:tv-42');
+});
