@@ -3,7 +3,7 @@
 // get EXT-X-DISCONTINUITY where the content may jump (the other's feed or slate → this one's).
 import { expect, test } from '@jest/globals';
 import { LiveTimeline } from '../../edge-origin/src/origin/live/timeline.ts';
-import type { JournalEntry } from '../../edge-origin/src/origin/live/timeline.ts';
+import type { JournalEntry, TimelineWindow } from '../../edge-origin/src/origin/live/timeline.ts';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const D = 2000;
@@ -37,16 +37,19 @@ test('an inactive timeline (the loop so far) marks the first slot it publishes a
   expect(before.slots.every((s) => s.kind === 'loop' && !s.discontinuity)).toBe(true);
 
   expect(t.takeOver(at(base, 300))).toBe(base - 1);
-  // The other replica may or may not have published the slot whose time just ended (base - 1):
-  // that one and the one whose time runs (base) each start a run of this replica's, so a
-  // player gets a discontinuity after whichever was the other's last.
+  // The other replica may or may not have published the slot whose time just ended (base - 1),
+  // and with a feed's phase it may have published the one whose time runs (base): those and the
+  // one after (base + 1) each start a run of this replica's, so a player gets a discontinuity
+  // after whichever was the other's last.
   const after = windowAt(t, at(base + 3, 600));
   expect(after.mediaSequence).toBe(before.mediaSequence + 3);
-  for (const sequence of [base - 1, base]) {
+  for (const sequence of [base - 1, base, base + 1]) {
     const slot = after.slots.find((s) => s.sequence === sequence)!;
     expect([slot.kind, slot.discontinuity]).toEqual(['slate', true]);
   }
-  expect(after.slots.filter((s) => s.sequence > base).every((s) => s.kind === 'slate' && !s.discontinuity)).toBe(true);
+  expect(after.slots.filter((s) => s.sequence > base + 1).every((s) => s.kind === 'slate' && !s.discontinuity)).toBe(
+    true,
+  );
   expect(after.slots.filter((s) => s.sequence < base - 1).every((s) => s.kind === 'loop')).toBe(true);
   expect(after.discontinuitySequence).toBe(before.discontinuitySequence);
   // Journaled: a restart serves the same run.
@@ -64,13 +67,13 @@ test('a run of the same kind (the loop) is broken too, and the discontinuity seq
   t.takeOver(at(base + 1, 900)); // a second takeover (the channel went back and forth)
   const w = windowAt(t, at(base + 4, 900));
   const marks = w.slots.filter((s) => s.discontinuity).map((s) => s.sequence);
-  expect(marks).toEqual([base - 1, base, base + 1]);
+  expect(marks).toEqual([base - 1, base, base + 1, base + 2]);
   expect(w.slots.every((s) => s.kind === 'loop')).toBe(true);
   // Source segments still follow the clock (the loop is the same arithmetic on every replica).
   expect(w.slots.map((s) => s.sourceIndex)).toEqual(w.slots.map((s) => s.sequence % LOOP));
-  // The next window (first slot gone) says one more discontinuity before it.
+  // The next window (those slots gone) counts their discontinuities before it.
   const next = windowAt(t, at(base + 10, 900));
-  expect(next.discontinuitySequence).toBe(w.discontinuitySequence + 3);
+  expect(next.discontinuitySequence).toBe(w.discontinuitySequence + 4);
 });
 
 // A standby whose timeline is active (it had a feed of its own earlier) goes on sealing the
@@ -83,11 +86,18 @@ const durations = { video: 2, audio: 2.005 };
 /**
  * This replica (a) had the feed, then the other (b) took the channel and its feed; b is killed at
  * slot `kill` + 1.5 s (published through `kill` − 1). Both timelines are ticked every 200 ms.
+ * `holderPhaseMs`: b's feed starts its slots that long before the clock's boundaries (b's units
+ * complete 1 s + 2 s − phase into a clock slot, `killMs` into slot `kill` it dies instead).
  */
 function standbyAndHolder(
   base: number,
   kill: number,
-  extra: { settled?: 'slate'; fallback?: (sequence: number) => 'slate' | 'loop' } = {},
+  extra: {
+    settled?: 'slate';
+    fallback?: (sequence: number) => 'slate' | 'loop';
+    holderPhaseMs?: number;
+    killMs?: number;
+  } = {},
 ) {
   const journal: JournalEntry[] = [];
   const a = new LiveTimeline({
@@ -101,14 +111,15 @@ function standbyAndHolder(
     journal: (e) => journal.push(e),
   });
   const b = timeline('slate');
-  const killAt = at(kill, 1500);
+  const killAt = at(kill, extra.killMs ?? 1500);
+  const holderUnitMs = extra.holderPhaseMs ? 3000 - extra.holderPhaseMs : 1000;
   for (let now = at(base - 1); now <= killAt; now += 200) {
     // a's units complete 1.2 s into a clock slot: its slots end 0.2 s after the clock's (phase 1.8 s).
     const k = (now - at(base - 1, 1200)) / D;
     if (Number.isInteger(k) && k >= 0 && k < 3) a.addUnit({ session: 'a', index: k, durations, completedAtMs: now });
     if (now === at(base + 8, 400)) b.takeOver(now); // b takes the lease, then its encoder comes
     // b's units complete 1 s into a clock slot: its slots on the clock's boundaries (phase 0).
-    const j = (now - at(base + 10, 1000)) / D;
+    const j = (now - at(base + 10, holderUnitMs)) / D;
     if (Number.isInteger(j) && j >= 0) b.addUnit({ session: 'b', index: j, durations, completedAtMs: now });
     a.seal(now);
     b.seal(now);
@@ -212,9 +223,113 @@ test('a run of its own that began among those slots stays, and the one before it
   expect(w.slots.filter((s) => s.sequence >= kill - 1).map((s) => [s.sequence, s.kind, s.discontinuity])).toEqual([
     [kill - 1, 'slate', true],
     [kill, 'loop', true],
-    ...w.slots.filter((s) => s.sequence > kill).map((s) => [s.sequence, 'loop', false]),
+    [kill + 1, 'loop', true],
+    ...w.slots.filter((s) => s.sequence > kill + 1).map((s) => [s.sequence, 'loop', false]),
   ]);
   const restored = timeline('slate');
   restored.restore(journal);
   expect(restored.window(now + 4 * D)).toEqual(w);
+});
+
+/** Each listed slot's discontinuity number (RFC 8216 §6.2.1): the sequence, plus one per EXT-X-DISCONTINUITY up to it. */
+function numbers(w: TimelineWindow): Map<number, number> {
+  const map = new Map<number, number>();
+  let n = w.discontinuitySequence;
+  for (const slot of w.slots) {
+    if (slot.discontinuity) n++;
+    map.set(slot.sequence, n);
+  }
+  return map;
+}
+
+test('a holder whose feed has a large phase can die having published the clock’s running slot: the standby’s next slot still starts with a discontinuity', () => {
+  const base = LOOP * 60 + 3;
+  const kill = base + 20;
+  // b's slots start 1.8 s before the clock's: slot `kill` is published 0.2 s into the clock's
+  // slot `kill` (the one whose time runs), and b dies 0.5 s into it, after publishing it.
+  const { a, b, killAt } = standbyAndHolder(base, kill, { holderPhaseMs: 1800, killMs: 500 });
+  const held = b.window(killAt);
+  const last = held.slots.at(-1)!;
+  expect([last.sequence, last.kind, last.unit?.session]).toEqual([kill, 'ingest', 'b']);
+  const now = killAt + 300;
+  // Both kinds of standby: one that had a feed of its own (active), one that never had one.
+  const fresh = timeline('slate');
+  for (const standby of [a, fresh]) {
+    standby.seal(now);
+    standby.takeOver(now);
+    const windows = windowsFrom(standby, now, now + 4 * D);
+    const taken = windows.flatMap((w) => w.slots).find((s) => s.sequence > last.sequence)!;
+    expect([taken.sequence, taken.kind, taken.discontinuity]).toEqual([kill + 1, 'slate', true]);
+  }
+});
+
+// The player's view (RFC 8216 §6.2.2, §6.3.2): it reloads the channel's playlist, the holder's
+// until it dies, the standby's after. A segment's discontinuity number is how a client lines
+// segments up across reloads; the server may only increment EXT-X-DISCONTINUITY-SEQUENCE, so a
+// media sequence number listed again keeps its number. hls.js (1.6 on, the tv-app's 1.7.4:
+// `mapFragmentIntersection` in src/utils/level-helper.ts) checks it on every live reload: with an
+// EXT-X-DISCONTINUITY-SEQUENCE other than 0, a segment it holds whose number changed is
+// "discontinuity sequence mismatch", a LEVEL_PARSING_ERROR, and the reload is thrown away (the
+// level is then switched, the error fatal when there is none left); before 1.6 it shifted the
+// new playlist's numbers onto its own and went on. Players that key timestamps by the number
+// (ExoPlayer's timestamp adjusters) need a new number after the holder's last.
+function playerView(base: number, fresh: boolean) {
+  const kill = base + 20;
+  const { a, b, killAt } = standbyAndHolder(base, kill);
+  const journal: JournalEntry[] = [];
+  // The standby: a, which had a feed of its own, or one that never had one.
+  const standby = fresh ? timeline('slate', (e) => journal.push(e)) : a;
+  const held = b.window(killAt);
+  const now = killAt + 300;
+  standby.seal(now);
+  standby.takeOver(now);
+  return { held, last: held.slots.at(-1)!.sequence, reloads: windowsFrom(standby, now, now + 4 * D), journal };
+}
+
+test('the player’s view: discontinuity numbers never go back across the takeover, and the standby’s first segment after the holder’s last gets a new one', () => {
+  // Several places in the loop: each replica's count (loop wraps, runs) differs in its own way.
+  for (const base of [LOOP * 80 + 3, LOOP * 60 + 3, LOOP * 100 + 9, LOOP * 110 + 14])
+    for (const fresh of [false, true]) {
+      const { held, last, reloads, journal } = playerView(base, fresh);
+      const before = numbers(held);
+      const seen = new Map<number, number>();
+      for (const w of reloads) {
+        expect(w.discontinuitySequence).toBeGreaterThanOrEqual(held.discontinuitySequence);
+        const after = numbers(w);
+        for (const [sequence, number] of after) {
+          // The standby's content differs from the holder's (its slate for the other's feed): the
+          // same number cannot be kept, but it never goes back...
+          if (before.has(sequence)) expect(number).toBeGreaterThanOrEqual(before.get(sequence)!);
+          // ...and the standby's own reloads agree with each other.
+          if (seen.has(sequence)) expect(number).toBe(seen.get(sequence));
+          else seen.set(sequence, number);
+        }
+        const next = w.slots.find((s) => s.sequence === last + 1);
+        if (!next) continue;
+        expect(next.discontinuity).toBe(true);
+        expect(after.get(last + 1)).toBeGreaterThan(Math.max(...before.values()));
+      }
+      expect(seen.has(last + 1)).toBe(true);
+      if (fresh) {
+        // Journaled: a restart numbers the same.
+        const restored = timeline('slate');
+        restored.restore(journal);
+        const w = reloads.at(-1)!;
+        expect(restored.window(at(w.slots.at(-1)!.sequence + 1, 100))).toEqual(w);
+      }
+    }
+});
+
+// What hls.js ≥ 1.6 needs and the timeline cannot give alone: each replica counts discontinuities
+// from its own runs (its own feed, slate, loop wraps, takeovers), and the standby lists the
+// holder's slots as what it sealed there itself (its slate for the other's feed), so the numbers
+// of the segments both list differ, and the player throws the standby's reloads away. Equal
+// numbers need the holder's slots (their discontinuities and numbers) shared between replicas.
+// Marked failing: it fails today; once it passes, make it a plain test.
+test.failing('the player’s view: each segment both replicas list keeps its discontinuity number (not met)', () => {
+  const { held, reloads } = playerView(LOOP * 90 + 3, false);
+  const before = numbers(held);
+  for (const w of reloads)
+    for (const [sequence, number] of numbers(w))
+      if (before.has(sequence)) expect([sequence, number]).toEqual([sequence, before.get(sequence)]);
 });

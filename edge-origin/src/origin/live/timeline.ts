@@ -88,7 +88,8 @@ export type JournalEntry =
   | { type: 'run'; from: number; kind: SlotKind; session?: string; firstUnit?: number }
   | { type: 'phase'; from: number; phaseMs: number }
   | { type: 'unit'; session: string; index: number; durations: UnitDurations }
-  | { type: 'sealed'; through: number };
+  | { type: 'sealed'; through: number }
+  | { type: 'renumber'; from: number; at: number };
 
 export interface TimelineOptions {
   clock: LiveClockConfig;
@@ -141,6 +142,8 @@ export class LiveTimeline {
   readonly #breaks = new Set<number>();
   /** Newest slot a playlist of this timeline listed or put on air as parts: what viewers may hold. */
   #listedThrough = -1;
+  /** Takeovers' jumps of the discontinuity numbers: from slot `from` on, slot `at` is numbered `at`. */
+  readonly #renumbered: { from: number; at: number }[] = [];
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -273,16 +276,33 @@ export class LiveTimeline {
     // Which slot the other replica published last is not known here (it may have died just
     // before or just after the clock's edge), and a viewer's player needs the discontinuity on
     // the first slot of ours after it: each slot from the one whose time just ended through the
-    // one whose time runs now starts a run (a spare one on content that goes on is harmless),
-    // but none this replica listed itself (a published slot never changes).
+    // one after the one whose time runs now starts a run (a spare one on content that goes on is
+    // harmless), but none this replica listed itself (a published slot never changes). The one
+    // after: a feed's phase (up to a slot) starts the other's slots before the clock's, so it
+    // may already have published the slot whose time runs by the clock (edge + 1).
     const first = wasActive ? Math.max(edge, this.#listedThrough + 1) : edge;
-    for (let s = first; s <= Math.max(first, edge + 1); s++) {
+    for (let s = first; s <= Math.max(first, edge + 2); s++) {
       // Sealed here all the same: an active timeline is sealed by the ingest's ticks on every
       // replica, the other's slots too (as this one's slate or loop, ahead of the other when the
       // phase kept from a feed of its own is larger). Never listed, no viewer got it from here:
       // the same content starts a new run. Left as it was, the discontinuity came after it, late.
       if (s <= this.#sealedThrough) this.#breakSealed(s);
       else this.#breaks.add(s);
+    }
+    // Discontinuity numbers: each replica counts its own runs, so the other's may be ahead of
+    // this one's, and a player that has the other's segments must not see the numbers go back
+    // (EXT-X-DISCONTINUITY-SEQUENCE only grows, RFC 8216 §6.2.2) nor the first of ours get a
+    // number it gave the other's feed. A count never exceeds its slot's number (one discontinuity
+    // per slot at most), nor does a number from a takeover's `first` on: numbered from here so
+    // that `first` is `first`, every slot this replica lists from now on is at least its own
+    // number, hence at least the other's, and ours after the other's last (each starting a run)
+    // above all of the other's. Only when no slot this replica listed can be listed again (the
+    // numbers would have to jump inside a window). Equal numbers would need the other's.
+    const windowStart = liveEdge(nowMs, this.options.clock) - this.options.clock.windowSize;
+    if (this.#listedThrough < windowStart) {
+      const jump = { from: this.#listedThrough + 1, at: first };
+      this.#renumbered.push(jump);
+      this.options.journal?.({ type: 'renumber', ...jump });
     }
     return first;
   }
@@ -456,7 +476,7 @@ export class LiveTimeline {
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
     this.#listedThrough = Math.max(this.#listedThrough, edge);
     const discontinuitySequence =
-      slots.length > 0 ? this.#discontinuitiesThrough(first) - (itemAt(slots, 0).discontinuity ? 1 : 0) : 0;
+      slots.length > 0 ? this.#numberOf(first) - (itemAt(slots, 0).discontinuity ? 1 : 0) : 0;
     return { mediaSequence: first, discontinuitySequence, slots };
   }
 
@@ -473,6 +493,7 @@ export class LiveTimeline {
           this.#phases.pop();
         this.#phases.push({ from: e.from, phaseMs: e.phaseMs });
       } else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
+      else if (e.type === 'renumber') this.#renumbered.push({ from: e.from, at: e.at });
       else this.#sealedThrough = Math.max(this.#sealedThrough, e.through);
     }
     // What was sealed before the restart may have been listed.
@@ -503,6 +524,19 @@ export class LiveTimeline {
     for (let i = this.#runs.length - 1; i >= 0; i--)
       if (itemAt(this.#runs, i).from <= sequence) return itemAt(this.#runs, i);
     return { from: 0, kind: 'loop' };
+  }
+
+  /**
+   * Slot `sequence`'s discontinuity number: its discontinuities counted, plus each takeover's
+   * jump from its `from` on (`at`, which starts a run, numbered `at`; never a jump back).
+   */
+  #numberOf(sequence: number): number {
+    const offsets: number[] = [];
+    const numberWith = (s: number) =>
+      this.#discontinuitiesThrough(s) +
+      offsets.reduce((sum, by, i) => sum + (itemAt(this.#renumbered, i).from <= s ? by : 0), 0);
+    for (const jump of this.#renumbered) offsets.push(Math.max(0, jump.at - (numberWith(jump.at - 1) + 1)));
+    return numberWith(sequence);
   }
 
   /** Discontinuities at slots 1..sequence (the count EXT-X-DISCONTINUITY-SEQUENCE is made of). */
