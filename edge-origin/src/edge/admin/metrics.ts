@@ -5,6 +5,7 @@
 // (node/cluster-metrics.ts). Each metric says how workers' values add up (`aggregator`).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreStats } from '../cache/memory-store.ts';
+import { LeanHistogram } from './lean-histogram.ts';
 
 export type CacheResult =
   | 'HIT'
@@ -70,13 +71,14 @@ export function createMetrics(
     labelNames: ['status', 'cache'] as const,
     registers: [registry],
   });
-  const responseTime = new Histogram({
-    name: 'edge_response_seconds',
-    help: 'Time from a request to its answer headers, by cache result',
-    labelNames: ['cache'] as const,
-    buckets: RESPONSE_BUCKETS,
-    registers: [registry],
-  });
+  // Every answer observes it: prom-client's rendering, a leaner observe (admin/lean-histogram.ts).
+  const responseTime = new LeanHistogram(
+    'edge_response_seconds',
+    'Time from a request to its answer headers, by cache result',
+    'cache',
+    RESPONSE_BUCKETS,
+    registry,
+  );
   const bytes = new Counter({
     name: 'edge_bytes_served_total',
     help: 'Body bytes sent to clients',
@@ -149,7 +151,7 @@ export function createMetrics(
   // One labelled child per (status, cache) pair, looked up once: every request counts here, and
   // prom-client hashes the label object on each labelled inc().
   const requestCounters = new Map<string, { inc(): void }>();
-  const responseTimers = new Map<string, { observe(seconds: number): void }>();
+  const responseTimers = new Map<string, (seconds: number) => void>();
   return {
     request: (status, cache, seconds = 0) => {
       const id = `${status} ${cache}`;
@@ -157,8 +159,8 @@ export function createMetrics(
       if (!counter) requestCounters.set(id, (counter = requests.labels(String(status), cache)));
       counter.inc();
       let timer = responseTimers.get(cache);
-      if (!timer) responseTimers.set(cache, (timer = responseTime.labels(cache)));
-      timer.observe(seconds);
+      if (!timer) responseTimers.set(cache, (timer = responseTime.series(cache)));
+      timer(seconds);
     },
     siblingRequest: (status, cache) => siblingRequests.inc({ status: String(status), cache }),
     bytesServed: (n) => bytes.inc(n),
