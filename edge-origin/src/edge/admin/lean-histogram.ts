@@ -14,6 +14,8 @@ interface Series {
   counts: Float64Array;
   sum: number;
   count: number;
+  /** Observed since it was made or reset: listed (prom-client lists a series from then on). */
+  listed: boolean;
 }
 
 interface Value {
@@ -44,18 +46,19 @@ export class LeanHistogram {
   series(labelValue: string): (value: number) => void {
     const { buckets } = this;
     let target = this.#series.get(labelValue);
+    if (!target) {
+      target = { counts: new Float64Array(buckets.length + 1), sum: 0, count: 0, listed: false };
+      this.#series.set(labelValue, target);
+    }
+    const series = target;
     return (value) => {
       if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-      // Listed from its first observation on, as prom-client lists a labelled series.
-      if (!target || this.#series.get(labelValue) !== target) {
-        target = this.#series.get(labelValue) ?? { counts: new Float64Array(buckets.length + 1), sum: 0, count: 0 };
-        this.#series.set(labelValue, target);
-      }
       let i = 0;
       while (i < buckets.length && value > buckets[i]!) i++;
-      target.counts[i]! += 1;
-      target.sum += value;
-      target.count += 1;
+      series.counts[i]! += 1;
+      series.sum += value;
+      series.count += 1;
+      series.listed = true;
     };
   }
 
@@ -63,6 +66,7 @@ export class LeanHistogram {
   getForPromString() {
     const values: Value[] = [];
     for (const [labelValue, series] of this.#series) {
+      if (!series.listed) continue;
       const shared = { [this.labelName]: labelValue };
       let cumulative = 0;
       this.buckets.forEach((le, i) => {
@@ -103,6 +107,12 @@ export class LeanHistogram {
   }
 
   reset(): void {
-    this.#series.clear();
+    // Emptied in place: the observers handed out keep writing to the same series.
+    for (const series of this.#series.values()) {
+      series.counts.fill(0);
+      series.sum = 0;
+      series.count = 0;
+      series.listed = false;
+    }
   }
 }

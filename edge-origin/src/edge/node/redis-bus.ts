@@ -281,18 +281,22 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     })
     .catch(onError);
 
-  /** For operations on one object's keys (one slot): tried while a master is lost, failing alone. */
-  const PER_SLOT = false;
-  /** Runs `op` if the bus is `ready` (every slot: `whole`) or else `serving`; never throws. */
-  const safely = async <T>(fallback: T, op: () => Promise<T>, whole = true): Promise<T> => {
-    if (!(whole ? connection.ready : connection.serving)) return fallback;
-    try {
-      return await op();
-    } catch (error) {
-      onError(error as Error);
-      return fallback;
-    }
-  };
+  /** Runs `op` while `open()` says the bus can take it; never throws (the fallback instead). */
+  const gated =
+    (open: () => boolean) =>
+    async <T>(fallback: T, op: () => Promise<T>): Promise<T> => {
+      if (!open()) return fallback;
+      try {
+        return await op();
+      } catch (error) {
+        onError(error as Error);
+        return fallback;
+      }
+    };
+  /** What spans the bus (purges, scans, tag sets): only with every slot served. */
+  const safely = gated(() => connection.ready);
+  /** One object's keys (one slot): tried while a master is lost, failing alone if it is its. */
+  const perSlot = gated(() => connection.serving);
 
   return {
     get ready() {
@@ -305,48 +309,39 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
       reconnected.push(listener);
     },
     elect: (object, lock, owner, leaseMs, newerThan, deadHolder = '') =>
-      safely(
-        null,
-        async () => {
-          const reply = (await connection.binaryEval(ELECT, {
-            keys: [object, lock],
-            arguments: [owner, String(lease(leaseMs)), String(newerThan), deadHolder],
-          })) as Buffer[];
-          const [kindBytes, payload] = reply;
-          const kind = kindBytes?.toString();
-          if (kind === 'object' && payload)
-            return {
-              kind: 'object' as const,
-              bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
-            };
-          if (kind === 'leader') return { kind: 'leader' as const };
-          return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
-        },
-        PER_SLOT,
-      ),
+      perSlot(null, async () => {
+        const reply = (await connection.binaryEval(ELECT, {
+          keys: [object, lock],
+          arguments: [owner, String(lease(leaseMs)), String(newerThan), deadHolder],
+        })) as Buffer[];
+        const [kindBytes, payload] = reply;
+        const kind = kindBytes?.toString();
+        if (kind === 'object' && payload)
+          return {
+            kind: 'object' as const,
+            bytes: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+          };
+        if (kind === 'leader') return { kind: 'leader' as const };
+        return { kind: 'held' as const, owner: reply[1]?.toString() ?? '' };
+      }),
     renew: (lock, owner, leaseMs) =>
-      safely(
+      perSlot(
         undefined,
         async () => void (await client.eval(RENEW, { keys: [lock], arguments: [owner, String(lease(leaseMs))] })),
-        PER_SLOT,
       ),
     release: (lock, owner) =>
-      safely(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] })), PER_SLOT),
+      perSlot(undefined, async () => void (await client.eval(RELEASE, { keys: [lock], arguments: [owner] }))),
     putObject: (object, version, bytes, ttlMs) =>
-      safely(
-        undefined,
-        async () => {
-          await client.eval(PUT, {
-            keys: [object],
-            arguments: [
-              String(version),
-              Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-              String(lease(ttlMs)),
-            ],
-          });
-        },
-        PER_SLOT,
-      ),
+      perSlot(undefined, async () => {
+        await client.eval(PUT, {
+          keys: [object],
+          arguments: [
+            String(version),
+            Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+            String(lease(ttlMs)),
+          ],
+        });
+      }),
     del: (keys) => safely(undefined, () => connection.del(keys)),
     addToSet: (set, member, ttlMs) =>
       safely(undefined, async () => {
@@ -357,25 +352,21 @@ export function redisBus(target: RedisTarget | string, log: (line: Record<string
     keysWithPrefix: (prefix) =>
       safely([] as string[], () => connection.scan(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`)),
     report: (key, member, value, ttlMs) =>
-      safely(
-        null,
-        async () => {
-          const flat = (await client.eval(REPORT, {
-            keys: [key],
-            arguments: [member, value, String(lease(ttlMs))],
-          })) as string[];
-          const reports = [];
-          for (let i = 0; i + 3 < flat.length; i += 4)
-            reports.push({
-              member: String(flat[i]),
-              ageMs: Number(flat[i + 1]),
-              ttlMs: Number(flat[i + 2]),
-              value: String(flat[i + 3]),
-            });
-          return reports;
-        },
-        PER_SLOT,
-      ),
+      perSlot(null, async () => {
+        const flat = (await client.eval(REPORT, {
+          keys: [key],
+          arguments: [member, value, String(lease(ttlMs))],
+        })) as string[];
+        const reports = [];
+        for (let i = 0; i + 3 < flat.length; i += 4)
+          reports.push({
+            member: String(flat[i]),
+            ageMs: Number(flat[i + 1]),
+            ttlMs: Number(flat[i + 2]),
+            value: String(flat[i + 3]),
+          });
+        return reports;
+      }),
     publish: (channel, message) => safely(undefined, async () => void (await client.publish(channel, message))),
     subscribe(channel, onMessage) {
       subscriptions.push([channel, onMessage]);
