@@ -3,13 +3,15 @@
 // get EXT-X-DISCONTINUITY where the content may jump (the other's feed or slate → this one's).
 import { expect, test } from '@jest/globals';
 import { LiveTimeline } from '../../edge-origin/src/origin/live/timeline.ts';
-import type { JournalEntry, TimelineWindow } from '../../edge-origin/src/origin/live/timeline.ts';
+import type { JournalEntry, SharedSlot, TimelineWindow } from '../../edge-origin/src/origin/live/timeline.ts';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const D = 2000;
 const LOOP = 16;
 const clock = { epochMs: EPOCH, segmentDuration: 2, windowSize: 6 };
 const at = (slot: number, ms = 0) => EPOCH + slot * D + ms;
+/** What a holder shares of the slots it listed (origin/replicas/ keeps it in Redis). */
+const SHARED = clock.windowSize + 3;
 
 function timeline(fallback: 'slate' | 'loop', journal?: (e: JournalEntry) => void): LiveTimeline {
   return new LiveTimeline({
@@ -190,7 +192,8 @@ test('a standby that had its own feed marks the first slot it publishes after th
 test('slots the standby already listed itself keep what they were: the discontinuity comes on the first after them', () => {
   const base = LOOP * 40 + 3;
   const kill = base + 20;
-  const { a, killAt } = standbyAndHolder(base, kill, { settled: 'slate' });
+  const { a, b, killAt } = standbyAndHolder(base, kill, { settled: 'slate' });
+  b.window(killAt);
   const now = killAt + 300;
   // This replica listed slot `kill` and put the one being made (kill + 1) on air as parts (it
   // answered for the channel itself, e.g. asked by the other replica as the lease moved).
@@ -199,7 +202,9 @@ test('slots the standby already listed itself keep what they were: the discontin
   expect(listed.slots.at(-1)!.sequence).toBe(kill);
   expect(a.provisional(kill + 1)).toMatchObject({ kind: 'slate', discontinuity: false });
 
-  expect(a.takeOver(now)).toBe(kill + 2);
+  // The holder's slots shared or not: its numbers and this replica's own could not both hold in
+  // one window, and what this one listed never changes.
+  expect(a.takeOver(now, b.listedSlots(SHARED))).toBe(kill + 2);
   const after = windowsFrom(a, now, now + 4 * D).at(-1)!;
   for (const slot of listed.slots.filter((s) => s.sequence >= after.mediaSequence))
     expect(after.slots.find((s) => s.sequence === slot.sequence)).toEqual(slot);
@@ -273,20 +278,30 @@ test('a holder whose feed has a large phase can die having published the clock�
 // level is then switched, the error fatal when there is none left); before 1.6 it shifted the
 // new playlist's numbers onto its own and went on. Players that key timestamps by the number
 // (ExoPlayer's timestamp adjusters) need a new number after the holder's last.
-function playerView(base: number, fresh: boolean) {
+function playerView(base: number, fresh: boolean, shared?: { parts: boolean; holderPhaseMs?: number }) {
   const kill = base + 20;
-  const { a, b, killAt } = standbyAndHolder(base, kill);
+  const { a, b, killAt } = standbyAndHolder(base, kill, { holderPhaseMs: shared?.holderPhaseMs ?? 0 });
   const journal: JournalEntry[] = [];
   // The standby: a, which had a feed of its own, or one that never had one.
   const standby = fresh ? timeline('slate', (e) => journal.push(e)) : a;
   const held = b.window(killAt);
+  // LL-HLS: the holder had the slot being made on air as parts too, the player holds it.
+  const onAir = shared?.parts ? b.provisional(held.slots.at(-1)!.sequence + 1) : undefined;
   const now = killAt + 300;
   standby.seal(now);
-  standby.takeOver(now);
-  return { held, last: held.slots.at(-1)!.sequence, reloads: windowsFrom(standby, now, now + 4 * D), journal };
+  // The holder's slots as it shared them (Redis), or nothing (unreachable).
+  const record: SharedSlot[] | undefined = shared ? b.listedSlots(SHARED) : undefined;
+  standby.takeOver(now, record);
+  return {
+    held,
+    onAir,
+    last: onAir?.sequence ?? held.slots.at(-1)!.sequence,
+    reloads: windowsFrom(standby, now, now + 4 * D),
+    journal,
+  };
 }
 
-test('the player’s view: discontinuity numbers never go back across the takeover, and the standby’s first segment after the holder’s last gets a new one', () => {
+test('the player’s view, the holder’s slots not shared (Redis unreachable): discontinuity numbers never go back across the takeover, and the standby’s first segment after the holder’s last gets a new one', () => {
   // Several places in the loop: each replica's count (loop wraps, runs) differs in its own way.
   for (const base of [LOOP * 80 + 3, LOOP * 60 + 3, LOOP * 100 + 9, LOOP * 110 + 14])
     for (const fresh of [false, true]) {
@@ -320,16 +335,70 @@ test('the player’s view: discontinuity numbers never go back across the takeov
     }
 });
 
-// What hls.js ≥ 1.6 needs and the timeline cannot give alone: each replica counts discontinuities
-// from its own runs (its own feed, slate, loop wraps, takeovers), and the standby lists the
-// holder's slots as what it sealed there itself (its slate for the other's feed), so the numbers
-// of the segments both list differ, and the player throws the standby's reloads away. Equal
-// numbers need the holder's slots (their discontinuities and numbers) shared between replicas.
-// Marked failing: it fails today; once it passes, make it a plain test.
-test.failing('the player’s view: each segment both replicas list keeps its discontinuity number (not met)', () => {
-  const { held, reloads } = playerView(LOOP * 90 + 3, false);
-  const before = numbers(held);
-  for (const w of reloads)
-    for (const [sequence, number] of numbers(w))
-      if (before.has(sequence)) expect([sequence, number]).toEqual([sequence, before.get(sequence)]);
+// What hls.js ≥ 1.6 needs: each replica counts discontinuities from its own runs (its own feed,
+// slate, loop wraps, takeovers), so the standby lists the holder's slots with the holder's flags
+// and numbers only when the holder shared them (`listedSlots`, kept in Redis by origin/replicas/):
+// then the segments both list keep their numbers, and the player keeps the standby's reloads.
+test('the player’s view, the holder’s slots shared: each segment both replicas list keeps its discontinuity number, the standby’s first after the holder’s last gets the next one', () => {
+  for (const base of [LOOP * 90 + 3, LOOP * 80 + 3, LOOP * 100 + 9, LOOP * 110 + 14])
+    for (const fresh of [false, true])
+      for (const [parts, holderPhaseMs] of [
+        [false, 0],
+        [true, 0],
+        [false, 1800],
+        [true, 1800],
+      ] as const) {
+        const { held, onAir, last, reloads, journal } = playerView(base, fresh, { parts, holderPhaseMs });
+        expect(onAir === undefined).toBe(!parts);
+        const before = numbers(held);
+        if (onAir) before.set(onAir.sequence, before.get(onAir.sequence - 1)! + (onAir.discontinuity ? 1 : 0));
+        const seen = new Map<number, number>();
+        for (const w of reloads) {
+          expect(w.discontinuitySequence).toBeGreaterThanOrEqual(held.discontinuitySequence);
+          // Dated as the holder did (its feed's phase): never a window behind the holder's.
+          expect(w.mediaSequence).toBeGreaterThanOrEqual(held.mediaSequence);
+          const after = numbers(w);
+          for (const [sequence, number] of after) {
+            if (before.has(sequence)) expect([sequence, number]).toEqual([sequence, before.get(sequence)]);
+            if (seen.has(sequence)) expect(number).toBe(seen.get(sequence));
+            else seen.set(sequence, number);
+          }
+          const next = w.slots.find((s) => s.sequence === last + 1);
+          if (!next) continue;
+          expect([next.kind, next.discontinuity]).toEqual(['slate', true]);
+          expect(after.get(last + 1)).toBe(before.get(last)! + 1);
+        }
+        expect(seen.has(last + 1)).toBe(true);
+        if (fresh) {
+          // Journaled: a restart numbers the same.
+          const restored = timeline('slate');
+          restored.restore(journal);
+          const w = reloads.at(-1)!;
+          expect(restored.window(at(w.slots.at(-1)!.sequence + 1, 100))).toEqual(w);
+        }
+      }
+});
+
+test('a shared record out of view (stale) or broken is not adopted: the takeover numbers as without one', () => {
+  const base = LOOP * 120 + 3;
+  const kill = base + 20;
+  const { b, killAt } = standbyAndHolder(base, kill);
+  b.window(killAt);
+  const record = b.listedSlots(SHARED);
+  const now = killAt + 300;
+  const stale = record.map((s) => ({ ...s, sequence: s.sequence - 20 }));
+  for (const shared of [stale, []]) {
+    const [plain, given] = [timeline('slate'), timeline('slate')];
+    plain.takeOver(now);
+    given.takeOver(now, shared);
+    expect(windowsFrom(given, now, now + 4 * D)).toEqual(windowsFrom(plain, now, now + 4 * D));
+  }
+  // A gap or a number that does not follow its flag: only the consistent slots ending at the newest are taken.
+  const broken = record.map((s, i) => (i === 2 ? { ...s, number: s.number + 5 } : s));
+  const t = timeline('slate');
+  t.takeOver(now, broken);
+  const w = windowsFrom(t, now, now + 4 * D).at(-1)!;
+  const held = numbers(b.window(killAt));
+  for (const [sequence, number] of numbers(w))
+    if (sequence > record[2]!.sequence && held.has(sequence)) expect(number).toBe(held.get(sequence));
 });

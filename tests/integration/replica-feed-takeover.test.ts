@@ -5,8 +5,9 @@
 // no backup URL, so the test starts the same encoder on B once the first one has given up).
 // What a viewer through the edge sees: the playlist never stops advancing for longer than a
 // dead holder's lease can last (lease + renewal + a segment), the media sequence never goes back,
-// B's segments come after an EXT-X-DISCONTINUITY, and what plays at the end is the feed again
-// (a new ingest session, on B), not B's loop or slate. Which object is which: the segments'
+// B's segments come after an EXT-X-DISCONTINUITY, every segment listed by both keeps its
+// discontinuity number (what hls.js ≥ 1.6 checks on each reload), and what plays at the end is the
+// feed again (a new ingest session, on B), not B's loop or slate. Which object is which: the segments'
 // ETags (`"ingest-<session>-<unit>-…"`, `"slate-…"`, `"<media version>-<channel>-…"`).
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
@@ -143,6 +144,7 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   const errors: string[] = [];
   const advances: number[] = []; // when the newest listed segment changed
   const sequences: number[] = [];
+  const playlists: { at: number; text: string }[] = []; // every playlist the viewer got, in order
   let newest = '';
   const watch = async (untilDone: () => boolean, maxMs: number) => {
     const deadline = Date.now() + maxMs;
@@ -155,6 +157,7 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
         else {
           const msn = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
           sequences.push(msn);
+          playlists.push({ at: tick, text });
           const segments = playlistSegments(text);
           const last = segments.at(-1)?.uri ?? '';
           if (last !== newest) {
@@ -207,6 +210,14 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   const first = encoders[0]!;
   a!.child.kill('SIGKILL');
   const killedAt = Date.now();
+  // What A shared of the slots it listed (live-lease.ts), as B finds it: the newest is the last
+  // slot a viewer may hold from A, as a segment or as parts of the one being made.
+  const shared = JSON.parse((await lease.get(`citetv:live:slots:${CHANNEL}`)) ?? '{"slots":[]}') as {
+    id?: string;
+    slots: { sequence: number }[];
+  };
+  expect(shared.id).toBe('a');
+  const lastListedByA = Math.max(...shared.slots.map((s) => s.sequence));
   const gaveUp = new Promise<string>((resolve) => {
     first.once('exit', () => resolve('exited'));
     setTimeout(() => resolve('killed after 8 s'), 8000);
@@ -233,6 +244,12 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
     } ms after; longest still playlist ${Math.max(...advances.slice(1).map((t, i) => t - advances[i]!))} ms; errors ${errors.length}\n`,
   );
   expect({ report, feedOnB: feedOnB.length }).toEqual({ report, feedOnB: 3 });
+  // The player's view, as hls.js (1.6 on, the TV's 1.7.4) checks it on every live reload: a
+  // segment listed again keeps its discontinuity number (EXT-X-DISCONTINUITY-SEQUENCE plus the
+  // EXT-X-DISCONTINUITY tags up to it), else « discontinuity sequence mismatch » and the reload is
+  // thrown away; and EXT-X-DISCONTINUITY-SEQUENCE never goes back. Across A's last playlists and
+  // B's after the takeover (A shares its numbering through Redis).
+  expect(discontinuityMismatches(playlists, killedAt)).toEqual([]);
   expect(await leaseHolder(lease, CHANNEL)).toBe('b');
 
   // Never backwards: the playlists' media sequence, and the segments in the order first listed.
@@ -243,14 +260,42 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   // At most a couple of failed requests (the edge's one failed connection to A, a late segment).
   expect(errors.length).toBeLessThanOrEqual(2);
 
-  // A's last feed segment, then B's segments after a discontinuity: B's first (its slate or
+  // A's last feed segment, then B's segments after a discontinuity: B's first own (its slate or
   // loop, or its feed straight away), and B's feed after one more when it was not the first.
+  // B's first own slot is the first after the last A listed: A may have had the next one on air
+  // as parts when it died (LL-HLS), and a player holding it (as hls.js does, its fragment hint)
+  // must get it with A's flag and number from B too; B's segment for it is then its own content
+  // without a discontinuity of its own, and the one after it starts B's run.
   const lastOfA = seen.map((s) => feedFrom(s) === sessionA).lastIndexOf(true);
   const firstOfB = seen[lastOfA + 1]!;
-  expect(firstOfB.discontinuity).toBe(true);
   expect(firstOfB.msn).toBe(seen[lastOfA]!.msn + 1);
+  expect(lastListedByA).toBeGreaterThanOrEqual(seen[lastOfA]!.msn);
+  expect(lastListedByA).toBeLessThanOrEqual(firstOfB.msn);
+  const firstOwnOfB = byUri.get(`${lastListedByA + 1}.ts`);
+  expect(firstOwnOfB?.discontinuity).toBe(true);
   expect(feedOnB[0]!.discontinuity).toBe(true);
   // What plays at the end is the feed, on B, not B's loop or slate.
   for (const s of seen.slice(-3)) expect(isFeedOnB(s)).toBe(true);
   expect(await ingestState(b!)).toBe('receiving');
 }, 120_000);
+
+/** Where the viewer's playlists disagree on a segment's discontinuity number, or its sequence goes back. */
+function discontinuityMismatches(playlists: { at: number; text: string }[], killedAt: number): string[] {
+  const numbers = new Map<string, number>();
+  const mismatches: string[] = [];
+  let sequence = 0;
+  for (const { at, text } of playlists) {
+    const when = `+${at - killedAt} ms`;
+    const own = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
+    if (own < sequence) mismatches.push(`EXT-X-DISCONTINUITY-SEQUENCE ${sequence} -> ${own} at ${when}`);
+    sequence = Math.max(sequence, own);
+    let n = own;
+    for (const segment of playlistSegments(text)) {
+      if (segment.discontinuity) n++;
+      const before = numbers.get(segment.uri);
+      if (before !== undefined && before !== n) mismatches.push(`${segment.uri}: ${before} then ${n} at ${when}`);
+      numbers.set(segment.uri, n);
+    }
+  }
+  return mismatches;
+}

@@ -1,7 +1,8 @@
 // The live leases of origin replicas (origin/replicas/live-lease.ts) on a real redis-server: one
 // holder per channel, a higher fence for each new holder, a clean stop hands over at once, a
 // holder cut off from Redis stops counting itself holder (and every tick goes on: a command lost
-// with the connection once stopped them all), and a bad setting is refused by name.
+// with the connection once stopped them all), the slots a holder shares reach its successor, and a
+// bad setting is refused by name.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createClient } from 'redis';
 import { loadReplicaConfig } from '../../edge-origin/src/origin/replicas/config.ts';
@@ -76,6 +77,46 @@ test('one holder per channel; the other knows it; a clean stop hands over with a
   expect(second?.id).toBe('b');
   expect(second!.fence).toBeGreaterThan(first!.fence);
   await b.close();
+});
+
+test('the slots a holder shares reach the replica that takes the channel over, read with the lease itself; nobody adopts its own', async () => {
+  const d = replica('d');
+  await until('d to hold sport', () => d.holds('sport'));
+  const e = replica('e');
+  let atTakeover: unknown;
+  e.trackSlots((channel, previous) => {
+    if (channel === 'sport' && previous?.id === 'd') atTakeover = e.sharedSlots('sport');
+    return undefined;
+  });
+  await until('e to read the holder', () => e.holder('sport') !== undefined);
+  const slot = (sequence: number, discontinuity: boolean, number: number) => ({
+    sequence,
+    discontinuity,
+    number,
+    startMs: sequence * 2000 - 700,
+  });
+  const listed = [slot(100, false, 7), slot(101, true, 8)];
+  d.shareSlots(
+    'sport',
+    listed.map((s) => ({ ...s, kind: 'ingest' as const })),
+  );
+  await until('them in Redis', async () => (await client.get('citetv:live:slots:sport')) !== null);
+  expect(d.sharedSlots('sport')).toBeUndefined(); // its own: never adopted back
+  await until('e to have them (each try at the lease reads them)', () => e.sharedSlots('sport') !== undefined);
+  expect(e.sharedSlots('sport')).toEqual(listed);
+  // One more listed just before d stops: e takes over with it, read in the script that takes the lease.
+  const newest = [...listed, slot(102, false, 8)];
+  d.shareSlots('sport', newest);
+  await until(
+    'the newest in Redis',
+    async () => (await client.get('citetv:live:slots:sport'))?.includes('102') === true,
+  );
+  await d.close();
+  await until('e to take sport', () => e.holds('sport'));
+  expect(atTakeover).toEqual(newest);
+  // Read again on demand (a takeover answered before the lease: live-proxy.ts), bounded.
+  expect(await e.readSharedSlots('sport')).toEqual(newest);
+  await e.close();
 });
 
 test('a holder cut off from Redis stops counting itself holder, and takes the lease again when Redis is back', async () => {

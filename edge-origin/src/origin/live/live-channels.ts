@@ -9,7 +9,7 @@ import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { RenditionMedia } from '../../media/manifest.ts';
 import type { MediaLibrary } from '../files/media-library.ts';
 import { LiveTimeline } from './timeline.ts';
-import type { Slot } from './timeline.ts';
+import type { SharedSlot, Slot } from './timeline.ts';
 
 /** Where the slate and the ingest units are on disk (origin/ingest/). */
 export interface LiveFiles {
@@ -46,11 +46,12 @@ export class LiveChannels {
   /**
    * This replica answers the channel again after another packaged it (origin/replicas/): with
    * ingest, its timeline starts a new run at the next slot (what the other put on air may differ);
-   * the loop alone is the same arithmetic on every replica, nothing to mark. Returns the first
+   * the loop alone is the same arithmetic on every replica, nothing to mark. `shared`: the other's
+   * slots with its discontinuity numbers, listed alike (LiveTimeline.takeOver). Returns the first
    * slot of the new run.
    */
-  takeOver(channel: ChannelId, nowMs: number): number | undefined {
-    return this.files ? this.timelines.get(channel)?.takeOver(nowMs) : undefined;
+  takeOver(channel: ChannelId, nowMs: number, shared?: readonly SharedSlot[]): number | undefined {
+    return this.files ? this.timelines.get(channel)?.takeOver(nowMs, shared) : undefined;
   }
 
   timeline(channel: ChannelId): LiveTimeline | undefined {

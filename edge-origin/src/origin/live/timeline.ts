@@ -23,6 +23,12 @@
 // feed chooses its own. Its first slot may overlap the previous one's dates by up to the phase:
 // the player catches up over it (PROGRAM-DATE-TIME steps back at the discontinuity).
 //
+// A replica taking a channel over from another (origin/replicas/) lists the other's last slots
+// with the other's flags, discontinuity numbers and dates, as the other shared them
+// (`listedSlots`, kept in Redis), and its own from the next slot on, counted on from there
+// (`takeOver`): a player's numbers for a segment it holds never change (hls.js ≥ 1.6 drops a
+// reload whose numbers do).
+//
 // Pure: no timers, no I/O. The owner (origin/ingest/) calls `addUnit` and `seal`, and keeps the
 // journal it is handed so a restart rebuilds the same timeline (`restore`).
 import { liveEdge, sourceSegmentIndex, startsLoop } from '../../../../shared/hls/live-clock.ts';
@@ -70,6 +76,21 @@ export interface Slot {
   unit?: { session: string; index: number; durations: UnitDurations; growing?: boolean };
 }
 
+/**
+ * A slot as a viewer holds it from a playlist: its EXT-X-DISCONTINUITY and its discontinuity
+ * number (EXT-X-DISCONTINUITY-SEQUENCE plus the tags up to it). What the replica packaging a
+ * channel shares with the others (origin/replicas/), so that one taking over lists the slots both
+ * list with the same flags and numbers: hls.js 1.6 and later drop a reload whose numbers differ.
+ */
+export interface SharedSlot {
+  sequence: number;
+  discontinuity: boolean;
+  number: number;
+  kind?: SlotKind;
+  /** When it starts by the sharer's dates (ms since the epoch): its feed's phase. */
+  startMs?: number;
+}
+
 export interface TimelineWindow {
   mediaSequence: number;
   discontinuitySequence: number;
@@ -89,7 +110,15 @@ export type JournalEntry =
   | { type: 'phase'; from: number; phaseMs: number }
   | { type: 'unit'; session: string; index: number; durations: UnitDurations }
   | { type: 'sealed'; through: number }
-  | { type: 'renumber'; from: number; at: number };
+  | { type: 'renumber'; from: number; at: number }
+  | { type: 'adopt'; from: number; slots: SharedSlot[] };
+
+/**
+ * How a takeover numbers slots from `from` on (the first this replica had not listed): a jump
+ * (slot `at` numbered `at`, never back), or the other replica's slots adopted (theirs, with their
+ * flags and numbers, the slots after them counted on from their last).
+ */
+type Numbering = { type: 'renumber'; from: number; at: number } | { type: 'adopt'; from: number; slots: SharedSlot[] };
 
 export interface TimelineOptions {
   clock: LiveClockConfig;
@@ -142,8 +171,11 @@ export class LiveTimeline {
   readonly #breaks = new Set<number>();
   /** Newest slot a playlist of this timeline listed or put on air as parts: what viewers may hold. */
   #listedThrough = -1;
-  /** Takeovers' jumps of the discontinuity numbers: from slot `from` on, slot `at` is numbered `at`. */
-  readonly #renumbered: { from: number; at: number }[] = [];
+  /** Takeovers' numberings, oldest first (their `from` never goes back: it follows `#listedThrough`). */
+  readonly #numberings: Numbering[] = [];
+  /** The slot being made, as `provisional` last put it on air (its flag: `listedSlots`). */
+  #onAir: Slot | undefined;
+  readonly #listedListeners = new Set<() => void>();
 
   constructor(readonly options: TimelineOptions) {}
 
@@ -261,17 +293,45 @@ export class LiveTimeline {
    * the slots so far may differ from what this timeline holds (its feed, its slate), so the next
    * slots this one publishes start new runs, with EXT-X-DISCONTINUITY; the media sequence goes
    * on from the clock. An inactive timeline becomes active, the loop so far sealed as it is but
-   * for the slot whose time just ended. Returns the first slot of this replica's.
+   * for the slot whose time just ended. `shared`: the slots the other listed last, with its flags
+   * and numbers (`listedSlots`), when it could be read. Returns the first slot of this replica's.
    */
-  takeOver(nowMs: number): number {
+  takeOver(nowMs: number, shared?: readonly SharedSlot[]): number {
     const edge = liveEdge(nowMs, this.options.clock);
     const wasActive = this.active;
+    const windowStart = edge - this.options.clock.windowSize;
+    // Only when no slot this replica listed can be listed again: its own numbers and the other's
+    // cannot both hold in one window (a playlist's numbers follow from its tags).
+    const adopted =
+      shared && this.#listedThrough < windowStart
+        ? adoptable(shared, this.#listedThrough, windowStart, edge)
+        : undefined;
     if (!wasActive) {
       // The slot whose time just ended is re-decided too: the other replica may have died before
       // publishing it (below).
       this.#startRun({ from: 0, kind: 'loop' });
       this.#sealedThrough = edge - 1;
       this.options.journal?.({ type: 'sealed', through: this.#sealedThrough });
+    }
+    if (adopted) {
+      // The other's slots as it listed them, and its last known: the first of ours after it starts
+      // a run, numbered one above its last (its count carried on), later ones from there.
+      const from = this.#listedThrough + 1;
+      const last = itemAt(adopted, adopted.length - 1);
+      // Its dates too (its feed's phase): ours would end each slot up to one later, and a player
+      // that had the other's newest would get a window one slot short (media sequence back).
+      const step = this.options.clock.segmentDuration * 1000;
+      for (const slot of adopted) {
+        const phaseMs =
+          slot.startMs === undefined ? -1 : this.options.clock.epochMs + slot.sequence * step - slot.startMs;
+        if (phaseMs >= 0 && phaseMs < step) this.#setPhase(slot.sequence, phaseMs);
+      }
+      const slots = adopted.map(({ sequence, discontinuity, number }) => ({ sequence, discontinuity, number }));
+      const numbering = { type: 'adopt' as const, from, slots };
+      this.#numberings.push(numbering);
+      this.options.journal?.(numbering);
+      this.#breakAt(last.sequence + 1);
+      return last.sequence + 1;
     }
     // Which slot the other replica published last is not known here (it may have died just
     // before or just after the clock's edge), and a viewer's player needs the discontinuity on
@@ -286,8 +346,7 @@ export class LiveTimeline {
       // replica, the other's slots too (as this one's slate or loop, ahead of the other when the
       // phase kept from a feed of its own is larger). Never listed, no viewer got it from here:
       // the same content starts a new run. Left as it was, the discontinuity came after it, late.
-      if (s <= this.#sealedThrough) this.#breakSealed(s);
-      else this.#breaks.add(s);
+      this.#breakAt(s);
     }
     // Discontinuity numbers: each replica counts its own runs, so the other's may be ahead of
     // this one's, and a player that has the other's segments must not see the numbers go back
@@ -297,14 +356,19 @@ export class LiveTimeline {
     // that `first` is `first`, every slot this replica lists from now on is at least its own
     // number, hence at least the other's, and ours after the other's last (each starting a run)
     // above all of the other's. Only when no slot this replica listed can be listed again (the
-    // numbers would have to jump inside a window). Equal numbers would need the other's.
-    const windowStart = liveEdge(nowMs, this.options.clock) - this.options.clock.windowSize;
+    // numbers would have to jump inside a window). Equal numbers need the other's (`shared`).
     if (this.#listedThrough < windowStart) {
-      const jump = { from: this.#listedThrough + 1, at: first };
-      this.#renumbered.push(jump);
-      this.options.journal?.({ type: 'renumber', ...jump });
+      const jump = { type: 'renumber' as const, from: this.#listedThrough + 1, at: first };
+      this.#numberings.push(jump);
+      this.options.journal?.(jump);
     }
     return first;
+  }
+
+  /** Slot `s` starts a run of this replica's (takeOver): split when sealed, else when it is. */
+  #breakAt(s: number): void {
+    if (s <= this.#sealedThrough) this.#breakSealed(s);
+    else this.#breaks.add(s);
   }
 
   /** Starts a new run at sealed slot `s`, carrying what it did (takeOver). */
@@ -371,29 +435,60 @@ export class LiveTimeline {
     if (sequence !== this.#sealedThrough + 1) return undefined;
     const unit = this.#pending.get(sequence);
     if (!unit) return this.#listed(this.#settle(sequence));
-    this.#listed({ sequence });
     const { clock } = this.options;
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (sequence - run.from) === unit.index;
-    return {
+    return this.#listed({
       sequence,
       kind: 'ingest',
-      discontinuity: !continues || this.#breaks.has(sequence),
+      discontinuity: this.#adoptedFlag(sequence) ?? (!continues || this.#breaks.has(sequence)),
       unit: {
         session: unit.session,
         index: unit.index,
         durations: unit.durations ?? { video: clock.segmentDuration, audio: clock.segmentDuration },
         ...(unit.durations ? {} : { growing: true }),
       },
-    };
+    });
   }
 
   /** Notes a slot a viewer may now hold: a takeover leaves it as it is. */
-  #listed<T extends { sequence: number } | undefined>(slot: T): T {
-    if (slot) this.#listedThrough = Math.max(this.#listedThrough, slot.sequence);
+  #listed<T extends Slot | undefined>(slot: T): T {
+    if (!slot) return slot;
+    if (slot.sequence > this.#sealedThrough) this.#onAir = slot;
+    this.#listedUpTo(slot.sequence);
     return slot;
+  }
+
+  #listedUpTo(sequence: number): void {
+    if (sequence <= this.#listedThrough) return;
+    this.#listedThrough = sequence;
+    for (const listener of [...this.#listedListeners]) listener();
+  }
+
+  /** Calls `listener` whenever a newer slot is listed (what `listedSlots` gives grows); returns how to stop. */
+  onListed(listener: () => void): () => void {
+    this.#listedListeners.add(listener);
+    return () => this.#listedListeners.delete(listener);
+  }
+
+  /**
+   * The newest `count` slots a viewer may hold from this timeline (through the newest listed or
+   * on air as parts), with their flags and numbers as its playlists give them: what a replica
+   * taking the channel over adopts (`takeOver`).
+   */
+  listedSlots(count: number): SharedSlot[] {
+    const out: SharedSlot[] = [];
+    for (let s = Math.max(0, this.#listedThrough - count + 1); s <= this.#listedThrough; s++) {
+      const sealed = this.slot(s);
+      // The slot being made: its number is the one before's, plus its own flag.
+      const slot = sealed ?? (this.#onAir?.sequence === s ? this.#onAir : undefined);
+      if (!slot) break;
+      const number = sealed ? this.#numberOf(s) : this.#numberOf(s - 1) + (slot.discontinuity ? 1 : 0);
+      out.push({ sequence: s, discontinuity: slot.discontinuity, number, kind: slot.kind, startMs: this.startMs(s) });
+    }
+    return out;
   }
 
   /** The slot being made as the slate or the loop, when nothing can fill it any more. */
@@ -405,7 +500,8 @@ export class LiveTimeline {
     const n = this.options.loopSegments;
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const discontinuity =
-      run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n));
+      this.#adoptedFlag(sequence) ??
+      (run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n)));
     return kind === 'loop'
       ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
       : { sequence, kind, discontinuity };
@@ -453,8 +549,9 @@ export class LiveTimeline {
     if (sequence < 0 || (this.active && sequence > this.#sealedThrough)) return undefined;
     const run = this.#runAt(sequence);
     const discontinuity =
-      (sequence > 0 && run.from === sequence) ||
-      (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments));
+      this.#adoptedFlag(sequence) ??
+      ((sequence > 0 && run.from === sequence) ||
+        (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments)));
     if (run.kind === 'loop')
       return {
         sequence,
@@ -474,7 +571,7 @@ export class LiveTimeline {
     const first = Math.max(0, edge - this.options.clock.windowSize + 1);
     const slots: Slot[] = [];
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
-    this.#listedThrough = Math.max(this.#listedThrough, edge);
+    this.#listedUpTo(edge);
     const discontinuitySequence =
       slots.length > 0 ? this.#numberOf(first) - (itemAt(slots, 0).discontinuity ? 1 : 0) : 0;
     return { mediaSequence: first, discontinuitySequence, slots };
@@ -493,7 +590,7 @@ export class LiveTimeline {
           this.#phases.pop();
         this.#phases.push({ from: e.from, phaseMs: e.phaseMs });
       } else if (e.type === 'unit') this.#units.set(unitKey(e.session, e.index), e.durations);
-      else if (e.type === 'renumber') this.#renumbered.push({ from: e.from, at: e.at });
+      else if (e.type === 'renumber' || e.type === 'adopt') this.#numberings.push(e);
       else this.#sealedThrough = Math.max(this.#sealedThrough, e.through);
     }
     // What was sealed before the restart may have been listed.
@@ -527,16 +624,49 @@ export class LiveTimeline {
   }
 
   /**
-   * Slot `sequence`'s discontinuity number: its discontinuities counted, plus each takeover's
-   * jump from its `from` on (`at`, which starts a run, numbered `at`; never a jump back).
+   * Slot `sequence`'s discontinuity number: its discontinuities counted, then each takeover's
+   * numbering from its `from` on, in order: a jump adds its offset (`at`, which starts a run,
+   * numbered `at`; never a jump back), an adoption gives the other's numbers (`#adoptedNumber`).
    */
   #numberOf(sequence: number): number {
     const offsets: number[] = [];
-    const numberWith = (s: number) =>
-      this.#discontinuitiesThrough(s) +
-      offsets.reduce((sum, by, i) => sum + (itemAt(this.#renumbered, i).from <= s ? by : 0), 0);
-    for (const jump of this.#renumbered) offsets.push(Math.max(0, jump.at - (numberWith(jump.at - 1) + 1)));
-    return numberWith(sequence);
+    const numberWith = (s: number, upTo: number) => {
+      let n = this.#discontinuitiesThrough(s);
+      for (let i = 0; i < upTo; i++) {
+        const e = itemAt(this.#numberings, i);
+        if (e.from <= s) n = e.type === 'adopt' ? this.#adoptedNumber(e.slots, s) : n + itemAt(offsets, i);
+      }
+      return n;
+    };
+    for (const [i, e] of this.#numberings.entries())
+      offsets.push(e.type === 'renumber' ? Math.max(0, e.at - (numberWith(e.at - 1, i) + 1)) : 0);
+    return numberWith(sequence, this.#numberings.length);
+  }
+
+  /**
+   * Slot `s`'s number by adopted slots: theirs within them; counted on from the last by this
+   * replica's own discontinuities after it (the first after it starts a run: one above); before
+   * them, counted back from the first, so a window reaching over both agrees with its tags.
+   */
+  #adoptedNumber(slots: readonly SharedSlot[], s: number): number {
+    const first = itemAt(slots, 0);
+    const last = itemAt(slots, slots.length - 1);
+    if (s > last.sequence)
+      return last.number + this.#discontinuitiesThrough(s) - this.#discontinuitiesThrough(last.sequence);
+    if (s >= first.sequence) return itemAt(slots, s - first.sequence).number;
+    const before = this.#discontinuitiesThrough(first.sequence - 1) - this.#discontinuitiesThrough(s);
+    return first.number - (first.discontinuity ? 1 : 0) - before;
+  }
+
+  /** The flag the other replica gave slot `s`, when the latest adoption reaching it has it. */
+  #adoptedFlag(s: number): boolean | undefined {
+    for (let i = this.#numberings.length - 1; i >= 0; i--) {
+      const e = itemAt(this.#numberings, i);
+      if (e.type !== 'adopt' || e.from > s) continue;
+      const first = itemAt(e.slots, 0).sequence;
+      return e.slots[s - first]?.discontinuity;
+    }
+    return undefined;
   }
 
   /** Discontinuities at slots 1..sequence (the count EXT-X-DISCONTINUITY-SEQUENCE is made of). */
@@ -564,4 +694,28 @@ function runOf(e: Extract<JournalEntry, { type: 'run' }>): Run {
     kind: e.kind,
     ...(e.session !== undefined ? { session: e.session, firstUnit: e.firstUnit! } : {}),
   };
+}
+
+/**
+ * The part of another replica's shared slots a takeover adopts: those this replica did not list
+ * (after `listedThrough`), consecutive, each number its predecessor's plus its flag (as a
+ * playlist gives them), ending at the other's newest; none when that one is out of view or ahead
+ * of anything the other could have listed (a stale or foreign record).
+ */
+function adoptable(
+  shared: readonly SharedSlot[],
+  listedThrough: number,
+  windowStart: number,
+  edge: number,
+): SharedSlot[] | undefined {
+  const slots = shared.filter((s) => s.sequence > listedThrough).sort((a, b) => a.sequence - b.sequence);
+  let i = slots.length - 1;
+  if (i < 0) return undefined;
+  const last = itemAt(slots, i);
+  if (last.sequence < windowStart || last.sequence > edge + 2) return undefined;
+  for (; i > 0; i--) {
+    const [before, slot] = [itemAt(slots, i - 1), itemAt(slots, i)];
+    if (before.sequence !== slot.sequence - 1 || slot.number !== before.number + (slot.discontinuity ? 1 : 0)) break;
+  }
+  return slots.slice(i);
 }

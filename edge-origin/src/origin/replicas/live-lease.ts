@@ -12,6 +12,12 @@
 //   citetv:live:publishers:<channel>  [{"from","url"}…]: who published the channel from which slot
 //                                on (appended at each acquisition and takeover), so a replay's older
 //                                slots are asked of the replica that has them on its disk
+//   citetv:live:slots:<channel>  {"id","slots":[{"sequence","discontinuity","number","kind","startMs"}…]}:
+//                                the newest slots the holder listed, as its playlists numbered and dated them
+//                                (written as it lists a newer one), so a replica taking over lists
+//                                them alike (live/timeline.ts `takeOver`: hls.js ≥ 1.6 drops a
+//                                reload whose discontinuity numbers differ); read with each try
+//                                at the lease, so the copy at a takeover is that instant's
 //
 // Fenced on both sides: every renewal and release compares the whole value (fence included), so a
 // holder that stalled past its TTL cannot renew or delete its successor's lease; and a holder
@@ -20,6 +26,7 @@
 // channel and every replica serves its own timeline (live-proxy.ts), the most available choice.
 import { createClient } from 'redis';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
+import type { SharedSlot } from '../live/timeline.ts';
 import type { ReplicaConfig } from './config.ts';
 
 /** The replica packaging a channel, as its lease says. */
@@ -55,6 +62,15 @@ export interface LivePackagers {
    * `previous`: the replica last seen holding it, when one was (a takeover).
    */
   trackSlots(firstSlot: (channel: ChannelId, previous?: LeaseHolder) => number | undefined): void;
+  /**
+   * Shares the newest slots this replica listed of a channel it holds (fire-and-forget: a newer
+   * call replaces one not sent yet; Redis unreachable, nothing happens).
+   */
+  shareSlots(channel: ChannelId, slots: SharedSlot[]): void;
+  /** Another replica's shared slots of the channel as last read (each try at its lease), or undefined. */
+  sharedSlots(channel: ChannelId): readonly SharedSlot[] | undefined;
+  /** The same, read again now (bounded; the last copy when Redis does not answer in time). */
+  readSharedSlots(channel: ChannelId): Promise<readonly SharedSlot[] | undefined>;
   /** What this replica's requests to another carry as X-Origin-Replica-Hop. */
   hopToken(): string;
   /** Whether a request's X-Origin-Replica-Hop comes from a replica; undefined: cannot tell (the secret not read yet). */
@@ -72,6 +88,9 @@ export function soloPackagers(): LivePackagers {
     publishedFrom: async () => {},
     publisherOf: () => undefined,
     trackSlots: () => {},
+    shareSlots: () => {},
+    sharedSlots: () => undefined,
+    readSharedSlots: async () => undefined,
     hopToken: () => 'solo',
     isHop: () => undefined,
     close: async () => {},
@@ -81,14 +100,21 @@ export function soloPackagers(): LivePackagers {
 /** Publishers remembered per channel: years of takeovers. */
 const PUBLISHERS_KEPT = 1000;
 
-/** Takes the lease when free: [1, value] (ours, new fence), or [0, current value]. */
+/** How long shared slots outlive their last write: any takeover that could use them comes sooner. */
+const SHARED_SLOTS_TTL_MS = 3_600_000;
+
+/**
+ * Takes the lease when free: [1, value] (ours, new fence), or [0, current value]; and the shared
+ * slots (KEYS[3]) as they are then: a takeover adopts what the holder listed up to that instant.
+ */
 const ACQUIRE = `
+local slots = redis.call('GET', KEYS[3])
 local current = redis.call('GET', KEYS[1])
-if current then return {0, current} end
+if current then return {0, current, slots} end
 local fence = redis.call('INCR', KEYS[2])
 local value = string.gsub(ARGV[1], '"fence":0', '"fence":' .. fence, 1)
 redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2])
-return {1, value}
+return {1, value, slots}
 `;
 /** Renews the lease if it still is this value: 1, else 0. */
 const RENEW = `
@@ -130,6 +156,10 @@ export class RedisPackagers implements LivePackagers {
   readonly #held = new Map<ChannelId, Held>();
   readonly #others = new Map<ChannelId, { holder: LeaseHolder; seenAt: number }>();
   readonly #publishers = new Map<ChannelId, { from: number; url: string }[]>();
+  /** Other replicas' shared slots, as last read. */
+  readonly #shared = new Map<ChannelId, readonly SharedSlot[]>();
+  /** Shared slots waiting for the write in flight (one per channel at a time, the newest wins). */
+  readonly #sharing = new Map<ChannelId, SharedSlot[] | undefined>();
   #firstSlot?: (channel: ChannelId, previous?: LeaseHolder) => number | undefined;
   #hopSecret: string | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
@@ -203,12 +233,13 @@ export class RedisPackagers implements LivePackagers {
   async #acquire(channel: ChannelId): Promise<boolean> {
     const sentAt = this.#now();
     const value = JSON.stringify({ id: this.id, url: this.#options.config.advertiseUrl, fence: 0 });
-    const [won, current] = (await this.#bounded(
+    const [won, current, slots] = (await this.#bounded(
       this.#client.eval(ACQUIRE, {
-        keys: [this.#key('lease', channel), this.#key('fence', channel)],
+        keys: [this.#key('lease', channel), this.#key('fence', channel), this.#key('slots', channel)],
         arguments: [value, String(this.#options.config.leaseMs)],
       }),
-    )) as [number, string];
+    )) as [number, string, string | null];
+    this.#keepShared(channel, slots);
     const holder = parseHolder(current);
     if (won !== 1 || !holder) {
       if (holder) this.#others.set(channel, { holder, seenAt: sentAt });
@@ -288,6 +319,42 @@ export class RedisPackagers implements LivePackagers {
     return found.url === this.#options.config.advertiseUrl ? 'self' : found.url;
   }
 
+  shareSlots(channel: ChannelId, slots: SharedSlot[]): void {
+    if (this.#closed || !this.#client.isReady || slots.length === 0) return;
+    if (this.#sharing.has(channel)) {
+      this.#sharing.set(channel, slots);
+      return;
+    }
+    this.#sharing.set(channel, undefined);
+    const value = JSON.stringify({ id: this.id, slots });
+    void this.#bounded(this.#client.set(this.#key('slots', channel), value, { PX: SHARED_SLOTS_TTL_MS }))
+      .catch(() => undefined)
+      .finally(() => {
+        const next = this.#sharing.get(channel);
+        this.#sharing.delete(channel);
+        if (next) this.shareSlots(channel, next);
+      });
+  }
+
+  sharedSlots(channel: ChannelId): readonly SharedSlot[] | undefined {
+    return this.#shared.get(channel);
+  }
+
+  async readSharedSlots(channel: ChannelId): Promise<readonly SharedSlot[] | undefined> {
+    if (this.#client.isReady) {
+      const text = await this.#bounded(this.#client.get(this.#key('slots', channel))).catch(() => undefined);
+      if (text !== undefined) this.#keepShared(channel, text);
+    }
+    return this.#shared.get(channel);
+  }
+
+  /** Keeps another replica's shared slots as read (ours, none or unreadable: nothing kept). */
+  #keepShared(channel: ChannelId, text: string | null): void {
+    const record = parseSharedSlots(text);
+    if (record && record.id !== this.id) this.#shared.set(channel, record.slots);
+    else this.#shared.delete(channel);
+  }
+
   async #readPublishers(channel: ChannelId): Promise<void> {
     const texts = await this.#bounded(this.#client.lRange(this.#key('publishers', channel), 0, -1));
     const entries: { from: number; url: string }[] = [];
@@ -348,7 +415,7 @@ export class RedisPackagers implements LivePackagers {
     return value === this.#hopSecret;
   }
 
-  #key(kind: 'lease' | 'fence' | 'want' | 'publishers', channel: ChannelId): string {
+  #key(kind: 'lease' | 'fence' | 'want' | 'publishers' | 'slots', channel: ChannelId): string {
     return `${this.#prefix}${kind}:${channel}`;
   }
 
@@ -394,6 +461,28 @@ function parseHolder(value: string | null | undefined): LeaseHolder | undefined 
     return typeof parsed.id === 'string' && typeof parsed.url === 'string' && typeof parsed.fence === 'number'
       ? { id: parsed.id, url: parsed.url, fence: parsed.fence }
       : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSharedSlots(text: string | null): { id: string; slots: SharedSlot[] } | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { id?: unknown; slots?: unknown };
+    if (typeof parsed.id !== 'string' || !Array.isArray(parsed.slots)) return undefined;
+    const slots: SharedSlot[] = [];
+    for (const s of parsed.slots as Partial<SharedSlot>[]) {
+      if (
+        !Number.isSafeInteger(s?.sequence) ||
+        !Number.isSafeInteger(s?.number) ||
+        typeof s?.discontinuity !== 'boolean'
+      )
+        return undefined;
+      const startMs = Number.isFinite(s.startMs) ? { startMs: s.startMs! } : {};
+      slots.push({ sequence: s.sequence!, discontinuity: s.discontinuity, number: s.number!, ...startMs });
+    }
+    return { id: parsed.id, slots };
   } catch {
     return undefined;
   }

@@ -50,8 +50,9 @@ export interface ReplicaProxyOptions {
   /**
    * Called for each live request answered here (`instead`: the holder it could not reach) / sent
    * to the holder (replicas/routes.ts marks takeovers). Not for a slot this replica published.
+   * A promise returned is waited for before answering (a takeover under way).
    */
-  servedHere?: (channel: ChannelId, instead?: LeaseHolder) => void;
+  servedHere?: (channel: ChannelId, instead?: LeaseHolder) => Promise<void> | undefined;
   proxied?: (channel: ChannelId, holder: LeaseHolder) => void;
   /** The request may be told which replica answered (staff); asked only when there is something to tell. Default: never. */
   disclose?: (c: Context) => boolean | Promise<boolean>;
@@ -73,8 +74,8 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
   return async (c, next) => {
     const channel = await options.channelOf(c);
     if (!channel) return next();
-    const here = (instead?: LeaseHolder) => {
-      options.servedHere?.(channel, instead);
+    const here = async (instead?: LeaseHolder) => {
+      await options.servedHere?.(channel, instead);
       return next();
     };
     const hop = c.req.header(REPLICA_HOP_HEADER);

@@ -16,6 +16,11 @@ const LIVE_PATH = new RegExp(`^${HLS_ROOT}/live/([^/]+)/`);
 const START_STOP_PATH = /^\/api\/v1\/staff\/events\/([^/]+)\/(?:start|stop)$/;
 /** `<n>.ts`, `<n>.<part>.ts`, `<n>.vtt`…: a live slot's segment or part (not a playlist). */
 const SLOT_FILE = /\/(\d+)(?:\.\d+)?\.(?:ts|vtt|aac|m4s|mp4)$/;
+/**
+ * Slots shared beyond a playlist's window: the standby's first window may start a slot or two
+ * before the holder's last one did (a feed's phase puts the holder's edge up to a slot ahead).
+ */
+const SHARED_BEYOND_WINDOW = 3;
 
 export function liveChannelOf(path: string): ChannelId | undefined {
   const id = LIVE_PATH.exec(path)?.[1];
@@ -45,26 +50,60 @@ export function replicaRoutes(
   // the other replica's last segment and this one's first. (Marked only after a proxied request
   // before: a replica the edges never asked, its peer SIGKILLed, took a feed's channel over with
   // its loop glued to the feed, no discontinuity.)
+  // The other's slots, as it shared them (Redis), are listed with its discontinuity flags and
+  // numbers: hls.js 1.6 and later drop a reload whose numbers differ for a segment they hold.
+  const { packagers } = replicas;
   const lastOther = new Map<ChannelId, LeaseHolder>();
   const takenFrom = new Map<ChannelId, number>();
-  const takeOverFrom = (channel: ChannelId, other: LeaseHolder | undefined): number | undefined => {
-    if (!other || takenFrom.get(channel) === other.fence) return undefined;
+  /** Whether this is a takeover from `other` not made yet (then counted made). */
+  const newTakeover = (channel: ChannelId, other: LeaseHolder | undefined): other is LeaseHolder => {
+    if (!other || takenFrom.get(channel) === other.fence) return false;
     takenFrom.set(channel, other.fence);
-    const from = live.takeOver(channel, now());
+    return true;
+  };
+  const takeOver = (channel: ChannelId, other: LeaseHolder): number | undefined => {
+    const shared = packagers.sharedSlots(channel);
+    const from = live.takeOver(channel, now(), shared);
     if (from !== undefined)
       logger.info(
-        { channel, from, replica: other.id },
+        { channel, from, replica: other.id, shared: shared?.length ?? 0 },
         'replicas: live answered here again (taken over): a new run from the next slot',
       );
     return from;
   };
-  // A lease taken: its slots are this replica's from the next one its timeline publishes.
-  replicas.packagers.trackSlots((channel, previous) => {
-    const from = takeOverFrom(channel, previous ?? lastOther.get(channel));
+  // A lease taken: its slots are this replica's from the next one its timeline publishes. (The
+  // shared slots were read with the lease, in the same script.)
+  packagers.trackSlots((channel, previous) => {
+    const other = previous ?? lastOther.get(channel);
+    const from = newTakeover(channel, other) ? takeOver(channel, other) : undefined;
     if (from !== undefined) return from;
     const timeline = live.timeline(channel);
     return timeline ? timeline.edge(now()) + 1 : undefined;
   });
+  // Answered here for a holder that cannot be reached: the shared slots read again first (the
+  // copy is a renewal period old, and the holder may have listed one more since), and every
+  // request meanwhile waits for the takeover, so none lists this replica's own numbering first.
+  const takingOver = new Map<ChannelId, Promise<void>>();
+  const servedHere = (channel: ChannelId, instead?: LeaseHolder): Promise<void> | undefined => {
+    const other = instead ?? lastOther.get(channel);
+    if (!newTakeover(channel, other)) return takingOver.get(channel);
+    const done = (live.files ? packagers.readSharedSlots(channel) : Promise.resolve(undefined))
+      .then(() => {
+        const from = takeOver(channel, other);
+        if (from !== undefined) void packagers.publishedFrom(channel, from).catch(() => undefined);
+      })
+      .finally(() => takingOver.delete(channel));
+    takingOver.set(channel, done);
+    return done;
+  };
+  // What this replica lists of a channel it holds, shared as it lists a newer slot (the loop
+  // alone is the same arithmetic everywhere: nothing to share).
+  if (live.files)
+    for (const [channel, timeline] of live.timelines)
+      timeline.onListed(() => {
+        if (packagers.holds(channel))
+          packagers.shareSlots(channel, timeline.listedSlots(live.clock.windowSize + SHARED_BEYOND_WINDOW));
+      });
   app.use(
     `${HLS_ROOT}/live/*`,
     replicaProxy({
@@ -75,10 +114,7 @@ export function replicaRoutes(
         return n === undefined ? undefined : Number(n);
       },
       proxied: (channel, holder) => lastOther.set(channel, holder),
-      servedHere: (channel, instead) => {
-        const from = takeOverFrom(channel, instead ?? lastOther.get(channel));
-        if (from !== undefined) void replicas.packagers.publishedFrom(channel, from).catch(() => undefined);
-      },
+      servedHere,
     }),
   );
   app.use(
