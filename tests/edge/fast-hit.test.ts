@@ -415,10 +415,18 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
   let release!: () => void;
   hold = new Promise<void>((r) => (release = r));
   version = 2;
-  // The first stale request on each edge starts the refresh (general path on both: nothing runs yet).
+  // The first stale request on each edge starts the refresh: the fast path starts it as the
+  // general path does, one upstream request per edge.
   const served = fast.edge.fastPath!.served;
+  const asked = upstream.count(LIVE);
   const [firstA, firstB] = await both('GET', LIVE);
-  expect([firstA === firstB, header(firstA, 'x-cache'), fast.edge.fastPath!.served]).toEqual([true, 'STALE', served]);
+  expect([firstA === firstB, header(firstA, 'x-cache'), fast.edge.fastPath!.served]).toEqual([
+    true,
+    'STALE',
+    served + 1,
+  ]);
+  for (let i = 0; i < 100 && upstream.count(LIVE) < asked + 2; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(upstream.count(LIVE)).toBe(asked + 2);
   // While the refresh runs, the fast path answers the stale copy, as the general path does.
   const [a, b] = await both('GET', LIVE);
   const [headA, headB] = await both('HEAD', LIVE);
@@ -427,8 +435,9 @@ it('answers a stale live playlist whose refresh is running (STALE) with the same
     'STALE',
     '3',
     true,
-    served + 2,
+    served + 3,
   ]);
+  expect(upstream.count(LIVE)).toBe(asked + 2);
   const added = [
     counterDelta(countersBefore[0], await countersOf(fast)),
     counterDelta(countersBefore[1], await countersOf(general)),

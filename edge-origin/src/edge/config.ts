@@ -233,6 +233,14 @@ export const edgeConfigSchema = z.object({
    */
   fastPassPath: bool.default(true),
   /**
+   * Node runtime only, with fastHitPath: the listening socket is the front door's
+   * (node/front-door.ts), which reads plain GET/HEAD heads itself and writes fresh hits and
+   * collected beacons straight to the socket, the same bytes as node:http; a connection's first
+   * other request (a miss, a body, anything unusual) hands it to node:http for good. Off: node:http
+   * reads every request (the bench compares the two).
+   */
+  frontDoor: bool.default(true),
+  /**
    * Path prefixes whose requests always pass through, uncached and not collapsed, whatever the
    * method (Varnish's `return (pass)`): answers per viewer that the origin marks no-store, e.g. the
    * ads API's asset lists and tracking beacons (`/api/v1/ads/`), each of which would otherwise open
@@ -343,6 +351,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   accessLog: 'EDGE_ACCESS_LOG',
   fastHitPath: 'EDGE_FAST_HIT_PATH',
   fastPassPath: 'EDGE_FAST_PASS_PATH',
+  frontDoor: 'EDGE_FRONT_DOOR',
   passPrefixes: 'EDGE_PASS_PREFIXES',
   beaconPrefixes: 'EDGE_BEACON_PREFIXES',
   beaconBatchPath: 'EDGE_BEACON_BATCH_PATH',

@@ -100,7 +100,7 @@ const REASONS: Record<number, string> = {
 };
 
 /** Answers and closes; false: closed without an answer (bytes of another one already went out). */
-function closeWith(socket: Duplex, status: number, text: string, allow?: string[]): boolean {
+export function closeWith(socket: Duplex, status: number, text: string, allow?: string[]): boolean {
   // After bytes of an earlier response (keep-alive, pipelining), an answer here would land inside
   // or after it unasked for: close only, as Node does.
   if (!socket.writable || ((socket as Socket).bytesWritten ?? 0) > 0) {

@@ -8,6 +8,16 @@ import { readsRequests, RequestRecord, type RecordedRequest } from '../proxy/rec
 import { bypassesGate } from '../access/gate.ts';
 import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
+import type { PlainHead } from './request-head.ts';
+
+/**
+ * What these paths read of a request: node:http's IncomingMessage, or the front door's own
+ * reading of a plain head (front-door.ts), with the socket it came on.
+ */
+export type PlainHeadOn = Pick<IncomingMessage, 'method' | 'url' | 'rawHeaders'> & {
+  headers: IncomingMessage['headers'] | PlainHead['headers'];
+  socket: { remoteAddress?: string | undefined };
+};
 
 /**
  * Request targets and hosts that @hono/node-server and the URL parser take as they are (its own
@@ -24,7 +34,7 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
  * and host, an allowed method, well under the size limits (near them the general path decides,
  * and words the 414/431). The Node fast paths take only these.
  */
-export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolean {
+export function isPlainRequest(req: PlainHeadOn, config: EdgeConfig): boolean {
   const target = req.url ?? '';
   if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
   // Access control's restricted paths and tokens are the general path's (access/guard.ts).
@@ -50,7 +60,7 @@ export function isPlainRequest(req: IncomingMessage, config: EdgeConfig): boolea
 }
 
 /** A plain request's primary key, and its URL when the key or the record needs one. */
-export function plainTarget(ctx: EdgeContext, req: IncomingMessage): { key: string; url: URL | undefined } {
+export function plainTarget(ctx: EdgeContext, req: PlainHeadOn): { key: string; url: URL | undefined } {
   const target = req.url!;
   const query = target.indexOf('?');
   // A plain target without a query is its own primary key (cache/key.ts only rewrites queries).
@@ -59,14 +69,14 @@ export function plainTarget(ctx: EdgeContext, req: IncomingMessage): { key: stri
 }
 
 /** The request's record, given Node's view of the request only when the audience or the log reads it. */
-export function recordOf(ctx: EdgeContext, req: IncomingMessage, url: URL | undefined): RequestRecord {
+export function recordOf(ctx: EdgeContext, req: PlainHeadOn, url: URL | undefined): RequestRecord {
   if (!readsRequests(ctx))
     return new RequestRecord(ctx, undefined, undefined, undefined, req.headers[PEER_HEADER] === ctx.peerSecret);
   return new RequestRecord(ctx, nodeRequestView(req, url!), url, req.socket.remoteAddress);
 }
 
 /** What the access log and the audience observer read, from Node's request (fields as Headers would give them). */
-function nodeRequestView(req: IncomingMessage, url: URL): RecordedRequest {
+function nodeRequestView(req: PlainHeadOn, url: URL): RecordedRequest {
   return {
     method: req.method ?? 'GET',
     url: url.href,

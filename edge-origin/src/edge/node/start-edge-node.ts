@@ -1,8 +1,9 @@
 // Runs an edge on Node's HTTP server (via @hono/node-server). The only Node-specific part of the
-// edge, with the entry point; the lead's combined starter and the tests call it. Fresh memory hits
-// are answered by the fast path (fast-hit.ts), viewers joining a fetch in progress by its sibling
-// (fast-join.ts), and requests passed through uncached by the third (fast-pass.ts), before the
-// web-standard app sees them.
+// edge, with the entry point; the lead's combined starter and the tests call it. The front door
+// (front-door.ts) listens and answers plain fresh hits and beacons itself, handing any other
+// connection to node:http; there, fresh memory hits are answered by the fast path (fast-hit.ts),
+// viewers joining a fetch in progress by its sibling (fast-join.ts), and requests passed through
+// uncached by the third (fast-pass.ts), before the web-standard app sees them.
 import { createAdaptorServer, getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ import { createFastPassPath, type FastPassPath } from './fast-pass.ts';
 import { createFastBeaconPath, type FastBeaconPath } from './fast-beacon.ts';
 import { processExposer } from './cluster-metrics.ts';
 import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
+import { createFrontDoor, type FrontDoor } from './front-door.ts';
+import type { Server as NetServer } from 'node:net';
 import { applyReload, type ReloadResult } from '../config-reload.ts';
 import type { EdgeConfig } from '../config.ts';
 
@@ -37,6 +40,8 @@ export interface RunningEdge {
   fastPass: FastPassPath | null;
   /** The Node path for beacons collected here (null when config.fastHitPath is off or no beacon prefix). */
   fastBeacon: FastBeaconPath | null;
+  /** The front door (config.frontDoor, with fastHitPath), or null: node:http reads every request. */
+  frontDoor: FrontDoor | null;
   /** The admin listener's URL (config.adminListen), if any. */
   adminUrl: string | undefined;
   /** Takes a new config's reloadable knobs (config-reload.ts) and applies them to the listeners. */
@@ -110,12 +115,26 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   });
   applyClientLimits(http, edge.config);
   guardConnections(http, ctx);
-  await listen(http, port, host, listenBacklog);
+  const frontDoor =
+    edge.config.fastHitPath && edge.config.frontDoor
+      ? createFrontDoor(http, {
+          config: () => edge.config,
+          paths: [fastBeacon, fastPath].filter((p) => p !== null),
+          timedOut: () => ctx.metrics.request(408, 'ERROR'),
+          failed: (error) => ctx.log({ level: 'error', msg: 'fast path failed', error: String(error) }),
+        })
+      : null;
+  const listener: NetServer = frontDoor?.server ?? http;
+  await listen(listener, port, host, listenBacklog);
+  // node:http starts tracking its connections' time-outs when it listens: it gets the front
+  // door's connections instead, so it is told the door is open.
+  if (frontDoor) http.emit('listening');
   const admin = edge.config.adminListen ? await startAdminListener(edge, edge.config.adminListen) : null;
   let closing: Promise<void> | null = null;
   return {
-    url: urlOf(http),
+    url: urlOf(listener),
     edge,
+    frontDoor,
     fastPath,
     fastJoin,
     fastPass,
@@ -132,16 +151,23 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
           admin.close();
           admin.closeAllConnections();
         }
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+        // node:http never listened behind the front door: this stops its time-out checks.
+        if (frontDoor) http.close();
         // Keep-alive connections become idle as their responses finish: close them as they do.
-        http.closeIdleConnections();
-        const sweeper = setInterval(() => http.closeIdleConnections(), 50);
+        const closeIdle = () => {
+          http.closeIdleConnections();
+          frontDoor?.closeIdle();
+        };
+        closeIdle();
+        const sweeper = setInterval(closeIdle, 50);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
         await Promise.race([closed, grace]);
         clearTimeout(timer);
         clearInterval(sweeper);
         http.closeAllConnections();
+        frontDoor?.closeAll();
         await closed;
         await peerListener?.close();
         await edge.close();
@@ -155,14 +181,14 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   };
 }
 
-function listen(server: Server, port: number, host: string, backlog?: number): Promise<void> {
+function listen(server: NetServer, port: number, host: string, backlog?: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog }, () => resolve());
   });
 }
 
-function urlOf(server: Server): string {
+function urlOf(server: NetServer): string {
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${hostForUrl}:${address.port}`;

@@ -262,6 +262,21 @@ function sameVariant(responseHeaders: Headers, a: Headers, b: Headers): boolean 
   return vary.every((name) => varyValue(a, name) === varyValue(b, name));
 }
 
+/**
+ * Starts the background fetch of a stored entry a fast path served (node/fast-hit.ts): a live
+ * playlist due for its refresh, or a stale one to revalidate, as this path starts it for a hit.
+ */
+export function refreshInBackground(
+  ctx: EdgeContext,
+  key: string,
+  url: URL,
+  incoming: Headers,
+  client: string | undefined,
+  entry: CacheEntry,
+): void {
+  fillInBackground(ctx, key, fillPath(url), lazyForwardedHeaders(incoming, url, client)(), entry);
+}
+
 function fillPath(url: URL): string {
   const u = stripUnkeyedParams(url);
   return u.pathname + u.search;
