@@ -47,8 +47,14 @@ export interface EdgeMetrics {
   beacons(outcome: 'collected' | 'sent' | 'refused', n: number): void;
   /** Beacons waiting to be sent, now. */
   beaconsWaiting(n: number): void;
+  /** A connection the Node front door handed to node:http, and why (node/front-door.ts). */
+  handedOff(reason: HandOffReason): void;
   render(): Promise<Exposition>;
 }
+
+/** Why the front door handed a connection over: a head not complete in what had come, one its
+ * reader does not take, or a request no fast path answered (a miss, a join...). */
+export type HandOffReason = 'incomplete' | 'not-plain' | 'not-answered';
 
 const alone: MetricsExposer = (own) => async () => ({ contentType: own.contentType, body: await own.metrics() });
 
@@ -124,6 +130,12 @@ export function createMetrics(
     aggregator: 'sum',
     registers: [registry],
   });
+  const handOffs = new Counter({
+    name: 'edge_front_door_handoffs_total',
+    help: 'Connections the Node front door handed to node:http, by reason: a head in pieces (incomplete), one it does not read (not-plain), a request no fast path answered (not-answered)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const evictions = new Counter({
     name: 'edge_cache_evictions_total',
     help: 'Objects evicted by the LRU to stay within the memory budget',
@@ -173,6 +185,7 @@ export function createMetrics(
     prefetch: () => prefetches.inc(),
     slowClientCut: () => slowCuts.inc(),
     beacons: (outcome, n) => beacons.inc({ outcome }, n),
+    handedOff: (reason) => handOffs.inc({ reason }),
     beaconsWaiting: (n) => beaconsWaiting.set(n),
     render: expose(registry),
   };

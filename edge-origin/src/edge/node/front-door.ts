@@ -22,6 +22,7 @@ import { closeWith } from './client-limits.ts';
 import { headEnd, readPlainHead } from './request-head.ts';
 import { wireAnswer, type FastAnswer } from './response-head.ts';
 import type { PlainHeadOn } from './plain-request.ts';
+import type { HandOffReason } from '../admin/metrics.ts';
 
 /** A fast path as the front door asks it (fast-hit.ts, fast-beacon.ts). */
 export interface FrontPath {
@@ -47,6 +48,8 @@ export interface FrontDoorOptions {
   timedOut: () => void;
   /** A fast path threw: logged; node:http gets the connection. */
   failed: (error: unknown) => void;
+  /** A connection handed to node:http, and why (counted). */
+  handedOff: (reason: HandOffReason) => void;
 }
 
 export function createFrontDoor(http: HttpServer, options: FrontDoorOptions): FrontDoor {
@@ -98,7 +101,8 @@ export function createFrontDoor(http: HttpServer, options: FrontDoorOptions): Fr
       let start = 0;
       while (start < text.length) {
         const end = headEnd(text, start);
-        if (end < 0 || end - start > limits.maxHeaderBytes + limits.maxUrlLength) return handOff(text.slice(start));
+        if (end < 0) return handOff(text.slice(start), 'incomplete');
+        if (end - start > limits.maxHeaderBytes + limits.maxUrlLength) return handOff(text.slice(start), 'not-plain');
         const head = readPlainHead(text, start, end);
         let taken: ReturnType<typeof answerOf> = null;
         if (head) {
@@ -109,7 +113,8 @@ export function createFrontDoor(http: HttpServer, options: FrontDoorOptions): Fr
             failed(error);
           }
         }
-        if (!head || !taken) return handOff(text.slice(start));
+        if (!head) return handOff(text.slice(start), 'not-plain');
+        if (!taken) return handOff(text.slice(start), 'not-answered');
         start = end + 4;
         write(taken.answer, head.method === 'HEAD', limits.keepAliveTimeoutMs);
         taken.sent();
@@ -141,7 +146,7 @@ export function createFrontDoor(http: HttpServer, options: FrontDoorOptions): Fr
     }
 
     /** node:http takes the connection, from `rest` (the unanswered bytes) on. */
-    function handOff(rest: string): void {
+    function handOff(rest: string, reason: HandOffReason): void {
       socket.removeListener('data', onData);
       socket.removeListener('timeout', onTimeout);
       socket.removeListener('end', onEnd);
@@ -150,6 +155,7 @@ export function createFrontDoor(http: HttpServer, options: FrontDoorOptions): Fr
       socket.setTimeout(0);
       held.delete(socket);
       handedOff++;
+      options.handedOff(reason);
       if (socket.destroyed) return;
       socket.pause();
       if (rest) socket.unshift(Buffer.from(rest, 'latin1'));

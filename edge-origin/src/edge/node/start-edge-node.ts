@@ -122,6 +122,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
           paths: [fastBeacon, fastPath].filter((p) => p !== null),
           timedOut: () => ctx.metrics.request(408, 'ERROR'),
           failed: (error) => ctx.log({ level: 'error', msg: 'fast path failed', error: String(error) }),
+          handedOff: (reason) => ctx.metrics.handedOff(reason),
         })
       : null;
   const listener: NetServer = frontDoor?.server ?? http;
