@@ -254,7 +254,9 @@ test('pipelined requests are answered in order; the first one it does not answer
   expect(answers[2]!.endsWith('fresh')).toBe(true);
   expect(answers[5]!.endsWith('S'.repeat(5000))).toBe(true);
   expect(front.frontDoor!.handedOff).toBe(handedOff + 1);
-  const metrics = await (await fetch(`${front.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })).text();
+  const metrics = await (
+    await fetch(`${front.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })
+  ).text();
   expect(metrics).toMatch(/edge_front_door_handoffs_total\{reason="not-answered"\} [1-9]/);
   // Later requests on it are node:http's: still answered.
   client.send(head('GET', PLAYLIST, port));
