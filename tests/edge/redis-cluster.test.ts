@@ -132,18 +132,28 @@ it('keeps serving while a master is lost: its objects fetched by each edge alone
     ((await cluster.ownerOf(`edge:obj:{${p}}`)) === 1 ? lost : kept).push(p);
   }
   const [p, k] = [lost[0]!, kept[0]!];
+  // A third, tagged (Surrogate-Key), in a kept master's slots too: its copy would need its tag set
+  // written where a purge by tag finds it, maybe in the lost master, so it is not shared meanwhile.
+  let t = '';
+  for (let j = 0; !t; j++) {
+    const candidate = `/hls/vod/tagged${++n}-${j}/v1/0.ts`;
+    if ((await cluster.ownerOf(`edge:obj:{${candidate}}`)) !== 1) t = candidate;
+  }
   await cluster.kill(1);
   await waitFor(async () => (await Promise.all(edges.map(sharing))).every((s) => s === 'partial'));
   expect(await Promise.all(edges.map(sharing))).toEqual(['partial', 'partial', 'partial']);
   upstream.on(p, { headers: { 'cache-control': 'max-age=600' }, body: 'alone' });
   upstream.on(k, { headers: { 'cache-control': 'max-age=600' }, body: 'shared' });
+  upstream.on(t, { headers: { 'cache-control': 'max-age=600', 'surrogate-key': 'match-7' }, body: 'tagged' });
   for (const e of edges) {
     const res = await fetch(e.url + p);
     expect([res.status, await res.text()]).toEqual([200, 'alone']);
     expect(await (await fetch(e.url + k)).text()).toBe('shared');
+    expect(await (await fetch(e.url + t)).text()).toBe('tagged');
   }
   expect(upstream.count(p)).toBe(3); // its master lost: each edge fetched once, for itself
   expect(upstream.count(k)).toBe(1); // the rest of the cluster still elects one fetcher for the site
+  expect(upstream.count(t)).toBe(3); // tagged: kept by each edge for itself until the whole bus is back
   expect(logs.filter((l) => String(l.msg).startsWith('redis unreachable')).length).toBe(3); // once per edge
 
   await cluster.restart(1);
@@ -154,4 +164,22 @@ it('keeps serving while a master is lost: its objects fetched by each edge alone
   expect(await (await fetch(edges[0]!.url + q)).text()).toBe('shared-again');
   for (const e of edges.slice(1)) await waitFor(async () => (await fetch(e.url + q)).headers.get('x-cache') === 'HIT');
   expect(upstream.count(q)).toBe(1);
+  // Tagged copies shared again, and a purge by their tag reaches every edge.
+  const tq = `/hls/vod/tagged-back${++n}/v1/0.ts`;
+  upstream.on(tq, (_req, version) => ({
+    headers: { 'cache-control': 'max-age=600', 'surrogate-key': 'match-8' },
+    body: `tagged-v${version}`,
+  }));
+  expect(await (await fetch(edges[0]!.url + tq)).text()).toBe('tagged-v1');
+  for (const e of edges.slice(1)) await waitFor(async () => (await fetch(e.url + tq)).headers.get('x-cache') === 'HIT');
+  expect(upstream.count(tq)).toBe(1);
+  const purged = await fetch(`${edges[2]!.url}/_edge/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok' },
+    body: JSON.stringify({ tag: 'match-8' }),
+  });
+  expect(purged.status).toBe(200);
+  for (const e of edges) await waitFor(async () => (await (await fetch(e.url + tq)).text()) === 'tagged-v2');
+  for (const e of edges) expect(await (await fetch(e.url + tq)).text()).toBe('tagged-v2');
+  expect(upstream.count(tq)).toBe(2); // one new fetch for the site after the purge
 }, 120_000);
