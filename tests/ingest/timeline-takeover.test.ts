@@ -315,25 +315,34 @@ test('the player’s view, the holder’s slots not shared (Redis unreachable): 
           // The standby's content differs from the holder's (its slate for the other's feed): the
           // same number cannot be kept, but it never goes back...
           if (before.has(sequence)) expect(number).toBeGreaterThanOrEqual(before.get(sequence)!);
-          // ...and the standby's own reloads agree with each other.
-          if (seen.has(sequence)) expect(number).toBe(seen.get(sequence));
-          else seen.set(sequence, number);
         }
+        // ...and the standby's own reloads agree with each other.
+        expectAgreeing(seen, after);
         const next = w.slots.find((s) => s.sequence === last + 1);
         if (!next) continue;
         expect(next.discontinuity).toBe(true);
         expect(after.get(last + 1)).toBeGreaterThan(Math.max(...before.values()));
       }
       expect(seen.has(last + 1)).toBe(true);
-      if (fresh) {
-        // Journaled: a restart numbers the same.
-        const restored = timeline('slate');
-        restored.restore(journal);
-        const w = reloads.at(-1)!;
-        expect(restored.window(at(w.slots.at(-1)!.sequence + 1, 100))).toEqual(w);
-      }
+      if (fresh) expectSameAfterRestart(journal, reloads);
     }
 });
+
+/** The standby's reloads agree with each other: a segment listed again keeps its number. */
+function expectAgreeing(seen: Map<number, number>, numbered: Map<number, number>): void {
+  for (const [sequence, number] of numbered) {
+    if (seen.has(sequence)) expect([sequence, number]).toEqual([sequence, seen.get(sequence)]);
+    else seen.set(sequence, number);
+  }
+}
+
+/** Journaled: a timeline restored from the standby's journal numbers its last reload the same. */
+function expectSameAfterRestart(journal: JournalEntry[], reloads: TimelineWindow[]): void {
+  const restored = timeline('slate');
+  restored.restore(journal);
+  const w = reloads.at(-1)!;
+  expect(restored.window(at(w.slots.at(-1)!.sequence + 1, 100))).toEqual(w);
+}
 
 // What hls.js ≥ 1.6 needs: each replica counts discontinuities from its own runs (its own feed,
 // slate, loop wraps, takeovers), so the standby lists the holder's slots with the holder's flags
@@ -360,22 +369,15 @@ test('the player’s view, the holder’s slots shared: each segment both replic
           const after = numbers(w);
           for (const [sequence, number] of after) {
             if (before.has(sequence)) expect([sequence, number]).toEqual([sequence, before.get(sequence)]);
-            if (seen.has(sequence)) expect(number).toBe(seen.get(sequence));
-            else seen.set(sequence, number);
           }
+          expectAgreeing(seen, after);
           const next = w.slots.find((s) => s.sequence === last + 1);
           if (!next) continue;
           expect([next.kind, next.discontinuity]).toEqual(['slate', true]);
           expect(after.get(last + 1)).toBe(before.get(last)! + 1);
         }
         expect(seen.has(last + 1)).toBe(true);
-        if (fresh) {
-          // Journaled: a restart numbers the same.
-          const restored = timeline('slate');
-          restored.restore(journal);
-          const w = reloads.at(-1)!;
-          expect(restored.window(at(w.slots.at(-1)!.sequence + 1, 100))).toEqual(w);
-        }
+        if (fresh) expectSameAfterRestart(journal, reloads);
       }
 });
 
