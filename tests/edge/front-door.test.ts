@@ -7,8 +7,10 @@
 // connection it holds keeps node:http's time-outs, and a client that does not read is not read.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
 import type { EdgeConfigInput } from '../../edge-origin/src/edge/config.ts';
+import { serverOptions } from '../../edge-origin/src/edge/node/client-limits.ts';
 import { manualClock } from '../support/edge.ts';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
 
@@ -333,6 +335,108 @@ test('a connection it holds keeps node:http’s time-outs: 408 for a silent one,
     await edge.close(1000);
   }
 });
+
+test('slowloris is node:http’s as before: a head trickled byte by byte is cut off headersTimeoutMs after its first byte, on a new and on a kept-alive connection, as without the front door', async () => {
+  const H = 1000; // headersTimeoutMs
+  const K = 1500; // keepAliveTimeoutMs
+  // node:http checks its header time-outs only every connectionsCheckingInterval (a quarter of
+  // H here: 250 ms): a time-out is seen up to one period late.
+  const config = { headersTimeoutMs: H, keepAliveTimeoutMs: K };
+  const [door, plain] = [await start(config), await start({ ...config, frontDoor: false })];
+  try {
+    const period = serverOptions(door.edge.config).connectionsCheckingInterval;
+    expect(period).toBe(250);
+    // Timers firing late and loopback on a busy 2-core machine: what the upper bounds allow beyond design.
+    const SLACK = 500;
+    /** `ms` within [lo, hi], the value shown when not. */
+    const within = (what: string, ms: number, lo: number, hi: number) =>
+      expect({ what, ms: Math.round(ms), within: ms >= lo && ms <= hi }).toEqual({
+        what,
+        ms: Math.round(ms),
+        within: true,
+      });
+    for (const edge of [door, plain]) await once(edge.url, 'GET', PLAYLIST); // stored: a hit from now on
+    const incomplete = async () =>
+      Number(
+        /edge_front_door_handoffs_total\{reason="incomplete"\} (\d+)/.exec(
+          await (await fetch(`${door.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })).text(),
+        )?.[1] ?? 0,
+      );
+    const incompleteBefore = await incomplete();
+    const served = door.fastPath!.served;
+
+    /**
+     * A slowloris client: connects, optionally gets one answer (a hit), waits `wait` ms, then
+     * starts a head it never ends, one more byte every 200 ms, until the edge closes the connection
+     * (or 3 s past every bound: the test then fails on what it saw).
+     */
+    const slowloris = async (base: string, wait: number, first: boolean) => {
+      const client = new Client(base);
+      const connected = await new Promise<number>((r) => client.socket.once('connect', () => r(performance.now())));
+      let ended = null as number | null;
+      client.socket.once('close', () => (ended = performance.now()));
+      let answer = '';
+      let answered = connected;
+      if (first) {
+        client.send(head('GET', PLAYLIST, client.port));
+        answer = await client.answer();
+        answered = performance.now();
+      }
+      await new Promise((r) => setTimeout(r, wait));
+      const sent = performance.now();
+      client.send('GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: ');
+      let trickled = 0;
+      const trickle = setInterval(() => {
+        if (client.closed) return;
+        client.send('a');
+        trickled++;
+      }, 200);
+      await Promise.race([client.ended(), new Promise((r) => setTimeout(r, 2 * H + K + 3000))]);
+      clearInterval(trickle);
+      client.close();
+      return { connected, answer, answered, sent, ended, trickled, rest: client.rest };
+    };
+    // A: on a new connection, the head starts 0.6 H in (the connection's own header time-out still
+    // running). B: after an answer, the next head starts 0.6 K in (the keep-alive time-out still running).
+    const [newDoor, newPlain, keptDoor, keptPlain] = await Promise.all([
+      slowloris(door.url, 0.6 * H, false),
+      slowloris(plain.url, 0.6 * H, false),
+      slowloris(door.url, 0.6 * K, true),
+      slowloris(plain.url, 0.6 * K, true),
+    ]);
+
+    for (const [name, seen] of Object.entries({ newDoor, newPlain })) {
+      // The head came before the connection's own time-out (else that 408 came first)...
+      within(`${name}: head begun after connecting`, seen.sent - seen.connected, 0, H - 1);
+      // ... it kept coming (the client was never silent) and still got node:http's 408 and the close,
+      expect([name, seen.trickled >= 3, seen.ended !== null]).toEqual([name, true, true]);
+      expect([name, seen.rest]).toEqual([name, expect.stringMatching(/^HTTP\/1\.1 408 Request Timeout\r\n/)]);
+      // ... not before H after its head began (node:http counts from a request's first byte: no
+      // one is cut off early), at most one checking period (and scheduling slack) after that:
+      const ended = seen.ended!;
+      within(`${name}: closed after the head began`, ended - seen.sent, H, H + period + SLACK);
+      // ... so within 2 H of connecting (silence under H, then H), plus that period.
+      within(`${name}: closed after connecting`, ended - seen.connected, H, 2 * H + period + SLACK);
+    }
+    for (const [name, seen] of Object.entries({ keptDoor, keptPlain })) {
+      expect([name, seen.answer.slice(0, 12), header(seen.answer, 'x-cache')]).toEqual([name, 'HTTP/1.1 200', 'HIT']);
+      within(`${name}: head begun after the answer`, seen.sent - seen.answered, 0, K - 1);
+      expect([name, seen.trickled >= 3, seen.ended !== null]).toEqual([name, true, true]);
+      // Closed without an answer: bytes of one already went out on it (as node:http does).
+      expect([name, seen.rest]).toEqual([name, '']);
+      const ended = seen.ended!;
+      within(`${name}: closed after the head began`, ended - seen.sent, H, H + period + SLACK);
+      // The bound after an answer is K + H (not K): idle under K, then H for the next head.
+      within(`${name}: closed after the answer`, ended - seen.answered, H, K + H + period + SLACK);
+    }
+    // The front door handed both trickled heads over as incomplete, at once; B's second one too, so
+    // it had answered B's first request itself (a connection is handed over once, for good).
+    expect(door.fastPath!.served).toBe(served + 1);
+    expect((await incomplete()) - incompleteBefore).toBe(2);
+  } finally {
+    await Promise.all([door.close(1000), plain.close(1000)]);
+  }
+}, 15_000);
 
 test('a client that does not read is not read either: pipelined requests for a big object wait for it', async () => {
   const served = front.fastPath!.served;
