@@ -59,6 +59,8 @@ export interface MediaSegment {
   programDateTime?: number;
   /** LL-HLS: its parts (EXT-X-PART, written before its EXTINF), for the newest segments only. */
   parts?: PartialSegment[];
+  /** EXT-X-GAP (RFC 8216bis §4.4.4.7): listed for its place in the timeline, not media: players do not load it. */
+  gap?: boolean;
 }
 
 /** An `EXT-X-PART` (RFC 8216bis §4.4.4.9): a piece of a segment, published before the segment is whole. */
@@ -68,6 +70,8 @@ export interface PartialSegment {
   duration: number;
   /** Starts with a random-access point (INDEPENDENT=YES). */
   independent: boolean;
+  /** GAP=YES: not media (its segment is a gap). */
+  gap?: boolean;
 }
 
 /** What an LL-HLS media playlist adds (RFC 8216bis §4.4.3.7, §4.4.3.8, §4.4.5.2–4.4.5.4). */

@@ -51,6 +51,7 @@ export function serializeMedia(playlist: MediaPlaylist): string {
       lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.programDateTime).toISOString()}`);
     }
     for (const part of segment.parts ?? []) lines.push(partTag(part));
+    if (segment.gap) lines.push('#EXT-X-GAP');
     lines.push(`#EXTINF:${formatDecimal(segment.duration)},`, segment.uri);
   }
   if (ll?.pending) {
@@ -78,7 +79,7 @@ function serverControlTag(ll: LowLatencyInfo): string {
 }
 
 function partTag(part: PartialSegment): string {
-  return `#EXT-X-PART:DURATION=${formatDecimal(part.duration)},URI=${quoted(part.uri)}${part.independent ? ',INDEPENDENT=YES' : ''}`;
+  return `#EXT-X-PART:DURATION=${formatDecimal(part.duration)},URI=${quoted(part.uri)}${part.independent ? ',INDEPENDENT=YES' : ''}${part.gap ? ',GAP=YES' : ''}`;
 }
 
 function mediaTag(r: AlternativeRendition): string {

@@ -100,6 +100,7 @@ interface GeneratedMedia {
   /** What the scanner should find. */
   expect: {
     segments: string[];
+    gaps: string[];
     parts: string[];
     target: number;
     sequence: number;
@@ -115,6 +116,7 @@ const segmentArb = fc.record({
   fraction: fc.integer({ min: 0, max: 999 }),
   pdt: fc.boolean(),
   discontinuity: fc.boolean(),
+  gap: fc.boolean(),
   parts: fc.array(uriOf('mp4'), { maxLength: 3 }),
   title: pick('', 'live', 'no title'),
 });
@@ -201,6 +203,7 @@ const mediaArb = fc
       if (s.pdt || (i === 0 && g.dateRanges.length > 0))
         lines.push(plain(`#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:${String(2 * i).padStart(2, '0')}.000Z`));
       for (const p of s.parts) lines.push((c) => `#EXT-X-PART:DURATION=${partTarget},URI="${c(p)}",INDEPENDENT=YES`);
+      if (s.gap) lines.push(plain('#EXT-X-GAP'));
       lines.push(plain(`#EXTINF:${(g.target - s.fraction / 1000).toFixed(3)},${s.title}`), (c) => c(s.uri));
     });
     for (const p of pending) lines.push((c) => `#EXT-X-PART:DURATION=${partTarget},URI="${c(p)}"`);
@@ -223,6 +226,7 @@ const mediaArb = fc
       trail,
       expect: {
         segments: segments.map((s) => s.uri),
+        gaps: segments.filter((s) => s.gap).map((s) => s.uri),
         parts: [...segments.flatMap((s) => s.parts), ...pending, ...(hinted ? [g.hint] : [])],
         target: g.target,
         sequence: g.sequence ?? 0,
@@ -392,6 +396,7 @@ describe('generated media playlists', () => {
           expect(facts.targetDuration).toBe(ref.targetDuration);
           expect(facts.ended).toBe(ref.endlist || ref.playlistType === 'VOD');
           expect(facts.segments).toEqual(complete.map((s) => s.uri));
+          expect(facts.gaps).toEqual(complete.filter((s) => s.gap).map((s) => s.uri));
           expect(facts.parts).toEqual(ref.segments.flatMap((s) => s.parts.map((p) => p.uri)));
           expect(facts.nextMsn).toBe((ref.mediaSequenceBase ?? 0) + ref.skip + complete.length);
           if (pending) expect(pending.mediaSequenceNumber).toBe(facts.nextMsn);
@@ -400,6 +405,7 @@ describe('generated media playlists', () => {
           // And with what was generated.
           const e = m.expect;
           expect(facts.segments).toEqual(e.segments);
+          expect(facts.gaps).toEqual(e.gaps);
           expect(facts.parts).toEqual(e.parts);
           expect(facts.nextMsn).toBe(e.sequence + e.skip + e.segments.length);
           expect([facts.ended, facts.targetDuration, facts.partsOfLast, facts.partsOfNext]).toEqual([

@@ -109,6 +109,27 @@ describe('live playlists', () => {
     expect(await (await fetch(`${edge.url}/_edge/metrics`)).text()).toMatch(/edge_prefetches_total [1-9]/);
   });
 
+  it('does not prefetch a segment listed as a gap (EXT-X-GAP: no media), only the media ones', async () => {
+    const dir = `/hls/live/gap${++n}/v1`;
+    // v2 adds 4.ts, a gap (an origin replica taking over lists its dead peer's last feed slots so), and 5.ts.
+    upstream.on(`${dir}/index.m3u8`, (_req, k) => ({
+      headers: { date: httpDate(clock.now()), 'cache-control': 'max-age=1' },
+      body:
+        k === 1
+          ? livePlaylist(1)
+          : livePlaylist(3, 1).replace(/$/, '#EXT-X-GAP\n#EXTINF:2.0,\n4.ts\n#EXTINF:2.0,\n5.ts\n'),
+    }));
+    for (const s of [4, 5])
+      upstream.on(`${dir}/${s}.ts`, { headers: { 'cache-control': 'max-age=60' }, body: `segment-${s}` });
+    await get(`${dir}/index.m3u8`); // lists 1,2,3
+    clock.advance(2);
+    await get(`${dir}/index.m3u8`); // stale: refreshed; v2 lists 3, 4 (gap), 5
+    await until(() => upstream.count(`${dir}/5.ts`) === 1);
+    await until(async () => (await fetch(`${edge.url}/_edge/health`).then((r) => r.json())).inflightFetches === 0);
+    expect([upstream.count(`${dir}/5.ts`), upstream.count(`${dir}/4.ts`)]).toEqual([1, 0]);
+    expect((await get(`${dir}/index.m3u8`)).body).toContain('#EXT-X-GAP\n#EXTINF:2.0,\n4.ts');
+  });
+
   it('does not prefetch when prefetching is off', async () => {
     const other = await startEdge({ upstreamUrl: upstream.url, prefetchSegments: false }, { now: clock.now });
     try {

@@ -298,6 +298,9 @@ function playerView(base: number, fresh: boolean, shared?: { parts: boolean; hol
     last: onAir?.sequence ?? held.slots.at(-1)!.sequence,
     reloads: windowsFrom(standby, now, now + 4 * D),
     journal,
+    record,
+    standby,
+    now,
   };
 }
 
@@ -357,8 +360,12 @@ test('the player’s view, the holder’s slots shared: each segment both replic
         [false, 1800],
         [true, 1800],
       ] as const) {
-        const { held, onAir, last, reloads, journal } = playerView(base, fresh, { parts, holderPhaseMs });
+        const { held, onAir, last, reloads, journal, record } = playerView(base, fresh, { parts, holderPhaseMs });
         expect(onAir === undefined).toBe(!parts);
+        // The holder's feed is not on the standby: those slots are gaps there (EXT-X-GAP), not
+        // its slate under the holder's flags; its own slots, and the holder's slate or loop, are media.
+        const holderKind = new Map(record!.map((r) => [r.sequence, r.kind]));
+        let gaps = 0;
         const before = numbers(held);
         if (onAir) before.set(onAir.sequence, before.get(onAir.sequence - 1)! + (onAir.discontinuity ? 1 : 0));
         const seen = new Map<number, number>();
@@ -371,14 +378,45 @@ test('the player’s view, the holder’s slots shared: each segment both replic
             if (before.has(sequence)) expect([sequence, number]).toEqual([sequence, before.get(sequence)]);
           }
           expectAgreeing(seen, after);
+          for (const slot of w.slots) {
+            expect([slot.sequence, slot.gap === true]).toEqual([
+              slot.sequence,
+              holderKind.get(slot.sequence) === 'ingest',
+            ]);
+            if (slot.gap) gaps++;
+          }
           const next = w.slots.find((s) => s.sequence === last + 1);
           if (!next) continue;
           expect([next.kind, next.discontinuity]).toEqual(['slate', true]);
           expect(after.get(last + 1)).toBe(before.get(last)! + 1);
         }
         expect(seen.has(last + 1)).toBe(true);
+        expect(gaps).toBeGreaterThan(0);
         if (fresh) expectSameAfterRestart(journal, reloads);
       }
+});
+
+test('a gap stays a gap through a second takeover: the standby shares it as one, a third replica lists it as one', () => {
+  const { last, record, standby, now } = playerView(LOOP * 90 + 3, true, { parts: true });
+  const gapped = record!.filter((r) => r.kind === 'ingest').map((r) => r.sequence);
+  expect(gapped.length).toBeGreaterThan(0);
+  const later = now + 3 * D;
+  windowsFrom(standby, now, later);
+  // The standby's own view of those slots is its slate: without the flag, the third replica
+  // would list its slate there as media.
+  const shared = standby.listedSlots(SHARED);
+  expect(shared.filter((r) => r.gap).map((r) => r.sequence)).toEqual(gapped.filter((s) => s >= shared[0]!.sequence));
+  expect(shared.find((r) => r.sequence === gapped.at(-1))?.kind).toBe('slate');
+  const third = timeline('slate');
+  third.seal(later + 300);
+  third.takeOver(later + 300, shared);
+  const w = windowsFrom(third, later + 300, later + 2 * D).at(-1)!;
+  for (const slot of w.slots)
+    expect([slot.sequence, slot.gap === true]).toEqual([
+      slot.sequence,
+      slot.sequence <= last && gapped.includes(slot.sequence),
+    ]);
+  expect(w.slots.some((s) => s.gap)).toBe(true);
 });
 
 test('a shared record out of view (stale) or broken is not adopted: the takeover numbers as without one', () => {

@@ -177,6 +177,8 @@ interface Seen {
   uri: string;
   msn: number;
   discontinuity: boolean;
+  /** Listed with EXT-X-GAP (not fetched: no media). */
+  gap: boolean;
   etag: string;
   /** When the viewer first saw it listed. */
   at: number;
@@ -222,9 +224,17 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
             // A discontinuity is the segment's wherever it is listed (it moves up the window as is).
             if (prior) {
               prior.discontinuity ||= s.discontinuity;
+              prior.gap ||= s.gap;
               continue;
             }
             if (i < segments.length - 3) continue; // joining: the newest three, as a player starts
+            if (s.gap) {
+              // EXT-X-GAP: no media, a player does not load it.
+              const entry = { uri: s.uri, msn: msn + i, discontinuity: s.discontinuity, gap: true, etag: '', at: tick };
+              seen.push(entry);
+              byUri.set(s.uri, entry);
+              continue;
+            }
             const seg = await fetch(new URL(s.uri, `${edge!.url}${PLAYLIST}`));
             const bytes = (await seg.arrayBuffer()).byteLength;
             if (seg.status !== 200 || bytes === 0) {
@@ -235,6 +245,7 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
               uri: s.uri,
               msn: msn + i,
               discontinuity: s.discontinuity,
+              gap: false,
               etag: seg.headers.get('etag') ?? '',
               at: tick,
             };
@@ -331,6 +342,11 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   // the one after hinted (a TV in low-latency mode asks for them).
   const sinceSeen = Math.ceil((killedAt - seen[lastOfA]!.at) / SEGMENT_MS);
   expect(lastListedByA).toBeLessThanOrEqual(seen[lastOfA]!.msn + sinceSeen + 2);
+  // A's slots this viewer had not fetched from A when it died are gaps in B's playlists: B does
+  // not have A's feed, and its own slate there would be a picture from elsewhere under A's flags
+  // (no discontinuity before it). What the viewer got listed as media before B's own is A's feed.
+  const afterLastOfA = seen.filter((s) => s.msn > seen[lastOfA]!.msn && s.msn <= lastListedByA);
+  expect(afterLastOfA.map((s) => [s.msn, s.gap])).toEqual(afterLastOfA.map((s) => [s.msn, true]));
   const firstOwnOfB = byUri.get(`${lastListedByA + 1}.ts`);
   expect(firstOwnOfB?.discontinuity).toBe(true);
   expect(feedOnB[0]!.discontinuity).toBe(true);
@@ -351,7 +367,10 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   process.stderr.write(
     `[replica-feed-takeover] TV: played ${tvAfter.played.map((f) => `${f.sn}/${f.cc}`).join(' ')}; errors ${JSON.stringify(tvAfter.errors)}\n`,
   );
-  expect(tvAfter.errors.filter((e) => e.fatal || e.details === 'levelParsingError')).toEqual([]);
+  // Nor did it get a picture from elsewhere in A's slots: B lists those it cannot serve as gaps
+  // (before, hls.js parsed B's slate there as A's feed: fragParsingError, holes, fragGap).
+  const wrong = ['levelParsingError', 'fragParsingError'];
+  expect(tvAfter.errors.filter((e) => e.fatal || wrong.includes(e.details))).toEqual([]);
   expect(tvAfter.frames).toBeGreaterThan(playing.frames + 100);
 }, 180_000);
 

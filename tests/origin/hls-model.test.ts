@@ -100,6 +100,38 @@ describe('serializer', () => {
     ]);
   });
 
+  test('a gap: EXT-X-GAP on the segment and GAP=YES on its parts, read back by hls-parser', () => {
+    const text = serializeMedia({
+      kind: 'media',
+      version: 9,
+      targetDuration: 2,
+      mediaSequence: 7,
+      discontinuitySequence: 0,
+      independentSegments: true,
+      endList: false,
+      segments: [
+        { uri: '7.ts', duration: 2 },
+        {
+          uri: '8.ts',
+          duration: 2,
+          gap: true,
+          parts: [
+            { uri: '8.0.ts', duration: 1, independent: true, gap: true },
+            { uri: '8.1.ts', duration: 1, independent: false, gap: true },
+          ],
+        },
+        { uri: '9.ts', duration: 2, discontinuity: true },
+      ],
+    });
+    expect(text).toContain('#EXT-X-PART:DURATION=1.000,URI="8.1.ts",GAP=YES\n#EXT-X-GAP\n#EXTINF:2.000,\n8.ts');
+    const media = parse(text) as ParsedMedia;
+    expect(media.segments.map((s) => [s.uri, s.gap ?? false, s.parts.map((p) => p.gap ?? false)])).toEqual([
+      ['7.ts', false, []],
+      ['8.ts', true, [true, true]],
+      ['9.ts', false, []],
+    ]);
+  });
+
   test('refuses a quoted-string that would break the playlist', () => {
     expect(() =>
       serializeMaster({

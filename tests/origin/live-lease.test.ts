@@ -95,17 +95,19 @@ test('the slots a holder shares reach the replica that takes the channel over, r
     number,
     startMs: sequence * 2000 - 700,
   });
-  const listed = [slot(100, false, 7), slot(101, true, 8)];
-  d.shareSlots(
-    'sport',
-    listed.map((s) => ({ ...s, kind: 'ingest' as const })),
-  );
+  // What the holder shares is what the other reads: the kind tells it which slots were the
+  // holder's feed (gaps there), a gap stays one.
+  const listed = [
+    { ...slot(100, false, 7), kind: 'slate' as const, gap: true },
+    { ...slot(101, true, 8), kind: 'ingest' as const },
+  ];
+  d.shareSlots('sport', listed);
   await until('them in Redis', async () => (await client.get('citetv:live:slots:sport')) !== null);
   expect(d.sharedSlots('sport')).toBeUndefined(); // its own: never adopted back
   await until('e to have them (each try at the lease reads them)', () => e.sharedSlots('sport') !== undefined);
   expect(e.sharedSlots('sport')).toEqual(listed);
   // One more listed just before d stops: e takes over with it, read in the script that takes the lease.
-  const newest = [...listed, slot(102, false, 8)];
+  const newest = [...listed, { ...slot(102, false, 8), kind: 'ingest' as const }];
   d.shareSlots('sport', newest);
   await until(
     'the newest in Redis',

@@ -244,16 +244,21 @@ export async function livePlaylist(stack: Stack, channel: ChannelId, rendition =
 }
 
 /** The segment URIs of a playlist text with their discontinuity marks. */
-export function playlistSegments(text: string): { uri: string; discontinuity: boolean; duration: number }[] {
-  const out: { uri: string; discontinuity: boolean; duration: number }[] = [];
+export function playlistSegments(
+  text: string,
+): { uri: string; discontinuity: boolean; duration: number; gap: boolean }[] {
+  const out: { uri: string; discontinuity: boolean; duration: number; gap: boolean }[] = [];
   let discontinuity = false;
+  let gap = false;
   let duration = 0;
   for (const line of text.split('\n')) {
     if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
+    else if (line === '#EXT-X-GAP') gap = true;
     else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
     else if (line && !line.startsWith('#')) {
-      out.push({ uri: line, discontinuity, duration });
+      out.push({ uri: line, discontinuity, duration, gap });
       discontinuity = false;
+      gap = false;
     }
   }
   return out;

@@ -11,6 +11,8 @@ export interface PlaylistFacts {
   targetDuration?: number;
   /** Segment URIs as written (relative or absolute), in order. */
   segments: string[];
+  /** Those of them marked EXT-X-GAP: listed for their place, not media; never fetched ahead. */
+  gaps: string[];
   /** Partial segment URIs (EXT-X-PART, and the EXT-X-PRELOAD-HINT of type PART), in order. */
   parts: string[];
   /**
@@ -76,6 +78,7 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
     media: false,
     ended: false,
     segments: [],
+    gaps: [],
     parts: [],
     nextMsn: 0,
     partsOfNext: 0,
@@ -84,6 +87,7 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
   let sequence = 0;
   let skipped = 0;
   let expectUri = false;
+  let gap = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
@@ -94,6 +98,8 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
         facts.media = true;
       } else if (line === '#EXT-X-ENDLIST' || line === '#EXT-X-PLAYLIST-TYPE:VOD') {
         facts.ended = true;
+      } else if (line === '#EXT-X-GAP') {
+        gap = true;
       } else if (line.startsWith('#EXTINF:')) {
         expectUri = true;
         facts.media = true;
@@ -117,10 +123,12 @@ export function scanPlaylist(text: string): PlaylistFacts | null {
     }
     if (expectUri) {
       facts.segments.push(line);
+      if (gap) facts.gaps.push(line);
       facts.partsOfLast = facts.partsOfNext;
       facts.partsOfNext = 0;
     }
     expectUri = false;
+    gap = false;
   }
   facts.nextMsn = sequence + skipped + facts.segments.length;
   return facts;

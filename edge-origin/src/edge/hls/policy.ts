@@ -142,7 +142,9 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
     const published = segmentKeys(entry.primaryKey, [...(added.length ? added : facts.segments), ...facts.parts]);
     if (!config.prefetchSegments || !facts.targetDuration || !watched(entry.primaryKey, facts.targetDuration))
       return { published };
-    const prefetch = segmentKeys(entry.primaryKey, added.slice(-MAX_PREFETCH_PER_REFRESH));
+    // A gap (EXT-X-GAP) is no media: players do not load it, nor does the edge ahead of them.
+    const media = facts.gaps.length > 0 ? added.filter((s) => !facts.gaps.includes(s)) : added;
+    const prefetch = segmentKeys(entry.primaryKey, media.slice(-MAX_PREFETCH_PER_REFRESH));
     const gateSeconds = config.prefetchGate ? facts.targetDuration * config.prefetchGateTargetFraction : undefined;
     return { published, prefetch, gateSeconds };
   }

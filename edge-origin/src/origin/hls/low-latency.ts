@@ -83,9 +83,13 @@ export function withLowLatency(playlist: MediaPlaylist, o: LowLatencyInputs): Me
   const target = playlist.targetDuration;
   const partUri = (msn: number, part: number) => `${msn}.${part}.ts`;
   const partsOf = (made: SlotParts, count = made.parts.length): PartialSegment[] =>
-    made.parts
-      .slice(0, count)
-      .map((p, i) => ({ uri: partUri(made.slot.sequence, i), duration: p.duration, independent: p.independent }));
+    made.parts.slice(0, count).map((p, i) => ({
+      uri: partUri(made.slot.sequence, i),
+      duration: p.duration,
+      independent: p.independent,
+      // A gap's parts are gaps too (a player in low-latency mode loads parts, not the segment).
+      ...(made.slot.gap ? { gap: true } : {}),
+    }));
   const bySequence = new Map(o.recent.map((r) => [r.slot.sequence, r]));
   let segments = playlist.segments.map((segment, i) => {
     const made = bySequence.get(playlist.mediaSequence + i);

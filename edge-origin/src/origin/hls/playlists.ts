@@ -119,6 +119,7 @@ export function liveMediaPlaylist(
       duration: itemAt(durations, i),
       discontinuity: s.discontinuity,
       programDateTime: startMs(s.sequence),
+      ...(s.gap ? { gap: true } : {}),
     })),
   };
 }

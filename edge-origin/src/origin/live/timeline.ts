@@ -74,6 +74,13 @@ export interface Slot {
    * encoded, `durations` are then the nominal ones (its parts are read as they are written).
    */
   unit?: { session: string; index: number; durations: UnitDurations; growing?: boolean };
+  /**
+   * Listed with EXT-X-GAP: a slot adopted from another replica (`takeOver`) that carried that
+   * one's feed, which this replica does not have: what it would serve there is its own slate or
+   * loop, a picture from elsewhere with no discontinuity before it (the numbers are the other's).
+   * Players skip a gap; those that fetched the slot from the other replica keep what they have.
+   */
+  gap?: boolean;
 }
 
 /**
@@ -89,6 +96,16 @@ export interface SharedSlot {
   kind?: SlotKind;
   /** When it starts by the sharer's dates (ms since the epoch): its feed's phase. */
   startMs?: number;
+  /** The sharer lists it with EXT-X-GAP (adopted in its turn). */
+  gap?: boolean;
+}
+
+/** A slot adopted from another replica: its flag and number as that one listed it, and whether it is a gap here. */
+export interface AdoptedSlot {
+  sequence: number;
+  discontinuity: boolean;
+  number: number;
+  gap?: boolean;
 }
 
 export interface TimelineWindow {
@@ -111,14 +128,14 @@ export type JournalEntry =
   | { type: 'unit'; session: string; index: number; durations: UnitDurations }
   | { type: 'sealed'; through: number }
   | { type: 'renumber'; from: number; at: number }
-  | { type: 'adopt'; from: number; slots: SharedSlot[] };
+  | { type: 'adopt'; from: number; slots: AdoptedSlot[] };
 
 /**
  * How a takeover numbers slots from `from` on (the first this replica had not listed): a jump
  * (slot `at` numbered `at`, never back), or the other replica's slots adopted (theirs, with their
  * flags and numbers, the slots after them counted on from their last).
  */
-type Numbering = { type: 'renumber'; from: number; at: number } | { type: 'adopt'; from: number; slots: SharedSlot[] };
+type Numbering = { type: 'renumber'; from: number; at: number } | { type: 'adopt'; from: number; slots: AdoptedSlot[] };
 
 export interface TimelineOptions {
   clock: LiveClockConfig;
@@ -326,7 +343,13 @@ export class LiveTimeline {
           slot.startMs === undefined ? -1 : this.options.clock.epochMs + slot.sequence * step - slot.startMs;
         if (phaseMs >= 0 && phaseMs < step) this.#setPhase(slot.sequence, phaseMs);
       }
-      const slots = adopted.map(({ sequence, discontinuity, number }) => ({ sequence, discontinuity, number }));
+      // Its feed is not here: those slots are gaps (Slot.gap), not this replica's slate under its flags.
+      const slots: AdoptedSlot[] = adopted.map(({ sequence, discontinuity, number, kind, gap }) => ({
+        sequence,
+        discontinuity,
+        number,
+        ...(gap || kind === 'ingest' ? { gap: true } : {}),
+      }));
       const numbering = { type: 'adopt' as const, from, slots };
       this.#numberings.push(numbering);
       this.options.journal?.(numbering);
@@ -443,7 +466,7 @@ export class LiveTimeline {
     return this.#listed({
       sequence,
       kind: 'ingest',
-      discontinuity: this.#adoptedFlag(sequence) ?? (!continues || this.#breaks.has(sequence)),
+      discontinuity: !continues || this.#breaks.has(sequence),
       unit: {
         session: unit.session,
         index: unit.index,
@@ -454,11 +477,12 @@ export class LiveTimeline {
   }
 
   /** Notes a slot a viewer may now hold: a takeover leaves it as it is. */
-  #listed<T extends Slot | undefined>(slot: T): T {
+  #listed(slot: Slot | undefined): Slot | undefined {
     if (!slot) return slot;
-    if (slot.sequence > this.#sealedThrough) this.#onAir = slot;
+    const listed = this.#asAdopted(slot);
+    if (slot.sequence > this.#sealedThrough) this.#onAir = listed;
     this.#listedUpTo(slot.sequence);
-    return slot;
+    return listed;
   }
 
   #listedUpTo(sequence: number): void {
@@ -486,7 +510,14 @@ export class LiveTimeline {
       const slot = sealed ?? (this.#onAir?.sequence === s ? this.#onAir : undefined);
       if (!slot) break;
       const number = sealed ? this.#numberOf(s) : this.#numberOf(s - 1) + (slot.discontinuity ? 1 : 0);
-      out.push({ sequence: s, discontinuity: slot.discontinuity, number, kind: slot.kind, startMs: this.startMs(s) });
+      out.push({
+        sequence: s,
+        discontinuity: slot.discontinuity,
+        number,
+        kind: slot.kind,
+        startMs: this.startMs(s),
+        ...(slot.gap ? { gap: true } : {}),
+      });
     }
     return out;
   }
@@ -500,8 +531,7 @@ export class LiveTimeline {
     const n = this.options.loopSegments;
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const discontinuity =
-      this.#adoptedFlag(sequence) ??
-      (run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n)));
+      run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n));
     return kind === 'loop'
       ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
       : { sequence, kind, discontinuity };
@@ -549,20 +579,24 @@ export class LiveTimeline {
     if (sequence < 0 || (this.active && sequence > this.#sealedThrough)) return undefined;
     const run = this.#runAt(sequence);
     const discontinuity =
-      this.#adoptedFlag(sequence) ??
-      ((sequence > 0 && run.from === sequence) ||
-        (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments)));
+      (sequence > 0 && run.from === sequence) ||
+      (run.kind === 'loop' && startsLoop(sequence, this.options.loopSegments));
     if (run.kind === 'loop')
-      return {
+      return this.#asAdopted({
         sequence,
         kind: 'loop',
         discontinuity,
         sourceIndex: sourceSegmentIndex(sequence, this.options.loopSegments),
-      };
-    if (run.kind === 'slate') return { sequence, kind: 'slate', discontinuity };
+      });
+    if (run.kind === 'slate') return this.#asAdopted({ sequence, kind: 'slate', discontinuity });
     const index = run.firstUnit! + (sequence - run.from);
     const durations = this.#units.get(unitKey(run.session!, index))!;
-    return { sequence, kind: 'ingest', discontinuity, unit: { session: run.session!, index, durations } };
+    return this.#asAdopted({
+      sequence,
+      kind: 'ingest',
+      discontinuity,
+      unit: { session: run.session!, index, durations },
+    });
   }
 
   /** The slots a live playlist lists at `nowMs` (the newest `windowSize`), oldest first. */
@@ -648,7 +682,7 @@ export class LiveTimeline {
    * replica's own discontinuities after it (the first after it starts a run: one above); before
    * them, counted back from the first, so a window reaching over both agrees with its tags.
    */
-  #adoptedNumber(slots: readonly SharedSlot[], s: number): number {
+  #adoptedNumber(slots: readonly AdoptedSlot[], s: number): number {
     const first = itemAt(slots, 0);
     const last = itemAt(slots, slots.length - 1);
     if (s > last.sequence)
@@ -658,15 +692,22 @@ export class LiveTimeline {
     return first.number - (first.discontinuity ? 1 : 0) - before;
   }
 
-  /** The flag the other replica gave slot `s`, when the latest adoption reaching it has it. */
-  #adoptedFlag(s: number): boolean | undefined {
+  /** Slot `s` as the other replica listed it, when the latest adoption reaching it has it. */
+  #adopted(s: number): AdoptedSlot | undefined {
     for (let i = this.#numberings.length - 1; i >= 0; i--) {
       const e = itemAt(this.#numberings, i);
       if (e.type !== 'adopt' || e.from > s) continue;
       const first = itemAt(e.slots, 0).sequence;
-      return e.slots[s - first]?.discontinuity;
+      return e.slots[s - first];
     }
     return undefined;
+  }
+
+  /** `slot` with the flag the other replica gave it, and as a gap where its feed was (adopted slots). */
+  #asAdopted(slot: Slot): Slot {
+    const adopted = this.#adopted(slot.sequence);
+    if (!adopted) return slot;
+    return { ...slot, discontinuity: adopted.discontinuity, ...(adopted.gap ? { gap: true } : {}) };
   }
 
   /** Discontinuities at slots 1..sequence (the count EXT-X-DISCONTINUITY-SEQUENCE is made of). */

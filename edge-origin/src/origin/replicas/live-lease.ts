@@ -12,7 +12,7 @@
 //   citetv:live:publishers:<channel>  [{"from","url"}…]: who published the channel from which slot
 //                                on (appended at each acquisition and takeover), so a replay's older
 //                                slots are asked of the replica that has them on its disk
-//   citetv:live:slots:<channel>  {"id","slots":[{"sequence","discontinuity","number","kind","startMs"}…]}:
+//   citetv:live:slots:<channel>  {"id","slots":[{"sequence","discontinuity","number","kind","startMs","gap"}…]}:
 //                                the newest slots the holder listed, as its playlists numbered and dated them
 //                                (written as it lists a newer one), so a replica taking over lists
 //                                them alike (live/timeline.ts `takeOver`: hls.js ≥ 1.6 drops a
@@ -25,6 +25,7 @@
 // never on a lease Redis may already have dropped. Redis unreachable: nobody is known to hold the
 // channel and every replica serves its own timeline (live-proxy.ts), the most available choice.
 import { createClient } from 'redis';
+import { z } from 'zod';
 import type { ChannelId } from '../../../../shared/catalog/types.ts';
 import type { SharedSlot } from '../live/timeline.ts';
 import type { ReplicaConfig } from './config.ts';
@@ -466,24 +467,42 @@ function parseHolder(value: string | null | undefined): LeaseHolder | undefined 
   }
 }
 
+/**
+ * What a holder shared (`shareSlots`), checked field by field: a record that is not one is none
+ * (the takeover then numbers on its own). A kind or date it cannot read is left out, the slot kept.
+ */
+const SHARED_RECORD = z.object({
+  id: z.string(),
+  slots: z.array(
+    z.object({
+      sequence: z.number().int().safe(),
+      discontinuity: z.boolean(),
+      number: z.number().int().safe(),
+      kind: z.enum(['loop', 'slate', 'ingest']).optional().catch(undefined),
+      startMs: z.number().finite().optional().catch(undefined),
+      gap: z.boolean().optional().catch(undefined),
+    }),
+  ),
+});
+
 function parseSharedSlots(text: string | null): { id: string; slots: SharedSlot[] } | undefined {
   if (!text) return undefined;
+  let json: unknown;
   try {
-    const parsed = JSON.parse(text) as { id?: unknown; slots?: unknown };
-    if (typeof parsed.id !== 'string' || !Array.isArray(parsed.slots)) return undefined;
-    const slots: SharedSlot[] = [];
-    for (const s of parsed.slots as Partial<SharedSlot>[]) {
-      if (
-        !Number.isSafeInteger(s?.sequence) ||
-        !Number.isSafeInteger(s?.number) ||
-        typeof s?.discontinuity !== 'boolean'
-      )
-        return undefined;
-      const startMs = Number.isFinite(s.startMs) ? { startMs: s.startMs! } : {};
-      slots.push({ sequence: s.sequence!, discontinuity: s.discontinuity, number: s.number!, ...startMs });
-    }
-    return { id: parsed.id, slots };
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const record = SHARED_RECORD.safeParse(json);
+  if (!record.success) return undefined;
+  // Fields left out rather than undefined (exactOptionalPropertyTypes).
+  const slots = record.data.slots.map(({ sequence, discontinuity, number, kind, startMs, gap }) => ({
+    sequence,
+    discontinuity,
+    number,
+    ...(kind !== undefined ? { kind } : {}),
+    ...(startMs !== undefined ? { startMs } : {}),
+    ...(gap ? { gap } : {}),
+  }));
+  return { id: record.data.id, slots };
 }
