@@ -207,7 +207,9 @@ export const edgeConfigSchema = z.object({
   readinessUpstream: z.enum(['site', 'strict', 'ignore']).default('site'),
   /**
    * Client connections (Node runtime): all request headers within headersTimeoutMs of the
-   * connection or of its previous response (slowloris), the whole request (body included) within
+   * request's first byte, or of the connection for a first request that sends nothing (slowloris:
+   * so at most 2 × headersTimeoutMs from the connection, keepAliveTimeoutMs + headersTimeoutMs
+   * from a previous response; tests/edge/front-door.test.ts), the whole request (body included) within
    * requestTimeoutMs (0: none), an idle keep-alive connection closed after keepAliveTimeoutMs
    * (longer than players' gaps between requests). On SIGTERM, responses in progress get
    * shutdownGraceMs to finish.
