@@ -16,7 +16,8 @@ import { runStorm, type StormResult } from './storm.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+// What ships: the built bundles run by node alone (scripts/build-server.mjs, made at the start).
+const dist = (name: string) => path.join(root, `edge-origin/dist/${name}.mjs`);
 
 const settings = {
   originLatencyMs: Number(process.env.BENCH_ORIGIN_LATENCY_MS ?? 50),
@@ -24,6 +25,12 @@ const settings = {
   wrkConnections: Number(process.env.BENCH_WRK_CONNECTIONS ?? 64),
   viewerCounts: (process.env.BENCH_VIEWERS ?? '1000,5000,10000').split(',').map(Number),
   viewerSeconds: Number(process.env.BENCH_VIEWER_SECONDS ?? 30),
+  /**
+   * Before each measured period, the same audience for this long, not measured, on the same
+   * server: a server's steady state is what a site lives with. A fresh Node edge's CPU per request
+   * falls for minutes (JIT tiers, heap sizing: README, Benchmarks); nginx's does not. 0: measure cold.
+   */
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 60),
   /**
    * Viewers join at random over the first seconds of the period (an audience arriving: 10,000
    * in 10 s is already a flash crowd); stalls are reported in total and after that join rush.
@@ -51,7 +58,7 @@ let redisUrl = '';
 
 function startCache(which: Cache, upstreamUrl: string): Started {
   if (which === 'nginx') return startNginx(ensureNginx(), settings.ports.nginx, upstreamUrl, 1);
-  return startProcess('edge', tsx, [path.join(root, 'edge-origin/src/bin/edge.node.ts')], {
+  return startProcess('edge', process.execPath, [dist('edge')], {
     EDGE_PORT: String(settings.ports.edge),
     UPSTREAM_URL: upstreamUrl,
     EDGE_ACCESS_LOG: 'false',
@@ -100,7 +107,9 @@ async function main() {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   settings.ports = { origin: await freePort(), edge: await freePort(), nginx: await freePort() };
   console.log('bench: starting the origin (makes the demo media on first run)…');
-  const origin = startProcess('origin', tsx, [path.join(root, 'edge-origin/src/bin/origin.node.ts')], {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bench: npm run build (scripts/build-server.mjs) failed');
+  const origin = startProcess('origin', process.execPath, [dist('origin')], {
     ORIGIN_PORT: String(settings.ports.origin),
   });
   const upstream = await (async () => {
@@ -129,8 +138,20 @@ async function main() {
     for (const n of settings.viewerCounts) {
       for (const which of ['edge', 'nginx'] as Cache[]) {
         await withCache(which, upstream, async (server) => {
-          console.log(`bench: ${which}: ${n} viewers for ${settings.viewerSeconds}s…`);
+          // Counted from here: a segment of the measured period may have been fetched while warming up.
           upstream.reset();
+          if (settings.warmupSeconds > 0) {
+            console.log(`bench: ${which}: ${n} viewers for ${settings.warmupSeconds}s to warm up (not measured)…`);
+            await simulateViewers({
+              baseUrl: cacheUrl(which),
+              playlistPath: mediaPlaylist,
+              viewers: n,
+              durationMs: settings.warmupSeconds * 1000,
+              joinSpreadMs: Math.min(settings.viewerJoinSeconds, settings.warmupSeconds) * 1000,
+              ...(settings.simulatorProcesses > 0 ? { processes: settings.simulatorProcesses } : {}),
+            });
+          }
+          console.log(`bench: ${which}: ${n} viewers for ${settings.viewerSeconds}s…`);
           const meter = new ResourceMeter(server);
           const originMeter = new ResourceMeter(origin);
           const machine = new MachineMeter();
@@ -159,7 +180,7 @@ async function main() {
             viewers: n,
             uniqueSegments: sim.uniqueSegments.size,
             upstreamRequestsPerSegment: upstreamSegmentRequests / Math.max(1, sim.uniqueSegments.size),
-            upstreamPlaylistRequestsPerSecond: upstreamPlaylistRequests / settings.viewerSeconds,
+            upstreamPlaylistRequestsPerSecond: upstreamPlaylistRequests / (settings.warmupSeconds + settings.viewerSeconds),
             segmentRequests: sim.segmentRequests,
             playlistRequests: sim.playlistRequests,
             errors: sim.errors,
@@ -214,6 +235,10 @@ async function main() {
       stormWholeSegmentP95: ratio(storms.edge.totalMs.p95, storms.nginx.totalMs.p95),
       viewerP99Ttfb: viewers.edge.map((e, i) =>
         ratio(e.segmentTtfbP99Ms as number, itemAt(viewers.nginx, i).segmentTtfbP99Ms as number),
+      ),
+      /** Server CPU per viewer request (issue #15: ≤ 1.2 with `--workers 2`), per audience size. */
+      viewerCpuPerRequest: viewers.edge.map((e, i) =>
+        ratio(e.cpuUsPerRequest as number, itemAt(viewers.nginx, i).cpuUsPerRequest as number),
       ),
     },
   };
