@@ -180,7 +180,8 @@ async function main() {
             viewers: n,
             uniqueSegments: sim.uniqueSegments.size,
             upstreamRequestsPerSegment: upstreamSegmentRequests / Math.max(1, sim.uniqueSegments.size),
-            upstreamPlaylistRequestsPerSecond: upstreamPlaylistRequests / (settings.warmupSeconds + settings.viewerSeconds),
+            upstreamPlaylistRequestsPerSecond:
+              upstreamPlaylistRequests / (settings.warmupSeconds + settings.viewerSeconds),
             segmentRequests: sim.segmentRequests,
             playlistRequests: sim.playlistRequests,
             errors: sim.errors,
