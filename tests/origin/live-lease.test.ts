@@ -118,6 +118,13 @@ test('the slots a holder shares reach the replica that takes the channel over, r
   expect(atTakeover).toEqual(newest);
   // Read again on demand (a takeover answered before the lease: live-proxy.ts), bounded.
   expect(await e.readSharedSlots('sport')).toEqual(newest);
+  // A record written by someone else: a kind, a date or a gap it cannot read is left out, the slot
+  // kept; a slot without its number makes the record none (the takeover then numbers on its own).
+  const odd = { sequence: 103, discontinuity: false, number: 8, kind: 'bogus', startMs: 'soon', gap: 'yes' };
+  await client.set('citetv:live:slots:sport', JSON.stringify({ id: 'x', slots: [odd] }));
+  expect(await e.readSharedSlots('sport')).toEqual([{ sequence: 103, discontinuity: false, number: 8 }]);
+  await client.set('citetv:live:slots:sport', JSON.stringify({ id: 'x', slots: [{ ...odd, number: 'eight' }] }));
+  expect(await e.readSharedSlots('sport')).toBeUndefined();
   await e.close();
 });
 

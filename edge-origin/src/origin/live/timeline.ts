@@ -463,26 +463,27 @@ export class LiveTimeline {
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const continues =
       run.kind === 'ingest' && run.session === unit.session && run.firstUnit! + (sequence - run.from) === unit.index;
-    return this.#listed({
-      sequence,
-      kind: 'ingest',
-      discontinuity: !continues || this.#breaks.has(sequence),
-      unit: {
-        session: unit.session,
-        index: unit.index,
-        durations: unit.durations ?? { video: clock.segmentDuration, audio: clock.segmentDuration },
-        ...(unit.durations ? {} : { growing: true }),
-      },
-    });
+    return this.#listed(
+      this.#asAdopted({
+        sequence,
+        kind: 'ingest',
+        discontinuity: !continues || this.#breaks.has(sequence),
+        unit: {
+          session: unit.session,
+          index: unit.index,
+          durations: unit.durations ?? { video: clock.segmentDuration, audio: clock.segmentDuration },
+          ...(unit.durations ? {} : { growing: true }),
+        },
+      }),
+    );
   }
 
   /** Notes a slot a viewer may now hold: a takeover leaves it as it is. */
-  #listed(slot: Slot | undefined): Slot | undefined {
+  #listed<T extends Slot | undefined>(slot: T): T {
     if (!slot) return slot;
-    const listed = this.#asAdopted(slot);
-    if (slot.sequence > this.#sealedThrough) this.#onAir = listed;
+    if (slot.sequence > this.#sealedThrough) this.#onAir = slot;
     this.#listedUpTo(slot.sequence);
-    return listed;
+    return slot;
   }
 
   #listedUpTo(sequence: number): void {
@@ -532,9 +533,11 @@ export class LiveTimeline {
     const run = itemAt(this.#runs, this.#runs.length - 1);
     const discontinuity =
       run.kind !== kind || this.#breaks.has(sequence) || (kind === 'loop' && startsLoop(sequence, n));
-    return kind === 'loop'
-      ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
-      : { sequence, kind, discontinuity };
+    return this.#asAdopted(
+      kind === 'loop'
+        ? { sequence, kind, discontinuity, sourceIndex: sourceSegmentIndex(sequence, n) }
+        : { sequence, kind, discontinuity },
+    );
   }
 
   /** Calls `listener` whenever a unit is placed or a slot sealed; returns how to stop. */
