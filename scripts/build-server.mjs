@@ -10,7 +10,8 @@
 // scripts/run.mjs can tell a stale build from a fresh one. The Deno entry points are untouched.
 //   node scripts/build-server.mjs [--out <dir>] [edge|origin|start|encoder ...]   (default: all)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,6 +88,10 @@ await Promise.all(
     writeFileSync(join(out, `${name}.packages.json`), `${JSON.stringify([...packages].sort(), null, 1)}\n`);
   }),
 );
+// The edge's native front door (config nativeFrontDoor): a Node add-on compiled with g++ against
+// Node's own headers (Node-API, so one build serves every Node of that ABI on this platform),
+// beside edge.mjs. Without a compiler the edge still runs, with the JavaScript front door.
+if (wanted.includes('edge')) buildNativeFrontDoor(join(out, 'front-door.node'));
 // The origin's photo process runs a plain JavaScript file of its own (contributions/photo-child.mjs):
 // beside the bundles, for an install that ships dist/ without the sources (deploy/origin's image).
 if (wanted.some((n) => n === 'origin' || n === 'start'))
@@ -94,3 +99,22 @@ if (wanted.some((n) => n === 'origin' || n === 'start'))
 console.log(
   `server built into ${relative(process.cwd(), out) || '.'}: ${wanted.map((n) => `${n}.mjs`).join(', ')} (${Date.now() - started} ms)`,
 );
+
+function buildNativeFrontDoor(target) {
+  const source = join(root, 'edge-origin/src/edge/node/native/front-door.cc');
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) return;
+  const headers = [join(dirname(process.execPath), '../include/node'), '/usr/include/node'].find((d) =>
+    existsSync(join(d, 'node_api.h')),
+  );
+  if (!headers) {
+    console.warn('build-server: no Node headers (node_api.h): the native front door is not built');
+    return;
+  }
+  const args = ['-std=c++17', '-O2', '-fPIC', '-shared', '-Wall', '-Wextra', '-Wno-unused-parameter'];
+  args.push(`-I${headers}`, '-DNODE_GYP_MODULE_NAME=front_door', source, '-o', target, '-lpthread');
+  const made = spawnSync(process.env.CXX || 'g++', args, { stdio: 'inherit' });
+  if (made.status !== 0)
+    console.warn(
+      `build-server: the native front door did not build (${made.error?.message ?? `g++ exit ${made.status}`})`,
+    );
+}

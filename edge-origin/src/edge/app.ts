@@ -2,7 +2,7 @@
 // Everything under /_edge/ belongs to the edge itself; every other path is the origin's.
 import { Hono } from 'hono';
 import { resolveEdgeConfig, type EdgeConfig, type EdgeConfigInput } from './config.ts';
-import { MemoryStore, type StoreStats } from './cache/memory-store.ts';
+import { MemoryStore, type StoreObserver, type StoreStats } from './cache/memory-store.ts';
 import { currentAge, freshnessLifetime } from './cache/freshness.ts';
 import { UpstreamClient } from './upstream/upstream-client.ts';
 import { createMetrics, type MetricsExposer } from './admin/metrics.ts';
@@ -64,13 +64,15 @@ export interface EdgeDeps {
   /** How /_edge/metrics answers (Node: with the process's metrics; `--workers N`: summed over the
    * workers, node/cluster-metrics.ts); absent: this edge's own metrics. */
   exposeMetrics?: MetricsExposer;
+  /** Told of every change to the memory tier (Node: the native front door's mirror of it). */
+  storeObserver?: StoreObserver;
 }
 
 export function createEdge(input: EdgeConfigInput, deps: EdgeDeps = {}): Edge {
   const config = resolveEdgeConfig(input);
   const now = deps.now ?? (() => Date.now() / 1000);
   const log = deps.log ?? ((line) => console.log(JSON.stringify(line)));
-  const store = new MemoryStore(config.memoryBytes, () => metrics.eviction());
+  const store = new MemoryStore(config.memoryBytes, () => metrics.eviction(), deps.storeObserver);
   const disk = deps.diskDir
     ? new DiskTier(deps.diskDir, {
         budget: config.diskBytes,

@@ -243,6 +243,17 @@ export const edgeConfigSchema = z.object({
    */
   frontDoor: bool.default(true),
   /**
+   * Node runtime only, with frontDoor: the front door is native code on a thread of its own
+   * (node/native/front-door.cc, loaded by node/native-front.ts), which answers fresh hits without
+   * running JavaScript per request and hands every other connection over as the JavaScript door
+   * does. When the add-on is not built or cannot load (no compiler where the edge was built), the
+   * edge says so once in its log and uses the JavaScript door.
+   */
+  nativeFrontDoor: bool.default(false),
+  /** The native front door's add-on (`front-door.node`); empty: beside the edge's bundle, else
+   * edge-origin/dist/ (where `npm run build` makes it). */
+  nativeFrontDoorAddon: z.string().default(''),
+  /**
    * Path prefixes whose requests always pass through, uncached and not collapsed, whatever the
    * method (Varnish's `return (pass)`): answers per viewer that the origin marks no-store, e.g. the
    * ads API's asset lists and tracking beacons (`/api/v1/ads/`), each of which would otherwise open
@@ -354,6 +365,8 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   fastHitPath: 'EDGE_FAST_HIT_PATH',
   fastPassPath: 'EDGE_FAST_PASS_PATH',
   frontDoor: 'EDGE_FRONT_DOOR',
+  nativeFrontDoor: 'EDGE_NATIVE_FRONT_DOOR',
+  nativeFrontDoorAddon: 'EDGE_NATIVE_FRONT_DOOR_ADDON',
   passPrefixes: 'EDGE_PASS_PREFIXES',
   beaconPrefixes: 'EDGE_BEACON_PREFIXES',
   beaconBatchPath: 'EDGE_BEACON_BATCH_PATH',

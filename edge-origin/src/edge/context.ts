@@ -66,8 +66,10 @@ export interface ContentPolicy {
   forcesLifetime(pathAndQuery: string, status: number, headers: Headers): boolean;
   /** stale-while-revalidate to apply when the response gives none (undefined: the config's). */
   staleWhileRevalidate(entry: CacheEntry): number | undefined;
-  /** On a hit: refresh this entry in the background now, before it expires? */
-  refreshAhead(entry: CacheEntry, age: number, lifetime: number): boolean;
+  /** The age (seconds) from which a hit refreshes this entry in the background, before it
+   * expires; Infinity: never. A bound rather than a yes/no, so the native front door
+   * (node/native-front.ts) can be told when without asking per request. */
+  refreshAheadFrom(entry: CacheEntry, lifetime: number): number;
   /** Seconds the upstream may hold this request by design before it answers, on top of the
    * first-byte timeout (a blocking playlist reload: three target durations); 0 for anything else. */
   upstreamHoldSeconds(key: string): number;

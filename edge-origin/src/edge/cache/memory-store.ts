@@ -13,6 +13,17 @@ export interface StoreStats {
   budget: number;
 }
 
+/** Told of every change to what the store holds (the native front door mirrors the answers it may
+ * give, node/native-front.ts). */
+export interface StoreObserver {
+  /** Stored (new, or replacing another: that one is `removed` first). */
+  stored(entry: CacheEntry): void;
+  /** Refreshed in place (a 304: same object, new times). */
+  refreshed(entry: CacheEntry): void;
+  /** Gone: replaced, deleted, purged or evicted. */
+  removed(entry: CacheEntry): void;
+}
+
 export class MemoryStore {
   private readonly lru: LRUCache<string, CacheEntry>;
   /** Primary key → the Vary field names of its latest stored response. */
@@ -27,6 +38,7 @@ export class MemoryStore {
   constructor(
     readonly budget: number,
     private readonly onEvict?: (entry: CacheEntry) => void,
+    private readonly observer?: StoreObserver,
   ) {
     this.lru = new LRUCache<string, CacheEntry>({
       maxSize: Math.max(1, budget),
@@ -35,6 +47,7 @@ export class MemoryStore {
       sizeCalculation: (entry) => Math.max(1, entry.size),
       dispose: (entry, key, reason) => {
         this.unindex(key, entry);
+        this.observer?.removed(entry);
         if (reason === 'evict') {
           this.evictionCount++;
           this.onEvict?.(entry);
@@ -74,12 +87,20 @@ export class MemoryStore {
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(entry.storageKey);
     }
+    this.observer?.stored(entry);
     return true;
   }
 
   /** Refreshes LRU position and accounting after an entry's headers changed (304). */
   touch(entry: CacheEntry): void {
-    if (this.lru.peek(entry.storageKey) === entry) this.lru.set(entry.storageKey, entry);
+    if (this.lru.peek(entry.storageKey) !== entry) return;
+    this.lru.set(entry.storageKey, entry);
+    this.observer?.refreshed(entry);
+  }
+
+  /** Every stored entry, most recently used first (without touching them). */
+  entries(): Iterable<CacheEntry> {
+    return this.lru.values();
   }
 
   /** Removes every variant of a URL (unsafe method invalidation, purge). Returns how many. */

@@ -201,16 +201,10 @@ export function createHlsPolicy({ config, now }: PolicyHost): ContentPolicy {
 
     staleWhileRevalidate: liveStaleWhileRevalidate,
 
-    refreshAhead(entry, age, lifetime) {
+    refreshAheadFrom(entry, lifetime) {
       const facts = entry.playlist;
-      return (
-        !!facts &&
-        facts.media &&
-        !facts.ended &&
-        lifetime > 0 &&
-        age >= lifetime / 2 &&
-        !isBlockingReload(entry.primaryKey)
-      );
+      const live = !!facts && facts.media && !facts.ended && lifetime > 0 && !isBlockingReload(entry.primaryKey);
+      return live ? lifetime / 2 : Number.POSITIVE_INFINITY;
     },
 
     answeredBy(key) {

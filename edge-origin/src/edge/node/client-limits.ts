@@ -107,12 +107,17 @@ export function closeWith(socket: Duplex, status: number, text: string, allow?: 
     socket.destroy();
     return false;
   }
+  socket.end(closingAnswer(status, text, allow), () => socket.destroy());
+  return true;
+}
+
+/** The whole answer closeWith writes (UTF-8), for a writer of its own (node/native-front.ts). */
+export function closingAnswer(status: number, text: string, allow?: string[]): string {
   const body = `${status} ${text}\n`;
   const head =
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nConnection: close\r\n` +
     `Content-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n` +
     (allow ? `Allow: ${allow.join(', ')}\r\n` : '') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  socket.end(head + body, () => socket.destroy());
-  return true;
+  return head + body;
 }

@@ -4,7 +4,7 @@
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import type { IncomingMessage } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
-import { readsRequests, RequestRecord, type RecordedRequest } from '../proxy/record.ts';
+import { readsRequests, RequestRecord, type AnsweredAt, type RecordedRequest } from '../proxy/record.ts';
 import { bypassesGate } from '../access/gate.ts';
 import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
@@ -36,9 +36,7 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
  */
 export function isPlainRequest(req: PlainHeadOn, config: EdgeConfig): boolean {
   const target = req.url ?? '';
-  if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
-  // Access control's restricted paths and tokens are the general path's (access/guard.ts).
-  if (!bypassesGate(target, config)) return false;
+  if (!isPlainTarget(target, config)) return false;
   const h = req.headers;
   if (
     h.range !== undefined ||
@@ -59,6 +57,14 @@ export function isPlainRequest(req: PlainHeadOn, config: EdgeConfig): boolean {
   );
 }
 
+/** The target part of isPlainRequest: one the URL parser keeps as it is, outside /_edge and the
+ * access gate. */
+export function isPlainTarget(target: string, config: EdgeConfig): boolean {
+  if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target) || target.startsWith('/_edge')) return false;
+  // Access control's restricted paths and tokens are the general path's (access/guard.ts).
+  return bypassesGate(target, config);
+}
+
 /** A plain request's primary key, and its URL when the key or the record needs one. */
 export function plainTarget(ctx: EdgeContext, req: PlainHeadOn): { key: string; url: URL | undefined } {
   const target = req.url!;
@@ -68,11 +74,24 @@ export function plainTarget(ctx: EdgeContext, req: PlainHeadOn): { key: string; 
   return { key: query >= 0 ? primaryKey(url!) : target, url };
 }
 
-/** The request's record, given Node's view of the request only when the audience or the log reads it. */
-export function recordOf(ctx: EdgeContext, req: PlainHeadOn, url: URL | undefined): RequestRecord {
+/** The request's record, given Node's view of the request only when the audience or the log reads it;
+ * `answeredAt` for one answered already (the native front door). */
+export function recordOf(
+  ctx: EdgeContext,
+  req: PlainHeadOn,
+  url: URL | undefined,
+  answeredAt?: AnsweredAt,
+): RequestRecord {
   if (!readsRequests(ctx))
-    return new RequestRecord(ctx, undefined, undefined, undefined, req.headers[PEER_HEADER] === ctx.peerSecret);
-  return new RequestRecord(ctx, nodeRequestView(req, url!), url, req.socket.remoteAddress);
+    return new RequestRecord(
+      ctx,
+      undefined,
+      undefined,
+      undefined,
+      req.headers[PEER_HEADER] === ctx.peerSecret,
+      answeredAt,
+    );
+  return new RequestRecord(ctx, nodeRequestView(req, url!), url, req.socket.remoteAddress, undefined, answeredAt);
 }
 
 /** What the access log and the audience observer read, from Node's request (fields as Headers would give them). */

@@ -36,22 +36,24 @@ function utcDate(nowMs: number): string {
 
 /**
  * `answer` as node:http sends it, `isHead` for a HEAD request; `keepAliveTimeoutMs` is the
- * server's (Keep-Alive: timeout=, whole seconds).
+ * server's (Keep-Alive: timeout=, whole seconds); `date`, the Date value when the fields have none
+ * (default: now's; the native front door puts a marker there, node/native-front.ts).
  */
-export function wireAnswer(answer: FastAnswer, isHead: boolean, keepAliveTimeoutMs: number): Wire {
+export function wireAnswer(answer: FastAnswer, isHead: boolean, keepAliveTimeoutMs: number, date?: string): Wire {
   const { status, fields, body } = answer;
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-  let date = false;
+  const dateValue = date;
+  let hasDate = false;
   let length = false;
   let keepAliveField = false;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     head += `${name}: ${fields[i + 1]}\r\n`;
-    if (name === 'date') date = true;
+    if (name === 'date') hasDate = true;
     else if (name === 'content-length') length = true;
     else if (name === 'keep-alive') keepAliveField = true;
   }
-  if (!date) head += `Date: ${utcDate(Date.now())}\r\n`;
+  if (!hasDate) head += `Date: ${dateValue ?? utcDate(Date.now())}\r\n`;
   head += 'Connection: keep-alive\r\n';
   if (keepAliveTimeoutMs > 0 && !keepAliveField)
     head += `Keep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n`;

@@ -26,6 +26,8 @@ import { processExposer } from './cluster-metrics.ts';
 import { applyClientLimits, guardConnections, refuseRawTarget, serverOptions } from './client-limits.ts';
 import { createFrontDoor, type FrontDoor } from './front-door.ts';
 import type { Server as NetServer } from 'node:net';
+import cluster from 'node:cluster';
+import { loadAddon, openNativeFrontDoor, PublishedAnswers, type NativeFrontDoor } from './native-front.ts';
 import { applyReload, type ReloadResult } from '../config-reload.ts';
 import type { EdgeConfig } from '../config.ts';
 
@@ -42,6 +44,9 @@ export interface RunningEdge {
   fastBeacon: FastBeaconPath | null;
   /** The front door (config.frontDoor, with fastHitPath), or null: node:http reads every request. */
   frontDoor: FrontDoor | null;
+  /** The native front door (config.nativeFrontDoor, when its add-on loads), in the JavaScript
+   * door's place. */
+  nativeFrontDoor: NativeFrontDoor | null;
   /** The admin listener's URL (config.adminListen), if any. */
   adminUrl: string | undefined;
   /** Takes a new config's reloadable knobs (config-reload.ts) and applies them to the listeners. */
@@ -67,7 +72,11 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         ? redisBus({ url: config.redisUrl }, log)
         : null;
   const peerListener = bus ? await startPeerListener(config, () => peerTarget) : null;
+  // The native door answers by the wall clock: not under a test's clock.
+  const published =
+    config.fastHitPath && config.frontDoor && config.nativeFrontDoor && !deps.now ? new PublishedAnswers() : undefined;
   const edge = createEdge(config, {
+    storeObserver: published,
     upstreamFetch: upstreamFetch?.fetch,
     memoryUsage: () => process.memoryUsage.rss(),
     exposeMetrics: processExposer,
@@ -115,8 +124,9 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
   });
   applyClientLimits(http, edge.config);
   guardConnections(http, ctx);
+  const nativeDoor = published ? openNative(edge, http, published) : null;
   const frontDoor =
-    edge.config.fastHitPath && edge.config.frontDoor
+    !nativeDoor && edge.config.fastHitPath && edge.config.frontDoor
       ? createFrontDoor(http, {
           config: () => edge.config,
           paths: [fastBeacon, fastPath].filter((p) => p !== null),
@@ -125,17 +135,18 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
           handedOff: (reason) => ctx.metrics.handedOff(reason),
         })
       : null;
-  const listener: NetServer = frontDoor?.server ?? http;
-  await listen(listener, port, host, listenBacklog);
+  const listener: NetServer | null = nativeDoor ? null : (frontDoor?.server ?? http);
+  if (listener) await listen(listener, port, host, listenBacklog);
   // node:http starts tracking its connections' time-outs when it listens: it gets the front
   // door's connections instead, so it is told the door is open.
-  if (frontDoor) http.emit('listening');
+  if (frontDoor || nativeDoor) http.emit('listening');
   const admin = edge.config.adminListen ? await startAdminListener(edge, edge.config.adminListen) : null;
   let closing: Promise<void> | null = null;
   return {
-    url: urlOf(listener),
+    url: nativeDoor?.url ?? urlOf(listener!),
     edge,
     frontDoor,
+    nativeFrontDoor: nativeDoor,
     fastPath,
     fastJoin,
     fastPass,
@@ -144,6 +155,7 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
     reload(next) {
       const result = applyReload(edge.config, next);
       applyClientLimits(http, edge.config);
+      nativeDoor?.reconfigure();
       return result;
     },
     close(graceMs = edge.config.shutdownGraceMs) {
@@ -152,13 +164,15 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
           admin.close();
           admin.closeAllConnections();
         }
-        const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+        nativeDoor?.closeListener();
+        const closed = listener ? new Promise<void>((resolve) => listener.close(() => resolve())) : Promise.resolve();
         // node:http never listened behind the front door: this stops its time-out checks.
-        if (frontDoor) http.close();
+        if (frontDoor || nativeDoor) http.close();
         // Keep-alive connections become idle as their responses finish: close them as they do.
         const closeIdle = () => {
           http.closeIdleConnections();
           frontDoor?.closeIdle();
+          nativeDoor?.closeIdle();
         };
         closeIdle();
         const sweeper = setInterval(closeIdle, 50);
@@ -169,7 +183,9 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
         clearInterval(sweeper);
         http.closeAllConnections();
         frontDoor?.closeAll();
+        nativeDoor?.closeAll();
         await closed;
+        nativeDoor?.stop();
         await peerListener?.close();
         await edge.close();
         await upstreamFetch?.close();
@@ -180,6 +196,31 @@ export async function startEdgeNode(input: EdgeConfigInput, deps: EdgeDeps = {})
       return closing;
     },
   };
+}
+
+/** The native front door on the edge's address, or null (logged once) when its add-on cannot load. */
+function openNative(edge: Edge, http: Server, published: PublishedAnswers): NativeFrontDoor | null {
+  const ctx = edge.context;
+  const found = loadAddon(edge.config);
+  if ('error' in found) {
+    ctx.log({
+      level: 'warn',
+      msg: 'native front door unavailable: the JavaScript front door answers',
+      error: found.error,
+    });
+    return null;
+  }
+  const { port, host, listenBacklog } = edge.config;
+  return openNativeFrontDoor(found.addon, http, ctx, published, {
+    host,
+    port,
+    backlog: listenBacklog,
+    // node:cluster workers do not share a listener here: each has its own socket on the port.
+    reusePort: cluster.isWorker,
+    timedOut: () => ctx.metrics.request(408, 'ERROR'),
+    handedOff: (reason) => ctx.metrics.handedOff(reason),
+    failed: (error) => ctx.log({ level: 'error', msg: 'native front door: event failed', error: String(error) }),
+  });
 }
 
 function listen(server: NetServer, port: number, host: string, backlog?: number): Promise<void> {

@@ -22,7 +22,7 @@ export function freshHit(ctx: EdgeContext, entry: CacheEntry): FreshHit | null {
   return {
     result: entry.negative ? 'NEGATIVE' : 'HIT',
     age,
-    refreshAhead: ctx.policy.refreshAhead(entry, age, lifetime),
+    refreshAhead: age >= ctx.policy.refreshAheadFrom(entry, lifetime),
   };
 }
 

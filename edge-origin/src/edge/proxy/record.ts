@@ -23,6 +23,13 @@ export function readsRequests(ctx: EdgeContext): boolean {
   return ctx.audience !== undefined || ctx.config.accessLog;
 }
 
+/** A request answered elsewhere (the native front door, node/native-front.ts), recorded after
+ * the fact: when it arrived (ctx.now()'s clock) and how long its answer took. */
+export interface AnsweredAt {
+  started: number;
+  seconds: number;
+}
+
 export class RequestRecord {
   private readonly started: number;
   /** A monotonic clock for the response-time histogram (ctx.now may be a test's frozen clock). */
@@ -41,8 +48,9 @@ export class RequestRecord {
     private readonly url: URL | undefined,
     private readonly client: string | undefined,
     sibling?: boolean,
+    private readonly answeredAt?: AnsweredAt,
   ) {
-    this.started = ctx.now();
+    this.started = answeredAt?.started ?? ctx.now();
     this.sibling = sibling ?? req?.headers.get(PEER_HEADER) === ctx.peerSecret;
   }
 
@@ -64,7 +72,7 @@ export class RequestRecord {
     const { ctx } = this;
     // Siblings' requests are counted apart: the viewers' figures (requests, answer times) stay theirs.
     if (this.sibling) ctx.metrics.siblingRequest(status, result);
-    else ctx.metrics.request(status, result, (performance.now() - this.startedAt) / 1000);
+    else ctx.metrics.request(status, result, this.answeredAt?.seconds ?? (performance.now() - this.startedAt) / 1000);
     if (ctx.config.accessLog)
       ctx.log(
         accessLogLine(
@@ -74,7 +82,7 @@ export class RequestRecord {
           result,
           bytes,
           this.started,
-          ctx.now(),
+          this.answeredAt ? this.started + this.answeredAt.seconds : ctx.now(),
           this.client,
           upstreamSeconds,
         ),

@@ -1,0 +1,405 @@
+// The native front door's JavaScript half (config.nativeFrontDoor): loads the add-on
+// (native/front-door.cc), keeps what it may answer in step with the memory tier, and takes back
+// what it leaves to JavaScript.
+//
+// WHY: with one request per wake-up, as viewers send them, the JavaScript door (front-door.ts)
+// still costs the process ~40 µs of its own code per hit; the add-on answers a hit without
+// running JavaScript (README, Benchmarks).
+//
+// THE CONTRACT, each side:
+// - Published answers. For each stored entry the fast path (fast-hit.ts) would answer as it is
+//   (no Vary, no no-cache, a plain target without a query, no beacon path), the answer's bytes as
+//   the JavaScript door writes them (wireAnswer, with markers where Age and Date go), for GET and
+//   HEAD, fresh and stale, with the times between which each applies: fresh until its lifetime
+//   ends (from half of it on, a live playlist asks for its background refresh), then stale while
+//   revalidated (RFC 5861) if allowed. Published when stored, withdrawn when replaced, purged or
+//   evicted (cache/memory-store.ts tells, at once and in order), published again when a 304
+//   refreshes it or a reload changes the config.
+// - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
+//   given to node:http as the JavaScript door gives it (the same reasons, counted alike).
+// - Recorded. Each answer's record comes back in batches (every 20 ms at most) and goes through
+//   the same RequestRecord as the fast path's: metrics, access log line, audience sighting, the
+//   policy's note of what is watched, and the LRU's recency.
+// - Refresh asks: a hit past its refresh point, or a stale one, asks (at most every 100 ms per
+//   entry) for the background refresh the fast path would start.
+// - Time-outs: a connection silent before its first request gets closeWith's 408, counted here.
+import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Server as HttpServer } from 'node:http';
+import { currentAge, freshnessLifetime, mustNotServeStale } from '../cache/freshness.ts';
+import { freshHit, servableWhileRevalidating, staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
+import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
+import { refreshInBackground } from '../proxy/handler.ts';
+import { refusedTarget } from '../proxy/request-target.ts';
+import { readsRequests } from '../proxy/record.ts';
+import type { CacheEntry } from '../cache/entry.ts';
+import type { StoreObserver } from '../cache/memory-store.ts';
+import type { EdgeConfig } from '../config.ts';
+import type { EdgeContext } from '../context.ts';
+import type { HandOffReason } from '../admin/metrics.ts';
+import { closingAnswer } from './client-limits.ts';
+import { headerList, headersFromRaw } from './header-list.ts';
+import { isPlainTarget, recordOf } from './plain-request.ts';
+import { readPlainHead } from './request-head.ts';
+import { wireAnswer } from './response-head.ts';
+
+/** The add-on's functions (native/front-door.cc, « N-API »). */
+interface Addon {
+  open(host: string, port: number, backlog: number, reusePort: boolean, onEvent: EventSink): Door;
+  port(door: Door): number;
+  setLimits(
+    door: Door,
+    headersTimeoutMs: number,
+    keepAliveTimeoutMs: number,
+    maxHeaderBytes: number,
+    maxUrlLength: number,
+    allowGet: boolean,
+    allowHead: boolean,
+    timeoutAnswer: string,
+  ): void;
+  publish(
+    door: Door,
+    key: string,
+    status: number,
+    body: Buffer | null,
+    times: [ageOffset: number, refreshAt: number, freshEnd: number, staleEnd: number, recordBytes: number],
+    fresh: AnswerParts | null,
+    stale: AnswerParts | null,
+  ): void;
+  unpublish(door: Door, key: string): boolean;
+  clear(door: Door): void;
+  command(door: Door, which: number): void;
+  stop(door: Door): void;
+  stats(door: Door): [connections: number, published: number];
+}
+declare const doorBrand: unique symbol;
+type Door = { readonly [doorBrand]: true };
+type EventSink = (kind: number, num: number, bytes: Buffer, text: string) => void;
+/** [result, GET head parts, HEAD head parts]: parts around the Age value, then the Date value. */
+type AnswerParts = [result: number, get: string[], head: string[]];
+
+const EVENT = { handOff: 1, refresh: 2, records: 3, timedOut: 4 } as const;
+const COMMAND = { closeListener: 1, closeIdle: 2, closeAll: 4 } as const;
+const RESULTS = ['HIT', 'NEGATIVE', 'STALE'] as const;
+type Result = (typeof RESULTS)[number];
+/** Markers for the per-request values in a rendered head (never in a field value: control bytes). */
+const AGE_MARK = '\u0000age\u0000';
+const DATE_MARK = '\u0000date\u0000';
+const NO_HEADERS = new Headers();
+
+let loaded: { addon: Addon } | { error: string } | undefined;
+
+/** The add-on, or why it cannot be used here. */
+export function loadAddon(config: EdgeConfig): { addon: Addon } | { error: string } {
+  if (loaded) return loaded;
+  const candidates = config.nativeFrontDoorAddon
+    ? [config.nativeFrontDoorAddon]
+    : [
+        join(dirname(process.argv[1] ?? '.'), 'front-door.node'),
+        fileURLToPath(new URL('./front-door.node', import.meta.url)), // beside the edge's bundle
+        fileURLToPath(new URL('../../../dist/front-door.node', import.meta.url)), // from the sources
+      ];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) return (loaded = { error: `no add-on at ${candidates.join(' or ')} (npm run build makes it)` });
+  try {
+    return (loaded = { addon: createRequire(import.meta.url)(found) as Addon });
+  } catch (error) {
+    return (loaded = { error: `${found}: ${String(error)}` });
+  }
+}
+
+export interface NativeFrontDoor {
+  readonly url: string;
+  /** Connections handed to node:http so far. */
+  readonly handedOff: number;
+  /** Requests the add-on answered (recorded so far). */
+  readonly served: number;
+  /** Entries it may answer now, and the connections it holds. */
+  stats(): { published: number; connections: number };
+  /** The config changed (a reload): new limits, every answer rendered again. */
+  reconfigure(): void;
+  /** Stops accepting. */
+  closeListener(): void;
+  /** Graceful stop: ends the connections it holds once their answers are written. */
+  closeIdle(): void;
+  closeAll(): void;
+  /** Joins its thread; the process may exit. */
+  stop(): void;
+}
+
+export interface NativeFrontDoorOptions {
+  host: string;
+  port: number;
+  backlog: number | undefined;
+  /** Several processes on one port (node:cluster workers): each its own socket, the kernel shares. */
+  reusePort: boolean;
+  timedOut: () => void;
+  handedOff: (reason: HandOffReason) => void;
+  failed: (error: unknown) => void;
+}
+
+/**
+ * The memory tier's changes, for the native front door; made before the edge (createEdge takes it
+ * as deps.storeObserver) and given the door once both exist (`serve`): changes before are caught
+ * up then.
+ */
+export class PublishedAnswers implements StoreObserver {
+  private target: { addon: Addon; door: Door; ctx: EdgeContext } | null = null;
+  /** Key → the entry published under it. */
+  private readonly published = new Map<string, CacheEntry>();
+
+  serve(addon: Addon, door: Door, ctx: EdgeContext): void {
+    this.target = { addon, door, ctx };
+    this.republishAll();
+  }
+
+  stored(entry: CacheEntry): void {
+    this.publish(entry);
+  }
+
+  refreshed(entry: CacheEntry): void {
+    this.publish(entry);
+  }
+
+  removed(entry: CacheEntry): void {
+    if (!this.target || this.published.get(entry.storageKey) !== entry) return;
+    this.published.delete(entry.storageKey);
+    this.target.addon.unpublish(this.target.door, entry.storageKey);
+  }
+
+  republishAll(): void {
+    if (!this.target) return;
+    this.target.addon.clear(this.target.door);
+    this.published.clear();
+    for (const entry of this.target.ctx.store.entries()) this.publish(entry);
+  }
+
+  private publish(entry: CacheEntry): void {
+    const target = this.target;
+    if (!target) return;
+    const { addon, door, ctx } = target;
+    const args = publication(ctx, entry);
+    if (!args) {
+      if (this.published.get(entry.storageKey)) {
+        this.published.delete(entry.storageKey);
+        addon.unpublish(door, entry.storageKey);
+      }
+      return;
+    }
+    this.published.set(entry.storageKey, entry);
+    addon.publish(door, entry.storageKey, entry.status, args.body, args.times, args.fresh, args.stale);
+  }
+}
+
+/** What the add-on is told of an entry, or null when the fast path would not answer it as it is. */
+function publication(
+  ctx: EdgeContext,
+  entry: CacheEntry,
+): {
+  body: Buffer | null;
+  times: [number, number, number, number, number];
+  fresh: AnswerParts | null;
+  stale: AnswerParts | null;
+} | null {
+  const key = entry.storageKey;
+  if (entry.varyNames.length > 0 || key !== entry.primaryKey || key.includes('?')) return null;
+  if (!isPlainTarget(key, ctx.config) || refusedTarget(key) !== null) return null;
+  if (ctx.beacons?.takes('GET', key) || ctx.beacons?.takes('HEAD', key)) return null;
+  if (entry.cacheControl.get('no-cache') === true) return null;
+  const now = ctx.now();
+  const lifetime = freshnessLifetime(entry, ctx.config);
+  const ageOffset = currentAge(entry, now) - now;
+  const freshEnd = lifetime - ageOffset;
+  const refreshAt = ctx.policy.refreshAheadFrom(entry, lifetime) - ageOffset;
+  const allowance = mustNotServeStale(entry) ? 0 : staleWhileRevalidateAllowance(ctx, entry);
+  const staleEnd = allowance > 0 ? lifetime + allowance - ageOffset : freshEnd;
+  const keepAlive = ctx.config.keepAliveTimeoutMs;
+  const bodyless = bodylessStatus(entry.status);
+  function parts(result: Result): AnswerParts | null {
+    const get = rendered(ctx, entry, result, false, keepAlive);
+    const head = rendered(ctx, entry, result, true, keepAlive);
+    return get && head ? [RESULTS.indexOf(result), get, head] : null;
+  }
+  const fresh = parts(entry.negative ? 'NEGATIVE' : 'HIT');
+  const stale = allowance > 0 ? parts('STALE') : null;
+  if (!fresh && !stale) return null;
+  return {
+    body:
+      bodyless || entry.body.byteLength === 0
+        ? null
+        : Buffer.from(entry.body.buffer, entry.body.byteOffset, entry.body.byteLength),
+    times: [ageOffset, refreshAt, freshEnd, staleEnd, bodyless ? -1 : entry.body.byteLength],
+    fresh,
+    stale,
+  };
+}
+
+/** The answer's head as the JavaScript door writes it, cut around the Age and Date values; null
+ * when the fast path would not answer it, or frames its body otherwise than by its length. */
+function rendered(
+  ctx: EdgeContext,
+  entry: CacheEntry,
+  result: Result,
+  isHead: boolean,
+  keepAliveMs: number,
+): string[] | null {
+  const list = headerList(wholeAnswerHeaders(ctx, entry, result, isHead), !isHead && !bodylessStatus(entry.status));
+  if (!list) return null;
+  const fields = list.fields.slice();
+  fields[list.ageAt] = AGE_MARK;
+  const withBody = !isHead && !bodylessStatus(entry.status);
+  const wire = wireAnswer(
+    { status: entry.status, fields, body: withBody ? entry.body : null },
+    isHead,
+    keepAliveMs,
+    DATE_MARK,
+  );
+  const framedAsIs = wire.chunks.length === 0 || (wire.chunks.length === 1 && wire.chunks[0] === entry.body);
+  if (!framedAsIs || (withBody && wire.chunks.length === 0 && entry.body.byteLength > 0)) return null;
+  const [before, after] = wire.head.split(AGE_MARK);
+  if (before === undefined || after === undefined || before.includes(DATE_MARK)) return null;
+  const cut = after.split(DATE_MARK);
+  return cut.length > 2 ? null : [before, ...cut];
+}
+
+/** Opens the native door on `options`' address and serves `published` through it. */
+export function openNativeFrontDoor(
+  addon: Addon,
+  http: HttpServer,
+  ctx: EdgeContext,
+  published: PublishedAnswers,
+  options: NativeFrontDoorOptions,
+): NativeFrontDoor {
+  let handedOff = 0;
+  let served = 0;
+
+  function onEvent(kind: number, num: number, bytes: Buffer, text: string): void {
+    try {
+      if (kind === EVENT.records) served += replayRecords(ctx, bytes);
+      else if (kind === EVENT.handOff) {
+        handedOff++;
+        options.handedOff(text as HandOffReason);
+        handOff(http, num, bytes);
+      } else if (kind === EVENT.refresh) refreshAsked(ctx, bytes, text);
+      else if (kind === EVENT.timedOut) options.timedOut();
+    } catch (error) {
+      options.failed(error);
+    }
+  }
+
+  const door = addon.open(options.host, options.port, options.backlog ?? 511, options.reusePort, onEvent);
+  const setLimits = () => {
+    const c = ctx.config;
+    const timeout = Buffer.from(closingAnswer(408, 'Requête trop lente / Request timeout'), 'utf8').toString('latin1');
+    addon.setLimits(
+      door,
+      c.headersTimeoutMs,
+      c.keepAliveTimeoutMs,
+      c.maxHeaderBytes,
+      c.maxUrlLength,
+      c.allowedMethods.includes('GET'),
+      c.allowedMethods.includes('HEAD'),
+      timeout,
+    );
+  };
+  setLimits();
+  published.serve(addon, door, ctx);
+  const port = addon.port(door);
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let stopped = false;
+  return {
+    url: `http://${host}:${port}`,
+    get handedOff() {
+      return handedOff;
+    },
+    get served() {
+      return served;
+    },
+    stats() {
+      const [connections, count] = addon.stats(door);
+      return { connections, published: count };
+    },
+    reconfigure() {
+      setLimits();
+      published.republishAll();
+    },
+    closeListener: () => addon.command(door, COMMAND.closeListener),
+    closeIdle: () => addon.command(door, COMMAND.closeIdle),
+    closeAll: () => addon.command(door, COMMAND.closeAll),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      addon.stop(door);
+    },
+  };
+}
+
+/** node:http takes the connection (a file descriptor the add-on let go of), from `rest` on: as
+ * front-door.ts hands one over. */
+function handOff(http: HttpServer, fd: number, rest: Buffer): void {
+  const socket = new Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
+  socket.setNoDelay(true);
+  socket.pause();
+  if (rest.byteLength > 0) socket.unshift(rest);
+  const handle = (socket as Socket & { _handle?: { _consumed?: boolean } })._handle;
+  if (handle) handle._consumed = true;
+  http.emit('connection', socket);
+  socket.resume();
+}
+
+/** A hit past its refresh point asked for the background refresh the fast path would start. */
+function refreshAsked(ctx: EdgeContext, headBytes: Buffer, client: string): void {
+  const text = headBytes.toString('latin1');
+  const head = readPlainHead(text, 0, text.length - 4);
+  if (!head) return;
+  const key = head.url;
+  const entry = ctx.store.lookup(key, NO_HEADERS);
+  if (!entry || ctx.inflight.has(key)) return;
+  const hit = freshHit(ctx, entry);
+  if (hit ? !hit.refreshAhead : !servableWhileRevalidating(ctx, entry)) return;
+  const url = new URL(`http://${head.headers.host}${head.url}`);
+  refreshInBackground(ctx, key, url, headersFromRaw(head.rawHeaders), client || undefined, entry);
+}
+
+/**
+ * The records of answers given (native/front-door.cc, Door::answer): per answer, little-endian,
+ * f64 arrival (seconds, wall clock), f64 seconds taken, i32 body bytes (-1: none), u16 status,
+ * u8 result, u8 HEAD, u16 + bytes: client address, u32 + bytes: the request's head. Returns how many.
+ */
+function replayRecords(ctx: EdgeContext, batch: Buffer): number {
+  const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  const reads = readsRequests(ctx);
+  const touched = new Set<string>();
+  let at = 0;
+  let count = 0;
+  while (at < batch.byteLength) {
+    const started = view.getFloat64(at, true);
+    const seconds = view.getFloat64(at + 8, true);
+    const bytes = view.getInt32(at + 16, true);
+    const status = view.getUint16(at + 20, true);
+    const result = RESULTS[view.getUint8(at + 22)] ?? 'HIT';
+    const isHead = view.getUint8(at + 23) === 1;
+    const addressLength = view.getUint16(at + 24, true);
+    const address = batch.toString('latin1', at + 26, at + 26 + addressLength);
+    at += 26 + addressLength;
+    const headLength = view.getUint32(at, true);
+    const text = batch.toString('latin1', at + 4, at + 4 + headLength);
+    at += 4 + headLength;
+    count++;
+    const head = readPlainHead(text, 0, text.length - 4);
+    if (!head) continue; // never: the add-on reads a narrower grammar
+    const url = reads ? new URL(`http://${head.headers.host}${head.url}`) : undefined;
+    const record = recordOf(ctx, { ...head, socket: { remoteAddress: address } }, url, { started, seconds });
+    record.arrived();
+    record.asks(head.url);
+    if (!isHead && bytes >= 0) ctx.metrics.bytesServed(bytes);
+    record.answered(status, result, bytes);
+    touched.add(head.url);
+  }
+  // The LRU learns these were used, as a lookup through the fast path would have told it.
+  for (const key of touched) ctx.store.lookup(key, NO_HEADERS);
+  return count;
+}

@@ -1,0 +1,285 @@
+// The native front door (edge/node/native/front-door.cc, edge/node/native-front.ts): a thread of
+// its own answers plain fresh hits without JavaScript, from answers published as the memory tier
+// changes; everything else goes to node:http with the connection. Held here, on a real edge and
+// a real clock (the add-on reads the wall clock): the same bytes as the JavaScript fast path for
+// the same entry, the same records (metrics, access log), node:http for the rest (hostile heads
+// included), a purge or a new version at once, the background refresh of a live playlist, the
+// time-outs, pipelining and a client that does not read.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
+import { readPlainHead } from '../../edge-origin/src/edge/node/request-head.ts';
+import { wireAnswer } from '../../edge-origin/src/edge/node/response-head.ts';
+import { startUpstream, type TestUpstream } from '../support/upstream.ts';
+import { Client, head, once } from '../support/raw-http.ts';
+
+let upstream: TestUpstream;
+let edge: RunningEdge;
+const logged: Record<string, unknown>[] = [];
+
+const LIVE = '/hls/live/sport/v1/index.m3u8';
+const SEGMENT = '/hls/live/sport/v1/7.ts';
+const BIG = '/hls/vod/match/v1/1.ts';
+const NOT_YET = '/hls/live/sport/v1/99.ts';
+const EMPTY = '/api/v1/ping';
+const PURGED = '/hls/vod/match/v1/index.m3u8';
+const BIG_BYTES = 1_000_000;
+let liveVersion = 7;
+
+function livePlaylist(first: number): string {
+  return `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:${first}\n#EXTINF:2.0,\n${first}.ts\n#EXTINF:2.0,\n${first + 1}.ts\n`;
+}
+
+const counters = async () =>
+  (await (await fetch(`${edge.url}/_edge/metrics`, { headers: { authorization: 'Bearer tok' } })).text())
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('edge_requests_total{') ||
+        l.startsWith('edge_bytes_served_total') ||
+        l.startsWith('edge_front_door_handoffs_total{'),
+    )
+    .reduce<Record<string, number>>((all, line) => {
+      const [name, value] = line.split(' ');
+      all[name!] = Number(value);
+      return all;
+    }, {});
+
+/** What the JavaScript door writes for this request, now, on the same edge (fast-hit.ts, response-head.ts). */
+function javascriptAnswer(method: string, target: string, port: string): string | null {
+  const text = head(method, target, port);
+  const parsed = readPlainHead(text, 0, text.length - 4)!;
+  const taken = edge.fastPath!.answer({ ...parsed, socket: { remoteAddress: '127.0.0.1' } });
+  if (!taken) return null;
+  const wire = wireAnswer(taken.answer, method === 'HEAD', edge.edge.config.keepAliveTimeoutMs);
+  return wire.head + wire.chunks.map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('latin1'))).join('');
+}
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  upstream.on(LIVE, () => ({
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=2' },
+    body: livePlaylist(liveVersion),
+  }));
+  for (let n = 7; n < 40; n++)
+    upstream.on(`/hls/live/sport/v1/${n}.ts`, {
+      headers: { 'cache-control': 'max-age=60', 'content-type': 'video/mp2t' },
+      body: `S${n}`.repeat(2500),
+    });
+  upstream.on(BIG, {
+    headers: { 'cache-control': 'max-age=600', 'content-type': 'video/mp2t' },
+    body: new Uint8Array(BIG_BYTES).fill(66),
+  });
+  upstream.on(NOT_YET, {
+    status: 404,
+    headers: { 'content-type': 'text/plain', 'cache-control': 'max-age=60' },
+    body: 'pas encore',
+  });
+  upstream.on(EMPTY, { status: 204, headers: { 'cache-control': 'max-age=60' } });
+  upstream.on(PURGED, (_req, n) => ({
+    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=600' },
+    body: `#EXTM3U\n#EXT-X-VERSION:${n}\n#EXT-X-ENDLIST\n`,
+  }));
+  edge = await startEdgeNode(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      upstreamUrl: upstream.url,
+      adminToken: 'tok',
+      nativeFrontDoor: true,
+      headersTimeoutMs: 400,
+      keepAliveTimeoutMs: 1500,
+    },
+    { log: (line) => void logged.push(line as Record<string, unknown>) },
+  );
+  expect(edge.nativeFrontDoor).not.toBeNull();
+  expect(edge.frontDoor).toBeNull();
+  for (const p of [LIVE, SEGMENT, BIG, NOT_YET, EMPTY, PURGED]) await once(edge.url, 'GET', p);
+});
+
+afterAll(async () => {
+  await edge?.close(1000);
+  await upstream?.close();
+});
+
+test('plain hits are answered natively, byte for byte what the JavaScript door writes for the same entry', async () => {
+  const port = new URL(edge.url).port;
+  const client = new Client(edge.url);
+  const served = edge.nativeFrontDoor!.served;
+  const handed = edge.nativeFrontDoor!.handedOff;
+  const requests: [string, string][] = [
+    ['GET', SEGMENT],
+    ['HEAD', SEGMENT],
+    ['GET', BIG],
+    ['HEAD', BIG],
+    ['GET', NOT_YET],
+    ['GET', EMPTY],
+    ['GET', PURGED],
+    ['HEAD', PURGED],
+  ];
+  for (const [method, target] of requests) {
+    // Age and Date move with the second: compare within one (a few tries at a boundary).
+    let native = '';
+    let expected: string | null = null;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      client.send(head(method, target, port));
+      native = await client.answer(method);
+      expected = javascriptAnswer(method, target, port);
+      if (native === expected) break;
+    }
+    expect({ method, target, answer: native.slice(0, 400) }).toEqual({
+      method,
+      target,
+      answer: expected?.slice(0, 400),
+    });
+    expect(native.length).toBe(expected?.length);
+
+    expect(native).toContain('\r\nx-cache: ');
+  }
+  client.close();
+  // Its own: the connection never went to node:http.
+  await waitFor(() => edge.nativeFrontDoor!.served >= served + requests.length);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+});
+
+test('each native answer is counted and logged as the fast path’s', async () => {
+  const before = await counters();
+  const lines = logged.length;
+  const client = new Client(edge.url);
+  for (let i = 0; i < 5; i++) {
+    client.send(head('GET', SEGMENT, client.port));
+    expect(await client.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  }
+  client.send(head('HEAD', BIG, client.port));
+  await client.answer('HEAD');
+  client.close();
+  await waitFor(() => logged.slice(lines).filter((l) => l.path === SEGMENT || l.url === SEGMENT).length >= 5);
+  const after = await counters();
+  const hits = (c: Record<string, number>) =>
+    Object.entries(c)
+      .filter(([k]) => k.startsWith('edge_requests_total{') && k.includes('cache="HIT"') && k.includes('status="200"'))
+      .reduce((n, [, v]) => n + v, 0);
+  expect(hits(after) - hits(before)).toBe(6);
+  // Bytes served: the five bodies, not the HEAD's.
+  const bytes = (c: Record<string, number>) => c.edge_bytes_served_total ?? 0;
+  expect(bytes(after) - bytes(before)).toBe(5 * 5000);
+  const line = logged.slice(lines).find((l) => JSON.stringify(l).includes(SEGMENT))!;
+  expect(JSON.stringify(line)).toContain('"status":200');
+});
+
+test('anything else goes to node:http with its connection: misses, bodies, queries, HTTP/1.0, hostile heads', async () => {
+  const handed = edge.nativeFrontDoor!.handedOff;
+  upstream.on('/hls/vod/new/1.ts', { headers: { 'cache-control': 'max-age=60' }, body: 'nouveau' });
+  const miss = new Client(edge.url);
+  miss.send(head('GET', '/hls/vod/new/1.ts', miss.port));
+  const first = await miss.answer();
+  expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nnouveau$/);
+  // Kept alive, now node:http's: a hit on the same connection still answers.
+  miss.send(head('GET', SEGMENT, miss.port));
+  expect(await miss.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  miss.close();
+  expect(await once(edge.url, 'GET', `${SEGMENT}?x=1`)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  const post = new Client(edge.url);
+  post.send(`POST ${EMPTY} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi`);
+  expect(await post.answer()).toMatch(/^HTTP\/1\.1 \d{3} /);
+  post.close();
+  // Hostile: two Host fields, a field with a space in its name, HTTP/1.0, a bare LF.
+  // (node:http takes the first Host.)
+  const twoHosts = new Client(edge.url);
+  twoHosts.send(`GET ${SEGMENT} HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n`);
+  expect(await twoHosts.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  twoHosts.close();
+  const spaced = new Client(edge.url);
+  spaced.send(`GET ${SEGMENT} HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n`);
+  expect(await spaced.answer()).toMatch(/^HTTP\/1\.1 400 /);
+  spaced.close();
+  const old = new Client(edge.url);
+  old.send(`GET ${SEGMENT} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`);
+  expect(await old.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  old.close();
+  expect(edge.nativeFrontDoor!.handedOff - handed).toBeGreaterThanOrEqual(6);
+  const after = await counters();
+  expect(after['edge_front_door_handoffs_total{reason="not-answered"}']).toBeGreaterThan(0);
+  expect(after['edge_front_door_handoffs_total{reason="not-plain"}']).toBeGreaterThan(0);
+});
+
+test('a purge takes effect at once: the next request is a miss and gets the new version', async () => {
+  const v1 = await once(edge.url, 'GET', PURGED);
+  expect(v1).toContain('#EXT-X-VERSION:1');
+  const purge = await fetch(`${edge.url}/_edge/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+    body: JSON.stringify({ url: PURGED }),
+  });
+  expect(purge.status).toBe(200);
+  const v2 = await once(edge.url, 'GET', PURGED);
+  expect(v2).toContain('#EXT-X-VERSION:2');
+  expect(v2).toMatch(/\r\nx-cache: MISS/i);
+  // Stored again, published again: natively answered.
+  const served = edge.nativeFrontDoor!.served;
+  const handed = edge.nativeFrontDoor!.handedOff;
+  expect(await once(edge.url, 'GET', PURGED)).toContain('#EXT-X-VERSION:2');
+  await waitFor(() => edge.nativeFrontDoor!.served > served);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+});
+
+test('a live playlist is refreshed in the background while the door serves it, and the new version is served at once', async () => {
+  const client = new Client(edge.url);
+  const handed = edge.nativeFrontDoor!.handedOff;
+  const fetched = upstream.count(LIVE);
+  const seen = new Set<string>();
+  const deadline = Date.now() + 8000;
+  // A player reloading every half second, on one connection, as the live moves on upstream.
+  while (Date.now() < deadline && seen.size < 3) {
+    liveVersion = 7 + (Math.floor((Date.now() % 1_000_000) / 2000) % 30);
+    client.send(head('GET', LIVE, client.port));
+    const answer = await client.answer();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    seen.add(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(answer)![1]!);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  client.close();
+  expect(seen.size).toBeGreaterThanOrEqual(3);
+  expect(upstream.count(LIVE) - fetched).toBeGreaterThanOrEqual(2);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+});
+
+test('time-outs: a connection silent before its first request gets a 408, an idle one is closed', async () => {
+  const silent = new Client(edge.url);
+  const started = Date.now();
+  await silent.ended();
+  expect(silent.rest).toMatch(/^HTTP\/1\.1 408 /);
+  expect(Date.now() - started).toBeLessThan(3000);
+  const idle = new Client(edge.url);
+  idle.send(head('GET', SEGMENT, idle.port));
+  await idle.answer();
+  const answered = Date.now();
+  await idle.ended();
+  expect(Date.now() - answered).toBeGreaterThanOrEqual(1000);
+  expect(idle.rest).toBe('');
+});
+
+test('pipelined requests are answered in order, and a client that does not read is not read either', async () => {
+  const client = new Client(edge.url);
+  client.socket.pause();
+  const port = client.port;
+  client.send(
+    head('GET', BIG, port) + head('HEAD', SEGMENT, port) + head('GET', SEGMENT, port) + head('GET', BIG, port),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  client.socket.resume();
+  const first = await client.answer();
+  expect(first.length).toBeGreaterThan(BIG_BYTES);
+  expect(first.endsWith('B'.repeat(100))).toBe(true);
+  expect(await client.answer('HEAD')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*content-length: 5000\r\n/i);
+  expect(await client.answer()).toContain('S7S7');
+  expect((await client.answer()).length).toBeGreaterThan(BIG_BYTES);
+  client.close();
+});
+
+async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
