@@ -53,7 +53,15 @@ try {
     main: 'edge.mjs',
     // Node 22 LTS is the target; 20 is what it is tested on too.
     engines: { node: '>=20' },
-    files: ['edge.mjs', 'edge.example.json', 'cite-tv-edge.service', 'THIRD-PARTY-NOTICES'],
+    // The native front door's add-on when this machine could build it (EDGE_NATIVE_FRONT_DOOR):
+    // built for this platform (Linux, this CPU); elsewhere the edge uses its JavaScript door.
+    files: [
+      'edge.mjs',
+      'edge.example.json',
+      'cite-tv-edge.service',
+      'THIRD-PARTY-NOTICES',
+      ...(existsSync(join(stage, 'front-door.node')) ? ['front-door.node'] : []),
+    ],
   };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

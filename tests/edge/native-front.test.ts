@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startEdgeNode, type RunningEdge } from '../../edge-origin/src/edge/node/start-edge-node.ts';
 import { readPlainHead } from '../../edge-origin/src/edge/node/request-head.ts';
+import { loadAddon } from '../../edge-origin/src/edge/node/native-front.ts';
 import { wireAnswer } from '../../edge-origin/src/edge/node/response-head.ts';
 import { startUpstream, type TestUpstream } from '../support/upstream.ts';
 import { Client, head, once } from '../support/raw-http.ts';
@@ -222,24 +223,41 @@ test('a purge takes effect at once: the next request is a miss and gets the new 
   expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
 });
 
-test('a live playlist is refreshed in the background while the door serves it, and the new version is served at once', async () => {
-  const client = new Client(edge.url);
+test('a live playlist is refreshed in the background while the door serves it, each new version in the old one’s place at once', async () => {
   const handed = edge.nativeFrontDoor!.handedOff;
   const fetched = upstream.count(LIVE);
+  // Each withdrawal the add-on is told of (the real one, watched): none for the playlist while
+  // new versions replace old ones.
+  const addon = (loadAddon(edge.edge.config) as { addon: { unpublish(door: unknown, key: string): boolean } }).addon;
+  const unpublish = addon.unpublish;
+  const withdrawn: string[] = [];
+  addon.unpublish = (door, key) => {
+    withdrawn.push(key);
+    return unpublish(door, key);
+  };
   const seen = new Set<string>();
   const deadline = Date.now() + 8000;
-  // A player reloading every half second, on one connection, as the live moves on upstream.
-  while (Date.now() < deadline && seen.size < 3) {
-    liveVersion = 7 + (Math.floor((Date.now() % 1_000_000) / 2000) % 30);
-    client.send(head('GET', LIVE, client.port));
-    const answer = await client.answer();
-    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    seen.add(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(answer)![1]!);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  client.close();
-  expect(seen.size).toBeGreaterThanOrEqual(3);
-  expect(upstream.count(LIVE) - fetched).toBeGreaterThanOrEqual(2);
+  // The live moves on upstream every 2 s.
+  const mover = setInterval(() => (liveVersion = 7 + (Math.floor(Date.now() / 2000) % 30)), 50);
+  // Sixteen players reloading back to back, each on its own connection: a moment without an
+  // answer for the playlist (the old version withdrawn before the new one is in) would hand
+  // their connections to node:http.
+  const player = async () => {
+    const client = new Client(edge.url);
+    while (Date.now() < deadline && seen.size < 4) {
+      client.send(head('GET', LIVE, client.port));
+      const answer = await client.answer();
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      seen.add(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(answer)![1]!);
+    }
+    client.close();
+  };
+  await Promise.all(Array.from({ length: 16 }, player));
+  clearInterval(mover);
+  addon.unpublish = unpublish;
+  expect(withdrawn.filter((key) => key === LIVE)).toEqual([]);
+  expect(seen.size).toBeGreaterThanOrEqual(4);
+  expect(upstream.count(LIVE) - fetched).toBeGreaterThanOrEqual(3);
   expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
 });
 

@@ -20,8 +20,8 @@ export interface StoreObserver {
   stored(entry: CacheEntry): void;
   /** Refreshed in place (a 304: same object, new times). */
   refreshed(entry: CacheEntry): void;
-  /** Gone: replaced, deleted, purged or evicted. */
-  removed(entry: CacheEntry): void;
+  /** Gone: deleted, purged or evicted, or `replaced` by the entry `stored` is told of next. */
+  removed(entry: CacheEntry, replaced: boolean): void;
 }
 
 export class MemoryStore {
@@ -47,7 +47,7 @@ export class MemoryStore {
       sizeCalculation: (entry) => Math.max(1, entry.size),
       dispose: (entry, key, reason) => {
         this.unindex(key, entry);
-        this.observer?.removed(entry);
+        this.observer?.removed(entry, reason === 'set');
         if (reason === 'evict') {
           this.evictionCount++;
           this.onEvict?.(entry);

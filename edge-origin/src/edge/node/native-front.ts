@@ -105,7 +105,8 @@ export function loadAddon(config: EdgeConfig): { addon: Addon } | { error: strin
   const found = candidates.find((path) => existsSync(path));
   if (!found) return (loaded = { error: `no add-on at ${candidates.join(' or ')} (npm run build makes it)` });
   try {
-    return (loaded = { addon: createRequire(import.meta.url)(found) as Addon });
+    // A plain object of its functions (an add-on's exports are read-only).
+    return (loaded = { addon: { ...(createRequire(import.meta.url)(found) as Addon) } });
   } catch (error) {
     return (loaded = { error: `${found}: ${String(error)}` });
   }
@@ -164,7 +165,16 @@ export class PublishedAnswers implements StoreObserver {
     this.publish(entry);
   }
 
-  removed(entry: CacheEntry): void {
+  removed(entry: CacheEntry, replaced: boolean): void {
+    if (!this.target || this.published.get(entry.storageKey) !== entry) return;
+    // Replaced: the new entry's answer takes the key's place in one step (`stored`, next), with no
+    // moment where the add-on finds nothing and hands viewers' connections over; withdrawn here
+    // only if no new answer came (the store refused it).
+    if (replaced) queueMicrotask(() => this.withdraw(entry));
+    else this.withdraw(entry);
+  }
+
+  private withdraw(entry: CacheEntry): void {
     if (!this.target || this.published.get(entry.storageKey) !== entry) return;
     this.published.delete(entry.storageKey);
     this.target.addon.unpublish(this.target.door, entry.storageKey);
