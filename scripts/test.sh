@@ -11,6 +11,8 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# g++ builds the edge's native front door (npm run build); its tests need it.
+command -v g++ >/dev/null 2>&1 || need+=(g++)
 # The live ingest tests read the clock burned into the picture back with tesseract.
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)

@@ -32,7 +32,8 @@ import type { Server as HttpServer } from 'node:http';
 import { currentAge, freshnessLifetime, mustNotServeStale } from '../cache/freshness.ts';
 import { freshHit, servableWhileRevalidating, staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
 import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
-import { refreshInBackground } from '../proxy/handler.ts';
+import { fillFor, refreshInBackground } from '../proxy/handler.ts';
+import { passesThrough } from '../proxy/pass-through.ts';
 import { refusedTarget } from '../proxy/request-target.ts';
 import { readsRequests } from '../proxy/record.ts';
 import type { CacheEntry } from '../cache/entry.ts';
@@ -59,6 +60,7 @@ interface Addon {
     allowGet: boolean,
     allowHead: boolean,
     timeoutAnswer: string,
+    waitLimitMs: number,
   ): void;
   publish(
     door: Door,
@@ -70,6 +72,7 @@ interface Addon {
     stale: AnswerParts | null,
   ): void;
   unpublish(door: Door, key: string): boolean;
+  giveUp(door: Door, key: string, seconds: number): void;
   clear(door: Door): void;
   command(door: Door, which: number): void;
   stop(door: Door): void;
@@ -81,7 +84,7 @@ type EventSink = (kind: number, num: number, bytes: Buffer, text: string) => voi
 /** [result, GET head parts, HEAD head parts]: parts around the Age value, then the Date value. */
 type AnswerParts = [result: number, get: string[], head: string[]];
 
-const EVENT = { handOff: 1, refresh: 2, records: 3, timedOut: 4 } as const;
+const EVENT = { handOff: 1, refresh: 2, records: 3, timedOut: 4, wanted: 6 } as const;
 const COMMAND = { closeListener: 1, closeIdle: 2, closeAll: 4 } as const;
 const RESULTS = ['HIT', 'NEGATIVE', 'STALE'] as const;
 type Result = (typeof RESULTS)[number];
@@ -178,6 +181,11 @@ export class PublishedAnswers implements StoreObserver {
     if (!this.target || this.published.get(entry.storageKey) !== entry) return;
     this.published.delete(entry.storageKey);
     this.target.addon.unpublish(this.target.door, entry.storageKey);
+  }
+
+  /** Whether `entry` is what the add-on holds for `key`. */
+  has(key: string, entry: CacheEntry): boolean {
+    return this.published.get(key) === entry;
   }
 
   republishAll(): void {
@@ -295,6 +303,8 @@ export function openNativeFrontDoor(
         handOff(http, num, bytes);
       } else if (kind === EVENT.refresh) refreshAsked(ctx, bytes, text);
       else if (kind === EVENT.timedOut) options.timedOut();
+      else if (kind === EVENT.wanted)
+        wanted(ctx, published, bytes, text, (key, seconds) => addon.giveUp(door, key, seconds));
     } catch (error) {
       options.failed(error);
     }
@@ -313,6 +323,8 @@ export function openNativeFrontDoor(
       c.allowedMethods.includes('GET'),
       c.allowedMethods.includes('HEAD'),
       timeout,
+      // A request waits for its fill as long as the general path would wait for the upstream.
+      c.upstreamFirstByteTimeoutMs + c.upstreamIdleTimeoutMs,
     );
   };
   setLimits();
@@ -358,6 +370,53 @@ function handOff(http: HttpServer, fd: number, rest: Buffer): void {
   if (handle) handle._consumed = true;
   http.emit('connection', socket);
   socket.resume();
+}
+
+/** How long the add-on hands a key's requests straight to node:http once it is known not to be
+ * one it may answer (not stored as the fast path answers it). */
+const GIVEN_UP_SECONDS = 10;
+
+/**
+ * A plain request the add-on has no answer for now (not stored yet, or past its windows): the
+ * fill the general path would start (or the one running), after which the stored answer is
+ * published and the waiting requests answered; anything else gives the key up and node:http
+ * takes them (for GIVEN_UP_SECONDS when the key is known not to be publishable).
+ */
+function wanted(
+  ctx: EdgeContext,
+  published: PublishedAnswers,
+  headBytes: Buffer,
+  client: string,
+  giveUp: (key: string, seconds: number) => void,
+): void {
+  const text = headBytes.toString('latin1');
+  const head = readPlainHead(text, 0, text.length - 4);
+  if (!head) return; // never: the add-on reads a narrower grammar (its wait ends it anyway)
+  const key = head.url;
+  const { config } = ctx;
+  if (
+    !isPlainTarget(key, config) ||
+    refusedTarget(key) !== null ||
+    ctx.beacons?.takes(head.method, key) ||
+    passesThrough(config, head.method, key, () => false)
+  )
+    return giveUp(key, GIVEN_UP_SECONDS);
+  const stored = ctx.store.lookup(key, NO_HEADERS);
+  if (stored && !publication(ctx, stored)) return giveUp(key, GIVEN_UP_SECONDS);
+  if (stored && freshHit(ctx, stored)) return published.refreshed(stored); // (published again: wakes them)
+  // A first fetch already under way (a segment still being produced): node:http's fast join streams
+  // it as it comes, where waiting here would give its first byte only with its last.
+  const running = ctx.inflight.get(key);
+  if (running && !stored) return giveUp(key, 0);
+  const url = new URL(`http://${head.headers.host}${key}`);
+  const fill = running ?? fillFor(ctx, key, url, headersFromRaw(head.rawHeaders), client || undefined, stored);
+  if (!fill) return giveUp(key, 0);
+  const settle = () => {
+    const now = ctx.store.lookup(key, NO_HEADERS);
+    if (now && published.has(key, now)) return;
+    giveUp(key, now ? GIVEN_UP_SECONDS : 0);
+  };
+  fill.done.then(settle, settle);
 }
 
 /** A hit past its refresh point asked for the background refresh the fast path would start. */

@@ -274,7 +274,20 @@ export function refreshInBackground(
   client: string | undefined,
   entry: CacheEntry,
 ): void {
-  fillInBackground(ctx, key, fillPath(url), lazyForwardedHeaders(incoming, url, client)(), entry);
+  fillFor(ctx, key, url, incoming, client, entry);
+}
+
+/** A background fill of `key` as a request for `url` would start it (revalidating `stale`, if
+ * any); undefined when one is running already (ctx.inflight has it). */
+export function fillFor(
+  ctx: EdgeContext,
+  key: string,
+  url: URL,
+  incoming: Headers,
+  client: string | undefined,
+  stale: CacheEntry | undefined,
+): Fill | undefined {
+  return fillInBackground(ctx, key, fillPath(url), lazyForwardedHeaders(incoming, url, client)(), stale);
 }
 
 function fillPath(url: URL): string {

@@ -93,7 +93,7 @@ struct Entry {
 
 // ---- Events for JavaScript ---------------------------------------------------------------------
 
-enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kError = 5 };
+enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kError = 5, kWanted = 6 };
 
 struct Event {
   int kind;
@@ -120,6 +120,12 @@ struct Conn {
   const char* handOffReason = nullptr;  // hand over once `out` is written
   double lastActive = 0;                // monotonic
   std::string address;
+  // Waiting for JavaScript to publish `waitingFor` (a fill it started, kWanted) or to give it up,
+  // until `waitUntil` (monotonic); the wait counts in the answer's time.
+  std::string waitingFor;
+  double waitUntil = 0;
+  double waitSinceWall = 0;
+  double waitSinceMono = 0;
 };
 
 struct Limits {
@@ -130,6 +136,7 @@ struct Limits {
   bool allowGet = true;
   bool allowHead = true;
   std::string timeoutAnswer;  // the 408 node:http's path writes (client-limits.ts closeWith)
+  double waitLimit = 10;      // seconds a request waits for a fill before node:http takes it
 };
 
 class Door {
@@ -193,8 +200,24 @@ class Door {
   }
 
   void publish(const std::string& key, std::shared_ptr<Entry> entry) {
-    std::lock_guard<std::mutex> lock(mutex);
-    table[key] = std::move(entry);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      table[key] = std::move(entry);
+      givenUp.erase(key);
+      woken.push_back(key);  // the door's thread knows whether anyone waits for it
+    }
+    command(0);
+  }
+
+  // JavaScript will not publish `key` (its fill ended without an answer the door may give): its
+  // waiting requests go to node:http, and for `seconds` so do the next ones.
+  void giveUp(const std::string& key, double seconds) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (seconds > 0) givenUp[key] = monotonicSeconds() + seconds;
+      handedOver.push_back(key);
+    }
+    command(0);
   }
 
   bool unpublish(const std::string& key) {
@@ -216,7 +239,7 @@ class Door {
 
   // Commands for the door's thread (it owns the connections).
   void command(int which) {
-    commands.fetch_or(which);
+    if (which) commands.fetch_or(which);
     uint64_t one = 1;
     ssize_t ignored = ::write(wake, &one, sizeof one);
     (void)ignored;
@@ -245,9 +268,14 @@ class Door {
   std::atomic<int> commands{0};
   std::atomic<size_t> connCount{0};
 
-  std::mutex mutex;  // guards table and limits
+  std::mutex mutex;  // guards table, limits, givenUp, woken
   std::unordered_map<std::string, std::shared_ptr<Entry>> table;
   Limits limits;
+  std::unordered_map<std::string, double> givenUp;  // key → until (monotonic)
+  std::vector<std::string> woken;                    // keys published since looked at
+  std::vector<std::string> handedOver;               // keys given up since looked at
+  // The thread's own: key → connections waiting for it.
+  std::unordered_map<std::string, std::vector<int>> waited;
 
   // The thread's own state.
   std::unordered_map<int, std::unique_ptr<Conn>> conns;
@@ -295,6 +323,7 @@ class Door {
       }
       int asked = commands.exchange(0);
       if (asked & kStop) break;
+      wakeWaiting();
       if (asked & (kCloseListener | kCloseIdle)) closeListener();
       if (asked & kCloseIdle) closeIdleConns();
       if (asked & kCloseAll) {
@@ -311,6 +340,38 @@ class Door {
     closeListener();
     dropAll();
     flushRecords();
+  }
+
+  // Requests waiting for keys just published or given up: answered, or handed over, now.
+  void wakeWaiting() {
+    std::vector<std::string> keys, over;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      keys.swap(woken);
+      over.swap(handedOver);
+    }
+    for (const std::string& key : over) forEachWaiting(key, [this](Conn* c) { handOff(c, 0, "not-answered"); });
+    for (const std::string& key : keys) forEachWaiting(key, [this](Conn* c) { resume(c); });
+  }
+
+  template <typename Fn>
+  void forEachWaiting(const std::string& key, Fn fn) {
+    auto it = waited.find(key);
+    if (it == waited.end()) return;
+    std::vector<int> fds = std::move(it->second);
+    waited.erase(it);
+    for (int fd : fds) {
+      auto c = conns.find(fd);
+      if (c == conns.end() || c->second->waitingFor != key) continue;
+      c->second->waitingFor.clear();
+      fn(c->second.get());
+    }
+  }
+
+  void resume(Conn* c) {
+    c->reading = true;
+    interest(c);
+    answerAll(c);
   }
 
   void closeListener() {
@@ -353,7 +414,22 @@ class Door {
     epoll_ctl(epollFd, EPOLL_CTL_MOD, c->fd, &ev);
   }
 
+  void unwait(Conn* c) {
+    auto it = waited.find(c->waitingFor);
+    if (it != waited.end()) {
+      auto& fds = it->second;
+      for (size_t i = 0; i < fds.size(); i++)
+        if (fds[i] == c->fd) {
+          fds.erase(fds.begin() + static_cast<long>(i));
+          break;
+        }
+      if (fds.empty()) waited.erase(it);
+    }
+    c->waitingFor.clear();
+  }
+
   void drop(Conn* c) {
+    if (!c->waitingFor.empty()) unwait(c);
     int fd = c->fd;
     epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, nullptr);
     close(fd);
@@ -370,6 +446,7 @@ class Door {
     std::vector<Conn*> all;
     for (auto& [fd, c] : conns) all.push_back(c.get());
     for (Conn* c : all) {
+      if (!c->waitingFor.empty()) continue;  // a request in progress: answered or handed over in time
       if (c->out.empty()) drop(c);
       else {
         c->closeAfterWrite = true;
@@ -389,10 +466,23 @@ class Door {
       l = limits;
     }
     std::vector<Conn*> expired;
+    std::vector<Conn*> tooLong;
     for (auto& [fd, c] : conns) {
+      if (!c->waitingFor.empty()) {
+        if (now >= c->waitUntil) tooLong.push_back(c.get());
+        continue;
+      }
       if (!c->out.empty()) continue;
       double allowed = c->answered ? l.keepAliveTimeout : l.headersTimeout;
       if (now - c->lastActive >= allowed) expired.push_back(c.get());
+    }
+    for (Conn* c : tooLong) {
+      unwait(c);
+      handOff(c, 0, "not-answered");
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (auto it = givenUp.begin(); it != givenUp.end();) it = it->second <= now ? givenUp.erase(it) : std::next(it);
     }
     for (Conn* c : expired) {
       if (!c->answered && !l.timeoutAnswer.empty()) {
@@ -425,6 +515,11 @@ class Door {
       break;
     }
     c->lastActive = monotonicSeconds();
+    if (!c->waitingFor.empty()) {
+      // Waiting for its answer: what else it sends waits too; gone, it is dropped.
+      if (ended) drop(c);
+      return;
+    }
     if (!c->in.empty() && !answerAll(c)) return;  // handed over or dropped
     if (ended) {
       // The client is done sending: answer what it asked, then close (as the JS door's end()).
@@ -451,7 +546,25 @@ class Door {
       if (end - start > l.maxHeaderBytes + l.maxUrlLength) return handOff(c, start, "not-plain");
       Request req;
       if (!readHead(c->in, start, end, l, req)) return handOff(c, start, "not-plain");
-      if (!answer(c, req, l)) return handOff(c, start, "not-answered");
+      Outcome outcome = answer(c, req, l);
+      if (outcome == kGiveOver) return handOff(c, start, "not-answered");
+      if (outcome == kWait) {
+        // Not published (yet): JavaScript fills it (kWanted, once per key) and publishes it, or gives
+        // it up; the connection waits, reading nothing more, its head kept.
+        c->in.erase(0, start);
+        bool first = waited.find(req.target) == waited.end();
+        waited[req.target].push_back(c->fd);
+        c->waitingFor = req.target;
+        if (c->waitSinceMono == 0) {
+          c->waitSinceMono = monotonicSeconds();
+          c->waitSinceWall = nowSeconds();
+          c->waitUntil = c->waitSinceMono + l.waitLimit;
+        }
+        c->reading = false;
+        interest(c);
+        if (first) post(new Event{kWanted, 0, c->in.substr(0, req.end + 4 - req.start), c->address});
+        return true;
+      }
       if (c->broken) {
         drop(c);
         return false;
@@ -603,17 +716,24 @@ class Door {
     return dateText;
   }
 
-  // Writes the published answer to `req`, if there is one for now. False: JavaScript's.
-  bool answer(Conn* c, const Request& req, const Limits&) {
+  enum Outcome { kAnswered, kWait, kGiveOver };
+
+  // Writes the published answer to `req`, if there is one for now; else the request waits for
+  // JavaScript to publish one, unless JavaScript gave the key up or it waited its limit already.
+  Outcome answer(Conn* c, const Request& req, const Limits&) {
     std::shared_ptr<Entry> entry;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      auto it = table.find(req.target);
-      if (it == table.end()) return false;
-      entry = it->second;
-    }
     double startedWall = nowSeconds();
     double startedMono = monotonicSeconds();
+    bool waitedBefore = c->waitSinceMono != 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto gone = givenUp.find(req.target);
+      if (gone != givenUp.end() && gone->second > startedMono) return kGiveOver;
+      auto it = table.find(req.target);
+      if (it != table.end()) entry = it->second;
+    }
+    if (waitedBefore && startedMono >= c->waitUntil) return kGiveOver;
+    if (!entry) return kWait;
     const Answer* chosen = nullptr;
     bool refresh = false;
     if (entry->fresh.present && startedWall < entry->freshEnd) {
@@ -623,7 +743,7 @@ class Door {
       chosen = &entry->stale;
       refresh = true;
     }
-    if (!chosen) return false;
+    if (!chosen) return kWait;
     if (refresh && startedMono - entry->lastRefreshAsk >= 0.1) {
       entry->lastRefreshAsk = startedMono;
       post(new Event{kRefresh, 0, c->in.substr(req.start, req.end + 4 - req.start), c->address});
@@ -642,7 +762,13 @@ class Door {
     }
     bool withBody = !req.isHead && entry->body && !entry->body->empty();
     write(c, std::move(wire), withBody ? entry->body : nullptr);
-    // The record: native-front.ts reads it back (readRecords) in this layout.
+    // The record: native-front.ts reads it back (readRecords) in this layout. A request that waited
+    // for its fill is recorded from its arrival.
+    if (waitedBefore) {
+      startedWall = c->waitSinceWall;
+      startedMono = c->waitSinceMono;
+      c->waitSinceMono = 0;
+    }
     double took = monotonicSeconds() - startedMono;
     int32_t bytes = entry->recordBytes;
     if (records.empty()) recordsSince = startedMono;
@@ -660,7 +786,7 @@ class Door {
     records.append(c->address);
     appendRaw(headLength);
     records.append(c->in, req.start, headLength);
-    return true;
+    return kAnswered;
   }
 
   template <typename T>
@@ -755,6 +881,7 @@ class Door {
       handOff(c, 0, c->handOffReason);
       return false;
     }
+    if (!c->waitingFor.empty()) return true;
     if (!c->reading && !closingIdle) {
       // Drained: read again, and answer what came meanwhile.
       c->reading = true;
@@ -777,6 +904,7 @@ class Door {
       interest(c);
       return false;
     }
+    if (!c->waitingFor.empty()) unwait(c);
     int fd = c->fd;
     epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, nullptr);
     Event* e = new Event{kHandOff, static_cast<double>(fd), c->in.substr(from), reason};
@@ -883,10 +1011,11 @@ napi_value Port(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// setLimits(door, headersTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlLength, allowGet, allowHead, timeoutAnswer)
+// setLimits(door, headersTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlLength, allowGet, allowHead,
+//           timeoutAnswer, waitLimitMs)
 napi_value SetLimits(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
+  size_t argc = 9;
+  napi_value argv[9];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Limits l;
   l.headersTimeout = numberOf(env, argv[1]) / 1000;
@@ -896,6 +1025,7 @@ napi_value SetLimits(napi_env env, napi_callback_info info) {
   l.allowGet = boolOf(env, argv[5]);
   l.allowHead = boolOf(env, argv[6]);
   l.timeoutAnswer = stringOf(env, argv[7]);
+  l.waitLimit = numberOf(env, argv[8]) / 1000;
   Door* door = doorOf(env, argv[0]);
   if (!door) return nullptr;
   door->setLimits(l);
@@ -961,6 +1091,17 @@ napi_value Publish(napi_env env, napi_callback_info info) {
   Door* door = doorOf(env, argv[0]);
   if (!door) return nullptr;
   door->publish(stringOf(env, argv[1]), std::move(entry));
+  return nullptr;
+}
+
+// giveUp(door, key, seconds)
+napi_value GiveUp(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Door* door = doorOf(env, argv[0]);
+  if (!door) return nullptr;
+  door->giveUp(stringOf(env, argv[1]), numberOf(env, argv[2]));
   return nullptr;
 }
 
@@ -1033,6 +1174,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"port", nullptr, Port, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setLimits", nullptr, SetLimits, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"publish", nullptr, Publish, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"giveUp", nullptr, GiveUp, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"unpublish", nullptr, Unpublish, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"clear", nullptr, Clear, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"command", nullptr, Command, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
