@@ -2,7 +2,7 @@
 // it is; otherwise a hash of address and user-agent, made once per viewer and then known at once
 // (a viewer reloads its playlist every target duration: hashing each reload was most of a hit's
 // CPU). The hash is checked against node:crypto's.
-import { expect, test } from '@jest/globals';
+import { expect, jest, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { knownViewerKey, viewerKey } from '../../edge-origin/src/edge/audience/viewer-key.ts';
 
@@ -27,6 +27,19 @@ test('without CMCD: hashed once, then known at once, the same key; another clien
   const other = request(`${ua}-other`);
   expect(knownViewerKey(other.req, other.url, '192.0.2.7')).toBeUndefined();
   expect(await viewerKey(other.req, other.url, '192.0.2.7')).not.toBe(key);
+});
+
+test('a burst of one viewer’s sightings before its key is known: one digest for all (the native door’s batches)', async () => {
+  const ua = `burst-${Math.random()}`;
+  const { req, url } = request(ua);
+  const digest = jest.spyOn(crypto.subtle, 'digest');
+  try {
+    const keys = await Promise.all(Array.from({ length: 200 }, () => viewerKey(req, url, '192.0.2.9')));
+    expect(new Set(keys)).toEqual(new Set([expected(`192.0.2.9|${ua}`)]));
+    expect(digest).toHaveBeenCalledTimes(1);
+  } finally {
+    digest.mockRestore();
+  }
 });
 
 test('with a CMCD session id: known at once, whatever the address', () => {

@@ -29,6 +29,8 @@ export interface ViewerRequest {
  * of a live playlist hit's CPU. Held in memory only (bounded, never written anywhere).
  */
 const hashed = new LRUCache<string, string>({ max: 65_536 });
+/** Digests under way, by the same key: a burst of one viewer's sightings shares one. */
+const hashing = new Map<string, Promise<string>>();
 
 const rawOf = (req: ViewerRequest, clientAddress: string | undefined) =>
   `${clientAddress ?? '?'}|${req.headers.get('user-agent') ?? ''}`;
@@ -50,6 +52,17 @@ export async function viewerKey(req: ViewerRequest, url: URL, clientAddress: str
   const raw = rawOf(req, clientAddress);
   const known = hashed.get(raw);
   if (known) return known;
+  // One digest per viewer even when many sightings come at once (the native front door's records
+  // arrive in batches: each used to start its own digest before the first was known).
+  let pending = hashing.get(raw);
+  if (!pending) {
+    pending = digestKey(raw).finally(() => hashing.delete(raw));
+    hashing.set(raw, pending);
+  }
+  return pending;
+}
+
+async function digestKey(raw: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(raw)));
   const key = `ua:${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
   hashed.set(raw, key);
