@@ -188,6 +188,10 @@ test('a miss waits for its fill and is answered by the door; an object it may no
   expect(await client.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\na chaque fois$/);
   expect(edge.nativeFrontDoor!.handedOff).toBe(handed + 1);
   expect(upstream.count('/hls/vod/new/2.ts')).toBe(2);
+  // Given up for a while: a new connection's request for it goes to node:http at once (one fetch).
+  expect(await once(edge.url, 'GET', '/hls/vod/new/2.ts')).toMatch(/\r\n\r\na chaque fois$/);
+  expect(upstream.count('/hls/vod/new/2.ts')).toBe(3);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed + 2);
   // Kept alive, now node:http's: a hit on the same connection still answers.
   client.send(head('GET', SEGMENT, client.port));
   expect(await client.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);

@@ -411,10 +411,12 @@ function wanted(
   const url = new URL(`http://${head.headers.host}${key}`);
   const fill = running ?? fillFor(ctx, key, url, headersFromRaw(head.rawHeaders), client || undefined, stored);
   if (!fill) return giveUp(key, 0);
+  // Not published once the fill is over: node:http takes the waiting requests, and the next ones
+  // for a while (an object not kept now is seldom kept next time; one published meanwhile lifts
+  // this at once), rather than each new connection's request filling again in vain.
   const settle = () => {
     const now = ctx.store.lookup(key, NO_HEADERS);
-    if (now && published.has(key, now)) return;
-    giveUp(key, now ? GIVEN_UP_SECONDS : 0);
+    if (!now || !published.has(key, now)) giveUp(key, GIVEN_UP_SECONDS);
   };
   fill.done.then(settle, settle);
 }
