@@ -35,7 +35,11 @@ beforeAll(async () => {
   );
   edge = await startNode(
     [path.join(dir, 'node_modules/.bin/cite-tv-edge')],
-    plainEnv({ EDGE_CONFIG_FILE: path.join(dir, 'edge.json'), EDGE_DISK_DIR: path.join(dir, 'cache') }),
+    plainEnv({
+      EDGE_CONFIG_FILE: path.join(dir, 'edge.json'),
+      EDGE_DISK_DIR: path.join(dir, 'cache'),
+      EDGE_NATIVE_FRONT_DOOR: 'true',
+    }),
     dir,
   );
 }, MEDIA_TIMEOUT_MS);
@@ -57,6 +61,8 @@ describe('the edge-only package', () => {
         'cite-tv-edge.service',
         'edge.example.json',
         'edge.mjs',
+        // The native front door's add-on (built here with g++, npm test installs it).
+        'front-door.node',
         'package.json',
       ].map((f) => `package/${f}`),
     );
@@ -76,6 +82,9 @@ describe('the edge-only package', () => {
     expect((await playlist.text()).startsWith('#EXTM3U')).toBe(true);
     expect(playlist.headers.get('via')).toContain('cite-tv-edge');
     expect(origin!.requests.count('/hls/live/sport/v240/index.m3u8')).toBe(1);
+    // The add-on it ships loaded beside the installed edge.mjs (not from the repository).
+    expect(edge!.output()).toMatch(/listening on \S+ → upstream \S+, native front door/);
+    expect(edge!.output()).not.toContain('native front door unavailable');
   });
 
   it('keeps serving through a reload (SIGHUP), and says what changed in the config', async () => {

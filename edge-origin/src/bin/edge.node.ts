@@ -79,8 +79,10 @@ async function runWorker(config: EdgeConfig): Promise<void> {
   // A worker of several: a scrape of /_edge/metrics answers the sum over the workers.
   const exposeMetrics = cluster.isWorker ? { exposeMetrics: clusterWorkerExposer() } : {};
   const running = await startEdgeNode(config, { ...(audience ? { audience } : {}), ...exposeMetrics });
-  if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}`);
-  else process.send?.({ listening: running.url });
+  // Which front door answers: an operator who asked for the native one sees whether it loaded.
+  const door = running.nativeFrontDoor ? ', native front door' : '';
+  if (cluster.isPrimary) console.log(`edge: listening on ${running.url} → upstream ${config.upstreamUrl}${door}`);
+  else process.send?.({ listening: running.url, door });
   // A worker's own copy of the config it started with: running.reload changes the edge's.
   reloadOnHangup(structuredClone(config), (next) => running.reload(next));
   process.off('SIGHUP', early);
@@ -105,12 +107,14 @@ function runPrimary(config: EdgeConfig): void {
   const hangupPending = new Set<number>();
   const fork = () => {
     const worker = cluster.fork();
-    worker.on('message', (m: { listening?: string }) => {
+    worker.on('message', (m: { listening?: string; door?: string }) => {
       if (m.listening) listening.add(worker.id);
       if (m.listening && hangupPending.delete(worker.id)) worker.process.kill('SIGHUP');
       if (m.listening && !announced) {
         announced = true;
-        console.log(`edge: listening on ${m.listening} → upstream ${config.upstreamUrl} (${config.workers} workers)`);
+        console.log(
+          `edge: listening on ${m.listening} → upstream ${config.upstreamUrl} (${config.workers} workers${m.door ?? ''})`,
+        );
       }
     });
   };
