@@ -317,6 +317,46 @@ test('pipelined requests are answered in order, and a client that does not read 
   client.close();
 });
 
+test('without its add-on, or on a test clock, the edge says so and the JavaScript door answers', async () => {
+  const warned: Record<string, unknown>[] = [];
+  const missing = await startEdgeNode(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      upstreamUrl: upstream.url,
+      nativeFrontDoor: true,
+      nativeFrontDoorAddon: '/nonexistent/front-door.node',
+    },
+    { log: (line) => void warned.push(line as Record<string, unknown>) },
+  );
+  const clocked = await startEdgeNode(
+    { port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, nativeFrontDoor: true },
+    { now: () => Date.now() / 1000, log: () => {} },
+  );
+  try {
+    expect(loadAddon({ ...missing.edge.config })).toEqual({
+      error: expect.stringContaining('/nonexistent/front-door.node'),
+    });
+    // The same process still loads the real add-on for an edge that finds it (one result per path).
+    expect('addon' in loadAddon({ ...missing.edge.config, nativeFrontDoorAddon: undefined })).toBe(true);
+    for (const running of [missing, clocked]) {
+      expect(running.nativeFrontDoor).toBeNull();
+      expect(running.frontDoor).not.toBeNull();
+      await once(running.url, 'GET', SEGMENT);
+      expect(await once(running.url, 'GET', SEGMENT)).toMatch(
+        /^HTTP\/1\.1 200 OK\r\n[\s\S]*x-cache: HIT\r\n[\s\S]*S7S7/i,
+      );
+      expect(running.fastPath!.served).toBeGreaterThan(0);
+    }
+    expect(warned.filter((l) => String(l.msg).startsWith('native front door unavailable'))).toEqual([
+      expect.objectContaining({ level: 'warn', error: expect.stringContaining('/nonexistent/front-door.node') }),
+    ]);
+  } finally {
+    await missing.close(1000);
+    await clocked.close(1000);
+  }
+});
+
 async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!condition()) {

@@ -93,11 +93,12 @@ const AGE_MARK = '\u0000age\u0000';
 const DATE_MARK = '\u0000date\u0000';
 const NO_HEADERS = new Headers();
 
-let loaded: { addon: Addon } | { error: string } | undefined;
+type Loaded = { addon: Addon } | { error: string };
+/** One result per add-on path: a process loads a given add-on once (Node would not load it twice). */
+const loaded = new Map<string, Loaded>();
 
 /** The add-on, or why it cannot be used here. */
-export function loadAddon(config: EdgeConfig): { addon: Addon } | { error: string } {
-  if (loaded) return loaded;
+export function loadAddon(config: EdgeConfig): Loaded {
   const candidates = config.nativeFrontDoorAddon
     ? [config.nativeFrontDoorAddon]
     : [
@@ -106,13 +107,18 @@ export function loadAddon(config: EdgeConfig): { addon: Addon } | { error: strin
         fileURLToPath(new URL('../../../dist/front-door.node', import.meta.url)), // from the sources
       ];
   const found = candidates.find((path) => existsSync(path));
-  if (!found) return (loaded = { error: `no add-on at ${candidates.join(' or ')} (npm run build makes it)` });
-  try {
-    // A plain object of its functions (an add-on's exports are read-only).
-    return (loaded = { addon: { ...(createRequire(import.meta.url)(found) as Addon) } });
-  } catch (error) {
-    return (loaded = { error: `${found}: ${String(error)}` });
+  if (!found) return { error: `no add-on at ${candidates.join(' or ')} (npm run build makes it)` };
+  let result = loaded.get(found);
+  if (!result) {
+    try {
+      // A plain object of its functions (an add-on's exports are read-only).
+      result = { addon: { ...(createRequire(import.meta.url)(found) as Addon) } };
+    } catch (error) {
+      result = { error: `${found}: ${String(error)}` };
+    }
+    loaded.set(found, result);
   }
+  return result;
 }
 
 export interface NativeFrontDoor {

@@ -93,7 +93,7 @@ struct Entry {
 
 // ---- Events for JavaScript ---------------------------------------------------------------------
 
-enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kError = 5, kWanted = 6 };
+enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kWanted = 6 };
 
 struct Event {
   int kind;
@@ -977,6 +977,20 @@ bool boolOf(napi_env env, napi_value value) {
   return out;
 }
 
+// A door method's arguments, the door first: `door` is null when the call threw (not a door).
+template <size_t N>
+struct DoorCall {
+  napi_value argv[N] = {};
+  Door* door = nullptr;
+  DoorCall(napi_env env, napi_callback_info info) {
+    size_t argc = N;
+    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok)
+      napi_throw_error(env, nullptr, "front-door: N-API call failed");
+    else
+      door = doorOf(env, argv[0]);
+  }
+};
+
 // open(host, port, backlog, reusePort, onEvent) → door; throws what bind/listen said.
 napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -1001,12 +1015,10 @@ napi_value Open(napi_env env, napi_callback_info info) {
 }
 
 napi_value Port(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  DoorCall<1> call(env, info);
+  if (!call.door) return nullptr;
+  Door* door = call.door;
   napi_value out;
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
   napi_create_int32(env, door->port(), &out);
   return out;
 }
@@ -1014,9 +1026,10 @@ napi_value Port(napi_env env, napi_callback_info info) {
 // setLimits(door, headersTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlLength, allowGet, allowHead,
 //           timeoutAnswer, waitLimitMs)
 napi_value SetLimits(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  DoorCall<9> call(env, info);
+  if (!call.door) return nullptr;
+  napi_value* argv = call.argv;
+  Door* door = call.door;
   Limits l;
   l.headersTimeout = numberOf(env, argv[1]) / 1000;
   l.keepAliveTimeout = numberOf(env, argv[2]) / 1000;
@@ -1026,8 +1039,6 @@ napi_value SetLimits(napi_env env, napi_callback_info info) {
   l.allowHead = boolOf(env, argv[6]);
   l.timeoutAnswer = stringOf(env, argv[7]);
   l.waitLimit = numberOf(env, argv[8]) / 1000;
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
   door->setLimits(l);
   return nullptr;
 }
@@ -1060,9 +1071,10 @@ bool answerOf(napi_env env, napi_value value, Answer& answer) {
 
 // publish(door, key, status, body|null, [ageOffset, refreshAt, freshEnd, staleEnd, recordBytes], fresh, stale)
 napi_value Publish(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  DoorCall<7> call(env, info);
+  if (!call.door) return nullptr;
+  napi_value* argv = call.argv;
+  Door* door = call.door;
   auto entry = std::make_shared<Entry>();
   entry->status = static_cast<uint16_t>(numberOf(env, argv[2]));
   bool isBuffer = false;
@@ -1088,62 +1100,53 @@ napi_value Publish(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "front-door: publish: malformed answer");
     return nullptr;
   }
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
   door->publish(stringOf(env, argv[1]), std::move(entry));
   return nullptr;
 }
 
 // giveUp(door, key, seconds)
 napi_value GiveUp(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
+  DoorCall<3> call(env, info);
+  if (!call.door) return nullptr;
+  napi_value* argv = call.argv;
+  Door* door = call.door;
   door->giveUp(stringOf(env, argv[1]), numberOf(env, argv[2]));
   return nullptr;
 }
 
 napi_value Unpublish(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  DoorCall<2> call(env, info);
+  if (!call.door) return nullptr;
+  napi_value* argv = call.argv;
+  Door* door = call.door;
   napi_value out;
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
   napi_get_boolean(env, door->unpublish(stringOf(env, argv[1])), &out);
   return out;
 }
 
 napi_value Clear(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
+  DoorCall<1> call(env, info);
+  if (!call.door) return nullptr;
+  Door* door = call.door;
   door->clear();
   return nullptr;
 }
 
 // command(door, which): 1 close the listener, 2 close idle connections, 4 close all.
 napi_value Command(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
+  DoorCall<2> call(env, info);
+  if (!call.door) return nullptr;
+  napi_value* argv = call.argv;
+  Door* door = call.door;
   door->command(static_cast<int>(numberOf(env, argv[1])) & 7);
   return nullptr;
 }
 
 // stop(door): closes everything, joins the thread, lets the process exit.
 napi_value Stop(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
+  DoorCall<1> call(env, info);
+  if (!call.door) return nullptr;
+  Door* door = call.door;
   door->stop();
   if (door->events) {
     napi_release_threadsafe_function(door->events, napi_tsfn_release);
@@ -1154,11 +1157,9 @@ napi_value Stop(napi_env env, napi_callback_info info) {
 
 // stats(door) → [connections, published]
 napi_value Stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Door* door = doorOf(env, argv[0]);
-  if (!door) return nullptr;
+  DoorCall<1> call(env, info);
+  if (!call.door) return nullptr;
+  Door* door = call.door;
   napi_value out, a, b;
   napi_create_array_with_length(env, 2, &out);
   napi_create_double(env, static_cast<double>(door->connections()), &a);
