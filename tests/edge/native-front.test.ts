@@ -338,7 +338,7 @@ test('without its add-on, or on a test clock, the edge says so and the JavaScrip
       error: expect.stringContaining('/nonexistent/front-door.node'),
     });
     // The same process still loads the real add-on for an edge that finds it (one result per path).
-    expect('addon' in loadAddon({ ...missing.edge.config, nativeFrontDoorAddon: undefined })).toBe(true);
+    expect('addon' in loadAddon({ ...missing.edge.config, nativeFrontDoorAddon: '' })).toBe(true);
     for (const running of [missing, clocked]) {
       expect(running.nativeFrontDoor).toBeNull();
       expect(running.frontDoor).not.toBeNull();
