@@ -254,6 +254,13 @@ export const edgeConfigSchema = z.object({
    * edge-origin/dist/ (where `npm run build` makes it). */
   nativeFrontDoorAddon: z.string().default(''),
   /**
+   * How long the native front door gathers its answers' records (metrics, access log, audience,
+   * LRU recency) before it wakes JavaScript with them. Each wake-up costs the process about what
+   * a hundred records do, so at a thousand viewers a short period is most of the edge's CPU
+   * (README, Benchmarks); the figures are this late at most.
+   */
+  nativeFrontDoorRecordMs: z.coerce.number().int().min(1).max(5000).default(250),
+  /**
    * Path prefixes whose requests always pass through, uncached and not collapsed, whatever the
    * method (Varnish's `return (pass)`): answers per viewer that the origin marks no-store, e.g. the
    * ads API's asset lists and tracking beacons (`/api/v1/ads/`), each of which would otherwise open
@@ -367,6 +374,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   frontDoor: 'EDGE_FRONT_DOOR',
   nativeFrontDoor: 'EDGE_NATIVE_FRONT_DOOR',
   nativeFrontDoorAddon: 'EDGE_NATIVE_FRONT_DOOR_ADDON',
+  nativeFrontDoorRecordMs: 'EDGE_NATIVE_FRONT_DOOR_RECORD_MS',
   passPrefixes: 'EDGE_PASS_PREFIXES',
   beaconPrefixes: 'EDGE_BEACON_PREFIXES',
   beaconBatchPath: 'EDGE_BEACON_BATCH_PATH',

@@ -17,7 +17,7 @@
 //   refreshes it or a reload changes the config.
 // - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
 //   given to node:http as the JavaScript door gives it (the same reasons, counted alike).
-// - Recorded. Each answer's record comes back in batches (every 20 ms at most) and goes through
+// - Recorded. Each answer's record comes back in batches (config.nativeFrontDoorRecordMs, 250 ms by default) and goes through
 //   the same RequestRecord as the fast path's: metrics, access log line, audience sighting, the
 //   policy's note of what is watched, and the LRU's recency.
 // - Refresh asks: a hit past its refresh point, or a stale one, asks (at most every 100 ms per
@@ -61,6 +61,7 @@ interface Addon {
     allowHead: boolean,
     timeoutAnswer: string,
     waitLimitMs: number,
+    recordEveryMs: number,
   ): void;
   publish(
     door: Door,
@@ -331,6 +332,7 @@ export function openNativeFrontDoor(
       timeout,
       // A request waits for its fill as long as the general path would wait for the upstream.
       c.upstreamFirstByteTimeoutMs + c.upstreamIdleTimeoutMs,
+      c.nativeFrontDoorRecordMs,
     );
   };
   setLimits();

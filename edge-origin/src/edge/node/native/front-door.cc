@@ -137,6 +137,7 @@ struct Limits {
   bool allowHead = true;
   std::string timeoutAnswer;  // the 408 node:http's path writes (client-limits.ts closeWith)
   double waitLimit = 10;      // seconds a request waits for a fill before node:http takes it
+  int recordEveryMs = 250;    // how long records gather before JavaScript is woken for them
 };
 
 class Door {
@@ -197,6 +198,7 @@ class Door {
   void setLimits(const Limits& next) {
     std::lock_guard<std::mutex> lock(mutex);
     limits = next;
+    recordEveryMs.store(next.recordEveryMs, std::memory_order_relaxed);
   }
 
   void publish(const std::string& key, std::shared_ptr<Entry> entry) {
@@ -282,6 +284,7 @@ class Door {
   bool closingIdle = false;
   std::string records;
   double recordsSince = 0;
+  std::atomic<int> recordEveryMs{250};  // limits.recordEveryMs, read by the thread without the lock
   uint64_t timedOut = 0;
   int dateSecond = -1;
   std::string dateText;
@@ -296,7 +299,8 @@ class Door {
     std::vector<epoll_event> ready(256);
     double lastSweep = monotonicSeconds();
     for (;;) {
-      int timeoutMs = records.empty() ? 250 : 20;
+      int every = recordEveryMs.load(std::memory_order_relaxed);
+      int timeoutMs = records.empty() ? 250 : every;
       int n = epoll_wait(epollFd, ready.data(), static_cast<int>(ready.size()), timeoutMs);
       if (n < 0 && errno != EINTR) break;
       for (int i = 0; i < n; i++) {
@@ -335,7 +339,7 @@ class Door {
         lastSweep = now;
         sweep(now);
       }
-      if (!records.empty() && (records.size() > 32768 || now - recordsSince >= 0.02)) flushRecords();
+      if (!records.empty() && (records.size() > 32768 || now - recordsSince >= every / 1000.0)) flushRecords();
     }
     closeListener();
     dropAll();
@@ -1024,9 +1028,9 @@ napi_value Port(napi_env env, napi_callback_info info) {
 }
 
 // setLimits(door, headersTimeoutMs, keepAliveTimeoutMs, maxHeaderBytes, maxUrlLength, allowGet, allowHead,
-//           timeoutAnswer, waitLimitMs)
+//           timeoutAnswer, waitLimitMs, recordEveryMs)
 napi_value SetLimits(napi_env env, napi_callback_info info) {
-  DoorCall<9> call(env, info);
+  DoorCall<10> call(env, info);
   if (!call.door) return nullptr;
   napi_value* argv = call.argv;
   Door* door = call.door;
@@ -1039,6 +1043,7 @@ napi_value SetLimits(napi_env env, napi_callback_info info) {
   l.allowHead = boolOf(env, argv[6]);
   l.timeoutAnswer = stringOf(env, argv[7]);
   l.waitLimit = numberOf(env, argv[8]) / 1000;
+  l.recordEveryMs = static_cast<int>(numberOf(env, argv[9]));
   door->setLimits(l);
   return nullptr;
 }
