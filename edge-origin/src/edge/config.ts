@@ -256,8 +256,8 @@ export const edgeConfigSchema = z.object({
   /**
    * How long the native front door gathers its answers' records (metrics, access log, audience,
    * LRU recency) before it wakes JavaScript with them. Each wake-up costs the process about what
-   * a hundred records do, so at a thousand viewers a short period is most of the edge's CPU
-   * (README, Benchmarks); the figures are this late at most.
+   * forty records do: at a thousand viewers, 20 ms made a third of the edge's CPU (README,
+   * Benchmarks). The figures are this late at most.
    */
   nativeFrontDoorRecordMs: z.coerce.number().int().min(1).max(5000).default(250),
   /**
