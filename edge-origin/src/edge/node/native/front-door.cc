@@ -339,7 +339,8 @@ class Door {
         lastSweep = now;
         sweep(now);
       }
-      if (!records.empty() && (records.size() > 32768 || now - recordsSince >= every / 1000.0)) flushRecords();
+      // The period decides; the size cap (about 3,000 records) only bounds a burst's batch.
+      if (!records.empty() && (records.size() > (1u << 20) || now - recordsSince >= every / 1000.0)) flushRecords();
     }
     closeListener();
     dropAll();
