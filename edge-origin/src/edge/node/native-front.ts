@@ -10,9 +10,9 @@
 // - Published answers. For each stored entry the fast path (fast-hit.ts) would answer as it is
 //   (no Vary, no no-cache, a plain target without a query, no beacon path), the answer's bytes as
 //   the JavaScript door writes them (wireAnswer, with markers where Age and Date go), for GET and
-//   HEAD, fresh and stale, with the times between which each applies: fresh until its lifetime
-//   ends (from half of it on, a live playlist asks for its background refresh), then stale while
-//   revalidated (RFC 5861) if allowed. Published when stored, withdrawn when replaced, purged or
+//   HEAD, fresh, stale and for a request that waited for the fill (COLLAPSED), with the times
+//   between which each applies: fresh until its lifetime ends (from half of it on, a live
+//   playlist asks for its background refresh), then stale while revalidated (RFC 5861) if allowed. Published when stored, withdrawn when replaced, purged or
 //   evicted (cache/memory-store.ts tells, at once and in order), published again when a 304
 //   refreshes it or a reload changes the config.
 // - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
@@ -71,6 +71,7 @@ interface Addon {
     times: [ageOffset: number, refreshAt: number, freshEnd: number, staleEnd: number, recordBytes: number],
     fresh: AnswerParts | null,
     stale: AnswerParts | null,
+    waited: AnswerParts | null,
   ): void;
   unpublish(door: Door, key: string): boolean;
   giveUp(door: Door, key: string, seconds: number): void;
@@ -87,7 +88,7 @@ type AnswerParts = [result: number, get: string[], head: string[]];
 
 const EVENT = { handOff: 1, refresh: 2, records: 3, timedOut: 4, wanted: 6 } as const;
 const COMMAND = { closeListener: 1, closeIdle: 2, closeAll: 4 } as const;
-const RESULTS = ['HIT', 'NEGATIVE', 'STALE'] as const;
+const RESULTS = ['HIT', 'NEGATIVE', 'STALE', 'COLLAPSED'] as const;
 type Result = (typeof RESULTS)[number];
 /** Markers for the per-request values in a rendered head (never in a field value: control bytes). */
 const AGE_MARK = '\u0000age\u0000';
@@ -215,7 +216,7 @@ export class PublishedAnswers implements StoreObserver {
       return;
     }
     this.published.set(entry.storageKey, entry);
-    addon.publish(door, entry.storageKey, entry.status, args.body, args.times, args.fresh, args.stale);
+    addon.publish(door, entry.storageKey, entry.status, args.body, args.times, args.fresh, args.stale, args.waited);
   }
 }
 
@@ -228,6 +229,7 @@ function publication(
   times: [number, number, number, number, number];
   fresh: AnswerParts | null;
   stale: AnswerParts | null;
+  waited: AnswerParts | null;
 } | null {
   const key = entry.storageKey;
   if (entry.varyNames.length > 0 || key !== entry.primaryKey || key.includes('?')) return null;
@@ -251,6 +253,8 @@ function publication(
   const fresh = parts(entry.negative ? 'NEGATIVE' : 'HIT');
   const stale = allowance > 0 ? parts('STALE') : null;
   if (!fresh && !stale) return null;
+  // A request that waited for this fill collapsed onto it (no request of its own went upstream).
+  const waited = fresh ? parts('COLLAPSED') : null;
   return {
     body:
       bodyless || entry.body.byteLength === 0
@@ -259,6 +263,7 @@ function publication(
     times: [ageOffset, refreshAt, freshEnd, staleEnd, bodyless ? -1 : entry.body.byteLength],
     fresh,
     stale,
+    waited,
   };
 }
 

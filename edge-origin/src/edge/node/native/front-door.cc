@@ -88,6 +88,7 @@ struct Entry {
   double staleEnd = 0;   // stale but served (while revalidated) up to it, when `stale` is present
   Answer fresh;
   Answer stale;
+  Answer waited;  // the fresh answer for a request that waited for the fill (x-cache: COLLAPSED)
   double lastRefreshAsk = 0;  // monotonic; asks are at most one per 100 ms per entry
 };
 
@@ -749,6 +750,8 @@ class Door {
       refresh = true;
     }
     if (!chosen) return kWait;
+    // A request that waited for the fill collapsed onto it, as the general path would say.
+    if (waitedBefore && chosen == &entry->fresh && entry->waited.present) chosen = &entry->waited;
     if (refresh && startedMono - entry->lastRefreshAsk >= 0.1) {
       entry->lastRefreshAsk = startedMono;
       post(new Event{kRefresh, 0, c->in.substr(req.start, req.end + 4 - req.start), c->address});
@@ -1075,9 +1078,10 @@ bool answerOf(napi_env env, napi_value value, Answer& answer) {
   return answer.present;
 }
 
-// publish(door, key, status, body|null, [ageOffset, refreshAt, freshEnd, staleEnd, recordBytes], fresh, stale)
+// publish(door, key, status, body|null, [ageOffset, refreshAt, freshEnd, staleEnd, recordBytes], fresh, stale,
+//         waited)
 napi_value Publish(napi_env env, napi_callback_info info) {
-  DoorCall<7> call(env, info);
+  DoorCall<8> call(env, info);
   if (!call.door) return nullptr;
   napi_value* argv = call.argv;
   Door* door = call.door;
@@ -1102,7 +1106,8 @@ napi_value Publish(napi_env env, napi_callback_info info) {
   entry->freshEnd = times[2];
   entry->staleEnd = times[3];
   entry->recordBytes = static_cast<int32_t>(times[4]);
-  if (!answerOf(env, argv[5], entry->fresh) || !answerOf(env, argv[6], entry->stale)) {
+  if (!answerOf(env, argv[5], entry->fresh) || !answerOf(env, argv[6], entry->stale) ||
+      !answerOf(env, argv[7], entry->waited)) {
     napi_throw_type_error(env, nullptr, "front-door: publish: malformed answer");
     return nullptr;
   }
