@@ -365,6 +365,25 @@ test('without its add-on, or on a test clock, the edge says so and the JavaScrip
   }
 });
 
+test('records come back once per nativeFrontDoorRecordMs: a request is counted within the period, not before', async () => {
+  const slow = await startEdgeNode(
+    { port: 0, host: '127.0.0.1', upstreamUrl: upstream.url, nativeFrontDoor: true, nativeFrontDoorRecordMs: 1500 },
+    { log: () => {} },
+  );
+  try {
+    await once(slow.url, 'GET', SEGMENT); // waits for its fill: published
+    await waitFor(() => slow.nativeFrontDoor!.served === 1, 5000);
+    const sent = Date.now();
+    expect(await once(slow.url, 'GET', SEGMENT)).toMatch(/x-cache: HIT\r\n/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slow.nativeFrontDoor!.served).toBe(1); // answered, not yet told
+    await waitFor(() => slow.nativeFrontDoor!.served === 2, 5000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(1000);
+  } finally {
+    await slow.close(1000);
+  }
+});
+
 async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
   while (!condition()) {
