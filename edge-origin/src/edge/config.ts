@@ -255,8 +255,8 @@ export const edgeConfigSchema = z.object({
   nativeFrontDoorAddon: z.string().default(''),
   /**
    * How long the native front door gathers its answers' records (metrics, access log, audience,
-   * LRU recency) before it wakes JavaScript with them. Each wake-up costs the process about what
-   * forty records do: at a thousand viewers, 20 ms made a third of the edge's CPU (README,
+   * LRU recency) before it wakes JavaScript with them: each wake-up costs the process more than
+   * many records do, so a short period is most of the edge's CPU at a modest audience (README,
    * Benchmarks). The figures are this late at most.
    */
   nativeFrontDoorRecordMs: z.coerce.number().int().min(1).max(5000).default(250),

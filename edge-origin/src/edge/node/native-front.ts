@@ -10,15 +10,16 @@
 // - Published answers. For each stored entry the fast path (fast-hit.ts) would answer as it is
 //   (no Vary, no no-cache, a plain target without a query, no beacon path), the answer's bytes as
 //   the JavaScript door writes them (wireAnswer, with markers where Age and Date go), for GET and
-//   HEAD, fresh, stale and for a request that waited for the fill (COLLAPSED), with the times
-//   between which each applies: fresh until its lifetime ends (from half of it on, a live
-//   playlist asks for its background refresh), then stale while revalidated (RFC 5861) if allowed. Published when stored, withdrawn when replaced, purged or
-//   evicted (cache/memory-store.ts tells, at once and in order), published again when a 304
-//   refreshes it or a reload changes the config.
+//   HEAD, fresh and stale (and, while requests wait for its fill, as COLLAPSED for them), with the
+//   times between which each applies: fresh until its lifetime ends (from half of it on, a live
+//   playlist asks for its background refresh), then stale while revalidated (RFC 5861) if
+//   allowed. Published when stored, withdrawn when replaced, purged or evicted
+//   (cache/memory-store.ts tells, at once and in order), published again when a 304 refreshes it
+//   or a reload changes the config.
 // - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
 //   given to node:http as the JavaScript door gives it (the same reasons, counted alike).
-// - Recorded. Each answer's record comes back in batches (config.nativeFrontDoorRecordMs, 250 ms by default) and goes through
-//   the same RequestRecord as the fast path's: metrics, access log line, audience sighting, the
+// - Recorded. Each answer's record comes back in batches (config.nativeFrontDoorRecordMs) and
+//   goes through the same RequestRecord as the fast path's: metrics, access log line, audience sighting, the
 //   policy's note of what is watched, and the LRU's recency.
 // - Refresh asks: a hit past its refresh point, or a stale one, asks (at most every 100 ms per
 //   entry) for the background refresh the fast path would start.
@@ -162,6 +163,9 @@ export class PublishedAnswers implements StoreObserver {
   private target: { addon: Addon; door: Door; ctx: EdgeContext } | null = null;
   /** Key → the entry published under it. */
   private readonly published = new Map<string, CacheEntry>();
+  /** Keys with requests waiting in the add-on for a fill: their answer gets its COLLAPSED form
+   * too (rendered only then, not at every live playlist refresh). */
+  private readonly awaited = new Set<string>();
 
   serve(addon: Addon, door: Door, ctx: EdgeContext): void {
     this.target = { addon, door, ctx };
@@ -191,6 +195,15 @@ export class PublishedAnswers implements StoreObserver {
     this.target.addon.unpublish(this.target.door, entry.storageKey);
   }
 
+  /** Requests wait in the add-on for `key`'s fill, until `fillSettled`. */
+  awaitFill(key: string): void {
+    this.awaited.add(key);
+  }
+
+  fillSettled(key: string): void {
+    this.awaited.delete(key);
+  }
+
   /** Whether `entry` is what the add-on holds for `key`. */
   has(key: string, entry: CacheEntry): boolean {
     return this.published.get(key) === entry;
@@ -207,7 +220,7 @@ export class PublishedAnswers implements StoreObserver {
     const target = this.target;
     if (!target) return;
     const { addon, door, ctx } = target;
-    const args = publication(ctx, entry);
+    const args = publication(ctx, entry, this.awaited.has(entry.storageKey));
     if (!args) {
       if (this.published.get(entry.storageKey)) {
         this.published.delete(entry.storageKey);
@@ -224,6 +237,7 @@ export class PublishedAnswers implements StoreObserver {
 function publication(
   ctx: EdgeContext,
   entry: CacheEntry,
+  awaited = false,
 ): {
   body: Buffer | null;
   times: [number, number, number, number, number];
@@ -254,7 +268,7 @@ function publication(
   const stale = allowance > 0 ? parts('STALE') : null;
   if (!fresh && !stale) return null;
   // A request that waited for this fill collapsed onto it (no request of its own went upstream).
-  const waited = fresh ? parts('COLLAPSED') : null;
+  const waited = awaited && fresh ? parts('COLLAPSED') : null;
   return {
     body:
       bodyless || entry.body.byteLength === 0
@@ -424,10 +438,12 @@ function wanted(
   const url = new URL(`http://${head.headers.host}${key}`);
   const fill = running ?? fillFor(ctx, key, url, headersFromRaw(head.rawHeaders), client || undefined, stored);
   if (!fill) return giveUp(key, 0);
+  published.awaitFill(key);
   // Not published once the fill is over: node:http takes the waiting requests, and the next ones
   // for a while (an object not kept now is seldom kept next time; one published meanwhile lifts
   // this at once), rather than each new connection's request filling again in vain.
   const settle = () => {
+    published.fillSettled(key);
     const now = ctx.store.lookup(key, NO_HEADERS);
     if (!now || !published.has(key, now)) giveUp(key, GIVEN_UP_SECONDS);
   };

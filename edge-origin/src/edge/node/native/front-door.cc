@@ -340,7 +340,7 @@ class Door {
         lastSweep = now;
         sweep(now);
       }
-      // The period decides; the size cap (about 3,000 records) only bounds a burst's batch.
+      // The period decides; the size cap only bounds a burst's batch.
       if (!records.empty() && (records.size() > (1u << 20) || now - recordsSince >= every / 1000.0)) flushRecords();
     }
     closeListener();
