@@ -101,7 +101,21 @@ describe('public probes', () => {
     );
     expect(answers).toEqual(Array(20).fill(200));
     expect(counted.count('/ping')).toBe(1);
-    expect(counted.requests[0]?.method).toBe('HEAD');
+    expect(counted.requests[0]?.method).toBe('GET');
+  });
+
+  it('keeps its upstream connection across probes and fetches (a HEAD would cost one each time)', async () => {
+    const counted = await startUpstream();
+    started.push(counted);
+    counted.on('/ping', { status: 200, body: 'pong' });
+    counted.on('/a.ts', { headers: { 'cache-control': 'no-store' }, body: 'segment' });
+    const edge = await edgeWith({ upstreamUrl: counted.url, readinessProbePath: '/ping', readinessCacheMs: 0 });
+    for (let i = 0; i < 4; i++) {
+      expect((await fetch(`${edge.url}/_edge/health/ready`)).status).toBe(200);
+      expect(await (await fetch(`${edge.url}/a.ts`)).text()).toBe('segment');
+    }
+    expect([counted.count('/ping'), counted.count('/a.ts')]).toEqual([4, 4]);
+    expect(counted.connections).toBe(1);
   });
 
   it('says not ready when the process is over its memory budget, whatever the upstream policy', async () => {

@@ -36,6 +36,8 @@ export interface TestUpstream {
   /** Requests received for this pathname. */
   count(path: string): number;
   requests: SeenRequest[];
+  /** TCP connections accepted so far (a client that keeps its connections alive opens few). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -74,12 +76,17 @@ export async function startUpstream(options: { now?: () => number } = {}): Promi
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     on: (path, reply) => void routes.set(path, reply),
     count: (path) => counts.get(path) ?? 0,
     requests,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -188,7 +188,7 @@ export const edgeConfigSchema = z.object({
     .refine((v) => v === '' || HOST_PORT.test(v), 'must be host:port')
     .default(''),
   /**
-   * Readiness (/_edge/health/ready): an upstream answers a HEAD of this path with a status under
+   * Readiness (/_edge/health/ready): an upstream answers a GET of this path with a status under
    * 500 within the timeout (probed at most once per readinessCacheMs), and the process's resident
    * memory is under readinessMaxRssBytes (0: memoryBytes + 512 MiB).
    */

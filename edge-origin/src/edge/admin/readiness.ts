@@ -4,7 +4,7 @@
 // reason: every edge would be dropped at once, and with them the cached replays they still serve
 // (stale-if-error); the edge then stays ready and says the upstream is `degraded`.
 //
-// Load balancers poll often, so the upstream probe (one HEAD, with a timeout) runs at most once per
+// Load balancers poll often, so the upstream probe (one GET, with a timeout) runs at most once per
 // readinessCacheMs, and callers meanwhile share it. With a site registry (Redis: the workers and
 // nodes of the site), each probe's result is written there and the siblings' are read back in the
 // same step; a timer keeps probing every period, so the site sees this edge even when no load
@@ -150,19 +150,28 @@ async function probeAndReport(
   return { upstream, reports, readAt: performance.now() };
 }
 
-/** The first upstream answering a HEAD with anything but a 5xx counts; the others are tried in turn. */
+/**
+ * A probe's body read to the end up to this size, so its connection goes back to the pool; past
+ * it the body is dropped with its connection.
+ */
+const PROBE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The first upstream answering a GET with anything but a 5xx counts; the others are tried in turn.
+ * Not a HEAD: undici closes a connection after every HEAD (against servers that send a body anyway),
+ * so each probe cost an upstream connection, and the next fetch a new handshake.
+ */
 async function probe(config: EdgeConfig, fetchFn: typeof fetch): Promise<UpstreamCheck> {
   let last: UpstreamCheck = { ok: false, url: config.upstreamUrl, error: 'not tried' };
   for (const base of [config.upstreamUrl, ...config.fallbackUpstreamUrls]) {
     const url = base.replace(/\/+$/, '') + config.readinessProbePath;
     try {
       const response = await fetchFn(url, {
-        method: 'HEAD',
         signal: AbortSignal.timeout(config.readinessProbeTimeoutMs),
         headers: { 'user-agent': `${config.viaName} readiness` },
       });
-      await response.body?.cancel();
       last = { ok: response.status < 500, url, status: response.status };
+      await drain(response.body, PROBE_BODY_LIMIT).catch(() => {}); // the answer is in already
       if (last.ok) return last;
     } catch (error) {
       // A DOMException (not an Error in every runtime).
@@ -175,4 +184,17 @@ async function probe(config: EdgeConfig, fetchFn: typeof fetch): Promise<Upstrea
     }
   }
   return last;
+}
+
+/** Reads a body to its end, or cancels it once past `limit` bytes. */
+async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    read += value.byteLength;
+    if (read > limit) return void (await reader.cancel());
+  }
 }
