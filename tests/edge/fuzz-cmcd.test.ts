@@ -109,7 +109,7 @@ describe('the CMCD parser', () => {
           inHeader ? 'http://edge.test/hls/a.ts' : `http://edge.test/hls/a.ts?CMCD=${encodeURIComponent(payload)}`,
         );
         const headers = new Headers(inHeader ? { 'cmcd-session': payload } : {});
-        const key = await viewerKey({ url: url.href, headers }, url, '192.0.2.1');
+        const key = await viewerKey({ headers }, url, '192.0.2.1');
         const sid = expectedSid(object);
         if (sid !== undefined && sid.length <= 128) expect(key).toBe(`sid:${sid}`);
         else expect(key).toMatch(/^ua:[0-9a-f]{24}$/);

@@ -44,10 +44,10 @@ export class AudienceObserver {
     }
   }
 
-  /** Notes a request (any request: only live playlists count). Never throws, never waits. */
-  observe(req: ViewerRequest & { method: string }, clientAddress?: string): void {
+  /** Notes a request (any request: only live playlists count), given its URL as parsed already.
+   * Never throws, never waits. */
+  observe(req: ViewerRequest & { method: string }, url: URL, clientAddress?: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return;
-    const url = new URL(req.url);
     const channel = liveChannelOf(url.pathname);
     if (!channel || isPrefetch(req)) return;
     const seenMs = this.#now();

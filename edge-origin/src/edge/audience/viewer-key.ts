@@ -14,12 +14,22 @@ export function liveChannelOf(pathname: string): string | null {
   return LIVE_PLAYLIST.exec(pathname)?.[1] ?? null;
 }
 
+/**
+ * Whether a request target (path and query as received) may be a live playlist's: false means
+ * liveChannelOf would find no channel in its URL, so the fast paths need not parse it. A URL parse
+ * changes no case and decodes no `%2E` outside a dot segment, so a pathname ending in `.m3u8` came
+ * from a target holding it.
+ */
+export function mayBeLivePlaylist(target: string): boolean {
+  return target.includes('.m3u8');
+}
+
 /** The `sid` of a CMCD payload (read value by value, escapes undone: shared/cmcd/cmcd.ts). */
 export { cmcdSessionId };
 
-/** What identifying a viewer reads from a request (a web Request, or the Node fast path's view). */
+/** What identifying a viewer reads from a request besides its URL (a web Request, or the Node fast
+ * path's view). */
 export interface ViewerRequest {
-  url: string;
   headers: { get(name: string): string | null };
 }
 

@@ -3,7 +3,7 @@
 // path's (beacons/answer.ts; tests/edge/beacons.test.ts compares them).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { beaconFields, collects } from '../beacons/answer.ts';
-import { readsRequests } from '../proxy/record.ts';
+import { readsRequest } from '../proxy/record.ts';
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { isPlainRequest, recordOf, type PlainHeadOn } from './plain-request.ts';
 import type { FastAnswer } from './response-head.ts';
@@ -41,7 +41,7 @@ export function createFastBeaconPath(edge: Edge): FastBeaconPath | null {
       if (!collects(ctx, req.method ?? '', target, req.headers[PEER_HEADER] === ctx.peerSecret)) return null;
       if (!isPlainRequest(req, ctx.config)) return null;
       served++;
-      const url = readsRequests(ctx) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
+      const url = readsRequest(ctx, target) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
       const record = recordOf(ctx, req, url);
       record.arrived();
       collector.collect(target, ctx.now() * 1000);

@@ -36,7 +36,7 @@ import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
 import { fillFor, refreshInBackground } from '../proxy/handler.ts';
 import { passesThrough } from '../proxy/pass-through.ts';
 import { refusedTarget } from '../proxy/request-target.ts';
-import { readsRequests } from '../proxy/record.ts';
+import { readsRequest } from '../proxy/record.ts';
 import type { CacheEntry } from '../cache/entry.ts';
 import type { StoreObserver } from '../cache/memory-store.ts';
 import type { EdgeConfig } from '../config.ts';
@@ -471,7 +471,6 @@ function refreshAsked(ctx: EdgeContext, headBytes: Buffer, client: string): void
  */
 function replayRecords(ctx: EdgeContext, batch: Buffer): number {
   const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
-  const reads = readsRequests(ctx);
   const touched = new Set<string>();
   let at = 0;
   let count = 0;
@@ -482,17 +481,20 @@ function replayRecords(ctx: EdgeContext, batch: Buffer): number {
     const status = view.getUint16(at + 20, true);
     const result = RESULTS[view.getUint8(at + 22)] ?? 'HIT';
     const isHead = view.getUint8(at + 23) === 1;
-    const addressLength = view.getUint16(at + 24, true);
-    const address = batch.toString('latin1', at + 26, at + 26 + addressLength);
-    at += 26 + addressLength;
+    const addressAt = at + 26;
+    at = addressAt + view.getUint16(at + 24, true);
+    const addressEnd = at;
     const headLength = view.getUint32(at, true);
     const text = batch.toString('latin1', at + 4, at + 4 + headLength);
     at += 4 + headLength;
     count++;
     const head = readPlainHead(text, 0, text.length - 4);
     if (!head) continue; // never: the add-on reads a narrower grammar
+    // Most records (segments, when the access log is off) are counted without their URL or address.
+    const reads = readsRequest(ctx, head.url);
     const url = reads ? new URL(`http://${head.headers.host}${head.url}`) : undefined;
-    const record = recordOf(ctx, { ...head, socket: { remoteAddress: address } }, url, { started, seconds });
+    const remoteAddress = reads ? batch.toString('latin1', addressAt, addressEnd) : undefined;
+    const record = recordOf(ctx, { ...head, socket: { remoteAddress } }, url, { started, seconds });
     record.arrived();
     record.asks(head.url);
     if (!isHead && bytes >= 0) ctx.metrics.bytesServed(bytes);

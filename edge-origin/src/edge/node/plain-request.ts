@@ -4,7 +4,7 @@
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import type { IncomingMessage } from 'node:http';
 import { primaryKey } from '../cache/key.ts';
-import { readsRequests, RequestRecord, type AnsweredAt, type RecordedRequest } from '../proxy/record.ts';
+import { readsRequest, RequestRecord, type AnsweredAt, type RecordedRequest } from '../proxy/record.ts';
 import { bypassesGate } from '../access/gate.ts';
 import type { EdgeConfig } from '../config.ts';
 import type { EdgeContext } from '../context.ts';
@@ -70,19 +70,19 @@ export function plainTarget(ctx: EdgeContext, req: PlainHeadOn): { key: string; 
   const target = req.url!;
   const query = target.indexOf('?');
   // A plain target without a query is its own primary key (cache/key.ts only rewrites queries).
-  const url = query >= 0 || readsRequests(ctx) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
+  const url = query >= 0 || readsRequest(ctx, target) ? new URL(`http://${req.headers.host!}${target}`) : undefined;
   return { key: query >= 0 ? primaryKey(url!) : target, url };
 }
 
-/** The request's record, given Node's view of the request only when the audience or the log reads it;
- * `answeredAt` for one answered already (the native front door). */
+/** The request's record, given Node's view of the request only when the audience or the log reads
+ * it (`url` is then given too); `answeredAt` for one answered already (the native front door). */
 export function recordOf(
   ctx: EdgeContext,
   req: PlainHeadOn,
   url: URL | undefined,
   answeredAt?: AnsweredAt,
 ): RequestRecord {
-  if (!readsRequests(ctx))
+  if (!readsRequest(ctx, req.url!))
     return new RequestRecord(
       ctx,
       undefined,

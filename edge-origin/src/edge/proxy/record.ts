@@ -5,6 +5,7 @@
 // (tests/edge/fast-hit.test.ts compares them).
 import { PEER_HEADER } from '../upstream/upstream-client.ts';
 import { accessLogLine, type LoggedRequest } from './access-log.ts';
+import { mayBeLivePlaylist } from '../audience/viewer-key.ts';
 import type { CacheResult } from '../admin/metrics.ts';
 import type { EdgeContext } from '../context.ts';
 
@@ -15,12 +16,13 @@ export interface RecordedRequest extends LoggedRequest {
 }
 
 /**
- * Whether this edge's audience or access log reads requests at all. When neither does, a fast
- * path may skip building its view of the request and its URL (a playlist hit is ~1 KB: a URL
- * parse is a real share of its cost) and give the record none.
+ * Whether the record of a request for `target` (its path and query as received) reads the request:
+ * the access log reads every one, the audience only a live playlist's. When neither does, a fast
+ * path may skip building its view of the request and its URL (a URL parse is a real share of a
+ * hit's cost) and give the record none.
  */
-export function readsRequests(ctx: EdgeContext): boolean {
-  return ctx.audience !== undefined || ctx.config.accessLog;
+export function readsRequest(ctx: EdgeContext, target: string): boolean {
+  return ctx.config.accessLog || (ctx.audience !== undefined && mayBeLivePlaylist(target));
 }
 
 /** A request answered elsewhere (the native front door, node/native-front.ts), recorded after
@@ -39,7 +41,7 @@ export class RequestRecord {
   private readonly sibling: boolean;
 
   /**
-   * `req` and `url` may be left out only when !readsRequests(ctx); `client`: the peer address.
+   * `req` and `url` may be left out only when !readsRequest(ctx, target); `client`: the peer address.
    * `sibling`: whether a sibling asked, for a caller that gives no `req` (read from it otherwise).
    */
   constructor(
@@ -54,10 +56,11 @@ export class RequestRecord {
     this.sibling = sibling ?? req?.headers.get(PEER_HEADER) === ctx.peerSecret;
   }
 
-  /** The request arrived: a sighting carries its arrival time. A sibling is not a viewer. */
+  /** The request arrived: a sighting carries its arrival time. A sibling is not a viewer; a
+   * request given without its view is none either (readsRequest said so). */
   arrived(): void {
     const { audience } = this.ctx;
-    if (audience && !this.sibling) audience.observe(this.req!, this.client);
+    if (audience && this.req && this.url && !this.sibling) audience.observe(this.req, this.url, this.client);
   }
 
   /** It asks, as a viewer, for the object stored under this primary key (the policy learns which
