@@ -24,6 +24,7 @@ const NOT_YET = '/hls/live/sport/v1/99.ts';
 const EMPTY = '/api/v1/ping';
 const PURGED = '/hls/vod/match/v1/index.m3u8';
 const BIG_BYTES = 1_000_000;
+const HELD = '/hls/vod/match/v1/2.ts';
 let liveVersion = 7;
 
 function livePlaylist(first: number): string {
@@ -69,6 +70,10 @@ beforeAll(async () => {
   upstream.on(BIG, {
     headers: { 'cache-control': 'max-age=600', 'content-type': 'video/mp2t' },
     body: new Uint8Array(BIG_BYTES).fill(66),
+  });
+  upstream.on(HELD, {
+    headers: { 'cache-control': 'max-age=600', 'content-type': 'video/mp2t' },
+    body: 'held once '.repeat(1000),
   });
   upstream.on(NOT_YET, {
     status: 404,
@@ -323,6 +328,19 @@ test('pipelined requests are answered in order, and a client that does not read 
   expect(await client.answer()).toContain('S7S7');
   expect((await client.answer()).length).toBeGreaterThan(BIG_BYTES);
   client.close();
+});
+
+test('a cached object is held once: the door writes the memory tier’s own bytes, not a copy of them', async () => {
+  const served = edge.nativeFrontDoor!.served;
+  expect(await once(edge.url, 'GET', HELD)).toMatch(/^HTTP\/1\.1 200 /); // the miss, stored and published
+  const entry = [...edge.edge.context.store.entries()].find((e) => e.storageKey === HELD)!;
+  expect(Buffer.from(entry.body).toString('latin1', 0, 10)).toBe('held once ');
+  // A byte changed where the store keeps the body shows in the door's next answer: it holds no
+  // bytes of its own (a copy doubled the memory a cached object takes).
+  entry.body[0] = 'H'.charCodeAt(0);
+  const answer = await once(edge.url, 'GET', HELD);
+  expect(answer).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\nx-cache: HIT\r\n[\s\S]*\r\n\r\nHeld once held once /);
+  await waitFor(() => edge.nativeFrontDoor!.served >= served + 2); // both answered by the door
 });
 
 test('without its add-on, or on a test clock, the edge says so and the JavaScript door answers', async () => {

@@ -48,7 +48,72 @@
 
 namespace {
 
-using Bytes = std::shared_ptr<const std::string>;
+// Bytes the door writes: a head it made, or a published body.
+class Chunk {
+ public:
+  virtual ~Chunk() = default;
+  const char* data() const { return bytes; }
+  size_t size() const { return length; }
+  bool empty() const { return length == 0; }
+
+ protected:
+  const char* bytes = nullptr;
+  size_t length = 0;
+};
+using Bytes = std::shared_ptr<const Chunk>;
+
+class OwnedChunk final : public Chunk {
+ public:
+  explicit OwnedChunk(std::string from) : text(std::move(from)) {
+    bytes = text.data();
+    length = text.size();
+  }
+
+ private:
+  std::string text;
+};
+
+// References to JavaScript buffers, which only the JavaScript thread may drop. A body's last owner
+// may be the door's thread (an answer still being written after the entry was withdrawn): it leaves
+// the reference here, and the JavaScript thread drops it at its next call or event.
+struct Releases {
+  std::mutex mutex;
+  std::vector<napi_ref> refs;
+  std::atomic<bool> posted{false};  // an event is on its way to drain them
+
+  void add(napi_ref ref) {
+    std::lock_guard<std::mutex> lock(mutex);
+    refs.push_back(ref);
+  }
+  bool pending() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return !refs.empty();
+  }
+  void drain(napi_env env) {
+    std::vector<napi_ref> now;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      now.swap(refs);
+    }
+    for (napi_ref ref : now) napi_delete_reference(env, ref);
+  }
+};
+
+// A published body read in place: the memory tier's own bytes, kept alive by a reference to their
+// Buffer, so a cached object is held once in the process, not once more by the door.
+class HeldChunk final : public Chunk {
+ public:
+  HeldChunk(const void* data, size_t size, napi_ref held, std::shared_ptr<Releases> to)
+      : ref(held), releases(std::move(to)) {
+    bytes = static_cast<const char*>(data);
+    length = size;
+  }
+  ~HeldChunk() override { releases->add(ref); }
+
+ private:
+  napi_ref ref;
+  std::shared_ptr<Releases> releases;
+};
 
 double nowSeconds() {
   timespec ts;
@@ -94,13 +159,17 @@ struct Entry {
 
 // ---- Events for JavaScript ---------------------------------------------------------------------
 
-enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kWanted = 6 };
+// kRelease is the add-on's own: it drains `releases` on the JavaScript thread, and calls nobody.
+enum EventKind { kHandOff = 1, kRefresh = 2, kRecords = 3, kTimedOut = 4, kWanted = 6, kRelease = 7 };
 
 struct Event {
+  Event(int k, double n, std::string b, std::string t, std::shared_ptr<Releases> r = nullptr)
+      : kind(k), num(n), bytes(std::move(b)), text(std::move(t)), releases(std::move(r)) {}
   int kind;
   double num = 0;
   std::string bytes;
   std::string text;
+  std::shared_ptr<Releases> releases;  // kRelease
 };
 
 // ---- Connections -------------------------------------------------------------------------------
@@ -144,6 +213,7 @@ struct Limits {
 class Door {
  public:
   napi_threadsafe_function events = nullptr;
+  const std::shared_ptr<Releases> releases = std::make_shared<Releases>();
 
   ~Door() {
     if (listenFd >= 0) close(listenFd);
@@ -290,6 +360,15 @@ class Door {
   int dateSecond = -1;
   std::string dateText;
 
+  // Bodies this thread let go of last: their references are dropped on the JavaScript thread.
+  void releaseLater() {
+    if (!releases->pending() || releases->posted.exchange(true)) return;
+    Event* e = new Event{kRelease, 0, "", "", releases};
+    if (napi_call_threadsafe_function(events, e, napi_tsfn_nonblocking) == napi_ok) return;
+    releases->posted.store(false);
+    delete e;
+  }
+
   void post(Event* event) {
     if (napi_call_threadsafe_function(events, event, napi_tsfn_nonblocking) == napi_ok) return;
     if (event->kind == kHandOff) close(static_cast<int>(event->num));
@@ -342,6 +421,7 @@ class Door {
       }
       // The period decides; the size cap only bounds a burst's batch.
       if (!records.empty() && (records.size() > (1u << 20) || now - recordsSince >= every / 1000.0)) flushRecords();
+      releaseLater();
     }
     closeListener();
     dropAll();
@@ -496,7 +576,7 @@ class Door {
         post(new Event{kTimedOut, 1, "", ""});
         c->reading = false;
         c->closeAfterWrite = true;
-        queue(c, std::make_shared<const std::string>(l.timeoutAnswer));
+        queue(c, std::make_shared<const OwnedChunk>(l.timeoutAnswer));
         flush(c);
       } else drop(c);
     }
@@ -835,14 +915,14 @@ class Door {
       }
       size_t done = static_cast<size_t>(sent);
       if (done < head.size()) {
-        queue(c, std::make_shared<const std::string>(head.substr(done)));
+        queue(c, std::make_shared<const OwnedChunk>(head.substr(done)));
         if (body) queue(c, body);
       } else
         c->out.push_back(Out{body, done - head.size()});
       interest(c);
       return;
     }
-    queue(c, std::make_shared<const std::string>(std::move(head)));
+    queue(c, std::make_shared<const OwnedChunk>(std::move(head)));
     if (body) queue(c, std::move(body));
   }
 
@@ -939,6 +1019,11 @@ void callJs(napi_env env, napi_value fn, void*, void* data) {
     if (e->kind == kHandOff) close(static_cast<int>(e->num));
     return;
   }
+  if (e->kind == kRelease) {
+    e->releases->posted.store(false);
+    e->releases->drain(env);
+    return;
+  }
   napi_value args[4];
   napi_create_int32(env, e->kind, &args[0]);
   napi_create_double(env, e->num, &args[1]);
@@ -950,10 +1035,12 @@ void callJs(napi_env env, napi_value fn, void*, void* data) {
   napi_call_function(env, global, fn, 4, args, nullptr);
 }
 
-void finalizeDoor(napi_env, void* data, void*) {
+void finalizeDoor(napi_env env, void* data, void*) {
   Door* door = static_cast<Door*>(data);
   door->stop();
+  std::shared_ptr<Releases> releases = door->releases;
   delete door;
+  releases->drain(env);
 }
 
 Door* doorOf(napi_env env, napi_value value) {
@@ -1092,8 +1179,10 @@ napi_value Publish(napi_env env, napi_callback_info info) {
   if (isBuffer) {
     void* data;
     size_t length;
+    napi_ref held;
     napi_get_buffer_info(env, argv[3], &data, &length);
-    entry->body = std::make_shared<const std::string>(static_cast<const char*>(data), length);
+    CHECK(napi_create_reference(env, argv[3], 1, &held));
+    entry->body = std::make_shared<const HeldChunk>(data, length, held, door->releases);
   }
   double times[5];
   for (uint32_t i = 0; i < 5; i++) {
@@ -1112,6 +1201,7 @@ napi_value Publish(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   door->publish(stringOf(env, argv[1]), std::move(entry));
+  door->releases->drain(env);  // the entry it replaced, unless an answer is still being written
   return nullptr;
 }
 
@@ -1132,6 +1222,7 @@ napi_value Unpublish(napi_env env, napi_callback_info info) {
   Door* door = call.door;
   napi_value out;
   napi_get_boolean(env, door->unpublish(stringOf(env, argv[1])), &out);
+  door->releases->drain(env);
   return out;
 }
 
@@ -1140,6 +1231,7 @@ napi_value Clear(napi_env env, napi_callback_info info) {
   if (!call.door) return nullptr;
   Door* door = call.door;
   door->clear();
+  door->releases->drain(env);
   return nullptr;
 }
 
@@ -1163,6 +1255,7 @@ napi_value Stop(napi_env env, napi_callback_info info) {
     napi_release_threadsafe_function(door->events, napi_tsfn_release);
     door->events = nullptr;
   }
+  door->releases->drain(env);
   return nullptr;
 }
 
