@@ -38,7 +38,6 @@ beforeAll(async () => {
     plainEnv({
       EDGE_CONFIG_FILE: path.join(dir, 'edge.json'),
       EDGE_DISK_DIR: path.join(dir, 'cache'),
-      EDGE_NATIVE_FRONT_DOOR: 'true',
     }),
     dir,
   );
@@ -82,7 +81,8 @@ describe('the edge-only package', () => {
     expect((await playlist.text()).startsWith('#EXTM3U')).toBe(true);
     expect(playlist.headers.get('via')).toContain('cite-tv-edge');
     expect(origin!.requests.count('/hls/live/sport/v240/index.m3u8')).toBe(1);
-    // The add-on it ships loaded beside the installed edge.mjs (not from the repository).
+    // The example config runs the native door; the add-on it ships loaded beside the installed
+    // edge.mjs (not from the repository).
     expect(edge!.output()).toMatch(/listening on \S+ → upstream \S+, native front door/);
     expect(edge!.output()).not.toContain('native front door unavailable');
   });
