@@ -12,6 +12,7 @@ import {
   primaryKey,
   stripUnkeyedParams,
 } from '../../edge-origin/src/edge/cache/key.ts';
+import { doorKey } from '../../edge-origin/src/edge/node/native-front.ts';
 import { cmcdSessionId as originSessionId, viewerIdOf } from '../../edge-origin/src/origin/ads/viewer.ts';
 import { type CmcdValue, parseCmcd } from '../../shared/cmcd/cmcd.ts';
 
@@ -233,6 +234,23 @@ describe('the cache key', () => {
         expect(directives?.msn).toBe(msn !== null && /^\d+$/.test(msn) ? Number(msn) : undefined);
       }),
       { numRuns: 800 },
+    );
+  });
+
+  test('a query of CMCD parameters only, named as hls.js writes them (the native door takes it): the key is the path', () => {
+    const literal = fc
+      .option(
+        cmcdObject.map((o) => encodeURIComponent(serializeCmcd(o))),
+        { nil: undefined },
+      )
+      .chain((payload) => (payload === undefined ? pick('CMCD', 'CMCD=') : fc.constant(`CMCD=${payload}`)));
+    fc.assert(
+      fc.property(fc.array(literal, { minLength: 1, maxLength: 3 }), (parts) => {
+        const target = `/hls/live/sport/v360/42.ts?${parts.join('&')}`;
+        expect(primaryKey(new URL(`http://edge.test${target}`))).toBe('/hls/live/sport/v360/42.ts');
+        expect(doorKey(target)).toBe('/hls/live/sport/v360/42.ts');
+      }),
+      { numRuns: 500 },
     );
   });
 

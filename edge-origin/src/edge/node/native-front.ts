@@ -16,6 +16,8 @@
 //   allowed. Published when stored, withdrawn when replaced, purged or evicted
 //   (cache/memory-store.ts tells, at once and in order), published again when a 304 refreshes it
 //   or a reload changes the config.
+// - Asked for. A plain GET or HEAD, its query (if any) made of CMCD parameters only (doorKey), is
+//   answered, or waited for, under its target's path.
 // - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
 //   given to node:http as the JavaScript door gives it (the same reasons, counted alike).
 // - Recorded. Each answer's record comes back in batches (config.nativeFrontDoorRecordMs) and
@@ -399,6 +401,16 @@ function handOff(http: HttpServer, fd: number, rest: Buffer): void {
   socket.resume();
 }
 
+/**
+ * The key an answered or wanted head asked for: its target's path. The add-on takes a query only
+ * when it is made of CMCD parameters (front-door.cc, onlyCmcd), which the cache key leaves out
+ * whole (cache/key.ts; tests/edge/native-front.test.ts holds the two alike).
+ */
+export function doorKey(target: string): string {
+  const query = target.indexOf('?');
+  return query < 0 ? target : target.slice(0, query);
+}
+
 /** How long the add-on hands a key's requests straight to node:http once it is known not to be
  * one it may answer (not stored as the fast path answers it). */
 const GIVEN_UP_SECONDS = 10;
@@ -419,7 +431,7 @@ function wanted(
   const text = headBytes.toString('latin1');
   const head = readPlainHead(text, 0, text.length - 4);
   if (!head) return; // never: the add-on reads a narrower grammar (its wait ends it anyway)
-  const key = head.url;
+  const key = doorKey(head.url);
   const { config } = ctx;
   if (
     !isPlainTarget(key, config) ||
@@ -455,12 +467,12 @@ function refreshAsked(ctx: EdgeContext, headBytes: Buffer, client: string): void
   const text = headBytes.toString('latin1');
   const head = readPlainHead(text, 0, text.length - 4);
   if (!head) return;
-  const key = head.url;
+  const key = doorKey(head.url);
   const entry = ctx.store.lookup(key, NO_HEADERS);
   if (!entry || ctx.inflight.has(key)) return;
   const hit = freshHit(ctx, entry);
   if (hit ? !hit.refreshAhead : !servableWhileRevalidating(ctx, entry)) return;
-  const url = new URL(`http://${head.headers.host}${head.url}`);
+  const url = new URL(`http://${head.headers.host}${key}`);
   refreshInBackground(ctx, key, url, headersFromRaw(head.rawHeaders), client || undefined, entry);
 }
 
@@ -495,11 +507,12 @@ function replayRecords(ctx: EdgeContext, batch: Buffer): number {
     const url = reads ? new URL(`http://${head.headers.host}${head.url}`) : undefined;
     const remoteAddress = reads ? batch.toString('latin1', addressAt, addressEnd) : undefined;
     const record = recordOf(ctx, { ...head, socket: { remoteAddress } }, url, { started, seconds });
+    const key = doorKey(head.url);
     record.arrived();
-    record.asks(head.url);
+    record.asks(key);
     if (!isHead && bytes >= 0) ctx.metrics.bytesServed(bytes);
     record.answered(status, result, bytes);
-    touched.add(head.url);
+    touched.add(key);
   }
   // The LRU learns these were used, as a lookup through the fast path would have told it.
   for (const key of touched) ctx.store.lookup(key, NO_HEADERS);

@@ -672,8 +672,24 @@ class Door {
   struct Request {
     bool isHead = false;
     size_t start = 0, end = 0;
-    std::string target;
+    std::string target;  // the key it asks for: the target's path (a query of CMCD parameters only, left out)
+    size_t targetLength = 0;  // the whole target's, query included
   };
+
+  // A query the cache key leaves out whole: CMCD parameters only (cache/key.ts, UNKEYED_QUERY_PARAMS),
+  // named as hls.js writes them. Any other parameter, an escaped name or an empty part: not plain.
+  static bool onlyCmcd(const char* query, size_t length) {
+    size_t part = 0;
+    while (part <= length) {
+      size_t end = part;
+      while (end < length && query[end] != '&') end++;
+      size_t nameEnd = part;
+      while (nameEnd < end && query[nameEnd] != '=') nameEnd++;
+      if (nameEnd - part != 4 || memcmp(query + part, "CMCD", 4) != 0) return false;
+      part = end + 1;
+    }
+    return true;
+  }
 
   static bool isToken(unsigned char ch) {
     if (ch >= '0' && ch <= '9') return true;
@@ -726,11 +742,15 @@ class Door {
     if (lineEnd < at + 9) return false;
     size_t targetEnd = lineEnd - 9;
     if (targetEnd <= at || in.compare(targetEnd, 9, " HTTP/1.1") != 0) return false;
+    size_t pathEnd = targetEnd;
     for (size_t i = at; i < targetEnd; i++) {
       unsigned char ch = static_cast<unsigned char>(s[i]);
-      if (ch <= 32 || ch >= 127 || ch == '?' || ch == '#') return false;
+      if (ch <= 32 || ch >= 127 || ch == '#') return false;
+      if (ch == '?' && pathEnd == targetEnd) pathEnd = i;
     }
-    req.target.assign(s + at, targetEnd - at);
+    if (pathEnd < targetEnd && !onlyCmcd(s + pathEnd + 1, targetEnd - pathEnd - 1)) return false;
+    req.target.assign(s + at, pathEnd - at);
+    req.targetLength = targetEnd - at;
     // Fields: name ":" OWS value OWS, visible ASCII, none twice, none of those below.
     struct Field {
       const char* name;
@@ -779,7 +799,7 @@ class Door {
       line = next + 2;
     }
     if (!host || !plainHost(host, hostLength)) return false;
-    if (7 + hostLength + req.target.size() > l.maxUrlLength || rawBytes > l.maxHeaderBytes) return false;
+    if (7 + hostLength + req.targetLength > l.maxUrlLength || rawBytes > l.maxHeaderBytes) return false;
     req.start = start;
     req.end = end;
     return true;
