@@ -404,7 +404,7 @@ function handOff(http: HttpServer, fd: number, rest: Buffer): void {
 /**
  * The key an answered or wanted head asked for: its target's path. The add-on takes a query only
  * when it is made of CMCD parameters (front-door.cc, onlyCmcd), which the cache key leaves out
- * whole (cache/key.ts; tests/edge/native-front.test.ts holds the two alike).
+ * whole (cache/key.ts; tests/edge/fuzz-cmcd.test.ts holds the two alike).
  */
 export function doorKey(target: string): string {
   const query = target.indexOf('?');
