@@ -252,6 +252,7 @@ describe('compose.yaml', () => {
         build?: { context: string; dockerfile: string };
         environment?: Record<string, string>;
         depends_on?: Record<string, { condition: string }>;
+        sysctls?: Record<string, number | string>;
       }
     >;
   };
@@ -288,5 +289,9 @@ describe('compose.yaml', () => {
     expect(config.fallbackUpstreamUrls).toEqual([`http://origin-2:${originPort}`]);
     expect(config.redisUrl).toBe('redis://redis:6379');
     expect(config.workers).toBe(2);
+    // Its image runs the native front door: with two workers, a dying one's waiting connections
+    // move to the other (tests/edge/queued-connections.test.ts) rather than being reset.
+    expect(read('deploy/edge/Dockerfile')).toMatch(/EDGE_NATIVE_FRONT_DOOR=true/);
+    expect(compose.services.edge!.sysctls?.['net.ipv4.tcp_migrate_req']).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import { startEdgeNode } from '../edge/node/start-edge-node.ts';
 import type { ReloadResult } from '../edge/config-reload.ts';
 import { audienceObserverFromEnv } from '../edge/audience/from-env.ts';
 import { clusterWorkerExposer, serveClusterMetrics } from '../edge/node/cluster-metrics.ts';
+import { queuedConnectionsWarning } from '../edge/node/queued-connections.ts';
 
 function loadConfig(): EdgeConfig {
   const file = process.env.EDGE_CONFIG_FILE;
@@ -115,6 +116,8 @@ function runPrimary(config: EdgeConfig): void {
         console.log(
           `edge: listening on ${m.listening} → upstream ${config.upstreamUrl} (${config.workers} workers${m.door ?? ''})`,
         );
+        const warning = m.door ? queuedConnectionsWarning() : null;
+        if (warning) console.warn(`edge: ${warning}`);
       }
     });
   };

@@ -1,0 +1,100 @@
+// Run by tests/edge/queued-connections.test.ts inside a network namespace of its own (loopback up,
+// net.ipv4.tcp_migrate_req as the test set it): an edge with --workers 2 and the native front door,
+// one worker stopped while new connections queue on its socket, then killed. Prints, as JSON, what
+// became of the connections that were waiting for it, and whether the edge warned at start.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+
+const root = process.argv[2];
+const CONNECTIONS = 40;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(check, ms) {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (check()) return true;
+  return false;
+}
+
+const upstream = http.createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'video/mp2t', 'cache-control': 'max-age=600' });
+  res.end('x'.repeat(1000));
+});
+await new Promise((resolve) => upstream.listen(18081, '127.0.0.1', resolve));
+const edge = spawn(process.execPath, ['--import', 'tsx', 'edge-origin/src/bin/edge.node.ts', '--workers', '2'], {
+  cwd: root,
+  env: {
+    ...process.env,
+    EDGE_PORT: '18080',
+    EDGE_HOST: '127.0.0.1',
+    UPSTREAM_URL: 'http://127.0.0.1:18081',
+    EDGE_NATIVE_FRONT_DOOR: 'true',
+    EDGE_ACCESS_LOG: 'false',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let output = '';
+edge.stdout.on('data', (d) => (output += d));
+edge.stderr.on('data', (d) => (output += d));
+
+/** The primary's workers (its other children are tsx's esbuild services). */
+const workers = () =>
+  readFileSync(`/proc/${edge.pid}/task/${edge.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('edge.node.ts'));
+
+/** Sockets listening on the edge's port in this namespace (each worker opens its own). */
+const listeners = () =>
+  readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .filter((line) => / [0-9A-F]{8}:46A0 00000000:0000 0A /.test(line)).length;
+
+const result = { started: false, queued: 0, answered: 0, reset: 0, other: 0, warned: false, output: '' };
+try {
+  // Port 18080 (0x46A0): both workers listening, not only the first that announced it.
+  result.started =
+    (await until(() => /listening on/.test(output), 60_000)) && (await until(() => listeners() === 2, 20_000));
+  if (result.started) {
+    const [stopped] = workers();
+    process.kill(stopped, 'SIGSTOP');
+    const states = [];
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const state = { value: 'waiting' };
+      states.push(state);
+      const socket = net.connect(18080, '127.0.0.1', () => socket.write('GET /seg.ts HTTP/1.1\r\nHost: edge\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => {
+        text += d;
+        if (text.startsWith('HTTP/1.1 200 ')) state.value = 'answered';
+      });
+      socket.on('error', (error) => {
+        if (state.value === 'waiting') state.value = error.code === 'ECONNRESET' ? 'reset' : String(error.code);
+      });
+      socket.on('close', () => {
+        if (state.value === 'waiting') state.value = 'closed';
+      });
+    }
+    // The running worker answers its share; the stopped one's wait in its queue.
+    await sleep(1000);
+    const waiting = states.filter((s) => s.value === 'waiting');
+    result.queued = waiting.length;
+    process.kill(stopped, 'SIGKILL');
+    await until(() => waiting.every((s) => s.value !== 'waiting'), 5000);
+    for (const s of waiting) {
+      if (s.value === 'answered') result.answered++;
+      else if (s.value === 'reset') result.reset++;
+      else result.other++;
+    }
+  }
+  result.warned = /tcp_migrate_req/.test(output);
+} finally {
+  result.output = output.slice(-2000);
+  edge.kill('SIGTERM');
+  await until(() => edge.exitCode !== null || edge.signalCode !== null, 5000);
+  if (edge.exitCode === null) edge.kill('SIGKILL');
+  upstream.close();
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
