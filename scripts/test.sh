@@ -16,6 +16,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 # The live ingest tests read the clock burned into the picture back with tesseract.
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# Tests that need a network of their own run in a network namespace (unshare -n), loopback up with ip.
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test: installing from Debian apt: ${need[*]}"

@@ -24,7 +24,7 @@ interface Outcome {
 }
 
 function scenario(migrate: 0 | 1): Promise<Outcome> {
-  const script = `ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=${migrate} && exec "${process.execPath}" "${SCENARIO}" "${ROOT}"`;
+  const script = `ip link set lo up && echo ${migrate} > /proc/sys/net/ipv4/tcp_migrate_req && exec "${process.execPath}" "${SCENARIO}" "${ROOT}"`;
   return new Promise((resolve, reject) => {
     execFile('unshare', ['-n', 'sh', '-c', script], { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
