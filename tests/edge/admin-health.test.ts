@@ -118,6 +118,16 @@ describe('public probes', () => {
     expect(counted.connections).toBe(1);
   });
 
+  it('drops a probe answer past 64 KiB with its connection, and is still ready', async () => {
+    const counted = await startUpstream();
+    started.push(counted);
+    counted.on('/big', { status: 200, body: 'x'.repeat(1024 * 1024) });
+    const edge = await edgeWith({ upstreamUrl: counted.url, readinessProbePath: '/big', readinessCacheMs: 0 });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${edge.url}/_edge/health/ready`)).status).toBe(200);
+    expect(counted.count('/big')).toBe(3);
+    expect(counted.connections).toBeGreaterThanOrEqual(3); // not read to its end: none kept
+  });
+
   it('says not ready when the process is over its memory budget, whatever the upstream policy', async () => {
     for (const readinessUpstream of ['site', 'strict', 'ignore']) {
       const edge = await edgeWith({ readinessMaxRssBytes: 1024 * 1024, readinessUpstream });

@@ -25,6 +25,8 @@ const EMPTY = '/api/v1/ping';
 const PURGED = '/hls/vod/match/v1/index.m3u8';
 const BIG_BYTES = 1_000_000;
 const HELD = '/hls/vod/match/v1/2.ts';
+const SLOW = '/hls/vod/match/v1/3.ts';
+const SLOW_BYTES = 12 * 1024 * 1024; // more than a paused reader's socket buffers take
 let liveVersion = 7;
 
 function livePlaylist(first: number): string {
@@ -74,6 +76,10 @@ beforeAll(async () => {
   upstream.on(HELD, {
     headers: { 'cache-control': 'max-age=600', 'content-type': 'video/mp2t' },
     body: 'held once '.repeat(1000),
+  });
+  upstream.on(SLOW, {
+    headers: { 'cache-control': 'max-age=600', 'content-type': 'video/mp2t' },
+    body: new Uint8Array(SLOW_BYTES).fill(67),
   });
   upstream.on(NOT_YET, {
     status: 404,
@@ -346,6 +352,32 @@ test('a cached object is held once: the door writes the memory tier’s own byte
   const answer = await once(edge.url, 'GET', HELD);
   expect(answer).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\nx-cache: HIT\r\n[\s\S]*\r\n\r\nHeld once held once /);
   await waitFor(() => edge.nativeFrontDoor!.served >= served + 2); // both answered by the door
+});
+
+test('a body withdrawn while a slow client is still being sent it is let go once it is sent', async () => {
+  const door = edge.nativeFrontDoor!;
+  expect(await once(edge.url, 'GET', SLOW)).toMatch(/^HTTP\/1\.1 200 /); // stored and published
+  const held = door.stats().heldBodies;
+  const client = new Client(edge.url);
+  client.socket.pause();
+  client.send(head('GET', SLOW, client.port));
+  await new Promise((r) => setTimeout(r, 300)); // what the socket took is written; the rest waits
+  const purge = await fetch(`${edge.url}/_edge/purge`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+    body: JSON.stringify({ url: SLOW }),
+  });
+  expect(purge.status).toBe(200);
+  // Withdrawn, but the door's thread still writes it: the body stays alive (no use after free).
+  await new Promise((r) => setTimeout(r, 300));
+  expect(door.stats().heldBodies).toBe(held);
+  client.socket.resume();
+  const answer = await client.answer();
+  expect(answer.length).toBeGreaterThan(SLOW_BYTES);
+  expect(answer.endsWith('C'.repeat(100))).toBe(true);
+  client.close();
+  // Written: the thread let it go last, and JavaScript dropped its reference on the event posted for it.
+  await waitFor(() => door.stats().heldBodies === held - 1);
 });
 
 test('without its add-on, or on a test clock, the edge says so and the JavaScript door answers', async () => {

@@ -9,6 +9,7 @@ import { expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queuedConnectionsWarning } from '../../edge-origin/src/edge/node/queued-connections.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCENARIO = path.join(ROOT, 'tests/edge/scenarios/queued-connections.mjs');
@@ -54,3 +55,12 @@ test('net.ipv4.tcp_migrate_req=0: they are reset, as the edge warned at start', 
   expect(outcome.warned).toBe(true);
   expect(outcome.output).toMatch(/edge: native front door with several workers: net\.ipv4\.tcp_migrate_req is 0/);
 }, 150_000);
+
+test('the start-up warning: none when the setting is on, what to set when off, what is missing on an older kernel', () => {
+  expect(queuedConnectionsWarning(() => '1\n')).toBeNull();
+  expect(queuedConnectionsWarning(() => '0\n')).toMatch(/tcp_migrate_req is 0.*set it to 1/);
+  const missing = () => {
+    throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+  };
+  expect(queuedConnectionsWarning(missing)).toMatch(/this kernel resets .*Linux 5\.14/);
+});

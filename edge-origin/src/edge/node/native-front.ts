@@ -81,7 +81,7 @@ interface Addon {
   clear(door: Door): void;
   command(door: Door, which: number): void;
   stop(door: Door): void;
-  stats(door: Door): [connections: number, published: number];
+  stats(door: Door): [connections: number, published: number, heldBodies: number];
 }
 declare const doorBrand: unique symbol;
 type Door = { readonly [doorBrand]: true };
@@ -132,8 +132,9 @@ export interface NativeFrontDoor {
   readonly handedOff: number;
   /** Requests the add-on answered (recorded so far). */
   readonly served: number;
-  /** Entries it may answer now, and the connections it holds. */
-  stats(): { published: number; connections: number };
+  /** Entries it may answer now, the connections it holds, and the stored bodies it keeps alive
+   * (a withdrawn one until the answer still writing it is written). */
+  stats(): { published: number; connections: number; heldBodies: number };
   /** The config changed (a reload): new limits, every answer rendered again. */
   reconfigure(): void;
   /** Stops accepting. */
@@ -370,8 +371,8 @@ export function openNativeFrontDoor(
       return served;
     },
     stats() {
-      const [connections, count] = addon.stats(door);
-      return { connections, published: count };
+      const [connections, published, heldBodies] = addon.stats(door);
+      return { connections, published, heldBodies };
     },
     reconfigure() {
       setLimits();

@@ -79,23 +79,25 @@ class OwnedChunk final : public Chunk {
 struct Releases {
   std::mutex mutex;
   std::vector<napi_ref> refs;
-  std::atomic<bool> posted{false};  // an event is on its way to drain them
+  std::atomic<bool> waiting{false};  // refs is not empty: what the door's loop reads, without the lock
+  std::atomic<bool> posted{false};   // an event is on its way to drain them
+  std::atomic<size_t> held{0};       // references made and not dropped yet (stats)
 
   void add(napi_ref ref) {
     std::lock_guard<std::mutex> lock(mutex);
     refs.push_back(ref);
+    waiting.store(true);
   }
-  bool pending() {
-    std::lock_guard<std::mutex> lock(mutex);
-    return !refs.empty();
-  }
+  bool pending() const { return waiting.load(std::memory_order_relaxed); }
   void drain(napi_env env) {
     std::vector<napi_ref> now;
     {
       std::lock_guard<std::mutex> lock(mutex);
       now.swap(refs);
+      waiting.store(false);
     }
     for (napi_ref ref : now) napi_delete_reference(env, ref);
+    held -= now.size();
   }
 };
 
@@ -1202,6 +1204,7 @@ napi_value Publish(napi_env env, napi_callback_info info) {
     napi_ref held;
     napi_get_buffer_info(env, argv[3], &data, &length);
     CHECK(napi_create_reference(env, argv[3], 1, &held));
+    door->releases->held++;
     entry->body = std::make_shared<const HeldChunk>(data, length, held, door->releases);
   }
   double times[5];
@@ -1279,17 +1282,19 @@ napi_value Stop(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// stats(door) → [connections, published]
+// stats(door) → [connections, published, heldBodies]
 napi_value Stats(napi_env env, napi_callback_info info) {
   DoorCall<1> call(env, info);
   if (!call.door) return nullptr;
   Door* door = call.door;
-  napi_value out, a, b;
-  napi_create_array_with_length(env, 2, &out);
+  napi_value out, a, b, c;
+  napi_create_array_with_length(env, 3, &out);
   napi_create_double(env, static_cast<double>(door->connections()), &a);
   napi_create_double(env, static_cast<double>(door->published()), &b);
+  napi_create_double(env, static_cast<double>(door->releases->held.load()), &c);
   napi_set_element(env, out, 0, a);
   napi_set_element(env, out, 1, b);
+  napi_set_element(env, out, 2, c);
   return out;
 }
 
