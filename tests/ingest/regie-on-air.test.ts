@@ -135,6 +135,17 @@ test('Antenne: log in, a feed arrives with its figures and preview, the key is s
     30_000,
     'slate shown',
   );
+  // The card says when and why: the SRT feed fell silent and was cut (SRT itself would wait 5 s).
+  await eventually(
+    () =>
+      page
+        .getByTestId('drop-sport')
+        .innerText()
+        .catch(() => ''),
+    (t) => /^\d\d:\d\d:\d\d — Plus rien n’arrive depuis 1,5 s$/.test(t),
+    10_000,
+    'drop cause shown',
+  );
   await screenshot(page, 'ingest/regie-slate');
 
   // A publisher with a wrong key on another channel: refused, and the card says why.

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL_IDS } from '../../shared/catalog/types.ts';
 import type { ChannelId } from '../../shared/catalog/types.ts';
@@ -134,6 +134,14 @@ export async function startTestIngest(overrides: Partial<IngestConfig> = {}): Pr
         key,
       });
       const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      // The venue's encoder has a machine of its own: here it shares two cores with the origin's
+      // transcoders and the other test files, so it goes first (a starved encoder falls silent, and
+      // the ingest rightly cuts a silent feed). Needs root, as in CI; else it runs at the same rank.
+      try {
+        if (child.pid) setPriority(child.pid, -5);
+      } catch {
+        /* not allowed here */
+      }
       let stderr = '';
       child.stderr!.setEncoding('utf8');
       child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-5000)));

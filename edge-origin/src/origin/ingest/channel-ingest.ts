@@ -98,6 +98,8 @@ interface Session {
   lastByteAt: number;
   /** The last tick found the feed silent. */
   silentSeen: boolean;
+  /** Why we cut the publisher, when we did (else it went by itself): told to the staff. */
+  cutBecause?: string;
   lastKeyframeAt: number | null;
   segments: number;
   /** The feed is copied as the top rendition (config.passthrough). */
@@ -125,7 +127,7 @@ export class ChannelIngest {
   #packagerLagMs: number | null = null;
   #restarts = 0;
   #lastRefusal: ChannelIngestStatus['lastRefusal'] = null;
-  #lastDrop: string | null = null;
+  #lastDrop: ChannelIngestStatus['lastDrop'] = null;
   #stopped = false;
   /** Sessions whose transcoder is still writing its last units (the feed has gone). */
   #draining = 0;
@@ -210,11 +212,12 @@ export class ChannelIngest {
       this.#log(
         'warn',
         'feed-stalled',
-        `Plus rien n’arrive sur ${this.channel} depuis ${stall / 1000} s : flux coupé`,
+        `Plus rien n’arrive sur ${this.channel} depuis ${seconds(stall)} : flux coupé`,
         {
           session: session.id,
         },
       );
+      session.cutBecause = `Plus rien n’arrive depuis ${seconds(stall)}`;
       session.door.listener.process.kill('SIGKILL');
     }
     if (session) session.silentSeen = silent;
@@ -232,6 +235,7 @@ export class ChannelIngest {
     const session = this.#session;
     if (!session) return;
     this.#log('warn', 'lease-lost', `${this.channel} : ${reason} — flux coupé`, { session: session.id });
+    session.cutBecause = reason;
     session.door.listener.process.kill('SIGKILL');
   }
 
@@ -416,7 +420,10 @@ export class ChannelIngest {
   #onDoorExit(door: Door, exit: { code: number | null; signal: NodeJS.Signals | null }, openedAt: number): void {
     if (this.#doors.get(door.protocol) === door) this.#doors.delete(door.protocol);
     if (this.#session?.door === door) {
-      this.#ending = this.#endSession(this.#stopped ? 'stopped' : 'dropped');
+      this.#ending = this.#endSession(
+        this.#stopped ? 'stopped' : 'dropped',
+        this.#session.cutBecause ?? goneBy(door, exit),
+      );
       return;
     }
     if (this.#stopped || this.#session) return; // reopened when the session ends
@@ -552,6 +559,7 @@ export class ChannelIngest {
         `Le transcodeur de ${this.channel} s'est arrêté (code ${exit.code ?? exit.signal})`,
         {},
       );
+      session.cutBecause = `Le transcodeur s’est arrêté (code ${exit.code ?? exit.signal})`;
       door.listener.process.kill('SIGKILL');
     });
   }
@@ -630,7 +638,7 @@ export class ChannelIngest {
     this.deps.metrics.packagerLag.set({ channel: this.channel }, this.#packagerLagMs / 1000);
   }
 
-  async #endSession(why: 'dropped' | 'stopped'): Promise<void> {
+  async #endSession(why: 'dropped' | 'stopped', cause = ''): Promise<void> {
     const session = this.#session;
     if (!session) return;
     this.#session = undefined;
@@ -639,17 +647,14 @@ export class ChannelIngest {
     this.deps.metrics.receiving.set({ channel: this.channel }, 0);
     this.deps.metrics.bitrate.set({ channel: this.channel }, 0);
     if (why === 'dropped') {
-      this.#lastDrop = new Date(this.deps.now()).toISOString();
+      const protocol = session.door.protocol;
+      this.#lastDrop = { at: new Date(this.deps.now()).toISOString(), protocol, cause };
       this.deps.metrics.drops.inc({ channel: this.channel });
       this.#log(
         'warn',
         'feed-lost',
-        `ALERTE : le direct de ${this.channel} (${session.door.protocol.toUpperCase()}) est coupé après ${Math.round((this.deps.now() - session.startedAt) / 1000)} s ; ardoise à l'antenne`,
-        {
-          protocol: session.door.protocol,
-          session: session.id,
-          alert: true,
-        },
+        `ALERTE : le direct de ${this.channel} (${protocol.toUpperCase()}) est coupé après ${Math.round((this.deps.now() - session.startedAt) / 1000)} s (${cause}) ; ardoise à l'antenne`,
+        { protocol, session: session.id, cause, alert: true },
       );
     }
     try {
@@ -684,6 +689,18 @@ export class ChannelIngest {
   #log(level: IngestLogEntry['level'], event: string, message: string, fields: Record<string, unknown>): void {
     this.deps.log({ level, channel: this.channel, event, message, ...fields });
   }
+}
+
+/** `1500` → « 1,5 s ». */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toLocaleString('fr-FR')} s`;
+}
+
+/** Why a publisher's connection ended by itself, for the staff: its listener's exit and last words. */
+function goneBy(door: Door, exit: { code: number | null; signal: NodeJS.Signals | null }): string {
+  if (exit.code === 0) return 'L’encodeur a fermé la liaison';
+  const last = door.recentLines.at(-1);
+  return `Liaison perdue avec l’encodeur (ffmpeg : ${last ?? `code ${exit.code ?? exit.signal}`})`;
 }
 
 /** A UDP port nobody uses right now on loopback. */

@@ -28,5 +28,6 @@ export interface ChannelIngestStatus {
   lastSegmentAt: string | null;
   restarts: number;
   lastRefusal: { at: string; protocol: Protocol; reason: string } | null;
-  lastDrop: string | null;
+  /** The last feed lost while on air, and why (the encoder went, fell silent, the transcoder died…). */
+  lastDrop: { at: string; protocol: Protocol; cause: string } | null;
 }

@@ -93,7 +93,9 @@ export function ChannelCard({
         {status.lastDrop && (
           <>
             <dt>{TEXT.lastDrop}</dt>
-            <dd>{new Date(status.lastDrop).toLocaleTimeString('fr-FR')}</dd>
+            <dd data-testid={`drop-${status.channel}`}>
+              {new Date(status.lastDrop.at).toLocaleTimeString('fr-FR')} — {status.lastDrop.cause}
+            </dd>
           </>
         )}
         <dt>{TEXT.restarts}</dt>
