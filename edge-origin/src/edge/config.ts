@@ -261,6 +261,15 @@ export const edgeConfigSchema = z.object({
    */
   nativeFrontDoorRecordMs: z.coerce.number().int().min(1).max(5000).default(250),
   /**
+   * Threads of the native front door in each process, each with its own socket on the port (the
+   * kernel shares the connections out), all answering from the process's one table: as nginx's
+   * workers share one cache, one process's threads fill, refresh, record and collect garbage once
+   * for all, where `workers` processes each do all of it (README, Benchmarks: `workers 1` with 2
+   * threads against `workers 2`). Misses and everything else stay on the process's one JavaScript
+   * thread.
+   */
+  nativeFrontDoorThreads: z.coerce.number().int().min(1).max(64).default(1),
+  /**
    * Path prefixes whose requests always pass through, uncached and not collapsed, whatever the
    * method (Varnish's `return (pass)`): answers per viewer that the origin marks no-store, e.g. the
    * ads API's asset lists and tracking beacons (`/api/v1/ads/`), each of which would otherwise open
@@ -375,6 +384,7 @@ export const envNames: Record<keyof EdgeConfig, string> = {
   nativeFrontDoor: 'EDGE_NATIVE_FRONT_DOOR',
   nativeFrontDoorAddon: 'EDGE_NATIVE_FRONT_DOOR_ADDON',
   nativeFrontDoorRecordMs: 'EDGE_NATIVE_FRONT_DOOR_RECORD_MS',
+  nativeFrontDoorThreads: 'EDGE_NATIVE_FRONT_DOOR_THREADS',
   passPrefixes: 'EDGE_PASS_PREFIXES',
   beaconPrefixes: 'EDGE_BEACON_PREFIXES',
   beaconBatchPath: 'EDGE_BEACON_BATCH_PATH',

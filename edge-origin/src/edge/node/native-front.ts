@@ -26,6 +26,8 @@
 // - Refresh asks: a hit past its refresh point, or a stale one, asks (at most every 100 ms per
 //   entry) for the background refresh the fast path would start.
 // - Time-outs: a connection silent before its first request gets closeWith's 408, counted here.
+// - Threads (config.nativeFrontDoorThreads): the add-on's loops share one table; each tells its
+//   own wants, records and hand-overs, and a key wanted by several loops is filled once (`wanted`).
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -52,7 +54,7 @@ import { wireAnswer } from './response-head.ts';
 
 /** The add-on's functions (native/front-door.cc, « N-API »). */
 interface Addon {
-  open(host: string, port: number, backlog: number, reusePort: boolean, onEvent: EventSink): Door;
+  open(host: string, port: number, backlog: number, reusePort: boolean, onEvent: EventSink, threads: number): Door;
   port(door: Door): number;
   setLimits(
     door: Door,
@@ -81,7 +83,8 @@ interface Addon {
   clear(door: Door): void;
   command(door: Door, which: number): void;
   stop(door: Door): void;
-  stats(door: Door): [connections: number, published: number, heldBodies: number];
+  /** The published answers, the bodies held, then each loop's connections. */
+  stats(door: Door): [published: number, heldBodies: number, ...connections: number[]];
 }
 declare const doorBrand: unique symbol;
 type Door = { readonly [doorBrand]: true };
@@ -134,7 +137,8 @@ export interface NativeFrontDoor {
   readonly served: number;
   /** Entries it may answer now, the connections it holds, and the stored bodies it keeps alive
    * (a withdrawn one until the answer still writing it is written). */
-  stats(): { published: number; connections: number; heldBodies: number };
+  /** `perThread`: the connections each of its threads holds (the kernel shares them out). */
+  stats(): { published: number; connections: number; perThread: number[]; heldBodies: number };
   /** The config changed (a reload): new limits, every answer rendered again. */
   reconfigure(): void;
   /** Stops accepting. */
@@ -152,6 +156,8 @@ export interface NativeFrontDoorOptions {
   backlog: number | undefined;
   /** Several processes on one port (node:cluster workers): each its own socket, the kernel shares. */
   reusePort: boolean;
+  /** Loops on threads of their own, sharing the published answers (config.nativeFrontDoorThreads). */
+  threads: number;
   timedOut: () => void;
   handedOff: (reason: HandOffReason) => void;
   failed: (error: unknown) => void;
@@ -196,6 +202,10 @@ export class PublishedAnswers implements StoreObserver {
     if (!this.target || this.published.get(entry.storageKey) !== entry) return;
     this.published.delete(entry.storageKey);
     this.target.addon.unpublish(this.target.door, entry.storageKey);
+  }
+
+  awaits(key: string): boolean {
+    return this.awaited.has(key);
   }
 
   /** Requests wait in the add-on for `key`'s fill, until `fillSettled`. */
@@ -339,7 +349,14 @@ export function openNativeFrontDoor(
     }
   }
 
-  const door = addon.open(options.host, options.port, options.backlog ?? 511, options.reusePort, onEvent);
+  const door = addon.open(
+    options.host,
+    options.port,
+    options.backlog ?? 511,
+    options.reusePort,
+    onEvent,
+    options.threads,
+  );
   const setLimits = () => {
     const c = ctx.config;
     const timeout = Buffer.from(closingAnswer(408, 'Requête trop lente / Request timeout'), 'utf8').toString('latin1');
@@ -371,8 +388,8 @@ export function openNativeFrontDoor(
       return served;
     },
     stats() {
-      const [connections, published, heldBodies] = addon.stats(door);
-      return { connections, published, heldBodies };
+      const [published, heldBodies, ...perThread] = addon.stats(door);
+      return { published, heldBodies, perThread, connections: perThread.reduce((a, b) => a + b, 0) };
     },
     reconfigure() {
       setLimits();
@@ -433,6 +450,8 @@ function wanted(
   const head = readPlainHead(text, 0, text.length - 4);
   if (!head) return; // never: the add-on reads a narrower grammar (its wait ends it anyway)
   const key = doorKey(head.url);
+  // Another of the add-on's loops asked first: the fill is on, and its end wakes every loop.
+  if (published.awaits(key)) return;
   const { config } = ctx;
   if (
     !isPlainTarget(key, config) ||

@@ -217,6 +217,7 @@ function openNative(edge: Edge, http: Server, published: PublishedAnswers): Nati
     backlog: listenBacklog,
     // node:cluster workers do not share a listener here: each has its own socket on the port.
     reusePort: cluster.isWorker,
+    threads: edge.config.nativeFrontDoorThreads,
     timedOut: () => ctx.metrics.request(408, 'ERROR'),
     handedOff: (reason) => ctx.metrics.handedOff(reason),
     failed: (error) => ctx.log({ level: 'error', msg: 'native front door: event failed', error: String(error) }),

@@ -1,4 +1,4 @@
-// The edge's native front door: the listening socket, read and answered on a thread of its own,
+// The edge's native front door: the listening socket, read and answered on threads of their own,
 // for the requests that are a plain fresh hit on an object the JavaScript side has published here.
 // node/native-front.ts is its only user and documents the contract; node/front-door.ts is the same
 // door in JavaScript, the reference this one is held to (tests/edge/native-front.test.ts).
@@ -156,7 +156,7 @@ struct Entry {
   Answer fresh;
   Answer stale;
   Answer waited;  // the fresh answer for a request that waited for the fill (x-cache: COLLAPSED)
-  double lastRefreshAsk = 0;  // monotonic; asks are at most one per 100 ms per entry
+  std::atomic<double> lastRefreshAsk{0};  // monotonic; asks are at most one per 100 ms per entry (any loop)
 };
 
 // ---- Events for JavaScript ---------------------------------------------------------------------
@@ -212,12 +212,27 @@ struct Limits {
   int recordEveryMs = 250;    // how long records gather before JavaScript is woken for them
 };
 
-class Door {
- public:
+// What the door's loops share: JavaScript's published answers and limits, the way back to it.
+struct Shared {
   napi_threadsafe_function events = nullptr;
   const std::shared_ptr<Releases> releases = std::make_shared<Releases>();
+  std::mutex mutex;  // guards table, limits, givenUp, and each loop's woken and handedOver
+  std::unordered_map<std::string, std::shared_ptr<Entry>> table;
+  Limits limits;
+  std::unordered_map<std::string, double> givenUp;  // key → until (monotonic)
+  std::atomic<int> recordEveryMs{250};               // limits.recordEveryMs, read by the loops without the lock
+};
 
-  ~Door() {
+// One thread's part of the door: its listening socket, its epoll loop, the connections it holds.
+class Loop {
+ public:
+  explicit Loop(Shared& with) : shared(with) {}
+
+  // Keys published or given up since this loop looked: guarded by shared.mutex.
+  std::vector<std::string> woken;
+  std::vector<std::string> handedOver;
+
+  ~Loop() {
     if (listenFd >= 0) close(listenFd);
     if (wake >= 0) close(wake);
     if (epollFd >= 0) close(epollFd);
@@ -268,48 +283,6 @@ class Door {
 
   int port() const { return boundPort; }
 
-  void setLimits(const Limits& next) {
-    std::lock_guard<std::mutex> lock(mutex);
-    limits = next;
-    recordEveryMs.store(next.recordEveryMs, std::memory_order_relaxed);
-  }
-
-  void publish(const std::string& key, std::shared_ptr<Entry> entry) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      table[key] = std::move(entry);
-      givenUp.erase(key);
-      woken.push_back(key);  // the door's thread knows whether anyone waits for it
-    }
-    command(0);
-  }
-
-  // JavaScript will not publish `key` (its fill ended without an answer the door may give): its
-  // waiting requests go to node:http, and for `seconds` so do the next ones.
-  void giveUp(const std::string& key, double seconds) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (seconds > 0) givenUp[key] = monotonicSeconds() + seconds;
-      handedOver.push_back(key);
-    }
-    command(0);
-  }
-
-  bool unpublish(const std::string& key) {
-    std::lock_guard<std::mutex> lock(mutex);
-    return table.erase(key) > 0;
-  }
-
-  void clear() {
-    std::lock_guard<std::mutex> lock(mutex);
-    table.clear();
-  }
-
-  size_t published() {
-    std::lock_guard<std::mutex> lock(mutex);
-    return table.size();
-  }
-
   size_t connections() const { return connCount.load(); }
 
   // Commands for the door's thread (it owns the connections).
@@ -343,12 +316,7 @@ class Door {
   std::atomic<int> commands{0};
   std::atomic<size_t> connCount{0};
 
-  std::mutex mutex;  // guards table, limits, givenUp, woken
-  std::unordered_map<std::string, std::shared_ptr<Entry>> table;
-  Limits limits;
-  std::unordered_map<std::string, double> givenUp;  // key → until (monotonic)
-  std::vector<std::string> woken;                    // keys published since looked at
-  std::vector<std::string> handedOver;               // keys given up since looked at
+  Shared& shared;
   // The thread's own: key → connections waiting for it.
   std::unordered_map<std::string, std::vector<int>> waited;
 
@@ -357,22 +325,21 @@ class Door {
   bool closingIdle = false;
   std::string records;
   double recordsSince = 0;
-  std::atomic<int> recordEveryMs{250};  // limits.recordEveryMs, read by the thread without the lock
   uint64_t timedOut = 0;
   int dateSecond = -1;
   std::string dateText;
 
   // Bodies this thread let go of last: their references are dropped on the JavaScript thread.
   void releaseLater() {
-    if (!releases->pending() || releases->posted.exchange(true)) return;
-    Event* e = new Event{kRelease, 0, "", "", releases};
-    if (napi_call_threadsafe_function(events, e, napi_tsfn_nonblocking) == napi_ok) return;
-    releases->posted.store(false);
+    if (!shared.releases->pending() || shared.releases->posted.exchange(true)) return;
+    Event* e = new Event{kRelease, 0, "", "", shared.releases};
+    if (napi_call_threadsafe_function(shared.events, e, napi_tsfn_nonblocking) == napi_ok) return;
+    shared.releases->posted.store(false);
     delete e;
   }
 
   void post(Event* event) {
-    if (napi_call_threadsafe_function(events, event, napi_tsfn_nonblocking) == napi_ok) return;
+    if (napi_call_threadsafe_function(shared.events, event, napi_tsfn_nonblocking) == napi_ok) return;
     if (event->kind == kHandOff) close(static_cast<int>(event->num));
     delete event;
   }
@@ -381,7 +348,7 @@ class Door {
     std::vector<epoll_event> ready(256);
     double lastSweep = monotonicSeconds();
     for (;;) {
-      int every = recordEveryMs.load(std::memory_order_relaxed);
+      int every = shared.recordEveryMs.load(std::memory_order_relaxed);
       int timeoutMs = records.empty() ? 250 : every;
       int n = epoll_wait(epollFd, ready.data(), static_cast<int>(ready.size()), timeoutMs);
       if (n < 0 && errno != EINTR) break;
@@ -434,7 +401,7 @@ class Door {
   void wakeWaiting() {
     std::vector<std::string> keys, over;
     {
-      std::lock_guard<std::mutex> lock(mutex);
+      std::lock_guard<std::mutex> lock(shared.mutex);
       keys.swap(woken);
       over.swap(handedOver);
     }
@@ -550,8 +517,8 @@ class Door {
   void sweep(double now) {
     Limits l;
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      l = limits;
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      l = shared.limits;
     }
     std::vector<Conn*> expired;
     std::vector<Conn*> tooLong;
@@ -569,8 +536,8 @@ class Door {
       handOff(c, 0, "not-answered");
     }
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      for (auto it = givenUp.begin(); it != givenUp.end();) it = it->second <= now ? givenUp.erase(it) : std::next(it);
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      for (auto it = shared.givenUp.begin(); it != shared.givenUp.end();) it = it->second <= now ? shared.givenUp.erase(it) : std::next(it);
     }
     for (Conn* c : expired) {
       if (!c->answered && !l.timeoutAnswer.empty()) {
@@ -624,8 +591,8 @@ class Door {
   bool answerAll(Conn* c) {
     Limits l;
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      l = limits;
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      l = shared.limits;
     }
     size_t start = 0;
     while (start < c->in.size()) {
@@ -834,11 +801,11 @@ class Door {
     double startedMono = monotonicSeconds();
     bool waitedBefore = c->waitSinceMono != 0;
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      auto gone = givenUp.find(req.target);
-      if (gone != givenUp.end() && gone->second > startedMono) return kGiveOver;
-      auto it = table.find(req.target);
-      if (it != table.end()) entry = it->second;
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      auto gone = shared.givenUp.find(req.target);
+      if (gone != shared.givenUp.end() && gone->second > startedMono) return kGiveOver;
+      auto it = shared.table.find(req.target);
+      if (it != shared.table.end()) entry = it->second;
     }
     if (waitedBefore && startedMono >= c->waitUntil) return kGiveOver;
     if (!entry) return kWait;
@@ -1025,6 +992,90 @@ class Door {
   }
 };
 
+// The door: `threads` loops, each its own thread and listening socket on the one port (the kernel
+// shares the connections out, SO_REUSEPORT), all answering from one table. As nginx's workers
+// share one cache: a process's loops fill, refresh and record once for all of them.
+class Door {
+ public:
+  Shared shared;
+
+  std::string open(const std::string& host, int port, int backlog, bool reusePort, int threads) {
+    for (int i = 0; i < threads; i++) {
+      auto loop = std::make_unique<Loop>(shared);
+      std::string error = loop->open(host, i == 0 ? port : loops[0]->port(), backlog, reusePort || threads > 1);
+      if (!error.empty()) return error;
+      loops.push_back(std::move(loop));
+    }
+    return "";
+  }
+
+  void start() {
+    for (auto& loop : loops) loop->start();
+  }
+
+  int port() const { return loops[0]->port(); }
+
+  void setLimits(const Limits& next) {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.limits = next;
+    shared.recordEveryMs.store(next.recordEveryMs, std::memory_order_relaxed);
+  }
+
+  void publish(const std::string& key, std::shared_ptr<Entry> entry) {
+    {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      shared.table[key] = std::move(entry);
+      shared.givenUp.erase(key);
+      for (auto& loop : loops) loop->woken.push_back(key);  // each knows whether anyone waits for it
+    }
+    command(0);
+  }
+
+  // JavaScript will not publish `key` (its fill ended without an answer the door may give): its
+  // waiting requests go to node:http, and for `seconds` so do the next ones.
+  void giveUp(const std::string& key, double seconds) {
+    {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      if (seconds > 0) shared.givenUp[key] = monotonicSeconds() + seconds;
+      for (auto& loop : loops) loop->handedOver.push_back(key);
+    }
+    command(0);
+  }
+
+  bool unpublish(const std::string& key) {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    return shared.table.erase(key) > 0;
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.table.clear();
+  }
+
+  size_t published() {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    return shared.table.size();
+  }
+
+  // Each loop's connections, in order.
+  std::vector<size_t> connections() const {
+    std::vector<size_t> each;
+    for (auto& loop : loops) each.push_back(loop->connections());
+    return each;
+  }
+
+  void command(int which) {
+    for (auto& loop : loops) loop->command(which);
+  }
+
+  void stop() {
+    for (auto& loop : loops) loop->stop();
+  }
+
+ private:
+  std::vector<std::unique_ptr<Loop>> loops;
+};
+
 // ---- N-API -------------------------------------------------------------------------------------
 
 #define CHECK(call)                                                   \
@@ -1060,7 +1111,7 @@ void callJs(napi_env env, napi_value fn, void*, void* data) {
 void finalizeDoor(napi_env env, void* data, void*) {
   Door* door = static_cast<Door*>(data);
   door->stop();
-  std::shared_ptr<Releases> releases = door->releases;
+  std::shared_ptr<Releases> releases = door->shared.releases;
   delete door;
   releases->drain(env);
 }
@@ -1108,14 +1159,16 @@ struct DoorCall {
   }
 };
 
-// open(host, port, backlog, reusePort, onEvent) → door; throws what bind/listen said.
+// open(host, port, backlog, reusePort, onEvent, threads) → door; throws what bind/listen said.
 napi_value Open(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6] = {};
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   auto door = std::make_unique<Door>();
+  int threads = static_cast<int>(numberOf(env, argv[5]));
   std::string error = door->open(stringOf(env, argv[0]), static_cast<int>(numberOf(env, argv[1])),
-                                 static_cast<int>(numberOf(env, argv[2])), boolOf(env, argv[3]));
+                                 static_cast<int>(numberOf(env, argv[2])), boolOf(env, argv[3]),
+                                 threads < 1 ? 1 : threads > 64 ? 64 : threads);
   if (!error.empty()) {
     napi_throw_error(env, "EADDR", (std::string("front-door: ") + error).c_str());
     return nullptr;
@@ -1123,7 +1176,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   napi_value name;
   napi_create_string_utf8(env, "edge-native-front-door", NAPI_AUTO_LENGTH, &name);
   CHECK(napi_create_threadsafe_function(env, argv[4], nullptr, name, 0, 1, nullptr, nullptr, nullptr, callJs,
-                                        &door->events));
+                                        &door->shared.events));
   door->start();
   napi_value out;
   Door* raw = door.release();
@@ -1204,8 +1257,8 @@ napi_value Publish(napi_env env, napi_callback_info info) {
     napi_ref held;
     napi_get_buffer_info(env, argv[3], &data, &length);
     CHECK(napi_create_reference(env, argv[3], 1, &held));
-    door->releases->held++;
-    entry->body = std::make_shared<const HeldChunk>(data, length, held, door->releases);
+    door->shared.releases->held++;
+    entry->body = std::make_shared<const HeldChunk>(data, length, held, door->shared.releases);
   }
   double times[5];
   for (uint32_t i = 0; i < 5; i++) {
@@ -1224,7 +1277,7 @@ napi_value Publish(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   door->publish(stringOf(env, argv[1]), std::move(entry));
-  door->releases->drain(env);  // the entry it replaced, unless an answer is still being written
+  door->shared.releases->drain(env);  // the entry it replaced, unless an answer is still being written
   return nullptr;
 }
 
@@ -1245,7 +1298,7 @@ napi_value Unpublish(napi_env env, napi_callback_info info) {
   Door* door = call.door;
   napi_value out;
   napi_get_boolean(env, door->unpublish(stringOf(env, argv[1])), &out);
-  door->releases->drain(env);
+  door->shared.releases->drain(env);
   return out;
 }
 
@@ -1254,7 +1307,7 @@ napi_value Clear(napi_env env, napi_callback_info info) {
   if (!call.door) return nullptr;
   Door* door = call.door;
   door->clear();
-  door->releases->drain(env);
+  door->shared.releases->drain(env);
   return nullptr;
 }
 
@@ -1274,27 +1327,29 @@ napi_value Stop(napi_env env, napi_callback_info info) {
   if (!call.door) return nullptr;
   Door* door = call.door;
   door->stop();
-  if (door->events) {
-    napi_release_threadsafe_function(door->events, napi_tsfn_release);
-    door->events = nullptr;
+  if (door->shared.events) {
+    napi_release_threadsafe_function(door->shared.events, napi_tsfn_release);
+    door->shared.events = nullptr;
   }
-  door->releases->drain(env);
+  door->shared.releases->drain(env);
   return nullptr;
 }
 
-// stats(door) → [connections, published, heldBodies]
+// stats(door) → [published, heldBodies, connections of each loop…]
 napi_value Stats(napi_env env, napi_callback_info info) {
   DoorCall<1> call(env, info);
   if (!call.door) return nullptr;
   Door* door = call.door;
-  napi_value out, a, b, c;
-  napi_create_array_with_length(env, 3, &out);
-  napi_create_double(env, static_cast<double>(door->connections()), &a);
-  napi_create_double(env, static_cast<double>(door->published()), &b);
-  napi_create_double(env, static_cast<double>(door->releases->held.load()), &c);
-  napi_set_element(env, out, 0, a);
-  napi_set_element(env, out, 1, b);
-  napi_set_element(env, out, 2, c);
+  std::vector<double> figures = {static_cast<double>(door->published()),
+                                 static_cast<double>(door->shared.releases->held.load())};
+  for (size_t each : door->connections()) figures.push_back(static_cast<double>(each));
+  napi_value out;
+  napi_create_array_with_length(env, figures.size(), &out);
+  for (size_t i = 0; i < figures.size(); i++) {
+    napi_value figure;
+    napi_create_double(env, figures[i], &figure);
+    napi_set_element(env, out, static_cast<uint32_t>(i), figure);
+  }
   return out;
 }
 
