@@ -254,6 +254,41 @@ describe('the cache key', () => {
     );
   });
 
+  test('CMCD parameters and LL-HLS delivery directives in any order (a blocking reload the native door takes): its key is the cache key', () => {
+    const cmcd = cmcdObject.map((o) => `CMCD=${encodeURIComponent(serializeCmcd(o))}`);
+    const directives = fc.record(
+      {
+        _HLS_msn: fc.integer({ min: 0, max: 99_999_999 }).map(String),
+        _HLS_part: fc.integer({ min: 0, max: 20 }).map(String),
+        _HLS_skip: pick('YES', 'v2'),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        directives,
+        fc.array(cmcd, { maxLength: 2 }),
+        fc.array(fc.integer(), { minLength: 5, maxLength: 5 }),
+        (asked, extra, noise) => {
+          const parts = [...Object.entries(asked).map(([k, v]) => `${k}=${v}`), ...extra];
+          // A shuffle: hls.js writes the directives in its own order, CMCD anywhere.
+          const order = noise;
+          const shuffled = parts.map((p, i) => [order[i]!, p] as const).sort((x, y) => x[0] - y[0]);
+          if (shuffled.length === 0) return;
+          const target = `/hls/live/sport/v360/index.m3u8?${shuffled.map(([, p]) => p).join('&')}`;
+          const key = primaryKey(new URL(`http://edge.test${target}`));
+          expect(doorKey(target)).toBe(key);
+          // The add-on's form (front-door.cc, keyedQuery): the directives present, in canonical order.
+          const canonical = ['_HLS_msn', '_HLS_part', '_HLS_skip']
+            .filter((k) => k in asked)
+            .map((k) => `${k}=${asked[k as keyof typeof asked]}`);
+          expect(key).toBe(`/hls/live/sport/v360/index.m3u8${canonical.length ? `?${canonical.join('&')}` : ''}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   test('any query: the key code never throws and never keeps a CMCD parameter', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 60 })), (text) => {

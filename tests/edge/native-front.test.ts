@@ -222,8 +222,16 @@ test('a miss waits for its fill and is answered by the door; an object it may no
 
 test('anything else goes to node:http with its connection: bodies, queries, HTTP/1.0, hostile heads', async () => {
   const handed = edge.nativeFrontDoor!.handedOff;
-  // Queries but one of CMCD parameters only: another key, an escaped name, an empty part.
-  for (const query of ['x=1', 'CMCD=sid%3D%22a%22&x=1', '%43MCD=sid%3D%22a%22', 'CMCD=a&', '_HLS_msn=7'])
+  // Queries but one of CMCD parameters and delivery directives: another key, an escaped name, an
+  // empty part, a directive twice, another _HLS_ name.
+  for (const query of [
+    'x=1',
+    'CMCD=sid%3D%22a%22&x=1',
+    '%43MCD=sid%3D%22a%22',
+    'CMCD=a&',
+    '_HLS_msn=7&_HLS_msn=8',
+    '_HLS_x=1',
+  ])
     expect(await once(edge.url, 'GET', `${SEGMENT}?${query}`)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   const post = new Client(edge.url);
   post.send(`POST ${EMPTY} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi`);
@@ -243,7 +251,7 @@ test('anything else goes to node:http with its connection: bodies, queries, HTTP
   old.send(`GET ${SEGMENT} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`);
   expect(await old.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   old.close();
-  expect(edge.nativeFrontDoor!.handedOff - handed).toBe(9);
+  expect(edge.nativeFrontDoor!.handedOff - handed).toBe(10);
   const after = await counters();
   expect(after['edge_front_door_handoffs_total{reason="not-answered"}']).toBeGreaterThan(0);
   expect(after['edge_front_door_handoffs_total{reason="not-plain"}']).toBeGreaterThan(0);
@@ -306,6 +314,63 @@ test('a live playlist is refreshed in the background while the door serves it, e
   expect(seen.size).toBeGreaterThanOrEqual(4);
   expect(upstream.count(LIVE) - fetched).toBeGreaterThanOrEqual(3);
   expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+});
+
+test('an LL-HLS blocking reload is answered by the door: the TVs asking it wait for one fetch, then a hit; one a newer playlist answers goes to node:http', async () => {
+  const path = '/hls/live/agglo/v1/index.m3u8';
+  // The origin's LL-HLS playlist up to part `last` of segment 10, holding a blocking reload 300 ms.
+  const playlist = (last: number) =>
+    [
+      '#EXTM3U',
+      '#EXT-X-VERSION:9',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXT-X-PART-INF:PART-TARGET=0.5',
+      '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.5',
+      '#EXT-X-MEDIA-SEQUENCE:8',
+      '#EXTINF:2.0,',
+      '8.ts',
+      '#EXTINF:2.0,',
+      '9.ts',
+      ...Array.from({ length: last + 1 }, (_, i) => `#EXT-X-PART:DURATION=0.5,URI="10.${i}.ts"`),
+      '',
+    ].join('\n');
+  let blocking = 0;
+  upstream.on(path, (req) => {
+    const asked = new URL(req.url).searchParams;
+    const headers = { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=4' };
+    if (!asked.has('_HLS_msn')) return { headers, body: playlist(2) };
+    blocking++;
+    return { headers, body: playlist(Number(asked.get('_HLS_part'))), delay: new Promise((r) => setTimeout(r, 300)) };
+  });
+  await once(edge.url, 'GET', path); // the newest playlist: parts 10.0 to 10.2
+  const handed = edge.nativeFrontDoor!.handedOff;
+  const served = edge.nativeFrontDoor!.served;
+  // Eight TVs ask for the next part, their directives in either order, with CMCD or without.
+  const targets = [
+    `${path}?_HLS_msn=10&_HLS_part=3`,
+    `${path}?_HLS_part=3&_HLS_msn=10`,
+    `${path}?CMCD=bl%3D1200%2Csid%3D%22tv-1%22&_HLS_msn=10&_HLS_part=3`,
+    `${path}?_HLS_part=3&CMCD=sid%3D%22tv-2%22&_HLS_msn=10`,
+  ];
+  const tvs = Array.from({ length: 8 }, () => new Client(edge.url));
+  for (const [i, tv] of tvs.entries()) tv.send(head('GET', targets[i % targets.length]!, tv.port));
+  for (const tv of tvs)
+    expect(await tv.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*x-cache: COLLAPSED\r\n[\s\S]*URI="10\.3\.ts"\n$/);
+  expect(blocking).toBe(1);
+  // None left the door, and a ninth TV asking it now gets a hit there, on the same connection.
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+  tvs[0]!.send(head('GET', targets[1]!, tvs[0]!.port));
+  expect(await tvs[0]!.answer()).toMatch(/x-cache: HIT\r\n[\s\S]*URI="10\.3\.ts"\n$/);
+  await waitFor(() => edge.nativeFrontDoor!.served >= served + 9);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed);
+  // A TV behind asks for a part the newest playlist holds: node:http answers with that playlist
+  // at once (no fetch), as the general path does.
+  const late = tvs[1]!;
+  late.send(head('GET', `${path}?_HLS_msn=10&_HLS_part=1`, late.port));
+  expect(await late.answer()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*URI="10\.(2|3)\.ts"\n$/);
+  expect(blocking).toBe(1);
+  expect(edge.nativeFrontDoor!.handedOff).toBe(handed + 1);
+  for (const tv of tvs) tv.close();
 });
 
 test('time-outs: a connection silent before its first request gets a 408, an idle one is closed', async () => {

@@ -16,8 +16,9 @@
 //   allowed. Published when stored, withdrawn when replaced, purged or evicted
 //   (cache/memory-store.ts tells, at once and in order), published again when a 304 refreshes it
 //   or a reload changes the config.
-// - Asked for. A plain GET or HEAD, its query (if any) made of CMCD parameters only (doorKey), is
-//   answered, or waited for, under its target's path.
+// - Asked for. A plain GET or HEAD, its query (if any) made of CMCD parameters and LL-HLS delivery
+//   directives (a blocking playlist reload), is answered, or waited for, under its key (doorKey):
+//   its path and directives. A blocking reload a newer playlist answers already goes to node:http.
 // - Handed over. Any head the add-on does not answer, with what follows it, and its connection:
 //   given to node:http as the JavaScript door gives it (the same reasons, counted alike).
 // - Recorded. Each answer's record comes back in batches (config.nativeFrontDoorRecordMs) and
@@ -35,6 +36,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Server as HttpServer } from 'node:http';
 import { currentAge, freshnessLifetime, mustNotServeStale } from '../cache/freshness.ts';
+import { keyedSearch } from '../cache/key.ts';
 import { freshHit, servableWhileRevalidating, staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
 import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
 import { fillFor, refreshInBackground } from '../proxy/handler.ts';
@@ -259,7 +261,7 @@ function publication(
   waited: AnswerParts | null;
 } | null {
   const key = entry.storageKey;
-  if (entry.varyNames.length > 0 || key !== entry.primaryKey || key.includes('?')) return null;
+  if (entry.varyNames.length > 0 || key !== entry.primaryKey || !askable(key)) return null;
   if (!isPlainTarget(key, ctx.config) || refusedTarget(key) !== null) return null;
   if (ctx.beacons?.takes('GET', key) || ctx.beacons?.takes('HEAD', key)) return null;
   if (entry.cacheControl.get('no-cache') === true) return null;
@@ -420,13 +422,30 @@ function handOff(http: HttpServer, fd: number, rest: Buffer): void {
 }
 
 /**
- * The key an answered or wanted head asked for: its target's path. The add-on takes a query only
- * when it is made of CMCD parameters (front-door.cc, onlyCmcd), which the cache key leaves out
- * whole (cache/key.ts; tests/edge/fuzz-cmcd.test.ts holds the two alike).
+ * The key an answered or wanted head asked for: its target's path, and its LL-HLS delivery
+ * directives. The add-on takes a query only when it is made of CMCD parameters, which the cache
+ * key leaves out, and directives, each once, which it keeps in their canonical order
+ * (front-door.cc, keyedQuery; cache/key.ts; tests/edge/fuzz-cmcd.test.ts holds the two alike).
  */
 export function doorKey(target: string): string {
   const query = target.indexOf('?');
-  return query < 0 ? target : target.slice(0, query);
+  return query < 0 ? target : target.slice(0, query) + keyedSearch(target.slice(query));
+}
+
+const DIRECTIVES = ['_HLS_msn', '_HLS_part', '_HLS_skip'];
+
+/** A key the add-on can be asked for (doorKey's): a path, with delivery directives each once, in order. */
+function askable(key: string): boolean {
+  const query = key.indexOf('?');
+  if (query < 0) return true;
+  let rank = -1;
+  for (const part of key.slice(query + 1).split('&')) {
+    const eq = part.indexOf('=');
+    const at = eq < 0 ? -1 : DIRECTIVES.indexOf(part.slice(0, eq));
+    if (at <= rank) return false;
+    rank = at;
+  }
+  return true;
 }
 
 /** How long the add-on hands a key's requests straight to node:http once it is known not to be
@@ -462,6 +481,9 @@ function wanted(
     return giveUp(key, GIVEN_UP_SECONDS);
   const stored = ctx.store.lookup(key, NO_HEADERS);
   if (stored && !publication(ctx, stored)) return giveUp(key, GIVEN_UP_SECONDS);
+  // A blocking playlist reload that a newer playlist of its rendition answers already (a viewer
+  // behind the others): node:http answers it with that one, as the general path would.
+  if (!stored && !ctx.inflight.has(key) && answeredNow(ctx, key)) return giveUp(key, 0);
   if (stored && freshHit(ctx, stored)) return published.refreshed(stored); // (published again: wakes them)
   // A first fetch already under way (a segment still being produced): node:http's fast join streams
   // it as it comes, where waiting here would give its first byte only with its last.
@@ -480,6 +502,13 @@ function wanted(
     if (!now || !published.has(key, now)) giveUp(key, GIVEN_UP_SECONDS);
   };
   fill.done.then(settle, settle);
+}
+
+/** A fresh stored playlist under another key answers this blocking reload (proxy/handler.ts, answeringEntry). */
+function answeredNow(ctx: EdgeContext, key: string): boolean {
+  const other = ctx.policy.answeredBy(key);
+  const entry = other === undefined ? undefined : ctx.store.lookup(other, NO_HEADERS);
+  return entry !== undefined && freshHit(ctx, entry) !== null && ctx.policy.answers(entry, key);
 }
 
 /** A hit past its refresh point asked for the background refresh the fast path would start. */

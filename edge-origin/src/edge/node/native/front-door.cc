@@ -641,21 +641,44 @@ class Loop {
   struct Request {
     bool isHead = false;
     size_t start = 0, end = 0;
-    std::string target;  // the key it asks for: the target's path (a query of CMCD parameters only, left out)
+    std::string target;  // the key it asks for: the target's path, and its delivery directives (keyedQuery)
     size_t targetLength = 0;  // the whole target's, query included
   };
 
-  // A query the cache key leaves out whole: CMCD parameters only (cache/key.ts, UNKEYED_QUERY_PARAMS),
-  // named as hls.js writes them. Any other parameter, an escaped name or an empty part: not plain.
-  static bool onlyCmcd(const char* query, size_t length) {
+  // A query the door takes, as cache/key.ts's keyedSearch keys it: CMCD parameters, left out of the
+  // key (UNKEYED_QUERY_PARAMS), and LL-HLS delivery directives (_HLS_msn, _HLS_part, _HLS_skip, each
+  // once, with a value), kept in the key in their canonical order, as written. Names as hls.js
+  // writes them: any other parameter, an escaped name or an empty part is not plain. `key` (the
+  // path) gets the directives.
+  static bool keyedQuery(const char* query, size_t length, std::string& key) {
+    static const char* directives[] = {"_HLS_msn", "_HLS_part", "_HLS_skip"};
+    const char* found[3] = {nullptr, nullptr, nullptr};
+    size_t foundLength[3] = {0, 0, 0};
     size_t part = 0;
     while (part <= length) {
       size_t end = part;
       while (end < length && query[end] != '&') end++;
       size_t nameEnd = part;
       while (nameEnd < end && query[nameEnd] != '=') nameEnd++;
-      if (nameEnd - part != 4 || memcmp(query + part, "CMCD", 4) != 0) return false;
+      size_t name = nameEnd - part;
+      if (name == 4 && memcmp(query + part, "CMCD", 4) == 0) {
+        part = end + 1;
+        continue;
+      }
+      int which = -1;
+      for (int i = 0; i < 3; i++)
+        if (name == strlen(directives[i]) && memcmp(query + part, directives[i], name) == 0) which = i;
+      if (which < 0 || found[which] || nameEnd == end) return false;
+      found[which] = query + part;
+      foundLength[which] = end - part;
       part = end + 1;
+    }
+    char separator = '?';
+    for (int i = 0; i < 3; i++) {
+      if (!found[i]) continue;
+      key += separator;
+      key.append(found[i], foundLength[i]);
+      separator = '&';
     }
     return true;
   }
@@ -717,8 +740,8 @@ class Loop {
       if (ch <= 32 || ch >= 127 || ch == '#') return false;
       if (ch == '?' && pathEnd == targetEnd) pathEnd = i;
     }
-    if (pathEnd < targetEnd && !onlyCmcd(s + pathEnd + 1, targetEnd - pathEnd - 1)) return false;
     req.target.assign(s + at, pathEnd - at);
+    if (pathEnd < targetEnd && !keyedQuery(s + pathEnd + 1, targetEnd - pathEnd - 1, req.target)) return false;
     req.targetLength = targetEnd - at;
     // Fields: name ":" OWS value OWS, visible ASCII, none twice, none of those below.
     struct Field {
