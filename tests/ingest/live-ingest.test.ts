@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { runFfmpeg } from '../support/ffmpeg.ts';
 import { CHANNEL_IDS } from '../../shared/catalog/types.ts';
 import type { Replay } from '../../shared/catalog/types.ts';
@@ -20,12 +20,14 @@ import {
   startIngestStack,
   readLive,
 } from '../support/ingest.ts';
-import type { IngestStack } from '../support/ingest.ts';
+import type { Encoder, IngestStack } from '../support/ingest.ts';
 import type { ChannelIngestStatus } from '../../edge-origin/src/origin/ingest/index.ts';
 import { itemAt } from '../../shared/lang/item-at.ts';
 
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'ingest');
 let stack: IngestStack;
+/** The RTMP encoder on air on culture from the third test on (it hangs up in the last). */
+let cultureEncoder: Encoder;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -146,7 +148,7 @@ describe('live ingest: an encoder reaches the viewers', () => {
     for (const channel of ['sport', 'culture', 'business', 'agglo'] as const)
       expect(logged).not.toContain(await stack.key(channel));
     // The doors reopen: the right key is taken afterwards.
-    await stack.encoder('culture', { protocol: 'rtmp', audio: false });
+    cultureEncoder = await stack.encoder('culture', { protocol: 'rtmp', audio: false });
     const on = await eventually(
       () => status('culture'),
       (s) => s.state === 'receiving',
@@ -283,4 +285,50 @@ describe('live ingest: an encoder reaches the viewers', () => {
     expect(text).toMatch(/ingest_refusals_total\{channel="culture",protocol="rtmp",reason="wrong_key"\} [1-9]/);
     expect(text).toMatch(/ingest_packager_lag_seconds\{channel="sport"\} /);
   });
+
+  test('a feed lost on air says why: the encoder hanging up, the transcoder dying', async () => {
+    // Culture's RTMP encoder goes away (its TCP connection closes): the link, not silence.
+    const since = Date.now();
+    await cultureEncoder.kill();
+    const hungUp = await eventually(
+      () => status('culture'),
+      (s) => s.lastDrop !== null && Date.parse(s.lastDrop.at) >= since,
+      20_000,
+      'culture lost',
+    );
+    expect(hungUp.lastDrop!.protocol).toBe('rtmp');
+    expect(hungUp.lastDrop!.cause).toMatch(
+      /^(L’encodeur a fermé la liaison|Liaison perdue avec l’encodeur \(ffmpeg : .+\))$/,
+    );
+    // Business's transcoder (HEVC in, from the fourth test) is killed under its feed.
+    const before = await status('business');
+    expect(before.state).toBe('receiving');
+    const killed = killTranscoders(join(stack.config.dir, 'business'));
+    expect(killed).toBeGreaterThan(0);
+    const died = await eventually(
+      () => status('business'),
+      (s) => s.lastDrop !== null && Date.parse(s.lastDrop.at) >= since,
+      20_000,
+      'business lost',
+    );
+    expect(died.lastDrop).toMatchObject({ protocol: 'srt', cause: 'Le transcodeur s’est arrêté (code SIGKILL)' });
+    expect(died.restarts).toBe(before.restarts + 1);
+  });
 });
+
+/** SIGKILLs the transcoders working in `dir` (a channel's sessions: each runs in its own directory). */
+function killTranscoders(dir: string): number {
+  let killed = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!cwd.startsWith(`${dir}/`)) continue;
+    process.kill(Number(pid), 'SIGKILL');
+    killed++;
+  }
+  return killed;
+}

@@ -147,5 +147,7 @@ test('the replica an encoder reaches takes the channel; the standby refuses a se
   await until('B to cut its publisher', () => (b.ingest.status(CHANNEL)?.state !== 'receiving' ? true : undefined));
   expect(b.leaseLogs.some((m) => /lease of sport lost/.test(m))).toBe(true);
   expect(b.logs.some((e) => e.event === 'lease-lost')).toBe(true);
+  // The staff see why the feed went: the lease, in the words the lease watcher gave.
+  expect(b.ingest.status(CHANNEL)?.lastDrop).toMatchObject({ protocol: 'srt', cause: 'lease lost' });
   expect(b.packagers.holds(CHANNEL)).toBe(false);
 }, 90_000);

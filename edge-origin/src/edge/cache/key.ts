@@ -10,7 +10,7 @@
 export const UNKEYED_QUERY_PARAMS = ['CMCD'];
 
 /** LL-HLS delivery directives, in their canonical order in a key (other `_HLS_` names after, by name). */
-const DIRECTIVE_ORDER = ['_HLS_msn', '_HLS_part', '_HLS_skip'];
+export const DIRECTIVE_ORDER = ['_HLS_msn', '_HLS_part', '_HLS_skip'];
 
 /** The name of a raw `name=value` query part, decoded (as URLSearchParams would read it). */
 function partName(part: string): string {

@@ -36,10 +36,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Server as HttpServer } from 'node:http';
 import { currentAge, freshnessLifetime, mustNotServeStale } from '../cache/freshness.ts';
-import { keyedSearch } from '../cache/key.ts';
+import { DIRECTIVE_ORDER, keyedSearch } from '../cache/key.ts';
 import { freshHit, servableWhileRevalidating, staleWhileRevalidateAllowance } from '../proxy/fresh-hit.ts';
 import { bodylessStatus, wholeAnswerHeaders } from '../proxy/respond.ts';
-import { fillFor, refreshInBackground } from '../proxy/handler.ts';
+import { answersReload, fillFor, refreshInBackground } from '../proxy/handler.ts';
 import { passesThrough } from '../proxy/pass-through.ts';
 import { refusedTarget } from '../proxy/request-target.ts';
 import { readsRequest } from '../proxy/record.ts';
@@ -137,9 +137,9 @@ export interface NativeFrontDoor {
   readonly handedOff: number;
   /** Requests the add-on answered (recorded so far). */
   readonly served: number;
-  /** Entries it may answer now, the connections it holds, and the stored bodies it keeps alive
-   * (a withdrawn one until the answer still writing it is written). */
-  /** `perThread`: the connections each of its threads holds (the kernel shares them out). */
+  /** Entries it may answer now, the connections it holds (`perThread`: each thread's, as the kernel
+   * shares them out), and the stored bodies it keeps alive (a withdrawn one until the answer still
+   * writing it is written). */
   stats(): { published: number; connections: number; perThread: number[]; heldBodies: number };
   /** The config changed (a reload): new limits, every answer rendered again. */
   reconfigure(): void;
@@ -206,6 +206,7 @@ export class PublishedAnswers implements StoreObserver {
     this.target.addon.unpublish(this.target.door, entry.storageKey);
   }
 
+  /** A fill for `key` is on, with requests waiting in the add-on for it. */
   awaits(key: string): boolean {
     return this.awaited.has(key);
   }
@@ -429,10 +430,11 @@ function handOff(http: HttpServer, fd: number, rest: Buffer): void {
  */
 export function doorKey(target: string): string {
   const query = target.indexOf('?');
-  return query < 0 ? target : target.slice(0, query) + keyedSearch(target.slice(query));
+  if (query < 0) return target;
+  // Called per record: a TV's CMCD-only query (every request it sends) keys as its path, unparsed.
+  if (!target.includes('_HLS_', query)) return target.slice(0, query);
+  return target.slice(0, query) + keyedSearch(target.slice(query));
 }
-
-const DIRECTIVES = ['_HLS_msn', '_HLS_part', '_HLS_skip'];
 
 /** A key the add-on can be asked for (doorKey's): a path, with delivery directives each once, in order. */
 function askable(key: string): boolean {
@@ -441,7 +443,7 @@ function askable(key: string): boolean {
   let rank = -1;
   for (const part of key.slice(query + 1).split('&')) {
     const eq = part.indexOf('=');
-    const at = eq < 0 ? -1 : DIRECTIVES.indexOf(part.slice(0, eq));
+    const at = eq < 0 ? -1 : DIRECTIVE_ORDER.indexOf(part.slice(0, eq));
     if (at <= rank) return false;
     rank = at;
   }
@@ -504,11 +506,11 @@ function wanted(
   fill.done.then(settle, settle);
 }
 
-/** A fresh stored playlist under another key answers this blocking reload (proxy/handler.ts, answeringEntry). */
+/** A fresh playlist in memory under another key answers this blocking reload (as the general path's). */
 function answeredNow(ctx: EdgeContext, key: string): boolean {
   const other = ctx.policy.answeredBy(key);
   const entry = other === undefined ? undefined : ctx.store.lookup(other, NO_HEADERS);
-  return entry !== undefined && freshHit(ctx, entry) !== null && ctx.policy.answers(entry, key);
+  return entry !== undefined && answersReload(ctx, entry, key);
 }
 
 /** A hit past its refresh point asked for the background refresh the fast path would start. */

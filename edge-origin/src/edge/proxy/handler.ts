@@ -244,7 +244,12 @@ async function answeringEntry(ctx: EdgeContext, key: string, requestHeaders: Hea
   const other = ctx.policy.answeredBy(key);
   if (other === undefined) return undefined;
   const entry = await lookupTiers(ctx, other, requestHeaders);
-  return entry && freshHit(ctx, entry) && ctx.policy.answers(entry, key) ? entry : undefined;
+  return entry && answersReload(ctx, entry, key) ? entry : undefined;
+}
+
+/** `entry`, stored under another key, answers the blocking reload `key` now: fresh, and holding its part. */
+export function answersReload(ctx: EdgeContext, entry: CacheEntry, key: string): boolean {
+  return freshHit(ctx, entry) !== null && ctx.policy.answers(entry, key);
 }
 
 function authorizedReuse(entry: CacheEntry): boolean {

@@ -209,16 +209,7 @@ export class ChannelIngest {
     // came meanwhile (read in the poll phase after timers), never two.
     if (session && silent && session.silentSeen && session.door.listener.process.exitCode === null) {
       // Silent publisher: end the session now (the transcoder then closes the unit on air).
-      this.#log(
-        'warn',
-        'feed-stalled',
-        `Plus rien n’arrive sur ${this.channel} depuis ${seconds(stall)} : flux coupé`,
-        {
-          session: session.id,
-        },
-      );
-      session.cutBecause = `Plus rien n’arrive depuis ${seconds(stall)}`;
-      session.door.listener.process.kill('SIGKILL');
+      this.#cut(session, 'feed-stalled', `Plus rien n’arrive depuis ${seconds(stall)}`, 'warn');
     }
     if (session) session.silentSeen = silent;
     for (const slot of this.timeline.seal(now)) {
@@ -234,8 +225,13 @@ export class ChannelIngest {
   dropPublisher(reason: string): void {
     const session = this.#session;
     if (!session) return;
-    this.#log('warn', 'lease-lost', `${this.channel} : ${reason} — flux coupé`, { session: session.id });
-    session.cutBecause = reason;
+    this.#cut(session, 'lease-lost', reason, 'warn');
+  }
+
+  /** We end the publisher's connection, saying why (the cause of the drop the staff then see). */
+  #cut(session: Session, event: string, because: string, level: IngestLogEntry['level']): void {
+    this.#log(level, event, `${this.channel} : ${because} — flux coupé`, { session: session.id });
+    session.cutBecause = because;
     session.door.listener.process.kill('SIGKILL');
   }
 
@@ -553,14 +549,7 @@ export class ChannelIngest {
       // The transcoder died under a live feed: drop the publisher (encoders reconnect) and start over.
       this.#restarts++;
       this.deps.metrics.restarts.inc({ channel: this.channel, role: 'transcoder' });
-      this.#log(
-        'error',
-        'ffmpeg-exit',
-        `Le transcodeur de ${this.channel} s'est arrêté (code ${exit.code ?? exit.signal})`,
-        {},
-      );
-      session.cutBecause = `Le transcodeur s’est arrêté (code ${exit.code ?? exit.signal})`;
-      door.listener.process.kill('SIGKILL');
+      this.#cut(session, 'ffmpeg-exit', `Le transcodeur s’est arrêté (code ${exit.code ?? exit.signal})`, 'error');
     });
   }
 
