@@ -156,6 +156,26 @@ describe('live timeline', () => {
     expect(t.slot(next)).toMatchObject({ kind: 'slate' });
   });
 
+  test('a slot before the one a run’s first unit took is the fallback at once (its parts by the clock), not left waiting', () => {
+    // A feed is coming in: the ingest cannot say what the slot being made will be.
+    const t = timeline({ partLockMarginMs: 400, settled: () => undefined });
+    const base = 900;
+    t.addUnit({ session: 'a', index: 0, completedAtMs: at(base, 1300), startedAtMs: at(base, 1300) });
+    t.finishUnit('a', 0, durations);
+    const open = t.startMs(base + 2) + 100;
+    t.seal(open);
+    // Feed a may still send its next unit: the slot waits for it.
+    expect(t.provisional(base + 2)).toBeUndefined();
+    // Feed b's first unit begins: it takes a slot starting after its first frames, the next one.
+    const placed = t.addUnit({ session: 'b', index: 0, completedAtMs: open + 100, startedAtMs: open + 100 });
+    expect(placed).toEqual({ slot: base + 3 });
+    // Nothing can come to base + 2 now: it is the slate while its time runs, not sealed as one at its end.
+    expect(t.provisional(base + 2)).toMatchObject({ kind: 'slate' });
+    expect(t.addUnit({ session: 'a', index: 1, completedAtMs: open + 200, startedAtMs: open + 200 })).not.toEqual({
+      slot: base + 2,
+    });
+  });
+
   test('the loop returns after a feed when the owner says so, and wraps as before', () => {
     const t = timeline({ fallback: () => 'loop' });
     const base = LOOP * 10 + LOOP - 3;

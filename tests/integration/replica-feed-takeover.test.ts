@@ -197,12 +197,16 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   const seen: Seen[] = [];
   const byUri = new Map<string, Seen>();
   const errors: string[] = [];
-  const advances: number[] = []; // when the newest listed segment changed
+  // Per watch, when it began and when the newest listed segment changed: the playlist is only
+  // watched while a watch runs (not while the TV starts, which can take seconds on a loaded box).
+  const advances: number[][] = [];
   const sequences: number[] = [];
   const playlists: { at: number; text: string }[] = []; // every playlist the viewer got, in order
   let newest = '';
   const watch = async (untilDone: () => boolean, maxMs: number) => {
     const deadline = Date.now() + maxMs;
+    const run = [Date.now()];
+    advances.push(run);
     while (!untilDone() && Date.now() < deadline) {
       const tick = Date.now();
       try {
@@ -217,7 +221,7 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
           const last = segments.at(-1)?.uri ?? '';
           if (last !== newest) {
             newest = last;
-            advances.push(tick);
+            run.push(tick);
           }
           for (const [i, s] of segments.entries()) {
             const prior = byUri.get(s.uri);
@@ -311,11 +315,12 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   const after = seen.filter((s) => s.at > killedAt);
   const report = seen.map((s) => `${s.msn}${s.discontinuity ? ' D' : ''} ${s.etag} +${s.at - killedAt}ms`).join('\n');
   const feedOnB = after.filter(isFeedOnB);
+  const stills = advances.flatMap((run) => run.slice(1).map((t, i) => t - run[i]!));
   process.stderr.write(`${report}\n`);
   process.stderr.write(
     `[replica-feed-takeover] encoder moved ${movedAt - killedAt} ms after the kill (${how}); B's feed listed ${
       (feedOnB[0]?.at ?? Number.NaN) - killedAt
-    } ms after; longest still playlist ${Math.max(...advances.slice(1).map((t, i) => t - advances[i]!))} ms; errors ${errors.length}\n`,
+    } ms after; longest still playlist ${Math.max(...stills)} ms; errors ${errors.length}\n`,
   );
   expect({ report, feedOnB: feedOnB.length }).toEqual({ report, feedOnB: 3 });
   // The player's view, as hls.js (1.6 on, the TV's 1.7.4) checks it on every live reload: a
@@ -330,7 +335,7 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   for (let i = 1; i < sequences.length; i++) expect(sequences[i]).toBeGreaterThanOrEqual(sequences[i - 1]!);
   for (let i = 1; i < seen.length; i++) expect(seen[i]!.msn).toBeGreaterThan(seen[i - 1]!.msn);
   // The playlist kept advancing: never still longer than a dead holder's lease allows.
-  for (let i = 1; i < advances.length; i++) expect(advances[i]! - advances[i - 1]!).toBeLessThanOrEqual(MAX_STILL_MS);
+  for (const still of stills) expect(still).toBeLessThanOrEqual(MAX_STILL_MS);
   // At most a couple of failed requests (the edge's one failed connection to A, a late segment).
   expect(errors.length).toBeLessThanOrEqual(2);
 

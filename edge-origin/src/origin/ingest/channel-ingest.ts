@@ -149,9 +149,12 @@ export class ChannelIngest {
       // clock (a burst after a stall): the unit is dropped rather than the delay kept for good.
       maxQueuedSlots: 1,
       fallback: () => this.#emptySlot(),
-      // With no feed coming in, no unit can reach the slot being made (a new feed's first unit
-      // goes on air seconds later): it is the slate or the loop already, its parts out by the clock.
-      settled: () => (this.#session || this.#draining > 0 ? undefined : this.#emptySlot()),
+      // No unit can reach the slot being made when no feed comes in, nor while a feed has none on
+      // air yet (its first unit takes a slot that starts after its first frames are written, seconds
+      // later): it is the slate or the loop already, its parts out by the clock. Left undecided, a
+      // low-latency TV's blocking reload waited for the slot's end and grace, past its time-out.
+      settled: () =>
+        this.#draining > 0 || (this.#session && this.#session.segments > 0) ? undefined : this.#emptySlot(),
       journal: deps.journal,
     });
     this.timeline.restore(deps.restored);

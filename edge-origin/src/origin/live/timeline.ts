@@ -457,7 +457,12 @@ export class LiveTimeline {
     if (!this.active || sequence <= this.#sealedThrough) return this.#listed(this.slot(sequence));
     if (sequence !== this.#sealedThrough + 1) return undefined;
     const unit = this.#pending.get(sequence);
-    if (!unit) return this.#listed(this.#settle(sequence));
+    // A unit already placed in a later slot: none can come to this one any more (a run's next unit
+    // takes the slot after its last, a new run's first one no earlier), so it is the fallback now.
+    if (!unit)
+      return this.#listed(
+        this.#settle(sequence, this.#last && this.#last.slot > sequence ? this.options.fallback : undefined),
+      );
     const { clock } = this.options;
     this.#frozenThrough = Math.max(this.#frozenThrough, sequence);
     const run = itemAt(this.#runs, this.#runs.length - 1);
@@ -524,8 +529,8 @@ export class LiveTimeline {
   }
 
   /** The slot being made as the slate or the loop, when nothing can fill it any more. */
-  #settle(sequence: number): Slot | undefined {
-    const kind = this.#decided.get(sequence) ?? this.options.settled?.(sequence);
+  #settle(sequence: number, fallback?: (sequence: number) => 'slate' | 'loop'): Slot | undefined {
+    const kind = this.#decided.get(sequence) ?? (fallback ?? this.options.settled)?.(sequence);
     if (!kind) return undefined;
     this.#decided.set(sequence, kind);
     this.#decidedThrough = Math.max(this.#decidedThrough, sequence);
