@@ -273,8 +273,9 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   expect(errors).toEqual([]);
   // A TV plays the channel through the edge.
   await startPlayer(`${edge!.url}/hls/live/${CHANNEL}/master.m3u8`);
-  // Watching, not starting: it has moved from one fragment to the next twice. (A TV killed in
-  // its first two seconds once froze after skipping A's last slots as gaps: origin README, Not yet.)
+  // Watching, not starting: it has moved from one fragment to the next twice. (Killed that early,
+  // the TV used to freeze for good in about a run of three: it asked B for the parts A had just
+  // announced and got B's slate under their names; B now answers 404 there: origin README.)
   const playing = await eventually(
     playerReport,
     (r) => r.frames > 0 && r.time > 1 && r.played.length >= 2,

@@ -118,3 +118,35 @@ test('with no feed coming in, the slot being made is the slate, its parts out by
   expect(whole.segments.at(-1)!.msn).toBe(S + 10);
   expect(timeline.slot(S + 10)?.kind).toBe('slate');
 });
+
+test('slots taken over as gaps (the other replica’s feed): listed with EXT-X-GAP, and no bytes under their names', async () => {
+  // Later: the other replica held the channel, its feed on air; this one takes over while the
+  // other's slot S + 100 is on air as parts. What the other shared: its feed in S + 96 … S + 100.
+  nowMs = EPOCH + (S + 100) * 2000 + 1100;
+  settled = 'slate';
+  timeline.seal(nowMs);
+  const shared = [96, 97, 98, 99, 100].map((n) => ({
+    sequence: S + n,
+    discontinuity: n === 96,
+    number: 9,
+    kind: 'ingest' as const,
+    startMs: EPOCH + (S + n) * 2000,
+  }));
+  expect(timeline.takeOver(nowMs, shared)).toBe(S + 101);
+  const text = await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text();
+  const ll = readLowLatency(text);
+  // Listed as gaps: the segments, and the parts of the one on air.
+  const tagsOf = (uri: string) => ll.lines.slice(ll.lines.findIndex((l) => l === uri) - 2);
+  expect(tagsOf(`${S + 99}.ts`)[0]).toBe('#EXT-X-GAP');
+  expect(ll.lines.find((l) => l.includes(`URI="${S + 100}.0.ts"`))).toContain('GAP=YES');
+  // A player that had them listed as media by the other replica gets no picture from elsewhere:
+  // not this replica's slate under the other's flags (hls.js took it as the feed). Not stored.
+  for (const name of [`${S + 99}.ts`, `${S + 100}.0.ts`, `${S + 100}.1.ts`, ll.hint!.uri]) {
+    const response = await fetch(`${origin.url}/hls/live/sport/v360/${name}`);
+    expect([name, response.status, response.headers.get('cache-control')]).toEqual([name, 404, 'no-store']);
+  }
+  // This replica's own slots after them are media again.
+  nowMs = EPOCH + (S + 102) * 2000 + 1100; // past its end and the grace
+  const own = await fetch(`${origin.url}/hls/live/sport/v360/${S + 101}.ts`);
+  expect(own.status).toBe(200);
+});

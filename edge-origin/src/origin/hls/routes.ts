@@ -200,6 +200,7 @@ export function hlsRoutes(
       c.header('Cache-Control', CACHE_CONTROL.notYet);
       return c.text(!slot && mediaSequence >= 0 ? 'Segment not yet available\n' : 'Segment expired\n', 404);
     }
+    if (slot.gap) return notHere(c);
     const source = slotSource(liveChannels, library, stream, slot, rendition, name[2]);
     if (!source) return notFound(c);
     if ('bytes' in source) {
@@ -248,6 +249,7 @@ export function hlsRoutes(
     if (comparePositions(asked, state.position) <= 0) {
       const made =
         state.pending?.slot.sequence === msn ? state.pending : await publishedParts(stream, rendition, msn, nowMs);
+      if (made?.slot.gap) return notHere(c);
       const bytes = made && (await publisher.partBytes(made, index));
       if (!made || !bytes) return notFound(c);
       headers(made);
@@ -280,6 +282,7 @@ export function hlsRoutes(
     }
     const made =
       state.pending?.slot.sequence === msn ? state.pending : await publishedParts(stream, rendition, msn, now());
+    if (made?.slot.gap) return notHere(c);
     const body = made && (await publisher.partStream(made, index));
     if (!made || !body) return notYet();
     headers(made);
@@ -350,4 +353,15 @@ function playlistResponse(c: Context, playlist: Playlist, cacheControl: string):
 
 function notFound(c: Context): Response {
   return c.text('Not Found\n', 404);
+}
+
+/**
+ * A slot listed as a gap (EXT-X-GAP: another replica's feed, which this one does not have): no
+ * bytes under its name, for a player that had it listed as media by that replica. This replica's
+ * own slate there was a picture from elsewhere with other timestamps, which hls.js took as the
+ * feed. Not stored: an edge that kept the other replica's copy serves it.
+ */
+function notHere(c: Context): Response {
+  c.header('Cache-Control', CACHE_CONTROL.notYet);
+  return c.text('Not available here: a gap in this replica’s timeline\n', 404);
 }
