@@ -136,7 +136,7 @@ test('slots taken over as gaps (the other replica’s feed): listed with EXT-X-G
   const text = await (await fetch(`${origin.url}/hls/live/sport/v360/index.m3u8`)).text();
   const ll = readLowLatency(text);
   // Listed as gaps: the segments, and the parts of the one on air.
-  const tagsOf = (uri: string) => ll.lines.slice(ll.lines.findIndex((l) => l === uri) - 2);
+  const tagsOf = (uri: string) => ll.lines.slice(ll.lines.indexOf(uri) - 2);
   expect(tagsOf(`${S + 99}.ts`)[0]).toBe('#EXT-X-GAP');
   expect(ll.lines.find((l) => l.includes(`URI="${S + 100}.0.ts"`))).toContain('GAP=YES');
   // A player that had them listed as media by the other replica gets no picture from elsewhere:
