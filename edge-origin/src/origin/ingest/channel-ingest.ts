@@ -150,11 +150,15 @@ export class ChannelIngest {
       maxQueuedSlots: 1,
       fallback: () => this.#emptySlot(),
       // No unit can reach the slot being made when no feed comes in, nor while a feed has none on
-      // air yet (its first unit takes a slot that starts after its first frames are written, seconds
-      // later): it is the slate or the loop already, its parts out by the clock. Left undecided, a
-      // low-latency TV's blocking reload waited for the slot's end and grace, past its time-out.
-      settled: () =>
-        this.#draining > 0 || (this.#session && this.#session.segments > 0) ? undefined : this.#emptySlot(),
+      // air yet when units go on air as encoded (its first takes a slot that starts after its first
+      // frames are written, seconds later): it is the slate or the loop already, its parts out by
+      // the clock. Left undecided, a low-latency TV's blocking reload waited for the slot's end and
+      // grace, past its time-out. (A unit placed once complete may still take the slot being made.)
+      settled: () => {
+        const session = this.#session;
+        const mayCome = session !== undefined && (session.segments > 0 || !deps.config.partsAsEncoded);
+        return this.#draining > 0 || mayCome ? undefined : this.#emptySlot();
+      },
       journal: deps.journal,
     });
     this.timeline.restore(deps.restored);
