@@ -10,7 +10,7 @@
 // - what is lost is what only the dead worker's memory had: its Prometheus counters (a scrape sums
 //   the living workers) and its audience sightings not yet flushed (2 s at most), which the
 //   viewers' next requests on the other worker make up for.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { createClient } from 'redis';
 import { startCrowd, type ViewerRecord } from '../../bench/edge/viewer-sim/crowd.ts';
 import { AUDIENCE_PREFIX, audienceKeys, utcDay } from '../../shared/audience/keys.ts';
@@ -20,6 +20,10 @@ import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { execFileSync } from 'node:child_process';
+
+// No second run (tests/support/retry-once.ts): a retry shares the first one's Redis, metrics and
+// killed workers, so its counts are the two runs' (10,056 answers counted of 4,550 given, once).
+jest.retryTimes(0);
 
 const ADMIN = 'worker-killed-edge-token';
 const VIEWERS = Number(process.env.WORKER_KILLED_VIEWERS ?? 100);
@@ -211,8 +215,20 @@ test('a worker SIGKILLed under 100 viewers: a new one is forked, its viewers rec
   expect(onDead.filter((v) => errors(v).length > 3)).toEqual([]);
   expect(onDead.filter((v) => stallsAfterKill(v) > 1)).toEqual([]);
   // …and play on: each one answered a segment after the kill, none stalled in the last 10 s.
-  for (const v of onDead)
-    expect(v.requests.some((r) => r.at > killedAt && r.path.endsWith('.ts') && r.status === 200)).toBe(true);
+  // (One did not, once, under the full suite's load, with no failed request: what it asked from
+  // just before the kill on is printed then.)
+  const silent = onDead.filter(
+    (v) => !v.requests.some((r) => r.at > killedAt && r.path.endsWith('.ts') && r.status === 200),
+  );
+  expect(
+    silent.map((v) => ({
+      reconnects: v.reconnects,
+      stallsAfterKillMs: v.stallsAt.filter((t) => t >= killedAt).map((t) => t - killedAt),
+      requests: v.requests
+        .filter((r) => r.at + r.ms >= killedAt - 2000)
+        .map((r) => `${r.at - killedAt} ms +${r.ms} ${r.path.split('/').at(-1)} ${r.status}`),
+    })),
+  ).toEqual([]);
   expect(lastStall).toBeLessThan(crowd.endAtEpochMs - 10_000);
   // About one upstream request per segment; a segment the dead worker was fetching at most twice.
   expect(fetched / perSegment.size).toBeLessThanOrEqual(1.1);
