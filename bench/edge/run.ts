@@ -58,7 +58,8 @@ let redisUrl = '';
 
 function startCache(which: Cache, upstreamUrl: string): Started {
   if (which === 'nginx') return startNginx(ensureNginx(), settings.ports.nginx, upstreamUrl, 1);
-  return startProcess('edge', process.execPath, [dist('edge')], {
+  // With V8's flags as deploy/ runs it (the systemd unit, the Dockerfile; workers get them from bin/edge.node.ts).
+  return startProcess('edge', process.execPath, ['--no-memory-reducer', dist('edge')], {
     EDGE_PORT: String(settings.ports.edge),
     UPSTREAM_URL: upstreamUrl,
     EDGE_ACCESS_LOG: 'false',

@@ -80,7 +80,7 @@ describe('the systemd unit', () => {
   it('runs the packaged edge as a throwaway user, confined, restarted on failure, reloaded with SIGHUP', () => {
     const keys = unitKeys(read(UNIT));
     const one = (key: string) => keys.get(`[Service]${key}`)?.at(-1);
-    expect(one('ExecStart')).toBe('/usr/bin/node /opt/cite-tv-edge/edge.mjs');
+    expect(one('ExecStart')).toBe('/usr/bin/node --no-memory-reducer /opt/cite-tv-edge/edge.mjs');
     expect(one('ExecReload')).toBe('/bin/kill -HUP $MAINPID');
     expect(one('DynamicUser')).toBe('yes');
     expect(one('ProtectSystem')).toBe('strict');

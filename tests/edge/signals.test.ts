@@ -3,7 +3,7 @@
 // others at the next restart, an invalid file changes nothing); SIGTERM stops accepting, lets
 // responses in progress finish, and exits within its grace even if one never does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startUpstream, gate, type TestUpstream } from '../support/upstream.ts';
@@ -107,6 +107,19 @@ describe('SIGHUP with several workers', () => {
       ),
     );
     expect(statuses).toEqual(Array(20).fill(200));
+    edge.child.kill('SIGTERM');
+    expect(await edge.exited).toBe(0);
+  }, 60_000);
+
+  it('starts its workers with V8 flags of their own: no memory reducer (it collected idle-looking workers over and over)', async () => {
+    const edge = await spawnEdge(path.join(dir, 'flags.json'), { upstreamUrl: upstream.url }, ['--workers', '2']);
+    const pid = edge.child.pid!;
+    const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const flags = (p: number) => readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+    expect(workers).toHaveLength(2);
+    for (const worker of workers) expect(flags(worker)).toContain('--no-memory-reducer');
+    // The primary keeps the command line it was given.
+    expect(flags(pid)).not.toContain('--no-memory-reducer');
     edge.child.kill('SIGTERM');
     expect(await edge.exited).toBe(0);
   }, 60_000);

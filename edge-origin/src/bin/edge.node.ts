@@ -94,9 +94,22 @@ async function runWorker(config: EdgeConfig): Promise<void> {
   );
 }
 
+/**
+ * V8 flags every worker runs with (a V8 flag works only from the command line: set later, it
+ * changes nothing). `--no-memory-reducer`: V8 takes a worker whose JavaScript allocates little for
+ * idle (the native door answers viewers without JavaScript) and runs rounds of full, compacting
+ * collections to shrink a heap that grows straight back; an edge's heap is bounded by its cache
+ * budget, not by idleness (README, Benchmarks). A single-process edge gets it from its command
+ * line (deploy/: the systemd unit, the Dockerfile).
+ */
+const WORKER_V8_FLAGS = ['--no-memory-reducer'];
+
 function runPrimary(config: EdgeConfig): void {
   if (!config.redisUrl && config.redisClusterNodes.length === 0)
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
+  cluster.setupPrimary({
+    execArgv: [...process.execArgv, ...WORKER_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag))],
+  });
   let stopping = false;
   let announced = false;
   // A worker still loading would die of a SIGHUP: it gets the signal once it listens.
