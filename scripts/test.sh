@@ -2,7 +2,8 @@
 # `npm test`: everything the tests need, then every test.
 # The tests use real parts: redis-server, Chromium (for the TV app), ffmpeg (to make the demo
 # HLS, to read it back as a client nobody here wrote, and as the venue's encoder: Debian's, which
-# speaks SRT) and tesseract (reads the clock burned into a live picture). They come from Debian's apt when
+# speaks SRT), tesseract (reads the clock burned into a live picture) and zbarimg (reads QR codes back
+# from screenshots). They come from Debian's apt when
 # missing; where that is impossible (not root, no apt) this says what is missing and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 # The live ingest tests read the clock burned into the picture back with tesseract.
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# The venue screen's and the TV's QR codes are read back from screenshots with zbarimg.
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 # Tests that need a network of their own run in a network namespace (unshare -n), loopback up with ip.
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 

@@ -271,17 +271,24 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
   const sessionA = feedFrom(seen.at(-1)!);
   expect(sessionA).toBeDefined();
   expect(errors).toEqual([]);
-  // A TV plays the channel through the edge.
-  await startPlayer(`${edge!.url}/hls/live/${CHANNEL}/master.m3u8`);
-  // Watching, not starting: it has moved from one fragment to the next twice. (Killed that early,
-  // the TV used to freeze for good in about a run of three: it asked B for the parts A had just
-  // announced and got B's slate under their names; B now answers 404 there: origin README.)
-  const playing = await eventually(
-    playerReport,
-    (r) => r.frames > 0 && r.time > 1 && r.played.length >= 2,
-    30_000,
-    'the TV playing',
-  );
+  // A TV plays the channel through the edge, while the viewer above keeps watching (a TV starts in
+  // up to 10 s on a loaded box: a viewer that paused meanwhile would join again at the newest three
+  // segments, skipping A's last ones).
+  let tvPlaying = false;
+  const tvStarted = (async () => {
+    await startPlayer(`${edge!.url}/hls/live/${CHANNEL}/master.m3u8`);
+    // Watching, not starting: it has moved from one fragment to the next twice. (Killed that early,
+    // the TV used to freeze for good in about a run of three: it asked B for the parts A had just
+    // announced and got B's slate under their names; B now answers 404 there: origin README.)
+    return eventually(
+      playerReport,
+      (r) => r.frames > 0 && r.time > 1 && r.played.length >= 2,
+      30_000,
+      'the TV playing',
+    );
+  })().finally(() => (tvPlaying = true));
+  await watch(() => tvPlaying, 60_000);
+  const playing = await tvStarted;
 
   // A dies with the feed on air. The encoder finds its primary gone and moves to its backup, B
   // (when ffmpeg gives up on the dead SRT peer, or after 8 s, what a venue encoder's backup
