@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { eventually } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { startIngestStack } from '../support/ingest.ts';
+import { cutFeed, startIngestStack } from '../support/ingest.ts';
 import type { Encoder, IngestStack } from '../support/ingest.ts';
 
 let stack: IngestStack;
@@ -64,13 +64,7 @@ test('part 0 of the newest slot is in the playlist before its unit is complete',
 
 test('a feed coming back: the parts keep coming while it starts, a TV in low-latency mode never waits past its timeout', async () => {
   // The feed of the test before (or of this one's first try) goes: the slate is on air.
-  await sportEncoder.kill();
-  await eventually(
-    async () => stack.ingest.status('sport')!,
-    (s) => s.state !== 'receiving',
-    20_000,
-    'feed lost',
-  );
+  await cutFeed(stack.ingest, 'sport', sportEncoder);
   const url = `${stack.edgeUrl}/hls/live/sport/v360/index.m3u8`;
   // A TV in low-latency mode: a blocking reload for the hinted part, again and again, as hls.js
   // does. hls.js gives up on one after max(3 part targets, 0.8 target duration) (its playlist

@@ -8,18 +8,14 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { eventually } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
-import { startIngestStack } from '../support/ingest.ts';
-import type { Encoder, IngestStack } from '../support/ingest.ts';
+import { cutFeed, startIngestStack } from '../support/ingest.ts';
+import type { IngestStack } from '../support/ingest.ts';
 
 let stack: IngestStack;
-let encoder: Encoder | undefined;
 beforeAll(async () => {
   stack = await startIngestStack({ partsAsEncoded: false });
 }, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
-  await encoder?.kill();
-  await stack?.close();
-});
+afterAll(() => stack?.close()); // and its encoders
 
 /** The feed on air for a few segments: how far behind its arrival each of them went out. */
 async function lagsOnAir(): Promise<number[]> {
@@ -53,15 +49,9 @@ test('a feed coming back with parts published once complete keeps the short dela
     }
   })();
   try {
-    encoder = await stack.encoder('sport', { protocol: 'srt' });
+    let encoder = await stack.encoder('sport', { protocol: 'srt' });
     const first = await lagsOnAir();
-    await encoder.kill();
-    await eventually(
-      async () => stack.ingest.status('sport')!,
-      (s) => s.state !== 'receiving',
-      20_000,
-      'feed lost',
-    );
+    await cutFeed(stack.ingest, 'sport', encoder);
     // The slate for a few seconds, then the feed again.
     await new Promise((r) => setTimeout(r, 3000));
     encoder = await stack.encoder('sport', { protocol: 'srt' });

@@ -5,7 +5,6 @@ import { eventually } from '../support/browser.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { playlistSegments, startIngestStack, readLive } from '../support/ingest.ts';
 import type { IngestStack } from '../support/ingest.ts';
-import { itemAt } from '../../shared/lang/item-at.ts';
 
 let stack: IngestStack;
 beforeAll(async () => {
@@ -36,20 +35,17 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
   expect(sport.feed!.passthrough).toBe(true);
   expect(culture.feed!.passthrough).toBe(false);
 
-  const newest = async (channel: string, rendition: string) => {
-    const segments = playlistSegments(
-      await (await fetch(`${stack.edgeUrl}/hls/live/${channel}/${rendition}/index.m3u8`)).text(),
-    );
-    return itemAt(segments, segments.length - 1);
+  /** The bit rates of the newest `count` segments of a rendition's playlist. */
+  const newest = async (channel: string, rendition: string, count: number) => {
+    const base = `${stack.edgeUrl}/hls/live/${channel}/${rendition}`;
+    const segments = playlistSegments(await (await fetch(`${base}/index.m3u8`)).text()).slice(-count);
+    return Promise.all(segments.map((s) => bitrate(`${base}/${s.uri}`, s.duration)));
   };
   // The encoder's own bitstream (sent at 2.5 Mbit/s) in sport's v540; our encode (1.1 Mbit/s,
-  // capped at 1.3) in culture's.
-  const top = await newest('sport', 'v540');
-  expect(await bitrate(`${stack.edgeUrl}/hls/live/sport/v540/${top.uri}`, top.duration)).toBeGreaterThan(2_000_000);
-  const encoded = await newest('culture', 'v540');
-  expect(await bitrate(`${stack.edgeUrl}/hls/live/culture/v540/${encoded.uri}`, encoded.duration)).toBeLessThan(
-    1_600_000,
-  );
+  // capped at 1.3) in culture's. Over the newest four slots: a test encoder starved on a loaded
+  // box leaves a slot to the slate (48 KB, 0.19 Mbit/s: seen once in CI as sport's newest).
+  expect(Math.max(...(await newest('sport', 'v540', 4)))).toBeGreaterThan(2_000_000);
+  expect(Math.max(...(await newest('culture', 'v540', 4)))).toBeLessThan(1_600_000);
   // Every rendition cut at the same instants: the same segment (by its name) lasts as long in each,
   // to a frame (1/25 s), and about 2 s (a live encode on a loaded box may cut a frame or two late:
   // 2.08 s was seen once in a full run).

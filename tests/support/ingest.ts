@@ -21,6 +21,7 @@ import { runFfmpeg } from './ffmpeg.ts';
 import type { FfmpegRun } from './ffmpeg.ts';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
 import { streamKey } from '../../edge-origin/src/origin/ingest/stream-keys.ts';
+import { eventually } from './browser.ts';
 import { startStack } from './stack.ts';
 import type { Stack } from './stack.ts';
 
@@ -54,6 +55,17 @@ export interface Encoder {
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   kill(): Promise<void>;
+}
+
+/** Cuts a channel's feed: its encoder is killed, and the ingest has seen it go (no longer `receiving`). */
+export async function cutFeed(ingest: Ingest, channel: ChannelId, encoder: Encoder): Promise<void> {
+  await encoder.kill();
+  await eventually(
+    async () => ingest.status(channel)!,
+    (s) => s.state !== 'receiving',
+    20_000,
+    'feed lost',
+  );
 }
 
 /** Four consecutive free ports (one per channel), from a random base. */
