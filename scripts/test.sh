@@ -35,6 +35,14 @@ if [ ${#need[@]} -gt 0 ]; then
     || { echo "test: apt-get install ${need[*]} failed" >&2; exit 1; }
 fi
 
+# The demo media (made once with ffmpeg, then reused) is made beside the checks and the build:
+# on a fresh machine ffmpeg and tsc/esbuild then share the two cores instead of taking turns.
+echo "test: demo media (made once with ffmpeg, then reused), beside the checks and the build"
+media_log=$(mktemp)
+setsid npx tsx edge-origin/src/media/cli.ts >"$media_log" 2>&1 &
+media=$!
+trap 'kill -- -"$media" 2>/dev/null || true; rm -f "$media_log"' EXIT
+
 echo "test: type checking"
 npm run --silent typecheck
 
@@ -44,8 +52,10 @@ npm run --silent lint
 echo "test: building the TV app"
 npm run --silent build
 
-echo "test: demo media (made once with ffmpeg, then reused)"
-npx tsx edge-origin/src/media/cli.ts
+media_ok=0
+wait "$media" || media_ok=$?
+cat "$media_log"
+[ "$media_ok" -eq 0 ] || { echo "test: the demo media could not be made (exit $media_ok)" >&2; exit 1; }
 
 # The tests that hold the live to its latency goal (the picture within 3 s of its clock on the
 # TV, through the edge) run first, one at a time: on this 2-core box a second jest worker's
