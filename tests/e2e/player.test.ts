@@ -83,6 +83,16 @@ test('zap: while the focus rests on « Regarder le direct », its master playlis
   }
 });
 
+/** The page's media requests (`/hls/`) until `stop()`, each marked when it is a preload (`Purpose: prefetch`). */
+function recordMedia(page: Page): { asked: { url: string; prefetch: boolean }[]; stop: () => void } {
+  const asked: { url: string; prefetch: boolean }[] = [];
+  const onRequest = (r: Request) => {
+    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers().purpose === 'prefetch' });
+  };
+  page.on('request', onRequest);
+  return { asked, stop: () => page.off('request', onRequest) };
+}
+
 /** How many objects of a built-in class (`SourceBuffer`, `MediaSource`) the page holds, after a full GC. */
 async function alive(page: Page, className: string): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -104,11 +114,7 @@ async function alive(page: Page, className: string): Promise<number> {
 
 test('leaving the player releases hls.js and the media element: no source, no buffers, no more requests', async () => {
   const { page } = stack.tv;
-  const asked: { url: string; prefetch: boolean }[] = [];
-  const onRequest = (r: Request) => {
-    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers().purpose === 'prefetch' });
-  };
-  page.on('request', onRequest);
+  const { asked, stop } = recordMedia(page);
   try {
     await openApp(page, stack.appUrl, 'button-watch-live');
     for (let round = 1; round <= 2; round++) {
@@ -153,7 +159,7 @@ test('leaving the player releases hls.js and the media element: no source, no bu
       expect(asked.slice(since).filter((a) => !a.prefetch)).toEqual([]);
     }
   } finally {
-    page.off('request', onRequest);
+    stop();
     mediaRequests.length = 0;
   }
 });
@@ -220,11 +226,7 @@ test('every media request carries CMCD with the same session id and the content 
   await openApp(page, stack.appUrl, 'button-watch-live');
   // Listening from the new page on: a request still in flight from the previous one would carry
   // that page's session id.
-  const asked: { url: string; prefetch: boolean }[] = [];
-  const onRequest = (r: Request) => {
-    if (r.url().includes('/hls/')) asked.push({ url: r.url(), prefetch: r.headers().purpose === 'prefetch' });
-  };
-  page.on('request', onRequest);
+  const { asked, stop } = recordMedia(page);
   try {
     await press(page, 'Enter');
     await waitForFocus(page, 'player');
@@ -235,7 +237,7 @@ test('every media request carries CMCD with the same session id and the content 
       'live playing for a few seconds',
     );
   } finally {
-    page.off('request', onRequest);
+    stop();
   }
   // Every playlist and segment request of the playback; the home's focus-rest preload of the
   // master playlist (Purpose: prefetch) is made before any playback and carries none by design.
