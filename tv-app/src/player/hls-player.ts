@@ -5,7 +5,7 @@
 // played by hls.js; which spot plays and its tracking are ad-break.ts's (AdBreakPlayback), fed
 // from here.
 import type HlsType from 'hls.js';
-import type { ErrorData } from 'hls.js';
+import type { ErrorData, LevelUpdatedData } from 'hls.js';
 import { PlayerStateMachine, advancedByPlayback, type PlayerState } from './player-state.ts';
 import { hlsConfig, PLAYER_DEFAULTS } from './config.ts';
 import { ReconnectPolicy } from './reconnect.ts';
@@ -13,13 +13,13 @@ import { LiveReturnWatch } from './live-return.ts';
 import { createSessionId } from './session.ts';
 import type { LevelInfo, MediaTrackInfo } from './tracks.ts';
 import { seekTarget } from './timeline.ts';
+import { buffersAt, slidPast, startOverPosition } from './start-over.ts';
 import type { ManifestPreloader } from './manifest-preload.ts';
 import { preloadedPlaylistLoader } from './preloaded-loader.ts';
 import { AdBreakPlayback, type AdBreakView } from './ad-break.ts';
 import { latencyChoice, liveTargetLatency, shouldResync, type PlaybackCapabilities } from './latency.ts';
 import type { DebugFigures } from './debug-view.ts';
 import { ACCESS_REFUSED, AccessRenewal } from './access-renewal.ts';
-import { itemAt } from '../../../shared/lang/item-at.ts';
 
 export interface PlaySource {
   /** Playlist URL, relative to the edge the app was loaded from. */
@@ -357,23 +357,37 @@ export class HlsPlayer {
   /**
    * « Depuis le début »: once the first media playlist is there (its dates), hls.js is told to
    * (re)start loading at the media time of `date`, or near the window's start when the live
-   * began before what the window holds. hls.js then makes its first seek there itself, instead of to
-   * its live sync point (keepStartOver corrects a start made elsewhere). Without dates in the
-   * playlist, playback stays at the live edge.
+   * began before what the window holds (start-over.ts), and the playhead is put there, instead of
+   * at hls.js's live sync point (keepStartOver corrects a start made elsewhere). Until the
+   * picture is there, each playlist is checked: a window that slid past that point with nothing
+   * buffered there (its first segment too slow to come: hls.js drops it when it arrives, and
+   * waits for good) gets a start further in. Without dates in the playlist, playback stays at
+   * the live edge.
    */
   private startAtDate(Hls: typeof HlsType, hls: HlsType, date: Date): void {
-    hls.once(Hls.Events.LEVEL_LOADED, (_e, data) => {
-      const { fragments, live, targetduration, totalduration } = data.details;
-      if (!live || this.hls !== hls || fragments.length === 0) return;
-      const target = mediaTimeOfDate(fragments, date.getTime());
-      if (target === null) return;
-      // Not the very first segment: it leaves the playlist within one target duration, and a
-      // playhead that slips behind the window makes hls.js jump back to the live edge.
-      const margin = Math.min(PLAYER_DEFAULTS.startOverMarginTargetDurations * targetduration, totalduration / 2);
-      const start = Math.max(target, itemAt(fragments, 0).start + margin);
+    let start: number | null = null;
+    let attempt = 0;
+    const onLevel = (_e: unknown, { details }: LevelUpdatedData) => {
+      const video = this.video;
+      const done = () => hls.off(Hls.Events.LEVEL_UPDATED, onLevel);
+      if (this.hls !== hls || !details.live || !video) return done();
+      if (start === null) {
+        start = startOverPosition(details, date.getTime());
+        if (start === null) return done();
+        this.keepStartOver(() => start ?? video.currentTime, details.targetduration);
+      } else if (video.readyState >= video.HAVE_CURRENT_DATA) {
+        return done(); // the picture is there: hls.js follows the window from here
+      } else if (slidPast(details, start) && !buffersAt(video, start)) {
+        start = startOverPosition(details, date.getTime(), ++attempt);
+        if (start === null) return done();
+      } else return;
       hls.startLoad(start);
-      this.keepStartOver(start, targetduration);
-    });
+      // The playhead too: hls.js's ad-break controller may have put it at the live edge already,
+      // nothing buffered yet (seen: the video buffered at `start`, the playhead left at the live
+      // edge with nothing to show, for good).
+      video.currentTime = start;
+    };
+    hls.on(Hls.Events.LEVEL_UPDATED, onLevel);
   }
 
   /**
@@ -381,12 +395,13 @@ export class HlsPlayer {
    * edge already (seen in low-latency mode, where the first playlist comes from a blocking
    * reload): if the picture starts far from `start`, one seek puts it there.
    */
-  private keepStartOver(start: number, targetduration: number): void {
+  private keepStartOver(start: () => number, targetduration: number): void {
     const video = this.video;
     if (!video) return;
     const onPlaying = () => {
       video.removeEventListener('playing', onPlaying);
-      if (Math.abs(video.currentTime - start) > 2 * targetduration) video.currentTime = start;
+      const at = start();
+      if (Math.abs(video.currentTime - at) > 2 * targetduration) video.currentTime = at;
     };
     video.addEventListener('playing', onPlaying);
     this.detach.push(() => video.removeEventListener('playing', onPlaying));
@@ -746,24 +761,3 @@ export class HlsPlayer {
 }
 
 export { PLAYER_DEFAULTS };
-
-/**
- * The media time (s) of a wall-clock instant (ms since epoch) from the segments' program
- * dates: inside the segment that holds it, or the first segment's start when the instant is
- * older than the window. Null while no segment carries a date.
- */
-export function mediaTimeOfDate(
-  fragments: readonly { start: number; duration: number; programDateTime: number | null }[],
-  ms: number,
-): number | null {
-  const dated = fragments.filter((f) => typeof f.programDateTime === 'number' && Number.isFinite(f.programDateTime));
-  const first = dated[0];
-  if (!first) return null;
-  if (ms <= first.programDateTime!) return first.start;
-  for (const f of dated) {
-    const offset = (ms - f.programDateTime!) / 1000;
-    if (offset < f.duration) return f.start + offset;
-  }
-  const last = itemAt(dated, dated.length - 1);
-  return last.start + last.duration;
-}
