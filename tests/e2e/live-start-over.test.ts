@@ -67,8 +67,7 @@ test('event page « Depuis le début »: plays from the window start (EN DIFFÉR
   );
   // The window's start, give or take the 3 target durations (6 s) the player keeps from its edge;
   // or twice that (12 s) and the time it took, when nothing was buffered at the first start by the
-  // time the window slid past it (start-over.ts). Seen here about one run in four: the first video
-  // segment came in 0.2 s, then hls.js asked no audio segment, nor any other, until the new start.
+  // time the window slid past it (start-over.ts; the next test makes it so).
   const at = await eventually(position, (p) => p.fromStart < 24, 15_000, 'playhead near the window start');
   expect(at.fromStart).toBeGreaterThanOrEqual(0);
   expect(at.toEnd).toBeGreaterThan(15);

@@ -26,9 +26,11 @@ test('the media time of an instant: inside its segment, the window start when ol
   expect(mediaTimeOfDate([{ start: 0, duration: 2, programDateTime: null }], T0)).toBeNull();
 });
 
-test('an event older than the window starts 3 target durations in; one begun inside it, where it began', () => {
-  expect(startOverPosition(window(100, 30), T0)).toBe(106);
-  expect(startOverPosition(window(100, 30), T0 + 130_000)).toBe(130);
+test('an event older than the window starts 3 target durations in; one begun inside it, where it began; never on a cut', () => {
+  // A quarter of a target duration into the segment at the most (its audio may begin just after it).
+  expect(startOverPosition(window(100, 30), T0)).toBe(106.5);
+  expect(startOverPosition(window(100, 30), T0 + 130_000)).toBe(130.5);
+  expect(startOverPosition(window(100, 30), T0 + 131_000)).toBe(131);
   expect(startOverPosition({ ...window(100, 30), fragments: [] }, T0)).toBeNull();
 });
 
@@ -37,12 +39,12 @@ test('each start the window slid past doubles the margin, up to half the window'
   const later = window(108, 30);
   expect(slidPast(later, 106)).toBe(true);
   expect(slidPast(later, 108)).toBe(false);
-  expect(startOverPosition(later, T0, 1)).toBe(120);
-  expect(startOverPosition(later, T0, 2)).toBe(132);
-  expect(startOverPosition(later, T0, 3)).toBe(138); // 30 s: half the 60 s window
-  expect(startOverPosition(later, T0, 9)).toBe(138);
+  expect(startOverPosition(later, T0, 1)).toBe(120.5);
+  expect(startOverPosition(later, T0, 2)).toBe(132.5);
+  expect(startOverPosition(later, T0, 3)).toBe(138.5); // 30 s: half the 60 s window
+  expect(startOverPosition(later, T0, 9)).toBe(138.5);
   // An event begun further in than the margin keeps its own start.
-  expect(startOverPosition(later, T0 + 140_000, 1)).toBe(140);
+  expect(startOverPosition(later, T0 + 140_000, 1)).toBe(140.5);
 });
 
 test('a start is held when the media has data there, seeked to or not', () => {

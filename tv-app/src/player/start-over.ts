@@ -44,7 +44,20 @@ export function startOverPosition(window: LiveWindow, ms: number, attempt = 0): 
     PLAYER_DEFAULTS.startOverMarginTargetDurations * window.targetduration * 2 ** attempt,
     window.totalduration / 2,
   );
-  return Math.max(target, itemAt(window.fragments, 0).start + margin);
+  return offTheCut(window, Math.max(target, itemAt(window.fragments, 0).start + margin));
+}
+
+/**
+ * Never a segment's very first instant: audio segments do not end exactly where the video's do
+ * (AAC frames), so at a video segment that follows a discontinuity (the loop's wrap, a new feed)
+ * the audio segment holding that instant can be the one before, of the other discontinuity;
+ * hls.js's audio then waits for timestamps from a video segment it never loads, and nothing plays
+ * (seen here: one start in four on the demo loop). A quarter of a target duration in is enough.
+ */
+function offTheCut(window: LiveWindow, position: number): number {
+  const into = window.targetduration / 4;
+  const segment = window.fragments.find((f) => f.start <= position && position < f.start + f.duration);
+  return segment && position < segment.start + into ? segment.start + into : position;
 }
 
 /** True when the window no longer lists the segment at `position` (its start has slid past it). */
