@@ -4,7 +4,7 @@
 // loop's own), the timeline the ingest's, the clock injected.
 import { join } from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { parse, setOptions } from 'hls-parser';
 import type { MediaManifest } from '../../edge-origin/src/media/manifest.ts';
 import { LiveChannels } from '../../edge-origin/src/origin/live/live-channels.ts';
@@ -13,6 +13,10 @@ import { MEDIA_TIMEOUT_MS, ensureTestManifest } from '../support/media.ts';
 import { startOrigin } from '../support/origin.ts';
 import type { TestOrigin } from '../support/origin.ts';
 import { readLowLatency } from './support.ts';
+
+// No second run (tests/support/retry-once.ts): the clock is injected, nothing here is left to
+// chance, and each test carries on from the timeline the one before left (a retry would not).
+jest.retryTimes(0);
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const S = 1_000_000; // the slot being made when the test looks
@@ -23,6 +27,8 @@ let timeline: LiveTimeline;
 let nowMs = EPOCH + S * 2000;
 /** What the ingest says of the slot being made when no feed comes in (undefined: one may). */
 let settled: 'slate' | 'loop' | undefined;
+/** Run when a request reads the slate's file: what another request may do meanwhile. */
+let whileSlateRead: (() => void) | undefined;
 
 const unit = (index: number, completedAtMs: number) => ({
   session: 'feed',
@@ -45,10 +51,13 @@ beforeAll(async () => {
   });
   const channels = new LiveChannels(clock, new Map([['sport', timeline]]), {
     // The slate: the loop's source segment 1, in each rendition.
-    slate: (_channel, rendition) => ({
-      path: join(manifest.root, loop.dir, rendition, '1.ts'),
-      duration: rendition.startsWith('audio') ? 2.005 : 2,
-    }),
+    slate: (_channel, rendition) => {
+      whileSlateRead?.();
+      return {
+        path: join(manifest.root, loop.dir, rendition, '1.ts'),
+        duration: rendition.startsWith('audio') ? 2.005 : 2,
+      };
+    },
     // Unit n of the feed is the loop's source segment n, in each rendition.
     unit: (_channel, _session, rendition, index) => join(manifest.root, loop.dir, rendition, `${index}.ts`),
   });
@@ -149,4 +158,40 @@ test('slots taken over as gaps (the other replica’s feed): listed with EXT-X-G
   nowMs = EPOCH + (S + 102) * 2000 + 1100; // past its end and the grace
   const own = await fetch(`${origin.url}/hls/live/sport/v360/${S + 101}.ts`);
   expect(own.status).toBe(200);
+});
+
+test('a slot whose time ended before anyone asked what it carries: one playlist lists it once, whole or being made, never both', async () => {
+  // No feed for a while: the slots up to S + 199 sealed as the fallback, their grace over. Nobody
+  // asks for a playlist while S + 200 runs (a replica that just took the channel over, its viewers'
+  // requests waiting for the takeover), so what S + 200 carries is not decided in its time.
+  settled = undefined;
+  nowMs = EPOCH + (S + 200) * 2000 + 1500;
+  timeline.seal(nowMs);
+  // 100 ms after its end, in its grace: the ingest now says no feed can come. Answering decides the
+  // slot (the slate), which seals it at once; the same playlist used to list it whole *and* its
+  // parts after it as the segment being made (read by hls.js as one more segment, S + 201: its
+  // number then differed from the next playlist's, « discontinuity sequence mismatch », and every
+  // reload after was thrown away: a TV stalled for good after a takeover in CI).
+  settled = 'slate';
+  nowMs = EPOCH + (S + 201) * 2000 + 100;
+  for (const rendition of ['v360', 'audio-fr']) {
+    // While this request reads the slot's parts (its slate), another one seals it, as decided.
+    whileSlateRead = () => timeline.seal(nowMs);
+    const text = await (await fetch(`${origin.url}/hls/live/sport/${rendition}/index.m3u8`)).text();
+    whileSlateRead = undefined;
+    const ll = readLowLatency(text);
+    // Every part is listed before its own segment's line, never after it.
+    const misplaced = ll.lines.filter((line, i) => {
+      const msn = /^#EXT-X-PART:.*URI="(\d+)\.\d+\.ts"/.exec(line)?.[1];
+      const whole = msn === undefined ? -1 : ll.lines.indexOf(`${msn}.ts`);
+      return whole !== -1 && whole < i;
+    });
+    expect({ rendition, misplaced }).toEqual({ rendition, misplaced: [] });
+    const last = ll.segments.at(-1)!.msn;
+    expect(last).toBeGreaterThanOrEqual(S + 199);
+    // After the last whole segment: the parts of the next one only, and the hint of what follows.
+    const after = ll.parts.filter((p) => p.msn > last);
+    expect(after.every((p) => p.msn === last + 1)).toBe(true);
+    expect(Number(/^(\d+)\./.exec(ll.hint!.uri!)![1])).toBe(last + 1 + (after.length === 4 ? 1 : 0));
+  }
 });

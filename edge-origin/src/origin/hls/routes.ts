@@ -65,12 +65,12 @@ export function hlsRoutes(
   hls.use('*', etag());
 
   /** A live media playlist of the channel's timeline as it stood at `atMs`, dated by that timeline. */
-  function liveWindowPlaylist(id: ChannelId, rendition: string, media: RenditionMedia, atMs: number) {
+  function liveWindowPlaylist(id: ChannelId, rendition: string, media: RenditionMedia, atMs: number, edge?: number) {
     const timeline = liveChannels.timeline(id)!;
     return liveMediaPlaylist(
       rendition,
       media,
-      timeline.window(atMs),
+      timeline.window(atMs, edge),
       clock,
       (slot) => liveChannels.duration(id, slot, rendition, media),
       (s) => timeline.startMs(s),
@@ -137,7 +137,9 @@ export function hlsRoutes(
       nowMs = now();
       state = (await publisher.state(stream, rendition, nowMs))!;
     }
-    const window = liveWindowPlaylist(id, rendition, media, nowMs);
+    // Through the state's edge, not the timeline's now: a request that sealed the slot being made
+    // while this one read its parts would have it listed whole and, after it, as being made.
+    const window = liveWindowPlaylist(id, rendition, media, nowMs, state.edge);
     const plain = signals ? await signals.live(id, window) : window;
     const recent: SlotParts[] = [];
     const pending = state.pending;

@@ -607,9 +607,12 @@ export class LiveTimeline {
     });
   }
 
-  /** The slots a live playlist lists at `nowMs` (the newest `windowSize`), oldest first. */
-  window(nowMs: number): TimelineWindow {
-    const edge = this.edge(nowMs);
+  /**
+   * The slots a live playlist lists at `nowMs` (the newest `windowSize`), oldest first; through
+   * `edge` when given: the edge a state read earlier saw (an LL-HLS playlist lists the slot being
+   * made after it, and another request may have sealed that one since).
+   */
+  window(nowMs: number, edge = this.edge(nowMs)): TimelineWindow {
     const first = Math.max(0, edge - this.options.clock.windowSize + 1);
     const slots: Slot[] = [];
     for (let s = first; s <= edge; s++) slots.push(this.slot(s)!);
