@@ -11,7 +11,7 @@
 // ETags (`"ingest-<session>-<unit>-…"`, `"slate-…"`, `"<media version>-<channel>-…"`). And a TV's
 // player, the TV app's hls.js in real Chromium, plays on through it: no reload thrown away, no
 // fatal error, the picture moving on into B's segments.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { eventually, launchTv, screenshot, type TvBrowser } from '../support/browser.ts';
 import type { ChildProcess } from 'node:child_process';
@@ -25,9 +25,6 @@ import { playlistSegments } from '../support/ingest.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
 import { leaseHolder, srtEncoder, until } from '../support/replicas.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
-
-// No second run (tests/support/retry-once.ts): the first one killed A, a retry would test nothing.
-jest.retryTimes(0);
 
 const ADMIN = 'replica-feed-takeover-admin-0123';
 const CHANNEL = 'sport'; // channel 0: its SRT port is the base port
@@ -55,11 +52,14 @@ let b: Replica | undefined;
 let edge: StartedEdge | undefined;
 let lease: ReturnType<typeof createClient>;
 let tv: TvBrowser | undefined;
+/** The TV's requests as they ended, in order (`sent`, `at`: when asked, when ended). */
+const tvRequests: { sent: number; at: number; url: string; status: number; failure?: string }[] = [];
 const encoders: ChildProcess[] = [];
 
 /** What the TV's hls.js reports (window.report): its errors, and the fragments it played. */
 interface PlayerReport {
-  errors: { details: string; fatal: boolean }[];
+  /** `reason`: hls.js's message (a playlist it threw away carries both playlists in it). */
+  errors: { details: string; fatal: boolean; reason?: string }[];
   played: { sn: number; cc: number }[];
   frames: number;
   time: number;
@@ -68,10 +68,30 @@ interface PlayerReport {
 /** The TV app's hls.js (its version, its low-latency mode) playing `src` muted, reporting as it goes. */
 async function startPlayer(src: string): Promise<void> {
   tv = await launchTv();
+  // What the TV asked and got, for the failure message: which reload hung, which was thrown away.
+  tv.page.on('requestfinished', (request) => {
+    void request.response().then((response) =>
+      tvRequests.push({
+        sent: request.timing().startTime,
+        at: Date.now(),
+        url: request.url(),
+        status: response?.status() ?? 0,
+      }),
+    );
+  });
+  tv.page.on('requestfailed', (request) =>
+    tvRequests.push({
+      sent: request.timing().startTime,
+      at: Date.now(),
+      url: request.url(),
+      status: 0,
+      failure: request.failure()?.errorText ?? '',
+    }),
+  );
   await tv.page.setContent('<!doctype html><video muted width="960" height="540"></video>');
   await tv.page.addScriptTag({ path: createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js') });
   await tv.page.evaluate((url) => {
-    type Event = { details: string; fatal: boolean; frag?: { sn: number; cc: number } };
+    type Event = { details: string; fatal: boolean; reason?: string; frag?: { sn: number; cc: number } };
     interface HlsLike {
       on(event: string, listener: (name: string, data: Event) => void): void;
       loadSource(url: string): void;
@@ -86,10 +106,15 @@ async function startPlayer(src: string): Promise<void> {
       }
     ).Hls;
     const video = document.querySelector('video')!;
-    const report = { errors: [] as { details: string; fatal: boolean }[], played: [] as { sn: number; cc: number }[] };
+    const report = {
+      errors: [] as { details: string; fatal: boolean; reason?: string }[],
+      played: [] as { sn: number; cc: number }[],
+    };
     (window as unknown as { report: typeof report }).report = report;
     const hls = new H({ lowLatencyMode: true });
-    hls.on(H.Events.ERROR, (_e: string, d: Event) => report.errors.push({ details: d.details, fatal: d.fatal }));
+    hls.on(H.Events.ERROR, (_e: string, d: Event) =>
+      report.errors.push({ details: d.details, fatal: d.fatal, ...(d.reason ? { reason: d.reason } : {}) }),
+    );
     hls.on(H.Events.FRAG_CHANGED, (_e: string, d: Event) => report.played.push({ sn: d.frag!.sn, cc: d.frag!.cc }));
     hls.on(H.Events.MANIFEST_PARSED, () => void video.play());
     hls.loadSource(url);
@@ -152,8 +177,13 @@ const ingestState = (replica: Replica) =>
     () => undefined,
   );
 
-beforeAll(async () => {
-  await ensureTestMedia();
+beforeAll(() => ensureTestMedia(), MEDIA_TIMEOUT_MS);
+
+// Everything anew for each run of the test: the run kills A, so a retry (tests/support/retry-once.ts)
+// needs its own replicas, Redis and edge to test anything.
+beforeEach(async () => {
+  encoders.length = 0;
+  tvRequests.length = 0;
   redis = await startRedis();
   lease = createClient({ url: redis.url });
   await lease.connect();
@@ -161,16 +191,18 @@ beforeAll(async () => {
   await until('A to hold the lease', async () => ((await leaseHolder(lease, CHANNEL)) === 'a' ? true : undefined));
   b = await startReplica('b');
   edge = await startEdge({ upstreamUrl: a.url, fallbackUpstreamUrls: [b.url], upstreamDownMemoryMs: 10_000 });
-}, MEDIA_TIMEOUT_MS);
+}, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   await tv?.close();
+  tv = undefined;
   for (const child of encoders) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await edge?.close();
   await Promise.all([a?.stop(), b?.stop()]);
   for (const r of [a, b]) if (r) await rm(r.dir, { recursive: true, force: true });
   await lease?.quit().catch(() => undefined);
   await redis?.stop();
+  edge = a = b = undefined;
 });
 
 interface Seen {
@@ -382,7 +414,18 @@ test('the holder of a channel on air is SIGKILLed: the viewer gets the feed back
     (r) => r.played.some((f) => f.sn > lastListedByA + 1) && r.time > playing.time + 8,
     30_000,
     'the TV playing B’s segments',
-  );
+  ).catch((error: unknown) => {
+    const journal = tvRequests
+      .filter((r) => r.at > killedAt - 5000)
+      .map(
+        (r) =>
+          `+${Math.round(r.sent - killedAt)}..+${r.at - killedAt}ms ${r.status} ${new URL(r.url).pathname}${new URL(r.url).search} ${r.failure ?? ''}`,
+      );
+    process.stderr.write(
+      `[replica-feed-takeover] the TV's requests from 5 s before the kill:\n${journal.join('\n')}\n`,
+    );
+    throw error;
+  });
   await screenshot(tv!.page, 'replica-feed-takeover-tv');
   process.stderr.write(
     `[replica-feed-takeover] TV: played ${tvAfter.played.map((f) => `${f.sn}/${f.cc}`).join(' ')}; errors ${JSON.stringify(tvAfter.errors)}\n`,
