@@ -68,6 +68,13 @@ export interface LivePackagers {
    * call replaces one not sent yet; Redis unreachable, nothing happens).
    */
   shareSlots(channel: ChannelId, slots: SharedSlot[]): void;
+  /**
+   * Resolves once what `shareSlots` was last given for the channel is in Redis, or could not be
+   * written (bounded by a renewal period); at once when nothing is on its way. An answer listing a
+   * slot waits for it: a replica taking over adopts the slots as shared, and a slot a viewer holds
+   * that the record lacked would come back from it as that replica's own, after a discontinuity.
+   */
+  shared(channel: ChannelId): Promise<void>;
   /** Another replica's shared slots of the channel as last read (each try at its lease), or undefined. */
   sharedSlots(channel: ChannelId): readonly SharedSlot[] | undefined;
   /** The same, read again now (bounded; the last copy when Redis does not answer in time). */
@@ -90,6 +97,7 @@ export function soloPackagers(): LivePackagers {
     publisherOf: () => undefined,
     trackSlots: () => {},
     shareSlots: () => {},
+    shared: async () => {},
     sharedSlots: () => undefined,
     readSharedSlots: async () => undefined,
     hopToken: () => 'solo',
@@ -161,6 +169,8 @@ export class RedisPackagers implements LivePackagers {
   readonly #shared = new Map<ChannelId, readonly SharedSlot[]>();
   /** Shared slots waiting for the write in flight (one per channel at a time, the newest wins). */
   readonly #sharing = new Map<ChannelId, SharedSlot[] | undefined>();
+  /** Per channel with a write in flight: settled when no write is left on its way (`shared`). */
+  readonly #flushed = new Map<ChannelId, { done: Promise<void>; settle: () => void }>();
   #firstSlot?: (channel: ChannelId, previous?: LeaseHolder) => number | undefined;
   #hopSecret: string | undefined;
   readonly #timer: ReturnType<typeof setInterval>;
@@ -327,6 +337,13 @@ export class RedisPackagers implements LivePackagers {
       return;
     }
     this.#sharing.set(channel, undefined);
+    if (!this.#flushed.has(channel)) {
+      let settle = () => {};
+      const done = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      this.#flushed.set(channel, { done, settle });
+    }
     const value = JSON.stringify({ id: this.id, slots });
     void this.#bounded(this.#client.set(this.#key('slots', channel), value, { PX: SHARED_SLOTS_TTL_MS }))
       .catch(() => undefined)
@@ -334,7 +351,14 @@ export class RedisPackagers implements LivePackagers {
         const next = this.#sharing.get(channel);
         this.#sharing.delete(channel);
         if (next) this.shareSlots(channel, next);
+        if (this.#sharing.has(channel)) return; // the newer write carries on
+        this.#flushed.get(channel)?.settle();
+        this.#flushed.delete(channel);
       });
+  }
+
+  shared(channel: ChannelId): Promise<void> {
+    return this.#flushed.get(channel)?.done ?? Promise.resolve();
   }
 
   sharedSlots(channel: ChannelId): readonly SharedSlot[] | undefined {

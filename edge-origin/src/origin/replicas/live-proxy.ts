@@ -53,6 +53,8 @@ export interface ReplicaProxyOptions {
    * A promise returned is waited for before answering (a takeover under way).
    */
   servedHere?: (channel: ChannelId, instead?: LeaseHolder) => Promise<void> | undefined;
+  /** Waited for once a request answered here has its answer, before it leaves (what it lists shared first). */
+  answeredHere?: (channel: ChannelId) => Promise<void> | undefined;
   proxied?: (channel: ChannelId, holder: LeaseHolder) => void;
   /** The request may be told which replica answered (staff); asked only when there is something to tell. Default: never. */
   disclose?: (c: Context) => boolean | Promise<boolean>;
@@ -76,7 +78,8 @@ export function replicaProxy(options: ReplicaProxyOptions): MiddlewareHandler {
     if (!channel) return next();
     const here = async (instead?: LeaseHolder) => {
       await options.servedHere?.(channel, instead);
-      return next();
+      await next();
+      await options.answeredHere?.(channel);
     };
     const hop = c.req.header(REPLICA_HOP_HEADER);
     // Cannot tell (the secret not read yet, Redis not reached): taken for one, as before.

@@ -115,6 +115,10 @@ export function replicaRoutes(
       },
       proxied: (channel, holder) => lastOther.set(channel, holder),
       servedHere,
+      // A playlist leaves once the slots it lists are in Redis: a replica taking over from this
+      // one adopts them from there (a slot listed within a Redis round trip of this one's death
+      // was missing, and came back from the other as its own, after a discontinuity).
+      answeredHere: (channel) => packagers.shared(channel),
     }),
   );
   app.use(
