@@ -52,7 +52,7 @@ export function startOverPosition(window: LiveWindow, ms: number, attempt = 0): 
  * (AAC frames), so at a video segment that follows a discontinuity (the loop's wrap, a new feed)
  * the audio segment holding that instant can be the one before, of the other discontinuity;
  * hls.js's audio then waits for timestamps from a video segment it never loads, and nothing plays
- * (seen here: one start in four on the demo loop). A quarter of a target duration in is enough.
+ * (seen on the demo loop, which wraps every 16 segments). A quarter of a target duration in is enough.
  */
 function offTheCut(window: LiveWindow, position: number): number {
   const into = window.targetduration / 4;
