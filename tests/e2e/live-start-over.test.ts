@@ -2,10 +2,12 @@
 // point the live window still holds, kept 3 target durations in (the seed's event started before
 // this stack's stream, so max(event start, window start) is the window start), shows EN DIFFÉRÉ,
 // and ▲ returns to DIRECT; an event begun inside the window starts where it began.
-// A slow line whose first segment comes after the window slid past it starts again further in.
+// A slow line whose first segment comes after the window slid past it starts again further in. A
+// start that falls on a discontinuity (the loop's wrap) plays from there.
 import { eventually, openApp, press, screenshot, textsIn, videoState, waitForFocus } from '../support/browser.ts';
 import { useTvStack } from './use-tv-stack.ts';
 import type { LiveEvent } from '../../shared/catalog/types.ts';
+import { playlistSegments } from '../support/ingest.ts';
 
 const ADMIN = 'start-over-admin-token-3';
 
@@ -149,5 +151,67 @@ test('« Depuis le début » on a slow line (the first segments take 9 s, longer
   const at = await position();
   expect(at.fromStart).toBeGreaterThanOrEqual(0);
   expect(at.toEnd).toBeGreaterThan(15);
+  expect(await badge()).toBe('EN DIFFÉRÉ');
+});
+
+test('« Depuis le début » whose start falls on the loop’s wrap (the first segment after a discontinuity): it plays from there', async () => {
+  const { page } = stack.tv;
+  await openApp(page, stack.appUrl, 'button-watch-live');
+  await focusStartOver(page);
+  // The start is 3 target durations into the window: the window's 4th segment. Every media
+  // playlist of the channel caught at one instant where that segment starts the loop again
+  // (EXT-X-DISCONTINUITY, every 16 segments), then answered to the TV as they were for 25 s, so
+  // the start lands there whatever the box's speed. Audio segments are 2.005 s against the
+  // video's 2.000: the audio segment holding a video segment's first instant is the one before,
+  // of the other discontinuity, and a start exactly there waited for good (start-over.ts
+  // `offTheCut`).
+  const base = `${stack.origin.url}/hls/live/sport/`;
+  const master = await (await fetch(`${base}master.m3u8`)).text();
+  const renditions = [
+    ...new Set(
+      master
+        .split('\n')
+        .map((l) => (l.startsWith('#') ? /URI="([^"]+)"/.exec(l)?.[1] : l.trim()))
+        .filter((uri): uri is string => !!uri?.endsWith('index.m3u8')),
+    ),
+  ];
+  const onTheWrap = (text: string) => playlistSegments(text)[3]?.discontinuity === true;
+  const firstOf = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]);
+  let caught: Map<string, string> | undefined;
+  for (const deadline = Date.now() + 60_000; !caught && Date.now() < deadline; ) {
+    const texts = await Promise.all(renditions.map(async (r) => [r, await (await fetch(base + r)).text()] as const));
+    const sequences = new Set(texts.map(([, t]) => firstOf(t)));
+    if (sequences.size === 1 && texts.every(([, t]) => onTheWrap(t))) caught = new Map(texts);
+    else await page.waitForTimeout(100);
+  }
+  expect(caught).toBeDefined();
+  const wrap = firstOf([...caught!.values()][0]!) + 3;
+  const frozenUntil = Date.now() + 25_000;
+  const asked: string[] = [];
+  await page.route('**/hls/live/sport/**', async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const rendition = renditions.find((r) => path.endsWith(`/sport/${r}`));
+    if (path.endsWith('.ts')) asked.push(path.slice(path.indexOf('/sport/') + 7));
+    if (rendition && Date.now() < frozenUntil)
+      await route.fulfill({ status: 200, contentType: 'application/vnd.apple.mpegurl', body: caught!.get(rendition)! });
+    else await route.continue().catch(() => undefined);
+  });
+  try {
+    const enterAt = Date.now();
+    await press(page, 'Enter');
+    await waitForFocus(page, 'player');
+    // Playing, and within the frozen 25 s: not a start made again further in once the window slid.
+    await playingFromThere(page);
+    const waitedS = Math.round((Date.now() - enterAt) / 100) / 10;
+    expect({ waitedS, whileFrozen: Date.now() < frozenUntil }).toEqual({ waitedS, whileFrozen: true });
+  } finally {
+    await page.unroute('**/hls/live/sport/**');
+  }
+  // Where it started: the wrap's segment, in picture and sound.
+  const firstMedia = (kind: RegExp) => asked.find((p) => kind.test(p));
+  expect({ video: firstMedia(/^v\d+\//), audio: firstMedia(/^audio/) }).toEqual({
+    video: expect.stringMatching(new RegExp(`/${wrap}\\.ts$`)),
+    audio: expect.stringMatching(new RegExp(`/${wrap}\\.ts$`)),
+  });
   expect(await badge()).toBe('EN DIFFÉRÉ');
 });
