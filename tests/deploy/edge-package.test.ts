@@ -1,13 +1,13 @@
 // #15: the edge-only package an ISP installs (scripts/pack-edge.mjs), taken as an operator takes
 // it: installed from the tarball with npm offline into an empty folder outside the repository, run
-// with `node` on the example config (its upstreamUrl set) in front of a real origin, reloaded with
-// SIGHUP as `systemctl reload` does.
+// as the command npm linked (node alone) on the example config (its upstreamUrl set) in front of
+// a real origin, reloaded with SIGHUP as `systemctl reload` does.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { plainEnv, ROOT, startNode, type Running } from '../support/built.ts';
+import { commandLine, plainEnv, ROOT, startNode, type Running } from '../support/built.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 
@@ -33,13 +33,16 @@ beforeAll(async () => {
     path.join(dir, 'edge.json'),
     JSON.stringify({ ...config, upstreamUrl: origin.url, fallbackUpstreamUrls: [], host: '127.0.0.1', port: 0 }),
   );
+  // The command npm linked, run as one (its first line starts node).
   edge = await startNode(
-    [path.join(dir, 'node_modules/.bin/cite-tv-edge')],
+    [],
     plainEnv({
       EDGE_CONFIG_FILE: path.join(dir, 'edge.json'),
       EDGE_DISK_DIR: path.join(dir, 'cache'),
     }),
     dir,
+    60_000,
+    path.join(dir, 'node_modules/.bin/cite-tv-edge'),
   );
 }, MEDIA_TIMEOUT_MS);
 
@@ -71,6 +74,12 @@ describe('the edge-only package', () => {
     // None of the origin's or the tests' heavy parts came along.
     expect(edgeFile).not.toMatch(/from ['"](sharp|@ffmpeg-installer|playwright|deno)/);
     expect(readFileSync(tarball).length).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('runs as a command (the bin link) with the V8 flag the unit and the image pass', () => {
+    const args = commandLine(edge!.child.pid!);
+    expect(args).toContain('--no-memory-reducer');
+    expect(args.at(-1)).toMatch(/cite-tv-edge$/);
   });
 
   it('runs with node alone, from the config file, and serves HLS from the origin', async () => {
