@@ -8,7 +8,8 @@
 // survivor, and its replay plays through the edge.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createClient } from 'redis';
-import { ROOT, plainEnv, startNode, type Running } from '../support/built.ts';
+import type { Running } from '../support/built.ts';
+import { startReplicaProcess } from '../support/replicas.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
@@ -28,24 +29,8 @@ let b: Running | undefined;
 let edge: StartedEdge;
 let lease: ReturnType<typeof createClient>;
 
-async function startReplica(id: string, port: number): Promise<Running> {
-  return startNode(
-    ['--import', 'tsx', 'edge-origin/src/bin/origin.node.ts'],
-    plainEnv({
-      ORIGIN_PORT: String(port),
-      ORIGIN_HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-      ORIGIN_REPLICA_URL: `http://127.0.0.1:${port}`,
-      ORIGIN_REPLICA_ID: id,
-      ORIGIN_LIVE_LEASE_MS: String(LEASE_MS),
-      ORIGIN_LIVE_LEASE_RENEW_MS: '500',
-      INGEST_ENABLED: 'false',
-      STAFF_ADMIN_TOKEN: ADMIN,
-      LOG_LEVEL: 'info',
-    }),
-    ROOT,
-  );
-}
+const startReplica = (id: string, port: number) =>
+  startReplicaProcess({ id, port, redisUrl: redis.url, leaseMs: LEASE_MS, renewMs: 500, adminToken: ADMIN });
 
 /** The replica the channel's lease names now (undefined: free). */
 async function holderId(): Promise<string | undefined> {

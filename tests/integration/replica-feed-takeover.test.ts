@@ -15,16 +15,12 @@ import { afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { eventually, launchTv, screenshot, type TvBrowser } from '../support/browser.ts';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from 'redis';
-import { ROOT, plainEnv, startNode, type Running } from '../support/built.ts';
 import { startEdge, type StartedEdge } from '../support/edge.ts';
 import { playlistSegments } from '../support/ingest.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
-import { leaseHolder, srtEncoder, until } from '../support/replicas.ts';
-import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
+import { leaseHolder, srtEncoder, startReplicaProcess, until, type ReplicaProcess } from '../support/replicas.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
 
 const ADMIN = 'replica-feed-takeover-admin-0123';
 const CHANNEL = 'sport'; // channel 0: its SRT port is the base port
@@ -41,14 +37,9 @@ const SEGMENT_MS = 2000;
  */
 const MAX_STILL_MS = LEASE_MS + RENEW_MS + SEGMENT_MS + 1000;
 
-interface Replica extends Running {
-  srtPort: number;
-  dir: string;
-}
-
 let redis: TestRedis;
-let a: Replica | undefined;
-let b: Replica | undefined;
+let a: ReplicaProcess | undefined;
+let b: ReplicaProcess | undefined;
 let edge: StartedEdge | undefined;
 let lease: ReturnType<typeof createClient>;
 let tv: TvBrowser | undefined;
@@ -129,49 +120,30 @@ const playerReport = () =>
     return { errors, played, frames: video.getVideoPlaybackQuality().totalVideoFrames, time: video.currentTime };
   });
 
-async function startReplica(id: string): Promise<Replica> {
-  const port = await freePort();
-  const srtPort = 20_000 + Math.floor(Math.random() * 20_000);
-  const dir = await mkdtemp(join(tmpdir(), `feed-takeover-${id}-`));
-  const running = await startNode(
-    ['--import', 'tsx', 'edge-origin/src/bin/origin.node.ts'],
-    plainEnv({
-      ORIGIN_PORT: String(port),
-      ORIGIN_HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-      ORIGIN_REPLICA_URL: `http://127.0.0.1:${port}`,
-      ORIGIN_REPLICA_ID: id,
-      ORIGIN_LIVE_LEASE_MS: String(LEASE_MS),
-      ORIGIN_LIVE_LEASE_RENEW_MS: String(RENEW_MS),
-      INGEST_ENABLED: 'true',
-      INGEST_FFMPEG: 'ffmpeg',
-      INGEST_DIR: dir,
-      INGEST_BIND_HOST: '127.0.0.1',
-      INGEST_SRT_BASE_PORT: String(srtPort),
-      INGEST_RTMP: 'false',
-      INGEST_X264_PRESET: 'ultrafast',
-      STAFF_ADMIN_TOKEN: ADMIN,
-      LOG_LEVEL: 'info',
-    }),
-    ROOT,
-  );
-  return { ...running, srtPort, dir };
-}
+const startReplica = (id: string) =>
+  startReplicaProcess({
+    id,
+    redisUrl: redis.url,
+    leaseMs: LEASE_MS,
+    renewMs: RENEW_MS,
+    adminToken: ADMIN,
+    ingest: true,
+  });
 
-function encoder(replica: Replica, key: string, label: string): ChildProcess {
-  const child = srtEncoder(replica.srtPort, CHANNEL, key, label);
+function encoder(replica: ReplicaProcess, key: string, label: string): ChildProcess {
+  const child = srtEncoder(replica.ingest!.srtPort, CHANNEL, key, label);
   encoders.push(child);
   return child;
 }
 
-const staffGet = async <T>(replica: Replica, path: string): Promise<T> => {
+const staffGet = async <T>(replica: ReplicaProcess, path: string): Promise<T> => {
   const res = await fetch(`${replica.url}/api/v1/staff/ingest${path}`, {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
   if (!res.ok) throw new Error(`${path}: ${res.status}`);
   return (await res.json()) as T;
 };
-const ingestState = (replica: Replica) =>
+const ingestState = (replica: ReplicaProcess) =>
   staffGet<{ state: string }>(replica, `/${CHANNEL}`).then(
     (s) => s.state,
     () => undefined,
@@ -199,7 +171,6 @@ afterEach(async () => {
   for (const child of encoders) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await edge?.close();
   await Promise.all([a?.stop(), b?.stop()]);
-  for (const r of [a, b]) if (r) await rm(r.dir, { recursive: true, force: true });
   await lease?.quit().catch(() => undefined);
   await redis?.stop();
   edge = a = b = undefined;

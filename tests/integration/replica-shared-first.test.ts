@@ -6,15 +6,11 @@
 // slow to write (CLIENT PAUSE … WRITE) across the moment the next slot goes on air: the blocking
 // reload that lists it is answered only once the shared record holds it.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from 'redis';
-import { ROOT, plainEnv, startNode, type Running } from '../support/built.ts';
 import { readLowLatency } from '../ll-hls/support.ts';
 import { MEDIA_TIMEOUT_MS, ensureTestMedia } from '../support/media.ts';
-import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
-import { leaseHolder, until } from '../support/replicas.ts';
+import { startRedis, type TestRedis } from '../support/redis.ts';
+import { leaseHolder, startReplicaProcess, until, type ReplicaProcess } from '../support/replicas.ts';
 
 const CHANNEL = 'sport';
 const PLAYLIST = `/hls/live/${CHANNEL}/v360/index.m3u8`;
@@ -24,42 +20,26 @@ const PAUSE_MS = 1000;
 
 let redis: TestRedis;
 let client: ReturnType<typeof createClient>;
-let replica: Running | undefined;
-let dir: string | undefined;
+let replica: ReplicaProcess | undefined;
 
 beforeAll(async () => {
   await ensureTestMedia();
   redis = await startRedis();
   client = createClient({ url: redis.url });
   await client.connect();
-  dir = await mkdtemp(join(tmpdir(), 'shared-first-'));
-  const port = await freePort();
-  replica = await startNode(
-    ['--import', 'tsx', 'edge-origin/src/bin/origin.node.ts'],
-    plainEnv({
-      ORIGIN_PORT: String(port),
-      ORIGIN_HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-      ORIGIN_REPLICA_URL: `http://127.0.0.1:${port}`,
-      ORIGIN_REPLICA_ID: 'a',
-      ORIGIN_LIVE_LEASE_MS: '6000',
-      ORIGIN_LIVE_LEASE_RENEW_MS: String(RENEW_MS),
-      INGEST_ENABLED: 'true',
-      INGEST_FFMPEG: 'ffmpeg',
-      INGEST_DIR: dir,
-      INGEST_BIND_HOST: '127.0.0.1',
-      INGEST_SRT_BASE_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
-      INGEST_RTMP: 'false',
-      STAFF_ADMIN_TOKEN: 'shared-first-admin-token-0123',
-    }),
-    ROOT,
-  );
+  replica = await startReplicaProcess({
+    id: 'a',
+    redisUrl: redis.url,
+    leaseMs: 6000,
+    renewMs: RENEW_MS,
+    adminToken: 'shared-first-admin-token-0123',
+    ingest: true,
+  });
   await until('A to hold the lease', async () => ((await leaseHolder(client, CHANNEL)) === 'a' ? true : undefined));
 }, MEDIA_TIMEOUT_MS);
 
 afterAll(async () => {
   await replica?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
   await client?.quit().catch(() => undefined);
   await redis?.stop();
 });
