@@ -1,8 +1,9 @@
 // The live leases of origin replicas (origin/replicas/live-lease.ts) on a real redis-server: one
 // holder per channel, a higher fence for each new holder, a clean stop hands over at once, a
 // holder cut off from Redis stops counting itself holder (and every tick goes on: a command lost
-// with the connection once stopped them all), the slots a holder shares reach its successor, and a
-// bad setting is refused by name.
+// with the connection once stopped them all), the slots a holder shares reach its successor (an
+// answer waits for them to be in Redis, a renewal period at most), and a bad setting is refused by
+// name.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createClient } from 'redis';
 import { loadReplicaConfig } from '../../edge-origin/src/origin/replicas/config.ts';
@@ -152,4 +153,31 @@ test('a bad setting is refused with its variable named', () => {
     /ORIGIN_LIVE_LEASE_RENEW_MS/,
   );
   expect(loadReplicaConfig({ env: {} })).toEqual({ leaseMs: 4000, renewMs: 1000, proxyTimeoutMs: 15_000 });
+});
+
+test('`shared`: settled once what was shared is in Redis, at once with nothing on its way, and after a renewal period at most when Redis does not take the write', async () => {
+  const f = replica('f');
+  await until('f to reach Redis', () => f.holds('culture') || f.holder('culture') !== undefined);
+  const key = 'citetv:live:slots:culture';
+  await client.del(key);
+  const slots = (sequence: number) => [{ sequence, discontinuity: false, number: 3 }];
+  await f.shared('culture'); // nothing on its way
+  // An answer listing slot 200 waits for this (replicas/routes.ts): the record holds it then, even
+  // with Redis taking writes only 150 ms later (reads go on meanwhile).
+  await client.sendCommand(['CLIENT', 'PAUSE', '150', 'WRITE']);
+  f.shareSlots('culture', slots(200));
+  await f.shared('culture');
+  expect(JSON.parse((await client.get(key)) ?? '{}').slots).toEqual(slots(200));
+  // Redis takes no write for 3 s, ten renewal periods: the wait ends without it, the record as it was.
+  const pausedUntil = Date.now() + 3000;
+  await client.sendCommand(['CLIENT', 'PAUSE', '3000', 'WRITE']);
+  try {
+    f.shareSlots('culture', slots(201));
+    await f.shared('culture');
+    expect({ settledBeforeRedis: Date.now() < pausedUntil }).toEqual({ settledBeforeRedis: true });
+    expect(JSON.parse((await client.get(key))!).slots).toEqual(slots(200));
+  } finally {
+    await client.sendCommand(['CLIENT', 'UNPAUSE']);
+  }
+  await f.close();
 });
