@@ -70,7 +70,8 @@ export interface LivePackagers {
   shareSlots(channel: ChannelId, slots: SharedSlot[]): void;
   /**
    * Resolves once what `shareSlots` was last given for the channel is in Redis, or could not be
-   * written (bounded by a renewal period); at once when nothing is on its way. An answer listing a
+   * written (each write bounded by a renewal period; one given meanwhile is written after it, and
+   * waited for too); at once when nothing is on its way. An answer listing a
    * slot waits for it: a replica taking over adopts the slots as shared, and a slot a viewer holds
    * that the record lacked would come back from it as that replica's own, after a discontinuity.
    */
