@@ -107,6 +107,12 @@ const WORKER_V8_FLAGS = ['--no-memory-reducer'];
 function runPrimary(config: EdgeConfig): void {
   if (!config.redisUrl && config.redisClusterNodes.length === 0)
     console.warn('edge: several workers without EDGE_REDIS_URL: each keeps its own cache and fetches alone');
+  // The workers accept from the one shared socket themselves (SCHED_NONE), not through the
+  // primary's round robin: a connection the primary hands to a worker that dies before taking it
+  // is never answered nor closed (node:cluster's RoundRobinHandle keeps it), and its viewer hangs
+  // until its player times out. On the shared socket a dead worker's waiting connections stay in
+  // the queue for the others. Set before the first fork, which freezes it.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({
     execArgv: [...process.execArgv, ...WORKER_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag))],
   });

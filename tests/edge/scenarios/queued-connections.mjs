@@ -1,13 +1,15 @@
 // Run by tests/edge/queued-connections.test.ts inside a network namespace of its own (loopback up,
-// net.ipv4.tcp_migrate_req as the test set it): an edge with --workers 2 and the native front door,
-// one worker stopped while new connections queue on its socket, then killed. Prints, as JSON, what
-// became of the connections that were waiting for it, and whether the edge warned at start.
+// net.ipv4.tcp_migrate_req as the test set it): an edge with --workers 2 and the front door named
+// by the second argument (`native`: each worker its own socket; `js`: node:cluster's shared one),
+// one worker stopped while new connections come, then killed. Prints, as JSON, what became of the
+// connections that were waiting for it, of all of them, and whether the edge warned at start.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 
 const root = process.argv[2];
+const door = process.argv[3] === 'js' ? 'js' : 'native';
 const CONNECTIONS = 40;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(check, ms) {
@@ -27,7 +29,7 @@ const edge = spawn(process.execPath, ['--import', 'tsx', 'edge-origin/src/bin/ed
     EDGE_PORT: '18080',
     EDGE_HOST: '127.0.0.1',
     UPSTREAM_URL: 'http://127.0.0.1:18081',
-    EDGE_NATIVE_FRONT_DOOR: 'true',
+    EDGE_NATIVE_FRONT_DOOR: String(door === 'native'),
     EDGE_ACCESS_LOG: 'false',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,11 +53,38 @@ const listeners = () =>
     .split('\n')
     .filter((line) => / [0-9A-F]{8}:46A0 00000000:0000 0A /.test(line)).length;
 
-const result = { started: false, queued: 0, answered: 0, reset: 0, other: 0, warned: false, output: '' };
+/** How many workers listen, as the primary counts them (edge_workers; the scrape is answered from loopback). */
+async function listening() {
+  try {
+    const text = await (
+      await fetch('http://127.0.0.1:18080/_edge/metrics', { headers: { connection: 'close' } })
+    ).text();
+    return Number(/^edge_workers (\d+)/m.exec(text)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+async function bothListening() {
+  for (const end = Date.now() + 20_000; Date.now() < end; await sleep(200)) if ((await listening()) === 2) return true;
+  return false;
+}
+
+const result = {
+  started: false,
+  queued: 0,
+  answered: 0,
+  reset: 0,
+  other: 0,
+  all: { answered: 0, reset: 0, other: 0 },
+  warned: false,
+  output: '',
+};
 try {
-  // Port 18080 (0x46A0): both workers listening, not only the first that announced it.
+  // Both workers listening, not only the first that announced it: the native door's sockets on
+  // port 18080 (0x46A0), the primary's count for node:cluster's one socket.
   result.started =
-    (await until(() => /listening on/.test(output), 60_000)) && (await until(() => listeners() === 2, 20_000));
+    (await until(() => /listening on/.test(output), 60_000)) &&
+    (door === 'native' ? await until(() => listeners() === 2, 20_000) : await bothListening());
   if (result.started) {
     const [stopped] = workers();
     process.kill(stopped, 'SIGSTOP');
@@ -81,12 +110,16 @@ try {
     const waiting = states.filter((s) => s.value === 'waiting');
     result.queued = waiting.length;
     process.kill(stopped, 'SIGKILL');
-    await until(() => waiting.every((s) => s.value !== 'waiting'), 5000);
-    for (const s of waiting) {
-      if (s.value === 'answered') result.answered++;
-      else if (s.value === 'reset') result.reset++;
-      else result.other++;
-    }
+    await until(() => states.every((s) => s.value !== 'waiting'), 5000);
+    const tally = (into, list) => {
+      for (const s of list) {
+        if (s.value === 'answered') into.answered++;
+        else if (s.value === 'reset') into.reset++;
+        else into.other++; // closed without an answer, another error, or still waiting 5 s on
+      }
+    };
+    tally(result, waiting);
+    tally(result.all, states);
   }
   result.warned = /tcp_migrate_req/.test(output);
 } finally {
