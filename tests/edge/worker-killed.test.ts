@@ -10,7 +10,7 @@
 // - what is lost is what only the dead worker's memory had: its Prometheus counters (a scrape sums
 //   the living workers) and its audience sightings not yet flushed (2 s at most), which the
 //   viewers' next requests on the other worker make up for.
-import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { createClient } from 'redis';
 import { startCrowd, type ViewerRecord } from '../../bench/edge/viewer-sim/crowd.ts';
 import { AUDIENCE_PREFIX, audienceKeys, utcDay } from '../../shared/audience/keys.ts';
@@ -20,10 +20,6 @@ import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { execFileSync } from 'node:child_process';
-
-// No second run (tests/support/retry-once.ts): a retry shares the first one's Redis, metrics and
-// killed workers, so its counts are the two runs' (10,056 answers counted of 4,550 given, once).
-jest.retryTimes(0);
 
 const ADMIN = 'worker-killed-edge-token';
 const VIEWERS = Number(process.env.WORKER_KILLED_VIEWERS ?? 100);
@@ -37,7 +33,10 @@ let origin: TestOrigin;
 let proxy: FaultProxy;
 let edge: Running;
 
-beforeAll(async () => {
+// Everything anew for each test and each run of it: a run kills a worker and counts requests,
+// metrics and audience, so a retry (tests/support/retry-once.ts) sharing the first run's Redis and
+// edge would count both (10,056 answers counted of 4,550 given, once).
+beforeEach(async () => {
   redis = await startRedis();
   origin = await startOrigin();
   proxy = await startFaultProxy(origin.url);
@@ -53,7 +52,7 @@ beforeAll(async () => {
     }),
   );
 }, MEDIA_TIMEOUT_MS);
-afterAll(async () => {
+afterEach(async () => {
   await edge?.stop();
   await proxy?.close();
   await origin?.close();

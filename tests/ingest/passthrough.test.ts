@@ -47,8 +47,10 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
   expect(Math.max(...(await newest('sport', 'v540', 4)))).toBeGreaterThan(2_000_000);
   expect(Math.max(...(await newest('culture', 'v540', 4)))).toBeLessThan(1_600_000);
   // Every rendition cut at the same instants: the same segment (by its name) lasts as long in each,
-  // to a frame (1/25 s), and about 2 s (a live encode on a loaded box may cut a frame or two late:
-  // 2.08 s was seen once in a full run).
+  // to a frame (1/25 s), and about 2 s. About: v540 is the feed's own bitstream, cut at its
+  // keyframes, and the test encoder stamps its frames with the wall clock (RTCTIME, for the
+  // latency readings), so when it is starved on a loaded box a keyframe comes late by the frames
+  // it missed: 2.08 s and 2.16 s were each seen once in a full run.
   const lists = await Promise.all(
     ['v240', 'v360', 'v540'].map(async (rendition) =>
       playlistSegments(await (await fetch(`${stack.edgeUrl}/hls/live/sport/${rendition}/index.m3u8`)).text()),
@@ -64,7 +66,7 @@ test('a 540p25 H.264 feed is the top rendition as sent; a 360p one is transcoded
   for (const n of common) {
     const durations = lists.map((l) => l.find((s) => name(s.uri) === n)!.duration);
     expect(Math.max(...durations) - Math.min(...durations)).toBeLessThanOrEqual(0.041);
-    for (const d of durations) expect(Math.abs(d - 2)).toBeLessThanOrEqual(0.12);
+    for (const d of durations) expect(Math.abs(d - 2)).toBeLessThanOrEqual(0.25);
   }
   const read = await readLive(`${stack.edgeUrl}/hls/live/sport/master.m3u8`, 4);
   expect(read.stderr).toBe('');
