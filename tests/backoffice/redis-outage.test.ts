@@ -1,5 +1,6 @@
 // The origin started while Redis is down: it runs, says 503 (with a message) rather than
-// crashing, and once Redis appears it seeds it and serves the catalog without a restart.
+// crashing, and once Redis appears, however late, it seeds it (the catalog and the demo's sponsors
+// and campaigns) and serves the catalog without a restart.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ApiError, HomeResponse } from '../../shared/catalog/types.ts';
 import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
@@ -23,7 +24,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-test('Redis down at start: 503 with a message on reads and writes; Redis back: seeded and served', async () => {
+/** Longer than the demo ads' seed used to retry (20 × 500 ms) before giving up for good. */
+const OUTAGE_MS = 12_000;
+
+test('Redis down at start: 503 with a message on reads and writes; Redis back after 12 s: seeded (catalog and demo ads) and served', async () => {
+  const downSince = Date.now();
   const home = await fetch(`${origin.url}/api/v1/home`);
   expect(home.status).toBe(503);
   expect(((await home.json()) as ApiError).error.code).toBe('store_unavailable');
@@ -42,6 +47,7 @@ test('Redis down at start: 503 with a message on reads and writes; Redis back: s
   expect(write.status).toBe(503);
   expect(((await write.json()) as ApiError).error.message).toMatch(/Redis est injoignable.*Rien n’a été enregistré/);
 
+  await new Promise((r) => setTimeout(r, downSince + OUTAGE_MS - Date.now()));
   await redis.restart();
   await store.ready(15_000);
   let body: HomeResponse | undefined;
@@ -52,4 +58,13 @@ test('Redis down at start: 503 with a message on reads and writes; Redis back: s
   }
   expect(body!.channels.map((c) => c.channel.id)).toEqual(['sport', 'culture', 'business', 'agglo']);
   expect(await store.get('meta', 'seeded')).not.toBeNull();
-}, 60_000);
+  // The demo ads' seed waited for Redis too (it retries every 2 s: give it one period).
+  let sponsors: unknown[] = [];
+  for (let i = 0; i < 30 && sponsors.length === 0; i++) {
+    sponsors = await store.list('sponsors');
+    if (sponsors.length === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(sponsors.length).toBe(2);
+  expect((await store.list('campaigns')).length).toBe(2);
+  expect(await store.get('meta', 'ads-seeded')).not.toBeNull();
+}, 90_000);

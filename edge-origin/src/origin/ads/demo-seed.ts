@@ -2,6 +2,7 @@
 // catalog seed): two local sponsors, one campaign each, so breaks play real spots out of the box.
 import { DEMO_SPONSORS, sponsorLogoPath } from '../../media/ads.ts';
 import type { RecordStore } from '../store/record-store.ts';
+import { StoreConflictError } from '../store/records.ts';
 import type { Campaign } from './model.ts';
 
 export async function seedDemoAds(store: RecordStore, nowMs: number): Promise<boolean> {
@@ -43,6 +44,11 @@ export async function seedDemoAds(store: RecordStore, nowMs: number): Promise<bo
     ...campaigns.map((c) => ({ collection: 'campaigns' as const, id: c.id, value: c })),
     { collection: 'meta' as const, id: 'ads-seeded', value: { value: at } },
   ];
-  await store.commit({ expect: [{ collection: 'meta', id: 'ads-seeded', value: null }], put });
+  try {
+    await store.commit({ expect: [{ collection: 'meta', id: 'ads-seeded', value: null }], put });
+  } catch (error) {
+    if (error instanceof StoreConflictError) return false; // another origin seeded them meanwhile
+    throw error;
+  }
   return true;
 }

@@ -3,6 +3,8 @@
 import type { LiveClockConfig } from '../../../../shared/hls/live-clock.ts';
 import type { EdgePurgeClient } from '../purge/edge-purge-client.ts';
 import type { RecordStore } from '../store/record-store.ts';
+import { StoreClosedError } from '../store/records.ts';
+import { whenStoreUp } from '../store/seeding.ts';
 import { log } from '../log/logger.ts';
 import { CreativeLibrary } from './creatives.ts';
 import { seedDemoAds } from './demo-seed.ts';
@@ -42,23 +44,13 @@ export function createAds(
     purger: deps.purger,
   });
   if (options.demo ?? true) {
-    // In the background, like the catalog seed: the origin serves while the store comes up.
-    void retry(() => seedDemoAds(deps.store, deps.now())).catch((error: unknown) =>
-      log.error({ err: error }, 'ads: demo seed failed'),
+    // In the background, like the catalog seed: the origin serves while the store comes up, and
+    // the seed waits for it however long that takes; it stops when the store is closed.
+    void whenStoreUp(deps.store, () => seedDemoAds(deps.store, deps.now())).catch(
+      (error: unknown) => error instanceof StoreClosedError || log.error({ err: error }, 'ads: demo seed failed'),
     );
   }
   return ads;
-}
-
-async function retry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (i >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
 }
 
 export { AdsService } from './service.ts';
