@@ -70,7 +70,7 @@ describe.each([
     expect(total(await scrape(edge.url), 'edge_requests_total') ?? 0).toBe(0);
     await untilWorkers(edge, workers);
     const n = 24;
-    // One connection per request: the primary spreads them over the workers in turn.
+    // One connection per request: each goes to whichever worker accepts it from the shared socket.
     for (let i = 0; i < n; i++) {
       const answer = await rawRequest(`${edge.url}${object}`);
       expect(answer.status).toBe(200);
