@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ApiError, HomeResponse } from '../../shared/catalog/types.ts';
 import { RedisRecordStore } from '../../edge-origin/src/origin/store/redis-record-store.ts';
+import { StoreClosedError } from '../../edge-origin/src/origin/store/records.ts';
+import { whenStoreUp } from '../../edge-origin/src/origin/store/seeding.ts';
 import { MEDIA_TIMEOUT_MS } from '../support/media.ts';
 import { startOrigin, type TestOrigin } from '../support/origin.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
@@ -68,3 +70,30 @@ test('Redis down at start: 503 with a message on reads and writes; Redis back af
   expect((await store.list('campaigns')).length).toBe(2);
   expect(await store.get('meta', 'ads-seeded')).not.toBeNull();
 }, 90_000);
+
+test('a seed waiting for Redis stops once its store is closed: nothing runs on after its origin', async () => {
+  const down = await startRedis();
+  await down.crash(); // nothing listens: the store never comes up
+  const closing = new RedisRecordStore({ url: down.url, log: () => {} });
+  let tries = 0;
+  const seeding = whenStoreUp(
+    closing,
+    () => {
+      tries++;
+      return closing.commit({ put: [{ collection: 'meta', id: 'probe', value: { value: 'x' } }] });
+    },
+    { retryMs: 200 },
+  );
+  const outcome = seeding.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(tries).toBeGreaterThan(1); // it waits for the store, trying again
+  await closing.close();
+  expect(await outcome).toBeInstanceOf(StoreClosedError);
+  const atClose = tries;
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(tries).toBe(atClose);
+  await down.stop();
+}, 30_000);
